@@ -1,0 +1,92 @@
+"""The user's configuration: one typed object read once from ``config.toml``."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsreader.errors import UserError
+
+KNOWN_KEYS = frozenset({"library", "theme", "keys"})
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Settings from config.toml; every field has a default so a missing file is fine."""
+
+    library: tuple[Path, ...] = ()
+    theme: str | None = None
+    keys: dict[str, str] = field(default_factory=dict)
+    """Key overrides: binding id -> comma-separated keys, passed to ``App.set_keymap``."""
+
+
+def load_config(path: Path) -> Config:
+    """Read ``path``; a missing file gives defaults, a bad one raises a one-line UserError."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Config()
+    except OSError as exc:
+        raise UserError(f"cannot read config {path}: {exc.strerror}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise UserError(f"bad config {path}: {exc}") from None
+    unknown = sorted(set(data) - KNOWN_KEYS)
+    if unknown:
+        raise UserError(f"bad config {path}: unknown key {unknown[0]!r}")
+    return Config(
+        library=_library(data.get("library", []), path),
+        theme=_optional_str(data.get("theme"), "theme", path),
+        keys=_keys(data.get("keys", {}), path),
+    )
+
+
+def _library(value: object, path: Path) -> tuple[Path, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise UserError(f"bad config {path}: 'library' must be a list of folder paths")
+    base = path.parent
+    return tuple((base / Path(v).expanduser()) for v in value)
+
+
+def _optional_str(value: object, name: str, path: Path) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise UserError(f"bad config {path}: {name!r} must be a string")
+
+
+def _keys(value: object, path: Path) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise UserError(f"bad config {path}: [keys] must map binding ids to key strings")
+    return dict(value)
+
+
+_THEME_LINE = re.compile(r"^\s*theme\s*=.*$", re.MULTILINE)
+
+
+def save_theme(path: Path, theme: str) -> None:
+    """Persist the theme choice, keeping the rest of the file (and its comments) as it is."""
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        text = ""
+    line = f"theme = {_toml_string(theme)}"
+    if _THEME_LINE.search(text):
+        text = _THEME_LINE.sub(line, text, count=1)
+    else:
+        # Top-level keys must precede any [table], so put it first.
+        text = line + "\n" + text
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".toml.tmp")
+    tmp.write_text(text, "utf-8")
+    tmp.replace(path)
+
+
+def _toml_string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -1,0 +1,128 @@
+"""The stat cache: per file (size, mtime_ns) and the parsed summary, so an unchanged library
+is listed without reading a single file. It is derived data; a broken catalog is rebuilt."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from newsreader.library.article import Article, ArticleSummary
+
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+    title TEXT, day TEXT, dateline TEXT, hash TEXT, reason TEXT
+)"""
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogEntry:
+    """One file as last seen: its summary, or the reason it was skipped."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    title: str = ""
+    day: str | None = None
+    dateline: str | None = None
+    content_hash: str = ""
+    reason: str | None = None
+
+    @classmethod
+    def from_article(cls, art: Article) -> CatalogEntry:
+        """The entry for a parsed article."""
+        return cls(
+            str(art.path), art.size, art.mtime_ns, art.title,
+            art.date.isoformat() if art.date else None, art.dateline, art.content_hash,
+        )
+
+    @classmethod
+    def skipped(cls, path: str, size: int, mtime_ns: int, reason: str) -> CatalogEntry:
+        """The entry for a file that is not an article."""
+        return cls(path, size, mtime_ns, reason=reason)
+
+    def summary(self, article_id: str, path: Path) -> ArticleSummary:
+        """The article summary this entry describes."""
+        return ArticleSummary(
+            id=article_id, path=path, title=self.title,
+            date=date.fromisoformat(self.day) if self.day else None,
+            dateline=self.dateline, size=self.size, mtime_ns=self.mtime_ns,
+            content_hash=self.content_hash,
+        )
+
+
+class Catalog:
+    """A small SQLite cache; falls back to memory when its file cannot be used."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    @classmethod
+    @contextlib.contextmanager
+    def open(cls, path: Path | None) -> Iterator[Catalog]:
+        """Open (or recreate) the catalog at ``path``; None or an unusable path means memory."""
+        conn = _connect(path)
+        try:
+            yield cls(conn)
+        finally:
+            conn.close()
+
+    def entries(self) -> dict[str, CatalogEntry]:
+        """Every file the catalog knows, by path."""
+        rows = self._conn.execute(
+            "SELECT path, size, mtime_ns, title, day, dateline, hash, reason FROM files"
+        )
+        return {r[0]: CatalogEntry(*r) for r in rows}
+
+    def replace(self, fresh: Iterable[CatalogEntry], keep: set[str]) -> None:
+        """Store ``fresh`` entries and forget files no longer in ``keep``."""
+        fresh = list(fresh)
+        try:
+            with self._conn:
+                self._conn.executemany(
+                    "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?)",
+                    [
+                        (e.path, e.size, e.mtime_ns, e.title, e.day, e.dateline,
+                         e.content_hash, e.reason)
+                        for e in fresh
+                    ],
+                )
+                gone = [(p,) for (p,) in self._conn.execute("SELECT path FROM files")
+                        if p not in keep]
+                self._conn.executemany("DELETE FROM files WHERE path = ?", gone)
+        except sqlite3.Error:
+            pass  # a cache that cannot be written only costs a re-read next time
+
+
+def _connect(path: Path | None) -> sqlite3.Connection:
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = _open_checked(str(path))
+            return conn
+        except (sqlite3.Error, OSError):
+            with contextlib.suppress(OSError):
+                path.unlink()
+            with contextlib.suppress(sqlite3.Error, OSError):
+                return _open_checked(str(path))
+    return _open_checked(":memory:")
+
+
+def _open_checked(target: str) -> sqlite3.Connection:
+    conn = sqlite3.connect(target, timeout=5)
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version not in (0, SCHEMA_VERSION):
+            conn.execute("DROP TABLE IF EXISTS files")
+        conn.execute(_SCHEMA)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("SELECT count(*) FROM files").fetchone()
+    except sqlite3.Error:
+        conn.close()
+        raise
+    return conn

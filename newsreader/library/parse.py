@@ -1,0 +1,216 @@
+"""Parse one article file (seed format, Markdown, or untitled plain text) into an Article."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import stat
+from pathlib import Path
+
+from newsreader.library.article import Article
+from newsreader.library.dates import parse_date
+from newsreader.library.text import clean_text, decode
+
+MAX_BYTES = 8 * 1024 * 1024
+TITLE_MAX = 80
+SUFFIXES = frozenset({".txt", ".md", ".markdown"})
+
+_NOISE = re.compile(r"^\s*(?:icon-[\w-]+\s*)+$")
+# "GAZA:", "NEW YORK (Reuters) -", "WASHINGTON —": an upper-case place before a separator.
+_DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z\u00C0-\u00DE.'’ -]{1,40}?[A-Z.])(?:,\s*[A-Z][A-Za-z.]+)?"
+    r"(?:\s*\([^)]{1,40}\))?\s*(?::|\s[—–-])\s+"
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s")
+
+
+class ParseError(Exception):
+    """The file is not an article; ``str(error)`` is the one-line reason."""
+
+
+def content_hash(data: bytes) -> str:
+    """The hash that identifies a file's content (for change detection and renames)."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def read_article_bytes(path: Path, max_bytes: int = MAX_BYTES) -> tuple[bytes, os.stat_result]:
+    """Read a regular file without ever blocking on a FIFO or device; ParseError otherwise."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise ParseError("broken symlink" if path.is_symlink() else "file vanished") from None
+    except OSError as exc:
+        raise ParseError(_os_reason(exc)) from None
+    if not stat.S_ISREG(st.st_mode):
+        raise ParseError("not a regular file")
+    if st.st_size > max_bytes:
+        raise ParseError(f"too large ({st.st_size} bytes; limit {max_bytes})")
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        try:
+            with os.fdopen(fd, "rb") as fh:
+                data = fh.read(max_bytes + 1)
+        except BaseException:
+            raise
+    except OSError as exc:
+        raise ParseError(_os_reason(exc)) from None
+    if len(data) > max_bytes:
+        raise ParseError(f"too large (over {max_bytes} bytes)")
+    return data, st
+
+
+def _os_reason(exc: OSError) -> str:
+    return f"unreadable: {exc.strerror or exc.__class__.__name__}"
+
+
+def parse_file(path: Path, article_id: str, max_bytes: int = MAX_BYTES) -> Article:
+    """Read and parse ``path``; raises ParseError with a reason when it is not an article."""
+    data, st = read_article_bytes(path, max_bytes)
+    return parse_bytes(data, path, article_id, size=st.st_size, mtime_ns=st.st_mtime_ns)
+
+
+def parse_bytes(
+    data: bytes, path: Path, article_id: str, *, size: int | None = None, mtime_ns: int = 0
+) -> Article:
+    """Parse raw file bytes. The format is chosen by suffix (.md) and content."""
+    if not data.strip():
+        raise ParseError("empty file")
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ParseError("binary file")
+    text = clean_text(decode(data))
+    if "\ufffd" in text and text.count("\ufffd") > max(8, len(text) // 20):
+        raise ParseError("binary file")
+    if path.suffix.lower() in {".md", ".markdown"}:
+        title, day, blocks = _markdown(text)
+    else:
+        title, day, blocks = _plain(text)
+    paragraphs = tuple(p for p in (_join(b) for b in blocks) if p)
+    if not paragraphs and not title:
+        raise ParseError("no text")
+    if not title:
+        title = derive_title(paragraphs[0])
+    dateline = _dateline(paragraphs[0]) if paragraphs else None
+    return Article(
+        id=article_id,
+        path=path,
+        title=title,
+        date=day,
+        dateline=dateline,
+        paragraphs=paragraphs,
+        size=len(data) if size is None else size,
+        mtime_ns=mtime_ns,
+        content_hash=content_hash(data),
+    )
+
+
+def _blocks(text: str) -> list[list[str]]:
+    """Split into blank-line separated blocks of stripped, non-noise lines."""
+    blocks: list[list[str]] = []
+    current: list[str] = []
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if _NOISE.match(line):
+            line = ""
+        if line:
+            current.append(line)
+        elif current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def _looks_like_title(block: list[str]) -> bool:
+    if len(block) != 1:
+        return False
+    line = block[0]
+    return len(line) <= 200 and not line.endswith((".", ",", ";", ":")) and not _is_sentence(line)
+
+
+def _is_sentence(line: str) -> bool:
+    return len(line) > 120 and bool(_SENTENCE_END.search(line))
+
+
+def _plain(text: str) -> tuple[str | None, object, list[list[str]]]:
+    blocks = _blocks(text)
+    title: str | None = None
+    if blocks and _looks_like_title(blocks[0][:1]) and (
+        len(blocks[0]) == 1 or parse_date(blocks[0][1]) is not None
+    ):
+        title = blocks[0][0]
+        rest = blocks[0][1:]
+        blocks = ([rest] if rest else []) + blocks[1:]
+    day, blocks = _take_date(blocks)
+    if title is None and day is not None and blocks and _looks_like_title(blocks[0]):
+        title = blocks.pop(0)[0]
+    return title, day, blocks
+
+
+def _take_date(blocks: list[list[str]]) -> tuple[object, list[list[str]]]:
+    """Remove the first date line found in the first two blocks' leading lines."""
+    for bi in range(min(2, len(blocks))):
+        block = blocks[bi]
+        day = parse_date(block[0])
+        if day is not None:
+            rest = block[1:]
+            new = blocks[:bi] + ([rest] if rest else []) + blocks[bi + 1 :]
+            return day, new
+    return None, blocks
+
+
+_FRONT = re.compile(r"\A---\n(.*?)\n(?:---|\.\.\.)\n", re.DOTALL)
+_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
+
+
+def _markdown(text: str) -> tuple[str | None, object, list[list[str]]]:
+    title: str | None = None
+    day: object = None
+    m = _FRONT.match(text.lstrip("\n"))
+    if m:
+        for line in m[1].split("\n"):
+            key, _, value = line.partition(":")
+            value = value.strip().strip("\"'")
+            if key.strip().lower() == "title" and value:
+                title = value
+            elif key.strip().lower() == "date" and value:
+                day = parse_date(value)
+        text = text.lstrip("\n")[m.end() :]
+    blocks: list[list[str]] = []
+    for block in _blocks(text):
+        lines: list[str] = []
+        for line in block:
+            h = _HEADING.match(line)
+            if h and title is None and not blocks and not lines:
+                title = h[1]
+                continue
+            lines.append(h[1] if h else line)
+        if lines:
+            blocks.append(lines)
+    if day is None:
+        day, blocks = _take_date(blocks)
+    return title, day, blocks
+
+
+def _join(block: list[str]) -> str:
+    return " ".join(" ".join(block).split())
+
+
+def _dateline(first: str) -> str | None:
+    m = _DATELINE.match(first)
+    if not m:
+        return None
+    place = m["place"].strip(" -")
+    return place if sum(c.isalpha() for c in place) >= 2 else None
+
+
+def derive_title(paragraph: str, limit: int = TITLE_MAX) -> str:
+    """A title from the first sentence, cut on a word boundary with an ellipsis."""
+    m = _SENTENCE_END.search(paragraph + " ")
+    sentence = paragraph[: m.start()].strip() if m else paragraph.strip()
+    sentence = sentence.rstrip(".")
+    if len(sentence) <= limit:
+        return sentence
+    cut = sentence[:limit].rsplit(" ", 1)[0].rstrip(" ,;:-—")
+    return (cut or sentence[:limit]) + "…"

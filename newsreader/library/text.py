@@ -1,0 +1,36 @@
+"""Turn raw bytes into safe, normalized text: decoding, newlines, NFC, no control characters."""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+
+# C0 and C1 controls except tab and newline, DEL, and the bidi overrides that can make a
+# terminal show text in an order other than the file's.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_ESCAPE_SEQ = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
+
+
+def decode(data: bytes) -> str:
+    """Decode UTF-8 (with or without BOM) or UTF-16 with a BOM; otherwise fall back to cp1252."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        # cp1252 leaves five bytes undefined; "replace" keeps going instead of failing.
+        return data.decode("cp1252", errors="replace")
+
+
+def clean_text(text: str) -> str:
+    """Normalize newlines to LF and Unicode to NFC, and drop terminal control characters.
+
+    Whole escape sequences go first so that no printable residue such as ``[31m`` is left.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _ESCAPE_SEQ.sub("", text)
+    text = _UNSAFE.sub("", text)
+    return unicodedata.normalize("NFC", text)

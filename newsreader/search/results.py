@@ -1,0 +1,69 @@
+"""What a search returns: typed, plain data that the CLI and the TUI both render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+Span = tuple[int, int]
+"""A [start, end) character range."""
+
+
+@dataclass(frozen=True, slots=True)
+class MatchSpan:
+    """One matched term in an article body: paragraph index and character range inside it."""
+
+    paragraph: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One ranked article."""
+
+    id: str
+    title: str
+    path: Path
+    date: date | None
+    score: float
+    paragraph: int
+    """0-based index of the best-matching body paragraph."""
+    snippet: str
+    """Plain text around the best match (from ``paragraph``)."""
+    snippet_spans: tuple[Span, ...]
+    """Matched terms inside ``snippet``, for Rich ``Text.stylize``."""
+    title_spans: tuple[Span, ...]
+    """Matched terms inside ``title``."""
+    matches: tuple[MatchSpan, ...]
+    """Every matched term in the whole body, in reading order (for n/N in the reader)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """The answer to one query."""
+
+    query: str
+    hits: tuple[SearchHit, ...]
+    total: int
+    """How many articles matched (may exceed ``len(hits)``)."""
+    fallback_any: bool = False
+    """No article had every word, so these match any of them."""
+    suggestion: str | None = None
+    """A did-you-mean query built from the index's own vocabulary."""
+    error: str | None = None
+    """A one-line message when the query could not be read as written."""
+
+
+@dataclass(frozen=True, slots=True)
+class IndexReport:
+    """What an index update did."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    rebuilt: bool = False
+    notice: str | None = None
+    """A one-line message for the user, e.g. that a broken index was rebuilt."""

@@ -1,0 +1,52 @@
+"""Reading state and bookmarks as plain data; the store hands these out, widgets render them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingState:
+    """Per-article reading state."""
+
+    article_id: str
+    read: bool = False
+    progress: int = 0
+    """0-100 per cent."""
+    paragraph: int = 0
+    offset: int = 0
+    """Character offset inside ``paragraph`` (or line offset, as the reader chooses)."""
+    first_opened: datetime | None = None
+    last_opened: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """Where a bookmark sits in the current text of its article."""
+
+    paragraph: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Bookmark:
+    """A saved passage with an optional note, anchored by its text and context."""
+
+    uuid: str
+    article_id: str
+    article_title: str
+    quote: str
+    prefix: str
+    """~32 characters before the quote, for re-anchoring."""
+    suffix: str
+    """~32 characters after the quote."""
+    paragraph: int
+    start: int
+    end: int
+    note: str
+    created: datetime
+    updated: datetime
+    orphaned: bool = False
+    """The passage could not be found in the article's current text with confidence."""
