@@ -1,0 +1,45 @@
+"""Shared fixtures: every test gets its own per-user folders and no inherited library."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = REPO / "seeds" / "000_ccd60dcd14a62a27.txt"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--run-slow", action="store_true", help="run the long fault/benchmark tests")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--run-slow"):
+        return
+    skip = pytest.mark.skip(reason="slow: run with --run-slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point XDG data/cache/config at tmp_path so no test touches the real user's files."""
+    home = tmp_path / "home"
+    for var, sub in (("XDG_DATA_HOME", "data"), ("XDG_CACHE_HOME", "cache"),
+                     ("XDG_CONFIG_HOME", "config")):
+        monkeypatch.setenv(var, str(home / sub))
+    monkeypatch.delenv("NEWSREADER_LIBRARY", raising=False)
+    monkeypatch.delenv("NEWSREADER_DEBUG", raising=False)
+    return home
+
+
+@pytest.fixture
+def seed_library(tmp_path: Path) -> Path:
+    """A library folder holding a copy of the shipped seed article."""
+    lib = tmp_path / "library"
+    lib.mkdir()
+    shutil.copy(SEED, lib / SEED.name)
+    return lib
