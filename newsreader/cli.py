@@ -77,10 +77,6 @@ def _positive_int(text: str) -> int:
     return value
 
 
-class _Parser(argparse.ArgumentParser):
-    pass
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser()
@@ -226,10 +222,10 @@ def _cmd_search(ctx: AppContext, args: argparse.Namespace) -> int:
     if args.json:
         _print_json([
             {
-                **_summary_json(scan.by_id[h.id]) if h.id in scan.by_id else {
-                    "id": h.id, "title": h.title, "path": str(h.path),
-                    "date": h.date.isoformat() if h.date else None,
-                },
+                "id": h.id,
+                "title": h.title,
+                "path": str(h.path),
+                "date": h.date.isoformat() if h.date else None,
                 "score": round(h.score, 4),
                 "paragraph": h.paragraph,
                 "snippet": h.snippet,
