@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from newsreader import __version__
 from newsreader.errors import ExitCode, UserError
@@ -24,9 +24,16 @@ if TYPE_CHECKING:
     from newsreader.library import Article, ArticleSummary, LibraryScan
 
 
+class _OneLineErrors(argparse.ArgumentParser):
+    """Bad usage is one line on stderr and exit 2, like every other bad input."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(ExitCode.BAD_INPUT, f"{self.prog}: {message} (see --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser; also the source of ``--help``."""
-    parser = argparse.ArgumentParser(
+    parser = _OneLineErrors(
         prog="newsreader",
         description="Read, search and bookmark news articles in the terminal.",
     )
@@ -35,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--library", action="append", type=Path, default=[], metavar="DIR",
         help="a folder of articles (repeatable); default: config, $NEWSREADER_LIBRARY, seeds",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_OneLineErrors)
 
     p = sub.add_parser("index", help="bring the search index up to date")
     p.add_argument("--rebuild", action="store_true", help="rebuild from scratch")

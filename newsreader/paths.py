@@ -22,7 +22,7 @@ class AppPaths:
 
     @property
     def state_file(self) -> Path:
-        """The SQLite file with reading state and bookmarks (the only data that cannot be rebuilt)."""
+        """The SQLite file with reading state and bookmarks: the only data not rebuildable."""
         return self.data_dir / "state.sqlite3"
 
     @property

@@ -6,6 +6,7 @@ import hashlib
 import os
 import re
 import stat
+from datetime import date
 from pathlib import Path
 
 from newsreader.library.article import Article
@@ -133,7 +134,7 @@ def _is_sentence(line: str) -> bool:
     return len(line) > 120 and bool(_SENTENCE_END.search(line))
 
 
-def _plain(text: str) -> tuple[str | None, object, list[list[str]]]:
+def _plain(text: str) -> tuple[str | None, date | None, list[list[str]]]:
     blocks = _blocks(text)
     title: str | None = None
     if blocks and _looks_like_title(blocks[0][:1]) and (
@@ -148,7 +149,7 @@ def _plain(text: str) -> tuple[str | None, object, list[list[str]]]:
     return title, day, blocks
 
 
-def _take_date(blocks: list[list[str]]) -> tuple[object, list[list[str]]]:
+def _take_date(blocks: list[list[str]]) -> tuple[date | None, list[list[str]]]:
     """Remove the first date line found in the first two blocks' leading lines."""
     for bi in range(min(2, len(blocks))):
         block = blocks[bi]
@@ -164,9 +165,9 @@ _FRONT = re.compile(r"\A---\n(.*?)\n(?:---|\.\.\.)\n", re.DOTALL)
 _HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
 
 
-def _markdown(text: str) -> tuple[str | None, object, list[list[str]]]:
+def _markdown(text: str) -> tuple[str | None, date | None, list[list[str]]]:
     title: str | None = None
-    day: object = None
+    day: date | None = None
     m = _FRONT.match(text.lstrip("\n"))
     if m:
         for line in m[1].split("\n"):
@@ -209,7 +210,9 @@ def derive_title(paragraph: str, limit: int = TITLE_MAX) -> str:
     """A title from the first sentence, cut on a word boundary with an ellipsis."""
     m = _SENTENCE_END.search(paragraph + " ")
     sentence = paragraph[: m.start()].strip() if m else paragraph.strip()
-    sentence = sentence.rstrip(".")
+    sentence = sentence.rstrip(".") or paragraph.strip()
+    if not sentence:
+        return "Untitled"
     if len(sentence) <= limit:
         return sentence
     cut = sentence[:limit].rsplit(" ", 1)[0].rstrip(" ,;:-—")

@@ -11,7 +11,13 @@ from pathlib import Path
 from newsreader.errors import UserError
 from newsreader.library.article import Article, ArticleSummary, Skipped
 from newsreader.library.catalog import Catalog, CatalogEntry
-from newsreader.library.parse import MAX_BYTES, SUFFIXES, ParseError, parse_bytes, read_article_bytes
+from newsreader.library.parse import (
+    MAX_BYTES,
+    SUFFIXES,
+    ParseError,
+    parse_bytes,
+    read_article_bytes,
+)
 
 Progress = Callable[[int, int], None]
 """Called with (done, total) while files are being parsed."""

@@ -1,0 +1,79 @@
+"""Config and library selection: the strongest source wins, bad files are one-line errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsreader.config import Config, load_config, save_theme
+from newsreader.context import build_context, choose_roots
+from newsreader.errors import UserError
+from newsreader.paths import app_paths, bundled_seeds
+
+
+def test_missing_config_gives_defaults(tmp_path: Path) -> None:
+    assert load_config(tmp_path / "none.toml") == Config()
+
+
+def test_config_values_and_relative_library(tmp_path: Path) -> None:
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('library = ["news", "~/other"]\ntheme = "nord"\n[keys]\nquit = "ctrl+q"\n')
+    config = load_config(cfg)
+    assert config.library[0] == tmp_path / "news"
+    assert config.library[1] == Path("~/other").expanduser()
+    assert config.theme == "nord"
+    assert config.keys == {"quit": "ctrl+q"}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("libary = []", "unknown key 'libary'"),
+        ("library = 3", "'library' must be a list"),
+        ("theme = 1", "'theme' must be a string"),
+        ("[keys]\nquit = 1", r"\[keys\]"),
+        ("library = [", "bad config"),
+    ],
+)
+def test_bad_config_is_one_line_user_error(tmp_path: Path, text: str, message: str) -> None:
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(text)
+    with pytest.raises(UserError, match=message) as info:
+        load_config(cfg)
+    assert "\n" not in str(info.value)
+
+
+def test_save_theme_keeps_the_rest(tmp_path: Path) -> None:
+    cfg = tmp_path / "c" / "config.toml"
+    save_theme(cfg, "nord")
+    assert load_config(cfg).theme == "nord"
+    cfg.write_text('# mine\nlibrary = ["x"]\ntheme = "nord"\n[keys]\nquit = "ctrl+q"\n')
+    save_theme(cfg, "dracula")
+    config = load_config(cfg)
+    assert (config.theme, config.keys) == ("dracula", {"quit": "ctrl+q"})
+    assert cfg.read_text().startswith("# mine")
+
+
+def test_library_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    config = Config(library=(c,))
+    monkeypatch.setenv("NEWSREADER_LIBRARY", f"{b}")
+    assert choose_roots([a], config) == ((a,), "--library")
+    assert choose_roots([], config) == ((b,), "NEWSREADER_LIBRARY")
+    monkeypatch.delenv("NEWSREADER_LIBRARY")
+    assert choose_roots([], config) == ((c,), "config")
+    assert choose_roots([], Config()) == ((bundled_seeds(),), "seeds")
+
+
+def test_xdg_dirs_are_honoured(user_dirs: Path) -> None:
+    paths = app_paths()
+    assert paths.data_dir == user_dirs / "data" / "newsreader"
+    assert paths.cache_dir == user_dirs / "cache" / "newsreader"
+    assert paths.config_file == user_dirs / "config" / "newsreader" / "config.toml"
+
+
+def test_two_libraries_get_two_indexes(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    assert build_context([tmp_path / "a"]).index_dir != build_context([tmp_path / "b"]).index_dir
