@@ -46,10 +46,10 @@ class CatalogEntry:
         """The entry for a file that is not an article."""
         return cls(path, size, mtime_ns, reason=reason)
 
-    def summary(self, article_id: str, path: Path) -> ArticleSummary:
+    def summary(self, article_id: str) -> ArticleSummary:
         """The article summary this entry describes."""
         return ArticleSummary(
-            id=article_id, path=path, title=self.title,
+            id=article_id, path=Path(self.path), title=self.title,
             date=date.fromisoformat(self.day) if self.day else None,
             dateline=self.dateline, size=self.size, mtime_ns=self.mtime_ns,
             content_hash=self.content_hash,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Callable, Iterator
@@ -40,7 +41,7 @@ class LibraryScan:
 
 @dataclass(frozen=True, slots=True)
 class _Found:
-    path: Path
+    path: str
     root_index: int
     rel: str
     size: int
@@ -56,6 +57,10 @@ class Library:
         self.roots = tuple(Path(os.path.abspath(r.expanduser())) for r in roots)
         self.catalog_file = catalog_file
         self.max_bytes = max_bytes
+        # Summaries from the previous scan in this process, so that polling an unchanged
+        # library (the TUI does it every few seconds) builds no new objects.
+        self._memo: dict[str, ArticleSummary] = {}
+        self._last: tuple[dict[str, tuple[int, int]], LibraryScan] | None = None
 
     def check_roots(self) -> None:
         """Raise a UserError when a root is missing or not a folder."""
@@ -68,26 +73,43 @@ class Library:
     def scan(self, progress: Progress | None = None) -> LibraryScan:
         """Walk the roots; files whose (size, mtime_ns) match the catalog are not read."""
         found, skipped = self._walk()
+        signature = {f.path: (f.size, f.mtime_ns) for f in found}
+        if self._last is not None and self._last[0] == signature:
+            last = self._last[1]
+            return LibraryScan(last.articles, (*skipped, *last.skipped), 0, last.by_id)
         with Catalog.open(self.catalog_file) as catalog:
             known = catalog.entries()
-            stale = [f for f in found if not _fresh(known.get(str(f.path)), f)]
+            stale = [f for f in found if not _fresh(known.get(f.path), f)]
             fresh_entries: list[CatalogEntry] = []
             for done, f in enumerate(stale, 1):
                 fresh_entries.append(self._parse_entry(f))
                 if progress is not None:
                     progress(done, len(stale))
-            catalog.replace(fresh_entries, keep={str(f.path) for f in found})
+            if stale or len(known) != len(found):
+                catalog.replace(fresh_entries, keep={f.path for f in found})
             entries = {**known, **{e.path: e for e in fresh_entries}}
         ids = assign_ids(found, len(self.roots))
         articles: list[ArticleSummary] = []
+        memo = self._memo
         for f in found:
-            entry = entries[str(f.path)]
+            entry = entries[f.path]
             if entry.reason is not None:
-                skipped.append(Skipped(f.path, entry.reason))
+                skipped.append(Skipped(Path(f.path), entry.reason))
                 continue
-            articles.append(entry.summary(ids[f.path], f.path))
+            old = memo.get(f.path)
+            if (old is not None and old.id == ids[f.path] and old.size == entry.size
+                    and old.mtime_ns == entry.mtime_ns):
+                articles.append(old)
+            else:
+                articles.append(entry.summary(ids[f.path]))
+        self._memo = {str(a.path): a for a in articles}
         articles.sort(key=_newest_first)
-        return LibraryScan(tuple(articles), tuple(skipped), parsed=len(stale))
+        result = LibraryScan(tuple(articles), tuple(skipped), parsed=len(stale))
+        # Walk-time skips (broken links, FIFOs) are found again by every walk; keep the rest.
+        walk_skips = len(skipped) - sum(1 for f in found if entries[f.path].reason is not None)
+        self._last = (signature, LibraryScan(result.articles, result.skipped[walk_skips:], 0,
+                                             result.by_id))
+        return result
 
     def load(self, summary: ArticleSummary) -> Article:
         """Read the whole article; raises ParseError if the file is gone or no longer parses."""
@@ -95,39 +117,42 @@ class Library:
         return parse_bytes(data, summary.path, summary.id, size=st.st_size, mtime_ns=st.st_mtime_ns)
 
     def _parse_entry(self, f: _Found) -> CatalogEntry:
+        path = Path(f.path)
         try:
-            data, st = read_article_bytes(f.path, self.max_bytes)
-            art = parse_bytes(data, f.path, "", size=st.st_size, mtime_ns=st.st_mtime_ns)
+            data, st = read_article_bytes(path, self.max_bytes)
+            art = parse_bytes(data, path, "", size=st.st_size, mtime_ns=st.st_mtime_ns)
         except ParseError as exc:
-            return CatalogEntry.skipped(str(f.path), f.size, f.mtime_ns, str(exc))
+            return CatalogEntry.skipped(f.path, f.size, f.mtime_ns, str(exc))
         return CatalogEntry.from_article(art)
 
     def _walk(self) -> tuple[list[_Found], list[Skipped]]:
+        # Plain strings, not Path objects: at 10k files pathlib alone cost ~250 ms per scan.
         found: list[_Found] = []
         skipped: list[Skipped] = []
         seen_dirs: set[tuple[int, int]] = set()
         seen_files: set[tuple[int, int]] = set()
         for index, root in enumerate(self.roots):
-            for path, reason, st in _walk_dir(root, seen_dirs, skipped):
+            prefix = len(str(root)) + 1
+            for path, reason, st in _walk_dir(str(root), seen_dirs, skipped):
                 if reason is not None or st is None:
-                    skipped.append(Skipped(path, reason or "unreadable"))
+                    skipped.append(Skipped(Path(path), reason or "unreadable"))
                     continue
                 key = (st.st_dev, st.st_ino)
                 if key in seen_files:
                     continue  # the same file reached twice through a symlink or a nested root
                 seen_files.add(key)
-                rel = path.relative_to(root).as_posix()
+                rel = path[prefix:].replace(os.sep, "/")
                 found.append(_Found(path, index, rel, st.st_size, st.st_mtime_ns))
         found.sort(key=lambda f: (f.root_index, f.rel))
         return found, skipped
 
 
 def _walk_dir(
-    root: Path, seen: set[tuple[int, int]], skipped: list[Skipped]
-) -> Iterator[tuple[Path, str | None, os.stat_result | None]]:
+    root: str, seen: set[tuple[int, int]], skipped: list[Skipped]
+) -> Iterator[tuple[str, str | None, os.stat_result | None]]:
     """Yield candidate article files; follows symlinks but never loops."""
     try:
-        st = root.stat()
+        st = os.stat(root)
     except OSError:
         return
     key = (st.st_dev, st.st_ino)
@@ -136,36 +161,36 @@ def _walk_dir(
     seen.add(key)
     try:
         with os.scandir(root) as it:
-            entries = sorted(it, key=lambda e: e.name)
+            entries = list(it)
     except OSError as exc:
-        skipped.append(Skipped(root, f"unreadable folder: {exc.strerror}"))
+        skipped.append(Skipped(Path(root), f"unreadable folder: {exc.strerror}"))
         return
     for entry in entries:
-        if entry.name.startswith("."):
+        name = entry.name
+        if name.startswith("."):
             continue
-        path = Path(entry.path)
         try:
             is_dir = entry.is_dir()
         except OSError:
             is_dir = False
         if is_dir:
-            yield from _walk_dir(path, seen, skipped)
+            yield from _walk_dir(entry.path, seen, skipped)
             continue
-        if path.suffix.lower() not in SUFFIXES:
+        if os.path.splitext(name)[1].lower() not in SUFFIXES:
             continue
         try:
             fst = entry.stat()
         except FileNotFoundError:
-            yield path, "broken symlink", None
+            yield entry.path, "broken symlink", None
             continue
         except OSError as exc:
-            reason = "symlink loop" if exc.errno == 40 else f"unreadable: {exc.strerror}"
-            yield path, reason, None
+            reason = "symlink loop" if exc.errno == errno.ELOOP else f"unreadable: {exc.strerror}"
+            yield entry.path, reason, None
             continue
         if not stat.S_ISREG(fst.st_mode):
-            yield path, "not a regular file", None
+            yield entry.path, "not a regular file", None
             continue
-        yield path, None, fst
+        yield entry.path, None, fst
 
 
 def _fresh(entry: CatalogEntry | None, f: _Found) -> bool:
@@ -177,18 +202,15 @@ def _newest_first(a: ArticleSummary) -> tuple[int, str, str]:
     return (-ordinal, a.title.casefold(), a.id)
 
 
-def assign_ids(found: list[_Found], root_count: int) -> dict[Path, str]:
+def assign_ids(found: list[_Found], root_count: int) -> dict[str, str]:
     """Stable ids: the path relative to its root without suffix, made unique across roots."""
-    def stem(f: _Found) -> str:
-        return f.rel.rsplit(".", 1)[0] if "." in f.rel.rsplit("/", 1)[-1] else f.rel
-
+    stems = [os.path.splitext(f.rel)[0] for f in found]
     counts: dict[str, int] = {}
-    for f in found:
-        counts[stem(f)] = counts.get(stem(f), 0) + 1
-    ids: dict[Path, str] = {}
+    for base in stems:
+        counts[base] = counts.get(base, 0) + 1
+    ids: dict[str, str] = {}
     used: set[str] = set()
-    for f in found:
-        base = stem(f)
+    for f, base in zip(found, stems, strict=True):
         candidate = base
         if counts[base] > 1:
             candidate = f.rel  # keep the suffix when a.txt and a.md collide

@@ -114,3 +114,19 @@ def test_missing_root_is_a_user_error(tmp_path: Path) -> None:
     (tmp_path / "f").write_text("x")
     with pytest.raises(UserError, match="not a folder"):
         Library((tmp_path / "f",)).check_roots()
+
+
+def test_polling_one_library_object_sees_every_change(tmp_path: Path) -> None:
+    lib_dir = tmp_path / "lib"
+    f = _write(lib_dir / "a.txt", "First", "2024-01-01")
+    (lib_dir / "empty.txt").write_bytes(b"")
+    library = Library((lib_dir,), tmp_path / "cat.sqlite3")
+    first = library.scan()
+    same = library.scan()
+    assert same.articles == first.articles and same.parsed == 0
+    assert [s.reason for s in same.skipped] == ["empty file"]
+    _write(f, "Renamed title", "2024-01-01", "A different body.")
+    changed = library.scan()
+    assert changed.parsed == 1 and changed.articles[0].title == "Renamed title"
+    f.unlink()
+    assert library.scan().articles == ()
