@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from tests.cli.conftest import cli  # noqa: F401  (the CLI fixture, shared)
+
 _ROWS: list[FaultRow] = []
 
 
