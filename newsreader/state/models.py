@@ -28,6 +28,11 @@ class Anchor:
     paragraph: int
     start: int
     end: int
+    pieces: tuple[tuple[int, int, int], ...] = ()
+    """Every (paragraph, start, end) the passage covers now; more than one after a paragraph
+    split. ``paragraph``/``start``/``end`` are the first piece. Empty means just that one."""
+    confidence: float = 1.0
+    """1.0 for an exact match of the saved quote; lower for a fuzzy re-attachment."""
 
 
 @dataclass(frozen=True, slots=True)

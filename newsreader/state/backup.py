@@ -1,0 +1,202 @@
+"""The backup format (``newsreader export`` / ``import``): every record as JSON, checked on the
+way in, merged so that importing the same file twice changes nothing the second time."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from newsreader.state import records
+from newsreader.state.models import Bookmark
+
+FORMAT = "newsreader-backup"
+VERSION = 1
+
+_ARTICLE_FIELDS: dict[str, tuple[type, ...]] = {
+    "id": (str,), "path": (str,), "content_hash": (str,), "title": (str,), "read": (bool,),
+    "progress": (int,), "paragraph": (int,), "offset": (int,),
+    "first_opened": (str, type(None)), "last_opened": (str, type(None)), "updated": (str,),
+}
+_BOOKMARK_FIELDS: dict[str, tuple[type, ...]] = {
+    "uuid": (str,), "article_id": (str,), "article_title": (str,), "quote": (str,),
+    "prefix": (str,), "suffix": (str,), "paragraph": (int,), "start": (int,), "end": (int,),
+    "note": (str,), "created": (str,), "updated": (str,), "orphaned": (bool,),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class BackupData:
+    """Records as plain JSON-ready dicts."""
+
+    articles: list[dict[str, Any]] = field(default_factory=list)
+    bookmarks: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self, exported: datetime) -> dict[str, Any]:
+        """The whole backup document."""
+        return {
+            "format": FORMAT, "version": VERSION, "exported": records.stamp(exported),
+            "articles": self.articles, "bookmarks": self.bookmarks,
+        }
+
+    @property
+    def count(self) -> int:
+        """How many records."""
+        return len(self.articles) + len(self.bookmarks)
+
+
+@dataclass(slots=True)
+class ImportReport:
+    """What an import changed; ``str()`` is a one-line summary."""
+
+    articles_added: int = 0
+    articles_updated: int = 0
+    bookmarks_added: int = 0
+    bookmarks_updated: int = 0
+    unchanged: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"{self.articles_added} articles added, {self.articles_updated} updated; "
+            f"{self.bookmarks_added} bookmarks added, {self.bookmarks_updated} updated; "
+            f"{self.unchanged} unchanged"
+        )
+
+
+def parse(document: object) -> BackupData:
+    """Check a decoded backup; raises ValueError with one line saying what is wrong."""
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ValueError("not a newsreader backup (no \"format\": \"newsreader-backup\")")
+    version = document.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ValueError("backup has no valid \"version\"")
+    if version > VERSION:
+        raise ValueError(f"backup format {version} is newer than this newsreader reads ({VERSION})")
+    return BackupData(
+        articles=_checked(document.get("articles"), "articles", _ARTICLE_FIELDS),
+        bookmarks=_checked(document.get("bookmarks"), "bookmarks", _BOOKMARK_FIELDS),
+    )
+
+
+def _checked(items: object, name: str, fields: dict[str, tuple[type, ...]]) -> list[dict[str, Any]]:
+    if not isinstance(items, list):
+        raise ValueError(f"backup has no {name} list")
+    out: list[dict[str, Any]] = []
+    for n, item in enumerate(items, 1):
+        if not isinstance(item, dict):
+            raise ValueError(f"{name} record {n} is not an object")
+        for key, types in fields.items():
+            value = item.get(key)
+            ok = isinstance(value, types) and not (
+                isinstance(value, bool) and bool not in types
+            )
+            if not ok:
+                raise ValueError(f"{name} record {n}: {key!r} is missing or has the wrong type")
+        for key in ("updated", "created", "first_opened", "last_opened"):
+            if isinstance(item.get(key), str) and records.unstamp(item[key]) is None:
+                raise ValueError(f"{name} record {n}: {key!r} is not a timestamp")
+        out.append({key: item[key] for key in fields})
+    return out
+
+
+def dump(conn: sqlite3.Connection) -> BackupData:
+    """Every article state and bookmark in the database."""
+    articles = [
+        {
+            "id": r[0], "path": r[1], "content_hash": r[2], "title": r[3], "read": bool(r[4]),
+            "progress": r[5], "paragraph": r[6], "offset": r[7], "first_opened": r[8],
+            "last_opened": r[9], "updated": r[10],
+        }
+        for r in sorted(records.article_rows(conn), key=lambda r: str(r[0]))
+    ]
+    bookmarks = [
+        {
+            "uuid": b.uuid, "article_id": b.article_id, "article_title": b.article_title,
+            "quote": b.quote, "prefix": b.prefix, "suffix": b.suffix, "paragraph": b.paragraph,
+            "start": b.start, "end": b.end, "note": b.note, "created": records.stamp(b.created),
+            "updated": records.stamp(b.updated), "orphaned": b.orphaned,
+        }
+        for b in records.list_bookmarks(conn, None)
+    ]
+    return BackupData(articles, bookmarks)
+
+
+def merge(conn: sqlite3.Connection, data: BackupData) -> ImportReport:
+    """Merge ``data`` into the database: per record the newer ``updated`` wins, first and last
+    opened times combine (earliest, latest). Call inside a write transaction."""
+    report = ImportReport()
+    for a in data.articles:
+        _merge_article(conn, a, report)
+    for b in data.bookmarks:
+        _merge_bookmark(conn, b, report)
+    return report
+
+
+def _merge_article(conn: sqlite3.Connection, a: dict[str, Any], report: ImportReport) -> None:
+    row = conn.execute(
+        "SELECT path, content_hash, title, read, progress, paragraph, para_offset, "
+        "first_opened, last_opened, updated FROM articles WHERE id = ?", (a["id"],)
+    ).fetchone()
+    incoming = (a["path"], a["content_hash"], a["title"], int(a["read"]), a["progress"],
+                a["paragraph"], a["offset"])
+    if row is None:
+        conn.execute(
+            "INSERT INTO articles (id, path, content_hash, title, read, progress, paragraph, "
+            "para_offset, first_opened, last_opened, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (a["id"], *incoming, a["first_opened"], a["last_opened"], a["updated"]),
+        )
+        report.articles_added += 1
+        return
+    newer = _later(a["updated"], row[9])
+    values = incoming if newer else tuple(row[:7])
+    first = _pick(row[7], a["first_opened"], earliest=True)
+    last = _pick(row[8], a["last_opened"], earliest=False)
+    updated = a["updated"] if newer else row[9]
+    merged = (*values, first, last, updated)
+    if merged == tuple(row):
+        report.unchanged += 1
+        return
+    conn.execute(
+        "UPDATE articles SET path = ?, content_hash = ?, title = ?, read = ?, progress = ?, "
+        "paragraph = ?, para_offset = ?, first_opened = ?, last_opened = ?, updated = ? "
+        "WHERE id = ?", (*merged, a["id"]),
+    )
+    report.articles_updated += 1
+
+
+def _merge_bookmark(conn: sqlite3.Connection, b: dict[str, Any], report: ImportReport) -> None:
+    existing = records.get_bookmark(conn, b["uuid"])
+    if existing is not None and not _later(b["updated"], records.stamp(existing.updated)):
+        report.unchanged += 1
+        return
+    created = records.unstamp(b["created"])
+    updated = records.unstamp(b["updated"])
+    assert created is not None and updated is not None  # checked by parse()
+    records.put_bookmark(conn, Bookmark(
+        uuid=b["uuid"], article_id=b["article_id"], article_title=b["article_title"],
+        quote=b["quote"], prefix=b["prefix"], suffix=b["suffix"], paragraph=b["paragraph"],
+        start=b["start"], end=b["end"], note=b["note"], created=created, updated=updated,
+        orphaned=existing.orphaned if existing is not None else b["orphaned"],
+    ))
+    if existing is None:
+        report.bookmarks_added += 1
+    else:
+        report.bookmarks_updated += 1
+
+
+def _later(candidate: str | None, current: str | None) -> bool:
+    """Whether timestamp ``candidate`` is strictly later than ``current``."""
+    a, b = records.unstamp(candidate), records.unstamp(current)
+    if a is None:
+        return False
+    return b is None or a > b
+
+
+def _pick(mine: str | None, theirs: str | None, earliest: bool) -> str | None:
+    if mine is None or theirs is None:
+        return mine if theirs is None else theirs
+    a, b = records.unstamp(mine), records.unstamp(theirs)
+    if a is None or b is None:
+        return mine if a is not None else theirs
+    return (theirs if b < a else mine) if earliest else (theirs if b > a else mine)

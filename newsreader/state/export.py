@@ -1,0 +1,179 @@
+"""Bookmarks as JSON or Markdown (re-anchored against the articles' current text), and the
+full backup file behind ``newsreader export`` / ``newsreader import``."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from newsreader.errors import UserError
+from newsreader.library import Article, ArticleSummary, Library, LibraryScan, ParseError
+from newsreader.state import backup, records
+from newsreader.state.backup import ImportReport
+from newsreader.state.models import Anchor, Bookmark
+from newsreader.state.snapshots import fsync_dir
+from newsreader.state.store import StateStore
+
+__all__ = [
+    "ImportReport",
+    "bookmarks_json",
+    "bookmarks_markdown",
+    "export_backup",
+    "import_backup",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class _Placed:
+    """A bookmark with its article (if still in the library) and where it is now."""
+
+    bookmark: Bookmark
+    summary: ArticleSummary | None
+    anchor: Anchor | None
+    text: str
+    """The passage as the article has it now; the saved quote when orphaned."""
+
+
+def _placed(store: StateStore, scan: LibraryScan, library: Library) -> list[_Placed]:
+    store.reading_states(scan.articles)  # moves renamed articles' bookmarks to their new ids
+    by_article: dict[str, list[Bookmark]] = {}
+    for bm in store.bookmarks():
+        by_article.setdefault(bm.article_id, []).append(bm)
+    placed: list[_Placed] = []
+    for article_id, marks in by_article.items():
+        summary = scan.by_id.get(article_id)
+        article: Article | None = None
+        if summary is not None:
+            try:
+                article = library.load(summary)
+            except ParseError:
+                article = None
+        for bm in marks:
+            anchor = store.anchor(bm, article) if article is not None else None
+            text = bm.quote
+            if anchor is not None and article is not None:
+                pieces = anchor.pieces or ((anchor.paragraph, anchor.start, anchor.end),)
+                text = "\n\n".join(article.paragraphs[p][s:e] for p, s, e in pieces)
+            placed.append(_Placed(bm, summary, anchor, text))
+    placed.sort(key=_order)
+    return placed
+
+
+def _order(p: _Placed) -> tuple[int, int, str, str, int, int, int]:
+    s = p.summary
+    day = -s.date.toordinal() if s is not None and s.date else 0
+    title = (s.title if s is not None else p.bookmark.article_title).casefold()
+    where = (p.anchor.paragraph, p.anchor.start) if p.anchor else (1 << 30, 0)
+    return (s is None, day, title, p.bookmark.article_id, p.anchor is None, *where)
+
+
+def bookmarks_json(store: StateStore, scan: LibraryScan, library: Library) -> list[dict[str, Any]]:
+    """Every bookmark, re-anchored against its article's current text, as JSON-ready dicts."""
+    out: list[dict[str, Any]] = []
+    for p in _placed(store, scan, library):
+        bm, s = p.bookmark, p.summary
+        out.append({
+            "uuid": bm.uuid,
+            "article_id": bm.article_id,
+            "article_title": s.title if s is not None else bm.article_title,
+            "article_date": s.date.isoformat() if s is not None and s.date else None,
+            "article_path": str(s.path) if s is not None else None,
+            "article_missing": s is None,
+            "quote": p.text,
+            "saved_quote": bm.quote,
+            "note": bm.note,
+            "paragraph": p.anchor.paragraph if p.anchor else bm.paragraph,
+            "start": p.anchor.start if p.anchor else bm.start,
+            "end": p.anchor.end if p.anchor else bm.end,
+            "orphaned": p.anchor is None,
+            "created": records.stamp(bm.created),
+            "updated": records.stamp(bm.updated),
+        })
+    return out
+
+
+_LINE_START = re.compile(r"^(\s*)([#>*+\-]|\d+[.)])", re.MULTILINE)
+
+
+def _md(text: str) -> str:
+    """Article text as Markdown text: no line of it may start a heading, list or quote."""
+    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+
+
+def _blockquote(text: str) -> str:
+    return "\n".join(f"> {line}".rstrip() for line in _md(text).split("\n"))
+
+
+def bookmarks_markdown(store: StateStore, scan: LibraryScan, library: Library) -> str:
+    """Every bookmark grouped by article: title, date, each passage as a block quote and its
+    note. Orphaned passages show their saved quote and say so."""
+    placed = _placed(store, scan, library)
+    lines = ["# Bookmarks", ""]
+    if not placed:
+        lines += ["No bookmarks yet.", ""]
+    current: str | None = None
+    for p in placed:
+        bm, s = p.bookmark, p.summary
+        if bm.article_id != current:
+            current = bm.article_id
+            title = s.title if s is not None else bm.article_title or bm.article_id
+            lines += [f"## {_md(title)}", ""]
+            meta = [s.date.isoformat()] if s is not None and s.date else []
+            meta.append(f"`{bm.article_id}`")
+            if s is None:
+                meta.append("no longer in the library")
+            lines += [" · ".join(meta), ""]
+        lines += [_blockquote(p.text), ""]
+        if p.anchor is None:
+            lines += ["*Orphaned: this passage is no longer in the article; saved quote shown.*",
+                      ""]
+        if bm.note.strip():
+            lines += [_md(bm.note.strip()), ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def export_backup(store: StateStore, path: Path) -> int:
+    """Write every record to ``path`` as JSON (temp file, fsync, rename); the number written."""
+    data = store.backup_records()
+    payload = json.dumps(data.to_json(records.now()), ensure_ascii=False, indent=1) + "\n"
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise UserError(f"cannot write {path}: {exc.strerror or exc}") from None
+    fsync_dir(path.parent)
+    return data.count
+
+
+def import_backup(store: StateStore, path: Path) -> ImportReport:
+    """Merge a backup made by ``export_backup``; idempotent. A bad file raises UserError."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise UserError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        document = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise UserError(f"{path} is not a newsreader backup (not JSON)") from None
+    try:
+        data = backup.parse(document)
+    except ValueError as exc:
+        raise UserError(f"{path}: {exc}") from None
+    if not store.saving:
+        raise UserError(f"cannot import: {store.reason}; nothing was changed")
+    report = store.merge_records(data)
+    if not store.saving:
+        raise UserError(f"the import could not be saved: {store.reason}")
+    return report

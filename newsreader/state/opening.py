@@ -1,0 +1,220 @@
+"""Opening the state file, whatever shape it is in: new, current, old (migrate), newer
+(read-only), damaged (move aside, restore a snapshot), or unwritable (keep changes in memory).
+
+Opening never raises for a bad file; it says what happened in ``Opened.notices``. A file that
+could not be read is never written, moved or deleted.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from contextlib import suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsreader.state import db, schema, snapshots
+
+
+class Damaged(Exception):
+    """The file was read and is not a sound SQLite database."""
+
+
+class NewerSchema(Exception):
+    """The file was written by a newer newsreader."""
+
+    def __init__(self, version: int) -> None:
+        super().__init__(f"schema {version}")
+        self.version = version
+
+
+class Unusable(Exception):
+    """The path cannot hold a database (not a regular file, WAL not possible)."""
+
+
+@dataclass(slots=True)
+class Opened:
+    """The result of opening: a disk connection, or an in-memory copy and why."""
+
+    disk: sqlite3.Connection | None = None
+    memory: sqlite3.Connection | None = None
+    reason: str | None = None
+    """Why changes are not being saved (None while saving)."""
+    retry: bool = False
+    """Whether trying the file again later can help (not for a newer schema)."""
+    notices: list[str] = field(default_factory=list)
+
+
+def open_state(path: Path, snapshot_dir: Path | None) -> Opened:
+    """Open ``path`` as well as it can be opened; see the module docstring."""
+    notices: list[str] = []
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = f"cannot create the data folder {path.parent} ({exc.strerror})"
+        notices.append(f"{reason}: changes are kept in memory and will not be saved")
+        return Opened(memory=empty_memory(), reason=reason, retry=True, notices=notices)
+    for attempt in (1, 2):
+        try:
+            conn = open_disk(path, snapshot_dir)
+        except NewerSchema as exc:
+            reason = "the state file was written by a newer newsreader"
+            notices.append(
+                f"{path} is from a newer newsreader ({exc}; this one knows {schema.CURRENT}): "
+                "opened read-only, changes will not be saved"
+            )
+            return Opened(memory=read_copy(path) or empty_memory(), reason=reason, notices=notices)
+        except (Damaged, sqlite3.DatabaseError) as exc:
+            if not _damaged(exc) or attempt == 2:
+                return _unwritable(path, exc, notices)
+            restored = _recover(path, snapshot_dir, str(exc), notices)
+            if restored is not None:
+                return restored
+            continue
+        except (OSError, sqlite3.Error, Unusable) as exc:
+            return _unwritable(path, exc, notices)
+        _maybe_snapshot(conn, snapshot_dir, notices)
+        return Opened(disk=conn, notices=notices)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def open_disk(path: Path, snapshot_dir: Path | None = None) -> sqlite3.Connection:
+    """Open ``path`` read-write in WAL mode at the current schema, migrating (after a
+    snapshot) when older. Raises Damaged, NewerSchema, Unusable, OSError or sqlite3.Error."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        st = None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        raise Unusable(f"{path} is not a regular file")
+    if st is not None and st.st_size == 0:
+        raise Damaged("the file is empty (0 bytes)")
+    conn = db.connect(path)
+    try:
+        version = schema.user_version(conn)  # reads the header: garbage raises NOTADB here
+        if version > schema.CURRENT:
+            raise NewerSchema(version)
+        if st is not None:
+            check = conn.execute("PRAGMA quick_check").fetchall()
+            if check != [("ok",)]:
+                raise Damaged(f"integrity check: {check[0][0]}")
+        _ensure_wal(conn)
+        if version < schema.CURRENT:
+            if version > 0 and snapshot_dir is not None:
+                # Before changing the schema, keep a copy a user could go back to.
+                with suppress(OSError, sqlite3.Error):
+                    snapshots.take(conn, snapshot_dir)
+            db.run_write(conn, schema.migrate, deadline=5.0)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _ensure_wal(conn: sqlite3.Connection) -> None:
+    row = conn.execute("PRAGMA journal_mode").fetchone()
+    if row and row[0] == "wal":
+        return
+    for _ in range(50):  # another instance may hold a lock while it creates the file
+        try:
+            row = conn.execute("PRAGMA journal_mode = WAL").fetchone()
+            break
+        except sqlite3.OperationalError as exc:
+            if db.failure(exc) is not db.Failure.BUSY:
+                raise
+    if not row or row[0] != "wal":
+        raise Unusable(f"cannot use write-ahead logging (journal mode {row[0] if row else '?'})")
+
+
+def _damaged(exc: BaseException) -> bool:
+    return isinstance(exc, Damaged) or db.failure(exc) is db.Failure.CORRUPT
+
+
+def _recover(
+    path: Path, snapshot_dir: Path | None, why: str, notices: list[str]
+) -> Opened | None:
+    """Move a damaged file aside and put the newest good snapshot in its place. Returns an
+    in-memory Opened when the file cannot be moved (the caller then stops), else None."""
+    snap = snapshots.newest_good(snapshot_dir)
+    try:
+        aside = snapshots.move_aside(path)
+    except OSError as exc:
+        reason = f"the state file is damaged and cannot be moved aside ({exc.strerror})"
+        memory = read_copy(snap.path) if snap is not None else None
+        source = f"showing the snapshot from {_when(snap)}" if snap else "starting empty"
+        notices.append(f"{path}: {reason}; {source}; changes will not be saved")
+        return Opened(memory=memory or empty_memory(), reason=reason, notices=notices)
+    restored = ""
+    if snap is not None:
+        try:
+            snapshots.restore(snap, path)
+            restored = f"restored the snapshot from {_when(snap)}"
+        except (OSError, sqlite3.Error) as exc:
+            restored = f"could not restore a snapshot ({db.describe(exc)}); starting empty"
+    else:
+        restored = "there is no snapshot to restore; starting empty"
+    notices.append(f"the state file was damaged ({why}): moved it to {aside.name}; {restored}")
+    return None
+
+
+def _unwritable(path: Path, exc: BaseException, notices: list[str]) -> Opened:
+    reason = str(exc) if isinstance(exc, Unusable | Damaged) else db.describe(exc)
+    memory = read_copy(path) if path.exists() else None
+    if memory is None and path.exists():
+        notices.append(
+            f"cannot read the state file {path} ({reason}); it is left untouched. "
+            "Starting empty: changes are kept in memory and will not be saved"
+        )
+    else:
+        notices.append(
+            f"cannot write the state file {path} ({reason}): "
+            "changes are kept in memory and will not be saved"
+        )
+    return Opened(memory=memory or empty_memory(), reason=reason, retry=True, notices=notices)
+
+
+def read_copy(path: Path) -> sqlite3.Connection | None:
+    """Copy the file into memory without writing anything next to it (``mode=ro`` first;
+    ``immutable=1`` when the folder is read-only and WAL needs a -shm it cannot create)."""
+    for how in ("mode=ro", "immutable=1"):
+        src: sqlite3.Connection | None = None
+        mem = db.memory_db()
+        try:
+            src = db.connect(path, mode=how)
+            if src.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
+                raise Damaged("integrity check failed")
+            src.backup(mem)
+            if schema.user_version(mem) < schema.CURRENT:
+                db.run_write(mem, schema.migrate)
+            return mem
+        except (sqlite3.Error, Damaged):
+            mem.close()
+        finally:
+            db.close_quietly(src)
+    return None
+
+
+def empty_memory() -> sqlite3.Connection:
+    """A new in-memory database with the current schema."""
+    mem = db.memory_db()
+    db.run_write(mem, schema.migrate)
+    return mem
+
+
+def _maybe_snapshot(
+    conn: sqlite3.Connection, snapshot_dir: Path | None, notices: list[str]
+) -> None:
+    if snapshot_dir is None or not snapshots.due(snapshot_dir):
+        return
+    try:
+        if snapshots.has_data(conn):
+            snapshots.take(conn, snapshot_dir)
+    except (OSError, sqlite3.Error) as exc:
+        notices.append(f"could not write a snapshot in {snapshot_dir} ({db.describe(exc)})")
+
+
+def _when(snap: snapshots.Snapshot | None) -> str:
+    if snap is None:
+        return "?"
+    return snap.taken.astimezone().strftime("%Y-%m-%d %H:%M")
