@@ -1,0 +1,174 @@
+"""Text analysis shared by the index, the query parser and the highlighter.
+
+One pass turns text into terms the way people type them: lower case, accents folded, curly and
+straight apostrophes alike, possessive ``'s`` dropped, hyphenated and apostrophe words kept
+whole (``al-Qanou`` -> ``alqanou``) and, when indexing, also by their parts (``al``, ``qanou``)
+at the same position, so phrases still match in order. English stemming is Porter2 (Snowball):
+Whoosh's older Porter leaves ``estimating``/``estimate`` apart (NOTES.md).
+
+This module has no Whoosh import; ``whoosh_tokenizer`` wraps it for the index.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from typing import NamedTuple
+
+# Letters/digits joined by apostrophes or hyphens; acronyms like U.S.; numbers like 1,200.5;
+# a blank line (paragraph break) so phrases never match across paragraphs.
+_JOINERS = "'’‘ʼ`´\\-‐‑"
+_TOKEN = re.compile(
+    r"(?P<num>\d+(?:[.,]\d+)+)"
+    r"|(?P<acr>(?:[^\W\d_]\.){2,})"
+    rf"|(?P<word>[^\W_]+(?:[{_JOINERS}][^\W_]+)*)"
+    r"|(?P<para>\n[^\S\n]*\n)"
+)
+_JOIN = re.compile(rf"[{_JOINERS}]")
+_MAX_TOKEN = 64
+PARAGRAPH_GAP = 20
+"""Positions skipped at a blank line, so a phrase never spans two paragraphs."""
+
+_APOSTROPHES = str.maketrans({c: "'" for c in "’‘ʼ`´"})
+
+
+def _stemmer() -> object:
+    # Whoosh's Porter2 is pure Python with no imports of the rest of Whoosh (~1 ms).
+    from whoosh.lang.porter2 import stem
+
+    return stem
+
+
+_stem_fn = _stemmer()
+_stem_cache: dict[str, str] = {}
+
+
+def stem(word: str) -> str:
+    """The Porter2 stem of a folded word; numbers and short words pass through. Cached."""
+    cached = _stem_cache.get(word)
+    if cached is not None:
+        return cached
+    out = word if len(word) < 3 or not word.isalpha() else _stem_fn(word)  # type: ignore[operator]
+    if len(_stem_cache) > 300_000:
+        _stem_cache.clear()
+    _stem_cache[word] = out
+    return out
+
+
+def fold(text: str) -> str:
+    """Case-fold, fold accents (é -> e) and make every apostrophe the ASCII one."""
+    text = text.translate(_APOSTROPHES).casefold()
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+class Part(NamedTuple):
+    """A piece of a compound word: its term and its [start, end) inside the raw token."""
+
+    term: str
+    start: int
+    end: int
+
+
+class Analyzed(NamedTuple):
+    """The terms of one raw token: the whole word, and its parts when it is a compound."""
+
+    term: str
+    parts: tuple[Part, ...]
+
+
+_cache: dict[str, Analyzed | None] = {}
+
+
+def analyze_token(raw: str, kind: str = "word") -> Analyzed | None:
+    """Analyze one raw token found by the tokenizer; None when it yields no term. Cached."""
+    key = raw if kind == "word" else kind + "\0" + raw
+    if key in _cache:
+        return _cache[key]
+    result = _analyze(raw, kind)
+    if len(_cache) > 300_000:
+        _cache.clear()
+    _cache[key] = result
+    return result
+
+
+def _analyze(raw: str, kind: str) -> Analyzed | None:
+    if len(raw) > _MAX_TOKEN:
+        return None
+    if kind == "num":
+        return Analyzed(raw.replace(",", ""), ())
+    if kind == "acr":
+        return Analyzed(fold(raw.replace(".", "")), ())
+    folded = fold(raw)
+    if len(folded) != len(raw) or not _JOIN.search(raw):
+        # Plain word, or folding changed its length (ß -> ss): no per-part offsets needed.
+        whole = "".join(p for p in _JOIN.split(_strip_possessive(folded)) if p)
+        return Analyzed(stem(whole), ()) if whole else None
+    core = _strip_possessive(folded)
+    pieces = [(m.group(), m.start()) for m in re.finditer(rf"[^{_JOINERS}]+", core)]
+    whole = "".join(p for p, _ in pieces)
+    if not whole:
+        return None
+    term = stem(whole)
+    if len(pieces) < 2:
+        return Analyzed(term, ())
+    seen = {term}
+    parts: list[Part] = []
+    for piece, start in pieces:
+        part = stem(piece)
+        if part not in seen:
+            seen.add(part)
+            parts.append(Part(part, start, start + len(piece)))
+    return Analyzed(term, tuple(parts))
+
+
+def _strip_possessive(word: str) -> str:
+    """``israel's`` -> ``israel``; ``hamas'`` -> ``hamas``."""
+    if word.endswith("'s") and len(word) > 2:
+        return word[:-2]
+    return word.rstrip("'-")
+
+
+class Token(NamedTuple):
+    """One analyzed token of a text: position, character range and term."""
+
+    pos: int
+    start: int
+    end: int
+    term: str
+
+
+def tokens(text: str, *, parts: bool = True) -> Iterator[Token]:
+    """Every term of ``text`` in order; parts of a compound share the compound's position."""
+    pos = 0
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup or "word"
+        if kind == "para":
+            pos += PARAGRAPH_GAP
+            continue
+        analyzed = analyze_token(m.group(), kind)
+        if analyzed is None:
+            continue
+        start = m.start()
+        yield Token(pos, start, m.end(), analyzed.term)
+        if parts:
+            for part in analyzed.parts:
+                yield Token(pos, start + part.start, start + part.end, part.term)
+        pos += 1
+
+
+def query_terms(text: str) -> list[str]:
+    """The terms a query word or phrase stands for (whole compounds only)."""
+    return [t.term for t in tokens(text, parts=False)]
+
+
+def normalize_literal(text: str, *, stemmed: bool) -> str:
+    """Fold a wildcard or fuzzy query word as a whole (no splitting)."""
+    folded = _strip_possessive(fold(text)) if not text.endswith(("*", "?")) else fold(text)
+    if not stemmed:
+        return "".join(_JOIN.split(folded))
+    whole = "".join(p for p in _JOIN.split(folded) if p)
+    return stem(whole)

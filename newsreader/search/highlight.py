@@ -1,0 +1,181 @@
+"""Where a query matches inside text: spans for highlighting, the best paragraph, snippets.
+
+Uses the same analysis as the index, so ``Israel’s`` is marked for ``Israel's``, ``Qanou``
+inside ``al-Qanou``, and a phrase only where its words follow each other. No Whoosh import.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass, field
+
+from newsreader.search.analysis import Token, fold, tokens
+
+Span = tuple[int, int]
+
+SNIPPET_CHARS = 220
+_SQUEEZE = str.maketrans("", "", "'-’‐‑")
+# Porter2 keeps every stem a prefix of its word, give or take the last letter, except these.
+_IRREGULAR_STEMS = frozenset({"ski", "sky", "die", "lie", "tie", "idl", "gentl", "ugli",
+                              "earli", "onli", "singl"})
+
+
+def _key(term: str) -> str:
+    """A substring every word with this stem contains once folded and squeezed."""
+    if term in _IRREGULAR_STEMS:
+        return term[:1]
+    return term[: min(4, max(len(term) - 1, 1))]
+
+
+@dataclass(frozen=True)
+class Highlighter:
+    """The positive parts of a query, as matchers over analyzed terms."""
+
+    terms: frozenset[str] = frozenset()
+    phrases: tuple[tuple[str, ...], ...] = ()
+    prefixes: tuple[str, ...] = ()
+    wildcards: tuple[str, ...] = ()
+    fuzzy: tuple[tuple[str, int, int], ...] = ()
+    _memo: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+    _prefilter: list[tuple[str, ...] | None] = field(
+        default_factory=list, compare=False, repr=False
+    )
+
+    @property
+    def empty(self) -> bool:
+        """Nothing to mark."""
+        return not (self.terms or self.phrases or self.prefixes or self.wildcards or self.fuzzy)
+
+    def _keys(self) -> tuple[str, ...] | None:
+        """Substrings that a text must contain to possibly match; None: no cheap test."""
+        if not self._prefilter:
+            keys = [_key(t) for t in self.terms] + [_key(p[0]) for p in self.phrases]
+            keys += [p[:4] for p in self.prefixes]
+            keys += [re.split(r"[*?\[]", w, maxsplit=1)[0][:4] for w in self.wildcards]
+            keys += [text[:prefix] for text, _dist, prefix in self.fuzzy]
+            self._prefilter.append(None if any(not k for k in keys) else tuple(keys))
+        return self._prefilter[0]
+
+    def might_match(self, text: str) -> bool:
+        """A fast test: False means ``text`` certainly has no match."""
+        keys = self._keys()
+        if keys is None:
+            return True
+        squeezed = fold(text).translate(_SQUEEZE)
+        return any(k in squeezed for k in keys)
+
+    def term_matches(self, term: str) -> bool:
+        """Does one analyzed term match a word, prefix, wildcard or fuzzy part?"""
+        hit = self._memo.get(term)
+        if hit is None:
+            hit = (
+                term in self.terms
+                or any(term.startswith(p) for p in self.prefixes)
+                or any(fnmatch.fnmatchcase(term, w) for w in self.wildcards)
+                or any(_fuzzy_match(term, t, d, p) for t, d, p in self.fuzzy)
+            )
+            self._memo[term] = hit
+        return hit
+
+    def spans(self, text: str) -> list[Span]:
+        """Matched ranges in ``text``, sorted and merged."""
+        if self.empty or not self.might_match(text):
+            return []
+        toks = list(tokens(text))
+        found: list[Span] = [(t.start, t.end) for t in toks if self.term_matches(t.term)]
+        if self.phrases:
+            found += _phrase_spans(toks, self.phrases)
+        return _merge(found)
+
+
+def _phrase_spans(toks: list[Token], phrases: tuple[tuple[str, ...], ...]) -> list[Span]:
+    at: dict[int, dict[str, Token]] = {}
+    for t in toks:
+        at.setdefault(t.pos, {})[t.term] = t
+    spans: list[Span] = []
+    for phrase in phrases:
+        for pos, terms in at.items():
+            first = terms.get(phrase[0])
+            if first is None:
+                continue
+            last = first
+            for i, word in enumerate(phrase[1:], 1):
+                nxt = at.get(pos + i, {}).get(word)
+                if nxt is None:
+                    break
+                last = nxt
+            else:
+                spans.append((first.start, last.end))
+    return spans
+
+
+def _merge(spans: list[Span]) -> list[Span]:
+    spans.sort()
+    merged: list[Span] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _fuzzy_match(term: str, target: str, maxdist: int, prefix: int) -> bool:
+    if term[:prefix] != target[:prefix] or abs(len(term) - len(target)) > maxdist:
+        return False
+    return edit_distance(term, target, maxdist) <= maxdist
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Damerau-Levenshtein (optimal string alignment) distance, stopping past ``limit``."""
+    if a == b:
+        return 0
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def best_paragraph(per_paragraph: list[list[Span]], paragraphs: list[str]) -> int:
+    """The paragraph with the most distinct matched words, then the most matches."""
+    best, best_key = 0, (0, 0)
+    for i, spans in enumerate(per_paragraph):
+        if not spans:
+            continue
+        text = paragraphs[i]
+        distinct = len({fold(text[s:e]) for s, e in spans})
+        key = (distinct, len(spans))
+        if key > best_key:
+            best, best_key = i, key
+    return best
+
+
+def snippet(text: str, spans: list[Span], width: int = SNIPPET_CHARS) -> tuple[str, list[Span]]:
+    """A window of ``text`` around its first match, cut on word boundaries, with ellipses."""
+    if len(text) <= width + 40:
+        return text, list(spans)
+    anchor = spans[0][0] if spans else 0
+    start = max(0, anchor - width // 4)
+    if start:
+        space = text.rfind(" ", 0, start)
+        start = space + 1 if space >= 0 and start - space < 30 else start
+    end = min(len(text), start + width)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start + width // 2 else end
+    prefix = "…" if start else ""
+    suffix = "…" if end < len(text) else ""
+    shift = len(prefix) - start
+    out = [(max(s, start) + shift, min(e, end) + shift) for s, e in spans if s < end and e > start]
+    return prefix + text[start:end] + suffix, out

@@ -1,0 +1,266 @@
+"""SearchIndex: keeps a library's Whoosh index current and answers ranked queries.
+
+Whoosh is imported inside the methods that need it (``import whoosh`` costs ~100 ms and the
+TUI imports this package at start-up).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import threading
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from newsreader.search import store
+from newsreader.search.results import IndexReport, SearchResult
+
+if TYPE_CHECKING:
+    from newsreader.library import Library, LibraryScan
+
+LOCK_WAIT = 2.0
+"""Seconds to wait for another writer before answering from the last complete index."""
+
+
+class SearchIndex:
+    """One library's index. Safe to share between two threads: one may update while another
+    searches; searches answer from the last committed state."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = Path(index_dir)
+        self._write = threading.RLock()
+        self._read = threading.Lock()
+        self._searcher: Any = None
+        self._current_stamp: tuple[int, int] | None = None
+        self._ids: dict[str, str] = {}
+        self._last: tuple[LibraryScan, Library] | None = None
+
+    # --- updating ---------------------------------------------------------------------------
+
+    def update(
+        self,
+        scan: LibraryScan,
+        library: Library,
+        *,
+        rebuild: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+        procs: int = 1,
+    ) -> IndexReport:
+        """Bring the index in line with ``scan``: add, re-index and delete what changed.
+
+        A full build happens when asked, when there is no index, or when it cannot be read.
+        ``procs > 1`` forks worker processes for a full build: only pass it from the CLI.
+        """
+        with self._write:
+            self._ids = {str(a.path): a.id for a in scan.articles}
+            self._last = (scan, library)
+            try:
+                with store.write_lock(self.index_dir, LOCK_WAIT):
+                    report = self._update_locked(scan, library, rebuild, progress, procs)
+            except store.LockBusy:
+                if store.read_current(self.index_dir) is None:
+                    notice = ("another newsreader is building the search index; "
+                              "search will work when it finishes")
+                else:
+                    notice = ("another newsreader is updating the search index; "
+                              "searching the last complete one")
+                return IndexReport(unchanged=len(scan.articles), notice=notice)
+            self._reopen()
+            return report
+
+    def _update_locked(
+        self, scan: LibraryScan, library: Library, rebuild: bool,
+        progress: Callable[[int, int], None] | None, procs: int,
+    ) -> IndexReport:
+        from newsreader.search.schema import SCHEMA_VERSION
+
+        current = store.read_current(self.index_dir)
+        notice: str | None = None
+        if not rebuild:
+            if current is None:
+                if self._has_generations():
+                    notice = "the search index was incomplete; rebuilt it"
+            elif current[0] != SCHEMA_VERSION:
+                notice = "the search index format changed; rebuilt it"
+            else:
+                try:
+                    return self._incremental(current[1], scan, library, progress)
+                except Exception as exc:  # any damage (NOTES.md): the index is only a cache
+                    notice = f"the search index was unreadable ({_why(exc)}); rebuilt it"
+        count = self._rebuild(scan, library, progress, procs)
+        return IndexReport(added=count, rebuilt=True, notice=notice)
+
+    def _rebuild(
+        self, scan: LibraryScan, library: Library,
+        progress: Callable[[int, int], None] | None, procs: int,
+    ) -> int:
+        from newsreader.search.build import full_build
+        from newsreader.search.schema import SCHEMA_VERSION
+
+        folder = store.new_generation(self.index_dir)
+        try:
+            count = full_build(folder, scan.articles, library, progress, procs)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        store.publish(self.index_dir, folder, SCHEMA_VERSION)
+        store.collect_garbage(self.index_dir, keep=folder)
+        return count
+
+    def _incremental(
+        self, folder: Path, scan: LibraryScan, library: Library,
+        progress: Callable[[int, int], None] | None,
+    ) -> IndexReport:
+        from whoosh import index as windex
+
+        from newsreader.search.build import content_hash_of, document, indexed_signatures, load_all
+        from newsreader.search.schema import make_schema
+
+        ix = windex.open_dir(str(folder), schema=make_schema())
+        try:
+            indexed = indexed_signatures(ix)
+            wanted = {str(a.path): a for a in scan.articles}
+            changed = [a for p, a in wanted.items()
+                       if p not in indexed or content_hash_of(indexed[p]) != a.content_hash]
+            removed = [p for p in indexed if p not in wanted]
+            if not changed and not removed:
+                return IndexReport(unchanged=len(wanted))
+            added = updated = 0
+            writer = ix.writer(timeout=LOCK_WAIT)
+            try:
+                for p in removed:
+                    writer.delete_by_term("path", p)
+                for done, (summary, article) in enumerate(load_all(library, changed), 1):
+                    path = str(summary.path)
+                    if article is None:
+                        writer.delete_by_term("path", path)
+                    elif path in indexed:
+                        writer.update_document(**document(article))
+                        updated += 1
+                    else:
+                        writer.add_document(**document(article))
+                        added += 1
+                    if progress is not None:
+                        progress(done, len(changed))
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+            return IndexReport(added=added, updated=updated, removed=len(removed),
+                               unchanged=len(wanted) - len(changed))
+        finally:
+            ix.close()
+
+    def _has_generations(self) -> bool:
+        try:
+            return any(p.name.startswith(store.GEN_PREFIX) for p in self.index_dir.iterdir())
+        except OSError:
+            return False
+
+    # --- searching --------------------------------------------------------------------------
+
+    def search(self, query: str, limit: int = 20) -> SearchResult:
+        """Ranked hits for ``query``; bad syntax gives a message or a literal search."""
+        from newsreader.search.query import parse
+        from newsreader.search.ranking import run_query
+
+        parsed = parse(query)
+        if parsed.query is None:
+            return SearchResult(query, (), 0, error=parsed.error or "nothing to search for")
+        for attempt in range(2):
+            with self._read:
+                try:
+                    searcher = self._fresh_searcher()
+                    if searcher is None:
+                        return SearchResult(query, (), 0, error=_NO_INDEX)
+                    return run_query(searcher, parsed, query, limit, self._ids)
+                except Exception as exc:
+                    self._close_searcher()
+                    failure = exc
+            if attempt == 0 and not self._heal():
+                break
+        return SearchResult(query, (), 0, error=f"search index damaged ({_why(failure)}); "
+                            "run 'newsreader index --rebuild'")
+
+    def _heal(self) -> bool:
+        """Rebuild after a failed read, when an update has told us the library."""
+        if self._last is None:
+            return False
+        scan, library = self._last
+        try:
+            self.update(scan, library, rebuild=True)
+        except Exception:
+            return False
+        return True
+
+    def _fresh_searcher(self) -> Any:
+        """The shared searcher, reopened when another writer published or committed."""
+        stamp = self._stamp()
+        if self._searcher is not None and stamp == self._current_stamp:
+            if not self._searcher.up_to_date():
+                self._searcher = self._searcher.refresh()
+            return self._searcher
+        self._close_searcher()
+        current = store.read_current(self.index_dir)
+        from newsreader.search.schema import SCHEMA_VERSION
+
+        if current is None or current[0] != SCHEMA_VERSION:
+            return None
+        from whoosh import index as windex
+
+        from newsreader.search.schema import make_schema
+
+        ix = windex.open_dir(str(current[1]), schema=make_schema())
+        self._searcher = ix.searcher()
+        self._current_stamp = stamp
+        return self._searcher
+
+    def _stamp(self) -> tuple[int, int] | None:
+        try:
+            st = os.stat(self.index_dir / store.CURRENT)
+        except OSError:
+            return None
+        return st.st_ino, st.st_mtime_ns
+
+    def _reopen(self) -> None:
+        with self._read:
+            if self._searcher is not None and self._stamp() == self._current_stamp:
+                try:
+                    self._searcher = self._searcher.refresh()
+                    return
+                except Exception:
+                    pass
+            self._close_searcher()
+
+    def _close_searcher(self) -> None:
+        if self._searcher is not None:
+            with contextlib.suppress(Exception):
+                self._searcher.close()
+        self._searcher = None
+        self._current_stamp = None
+
+    def close(self) -> None:
+        """Release open files. The object can still be used; it reopens lazily."""
+        with self._read:
+            self._close_searcher()
+
+
+_NO_INDEX = "the search index is not built yet (run 'newsreader index')"
+
+
+def _why(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0][:80] if str(exc) else ""
+    return f"{exc.__class__.__name__}: {text}" if text else exc.__class__.__name__
+
+
+def stored_date(value: Any) -> date | None:
+    """A yyyymmdd number back to a date."""
+    if not isinstance(value, int) or value <= 0:
+        return None
+    try:
+        return date(value // 10000, value // 100 % 100, value % 100)
+    except ValueError:
+        return None

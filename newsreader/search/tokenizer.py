@@ -1,0 +1,77 @@
+"""The Whoosh face of ``analysis``: a tokenizer the schema uses for every text field.
+
+Importing this module imports Whoosh (~100 ms); only the index and query modules do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from whoosh.analysis import Token, Tokenizer
+
+from newsreader.search.analysis import _TOKEN, PARAGRAPH_GAP, analyze_token, normalize_literal
+
+
+class NewsTokenizer(Tokenizer):  # type: ignore[misc]
+    """Index mode yields compounds whole and by parts; query mode yields them whole only.
+
+    With ``tokenize=False`` (Whoosh does this for wildcard and fuzzy words) the text is folded
+    as one word, and stemmed unless it holds a wildcard.
+    """
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        t.boost = 1.0
+        t.stopped = False
+        if not tokenize:
+            wild = "*" in value or "?" in value
+            t.text = normalize_literal(value, stemmed=not wild)
+            t.original = value
+            t.pos = start_pos
+            t.startchar, t.endchar = start_char, start_char + len(value)
+            if t.text:
+                yield t
+            return
+        with_parts = mode != "query"
+        pos = start_pos
+        for m in _TOKEN.finditer(value):
+            kind = m.lastgroup or "word"
+            if kind == "para":
+                pos += PARAGRAPH_GAP
+                continue
+            analyzed = analyze_token(m.group(), kind)
+            if analyzed is None:
+                continue
+            start = m.start()
+            t.text = analyzed.term
+            t.pos = pos
+            t.startchar, t.endchar = start_char + start, start_char + m.end()
+            if keeporiginal:
+                t.original = m.group()
+            yield t
+            if with_parts:
+                for part in analyzed.parts:
+                    t.text = part.term
+                    t.startchar = start_char + start + part.start
+                    t.endchar = start_char + start + part.end
+                    yield t
+            pos += 1
