@@ -1,0 +1,167 @@
+"""The Textual app: theme, keymap, help, palette commands and the factory the CLI and tests use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from newsreader.context import AppContext
+from newsreader.tui.commands import NewsreaderCommands
+from newsreader.tui.screens.bookmarks import BookmarkList, BookmarksScreen
+from newsreader.tui.screens.help import HelpScreen, Section
+from newsreader.tui.screens.main import MainScreen
+from newsreader.tui.screens.note import NoteDialog
+from newsreader.tui.session import Session
+from newsreader.tui.widgets.article_list import ArticleList
+from newsreader.tui.widgets.reader import Reader
+from newsreader.tui.widgets.search_pane import ResultList, SearchPane
+
+POLL_SECONDS = 3.0
+"""How often the library folders are checked for added, changed or removed files."""
+EXPORT_NAME = "bookmarks.md"
+
+
+class NewsreaderApp(App[int]):
+    """Read, search and bookmark the articles of one library."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "newsreader"
+    COMMANDS: ClassVar = App.COMMANDS | {NewsreaderCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark,f1", "help", "Help", id="help"),
+    ]
+
+    def __init__(self, ctx: AppContext, *, poll_seconds: float | None = POLL_SECONDS) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.session = Session(ctx)
+        self.poll_seconds = poll_seconds
+        self._theme_ready = False
+
+    def get_default_screen(self) -> Screen[None]:
+        return MainScreen(self.session, self.poll_seconds)
+
+    @property
+    def main_screen(self) -> MainScreen:
+        """The reading screen (always at the bottom of the stack)."""
+        screen = self.screen_stack[0]
+        assert isinstance(screen, MainScreen)
+        return screen
+
+    def on_mount(self) -> None:
+        config = self.ctx.config
+        if config.keys:
+            self.set_keymap(config.keys)
+        if config.theme:
+            if config.theme in self.available_themes:
+                self.theme = config.theme
+            else:
+                self.notify(f"Unknown theme {config.theme!r} in config.toml.", severity="warning")
+        self._theme_ready = True
+
+    # --- theme -----------------------------------------------------------------------------
+
+    def watch_theme(self, theme: str) -> None:
+        if self._theme_ready:
+            self._save_theme(theme)
+
+    @work(thread=True, exclusive=True, group="config", exit_on_error=False)
+    def _save_theme(self, theme: str) -> None:
+        from newsreader.config import save_theme
+
+        try:
+            save_theme(self.ctx.paths.config_file, theme)
+        except OSError as exc:
+            self.call_from_thread(
+                self.notify, f"Theme not saved: {exc.strerror or exc}", severity="warning"
+            )
+
+    # --- help and quitting -----------------------------------------------------------------
+
+    def help_sections(self) -> list[Section]:
+        """What the help screen lists, pane by pane."""
+        return [
+            ("Everywhere", [NewsreaderApp, MainScreen]),
+            ("Article list", [ArticleList]),
+            ("Reader", [Reader]),
+            ("Search", [SearchPane, ResultList]),
+            ("Bookmarks", [BookmarksScreen, BookmarkList, NoteDialog]),
+        ]
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        in_search = self.focused is not None and any(
+            isinstance(node, SearchPane) for node in self.focused.ancestors_with_self
+        )
+        self.push_screen(HelpScreen(self.help_sections(), syntax_first=in_search))
+
+    async def action_quit(self) -> None:
+        if self.screen_stack and isinstance(self.screen_stack[0], MainScreen):
+            self.main_screen.save_reading_position()
+        self.exit(0)
+
+    def on_unmount(self) -> None:
+        # Finishes queued writes (normally milliseconds) before the process ends.
+        self.session.close()
+
+    # --- palette commands ------------------------------------------------------------------
+
+    def palette_search(self, query: str | None = None) -> None:
+        """Focus the search box, optionally with a query typed in."""
+        self._back_to_main()
+        main = self.main_screen
+        main.action_search()
+        if query is not None:
+            main.search_pane.query_input.value = query
+
+    def palette_bookmarks(self) -> None:
+        """Open the bookmarks screen."""
+        self._back_to_main()
+        self.main_screen.action_bookmarks()
+
+    def reindex(self) -> None:
+        """Rebuild the search index in the background."""
+        self.main_screen.sync.reindex()
+        self.notify("Rebuilding the search index…", timeout=3)
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def export_bookmarks(self) -> None:
+        """Write every bookmark to a Markdown file in the data folder."""
+        from newsreader.paths import ensure_dir
+        from newsreader.state.export import bookmarks_markdown
+
+        store = self.session.store()
+        scan = self.main_screen.sync.scan
+        if store is None or scan is None:
+            self.call_from_thread(self.notify, "Bookmarks are not available yet.")
+            return
+        try:
+            target: Path = ensure_dir(self.ctx.paths.data_dir, "data") / EXPORT_NAME
+            target.write_text(bookmarks_markdown(store, scan, self.ctx.library), "utf-8")
+        except Exception as exc:
+            self.call_from_thread(self.notify, f"Export failed: {exc}", severity="error")
+            return
+        self.call_from_thread(self.notify, f"Bookmarks written to {target}", timeout=8)
+
+    def _back_to_main(self) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
+
+def make_app(ctx: AppContext, *, poll_seconds: float | None = POLL_SECONDS) -> NewsreaderApp:
+    """The one factory, used by ``run_app`` and by the tests and snapshots."""
+    return NewsreaderApp(ctx, poll_seconds=poll_seconds)
+
+
+def run_app(ctx: AppContext) -> int:
+    """Run the app in the terminal; returns the process exit code."""
+    app = make_app(ctx)
+    result = app.run()
+    return int(result or app.return_code or 0)

@@ -1,0 +1,80 @@
+"""The command palette's newsreader commands: open an article by title, search, filters,
+bookmarks, export and re-index. Themes and quit come from Textual's system commands."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from functools import partial
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
+
+if TYPE_CHECKING:
+    from newsreader.tui.app import NewsreaderApp
+
+TITLE_HITS = 25
+"""Articles offered for one query; titles are filtered by plain substring first so a
+100k-article library never runs the fuzzy matcher on every title."""
+
+
+class NewsreaderCommands(Provider):
+    """Commands that reach the library, the index and the store."""
+
+    @property
+    def _app(self) -> NewsreaderApp:
+        from newsreader.tui.app import NewsreaderApp
+
+        assert isinstance(self.app, NewsreaderApp)
+        return self.app
+
+    def _commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
+        app = self._app
+        main = app.main_screen
+        hide = "Show read articles" if main.rows.hide_read else "Hide read articles"
+        yield "Search articles", "Focus the search box (/)", app.palette_search
+        yield hide, "Toggle the read filter (M)", main.on_article_list_filter_toggled
+        yield "Mark all articles read", "Every article in the library (A)", (
+            main.on_article_list_all_marked_read
+        )
+        yield "Bookmarks", "List every bookmark (B)", app.palette_bookmarks
+        yield "Export bookmarks", "Write them all to a Markdown file", app.export_bookmarks
+        yield "Re-index library", "Rebuild the search index from scratch", app.reindex
+        yield "Keys and search syntax", "Help (? or F1)", app.action_help
+
+    async def discover(self) -> Hits:
+        for name, help_text, callback in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, callback in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, _highlight(matcher, name), callback, name, help_text)
+        if not query.strip():
+            return
+        app = self._app
+        label = f"Search for “{query}”"
+        yield Hit(
+            0.5, Text(label), partial(app.palette_search, query), label, "Ranked full-text search"
+        )
+        for summary in app.main_screen.rows.titles_matching(query, TITLE_HITS):
+            label = f"Open: {summary.title}"
+            score = matcher.match(summary.title) or 0.1
+            date = f"{summary.date:%d %b %Y}" if summary.date else "undated"
+            yield Hit(
+                score, _highlight(matcher, label),
+                partial(app.main_screen.open_article, summary.id), label, date,
+            )
+
+
+def _highlight(matcher: Matcher, candidate: str) -> Text:
+    """Like ``Matcher.highlight`` but plain text: titles are data, never markup."""
+    text = Text(candidate)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, candidate)
+    if score:
+        for offset in offsets:
+            if not candidate[offset].isspace():
+                text.stylize("reverse", offset, offset + 1)
+    return text

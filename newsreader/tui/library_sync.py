@@ -1,0 +1,181 @@
+"""Keep the app in step with the library on disk: scan, load reading state, index, poll.
+
+One thread worker does it all in order and posts messages to the screen that owns it; it
+never touches widgets. When nothing changed a scan is stat-only, so polling is cheap.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual.dom import DOMNode
+from textual.message import Message
+from textual.worker import Worker, get_current_worker
+
+from newsreader.library import LibraryScan
+from newsreader.state.models import ReadingState
+from newsreader.tui.session import Session
+
+if TYPE_CHECKING:
+    from newsreader.search import IndexReport
+
+PROGRESS_EVERY = 0.1
+"""Seconds between progress messages, so 100k files do not flood the message queue."""
+
+
+@dataclass
+class LibraryScanned(Message):
+    """A scan finished; ``changed`` is False on the first scan of the run."""
+
+    scan: LibraryScan
+    changed: bool
+
+
+@dataclass
+class StatesLoaded(Message):
+    """Reading states for every article (at start, or after another instance wrote)."""
+
+    states: dict[str, ReadingState]
+
+
+@dataclass
+class Activity(Message):
+    """Background progress: ``label`` with done/total, or an empty label when idle."""
+
+    label: str
+    done: int = 0
+    total: int = 0
+
+
+@dataclass
+class IndexUpdated(Message):
+    """The index caught up with a scan (or failed, with ``error``)."""
+
+    report: IndexReport | None
+    error: str | None = None
+
+
+@dataclass
+class StoreStatus(Message):
+    """The store's notices and whether it can save."""
+
+    notices: list[str]
+    saving: bool
+
+
+@dataclass
+class SyncFailed(Message):
+    """Something in the background failed; one line for the user."""
+
+    error: str
+
+
+class LibrarySync:
+    """Runs the library worker for ``target`` and posts the messages above to it."""
+
+    def __init__(self, target: DOMNode, session: Session, poll_seconds: float | None) -> None:
+        self.target = target
+        self.session = session
+        self.poll_seconds = poll_seconds
+        self.scan: LibraryScan | None = None
+        self._rebuild = False
+
+    def start(self) -> Worker[None]:
+        """Start (or restart) the worker."""
+        return self.target.run_worker(
+            self._run, name="library", group="library", thread=True, exclusive=True,
+            exit_on_error=False,
+        )
+
+    def reindex(self) -> Worker[None]:
+        """Rebuild the index from scratch, then keep polling."""
+        self._rebuild = True
+        return self.start()
+
+    # --- worker side -----------------------------------------------------------------------
+
+    def _post(self, message: Message) -> None:
+        self.target.post_message(message)
+
+    def _progress(self, label: str) -> Callable[[int, int], None]:
+        last = 0.0
+
+        def report(done: int, total: int) -> None:
+            nonlocal last
+            now = time.monotonic()
+            if now - last >= PROGRESS_EVERY or done >= total:
+                last = now
+                self._post(Activity(label, done, total))
+
+        return report
+
+    def _run(self) -> None:
+        worker = get_current_worker()
+        try:
+            if self.scan is None:
+                self._first_load()
+            scan = self.scan
+            if scan is not None and not worker.is_cancelled:
+                self._index(scan)
+            while self.poll_seconds and not worker.is_cancelled:
+                started = time.monotonic()
+                self._poll_once()
+                # Never spend more than a fifth of the time scanning a huge library.
+                pause = max(self.poll_seconds, 5 * (time.monotonic() - started))
+                if _sleep(pause, worker):
+                    break
+        except Exception as exc:  # a background failure must never take the app down
+            self._post(SyncFailed(f"{exc.__class__.__name__}: {exc}"))
+        finally:
+            self._post(Activity(""))
+
+    def _first_load(self) -> None:
+        self._post(Activity("Reading articles"))
+        scan = self.session.ctx.library.scan(progress=self._progress("Reading articles"))
+        self.scan = scan
+        self._post(LibraryScanned(scan, changed=False))
+        self._load_states(scan)
+        notices, saving = self.session.store_notices()
+        self._post(StoreStatus(notices, saving))
+
+    def _load_states(self, scan: LibraryScan) -> None:
+        store = self.session.store()
+        if store is not None:
+            self._post(StatesLoaded(store.reading_states(scan.articles)))
+
+    def _index(self, scan: LibraryScan) -> None:
+        rebuild, self._rebuild = self._rebuild, False
+        label = "Rebuilding index" if rebuild else "Indexing"
+        self._post(Activity(label))
+        try:
+            report = self.session.update_index(
+                scan, rebuild=rebuild, progress=self._progress(label)
+            )
+        except Exception as exc:
+            self._post(IndexUpdated(None, f"Search index: {exc}"))
+            return
+        self._post(IndexUpdated(report))
+
+    def _poll_once(self) -> None:
+        scan = self.session.ctx.library.scan()
+        previous = self.scan
+        if previous is None or scan.articles != previous.articles:
+            self.scan = scan
+            self._post(LibraryScanned(scan, changed=True))
+            self._index(scan)
+        store = self.session.store()
+        if store is not None and store.has_changed():
+            self._load_states(self.scan or scan)
+
+
+def _sleep(seconds: float, worker: Worker[None]) -> bool:
+    """Sleep in small steps; True when the worker was cancelled meanwhile."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if worker.is_cancelled:
+            return True
+        time.sleep(min(0.1, max(deadline - time.monotonic(), 0)))
+    return worker.is_cancelled

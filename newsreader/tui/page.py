@@ -1,0 +1,168 @@
+"""Lay an article out as lines for the reader: wrapping, centring and paragraph bookkeeping.
+
+Plain Python (no Textual): the reader widget styles and draws these lines; keeping the
+geometry here makes resume positions and paragraph jumps testable without a terminal.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from enum import Enum
+
+from rich.cells import cell_len
+
+from newsreader.library import Article
+
+MAX_TEXT_WIDTH = 84
+"""Columns of body text at most: a comfortable measure for reading."""
+MARGIN = 3
+"""Cells left of the text: paragraph cursor, bookmark mark, gap."""
+MIN_TEXT_WIDTH = 20
+
+_WORD = re.compile(r"\S+\s*")
+# "GAZA:", "NEW YORK (Reuters) -": the dateline prefix of the first paragraph, styled apart.
+_DATELINE_TAIL = r"[^:—–\n]{0,60}?(?::|\s[—–-])"
+
+
+class LineKind(Enum):
+    """What a layout line shows."""
+
+    TITLE = "title"
+    META = "meta"
+    RULE = "rule"
+    BLANK = "blank"
+    BODY = "body"
+    END = "end"
+
+
+@dataclass(frozen=True, slots=True)
+class PageLine:
+    """One screen line: body lines point into ``paragraph`` by character range."""
+
+    kind: LineKind
+    text: str = ""
+    paragraph: int = -1
+    start: int = 0
+    end: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """An article laid out at one width."""
+
+    lines: tuple[PageLine, ...]
+    text_width: int
+    left: int
+    """Cells before the margin, to centre the text column."""
+    first_line: tuple[int, ...]
+    """Line number of each paragraph's first line."""
+    line_count: tuple[int, ...]
+    """How many lines each paragraph takes."""
+
+    def paragraph_at(self, y: int) -> int:
+        """The paragraph on line ``y`` (or the one above a blank line); -1 above the body."""
+        if not self.first_line or y < self.first_line[0]:
+            return -1
+        return bisect_right(self.first_line, y) - 1
+
+    def line_of(self, paragraph: int, offset: int = 0) -> int:
+        """The line holding character ``offset`` of ``paragraph``."""
+        if not self.first_line:
+            return 0
+        paragraph = max(0, min(paragraph, len(self.first_line) - 1))
+        first = self.first_line[paragraph]
+        for y in range(first, first + self.line_count[paragraph]):
+            line = self.lines[y]
+            if line.start <= offset < line.end or y == first + self.line_count[paragraph] - 1:
+                return y
+        return first
+
+    def last_line(self, paragraph: int) -> int:
+        """The last line of ``paragraph``."""
+        return self.first_line[paragraph] + self.line_count[paragraph] - 1
+
+
+def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
+    """Greedy word wrap by terminal cells: (start, end) character ranges, one per line.
+
+    Trailing spaces stay inside a line's range (they are not drawn); words longer than a
+    line (URLs) are folded by characters.
+    """
+    width = max(width, 1)
+    ranges: list[tuple[int, int]] = []
+    start = 0
+    used = 0
+    for m in _WORD.finditer(text):
+        word = m.group()
+        cells = cell_len(word.rstrip())
+        if used and used + cells > width:
+            ranges.append((start, m.start()))
+            start, used = m.start(), 0
+        if cells > width:  # fold a word that cannot fit on any line
+            pos = m.start()
+            for i, ch in enumerate(word.rstrip()):
+                w = cell_len(ch)
+                if used + w > width:
+                    ranges.append((start, pos + i))
+                    start, used = pos + i, 0
+                used += w
+            used += len(word) - len(word.rstrip())
+            continue
+        used += cell_len(word)
+    if start < len(text) or not ranges:
+        ranges.append((start, len(text)))
+    return ranges
+
+
+def text_geometry(width: int) -> tuple[int, int]:
+    """(text width, left padding) for a reader ``width`` cells wide."""
+    usable = max(width - MARGIN - 2, MIN_TEXT_WIDTH)
+    text_width = min(MAX_TEXT_WIDTH, usable)
+    left = max((width - MARGIN - text_width) // 2, 1)
+    return text_width, left
+
+
+def dateline_span(article: Article) -> tuple[int, int] | None:
+    """Where the dateline prefix sits in the first paragraph, for styling apart."""
+    if not article.dateline or not article.paragraphs:
+        return None
+    first = article.paragraphs[0]
+    m = re.match(re.escape(article.dateline) + _DATELINE_TAIL, first)
+    return (0, m.end()) if m else None
+
+
+def meta_line(article: Article) -> str:
+    """Date and dateline under the title, e.g. "Monday 6 May 2024 · GAZA"."""
+    parts = []
+    if article.date:
+        parts.append(f"{article.date:%A} {article.date.day} {article.date:%B %Y}")
+    if article.dateline:
+        parts.append(article.dateline)
+    return " · ".join(parts)
+
+
+def lay_out(article: Article, width: int) -> Page:
+    """Lay ``article`` out for a reader ``width`` cells wide."""
+    text_width, left = text_geometry(width)
+    lines: list[PageLine] = [PageLine(LineKind.BLANK)]
+    for start, end in wrap_offsets(article.title, text_width):
+        lines.append(PageLine(LineKind.TITLE, article.title[start:end].rstrip()))
+    meta = meta_line(article)
+    if meta:
+        lines.append(PageLine(LineKind.META, meta))
+    lines.append(PageLine(LineKind.RULE, "─" * min(text_width, 12)))
+    first_line: list[int] = []
+    line_count: list[int] = []
+    for index, paragraph in enumerate(article.paragraphs):
+        lines.append(PageLine(LineKind.BLANK))
+        first_line.append(len(lines))
+        ranges = wrap_offsets(paragraph, text_width)
+        line_count.append(len(ranges))
+        for start, end in ranges:
+            lines.append(PageLine(LineKind.BODY, "", index, start, end))
+    lines.append(PageLine(LineKind.BLANK))
+    lines.append(PageLine(LineKind.END, "∎"))
+    lines.append(PageLine(LineKind.BLANK))
+    return Page(tuple(lines), text_width, left, tuple(first_line), tuple(line_count))

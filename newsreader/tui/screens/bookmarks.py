@@ -1,0 +1,213 @@
+"""The bookmarks screen: every saved passage with its note, article and date.
+
+Orphaned bookmarks (their passage or article is gone) are listed apart at the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from newsreader.library import ArticleSummary
+from newsreader.state.models import Bookmark
+from newsreader.tui.screens.note import NoteDialog
+from newsreader.tui.session import Session
+
+QUOTE_CHARS = 240
+
+
+class BookmarkList(OptionList):
+    """The bookmarks, each option three lines: quote, note, article and date."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "Jump to passage", id="bookmarks.open"),
+        Binding("j", "cursor_down", "Down", show=False, id="bookmarks.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="bookmarks.up"),
+    ]
+
+
+class BookmarksScreen(Screen[Bookmark | None]):
+    """Lists bookmarks; dismisses with the bookmark to jump to, or None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,B", "close", "Back", id="bookmarks.close"),
+        Binding("e", "edit", "Edit note", id="bookmarks.edit"),
+        Binding("d,delete", "delete", "Delete", id="bookmarks.delete"),
+        Binding("u", "undo", "Undo delete", id="bookmarks.undo"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "bookmarks--quote", "bookmarks--note", "bookmarks--source",
+    }
+
+    @dataclass
+    class _Loaded(Message):
+        bookmarks: list[Bookmark]
+
+    class _Changed(Message):
+        """A write finished (posted from the writer thread)."""
+
+    def __init__(
+        self, session: Session, summary_for: Callable[[str], ArticleSummary | None]
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.summary_for = summary_for
+        self.bookmarks: list[Bookmark] = []
+        self._shown: list[Bookmark] = []
+        self._deleted: list[Bookmark] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("Loading bookmarks…", id="bookmarks-empty", markup=False)
+        yield BookmarkList(id="bookmark-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(BookmarkList).border_title = "Bookmarks"
+        self.query_one(BookmarkList).focus()
+        self.reload()
+
+    # --- loading ---------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="bookmarks", exit_on_error=False)
+    def reload(self) -> None:
+        """Read every bookmark from the store (in a thread)."""
+        store = self.session.store()
+        self.post_message(self._Loaded(store.bookmarks() if store is not None else []))
+
+    @on(_Changed)
+    def _changed(self) -> None:
+        self.reload()
+
+    def _after_write(self, _future: object) -> None:
+        self.post_message(self._Changed())
+
+    @on(_Loaded)
+    def _loaded(self, message: _Loaded) -> None:
+        keep = self._highlighted()
+        self.bookmarks = message.bookmarks
+        found = [b for b in self.bookmarks if not self._orphaned(b)]
+        orphans = [b for b in self.bookmarks if self._orphaned(b)]
+        self._shown = found + orphans
+        options: list[Option | None] = []
+        for i, bookmark in enumerate(found):
+            if i:
+                options.append(None)
+            options.append(Option(self._prompt(bookmark), id=bookmark.uuid))
+        if orphans:
+            heading = f"Orphaned ({len(orphans)}): the passage is no longer in its article"
+            options.append(Option(Text(heading, style="bold"), id="orphans", disabled=True))
+            for bookmark in orphans:
+                options.append(Option(self._prompt(bookmark), id=bookmark.uuid))
+        listing = self.query_one(BookmarkList)
+        listing.clear_options()
+        listing.add_options(options)
+        listing.border_subtitle = f"{len(self.bookmarks)} saved"
+        empty = self.query_one("#bookmarks-empty", Static)
+        empty.display = not self.bookmarks
+        empty.update("No bookmarks yet. In the reader, b bookmarks the paragraph at the cursor.")
+        if self._shown:
+            ids = [b.uuid for b in self._shown]
+            index = ids.index(keep) if keep in ids else 0
+            listing.highlighted = listing.get_option_index(ids[min(index, len(ids) - 1)])
+
+    def _orphaned(self, bookmark: Bookmark) -> bool:
+        return bookmark.orphaned or self.summary_for(bookmark.article_id) is None
+
+    def _prompt(self, bookmark: Bookmark) -> Text:
+        style = self.get_component_rich_style
+        quote = " ".join(bookmark.quote.split())
+        if len(quote) > QUOTE_CHARS:
+            quote = quote[:QUOTE_CHARS].rsplit(" ", 1)[0] + " …"
+        lines = [Text(f"“{quote}”", style("bookmarks--quote"))]
+        if bookmark.note:
+            lines.append(Text("✎ ", style("bookmarks--note")).append(bookmark.note))
+        summary = self.summary_for(bookmark.article_id)
+        title = summary.title if summary else bookmark.article_title
+        source = Text(title, style("bookmarks--source"))
+        if summary is not None and summary.date is not None:
+            source.append(f"  ·  {summary.date:%d %b %Y}")
+        elif summary is None:
+            source.append("  ·  article not in the library")
+        lines.append(source)
+        return Text("\n").join(lines)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        if self.is_mounted and self.bookmarks:
+            self._loaded(self._Loaded(self.bookmarks))
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def _highlighted(self) -> str | None:
+        listing = self.query_one(BookmarkList)
+        if listing.highlighted is None:
+            return None
+        return listing.get_option_at_index(listing.highlighted).id
+
+    def _current(self) -> Bookmark | None:
+        uuid = self._highlighted()
+        return next((b for b in self.bookmarks if b.uuid == uuid), None)
+
+    @on(OptionList.OptionSelected, "#bookmark-list")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        bookmark = next((b for b in self.bookmarks if b.uuid == event.option.id), None)
+        if bookmark is None:
+            return
+        if self.summary_for(bookmark.article_id) is None:
+            self.notify("That article is no longer in the library.", severity="warning")
+            return
+        self.dismiss(bookmark)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_edit(self) -> None:
+        bookmark = self._current()
+        if bookmark is None:
+            return
+
+        def save(note: str | None) -> None:
+            if note is None or note == bookmark.note:
+                return
+            future = self.session.write(lambda s: s.update_note(bookmark.uuid, note))
+            future.add_done_callback(self._after_write)
+
+        self.app.push_screen(
+            NoteDialog(bookmark.quote, bookmark.article_title, bookmark.note, editing=True), save
+        )
+
+    def action_delete(self) -> None:
+        bookmark = self._current()
+        if bookmark is None:
+            return
+        self._deleted.append(bookmark)
+        future = self.session.write(lambda s: s.delete_bookmark(bookmark.uuid))
+        future.add_done_callback(self._after_write)
+        self.notify("Bookmark deleted. Press u to undo.", timeout=6)
+
+    def action_undo(self) -> None:
+        if not self._deleted:
+            self.notify("Nothing to undo.", timeout=2)
+            return
+        bookmark = self._deleted.pop()
+        future = self.session.write(lambda s: s.restore_bookmark(bookmark))
+        future.add_done_callback(self._after_write)
+        self.notify("Bookmark restored.", timeout=2)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in {"edit", "delete"}:
+            return self._current() is not None or None
+        if action == "undo":
+            return bool(self._deleted) or None
+        return True

@@ -1,0 +1,97 @@
+"""The help screen, generated from the panes' bindings (with the user's key overrides)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.dom import DOMNode
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+Section = tuple[str, Sequence[type[DOMNode]]]
+"""A heading and the classes whose ``BINDINGS`` it lists."""
+
+QUERY_SYNTAX: tuple[tuple[str, str], ...] = (
+    ("truce talks", "both words, any form (talk, talking); best first"),
+    ('"truce talks"', "the exact phrase"),
+    ("truce -rafah", "without a word (also NOT rafah)"),
+    ("truce OR ceasefire", "either word"),
+    ("title:hamas", "in the title"),
+    ("truc*", "words starting with truc"),
+    ("ceasfire~", "a typo away"),
+    ("date:2024-05", "by date; also date:[2024-01 to 2024-06]"),
+)
+
+
+def binding_rows(
+    classes: Iterable[type[DOMNode]], keymap: Mapping[str, str]
+) -> list[tuple[list[str], str]]:
+    """(keys, description) for every described binding, keys as the keymap sets them."""
+    rows: dict[str, tuple[list[str], str]] = {}
+    for cls in classes:
+        for binding in Binding.make_bindings(cls.__dict__.get("BINDINGS", [])):
+            if not binding.description:
+                continue
+            name = binding.id or f"{cls.__name__}.{binding.action}"
+            override = keymap.get(binding.id) if binding.id else None
+            keys = override.split(",") if override else [binding.key]
+            entry = rows.setdefault(name, ([], binding.description))
+            for key in keys:
+                if key not in entry[0]:
+                    entry[0].append(key)
+    return list(rows.values())
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key, grouped by pane, and the search syntax."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark,f1", "close", "Close", id="help.close"),
+    ]
+
+    def __init__(self, sections: Sequence[Section], *, syntax_first: bool = False) -> None:
+        super().__init__()
+        self.sections = sections
+        self.syntax_first = syntax_first
+
+    def compose(self) -> ComposeResult:
+        keymap: Mapping[str, str] = self.app._keymap  # the normalized overrides set_keymap got
+        blocks: list[Static] = []
+        for heading, classes in self.sections:
+            table = self._table()
+            for keys, description in binding_rows(classes, keymap):
+                shown = "  ".join(self._key(k) for k in keys)
+                table.add_row(Text(shown, style="bold"), Text(description))
+            blocks.append(Static(table, classes="help-block"))
+            blocks[-1].border_title = heading
+        syntax = self._table()
+        for example, meaning in QUERY_SYNTAX:
+            syntax.add_row(Text(example, style="bold"), Text(meaning))
+        syntax_block = Static(syntax, classes="help-block", id="help-syntax")
+        syntax_block.border_title = "Search syntax"
+        if self.syntax_first:
+            blocks.insert(0, syntax_block)
+        else:
+            blocks.append(syntax_block)
+        with VerticalScroll(id="help-box") as box:
+            box.border_title = "Keys"
+            box.border_subtitle = "Esc close"
+            yield from blocks
+
+    def _table(self) -> Table:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(min_width=14, no_wrap=True)
+        table.add_column(ratio=1)
+        return table
+
+    def _key(self, key: str) -> str:
+        return self.app.get_key_display(Binding(key.strip(), ""))
+
+    def action_close(self) -> None:
+        self.dismiss(None)

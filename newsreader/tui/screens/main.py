@@ -1,0 +1,424 @@
+"""The main screen: article list (or search) beside the reader, one pane at a time when narrow.
+
+The screen owns the shared state (the rows, the open article) and passes it down; panes post
+messages up. Blocking work runs in thread workers (``LibrarySync``, ``opening.prepare``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, ClassVar, Literal
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from newsreader.library import ArticleSummary, ParseError
+from newsreader.state.models import Bookmark
+from newsreader.tui import library_sync as sync
+from newsreader.tui.opening import OpenedArticle, OpenRequest, bookmarked_paragraphs, prepare
+from newsreader.tui.rows import ArticleRows
+from newsreader.tui.screens.bookmarks import BookmarksScreen
+from newsreader.tui.screens.note import NoteDialog
+from newsreader.tui.session import Session
+from newsreader.tui.widgets.article_list import ArticleList
+from newsreader.tui.widgets.reader import Position, Reader
+from newsreader.tui.widgets.search_pane import SearchPane
+from newsreader.tui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from newsreader.state import StateStore
+
+NARROW_BELOW = 100
+"""Terminal columns below which one pane is shown at a time."""
+
+Pane = Literal["list", "search", "reader"]
+
+
+class MainScreen(Screen[None]):
+    """List, search and reader, and the flows between them."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "search", "Search", id="search"),
+        Binding("B", "bookmarks", "Bookmarks", id="bookmarks"),
+        Binding("tab", "switch_pane", "Switch pane", show=False, id="switch-pane"),
+        Binding("shift+tab", "switch_pane", "Switch pane", show=False, id="switch-pane-back"),
+        Binding("escape", "back", "Back", id="back"),
+    ]
+
+    narrow: reactive[bool] = reactive(False)
+    """Too narrow for two panes: only ``pane`` is shown."""
+    pane: reactive[Pane] = reactive[Pane]("list")
+    """The pane in use: the list or search on the left, or the reader."""
+
+    @dataclass
+    class _Opened(Message):
+        opened: OpenedArticle | None
+        focus: bool
+        error: str | None = None
+
+    @dataclass
+    class _BookmarkSaved(Message):
+        article_id: str
+        paragraph: int
+        failed: str | None = None
+
+    @dataclass
+    class _Bookmarks(Message):
+        article_id: str
+        paragraphs: frozenset[int]
+
+    class _Wrote(Message):
+        """A store write finished: check whether the store still saves."""
+
+    def __init__(self, session: Session, poll_seconds: float | None) -> None:
+        super().__init__()
+        self.session = session
+        self.rows = ArticleRows()
+        self.sync = sync.LibrarySync(self, session, poll_seconds)
+        self.indexed = False
+        self._store_notice = ""
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="panes"):
+            with Vertical(id="left"):
+                yield SearchPane(self.session.search, id="search")
+                yield ArticleList(self.rows, id="articles")
+            yield Reader(id="reader")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.article_list.border_title = "Articles"
+        self.reader.border_title = "Reader"
+        self.search_pane.border_title = "Search"
+        self.search_pane.display = False
+        self.article_list.focus()
+        self._update_counts()
+        self.sync.start()
+
+    # --- parts -----------------------------------------------------------------------------
+
+    @property
+    def article_list(self) -> ArticleList:
+        """The article list pane."""
+        return self.query_one(ArticleList)
+
+    @property
+    def reader(self) -> Reader:
+        """The reader pane."""
+        return self.query_one(Reader)
+
+    @property
+    def search_pane(self) -> SearchPane:
+        """The search pane."""
+        return self.query_one(SearchPane)
+
+    @property
+    def status(self) -> StatusBar:
+        """The status line."""
+        return self.query_one(StatusBar)
+
+    # --- layout ----------------------------------------------------------------------------
+
+    def on_resize(self) -> None:
+        self.narrow = self.size.width < NARROW_BELOW
+
+    def watch_narrow(self, narrow: bool) -> None:
+        self.set_class(narrow, "-narrow")
+
+    def watch_pane(self, pane: Pane) -> None:
+        self.set_class(pane == "reader", "-reading")
+        self.search_pane.display = pane == "search" or (
+            pane == "reader" and self.search_pane.display
+        )
+        self.article_list.display = not self.search_pane.display
+        self.refresh_bindings()
+
+    def _focus_pane(self, pane: Pane) -> None:
+        self.pane = pane
+        if pane == "reader":
+            self.reader.focus()
+        elif pane == "search":
+            results = self.search_pane.results
+            if results.option_count and results.highlighted is not None:
+                results.focus()
+            else:
+                self.search_pane.focus_query()
+        else:
+            self.article_list.focus()
+
+    def action_search(self) -> None:
+        self.search_pane.display = True
+        self.pane = "search"
+        self.search_pane.focus_query()
+
+    def action_switch_pane(self) -> None:
+        if self.pane == "reader":
+            self._focus_pane("search" if self.search_pane.display else "list")
+        elif self.reader.article is not None:
+            self._focus_pane("reader")
+        elif self.pane == "search":
+            self.search_pane.results.focus() if self.search_pane.query_input.has_focus else (
+                self.search_pane.focus_query()
+            )
+
+    def action_back(self) -> None:
+        if self.pane == "reader":
+            self._focus_pane("search" if self.search_pane.display else "list")
+        elif self.pane == "search":
+            self.search_pane.display = False
+            self._focus_pane("list")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":
+            return self.pane != "list"
+        return True
+
+    # --- the library -----------------------------------------------------------------------
+
+    def on_library_scanned(self, message: sync.LibraryScanned) -> None:
+        scan = message.scan
+        before = set(self.rows.by_id)
+        keep = self.article_list.highlighted
+        self.rows.set_articles(scan.articles)
+        self.article_list.empty_text = "No articles in the library." if not scan.articles else ""
+        self.article_list.refresh_rows(keep.id if keep else None)
+        self._update_counts()
+        if message.changed:
+            added = len(set(self.rows.by_id) - before)
+            removed = len(before - set(self.rows.by_id))
+            parts = [f"{n} {what}" for n, what in ((added, "new"), (removed, "removed")) if n]
+            if parts:
+                self.notify("Library changed: " + ", ".join(parts) + ".", timeout=4)
+            self._reload_open_article(scan.by_id)
+
+    def _reload_open_article(self, by_id: dict[str, ArticleSummary]) -> None:
+        article = self.reader.article
+        if article is None:
+            return
+        summary = by_id.get(article.id)
+        if summary is None:
+            self.notify("The open article was removed from the library.", severity="warning")
+        elif summary.content_hash != article.content_hash:
+            position = self.reader.position
+            self._open(OpenRequest(summary, paragraph=position.paragraph if position else None),
+                       focus=False)
+
+    def on_states_loaded(self, message: sync.StatesLoaded) -> None:
+        self.rows.set_states(message.states)
+        keep = self.article_list.highlighted
+        self.article_list.refresh_rows(keep.id if keep else None)
+        self._update_counts()
+
+    def on_activity(self, message: sync.Activity) -> None:
+        if message.label:
+            self.status.set_activity(message.label, message.done, message.total)
+            if message.label != "Reading articles":
+                self.search_pane.set_index_note("Index is being updated; results may be partial.")
+        else:
+            self.status.set_info(self._idle_text())
+
+    def on_index_updated(self, message: sync.IndexUpdated) -> None:
+        self.indexed = message.report is not None
+        self.search_pane.set_index_note("")
+        if message.error:
+            self.notify(message.error, severity="error", timeout=8)
+        elif message.report is not None and message.report.notice:
+            self.notify(message.report.notice, severity="warning", timeout=8)
+        self.status.set_info(self._idle_text())
+
+    def on_store_status(self, message: sync.StoreStatus) -> None:
+        notice = message.notices[-1] if message.notices else ""
+        if not message.saving and not notice:
+            notice = "Reading state is not being saved."
+        if notice != self._store_notice:
+            self._store_notice = notice
+            self.status.set_notice(notice if not message.saving or notice else "")
+
+    def on_sync_failed(self, message: sync.SyncFailed) -> None:
+        self.notify(f"Background task failed: {message.error}", severity="error", timeout=10)
+
+    def _idle_text(self) -> str:
+        return f"{self.rows.total:,} articles" + (" · index ready" if self.indexed else "")
+
+    def _update_counts(self) -> None:
+        rows = self.rows
+        subtitle = f"{rows.unread:,} unread of {rows.total:,}"
+        if rows.hide_read:
+            subtitle += " · read hidden"
+        self.article_list.border_subtitle = subtitle
+
+    # --- reading state ---------------------------------------------------------------------
+
+    def write(self, change: Callable[[StateStore], object]) -> None:
+        """Queue a store write; afterwards re-check that the store still saves."""
+        future = self.session.write(change)
+        future.add_done_callback(lambda _f: self.post_message(self._Wrote()))
+
+    @on(_Wrote)
+    def _after_write(self) -> None:
+        self._check_store()
+
+    @work(thread=True, exclusive=True, group="store-status", exit_on_error=False)
+    def _check_store(self) -> None:
+        notices, saving = self.session.store_notices()
+        self.post_message(sync.StoreStatus(notices, saving))
+
+    def on_article_list_read_toggled(self, message: ArticleList.ReadToggled) -> None:
+        read = not self.rows.is_read(message.summary.id)
+        self._set_read([message.summary.id], read)
+
+    def on_article_list_filter_toggled(self) -> None:
+        keep = self.article_list.highlighted
+        hidden = self.rows.toggle_filter()
+        self.article_list.refresh_rows(keep.id if keep else None)
+        self._update_counts()
+        self.notify("Read articles hidden." if hidden else "Showing all articles.", timeout=2)
+
+    def on_article_list_all_marked_read(self) -> None:
+        unread = [a.id for a in self.rows.articles if not self.rows.is_read(a.id)]
+        changed = self._set_read(unread, True)
+        self.notify(f"Marked {changed:,} articles read.", timeout=3)
+
+    def _set_read(self, ids: list[str], read: bool) -> int:
+        changed = self.rows.set_read(ids, read)
+        if changed:
+            self.write(lambda store: store.set_read(changed, read))
+            cursor = self.article_list.cursor
+            if self.rows.hide_read:
+                self.rows.refilter()
+            self.article_list.refresh_rows()
+            self.article_list.cursor = min(cursor, max(len(self.rows.rows) - 1, 0))
+            self._update_counts()
+        return len(changed)
+
+    def on_reader_position_changed(self, message: Reader.PositionChanged) -> None:
+        self._save_position(message.article.summary, message.position)
+
+    def _save_position(self, summary: ArticleSummary, position: Position) -> None:
+        state = self.rows.states.get(summary.id)
+        if state is not None:
+            self.rows.update_state(replace(state, paragraph=position.paragraph,
+                                           offset=position.offset, progress=position.progress))
+            self.article_list.refresh()
+        self.write(lambda store: store.save_position(
+            summary, position.paragraph, position.offset, position.progress))
+
+    def save_reading_position(self) -> None:
+        """Save where the reader is now (before opening another article or quitting)."""
+        article, position = self.reader.article, self.reader.position
+        if article is not None and position is not None:
+            self._save_position(article.summary, position)
+
+    # --- opening articles ------------------------------------------------------------------
+
+    def on_article_list_opened(self, message: ArticleList.Opened) -> None:
+        self._open(OpenRequest(message.summary))
+
+    def on_search_pane_hit_chosen(self, message: SearchPane.HitChosen) -> None:
+        summary = self.rows.by_id.get(message.hit.id)
+        if summary is None:
+            self.notify("That article is no longer in the library.", severity="warning")
+            return
+        self._open(OpenRequest(summary, query=message.query, paragraph=message.hit.paragraph))
+
+    def open_article(self, article_id: str, query: str | None = None) -> None:
+        """Open an article by id (used by the command palette)."""
+        summary = self.rows.by_id.get(article_id)
+        if summary is not None:
+            self.article_list.select_id(article_id)
+            self._open(OpenRequest(summary, query=query))
+
+    def _open(self, request: OpenRequest, focus: bool = True) -> None:
+        self.save_reading_position()
+        self._load(request, focus)
+
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    def _load(self, request: OpenRequest, focus: bool) -> None:
+        try:
+            self.post_message(self._Opened(prepare(self.session, request), focus))
+        except ParseError as exc:
+            error = f"Cannot open {request.summary.path.name}: {exc}"
+            self.post_message(self._Opened(None, focus, error))
+
+    @on(_Opened)
+    def _show(self, message: _Opened) -> None:
+        opened = message.opened
+        if opened is None:
+            self.notify(message.error or "Cannot open the article.", severity="error")
+            return
+        self.reader.show(
+            opened.article, opened.paragraph, opened.offset, matches=opened.matches,
+            focus_match=bool(opened.request.query), bookmarked=opened.bookmarked,
+        )
+        if opened.state is not None:
+            self.rows.update_state(opened.state)
+            self._update_counts()
+            self.article_list.refresh()
+        if opened.notice:
+            self.notify(opened.notice, severity="warning", timeout=6)
+        if message.focus:
+            self._focus_pane("reader")
+
+    # --- bookmarks -------------------------------------------------------------------------
+
+    def on_reader_bookmark_requested(self, message: Reader.BookmarkRequested) -> None:
+        article, paragraph = message.article, message.paragraph
+
+        def save(note: str | None) -> None:
+            if note is None:
+                return
+            future = self.session.write(
+                lambda store: store.add_bookmark(article, paragraph, 0, None, note)
+            )
+
+            def done(f: object) -> None:
+                error = future.exception()
+                self.post_message(self._BookmarkSaved(
+                    article.id, paragraph, str(error) if error else None))
+
+            future.add_done_callback(done)
+
+        self.app.push_screen(NoteDialog(article.paragraphs[paragraph], article.title), save)
+
+    @on(_BookmarkSaved)
+    def _bookmark_saved(self, message: _BookmarkSaved) -> None:
+        if message.failed:
+            self.notify(f"Bookmark not saved: {message.failed}", severity="error")
+            return
+        if self.reader.article is not None and self.reader.article.id == message.article_id:
+            self.reader.set_bookmarked(self.reader.bookmarked | {message.paragraph})
+        self.notify("Bookmarked. B lists bookmarks.", timeout=3)
+        self._check_store()
+
+    def action_bookmarks(self) -> None:
+        self.save_reading_position()
+        self.app.push_screen(BookmarksScreen(self.session, self.rows.by_id.get), self._jump)
+
+    def _jump(self, bookmark: Bookmark | None) -> None:
+        if bookmark is None:
+            self._refresh_bookmarks()  # some may have been deleted
+            return
+        summary = self.rows.by_id.get(bookmark.article_id)
+        if summary is not None:
+            self.article_list.select_id(summary.id)
+            self._open(OpenRequest(summary, bookmark=bookmark))
+
+    @work(thread=True, exclusive=True, group="bookmarks", exit_on_error=False)
+    def _refresh_bookmarks(self) -> None:
+        article = self.reader.article
+        if article is not None:
+            paragraphs = bookmarked_paragraphs(self.session, article)
+            self.post_message(self._Bookmarks(article.id, paragraphs))
+
+    @on(_Bookmarks)
+    def _bookmarks_refreshed(self, message: _Bookmarks) -> None:
+        if self.reader.article is not None and self.reader.article.id == message.article_id:
+            self.reader.set_bookmarked(message.paragraphs)

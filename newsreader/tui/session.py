@@ -1,0 +1,115 @@
+"""The app's link to the reading-state store and the search index. Plain Python, no Textual.
+
+Everything here blocks (SQLite, Whoosh, disk), so the app calls it from thread workers only.
+Store writes go through one writer thread so they keep their order and never run on the UI
+thread; reads may come from any worker (the store and the index are thread-safe).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING, TypeVar
+
+from newsreader.context import AppContext
+
+if TYPE_CHECKING:
+    from newsreader.library import LibraryScan
+    from newsreader.search import IndexReport, SearchResult
+    from newsreader.search.index import SearchIndex
+    from newsreader.state import StateStore
+
+T = TypeVar("T")
+Progress = Callable[[int, int], None]
+
+
+class Session:
+    """Owns the store, the index and the writer thread for one run of the app."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+        self.problems: list[str] = []
+        """One-line messages about parts that do not work (shown as a persistent notice)."""
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsreader-state")
+        self._closed = False
+        self._store: StateStore | None = None
+        self._store_opened: Future[StateStore | None] = self._writer.submit(self._open_store)
+        self._index: SearchIndex | None = None
+        self._index_lock = threading.Lock()
+
+    # --- reading state ---------------------------------------------------------------------
+
+    def _open_store(self) -> StateStore | None:
+        from newsreader.paths import ensure_dir
+        from newsreader.state import StateStore
+
+        try:
+            ensure_dir(self.ctx.paths.data_dir, "data")
+            self._store = StateStore.open(self.ctx.paths.state_file, self.ctx.paths.snapshot_dir)
+        except Exception as exc:  # any failure leaves the app usable for reading
+            self.problems.append(f"Reading state unavailable: {exc}")
+            return None
+        return self._store
+
+    def store(self) -> StateStore | None:
+        """The opened store, waiting for it to open; None when it could not be opened."""
+        return self._store_opened.result()
+
+    def store_notices(self) -> tuple[list[str], bool]:
+        """The store's own notices and whether it can save (False: changes will be lost)."""
+        store = self.store()
+        if store is None:
+            return list(self.problems), False
+        return [*self.problems, *store.notices], bool(store.saving)
+
+    def write(self, change: Callable[[StateStore], T]) -> Future[T | None]:
+        """Queue ``change(store)`` on the writer thread; its result is None without a store."""
+
+        def run() -> T | None:
+            store = self._store
+            return None if store is None else change(store)
+
+        if self._closed:
+            done: Future[T | None] = Future()
+            done.set_result(None)
+            return done
+        return self._writer.submit(run)
+
+    # --- search ----------------------------------------------------------------------------
+
+    def index(self) -> SearchIndex:
+        """The search index, opened on first use (importing Whoosh costs ~100 ms)."""
+        with self._index_lock:
+            if self._index is None:
+                from newsreader.paths import ensure_dir
+                from newsreader.search.index import SearchIndex
+
+                ensure_dir(self.ctx.paths.index_root, "cache")
+                self._index = SearchIndex(self.ctx.index_dir)
+            return self._index
+
+    def search(self, query: str, limit: int = 40) -> SearchResult:
+        """Ranked hits for ``query`` from whatever index is on disk now."""
+        return self.index().search(query, limit=limit)
+
+    def update_index(
+        self, scan: LibraryScan, *, rebuild: bool = False, progress: Progress | None = None
+    ) -> IndexReport:
+        """Bring the index up to date with ``scan`` (incremental unless ``rebuild``)."""
+        return self.index().update(scan, self.ctx.library, rebuild=rebuild, progress=progress)
+
+    # --- shutdown --------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Finish queued writes, then close the store and the index."""
+        if self._closed:
+            return
+        self._closed = True
+        self._writer.shutdown(wait=True)
+        if self._store is not None:
+            self._store.close()
+        with self._index_lock:
+            if self._index is not None:
+                self._index.close()
+                self._index = None

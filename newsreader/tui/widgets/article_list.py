@@ -1,0 +1,277 @@
+"""The article list: a virtual list that renders only the rows on screen.
+
+``OptionList`` and ``DataTable`` measure every row up front (seconds at 100k articles, see
+NOTES.md), so this is a Line API ``ScrollView``: one row per line, drawn on demand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from newsreader.library import ArticleSummary
+from newsreader.tui.rows import ArticleRows
+
+DATE_WIDTH = 11
+"""Cells of "06 May 2024"."""
+
+
+def format_date(summary: ArticleSummary) -> str:
+    """The list's date column: day, short month and year, or blank when undated."""
+    return summary.date.strftime("%d %b %Y") if summary.date else ""
+
+
+class ArticleList(ScrollView, can_focus=True):
+    """Every article, newest first, with an unread marker, date, title and progress."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open", "Open", id="list.open"),
+        Binding("down,j", "cursor_down", "Down", show=False, id="list.down"),
+        Binding("up,k", "cursor_up", "Up", show=False, id="list.up"),
+        Binding("pagedown,ctrl+f,space", "page_down", "Page down", show=False, id="list.page_down"),
+        Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="list.page_up"),
+        Binding("home,g", "first", "First", show=False, id="list.first"),
+        Binding("end,G", "last", "Last", show=False, id="list.last"),
+        Binding("m", "toggle_read", "Read/unread", id="list.toggle_read"),
+        Binding("M", "toggle_filter", "Hide read", id="list.toggle_filter"),
+        Binding("A", "mark_all_read", "Mark all read", show=False, id="list.mark_all_read"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "article-list--cursor",
+        "article-list--hover",
+        "article-list--marker",
+        "article-list--date",
+        "article-list--unread",
+        "article-list--read",
+        "article-list--progress",
+        "article-list--empty",
+    }
+
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+    """Row index of the highlighted article."""
+    hover: reactive[int | None] = reactive(None, init=False)
+
+    @dataclass
+    class Opened(Message):
+        """The user chose an article to read."""
+
+        summary: ArticleSummary
+
+    @dataclass
+    class Highlighted(Message):
+        """The cursor moved to an article."""
+
+        summary: ArticleSummary | None
+
+    @dataclass
+    class ReadToggled(Message):
+        """``m``: flip the read mark of an article."""
+
+        summary: ArticleSummary
+
+    class FilterToggled(Message):
+        """``M``: hide or show read articles."""
+
+    class AllMarkedRead(Message):
+        """``A``: mark every article read."""
+
+    def __init__(self, rows: ArticleRows, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.rows = rows
+        self.empty_text = "Loading articles…"
+        self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(512)
+
+    # --- data -----------------------------------------------------------------------------
+
+    def refresh_rows(self, keep_id: str | None = None) -> None:
+        """Redraw after ``rows`` changed; keeps the cursor on ``keep_id`` when it is shown."""
+        count = len(self.rows.rows)
+        self.virtual_size = Size(self.scrollable_content_region.width, count)
+        self._cache.clear()
+        index = self.rows.index_of(keep_id) if keep_id else None
+        if index is not None:
+            self.cursor = index
+        else:
+            self.cursor = min(self.cursor, max(count - 1, 0))
+        self.refresh()
+
+    @property
+    def highlighted(self) -> ArticleSummary | None:
+        """The article under the cursor."""
+        rows = self.rows.rows
+        return rows[self.cursor] if 0 <= self.cursor < len(rows) else None
+
+    def select_id(self, article_id: str) -> bool:
+        """Move the cursor to an article; False when it is not shown."""
+        index = self.rows.index_of(article_id)
+        if index is None:
+            return False
+        self.cursor = index
+        return True
+
+    # --- rendering ------------------------------------------------------------------------
+
+    def _part_style(self, name: str) -> Style:
+        """What the CSS sets for a component class, without the widget's own colours."""
+        return self.get_component_rich_style(name, partial=True)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._cache.clear()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self.rows.rows))
+        self._cache.clear()
+        self.scroll_to_cursor(animate=False)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = y + int(self.scroll_offset.y)
+        rows = self.rows.rows
+        base = self.rich_style
+        if not rows:
+            if y == 1:
+                style = self.get_component_rich_style("article-list--empty")
+                return Strip([Segment(f"  {self.empty_text}".ljust(width)[:width], style)])
+            return Strip.blank(width, base)
+        if index >= len(rows):
+            return Strip.blank(width, base)
+        summary = rows[index]
+        read = self.rows.is_read(summary.id)
+        progress = self.rows.progress(summary.id)
+        cursor = index == self.cursor
+        key = (summary, read, progress, width, cursor, index == self.hover, self.has_focus)
+        strip = self._cache.get(key)
+        if strip is None:
+            strip = self._render_row(summary, read, progress, width, cursor, index == self.hover)
+            self._cache[key] = strip
+        return strip
+
+    def _render_row(
+        self, summary: ArticleSummary, read: bool, progress: int, width: int,
+        cursor: bool, hover: bool,
+    ) -> Strip:
+        style = self._part_style
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        text.append(" ● " if not read else "   ", style("article-list--marker"))
+        text.append(format_date(summary).ljust(DATE_WIDTH), style("article-list--date"))
+        text.append("  ")
+        title_style = style("article-list--read" if read else "article-list--unread")
+        tail = f" {progress}% " if 0 < progress < 100 else " "
+        room = max(width - text.cell_len - len(tail), 1)
+        title = Text(summary.title, style=title_style, no_wrap=True, overflow="ellipsis")
+        title.truncate(room, overflow="ellipsis", pad=True)
+        text.append_text(title)
+        text.append(tail, style("article-list--progress"))
+        line_style = self.rich_style
+        # Full (not partial) styles: cursor colours have alpha, blended with the background.
+        if cursor:
+            line_style = self.get_component_rich_style("article-list--cursor")
+        elif hover:
+            line_style = self.get_component_rich_style("article-list--hover")
+        text.stylize_before(line_style)
+        segments = list(text.render(self.app.console))
+        return Strip(segments).crop_extend(0, width, line_style)
+
+    # --- cursor and scrolling -------------------------------------------------------------
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.scroll_to_cursor()
+        self.refresh()
+        self.post_message(self.Highlighted(self.highlighted))
+
+    def watch_hover(self) -> None:
+        self.refresh()
+
+    def watch_has_focus(self, value: bool) -> None:
+        super().watch_has_focus(value)
+        self.refresh()
+
+    def scroll_to_cursor(self, animate: bool = False) -> None:
+        """Bring the cursor row into view, keeping a row of context when possible."""
+        height = self.scrollable_content_region.height
+        if height <= 0:
+            return
+        top = int(self.scroll_offset.y)
+        if self.cursor < top + 1:
+            self.scroll_to(y=max(self.cursor - 1, 0), animate=animate, immediate=True)
+        elif self.cursor > top + height - 2:
+            self.scroll_to(y=self.cursor - height + 2, animate=animate, immediate=True)
+
+    def _move(self, delta: int) -> None:
+        count = len(self.rows.rows)
+        if count:
+            self.cursor = max(0, min(count - 1, self.cursor + delta))
+
+    def action_cursor_down(self) -> None:
+        self._move(1)
+
+    def action_cursor_up(self) -> None:
+        self._move(-1)
+
+    def action_page_down(self) -> None:
+        self._move(max(self.scrollable_content_region.height - 1, 1))
+
+    def action_page_up(self) -> None:
+        self._move(-max(self.scrollable_content_region.height - 1, 1))
+
+    def action_first(self) -> None:
+        self._move(-len(self.rows.rows))
+
+    def action_last(self) -> None:
+        self._move(len(self.rows.rows))
+
+    # --- actions that post up -------------------------------------------------------------
+
+    def action_open(self) -> None:
+        if (summary := self.highlighted) is not None:
+            self.post_message(self.Opened(summary))
+
+    def action_toggle_read(self) -> None:
+        if (summary := self.highlighted) is not None:
+            self.post_message(self.ReadToggled(summary))
+
+    def action_toggle_filter(self) -> None:
+        self.post_message(self.FilterToggled())
+
+    def action_mark_all_read(self) -> None:
+        self.post_message(self.AllMarkedRead())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action in {"open", "toggle_read"} and self.highlighted is None)
+
+    # --- mouse ----------------------------------------------------------------------------
+
+    def _row_at(self, event: events.MouseEvent) -> int | None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return None
+        index = offset.y + int(self.scroll_offset.y)
+        return index if 0 <= index < len(self.rows.rows) else None
+
+    def on_click(self, event: events.Click) -> None:
+        index = self._row_at(event)
+        if index is None:
+            return
+        self.focus()
+        self.cursor = index
+        self.action_open()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        self.hover = self._row_at(event)
+
+    def on_leave(self, event: events.Leave) -> None:
+        self.hover = None

@@ -1,0 +1,444 @@
+"""The reader pane: one article as wrapped, centred text with a paragraph cursor.
+
+A Line API ``ScrollView``: the layout (``newsreader.tui.page``) is computed once per width
+and lines are drawn on demand, so long articles open as fast as short ones. Article text is
+always plain ``rich.text.Text``, never markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.timer import Timer
+
+from newsreader.library import Article
+from newsreader.search.results import MatchSpan
+from newsreader.tui.page import LineKind, Page, PageLine, dateline_span, lay_out
+
+_PARAGRAPH = Binding.Group("¶", compact=True)
+_MATCH = Binding.Group("match", compact=True)
+SETTLE_SECONDS = 0.6
+"""Quiet time after scrolling before the position is reported for saving."""
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """Where a reader is in an article: cursor paragraph and the character at the top."""
+
+    paragraph: int
+    offset: int
+    progress: int
+
+
+class Reader(ScrollView, can_focus=True):
+    """Shows one article; posts its position and bookmark requests up to the screen."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,j", "scroll_lines(1)", "Down", show=False, id="reader.down"),
+        Binding("up,k", "scroll_lines(-1)", "Up", show=False, id="reader.up"),
+        Binding("space,pagedown,ctrl+f", "page(1)", "Page", key_display="space",
+                id="reader.page_down"),
+        Binding("pageup,ctrl+b", "page(-1)", "Page up", show=False, id="reader.page_up"),
+        Binding("g,home", "top", "Top", show=False, id="reader.top"),
+        Binding("G,end", "bottom", "Bottom", show=False, id="reader.bottom"),
+        Binding("[", "paragraph(-1)", "Previous paragraph", id="reader.prev_paragraph",
+                group=_PARAGRAPH),
+        Binding("]", "paragraph(1)", "Next paragraph", id="reader.next_paragraph",
+                group=_PARAGRAPH),
+        Binding("n", "match(1)", "Next match", id="reader.next_match", group=_MATCH),
+        Binding("N", "match(-1)", "Previous match", id="reader.prev_match", group=_MATCH),
+        Binding("b", "bookmark", "Bookmark", id="reader.bookmark"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "reader--title", "reader--meta", "reader--rule", "reader--dateline", "reader--end",
+        "reader--cursor", "reader--cursor-blurred", "reader--bookmark", "reader--match",
+        "reader--match-current", "reader--empty", "reader--empty-key",
+    }
+
+    cursor: reactive[int] = reactive(0, init=False)
+    """The paragraph under the paragraph cursor."""
+    progress: reactive[int] = reactive(0, init=False)
+    """How far down the article the view is, 0-100."""
+
+    @dataclass
+    class PositionChanged(Message):
+        """The view settled somewhere new (debounced); the screen saves it."""
+
+        article: Article
+        position: Position
+
+    @dataclass
+    class BookmarkRequested(Message):
+        """``b``: bookmark the paragraph under the cursor."""
+
+        article: Article
+        paragraph: int
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.article: Article | None = None
+        self.matches: tuple[MatchSpan, ...] = ()
+        self.current_match = -1
+        self.bookmarked: frozenset[int] = frozenset()
+        self._page: Page | None = None
+        self._page_width = -1
+        self._pending: tuple[int, int, bool] | None = None
+        self._by_paragraph: dict[int, list[int]] = {}
+        self._dateline: tuple[int, int] | None = None
+        self._settle: Timer | None = None
+        self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(256)
+
+    # --- what is shown ---------------------------------------------------------------------
+
+    def show(
+        self, article: Article | None, paragraph: int = 0, offset: int = 0, *,
+        matches: Iterable[MatchSpan] = (), focus_match: bool = False,
+        bookmarked: Iterable[int] = (),
+    ) -> None:
+        """Show ``article`` at ``paragraph``/``offset``; with ``focus_match`` the first match
+        in or after ``paragraph`` becomes current and is brought into view."""
+        self.article = article
+        self.matches = tuple(matches)
+        self._by_paragraph = {}
+        for i, m in enumerate(self.matches):
+            self._by_paragraph.setdefault(m.paragraph, []).append(i)
+        self.current_match = -1
+        if focus_match and self.matches:
+            after = [i for i, m in enumerate(self.matches) if m.paragraph >= paragraph]
+            self.current_match = after[0] if after else 0
+        self.bookmarked = frozenset(bookmarked)
+        self._dateline = dateline_span(article) if article else None
+        self._page = None
+        self._pending = (paragraph, offset, focus_match)
+        self.scroll_to(0, 0, animate=False)
+        self._relayout()
+
+    def set_bookmarked(self, paragraphs: Iterable[int]) -> None:
+        """Update the margin marks of bookmarked paragraphs."""
+        self.bookmarked = frozenset(paragraphs)
+        self._cache.clear()
+        self.refresh()
+
+    @property
+    def position(self) -> Position | None:
+        """The cursor paragraph, the character at the top of the view and the progress."""
+        page = self._page
+        if page is None or self.article is None:
+            return None
+        top = int(self.scroll_offset.y)
+        offset = 0
+        if 0 <= top < len(page.lines):
+            line = page.lines[top]
+            if line.kind is LineKind.BODY and line.paragraph == self.cursor:
+                offset = line.start
+        return Position(self.cursor, offset, self.progress)
+
+    # --- layout ----------------------------------------------------------------------------
+
+    def _relayout(self) -> None:
+        width = self.scrollable_content_region.width
+        if self.article is None or width <= 0:
+            self._page = None
+            self.virtual_size = Size(0, 0)
+            self._cache.clear()
+            self.refresh()
+            self._update_subtitle()
+            return
+        if self._page is not None and self._pending is None:
+            here = self.position
+            if here is not None:  # keep the reading position across a resize
+                self._pending = (here.paragraph, here.offset, False)
+        self._page = lay_out(self.article, width)
+        self._page_width = width
+        self.virtual_size = Size(width, len(self._page.lines))
+        self._cache.clear()
+        if self._pending is not None:
+            paragraph, offset, focus_match = self._pending
+            self._pending = None
+            self.call_after_refresh(self._go_to, paragraph, offset, focus_match)
+        self.refresh()
+
+    def _go_to(self, paragraph: int, offset: int, focus_match: bool) -> None:
+        page = self._page
+        if page is None or not page.first_line:
+            self._update_progress()
+            return
+        paragraph = max(0, min(paragraph, len(page.first_line) - 1))
+        if focus_match and 0 <= self.current_match < len(self.matches):
+            self._show_match(self.current_match)
+            return
+        y = page.line_of(paragraph, offset)
+        if paragraph == 0 and offset == 0:
+            y = 0  # the start of an article shows its title
+        self.cursor = paragraph
+        self._scroll_y(y)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.scrollable_content_region.width != self._page_width:
+            self._relayout()
+        else:
+            self._update_progress()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._cache.clear()
+
+    # --- drawing ---------------------------------------------------------------------------
+
+    def _part_style(self, name: str) -> Style:
+        """A component class's style blended over the reader's background."""
+        return self.get_component_rich_style(name)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        page = self._page
+        if page is None:
+            return self._empty_line(y, width)
+        index = y + int(self.scroll_offset.y)
+        if index >= len(page.lines):
+            return Strip.blank(width, self.rich_style)
+        line = page.lines[index]
+        on_cursor = line.paragraph == self.cursor and line.kind is LineKind.BODY
+        current = self.current_match if line.paragraph in self._by_paragraph else -1
+        key = (index, on_cursor, line.paragraph in self.bookmarked, current, self.has_focus)
+        strip = self._cache.get(key)
+        if strip is None:
+            strip = self._draw(page, line, width, on_cursor)
+            self._cache[key] = strip
+        return strip
+
+    def _draw(self, page: Page, line: PageLine, width: int, on_cursor: bool) -> Strip:
+        style = self._part_style
+        base = self.rich_style
+        text = Text(" " * page.left, end="")
+        if on_cursor:
+            cursor_class = "reader--cursor" if self.has_focus else "reader--cursor-blurred"
+            text.append("▍", style(cursor_class))
+        else:
+            text.append(" ")
+        first_of_paragraph = (
+            line.kind is LineKind.BODY and line.start == 0 and line.paragraph in self.bookmarked
+        )
+        text.append("◆" if first_of_paragraph else " ", style("reader--bookmark"))
+        text.append(" ")
+        text.append_text(self._line_text(line))
+        text.stylize_before(base)
+        strip = Strip(list(text.render(self.app.console)))
+        return strip.crop_extend(0, width, base)
+
+    def _line_text(self, line: PageLine) -> Text:
+        style = self._part_style
+        kind = line.kind
+        if kind is LineKind.TITLE:
+            return Text(line.text, style("reader--title"))
+        if kind is LineKind.META:
+            return Text(line.text, style("reader--meta"))
+        if kind is LineKind.RULE:
+            return Text(line.text, style("reader--rule"))
+        if kind is LineKind.END:
+            return Text(line.text, style("reader--end"))
+        if kind is not LineKind.BODY or self.article is None:
+            return Text("")
+        paragraph = self.article.paragraphs[line.paragraph]
+        chunk = paragraph[line.start : line.end].rstrip()
+        text = Text(chunk)
+        end = line.start + len(chunk)
+        spans: list[tuple[int, int, str]] = []
+        if line.paragraph == 0 and self._dateline:
+            spans.append((*self._dateline, "reader--dateline"))
+        for i in self._by_paragraph.get(line.paragraph, ()):
+            m = self.matches[i]
+            name = "reader--match-current" if i == self.current_match else "reader--match"
+            spans.append((m.start, m.end, name))
+        for start, stop, name in spans:
+            lo, hi = max(start, line.start), min(stop, end)
+            if lo < hi:
+                text.stylize(style(name), lo - line.start, hi - line.start)
+        return text
+
+    def _empty_line(self, y: int, width: int) -> Strip:
+        hints = [
+            ("", "No article open"),
+            ("", ""),
+            ("Enter", "read the highlighted article"),
+            ("/", "search every article"),
+            ("B", "bookmarks"),
+            ("?", "all keys"),
+        ]
+        row = y - max((self.size.height - len(hints)) // 2, 0)
+        if not 0 <= row < len(hints):
+            return Strip.blank(width, self.rich_style)
+        key, label = hints[row]
+        muted = self.get_component_rich_style("reader--empty")
+        text = Text(end="")
+        if key:
+            text.append(f"{key:>6}  ", self.get_component_rich_style("reader--empty-key"))
+            text.append(f"{label:<30}", muted)
+        else:
+            text.append(f"{label:^38}", muted)
+        pad = max((width - text.cell_len) // 2, 0)
+        text = Text(" " * pad, end="").append_text(text)
+        text.stylize_before(self.rich_style)
+        return Strip(list(text.render(self.app.console))).crop_extend(0, width, self.rich_style)
+
+    # --- cursor, scrolling and progress ----------------------------------------------------
+
+    def _scroll_y(self, y: int) -> None:
+        self.scroll_to(y=max(0, min(y, self.max_scroll_y)), animate=False)
+        self._update_progress()
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        self._follow_view()
+        self._update_progress()
+
+    def watch_cursor(self) -> None:
+        self._cache.clear()
+        self.refresh()
+        self._update_subtitle()
+        self._schedule_settle()
+
+    def watch_has_focus(self, value: bool) -> None:
+        super().watch_has_focus(value)
+        self._cache.clear()
+        self.refresh()
+
+    def watch_progress(self) -> None:
+        self._update_subtitle()
+
+    def _view(self) -> tuple[int, int]:
+        top = int(self.scroll_offset.y)
+        return top, top + max(self.scrollable_content_region.height, 1) - 1
+
+    def _follow_view(self) -> None:
+        """Keep the paragraph cursor on screen: scrolling past it drags it along."""
+        page = self._page
+        if page is None or not page.first_line:
+            return
+        top, bottom = self._view()
+        if page.last_line(self.cursor) < top:
+            first = page.paragraph_at(top)
+            if first < 0 or page.last_line(first) < top:
+                first += 1
+            self.cursor = min(max(first, 0), len(page.first_line) - 1)
+        elif page.first_line[self.cursor] > bottom:
+            self.cursor = max(page.paragraph_at(bottom), 0)
+
+    def _update_progress(self) -> None:
+        if self._page is None:
+            self.progress = 0
+            return
+        top_max = self.max_scroll_y
+        self.progress = 100 if top_max <= 0 else round(100 * self.scroll_offset.y / top_max)
+        self._schedule_settle()
+
+    def _update_subtitle(self) -> None:
+        page = self._page
+        if page is None or self.article is None:
+            self.border_subtitle = ""
+            return
+        parts = [f"¶ {self.cursor + 1}/{len(page.first_line)}"] if page.first_line else []
+        if self.matches:
+            current = self.current_match + 1 if self.current_match >= 0 else 0
+            parts.append(f"match {current}/{len(self.matches)}")
+        parts.append(f"{self.progress}%")
+        self.border_subtitle = " · ".join(parts)
+
+    def _schedule_settle(self) -> None:
+        if self._settle is not None:
+            self._settle.stop()
+        self._settle = self.set_timer(SETTLE_SECONDS, self._report_position)
+
+    def _report_position(self) -> None:
+        position = self.position
+        if position is not None and self.article is not None:
+            self.post_message(self.PositionChanged(self.article, position))
+
+    def action_scroll_lines(self, lines: int) -> None:
+        self._scroll_y(int(self.scroll_offset.y) + lines)
+
+    def action_page(self, pages: int) -> None:
+        height = max(self.scrollable_content_region.height - 2, 1)
+        self._scroll_y(int(self.scroll_offset.y) + pages * height)
+
+    def action_top(self) -> None:
+        self._scroll_y(0)
+        if self._page is not None and self._page.first_line:
+            self.cursor = 0
+
+    def action_bottom(self) -> None:
+        self._scroll_y(self.max_scroll_y)
+        if self._page is not None and self._page.first_line:
+            self.cursor = len(self._page.first_line) - 1
+
+    def action_paragraph(self, step: int) -> None:
+        page = self._page
+        if page is None or not page.first_line:
+            return
+        self.cursor = max(0, min(self.cursor + step, len(page.first_line) - 1))
+        self._reveal(page.first_line[self.cursor], page.last_line(self.cursor))
+
+    def _reveal(self, first: int, last: int) -> None:
+        """Scroll the least needed to show lines first..last (first wins when too tall)."""
+        top, bottom = self._view()
+        height = bottom - top + 1
+        if first < top + 1:
+            self._scroll_y(first - 1)
+        elif last > bottom - 1:
+            self._scroll_y(min(first - 1, last - height + 2))
+
+    def action_match(self, step: int) -> None:
+        if not self.matches:
+            self.notify("No search matches in this article", severity="warning", timeout=2)
+            return
+        self._show_match((self.current_match + step) % len(self.matches))
+
+    def _show_match(self, index: int) -> None:
+        page = self._page
+        self.current_match = index
+        self._cache.clear()
+        if page is None:
+            return
+        match = self.matches[index]
+        y = page.line_of(match.paragraph, match.start)
+        self.cursor = max(0, min(match.paragraph, len(page.first_line) - 1))
+        top, bottom = self._view()
+        if not top <= y <= bottom:
+            height = bottom - top + 1
+            self._scroll_y(y - height // 3)  # a third down: context above, room below
+        self._update_subtitle()
+        self.refresh()
+
+    def action_bookmark(self) -> None:
+        if self.article is not None and self.article.paragraphs:
+            self.post_message(self.BookmarkRequested(self.article, self.cursor))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.article is None:
+            return False
+        if action == "match":
+            return bool(self.matches)  # n/N only appear after opening a search hit
+        return True
+
+    def on_click(self, event: events.Click) -> None:
+        page = self._page
+        offset = event.get_content_offset(self)
+        if page is None or offset is None:
+            return
+        y = offset.y + int(self.scroll_offset.y)
+        if 0 <= y < len(page.lines) and page.lines[y].kind is LineKind.BODY:
+            self.cursor = page.lines[y].paragraph
+

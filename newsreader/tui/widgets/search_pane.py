@@ -1,0 +1,271 @@
+"""The search pane: a query box whose results update as you type.
+
+Searches run in an exclusive thread worker after a short pause in typing; every query gets a
+generation number and results for anything but the latest are dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+if TYPE_CHECKING:
+    from newsreader.search import SearchHit, SearchResult
+
+DEBOUNCE_SECONDS = 0.12
+"""Pause in typing before a search starts (searches take milliseconds; this saves work)."""
+RESULT_LIMIT = 40
+
+SYNTAX_HINT = 'words · "exact phrase" · -exclude · a OR b · title:word · date:2024-05 · F1 help'
+
+
+class ResultList(OptionList):
+    """Search hits; ``up`` on the first hit goes back to the query box."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "Open", id="search.open_hit"),
+        Binding("up", "up_or_query", "Up", show=False, id="search.up"),
+    ]
+
+    class BackToQuery(Message):
+        """``up`` on the first hit."""
+
+    def action_up_or_query(self) -> None:
+        if (self.highlighted or 0) == 0:
+            self.post_message(self.BackToQuery())
+        else:
+            self.action_cursor_up()
+
+
+class SearchPane(Vertical):
+    """Query box, status line (counts, did-you-mean, errors) and ranked hits."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "to_results", "Results", show=False, id="search.to_results"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "search-pane--title", "search-pane--date", "search-pane--match",
+    }
+
+    @dataclass
+    class HitChosen(Message):
+        """Open this hit, scrolled to its paragraph, with the query's matches highlighted."""
+
+        hit: SearchHit
+        query: str
+
+    @dataclass
+    class Searching(Message):
+        """A search started or finished (for the pane title)."""
+
+        result: SearchResult | None
+
+    def __init__(self, search: Callable[[str, int], SearchResult], *, id: str | None = None):
+        super().__init__(id=id)
+        self._search = search
+        self._generation = 0
+        self._debounce: Timer | None = None
+        self._waiting = False
+        """Typed, and the debounce pause has not ended yet."""
+        self._open_when_ready = False
+        self.result: SearchResult | None = None
+        self.index_note = ""
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="Search every article…", id="query")
+        yield Static(SYNTAX_HINT, id="search-status", markup=False)
+        yield ResultList(id="results")
+
+    @property
+    def query_input(self) -> Input:
+        """The query box."""
+        return self.query_one("#query", Input)
+
+    @property
+    def results(self) -> ResultList:
+        """The hit list."""
+        return self.query_one(ResultList)
+
+    @property
+    def query_text(self) -> str:
+        """The query as typed."""
+        return self.query_input.value.strip()
+
+    def focus_query(self) -> None:
+        """Put the cursor in the query box, text selected so typing replaces it."""
+        self.query_input.focus()
+        self.query_input.select_all()
+
+    def set_index_note(self, note: str) -> None:
+        """Say that the index is being built (results may be incomplete)."""
+        self.index_note = note
+        self._show_status()
+
+    # --- searching -------------------------------------------------------------------------
+
+    @on(Input.Changed, "#query")
+    def _query_changed(self, event: Input.Changed) -> None:
+        self._generation += 1
+        self._open_when_ready = False
+        if self._debounce is not None:
+            self._debounce.stop()
+        if not event.value.strip():
+            self.result = None
+            self.results.clear_options()
+            self._show_status()
+            return
+        self._waiting = True
+        self._debounce = self.set_timer(DEBOUNCE_SECONDS, self._start_search)
+
+    def _start_search(self) -> None:
+        self._waiting = False
+        self._run_search(self.query_text, self._generation)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _run_search(self, query: str, generation: int) -> None:
+        try:
+            result = self._search(query, RESULT_LIMIT)
+        except Exception as exc:  # the index can be missing or broken: say so, keep going
+            from newsreader.search import SearchResult
+
+            result = SearchResult(query, (), 0, error=f"Search failed: {exc}")
+        self.post_message(self._Answered(generation, result))
+
+    @dataclass
+    class _Answered(Message):
+        generation: int
+        result: SearchResult
+
+    @on(_Answered)
+    def _apply(self, message: _Answered) -> None:
+        message.stop()
+        generation, result = message.generation, message.result
+        if generation != self._generation:
+            return  # typed on since: a newer search is coming
+        self.result = result
+        self._fill(result)
+        self._show_status()
+        self.post_message(self.Searching(result))
+        if self._open_when_ready:
+            self._open_when_ready = False
+            self._submit()
+
+    def _fill(self, result: SearchResult) -> None:
+        results = self.results
+        results.clear_options()
+        options: list[Option | None] = []
+        for i, hit in enumerate(result.hits):
+            if i:
+                options.append(None)
+            options.append(Option(self._hit_text(hit), id=str(i)))
+        results.add_options(options)
+        if result.hits:
+            results.highlighted = 0
+
+    def _hit_text(self, hit: SearchHit) -> Text:
+        style = self.get_component_rich_style
+        match = style("search-pane--match")
+        title = Text(hit.title, style("search-pane--title"))
+        for start, end in hit.title_spans:
+            title.stylize(match, start, end)
+        date = format_date_of(hit)
+        if date:
+            title.append(f"  {date}", style("search-pane--date"))
+        snippet = Text(hit.snippet)
+        for start, end in hit.snippet_spans:
+            snippet.stylize(match, start, end)
+        return Text("\n").join([title, snippet])
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        if self.is_mounted and self.result is not None:
+            highlighted = self.results.highlighted
+            self._fill(self.result)
+            self.results.highlighted = highlighted
+
+    def _show_status(self) -> None:
+        status = self.query_one("#search-status", Static)
+        result = self.result
+        lines: list[Text] = []
+        if result is None:
+            lines.append(Text(SYNTAX_HINT))
+        else:
+            if result.error:
+                lines.append(Text(result.error, style="bold"))
+            if result.suggestion:
+                hint = " (Enter)" if not result.hits else ""
+                lines.append(Text.assemble("Did you mean ", (result.suggestion, "bold"), "?", hint))
+            if result.fallback_any and result.hits:
+                lines.append(Text("No article has every word; showing any of them."))
+            if not result.hits and not result.error:
+                lines.append(Text("No matches."))
+            elif result.hits:
+                shown = len(result.hits)
+                more = f", best {shown} shown" if result.total > shown else ""
+                noun = "article" if result.total == 1 else "articles"
+                lines.append(Text(f"{result.total:,} {noun}{more}"))
+        if self.index_note:
+            lines.append(Text(self.index_note))
+        status.set_class(bool(result and (result.error or result.suggestion)), "-attention")
+        status.update(Text("\n").join(lines))
+
+    # --- choosing --------------------------------------------------------------------------
+
+    @on(Input.Submitted, "#query")
+    def _query_submitted(self) -> None:
+        if self._waiting and self._debounce is not None:
+            # Enter came before the pause ended: search now, open when it answers.
+            self._debounce.stop()
+            self._open_when_ready = True
+            self._start_search()
+            return
+        self._submit()
+
+    def _submit(self) -> None:
+        result = self.result
+        if result is None:
+            return
+        if result.hits:
+            self.post_message(self.HitChosen(result.hits[0], result.query))
+        elif result.suggestion:
+            self.query_input.value = result.suggestion
+            self.query_input.cursor_position = len(result.suggestion)
+
+    @on(OptionList.OptionSelected, "#results")
+    def _hit_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if self.result is not None and event.option.id is not None:
+            self.post_message(self.HitChosen(self.result.hits[int(event.option.id)],
+                                             self.result.query))
+
+    @on(ResultList.BackToQuery)
+    def _back_to_query(self) -> None:
+        self.query_input.focus()
+
+    def action_to_results(self) -> None:
+        if self.result is not None and self.result.hits:
+            self.results.focus()
+            self.results.highlighted = 0
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "to_results":
+            return bool(self.result and self.result.hits)
+        return True
+
+
+def format_date_of(hit: SearchHit) -> str:
+    """A hit's date as the list shows dates."""
+    return hit.date.strftime("%d %b %Y") if hit.date else ""
+

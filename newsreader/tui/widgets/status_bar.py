@@ -1,0 +1,47 @@
+"""One line above the footer: background activity on the left, lasting notices on the right."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Static
+
+BAR_CELLS = 16
+
+
+def progress_text(label: str, done: int, total: int) -> Text:
+    """``Indexing ━━━━━──── 1,204/10,000``, or just the label while the total is unknown."""
+    text = Text(label)
+    if total > 0:
+        filled = round(BAR_CELLS * min(done, total) / total)
+        text.append(" ")
+        text.append("━" * filled, style="bold")
+        text.append("─" * (BAR_CELLS - filled), style="dim")
+        text.append(f" {done:,}/{total:,}")
+    else:
+        text.append(" …")
+    return text
+
+
+class StatusBar(Horizontal):
+    """Shows what runs in the background and notices that must not time out."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="activity", markup=False)
+        yield Static("", id="notice", markup=False)
+
+    def set_activity(self, label: str, done: int = 0, total: int = 0) -> None:
+        """Show background progress; an empty label clears it."""
+        activity = self.query_one("#activity", Static)
+        activity.update(progress_text(label, done, total) if label else "")
+
+    def set_info(self, text: str) -> None:
+        """A quiet line when nothing runs (e.g. how many articles are indexed)."""
+        self.query_one("#activity", Static).update(Text(text))
+
+    def set_notice(self, notice: str) -> None:
+        """A lasting warning (e.g. reading state cannot be saved); empty clears it."""
+        widget = self.query_one("#notice", Static)
+        widget.update(Text(f"⚠ {notice}") if notice else "")
+        widget.display = bool(notice)
