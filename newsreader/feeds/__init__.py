@@ -1,0 +1,54 @@
+"""Getting articles in: save web pages and feed entries as seed-format files in a folder.
+
+No network or extraction library is imported here: urllib3, trafilatura and feedparser are
+imported inside the functions that use them, so ``import newsreader.feeds`` stays cheap.
+"""
+
+from newsreader.feeds.download import FetchError, FetchOptions
+from newsreader.feeds.fetching import FoundFeed, fetch_all, find_feed
+from newsreader.feeds.pages import AddResult, add_sources
+from newsreader.feeds.report import (
+    ArticleSaved,
+    EntryFailed,
+    EntryFailure,
+    FeedEvent,
+    FeedFinished,
+    FeedResult,
+    FeedStarted,
+    FetchReport,
+    SavedArticle,
+)
+from newsreader.feeds.store import SIDECAR, ArticleFolder
+from newsreader.feeds.subscriptions import (
+    Subscription,
+    add_subscription,
+    load_subscriptions,
+    remove_subscription,
+    subscriptions_file,
+)
+
+__all__ = [
+    "SIDECAR",
+    "AddResult",
+    "ArticleFolder",
+    "ArticleSaved",
+    "EntryFailed",
+    "EntryFailure",
+    "FeedEvent",
+    "FeedFinished",
+    "FeedResult",
+    "FeedStarted",
+    "FetchError",
+    "FetchOptions",
+    "FetchReport",
+    "FoundFeed",
+    "SavedArticle",
+    "Subscription",
+    "add_sources",
+    "add_subscription",
+    "fetch_all",
+    "find_feed",
+    "load_subscriptions",
+    "remove_subscription",
+    "subscriptions_file",
+]

@@ -1,0 +1,291 @@
+"""Pull new entries of every subscribed feed into the articles folder.
+
+``fetch_all`` is the one entry point for the CLI and the TUI. It blocks, so the TUI runs it in
+a thread worker; it is thread-safe and also safe against another newsreader process fetching
+at the same time (file locks; an article is written at most once).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from newsreader.errors import UserError
+from newsreader.feeds.article_file import ArticleDraft, prepare
+from newsreader.feeds.download import FetchError, FetchOptions, HttpClient
+from newsreader.feeds.extract import NotAnArticle, extract_page
+from newsreader.feeds.feedparse import FeedEntry, NotAFeed, discover_feeds, parse_feed
+from newsreader.feeds.files import StoreError
+from newsreader.feeds.report import (
+    ArticleSaved,
+    EntryFailed,
+    EntryFailure,
+    FeedEvent,
+    FeedFinished,
+    FeedResult,
+    FeedStarted,
+    FetchReport,
+    SavedArticle,
+)
+from newsreader.feeds.store import ArticleFolder, Origin
+from newsreader.feeds.subscriptions import (
+    Subscription,
+    load_subscriptions,
+    now_iso,
+    update_subscriptions,
+)
+from newsreader.feeds.urls import BadUrl, check_web_url, normalize_url
+
+Progress = Callable[[FeedEvent], None]
+
+
+def fetch_all(
+    feeds_file: Path,
+    articles_dir: Path,
+    *,
+    options: FetchOptions | None = None,
+    progress: Progress | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> FetchReport:
+    """Fetch every feed in ``feeds_file`` and save new entries into ``articles_dir``.
+
+    ``progress`` receives FeedStarted / ArticleSaved / EntryFailed / FeedFinished events from
+    worker threads, one call at a time. ``cancel`` is polled between requests; once it returns
+    True the run stops early (feeds not finished report status "cancelled"). Per-feed and
+    per-entry problems are in the report, never raised; only an unreadable feeds file or an
+    unwritable articles folder raises UserError / StoreError.
+    """
+    started = time.monotonic()
+    opts = options or FetchOptions()
+    feeds = load_subscriptions(feeds_file)
+    if not feeds:
+        return FetchReport(())
+    stop = threading.Event()
+    user_cancel = cancel or (lambda: False)
+    run = _Run(ArticleFolder(articles_dir), opts, progress,
+               lambda: stop.is_set() or user_cancel(), total=len(feeds))
+    client = HttpClient(opts)
+    pool = ThreadPoolExecutor(max_workers=max(1, min(opts.workers, len(feeds))))
+    try:
+        results = list(pool.map(lambda f: _fetch_feed(f, client, run), feeds))
+    except BaseException:
+        stop.set()  # Ctrl-C: let the threads finish their current request and stop
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        client.close()
+    update_subscriptions(feeds_file, {r.url: _changes(r, run.validators.get(r.url))
+                                      for r in results})
+    return FetchReport(
+        tuple(results), limit_reached=run.limit_reached, cancelled=run.cancel(),
+        seconds=time.monotonic() - started, notices=tuple(run.folder.notices),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class FoundFeed:
+    """A feed checked before subscribing."""
+
+    url: str
+    """The feed's address (the one discovered when a web page was given)."""
+    title: str | None
+    entries: int
+
+
+def find_feed(url: str, options: FetchOptions | None = None) -> FoundFeed:
+    """Check that ``url`` is a feed, or a page announcing one; UserError saying why not."""
+    client = HttpClient(options)
+    try:
+        try:
+            resp = client.get_feed(check_web_url(url))
+            try:
+                parsed = parse_feed(resp.body, resp.url, resp.content_type, resp.charset)
+                return FoundFeed(url, parsed.title, len(parsed.entries))
+            except NotAFeed as not_feed:
+                found = discover_feeds(resp.body, resp.url, resp.charset) if resp.is_html() else []
+                if not found:
+                    raise UserError(f"{url}: {not_feed}") from None
+            resp = client.get_feed(found[0])
+            parsed = parse_feed(resp.body, resp.url, resp.content_type, resp.charset)
+            return FoundFeed(found[0], parsed.title, len(parsed.entries))
+        except (BadUrl, FetchError, NotAFeed) as exc:
+            raise UserError(f"{url}: {exc}") from None
+    finally:
+        client.close()
+
+
+@dataclass(slots=True)
+class _Run:
+    """State shared by the feed threads of one run."""
+
+    folder: ArticleFolder
+    options: FetchOptions
+    progress: Progress | None
+    cancel: Callable[[], bool]
+    total: int
+    saved: int = 0
+    done: int = 0
+    limit_reached: bool = False
+    validators: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def emit(self, event: FeedEvent) -> None:
+        if self.progress is not None:
+            with self.lock:
+                self.progress(event)
+
+    def take_slot(self) -> bool:
+        """Reserve one of the run's ``max_new`` saves; False when none is left."""
+        with self.lock:
+            if self.saved >= self.options.max_new:
+                self.limit_reached = True
+                return False
+            self.saved += 1
+            return True
+
+    def give_back(self) -> None:
+        with self.lock:
+            self.saved -= 1
+
+
+def _fetch_feed(feed: Subscription, client: HttpClient, run: _Run) -> FeedResult:
+    try:
+        result = _fetch_feed_inner(feed, client, run)
+    except StoreError as exc:
+        result = FeedResult(feed.url, feed.title, "failed", error=str(exc))
+    except Exception as exc:  # one broken feed must not end the run (or crash the TUI)
+        result = FeedResult(feed.url, feed.title, "failed",
+                            error=f"unexpected error: {exc.__class__.__name__}: {exc}")
+    with run.lock:
+        run.done += 1
+        done = run.done
+    run.emit(FeedFinished(result, done, run.total))
+    return result
+
+
+def _fetch_feed_inner(feed: Subscription, client: HttpClient, run: _Run) -> FeedResult:
+    if run.cancel():
+        return FeedResult(feed.url, feed.title, "cancelled")
+    run.emit(FeedStarted(feed.url, feed.title))
+    try:
+        resp = client.get_feed(feed.url, feed.etag, feed.last_modified)
+        if resp.not_modified:
+            return FeedResult(feed.url, feed.title, "not modified")
+        parsed = parse_feed(resp.body, resp.url, resp.content_type, resp.charset)
+    except (FetchError, NotAFeed) as exc:
+        return FeedResult(feed.url, feed.title, "failed", error=str(exc))
+    title = feed.title or parsed.title
+    saved: list[SavedArticle] = []
+    failures: list[EntryFailure] = []
+    known = 0
+    limited = cancelled = False
+    for entry in parsed.entries:
+        if run.cancel():
+            cancelled = True
+            break
+        key = _entry_key(entry, feed.url)
+        if run.folder.find(key) is not None:
+            known += 1  # saved before, even if the user has since deleted the file
+            continue
+        if not run.take_slot():
+            limited = True
+            break
+        try:
+            article = _save_entry(entry, key, feed.url, client, run.folder)
+        except _EntryError as exc:
+            run.give_back()
+            failure = EntryFailure(entry.link or entry.title or key, str(exc))
+            failures.append(failure)
+            run.emit(EntryFailed(feed.url, failure))
+            continue
+        if article is None:  # another process saved it meanwhile
+            run.give_back()
+            known += 1
+            continue
+        saved.append(article)
+        with run.lock:
+            total_new = run.saved
+        run.emit(ArticleSaved(article, total_new))
+    if not (limited or cancelled or failures):
+        # Only a feed read to the end may answer 304 next time; otherwise the entries left
+        # over (limit, cancel, failed pages) would never be seen again.
+        with run.lock:
+            run.validators[feed.url] = (resp.etag, resp.last_modified)
+    return FeedResult(
+        feed.url, title, "cancelled" if cancelled else "ok", saved=tuple(saved), known=known,
+        failures=tuple(failures), limited=limited,
+    )
+
+
+class _EntryError(Exception):
+    pass
+
+
+def _entry_key(entry: FeedEntry, feed_url: str) -> str:
+    for candidate in (entry.link, entry.guid):
+        if candidate:
+            try:
+                return normalize_url(check_web_url(candidate))
+            except (BadUrl, ValueError):
+                continue
+    ident = entry.guid or entry.title or " ".join(entry.paragraphs)[:200]
+    return f"{normalize_url(feed_url)}#entry={ident}"
+
+
+def _save_entry(entry: FeedEntry, key: str, feed_url: str, client: HttpClient,
+                folder: ArticleFolder) -> SavedArticle | None:
+    page: ArticleDraft | None = None
+    page_error: str | None = None
+    also: list[str] = []
+    if entry.link and not entry.full:
+        try:
+            resp = client.get_page(entry.link)
+            page = extract_page(resp.body, resp.url, resp.charset)
+            also.append(normalize_url(resp.url))
+            if page.canonical_url and page.canonical_url.startswith(("http://", "https://")):
+                also.append(normalize_url(page.canonical_url))
+        except (FetchError, NotAnArticle) as exc:
+            page_error = str(exc)
+    feed_length = sum(len(p) for p in entry.paragraphs)
+    if page is not None and page.text_length >= feed_length:
+        draft = ArticleDraft(
+            title=entry.title or page.title, date=entry.date or page.date,
+            paragraphs=page.paragraphs, author=entry.author or page.author,
+            canonical_url=page.canonical_url,
+        )
+        origin: Origin = "page"
+    elif entry.paragraphs:
+        draft = ArticleDraft(entry.title, entry.date, entry.paragraphs, entry.author)
+        origin = "feed" if entry.full or page is not None else "summary"
+    else:
+        raise _EntryError(page_error or "the entry has no text and no page address")
+    draft = prepare(draft)
+    if not draft.paragraphs:
+        raise _EntryError(page_error or "the entry has no text")
+    try:
+        path, created = folder.save(draft, key, also=tuple(also), origin=origin, feed=feed_url)
+    except StoreError as exc:
+        raise _EntryError(str(exc)) from None
+    if not created:
+        return None
+    return SavedArticle(path, draft.title, entry.link or key, feed_url,
+                        from_summary=origin == "summary",
+                        note=f"page unavailable ({page_error}); saved the feed's summary"
+                        if origin == "summary" and page_error else None)
+
+
+def _changes(result: FeedResult, validators: tuple[str | None, str | None] | None
+             ) -> Mapping[str, Any]:
+    changes: dict[str, Any] = {
+        "last_fetched": now_iso(), "last_status": result.status, "last_error": result.error,
+    }
+    if result.title:
+        changes["title"] = result.title
+    if validators is not None:
+        changes["etag"], changes["last_modified"] = validators
+    return changes

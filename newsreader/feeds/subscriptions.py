@@ -1,0 +1,138 @@
+"""The user's feed subscriptions: a small JSON file in the data dir, written atomically.
+
+It also keeps each feed's ETag / Last-Modified so the next fetch can be a cheap 304.
+Not in the state database: subscriptions are the user's list, readable and editable by hand.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+from collections.abc import Iterator, Mapping
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from newsreader.errors import UserError
+from newsreader.feeds.files import StoreError, atomic_write, file_lock
+from newsreader.feeds.urls import normalize_url
+from newsreader.paths import AppPaths
+
+_VERSION = 1
+_THREAD_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """One feed the user follows."""
+
+    url: str
+    title: str | None = None
+    added: str = ""
+    etag: str | None = None
+    last_modified: str | None = None
+    last_fetched: str | None = None
+    """When the last fetch finished (ISO 8601, UTC)."""
+    last_status: str | None = None
+    """"ok", "not modified" or "failed"."""
+    last_error: str | None = None
+
+
+def subscriptions_file(paths: AppPaths) -> Path:
+    """Where the subscriptions are kept."""
+    return paths.data_dir / "feeds.json"
+
+
+def now_iso() -> str:
+    """The current time, UTC, to the second."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def load_subscriptions(path: Path) -> list[Subscription]:
+    """The subscriptions in file order; none when the file does not exist yet."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        raise UserError(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        data = json.loads(raw)
+        return [_subscription(item) for item in data["feeds"]]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise UserError(f"bad feeds file {path}: {exc.__class__.__name__} (fix or remove it)") \
+            from None
+
+
+def add_subscription(path: Path, url: str, title: str | None) -> bool:
+    """Subscribe; False when the feed is already there."""
+    with _locked(path):
+        feeds = load_subscriptions(path)
+        if find_subscription(feeds, url) is not None:
+            return False
+        feeds.append(Subscription(url=url, title=title, added=now_iso()))
+        _save(path, feeds)
+        return True
+
+
+def remove_subscription(path: Path, which: str) -> Subscription:
+    """Unsubscribe by address or by the number shown in ``feeds list``; UserError if unknown."""
+    with _locked(path):
+        feeds = load_subscriptions(path)
+        found = find_subscription(feeds, which)
+        if found is None and which.isdigit() and 1 <= int(which) <= len(feeds):
+            found = feeds[int(which) - 1]
+        if found is None:
+            raise UserError(f"no feed {which!r} (see 'newsreader feeds list')")
+        _save(path, [f for f in feeds if f is not found])
+        return found
+
+
+def update_subscriptions(path: Path, changes: Mapping[str, Mapping[str, Any]]) -> None:
+    """Merge per-feed field changes (keyed by feed url) into the file as it is now, so a feed
+    added or removed meanwhile by another process is kept or stays gone."""
+    with _locked(path):
+        feeds = load_subscriptions(path)
+        _save(path, [replace(f, **changes[f.url]) if f.url in changes else f for f in feeds])
+
+
+def find_subscription(feeds: list[Subscription], url: str) -> Subscription | None:
+    """The subscription with this address (compared normalized)."""
+    try:
+        wanted = normalize_url(url)
+    except ValueError:
+        return None
+    for feed in feeds:
+        if feed.url == url or normalize_url(feed.url) == wanted:
+            return feed
+    return None
+
+
+def _subscription(item: Any) -> Subscription:
+    sub = Subscription(**item)
+    if not isinstance(sub.url, str) or not sub.url:
+        raise TypeError("feed without url")
+    return sub
+
+
+def _save(path: Path, feeds: list[Subscription]) -> None:
+    data = {
+        "version": _VERSION,
+        "feeds": [{k: v for k, v in asdict(f).items() if v is not None} for f in feeds],
+    }
+    try:
+        atomic_write(path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Serialize read-modify-write of the file across threads and processes."""
+    try:
+        with _THREAD_LOCK, file_lock(path.with_name("." + path.name + ".lock")):
+            yield
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
