@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import threading
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,7 +91,10 @@ def open_disk(path: Path, snapshot_dir: Path | None = None) -> sqlite3.Connectio
         raise Unusable(f"{path} is not a regular file")
     if st is not None and st.st_size == 0:
         raise Damaged("the file is empty (0 bytes)")
-    conn = db.connect(path)
+    if st is None:
+        _create(path)
+    # mode=rw: never create a file here (that is _create's job, done whole).
+    conn = db.connect(path, mode="mode=rw" if path.exists() else None)
     try:
         version = schema.user_version(conn)  # reads the header: garbage raises NOTADB here
         if version > schema.CURRENT:
@@ -110,6 +114,35 @@ def open_disk(path: Path, snapshot_dir: Path | None = None) -> sqlite3.Connectio
         conn.close()
         raise
     return conn
+
+
+def _create(path: Path) -> None:
+    """Create a new state file whole: built under a temporary name, then linked into place,
+    so a crash never leaves a half-made (0-byte) file and two instances never clobber each
+    other's (``link`` fails if the name exists)."""
+    tmp = path.with_name(f".{path.name}.new-{os.getpid()}-{threading.get_ident()}")
+    for extra in ("", "-wal", "-shm", "-journal"):
+        with suppress(FileNotFoundError):
+            os.unlink(f"{tmp}{extra}")
+    conn = db.connect(tmp)
+    try:
+        _ensure_wal(conn)
+        db.run_write(conn, schema.migrate)
+    finally:
+        conn.close()  # the last connection checkpoints and removes the -wal
+    try:
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.link(tmp, path)
+    except FileExistsError:
+        pass  # another instance made it first: use theirs
+    except OSError:
+        # No hard links here (some network or FAT filesystems): let SQLite create it.
+        pass
+    finally:
+        with suppress(FileNotFoundError):
+            os.unlink(tmp)
+    snapshots.fsync_dir(path.parent)
 
 
 def _ensure_wal(conn: sqlite3.Connection) -> None:

@@ -372,6 +372,7 @@ class StateStore:
             return records.bump_serial(conn)
 
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = opening.open_disk(self.path, self.snapshot_dir)
         except Exception:  # still unusable, for whatever reason: keep waiting
             return False

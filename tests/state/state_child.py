@@ -1,0 +1,83 @@
+"""A separate process that uses the state store, for the crash, concurrency and disk-full tests.
+
+Run as ``python state_child.py MODE STATE_FILE [ARGS]``; it prints one line per event on
+stdout (flushed), so the parent knows what was committed before it killed or limited us.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import signal
+import sys
+from datetime import date
+from pathlib import Path
+
+from newsreader.library import Article
+from newsreader.state import StateStore
+
+
+def article(n: int) -> Article:
+    """A small synthetic article; the same ``n`` always gives the same article."""
+    paragraphs = tuple(
+        f"Paragraph {p} of article {n}: the council met on day {p} to discuss item {n * 7 + p}."
+        for p in range(6)
+    )
+    return Article(
+        id=f"a{n}", path=Path(f"/nonexistent/a{n}.txt"), title=f"Article {n}",
+        date=date(2024, 1, 1 + n % 28), dateline=None, paragraphs=paragraphs,
+        size=sum(map(len, paragraphs)), mtime_ns=0, content_hash=f"hash{n}",
+    )
+
+
+def loop(store: StateStore, tag: str, count: int) -> None:
+    """Write forever (count 0) or ``count`` times; print each write after it returns."""
+    i = 0
+    while count == 0 or i < count:
+        art = article(i % 10)
+        if i % 2 == 0:
+            store.add_bookmark(art, i % 6, 0, 20, note=f"{tag}-{i}")
+        else:
+            store.save_position(art.summary, i % 6, i, i % 101)
+        if not store.saving:
+            print(f"notsaving {store.reason}", flush=True)
+            return
+        print(f"ok {i}", flush=True)
+        i += 1
+
+
+def disk_full(store: StateStore, limit: int) -> None:
+    """Write big notes past an RLIMIT_FSIZE until the store stops saving; report as JSON."""
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # else the kernel kills us at the limit
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    saved: list[str] = []
+    kept: list[str] = []
+    for i in range(2000):
+        note = f"note-{i}-" + "x" * 4000
+        store.add_bookmark(article(i % 10), 1, 0, 10, note=note)
+        (saved if store.saving else kept).append(f"note-{i}-")
+        if len(kept) >= 3:
+            break
+    visible = {b.note.split("x", 1)[0] for b in store.bookmarks()}
+    store.close()
+    print(json.dumps({
+        "saved": saved, "kept": kept, "visible": sorted(visible),
+        "notices": store.notices,
+    }), flush=True)
+
+
+def main() -> None:
+    mode, path = sys.argv[1], Path(sys.argv[2])
+    store = StateStore.open(path, path.parent / "snapshots")
+    for notice in store.notices:
+        print(f"notice {notice}", flush=True)
+    print("ready", flush=True)
+    if mode == "loop":
+        loop(store, sys.argv[3], int(sys.argv[4]))
+    elif mode == "diskfull":
+        disk_full(store, int(sys.argv[3]))
+    store.close()
+
+
+if __name__ == "__main__":
+    main()
