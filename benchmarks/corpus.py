@@ -15,17 +15,57 @@ from datetime import date, timedelta
 from itertools import accumulate
 from pathlib import Path
 
-COMMON = ["the", "of", "and", "to", "a", "in", "that", "is", "was", "he", "for", "it", "with", "as", "his", "on", "be", "at", "by", "i", "this", "had", "not", "are", "but", "from", "or", "have", "an", "they", "which", "one", "you", "were", "her", "all", "she", "there", "would", "their", "we", "him", "been", "has", "when", "who", "will", "more", "no", "if", "out", "so", "said", "what", "up", "its", "about", "into", "than", "them", "can", "only", "other", "new", "some", "could", "time", "these", "two", "may", "then", "do", "first", "any", "my", "now", "such", "like", "our", "over", "man", "me", "even", "most", "made", "after", "also", "did", "many", "before", "must", "through", "back", "years", "where", "much", "your", "way", "well", "down", "should", "because", "each", "just", "those", "people", "how", "too", "little", "state", "good", "very", "make", "world", "still", "own", "see", "men", "work", "long", "get", "here", "between", "both", "life", "being", "under", "never", "day", "same", "another", "know", "while", "last", "might", "us", "great", "old", "year", "off", "come", "since", "against", "go", "came", "right", "used", "take", "three"]
 
-NEWS = ["government", "minister", "officials", "president", "talks", "ceasefire", "truce", "negotiations", "military", "forces", "attack", "attacks", "killed", "wounded", "civilians", "hospital", "border", "city", "capital", "election", "vote", "parliament", "court", "ruling", "police", "protest", "protesters", "economy", "inflation", "prices", "market", "markets", "bank", "oil", "energy", "security", "council", "agreement", "deal", "sanctions", "troops", "refugees", "aid", "humanitarian", "crisis", "spokesman", "spokeswoman", "statement", "report", "reported", "according", "sources", "region", "regional", "international", "united", "nations", "war", "conflict", "peace", "hostage", "hostages", "prisoners", "release", "evacuation", "orders", "southern", "northern", "eastern", "western", "operation", "operations", "strike", "strikes", "missile", "drone", "drones", "leaders", "leadership", "delegation", "negotiators", "mediators", "proposal", "demands", "withdrawal", "permanent", "temporary", "community", "communities", "residents", "families", "children", "women", "health", "ministry", "interior", "foreign", "defence", "defense", "army", "navy", "weapons", "fighters", "group", "groups", "movement", "political", "party", "opposition", "coalition", "budget", "taxes", "workers", "union", "strike", "investigation", "investigators", "charges", "trial", "judge", "estimate", "estimating", "estimated", "evacuating", "evacuated", "accusations", "reiterated", "determination", "untenable", "precarious", "consultations", "deliberations", "optimism", "necessity"]
+def _words(text: str) -> list[str]:
+    return text.split()
 
-NAMES = ["Israel", "Hamas", "Gaza", "Rafah", "Cairo", "Qatar", "Egypt", "Jordan", "Lebanon", "Syria", "Iran", "Iraq", "Turkey", "Russia", "Ukraine", "Kyiv", "Moscow", "Washington", "London", "Paris", "Berlin", "Brussels", "Beijing", "Tokyo", "Delhi", "Netanyahu", "Haniyeh", "Biden", "Macron", "Scholz", "Erdogan", "Putin", "Zelensky", "Blinken", "Guterres", "Sudan", "Yemen", "Libya"]
 
-HYPHENATED = ["al-Qanou", "long-anticipated", "hostage-prisoner", "week-long", "seven-month", "cease-fire", "well-known", "high-level", "so-called", "post-war", "low-income", "far-right"]
+COMMON = _words("""
+the of and to a in that is was he for it with as his on be at by i this had not are but
+from or have an they which one you were her all she there would their we him been has when
+who will more no if out so said what up its about into than them can only other new some
+could time these two may then do first any my now such like our over man me even most made
+after also did many before must through back years where much your way well down should
+because each just those people how too little state good very make world still own see men
+work long get here between both life being under never day same another know while last
+might us great old year off come since against go came right used take three
+""")
 
-PLACES = ["GAZA", "CAIRO", "WASHINGTON", "LONDON", "BEIRUT", "DOHA", "KYIV", "PARIS"]
+NEWS = _words("""
+government minister officials president talks ceasefire truce negotiations military forces
+attack attacks killed wounded civilians hospital border city capital election vote
+parliament court ruling police protest protesters economy inflation prices market markets
+bank oil energy security council agreement deal sanctions troops refugees aid humanitarian
+crisis spokesman spokeswoman statement report reported according sources region regional
+international united nations war conflict peace hostage hostages prisoners release
+evacuation orders southern northern eastern western operation operations strike strikes
+missile drone drones leaders leadership delegation negotiators mediators proposal demands
+withdrawal permanent temporary community communities residents families children women
+health ministry interior foreign defence defense army navy weapons fighters group groups
+movement political party opposition coalition budget taxes workers union strike
+investigation investigators charges trial judge estimate estimating estimated evacuating
+evacuated accusations reiterated determination untenable precarious consultations
+deliberations optimism necessity
+""")
 
-_SYLLABLES = ["ka", "lo", "mi", "ren", "tor", "sa", "vel", "dun", "pri", "ga", "zet", "ol", "um", "bra", "ni", "sto", "cal", "fer", "quin", "dra"]
+NAMES = _words("""
+Israel Hamas Gaza Rafah Cairo Qatar Egypt Jordan Lebanon Syria Iran Iraq Turkey Russia
+Ukraine Kyiv Moscow Washington London Paris Berlin Brussels Beijing Tokyo Delhi Netanyahu
+Haniyeh Biden Macron Scholz Erdogan Putin Zelensky Blinken Guterres Sudan Yemen Libya
+""")
+
+HYPHENATED = _words("""
+al-Qanou long-anticipated hostage-prisoner week-long seven-month cease-fire well-known
+high-level so-called post-war low-income far-right
+""")
+
+PLACES = _words("""
+GAZA CAIRO WASHINGTON LONDON BEIRUT DOHA KYIV PARIS
+""")
+
+_SYLLABLES = _words("""
+ka lo mi ren tor sa vel dun pri ga zet ol um bra ni sto cal fer quin dra
+""")
 
 
 def _made_up_words(rng: random.Random, count: int) -> list[str]:

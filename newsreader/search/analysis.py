@@ -30,6 +30,7 @@ _MAX_TOKEN = 64
 PARAGRAPH_GAP = 20
 """Positions skipped at a blank line, so a phrase never spans two paragraphs."""
 
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _APOSTROPHES = str.maketrans({c: "'" for c in "’‘ʼ`´"})
 
 
@@ -61,8 +62,31 @@ def fold(text: str) -> str:
     text = text.translate(_APOSTROPHES).casefold()
     if text.isascii():
         return text
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+
+
+class _SkeletonMap(dict[int, str]):
+    """Per-character folding that keeps the length: accents off, lower case, one apostrophe."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        decomposed = unicodedata.normalize("NFKD", char)
+        base = decomposed[0] if all(unicodedata.combining(c) for c in decomposed[1:]) else char
+        if char in "’‘ʼ`´":
+            base = "'"
+        low = base.lower()
+        self[code] = out = low if len(low) == 1 else base
+        return out
+
+
+_SKELETON = _SkeletonMap()
+
+
+def skeleton(text: str) -> str:
+    """``text`` folded character by character, so indices still point into ``text``."""
+    if text.isascii():
+        return text.lower()
+    return text.translate(_SKELETON)
 
 
 class Part(NamedTuple):

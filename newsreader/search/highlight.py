@@ -10,12 +10,11 @@ import fnmatch
 import re
 from dataclasses import dataclass, field
 
-from newsreader.search.analysis import Token, fold, tokens
+from newsreader.search.analysis import _TOKEN, analyze_token, fold, skeleton
 
 Span = tuple[int, int]
 
 SNIPPET_CHARS = 220
-_SQUEEZE = str.maketrans("", "", "'-’‐‑")
 # Porter2 keeps every stem a prefix of its word, give or take the last letter, except these.
 _IRREGULAR_STEMS = frozenset({"ski", "sky", "die", "lie", "tie", "idl", "gentl", "ugli",
                               "earli", "onli", "singl"})
@@ -38,32 +37,31 @@ class Highlighter:
     wildcards: tuple[str, ...] = ()
     fuzzy: tuple[tuple[str, int, int], ...] = ()
     _memo: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
-    _prefilter: list[tuple[str, ...] | None] = field(
-        default_factory=list, compare=False, repr=False
-    )
+    _raw: dict[str, tuple[Span, ...]] = field(default_factory=dict, compare=False, repr=False)
+    _prefilter: list[re.Pattern[str]] = field(default_factory=list, compare=False, repr=False)
 
     @property
     def empty(self) -> bool:
         """Nothing to mark."""
         return not (self.terms or self.phrases or self.prefixes or self.wildcards or self.fuzzy)
 
-    def _keys(self) -> tuple[str, ...] | None:
-        """Substrings that a text must contain to possibly match; None: no cheap test."""
+    def _candidates(self) -> re.Pattern[str]:
+        """A regex over ``skeleton(text)`` that finds where a matching word may start.
+
+        Each key may straddle a hyphen or apostrophe (``alqa`` finds ``al-Qanou``). Scanning
+        in C and analysing only the candidates is ~10x faster than analysing every word."""
         if not self._prefilter:
             keys = [_key(t) for t in self.terms] + [_key(p[0]) for p in self.phrases]
             keys += [p[:4] for p in self.prefixes]
             keys += [re.split(r"[*?\[]", w, maxsplit=1)[0][:4] for w in self.wildcards]
             keys += [text[:prefix] for text, _dist, prefix in self.fuzzy]
-            self._prefilter.append(None if any(not k for k in keys) else tuple(keys))
+            if any(not k for k in keys):
+                body = r"[^\W_]"
+            else:
+                gap = "[" + re.escape(_GAPS) + "]?"
+                body = "|".join(sorted({gap.join(map(re.escape, k)) for k in keys}))
+            self._prefilter.append(re.compile(rf"(?<![^\W_])(?:{body})"))
         return self._prefilter[0]
-
-    def might_match(self, text: str) -> bool:
-        """A fast test: False means ``text`` certainly has no match."""
-        keys = self._keys()
-        if keys is None:
-            return True
-        squeezed = fold(text).translate(_SQUEEZE)
-        return any(k in squeezed for k in keys)
 
     def term_matches(self, term: str) -> bool:
         """Does one analyzed term match a word, prefix, wildcard or fuzzy part?"""
@@ -80,34 +78,86 @@ class Highlighter:
 
     def spans(self, text: str) -> list[Span]:
         """Matched ranges in ``text``, sorted and merged."""
-        if self.empty or not self.might_match(text):
+        if self.empty:
             return []
-        toks = list(tokens(text))
-        found: list[Span] = [(t.start, t.end) for t in toks if self.term_matches(t.term)]
-        if self.phrases:
-            found += _phrase_spans(toks, self.phrases)
+        found: list[Span] = []
+        cache = self._raw
+        seen: set[int] = set()
+        for m in self._candidates().finditer(skeleton(text)):
+            tok = _token_at(text, m.start())
+            if tok is None or tok.start() in seen:
+                continue
+            seen.add(tok.start())
+            raw = tok.group()
+            hit = cache.get(raw)
+            if hit is None:
+                hit = cache[raw] = self._raw_hit(raw, tok.lastgroup or "word")
+            if hit:
+                start = tok.start()
+                found += [(start + a, start + b) for a, b in hit]
+            if self.phrases:
+                found += self._phrases_from(text, tok)
         return _merge(found)
 
+    def _raw_hit(self, raw: str, kind: str) -> tuple[Span, ...]:
+        """Where one raw token matches: all of it, some of its parts, or nowhere."""
+        analyzed = analyze_token(raw, kind)
+        if analyzed is None:
+            return ()
+        if self.term_matches(analyzed.term):
+            return ((0, len(raw)),)
+        return tuple((p.start, p.end) for p in analyzed.parts if self.term_matches(p.term))
 
-def _phrase_spans(toks: list[Token], phrases: tuple[tuple[str, ...], ...]) -> list[Span]:
-    at: dict[int, dict[str, Token]] = {}
-    for t in toks:
-        at.setdefault(t.pos, {})[t.term] = t
-    spans: list[Span] = []
-    for phrase in phrases:
-        for pos, terms in at.items():
-            first = terms.get(phrase[0])
-            if first is None:
+    def _phrases_from(self, text: str, first: re.Match[str]) -> list[Span]:
+        """Phrases that start at token ``first``: follow the next tokens word by word."""
+        out: list[Span] = []
+        terms0 = _terms_of(first)
+        for phrase in self.phrases:
+            if phrase[0] not in terms0:
                 continue
-            last = first
-            for i, word in enumerate(phrase[1:], 1):
-                nxt = at.get(pos + i, {}).get(word)
-                if nxt is None:
+            end = first.end()
+            for word in phrase[1:]:
+                nxt = _next_token(text, end)
+                if nxt is None or word not in _terms_of(nxt):
                     break
-                last = nxt
+                end = nxt.end()
             else:
-                spans.append((first.start, last.end))
-    return spans
+                out.append((first.start(), end))
+        return out
+
+
+_GAPS = "'-.,"
+_BACK = frozenset("'’‘ʼ`´-‐‑.,")
+
+
+def _token_at(text: str, pos: int) -> re.Match[str] | None:
+    """The whole token around a candidate position (which may be inside a compound)."""
+    start = pos
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in _BACK):
+        start -= 1
+    while start < pos:
+        m = _TOKEN.match(text, start)
+        if m is not None and m.lastgroup != "para" and m.end() > pos:
+            return m
+        start = m.end() if m is not None and m.end() > start else start + 1
+    m = _TOKEN.match(text, pos)
+    return m if m is not None and m.lastgroup != "para" else None
+
+
+def _next_token(text: str, pos: int) -> re.Match[str] | None:
+    m = _TOKEN.search(text, pos)
+    while m is not None and analyze_token(m.group(), m.lastgroup or "word") is None:
+        if m.lastgroup == "para":
+            return None
+        m = _TOKEN.search(text, m.end())
+    return None if m is None or m.lastgroup == "para" else m
+
+
+def _terms_of(tok: re.Match[str]) -> set[str]:
+    analyzed = analyze_token(tok.group(), tok.lastgroup or "word")
+    if analyzed is None:
+        return set()
+    return {analyzed.term, *(p.term for p in analyzed.parts)}
 
 
 def _merge(spans: list[Span]) -> list[Span]:

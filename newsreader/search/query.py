@@ -28,6 +28,7 @@ from whoosh.qparser.plugins import FieldsPlugin, TaggingPlugin
 
 from newsreader.library.text import clean_text
 from newsreader.search.highlight import Highlighter
+from newsreader.search.phrase import ExactPhrase
 from newsreader.search.schema import make_schema
 
 MAX_QUERY_CHARS = 500
@@ -181,7 +182,7 @@ def parser(any_word: bool = False) -> QueryParser:
     """The shared parser: all words required, or any word for the fallback."""
     if any_word not in _parsers:
         group = syntax.OrGroup if any_word else syntax.AndGroup
-        p = QueryParser(None, make_schema(), group=group, plugins=[
+        p = QueryParser(None, make_schema(), group=group, phraseclass=ExactPhrase, plugins=[
             FieldsPlugin(), WildcardPlugin(), PhrasePlugin(), GroupPlugin(),
             OperatorsPlugin(), FuzzyTermPlugin(), _DatePlugin(),
         ])

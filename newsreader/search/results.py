@@ -54,6 +54,8 @@ class SearchResult:
     """A did-you-mean query built from the index's own vocabulary."""
     error: str | None = None
     """A one-line message when the query could not be read as written."""
+    total_estimated: bool = False
+    """``total`` is an upper bound (counting every match of very common words is slow)."""
 
 
 @dataclass(frozen=True, slots=True)
