@@ -48,7 +48,7 @@ class Reader(ScrollView, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down,j", "scroll_lines(1)", "Down", show=False, id="reader.down"),
         Binding("up,k", "scroll_lines(-1)", "Up", show=False, id="reader.up"),
-        Binding("space,pagedown,ctrl+f", "page(1)", "Page", key_display="space",
+        Binding("space,pagedown,ctrl+f", "page(1)", "Page down", show=False,
                 id="reader.page_down"),
         Binding("pageup,ctrl+b", "page(-1)", "Page up", show=False, id="reader.page_up"),
         Binding("g,home", "top", "Top", show=False, id="reader.top"),
@@ -123,7 +123,7 @@ class Reader(ScrollView, can_focus=True):
         self._dateline = dateline_span(article) if article else None
         self._page = None
         self._pending = (paragraph, offset, focus_match)
-        self.scroll_to(0, 0, animate=False)
+        self.scroll_to(0, 0, animate=False, force=True)
         self._relayout()
 
     def set_bookmarked(self, paragraphs: Iterable[int]) -> None:
@@ -297,7 +297,8 @@ class Reader(ScrollView, can_focus=True):
     # --- cursor, scrolling and progress ----------------------------------------------------
 
     def _scroll_y(self, y: int) -> None:
-        self.scroll_to(y=max(0, min(y, self.max_scroll_y)), animate=False)
+        # force: right after a relayout the scrollbars (which gate scrolling) are not set yet.
+        self.scroll_to(y=max(0, min(y, self.max_scroll_y)), animate=False, force=True)
         self._update_progress()
 
     def watch_scroll_y(self, old: float, new: float) -> None:

@@ -108,6 +108,11 @@ class SearchPane(Vertical):
         self.query_input.focus()
         self.query_input.select_all()
 
+    @property
+    def pending(self) -> bool:
+        """Typed, and the search for it has not started yet (the pause in typing is running)."""
+        return self._waiting
+
     def set_index_note(self, note: str) -> None:
         """Say that the index is being built (results may be incomplete)."""
         self.index_note = note
@@ -165,12 +170,9 @@ class SearchPane(Vertical):
     def _fill(self, result: SearchResult) -> None:
         results = self.results
         results.clear_options()
-        options: list[Option | None] = []
-        for i, hit in enumerate(result.hits):
-            if i:
-                options.append(None)
-            options.append(Option(self._hit_text(hit), id=str(i)))
-        results.add_options(options)
+        results.add_options(
+            Option(self._hit_text(hit), id=str(i)) for i, hit in enumerate(result.hits)
+        )
         if result.hits:
             results.highlighted = 0
 
@@ -180,8 +182,9 @@ class SearchPane(Vertical):
         title = Text(hit.title, style("search-pane--title"))
         for start, end in hit.title_spans:
             title.stylize(match, start, end)
-        date = format_date_of(hit)
-        if date:
+        if hit.date:
+            # No-break spaces keep the date in one piece when the title wraps.
+            date = hit.date.strftime("%d %b %Y").replace(" ", "\u00a0")
             title.append(f"  {date}", style("search-pane--date"))
         snippet = Text(hit.snippet)
         for start, end in hit.snippet_spans:
@@ -263,9 +266,4 @@ class SearchPane(Vertical):
         if action == "to_results":
             return bool(self.result and self.result.hits)
         return True
-
-
-def format_date_of(hit: SearchHit) -> str:
-    """A hit's date as the list shows dates."""
-    return hit.date.strftime("%d %b %Y") if hit.date else ""
 

@@ -1,0 +1,128 @@
+"""Search as you type, open a hit at its paragraph with matches highlighted, n/N, errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.widgets import Input, Static
+
+from newsreader.tui.app import NewsreaderApp
+from newsreader.tui.widgets.search_pane import ResultList
+
+from .conftest import plain, settle
+
+
+async def type_query(pilot: object, text: str) -> None:
+    for ch in text:
+        await pilot.press("space" if ch == " " else ch)  # type: ignore[attr-defined]
+
+
+async def test_search_as_you_type_then_open_top_hit(
+    new_app: Callable[..., NewsreaderApp],
+) -> None:
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        pane = app.main_screen.search_pane
+        assert isinstance(app.focused, Input) and pane.display
+        await type_query(pilot, "ceasefire")
+        await settle(pilot)
+        result = pane.result
+        assert result is not None and result.query == "ceasefire"
+        assert len(result.hits) >= 2
+        assert pane.results.option_count == len(result.hits)
+        first = pane.results.get_option_at_index(0).prompt
+        assert result.hits[0].title in plain(first)
+        assert app.focused is pane.query_input  # typing never moves focus
+
+        await pilot.press("enter")
+        await settle(pilot)
+        reader = app.main_screen.reader
+        hit = result.hits[0]
+        assert reader.article is not None and reader.article.id == hit.id
+        assert app.focused is reader
+        assert reader.matches, "every match of the query is marked"
+        current = reader.matches[reader.current_match]
+        assert reader.cursor == current.paragraph == hit.paragraph
+        page = reader._page
+        assert page is not None
+        y = page.line_of(current.paragraph, current.start)
+        top = int(reader.scroll_offset.y)
+        assert top <= y < top + reader.scrollable_content_region.height
+        # The matched word is drawn in the current-match style.
+        strip = reader.render_line(y - top)
+        style = reader.get_component_rich_style("reader--match-current")
+        word = reader.article.paragraphs[current.paragraph][current.start : current.end]
+        assert any(seg.text == word and seg.style == style for seg in strip)
+        assert f"match {reader.current_match + 1}/{len(reader.matches)}" in reader.border_subtitle
+
+        before = reader.current_match
+        await pilot.press("n")
+        assert reader.current_match == (before + 1) % len(reader.matches)
+        await pilot.press("N", "N")
+        assert reader.current_match == (before - 1) % len(reader.matches)
+        assert reader.cursor == reader.matches[reader.current_match].paragraph
+
+        await pilot.press("escape")  # back to the results, query kept
+        assert app.focused is pane.results or app.focused is pane.query_input
+        assert pane.query_text == "ceasefire"
+
+
+async def test_down_picks_another_hit(new_app: Callable[..., NewsreaderApp]) -> None:
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_query(pilot, "ceasefire")
+        await settle(pilot)
+        pane = app.main_screen.search_pane
+        assert pane.result is not None
+        await pilot.press("down")
+        assert isinstance(app.focused, ResultList)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert app.main_screen.reader.article is not None
+        assert app.main_screen.reader.article.id == pane.result.hits[1].id
+
+
+async def test_enter_before_results_arrive_still_opens_the_top_hit(
+    new_app: Callable[..., NewsreaderApp],
+) -> None:
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        pane = app.main_screen.search_pane
+        pane.query_input.value = "bronzes"
+        await pilot.press("enter")  # within the debounce pause
+        await settle(pilot)
+        assert app.main_screen.reader.article is not None
+        assert app.main_screen.reader.article.title.startswith("Museum returns looted bronzes")
+
+
+async def test_suggestions_and_query_errors_show_inline(
+    new_app: Callable[..., NewsreaderApp],
+) -> None:
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_query(pilot, "ceasfire")
+        await settle(pilot)
+        pane = app.main_screen.search_pane
+        status = plain(pane.query_one("#search-status", Static).render())
+        assert "Did you mean ceasefire?" in status
+        await pilot.press("enter")  # no hits: Enter takes the suggestion
+        await settle(pilot)
+        assert pane.query_text == "ceasefire"
+        assert pane.result is not None and pane.result.hits
+
+        pane.query_input.value = '"truce talks'
+        await settle(pilot)
+        status = plain(pane.query_one("#search-status", Static).render())
+        assert "unmatched" in status
+        for query in ("(", "date:2024-99", "title:", "[bold]", "AND OR NOT"):
+            pane.query_input.value = query
+            await settle(pilot)
+        assert app.is_running
