@@ -7,6 +7,7 @@ import threading
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin
 
 from newsreader import __version__
 from newsreader.feeds.urls import BadUrl, check_web_url, host_of
@@ -103,7 +104,7 @@ class HttpClient:
 
         self.options = options or FetchOptions()
         self.throttle = HostThrottle(self.options.host_delay)
-        self._pool = urllib3.PoolManager(num_pools=32)
+        self._pool = urllib3.PoolManager(num_pools=32, maxsize=max(1, self.options.workers))
 
     def get_page(self, url: str) -> Response:
         """GET an HTML page; FetchError when it is unreachable, too big, or not HTML."""
@@ -161,7 +162,8 @@ class HttpClient:
 
     def _finish(self, raw: urllib3.BaseHTTPResponse, url: str, started: float) -> Response:
         opts = self.options
-        final = raw.url or url
+        # urllib3 gives the path alone when there was no redirect, the absolute address after.
+        final = urljoin(url, raw.url or "")
         headers = raw.headers
         ctype, charset = _content_type(headers.get("Content-Type", ""))
         common: dict[str, Any] = {

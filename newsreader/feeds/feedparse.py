@@ -47,6 +47,8 @@ class ParsedFeed:
 
     title: str | None
     entries: tuple[FeedEntry, ...]
+    problem: str | None = None
+    """What was wrong with a feed that was read only in part (broken XML), if anything."""
 
 
 def parse_feed(body: bytes, url: str, content_type: str = "",
@@ -61,6 +63,12 @@ def parse_feed(body: bytes, url: str, content_type: str = "",
         parsed: Any = feedparser.parse(body, response_headers=headers)
     except Exception as exc:  # feedparser is lenient, but bad encodings still escape it
         raise NotAFeed(f"not a valid feed ({exc.__class__.__name__})") from None
+    head = body[:1024].lstrip().lower()
+    if not parsed.get("version") and (
+        content_type in ("text/html", "application/xhtml+xml")
+        or head.startswith((b"<!doctype html", b"<html"))
+    ):
+        raise NotAFeed("not a feed (a web page, not RSS or Atom)")
     if not parsed.get("version") and not parsed.entries:
         if parsed.get("bozo"):
             reason = " ".join(str(parsed.get("bozo_exception", "")).split())[:120]
@@ -68,7 +76,14 @@ def parse_feed(body: bytes, url: str, content_type: str = "",
         raise NotAFeed("not a feed (no RSS or Atom found)")
     title = _text(parsed.feed.get("title_detail"), parsed.feed.get("title")) or None
     entries = tuple(_entry(e, url) for e in parsed.entries)
-    return ParsedFeed(title, entries)
+    problem = None
+    if parsed.get("bozo"):
+        # feedparser salvages what it can from broken XML; keep only entries worth saving.
+        problem = " ".join(str(parsed.get("bozo_exception", "")).split())[:120] or "malformed"
+        entries = tuple(e for e in entries if e.link or e.paragraphs)
+        if not entries:
+            raise NotAFeed(f"not a valid feed ({problem})")
+    return ParsedFeed(title, entries, problem)
 
 
 def _entry(e: Any, feed_url: str) -> FeedEntry:

@@ -216,9 +216,11 @@ def _fetch_feed_inner(feed: Subscription, client: HttpClient, run: _Run) -> Feed
         # over (limit, cancel, failed pages) would never be seen again.
         with run.lock:
             run.validators[feed.url] = (resp.etag, resp.last_modified)
+    notice = f"the feed is not well-formed ({parsed.problem}); read what could be salvaged" \
+        if parsed.problem else None
     return FeedResult(
         feed.url, title, "cancelled" if cancelled else "ok", saved=tuple(saved), known=known,
-        failures=tuple(failures), limited=limited,
+        failures=tuple(failures), limited=limited, notice=notice,
     )
 
 

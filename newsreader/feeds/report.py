@@ -47,6 +47,8 @@ class FeedResult:
     """Why the whole feed failed (status "failed")."""
     limited: bool = False
     """Some new entries were left for the next run by the per-run limit."""
+    notice: str | None = None
+    """A warning for a feed that was read anyway (e.g. broken XML, partly salvaged)."""
 
     @property
     def name(self) -> str:
