@@ -1,0 +1,286 @@
+"""The state file as the store uses it: a small pool of connections (one per call, so readers
+in WAL mode never wait for a writer), one write at a time per process in ``BEGIN IMMEDIATE``
+with a short busy timeout, and the in-memory fallback.
+
+When the file cannot be written (disk full, read-only, locked too long) everything the file
+held is copied into memory, work continues there, ``notices`` says so, and every few seconds
+a write tries to replay the kept changes into the file. Every write is idempotent (fixed
+values and timestamps, upserts), so replaying one that did reach the disk is harmless.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from pathlib import Path
+from typing import Any, TypeVar
+
+from newsreader.state import db, opening, records, snapshots
+
+T = TypeVar("T")
+
+RETRY_INTERVAL_S = 5.0
+"""How often, at most, a write tries the file again while changes are kept in memory."""
+_POOL_MAX = 4
+_SNAPSHOT_CHECK_S = 60.0
+
+
+class StateFile:
+    """Reads and writes on the state file, or on its in-memory stand-in; thread-safe."""
+
+    def __init__(self, path: Path, snapshot_dir: Path | None, opened: opening.Opened) -> None:
+        self.path = path
+        self.snapshot_dir = snapshot_dir
+        self.notices: list[str] = list(opened.notices)
+        """One-line messages for the user, oldest first (restored, read-only, not saving…)."""
+        # Writes and mode switches take _lock; using the in-memory connection takes only
+        # _memory_lock, so a read never waits behind a disk write or a retry.
+        self._lock = threading.RLock()
+        self._memory_lock = threading.Lock()
+        self._pool_lock = threading.Lock()
+        self._idle: list[sqlite3.Connection] = []
+        self._generation = 0
+        self._memory = opened.memory
+        self._reason = opened.reason
+        self._retry = opened.retry
+        self._next_retry = time.monotonic() + RETRY_INTERVAL_S
+        self._pending: list[db.Op[Any]] = []
+        self._watch: sqlite3.Connection | None = None
+        self._data_version: int | None = None
+        self._seen_serial = 0
+        self._own_serials: set[int] = set()
+        self._mode_changed = False
+        self._closed = False
+        self._snapshot_checked = time.monotonic()
+        if opened.disk is not None:
+            self._idle.append(opened.disk)
+            self._start_watch()
+
+    @property
+    def saving(self) -> bool:
+        """False while changes are kept in memory only (disk full, read-only, newer schema)."""
+        return self._memory is None
+
+    @property
+    def reason(self) -> str | None:
+        """Why changes are not being saved, or None."""
+        return self._reason
+
+    @property
+    def pending_changes(self) -> int:
+        """Changes made since saving stopped, waiting to be written."""
+        return len(self._pending)
+
+    def retry_saving(self) -> bool:
+        """Try now to write changes kept in memory back to the file; True when saving."""
+        with self._lock:
+            return self._resume(force=True)
+
+    def has_changed(self) -> bool:
+        """Whether another connection or process committed since the last call."""
+        # A short wait at most: this is polled from the UI thread.
+        if not self._lock.acquire(timeout=0.05):
+            return False
+        try:
+            changed, self._mode_changed = self._mode_changed, False
+            if self._watch is None:
+                return changed
+            try:
+                version = int(self._watch.execute("PRAGMA data_version").fetchone()[0])
+                if version == self._data_version:
+                    return changed
+                self._data_version = version
+                current = records.serial(self._watch)
+            except sqlite3.Error:
+                return changed
+            commits = current - self._seen_serial
+            own = sum(1 for s in self._own_serials if self._seen_serial < s <= current)
+            self._own_serials = {s for s in self._own_serials if s > current}
+            self._seen_serial = current
+            return changed or commits > own
+        finally:
+            self._lock.release()
+
+    def close(self) -> None:
+        """Write back kept changes if possible, then close every connection."""
+        with self._lock:
+            if self._closed:
+                return
+            if self._pending and not self._resume(force=True):
+                self.notices.append(f"{len(self._pending)} changes were not saved")
+            self._closed = True
+            with self._pool_lock:
+                idle, self._idle = self._idle, []
+                self._generation += 1
+            for conn in idle:
+                db.close_quietly(conn)
+            db.close_quietly(self._watch)
+            self._watch = None
+            with self._memory_lock:
+                db.close_quietly(self._memory)
+
+    def read(self, op: db.Op[T]) -> T:
+        """Run ``op`` in one read transaction (on the in-memory copy when not saving)."""
+        while (memory := self._memory) is not None:
+            with self._memory_lock:
+                if self._memory is memory:
+                    return op(memory)
+        failed: BaseException
+        try:
+            conn, generation = self._checkout()
+        except (sqlite3.Error, OSError) as exc:
+            failed = exc
+        else:
+            try:
+                return db.run_read(conn, op)
+            except (sqlite3.Error, OSError) as exc:
+                if db.failure(exc) is db.Failure.OTHER:
+                    raise
+                failed = exc
+            finally:
+                self._checkin(conn, generation)
+        with self._lock:
+            if self._memory is None:
+                self._fail_over(failed)
+        return self.read(op)
+
+    def write(self, op: db.Op[T]) -> T:
+        """Run ``op`` in one write transaction; kept in memory when the file cannot take it."""
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the state store is closed")
+            if self._memory is not None:
+                self._resume()
+            if self._memory is None:
+                try:
+                    return self._write_disk(op)
+                except (sqlite3.Error, OSError) as exc:
+                    if db.failure(exc) is db.Failure.OTHER:
+                        raise
+                    self._fail_over(exc)
+            with self._memory_lock:
+                assert self._memory is not None
+                result = db.run_write(self._memory, op)
+            self._pending.append(op)
+            return result
+
+    def _write_disk(self, op: db.Op[T]) -> T:
+        conn, generation = self._checkout()
+        try:
+            result, serial = db.run_write(conn, lambda c: (op(c), records.bump_serial(c)))
+        finally:
+            self._checkin(conn, generation)
+        self._own_serials.add(serial)
+        self._maybe_snapshot()
+        return result
+
+    def _checkout(self) -> tuple[sqlite3.Connection, int]:
+        with self._pool_lock:
+            if self._closed:
+                raise RuntimeError("the state store is closed")
+            generation = self._generation
+            if self._idle:
+                return self._idle.pop(), generation
+        # mode=rw: if the file vanished, fail instead of creating an empty one.
+        return db.connect(self.path, mode="mode=rw"), generation
+
+    def _checkin(self, conn: sqlite3.Connection, generation: int) -> None:
+        with self._pool_lock:
+            if generation == self._generation and len(self._idle) < _POOL_MAX:
+                self._idle.append(conn)
+                return
+        db.close_quietly(conn)
+
+    def _fail_over(self, exc: BaseException) -> None:
+        """Stop writing to the file: continue on an in-memory copy of what it holds."""
+        memory = db.memory_db()
+        try:
+            conn, generation = self._checkout()
+            try:
+                conn.backup(memory)
+            finally:
+                self._checkin(conn, generation)
+        except (sqlite3.Error, OSError, RuntimeError):
+            memory.close()
+            memory = opening.read_copy(self.path) or opening.empty_memory()
+        with self._pool_lock:
+            idle, self._idle = self._idle, []
+            self._generation += 1
+        for conn in idle:
+            db.close_quietly(conn)
+        db.close_quietly(self._watch)
+        self._watch = None
+        with self._memory_lock:
+            self._memory = memory
+        self._reason = db.describe(exc)
+        self._retry = True
+        self._next_retry = time.monotonic() + RETRY_INTERVAL_S
+        self._mode_changed = True
+        self.notices.append(
+            f"not saving: {self._reason}; changes are kept in memory "
+            "and will be written when the state file can be written again"
+        )
+
+    def _resume(self, force: bool = False) -> bool:
+        """Back to the file when it can be written again, replaying the kept changes."""
+        if self._memory is None:
+            return True
+        if not self._retry or (not force and time.monotonic() < self._next_retry):
+            return False
+        self._next_retry = time.monotonic() + RETRY_INTERVAL_S
+        pending = list(self._pending)
+
+        def replay(conn: sqlite3.Connection) -> int:
+            for op in pending:
+                op(conn)
+            return records.bump_serial(conn)
+
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = opening.open_disk(self.path, self.snapshot_dir)
+        except Exception:  # still unusable, for whatever reason: keep waiting
+            return False
+        try:
+            serial = db.run_write(conn, replay)
+        except (sqlite3.Error, OSError):
+            db.close_quietly(conn)
+            return False
+        self._own_serials.add(serial)
+        with self._pool_lock:
+            self._generation += 1
+            self._idle = [conn]
+        with self._memory_lock:
+            db.close_quietly(self._memory)
+            self._memory, self._reason = None, None
+        self._pending.clear()
+        self._mode_changed = True
+        self._start_watch()
+        self.notices.append(f"saving again: wrote {len(pending)} kept changes to {self.path}")
+        return True
+
+    def _start_watch(self) -> None:
+        try:
+            self._watch = db.connect(self.path, mode="mode=rw")
+            self._data_version = int(self._watch.execute("PRAGMA data_version").fetchone()[0])
+            self._seen_serial = records.serial(self._watch)
+        except sqlite3.Error:
+            db.close_quietly(self._watch)
+            self._watch = None
+
+    def _maybe_snapshot(self) -> None:
+        if self.snapshot_dir is None:
+            return
+        if time.monotonic() - self._snapshot_checked < _SNAPSHOT_CHECK_S:
+            return
+        self._snapshot_checked = time.monotonic()
+        if not snapshots.due(self.snapshot_dir):
+            return
+        conn, generation = self._checkout()
+        try:
+            if snapshots.has_data(conn):
+                snapshots.take(conn, self.snapshot_dir)
+        except (OSError, sqlite3.Error) as exc:
+            self.notices.append(f"could not write a snapshot ({db.describe(exc)})")
+        finally:
+            self._checkin(conn, generation)
