@@ -24,10 +24,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import write_corpus  # noqa: E402
+from corpus import write_corpus
 
-from newsreader.library import Library, LibraryScan  # noqa: E402
-from newsreader.search import SearchIndex  # noqa: E402
+from newsreader.library import Library, LibraryScan
+from newsreader.search import SearchIndex
 
 LIMIT = 10
 

@@ -10,7 +10,7 @@ import fnmatch
 import re
 from dataclasses import dataclass, field
 
-from newsreader.search.analysis import _TOKEN, analyze_token, fold, skeleton
+from newsreader.search.analysis import _TOKEN, analyze_token, fold, skeleton, stem
 
 Span = tuple[int, int]
 
@@ -71,7 +71,7 @@ class Highlighter:
                 term in self.terms
                 or any(term.startswith(p) for p in self.prefixes)
                 or any(fnmatch.fnmatchcase(term, w) for w in self.wildcards)
-                or any(_fuzzy_match(term, t, d, p) for t, d, p in self.fuzzy)
+                or any(fuzzy_accepts(term, t, d, p) for t, d, p in self.fuzzy)
             )
             self._memo[term] = hit
         return hit
@@ -172,10 +172,19 @@ def _merge(spans: list[Span]) -> list[Span]:
     return merged
 
 
-def _fuzzy_match(term: str, target: str, maxdist: int, prefix: int) -> bool:
-    if term[:prefix] != target[:prefix] or abs(len(term) - len(target)) > maxdist:
+def fuzzy_accepts(term: str, word: str, maxdist: int, prefix: int) -> bool:
+    """Is index term ``term`` (a stem) a fuzzy match for the typed, folded ``word``?
+
+    Either it is within ``maxdist`` edits of the word's stem, or of the word cut to the
+    term's length (a stem is the start of its words: ``evacu`` for ``evacuaton``)."""
+    if term[:prefix] != word[:prefix]:
         return False
-    return edit_distance(term, target, maxdist) <= maxdist
+    target = stem(word)
+    if abs(len(term) - len(target)) <= maxdist and edit_distance(term, target, maxdist) <= maxdist:
+        return True
+    if len(term) < max(3, len(word) - 4):
+        return False
+    return edit_distance(term, word[: len(term)], maxdist) <= maxdist
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:

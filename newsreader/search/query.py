@@ -28,7 +28,7 @@ from whoosh.qparser.plugins import FieldsPlugin, TaggingPlugin
 
 from newsreader.library.text import clean_text
 from newsreader.search.highlight import Highlighter
-from newsreader.search.phrase import ExactPhrase
+from newsreader.search.matchers import ExactPhrase, stem_fuzzy
 from newsreader.search.schema import make_schema
 
 MAX_QUERY_CHARS = 500
@@ -42,6 +42,7 @@ _MINUS = re.compile(r"(?:(?<=[\s(])|^)-(?=[^\s-])")
 _PLUS = re.compile(r"(?:(?<=[\s(])|^)\+(?=\S)")
 _OPERATOR = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
 _WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+_OPEN_END = 99991231
 _DATE_ONE = re.compile(r"^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?$")
 
 
@@ -127,7 +128,9 @@ class _DateNode(syntax.SyntaxNode):  # type: ignore[misc]
         if bounds is None:
             parser.newsreader_notes.append(f"not a date: {self.spec!r} (try date:2024-05)")
             return wq.NullQuery
-        return wq.NumericRange("date", bounds[0], bounds[1])
+        lo, hi = bounds
+        # Open ends as None: Whoosh's numeric trie mis-handles a huge upper bound.
+        return wq.NumericRange("date", lo or None, None if hi >= _OPEN_END else hi)
 
 
 class _DatePlugin(TaggingPlugin):  # type: ignore[misc]
@@ -145,11 +148,11 @@ def date_bounds(spec: str) -> tuple[int, int] | None:
     spec = spec.strip()
     if spec.startswith("["):
         inner = spec.strip("[]")
-        parts = re.split(r"\s+to\s+|\s*\.\.\s*", inner.strip(), maxsplit=1, flags=re.I)
+        parts = re.split(r"\s*\bto\b\s*|\s*\.\.\s*", inner.strip(), maxsplit=1, flags=re.I)
         if len(parts) != 2:
             return None
         lo = _one_date(parts[0]) if parts[0].strip() else (0, 0)
-        hi = _one_date(parts[1]) if parts[1].strip() else (99991231, 99991231)
+        hi = _one_date(parts[1]) if parts[1].strip() else (_OPEN_END, _OPEN_END)
         if lo is None or hi is None:
             return None
         return (lo[0], hi[1]) if lo[0] <= hi[1] else (hi[0], lo[1])
@@ -225,7 +228,9 @@ def _parse(text: str, any_word: bool, notes: list[str]) -> Any:
     p.newsreader_notes = notes
     try:
         q = p.parse(text)
-        return q.normalize() if q is not None else None
+        if q is None:
+            return None
+        return stem_fuzzy(q).normalize()
     except Exception:  # Whoosh raises assorted errors on odd input (NOTES.md)
         return None
 

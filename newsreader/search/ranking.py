@@ -19,6 +19,7 @@ from newsreader.search.results import MatchSpan, SearchHit, SearchResult
 EXACT_COUNT = 500
 MAX_CANDIDATES = 5000
 """Index terms examined per word, so a dense prefix cannot make a search slow."""
+SPELL_FIELDS = ("body", "title")
 RARE_DF = 2
 """Only words in at most this many articles get a did-you-mean correction."""
 FEW_HITS = 3
@@ -97,45 +98,53 @@ def suggest(searcher: Any, parsed: ParsedQuery) -> str | None:
         if len(terms) != 1 or len(terms[0]) < 4:
             continue
         term = terms[0]
-        df = reader.doc_frequency("body", term) + reader.doc_frequency("title", term)
-        best = _correction(reader, term, df)
+        if _df(reader, term) > RARE_DF:
+            continue
+        best = _correction(reader, fold(word).replace("'", "").replace("-", ""), term)
         if best is None:
             continue
-        surface = _surface(searcher, best)
+        surface = _surface(searcher, *best)
         if surface and fold(surface) != fold(word):
             out = out[:start] + surface + out[end:]
             changed = True
     return out if changed else None
 
 
-def _correction(reader: Any, term: str, df: int) -> str | None:
-    """The closest, then most frequent, index term within 1-2 edits sharing a 2-3 letter prefix.
+def _df(reader: Any, term: str) -> int:
+    return int(sum(reader.doc_frequency(f, term) for f in SPELL_FIELDS))
+
+
+def _correction(reader: Any, word: str, term: str) -> tuple[str, str] | None:
+    """(field, term): the closest, then most frequent, index term 1-2 edits from the word's
+    stem or start, sharing its first 2-3 letters.
 
     Whoosh's automaton search (``terms_within``) costs ~50 ms per word at 1k articles in pure
-    Python; walking the terms under a two-letter prefix with a bounded distance is ~1 ms."""
-    if df > RARE_DF:
-        return None
-    maxdist = 1 if len(term) <= 5 else 2
-    scored: list[tuple[int, int, str]] = []
-    terms = reader.expand_prefix("body", term[: 3 if len(term) >= 6 else 2])
-    for btext in itertools.islice(terms, MAX_CANDIDATES):
-        cand = btext.decode("utf-8") if isinstance(btext, bytes) else str(btext)
-        if cand == term or abs(len(cand) - len(term)) > maxdist:
-            continue
-        dist = edit_distance(cand, term, maxdist)
-        if dist <= maxdist:
-            scored.append((dist, -reader.doc_frequency("body", cand), cand))
-    for _dist, neg_df, cand in sorted(scored):  # closest first, then most frequent
+    Python; walking the terms under a short prefix with a bounded distance is ~1 ms."""
+    df = _df(reader, term)
+    maxdist = 1 if len(word) <= 5 else 2
+    scored: list[tuple[int, int, str, str]] = []
+    for field in SPELL_FIELDS:
+        terms = reader.expand_prefix(field, term[: 3 if len(term) >= 6 else 2])
+        for btext in itertools.islice(terms, MAX_CANDIDATES):
+            cand = btext.decode("utf-8") if isinstance(btext, bytes) else str(btext)
+            if cand == term:
+                continue
+            dist = edit_distance(cand, term, maxdist)
+            if dist > maxdist and len(cand) >= max(3, len(word) - 4):
+                dist = edit_distance(cand, word[: len(cand)], maxdist)
+            if dist <= maxdist:
+                scored.append((dist, -_df(reader, cand), cand, field))
+    for _dist, neg_df, cand, field in sorted(scored):  # closest first, then most frequent
         if -neg_df > 2 * df:
-            return cand
+            return field, cand
     return None
 
 
-def _surface(searcher: Any, term: str) -> str | None:
+def _surface(searcher: Any, field: str, term: str) -> str | None:
     """A real word that analyzes to ``term``, taken from an article that contains it."""
-    results = searcher.search(wq.Term("body", term), limit=1)
+    results = searcher.search(wq.Term(field, term), limit=1)
     for docnum, _score in results.items():
-        body = str(searcher.stored_fields(docnum).get("body", ""))
+        body = str(searcher.stored_fields(docnum).get(field, ""))
         for tok in tokens(body, parts=False):
             if tok.term == term:
                 word = body[tok.start : tok.end]

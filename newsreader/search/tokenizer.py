@@ -17,7 +17,7 @@ class NewsTokenizer(Tokenizer):  # type: ignore[misc]
     """Index mode yields compounds whole and by parts; query mode yields them whole only.
 
     With ``tokenize=False`` (Whoosh does this for wildcard and fuzzy words) the text is folded
-    as one word, and stemmed unless it holds a wildcard.
+    as one word, not stemmed (``StemFuzzyTerm`` compares it with stems itself).
     """
 
     def __eq__(self, other: object) -> bool:
@@ -43,8 +43,7 @@ class NewsTokenizer(Tokenizer):  # type: ignore[misc]
         t.boost = 1.0
         t.stopped = False
         if not tokenize:
-            wild = "*" in value or "?" in value
-            t.text = normalize_literal(value, stemmed=not wild)
+            t.text = normalize_literal(value, stemmed=False)
             t.original = value
             t.pos = start_pos
             t.startchar, t.endchar = start_char, start_char + len(value)
