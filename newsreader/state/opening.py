@@ -200,10 +200,7 @@ def _unwritable(path: Path, exc: BaseException, notices: list[str]) -> Opened:
             "Starting empty: changes are kept in memory and will not be saved"
         )
     else:
-        notices.append(
-            f"cannot write the state file {path} ({reason}): "
-            "changes are kept in memory and will not be saved"
-        )
+        notices.append(f"{path}: {reason}; changes are kept in memory and will not be saved")
     return Opened(memory=memory or empty_memory(), reason=reason, retry=True, notices=notices)
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -207,3 +209,37 @@ def test_disk_full_keeps_changes_in_memory_and_file_intact(state_file: Path) -> 
     assert "precious" in notes
     resumed = any(n.startswith("saving again") for n in report["notices"])
     assert (set(report["kept"]) <= notes) == resumed
+
+
+@pytest.fixture
+def immutable(tmp_path: Path) -> Iterator[Callable[[Path], None]]:
+    """Make a folder read-only even for root (``chattr +i``); undone after the test."""
+    if shutil.which("chattr") is None:
+        pytest.skip("chattr not available")
+    made: list[Path] = []
+
+    def make(folder: Path) -> None:
+        if subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode:
+            pytest.skip("this filesystem does not support immutable folders")
+        made.append(folder)
+
+    yield make
+    for folder in made:
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+
+
+def test_read_only_data_dir(state_file: Path, immutable: Callable[[Path], None]) -> None:
+    _fill(state_file)
+    digest = _digest(state_file)
+    immutable(state_file.parent)
+    store = StateStore.open(state_file, state_file.parent / "snapshots")
+    assert not store.saving
+    assert "kept in memory" in store.notices[0]
+    assert store.reading_state(article(1).summary).read  # still reads what was saved
+    assert [b.note for b in store.bookmarks()] == ["precious"]
+    store.set_read([article(1).summary], False)
+    assert not store.reading_state(article(1).summary).read
+    store.close()
+    assert "1 changes were not saved" in store.notices[-1]
+    assert _digest(state_file) == digest
+    assert sorted(p.name for p in state_file.parent.iterdir()) == ["state.sqlite3"]

@@ -12,7 +12,7 @@ import pytest
 from state_child import article
 
 from newsreader.library import Library
-from newsreader.state import StateStore
+from newsreader.state import StateStore, statefile
 
 
 def test_opening_marks_read_and_survives_reopen(store: StateStore, state_file: Path) -> None:
@@ -196,3 +196,47 @@ def test_locked_file_does_not_freeze_the_caller(store: StateStore, state_file: P
         assert again.reading_state(art.summary).paragraph == 3
     finally:
         again.close()
+
+
+def test_threads_keep_writing_while_another_program_holds_the_lock(
+    store: StateStore, state_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(statefile, "RETRY_INTERVAL_S", 0.2)
+    stop = threading.Event()
+    written: dict[int, int] = {}
+    errors: list[BaseException] = []
+
+    def work(n: int) -> None:
+        i = 0
+        try:
+            while not stop.is_set():
+                store.add_bookmark(article(n), 1, note=f"{n}-{i}")
+                store.bookmarks(article(n).id)
+                i += 1
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        written[n] = i
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(3)]
+    for t in threads:
+        t.start()
+    time.sleep(0.1)
+    other = sqlite3.connect(state_file, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    time.sleep(1.3)
+    was_saving = store.saving
+    other.execute("ROLLBACK")
+    other.close()
+    time.sleep(0.4)
+    stop.set()
+    for t in threads:
+        t.join()
+    assert errors == [] and not was_saving
+    assert store.saving  # it went back to the file by itself
+    store.close()
+    again = StateStore.open(state_file)
+    try:
+        notes = {b.note for b in again.bookmarks()}
+    finally:
+        again.close()
+    assert notes == {f"{n}-{i}" for n, count in written.items() for i in range(count)}
