@@ -1,8 +1,9 @@
 """Query classes that replace Whoosh's slow or stem-blind ones. Imports Whoosh.
 
-``ExactPhrase`` checks word positions with set arithmetic. Whoosh's ``Phrase`` builds a Python object per word position (SpanNear2): a phrase of two
-common words took ~150 ms at 1k articles. Intersecting shifted position sets does the same
-check in C (~3x faster). Scores are the same (the sum of the words' scores).
+``ExactPhrase`` checks word positions with set arithmetic. Whoosh's ``Phrase`` builds a Python
+object per word position (SpanNear2): a phrase of two common words took ~150 ms at 1k
+articles; intersecting shifted position sets does the same check ~3x faster, with the same
+scores (the sum of the words' scores).
 
 ``StemFuzzyTerm`` matches a typed word against the index's stems: Whoosh's ``FuzzyTerm``
 compares the stem of a misspelling (``evacuaton``) with stems (``evacu``) and misses.
