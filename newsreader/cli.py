@@ -71,7 +71,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path)
 
     sub.add_parser("paths", help="show where newsreader keeps its files")
+    _add_feed_commands(sub)
     return parser
+
+
+def _add_feed_commands(sub: Any) -> None:
+    """``add``, ``feeds add|list|remove`` and ``fetch``: getting articles in."""
+    p = sub.add_parser("add", help="save web pages or HTML files as articles")
+    p.add_argument("sources", nargs="+", metavar="URL|FILE", help="http(s) address or .html file")
+
+    p = sub.add_parser("feeds", help="manage feed subscriptions (RSS, Atom)")
+    actions = p.add_subparsers(dest="feeds_command", metavar="ACTION", required=True,
+                               parser_class=_OneLineErrors)
+    a = actions.add_parser("add", help="subscribe to a feed, or to a site that announces one")
+    a.add_argument("url")
+    a = actions.add_parser("list", help="list subscriptions")
+    a.add_argument("--json", action="store_true")
+    a = actions.add_parser("remove", help="unsubscribe (saved articles stay)")
+    a.add_argument("feed", help="feed address or its number in 'feeds list'")
+
+    p = sub.add_parser("fetch", help="save new articles from every subscribed feed")
+    p.add_argument("--limit", type=_positive_int, default=50, metavar="N",
+                   help="save at most N new articles this run (default 50)")
 
 
 def _positive_int(text: str) -> int:
@@ -123,6 +144,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         "export": _cmd_export,
         "import": _cmd_import,
         "paths": _cmd_paths,
+        "add": _cmd_add,
+        "feeds": _cmd_feeds,
+        "fetch": _cmd_fetch,
     }[args.command]
     return command(ctx, args)
 
@@ -394,3 +418,119 @@ def _cmd_paths(ctx: AppContext, args: argparse.Namespace) -> int:
     for key, value in rows:
         print(f"{key + ':':14}{value}")
     return ExitCode.OK
+
+
+# --- getting articles in: add, feeds, fetch ---------------------------------------------------
+# Exit codes: 0 when anything was saved, found already saved, or fetched; 2 when every item
+# (page given to add, or feed) failed, so scripts notice a run that did nothing.
+
+
+def _articles_folder(ctx: AppContext) -> Path:
+    from newsreader.paths import ensure_dir
+
+    folder = ensure_dir(ctx.articles_dir, "articles")
+    explicit = ctx.library_source in ("--library", "NEWSREADER_LIBRARY")
+    if explicit and folder not in ctx.library.roots:
+        print(f"newsreader: note: saving to {folder}, which is not in the library chosen by "
+              f"{ctx.library_source}", file=sys.stderr)
+    return folder
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
+def _cmd_add(ctx: AppContext, args: argparse.Namespace) -> int:
+    from newsreader.feeds import ArticleFolder, add_sources
+
+    folder = ArticleFolder(_articles_folder(ctx))
+    with progress_bar("Saving pages") as update:
+        results = add_sources(args.sources, folder.folder, progress=update, folder=folder)
+    for notice in folder.notices:
+        print(f"newsreader: {notice}", file=sys.stderr)
+    for r in results:
+        if r.status == "failed":
+            print(f"newsreader: {r.source}: {r.message}", file=sys.stderr)
+        else:
+            print(f"{'saved' if r.status == 'saved' else 'already saved'}: {r.path}")
+    ok = any(r.status != "failed" for r in results)
+    return ExitCode.OK if ok else ExitCode.BAD_INPUT
+
+
+def _cmd_feeds(ctx: AppContext, args: argparse.Namespace) -> int:
+    from newsreader.feeds import (
+        add_subscription,
+        find_feed,
+        load_subscriptions,
+        remove_subscription,
+        subscriptions_file,
+    )
+
+    file = subscriptions_file(ctx.paths)
+    if args.feeds_command == "add":
+        found = find_feed(args.url)
+        if not add_subscription(file, found.url, found.title):
+            print(f"newsreader: already subscribed to {found.url}", file=sys.stderr)
+            return ExitCode.OK
+        print(f"subscribed: {found.title or found.url} <{found.url}> "
+              f"({_count(found.entries, 'entry', 'entries')}; 'newsreader fetch' saves them)")
+    elif args.feeds_command == "remove":
+        gone = remove_subscription(file, args.feed)
+        print(f"unsubscribed: {gone.title or gone.url} <{gone.url}>")
+    else:
+        feeds = load_subscriptions(file)
+        if args.json:
+            _print_json([{"number": n, "url": f.url, "title": f.title, "added": f.added,
+                          "last_fetched": f.last_fetched, "last_status": f.last_status,
+                          "last_error": f.last_error} for n, f in enumerate(feeds, 1)])
+        elif not feeds:
+            print("newsreader: no feeds yet; add one with 'newsreader feeds add URL'",
+                  file=sys.stderr)
+        for n, f in enumerate([] if args.json else feeds, 1):
+            status = f.last_status or "never fetched"
+            if f.last_error:
+                status += f": {f.last_error}"
+            print(f"{n:3}  {f.title or '(untitled)'}  <{f.url}>  [{status}]")
+    return ExitCode.OK
+
+
+def _cmd_fetch(ctx: AppContext, args: argparse.Namespace) -> int:
+    from newsreader.feeds import FeedEvent, FeedFinished, FetchOptions, fetch_all
+    from newsreader.feeds import subscriptions_file as feeds_file
+
+    folder = _articles_folder(ctx)
+    with progress_bar("Fetching feeds") as update:
+
+        def on_event(event: FeedEvent) -> None:
+            if isinstance(event, FeedFinished):
+                update(event.done, event.total)
+
+        report = fetch_all(feeds_file(ctx.paths), folder,
+                           options=FetchOptions(max_new=args.limit), progress=on_event)
+    for notice in report.notices:
+        print(f"newsreader: {notice}", file=sys.stderr)
+    if not report.results:
+        print("newsreader: no feeds yet; add one with 'newsreader feeds add URL'",
+              file=sys.stderr)
+        return ExitCode.OK
+    for r in report.results:
+        for f in r.failures:
+            print(f"newsreader: {r.name}: {f.url}: {f.reason}", file=sys.stderr)
+        for a in r.saved:
+            if a.note:
+                print(f"newsreader: {r.name}: {a.url}: {a.note}", file=sys.stderr)
+        if r.notice:
+            print(f"newsreader: {r.name}: {r.notice}", file=sys.stderr)
+        if r.status == "failed":
+            print(f"newsreader: {r.name}: {r.error}", file=sys.stderr)
+            continue
+        extra = f", {r.from_summary} from the feed's summary" if r.from_summary else ""
+        state = " (not modified)" if r.status == "not modified" else ""
+        print(f"{r.name}: {r.new} new{extra}{state}")
+    failed = len(report.failed)
+    print(f"{_count(report.new, 'new article')} from {_count(len(report.results), 'feed')}"
+          + (f" ({failed} failed)" if failed else ""))
+    if report.limit_reached:
+        print(f"newsreader: stopped at {args.limit} new articles; run 'newsreader fetch' "
+              "again for the rest", file=sys.stderr)
+    return ExitCode.BAD_INPUT if failed == len(report.results) else ExitCode.OK

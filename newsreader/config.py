@@ -9,7 +9,7 @@ from pathlib import Path
 
 from newsreader.errors import UserError
 
-KNOWN_KEYS = frozenset({"library", "theme", "keys"})
+KNOWN_KEYS = frozenset({"library", "theme", "keys", "articles_dir"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +20,8 @@ class Config:
     theme: str | None = None
     keys: dict[str, str] = field(default_factory=dict)
     """Key overrides: binding id -> comma-separated keys, passed to ``App.set_keymap``."""
+    articles_dir: Path | None = None
+    """Where ``add`` and ``fetch`` save articles; default: ``articles`` in the data dir."""
 
 
 def load_config(path: Path) -> Config:
@@ -41,6 +43,7 @@ def load_config(path: Path) -> Config:
         library=_library(data.get("library", []), path),
         theme=_optional_str(data.get("theme"), "theme", path),
         keys=_keys(data.get("keys", {}), path),
+        articles_dir=_folder(data.get("articles_dir"), "articles_dir", path),
     )
 
 
@@ -51,6 +54,16 @@ def _library(value: object, path: Path) -> tuple[Path, ...]:
         raise UserError(f"bad config {path}: 'library' must be a list of folder paths")
     base = path.parent
     return tuple((base / Path(v).expanduser()) for v in value)
+
+
+def _folder(value: object, name: str, path: Path) -> Path | None:
+    """An optional folder path; relative paths are relative to the config file's folder."""
+    text = _optional_str(value, name, path)
+    if text is None:
+        return None
+    if not text.strip():
+        raise UserError(f"bad config {path}: {name!r} must not be empty")
+    return path.parent / Path(text).expanduser()
 
 
 def _optional_str(value: object, name: str, path: Path) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,28 +22,57 @@ class AppContext:
     """Where the roots came from: "--library", "NEWSREADER_LIBRARY", "config" or "seeds"."""
 
     @property
+    def articles_dir(self) -> Path:
+        """Where ``add`` and ``fetch`` save articles (config ``articles_dir`` or the default)."""
+        return articles_folder(self.paths, self.config)
+
+    @property
     def index_dir(self) -> Path:
         """The search index folder for this library."""
         return self.paths.index_dir(self.library.roots)
 
 
-def choose_roots(cli_roots: list[Path], config: Config) -> tuple[tuple[Path, ...], str]:
-    """Library roots, strongest first: --library, NEWSREADER_LIBRARY, config, bundled seeds."""
+def articles_folder(paths: AppPaths, config: Config) -> Path:
+    """The folder saved articles go to: config ``articles_dir``, else ``<data dir>/articles``."""
+    return config.articles_dir or paths.data_dir / "articles"
+
+
+def choose_roots(
+    cli_roots: list[Path], config: Config, articles_dir: Path | None = None
+) -> tuple[tuple[Path, ...], str]:
+    """Library roots, strongest first: --library, NEWSREADER_LIBRARY, config, bundled seeds.
+
+    The saved-articles folder joins the config and seeds cases once it holds an article; an
+    explicit --library or NEWSREADER_LIBRARY means exactly those folders (scripts and tests
+    rely on that), so it is not added there.
+    """
     if cli_roots:
         return tuple(cli_roots), "--library"
     env = env_library()
     if env:
         return env, "NEWSREADER_LIBRARY"
+    extra = (articles_dir,) if articles_dir is not None and _has_articles(articles_dir) else ()
     if config.library:
-        return config.library, "config"
-    return (bundled_seeds(),), "seeds"
+        chosen = config.library
+        return chosen + tuple(e for e in extra if e not in chosen), "config"
+    return (bundled_seeds(), *extra), "seeds"
+
+
+def _has_articles(folder: Path) -> bool:
+    """True when ``folder`` is a folder with at least one visible entry (the scanner skips
+    hidden ones, such as the feeds' ``.sources.json``)."""
+    try:
+        with os.scandir(folder) as it:
+            return any(not e.name.startswith(".") for e in it)
+    except OSError:
+        return False
 
 
 def build_context(cli_roots: list[Path] | None = None, paths: AppPaths | None = None) -> AppContext:
     """Resolve paths, read config, pick the library roots; raises UserError on bad input."""
     paths = paths or app_paths()
     config = load_config(paths.config_file)
-    roots, source = choose_roots(list(cli_roots or []), config)
+    roots, source = choose_roots(list(cli_roots or []), config, articles_folder(paths, config))
     library = Library(roots, paths.catalog_file(tuple(Path(r).expanduser() for r in roots)))
     library.check_roots()
     return AppContext(paths=paths, config=config, library=library, library_source=source)
