@@ -1,0 +1,94 @@
+"""Incremental updates: new, changed and removed files, ids that move, two threads at once."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from newsreader.search import IndexReport
+from tests.search.conftest import Shelf, article_text
+
+
+def _files(n: int) -> dict[str, str]:
+    return {f"n{i:02d}.txt": article_text(f"Story {i}", f"Common words and marker{i} here.")
+            for i in range(n)}
+
+
+def test_add_change_delete(shelf: Callable[..., Shelf]) -> None:
+    s = shelf(_files(5))
+    assert s.ids("common", limit=50).__len__() == 5
+
+    s.write("new.txt", article_text("Fresh", "A pelican landed."))
+    report = s.update()
+    assert isinstance(report, IndexReport)
+    assert (report.added, report.updated, report.removed, report.rebuilt) == (1, 0, 0, False)
+    assert s.ids("pelican") == ["new"]
+
+    s.write("n01.txt", article_text("Story 1", "Now about a walrus instead."))
+    report = s.update()
+    assert (report.added, report.updated, report.removed) == (0, 1, 0)
+    assert s.ids("walrus") == ["n01"]
+    assert s.ids("marker1") == []
+
+    (s.root / "n02.txt").unlink()
+    report = s.update()
+    assert (report.added, report.updated, report.removed) == (0, 0, 1)
+    assert s.ids("marker2") == []
+    assert sorted(s.ids("common", limit=50)) == ["n00", "n03", "n04"]
+
+
+def test_nothing_changed_writes_nothing(shelf: Callable[..., Shelf]) -> None:
+    s = shelf(_files(3))
+    report = s.update()
+    assert report == IndexReport(unchanged=3)
+
+
+def test_touch_without_change_is_not_reindexed(shelf: Callable[..., Shelf]) -> None:
+    s = shelf(_files(2))
+    s.write("n00.txt", (s.root / "n00.txt").read_text(encoding="utf-8"))
+    report = s.update()
+    assert isinstance(report, IndexReport) and report.updated == 0 and report.unchanged == 2
+
+
+def test_hit_ids_follow_the_latest_scan(shelf: Callable[..., Shelf]) -> None:
+    s = shelf({"a.txt": article_text("A", "The heron waded.")})
+    assert s.ids("heron") == ["a"]
+    s.write("a.md", "# B\n\nA different article about owls.\n")  # now a.txt and a.md collide
+    s.update()
+    scan = s.scan()
+    assert s.ids("heron") == [a.id for a in scan.articles if a.path.name == "a.txt"]
+    assert s.ids("heron") != ["a"]
+
+
+def test_file_that_vanishes_before_loading_is_skipped(shelf: Callable[..., Shelf]) -> None:
+    s = shelf(_files(2))
+    s.write("gone.txt", article_text("Gone", "An ibis flew."))
+    scan = s.scan()
+    (s.root / "gone.txt").unlink()
+    report = s.index.update(scan, s.library)
+    assert report.added == 0
+    assert s.ids("ibis") == []
+
+
+def test_search_while_updating_in_another_thread(shelf: Callable[..., Shelf]) -> None:
+    s = shelf(_files(30))
+    errors: list[BaseException] = []
+    counts: list[int] = []
+
+    def searcher() -> None:
+        try:
+            for _ in range(40):
+                counts.append(s.index.search("common", limit=50).total)
+        except BaseException as exc:  # pragma: no cover - the assertion below reports it
+            errors.append(exc)
+
+    thread = threading.Thread(target=searcher)
+    for i in range(30, 36):
+        s.write(f"n{i:02d}.txt", article_text(f"Story {i}", "Common words again."))
+    thread.start()
+    s.update()
+    s.update(rebuild=True)
+    thread.join()
+    assert not errors
+    assert counts and all(c >= 30 for c in counts)  # always a complete index
+    assert s.index.search("common", limit=50).total == 36
