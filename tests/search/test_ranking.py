@@ -12,7 +12,7 @@ from tests.conftest import REPO, SEED
 from tests.search.conftest import Shelf, article_text
 
 sys.path.insert(0, str(REPO / "benchmarks"))
-from corpus import article  # noqa: E402
+from corpus import article
 
 
 def test_generated_corpus_distinctive_phrase_ranks_its_article_first(

@@ -1,0 +1,25 @@
+"""The benchmark script keeps working (tiny corpus; the real run is by hand, see README)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import REPO
+
+
+def test_benchmark_runs_on_a_tiny_corpus(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "bench_search.py"), "--sizes", "30",
+         "--queries", "3", "--procs", "1", "--workdir", str(tmp_path / "bench")],
+        capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    ours = next(line for line in lines if line.startswith("| 30 | newsreader"))
+    fts = next(line for line in lines if line.startswith("| 30 | SQLite FTS5"))
+    assert len(ours.split("|")) == len(fts.split("|")) == 10
+    assert "build ratio" in proc.stdout
