@@ -108,7 +108,7 @@ class HttpClient:
 
     def get_page(self, url: str) -> Response:
         """GET an HTML page; FetchError when it is unreachable, too big, or not HTML."""
-        resp = self._get(url, _ACCEPT_PAGE, None, None)
+        resp = self._get(url, _ACCEPT_PAGE, None, None, html_only=True)
         if not resp.is_html():
             kind = resp.content_type or "unknown content"
             raise FetchError(f"not a web page ({kind})")
@@ -123,7 +123,8 @@ class HttpClient:
         """Close pooled connections."""
         self._pool.clear()
 
-    def _get(self, url: str, accept: str, etag: str | None, modified: str | None) -> Response:
+    def _get(self, url: str, accept: str, etag: str | None, modified: str | None,
+             html_only: bool = False) -> Response:
         import urllib3
         from urllib3.exceptions import HTTPError
 
@@ -154,13 +155,14 @@ class HttpClient:
         except HTTPError as exc:
             raise FetchError(_describe(exc, url, opts)) from None
         try:
-            return self._finish(raw, url, started)
+            return self._finish(raw, url, started, html_only)
         except HTTPError as exc:
             raise FetchError(_describe(exc, url, opts)) from None
         finally:
             raw.release_conn()
 
-    def _finish(self, raw: urllib3.BaseHTTPResponse, url: str, started: float) -> Response:
+    def _finish(self, raw: urllib3.BaseHTTPResponse, url: str, started: float,
+                html_only: bool) -> Response:
         opts = self.options
         # urllib3 gives the path alone when there was no redirect, the absolute address after.
         final = urljoin(url, raw.url or "")
@@ -175,6 +177,8 @@ class HttpClient:
         if raw.status != 200:
             reason = raw.reason or ""
             raise FetchError(f"HTTP {raw.status}{' ' + reason if reason else ''}")
+        if html_only and ctype and ctype not in PAGE_TYPES:
+            raise FetchError(f"not a web page ({ctype})")  # before reading a video or a PDF
         length = headers.get("Content-Length", "")
         if length.isdigit() and int(length) > opts.max_bytes:
             raise FetchError(f"too large ({_mb(int(length))}; limit {_mb(opts.max_bytes)})")

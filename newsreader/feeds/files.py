@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +20,8 @@ class StoreError(Exception):
 def atomic_write(path: Path, data: bytes) -> None:
     """Write to a hidden temporary file in the same folder, fsync, rename over ``path``:
     readers see the old file or the new one, never half of one."""
+    import tempfile  # ~4 ms (random, shutil); only writers need it
+
     try:
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     except OSError as exc:

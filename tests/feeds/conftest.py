@@ -7,6 +7,7 @@ redirect loops, endless bodies, stalls, wrong content types, conditional GET wit
 from __future__ import annotations
 
 import contextlib
+import gzip
 import socket
 import threading
 import time
@@ -43,6 +44,8 @@ class Route:
     """Seconds to wait before answering (for time-outs)."""
     length: int | None = None
     """A Content-Length to claim instead of the real one."""
+    gzip: bool = False
+    """Send the body gzip-compressed (Content-Encoding: gzip)."""
 
 
 @dataclass
@@ -115,7 +118,11 @@ def _handler(server: Server) -> type[BaseHTTPRequestHandler]:
                 headers["ETag"] = route.etag
             if route.last_modified:
                 headers["Last-Modified"] = route.last_modified
-            self._send(route.status, route.body, route.content_type, headers, route.length)
+            body = route.body
+            if route.gzip:
+                headers["Content-Encoding"] = "gzip"
+                body = gzip.compress(body)
+            self._send(route.status, body, route.content_type, headers, route.length)
 
         def _send(self, status: int, body: bytes, ctype: str,
                   headers: dict[str, str] | None = None, length: int | None = None) -> None:

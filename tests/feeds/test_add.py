@@ -40,8 +40,9 @@ def test_page_is_saved_and_reads_back(web: Server, articles: Path) -> None:
     text = result.path.read_text("utf-8")
     for noise in ("Subscribe now", "Related story", "first!", "Copyright", "icon-", "tracking"):
         assert noise not in text
-    source = json.loads((articles / SIDECAR).read_text("utf-8"))["sources"][url]
-    assert source["file"] == result.path.name
+    [line] = (articles / SIDECAR).read_text("utf-8").splitlines()
+    source = json.loads(line)
+    assert source["url"] == url and source["file"] == result.path.name
     assert source["author"] == "Jane Reporter" and source["origin"] == "page"
     assert web.agents[0].startswith("newsreader/")
 
@@ -113,6 +114,35 @@ def test_bad_input_is_one_clear_message_and_nothing_written(
     _nothing_half_written(articles)
 
 
+def test_video_is_refused_before_its_body_is_read(web: Server, articles: Path) -> None:
+    url = web.page("/v", b"", endless=True, content_type="video/mp4")
+    [result] = add_sources([url], articles, options=FAST)
+    assert result.message == "not a web page (video/mp4)"
+
+
+def test_compressed_pages_and_compression_bombs(web: Server, articles: Path) -> None:
+    ok = web.page("/gz", article_html("Compressed story", story(9)), gzip=True)
+    bomb = web.page("/bomb", b"<html><body><p>" + b"0" * (8 * 1024 * 1024), gzip=True)
+    opts = replace(FAST, max_bytes=1024 * 1024)
+    results = add_sources([ok, bomb], articles, options=opts)
+    assert results[0].status == "saved", results[0].message
+    assert results[1].status == "failed" and "too large" in (results[1].message or "")
+
+
+def test_legacy_charsets(web: Server, articles: Path) -> None:
+    paras = [p.replace("Officials", "Les élus à Zürich") for p in story(10)]
+    html = article_html("Café crème à Zürich", paras)
+    in_header = web.page("/latin1", html.encode("latin-1"), content_type="text/html; "
+                         "charset=ISO-8859-1")
+    in_meta = web.page("/cp1252", html.replace('charset="utf-8"', 'charset="windows-1252"')
+                       .encode("cp1252"), content_type="text/html")
+    for url in (in_header, in_meta):
+        [result] = add_sources([url], articles, options=FAST)
+        assert result.path is not None, result.message
+        art = parse_file(result.path, "x")
+        assert art.title == "Café crème à Zürich" and art.paragraphs == tuple(paras)
+
+
 def test_one_bad_item_does_not_stop_the_others(web: Server, articles: Path) -> None:
     good = web.page("/good", article_html("Good story", story(5)))
     results = add_sources([web.url("/gone"), good], articles, options=FAST)
@@ -142,18 +172,29 @@ def test_local_file_without_address_and_binary_file(articles: Path, tmp_path: Pa
     assert parse_file(results[0].path, "x").date is None  # type: ignore[arg-type]
 
 
-def test_broken_sidecar_is_set_aside_not_fatal(web: Server, articles: Path) -> None:
-    articles.mkdir()
-    (articles / SIDECAR).write_text("{not json", "utf-8")
-    url = web.page("/a", article_html("After the break", story(8)))
+def test_torn_and_garbage_sidecar_lines_are_skipped(web: Server, articles: Path) -> None:
     from newsreader.feeds import ArticleFolder
 
+    first = web.page("/a", article_html("Before the crash", story(8)))
+    [saved] = add_sources([first], articles, options=FAST)
+    sidecar = articles / SIDECAR
+    with sidecar.open("ab") as fh:  # garbage, then a line torn by a crash (no newline)
+        fh.write(b"not json\n" + b'{"url": "http://x/torn", "fi')
     folder = ArticleFolder(articles)
-    [result] = add_sources([url], articles, options=FAST, folder=folder)
-    assert result.status == "saved"
-    assert any("set aside" in n for n in folder.notices)
-    assert (articles / f"{SIDECAR}.broken").read_text("utf-8") == "{not json"
-    assert url in json.loads((articles / SIDECAR).read_text("utf-8"))["sources"]
+    second = web.page("/b", article_html("After the crash", story(9)))
+    results = add_sources([first, second], articles, options=FAST, folder=folder)
+    assert [r.status for r in results] == ["exists", "saved"]
+    assert any("skipped 1 unreadable line" in n for n in folder.notices)
+    assert {r.url for r in ArticleFolder(articles).records()} == {first, second}
+    assert sorted(articles.glob("*.txt")) == sorted([saved.path, results[1].path])
+
+
+def test_lost_sidecar_still_no_duplicate(web: Server, articles: Path) -> None:
+    url = web.page("/a", article_html("Kept by its name", story(10)))
+    first = add_sources([url], articles, options=FAST)[0]
+    (articles / SIDECAR).unlink()
+    assert add_sources([url], articles, options=FAST)[0].status == "exists"
+    assert _txt(articles) == [first.path]
 
 
 def test_extract_reports_non_article() -> None:
