@@ -111,7 +111,7 @@ async def test_suggestions_and_query_errors_show_inline(
         await type_query(pilot, "ceasfire")
         await settle(pilot)
         pane = app.main_screen.search_pane
-        status = plain(pane.query_one("#search-status", Static).render())
+        status = plain(pane.query_one("#search-status", Static).content)
         assert "Did you mean ceasefire?" in status
         await pilot.press("enter")  # no hits: Enter takes the suggestion
         await settle(pilot)
@@ -120,7 +120,7 @@ async def test_suggestions_and_query_errors_show_inline(
 
         pane.query_input.value = '"truce talks'
         await settle(pilot)
-        status = plain(pane.query_one("#search-status", Static).render())
+        status = plain(pane.query_one("#search-status", Static).content)
         assert "unmatched" in status
         for query in ("(", "date:2024-99", "title:", "[bold]", "AND OR NOT"):
             pane.query_input.value = query

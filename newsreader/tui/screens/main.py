@@ -139,7 +139,6 @@ class MainScreen(Screen[None]):
             pane == "reader" and self.search_pane.display
         )
         self.article_list.display = not self.search_pane.display
-        self.refresh_bindings()
 
     def _focus_pane(self, pane: Pane) -> None:
         self.pane = pane
@@ -188,7 +187,9 @@ class MainScreen(Screen[None]):
         before = set(self.rows.by_id)
         keep = self.article_list.highlighted
         self.rows.set_articles(scan.articles)
-        self.article_list.empty_text = "No articles in the library." if not scan.articles else ""
+        self.article_list.empty_text = (
+            "" if scan.articles else "No articles yet: add .txt or .md files to the library."
+        )
         self.article_list.refresh_rows(keep.id if keep else None)
         self._update_counts()
         if message.changed:

@@ -137,6 +137,13 @@ class ArticleList(ScrollView, can_focus=True):
         self._cache.clear()
         self.scroll_to_cursor(animate=False)
 
+    def _empty_text(self) -> str:
+        if self.empty_text:
+            return self.empty_text
+        if self.rows.hide_read and self.rows.total:
+            return "Every article is read. M shows them again."
+        return "No articles."
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         index = y + int(self.scroll_offset.y)
@@ -145,7 +152,7 @@ class ArticleList(ScrollView, can_focus=True):
         if not rows:
             if y == 1:
                 style = self.get_component_rich_style("article-list--empty")
-                return Strip([Segment(f"  {self.empty_text}".ljust(width)[:width], style)])
+                return Strip([Segment(f"  {self._empty_text()}".ljust(width)[:width], style)])
             return Strip.blank(width, base)
         if index >= len(rows):
             return Strip.blank(width, base)
