@@ -56,8 +56,8 @@ def fetch_all(
     ``progress`` receives FeedStarted / ArticleSaved / EntryFailed / FeedFinished events from
     worker threads, one call at a time. ``cancel`` is polled between requests; once it returns
     True the run stops early (feeds not finished report status "cancelled"). Per-feed and
-    per-entry problems are in the report, never raised; only an unreadable feeds file or an
-    unwritable articles folder raises UserError / StoreError.
+    per-entry problems (an unwritable articles folder included) are in the report, never
+    raised; only an unreadable or unwritable feeds file raises UserError.
     """
     started = time.monotonic()
     opts = options or FetchOptions()
@@ -83,7 +83,8 @@ def fetch_all(
     update_subscriptions(feeds_file, {r.url: _changes(r, run.validators.get(r.url))
                                       for r in results})
     return FetchReport(
-        tuple(results), limit_reached=run.limit_reached, cancelled=run.cancel(),
+        tuple(results), limit_reached=run.limit_reached,
+        cancelled=any(r.status == "cancelled" for r in results),
         seconds=time.monotonic() - started, notices=tuple(run.folder.notices),
     )
 
@@ -134,10 +135,12 @@ class _Run:
     limit_reached: bool = False
     validators: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    emit_lock: threading.Lock = field(default_factory=threading.Lock)
+    """Serializes ``progress`` calls; separate so a slow callback never holds the counters."""
 
     def emit(self, event: FeedEvent) -> None:
         if self.progress is not None:
-            with self.lock:
+            with self.emit_lock:
                 self.progress(event)
 
     def take_slot(self) -> bool:
@@ -198,9 +201,11 @@ def _fetch_feed_inner(feed: Subscription, client: HttpClient, run: _Run) -> Feed
             break
         try:
             article = _save_entry(entry, key, feed.url, client, run.folder)
-        except _EntryError as exc:
+        except Exception as exc:  # one odd entry must not cost the rest of the feed
             run.give_back()
-            failure = EntryFailure(entry.link or entry.title or key, str(exc))
+            reason = str(exc) if isinstance(exc, _EntryError) else \
+                f"unexpected error: {exc.__class__.__name__}: {exc}"
+            failure = EntryFailure(entry.link or entry.title or key, reason)
             failures.append(failure)
             run.emit(EntryFailed(feed.url, failure))
             continue

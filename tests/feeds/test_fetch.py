@@ -8,6 +8,8 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from newsreader.feeds import (
     ArticleSaved,
     FeedEvent,
@@ -240,6 +242,32 @@ def test_two_fetches_at_once_save_each_entry_once(
         t.join(30)
     assert sum(reports) == 6
     assert len(list(articles.glob("*.txt"))) == 6
+
+
+def test_unwritable_folder_and_unexpected_errors_are_reported_not_raised(
+    web: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    feeds = tmp_path / "feeds.json"
+    _subscribe(feeds, _summary_feed(web, 3))
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("x")
+    [result] = fetch_all(feeds, not_a_folder, options=FAST).results
+    assert result.status == "failed" and "cannot" in (result.error or "")
+
+    from newsreader.feeds import fetching
+
+    real = fetching.extract_page
+
+    def flaky(html: bytes, url: str | None = None, charset: str | None = None) -> object:
+        if url and url.endswith("/story/1"):
+            raise RuntimeError("extractor bug")
+        return real(html, url, charset)
+
+    monkeypatch.setattr(fetching, "extract_page", flaky)
+    [result] = fetch_all(feeds, tmp_path / "articles", options=FAST).results
+    assert result.status == "ok" and result.new == 2
+    [failure] = result.failures
+    assert failure.reason == "unexpected error: RuntimeError: extractor bug"
 
 
 def test_no_feeds_is_an_empty_report(articles: Path, tmp_path: Path) -> None:
