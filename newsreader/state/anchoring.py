@@ -8,6 +8,9 @@ paragraphs is one space, so a passage survives its paragraph being split or merg
 
 from __future__ import annotations
 
+import bisect
+import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -20,7 +23,10 @@ ACCEPT_QUOTE = 0.85
 """A fuzzy match this similar to the quote is accepted on its own…"""
 ACCEPT_WITH_CONTEXT = (0.6, 0.75)
 """…or this similar when its context matches at least this well."""
-_MAX_CANDIDATES = 60
+_MAX_CANDIDATES = 5
+_WORD = re.compile(r"\S+")
+_HITS_PER_RUN = 50
+_CHAR_COMPARE_MAX = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,35 +67,47 @@ def capture(paragraphs: Sequence[str], paragraph: int, start: int = 0,
 
 
 class _Normalised:
-    """The article body with whitespace runs collapsed, and a map back to the original."""
+    """The article body as words joined by single spaces, with a map back to the original."""
 
     def __init__(self, paragraphs: Sequence[str]) -> None:
         self.paragraphs = paragraphs
         self.starts: list[int] = []
-        body: list[str] = []
         pos = 0
         for p in paragraphs:
             self.starts.append(pos)
-            body.append(p)
             pos += len(p) + 2
-        original = "\n\n".join(body)
-        chars: list[str] = []
-        self.origin: list[int] = []
-        previous_space = False
-        for i, ch in enumerate(original):
-            if ch.isspace():
-                if previous_space:
-                    continue
-                ch, previous_space = " ", True
-            else:
-                previous_space = False
-            chars.append(ch)
-            self.origin.append(i)
-        self.text = "".join(chars)
+        self.words: list[str] = []
+        self._origins: list[int] = []
+        for m in _WORD.finditer("\n\n".join(paragraphs)):
+            self.words.append(m.group())
+            self._origins.append(m.start())
+        self.text = " ".join(self.words)
+        self.word_spans: list[tuple[int, int]] = []
+        pos = 0
+        for word in self.words:
+            self.word_spans.append((pos, pos + len(word)))
+            pos += len(word) + 1
+        self._word_starts = [s for s, _e in self.word_spans]
+        self._shingles: dict[int, dict[tuple[str, ...], list[int]]] = {}
+
+    def origin(self, pos: int) -> int:
+        """Normalised position -> position in the paragraphs joined by blank lines."""
+        j = max(0, bisect.bisect_right(self._word_starts, pos) - 1)
+        offset = pos - self._word_starts[j]
+        return self._origins[j] + min(offset, len(self.words[j]))
+
+    def shingles(self, k: int) -> dict[tuple[str, ...], list[int]]:
+        """Every run of ``k`` words -> the word positions where it starts."""
+        if k not in self._shingles:
+            index: dict[tuple[str, ...], list[int]] = {}
+            for i in range(len(self.words) - k + 1):
+                index.setdefault(tuple(self.words[i:i + k]), []).append(i)
+            self._shingles[k] = index
+        return self._shingles[k]
 
     def pieces(self, start: int, end: int) -> list[tuple[int, int, int]]:
         """Normalised span -> (paragraph, start, end) pieces of the original paragraphs."""
-        gstart, gend = self.origin[start], self.origin[end - 1] + 1
+        gstart, gend = self.origin(start), self.origin(end - 1) + 1
         out: list[tuple[int, int, int]] = []
         for index, (pstart, para) in enumerate(zip(self.starts, self.paragraphs, strict=True)):
             lo, hi = max(gstart, pstart), min(gend, pstart + len(para))
@@ -99,12 +117,7 @@ class _Normalised:
 
     def paragraph_at(self, pos: int) -> int:
         """The paragraph holding normalised position ``pos``."""
-        g = self.origin[min(pos, len(self.origin) - 1)] if self.origin else 0
-        index = 0
-        for i, s in enumerate(self.starts):
-            if s <= g:
-                index = i
-        return index
+        return max(0, bisect.bisect_right(self.starts, self.origin(pos)) - 1)
 
 
 def _norm(text: str) -> str:
@@ -124,7 +137,7 @@ def _norm_context(text: str, keep_left: bool) -> str:
 
 
 def _similarity(a: str, b: str) -> float:
-    if not a and not b:
+    if a == b:
         return 1.0
     return SequenceMatcher(None, a, b, autojunk=False).ratio()
 
@@ -149,7 +162,7 @@ def locate(paragraphs: Sequence[str], passage: Passage) -> Anchor | None:
         return None
     text = _Normalised(paragraphs)
     quote = _norm(passage.quote)
-    if not quote:
+    if not quote or not text.text:
         return None
     prefix = _norm_context(passage.prefix, keep_left=False)
     suffix = _norm_context(passage.suffix, keep_left=True)
@@ -165,17 +178,17 @@ def locate(paragraphs: Sequence[str], passage: Passage) -> Anchor | None:
                   confidence=round(best.quote_sim, 3))
 
 
-def _score(text: _Normalised, start: int, end: int, quote: str, prefix: str, suffix: str,
-           passage: Passage) -> _Candidate:
+def _context(text: _Normalised, start: int, end: int, prefix: str, suffix: str) -> float:
     before = text.text[max(0, start - len(prefix)):start]
     after = text.text[end:end + len(suffix)]
     # At the very start or end of the text, a short or empty context is the right context.
     pre = _similarity(prefix, before) if prefix.strip() or start > 0 else 1.0
     post = _similarity(suffix, after) if suffix.strip() or end < len(text.text) else 1.0
-    distance = abs(text.paragraph_at(start) - passage.paragraph)
-    nearness = 1.0 / (1.0 + distance)
-    return _Candidate(start, end, _similarity(quote, text.text[start:end]), (pre + post) / 2,
-                      nearness)
+    return (pre + post) / 2
+
+
+def _nearness(text: _Normalised, start: int, passage: Passage) -> float:
+    return 1.0 / (1.0 + abs(text.paragraph_at(start) - passage.paragraph))
 
 
 def _exact(text: _Normalised, quote: str, prefix: str, suffix: str,
@@ -183,7 +196,9 @@ def _exact(text: _Normalised, quote: str, prefix: str, suffix: str,
     found: list[_Candidate] = []
     at = text.text.find(quote)
     while at != -1 and len(found) < 1000:
-        found.append(_score(text, at, at + len(quote), quote, prefix, suffix, passage))
+        end = at + len(quote)
+        found.append(_Candidate(at, end, 1.0, _context(text, at, end, prefix, suffix),
+                                _nearness(text, at, passage)))
         at = text.text.find(quote, at + 1)
     if not found:
         return None
@@ -195,17 +210,24 @@ def _exact(text: _Normalised, quote: str, prefix: str, suffix: str,
 
 def _fuzzy(text: _Normalised, quote: str, prefix: str, suffix: str,
            passage: Passage) -> _Candidate | None:
-    spans = _candidate_spans(text.text, quote, prefix, suffix)
-    best: _Candidate | None = None
-    seen: set[tuple[int, int]] = set()
-    for start, end in spans:
-        refined = _refine(text.text, quote, start, end)
-        if refined is None or refined in seen:
+    words = quote.split(" ")
+    found: dict[tuple[int, int], _Candidate] = {}
+    for start in _likely_starts(text, words, prefix.split(), suffix.split()):
+        refined = _refine(text, words, start)
+        if refined is None or refined[:2] in found:
             continue
-        seen.add(refined)
-        cand = _score(text, refined[0], refined[1], quote, prefix, suffix, passage)
-        if best is None or cand.score > best.score:
-            best = cand
+        ws, we, sim = refined
+        cs, ce = text.word_spans[ws][0], text.word_spans[we - 1][1]
+        found[ws, we] = _Candidate(cs, ce, sim, _context(text, cs, ce, prefix, suffix),
+                                   _nearness(text, cs, passage))
+        if sim >= 0.97:
+            break  # as good as it gets: the rest are other, weaker places
+    ranked = sorted(found.values(), key=lambda c: c.score, reverse=True)
+    if len(quote) <= _CHAR_COMPARE_MAX:
+        # Words rank the places; characters judge the best two finely (a short quote may
+        # begin inside a word, and one changed word weighs less than a word diff says).
+        ranked = [_by_chars(text, quote, prefix, suffix, c) for c in ranked[:2]]
+    best = max(ranked, key=lambda c: c.score, default=None)
     if best is None:
         return None
     min_quote, min_context = ACCEPT_WITH_CONTEXT
@@ -217,67 +239,75 @@ def _fuzzy(text: _Normalised, quote: str, prefix: str, suffix: str,
     return best if confident else None
 
 
-def _candidate_spans(body: str, quote: str, prefix: str, suffix: str) -> list[tuple[int, int]]:
-    """Rough places the passage may be: between its surviving context, or where pieces of the
-    quote still occur."""
-    spans: list[tuple[int, int]] = []
-    n = len(quote)
-    tail, head = prefix.strip()[-16:], suffix.strip()[:16]
-    pre_hits = _find_all(body, tail, 20) if len(tail) >= 6 else []
-    post_hits = _find_all(body, head, 20) if len(head) >= 6 else []
-    for p in pre_hits:
-        e = p + len(tail)
-        spans.append((e, e + n))
-        for s in post_hits:
-            if e <= s <= e + 2 * n + CONTEXT:
-                spans.append((e, s))
-    for s in post_hits:
-        spans.append((max(0, s - n), s))
-    k = min(16, max(5, n // 4))
-    for offset in range(0, max(1, n - k + 1), k):
-        chunk = quote[offset:offset + k]
-        if len(chunk.strip()) < 4:
-            continue
-        for hit in _find_all(body, chunk, 10):
-            spans.append((max(0, hit - offset), hit - offset + n))
-    # Spans that start within a few characters of each other refine to the same place.
-    unique = sorted({max(0, s) // 8: (max(0, s), e) for s, e in spans}.values())
-    return unique[:_MAX_CANDIDATES]
+def _by_chars(text: _Normalised, quote: str, prefix: str, suffix: str,
+              cand: _Candidate) -> _Candidate:
+    start, end = _refine_chars(text.text, quote, cand.start, cand.end)
+    return _Candidate(start, end, _similarity(quote, text.text[start:end]),
+                      _context(text, start, end, prefix, suffix), cand.nearness)
 
 
-def _find_all(body: str, needle: str, limit: int) -> list[int]:
-    hits: list[int] = []
-    at = body.find(needle)
-    while at != -1 and len(hits) < limit:
-        hits.append(at)
-        at = body.find(needle, at + 1)
-    return hits
+def _likely_starts(text: _Normalised, words: list[str], prefix: list[str],
+                   suffix: list[str]) -> list[int]:
+    """Word positions where the quote may start now, best first: every run of ``k`` quote
+    (or context) words found in the text votes for the start it implies."""
+    k = 1 if len(words) < 3 else 2 if len(words) < 6 else 3
+    index = text.shingles(k)
+    votes: Counter[int] = Counter()
+
+    def vote(run: list[str], implied: int) -> None:
+        for pos in index.get(tuple(run), ())[:_HITS_PER_RUN]:
+            votes[pos + implied] += 1
+
+    for i in range(len(words) - k + 1):
+        vote(words[i:i + k], -i)
+    for i in range(len(prefix) - k + 1):
+        vote(prefix[i:i + k], len(prefix) - i)
+    for i in range(len(suffix) - k + 1):
+        vote(suffix[i:i + k], -i - len(words))
+    starts: list[int] = []
+    for start, _count in votes.most_common():
+        if len(starts) >= _MAX_CANDIDATES:
+            break
+        if all(abs(start - s) > 2 for s in starts):  # neighbours refine to the same place
+            starts.append(start)
+    return starts
 
 
-def _refine(body: str, quote: str, start: int, end: int) -> tuple[int, int] | None:
-    """Align the quote inside a window around a rough span; the most similar aligned span
-    (the quote's unmatched ends may have been replaced or deleted: try both), trimmed."""
-    slack = len(quote) // 4 + 8
+def _refine(text: _Normalised, words: list[str], start: int) -> tuple[int, int, float] | None:
+    """Align the quote's words inside a window around ``start``: the word span from the
+    first to the last matching word, and its similarity to the quote (0..1)."""
+    slack = max(3, len(words) // 4)
     lo = max(0, start - slack)
-    window = body[lo:min(len(body), end + slack)]
-    matcher = SequenceMatcher(None, quote, window, autojunk=False)
-    blocks = [b for b in matcher.get_matching_blocks() if b.size >= 3]
+    window = text.words[lo:max(lo, start + len(words) + slack)]
+    matcher = SequenceMatcher(None, words, window, autojunk=False)
+    blocks = [b for b in matcher.get_matching_blocks() if b.size]
     if not blocks:
         return None
+    s, e = blocks[0].b, blocks[-1].b + blocks[-1].size
+    matched = sum(b.size for b in blocks)
+    return lo + s, lo + e, 2 * matched / (len(words) + e - s)
+
+
+def _refine_chars(body: str, quote: str, start: int, end: int) -> tuple[int, int]:
+    """Move a word-aligned span's ends to where the quote's characters align (a quote may
+    begin or end inside a word, as after a closing quotation mark)."""
+    lo = max(0, start - 16)
+    window = body[lo:end + 16]
+    blocks = [b for b in SequenceMatcher(None, quote, window, autojunk=False)
+              .get_matching_blocks() if b.size]
+    if not blocks:
+        return start, end
     first, last = blocks[0], blocks[-1]
     rest = len(quote) - last.a - last.size
-    best: tuple[float, int, int] | None = None
+    best = (_similarity(quote, body[start:end]), start, end)
     for s in {max(0, first.b - first.a), first.b}:
         for e in {min(len(window), last.b + last.size + rest), last.b + last.size}:
             while s < e and window[s].isspace():
                 s += 1
             while e > s and window[e - 1].isspace():
                 e -= 1
-            if s >= e:
-                continue
-            sim = _similarity(quote, window[s:e])
-            if best is None or sim > best[0]:
-                best = (sim, s, e)
-    if best is None:
-        return None
-    return lo + best[1], lo + best[2]
+            if s < e:
+                sim = _similarity(quote, window[s:e])
+                if sim > best[0]:
+                    best = (sim, lo + s, lo + e)
+    return best[1], best[2]

@@ -3,7 +3,9 @@ orphaned (kept, with their quote) when the passage cannot be found with confiden
 
 from __future__ import annotations
 
+import random
 import re
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -216,3 +218,36 @@ def test_every_sentence_survives_a_word_edit_and_orphans_when_deleted(
         deleted = paragraphs.copy()
         deleted[i] = (deleted[i][:s] + deleted[i][e:]).strip() or "Removed."
         assert locate(deleted, passage) is None, passage.quote
+
+
+def test_whole_paragraphs_survive_edits_and_orphan_when_deleted(paragraphs: list[str]) -> None:
+    for i, para in enumerate(paragraphs):
+        passage = capture(paragraphs, i)
+        words = para.split(" ")
+        words[len(words) // 3] = "zzzz"
+        edited = paragraphs.copy()
+        edited[i] = " ".join(words)
+        found = locate(edited, passage)
+        assert found is not None and found.paragraph == i, para
+        assert found.end - found.start >= 0.9 * len(para)
+        deleted = paragraphs[:i] + paragraphs[i + 1:]
+        assert locate(deleted, passage) is None, para
+
+
+def test_fuzzy_search_stays_fast_on_long_repetitive_text() -> None:
+    # A small vocabulary makes every diff worst-case; an earlier character-level search
+    # took ~45 s here. The budget is loose on purpose (shared CI cores).
+    rng = random.Random(1)
+    vocab = ["the", "council", "met", "to", "discuss", "budget", "bridge", "mayor", "vote",
+             "city", "relief", "debate"]
+    paragraphs = [" ".join(rng.choice(vocab) for _ in range(300)) + "." for _ in range(40)]
+    passage = capture(paragraphs, 20)
+    edited = paragraphs.copy()
+    words = edited[20].split(" ")
+    words[150] = "zzzz"
+    edited[20] = " ".join(words)
+    started = time.perf_counter()
+    found = locate(edited, passage)
+    assert locate(paragraphs[:20] + paragraphs[21:], passage) is None
+    assert time.perf_counter() - started < 2.0
+    assert found is not None and found.paragraph == 20
