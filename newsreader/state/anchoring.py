@@ -9,6 +9,7 @@ paragraphs is one space, so a passage survives its paragraph being split or merg
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -120,6 +121,12 @@ class _Normalised:
         return max(0, bisect.bisect_right(self.starts, self.origin(pos)) - 1)
 
 
+@functools.lru_cache(maxsize=4)
+def _normalised(paragraphs: tuple[str, ...]) -> _Normalised:
+    # An article's bookmarks are anchored one after another against the same text.
+    return _Normalised(paragraphs)
+
+
 def _norm(text: str) -> str:
     return " ".join(text.split())
 
@@ -160,7 +167,7 @@ def locate(paragraphs: Sequence[str], passage: Passage) -> Anchor | None:
     confidence."""
     if not paragraphs:
         return None
-    text = _Normalised(paragraphs)
+    text = _normalised(tuple(paragraphs))
     quote = _norm(passage.quote)
     if not quote or not text.text:
         return None

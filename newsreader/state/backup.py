@@ -93,6 +93,8 @@ def _checked(items: object, name: str, fields: dict[str, tuple[type, ...]]) -> l
             )
             if not ok:
                 raise ValueError(f"{name} record {n}: {key!r} is missing or has the wrong type")
+            if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+                raise ValueError(f"{name} record {n}: {key!r} is negative")
         for key in ("updated", "created", "first_opened", "last_opened"):
             if isinstance(item.get(key), str) and records.unstamp(item[key]) is None:
                 raise ValueError(f"{name} record {n}: {key!r} is not a timestamp")

@@ -84,7 +84,17 @@ def take(conn: sqlite3.Connection, folder: Path, keep: int = KEEP) -> Path:
     for old in snapshots(folder)[keep:]:
         with suppress(OSError):
             old.path.unlink()
+    _drop_stale_temporaries(folder)
     return final
+
+
+def _drop_stale_temporaries(folder: Path) -> None:
+    """Remove half-written snapshots left by a process killed while writing one."""
+    cutoff = time.time() - INTERVAL_S
+    for tmp in folder.glob(f".{_PREFIX}*.tmp"):
+        with suppress(OSError):
+            if tmp.stat().st_mtime < cutoff:
+                tmp.unlink()
 
 
 def copy_database(source: sqlite3.Connection, target: Path) -> None:

@@ -243,3 +243,23 @@ def test_read_only_data_dir(state_file: Path, immutable: Callable[[Path], None])
     assert "1 changes were not saved" in store.notices[-1]
     assert _digest(state_file) == digest
     assert sorted(p.name for p in state_file.parent.iterdir()) == ["state.sqlite3"]
+
+
+def test_snapshots_rotate_and_a_damaged_one_is_skipped(
+    state_file: Path, snapshot_dir: Path
+) -> None:
+    _fill(state_file)
+    conn = sqlite3.connect(state_file)
+    for _ in range(snapshots.KEEP + 3):
+        snapshots.take(conn, snapshot_dir)
+    conn.close()
+    kept = snapshots.snapshots(snapshot_dir)
+    assert len(kept) == snapshots.KEEP
+    kept[0].path.write_bytes(b"damaged snapshot")
+    assert snapshots.newest_good(snapshot_dir) == kept[1]
+    _garbage(state_file)
+    store = StateStore.open(state_file, snapshot_dir)
+    try:
+        assert [b.note for b in store.bookmarks()] == ["precious"]
+    finally:
+        store.close()
