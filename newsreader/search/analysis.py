@@ -26,6 +26,11 @@ _TOKEN = re.compile(
     r"|(?P<para>\n[^\S\n]*\n)"
 )
 _JOIN = re.compile(rf"[{_JOINERS}]")
+# The same tokens as _TOKEN without groups, so findall() returns strings (index fast path).
+_FLAT = re.compile(
+    r"\d+(?:[.,]\d+)+|(?:[^\W\d_]\.){2,}" rf"|[^\W_]+(?:[{_JOINERS}][^\W_]+)*"
+)
+_PARA = re.compile(r"\n[^\S\n]*\n")
 _MAX_TOKEN = 64
 PARAGRAPH_GAP = 20
 """Positions skipped at a blank line, so a phrase never spans two paragraphs."""
@@ -182,6 +187,42 @@ def tokens(text: str, *, parts: bool = True) -> Iterator[Token]:
             for part in analyzed.parts:
                 yield Token(pos, start + part.start, start + part.end, part.term)
         pos += 1
+
+
+_terms_cache: dict[str, tuple[str, ...]] = {}
+
+
+def index_positions(text: str) -> dict[str, list[int]]:
+    """term -> positions, exactly as ``tokens(text)`` would give them, ~2x faster: the hot
+    loop of a full build (one dict lookup per word)."""
+    poses: dict[str, list[int]] = {}
+    cache = _terms_cache
+    pos = 0
+    for para in _PARA.split(text):
+        for raw in _FLAT.findall(para):
+            terms = cache.get(raw)
+            if terms is None:
+                terms = cache[raw] = _raw_terms(raw)
+                if len(cache) > 300_000:
+                    cache.clear()
+            if not terms:
+                continue
+            for term in terms:
+                if term in poses:
+                    poses[term].append(pos)
+                else:
+                    poses[term] = [pos]
+            pos += 1
+        pos += PARAGRAPH_GAP
+    return poses
+
+
+def _raw_terms(raw: str) -> tuple[str, ...]:
+    m = _TOKEN.fullmatch(raw)
+    analyzed = analyze_token(raw, m.lastgroup or "word") if m else None
+    if analyzed is None:
+        return ()
+    return (analyzed.term, *(p.term for p in analyzed.parts))
 
 
 def query_terms(text: str) -> list[str]:

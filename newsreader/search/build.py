@@ -5,11 +5,14 @@ Importing this imports Whoosh (~100 ms).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import multiprocessing
+import queue
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from whoosh import index as windex
+from whoosh.writing import SegmentWriter
 
 from newsreader.library import Article, ArticleSummary, Library, ParseError
 from newsreader.search.schema import date_number, make_schema, signature
@@ -55,29 +58,101 @@ def full_build(
     progress: Progress | None,
     procs: int = 1,
 ) -> int:
-    """Create a complete index in the empty ``folder``; returns the number of documents."""
+    """Create a complete index in the empty ``folder``; returns the number of documents.
+
+    With ``procs > 1`` the work is split by forking: every process reads, parses and indexes
+    its share into its own segment, and this one writes the table of contents. Whoosh's own
+    ``procs`` parses everything in the parent and pickles it to ``procs`` more processes (3
+    busy processes on 2 cores); this was faster on 2 cores (benchmarks/README.md).
+    """
     ix = windex.create_in(str(folder), make_schema())
-    total = len(articles)
-    if procs > 1 and total >= 200:
-        # Whoosh forks sub-writers; each writes its own segment (no final merge).
-        writer = ix.writer(procs=procs, multisegment=True, limitmb=LIMIT_MB)
-    else:
-        writer = ix.writer(limitmb=LIMIT_MB)
-    count = 0
     try:
-        for done, (_summary, article) in enumerate(load_all(library, articles), 1):
-            if article is not None:
-                writer.add_document(**document(article))
-                count += 1
-            if progress is not None:
-                progress(done, total)
-        writer.commit()
-    except BaseException:
-        writer.cancel()
-        raise
+        if procs > 1 and len(articles) >= PARALLEL_MIN:
+            return _parallel_build(ix, articles, library, progress, procs)
+        writer = SegmentWriter(ix, limitmb=LIMIT_MB)
+        try:
+            count = _add_all(writer, articles, library, progress, lambda: 0, len(articles))
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        return count
     finally:
         ix.close()
+
+
+PARALLEL_MIN = 200
+"""Below this many articles forking costs more than it saves."""
+
+
+def _add_all(
+    writer: Any, articles: Sequence[ArticleSummary], library: Library,
+    progress: Progress | None, others_done: Callable[[], int], total: int,
+) -> int:
+    count = 0
+    for done, (_summary, article) in enumerate(load_all(library, articles), 1):
+        if article is not None:
+            writer.add_document(**document(article))
+            count += 1
+        if progress is not None:
+            progress(done + others_done(), total)
     return count
+
+
+def _parallel_build(
+    ix: Any, articles: tuple[ArticleSummary, ...], library: Library,
+    progress: Progress | None, procs: int,
+) -> int:
+    ctx = multiprocessing.get_context("fork")
+    done = ctx.Value("i", 0, lock=False)
+    results: Any = ctx.Queue()
+    shares = [articles[i::procs] for i in range(procs)]
+    writer = SegmentWriter(ix, limitmb=LIMIT_MB)
+    children = [ctx.Process(target=_child, args=(ix, share, library, done, results), daemon=True)
+                for share in shares[1:]]
+    try:
+        for child in children:
+            child.start()
+        count = _add_all(writer, shares[0], library, progress, lambda: int(done.value),
+                         len(articles))
+        segments = []
+        for _ in children:
+            while True:
+                try:
+                    child_count, segment = results.get(timeout=0.25)
+                    break
+                except queue.Empty:
+                    if progress is not None:
+                        progress(len(shares[0]) + int(done.value), len(articles))
+                    if not any(c.is_alive() for c in children) and results.empty():
+                        raise RuntimeError("an index worker process died") from None
+            count += child_count
+            segments.append(segment)
+        for child in children:
+            child.join()
+        segments.append(writer._finalize_segment())  # Whoosh's own MpWriter does the same
+        writer._commit_toc(segments)
+        writer._finish()
+    except BaseException:
+        for child in children:
+            if child.is_alive():
+                child.kill()
+        writer.cancel()
+        raise
+    return count
+
+
+def _child(ix: Any, share: Sequence[ArticleSummary], library: Library, done: Any,
+           results: Any) -> None:
+    """Index ``share`` into a segment of its own and send the segment back."""
+    writer = SegmentWriter(ix, _lk=False, limitmb=LIMIT_MB)
+    count = 0
+    for _summary, article in load_all(library, share):
+        if article is not None:
+            writer.add_document(**document(article))
+            count += 1
+        done.value += 1
+    results.put((count, writer._finalize_segment()))
 
 
 def indexed_signatures(ix: Any) -> dict[str, bytes]:

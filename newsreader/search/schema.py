@@ -7,19 +7,16 @@ Columns (fast to read for all documents at once): path and the change signature.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
 from whoosh import columns, fields
 
-from newsreader.search.analysis import _TOKEN, PARAGRAPH_GAP, analyze_token
+from newsreader.search.analysis import index_positions
 from newsreader.search.tokenizer import NewsTokenizer
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Bump when the schema or the analysis changes: an index of another version is rebuilt."""
-
-TITLE_BOOST = 2.5
 
 
 class NewsText(fields.TEXT):  # type: ignore[misc]
@@ -32,23 +29,9 @@ class NewsText(fields.TEXT):  # type: ignore[misc]
         super().__init__(analyzer=NewsTokenizer(), phrase=True, **kwargs)
 
     def index(self, value: str, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
-        poses: dict[str, list[int]] = defaultdict(list)
-        pos = 0
-        for m in _TOKEN.finditer(value):
-            kind = m.lastgroup or "word"
-            if kind == "para":
-                pos += PARAGRAPH_GAP
-                continue
-            analyzed = analyze_token(m.group(), kind)
-            if analyzed is None:
-                continue
-            poses[analyzed.term].append(pos)
-            for part in analyzed.parts:
-                poses[part.term].append(pos)
-            pos += 1
         boost = self.format.field_boost
         encode = self.format.encode
-        for term, poslist in poses.items():
+        for term, poslist in index_positions(value).items():
             yield term.encode("utf-8"), len(poslist), len(poslist) * boost, encode(poslist)
 
 
@@ -58,7 +41,7 @@ def make_schema() -> fields.Schema:
         path=fields.ID(unique=True, stored=True, sortable=True),
         sig=fields.COLUMN(columns.VarBytesColumn()),
         id=fields.STORED(),
-        title=NewsText(stored=True, field_boost=TITLE_BOOST),
+        title=NewsText(stored=True),
         dateline=NewsText(stored=True),
         body=NewsText(stored=True),
         date=fields.NUMERIC(int, bits=32, stored=True, sortable=True, signed=False),
