@@ -276,7 +276,12 @@ class StateFile:
         self._snapshot_checked = time.monotonic()
         if not snapshots.due(self.snapshot_dir):
             return
-        conn, generation = self._checkout()
+        # The write before this has committed: a failing snapshot must not look like a
+        # failed write, so it only leaves a notice.
+        try:
+            conn, generation = self._checkout()
+        except (OSError, sqlite3.Error):
+            return
         try:
             if snapshots.has_data(conn):
                 snapshots.take(conn, self.snapshot_dir)
