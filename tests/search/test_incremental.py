@@ -5,7 +5,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+import pytest
+
 from newsreader.search import IndexReport
+from newsreader.search.store import read_current
 from tests.search.conftest import Shelf, article_text
 
 
@@ -92,3 +95,24 @@ def test_search_while_updating_in_another_thread(shelf: Callable[..., Shelf]) ->
     assert not errors
     assert counts and all(c >= 30 for c in counts)  # always a complete index
     assert s.index.search("common", limit=50).total == 36
+
+
+def test_parallel_full_build_matches_single_process(
+    shelf: Callable[..., Shelf], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsreader.search import build
+
+    monkeypatch.setattr(build, "PARALLEL_MIN", 2)
+    files = _files(24)
+    one = shelf(files, name="one")
+    two = shelf(files, name="two")
+    progress: list[tuple[int, int]] = []
+    report = two.update(rebuild=True, procs=2, progress=lambda d, t: progress.append((d, t)))
+    assert isinstance(report, IndexReport) and report.added == 24
+    assert progress and progress[-1][1] == 24 and max(d for d, _ in progress) <= 24
+    for query in ("common", "marker7", '"common words"', "mark*"):
+        assert sorted(one.ids(query, limit=50)) == sorted(two.ids(query, limit=50)), query
+    current = read_current(two.index_dir)
+    assert current is not None and len(list(current[1].glob("*.seg"))) == 2  # one per process
+    two.write("n99.txt", article_text("Late", "A godwit."))  # a later incremental update
+    assert isinstance(two.update(), IndexReport) and two.ids("godwit") == ["n99"]
