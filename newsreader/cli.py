@@ -221,7 +221,8 @@ def _update_index(ctx: AppContext, scan: LibraryScan, rebuild: bool = False) -> 
     ensure_dir(ctx.paths.index_root, "cache")
     index = SearchIndex(ctx.index_dir)
     with progress_bar("Indexing") as update:
-        report = index.update(scan, ctx.library, rebuild=rebuild, progress=update)
+        # procs only matters for a full build, which forks: fine here, never in the TUI.
+        report = index.update(scan, ctx.library, rebuild=rebuild, progress=update, procs=2)
     if report.notice:
         print(f"newsreader: {report.notice}", file=sys.stderr)
     return index, report
