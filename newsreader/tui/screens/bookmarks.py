@@ -15,13 +15,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from newsreader.library import ArticleSummary
 from newsreader.state.models import Bookmark
 from newsreader.tui.screens.note import NoteDialog
 from newsreader.tui.session import Session
+from newsreader.tui.widgets.key_bar import KeyBar
 
 QUOTE_CHARS = 240
 
@@ -70,7 +71,7 @@ class BookmarksScreen(Screen[Bookmark | None]):
     def compose(self) -> ComposeResult:
         yield Static("Loading bookmarks…", id="bookmarks-empty", markup=False)
         yield BookmarkList(id="bookmark-list")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(BookmarkList).border_title = "Bookmarks"

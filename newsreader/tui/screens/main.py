@@ -17,7 +17,6 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from newsreader.library import ArticleSummary, ParseError
 from newsreader.state.models import Bookmark
@@ -27,6 +26,7 @@ from newsreader.tui.rows import ArticleRows
 from newsreader.tui.screens.bookmarks import BookmarksScreen
 from newsreader.tui.screens.note import NoteDialog
 from newsreader.tui.session import Session
+from newsreader.tui.widgets.key_bar import KeyBar
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.reader import Position, Reader
 from newsreader.tui.widgets.search_pane import SearchPane
@@ -92,7 +92,7 @@ class MainScreen(Screen[None]):
                 yield ArticleList(self.rows, id="articles")
             yield Reader(id="reader")
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.article_list.border_title = "Articles"
@@ -132,9 +132,12 @@ class MainScreen(Screen[None]):
 
     def watch_narrow(self, narrow: bool) -> None:
         self.set_class(narrow, "-narrow")
+        self.set_class(narrow and self.pane == "reader", "-reading")
 
     def watch_pane(self, pane: Pane) -> None:
-        self.set_class(pane == "reader", "-reading")
+        # Only narrow layouts use -reading; a class on the screen restyles every widget.
+        if self.narrow:
+            self.set_class(pane == "reader", "-reading")
         self.search_pane.display = pane == "search" or (
             pane == "reader" and self.search_pane.display
         )

@@ -1,0 +1,89 @@
+"""The footer: key hints for the focused pane, generated from the active bindings.
+
+Textual's ``Footer`` recomposes a widget per key whenever focus moves (~100 ms of CPU per
+focus change on this machine); this draws the same hints as one line of text, and a click
+on a hint presses its key, as in the stock footer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import groupby
+from typing import ClassVar
+
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widget import Widget
+
+
+class KeyBar(Widget):
+    """One line of ``key description`` hints, the command palette key on the right."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "key-bar--key", "key-bar--description", "key-bar--disabled",
+    }
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._targets: list[tuple[int, int, str]] = []
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+
+    def _bindings_changed(self, screen: Screen[object]) -> None:
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self.refresh()
+
+    def _hints(self) -> Iterator[tuple[list[tuple[Binding, bool]], str]]:
+        """(bindings, label) per hint: one binding per action, groups merged."""
+        by_action: dict[tuple[object, str], list[tuple[Binding, bool]]] = {}
+        for node, binding, enabled, _tooltip in self.screen.active_bindings.values():
+            if binding.show and binding.action != "app.command_palette":
+                by_action.setdefault((node, binding.action), []).append((binding, enabled))
+        firsts = [bindings[0] for bindings in by_action.values()]
+        for group, items in groupby(firsts, key=lambda item: item[0].group):
+            members = list(items)
+            if group is not None and len(members) > 1:
+                yield members, group.description
+            else:
+                for member in members:
+                    yield [member], member[0].description
+
+    def render(self) -> Text:
+        style = self.get_component_rich_style
+        text = Text(no_wrap=True, overflow="crop", end="")
+        self._targets = []
+        for members, label in self._hints():
+            enabled = any(on for _binding, on in members)
+            text.append(" ")
+            hint_start = text.cell_len
+            for binding, _on in members:
+                start = text.cell_len
+                text.append(self.app.get_key_display(binding), style("key-bar--key"))
+                self._targets.append((start, text.cell_len + len(label) + 1, binding.key))
+            text.append(" " + label + " ", style("key-bar--description"))
+            if not enabled:
+                text.stylize(style("key-bar--disabled"), hint_start)
+        palette = self.app.COMMAND_PALETTE_BINDING
+        if self.app.ENABLE_COMMAND_PALETTE:
+            hint = Text.assemble(
+                (self.app.get_key_display(Binding(palette, "")), style("key-bar--key")),
+                (" palette ", style("key-bar--description")),
+            )
+            room = self.size.width - text.cell_len - hint.cell_len
+            if room > 0:
+                text.append(" " * room)
+                self._targets.append((text.cell_len, text.cell_len + hint.cell_len, palette))
+                text.append_text(hint)
+        return text
+
+    def on_click(self, event: events.Click) -> None:
+        for start, end, key in self._targets:
+            if start <= event.x < end:
+                self.app.simulate_key(key)
+                return
