@@ -62,7 +62,10 @@ class NewsreaderApp(App[int]):
             if config.theme in self.available_themes:
                 self.theme = config.theme
             else:
-                self.notify(f"Unknown theme {config.theme!r} in config.toml.", severity="warning")
+                self.notify(
+                    f"Unknown theme {config.theme!r} in config.toml.", severity="warning",
+                    markup=False,
+                )
         self._theme_ready = True
 
     # --- theme -----------------------------------------------------------------------------
@@ -80,7 +83,7 @@ class NewsreaderApp(App[int]):
         except OSError as exc:
             self.call_from_thread(
                 self.notify, f"Theme not saved: {exc.strerror or exc}", severity="warning"
-            )
+            , markup=False)
 
     # --- help and quitting -----------------------------------------------------------------
 
@@ -129,7 +132,7 @@ class NewsreaderApp(App[int]):
     def reindex(self) -> None:
         """Rebuild the search index in the background."""
         self.main_screen.sync.reindex()
-        self.notify("Rebuilding the search index…", timeout=3)
+        self.notify("Rebuilding the search index…", timeout=3, markup=False)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def export_bookmarks(self) -> None:
@@ -140,15 +143,19 @@ class NewsreaderApp(App[int]):
         store = self.session.store()
         scan = self.main_screen.sync.scan
         if store is None or scan is None:
-            self.call_from_thread(self.notify, "Bookmarks are not available yet.")
+            self.call_from_thread(self.notify, "Bookmarks are not available yet.", markup=False)
             return
         try:
             target: Path = ensure_dir(self.ctx.paths.data_dir, "data") / EXPORT_NAME
             target.write_text(bookmarks_markdown(store, scan, self.ctx.library), "utf-8")
         except Exception as exc:
-            self.call_from_thread(self.notify, f"Export failed: {exc}", severity="error")
+            self.call_from_thread(
+                self.notify, f"Export failed: {exc}", severity="error", markup=False
+            )
             return
-        self.call_from_thread(self.notify, f"Bookmarks written to {target}", timeout=8)
+        self.call_from_thread(
+            self.notify, f"Bookmarks written to {target}", timeout=8, markup=False
+        )
 
     def _back_to_main(self) -> None:
         while len(self.screen_stack) > 1:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -126,7 +127,9 @@ class BookmarksScreen(Screen[Bookmark | None]):
         return bookmark.orphaned or self.summary_for(bookmark.article_id) is None
 
     def _prompt(self, bookmark: Bookmark) -> Text:
-        style = self.get_component_rich_style
+        def style(name: str) -> Style:
+            return self.get_component_rich_style(name, partial=True)
+
         quote = " ".join(bookmark.quote.split())
         if len(quote) > QUOTE_CHARS:
             quote = quote[:QUOTE_CHARS].rsplit(" ", 1)[0] + " …"
@@ -166,7 +169,9 @@ class BookmarksScreen(Screen[Bookmark | None]):
         if bookmark is None:
             return
         if self.summary_for(bookmark.article_id) is None:
-            self.notify("That article is no longer in the library.", severity="warning")
+            self.notify(
+                "That article is no longer in the library.", severity="warning", markup=False
+            )
             return
         self.dismiss(bookmark)
 
@@ -195,16 +200,16 @@ class BookmarksScreen(Screen[Bookmark | None]):
         self._deleted.append(bookmark)
         future = self.session.write(lambda s: s.delete_bookmark(bookmark.uuid))
         future.add_done_callback(self._after_write)
-        self.notify("Bookmark deleted. Press u to undo.", timeout=6)
+        self.notify("Bookmark deleted. Press u to undo.", timeout=6, markup=False)
 
     def action_undo(self) -> None:
         if not self._deleted:
-            self.notify("Nothing to undo.", timeout=2)
+            self.notify("Nothing to undo.", timeout=2, markup=False)
             return
         bookmark = self._deleted.pop()
         future = self.session.write(lambda s: s.restore_bookmark(bookmark))
         future.add_done_callback(self._after_write)
-        self.notify("Bookmark restored.", timeout=2)
+        self.notify("Bookmark restored.", timeout=2, markup=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in {"edit", "delete"}:

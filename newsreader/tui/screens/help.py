@@ -14,6 +14,8 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+KEY_COLUMN = 18
+
 Section = tuple[str, Sequence[type[DOMNode]]]
 """A heading and the classes whose ``BINDINGS`` it lists."""
 
@@ -86,7 +88,7 @@ class HelpScreen(ModalScreen[None]):
 
     def _table(self) -> Table:
         table = Table.grid(padding=(0, 2))
-        table.add_column(min_width=14, no_wrap=True)
+        table.add_column(width=KEY_COLUMN, no_wrap=True)  # the same in every block
         table.add_column(ratio=1)
         return table
 

@@ -26,8 +26,8 @@ from newsreader.tui.rows import ArticleRows
 from newsreader.tui.screens.bookmarks import BookmarksScreen
 from newsreader.tui.screens.note import NoteDialog
 from newsreader.tui.session import Session
-from newsreader.tui.widgets.key_bar import KeyBar
 from newsreader.tui.widgets.article_list import ArticleList
+from newsreader.tui.widgets.key_bar import KeyBar
 from newsreader.tui.widgets.reader import Position, Reader
 from newsreader.tui.widgets.search_pane import SearchPane
 from newsreader.tui.widgets.status_bar import StatusBar
@@ -47,8 +47,7 @@ class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "Search", id="search"),
         Binding("B", "bookmarks", "Bookmarks", id="bookmarks"),
-        Binding("tab", "switch_pane", "Switch pane", show=False, id="switch-pane"),
-        Binding("shift+tab", "switch_pane", "Switch pane", show=False, id="switch-pane-back"),
+        Binding("tab,shift+tab", "switch_pane", "Switch pane", show=False, id="switch-pane"),
         Binding("escape", "back", "Back", id="back"),
     ]
 
@@ -82,6 +81,7 @@ class MainScreen(Screen[None]):
         self.session = session
         self.rows = ArticleRows()
         self.sync = sync.LibrarySync(self, session, poll_seconds)
+        self.loaded = False
         self.indexed = False
         self._store_notice = ""
 
@@ -187,6 +187,7 @@ class MainScreen(Screen[None]):
 
     def on_library_scanned(self, message: sync.LibraryScanned) -> None:
         scan = message.scan
+        self.loaded = True
         before = set(self.rows.by_id)
         keep = self.article_list.highlighted
         self.rows.set_articles(scan.articles)
@@ -200,7 +201,7 @@ class MainScreen(Screen[None]):
             removed = len(before - set(self.rows.by_id))
             parts = [f"{n} {what}" for n, what in ((added, "new"), (removed, "removed")) if n]
             if parts:
-                self.notify("Library changed: " + ", ".join(parts) + ".", timeout=4)
+                self.notify("Library changed: " + ", ".join(parts) + ".", timeout=4, markup=False)
             self._reload_open_article(scan.by_id)
 
     def _reload_open_article(self, by_id: dict[str, ArticleSummary]) -> None:
@@ -209,7 +210,9 @@ class MainScreen(Screen[None]):
             return
         summary = by_id.get(article.id)
         if summary is None:
-            self.notify("The open article was removed from the library.", severity="warning")
+            self.notify(
+                "The open article was removed from the library.", severity="warning", markup=False
+            )
         elif summary.content_hash != article.content_hash:
             position = self.reader.position
             self._open(OpenRequest(summary, paragraph=position.paragraph if position else None),
@@ -225,17 +228,19 @@ class MainScreen(Screen[None]):
         if message.label:
             self.status.set_activity(message.label, message.done, message.total)
             if message.label != "Reading articles":
-                self.search_pane.set_index_note("Index is being updated; results may be partial.")
+                done = f" ({message.done:,}/{message.total:,})" if message.total else ""
+                self.search_pane.set_index_note(f"Updating the search index{done}…")
         else:
             self.status.set_info(self._idle_text())
 
     def on_index_updated(self, message: sync.IndexUpdated) -> None:
         self.indexed = message.report is not None
         self.search_pane.set_index_note("")
+        self.search_pane.search_again()  # answer the query from the fresh index
         if message.error:
-            self.notify(message.error, severity="error", timeout=8)
+            self.notify(message.error, severity="error", timeout=8, markup=False)
         elif message.report is not None and message.report.notice:
-            self.notify(message.report.notice, severity="warning", timeout=8)
+            self.notify(message.report.notice, severity="warning", timeout=8, markup=False)
         self.status.set_info(self._idle_text())
 
     def on_store_status(self, message: sync.StoreStatus) -> None:
@@ -247,13 +252,18 @@ class MainScreen(Screen[None]):
             self.status.set_notice(notice if not message.saving or notice else "")
 
     def on_sync_failed(self, message: sync.SyncFailed) -> None:
-        self.notify(f"Background task failed: {message.error}", severity="error", timeout=10)
+        self.notify(
+            f"Background task failed: {message.error}", severity="error", timeout=10, markup=False
+        )
 
     def _idle_text(self) -> str:
         return f"{self.rows.total:,} articles" + (" · index ready" if self.indexed else "")
 
     def _update_counts(self) -> None:
         rows = self.rows
+        if not self.loaded:
+            self.article_list.border_subtitle = "loading…"
+            return
         subtitle = f"{rows.unread:,} unread of {rows.total:,}"
         if rows.hide_read:
             subtitle += " · read hidden"
@@ -284,12 +294,14 @@ class MainScreen(Screen[None]):
         hidden = self.rows.toggle_filter()
         self.article_list.refresh_rows(keep.id if keep else None)
         self._update_counts()
-        self.notify("Read articles hidden." if hidden else "Showing all articles.", timeout=2)
+        self.notify(
+            "Read articles hidden." if hidden else "Showing all articles.", timeout=2, markup=False
+        )
 
     def on_article_list_all_marked_read(self) -> None:
         unread = [a.id for a in self.rows.articles if not self.rows.is_read(a.id)]
         changed = self._set_read(unread, True)
-        self.notify(f"Marked {changed:,} articles read.", timeout=3)
+        self.notify(f"Marked {changed:,} articles read.", timeout=3, markup=False)
 
     def _set_read(self, ids: list[str], read: bool) -> int:
         changed = self.rows.set_read(ids, read)
@@ -329,7 +341,9 @@ class MainScreen(Screen[None]):
     def on_search_pane_hit_chosen(self, message: SearchPane.HitChosen) -> None:
         summary = self.rows.by_id.get(message.hit.id)
         if summary is None:
-            self.notify("That article is no longer in the library.", severity="warning")
+            self.notify(
+                "That article is no longer in the library.", severity="warning", markup=False
+            )
             return
         self._open(OpenRequest(summary, query=message.query, paragraph=message.hit.paragraph))
 
@@ -356,7 +370,7 @@ class MainScreen(Screen[None]):
     def _show(self, message: _Opened) -> None:
         opened = message.opened
         if opened is None:
-            self.notify(message.error or "Cannot open the article.", severity="error")
+            self.notify(message.error or "Cannot open the article.", severity="error", markup=False)
             return
         self.reader.show(
             opened.article, opened.paragraph, opened.offset, matches=opened.matches,
@@ -367,7 +381,7 @@ class MainScreen(Screen[None]):
             self._update_counts()
             self.article_list.refresh()
         if opened.notice:
-            self.notify(opened.notice, severity="warning", timeout=6)
+            self.notify(opened.notice, severity="warning", timeout=6, markup=False)
         if message.focus:
             self._focus_pane("reader")
 
@@ -395,11 +409,11 @@ class MainScreen(Screen[None]):
     @on(_BookmarkSaved)
     def _bookmark_saved(self, message: _BookmarkSaved) -> None:
         if message.failed:
-            self.notify(f"Bookmark not saved: {message.failed}", severity="error")
+            self.notify(f"Bookmark not saved: {message.failed}", severity="error", markup=False)
             return
         if self.reader.article is not None and self.reader.article.id == message.article_id:
             self.reader.set_bookmarked(self.reader.bookmarked | {message.paragraph})
-        self.notify("Bookmarked. B lists bookmarks.", timeout=3)
+        self.notify("Bookmarked. B lists bookmarks.", timeout=3, markup=False)
         self._check_store()
 
     def action_bookmarks(self) -> None:

@@ -307,8 +307,7 @@ class Reader(ScrollView, can_focus=True):
         self._update_progress()
 
     def watch_cursor(self) -> None:
-        self._cache.clear()
-        self.refresh()
+        self.refresh()  # cached lines are keyed by whether the cursor is on them
         self._update_subtitle()
         self._schedule_settle()
 
@@ -403,7 +402,9 @@ class Reader(ScrollView, can_focus=True):
 
     def action_match(self, step: int) -> None:
         if not self.matches:
-            self.notify("No search matches in this article", severity="warning", timeout=2)
+            self.notify(
+                "No search matches in this article", severity="warning", timeout=2, markup=False
+            )
             return
         self._show_match((self.current_match + step) % len(self.matches))
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -118,6 +119,12 @@ class SearchPane(Vertical):
         self.index_note = note
         self._show_status()
 
+    def search_again(self) -> None:
+        """Run the current query again (the index changed)."""
+        if self.query_text:
+            self._generation += 1
+            self._start_search()
+
     # --- searching -------------------------------------------------------------------------
 
     @on(Input.Changed, "#query")
@@ -170,25 +177,30 @@ class SearchPane(Vertical):
     def _fill(self, result: SearchResult) -> None:
         results = self.results
         results.clear_options()
-        results.add_options(
-            Option(self._hit_text(hit), id=str(i)) for i, hit in enumerate(result.hits)
-        )
+        options: list[Option | None] = []
+        for i, hit in enumerate(result.hits):
+            if i:
+                options.append(None)  # a rule between hits
+            options.append(Option(self._hit_text(hit), id=str(i)))
+        results.add_options(options)
         if result.hits:
             results.highlighted = 0
 
     def _hit_text(self, hit: SearchHit) -> Text:
-        style = self.get_component_rich_style
-        match = style("search-pane--match")
+        def style(name: str) -> Style:
+            return self.get_component_rich_style(name, partial=True)
+
+        match = self.get_component_rich_style("search-pane--match")  # alpha blended: full
         title = Text(hit.title, style("search-pane--title"))
         for start, end in hit.title_spans:
             title.stylize(match, start, end)
+        snippet = Text()
         if hit.date:
-            # No-break spaces keep the date in one piece when the title wraps.
-            date = hit.date.strftime("%d %b %Y").replace(" ", "\u00a0")
-            title.append(f"  {date}", style("search-pane--date"))
-        snippet = Text(hit.snippet)
-        for start, end in hit.snippet_spans:
-            snippet.stylize(match, start, end)
+            snippet.append(f"{hit.date:%d %b %Y} · ", style("search-pane--date"))
+        start = len(snippet)
+        snippet.append(hit.snippet)
+        for begin, end in hit.snippet_spans:
+            snippet.stylize(match, start + begin, start + end)
         return Text("\n").join([title, snippet])
 
     def notify_style_update(self) -> None:
@@ -204,6 +216,8 @@ class SearchPane(Vertical):
         lines: list[Text] = []
         if result is None:
             lines.append(Text(SYNTAX_HINT))
+        elif self.index_note and result.error and not result.hits:
+            pass  # the index is being built; the note below says so
         else:
             if result.error:
                 lines.append(Text(result.error, style="bold"))
@@ -218,7 +232,8 @@ class SearchPane(Vertical):
                 shown = len(result.hits)
                 more = f", best {shown} shown" if result.total > shown else ""
                 noun = "article" if result.total == 1 else "articles"
-                lines.append(Text(f"{result.total:,} {noun}{more}"))
+                hint = " · Enter opens the first, ↓ picks"
+                lines.append(Text(f"{result.total:,} {noun}{more}{hint}"))
         if self.index_note:
             lines.append(Text(self.index_note))
         status.set_class(bool(result and (result.error or result.suggestion)), "-attention")
