@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
@@ -179,6 +180,7 @@ def _one_date(text: str) -> tuple[int, int] | None:
 
 
 _parsers: dict[bool, QueryParser] = {}
+_parse_lock = threading.Lock()
 
 
 def parser(any_word: bool = False) -> QueryParser:
@@ -225,9 +227,10 @@ def _parse(text: str, any_word: bool, notes: list[str]) -> Any:
     if not text:
         return None
     p = parser(any_word)
-    p.newsreader_notes = notes
     try:
-        q = p.parse(text)
+        with _parse_lock:  # the date plugin reports through the shared parser object
+            p.newsreader_notes = notes
+            q = p.parse(text)
         if q is None:
             return None
         return stem_fuzzy(q).normalize()

@@ -17,7 +17,7 @@ from newsreader.search.query import ParsedQuery, parse
 from newsreader.search.results import MatchSpan, SearchHit, SearchResult
 
 EXACT_COUNT = 500
-MAX_CANDIDATES = 5000
+MAX_CANDIDATES = 2000
 """Index terms examined per word, so a dense prefix cannot make a search slow."""
 SPELL_FIELDS = ("body", "title")
 RARE_DF = 2
@@ -40,7 +40,7 @@ def run_query(
             results = searcher.search(anyq.query, limit=limit)
             total, estimated = _total(results, limit)
             used, fallback = anyq, total > 0
-    suggestion = suggest(searcher, parsed) if total <= FEW_HITS else None
+    suggestion = suggest(searcher, parsed, total) if total <= FEW_HITS else None
     hits = tuple(_hit(searcher, docnum, score, used.highlighter, ids)
                  for docnum, score in results.items())
     return SearchResult(raw, hits, total, fallback_any=fallback, suggestion=suggestion,
@@ -87,8 +87,11 @@ def _hit(searcher: Any, docnum: int, score: float, hl: Highlighter,
     )
 
 
-def suggest(searcher: Any, parsed: ParsedQuery) -> str | None:
-    """Replace rare query words with frequent near spellings from the index's own words."""
+def suggest(searcher: Any, parsed: ParsedQuery, total: int = 0) -> str | None:
+    """Replace rare query words with frequent near spellings from the index's own words.
+
+    When the query found something, only words found nowhere are corrected: a rare name
+    that matched is not a typo."""
     reader = searcher.reader()
     out = parsed.text
     changed = False
@@ -98,7 +101,7 @@ def suggest(searcher: Any, parsed: ParsedQuery) -> str | None:
         if len(terms) != 1 or len(terms[0]) < 4:
             continue
         term = terms[0]
-        if _df(reader, term) > RARE_DF:
+        if _df(reader, term) > (RARE_DF if total == 0 else 0):
             continue
         best = _correction(reader, fold(word).replace("'", "").replace("-", ""), term)
         if best is None:
@@ -129,8 +132,10 @@ def _correction(reader: Any, word: str, term: str) -> tuple[str, str] | None:
             cand = btext.decode("utf-8") if isinstance(btext, bytes) else str(btext)
             if cand == term:
                 continue
-            dist = edit_distance(cand, term, maxdist)
-            if dist > maxdist and len(cand) >= max(3, len(word) - 4):
+            dist = maxdist + 1
+            if abs(len(cand) - len(term)) <= maxdist:
+                dist = edit_distance(cand, term, maxdist)
+            if dist > maxdist and len(word) - 4 <= len(cand) <= len(word) and len(cand) >= 3:
                 dist = edit_distance(cand, word[: len(cand)], maxdist)
             if dist <= maxdist:
                 scored.append((dist, -_df(reader, cand), cand, field))
