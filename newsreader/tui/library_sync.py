@@ -6,6 +6,7 @@ never touches widgets. When nothing changed a scan is stat-only, so polling is c
 
 from __future__ import annotations
 
+import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from textual.worker import Worker, get_current_worker
 
 from newsreader.library import LibraryScan
 from newsreader.state.models import ReadingState
+from newsreader.tui import index_job
 from newsreader.tui.session import Session
 
 if TYPE_CHECKING:
@@ -82,6 +84,7 @@ class LibrarySync:
         self.poll_seconds = poll_seconds
         self.scan: LibraryScan | None = None
         self._rebuild = False
+        self._child: subprocess.Popen[str] | None = None
 
     def start(self) -> Worker[None]:
         """Start (or restart) the worker."""
@@ -89,6 +92,12 @@ class LibrarySync:
             self._run, name="library", group="library", thread=True, exclusive=True,
             exit_on_error=False,
         )
+
+    def stop(self) -> None:
+        """End a child index build (the app is quitting); the thread then finishes."""
+        child = self._child
+        if child is not None and child.poll() is None:
+            child.terminate()  # Whoosh's lock dies with it; the last index stays usable
 
     def reindex(self) -> Worker[None]:
         """Rebuild the index from scratch, then keep polling."""
@@ -150,14 +159,25 @@ class LibrarySync:
         rebuild, self._rebuild = self._rebuild, False
         label = "Rebuilding index" if rebuild else "Indexing"
         self._post(Activity(label))
+        ctx = self.session.ctx
         try:
-            report = self.session.update_index(
-                scan, rebuild=rebuild, progress=self._progress(label)
-            )
+            if len(scan.articles) >= index_job.CHILD_BUILD_MIN and (
+                rebuild or not index_job.index_is_complete(ctx.index_dir)
+            ):
+                report = index_job.run_child(
+                    ctx.library.roots, rebuild, self._progress(label), self._started
+                )
+            else:
+                report = self.session.update_index(
+                    scan, rebuild=rebuild, progress=self._progress(label)
+                )
         except Exception as exc:
             self._post(IndexUpdated(None, f"Search index: {exc}"))
             return
         self._post(IndexUpdated(report))
+
+    def _started(self, child: subprocess.Popen[str]) -> None:
+        self._child = child
 
     def _poll_once(self) -> None:
         scan = self.session.ctx.library.scan()

@@ -126,3 +126,20 @@ async def test_suggestions_and_query_errors_show_inline(
             pane.query_input.value = query
             await settle(pilot)
         assert app.is_running
+
+
+async def test_keys_typed_right_after_slash_land_in_the_box(
+    new_app: Callable[..., NewsreaderApp],
+) -> None:
+    from textual import events
+
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        # As a fast typist or a pasted "/truce 2024/05" arrives: all keys queued at once.
+        for key, char in [("slash", "/"), ("t", "t"), ("r", "r"), ("slash", "/"), ("x", "x")]:
+            event = events.Key(key, char)
+            event.set_sender(app)
+            app._driver.send_message(event)  # type: ignore[union-attr]
+        await settle(pilot)
+        assert app.main_screen.search_pane.query_input.value == "tr/x"

@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widgets import Input
 
 from newsreader.library import ArticleSummary, ParseError
 from newsreader.state.models import Bookmark
@@ -45,7 +46,8 @@ class MainScreen(Screen[None]):
     """List, search and reader, and the flows between them."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "search", "Search", id="search"),
+        # priority: handled before the next queued key, so "/word" typed fast lands in the box
+        Binding("slash", "search", "Search", id="search", priority=True),
         Binding("B", "bookmarks", "Bookmarks", id="bookmarks"),
         Binding("tab,shift+tab", "switch_pane", "Switch pane", show=False, id="switch-pane"),
         Binding("escape", "back", "Back", id="back"),
@@ -103,6 +105,9 @@ class MainScreen(Screen[None]):
         self._update_counts()
         self.sync.start()
 
+    def on_unmount(self) -> None:
+        self.sync.stop()
+
     # --- parts -----------------------------------------------------------------------------
 
     @property
@@ -144,17 +149,18 @@ class MainScreen(Screen[None]):
         self.article_list.display = not self.search_pane.display
 
     def _focus_pane(self, pane: Pane) -> None:
+        # set_focus at once (focus() waits its turn behind keys already queued).
         self.pane = pane
         if pane == "reader":
-            self.reader.focus()
+            self.set_focus(self.reader)
         elif pane == "search":
             results = self.search_pane.results
             if results.option_count and results.highlighted is not None:
-                results.focus()
+                self.set_focus(results)
             else:
                 self.search_pane.focus_query()
         else:
-            self.article_list.focus()
+            self.set_focus(self.article_list)
 
     def action_search(self) -> None:
         self.search_pane.display = True
@@ -179,6 +185,8 @@ class MainScreen(Screen[None]):
             self._focus_pane("list")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "search":
+            return not isinstance(self.focused, Input)  # let "/" be typed into inputs
         if action == "back":
             return self.pane != "list"
         return True

@@ -106,7 +106,8 @@ class SearchPane(Vertical):
 
     def focus_query(self) -> None:
         """Put the cursor in the query box, text selected so typing replaces it."""
-        self.query_input.focus()
+        # At once, not via focus(): keys typed right after "/" are already queued.
+        self.screen.set_focus(self.query_input)
         self.query_input.select_all()
 
     @property
