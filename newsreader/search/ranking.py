@@ -43,8 +43,11 @@ def run_query(
     suggestion = suggest(searcher, parsed, total) if total <= FEW_HITS else None
     hits = tuple(_hit(searcher, docnum, score, used.highlighter, ids)
                  for docnum, score in results.items())
+    error = parsed.error
+    if error and not hits:
+        error += f"; no article matches {parsed.text!r}" if parsed.text else "; no matches"
     return SearchResult(raw, hits, total, fallback_any=fallback, suggestion=suggestion,
-                        error=parsed.error, total_estimated=estimated)
+                        error=error, total_estimated=estimated)
 
 
 def _total(results: Any, limit: int) -> tuple[int, bool]:
