@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from pathlib import Path
 from typing import ClassVar
 
@@ -9,6 +11,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.timer import Timer
 
 from newsreader.context import AppContext
 from newsreader.tui.commands import NewsreaderCommands
@@ -24,6 +27,8 @@ from newsreader.tui.widgets.search_pane import ResultList, SearchPane
 POLL_SECONDS = 3.0
 """How often the library folders are checked for added, changed or removed files."""
 EXPORT_NAME = "bookmarks.md"
+THEME_SAVE_DELAY = 0.8
+"""Seconds a theme must stay chosen before it is written to config.toml."""
 
 
 class NewsreaderApp(App[int]):
@@ -43,6 +48,9 @@ class NewsreaderApp(App[int]):
         self.session = Session(ctx)
         self.poll_seconds = poll_seconds
         self._theme_ready = False
+        self._theme_timer: Timer | None = None
+        self._theme_unsaved = False
+        self._config_lock = threading.Lock()
 
     def get_default_screen(self) -> Screen[None]:
         return MainScreen(self.session, self.poll_seconds)
@@ -71,15 +79,21 @@ class NewsreaderApp(App[int]):
     # --- theme -----------------------------------------------------------------------------
 
     def watch_theme(self, theme: str) -> None:
+        # The theme picker previews every theme it passes: save once the choice settles.
         if self._theme_ready:
-            self._save_theme(theme)
+            self._theme_unsaved = True
+            if self._theme_timer is not None:
+                self._theme_timer.stop()
+            self._theme_timer = self.set_timer(THEME_SAVE_DELAY, self._save_theme)
 
     @work(thread=True, exclusive=True, group="config", exit_on_error=False)
-    def _save_theme(self, theme: str) -> None:
+    def _save_theme(self) -> None:
         from newsreader.config import save_theme
 
         try:
-            save_theme(self.ctx.paths.config_file, theme)
+            with self._config_lock:  # one writer at a time, the latest theme wins
+                self._theme_unsaved = False
+                save_theme(self.ctx.paths.config_file, self.theme)
         except OSError as exc:
             self.call_from_thread(
                 self.notify, f"Theme not saved: {exc.strerror or exc}", severity="warning"
@@ -111,6 +125,11 @@ class NewsreaderApp(App[int]):
         self.exit(0)
 
     def on_unmount(self) -> None:
+        if self._theme_unsaved:  # chosen just before quitting
+            from newsreader.config import save_theme
+
+            with self._config_lock, contextlib.suppress(OSError):
+                save_theme(self.ctx.paths.config_file, self.theme)
         # Finishes queued writes (normally milliseconds) before the process ends.
         self.session.close()
 

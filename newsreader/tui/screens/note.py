@@ -40,10 +40,14 @@ class NoteDialog(ModalScreen[str | None]):
             box.border_subtitle = "Enter save · Esc cancel"
             yield Static(Text(self.article_title), id="note-article")
             yield Static(Text(f"“{quote}”"), id="note-quote")
-            yield Input(self.note, placeholder="Note (optional)", id="note-input")
+            # Editing appends: no select-all on focus, the cursor after the old note.
+            yield Input(self.note, placeholder="Note (optional)", id="note-input",
+                        select_on_focus=False)
 
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
+        note = self.query_one(Input)
+        note.focus()
+        note.cursor_position = len(note.value)
 
     @on(Input.Submitted)
     def action_save(self) -> None:
