@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -60,9 +61,11 @@ def run_child(
     """
     # stderr to a file: a chatty child must never block on a full pipe nobody reads.
     with tempfile.TemporaryFile("w+") as errors:
+        # Its own process group: the build forks workers, and stop() must end them all (a
+        # surviving worker keeps stdout open, and the reading thread would wait for it).
         child = subprocess.Popen(
             command(roots, rebuild), stdout=subprocess.PIPE, stderr=errors, text=True,
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL, start_new_session=True,
         )
         started(child)
         report: IndexReport | None = None
@@ -80,6 +83,16 @@ def run_child(
         last = error.strip().splitlines()[-1] if error.strip() else f"exit code {code}"
         raise RuntimeError(f"index build failed: {last}")
     return report
+
+
+def stop_child(child: subprocess.Popen[str]) -> None:
+    """End a build and the workers it forked; the index keeps its last complete state."""
+    if child.poll() is not None:
+        return
+    try:
+        os.killpg(child.pid, signal.SIGTERM)
+    except (ProcessLookupError, PermissionError, AttributeError):
+        child.terminate()
 
 
 def _lines(stream: object) -> Iterator[tuple[str, str]]:

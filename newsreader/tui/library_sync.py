@@ -95,9 +95,8 @@ class LibrarySync:
 
     def stop(self) -> None:
         """End a child index build (the app is quitting); the thread then finishes."""
-        child = self._child
-        if child is not None and child.poll() is None:
-            child.terminate()  # Whoosh's lock dies with it; the last index stays usable
+        if self._child is not None:
+            index_job.stop_child(self._child)  # Whoosh's lock dies with it
 
     def reindex(self) -> Worker[None]:
         """Rebuild the index from scratch, then keep polling."""
@@ -111,9 +110,14 @@ class LibrarySync:
 
     def _progress(self, label: str) -> Callable[[int, int], None]:
         last = 0.0
+        worker = get_current_worker()
 
         def report(done: int, total: int) -> None:
             nonlocal last
+            if worker.is_cancelled:
+                # The app is quitting: abandon a long scan or update now (both stay
+                # consistent) rather than keep the process alive until it ends.
+                raise _Cancelled
             now = time.monotonic()
             if now - last >= PROGRESS_EVERY or done >= total:
                 last = now
@@ -136,6 +140,8 @@ class LibrarySync:
                 pause = max(self.poll_seconds, 5 * (time.monotonic() - started))
                 if _sleep(pause, worker):
                     break
+        except _Cancelled:
+            pass
         except Exception as exc:  # a background failure must never take the app down
             self._post(SyncFailed(f"{exc.__class__.__name__}: {exc}"))
         finally:
@@ -189,6 +195,10 @@ class LibrarySync:
         store = self.session.store()
         if store is not None and store.has_changed():
             self._load_states(self.scan or scan)
+
+
+class _Cancelled(BaseException):  # not an Exception: it must pass "except Exception"
+    """Raised from a progress callback to stop work when the worker is cancelled."""
 
 
 def _sleep(seconds: float, worker: Worker[None]) -> bool:

@@ -14,6 +14,7 @@ from enum import Enum
 from rich.cells import cell_len
 
 from newsreader.library import Article
+from newsreader.search.results import MatchSpan
 
 MAX_TEXT_WIDTH = 84
 """Columns of body text at most: a comfortable measure for reading."""
@@ -166,3 +167,25 @@ def lay_out(article: Article, width: int) -> Page:
     lines.append(PageLine(LineKind.END, "∎"))
     lines.append(PageLine(LineKind.BLANK))
     return Page(tuple(lines), text_width, left, tuple(first_line), tuple(line_count))
+
+
+def body_spans(
+    line: PageLine, dateline: tuple[int, int] | None, matches: tuple[MatchSpan, ...],
+    in_paragraph: list[int], current: int,
+) -> list[tuple[int, int, str]]:
+    """Styled ranges on a body line, relative to the line: (start, end, component class).
+
+    ``in_paragraph`` are the indexes into ``matches`` for this line's paragraph.
+    """
+    spans: list[tuple[int, int, str]] = []
+    if line.paragraph == 0 and dateline:
+        spans.append((*dateline, "reader--dateline"))
+    for i in in_paragraph:
+        m = matches[i]
+        spans.append((m.start, m.end, "reader--match-current" if i == current else "reader--match"))
+    clipped = []
+    for start, stop, name in spans:
+        lo, hi = max(start, line.start), min(stop, line.end)
+        if lo < hi:
+            clipped.append((lo - line.start, hi - line.start, name))
+    return clipped

@@ -20,12 +20,10 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from newsreader.library import ArticleSummary, ParseError
-from newsreader.state.models import Bookmark
 from newsreader.tui import library_sync as sync
-from newsreader.tui.opening import OpenedArticle, OpenRequest, bookmarked_paragraphs, prepare
+from newsreader.tui.opening import OpenedArticle, OpenRequest, prepare
 from newsreader.tui.rows import ArticleRows
-from newsreader.tui.screens.bookmarks import BookmarksScreen
-from newsreader.tui.screens.note import NoteDialog
+from newsreader.tui.screens.bookmark_flow import BookmarkFlow
 from newsreader.tui.session import Session
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.key_bar import KeyBar
@@ -64,17 +62,6 @@ class MainScreen(Screen[None]):
         focus: bool
         error: str | None = None
 
-    @dataclass
-    class _BookmarkSaved(Message):
-        article_id: str
-        paragraph: int
-        failed: str | None = None
-
-    @dataclass
-    class _Bookmarks(Message):
-        article_id: str
-        paragraphs: frozenset[int]
-
     class _Wrote(Message):
         """A store write finished: check whether the store still saves."""
 
@@ -83,6 +70,7 @@ class MainScreen(Screen[None]):
         self.session = session
         self.rows = ArticleRows()
         self.sync = sync.LibrarySync(self, session, poll_seconds)
+        self.bookmark_flow = BookmarkFlow(self)
         self.loaded = False
         self.indexed = False
         self._store_notice = ""
@@ -223,8 +211,8 @@ class MainScreen(Screen[None]):
             )
         elif summary.content_hash != article.content_hash:
             position = self.reader.position
-            self._open(OpenRequest(summary, paragraph=position.paragraph if position else None),
-                       focus=False)
+            paragraph = position.paragraph if position else None
+            self.open_request(OpenRequest(summary, paragraph=paragraph), focus=False)
 
     def on_states_loaded(self, message: sync.StatesLoaded) -> None:
         self.rows.set_states(message.states)
@@ -344,7 +332,7 @@ class MainScreen(Screen[None]):
     # --- opening articles ------------------------------------------------------------------
 
     def on_article_list_opened(self, message: ArticleList.Opened) -> None:
-        self._open(OpenRequest(message.summary))
+        self.open_request(OpenRequest(message.summary))
 
     def on_search_pane_hit_chosen(self, message: SearchPane.HitChosen) -> None:
         summary = self.rows.by_id.get(message.hit.id)
@@ -353,16 +341,18 @@ class MainScreen(Screen[None]):
                 "That article is no longer in the library.", severity="warning", markup=False
             )
             return
-        self._open(OpenRequest(summary, query=message.query, paragraph=message.hit.paragraph))
+        hit = message.hit
+        self.open_request(OpenRequest(summary, query=message.query, paragraph=hit.paragraph))
 
     def open_article(self, article_id: str, query: str | None = None) -> None:
         """Open an article by id (used by the command palette)."""
         summary = self.rows.by_id.get(article_id)
         if summary is not None:
             self.article_list.select_id(article_id)
-            self._open(OpenRequest(summary, query=query))
+            self.open_request(OpenRequest(summary, query=query))
 
-    def _open(self, request: OpenRequest, focus: bool = True) -> None:
+    def open_request(self, request: OpenRequest, focus: bool = True) -> None:
+        """Open an article as ``request`` says (saving where the reader was first)."""
         self.save_reading_position()
         self._load(request, focus)
 
@@ -393,58 +383,19 @@ class MainScreen(Screen[None]):
         if message.focus:
             self._focus_pane("reader")
 
-    # --- bookmarks -------------------------------------------------------------------------
+    # --- bookmarks (see bookmark_flow) ------------------------------------------------------
 
     def on_reader_bookmark_requested(self, message: Reader.BookmarkRequested) -> None:
-        article, paragraph = message.article, message.paragraph
+        self.bookmark_flow.request(message.article, message.paragraph)
 
-        def save(note: str | None) -> None:
-            if note is None:
-                return
-            future = self.session.write(
-                lambda store: store.add_bookmark(article, paragraph, 0, None, note)
-            )
-
-            def done(f: object) -> None:
-                error = future.exception()
-                self.post_message(self._BookmarkSaved(
-                    article.id, paragraph, str(error) if error else None))
-
-            future.add_done_callback(done)
-
-        self.app.push_screen(NoteDialog(article.paragraphs[paragraph], article.title), save)
-
-    @on(_BookmarkSaved)
-    def _bookmark_saved(self, message: _BookmarkSaved) -> None:
-        if message.failed:
-            self.notify(f"Bookmark not saved: {message.failed}", severity="error", markup=False)
-            return
-        if self.reader.article is not None and self.reader.article.id == message.article_id:
-            self.reader.set_bookmarked(self.reader.bookmarked | {message.paragraph})
-        self.notify("Bookmarked. B lists bookmarks.", timeout=3, markup=False)
+    @on(BookmarkFlow.Saved)
+    def _bookmark_saved(self, message: BookmarkFlow.Saved) -> None:
+        self.bookmark_flow.saved(message)
         self._check_store()
 
+    @on(BookmarkFlow.Marks)
+    def _bookmark_marks(self, message: BookmarkFlow.Marks) -> None:
+        self.bookmark_flow.marks(message)
+
     def action_bookmarks(self) -> None:
-        self.save_reading_position()
-        self.app.push_screen(BookmarksScreen(self.session, self.rows.by_id.get), self._jump)
-
-    def _jump(self, bookmark: Bookmark | None) -> None:
-        if bookmark is None:
-            self._refresh_bookmarks()  # some may have been deleted
-            return
-        summary = self.rows.by_id.get(bookmark.article_id)
-        if summary is not None:
-            self.article_list.select_id(summary.id)
-            self._open(OpenRequest(summary, bookmark=bookmark))
-
-    @work(thread=True, exclusive=True, group="bookmarks", exit_on_error=False)
-    def _refresh_bookmarks(self) -> None:
-        article = self.reader.article
-        if article is not None:
-            paragraphs = bookmarked_paragraphs(self.session, article)
-            self.post_message(self._Bookmarks(article.id, paragraphs))
-
-    @on(_Bookmarks)
-    def _bookmarks_refreshed(self, message: _Bookmarks) -> None:
-        if self.reader.article is not None and self.reader.article.id == message.article_id:
-            self.reader.set_bookmarked(message.paragraphs)
+        self.bookmark_flow.open_list()

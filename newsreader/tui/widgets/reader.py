@@ -25,7 +25,8 @@ from textual.timer import Timer
 
 from newsreader.library import Article
 from newsreader.search.results import MatchSpan
-from newsreader.tui.page import LineKind, Page, PageLine, dateline_span, lay_out
+from newsreader.tui.page import LineKind, Page, PageLine, body_spans, dateline_span, lay_out
+from newsreader.tui.widgets.hints import empty_hints
 
 _PARAGRAPH = Binding.Group("¶", compact=True)
 _MATCH = Binding.Group("match", compact=True)
@@ -100,6 +101,7 @@ class Reader(ScrollView, can_focus=True):
         self._dateline: tuple[int, int] | None = None
         self._settle: Timer | None = None
         self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(256)
+        self._hints: list[Text] | None = None
 
     # --- what is shown ---------------------------------------------------------------------
 
@@ -195,6 +197,7 @@ class Reader(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._cache.clear()
+        self._hints = None
 
     # --- drawing ---------------------------------------------------------------------------
 
@@ -253,44 +256,19 @@ class Reader(ScrollView, can_focus=True):
         if kind is not LineKind.BODY or self.article is None:
             return Text("")
         paragraph = self.article.paragraphs[line.paragraph]
-        chunk = paragraph[line.start : line.end].rstrip()
-        text = Text(chunk)
-        end = line.start + len(chunk)
-        spans: list[tuple[int, int, str]] = []
-        if line.paragraph == 0 and self._dateline:
-            spans.append((*self._dateline, "reader--dateline"))
-        for i in self._by_paragraph.get(line.paragraph, ()):
-            m = self.matches[i]
-            name = "reader--match-current" if i == self.current_match else "reader--match"
-            spans.append((m.start, m.end, name))
-        for start, stop, name in spans:
-            lo, hi = max(start, line.start), min(stop, end)
-            if lo < hi:
-                text.stylize(style(name), lo - line.start, hi - line.start)
+        text = Text(paragraph[line.start : line.end].rstrip())
+        in_paragraph = self._by_paragraph.get(line.paragraph, [])
+        spans = body_spans(line, self._dateline, self.matches, in_paragraph, self.current_match)
+        for start, end, name in spans:
+            text.stylize(style(name), start, min(end, len(text)))
         return text
 
     def _empty_line(self, y: int, width: int) -> Strip:
-        hints = [
-            ("", "No article open"),
-            ("", ""),
-            ("Enter", "read the highlighted article"),
-            ("/", "search every article"),
-            ("B", "bookmarks"),
-            ("?", "all keys"),
-        ]
-        row = y - max((self.size.height - len(hints)) // 2, 0)
-        if not 0 <= row < len(hints):
-            return Strip.blank(width, self.rich_style)
-        key, label = hints[row]
-        muted = self.get_component_rich_style("reader--empty")
-        text = Text(end="")
-        if key:
-            text.append(f"{key:>6}  ", self.get_component_rich_style("reader--empty-key"))
-            text.append(f"{label:<30}", muted)
-        else:
-            text.append(f"{label:^38}", muted)
-        pad = max((width - text.cell_len) // 2, 0)
-        text = Text(" " * pad, end="").append_text(text)
+        if self._hints is None:
+            self._hints = empty_hints(self.app, self._part_style)
+        row = y - max((self.size.height - len(self._hints)) // 2, 0)
+        text = self._hints[row].copy() if 0 <= row < len(self._hints) else Text()
+        text.pad_left(max((width - text.cell_len) // 2, 0))
         text.stylize_before(self.rich_style)
         return Strip(list(text.render(self.app.console))).crop_extend(0, width, self.rich_style)
 

@@ -1,0 +1,111 @@
+"""Bookmarking from the reader, and jumping back to a passage from the bookmarks screen.
+
+A helper of ``MainScreen`` (kept apart so the screen stays about layout and reading): it asks
+for a note, queues the write, and keeps the reader's margin marks current.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+
+from newsreader.library import Article
+from newsreader.state.models import Bookmark
+from newsreader.tui.opening import OpenRequest, bookmarked_paragraphs
+from newsreader.tui.screens.bookmarks import BookmarksScreen
+from newsreader.tui.screens.note import NoteDialog
+
+if TYPE_CHECKING:
+    from newsreader.tui.screens.main import MainScreen
+
+
+class BookmarkFlow:
+    """The bookmark steps of the main screen; the screen routes the messages below here."""
+
+    @dataclass
+    class Saved(Message):
+        """A bookmark write finished (``failed`` says why it did not)."""
+
+        article_id: str
+        paragraph: int
+        failed: str | None = None
+
+    @dataclass
+    class Marks(Message):
+        """The bookmarked paragraphs of an article, re-read from the store."""
+
+        article_id: str
+        paragraphs: frozenset[int]
+
+    def __init__(self, screen: MainScreen) -> None:
+        self.screen = screen
+
+    def request(self, article: Article, paragraph: int) -> None:
+        """Ask for a note, then save the paragraph as a bookmark (Escape saves nothing)."""
+        screen = self.screen
+
+        def save(note: str | None) -> None:
+            if note is None:
+                return
+            future = screen.session.write(
+                lambda store: store.add_bookmark(article, paragraph, 0, None, note)
+            )
+
+            def done(_future: object) -> None:  # on the writer thread: post, never touch
+                error = future.exception()
+                screen.post_message(
+                    self.Saved(article.id, paragraph, str(error) if error else None)
+                )
+
+            future.add_done_callback(done)
+
+        screen.app.push_screen(NoteDialog(article.paragraphs[paragraph], article.title), save)
+
+    def saved(self, message: Saved) -> None:
+        """Mark the new bookmark in the margin, or say why it was not saved."""
+        screen = self.screen
+        if message.failed:
+            screen.notify(f"Bookmark not saved: {message.failed}", severity="error",
+                          markup=False)
+            return
+        reader = screen.reader
+        if reader.article is not None and reader.article.id == message.article_id:
+            reader.set_bookmarked(reader.bookmarked | {message.paragraph})
+        screen.notify("Bookmarked. B lists bookmarks.", timeout=3, markup=False)
+
+    def open_list(self) -> None:
+        """Show every bookmark; choosing one opens its article at the passage."""
+        screen = self.screen
+        screen.save_reading_position()
+        screen.app.push_screen(BookmarksScreen(screen.session, screen.rows.by_id.get), self._jump)
+
+    def _jump(self, bookmark: Bookmark | None) -> None:
+        screen = self.screen
+        if bookmark is None:
+            self.refresh_marks()  # some may have been deleted or edited
+            return
+        summary = screen.rows.by_id.get(bookmark.article_id)
+        if summary is not None:
+            screen.article_list.select_id(summary.id)
+            screen.open_request(OpenRequest(summary, bookmark=bookmark))
+
+    def refresh_marks(self) -> None:
+        """Re-read the open article's bookmarks (in a thread) and redraw the margin."""
+        article = self.screen.reader.article
+        if article is None:
+            return
+
+        def read() -> None:
+            paragraphs = bookmarked_paragraphs(self.screen.session, article)
+            self.screen.post_message(self.Marks(article.id, paragraphs))
+
+        self.screen.run_worker(read, thread=True, exclusive=True, group="bookmarks",
+                               exit_on_error=False)
+
+    def marks(self, message: Marks) -> None:
+        """Apply re-read marks if that article is still open."""
+        reader = self.screen.reader
+        if reader.article is not None and reader.article.id == message.article_id:
+            reader.set_bookmarked(message.paragraphs)
