@@ -45,3 +45,21 @@ def test_child_reports_progress_and_failure(library: Path, tmp_path: Path) -> No
     with pytest.raises(RuntimeError, match="index build failed"):
         index_job.run_child((tmp_path / "missing",), False, lambda d, t: None,
                             lambda child: None)
+
+
+def test_stop_child_ends_the_forked_workers_too() -> None:
+    import subprocess
+    import sys
+    import time
+
+    # A parent that forks a worker sharing its stdout, as a two-process build does.
+    script = "import os, time\nos.fork()\nprint('up', flush=True)\ntime.sleep(30)\n"
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
+                             text=True, start_new_session=True)
+    assert child.stdout is not None
+    child.stdout.readline()
+    started = time.monotonic()
+    index_job.stop_child(child)
+    child.stdout.read()  # returns at EOF: every holder of the pipe is gone
+    assert time.monotonic() - started < 5
+    child.wait(timeout=5)
