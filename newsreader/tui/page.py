@@ -164,7 +164,7 @@ def lay_out(article: Article, width: int) -> Page:
         for start, end in ranges:
             lines.append(PageLine(LineKind.BODY, "", index, start, end))
     lines.append(PageLine(LineKind.BLANK))
-    lines.append(PageLine(LineKind.END, "∎"))
+    lines.append(PageLine(LineKind.END, "· · ·"))
     lines.append(PageLine(LineKind.BLANK))
     return Page(tuple(lines), text_width, left, tuple(first_line), tuple(line_count))
 

@@ -133,7 +133,7 @@ class BookmarksScreen(Screen[Bookmark | None]):
         quote = " ".join(bookmark.quote.split())
         if len(quote) > QUOTE_CHARS:
             quote = quote[:QUOTE_CHARS].rsplit(" ", 1)[0] + " …"
-        lines = [Text(f"“{quote}”", style("bookmarks--quote"))]
+        lines = [Text(quote, style("bookmarks--quote"))]
         if bookmark.note:
             lines.append(Text("✎ ", style("bookmarks--note")).append(bookmark.note))
         summary = self.summary_for(bookmark.article_id)

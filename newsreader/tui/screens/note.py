@@ -39,7 +39,7 @@ class NoteDialog(ModalScreen[str | None]):
             box.border_title = "Edit note" if self.editing else "Bookmark this passage"
             box.border_subtitle = "Enter save · Esc cancel"
             yield Static(Text(self.article_title), id="note-article")
-            yield Static(Text(f"“{quote}”"), id="note-quote")
+            yield Static(Text(quote), id="note-quote")
             # Editing appends: no select-all on focus, the cursor after the old note.
             yield Input(self.note, placeholder="Note (optional)", id="note-input",
                         select_on_focus=False)
