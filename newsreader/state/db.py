@@ -17,7 +17,12 @@ T = TypeVar("T")
 BUSY_TIMEOUT_MS = 200
 """How long one statement waits for another connection's lock before SQLite gives up."""
 WRITE_DEADLINE_S = 1.0
-"""How long a write keeps retrying a locked file before the store stops waiting for it."""
+"""How long a write keeps retrying a file locked by a holder that commits nothing meanwhile
+(a stuck program) before the store stops waiting for it."""
+BUSY_WRITER_WAIT_S = 30.0
+"""How long, at most, a write waits while the lock holders keep committing: another busy
+writer, not a stuck one. On a loaded 2-core machine two instances writing flat out made each
+other wait up to 1.6 s for the lock; giving up after 1 s sent one to the in-memory fallback."""
 
 Op = Callable[[sqlite3.Connection], T]
 
@@ -120,15 +125,35 @@ def run_read(conn: sqlite3.Connection, op: Op[T], deadline: float = WRITE_DEADLI
 
 
 def _begin(conn: sqlite3.Connection, statement: str, deadline: float) -> None:
-    end = time.monotonic() + deadline
+    started = time.monotonic()
+    end = started + deadline
+    version: int | None = None
+    looked = False
     while True:
         try:
             conn.execute(statement)
             return
         except sqlite3.OperationalError as exc:
-            if failure(exc) is not Failure.BUSY or time.monotonic() >= end:
+            if failure(exc) is not Failure.BUSY:
                 raise
+            now = time.monotonic()
+            if not looked:
+                version, looked = _data_version(conn), True
+            if now >= end:
+                # Others committed since the last look: a busy writer, worth waiting for.
+                current = _data_version(conn)
+                if current is None or current == version or now - started >= BUSY_WRITER_WAIT_S:
+                    raise
+                version, end = current, now + deadline
             time.sleep(0.005)
+
+
+def _data_version(conn: sqlite3.Connection) -> int | None:
+    """Changes when another connection commits (None if it cannot be read now)."""
+    try:
+        return int(conn.execute("PRAGMA data_version").fetchone()[0])
+    except sqlite3.Error:
+        return None
 
 
 def close_quietly(conn: sqlite3.Connection | None) -> None:

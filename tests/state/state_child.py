@@ -1,7 +1,8 @@
 """A separate process that uses the state store, for the crash, concurrency and disk-full tests.
 
-Run as ``python state_child.py MODE STATE_FILE [ARGS]``; it prints one line per event on
-stdout (flushed), so the parent knows what was committed before it killed or limited us.
+Run as ``python state_child.py MODE STATE_FILE [ARGS]`` (``loop TAG COUNT [TAG,TAG…]`` or
+``diskfull LIMIT``); it prints one line per event on stdout (flushed), so the parent knows
+what was committed before it killed or limited us.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import json
 import resource
 import signal
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -30,8 +32,9 @@ def article(n: int) -> Article:
     )
 
 
-def loop(store: StateStore, tag: str, count: int) -> None:
-    """Write forever (count 0) or ``count`` times; print each write after it returns."""
+def loop(store: StateStore, tag: str, count: int, wait_for: list[str] | None = None) -> None:
+    """Write forever (count 0) or ``count`` times; print each write after it returns. With
+    ``wait_for`` (writer tags), then wait for those writers and report what this one sees."""
     i = 0
     while count == 0 or i < count:
         art = article(i % 10)
@@ -44,6 +47,23 @@ def loop(store: StateStore, tag: str, count: int) -> None:
             return
         print(f"ok {i}", flush=True)
         i += 1
+    if wait_for:
+        see(store, tag, wait_for)
+
+
+def see(store: StateStore, tag: str, writers: list[str]) -> None:
+    """Mark this writer done, wait (up to 60 s) until every writer in ``writers`` is done, then
+    print every note and reading position this process sees, as JSON."""
+    store.add_bookmark(article(0), 0, note=f"{tag}-done")
+    wanted = {f"{w}-done" for w in writers}
+    deadline = time.monotonic() + 60
+    while not wanted <= {b.note for b in store.bookmarks()} and time.monotonic() < deadline:
+        time.sleep(0.02)
+    states = store.reading_states(article(n).summary for n in range(10))
+    print("sees " + json.dumps({
+        "notes": sorted(b.note for b in store.bookmarks()),
+        "offsets": {aid: s.offset for aid, s in states.items()},
+    }), flush=True)
 
 
 def disk_full(store: StateStore, limit: int) -> None:
@@ -73,7 +93,8 @@ def main() -> None:
         print(f"notice {notice}", flush=True)
     print("ready", flush=True)
     if mode == "loop":
-        loop(store, sys.argv[3], int(sys.argv[4]))
+        wait_for = sys.argv[5].split(",") if len(sys.argv) > 5 else None
+        loop(store, sys.argv[3], int(sys.argv[4]), wait_for)
     elif mode == "diskfull":
         disk_full(store, int(sys.argv[3]))
     store.close()

@@ -172,6 +172,39 @@ def test_threads_write_and_read_at_once(store: StateStore) -> None:
     assert store.saving
 
 
+def test_a_busy_writer_is_waited_for_not_given_up_on(store: StateStore, state_file: Path) -> None:
+    art = article(7)
+    store.mark_opened(art.summary)
+    holding = threading.Event()
+    other = sqlite3.connect(state_file, isolation_level=None, check_same_thread=False)
+    stop = time.monotonic() + 1.6  # longer than db.WRITE_DEADLINE_S, committing all along
+
+    def busy() -> None:
+        other.execute("BEGIN IMMEDIATE")
+        holding.set()
+        while True:
+            other.execute("UPDATE articles SET progress = (progress + 1) % 100 WHERE id = 'a7'")
+            time.sleep(0.2)
+            other.execute("COMMIT")
+            if time.monotonic() >= stop:
+                return
+            other.execute("BEGIN IMMEDIATE")  # at once: the store rarely finds the gap
+
+    holder = threading.Thread(target=busy)
+    holder.start()
+    holding.wait()
+    try:
+        started = time.monotonic()
+        store.save_position(art.summary, 2, 5, 40)
+        waited = time.monotonic() - started
+    finally:
+        holder.join()
+        other.close()
+    assert store.saving and store.pending_changes == 0, store.notices
+    assert store.reading_state(art.summary).paragraph == 2
+    assert waited < 3
+
+
 def test_locked_file_does_not_freeze_the_caller(store: StateStore, state_file: Path) -> None:
     art = article(6)
     store.mark_opened(art.summary)
