@@ -54,6 +54,8 @@ class Page:
     """An article laid out at one width."""
 
     lines: tuple[PageLine, ...]
+    width: int
+    """The reader width this layout is for."""
     text_width: int
     left: int
     """Cells before the margin, to centre the text column."""
@@ -84,6 +86,39 @@ class Page:
         """The last line of ``paragraph``."""
         return self.first_line[paragraph] + self.line_count[paragraph] - 1
 
+    def offset_at(self, top: int, paragraph: int) -> int:
+        """The character of ``paragraph`` on line ``top`` (0 when that line is elsewhere)."""
+        if 0 <= top < len(self.lines):
+            line = self.lines[top]
+            if line.kind is LineKind.BODY and line.paragraph == paragraph:
+                return line.start
+        return 0
+
+    def follow(self, cursor: int, top: int, bottom: int) -> int:
+        """Where the paragraph cursor goes when lines top..bottom are shown: it stays if it
+        is in view, else it moves to the nearest paragraph that is."""
+        if not self.first_line:
+            return cursor
+        if self.last_line(cursor) < top:
+            first = self.paragraph_at(top)
+            if first < 0 or self.last_line(first) < top:
+                first += 1
+            return min(max(first, 0), len(self.first_line) - 1)
+        if self.first_line[cursor] > bottom:
+            return max(self.paragraph_at(bottom), 0)
+        return cursor
+
+
+def reveal(first: int, last: int, top: int, bottom: int) -> int | None:
+    """The new top line that shows lines first..last with a line of context, scrolling the
+    least (the first line wins when they cannot all fit); None when no scroll is needed."""
+    height = bottom - top + 1
+    if first < top + 1:
+        return first - 1
+    if last > bottom - 1:
+        return min(first - 1, last - height + 2)
+    return None
+
 
 def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
     """Greedy word wrap by terminal cells: (start, end) character ranges, one per line.
@@ -94,7 +129,7 @@ def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
     width = max(width, 1)
     ranges: list[tuple[int, int]] = []
     start = 0
-    used = 0
+    used = cell_len(text[: len(text) - len(text.lstrip())])  # leading spaces take room too
     for m in _WORD.finditer(text):
         word = m.group()
         cells = cell_len(word.rstrip())
@@ -166,7 +201,7 @@ def lay_out(article: Article, width: int) -> Page:
     lines.append(PageLine(LineKind.BLANK))
     lines.append(PageLine(LineKind.END, "· · ·"))
     lines.append(PageLine(LineKind.BLANK))
-    return Page(tuple(lines), text_width, left, tuple(first_line), tuple(line_count))
+    return Page(tuple(lines), width, text_width, left, tuple(first_line), tuple(line_count))
 
 
 def body_spans(

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from newsreader.state import StateStore
 from newsreader.tui.app import NewsreaderApp
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.reader import Reader
 
-from .conftest import settle, visible_text
+from .conftest import settle, visible_text, write_article
 
 
 async def test_list_shows_articles_newest_first_with_counts(
@@ -137,3 +138,26 @@ async def test_mouse_click_opens_and_moves_the_cursor(
         y = page.first_line[1] + 1 - int(reader.scroll_offset.y)
         await pilot.click(Reader, offset=(20, y))
         assert reader.cursor == 1
+
+
+async def test_a_very_long_article_is_laid_out_off_the_ui_thread(
+    new_app: Callable[..., NewsreaderApp], library: Path
+) -> None:
+    from datetime import date
+
+    from newsreader.tui.widgets import reader as reader_module
+
+    paragraphs = [f"Paragraph {i}: " + "the talks went on " * 40 for i in range(500)]
+    write_article(library / "zz_long.txt", "A very long record of the talks", date(2030, 1, 1),
+                  paragraphs)
+    assert sum(map(len, paragraphs)) > reader_module.LAYOUT_IN_THREAD
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # the newest: the long one
+        await settle(pilot)
+        reader = app.main_screen.reader
+        assert reader.page is not None and len(reader.page.first_line) == 500
+        await pilot.press("G")
+        assert reader.cursor == 499 and reader.progress == 100
+        assert "Paragraph 499:" in " ".join(visible_text(reader))

@@ -11,11 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.style import Style
-from rich.text import Text
-from textual import events
+from textual import events, on, work
 from textual.binding import Binding, BindingType
-from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -25,11 +22,19 @@ from textual.timer import Timer
 
 from newsreader.library import Article
 from newsreader.search.results import MatchSpan
-from newsreader.tui.page import LineKind, Page, PageLine, body_spans, dateline_span, lay_out
-from newsreader.tui.widgets.hints import empty_hints
+from newsreader.tui.page import (
+    LineKind,
+    Page,
+    dateline_span,
+    lay_out,
+    reveal,
+)
+from newsreader.tui.widgets.reader_lines import LinePainter
 
 _PARAGRAPH = Binding.Group("¶", compact=True)
 _MATCH = Binding.Group("match", compact=True)
+LAYOUT_IN_THREAD = 200_000
+"""Characters above which an article is laid out in a thread (~0.35 s per MB here)."""
 SETTLE_SECONDS = 0.6
 """Quiet time after scrolling before the position is reported for saving."""
 
@@ -97,11 +102,10 @@ class Reader(ScrollView, can_focus=True):
         self._page: Page | None = None
         self._page_width = -1
         self._pending: tuple[int, int, bool] | None = None
-        self._by_paragraph: dict[int, list[int]] = {}
-        self._dateline: tuple[int, int] | None = None
+        self.by_paragraph: dict[int, list[int]] = {}
+        self.dateline: tuple[int, int] | None = None
         self._settle: Timer | None = None
-        self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(256)
-        self._hints: list[Text] | None = None
+        self._painter = LinePainter(self)
 
     # --- what is shown ---------------------------------------------------------------------
 
@@ -114,15 +118,15 @@ class Reader(ScrollView, can_focus=True):
         in or after ``paragraph`` becomes current and is brought into view."""
         self.article = article
         self.matches = tuple(matches)
-        self._by_paragraph = {}
+        self.by_paragraph = {}
         for i, m in enumerate(self.matches):
-            self._by_paragraph.setdefault(m.paragraph, []).append(i)
+            self.by_paragraph.setdefault(m.paragraph, []).append(i)
         self.current_match = -1
         if focus_match and self.matches:
             after = [i for i, m in enumerate(self.matches) if m.paragraph >= paragraph]
             self.current_match = after[0] if after else 0
         self.bookmarked = frozenset(bookmarked)
-        self._dateline = dateline_span(article) if article else None
+        self.dateline = dateline_span(article) if article else None
         self._page = None
         self._pending = (paragraph, offset, focus_match)
         self.scroll_to(0, 0, animate=False, force=True)
@@ -131,7 +135,7 @@ class Reader(ScrollView, can_focus=True):
     def set_bookmarked(self, paragraphs: Iterable[int]) -> None:
         """Update the margin marks of bookmarked paragraphs."""
         self.bookmarked = frozenset(paragraphs)
-        self._cache.clear()
+        self._painter.clear()
         self.refresh()
 
     @property
@@ -140,12 +144,7 @@ class Reader(ScrollView, can_focus=True):
         page = self._page
         if page is None or self.article is None:
             return None
-        top = int(self.scroll_offset.y)
-        offset = 0
-        if 0 <= top < len(page.lines):
-            line = page.lines[top]
-            if line.kind is LineKind.BODY and line.paragraph == self.cursor:
-                offset = line.start
+        offset = page.offset_at(int(self.scroll_offset.y), self.cursor)
         return Position(self.cursor, offset, self.progress)
 
     # --- layout ----------------------------------------------------------------------------
@@ -155,7 +154,7 @@ class Reader(ScrollView, can_focus=True):
         if self.article is None or width <= 0:
             self._page = None
             self.virtual_size = Size(0, 0)
-            self._cache.clear()
+            self._painter.clear()
             self.refresh()
             self._update_subtitle()
             return
@@ -163,10 +162,34 @@ class Reader(ScrollView, can_focus=True):
             here = self.position
             if here is not None:  # keep the reading position across a resize
                 self._pending = (here.paragraph, here.offset, False)
-        self._page = lay_out(self.article, width)
-        self._page_width = width
-        self.virtual_size = Size(width, len(self._page.lines))
-        self._cache.clear()
+        if len(self.article.text) > LAYOUT_IN_THREAD:
+            self._page_width = width  # the layout for it is on its way
+            self._lay_out_in_thread(self.article, width)
+            return
+        self._apply_page(lay_out(self.article, width))
+
+    @work(thread=True, exclusive=True, group="layout", exit_on_error=False)
+    def _lay_out_in_thread(self, article: Article, width: int) -> None:
+        page = lay_out(article, width)
+        self.post_message(self._LaidOut(article, width, page))
+
+    @dataclass
+    class _LaidOut(Message):
+        article: Article
+        width: int
+        page: Page
+
+    @on(_LaidOut)
+    def _laid_out(self, message: _LaidOut) -> None:
+        message.stop()
+        if message.article is self.article and message.width == self._page_width:
+            self._apply_page(message.page)
+
+    def _apply_page(self, page: Page) -> None:
+        self._page = page
+        self._page_width = page.width
+        self.virtual_size = Size(page.width, len(page.lines))
+        self._painter.clear()
         if self._pending is not None:
             paragraph, offset, focus_match = self._pending
             self._pending = None
@@ -196,81 +219,17 @@ class Reader(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._cache.clear()
-        self._hints = None
+        self._painter.clear()
 
-    # --- drawing ---------------------------------------------------------------------------
+    # --- drawing (see reader_lines) ---------------------------------------------------------
 
-    def _part_style(self, name: str) -> Style:
-        """A component class's style blended over the reader's background."""
-        return self.get_component_rich_style(name)
+    @property
+    def page(self) -> Page | None:
+        """The current layout (None until the width is known or a big layout is ready)."""
+        return self._page
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        page = self._page
-        if page is None:
-            return self._empty_line(y, width)
-        index = y + int(self.scroll_offset.y)
-        if index >= len(page.lines):
-            return Strip.blank(width, self.rich_style)
-        line = page.lines[index]
-        on_cursor = line.paragraph == self.cursor and line.kind is LineKind.BODY
-        current = self.current_match if line.paragraph in self._by_paragraph else -1
-        key = (index, on_cursor, line.paragraph in self.bookmarked, current, self.has_focus)
-        strip = self._cache.get(key)
-        if strip is None:
-            strip = self._draw(page, line, width, on_cursor)
-            self._cache[key] = strip
-        return strip
-
-    def _draw(self, page: Page, line: PageLine, width: int, on_cursor: bool) -> Strip:
-        style = self._part_style
-        base = self.rich_style
-        text = Text(" " * page.left, end="")
-        if on_cursor:
-            cursor_class = "reader--cursor" if self.has_focus else "reader--cursor-blurred"
-            text.append("▍", style(cursor_class))
-        else:
-            text.append(" ")
-        first_of_paragraph = (
-            line.kind is LineKind.BODY and line.start == 0 and line.paragraph in self.bookmarked
-        )
-        text.append("◆" if first_of_paragraph else " ", style("reader--bookmark"))
-        text.append(" ")
-        text.append_text(self._line_text(line))
-        text.stylize_before(base)
-        strip = Strip(list(text.render(self.app.console)))
-        return strip.crop_extend(0, width, base)
-
-    def _line_text(self, line: PageLine) -> Text:
-        style = self._part_style
-        kind = line.kind
-        if kind is LineKind.TITLE:
-            return Text(line.text, style("reader--title"))
-        if kind is LineKind.META:
-            return Text(line.text, style("reader--meta"))
-        if kind is LineKind.RULE:
-            return Text(line.text, style("reader--rule"))
-        if kind is LineKind.END:
-            return Text(line.text, style("reader--end"))
-        if kind is not LineKind.BODY or self.article is None:
-            return Text("")
-        paragraph = self.article.paragraphs[line.paragraph]
-        text = Text(paragraph[line.start : line.end].rstrip())
-        in_paragraph = self._by_paragraph.get(line.paragraph, [])
-        spans = body_spans(line, self._dateline, self.matches, in_paragraph, self.current_match)
-        for start, end, name in spans:
-            text.stylize(style(name), start, min(end, len(text)))
-        return text
-
-    def _empty_line(self, y: int, width: int) -> Strip:
-        if self._hints is None:
-            self._hints = empty_hints(self.app, self._part_style)
-        row = y - max((self.size.height - len(self._hints)) // 2, 0)
-        text = self._hints[row].copy() if 0 <= row < len(self._hints) else Text()
-        text.pad_left(max((width - text.cell_len) // 2, 0))
-        text.stylize_before(self.rich_style)
-        return Strip(list(text.render(self.app.console))).crop_extend(0, width, self.rich_style)
+        return self._painter.line(y, self.scrollable_content_region.width)
 
     # --- cursor, scrolling and progress ----------------------------------------------------
 
@@ -291,7 +250,7 @@ class Reader(ScrollView, can_focus=True):
 
     def watch_has_focus(self, value: bool) -> None:
         super().watch_has_focus(value)
-        self._cache.clear()
+        self._painter.clear()
         self.refresh()
 
     def watch_progress(self) -> None:
@@ -303,17 +262,8 @@ class Reader(ScrollView, can_focus=True):
 
     def _follow_view(self) -> None:
         """Keep the paragraph cursor on screen: scrolling past it drags it along."""
-        page = self._page
-        if page is None or not page.first_line:
-            return
-        top, bottom = self._view()
-        if page.last_line(self.cursor) < top:
-            first = page.paragraph_at(top)
-            if first < 0 or page.last_line(first) < top:
-                first += 1
-            self.cursor = min(max(first, 0), len(page.first_line) - 1)
-        elif page.first_line[self.cursor] > bottom:
-            self.cursor = max(page.paragraph_at(bottom), 0)
+        if self._page is not None:
+            self.cursor = self._page.follow(self.cursor, *self._view())
 
     def _update_progress(self) -> None:
         if self._page is None:
@@ -367,16 +317,9 @@ class Reader(ScrollView, can_focus=True):
         if page is None or not page.first_line:
             return
         self.cursor = max(0, min(self.cursor + step, len(page.first_line) - 1))
-        self._reveal(page.first_line[self.cursor], page.last_line(self.cursor))
-
-    def _reveal(self, first: int, last: int) -> None:
-        """Scroll the least needed to show lines first..last (first wins when too tall)."""
-        top, bottom = self._view()
-        height = bottom - top + 1
-        if first < top + 1:
-            self._scroll_y(first - 1)
-        elif last > bottom - 1:
-            self._scroll_y(min(first - 1, last - height + 2))
+        top = reveal(page.first_line[self.cursor], page.last_line(self.cursor), *self._view())
+        if top is not None:
+            self._scroll_y(top)
 
     def action_match(self, step: int) -> None:
         if not self.matches:
@@ -389,7 +332,7 @@ class Reader(ScrollView, can_focus=True):
     def _show_match(self, index: int) -> None:
         page = self._page
         self.current_match = index
-        self._cache.clear()
+        self._painter.clear()
         if page is None:
             return
         match = self.matches[index]

@@ -1,0 +1,117 @@
+"""Drawing the reader's lines: margin (paragraph cursor, bookmark mark), text and highlights.
+
+The reader owns the state (article, layout, cursor, matches); this reads it and turns one
+line into a ``Strip``, cached by what can change the line's look. Article text goes in as
+``rich.text.Text``, never as markup.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.style import Style
+from rich.text import Text
+from textual.cache import LRUCache
+from textual.strip import Strip
+
+from newsreader.tui.page import LineKind, Page, PageLine, body_spans
+from newsreader.tui.widgets.hints import empty_hints
+
+if TYPE_CHECKING:
+    from newsreader.tui.widgets.reader import Reader
+
+CURSOR_MARK = "▍"
+BOOKMARK_MARK = "◆"
+_PLAIN_KINDS = {
+    LineKind.TITLE: "reader--title",
+    LineKind.META: "reader--meta",
+    LineKind.RULE: "reader--rule",
+    LineKind.END: "reader--end",
+}
+
+
+class LinePainter:
+    """Renders the lines of one ``Reader``."""
+
+    def __init__(self, reader: Reader) -> None:
+        self.reader = reader
+        self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(256)
+        self._hints: list[Text] | None = None
+
+    def clear(self) -> None:
+        """Forget drawn lines (new layout, matches, bookmarks or theme)."""
+        self._cache.clear()
+        self._hints = None
+
+    def style(self, name: str) -> Style:
+        """A component class's style, blended over the reader's background."""
+        return self.reader.get_component_rich_style(name)
+
+    def line(self, y: int, width: int) -> Strip:
+        """Screen line ``y`` of the reader, ``width`` cells wide."""
+        reader = self.reader
+        page = reader.page
+        if page is None:
+            return self._empty_line(y, width)
+        index = y + int(reader.scroll_offset.y)
+        if index >= len(page.lines):
+            return Strip.blank(width, reader.rich_style)
+        line = page.lines[index]
+        on_cursor = line.paragraph == reader.cursor and line.kind is LineKind.BODY
+        current = reader.current_match if line.paragraph in reader.by_paragraph else -1
+        key = (index, on_cursor, line.paragraph in reader.bookmarked, current, reader.has_focus)
+        strip = self._cache.get(key)
+        if strip is None:
+            strip = self._draw(page, line, width, on_cursor)
+            self._cache[key] = strip
+        return strip
+
+    def _draw(self, page: Page, line: PageLine, width: int, on_cursor: bool) -> Strip:
+        reader = self.reader
+        base = reader.rich_style
+        text = Text(" " * page.left, end="")
+        if on_cursor:
+            cursor = "reader--cursor" if reader.has_focus else "reader--cursor-blurred"
+            text.append(CURSOR_MARK, self.style(cursor))
+        else:
+            text.append(" ")
+        marked = (
+            line.kind is LineKind.BODY and line.start == 0 and line.paragraph in reader.bookmarked
+        )
+        text.append(BOOKMARK_MARK if marked else " ", self.style("reader--bookmark"))
+        text.append(" ")
+        text.append_text(self._line_text(line))
+        text.stylize_before(base)
+        return Strip(list(text.render(reader.app.console))).crop_extend(0, width, base)
+
+    def _line_text(self, line: PageLine) -> Text:
+        reader = self.reader
+        if line.kind in _PLAIN_KINDS:
+            return Text(line.text, self.style(_PLAIN_KINDS[line.kind]))
+        if line.kind is not LineKind.BODY or reader.article is None:
+            return Text("")
+        paragraph = reader.article.paragraphs[line.paragraph]
+        text = Text(paragraph[line.start : line.end].rstrip())
+        in_paragraph = reader.by_paragraph.get(line.paragraph, [])
+        spans = body_spans(line, reader.dateline, reader.matches, in_paragraph,
+                           reader.current_match)
+        for start, end, name in spans:
+            text.stylize(self.style(name), start, min(end, len(text)))
+        return text
+
+    def _empty_line(self, y: int, width: int) -> Strip:
+        reader = self.reader
+        if reader.article is not None:  # a big article is being laid out in a thread
+            note = "Laying out the article…" if y == 1 else ""
+            return self._centred(Text(note, self.style("reader--empty")), width)
+        if self._hints is None:
+            self._hints = empty_hints(reader.app, self.style)
+        row = y - max((reader.size.height - len(self._hints)) // 2, 0)
+        return self._centred(self._hints[row] if 0 <= row < len(self._hints) else Text(), width)
+
+    def _centred(self, text: Text, width: int) -> Strip:
+        base = self.reader.rich_style
+        text = text.copy()
+        text.pad_left(max((width - text.cell_len) // 2, 0))
+        text.stylize_before(base)
+        return Strip(list(text.render(self.reader.app.console))).crop_extend(0, width, base)
