@@ -66,6 +66,16 @@ class NewsreaderApp(App[int]):
         config = self.ctx.config
         if config.keys:
             self.set_keymap(config.keys)
+            known = {
+                binding.id for _heading, classes in self.help_sections() for cls in classes
+                for binding in Binding.make_bindings(cls.__dict__.get("BINDINGS", []))
+            }
+            unknown = sorted(set(config.keys) - known)
+            if unknown:
+                self.notify(
+                    f"config.toml [keys]: no binding with id {', '.join(unknown)} (see ? for ids)",
+                    severity="warning", timeout=10, markup=False,
+                )
         if config.theme:
             if config.theme in self.available_themes:
                 self.theme = config.theme

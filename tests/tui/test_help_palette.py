@@ -34,12 +34,16 @@ async def test_help_lists_every_pane_with_key_overrides(
 ) -> None:
     config = user_dirs / "config" / "newsreader" / "config.toml"
     config.parent.mkdir(parents=True)
-    config.write_text('[keys]\n"reader.bookmark" = "x"\n"list.toggle_read" = "r,m"\n', "utf-8")
+    config.write_text('[keys]\n"reader.bookmark" = "x"\n"list.toggle_read" = "r,m"\n'
+                      '"no.such.binding" = "z"\n', "utf-8")
     app = make_app(build_context([library]), poll_seconds=None)
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
+        warnings = [n.message for n in app._notifications]
+        assert any("no.such.binding" in m for m in warnings)  # a typo in [keys] is reported
         await pilot.press("question_mark")
         text = help_text(app)
+        assert "reader.bookmark" in text  # ids are shown, for config.toml
         for heading in ("Everywhere", "Article list", "Reader", "Search", "Bookmarks",
                         "Search syntax"):
             assert heading in text

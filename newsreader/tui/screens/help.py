@@ -33,9 +33,9 @@ QUERY_SYNTAX: tuple[tuple[str, str], ...] = (
 
 def binding_rows(
     classes: Iterable[type[DOMNode]], keymap: Mapping[str, str]
-) -> list[tuple[list[str], str]]:
-    """(keys, description) for every described binding, keys as the keymap sets them."""
-    rows: dict[str, tuple[list[str], str]] = {}
+) -> list[tuple[list[str], str, str]]:
+    """(keys, description, id) for every described binding, keys as the keymap sets them."""
+    rows: dict[str, tuple[list[str], str, str]] = {}
     for cls in classes:
         for binding in Binding.make_bindings(cls.__dict__.get("BINDINGS", [])):
             if not binding.description:
@@ -43,7 +43,7 @@ def binding_rows(
             name = binding.id or f"{cls.__name__}.{binding.action}"
             override = keymap.get(binding.id) if binding.id else None
             keys = override.split(",") if override else [binding.key]
-            entry = rows.setdefault(name, ([], binding.description))
+            entry = rows.setdefault(name, ([], binding.description, binding.id or ""))
             for key in keys:
                 if key not in entry[0]:
                     entry[0].append(key)
@@ -67,9 +67,11 @@ class HelpScreen(ModalScreen[None]):
         blocks: list[Static] = []
         for heading, classes in self.sections:
             table = self._table()
-            for keys, description in binding_rows(classes, keymap):
+            for keys, description, binding_id in binding_rows(classes, keymap):
                 shown = "  ".join(self._key(k) for k in keys)
-                table.add_row(Text(shown, style="bold"), Text(description))
+                # The id is what config.toml [keys] takes to remap the key.
+                table.add_row(Text(shown, style="bold"), Text(description),
+                              Text(binding_id, style="dim"))
             blocks.append(Static(table, classes="help-block"))
             blocks[-1].border_title = heading
         syntax = self._table()
@@ -83,13 +85,14 @@ class HelpScreen(ModalScreen[None]):
             blocks.append(syntax_block)
         with VerticalScroll(id="help-box") as box:
             box.border_title = "Keys"
-            box.border_subtitle = "Esc close"
+            box.border_subtitle = "Esc close · remap a key by its id in config.toml"
             yield from blocks
 
     def _table(self) -> Table:
-        table = Table.grid(padding=(0, 2))
+        table = Table.grid(padding=(0, 2), expand=True)
         table.add_column(width=KEY_COLUMN, no_wrap=True)  # the same in every block
         table.add_column(ratio=1)
+        table.add_column(justify="right", no_wrap=True)
         return table
 
     def _key(self, key: str) -> str:

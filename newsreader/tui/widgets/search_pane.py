@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -268,6 +268,14 @@ class SearchPane(Vertical):
         if self.result is not None and event.option.id is not None:
             self.post_message(self.HitChosen(self.result.hits[int(event.option.id)],
                                              self.result.query))
+
+    def on_click(self, event: events.Click) -> None:
+        # A click on the status line takes the did-you-mean suggestion.
+        if event.widget is not None and event.widget.id == "search-status":
+            result = self.result
+            if result is not None and result.suggestion:
+                self.query_input.value = result.suggestion
+                self.query_input.cursor_position = len(result.suggestion)
 
     @on(ResultList.BackToQuery)
     def _back_to_query(self) -> None:
