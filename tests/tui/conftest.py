@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 from collections.abc import Callable
@@ -117,3 +118,12 @@ def visible_text(widget: object) -> list[str]:
 def plain(renderable: object) -> str:
     """A Rich Text or str as plain text."""
     return renderable.plain if isinstance(renderable, Text) else str(renderable)
+
+
+def render_plain(renderable: object, width: int = 100) -> str:
+    """Any Rich renderable as plain text, whitespace collapsed."""
+    from rich.console import Console
+
+    console = Console(width=width, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+    console.print(renderable)
+    return " ".join(console.export_text().split())

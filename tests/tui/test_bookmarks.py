@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from textual.widgets import Static
+
 from newsreader.state import StateStore
 from newsreader.tui.app import NewsreaderApp
 from newsreader.tui.screens.bookmarks import BookmarkList, BookmarksScreen
 from newsreader.tui.screens.note import NoteDialog
 
-from .conftest import plain, settle, visible_text
+from .conftest import plain, render_plain, settle, visible_text
 
 
 def stored_bookmarks(app: NewsreaderApp) -> list[object]:
@@ -58,6 +60,9 @@ async def test_bookmark_quit_relaunch_and_jump(new_app: Callable[..., Newsreader
         assert listing.option_count == 1
         shown = plain(listing.get_option_at_index(0).prompt)
         assert "check pay" in shown and "Rail workers vote" in shown and "29 Mar 2024" in shown
+        preview = render_plain(screen.query_one("#passage", Static).content)
+        assert " ".join(paragraph.split()) in preview  # the passage, in its article
+        assert preview.startswith("Rail workers vote on a new pay offer")
         await pilot.press("enter")
         await settle(pilot)
         reader = again.main_screen.reader

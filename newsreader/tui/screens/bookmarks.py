@@ -14,6 +14,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
@@ -24,8 +25,11 @@ from newsreader.state.models import Bookmark
 from newsreader.tui.screens.note import NoteDialog
 from newsreader.tui.session import Session
 from newsreader.tui.widgets.key_bar import KeyBar
+from newsreader.tui.widgets.passage_preview import PassagePreview
 
 QUOTE_CHARS = 240
+NARROW_BELOW = 100
+"""Columns below which the passage preview is hidden."""
 
 
 class BookmarkList(OptionList):
@@ -71,13 +75,23 @@ class BookmarksScreen(Screen[Bookmark | None]):
 
     def compose(self) -> ComposeResult:
         yield Static("Loading bookmarks…", id="bookmarks-empty", markup=False)
-        yield BookmarkList(id="bookmark-list")
+        with Horizontal(id="bookmarks-panes"):
+            yield BookmarkList(id="bookmark-list")
+            yield PassagePreview(self.session, self.summary_for, id="bookmark-preview")
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(BookmarkList).border_title = "Bookmarks"
+        self.query_one(PassagePreview).border_title = "Passage"
         self.query_one(BookmarkList).focus()
         self.reload()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < NARROW_BELOW, "-narrow")
+
+    @on(OptionList.OptionHighlighted, "#bookmark-list")
+    def _highlighted_changed(self) -> None:
+        self.query_one(PassagePreview).show(self._current())
 
     # --- loading ---------------------------------------------------------------------------
 
