@@ -94,9 +94,14 @@ def new_app(ctx: AppContext) -> Callable[..., NewsreaderApp]:
 
 async def settle(pilot: Pilot[object]) -> None:
     """Wait until background workers (scan, index, searches, loads) are done and drawn."""
+    from textual.worker import WorkerCancelled
+
     app = pilot.app
     for _ in range(50):
-        await app.workers.wait_for_complete()
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:  # an exclusive worker replaced by a newer one
+            continue
         await pilot.pause()
         searching = any(pane.pending for pane in app.query("SearchPane"))  # type: ignore[attr-defined]
         if searching:

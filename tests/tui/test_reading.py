@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from newsreader.state import StateStore
 from newsreader.tui.app import NewsreaderApp
 from newsreader.tui.widgets.article_list import ArticleList
@@ -161,3 +163,31 @@ async def test_a_very_long_article_is_laid_out_off_the_ui_thread(
         await pilot.press("G")
         assert reader.cursor == 499 and reader.progress == 100
         assert "Paragraph 499:" in " ".join(visible_text(reader))
+
+
+async def test_a_slow_earlier_open_never_replaces_a_later_one(
+    new_app: Callable[..., NewsreaderApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from newsreader.tui.screens import main as main_module
+
+    real = main_module.prepare
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        first, second = app.main_screen.rows.rows[:2]
+
+        def slow_for_first(session: object, request: object) -> object:
+            if request.summary.id == first.id:  # type: ignore[attr-defined]
+                time.sleep(0.4)  # the first file is on a slow disk
+            return real(session, request)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(main_module, "prepare", slow_for_first)
+        app.main_screen.open_article(first.id)
+        await pilot.pause(0.1)  # its worker is now reading the slow file
+        app.main_screen.open_article(second.id)
+        await settle(pilot)
+        await pilot.pause(0.5)
+        assert app.main_screen.reader.article is not None
+        assert app.main_screen.reader.article.id == second.id

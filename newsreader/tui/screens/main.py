@@ -60,6 +60,7 @@ class MainScreen(Screen[None]):
     class _Opened(Message):
         opened: OpenedArticle | None
         focus: bool
+        serial: int
         error: str | None = None
 
     class _Wrote(Message):
@@ -73,6 +74,7 @@ class MainScreen(Screen[None]):
         self.bookmark_flow = BookmarkFlow(self)
         self.loaded = False
         self.indexed = False
+        self._open_serial = 0
         self._store_notice = ""
 
     def compose(self) -> ComposeResult:
@@ -354,18 +356,21 @@ class MainScreen(Screen[None]):
     def open_request(self, request: OpenRequest, focus: bool = True) -> None:
         """Open an article as ``request`` says (saving where the reader was first)."""
         self.save_reading_position()
-        self._load(request, focus)
+        self._open_serial += 1
+        self._load(request, focus, self._open_serial)
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
-    def _load(self, request: OpenRequest, focus: bool) -> None:
+    def _load(self, request: OpenRequest, focus: bool, serial: int) -> None:
         try:
-            self.post_message(self._Opened(prepare(self.session, request), focus))
+            self.post_message(self._Opened(prepare(self.session, request), focus, serial))
         except ParseError as exc:
             error = f"Cannot open {request.summary.path.name}: {exc}"
-            self.post_message(self._Opened(None, focus, error))
+            self.post_message(self._Opened(None, focus, serial, error))
 
     @on(_Opened)
     def _show(self, message: _Opened) -> None:
+        if message.serial != self._open_serial:
+            return  # another article was asked for since; it is on its way
         opened = message.opened
         if opened is None:
             self.notify(message.error or "Cannot open the article.", severity="error", markup=False)
