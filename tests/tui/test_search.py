@@ -143,3 +143,20 @@ async def test_keys_typed_right_after_slash_land_in_the_box(
             app._driver.send_message(event)  # type: ignore[union-attr]
         await settle(pilot)
         assert app.main_screen.search_pane.query_input.value == "tr/x"
+
+
+async def test_focus_returns_to_the_box_when_the_hits_vanish(
+    new_app: Callable[..., NewsreaderApp],
+) -> None:
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_query(pilot, "ceasefire")
+        await settle(pilot)
+        pane = app.main_screen.search_pane
+        pane.query_input.value = "zzqqxx"  # typed on; the old hits are still listed
+        pane.results.focus()
+        await settle(pilot)
+        assert pane.result is not None and not pane.result.hits
+        assert app.focused is pane.query_input
