@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from newsreader.library.text import clean_text
 from newsreader.state import records
 from newsreader.state.models import Bookmark
 
@@ -24,6 +25,8 @@ _BOOKMARK_FIELDS: dict[str, tuple[type, ...]] = {
     "prefix": (str,), "suffix": (str,), "paragraph": (int,), "start": (int,), "end": (int,),
     "note": (str,), "created": (str,), "updated": (str,), "orphaned": (bool,),
 }
+# Shown on screen: a backup is untrusted, so terminal escapes go like they do from articles.
+_DISPLAYED = frozenset({"title", "article_title", "quote", "prefix", "suffix", "note"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +101,8 @@ def _checked(items: object, name: str, fields: dict[str, tuple[type, ...]]) -> l
         for key in ("updated", "created", "first_opened", "last_opened"):
             if isinstance(item.get(key), str) and records.unstamp(item[key]) is None:
                 raise ValueError(f"{name} record {n}: {key!r} is not a timestamp")
-        out.append({key: item[key] for key in fields})
+        out.append({key: clean_text(item[key]) if key in _DISPLAYED else item[key]
+                    for key in fields})
     return out
 
 

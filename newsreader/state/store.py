@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from newsreader.library import Article, ArticleSummary
+from newsreader.library.text import clean_text
 from newsreader.state import anchoring, backup, opening, records
 from newsreader.state.models import Anchor, Bookmark, ReadingState
 from newsreader.state.statefile import StateFile
@@ -132,6 +133,7 @@ class StateStore:
         """Bookmark ``paragraphs[paragraph][start:end]`` (whole paragraph when ``end`` is
         None). Raises ValueError for a paragraph that does not exist or an empty span."""
         passage = anchoring.capture(article.paragraphs, paragraph, start, end)
+        note = clean_text(note)  # shown on screen: no terminal escapes, pasted or not
         when = records.now()
         bookmark = Bookmark(
             uuid=str(uuidlib.uuid4()), article_id=article.id, article_title=article.title,
@@ -150,6 +152,7 @@ class StateStore:
 
     def update_note(self, uuid: str, note: str) -> Bookmark | None:
         """Change a bookmark's note; None when there is no such bookmark."""
+        note = clean_text(note)
         when = records.now()
         return self._file.write(lambda c: records.update_note(c, uuid, note, when))
 

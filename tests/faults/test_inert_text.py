@@ -67,3 +67,33 @@ def test_cli_output_is_inert_on_a_terminal(tmp_path: Path, fault_row: FaultRow) 
     assert "\x1b[2J" not in out
     fault_row.cycles = 1
     fault_row.recovered = 1
+
+
+def test_imported_backup_text_is_inert(cli: CLI, tmp_path: Path, fault_row: FaultRow) -> None:
+    """A backup file is untrusted too: its titles, quotes and notes reach the screen."""
+    import json
+
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "evil.txt").write_text(HOSTILE, "utf-8")
+    evil = "[bold]x[/] \x1b]0;pwned\x07\x1b[2J\x1b[31m\u202e"
+    stamp = "2024-05-06T10:00:00+00:00"
+    backup = {
+        "format": "newsreader-backup", "version": 1, "exported": stamp,
+        "articles": [{"id": "evil", "path": str(lib / "evil.txt"), "content_hash": "x",
+                      "title": f"title {evil}", "read": True, "progress": 5, "paragraph": 0,
+                      "offset": 0, "first_opened": stamp, "last_opened": stamp,
+                      "updated": stamp}],
+        "bookmarks": [{"uuid": "u1", "article_id": "evil", "article_title": f"title {evil}",
+                       "quote": f"quote {evil}", "prefix": evil, "suffix": evil, "paragraph": 0,
+                       "start": 0, "end": 5, "note": f"note {evil}", "created": stamp,
+                       "updated": stamp, "orphaned": False}],
+    }
+    (tmp_path / "backup.json").write_text(json.dumps(backup), "utf-8")
+    imported = cli("import", str(tmp_path / "backup.json"), library=lib)
+    assert imported.code == 0, imported.err
+    shown = cli("bookmarks", library=lib)
+    assert shown.code == 0, shown.err
+    assert "note [bold]x[/]" in shown.out  # markup shown literally
+    assert not any(c in shown.out for c in "\x1b\x07\u202e"), repr(shown.out)
+    fault_row.cycles = fault_row.recovered = 1
