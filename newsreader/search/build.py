@@ -12,47 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as windex
-from whoosh.writing import SegmentWriter
 
 from newsreader.library import Article, ArticleSummary, Library, ParseError
+from newsreader.search.bulkwrite import BulkWriter
 from newsreader.search.schema import date_number, make_schema, signature
 
 Progress = Callable[[int, int], None]
 
-# Measured at 10k articles on 2 cores (benchmarks/README.md): a bigger pool than Whoosh's
-# 128 MB default saves spilling sorted runs to disk during a full build.
-LIMIT_MB = 256
-
-
-class _BuildWriter(SegmentWriter):  # type: ignore[misc]
-    """Whoosh's segment writer, with field lengths read from memory while postings are written.
-
-    Whoosh looks up the document's field length for every posting through a column reader
-    (a seek and a read each: ~15% of a full build). Same output; relies on the private
-    ``_flush_segment`` of whoosh-reloaded 2.7 (pinned below 3 in pyproject.toml)."""
-
-    def _flush_segment(self) -> None:
-        self.perdocwriter.close()
-        pdr = self.per_document_reader() if self.codec.length_stats else None
-        lengths = _MemoryLengths(pdr) if pdr is not None else None
-        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
-        self.fieldwriter.close()
-        if pdr is not None:
-            pdr.close()
-
-
-class _MemoryLengths:
-    def __init__(self, pdr: Any) -> None:
-        self._pdr = pdr
-        self._by_field: dict[str, list[int]] = {}
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
-        lengths = self._by_field.get(fieldname)
-        if lengths is None:
-            count = self._pdr.doc_count_all()
-            lengths = [self._pdr.doc_field_length(d, fieldname, default) for d in range(count)]
-            self._by_field[fieldname] = lengths
-        return lengths[docnum]
+SEGMENT_POSTINGS = 2_000_000
+"""Postings a full build holds in memory before writing a segment (~150 MB; ~5,500 articles)."""
 
 
 def document(article: Article) -> dict[str, Any]:
@@ -92,21 +60,23 @@ def full_build(
     """Create a complete index in the empty ``folder``; returns the number of documents.
 
     With ``procs > 1`` the work is split by forking: every process reads, parses and indexes
-    its share into its own segment, and this one writes the table of contents. Whoosh's own
-    ``procs`` parses everything in the parent and pickles it to ``procs`` more processes (3
-    busy processes on 2 cores); this was faster on 2 cores (benchmarks/README.md).
+    its share into segments of its own, and this one writes the table of contents. (Whoosh's
+    own ``procs`` parses everything in the parent and pickles it to ``procs`` more processes:
+    3 busy processes on 2 cores.)
     """
     ix = windex.create_in(str(folder), make_schema())
     try:
         if procs > 1 and len(articles) >= PARALLEL_MIN:
-            return _parallel_build(ix, articles, library, progress, procs)
-        writer = _BuildWriter(ix, limitmb=LIMIT_MB)
+            count, segments = _parallel_build(ix, articles, library, progress, procs)
+        else:
+            count, segments = _index_share(ix, articles, library, progress, lambda: 0,
+                                           len(articles))
+        writer = BulkWriter(ix, _lk=False)  # adds nothing: writes the table of contents
         try:
-            count = _add_all(writer, articles, library, progress, lambda: 0, len(articles))
-            writer.commit()
-        except BaseException:
-            writer.cancel()
-            raise
+            writer._close_segment()
+            writer._commit_toc(segments)
+        finally:
+            writer._finish()
         return count
     finally:
         ix.close()
@@ -116,41 +86,61 @@ PARALLEL_MIN = 200
 """Below this many articles forking costs more than it saves."""
 
 
-def _add_all(
-    writer: Any, articles: Sequence[ArticleSummary], library: Library,
+def _index_share(
+    ix: Any, articles: Sequence[ArticleSummary], library: Library,
     progress: Progress | None, others_done: Callable[[], int], total: int,
-) -> int:
+) -> tuple[int, list[Any]]:
+    """Index ``articles`` into new segments (one per ``SEGMENT_POSTINGS``); returns the
+    number of documents and the segments, for a table of contents."""
     count = 0
-    for done, (_summary, article) in enumerate(load_all(library, articles), 1):
-        if article is not None:
-            writer.add_document(**document(article))
-            count += 1
-        if progress is not None:
-            progress(done + others_done(), total)
-    return count
+    segments: list[Any] = []
+    writer: BulkWriter | None = None
+    try:
+        for done, (_summary, article) in enumerate(load_all(library, articles), 1):
+            if article is not None:
+                if writer is None:
+                    writer = BulkWriter(ix, _lk=False)
+                writer.add_document(**document(article))
+                count += 1
+                if writer.postings >= SEGMENT_POSTINGS:
+                    segments.append(_close(writer))
+                    writer = None
+            if progress is not None:
+                progress(done + others_done(), total)
+        if writer is not None:
+            segments.append(_close(writer))
+            writer = None
+    finally:
+        if writer is not None:
+            writer.cancel()
+    return count, segments
+
+
+def _close(writer: BulkWriter) -> Any:
+    segment = writer._finalize_segment()
+    writer._finish()
+    return segment
 
 
 def _parallel_build(
     ix: Any, articles: tuple[ArticleSummary, ...], library: Library,
     progress: Progress | None, procs: int,
-) -> int:
+) -> tuple[int, list[Any]]:
     ctx = multiprocessing.get_context("fork")
     done = ctx.Value("i", 0, lock=False)
     results: Any = ctx.Queue()
     shares = [articles[i::procs] for i in range(procs)]
-    writer = _BuildWriter(ix, limitmb=LIMIT_MB)
     children = [ctx.Process(target=_child, args=(ix, share, library, done, results), daemon=True)
                 for share in shares[1:]]
     try:
         for child in children:
             child.start()
-        count = _add_all(writer, shares[0], library, progress, lambda: int(done.value),
-                         len(articles))
-        segments = []
+        count, segments = _index_share(ix, shares[0], library, progress,
+                                       lambda: int(done.value), len(articles))
         for _ in children:
             while True:
                 try:
-                    child_count, segment = results.get(timeout=0.25)
+                    child_count, child_segments = results.get(timeout=0.25)
                     break
                 except queue.Empty:
                     if progress is not None:
@@ -158,32 +148,25 @@ def _parallel_build(
                     if not any(c.is_alive() for c in children) and results.empty():
                         raise RuntimeError("an index worker process died") from None
             count += child_count
-            segments.append(segment)
+            segments += child_segments
         for child in children:
             child.join()
-        segments.append(writer._finalize_segment())  # Whoosh's own MpWriter does the same
-        writer._commit_toc(segments)
-        writer._finish()
     except BaseException:
         for child in children:
             if child.is_alive():
                 child.kill()
-        writer.cancel()
         raise
-    return count
+    return count, segments
 
 
 def _child(ix: Any, share: Sequence[ArticleSummary], library: Library, done: Any,
            results: Any) -> None:
-    """Index ``share`` into a segment of its own and send the segment back."""
-    writer = _BuildWriter(ix, _lk=False, limitmb=LIMIT_MB)
-    count = 0
-    for _summary, article in load_all(library, share):
-        if article is not None:
-            writer.add_document(**document(article))
-            count += 1
+    """Index ``share`` into segments of its own and send them back."""
+
+    def one_more(_done: int, _total: int) -> None:
         done.value += 1
-    results.put((count, writer._finalize_segment()))
+
+    results.put(_index_share(ix, share, library, one_more, lambda: 0, len(share)))
 
 
 def indexed_signatures(ix: Any) -> dict[str, bytes]:

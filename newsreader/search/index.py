@@ -35,6 +35,7 @@ class SearchIndex:
         self._read = threading.Lock()
         self._searcher: Any = None
         self._had_index = False
+        self._engine: Any = None
         self._current_stamp: tuple[int, int] | None = None
         self._ids: dict[str, str] = {}
         self._last: tuple[LibraryScan, Library] | None = None
@@ -174,7 +175,7 @@ class SearchIndex:
                     searcher = self._fresh_searcher()
                     if searcher is None:
                         return SearchResult(query, (), 0, error=_NO_INDEX)
-                    return run_query(searcher, parsed, query, limit, self._ids)
+                    return run_query(searcher, parsed, query, limit, self._ids, self._engine)
                 except Exception as exc:
                     self._close_searcher()
                     failure = exc
@@ -208,9 +209,12 @@ class SearchIndex:
             if self._had_index:  # the live index vanished under us: heal it like damage
                 raise RuntimeError("the search index pointer is missing or damaged")
             return None
+        from newsreader.search.engine import Engine
+
         ix = _open_index(current[1])
         self._searcher = ix.searcher()
         self._had_index = True
+        self._engine = Engine(self._searcher)
         self._current_stamp = stamp
         return self._searcher
 
@@ -234,6 +238,7 @@ class SearchIndex:
             with contextlib.suppress(Exception):
                 self._searcher.close()
         self._searcher = None
+        self._engine = None
         self._current_stamp = None
 
     def close(self) -> None:

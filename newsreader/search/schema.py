@@ -7,16 +7,54 @@ Columns (fast to read for all documents at once): path and the change signature.
 
 from __future__ import annotations
 
+import sys
+from array import array
 from collections.abc import Iterator
 from typing import Any
 
-from whoosh import columns, fields
+from whoosh import columns, fields, formats
+from whoosh.system import pack_uint, unpack_uint
 
 from newsreader.search.analysis import index_positions
 from newsreader.search.tokenizer import NewsTokenizer
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Bump when the schema or the analysis changes: an index of another version is rebuilt."""
+
+
+_LITTLE = sys.byteorder == "little"
+
+
+def encode_positions(poslist: list[int]) -> bytes:
+    """A posting's value: Whoosh's 4-byte count, then the positions as little-endian 16-bit
+    (or, when one passes 65535, 32-bit) numbers; the width follows from the value's size."""
+    arr = array("H" if poslist[-1] < 65536 else "I", poslist)
+    if not _LITTLE:
+        arr.byteswap()
+    return bytes(pack_uint(len(poslist))) + arr.tobytes()
+
+
+def decode_positions(value: bytes) -> array[int]:
+    """The positions of ``encode_positions``, as an array (cheap to turn into a set)."""
+    count = unpack_uint(value[:4])[0]
+    arr = array("H" if len(value) - 4 == 2 * count else "I", value[4:])
+    if not _LITTLE:
+        arr.byteswap()
+    return arr
+
+
+class NewsPositions(formats.Positions):  # type: ignore[misc]
+    """Whoosh's ``Positions`` with the positions as a packed array instead of a pickle.
+
+    Checking a phrase decodes the positions of every candidate article: ``pickle.loads`` of
+    deltas was ~1 µs per posting plus a Python loop, an array is one C call; encoding at
+    build time is ~3x cheaper and a single position takes 6 bytes instead of 13."""
+
+    def encode(self, poslist: list[int]) -> bytes:
+        return encode_positions(poslist)
+
+    def decode_positions(self, valuestring: bytes) -> list[int]:
+        return decode_positions(valuestring).tolist()
 
 
 class NewsText(fields.TEXT):  # type: ignore[misc]
@@ -27,6 +65,7 @@ class NewsText(fields.TEXT):  # type: ignore[misc]
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(analyzer=NewsTokenizer(), phrase=True, **kwargs)
+        self.format: formats.Format = NewsPositions(field_boost=self.format.field_boost)
 
     def index(self, value: str, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
         boost = self.format.field_boost

@@ -1,0 +1,221 @@
+"""A Whoosh segment writer for full builds: postings gathered per term, written a block at a time.
+
+Whoosh's ``SegmentWriter`` turns every posting into a tuple, sorts them all, then hands them one
+by one to the postings writer (~12 µs per posting, most of a full build). Here each term keeps
+its own lists while documents are added, and a flush writes each term's postings in blocks of
+128 through Whoosh's own block writer. The files are Whoosh's (``test_bulk_writer`` compares
+them posting by posting with Whoosh's writer). Relies on private parts of whoosh-reloaded 2.7's
+``W3PostingsWriter``, pinned below 3 in pyproject.toml. Imports Whoosh.
+"""
+
+from __future__ import annotations
+
+import pickle
+import zlib
+from array import array
+from itertools import chain
+from operator import sub
+from types import MethodType
+from typing import Any
+
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.writing import SegmentWriter
+
+from newsreader.search.analysis import index_positions
+from newsreader.search.schema import NewsText, encode_positions
+
+_Postings = tuple[list[int], list[Any], list[bytes]]
+
+
+class BulkWriter(SegmentWriter):  # type: ignore[misc]
+    """``SegmentWriter`` for a new segment: ``add_document``, then ``_finalize_segment()``
+    (or ``commit()``). No field boosts, term vectors or spelling fields (the schema has none)."""
+
+    def __init__(self, ix: Any, **kwargs: Any) -> None:
+        super().__init__(ix, **kwargs)
+        for name, field in self.schema.items():
+            if field.vector or field.separate_spelling():
+                raise ValueError(f"field {name!r}: term vectors and spelling need Whoosh's writer")
+        self._terms: dict[str, dict[bytes, _Postings]] = {}
+        self._text_terms: dict[str, dict[str, _Postings]] = {}
+        self._lengths: dict[str, dict[int, int]] = {}
+        self.postings = 0
+        """Postings held in memory (the caller starts a new segment past a limit)."""
+
+    def add_document(self, **fields: Any) -> None:
+        self._check_state()
+        if any(name.startswith("_") for name in fields):
+            raise ValueError("boosts and custom stored values need Whoosh's writer")
+        schema = self.schema
+        self._check_fields(schema, fields)
+        docnum = self.docnum
+        perdoc = self.perdocwriter
+        perdoc.start_doc(docnum)
+        try:
+            for name in sorted(fields):
+                value = fields[name]
+                if value is None:
+                    continue
+                field = schema[name]
+                length = 0
+                if field.indexed:
+                    length = self._add_postings(name, field, docnum, value)
+                perdoc.add_field(name, field, value if field.stored else None, length)
+                column = field.column_type
+                if column:
+                    perdoc.add_column_value(name, column, field.to_column_value(value))
+        except Exception:
+            perdoc.cancel_doc()
+            raise
+        perdoc.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    def _add_postings(self, name: str, field: Any, docnum: int, value: Any) -> int:
+        if isinstance(field, NewsText):
+            return self._add_text(name, docnum, value)
+        terms = self._terms.setdefault(name, {})
+        length = 0
+        for btext, freq, weight, vbytes in field.index(value):
+            length += freq
+            self.postings += 1
+            postings = terms.get(btext)
+            weight = float(weight)  # SegmentWriter multiplies by a 1.0 field boost
+            if postings is None:
+                terms[btext] = ([docnum], [weight], [vbytes])
+            else:
+                postings[0].append(docnum)
+                postings[1].append(weight)
+                postings[2].append(vbytes)
+        return self._length(name, field, docnum, length)
+
+    def _add_text(self, name: str, docnum: int, value: str) -> int:
+        """``NewsText.index`` inlined: terms stay ``str`` until the flush (same sort order as
+        their UTF-8 bytes); weights are the frequencies as ints (no boosts), made floats when
+        a block is written."""
+        terms = self._text_terms.setdefault(name, {})
+        get = terms.get
+        positions = index_positions(value)
+        for term, poslist in positions.items():
+            postings = get(term)
+            value_bytes = _single(poslist[0]) if len(poslist) == 1 else encode_positions(poslist)
+            if postings is None:
+                terms[term] = ([docnum], [len(poslist)], [value_bytes])
+            else:
+                postings[0].append(docnum)
+                postings[1].append(len(poslist))
+                postings[2].append(value_bytes)
+        self.postings += len(positions)
+        length = sum(map(len, positions.values()))
+        return self._length(name, self.schema[name], docnum, length)
+
+    def _length(self, name: str, field: Any, docnum: int, length: int) -> int:
+        if not field.scorable:
+            return 0
+        if length:
+            # What the postings writer would read back from the length column.
+            self._lengths.setdefault(name, {})[docnum] = byte_to_length(length_to_byte(length))
+        return length
+
+    def _flush_segment(self) -> None:
+        self.perdocwriter.close()
+        fw = self.fieldwriter
+        for name in sorted({*self._terms, *self._text_terms}):
+            lengths = self._lengths.get(name, {})
+            fw.start_field(name, self.schema[name])
+            pw = fw._postwriter
+            pw._write_block = MethodType(_write_block, pw)
+            if name in self._text_terms:
+                terms: Any = self._text_terms.pop(name)  # freed as we go
+                keys = [(t.encode("utf-8"), t) for t in sorted(terms)]
+            else:
+                terms = self._terms.pop(name)
+                keys = [(b, b) for b in sorted(terms)]
+            for btext, key in keys:
+                fw.start_term(btext)
+                ids, weights, values = terms[key]
+                _write_postings(pw, ids, weights, values, lengths)
+                fw.finish_term()
+            fw.finish_field()
+        fw.close()
+
+
+def _write_postings(pw: Any, ids: list[int], weights: list[Any], values: list[bytes],
+                    lengths: dict[int, int]) -> None:
+    """What ``W3PostingsWriter.add_posting`` does per posting, a block at a time; the last
+    block stays buffered for ``finish_postings``."""
+    limit = pw._blocklimit
+    n = len(ids)
+    for start in range(0, n, limit):
+        end = min(start + limit, n)
+        block_ids = ids[start:end]
+        pw._ids = array("I", block_ids)
+        pw._weights = array("f", weights[start:end])
+        block_values = values[start:end]
+        pw._values = block_values if all(block_values) else [v for v in block_values if v]
+        heaviest = max(pw._weights)
+        pw._maxweight = float(heaviest) if heaviest > 0 else 0
+        block_lengths = [x for x in map(lengths.get, block_ids) if x]
+        pw._minlength = min(block_lengths) if block_lengths else None
+        pw._maxlength = max(block_lengths) if block_lengths else 0
+        if end < n:
+            pw._write_block()
+
+
+_singles: list[bytes] = []
+
+
+def _single(pos: int) -> bytes:
+    """The value of a term seen once, at ``pos`` (most postings): made once per position."""
+    if pos >= len(_singles):
+        if pos > 100_000:
+            return encode_positions([pos])
+        _singles.extend(encode_positions([p]) for p in range(len(_singles), pos + 1))
+    return _singles[pos]
+
+
+COMPRESS_MIN = 256
+"""Blocks smaller than this are stored uncompressed: a ``zlib.compress`` call costs ~20 µs
+whatever the size and saves nothing on the one-posting blocks of rare words (most terms)."""
+COMPRESSION = 1
+"""zlib level: 1 is ~30% faster than Whoosh's 3 and, on packed arrays, as small."""
+
+
+def _write_block(pw: Any, last: bool = False) -> None:
+    """``W3PostingsWriter._write_block`` with its per-posting loops done in C.
+
+    Same block layout, with three differences the reader does not see: document number gaps
+    and weights are pickled as packed arrays rather than tuples of Python numbers (the reader
+    only iterates and indexes them), with pickle protocol 4, and blocks are compressed at
+    level 1 and only when worth it (the reader follows each block's compression flag).
+    Measured on a 3,000-article flush: 4.4 -> 2.4 CPU s, postings 17.5 -> 10.9 MB."""
+    if not pw._blockcount:
+        pw._postfile.write(WHOOSH3_HEADER_MAGIC)
+    pw._terminfo.add_block(pw)
+    ids = pw._ids
+    count = len(ids)
+    gaps = array("I", map(sub, ids, chain((0,), ids)))  # numlists.delta_encode
+    if count > 1 and max(gaps) < 65536:
+        gaps = array("H", gaps)
+    weights = pw._weights
+    mini_weights: Any
+    if weights.count(1.0) == count:
+        mini_weights = None
+    elif weights.count(weights[0]) == count:
+        mini_weights = weights[0]
+    else:
+        mini_weights = weights
+    databytes = pickle.dumps((gaps, mini_weights, pw._mini_values()), 4)
+    comp = COMPRESSION if len(databytes) >= COMPRESS_MIN else 0
+    if comp:
+        databytes = zlib.compress(databytes, comp)
+    infobytes = pickle.dumps((count, ids[-1], pw._maxweight, comp,
+                              length_to_byte(pw._minlength), length_to_byte(pw._maxlength)), 2)
+    blocklength = len(infobytes) + len(databytes)
+    postfile = pw._postfile
+    postfile.write_int(-blocklength if last else blocklength)
+    postfile.write(infobytes)
+    postfile.write(databytes)
+    pw._blockcount += 1
+    pw._new_block()

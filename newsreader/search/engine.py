@@ -1,0 +1,395 @@
+"""Top-N BM25F search over whole posting lists, with the same scores as Whoosh's matchers.
+
+Whoosh walks candidates one document at a time through a tree of Python matcher objects
+(~15 µs per document): a query of two words found in most articles cost ~100 ms at 10k
+articles. Here a term's postings are read a block at a time (a read, ``zlib`` and ``pickle``
+per 128 postings), scored in one comprehension and combined as dicts; a word's scores are
+cached until the index changes, so typing a query re-reads only its new words.
+
+Supported exactly: terms, ``And``, ``Or`` (plain), ``Not`` inside ``And``, ``AndNot`` and
+``ExactPhrase``. Anything else (prefix, wildcard, fuzzy, dates) is evaluated by Whoosh's own
+matcher for that node. Phrases are checked lazily: candidates (documents with every word) are
+visited best score first until the top N are certain; the total is then exact when every
+candidate could be checked cheaply, else estimated from a sample. Imports Whoosh.
+"""
+
+from __future__ import annotations
+
+import heapq
+import io
+import pickle
+import zlib
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import accumulate
+from operator import neg
+from typing import Any
+
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+from whoosh.scoring import BM25F
+from whoosh.util.numeric import byte_to_length
+
+from newsreader.search.matchers import ExactPhrase
+from newsreader.search.schema import decode_positions
+
+CACHE_POSTINGS = 400_000
+"""Scored postings kept between searches (~30 MB), least recently used dropped first."""
+CHECK_ALL = 1500
+"""Phrase candidates checked one by one for an exact total; above this it is estimated."""
+SAMPLE = 200
+"""Phrase candidates checked to estimate the total of a very common pair of words."""
+
+_LENGTHS = [byte_to_length(i) for i in range(256)]
+
+Check = Callable[[int], "float | None"]
+
+
+@dataclass
+class _Found:
+    """Documents a query node matches: ``scores`` are exact, or upper bounds when ``check``
+    is set (it gives a candidate's exact score, or None when it does not match)."""
+
+    scores: dict[int, float]
+    check: Check | None = None
+
+
+@dataclass
+class TopDocs:
+    """The best documents (global docnum, score) and how many matched."""
+
+    hits: list[tuple[int, float]]
+    total: int
+    estimated: bool = False
+
+
+class _Term:
+    __slots__ = ("scores", "values")
+
+    def __init__(self, scores: dict[int, float], values: dict[int, bytes] | None) -> None:
+        self.scores = scores
+        self.values = values
+
+
+class Engine:
+    """Answers queries for one open Whoosh searcher; drop it when the searcher is closed."""
+
+    def __init__(self, searcher: Any) -> None:
+        self.searcher = searcher
+        weighting = searcher.weighting
+        self.enabled = type(weighting) is BM25F
+        self._weighting = weighting
+        self._leaves = [(s.reader(), offset) for s, offset in searcher.leaf_searchers()]
+        self._cache: OrderedDict[tuple[str, bytes], _Term] = OrderedDict()
+        self._cached = 0
+        self._lengths: dict[tuple[int, str], bytes] = {}
+
+    # --- public -----------------------------------------------------------------------------
+
+    def top(self, q: Any, limit: int) -> TopDocs:
+        """The ``limit`` best documents for ``q``, best first (ties: lower docnum first)."""
+        found = self._eval(q)
+        scores = found.scores
+        if found.check is None:
+            best = heapq.nlargest(limit, zip(scores.values(), map(neg, scores), strict=True))
+            return TopDocs([(-d, s) for s, d in best], len(scores))
+        return _lazy_top(scores, found.check, limit)
+
+    # --- evaluation -------------------------------------------------------------------------
+
+    def _eval(self, q: Any) -> _Found:
+        kind = type(q)
+        if kind is wq.Term:
+            return _Found(self._boosted(self._term(q.fieldname, q.text).scores, q.boost))
+        if kind is ExactPhrase and q.slop == 1 and len(q.words) > 1:
+            return self._phrase(q)
+        if kind in (wq.Or, wq.DefaultOr) and q.scale is None:
+            return self._boost(self._union([self._eval(c) for c in q.subqueries]), q.boost)
+        if kind is wq.And:
+            pos = [c for c in q.subqueries if not isinstance(c, wq.Not)]
+            neg = [c.query for c in q.subqueries if isinstance(c, wq.Not)]
+            if pos:
+                # Whoosh scores each Not child as a match of weight 1 (InverseMatcher).
+                found = self._intersect([self._eval(c) for c in pos], bonus=float(len(neg)))
+                return self._boost(self._exclude(found, neg), q.boost)
+        if kind is wq.AndNot:
+            return self._exclude(self._eval(q.a), [q.b])
+        if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
+            return _Found({})
+        return _Found(self._whoosh(q))
+
+    def _whoosh(self, q: Any) -> dict[int, float]:
+        """Any other node, through Whoosh's own matchers (exact, one document at a time)."""
+        out: dict[int, float] = {}
+        context = self.searcher.context()
+        for sub, offset in self.searcher.leaf_searchers():
+            m = q.matcher(sub, context)
+            while m.is_active():
+                out[m.id() + offset] = m.score()
+                m.next()
+        return out
+
+    @staticmethod
+    def _boosted(scores: dict[int, float], boost: float) -> dict[int, float]:
+        return scores if boost == 1.0 else {d: s * boost for d, s in scores.items()}
+
+    def _boost(self, found: _Found, boost: float) -> _Found:
+        if boost == 1.0:
+            return found
+        check = found.check
+        if check is None:
+            return _Found(self._boosted(found.scores, boost))
+        return _Found(self._boosted(found.scores, boost), _scaled(check, boost))
+
+    @staticmethod
+    def _union(parts: list[_Found]) -> _Found:
+        parts = [p for p in parts if p.scores]
+        if not parts:
+            return _Found({})
+        if len(parts) == 1:
+            return parts[0]
+        parts.sort(key=lambda p: -len(p.scores))
+        merged = dict(parts[0].scores)
+        for p in parts[1:]:
+            for d, s in p.scores.items():
+                merged[d] = merged[d] + s if d in merged else s
+        if all(p.check is None for p in parts):
+            return _Found(merged)
+
+        def check(doc: int) -> float | None:
+            total: float | None = None
+            for p in parts:
+                if doc in p.scores:
+                    s = p.scores[doc] if p.check is None else p.check(doc)
+                    if s is not None:
+                        total = s if total is None else total + s
+            return total
+
+        return _Found(merged, check)
+
+    @staticmethod
+    def _intersect(parts: list[_Found], bonus: float = 0.0) -> _Found:
+        if any(not p.scores for p in parts):
+            return _Found({})
+        ordered = sorted(parts, key=lambda p: len(p.scores))
+        keys = set(ordered[0].scores).intersection(*(p.scores for p in ordered[1:]))
+        dicts = [p.scores for p in parts]
+        if len(dicts) == 1:
+            merged = {d: dicts[0][d] for d in keys}
+        elif len(dicts) == 2:
+            a, b = dicts
+            merged = {d: a[d] + b[d] for d in keys}
+        else:
+            merged = {d: sum(x[d] for x in dicts) for d in keys}
+        if bonus:
+            merged = {d: s + bonus for d, s in merged.items()}
+        if all(p.check is None for p in parts):
+            return _Found(merged)
+
+        def check(doc: int) -> float | None:
+            total = bonus
+            for p in parts:
+                s = p.scores[doc] if p.check is None else p.check(doc)
+                if s is None:
+                    return None
+                total += s
+            return total
+
+        return _Found(merged, check)
+
+    def _exclude(self, found: _Found, negatives: list[Any]) -> _Found:
+        scores = found.scores
+        for negative in negatives:
+            other = self._eval(negative)
+            common = scores.keys() & other.scores.keys()
+            if other.check is not None:
+                common = {d for d in common if other.check(d) is not None}
+            if common:
+                scores = {d: s for d, s in scores.items() if d not in common}
+        return _Found(scores, found.check)
+
+    def _phrase(self, q: Any) -> _Found:
+        if q.fieldname not in self.searcher.schema:
+            return _Found({})
+        field = self.searcher.schema[q.fieldname]
+        terms = [self._term(q.fieldname, field.to_bytes(w), values=True) for w in q.words]
+        if any(not t.scores for t in terms):
+            return _Found({})
+        ordered = sorted(terms, key=lambda t: len(t.scores))
+        keys = set(ordered[0].scores).intersection(*(t.scores for t in ordered[1:]))
+        first = terms[0].scores
+        scores = {}
+        # IntersectionMatcher chains add left to right: ((s0 + s1) + s2) ...
+        for d in keys:
+            s = first[d]
+            for t in terms[1:]:
+                s += t.scores[d]
+            scores[d] = s
+        values = [t.values or {} for t in terms]
+        first_values = values[0]
+        boost = q.boost
+
+        def check(doc: int) -> float | None:
+            starts = set(decode_positions(first_values[doc]))
+            for offset, vals in enumerate(values[1:], 1):
+                starts.intersection_update([p - offset for p in decode_positions(vals[doc])])
+                if not starts:
+                    return None
+            return scores[doc] * boost if boost != 1.0 else scores[doc]
+
+        return _Found(self._boosted(scores, boost), check)
+
+    # --- postings ---------------------------------------------------------------------------
+
+    def _term(self, fieldname: str, text: Any, values: bool = False) -> _Term:
+        """BM25F scores (no boost) of every live document containing the term; cached."""
+        schema = self.searcher.schema
+        if fieldname not in schema:
+            return _Term({}, {})
+        btext = text if isinstance(text, bytes) else schema[fieldname].to_bytes(text)
+        key = (fieldname, btext)
+        cached = self._cache.get(key)
+        if cached is not None and (cached.values is not None or not values):
+            self._cache.move_to_end(key)
+            return cached
+        term = self._read_term(fieldname, btext, values)
+        if cached is not None:
+            self._cached -= len(cached.scores) * (1 + (cached.values is not None))
+        self._cache[key] = term
+        self._cached += len(term.scores) * (1 + values)
+        while self._cached > CACHE_POSTINGS and len(self._cache) > 1:
+            _key, old = self._cache.popitem(last=False)
+            self._cached -= len(old.scores) * (1 + (old.values is not None))
+        return term
+
+    def _read_term(self, fieldname: str, btext: bytes, values: bool) -> _Term:
+        searcher = self.searcher
+        scores: dict[int, float] = {}
+        vals: dict[int, bytes] | None = {} if values else None
+        if (fieldname, btext) not in searcher.reader():
+            return _Term(scores, vals)
+        w = self._weighting
+        big_b = w._field_B.get(fieldname, w.B)
+        k1 = w.K1
+        k1p1 = k1 + 1
+        idf = searcher.idf(fieldname, btext)
+        avgfl = searcher.avg_field_length(fieldname) or 1
+        # bm25() in whoosh.scoring, term by term in the same order, so scores are identical.
+        norm = [k1 * ((1 - big_b) + big_b * length / avgfl) for length in _LENGTHS]
+        for i, (reader, offset) in enumerate(self._leaves):
+            if (fieldname, btext) not in reader:
+                continue
+            ids, weights, posvals = _postings(reader, fieldname, btext, values)
+            lengths = self._field_lengths(i, reader, fieldname)
+            deleted = reader.deleted_docs_set if reader.has_deletions() else ()
+            scores.update({d + offset: idf * ((wt * k1p1) / (wt + norm[lengths[d]]))
+                           for d, wt in zip(ids, weights, strict=True)})
+            if vals is not None:
+                vals.update(zip([d + offset for d in ids], posvals, strict=True))
+            for d in deleted:
+                scores.pop(d + offset, None)
+                if vals is not None:
+                    vals.pop(d + offset, None)
+        return _Term(scores, vals)
+
+    def _field_lengths(self, leaf: int, reader: Any, fieldname: str) -> bytes:
+        """Each document's field length as Whoosh stores it (one byte), read in one go."""
+        key = (leaf, fieldname)
+        cached = self._lengths.get(key)
+        if cached is None:
+            from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+
+            column = reader._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
+            count = reader.doc_count_all()
+            if column is None:
+                cached = bytes([1]) * count
+            else:
+                cached = column._dbfile.get(column._basepos, column._count)
+                cached += bytes(count - len(cached))
+            self._lengths[key] = cached
+        return cached
+
+
+def _scaled(check: Check, boost: float) -> Check:
+    def scaled(doc: int) -> float | None:
+        s = check(doc)
+        return None if s is None else s * boost
+
+    return scaled
+
+
+def _postings(
+    reader: Any, fieldname: str, btext: bytes, values: bool
+) -> tuple[list[int], list[float], list[bytes]]:
+    """All (docnum, weight[, value]) of a term in one segment, a block at a time.
+
+    Reads Whoosh 3 codec blocks directly (``W3LeafMatcher`` reads the same bytes one posting
+    at a time); deleted documents are still in."""
+    info = reader._terms.term_info(fieldname, btext)
+    if info.is_inlined():
+        inlined = info.inlined_postings()
+        return list(inlined[0]), list(inlined[1]), list(inlined[2]) if values else []
+    offset, length = info.extent()
+    if isinstance(length, tuple):  # W3TermInfo.from_bytes keeps struct's 1-tuple
+        length = length[0]
+    data = reader._terms._postfile.get(offset, length)
+    if data[:4] != WHOOSH3_HEADER_MAGIC:
+        raise ValueError("not a Whoosh 3 posting list")
+    stream = io.BytesIO(data)
+    pos = 4
+    ids: list[int] = []
+    weights: list[float] = []
+    out_values: list[bytes] = []
+    while True:
+        blocklength = int.from_bytes(data[pos : pos + 4], "big", signed=True)
+        end = pos + 4 + abs(blocklength)
+        stream.seek(pos + 4)
+        count, _maxid, _maxweight, compression, _minlen, _maxlen = pickle.load(stream)
+        raw = data[stream.tell() : end]
+        block_ids, block_weights, block_values = pickle.loads(
+            zlib.decompress(raw) if compression else raw
+        )
+        ids.extend(accumulate(block_ids))  # each block is delta-coded from 0
+        if block_weights is None:
+            weights.extend([1.0] * count)
+        elif isinstance(block_weights, float):
+            weights.extend([block_weights] * count)
+        else:
+            weights.extend(block_weights)
+        if values:
+            out_values.extend(block_values)
+        if blocklength < 0:
+            break
+        pos = end
+    return ids, weights, out_values
+
+
+def _lazy_top(scores: dict[int, float], check: Check, limit: int) -> TopDocs:
+    """Visit candidates by upper bound until no unvisited one can enter the top ``limit``."""
+    queue = [(-s, d) for d, s in scores.items()]
+    heapq.heapify(queue)
+    top: list[tuple[float, int]] = []
+    matched = 0
+    while queue:
+        bound, doc = queue[0]
+        if len(top) >= limit and (-bound, -doc) < top[0]:
+            break
+        heapq.heappop(queue)
+        s = check(doc)
+        if s is None:
+            continue
+        matched += 1
+        if len(top) < limit:
+            heapq.heappush(top, (s, -doc))
+        elif (s, -doc) > top[0]:
+            heapq.heapreplace(top, (s, -doc))
+    hits = [(-d, s) for s, d in sorted(top, reverse=True)]
+    if not queue:
+        return TopDocs(hits, matched)
+    if len(queue) <= CHECK_ALL:
+        return TopDocs(hits, matched + sum(1 for _b, d in queue if check(d) is not None))
+    step = len(queue) / SAMPLE
+    sample = [queue[int(i * step)][1] for i in range(SAMPLE)]
+    rate = sum(1 for d in sample if check(d) is not None) / SAMPLE
+    return TopDocs(hits, matched + round(rate * len(queue)), estimated=True)
