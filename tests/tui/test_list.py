@@ -119,3 +119,25 @@ async def test_library_changes_appear_without_restart(
                 break
             await asyncio.sleep(0.1)
         assert hits and hits[0].title.startswith("Brand new story")
+
+
+async def test_another_instance_marking_read_shows_up(
+    new_app: Callable[..., NewsreaderApp],
+) -> None:
+    app = new_app(poll_seconds=0.2)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.5)
+        screen = app.main_screen
+        target = screen.rows.rows[3]
+        assert not screen.rows.is_read(target.id)
+        other = StateStore.open(app.ctx.paths.state_file)  # a second newsreader, say
+        try:
+            await asyncio.to_thread(other.set_read, [target], True)
+        finally:
+            other.close()
+        for _ in range(50):
+            await asyncio.sleep(0.1)
+            if screen.rows.is_read(target.id):
+                break
+        assert screen.rows.is_read(target.id)
+        assert screen.article_list.border_subtitle == "10 unread of 11"
