@@ -191,3 +191,18 @@ async def test_a_slow_earlier_open_never_replaces_a_later_one(
         await pilot.pause(0.5)
         assert app.main_screen.reader.article is not None
         assert app.main_screen.reader.article.id == second.id
+
+
+async def test_escape_after_clicking_into_the_reader_goes_back_to_the_list(
+    new_app: Callable[..., NewsreaderApp],
+) -> None:
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "escape")
+        await settle(pilot)
+        assert app.focused is app.main_screen.article_list
+        await pilot.click(Reader, offset=(20, 10))
+        assert app.focused is app.main_screen.reader
+        await pilot.press("escape")
+        assert app.focused is app.main_screen.article_list

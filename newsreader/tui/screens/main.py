@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, ClassVar, Literal
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -51,6 +51,8 @@ class MainScreen(Screen[None]):
         Binding("escape", "back", "Back", id="back"),
     ]
 
+    AUTO_FOCUS = "#articles"
+
     narrow: reactive[bool] = reactive(False)
     """Too narrow for two panes: only ``pane`` is shown."""
     pane: reactive[Pane] = reactive[Pane]("list")
@@ -80,7 +82,9 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
             with Vertical(id="left"):
-                yield SearchPane(self.session.search, id="search")
+                search = SearchPane(self.session.search, id="search")
+                search.display = False  # until "/"
+                yield search
                 yield ArticleList(self.rows, id="articles")
             yield Reader(id="reader")
         yield StatusBar(id="status")
@@ -90,8 +94,6 @@ class MainScreen(Screen[None]):
         self.article_list.border_title = "Articles"
         self.reader.border_title = "Reader"
         self.search_pane.border_title = "Search"
-        self.search_pane.display = False
-        self.article_list.focus()
         self._update_counts()
         self.sync.start()
 
@@ -137,6 +139,16 @@ class MainScreen(Screen[None]):
             pane == "reader" and self.search_pane.display
         )
         self.article_list.display = not self.search_pane.display
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # Focus can also move by mouse: keep ``pane`` (what Escape and Tab act on) in step.
+        widget = event.widget
+        if widget is self.reader:
+            self.pane = "reader"
+        elif widget is self.article_list:
+            self.pane = "list"
+        elif self.search_pane in widget.ancestors_with_self:
+            self.pane = "search"
 
     def _focus_pane(self, pane: Pane) -> None:
         # set_focus at once (focus() waits its turn behind keys already queued).
