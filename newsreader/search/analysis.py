@@ -87,11 +87,27 @@ class _SkeletonMap(dict[int, str]):
 _SKELETON = _SkeletonMap()
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 def skeleton(text: str) -> str:
     """``text`` folded character by character, so indices still point into ``text``."""
+    low = text.lower()
     if text.isascii():
-        return text.lower()
-    return text.translate(_SKELETON)
+        return low
+    if len(low) != len(text):
+        return text.translate(_SKELETON)
+    # str.translate looks up every character in a dict (~300 µs for an article); only the
+    # few non-ASCII characters (curly quotes, accents) need the map (~4x faster).
+    out = []
+    last = 0
+    for m in _NON_ASCII.finditer(text):
+        i = m.start()
+        out.append(low[last:i])
+        out.append(_SKELETON[ord(text[i])])
+        last = i + 1
+    out.append(low[last:])
+    return "".join(out)
 
 
 class Part(NamedTuple):

@@ -22,8 +22,8 @@ import zlib
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import accumulate
-from operator import neg
+from itertools import accumulate, repeat
+from operator import neg, sub
 from typing import Any
 
 from whoosh import query as wq
@@ -233,7 +233,12 @@ class Engine:
         def check(doc: int) -> float | None:
             starts = set(decode_positions(first_values[doc]))
             for offset, vals in enumerate(values[1:], 1):
-                starts.intersection_update([p - offset for p in decode_positions(vals[doc])])
+                shifted = map(sub, decode_positions(vals[doc]), repeat(offset))
+                if len(values) == 2:
+                    if starts.isdisjoint(shifted):
+                        return None
+                    break
+                starts.intersection_update(shifted)
                 if not starts:
                     return None
             return scores[doc] * boost if boost != 1.0 else scores[doc]
@@ -283,10 +288,13 @@ class Engine:
             ids, weights, posvals = _postings(reader, fieldname, btext, values)
             lengths = self._field_lengths(i, reader, fieldname)
             deleted = reader.deleted_docs_set if reader.has_deletions() else ()
-            scores.update({d + offset: idf * ((wt * k1p1) / (wt + norm[lengths[d]]))
+            if offset:
+                ids = [d + offset for d in ids]
+                lengths = bytes(offset) + lengths
+            scores.update({d: idf * ((wt * k1p1) / (wt + norm[lengths[d]]))
                            for d, wt in zip(ids, weights, strict=True)})
             if vals is not None:
-                vals.update(zip([d + offset for d in ids], posvals, strict=True))
+                vals.update(zip(ids, posvals, strict=True))
             for d in deleted:
                 scores.pop(d + offset, None)
                 if vals is not None:

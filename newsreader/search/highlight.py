@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from newsreader.search.analysis import _TOKEN, analyze_token, fold, skeleton, stem
 
@@ -56,12 +58,31 @@ class Highlighter:
             keys += [re.split(r"[*?\[]", w, maxsplit=1)[0][:4] for w in self.wildcards]
             keys += [text[:prefix] for text, _dist, prefix in self.fuzzy]
             if any(not k for k in keys):
-                body = r"[^\W_]"
+                self._prefilter.append(re.compile(r"(?<![^\W_])[^\W_]"))
             else:
                 gap = "[" + re.escape(_GAPS) + "]?"
                 body = "|".join(sorted({gap.join(map(re.escape, k)) for k in keys}))
-            self._prefilter.append(re.compile(rf"(?<![^\W_])(?:{body})"))
+                # No look-behind: it makes the regex engine try every position (~90 µs per
+                # article); word starts are checked in ``_starts`` instead (~10 µs).
+                self._prefilter.append(re.compile(f"(?:{body})"))
         return self._prefilter[0]
+
+    def _starts(self, folded: str) -> Iterator[int]:
+        """Where a candidate starts at a word start in ``folded`` (a ``skeleton``)."""
+        pattern = self._candidates()
+        if pattern.pattern.startswith("(?<!"):
+            for m in pattern.finditer(folded):
+                yield m.start()
+            return
+        search = pattern.search
+        pos = 0
+        while (m := search(folded, pos)) is not None:
+            i = m.start()
+            if i and folded[i - 1].isalnum():  # inside a word: look again one further on
+                pos = i + 1
+                continue
+            yield i
+            pos = m.end()
 
     def term_matches(self, term: str) -> bool:
         """Does one analyzed term match a word, prefix, wildcard or fuzzy part?"""
@@ -83,8 +104,8 @@ class Highlighter:
         found: list[Span] = []
         cache = self._raw
         seen: set[int] = set()
-        for m in self._candidates().finditer(skeleton(text)):
-            tok = _token_at(text, m.start())
+        for start in self._starts(skeleton(text)):
+            tok = _token_at(text, start)
             if tok is None or tok.start() in seen:
                 continue
             seen.add(tok.start())
@@ -98,6 +119,21 @@ class Highlighter:
             if self.phrases:
                 found += self._phrases_from(text, tok)
         return _merge(found)
+
+    def paragraph_spans(self, paragraphs: Sequence[str]) -> list[list[Span]]:
+        """``spans`` of each paragraph, found in one pass over the paragraphs joined by blank
+        lines (no match crosses a blank line), ~2x faster than paragraph by paragraph."""
+        out: list[list[Span]] = [[] for _ in paragraphs]
+        if not paragraphs:
+            return out
+        starts = list(accumulate((len(p) + 2 for p in paragraphs[:-1]), initial=0))
+        i = 0
+        last = len(starts) - 1
+        for s, e in self.spans("\n\n".join(paragraphs)):
+            while i < last and s >= starts[i + 1]:
+                i += 1
+            out[i].append((s - starts[i], e - starts[i]))
+        return out
 
     def _raw_hit(self, raw: str, kind: str) -> tuple[Span, ...]:
         """Where one raw token matches: all of it, some of its parts, or nowhere."""

@@ -81,7 +81,7 @@ def _hit(searcher: Any, docnum: int, score: float, hl: Highlighter,
     fields = searcher.stored_fields(docnum)
     path = str(fields.get("path", ""))
     paragraphs = str(fields.get("body", "")).split("\n\n")
-    per_para = [hl.spans(p) for p in paragraphs]
+    per_para = hl.paragraph_spans(paragraphs)
     best = best_paragraph(per_para, paragraphs)
     text, spans = snippet(paragraphs[best], per_para[best])
     title = str(fields.get("title", ""))

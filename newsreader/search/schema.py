@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from whoosh import columns, fields, formats
-from whoosh.system import pack_uint, unpack_uint
+from whoosh.system import pack_uint
 
 from newsreader.search.analysis import index_positions
 from newsreader.search.tokenizer import NewsTokenizer
@@ -36,7 +36,7 @@ def encode_positions(poslist: list[int]) -> bytes:
 
 def decode_positions(value: bytes) -> array[int]:
     """The positions of ``encode_positions``, as an array (cheap to turn into a set)."""
-    count = unpack_uint(value[:4])[0]
+    count = int.from_bytes(value[:4], "big")
     arr = array("H" if len(value) - 4 == 2 * count else "I", value[4:])
     if not _LITTLE:
         arr.byteswap()
