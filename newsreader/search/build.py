@@ -118,7 +118,9 @@ def _index_share(
 
 def _close(writer: BulkWriter) -> Any:
     segment = writer._finalize_segment()
-    writer._finish()
+    # Not writer._finish(): it deletes the temporary folder that every writer of this index
+    # shares (MAIN.tmp), under the other processes' feet; the table-of-contents writer does.
+    writer.is_closed = True
     return segment
 
 

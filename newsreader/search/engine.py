@@ -123,8 +123,8 @@ class Engine:
         """Any other node, through Whoosh's own matchers (exact, one document at a time)."""
         out: dict[int, float] = {}
         context = self.searcher.context()
-        for sub, offset in self.searcher.leaf_searchers():
-            m = q.matcher(sub, context)
+        for leaf, offset in self.searcher.leaf_searchers():
+            m = q.matcher(leaf, context)
             while m.is_active():
                 out[m.id() + offset] = m.score()
                 m.next()
