@@ -77,7 +77,8 @@ class MainScreen(Screen[None]):
         self.loaded = False
         self.indexed = False
         self._open_serial = 0
-        self._store_notice = ""
+        self._store_notice: tuple[str, bool] = ("", True)
+        self._notices_seen = 0
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -254,12 +255,18 @@ class MainScreen(Screen[None]):
         self.status.set_info(self._idle_text())
 
     def on_store_status(self, message: sync.StoreStatus) -> None:
+        # The latest store notice stays in the status line (a warning while not saving);
+        # each new one also pops up once.
         notice = message.notices[-1] if message.notices else ""
         if not message.saving and not notice:
-            notice = "Reading state is not being saved."
-        if notice != self._store_notice:
-            self._store_notice = notice
-            self.status.set_notice(notice if not message.saving or notice else "")
+            notice = "reading state is not being saved"
+        for new in message.notices[self._notices_seen :]:
+            self.notify(new, title="Reading state", severity="information" if message.saving
+                        else "warning", timeout=10, markup=False)
+        self._notices_seen = len(message.notices)
+        if (notice, message.saving) != self._store_notice:
+            self._store_notice = (notice, message.saving)
+            self.status.set_notice(notice, warning=not message.saving)
 
     def on_sync_failed(self, message: sync.SyncFailed) -> None:
         self.notify(

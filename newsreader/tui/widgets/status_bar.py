@@ -40,8 +40,9 @@ class StatusBar(Horizontal):
         """A quiet line when nothing runs (e.g. how many articles are indexed)."""
         self.query_one("#activity", Static).update(Text(text))
 
-    def set_notice(self, notice: str) -> None:
-        """A lasting warning (e.g. reading state cannot be saved); empty clears it."""
+    def set_notice(self, notice: str, *, warning: bool = True) -> None:
+        """A lasting notice (e.g. reading state cannot be saved); empty clears it."""
         widget = self.query_one("#notice", Static)
-        widget.update(Text(f"⚠ {notice}") if notice else "")
+        widget.update(Text(f"⚠ {notice}" if warning else notice) if notice else "")
+        widget.set_class(not warning, "-info")
         widget.display = bool(notice)
