@@ -67,7 +67,7 @@ def open_state(path: Path, snapshot_dir: Path | None) -> Opened:
             )
             return Opened(memory=read_copy(path) or empty_memory(), reason=reason, notices=notices)
         except (Damaged, sqlite3.DatabaseError) as exc:
-            if not _damaged(exc) or attempt == 2:
+            if not damaged(exc) or attempt == 2:
                 return _unwritable(path, exc, notices)
             restored = _recover(path, snapshot_dir, str(exc), notices)
             if restored is not None:
@@ -160,7 +160,8 @@ def _ensure_wal(conn: sqlite3.Connection) -> None:
         raise Unusable(f"cannot use write-ahead logging (journal mode {row[0] if row else '?'})")
 
 
-def _damaged(exc: BaseException) -> bool:
+def damaged(exc: BaseException) -> bool:
+    """Whether ``exc`` says the file was read and is not a sound database."""
     return isinstance(exc, Damaged) or db.failure(exc) is db.Failure.CORRUPT
 
 

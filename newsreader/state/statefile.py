@@ -6,17 +6,22 @@ When the file cannot be written (disk full, read-only, locked too long) everythi
 held is copied into memory, work continues there, ``notices`` says so, and every few seconds
 a write tries to replay the kept changes into the file. Every write is idempotent (fixed
 values and timestamps, upserts), so replaying one that did reach the disk is harmless.
+
+A file damaged, deleted or replaced while in use is noticed at the next write: what this
+process holds is written in its place (a damaged one is moved aside first), or the new file
+is used, and ``notices`` says which.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import time
 from pathlib import Path
 from typing import Any, TypeVar
 
-from newsreader.state import db, opening, records, snapshots
+from newsreader.state import db, opening, records, rescue, snapshots
 
 T = TypeVar("T")
 
@@ -46,6 +51,10 @@ class StateFile:
         self._retry = opened.retry
         self._next_retry = time.monotonic() + RETRY_INTERVAL_S
         self._pending: list[db.Op[Any]] = []
+        self._memory_whole = False
+        """The in-memory copy is the whole truth, not the file plus ``_pending`` (the file was
+        damaged, deleted or replaced under us): resuming writes it whole."""
+        self._identity = rescue.identity(path) if opened.disk is not None else None
         self._watch: sqlite3.Connection | None = None
         self._data_version: int | None = None
         self._seen_serial = 0
@@ -152,6 +161,8 @@ class StateFile:
                 raise RuntimeError("the state store is closed")
             if self._memory is not None:
                 self._resume()
+            else:
+                self._follow_file()
             if self._memory is None:
                 try:
                     return self._write_disk(op)
@@ -201,9 +212,14 @@ class StateFile:
                 conn.backup(memory)
             finally:
                 self._checkin(conn, generation)
-        except (sqlite3.Error, OSError, RuntimeError):
+            if memory.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
+                raise opening.Damaged("the copy failed its integrity check")
+        except (sqlite3.Error, OSError, RuntimeError, opening.Damaged):
+            # The file itself is damaged: fall back to the newest good snapshot.
             memory.close()
-            memory = opening.read_copy(self.path) or opening.empty_memory()
+            memory = (opening.read_copy(self.path) or rescue.snapshot_copy(self.snapshot_dir)
+                      or opening.empty_memory())
+            self._memory_whole = True
         with self._pool_lock:
             idle, self._idle = self._idle, []
             self._generation += 1
@@ -236,11 +252,26 @@ class StateFile:
                 op(conn)
             return records.bump_serial(conn)
 
+        whole = False  # what memory holds was written as the file: nothing to replay
+        healed = ""
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # No file (never made, or deleted): memory holds everything, write it whole.
+            if not os.path.lexists(self.path):
+                whole = self._put_memory_in_place()
             conn = opening.open_disk(self.path, self.snapshot_dir)
-        except Exception:  # still unusable, for whatever reason: keep waiting
-            return False
+        except Exception as exc:  # still unusable, for whatever reason: keep waiting
+            if not opening.damaged(exc) or not self._memory_whole:
+                return False
+            try:  # damaged under us: keep it for a look, write what we hold in its place
+                aside = snapshots.move_aside(self.path)
+                whole = self._put_memory_in_place()
+                conn = opening.open_disk(self.path, self.snapshot_dir)
+            except Exception:
+                return False
+            healed = (f"the state file was damaged while in use: moved it to {aside.name} "
+                      "and saved what newsreader held in its place")
+        if whole:
+            pending = []
         try:
             serial = db.run_write(conn, replay)
         except (sqlite3.Error, OSError):
@@ -254,10 +285,49 @@ class StateFile:
             db.close_quietly(self._memory)
             self._memory, self._reason = None, None
         self._pending.clear()
+        self._memory_whole = False
+        self._identity = rescue.identity(self.path)
         self._mode_changed = True
         self._start_watch()
-        self.notices.append(f"saving again: wrote {len(pending)} kept changes to {self.path}")
+        kept = "everything it held" if whole else f"{len(pending)} kept changes"
+        self.notices.append(healed or f"saving again: wrote {kept} to {self.path}")
         return True
+
+    def _put_memory_in_place(self) -> bool:
+        with self._memory_lock:
+            assert self._memory is not None
+            return rescue.write_whole(self._memory, self.path)
+
+    def _follow_file(self) -> None:
+        """Before a write: if the file was deleted or replaced since we opened it, our
+        connections write to a file nobody will open again. Save what we hold in its place
+        (deleted), or move to the new file (replaced)."""
+        now = rescue.identity(self.path)
+        if now == self._identity:
+            return
+        try:
+            if now is None:
+                if self._watch is None:  # nothing left open on the old file to copy from
+                    raise FileNotFoundError(f"{self.path} was deleted")
+                rescue.write_whole(self._watch, self.path)
+                what = "was deleted while newsreader was running; saved it again"
+            else:
+                what = "was replaced by another program; using the new one"
+            conn = opening.open_disk(self.path, self.snapshot_dir)
+        except Exception as exc:  # the old file is still open: fail over keeps its data
+            self._fail_over(exc)
+            self._memory_whole = True
+            return
+        with self._pool_lock:
+            idle, self._idle = self._idle, [conn]
+            self._generation += 1
+        for old in idle:
+            db.close_quietly(old)
+        db.close_quietly(self._watch)
+        self._identity = rescue.identity(self.path)
+        self._start_watch()
+        self._mode_changed = True
+        self.notices.append(f"the state file {self.path} {what}")
 
     def _start_watch(self) -> None:
         try:

@@ -263,3 +263,50 @@ def test_snapshots_rotate_and_a_damaged_one_is_skipped(
         assert [b.note for b in store.bookmarks()] == ["precious"]
     finally:
         store.close()
+
+
+def test_state_file_deleted_while_open_is_written_again(
+    state_file: Path, snapshot_dir: Path
+) -> None:
+    _fill(state_file)
+    store = StateStore.open(state_file, snapshot_dir)
+    try:
+        shutil.rmtree(state_file.parent)  # the whole data folder, under the open store
+        store.add_bookmark(article(2), 1, note="after")
+        assert store.saving and "deleted" in store.notices[-1]
+    finally:
+        store.close()
+    again = StateStore.open(state_file)
+    try:
+        assert {b.note for b in again.bookmarks()} == {"precious", "after"}
+        assert again.reading_state(article(1).summary).read
+    finally:
+        again.close()
+
+
+def test_state_file_replaced_by_garbage_while_open(
+    state_file: Path, snapshot_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsreader.state import statefile
+
+    monkeypatch.setattr(statefile, "RETRY_INTERVAL_S", 0.0)
+    _fill(state_file)
+    store = StateStore.open(state_file, snapshot_dir)
+    try:
+        garbage = state_file.with_name("incoming")
+        garbage.write_bytes(b"not a database " * 500)
+        garbage.replace(state_file)
+        store.add_bookmark(article(2), 1, note="after")  # kept in memory, file set aside
+        store.add_bookmark(article(3), 1, note="later")  # retried: ours written in its place
+        assert store.saving, store.notices
+        assert "damaged while in use" in store.notices[-1]
+    finally:
+        store.close()
+    [aside] = [p for p in state_file.parent.glob("state.sqlite3.corrupt-*")
+               if not p.name.endswith(("-wal", "-shm"))]
+    assert aside.read_bytes().startswith(b"not a database")  # kept for a look
+    again = StateStore.open(state_file)
+    try:
+        assert {b.note for b in again.bookmarks()} == {"precious", "after", "later"}
+    finally:
+        again.close()
