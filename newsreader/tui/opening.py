@@ -1,12 +1,14 @@
 """Everything needed to show an article, gathered off the UI thread. Plain Python, no Textual.
 
-Reading the file, marking it opened (which returns the saved position), finding the query's
-matches and anchoring its bookmarks all block, so the screen runs ``prepare`` in a worker.
+Reading the file, finding the query's matches and anchoring a bookmark block, so the screen
+runs ``prepare`` in a worker. Marking the article opened is queued, never waited for: a store
+that waits for a lock (up to 30 s) must not hold the article back. The margin marks of its
+bookmarks are read afterwards (``bookmarked_paragraphs``), for the same reason.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from newsreader.library import Article, ArticleSummary
 from newsreader.search.results import MatchSpan
@@ -23,6 +25,8 @@ class OpenRequest:
     paragraph: int | None = None
     """Go here instead of the saved position (a search hit's best paragraph)."""
     bookmark: Bookmark | None = None
+    state: ReadingState | None = None
+    """The reading state the app already holds (fresher than the store while writes queue)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +46,10 @@ class OpenedArticle:
 def prepare(session: Session, request: OpenRequest) -> OpenedArticle:
     """Load, mark opened and place an article; raises ParseError if the file is unreadable."""
     article = session.ctx.library.load(request.summary)
-    state = session.write(lambda store: store.mark_opened(request.summary)).result()
+    state = request.state or _stored_state(session, request.summary)
+    session.write(lambda store: store.mark_opened(request.summary))
+    if state is not None:
+        state = replace(state, read=True)
     paragraph, offset = (state.paragraph, state.offset) if state else (0, 0)
     matches: tuple[MatchSpan, ...] = ()
     notice = None
@@ -55,9 +62,9 @@ def prepare(session: Session, request: OpenRequest) -> OpenedArticle:
             paragraph = matches[0].paragraph  # the file changed since it was indexed
     elif request.paragraph is not None:
         paragraph, offset = request.paragraph, 0
-    bookmarked, anchor_notice, anchored = _bookmarks(session, article, request.bookmark)
+    bookmarked: frozenset[int] = frozenset()
     if request.bookmark is not None:
-        notice = anchor_notice
+        bookmarked, notice, anchored = _bookmarks(session, article, request.bookmark)
         paragraph = anchored if anchored is not None else request.bookmark.paragraph
         offset = 0
     last = max(len(article.paragraphs) - 1, 0)
@@ -71,6 +78,11 @@ def prepare(session: Session, request: OpenRequest) -> OpenedArticle:
         bookmarked=bookmarked,
         notice=notice,
     )
+
+
+def _stored_state(session: Session, summary: ArticleSummary) -> ReadingState | None:
+    store = session.store()
+    return store.reading_state(summary) if store is not None else None
 
 
 def bookmarked_paragraphs(session: Session, article: Article) -> frozenset[int]:

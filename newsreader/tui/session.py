@@ -41,11 +41,10 @@ class Session:
     # --- reading state ---------------------------------------------------------------------
 
     def _open_store(self) -> StateStore | None:
-        from newsreader.paths import ensure_dir
         from newsreader.state import StateStore
 
         try:
-            ensure_dir(self.ctx.paths.data_dir, "data")
+            # No folder check first: the store makes it, or works in memory and says why.
             self._store = StateStore.open(self.ctx.paths.state_file, self.ctx.paths.snapshot_dir)
         except Exception as exc:  # any failure leaves the app usable for reading
             self.problems.append(f"Reading state unavailable: {exc}")

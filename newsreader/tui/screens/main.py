@@ -77,8 +77,6 @@ class MainScreen(Screen[None]):
         self.loaded = False
         self.indexed = False
         self._open_serial = 0
-        self._store_notice: tuple[str, bool] = ("", True)
-        self._notices_seen = 0
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -255,18 +253,7 @@ class MainScreen(Screen[None]):
         self.status.set_info(self._idle_text())
 
     def on_store_status(self, message: sync.StoreStatus) -> None:
-        # The latest store notice stays in the status line (a warning while not saving);
-        # each new one also pops up once.
-        notice = message.notices[-1] if message.notices else ""
-        if not message.saving and not notice:
-            notice = "reading state is not being saved"
-        for new in message.notices[self._notices_seen :]:
-            self.notify(new, title="Reading state", severity="information" if message.saving
-                        else "warning", timeout=10, markup=False)
-        self._notices_seen = len(message.notices)
-        if (notice, message.saving) != self._store_notice:
-            self._store_notice = (notice, message.saving)
-            self.status.set_notice(notice, warning=not message.saving)
+        self.status.show_store(message.notices, message.saving)
 
     def on_sync_failed(self, message: sync.SyncFailed) -> None:
         self.notify(
@@ -375,6 +362,8 @@ class MainScreen(Screen[None]):
     def open_request(self, request: OpenRequest, focus: bool = True) -> None:
         """Open an article as ``request`` says (saving where the reader was first)."""
         self.save_reading_position()
+        if request.state is None:
+            request = replace(request, state=self.rows.states.get(request.summary.id))
         self._open_serial += 1
         self._load(request, focus, self._open_serial)
 
@@ -404,6 +393,8 @@ class MainScreen(Screen[None]):
             self.article_list.refresh()
         if opened.notice:
             self.notify(opened.notice, severity="warning", timeout=6, markup=False)
+        if opened.request.bookmark is None:
+            self.bookmark_flow.refresh_marks()  # margin marks follow in a moment
         if message.focus:
             self._focus_pane("reader")
 

@@ -27,6 +27,11 @@ def progress_text(label: str, done: int, total: int) -> Text:
 class StatusBar(Horizontal):
     """Shows what runs in the background and notices that must not time out."""
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._store_notice: tuple[str, bool] = ("", True)
+        self._notices_seen = 0
+
     def compose(self) -> ComposeResult:
         yield Static("", id="activity", markup=False)
         yield Static("", id="notice", markup=False)
@@ -46,3 +51,17 @@ class StatusBar(Horizontal):
         widget.update(Text(f"⚠ {notice}" if warning else notice) if notice else "")
         widget.set_class(not warning, "-info")
         widget.display = bool(notice)
+
+    def show_store(self, notices: list[str], saving: bool) -> None:
+        """The store's state: its latest notice stays here (a warning while it is not
+        saving), and each new notice also pops up once."""
+        for new in notices[self._notices_seen :]:
+            self.notify(new, title="Reading state", severity="information" if saving
+                        else "warning", timeout=10, markup=False)
+        self._notices_seen = len(notices)
+        notice = notices[-1] if notices else ""
+        if not saving and not notice:
+            notice = "reading state is not being saved"
+        if (notice, saving) != self._store_notice:
+            self._store_notice = (notice, saving)
+            self.set_notice(notice, warning=not saving)
