@@ -206,3 +206,30 @@ async def test_escape_after_clicking_into_the_reader_goes_back_to_the_list(
         assert app.focused is app.main_screen.reader
         await pilot.press("escape")
         assert app.focused is app.main_screen.article_list
+
+
+async def test_opening_does_not_wait_for_a_slow_store(
+    new_app: Callable[..., NewsreaderApp],
+) -> None:
+    import asyncio
+    import time
+
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        store = app.session.store()
+        assert store is not None
+        real = store.mark_opened
+
+        def stuck(summary: object) -> object:
+            time.sleep(1.5)  # another process holds the write lock
+            return real(summary)  # type: ignore[arg-type]
+
+        store.mark_opened = stuck  # type: ignore[method-assign]
+        started = time.monotonic()
+        await pilot.press("enter")
+        while app.main_screen.reader.article is None and time.monotonic() - started < 5:
+            await asyncio.sleep(0.02)
+        assert time.monotonic() - started < 1.0, "the article waited for the store"
+        assert app.main_screen.rows.is_read(app.main_screen.reader.article.id)  # type: ignore[union-attr]
+        await settle(pilot)
