@@ -244,7 +244,14 @@ def _cmd_index(ctx: AppContext, args: argparse.Namespace) -> int:
 
 def _cmd_search(ctx: AppContext, args: argparse.Namespace) -> int:
     scan = _scan(ctx)
-    index, _report = _update_index(ctx, scan)
+    try:
+        index, _report = _update_index(ctx, scan)
+    except OSError as exc:  # a full disk or unwritable cache: the last index still answers
+        from newsreader.search import SearchIndex
+
+        print(f"newsreader: cannot update the search index ({exc.strerror or exc}); "
+              "searching the last complete one", file=sys.stderr)
+        index = SearchIndex(ctx.index_dir)
     try:
         result = index.search(" ".join(args.query), limit=args.limit)
     finally:
