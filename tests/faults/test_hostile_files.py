@@ -33,13 +33,18 @@ def _run_cases(tmp: Path, cases: list[bytes], row: FaultRow) -> None:
         folder = lib / f"d{i % 7}" / ("\u00e9t\u00e9" if i % 3 else "x y")
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"f{i}.{'md' if i % 2 else 'txt'}").write_bytes(data)
-    scan = Library((lib,), tmp / "catalog.sqlite3", max_bytes=200_000).scan()
     row.cycles += len(cases)
+    try:
+        scan = Library((lib,), tmp / "catalog.sqlite3", max_bytes=200_000).scan()
+        for summary in scan.articles:
+            Library((lib,), None).load(summary)  # every listed article opens
+    except Exception:
+        row.crashes += 1
+        raise
+    row.recovered += sum(1 for s in scan.skipped if s.reason) + len(scan.articles)
     assert len(scan.articles) + len(scan.skipped) == len(cases)
     assert all(s.reason and "\n" not in s.reason for s in scan.skipped)
     assert all(a.title for a in scan.articles)
-    for summary in scan.articles:
-        Library((lib,), None).load(summary)  # every listed article opens
 
 
 def test_random_article_files_never_crash(tmp_path_factory: pytest.TempPathFactory,
