@@ -216,7 +216,7 @@ def _cmd_tui(ctx: AppContext, args: argparse.Namespace) -> int:
 
 def _update_index(ctx: AppContext, scan: LibraryScan, rebuild: bool = False) -> Any:
     from newsreader.paths import ensure_dir
-    from newsreader.search import SearchIndex
+    from newsreader.search.index import SearchIndex
 
     ensure_dir(ctx.paths.index_root, "cache")
     index = SearchIndex(ctx.index_dir)
@@ -247,7 +247,7 @@ def _cmd_search(ctx: AppContext, args: argparse.Namespace) -> int:
     try:
         index, _report = _update_index(ctx, scan)
     except OSError as exc:  # a full disk or unwritable cache: the last index still answers
-        from newsreader.search import SearchIndex
+        from newsreader.search.index import SearchIndex
 
         print(f"newsreader: cannot update the search index ({exc.strerror or exc}); "
               "searching the last complete one", file=sys.stderr)
