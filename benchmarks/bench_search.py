@@ -15,6 +15,7 @@ import random
 import shutil
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -93,6 +94,28 @@ def timed(fn: Callable[[], object], queries: list[str]) -> tuple[float, float]:
         samples.append((time.perf_counter() - t) * 1000)
     samples.sort()
     return statistics.median(samples), samples[min(len(samples) - 1, int(len(samples) * 0.95))]
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    """Median and p95 of ``samples`` (the same rule as ``timed``)."""
+    samples = sorted(samples)
+    return statistics.median(samples), samples[min(len(samples) - 1, int(len(samples) * 0.95))]
+
+
+def full_scan_command(query: str, folder: Path) -> list[str]:
+    """``rg -i`` (or ``grep -ri`` when ripgrep is missing) listing the files with ``query``."""
+    text = query.strip('"')
+    if shutil.which("rg"):
+        return ["rg", "-i", "-l", "-F", "--", text, str(folder)]
+    return ["grep", "-r", "-i", "-l", "-F", "--", text, str(folder)]
+
+
+def full_scan_ms(query: str, folder: Path) -> float:
+    """Milliseconds for a full scan of the folder, process start included."""
+    t = time.perf_counter()
+    subprocess.run(full_scan_command(query, folder), stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, check=False)
+    return (time.perf_counter() - t) * 1000
 
 
 def size_mb(path: Path) -> float:

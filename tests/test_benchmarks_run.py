@@ -1,0 +1,50 @@
+"""The whole benchmark keeps running (tiny corpus, few repetitions).
+
+Real runs and their numbers: benchmarks/README.md."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import REPO
+
+SECTIONS = (
+    "full build s, 2 processes",
+    "search ms, single",
+    "search ms, two words",
+    "search ms, phrase",
+    "single vs `",
+    "unchanged library check ms",
+    "one changed file searchable",
+    "TUI start to first painted list",
+    "key to repainted results",
+    "page-down to repainted list",
+    "TUI peak RSS MB",
+    "state save_position",
+    "state add_bookmark",
+)
+
+
+def test_every_benchmark_runs_on_a_tiny_library(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "run.py"), "--sizes", "40", "--quick",
+         "--workdir", str(tmp_path / "bench")],
+        capture_output=True, text=True, timeout=180,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = proc.stdout
+    assert "2 cores" in out or "cores," in out
+    rows = [line for line in out.splitlines() if line.startswith("| ")]
+    for section in SECTIONS:
+        row = next((r for r in rows if r.startswith(f"| {section}")), None)
+        assert row is not None, f"missing row {section!r}:\n{out}"
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        assert len(cells) == 6 and cells[1] and "nan" not in cells[1], row
+    build = next(r for r in rows if r.startswith("| full build s, 2 processes"))
+    assert build.split("|")[4].strip().endswith("x")  # a ratio against FTS5 measured now
+    # The benchmark wrote only into its work folder.
+    assert (tmp_path / "bench" / "xdg" / "cache").is_dir()
