@@ -129,6 +129,7 @@ class BookmarksScreen(Screen[Bookmark | None]):
         listing.clear_options()
         listing.add_options(options)
         listing.border_subtitle = f"{len(self.bookmarks)} saved"
+        self.refresh_bindings()  # Edit, Delete and Undo depend on what is listed
         empty = self.query_one("#bookmarks-empty", Static)
         empty.display = not self.bookmarks
         empty.update("No bookmarks yet. In the reader, b bookmarks the paragraph at the cursor.")

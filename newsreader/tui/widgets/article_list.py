@@ -107,6 +107,7 @@ class ArticleList(ScrollView, can_focus=True):
         else:
             self.cursor = min(self.cursor, max(count - 1, 0))
         self.refresh()
+        self.refresh_bindings()  # Open and Read/unread need a row
 
     @property
     def highlighted(self) -> ArticleSummary | None:

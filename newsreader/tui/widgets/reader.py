@@ -131,6 +131,7 @@ class Reader(ScrollView, can_focus=True):
         self._pending = (paragraph, offset, focus_match)
         self.scroll_to(0, 0, animate=False, force=True)
         self._relayout()
+        self.refresh_bindings()  # the keys shown depend on the article and its matches
 
     def set_bookmarked(self, paragraphs: Iterable[int]) -> None:
         """Update the margin marks of bookmarked paragraphs."""

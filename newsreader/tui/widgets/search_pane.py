@@ -170,6 +170,7 @@ class SearchPane(Vertical):
         self.result = result
         self._fill(result)
         self._show_status()
+        self.refresh_bindings()
         if not result.hits and self.results.has_focus:
             self.screen.set_focus(self.query_input)  # nothing left to pick: back to typing
         self.post_message(self.Searching(result))
