@@ -375,6 +375,9 @@ def _postings(
 
 def _lazy_top(scores: dict[int, float], check: Check, limit: int) -> TopDocs:
     """Visit candidates by upper bound until no unvisited one can enter the top ``limit``."""
+    if len(scores) <= CHECK_ALL:  # the total will be exact: check them all, no heap
+        found = [(s, -d) for d in scores if (s := check(d)) is not None]
+        return TopDocs([(-d, s) for s, d in heapq.nlargest(limit, found)], len(found))
     queue = [(-s, d) for d, s in scores.items()]
     heapq.heapify(queue)
     top: list[tuple[float, int]] = []
