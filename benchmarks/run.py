@@ -83,6 +83,7 @@ def bench_size(n: int, workdir: Path, quick: bool) -> list[Row]:
     queries = bs.make_queries(library, scan, count)
 
     index = SearchIndex(ctx.index_dir)
+    _cold_analysis()
     t = time.perf_counter()
     index.update(scan, library, rebuild=True, procs=2)
     build2 = time.perf_counter() - t
@@ -96,6 +97,7 @@ def bench_size(n: int, workdir: Path, quick: bool) -> list[Row]:
                     _check(build2 <= 10 * fts_build)))
     if not quick and n <= 20_000:
         one = SearchIndex(workdir / f"index-1proc-{n}")
+        _cold_analysis()
         t = time.perf_counter()
         one.update(scan, library, rebuild=True, procs=1)
         build1 = time.perf_counter() - t
@@ -163,6 +165,14 @@ def bench_size(n: int, workdir: Path, quick: bool) -> list[Row]:
     return rows
 
 
+def _cold_analysis() -> None:
+    """Forget the analysis caches (word -> stem), so each build starts as a new process would."""
+    from newsreader.search import analysis
+
+    for cache in (analysis._cache, analysis._stem_cache, analysis._terms_cache):
+        cache.clear()
+
+
 def _tui_rows(bench_tui: object, folder: Path, n: int, quick: bool) -> list[Row]:
     import bench_search as bs
 
@@ -184,9 +194,9 @@ def _tui_rows(bench_tui: object, folder: Path, n: int, quick: bool) -> list[Row]
                     " · ".join(_pair(*p(k)) for k in ("search_ms", "fill_ms",
                                                       "fill_to_paint_ms"))))
     if not quick:
-        fast = bench_tui.typing(folder, debounce=0.0)  # type: ignore[attr-defined]
+        fast = bench_tui.typing(folder, debounce=0.001)  # type: ignore[attr-defined]
         f_med, f_p95 = bs.percentiles(fast["key_to_paint_ms"] or [float("nan")])
-        rows.append(Row("  same with the 120 ms typing pause set to 0", _pair(f_med, f_p95),
+        rows.append(Row("  same with the 120 ms typing pause set to 1 ms", _pair(f_med, f_p95),
                         "", "", "p95 <= 50 ms", _check(f_p95 <= 50)))
         rss = max(rss, fast["rss_mb"])
     s_med, s_p95 = p("scroll_ms")
@@ -194,6 +204,7 @@ def _tui_rows(bench_tui: object, folder: Path, n: int, quick: bool) -> list[Row]
                     "p95 <= 50 ms (smooth)", _check(s_p95 <= 50)))
     rows.append(Row("TUI peak RSS MB (start, typing, searching, an article open)", f"{rss:.0f}",
                     "", "", "<= 150 MB", _check(rss <= 150)))
+    rows.append(Row("  of which at the first painted list", f"{start['start_rss_mb']:.0f}"))
     return rows
 
 
