@@ -86,6 +86,7 @@ CLI_QUERIES = ['"unbalanced', "((((((", "title:", "date:[2024 to", "AND", "OR OR
 def test_hostile_queries_from_the_cli(cli: CLI, seed_library: Path, fault_row: FaultRow,
                                       full_run: bool) -> None:
     problems = []
+    fault_row.note = "newsreader search: unbalanced, bare operators, bad dates, 10 kB"
     for query in CLI_QUERIES if full_run else CLI_QUERIES[::4]:
         run = cli("search", query, "--json", library=seed_library)
         fault_row.cycles += 1

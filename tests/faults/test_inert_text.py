@@ -37,6 +37,7 @@ def test_cli_output_is_inert_when_piped(cli: CLI, tmp_path: Path, fault_row: Fau
     assert "[bold red]Markup[/] title" in listing.out and "\x1b" not in listing.out
     fault_row.cycles = 2
     fault_row.recovered = 2
+    fault_row.note = "show and list, piped"
 
 
 def test_cli_output_is_inert_on_a_terminal(tmp_path: Path, fault_row: FaultRow) -> None:
@@ -67,6 +68,7 @@ def test_cli_output_is_inert_on_a_terminal(tmp_path: Path, fault_row: FaultRow) 
     assert "\x1b[2J" not in out
     fault_row.cycles = 1
     fault_row.recovered = 1
+    fault_row.note = "show on a terminal (pty)"
 
 
 def test_imported_backup_text_is_inert(cli: CLI, tmp_path: Path, fault_row: FaultRow) -> None:
@@ -97,3 +99,4 @@ def test_imported_backup_text_is_inert(cli: CLI, tmp_path: Path, fault_row: Faul
     assert "note [bold]x[/]" in shown.out  # markup shown literally
     assert not any(c in shown.out for c in "\x1b\x07\u202e"), repr(shown.out)
     fault_row.cycles = fault_row.recovered = 1
+    fault_row.note = "titles, quotes and notes from an imported backup"

@@ -76,5 +76,6 @@ async def test_tui_shows_escapes_and_markup_inert(tmp_path: Path, fault_row: Fau
         await settle(pilot)
         problems += _problems("search results", app, (title, "[link=https://evil]"))
         fault_row.cycles = 5
+        fault_row.note = "list, reader, bookmark dialog, bookmarks, search results"
         fault_row.recovered = 5 - len({p.split(":")[0] for p in problems})
     assert not problems, problems

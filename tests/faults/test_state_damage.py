@@ -113,6 +113,7 @@ async def test_damaged_state_file_app_tells_the_user(
     DAMAGE[damage](ctx.paths.state_file)
     app = make_app(ctx, poll_seconds=None)
     fault_row.cycles = 1
+    fault_row.note = "the app's status line"
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         notice = str(app.main_screen.status.query_one("#notice", Static).content)

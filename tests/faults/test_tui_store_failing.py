@@ -131,7 +131,7 @@ async def test_store_failing_mid_session(
     fault_row.lost = len(wanted - (kept or set()))
     fault_row.corrupt = int(kept is None)
     fault_row.recovered = int(told and reading and saving_again and not fault_row.lost)
-    fault_row.note = f"{notice[2:70]!r}"
+    fault_row.note = "told: " + notice.removeprefix("⚠ ").replace(str(data), "<data>")[:60]
     assert reading, "reading stopped"
     assert told, f"no lasting notice (status shows {notice!r})"
     assert wanted <= shown, f"bookmarks shown while failing: {shown}"
