@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App
@@ -23,6 +23,9 @@ from newsreader.tui.session import Session
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.reader import Reader
 from newsreader.tui.widgets.search_pane import ResultList, SearchPane
+
+if TYPE_CHECKING:
+    from newsreader.feeds import FetchOptions
 
 POLL_SECONDS = 3.0
 """How often the library folders are checked for added, changed or removed files."""
@@ -42,18 +45,26 @@ class NewsreaderApp(App[int]):
         Binding("question_mark,f1", "help", "Help", id="help"),
     ]
 
-    def __init__(self, ctx: AppContext, *, poll_seconds: float | None = POLL_SECONDS) -> None:
+    def __init__(
+        self, ctx: AppContext, *, poll_seconds: float | None = POLL_SECONDS,
+        fetch_options: FetchOptions | None = None,
+    ) -> None:
         super().__init__()
-        self.ctx = ctx
         self.session = Session(ctx)
         self.poll_seconds = poll_seconds
+        self.fetch_options = fetch_options
         self._theme_ready = False
         self._theme_timer: Timer | None = None
         self._theme_unsaved = False
         self._config_lock = threading.Lock()
 
+    @property
+    def ctx(self) -> AppContext:
+        """The context in use (a first feed fetch can add the articles folder to the library)."""
+        return self.session.ctx
+
     def get_default_screen(self) -> Screen[None]:
-        return MainScreen(self.session, self.poll_seconds)
+        return MainScreen(self.session, self.poll_seconds, self.fetch_options)
 
     @property
     def main_screen(self) -> MainScreen:
@@ -158,6 +169,11 @@ class NewsreaderApp(App[int]):
         self._back_to_main()
         self.main_screen.action_bookmarks()
 
+    def fetch_feeds(self) -> None:
+        """Fetch every subscribed feed in the background."""
+        self._back_to_main()
+        self.main_screen.action_fetch_feeds()
+
     def reindex(self) -> None:
         """Rebuild the search index in the background."""
         self.main_screen.sync.reindex()
@@ -191,9 +207,12 @@ class NewsreaderApp(App[int]):
             self.pop_screen()
 
 
-def make_app(ctx: AppContext, *, poll_seconds: float | None = POLL_SECONDS) -> NewsreaderApp:
+def make_app(
+    ctx: AppContext, *, poll_seconds: float | None = POLL_SECONDS,
+    fetch_options: FetchOptions | None = None,
+) -> NewsreaderApp:
     """The one factory, used by ``run_app`` and by the tests and snapshots."""
-    return NewsreaderApp(ctx, poll_seconds=poll_seconds)
+    return NewsreaderApp(ctx, poll_seconds=poll_seconds, fetch_options=fetch_options)
 
 
 def run_app(ctx: AppContext) -> int:

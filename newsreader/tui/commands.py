@@ -1,5 +1,6 @@
 """The command palette's newsreader commands: open an article by title, search, filters,
-bookmarks, export and re-index. Themes and quit come from Textual's system commands."""
+bookmarks, fetching feeds, export and re-index. Themes and quit come from Textual's system
+commands."""
 
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ class NewsreaderCommands(Provider):
             main.on_article_list_all_marked_read
         )
         yield "Bookmarks", "List every bookmark (B)", app.palette_bookmarks
+        yield "Fetch feeds", "Save new articles from every subscribed feed (R)", app.fetch_feeds
         yield "Export bookmarks", "Write them all to a Markdown file", app.export_bookmarks
         yield "Re-index library", "Rebuild the search index from scratch", app.reindex
         yield "Keys and search syntax", "Help (? or F1)", app.action_help

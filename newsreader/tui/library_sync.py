@@ -7,6 +7,7 @@ never touches widgets. When nothing changed a scan is stat-only, so polling is c
 from __future__ import annotations
 
 import subprocess
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from textual.dom import DOMNode
 from textual.message import Message
 from textual.worker import Worker, get_current_worker
 
+from newsreader.context import AppContext
 from newsreader.library import LibraryScan
 from newsreader.state.models import ReadingState
 from newsreader.tui import index_job
@@ -85,13 +87,38 @@ class LibrarySync:
         self.scan: LibraryScan | None = None
         self._rebuild = False
         self._child: subprocess.Popen[str] | None = None
+        self._wake = threading.Event()
+        """Set to scan again now (coalesces: many requests while busy make one more scan)."""
+        self._lock = threading.Lock()
+        self._looping = 0
+        """The serial of the worker that will still look at ``_wake``; 0 when none will."""
+        self._serial = 0
+        self._next_ctx: AppContext | None = None
 
     def start(self) -> Worker[None]:
         """Start (or restart) the worker."""
+        with self._lock:
+            self._serial += 1
+            serial = self._looping = self._serial
         return self.target.run_worker(
-            self._run, name="library", group="library", thread=True, exclusive=True,
-            exit_on_error=False,
+            lambda: self._run(serial), name="library", group="library", thread=True,
+            exclusive=True, exit_on_error=False,
         )
+
+    def rescan(self) -> None:
+        """Scan again soon (e.g. a feed saved an article): wakes the polling worker, or starts
+        it again when it has ended (``poll_seconds`` None)."""
+        with self._lock:
+            if self._looping:
+                self._wake.set()
+                return
+        self.start()
+
+    def use_context(self, ctx: AppContext) -> None:
+        """Switch to another library (its roots changed): applied between two scans, so an
+        index update in progress finishes first; then the new library is scanned."""
+        self._next_ctx = ctx
+        self.rescan()
 
     def stop(self) -> None:
         """End a child index build (the app is quitting); the thread then finishes."""
@@ -125,26 +152,42 @@ class LibrarySync:
 
         return report
 
-    def _run(self) -> None:
+    def _run(self, serial: int) -> None:
         worker = get_current_worker()
         try:
             if self.scan is None:
                 self._first_load()
-            scan = self.scan
-            if scan is not None and not worker.is_cancelled:
-                self._index(scan)
-            while self.poll_seconds and not worker.is_cancelled:
+                if self.scan is not None and not worker.is_cancelled:
+                    self._index(self.scan)
+            else:  # restarted: re-index, or a rescan asked for after the worker had ended
+                self._wake.clear()
+                self._poll_once()
+            while not worker.is_cancelled:
+                if self._wake.is_set():
+                    self._wake.clear()
+                    self._poll_once()
+                    continue
+                if not self.poll_seconds:
+                    with self._lock:  # rescan() either woke us before this or starts anew
+                        if self._wake.is_set():
+                            continue
+                        if self._looping == serial:
+                            self._looping = 0
+                    break
                 started = time.monotonic()
                 self._poll_once()
                 # Never spend more than a fifth of the time scanning a huge library.
                 pause = max(self.poll_seconds, 5 * (time.monotonic() - started))
-                if _sleep(pause, worker):
+                if _sleep(pause, worker, self._wake):
                     break
         except _Cancelled:
             pass
         except Exception as exc:  # a background failure must never take the app down
             self._post(SyncFailed(f"{exc.__class__.__name__}: {exc}"))
         finally:
+            with self._lock:
+                if self._looping == serial:
+                    self._looping = 0
             self._post(Activity(""))
 
     def _first_load(self) -> None:
@@ -186,11 +229,16 @@ class LibrarySync:
         self._child = child
 
     def _poll_once(self) -> None:
+        ctx, self._next_ctx = self._next_ctx, None
+        if ctx is not None:
+            self.session.use_context(ctx)
         scan = self.session.ctx.library.scan()
         previous = self.scan
         if previous is None or scan.articles != previous.articles:
             self.scan = scan
             self._post(LibraryScanned(scan, changed=True))
+            self._index(scan)
+        elif self._rebuild:
             self._index(scan)
         store = self.session.store()
         if store is not None and store.has_changed():
@@ -201,11 +249,12 @@ class _Cancelled(BaseException):  # not an Exception: it must pass "except Excep
     """Raised from a progress callback to stop work when the worker is cancelled."""
 
 
-def _sleep(seconds: float, worker: Worker[None]) -> bool:
-    """Sleep in small steps; True when the worker was cancelled meanwhile."""
+def _sleep(seconds: float, worker: Worker[None], wake: threading.Event) -> bool:
+    """Sleep in small steps until ``wake`` is set; True when the worker was cancelled."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if worker.is_cancelled:
             return True
-        time.sleep(min(0.1, max(deadline - time.monotonic(), 0)))
+        if wake.wait(min(0.1, max(deadline - time.monotonic(), 0))):
+            break
     return worker.is_cancelled

@@ -98,6 +98,15 @@ class Session:
         """Bring the index up to date with ``scan`` (incremental unless ``rebuild``)."""
         return self.index().update(scan, self.ctx.library, rebuild=rebuild, progress=progress)
 
+    def use_context(self, ctx: AppContext) -> None:
+        """Switch to another library of the same user (same store): the index of its roots
+        opens on next use. Called from the library worker, between two index updates."""
+        with self._index_lock:
+            old, self._index = self._index, None
+            self.ctx = ctx
+        if old is not None:
+            old.close()  # a search still using it reopens its files; nothing is lost
+
     # --- shutdown --------------------------------------------------------------------------
 
     def close(self) -> None:

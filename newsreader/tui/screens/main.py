@@ -22,8 +22,10 @@ from textual.widgets import Input
 from newsreader.library import ArticleSummary, ParseError
 from newsreader.tui import library_sync as sync
 from newsreader.tui.opening import OpenedArticle, OpenRequest, prepare
+from newsreader.tui.plural import count
 from newsreader.tui.rows import ArticleRows
 from newsreader.tui.screens.bookmark_flow import BookmarkFlow
+from newsreader.tui.screens.feed_flow import FeedFetch
 from newsreader.tui.session import Session
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.key_bar import KeyBar
@@ -32,6 +34,7 @@ from newsreader.tui.widgets.search_pane import SearchPane
 from newsreader.tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
+    from newsreader.feeds import FetchOptions
     from newsreader.state import StateStore
 
 NARROW_BELOW = 100
@@ -47,6 +50,7 @@ class MainScreen(Screen[None]):
         # priority: handled before the next queued key, so "/word" typed fast lands in the box
         Binding("slash", "search", "Search", id="search", priority=True),
         Binding("B", "bookmarks", "Bookmarks", id="bookmarks"),
+        Binding("R", "fetch_feeds", "Fetch feeds", show=False, id="feeds.fetch"),
         Binding("tab,shift+tab", "switch_pane", "Switch pane", show=False, id="switch-pane"),
         Binding("escape", "back", "Back", id="back"),
     ]
@@ -68,12 +72,16 @@ class MainScreen(Screen[None]):
     class _Wrote(Message):
         """A store write finished: check whether the store still saves."""
 
-    def __init__(self, session: Session, poll_seconds: float | None) -> None:
+    def __init__(
+        self, session: Session, poll_seconds: float | None,
+        fetch_options: FetchOptions | None = None,
+    ) -> None:
         super().__init__()
         self.session = session
         self.rows = ArticleRows()
         self.sync = sync.LibrarySync(self, session, poll_seconds)
         self.bookmark_flow = BookmarkFlow(self)
+        self.feeds = FeedFetch(self, fetch_options)
         self.loaded = False
         self.indexed = False
         self._open_serial = 0
@@ -206,7 +214,9 @@ class MainScreen(Screen[None]):
         self.article_list.refresh_rows(keep.id if keep else None)
         self._update_counts()
         if message.changed:
-            added = len(set(self.rows.by_id) - before)
+            # Articles a feed fetch saved are counted in its own progress, not here.
+            added = sum(1 for a in scan.articles
+                        if a.id not in before and a.path not in self.feeds.saved_paths)
             removed = len(before - set(self.rows.by_id))
             parts = [f"{n} {what}" for n, what in ((added, "new"), (removed, "removed")) if n]
             if parts:
@@ -261,7 +271,7 @@ class MainScreen(Screen[None]):
         )
 
     def _idle_text(self) -> str:
-        return f"{self.rows.total:,} articles" + (" · index ready" if self.indexed else "")
+        return count(self.rows.total, "article") + (" · index ready" if self.indexed else "")
 
     def _update_counts(self) -> None:
         rows = self.rows
@@ -305,7 +315,7 @@ class MainScreen(Screen[None]):
     def on_article_list_all_marked_read(self) -> None:
         unread = [a.id for a in self.rows.articles if not self.rows.is_read(a.id)]
         changed = self._set_read(unread, True)
-        self.notify(f"Marked {changed:,} articles read.", timeout=3, markup=False)
+        self.notify(f"Marked {count(changed, 'article')} read.", timeout=3, markup=False)
 
     def _set_read(self, ids: list[str], read: bool) -> int:
         changed = self.rows.set_read(ids, read)
@@ -397,6 +407,23 @@ class MainScreen(Screen[None]):
             self.bookmark_flow.refresh_marks()  # margin marks follow in a moment
         if message.focus:
             self._focus_pane("reader")
+
+    # --- feeds (see feed_flow) ------------------------------------------------------------
+
+    def action_fetch_feeds(self) -> None:
+        self.feeds.start()
+
+    @on(FeedFetch.Started)
+    def _feeds_started(self, message: FeedFetch.Started) -> None:
+        self.feeds.started(message)
+
+    @on(FeedFetch.Progress)
+    def _feeds_progress(self, message: FeedFetch.Progress) -> None:
+        self.feeds.progress(message)
+
+    @on(FeedFetch.Finished)
+    def _feeds_finished(self, message: FeedFetch.Finished) -> None:
+        self.feeds.finished(message)
 
     # --- bookmarks (see bookmark_flow) ------------------------------------------------------
 

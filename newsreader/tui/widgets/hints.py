@@ -17,6 +17,7 @@ HINTS: tuple[tuple[str, str, str], ...] = (
     ("list.open", "enter", "read the highlighted article"),
     ("search", "slash", "search every article"),
     ("bookmarks", "B", "bookmarks"),
+    ("feeds.fetch", "R", "fetch subscribed feeds"),
     ("help", "question_mark", "all keys"),
 )
 

@@ -1,4 +1,5 @@
-"""One line above the footer: background activity on the left, lasting notices on the right."""
+"""One line above the footer: background activity on the left, then a feed fetch's progress,
+lasting notices on the right."""
 
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ class StatusBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="activity", markup=False)
+        yield Static("", id="feeds", markup=False)
         yield Static("", id="notice", markup=False)
 
     def set_activity(self, label: str, done: int = 0, total: int = 0) -> None:
@@ -44,6 +46,13 @@ class StatusBar(Horizontal):
     def set_info(self, text: str) -> None:
         """A quiet line when nothing runs (e.g. how many articles are indexed)."""
         self.query_one("#activity", Static).update(Text(text))
+
+    def set_feeds(self, text: Text | str) -> None:
+        """A feed fetch's progress or outcome (its own slot: indexing runs at the same time);
+        empty hides it."""
+        widget = self.query_one("#feeds", Static)
+        widget.update(text)
+        widget.display = bool(text)
 
     def set_notice(self, notice: str, *, warning: bool = True) -> None:
         """A lasting notice (e.g. reading state cannot be saved); empty clears it."""

@@ -1,0 +1,237 @@
+"""Fetching the subscribed feeds from the app: ``newsreader.feeds.fetch_all`` in a thread worker.
+
+A helper of ``MainScreen`` (like ``BookmarkFlow``): ``R`` or the palette starts it, the fetch's
+progress events come back as messages, and each new article asks for a library re-scan (at
+most one per ``RESCAN_DELAY``) so it shows in the list while the other feeds are still loading.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.message import Message
+from textual.timer import Timer
+from textual.worker import get_current_worker
+
+from newsreader.errors import UserError
+from newsreader.tui.plural import count
+from newsreader.tui.widgets.status_bar import progress_text
+
+if TYPE_CHECKING:
+    from newsreader.feeds import FeedEvent, FeedResult, FetchOptions, FetchReport
+    from newsreader.tui.screens.main import MainScreen
+
+RESCAN_DELAY = 0.5
+"""Seconds between re-scans while articles arrive (a scan per article would be wasted work)."""
+FAILURE_TOASTS = 3
+"""Failed feeds shown one toast each while fetching; the rest are listed in one at the end."""
+SUMMARY_SECONDS = 30.0
+"""How long the outcome stays in the status line."""
+NO_FEEDS = "No feeds yet. Subscribe in a shell: newsreader feeds add URL"
+
+
+class FeedFetch:
+    """The feed steps of the main screen; the screen routes the messages below here."""
+
+    @dataclass
+    class Started(Message):
+        """The fetch began; ``total`` feeds are subscribed."""
+
+        total: int
+
+    @dataclass
+    class Progress(Message):
+        """One event from ``fetch_all`` (sent from its threads, one at a time)."""
+
+        event: FeedEvent
+
+    @dataclass
+    class Finished(Message):
+        """The fetch ended with ``report``, or could not run (``error``)."""
+
+        report: FetchReport | None
+        error: str | None = None
+
+    def __init__(self, screen: MainScreen, options: FetchOptions | None = None) -> None:
+        self.screen = screen
+        self.options = options
+        """Limits for ``fetch_all`` (None: its defaults; tests pass fast ones)."""
+        self.running = False
+        self.saved_paths: set[Path] = set()
+        """Files this app's fetches saved (the library-changed toast leaves them out)."""
+        self.new = self.done = self.total = 0
+        self._failures: list[str] = []
+        self._rescan_timer: Timer | None = None
+        self._clear_timer: Timer | None = None
+        self._library_checked = False
+
+    # --- starting --------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Fetch every subscribed feed in the background (once at a time)."""
+        screen = self.screen
+        if self.running:
+            screen.notify("Already fetching feeds.", timeout=3, markup=False)
+            return
+        self.running = True
+        self.new = self.done = self.total = 0
+        self._failures = []
+        self._library_checked = False
+        if self._clear_timer is not None:
+            self._clear_timer.stop()
+        self._show()
+        screen.run_worker(self._fetch, name="feeds", group="feeds", thread=True,
+                          exclusive=True, exit_on_error=False)
+
+    def _fetch(self) -> None:
+        """The worker: never touches widgets, posts everything to the screen."""
+        from newsreader.feeds import fetch_all, load_subscriptions, subscriptions_file
+
+        worker = get_current_worker()
+        ctx = self.screen.session.ctx
+
+        def post(message: Message) -> None:
+            self.screen.post_message(message)
+        try:
+            feeds_file = subscriptions_file(ctx.paths)
+            post(self.Started(len(load_subscriptions(feeds_file))))
+            report = fetch_all(
+                feeds_file, ctx.articles_dir, options=self.options,
+                # fetch_all calls this from its own pool threads: post, never call_from_thread
+                progress=lambda event: post(self.Progress(event)),
+                cancel=lambda: worker.is_cancelled,
+            )
+        except UserError as exc:
+            post(self.Finished(None, str(exc)))
+        except Exception as exc:  # a bug in fetching must not take the reader down
+            post(self.Finished(None, f"{exc.__class__.__name__}: {exc}"))
+        else:
+            post(self.Finished(report))
+
+    # --- while it runs ---------------------------------------------------------------------
+
+    def started(self, message: Started) -> None:
+        """Show how many feeds there are to fetch."""
+        self.total = message.total
+        self._show()
+
+    def progress(self, message: Progress) -> None:
+        """Count, show new articles as they arrive, report failed feeds."""
+        from newsreader.feeds import ArticleSaved, FeedFinished
+
+        event = message.event
+        if isinstance(event, ArticleSaved):
+            self.new = max(self.new, event.total_new)
+            self.saved_paths.add(Path(os.path.abspath(event.article.path)))
+            self._ensure_in_library()
+            if self._rescan_timer is None:
+                self._rescan_timer = self.screen.set_timer(RESCAN_DELAY, self._rescan)
+        elif isinstance(event, FeedFinished):
+            self.done, self.total = event.done, event.total
+            self._feed_done(event.result)
+        self._show()
+
+    def _feed_done(self, result: FeedResult) -> None:
+        if result.status == "failed":
+            self._failure(f"{result.name}: {result.error}")
+        elif result.failures:
+            first = result.failures[0].reason
+            self._failure(f"{result.name}: {count(len(result.failures), 'entry', 'entries')} "
+                          f"not saved ({first})")
+        if result.notice:
+            self.screen.notify(f"{result.name}: {result.notice}", title="Feeds",
+                               severity="warning", timeout=8, markup=False)
+
+    def _failure(self, line: str) -> None:
+        self._failures.append(line)
+        if len(self._failures) <= FAILURE_TOASTS:
+            self.screen.notify(line, title="Feed failed", severity="error", timeout=12,
+                               markup=False)
+
+    def _rescan(self) -> None:
+        self._rescan_timer = None
+        self.screen.sync.rescan()
+
+    def _show(self) -> None:
+        text = progress_text("Fetching feeds", self.done, self.total)
+        if self.new:
+            text.append(f" · {self.new:,} new")
+        self.screen.status.set_feeds(text)
+
+    def _ensure_in_library(self) -> None:
+        """The first article of a fetch: make sure its folder is one of the library's roots.
+
+        The folder joins the default or configured library once it holds an article, which
+        the context built at start could not know: build it again and switch to it live.
+        An explicit --library or NEWSREADER_LIBRARY is left alone, with a notice.
+        """
+        if self._library_checked:
+            return
+        self._library_checked = True
+        screen = self.screen
+        ctx = screen.session.ctx
+        folder = Path(os.path.abspath(ctx.articles_dir))
+        if folder in ctx.library.roots:
+            return
+        if ctx.library_source in ("seeds", "config"):
+            from newsreader.context import build_context
+
+            try:
+                fresh = build_context(paths=ctx.paths)
+            except UserError:
+                fresh = None
+            if fresh is not None and folder in fresh.library.roots:
+                screen.sync.use_context(fresh)
+                return
+        screen.notify(
+            f"New articles are saved in {folder}, which is not in this library "
+            f"(chosen by {ctx.library_source}); open it with --library to read them.",
+            title="Feeds", severity="warning", timeout=15, markup=False,
+        )
+
+    # --- the end ---------------------------------------------------------------------------
+
+    def finished(self, message: Finished) -> None:
+        """Say what the fetch did; pick up its last articles."""
+        screen = self.screen
+        self.running = False
+        if self._rescan_timer is not None:
+            self._rescan_timer.stop()
+            self._rescan_timer = None
+        if self.new:
+            screen.sync.rescan()
+        report = message.report
+        if report is None:
+            screen.status.set_feeds("")
+            screen.notify(f"Feeds not fetched: {message.error}", severity="error",
+                          timeout=12, markup=False)
+            return
+        if not report.results:
+            screen.status.set_feeds("")
+            screen.notify(NO_FEEDS, title="Feeds", timeout=10, markup=False)
+            return
+        for notice in report.notices:
+            screen.notify(notice, title="Feeds", severity="warning", timeout=12, markup=False)
+        hidden = self._failures[FAILURE_TOASTS:]
+        if hidden:
+            screen.notify(f"{count(len(hidden), 'more problem')}:\n" + "\n".join(hidden),
+                          title="Feeds", severity="error", timeout=15, markup=False)
+        failed = len(report.failed)
+        summary = f"{count(report.new, 'new article')} from {count(len(report.results), 'feed')}"
+        if failed:
+            summary += f" ({failed:,} failed)"
+        if report.cancelled:
+            summary += ", stopped early"
+        if report.limit_reached:
+            summary += ". Stopped at the per-run limit: fetch again for the rest"
+        screen.notify(summary + ".", title="Feeds", severity="warning" if failed else
+                      "information", timeout=8, markup=False)
+        line = Text(f"Feeds: {report.new:,} new")
+        if failed:
+            line.append(f" · {failed:,} failed", style="bold")
+        screen.status.set_feeds(line)
+        self._clear_timer = screen.set_timer(SUMMARY_SECONDS, lambda: screen.status.set_feeds(""))

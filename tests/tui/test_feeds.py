@@ -1,0 +1,177 @@
+"""Fetching feeds from the app: new articles show up as they arrive, failures are reported per
+feed, and the app keeps running. A local server on 127.0.0.1 serves the feeds."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.command import CommandPalette
+from textual.pilot import Pilot
+from textual.widgets import Input, Static
+
+from newsreader.context import build_context
+from newsreader.feeds import add_subscription, subscriptions_file
+from newsreader.paths import app_paths
+from newsreader.tui.app import NewsreaderApp, make_app
+from tests.feeds.conftest import (
+    FAST,
+    Server,
+    article_html,
+    closed_port_url,
+    rfc822,
+    rss,
+    story,
+)
+from tests.feeds.conftest import web as web  # the local server fixture
+
+from .conftest import plain, settle, visible_text
+
+
+def full_feed(web: Server, path: str, titles: list[str], **route: object) -> str:
+    """A feed whose entries carry their whole text (no page requests)."""
+    items = [{"title": title, "link": web.url(f"{path}/{i}"), "pubDate": rfc822(i + 1),
+              "content": "".join(f"<p>{p}</p>" for p in story(i))}
+             for i, title in enumerate(titles)]
+    return web.feed(path, rss(f"Feed {path}", items), **route)
+
+
+def subscribe(*urls: str) -> None:
+    for url in urls:
+        assert add_subscription(subscriptions_file(app_paths()), url, None)
+
+
+def notices(app: NewsreaderApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+def feeds_status(app: NewsreaderApp) -> str:
+    widget = app.main_screen.status.query_one("#feeds", Static)
+    return plain(widget.content) if widget.display else ""
+
+
+async def wait_for(pilot: Pilot[object], ready: Callable[[], bool], seconds: float = 5.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not ready() and time.monotonic() < deadline:
+        await pilot.pause(0.05)
+    assert ready()
+
+
+async def test_fetch_shows_new_articles_as_they_arrive_in_the_default_library(
+    web: Server, user_dirs: Path
+) -> None:
+    # The default library (the bundled seed) has no articles folder yet: the first article
+    # saved adds it to the library without a restart.
+    quick = full_feed(web, "/quick.xml", ["Lighthouse keepers strike", "Harbour pilots join"])
+    slow = full_feed(web, "/slow.xml", ["Late evening story"], stall=1.5)
+    subscribe(quick, slow)
+    ctx = build_context()
+    assert ctx.library_source == "seeds" and ctx.articles_dir not in ctx.library.roots
+    app = make_app(ctx, poll_seconds=60, fetch_options=FAST)  # polling, but not in time
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.main_screen
+        await wait_for(pilot, lambda: screen.loaded and screen.indexed)
+        assert screen.rows.total == 1
+        await pilot.press("R")
+
+        def titles() -> set[str]:
+            return {a.title for a in screen.rows.articles}
+
+        # The quick feed's articles are listed while the slow feed is still loading.
+        await wait_for(pilot, lambda: {"Lighthouse keepers strike",
+                                       "Harbour pilots join"} <= titles())
+        assert screen.feeds.running
+        assert "Fetching feeds" in feeds_status(app) and "2 new" in feeds_status(app)
+        assert not any("Library changed" in m for m in notices(app))  # counted by the fetch
+
+        await wait_for(pilot, lambda: not screen.feeds.running and screen.rows.total == 4)
+        assert "Late evening story" in titles()
+        assert any("3 new articles from 2 feeds" in m for m in notices(app))
+        assert feeds_status(app) == "Feeds: 3 new"
+        assert app.ctx.articles_dir in app.ctx.library.roots
+        assert screen.article_list.border_subtitle == "4 unread of 4"
+        shown = "\n".join(visible_text(screen.article_list))
+        assert "Lighthouse keepers strike" in shown
+
+        # The index of the new library answers searches for the new articles.
+        async def found() -> bool:
+            hits = await asyncio.to_thread(lambda: app.session.search("lighthouse").hits)
+            return bool(hits) and hits[0].title == "Lighthouse keepers strike"
+
+        deadline = time.monotonic() + 10
+        while not await found() and time.monotonic() < deadline:
+            await pilot.pause(0.1)
+        assert await found()
+
+        # A second fetch finds nothing new and says so.
+        await pilot.press("R")
+        await wait_for(pilot, lambda: not screen.feeds.running)
+        assert any("0 new articles from 2 feeds" in m for m in notices(app))
+        assert screen.rows.total == 4
+
+
+async def test_a_broken_feed_is_reported_and_the_rest_still_arrive(
+    web: Server, library: Path, user_dirs: Path
+) -> None:
+    # Articles saved into the library folder itself (config), from the palette.
+    config = user_dirs / "config" / "newsreader" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(f'library = ["{library}"]\narticles_dir = "{library}"\n', "utf-8")
+    # Entries with only a summary: each page is fetched, the second one slowly.
+    items = []
+    for i, title in enumerate(["Bridge reopens after repairs", "Tunnel works delayed"]):
+        link = web.page(f"/story/{i}", article_html(title, story(i)), stall=1.5 * i)
+        items.append({"title": title, "link": link, "description": "Summary.",
+                      "pubDate": rfc822(i + 1)})
+    good = web.feed("/good.xml", rss("Good news", items))
+    refused = closed_port_url()
+    subscribe(good, web.url("/missing.xml"), refused)
+    app = make_app(build_context(), poll_seconds=None, fetch_options=FAST)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.main_screen
+        assert screen.rows.total == 11
+        await pilot.press("ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        app.screen.query_one(Input).value = "fetch feeds"
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        # The first article is listed while the second page is still on its way.
+        await wait_for(pilot, lambda: screen.rows.total == 12)
+        assert screen.feeds.running
+        assert "Bridge reopens after repairs" in {a.title for a in screen.rows.articles}
+        await wait_for(pilot, lambda: not screen.feeds.running)
+        await settle(pilot)
+        assert app.screen is screen and app.is_running
+        assert screen.rows.total == 13
+        failures = [n for n in app._notifications if n.title == "Feed failed"]
+        assert len(failures) == 2  # one line per failed feed, naming it and saying why
+        missing = next(n.message for n in failures if "/missing.xml" in n.message)
+        assert "HTTP 404" in missing
+        port = refused.rsplit(":", 1)[1].strip("/")
+        assert any(port in n.message and "refused" in n.message for n in failures)
+        assert all(n.severity == "error" and "\n" not in n.message for n in failures)
+        assert any("2 new articles from 3 feeds (2 failed)" in m for m in notices(app))
+        assert feeds_status(app) == "Feeds: 2 new · 2 failed"
+        # The app still works: the new article opens.
+        screen.article_list.select_id(next(a.id for a in screen.rows.articles
+                                           if a.title.startswith("Bridge")))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.reader.article is not None
+        assert screen.reader.article.title == "Bridge reopens after repairs"
+
+
+async def test_without_subscriptions_the_app_says_how_to_add_one(
+    new_app: Callable[..., NewsreaderApp],
+) -> None:
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        assert any("newsreader feeds add URL" in m for m in notices(app))
+        assert feeds_status(app) == ""
+        assert not app.main_screen.feeds.running
