@@ -160,3 +160,71 @@ async def test_focus_returns_to_the_box_when_the_hits_vanish(
         await settle(pilot)
         assert pane.result is not None and not pane.result.hits
         assert app.focused is pane.query_input
+
+
+async def test_vim_keys_move_through_hits_and_letters_go_back_to_the_query(
+    new_app: Callable[..., NewsreaderApp],
+) -> None:
+    from textual import events
+
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_query(pilot, "ceasefire")
+        await settle(pilot)
+        pane = app.main_screen.search_pane
+        results = pane.results
+        assert pane.result is not None and len(pane.result.hits) >= 3
+
+        def hit() -> str | None:
+            option = results.highlighted_option
+            return None if option is None else option.id
+
+        await pilot.press("down")
+        assert app.focused is results and hit() == "0"
+        await pilot.press("j", "j")
+        assert hit() == "2"
+        await pilot.press("k")
+        assert hit() == "1"
+        await pilot.press("k", "k")  # k on the first hit goes up to the query box
+        assert app.focused is pane.query_input
+
+        # A letter typed on the hit list goes to the end of the query, nothing replaced,
+        # and so do the keys typed right after it (queued at once, as a fast typist's).
+        await pilot.press("down")
+        assert app.focused is results
+        for key in ("s", "space", "x"):
+            event = events.Key(key, " " if key == "space" else key)
+            event.set_sender(app)
+            app._driver.send_message(event)  # type: ignore[union-attr]
+        await settle(pilot)
+        assert app.focused is pane.query_input
+        assert pane.query_input.value == "ceasefires x"
+        assert pane.query_input.selection.is_empty
+
+        # Only the list's own keys stay keys: "j" moves, "q" types (no quitting mid-search).
+        await pilot.press("down", "q")
+        assert app.is_running and pane.query_input.value == "ceasefires xq"
+
+
+async def test_counts_are_singular_for_one(
+    seed_library: object, user_dirs: object,
+) -> None:
+    from pathlib import Path
+
+    from newsreader.context import build_context
+    from newsreader.tui.app import make_app
+
+    assert isinstance(seed_library, Path)
+    app = make_app(build_context([seed_library]), poll_seconds=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        status = app.main_screen.status.query_one("#activity", Static)
+        assert plain(status.content) == "1 article · index ready"
+        await pilot.press("slash")
+        await type_query(pilot, "gaza")
+        await settle(pilot)
+        search_status = plain(app.main_screen.search_pane.query_one("#search-status",
+                                                                  Static).content)
+        assert search_status.startswith("1 article ·")

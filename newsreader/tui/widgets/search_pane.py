@@ -21,6 +21,8 @@ from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from newsreader.tui.plural import count
+
 if TYPE_CHECKING:
     from newsreader.search import SearchHit, SearchResult
 
@@ -28,25 +30,45 @@ DEBOUNCE_SECONDS = 0.12
 """Pause in typing before a search starts (searches take milliseconds; this saves work)."""
 RESULT_LIMIT = 40
 
+HELP_KEYS = frozenset({"question_mark"})
+"""Printable keys that stay keys on the hit list (besides its own j/k): help."""
 SYNTAX_HINT = 'words · "exact phrase" · -exclude · a OR b · title:word · date:2024-05 · F1 help'
 
 
 class ResultList(OptionList):
-    """Search hits; ``up`` on the first hit goes back to the query box."""
+    """Search hits; ``up`` on the first hit goes back to the query box, and so does typing."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select", "Open", id="search.open_hit"),
-        Binding("up", "up_or_query", "Up", show=False, id="search.up"),
+        Binding("down,j", "cursor_down", "Down", show=False, id="search.down"),
+        Binding("up,k", "up_or_query", "Up", show=False, id="search.up"),
     ]
 
     class BackToQuery(Message):
         """``up`` on the first hit."""
+
+    @dataclass
+    class TypedOn(Message):
+        """A character typed on the list: it belongs at the end of the query (as in fzf)."""
+
+        character: str
 
     def action_up_or_query(self) -> None:
         if (self.highlighted or 0) == 0:
             self.post_message(self.BackToQuery())
         else:
             self.action_cursor_up()
+
+    def on_key(self, event: events.Key) -> None:
+        # Before the screen's and app's bindings: text goes to the query (q types a q here,
+        # as in fzf), except this list's own keys (j, k) and help. Space too: keys typed fast
+        # are already queued for this list before the focus moves.
+        char = event.character
+        if (event.is_printable and char and event.key not in HELP_KEYS
+                and event.key not in self._bindings.key_to_bindings):
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.TypedOn(char))
 
 
 class SearchPane(Vertical):
@@ -235,9 +257,8 @@ class SearchPane(Vertical):
             elif result.hits:
                 shown = len(result.hits)
                 more = f", best {shown} shown" if result.total > shown else ""
-                noun = "article" if result.total == 1 else "articles"
                 hint = " · Enter opens the first, ↓ picks"
-                lines.append(Text(f"{result.total:,} {noun}{more}{hint}"))
+                lines.append(Text(f"{count(result.total, 'article')}{more}{hint}"))
         if self.index_note:
             lines.append(Text(self.index_note))
         status.set_class(bool(result and (result.error or result.suggestion)), "-attention")
@@ -283,6 +304,18 @@ class SearchPane(Vertical):
     @on(ResultList.BackToQuery)
     def _back_to_query(self) -> None:
         self.query_input.focus()
+
+    @on(ResultList.TypedOn)
+    def _typed_on_results(self, message: ResultList.TypedOn) -> None:
+        box = self.query_input
+        self.screen.set_focus(box)  # at once: the next keys typed go to the box
+
+        def append() -> None:
+            # Queued behind the box's Focus event, which would select (then replace) the text.
+            box.cursor_position = len(box.value)
+            box.insert_text_at_cursor(message.character)
+
+        box.call_later(append)
 
     def action_to_results(self) -> None:
         if self.result is not None and self.result.hits:
