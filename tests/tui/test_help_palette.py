@@ -143,6 +143,17 @@ async def test_unsavable_state_shows_a_lasting_notice(
         notice = plain(app.main_screen.status.query_one("#notice", Static).content)
         assert notice.startswith("⚠")
         assert app.main_screen.status.query_one("#notice").display
+        # The store itself opened, in memory, and said why (not "no store at all").
+        store = app.session.store()
+        assert store is not None and not store.saving
+        assert "unavailable" not in notice and notice[2:] == store.notices[-1]
+        assert any(n.title == "Reading state" for n in app._notifications)
         await pilot.press("enter")  # reading still works
         await settle(pilot)
         assert app.main_screen.reader.article is not None
+        await pilot.press("escape", "j", "m")  # and read marks are kept for this session
+        await settle(pilot)
+        second = app.main_screen.rows.rows[1]
+        assert app.main_screen.rows.is_read(second.id)
+        app.session.write(lambda _store: None).result(timeout=10)  # the mark is written
+        assert store.reading_states([second])[second.id].read
