@@ -157,7 +157,10 @@ def _dispatch(args: argparse.Namespace) -> int:
 def _stdout() -> Console:
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    console = Console(highlight=False)
+    # Piped output is for scripts: one record per line, never wrapped at 80 columns.
+    console.soft_wrap = not console.is_terminal
+    return console
 
 
 def _stderr() -> Console:
@@ -331,7 +334,10 @@ def _cmd_list(ctx: AppContext, args: argparse.Namespace) -> int:
         line.append(f"{row['date'] or '':10}  ", style="dim")
         line.append(row["title"])
         line.append(f"  [{row['id']}]", style="dim")
-        out.print(line, overflow="ellipsis", no_wrap=out.is_terminal)
+        if out.is_terminal:
+            out.print(line, overflow="ellipsis", no_wrap=True)
+        else:
+            out.print(line)
     return ExitCode.OK
 
 

@@ -127,3 +127,12 @@ def test_python_dash_m_works(tmp_path: Path) -> None:
                           capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode == 0
     assert proc.stdout.strip() == f"newsreader {__version__}"
+
+
+def test_piped_list_and_search_keep_one_record_per_line(cli: CLI, seed_library: Path) -> None:
+    listing = cli("list", library=seed_library)
+    assert listing.code == 0
+    lines = listing.out.splitlines()
+    assert len(lines) == 1
+    assert lines[0].endswith(f"[{SEED_ID}]")
+    assert "Israel’s Rafah Evacuation Orders" in lines[0]
