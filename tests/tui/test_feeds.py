@@ -12,7 +12,7 @@ from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from newsreader.context import build_context
+from newsreader.context import AppContext, build_context
 from newsreader.feeds import add_subscription, subscriptions_file
 from newsreader.paths import app_paths
 from newsreader.tui.app import NewsreaderApp, make_app
@@ -175,3 +175,20 @@ async def test_without_subscriptions_the_app_says_how_to_add_one(
         assert any("newsreader feeds add URL" in m for m in notices(app))
         assert feeds_status(app) == ""
         assert not app.main_screen.feeds.running
+
+
+async def test_many_failed_feeds_are_aggregated(
+    web: Server, ctx: AppContext
+) -> None:
+    subscribe(*(web.url(f"/gone/{i}.xml") for i in range(5)))
+    app = make_app(ctx, poll_seconds=None, fetch_options=FAST)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await wait_for(pilot, lambda: not app.main_screen.feeds.running)
+        one_each = [n for n in app._notifications if n.title == "Feed failed"]
+        assert len(one_each) == 3  # then the rest in one toast, not a wall of toasts
+        [rest] = [n.message for n in app._notifications if "2 more problems" in n.message]
+        assert rest.count("HTTP 404") == 2
+        assert any("0 new articles from 5 feeds (5 failed)" in m for m in notices(app))
+        assert app.is_running

@@ -29,6 +29,8 @@ RESCAN_DELAY = 0.5
 """Seconds between re-scans while articles arrive (a scan per article would be wasted work)."""
 FAILURE_TOASTS = 3
 """Failed feeds shown one toast each while fetching; the rest are listed in one at the end."""
+FAILURE_LINES = 6
+"""Lines of that last toast; the feeds list in the CLI has every error."""
 SUMMARY_SECONDS = 30.0
 """How long the outcome stays in the status line."""
 NO_FEEDS = "No feeds yet. Subscribe in a shell: newsreader feeds add URL"
@@ -218,7 +220,10 @@ class FeedFetch:
             screen.notify(notice, title="Feeds", severity="warning", timeout=12, markup=False)
         hidden = self._failures[FAILURE_TOASTS:]
         if hidden:
-            screen.notify(f"{count(len(hidden), 'more problem')}:\n" + "\n".join(hidden),
+            lines = hidden[:FAILURE_LINES]
+            if len(hidden) > FAILURE_LINES:
+                lines.append("… ('newsreader feeds list' shows every feed's last error)")
+            screen.notify(f"{count(len(hidden), 'more problem')}:\n" + "\n".join(lines),
                           title="Feeds", severity="error", timeout=15, markup=False)
         failed = len(report.failed)
         summary = f"{count(report.new, 'new article')} from {count(len(report.results), 'feed')}"
