@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import gc
 import os
 import stat
 from collections.abc import Callable, Iterator
@@ -72,6 +73,17 @@ class Library:
 
     def scan(self, progress: Progress | None = None) -> LibraryScan:
         """Walk the roots; files whose (size, mtime_ns) match the catalog are not read."""
+        # ~5 objects per file and no cycles among them: the cyclic collector would only
+        # re-walk the process's whole heap several times (~10% of a 10k-file re-scan).
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._scan(progress)
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _scan(self, progress: Progress | None) -> LibraryScan:
         found, skipped = self._walk()
         signature = {f.path: (f.size, f.mtime_ns) for f in found}
         if self._last is not None and self._last[0] == signature:
