@@ -41,6 +41,16 @@ def _watch(cls: type, on_paint: Callable[[Any], None]) -> None:
 
 
 def _rss_mb() -> float:
+    """Peak resident memory of this program. ``ru_maxrss`` survives ``exec`` on Linux, so a
+    process started from a big parent would report the parent's size; VmHWM belongs to this
+    program's own memory map."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
