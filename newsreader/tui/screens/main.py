@@ -26,6 +26,7 @@ from newsreader.tui.plural import count
 from newsreader.tui.rows import ArticleRows
 from newsreader.tui.screens.bookmark_flow import BookmarkFlow
 from newsreader.tui.screens.feed_flow import FeedFetch
+from newsreader.tui.screens.read_marks import ReadMarks
 from newsreader.tui.session import Session
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.key_bar import KeyBar
@@ -81,6 +82,7 @@ class MainScreen(Screen[None]):
         self.rows = ArticleRows()
         self.sync = sync.LibrarySync(self, session, poll_seconds)
         self.bookmark_flow = BookmarkFlow(self)
+        self.read_marks = ReadMarks(self)
         self.feeds = FeedFetch(self, fetch_options)
         self.loaded = False
         self.indexed = False
@@ -101,7 +103,7 @@ class MainScreen(Screen[None]):
         self.article_list.border_title = "Articles"
         self.reader.border_title = "Reader"
         self.search_pane.border_title = "Search"
-        self._update_counts()
+        self.update_counts()
         self.sync.start()
 
     def on_unmount(self) -> None:
@@ -212,7 +214,7 @@ class MainScreen(Screen[None]):
             "" if scan.articles else "No articles yet: add .txt or .md files to the library."
         )
         self.article_list.refresh_rows(keep.id if keep else None)
-        self._update_counts()
+        self.update_counts()
         if message.changed:
             # Articles a feed fetch saved are counted in its own progress, not here.
             added = sum(1 for a in scan.articles
@@ -241,7 +243,7 @@ class MainScreen(Screen[None]):
         self.rows.set_states(message.states)
         keep = self.article_list.highlighted
         self.article_list.refresh_rows(keep.id if keep else None)
-        self._update_counts()
+        self.update_counts()
 
     def on_activity(self, message: sync.Activity) -> None:
         if message.label:
@@ -273,7 +275,8 @@ class MainScreen(Screen[None]):
     def _idle_text(self) -> str:
         return count(self.rows.total, "article") + (" · index ready" if self.indexed else "")
 
-    def _update_counts(self) -> None:
+    def update_counts(self) -> None:
+        """The list's "unread of total" line."""
         rows = self.rows
         if not self.loaded:
             self.article_list.border_subtitle = "loading…"
@@ -300,34 +303,13 @@ class MainScreen(Screen[None]):
         self.post_message(sync.StoreStatus(notices, saving))
 
     def on_article_list_read_toggled(self, message: ArticleList.ReadToggled) -> None:
-        read = not self.rows.is_read(message.summary.id)
-        self._set_read([message.summary.id], read)
+        self.read_marks.toggle(message.summary)
 
     def on_article_list_filter_toggled(self) -> None:
-        keep = self.article_list.highlighted
-        hidden = self.rows.toggle_filter()
-        self.article_list.refresh_rows(keep.id if keep else None)
-        self._update_counts()
-        self.notify(
-            "Read articles hidden." if hidden else "Showing all articles.", timeout=2, markup=False
-        )
+        self.read_marks.toggle_filter()
 
     def on_article_list_all_marked_read(self) -> None:
-        unread = [a.id for a in self.rows.articles if not self.rows.is_read(a.id)]
-        changed = self._set_read(unread, True)
-        self.notify(f"Marked {count(changed, 'article')} read.", timeout=3, markup=False)
-
-    def _set_read(self, ids: list[str], read: bool) -> int:
-        changed = self.rows.set_read(ids, read)
-        if changed:
-            self.write(lambda store: store.set_read(changed, read))
-            cursor = self.article_list.cursor
-            if self.rows.hide_read:
-                self.rows.refilter()
-            self.article_list.refresh_rows()
-            self.article_list.cursor = min(cursor, max(len(self.rows.rows) - 1, 0))
-            self._update_counts()
-        return len(changed)
+        self.read_marks.mark_all()
 
     def on_reader_position_changed(self, message: Reader.PositionChanged) -> None:
         self._save_position(message.article.summary, message.position)
@@ -399,7 +381,7 @@ class MainScreen(Screen[None]):
         )
         if opened.state is not None:
             self.rows.update_state(opened.state)
-            self._update_counts()
+            self.update_counts()
             self.article_list.refresh()
         if opened.notice:
             self.notify(opened.notice, severity="warning", timeout=6, markup=False)
