@@ -4,9 +4,11 @@ feed, and the app keeps running. A local server on 127.0.0.1 serves the feeds.""
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from textual.command import CommandPalette
 from textual.pilot import Pilot
@@ -18,6 +20,7 @@ from newsreader.paths import app_paths
 from newsreader.tui.app import NewsreaderApp, make_app
 from tests.feeds.conftest import (
     FAST,
+    Route,
     Server,
     article_html,
     closed_port_url,
@@ -38,6 +41,25 @@ def full_feed(web: Server, path: str, titles: list[str], **route: object) -> str
     return web.feed(path, rss(f"Feed {path}", items), **route)
 
 
+class Gate(dict[str, Route]):
+    """The server's routes, with some paths left unanswered until ``release()`` (or 10 s):
+    a feed or page still loading for as long as the test needs, without timing guesses."""
+
+    def __init__(self, web: Server, *held: str) -> None:
+        super().__init__(web.routes)
+        self.held = set(held)
+        self._released = threading.Event()
+        web.routes = self  # the server reads its routes on every request
+
+    def get(self, key: str, default: Route | None = None) -> Route | None:  # type: ignore[override]
+        if key in self.held:
+            self._released.wait(10)
+        return super().get(key, default)
+
+    def release(self) -> None:
+        self._released.set()
+
+
 def subscribe(*urls: str) -> None:
     for url in urls:
         assert add_subscription(subscriptions_file(app_paths()), url, None)
@@ -52,7 +74,7 @@ def feeds_status(app: NewsreaderApp) -> str:
     return plain(widget.content) if widget.display else ""
 
 
-async def wait_for(pilot: Pilot[object], ready: Callable[[], bool], seconds: float = 5.0) -> None:
+async def wait_for(pilot: Pilot[Any], ready: Callable[[], bool], seconds: float = 5.0) -> None:
     deadline = time.monotonic() + seconds
     while not ready() and time.monotonic() < deadline:
         await pilot.pause(0.05)
@@ -64,15 +86,16 @@ async def test_fetch_shows_new_articles_as_they_arrive_in_the_default_library(
 ) -> None:
     # The default library (the bundled seed) has no articles folder yet: the first article
     # saved adds it to the library without a restart.
+    gate = Gate(web, "/slow.xml")
     quick = full_feed(web, "/quick.xml", ["Lighthouse keepers strike", "Harbour pilots join"])
-    slow = full_feed(web, "/slow.xml", ["Late evening story"], stall=1.5)
+    slow = full_feed(web, "/slow.xml", ["Late evening story"])
     subscribe(quick, slow)
     ctx = build_context()
     assert ctx.library_source == "seeds" and ctx.articles_dir not in ctx.library.roots
     app = make_app(ctx, poll_seconds=60, fetch_options=FAST)  # polling, but not in time
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.main_screen
-        await wait_for(pilot, lambda: screen.loaded and screen.indexed)
+        await wait_for(pilot, lambda: screen.loaded and screen.indexed, 15)
         assert screen.rows.total == 1
         await pilot.press("R")
 
@@ -86,6 +109,7 @@ async def test_fetch_shows_new_articles_as_they_arrive_in_the_default_library(
         assert "Fetching feeds" in feeds_status(app) and "2 new" in feeds_status(app)
         assert not any("Library changed" in m for m in notices(app))  # counted by the fetch
 
+        gate.release()
         await wait_for(pilot, lambda: not screen.feeds.running and screen.rows.total == 4)
         assert "Late evening story" in titles()
         assert any("3 new articles from 2 feeds" in m for m in notices(app))
@@ -119,10 +143,11 @@ async def test_a_broken_feed_is_reported_and_the_rest_still_arrive(
     config = user_dirs / "config" / "newsreader" / "config.toml"
     config.parent.mkdir(parents=True)
     config.write_text(f'library = ["{library}"]\narticles_dir = "{library}"\n', "utf-8")
-    # Entries with only a summary: each page is fetched, the second one slowly.
+    # Entries with only a summary: each page is fetched, the second one held back.
+    gate = Gate(web, "/story/1")
     items = []
     for i, title in enumerate(["Bridge reopens after repairs", "Tunnel works delayed"]):
-        link = web.page(f"/story/{i}", article_html(title, story(i)), stall=1.5 * i)
+        link = web.page(f"/story/{i}", article_html(title, story(i)))
         items.append({"title": title, "link": link, "description": "Summary.",
                       "pubDate": rfc822(i + 1)})
     good = web.feed("/good.xml", rss("Good news", items))
@@ -142,6 +167,7 @@ async def test_a_broken_feed_is_reported_and_the_rest_still_arrive(
         await wait_for(pilot, lambda: screen.rows.total == 12)
         assert screen.feeds.running
         assert "Bridge reopens after repairs" in {a.title for a in screen.rows.articles}
+        gate.release()
         await wait_for(pilot, lambda: not screen.feeds.running)
         await settle(pilot)
         assert app.screen is screen and app.is_running
