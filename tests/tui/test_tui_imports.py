@@ -13,6 +13,7 @@ PLAIN = [
     "newsreader.tui.rows",
     "newsreader.tui.page",
     "newsreader.tui.opening",
+    "newsreader.tui.plural",
 ]
 
 
@@ -31,3 +32,4 @@ def test_importing_the_app_does_not_load_whoosh() -> None:
     loaded = loaded_after("import newsreader.tui.app")
     assert "textual" in loaded
     assert not any(name == "whoosh" or name.startswith("whoosh.") for name in loaded)
+    assert "newsreader.feeds" not in loaded  # loaded by the first fetch (R), not at start
