@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import sys
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -53,6 +55,7 @@ class NewsreaderApp(App[int]):
         self.session = Session(ctx)
         self.poll_seconds = poll_seconds
         self.fetch_options = fetch_options
+        self._main: MainScreen | None = None
         self._theme_ready = False
         self._theme_timer: Timer | None = None
         self._theme_unsaved = False
@@ -64,7 +67,13 @@ class NewsreaderApp(App[int]):
         return self.session.ctx
 
     def get_default_screen(self) -> Screen[None]:
-        return MainScreen(self.session, self.poll_seconds, self.fetch_options)
+        self._main = MainScreen(self.session, self.poll_seconds, self.fetch_options)
+        return self._main
+
+    @property
+    def fetching(self) -> bool:
+        """A feed fetch is still at work in its threads (even after the app has exited)."""
+        return self._main is not None and self._main.feeds.busy
 
     @property
     def main_screen(self) -> MainScreen:
@@ -219,4 +228,12 @@ def run_app(ctx: AppContext) -> int:
     """Run the app in the terminal; returns the process exit code."""
     app = make_app(ctx)
     result = app.run()
-    return int(result or app.return_code or 0)
+    code = int(result or app.return_code or 0)
+    if app.fetching:
+        # Quit during a fetch: its pool threads are not daemons, so Python would wait for a
+        # request in flight to time out (up to 15 s) after the cancel. Its files are written
+        # atomically, each article once, and the store is already closed (on_unmount): leave.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code

@@ -8,6 +8,7 @@ most one per ``RESCAN_DELAY``) so it shows in the list while the other feeds are
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.message import Message
 from textual.timer import Timer
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from newsreader.errors import UserError
 from newsreader.tui.plural import count
@@ -70,6 +71,12 @@ class FeedFetch:
         self._rescan_timer: Timer | None = None
         self._clear_timer: Timer | None = None
         self._library_checked = False
+        self._in_thread = False
+
+    @property
+    def busy(self) -> bool:
+        """The fetch's threads are at work (still true after the app exits, until they end)."""
+        return self._in_thread
 
     # --- starting --------------------------------------------------------------------------
 
@@ -86,18 +93,31 @@ class FeedFetch:
         if self._clear_timer is not None:
             self._clear_timer.stop()
         self._show()
+        self._in_thread = True  # from now: a quit must not wait for the fetch (see run_app)
         screen.run_worker(self._fetch, name="feeds", group="feeds", thread=True,
                           exclusive=True, exit_on_error=False)
 
     def _fetch(self) -> None:
-        """The worker: never touches widgets, posts everything to the screen."""
+        """The worker: runs the fetch in a daemon thread and waits for it, or for the app to
+        quit. A request in flight can take its whole timeout (15 s) to notice a cancel, and
+        the app's exit waits for its worker threads; it must not wait for that one."""
+        worker = get_current_worker()
+        done = threading.Event()
+        thread = threading.Thread(target=self._fetch_in_thread, args=(worker, done),
+                                  name="newsreader-feeds", daemon=True)
+        thread.start()
+        while not done.wait(0.1) and not worker.is_cancelled:
+            pass
+
+    def _fetch_in_thread(self, worker: Worker[None], done: threading.Event) -> None:
+        """``fetch_all`` with its events posted to the screen; never touches widgets."""
         from newsreader.feeds import fetch_all, load_subscriptions, subscriptions_file
 
-        worker = get_current_worker()
         ctx = self.screen.session.ctx
 
         def post(message: Message) -> None:
             self.screen.post_message(message)
+
         try:
             feeds_file = subscriptions_file(ctx.paths)
             post(self.Started(len(load_subscriptions(feeds_file))))
@@ -113,6 +133,9 @@ class FeedFetch:
             post(self.Finished(None, f"{exc.__class__.__name__}: {exc}"))
         else:
             post(self.Finished(report))
+        finally:
+            self._in_thread = False
+            done.set()
 
     # --- while it runs ---------------------------------------------------------------------
 
