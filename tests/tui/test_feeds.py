@@ -218,3 +218,20 @@ async def test_many_failed_feeds_are_aggregated(
         assert rest.count("HTTP 404") == 2
         assert any("0 new articles from 5 feeds (5 failed)" in m for m in notices(app))
         assert app.is_running
+
+
+async def test_an_explicit_library_is_kept_and_the_user_told_where_articles_went(
+    web: Server, ctx: AppContext
+) -> None:
+    subscribe(full_feed(web, "/one.xml", ["Only story"]))
+    assert ctx.library_source == "--library"
+    app = make_app(ctx, poll_seconds=None, fetch_options=FAST)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await wait_for(pilot, lambda: not app.main_screen.feeds.running)
+        await settle(pilot)
+        assert app.ctx.library.roots == ctx.library.roots  # --library means those folders
+        assert app.main_screen.rows.total == 11
+        assert any(str(ctx.articles_dir) in m and "--library" in m for m in notices(app))
+        assert (ctx.articles_dir).is_dir() and any(ctx.articles_dir.glob("*.txt"))
