@@ -71,8 +71,8 @@ class Highlighter:
         """Where a candidate starts at a word start in ``folded`` (a ``skeleton``)."""
         pattern = self._candidates()
         if pattern.pattern.startswith("(?<!"):
-            for m in pattern.finditer(folded):
-                yield m.start()
+            for every in pattern.finditer(folded):
+                yield every.start()
             return
         search = pattern.search
         pos = 0

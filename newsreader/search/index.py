@@ -39,6 +39,7 @@ class SearchIndex:
         self._current_stamp: tuple[int, int] | None = None
         self._ids: dict[str, str] = {}
         self._last: tuple[LibraryScan, Library] | None = None
+        self._signatures: tuple[tuple[Path, int], dict[str, bytes]] | None = None
 
     # --- updating ---------------------------------------------------------------------------
 
@@ -120,31 +121,47 @@ class SearchIndex:
 
         ix = _open_index(folder)
         try:
-            indexed = indexed_signatures(ix)
+            # Reading every document's signature costs ~25 ms per 1,000 articles (1.6 s at
+            # 100k); keep them while nobody else has committed (same folder and generation).
+            generation = ix.latest_generation()
+            known = self._signatures
+            if known is not None and known[0] == (folder, generation):
+                indexed = known[1]
+            else:
+                indexed = indexed_signatures(ix)
+                self._signatures = ((folder, generation), indexed)
             wanted = {str(a.path): a for a in scan.articles}
             changed = [a for p, a in wanted.items()
                        if p not in indexed or content_hash_of(indexed[p]) != a.content_hash]
             removed = [p for p in indexed if p not in wanted]
             if not changed and not removed:
                 return IndexReport(unchanged=len(wanted))
+            self._signatures = None  # until this commit is known to have landed
             added = updated = 0
             writer = ix.writer(timeout=LOCK_WAIT)
             try:
+                after = dict(indexed)
                 for p in removed:
                     writer.delete_by_term("path", p)
+                    after.pop(p, None)
                 for done, (summary, article) in enumerate(load_all(library, changed), 1):
                     path = str(summary.path)
                     if article is None:
                         writer.delete_by_term("path", path)
-                    elif path in indexed:
-                        writer.update_document(**document(article))
-                        updated += 1
+                        after.pop(path, None)
                     else:
-                        writer.add_document(**document(article))
-                        added += 1
+                        doc = document(article)
+                        if path in indexed:
+                            writer.update_document(**doc)
+                            updated += 1
+                        else:
+                            writer.add_document(**doc)
+                            added += 1
+                        after[path] = doc["sig"]
                     if progress is not None:
                         progress(done, len(changed))
                 writer.commit()
+                self._signatures = ((folder, ix.latest_generation()), after)
             except BaseException:
                 writer.cancel()
                 raise
