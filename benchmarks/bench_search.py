@@ -167,7 +167,10 @@ def bench(workdir: Path, n: int, count: int, procs: int) -> list[dict[str, objec
 
 
 def one_change(index: SearchIndex, library: Library, scan: LibraryScan) -> float:
-    """Seconds from saving a changed article to finding it by its new word (scan included)."""
+    """Seconds from saving a changed article to finding it by its new word (scan included).
+
+    Like a running TUI: the library was listed and the index checked once before the edit."""
+    index.update(library.scan(), library)
     path = scan.articles[len(scan.articles) // 2].path
     original = path.read_text(encoding="utf-8")
     try:
