@@ -8,6 +8,7 @@ import os
 import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -103,18 +104,21 @@ class Library:
         ids = assign_ids(found, len(self.roots))
         articles: list[ArticleSummary] = []
         memo = self._memo
+        new_memo: dict[str, ArticleSummary] = {}
         for f in found:
-            entry = entries[f.path]
+            path = f.path
+            entry = entries[path]
             if entry.reason is not None:
-                skipped.append(Skipped(Path(f.path), entry.reason))
+                skipped.append(Skipped(Path(path), entry.reason))
                 continue
-            old = memo.get(f.path)
-            if (old is not None and old.id == ids[f.path] and old.size == entry.size
-                    and old.mtime_ns == entry.mtime_ns):
-                articles.append(old)
-            else:
-                articles.append(entry.summary(ids[f.path]))
-        self._memo = {str(a.path): a for a in articles}
+            article_id = ids[path]
+            old = memo.get(path)
+            if (old is None or old.id != article_id or old.size != entry.size
+                    or old.mtime_ns != entry.mtime_ns):
+                old = entry.summary(article_id)
+            articles.append(old)
+            new_memo[path] = old
+        self._memo = new_memo
         articles.sort(key=_newest_first)
         result = LibraryScan(tuple(articles), tuple(skipped), parsed=len(stale))
         # Walk-time skips (broken links, FIFOs) are found again by every walk; keep the rest.
@@ -155,7 +159,7 @@ class Library:
                 seen_files.add(key)
                 rel = path[prefix:].replace(os.sep, "/")
                 found.append(_Found(path, index, rel, st.st_size, st.st_mtime_ns))
-        found.sort(key=lambda f: (f.root_index, f.rel))
+        found.sort(key=attrgetter("root_index", "rel"))
         return found, skipped
 
 
