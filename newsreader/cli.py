@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from newsreader.context import AppContext
     from newsreader.library import Article, ArticleSummary, LibraryScan
+    from newsreader.state import StateStore
 
 
 class _OneLineErrors(argparse.ArgumentParser):
@@ -300,22 +301,26 @@ def _cmd_search(ctx: AppContext, args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def _open_store(ctx: AppContext) -> Any:
+@contextmanager
+def _store(ctx: AppContext) -> Iterator[StateStore]:
+    """The state store for one command; every notice it raises (also on close) goes to stderr."""
     from newsreader.state import StateStore
 
     store = StateStore.open(ctx.paths.state_file, ctx.paths.snapshot_dir)
-    for notice in store.notices:
-        print(f"newsreader: {notice}", file=sys.stderr)
-    return store
+    try:
+        yield store
+    finally:
+        try:
+            store.close()
+        finally:
+            for notice in store.notices:
+                print(f"newsreader: {notice}", file=sys.stderr)
 
 
 def _cmd_list(ctx: AppContext, args: argparse.Namespace) -> int:
     scan = _scan(ctx)
-    store = _open_store(ctx)
-    try:
+    with _store(ctx) as store:
         states = store.reading_states(scan.articles)
-    finally:
-        store.close()
     rows = []
     for a in scan.articles:
         st = states.get(a.id)
@@ -384,25 +389,19 @@ def _cmd_bookmarks(ctx: AppContext, args: argparse.Namespace) -> int:
     from newsreader.state.export import bookmarks_json, bookmarks_markdown
 
     scan = _scan(ctx)
-    store = _open_store(ctx)
-    try:
+    with _store(ctx) as store:
         if args.json:
             _print_json(bookmarks_json(store, scan, ctx.library))
         else:
             sys.stdout.write(bookmarks_markdown(store, scan, ctx.library))
-    finally:
-        store.close()
     return ExitCode.OK
 
 
 def _cmd_export(ctx: AppContext, args: argparse.Namespace) -> int:
     from newsreader.state.export import export_backup
 
-    store = _open_store(ctx)
-    try:
+    with _store(ctx) as store:
         count = export_backup(store, args.file)
-    finally:
-        store.close()
     print(f"exported {count} records to {args.file}", file=sys.stderr)
     return ExitCode.OK
 
@@ -410,11 +409,8 @@ def _cmd_export(ctx: AppContext, args: argparse.Namespace) -> int:
 def _cmd_import(ctx: AppContext, args: argparse.Namespace) -> int:
     from newsreader.state.export import import_backup
 
-    store = _open_store(ctx)
-    try:
+    with _store(ctx) as store:
         report = import_backup(store, args.file)
-    finally:
-        store.close()
     print(f"imported from {args.file}: {report}", file=sys.stderr)
     return ExitCode.OK
 
