@@ -119,15 +119,20 @@ class StateFile:
             if self._pending and not self._resume(force=True):
                 self.notices.append(f"{len(self._pending)} changes were not saved")
             self._closed = True
-            with self._pool_lock:
-                idle, self._idle = self._idle, []
-                self._generation += 1
-            for conn in idle:
-                db.close_quietly(conn)
-            db.close_quietly(self._watch)
-            self._watch = None
+            self._drop_connections()
             with self._memory_lock:
                 db.close_quietly(self._memory)
+
+    def _drop_connections(self) -> None:
+        """Close the pooled and watch connections; connections lent out now are retired
+        when they come back (their generation is stale)."""
+        with self._pool_lock:
+            idle, self._idle = self._idle, []
+            self._generation += 1
+        for conn in idle:
+            db.close_quietly(conn)
+        db.close_quietly(self._watch)
+        self._watch = None
 
     def read(self, op: db.Op[T]) -> T:
         """Run ``op`` in one read transaction (on the in-memory copy when not saving)."""
@@ -220,13 +225,7 @@ class StateFile:
             memory = (opening.read_copy(self.path) or rescue.snapshot_copy(self.snapshot_dir)
                       or opening.empty_memory())
             self._memory_whole = True
-        with self._pool_lock:
-            idle, self._idle = self._idle, []
-            self._generation += 1
-        for conn in idle:
-            db.close_quietly(conn)
-        db.close_quietly(self._watch)
-        self._watch = None
+        self._drop_connections()
         with self._memory_lock:
             self._memory = memory
         self._reason = db.describe(exc)
