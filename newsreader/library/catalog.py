@@ -99,8 +99,22 @@ class Catalog:
         )
         return {r[0]: CatalogEntry(*r) for r in rows}
 
-    def replace(self, fresh: Iterable[CatalogEntry], keep: set[str]) -> None:
-        """Store ``fresh`` entries and forget files no longer in ``keep``."""
+    def entries_for(self, paths: Iterable[str]) -> dict[str, CatalogEntry]:
+        """What the catalog knows of these files (a re-scan that saw a few stats change)."""
+        wanted = list(paths)
+        out: dict[str, CatalogEntry] = {}
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            rows = self._conn.execute(
+                "SELECT path, size, mtime_ns, title, day, dateline, hash, reason FROM files "
+                f"WHERE path IN ({','.join('?' * len(chunk))})", chunk)
+            out.update((r[0], CatalogEntry(*r)) for r in rows)
+        return out
+
+    def replace(self, fresh: Iterable[CatalogEntry], keep: set[str] | None = None,
+                gone: Iterable[str] = ()) -> None:
+        """Store ``fresh`` entries; forget files no longer in ``keep`` (when given) and the
+        files in ``gone``."""
         fresh = list(fresh)
         try:
             with self._conn:
@@ -112,9 +126,11 @@ class Catalog:
                         for e in fresh
                     ],
                 )
-                gone = [(p,) for (p,) in self._conn.execute("SELECT path FROM files")
-                        if p not in keep]
-                self._conn.executemany("DELETE FROM files WHERE path = ?", gone)
+                forget = [(p,) for p in gone]
+                if keep is not None:
+                    forget += [(p,) for (p,) in self._conn.execute("SELECT path FROM files")
+                               if p not in keep]
+                self._conn.executemany("DELETE FROM files WHERE path = ?", forget)
         except sqlite3.Error:
             pass  # a cache that cannot be written only costs a re-read next time
 
