@@ -2,9 +2,9 @@
 
 Whoosh walks candidates one document at a time through a tree of Python matcher objects
 (~15 µs per document): a query of two words found in most articles cost ~100 ms at 10k
-articles. Here a term's postings are read a block at a time (a read, ``zlib`` and ``pickle``
-per 128 postings), scored in one comprehension and combined as dicts; a word's scores are
-cached until the index changes, so typing a query re-reads only its new words.
+articles. Here a term's postings are read a block at a time (``postings.py``), scored in one
+comprehension and combined as dicts; a word's scores are cached until the index changes, so
+typing a query re-reads only its new words.
 
 Supported exactly: terms, ``And``, ``Or`` (plain), ``Not`` inside ``And``, ``AndNot`` and
 ``ExactPhrase``. Anything else (prefix, wildcard, fuzzy, dates) is evaluated by Whoosh's own
@@ -16,21 +16,17 @@ candidate could be checked cheaply, else estimated from a sample. Imports Whoosh
 from __future__ import annotations
 
 import heapq
-import io
-import pickle
-import zlib
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import accumulate, repeat
+from itertools import repeat
 from operator import neg, sub
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
 from whoosh.scoring import BM25F
-from whoosh.util.numeric import byte_to_length
 
+from newsreader.search import postings
 from newsreader.search.matchers import ExactPhrase
 from newsreader.search.schema import decode_positions
 
@@ -42,8 +38,6 @@ CHECK_ALL = 1500
 """Phrase candidates checked one by one for an exact total; above this it is estimated."""
 SAMPLE = 200
 """Phrase candidates checked to estimate the total of a very common pair of words."""
-
-_LENGTHS = [byte_to_length(i) for i in range(256)]
 
 Check = Callable[[int], "float | None"]
 
@@ -283,11 +277,12 @@ class Engine:
         idf = searcher.idf(fieldname, btext)
         avgfl = searcher.avg_field_length(fieldname) or 1
         # bm25() in whoosh.scoring, term by term in the same order, so scores are identical.
-        norm = [k1 * ((1 - big_b) + big_b * length / avgfl) for length in _LENGTHS]
+        norm = [k1 * ((1 - big_b) + big_b * length / avgfl) for length in postings.LENGTHS]
         for i, (reader, offset) in enumerate(self._leaves):
             if (fieldname, btext) not in reader:
                 continue
-            ids, weights, posvals = _postings(reader, fieldname, btext, values)
+            ids, weights, posvals = postings.read_postings(reader, fieldname, btext,
+                                                           values)
             lengths = self._field_lengths(i, reader, fieldname)
             deleted = reader.deleted_docs_set if reader.has_deletions() else ()
             if offset:
@@ -304,20 +299,10 @@ class Engine:
         return _Term(scores, vals)
 
     def _field_lengths(self, leaf: int, reader: Any, fieldname: str) -> bytes:
-        """Each document's field length as Whoosh stores it (one byte), read in one go."""
         key = (leaf, fieldname)
         cached = self._lengths.get(key)
         if cached is None:
-            from whoosh.codec.whoosh3 import LENGTHS_COLUMN
-
-            column = reader._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
-            count = reader.doc_count_all()
-            if column is None:
-                cached = bytes([1]) * count
-            else:
-                cached = column._dbfile.get(column._basepos, column._count)
-                cached += bytes(count - len(cached))
-            self._lengths[key] = cached
+            cached = self._lengths[key] = postings.field_length_bytes(reader, fieldname)
         return cached
 
 
@@ -327,52 +312,6 @@ def _scaled(check: Check, boost: float) -> Check:
         return None if s is None else s * boost
 
     return scaled
-
-
-def _postings(
-    reader: Any, fieldname: str, btext: bytes, values: bool
-) -> tuple[list[int], list[float], list[bytes]]:
-    """All (docnum, weight[, value]) of a term in one segment, a block at a time.
-
-    Reads Whoosh 3 codec blocks directly (``W3LeafMatcher`` reads the same bytes one posting
-    at a time); deleted documents are still in."""
-    info = reader._terms.term_info(fieldname, btext)
-    if info.is_inlined():
-        inlined = info.inlined_postings()
-        return list(inlined[0]), list(inlined[1]), list(inlined[2]) if values else []
-    offset, length = info.extent()
-    if isinstance(length, tuple):  # W3TermInfo.from_bytes keeps struct's 1-tuple
-        length = length[0]
-    data = reader._terms._postfile.get(offset, length)
-    if data[:4] != WHOOSH3_HEADER_MAGIC:
-        raise ValueError("not a Whoosh 3 posting list")
-    stream = io.BytesIO(data)
-    pos = 4
-    ids: list[int] = []
-    weights: list[float] = []
-    out_values: list[bytes] = []
-    while True:
-        blocklength = int.from_bytes(data[pos : pos + 4], "big", signed=True)
-        end = pos + 4 + abs(blocklength)
-        stream.seek(pos + 4)
-        count, _maxid, _maxweight, compression, _minlen, _maxlen = pickle.load(stream)
-        raw = data[stream.tell() : end]
-        block_ids, block_weights, block_values = pickle.loads(
-            zlib.decompress(raw) if compression else raw
-        )
-        ids.extend(accumulate(block_ids))  # each block is delta-coded from 0
-        if block_weights is None:
-            weights.extend([1.0] * count)
-        elif isinstance(block_weights, float):
-            weights.extend([block_weights] * count)
-        else:
-            weights.extend(block_weights)
-        if values:
-            out_values.extend(block_values)
-        if blocklength < 0:
-            break
-        pos = end
-    return ids, weights, out_values
 
 
 def _lazy_top(scores: dict[int, float], check: Check, limit: int) -> TopDocs:

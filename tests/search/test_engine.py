@@ -131,12 +131,12 @@ def test_cache_is_bounded(big_shelf: Shelf, monkeypatch: pytest.MonkeyPatch) -> 
 
 def test_unreadable_blocks_fall_back_to_whoosh(big_shelf: Shelf,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    from newsreader.search import engine as engine_module
+    from newsreader.search import postings
 
     def broken(*_args: object) -> None:
         raise ValueError("not a Whoosh 3 posting list")
 
-    monkeypatch.setattr(engine_module, "_postings", broken)
+    monkeypatch.setattr(postings, "read_postings", broken)
     big_shelf.index.close()  # a fresh searcher and engine
     result = big_shelf.index.search("gaza ceasefire", limit=10)
     assert result.hits and result.error is None

@@ -1,0 +1,78 @@
+"""Reading a term's postings from a Whoosh 3 segment a block at a time, and the per-document
+field lengths in one read, for the bulk engine. Imports Whoosh.
+
+``W3LeafMatcher`` reads the same bytes one posting at a time through Python method calls;
+here each block is one read slice, one ``zlib.decompress`` and one ``pickle.loads``.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+import zlib
+from itertools import accumulate
+from typing import Any
+
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+from whoosh.util.numeric import byte_to_length
+
+LENGTHS = [byte_to_length(i) for i in range(256)]
+"""Field length for each stored length byte (Whoosh keeps lengths as one lossy byte)."""
+
+
+def read_postings(
+    reader: Any, fieldname: str, btext: bytes, values: bool
+) -> tuple[list[int], list[float], list[bytes]]:
+    """All (docnum, weight[, value]) of a term in one segment, a block at a time.
+
+    Reads Whoosh 3 codec blocks directly (``W3LeafMatcher`` reads the same bytes one posting
+    at a time); deleted documents are still in."""
+    info = reader._terms.term_info(fieldname, btext)
+    if info.is_inlined():
+        inlined = info.inlined_postings()
+        return list(inlined[0]), list(inlined[1]), list(inlined[2]) if values else []
+    offset, length = info.extent()
+    if isinstance(length, tuple):  # W3TermInfo.from_bytes keeps struct's 1-tuple
+        length = length[0]
+    data = reader._terms._postfile.get(offset, length)
+    if data[:4] != WHOOSH3_HEADER_MAGIC:
+        raise ValueError("not a Whoosh 3 posting list")
+    stream = io.BytesIO(data)
+    pos = 4
+    ids: list[int] = []
+    weights: list[float] = []
+    out_values: list[bytes] = []
+    while True:
+        blocklength = int.from_bytes(data[pos : pos + 4], "big", signed=True)
+        end = pos + 4 + abs(blocklength)
+        stream.seek(pos + 4)
+        count, _maxid, _maxweight, compression, _minlen, _maxlen = pickle.load(stream)
+        raw = data[stream.tell() : end]
+        block_ids, block_weights, block_values = pickle.loads(
+            zlib.decompress(raw) if compression else raw
+        )
+        ids.extend(accumulate(block_ids))  # each block is delta-coded from 0
+        if block_weights is None:
+            weights.extend([1.0] * count)
+        elif isinstance(block_weights, float):
+            weights.extend([block_weights] * count)
+        else:
+            weights.extend(block_weights)
+        if values:
+            out_values.extend(block_values)
+        if blocklength < 0:
+            break
+        pos = end
+    return ids, weights, out_values
+
+
+def field_length_bytes(reader: Any, fieldname: str) -> bytes:
+    """Each document's field length as Whoosh stores it (one byte), read in one go."""
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+
+    column = reader._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
+    count = int(reader.doc_count_all())
+    if column is None:
+        return b"\x01" * count
+    lengths = bytes(column._dbfile.get(column._basepos, column._count))
+    return lengths + bytes(count - len(lengths))
