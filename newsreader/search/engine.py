@@ -214,31 +214,22 @@ class Engine:
             return _Found({})
         ordered = sorted(terms, key=lambda t: len(t.scores))
         keys = set(ordered[0].scores).intersection(*(t.scores for t in ordered[1:]))
-        first = terms[0].scores
-        scores = {}
-        # IntersectionMatcher chains add left to right: ((s0 + s1) + s2) ...
-        for d in keys:
-            s = first[d]
-            for t in terms[1:]:
-                s += t.scores[d]
-            scores[d] = s
         values = [t.values or {} for t in terms]
-        first_values = values[0]
         boost = q.boost
-
-        def check(doc: int) -> float | None:
-            starts = set(decode_positions(first_values[doc]))
-            for offset, vals in enumerate(values[1:], 1):
-                shifted = map(sub, decode_positions(vals[doc]), repeat(offset))
-                if len(values) == 2:
-                    if starts.isdisjoint(shifted):
-                        return None
-                    break
-                starts.intersection_update(shifted)
-                if not starts:
-                    return None
-            return scores[doc] * boost if boost != 1.0 else scores[doc]
-
+        check: Check
+        if len(terms) == 2:  # most phrases: a comprehension, and a check without loops
+            first, second = terms[0].scores, terms[1].scores
+            scores = {d: first[d] + second[d] for d in keys}
+            check = _pair_check(values[0], values[1], scores, boost)
+        else:
+            scores = {}
+            # IntersectionMatcher chains add left to right: ((s0 + s1) + s2) ...
+            for d in keys:
+                s = terms[0].scores[d]
+                for t in terms[1:]:
+                    s += t.scores[d]
+                scores[d] = s
+            check = _run_check(values, scores, boost)
         return _Found(self._boosted(scores, boost), check)
 
     # --- postings ---------------------------------------------------------------------------
@@ -304,6 +295,45 @@ class Engine:
         if cached is None:
             cached = self._lengths[key] = postings.field_length_bytes(reader, fieldname)
         return cached
+
+
+def _pair_check(first: dict[int, bytes], second: dict[int, bytes], scores: dict[int, float],
+                boost: float) -> Check:
+    """Does a candidate have the two words next to each other? Then its phrase score.
+
+    ~2 µs per candidate; a single position (most words in most articles) is read straight
+    from its 16-bit little-endian value (``schema.encode_positions``) without an array."""
+
+    def check(doc: int) -> float | None:
+        a, b = first[doc], second[doc]
+        if len(a) == 6:  # one position
+            after = (a[4] | a[5] << 8) + 1
+            if len(b) == 6:
+                hit = (b[4] | b[5] << 8) == after
+            else:
+                hit = after in decode_positions(b)
+        else:
+            hit = not set(decode_positions(a)).isdisjoint(
+                map(sub, decode_positions(b), repeat(1)))
+        if not hit:
+            return None
+        return scores[doc] * boost if boost != 1.0 else scores[doc]
+
+    return check
+
+
+def _run_check(values: list[dict[int, bytes]], scores: dict[int, float], boost: float) -> Check:
+    """The same for three or more words."""
+
+    def check(doc: int) -> float | None:
+        starts = set(decode_positions(values[0][doc]))
+        for offset, vals in enumerate(values[1:], 1):
+            starts.intersection_update(map(sub, decode_positions(vals[doc]), repeat(offset)))
+            if not starts:
+                return None
+        return scores[doc] * boost if boost != 1.0 else scores[doc]
+
+    return check
 
 
 def _scaled(check: Check, boost: float) -> Check:

@@ -25,6 +25,7 @@ QUERIES = (
     "with were", '"said that"', '"the council"', '"hostage-prisoner deal"', "gaza -hamas",
     "gaza ANDNOT hamas", "title:gaza OR peace", "evacu*", "ceasfire~", "date:2023 gaza",
     '"said that" gaza', 'gaza OR "said that"', "nosuchwordanywhere", '"said nosuchword"',
+    '"said that the"', '"that the"',
 )
 
 
