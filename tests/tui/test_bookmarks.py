@@ -143,3 +143,25 @@ async def test_edit_delete_undo_and_orphans(
         assert any(b.note == "later" for b in stored_bookmarks(again))  # type: ignore[attr-defined]
         await pilot.press("escape")
         assert again.screen is again.main_screen
+
+
+async def test_note_typed_right_after_b_lands_in_the_box(
+    new_app: Callable[..., NewsreaderApp],
+) -> None:
+    """Keys already queued behind "b" (a fast typist, a paste) go into the note, not the
+    reader."""
+    from textual import events
+
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        # Post the burst in one go, as the terminal driver does for fast input.
+        for key in "bquick":
+            app.post_message(events.Key(key, key))
+        app.post_message(events.Key("enter", None))
+        await settle(pilot)
+        await pilot.press("q")
+    [bookmark] = stored_bookmarks(app)
+    assert bookmark.note == "quick"  # type: ignore[attr-defined]

@@ -15,7 +15,6 @@ from newsreader.library import Article
 from newsreader.state.models import Bookmark
 from newsreader.tui.opening import OpenRequest, bookmarked_paragraphs
 from newsreader.tui.screens.bookmarks import BookmarksScreen
-from newsreader.tui.screens.note import NoteDialog
 
 if TYPE_CHECKING:
     from newsreader.tui.screens.main import MainScreen
@@ -42,26 +41,18 @@ class BookmarkFlow:
     def __init__(self, screen: MainScreen) -> None:
         self.screen = screen
 
-    def request(self, article: Article, paragraph: int) -> None:
-        """Ask for a note, then save the paragraph as a bookmark (Escape saves nothing)."""
+    def save(self, article: Article, paragraph: int, note: str) -> None:
+        """Save the paragraph as a bookmark on the writer thread; ``saved`` reports back."""
         screen = self.screen
+        future = screen.session.write(
+            lambda store: store.add_bookmark(article, paragraph, 0, None, note)
+        )
 
-        def save(note: str | None) -> None:
-            if note is None:
-                return
-            future = screen.session.write(
-                lambda store: store.add_bookmark(article, paragraph, 0, None, note)
-            )
+        def done(_future: object) -> None:  # on the writer thread: post, never touch
+            error = future.exception()
+            screen.post_message(self.Saved(article.id, paragraph, str(error) if error else None))
 
-            def done(_future: object) -> None:  # on the writer thread: post, never touch
-                error = future.exception()
-                screen.post_message(
-                    self.Saved(article.id, paragraph, str(error) if error else None)
-                )
-
-            future.add_done_callback(done)
-
-        screen.app.push_screen(NoteDialog(article.paragraphs[paragraph], article.title), save)
+        future.add_done_callback(done)
 
     def saved(self, message: Saved) -> None:
         """Mark the new bookmark in the margin, or say why it was not saved."""

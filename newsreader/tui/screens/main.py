@@ -410,7 +410,7 @@ class MainScreen(Screen[None]):
     # --- bookmarks (see bookmark_flow) ------------------------------------------------------
 
     def on_reader_bookmark_requested(self, message: Reader.BookmarkRequested) -> None:
-        self.bookmark_flow.request(message.article, message.paragraph)
+        self.bookmark_flow.save(message.article, message.paragraph, message.note)
 
     @on(BookmarkFlow.Saved)
     def _bookmark_saved(self, message: BookmarkFlow.Saved) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -21,7 +21,8 @@ class NoteDialog(ModalScreen[str | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="note.cancel"),
-        Binding("enter", "save", "Save", id="note.save", priority=True),
+        # Not priority: Enter must wait for the characters queued before it.
+        Binding("enter", "save", "Save", id="note.save"),
     ]
 
     def __init__(self, quote: str, title: str, note: str = "", *, editing: bool = False) -> None:
@@ -48,6 +49,13 @@ class NoteDialog(ModalScreen[str | None]):
         note = self.query_one(Input)
         note.focus()
         note.cursor_position = len(note.value)
+
+    def on_key(self, event: events.Key) -> None:
+        # Keys typed right after "b" reach the screen before the box has focus; the box
+        # stops every printable key it gets itself, so any seen here belongs in it.
+        if event.is_printable and event.character:
+            self.query_one(Input).insert_text_at_cursor(event.character)
+            event.stop()
 
     @on(Input.Submitted)
     def action_save(self) -> None:

@@ -65,7 +65,8 @@ class Reader(ScrollView, can_focus=True):
                 group=_PARAGRAPH),
         Binding("n", "match(1)", "Next match", id="reader.next_match", group=_MATCH),
         Binding("N", "match(-1)", "Previous match", id="reader.prev_match", group=_MATCH),
-        Binding("b", "bookmark", "Bookmark", id="reader.bookmark"),
+        # priority: runs before the keys queued behind it, so a note typed fast lands in the box
+        Binding("b", "bookmark", "Bookmark", id="reader.bookmark", priority=True),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -88,10 +89,11 @@ class Reader(ScrollView, can_focus=True):
 
     @dataclass
     class BookmarkRequested(Message):
-        """``b``: bookmark the paragraph under the cursor."""
+        """``b`` then Enter in the note box: bookmark the paragraph with this note."""
 
         article: Article
         paragraph: int
+        note: str
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -347,8 +349,18 @@ class Reader(ScrollView, can_focus=True):
         self.refresh()
 
     def action_bookmark(self) -> None:
-        if self.article is not None and self.article.paragraphs:
-            self.post_message(self.BookmarkRequested(self.article, self.cursor))
+        article, paragraph = self.article, self.cursor
+        if article is None or not article.paragraphs:
+            return
+        from newsreader.tui.screens.note import NoteDialog
+
+        def ask_done(note: str | None) -> None:
+            if note is not None:  # Escape saves nothing
+                self.post_message(self.BookmarkRequested(article, paragraph, note))
+
+        # Pushed here, not by a handler further up: keys typed right after "b" are already
+        # queued and must reach the note box, not the reader.
+        self.app.push_screen(NoteDialog(article.paragraphs[paragraph], article.title), ask_done)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.article is None:
