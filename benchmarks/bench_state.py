@@ -11,26 +11,12 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from newsreader.library import Article
 from newsreader.state import StateStore
-
-
-def article(n: int) -> Article:
-    """A small synthetic article; the same ``n`` always gives the same article."""
-    paragraphs = tuple(
-        f"Paragraph {p} of article {n}: the council met on day {p} to discuss item {n * 7 + p}."
-        for p in range(6)
-    )
-    return Article(
-        id=f"a{n}", path=Path(f"/nonexistent/a{n}.txt"), title=f"Article {n}",
-        date=date(2024, 1, 1 + n % 28), dateline=None, paragraphs=paragraphs,
-        size=sum(map(len, paragraphs)), mtime_ns=0, content_hash=f"hash{n}",
-    )
+from tests.state.state_child import article  # the same synthetic articles as the tests
 
 
 def _timed(fn: Callable[[int], object], n: int) -> tuple[float, float]:
