@@ -81,12 +81,12 @@ class Library:
         enabled = gc.isenabled()
         gc.disable()
         try:
-            return self._scan(progress)
+            return self._scan(progress, enabled)
         finally:
             if enabled:
                 gc.enable()
 
-    def _scan(self, progress: Progress | None) -> LibraryScan:
+    def _scan(self, progress: Progress | None, gc_enabled: bool = False) -> LibraryScan:
         found, skipped = self._walk()
         signature = {f.path: (f.size, f.mtime_ns) for f in found}
         last_signature = self._last[0] if self._last is not None else None
@@ -105,10 +105,13 @@ class Library:
             known = catalog.entries_for(f.path for f in changed) if few else catalog.entries()
             stale = [f for f in changed if not _fresh(known.get(f.path), f)]
             fresh_entries: list[CatalogEntry] = []
+            if stale and gc_enabled:
+                gc.enable()  # parsing can take minutes; the rest of the app makes garbage too
             for done, f in enumerate(stale, 1):
                 fresh_entries.append(self._parse_entry(f))
                 if progress is not None:
                     progress(done, len(stale))
+            gc.disable()
             if few:
                 assert last_signature is not None
                 gone = [p for p in last_signature if p not in signature]
