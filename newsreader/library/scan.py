@@ -256,6 +256,8 @@ def _newest_first(a: ArticleSummary) -> tuple[int, str, str]:
 def assign_ids(found: list[_Found], root_count: int) -> dict[str, str]:
     """Stable ids: the path relative to its root without suffix, made unique across roots."""
     stems = [f.rel[: f.rel.rfind(".")] for f in found]  # every found file has a suffix
+    if len(set(stems)) == len(stems):  # no two files share a name: the usual case
+        return dict(zip([f.path for f in found], stems, strict=True))
     counts: dict[str, int] = {}
     for base in stems:
         counts[base] = counts.get(base, 0) + 1
