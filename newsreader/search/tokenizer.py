@@ -10,7 +10,7 @@ from typing import Any
 
 from whoosh.analysis import Token, Tokenizer
 
-from newsreader.search.analysis import _TOKEN, PARAGRAPH_GAP, analyze_token, normalize_literal
+from newsreader.search.analysis import normalize_literal, tokens
 
 
 class NewsTokenizer(Tokenizer):  # type: ignore[misc]
@@ -50,27 +50,11 @@ class NewsTokenizer(Tokenizer):  # type: ignore[misc]
             if t.text:
                 yield t
             return
-        with_parts = mode != "query"
-        pos = start_pos
-        for m in _TOKEN.finditer(value):
-            kind = m.lastgroup or "word"
-            if kind == "para":
-                pos += PARAGRAPH_GAP
-                continue
-            analyzed = analyze_token(m.group(), kind)
-            if analyzed is None:
-                continue
-            start = m.start()
-            t.text = analyzed.term
-            t.pos = pos
-            t.startchar, t.endchar = start_char + start, start_char + m.end()
+        # Query text is matched whole; the index also holds a compound's parts.
+        for tok in tokens(value, parts=mode != "query"):
+            t.text = tok.term
+            t.pos = start_pos + tok.pos
+            t.startchar, t.endchar = start_char + tok.start, start_char + tok.end
             if keeporiginal:
-                t.original = m.group()
+                t.original = value[tok.start : tok.end]
             yield t
-            if with_parts:
-                for part in analyzed.parts:
-                    t.text = part.term
-                    t.startchar = start_char + start + part.start
-                    t.endchar = start_char + start + part.end
-                    yield t
-            pos += 1
