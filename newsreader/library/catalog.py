@@ -10,14 +10,16 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
-from newsreader.library.article import Article, ArticleSummary
+from newsreader.library.article import Article, ArticleSummary, make_summary
 
 SCHEMA_VERSION = 1
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
     title TEXT, day TEXT, dateline TEXT, hash TEXT, reason TEXT
-)"""
+);
+CREATE TABLE IF NOT EXISTS snapshot (id INTEGER PRIMARY KEY CHECK (id = 0), data BLOB NOT NULL);
+"""
 
 
 class CatalogEntry(NamedTuple):
@@ -49,31 +51,11 @@ class CatalogEntry(NamedTuple):
 
     def summary(self, article_id: str) -> ArticleSummary:
         """The article summary this entry describes."""
-        return ArticleSummary(
-            id=article_id, path=fast_path(self.path), title=self.title,
-            date=date.fromisoformat(self.day) if self.day else None,
-            dateline=self.dateline, size=self.size, mtime_ns=self.mtime_ns,
-            content_hash=self.content_hash,
+        return make_summary(
+            article_id, self.path, self.title,
+            date.fromisoformat(self.day) if self.day else None,
+            self.dateline, self.size, self.mtime_ns, self.content_hash,
         )
-
-
-_folders: dict[str, Path] = {}
-
-
-def fast_path(path: str) -> Path:
-    """``Path(path)`` for an absolute, normalised path, ~2x cheaper: built as a child of its
-    (cached) folder, the way ``Path.iterdir`` builds its results."""
-    folder, sep, name = path.rpartition("/")
-    parent = _folders.get(folder)
-    if parent is None:
-        parent = _folders[folder] = Path(folder or "/")
-    make = getattr(parent, "_make_child_relpath", None)  # CPython 3.11-3.13; else the slow way
-    if not sep or not name or make is None:
-        return Path(path)
-    if len(_folders) > 10_000:
-        _folders.clear()
-    child = make(name)
-    return child if isinstance(child, Path) else Path(path)
 
 
 class Catalog:
@@ -110,6 +92,25 @@ class Catalog:
                 f"WHERE path IN ({','.join('?' * len(chunk))})", chunk)
             out.update((r[0], CatalogEntry(*r)) for r in rows)
         return out
+
+    def snapshot(self) -> bytes | None:
+        """The packed result of the last scan (``snapshot.py``), if one was stored."""
+        try:
+            row = self._conn.execute("SELECT data FROM snapshot WHERE id = 0").fetchone()
+        except sqlite3.Error:
+            return None
+        return row[0] if row is not None and isinstance(row[0], bytes) else None
+
+    def set_snapshot(self, data: bytes | None) -> None:
+        """Store (or, with None, forget) the packed result of this scan."""
+        try:
+            with self._conn:
+                if data is None:
+                    self._conn.execute("DELETE FROM snapshot")
+                else:
+                    self._conn.execute("INSERT OR REPLACE INTO snapshot VALUES (0, ?)", (data,))
+        except sqlite3.Error:
+            pass  # a cache that cannot be written only costs a slower start next time
 
     def replace(self, fresh: Iterable[CatalogEntry], keep: set[str] | None = None,
                 gone: Iterable[str] = ()) -> None:
@@ -153,10 +154,15 @@ def _open_checked(target: str) -> sqlite3.Connection:
     conn = sqlite3.connect(target, timeout=5)
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version not in (0, SCHEMA_VERSION):
-            conn.execute("DROP TABLE IF EXISTS files")
-        conn.execute(_SCHEMA)
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        # Only a catalog that needs it is written to: opening one must not change the file
+        # (each write is a journal and an fsync; a start-up only reads).
+        if version != SCHEMA_VERSION or not {"files", "snapshot"} <= tables:
+            if version not in (0, SCHEMA_VERSION):
+                conn.execute("DROP TABLE IF EXISTS files")
+                conn.execute("DROP TABLE IF EXISTS snapshot")
+            conn.executescript(_SCHEMA)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("SELECT count(*) FROM files").fetchone()
     except sqlite3.Error:
         conn.close()

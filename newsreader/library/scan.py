@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-import errno
 import gc
 import os
-import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from operator import attrgetter
+from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
 from newsreader.errors import UserError
-from newsreader.library.article import Article, ArticleSummary, Skipped
+from newsreader.library.article import Article, ArticleSummary, Skipped, make_summary
 from newsreader.library.catalog import Catalog, CatalogEntry
-from newsreader.library.parse import (
-    MAX_BYTES,
-    SUFFIXES,
-    ParseError,
-    parse_bytes,
-    read_article_bytes,
-)
+from newsreader.library.parse import MAX_BYTES, ParseError, parse_bytes, read_article_bytes
+from newsreader.library.snapshot import Snapshot, decode, encode
+from newsreader.library.walk import Walk, walk
 
 Progress = Callable[[int, int], None]
 """Called with (done, total) while files are being parsed."""
@@ -87,12 +81,23 @@ class Library:
                 gc.enable()
 
     def _scan(self, progress: Progress | None, gc_enabled: bool = False) -> LibraryScan:
-        found, skipped = self._walk()
-        signature = {f.path: (f.size, f.mtime_ns) for f in found}
+        w = walk(self.roots)
+        if w.has_duplicates():
+            w.sort()
+        if self._last is None:  # a start-up: the last run's result, if nothing changed since
+            hit = self._from_snapshot(w)
+            if hit is not None:
+                return hit
+        signature = w.signature()
         last_signature = self._last[0] if self._last is not None else None
         if last_signature == signature and self._last is not None:
             last = self._last[1]
-            return LibraryScan(last.articles, (*skipped, *last.skipped), 0, last.by_id)
+            return LibraryScan(last.articles, (*w.skipped, *last.skipped), 0, last.by_id)
+        walked = (w.paths, w.sizes, w.mtimes)  # the order the snapshot keeps (sort() copies)
+        w.sort()
+        found = [_Found(*f) for f in zip(w.paths, w.root_of, w.rels(), w.sizes, w.mtimes,
+                                         strict=True)]
+        skipped = list(w.skipped)
         changed = found
         if last_signature is not None:
             memo, reasons = self._memo, self._reasons
@@ -120,46 +125,94 @@ class Library:
             elif stale or len(known) != len(found):
                 catalog.replace(fresh_entries, keep={f.path for f in found})
             entries = {**known, **{e.path: e for e in fresh_entries}}
-        if few:  # files with the stat of the last scan keep what that scan decided
-            reasons = self._reasons
+            if few:  # files with the stat of the last scan keep what that scan decided
+                self._fill_from_last(found, entries)
+            self._reasons = {p: e.reason for p, e in entries.items() if e.reason is not None}
+            ids = assign_ids(found, len(self.roots))
+            articles: list[ArticleSummary] = []
+            catalog_skips: list[Skipped] = []
+            memo = self._memo
+            new_memo: dict[str, ArticleSummary] = {}
             for f in found:
-                if f.path not in entries:
-                    reason = reasons.get(f.path)
-                    old = self._memo.get(f.path)
-                    if reason is not None or old is None:
-                        entries[f.path] = CatalogEntry.skipped(f.path, f.size, f.mtime_ns,
-                                                               reason or "not an article")
-                    else:
-                        entries[f.path] = CatalogEntry(
-                            f.path, f.size, f.mtime_ns, old.title,
-                            old.date.isoformat() if old.date else None, old.dateline,
-                            old.content_hash)
-        self._reasons = {p: e.reason for p, e in entries.items() if e.reason is not None}
-        ids = assign_ids(found, len(self.roots))
-        articles: list[ArticleSummary] = []
-        memo = self._memo
-        new_memo: dict[str, ArticleSummary] = {}
-        for f in found:
-            path = f.path
-            entry = entries[path]
-            if entry.reason is not None:
-                skipped.append(Skipped(Path(path), entry.reason))
-                continue
-            article_id = ids[path]
-            old = memo.get(path)
-            if (old is None or old.id != article_id or old.size != entry.size
-                    or old.mtime_ns != entry.mtime_ns):
-                old = entry.summary(article_id)
-            articles.append(old)
-            new_memo[path] = old
-        self._memo = new_memo
-        articles.sort(key=_newest_first)
-        result = LibraryScan(tuple(articles), tuple(skipped), parsed=len(stale))
-        # Walk-time skips (broken links, FIFOs) are found again by every walk; keep the rest.
-        walk_skips = len(skipped) - sum(1 for f in found if entries[f.path].reason is not None)
-        self._last = (signature, LibraryScan(result.articles, result.skipped[walk_skips:], 0,
+                path = f.path
+                entry = entries[path]
+                if entry.reason is not None:
+                    catalog_skips.append(Skipped(Path(path), entry.reason))
+                    continue
+                article_id = ids[path]
+                old = memo.get(path)
+                if (old is None or old.id != article_id or old.size != entry.size
+                        or old.mtime_ns != entry.mtime_ns):
+                    old = entry.summary(article_id)
+                articles.append(old)
+                new_memo[path] = old
+            self._memo = new_memo
+            articles.sort(key=_newest_first)
+            result = LibraryScan(tuple(articles), (*skipped, *catalog_skips), parsed=len(stale))
+            catalog.set_snapshot(self._snapshot(walked, result.articles, self._reasons))
+        self._last = (signature, LibraryScan(result.articles, tuple(catalog_skips), 0,
                                              result.by_id))
         return result
+
+    def _fill_from_last(self, found: list[_Found], entries: dict[str, CatalogEntry]) -> None:
+        """Entries for the files whose stat is the last scan's, from that scan."""
+        reasons = self._reasons
+        for f in found:
+            if f.path not in entries:
+                reason = reasons.get(f.path)
+                old = self._memo.get(f.path)
+                if reason is not None or old is None:
+                    entries[f.path] = CatalogEntry.skipped(f.path, f.size, f.mtime_ns,
+                                                           reason or "not an article")
+                else:
+                    entries[f.path] = CatalogEntry(
+                        f.path, f.size, f.mtime_ns, old.title,
+                        old.date.isoformat() if old.date else None, old.dateline,
+                        old.content_hash)
+
+    def _snapshot(self, walked: tuple[list[str], list[int], list[int]],
+                  articles: tuple[ArticleSummary, ...], reasons: dict[str, str]) -> bytes | None:
+        paths, sizes, mtimes = walked
+        at = {p: i for i, p in enumerate(paths)}
+        skips = [(at[p], r) for p, r in reasons.items() if p in at]  # not the files gone
+        return encode(Snapshot(
+            tuple(str(r) for r in self.roots), self.max_bytes, paths, sizes, mtimes,
+            [at[a.path_str] for a in articles], [a.id for a in articles],
+            [a.title for a in articles],
+            [a.date.toordinal() if a.date else 0 for a in articles],
+            [a.dateline for a in articles], [a.content_hash for a in articles],
+            [i for i, _ in skips], [r for _, r in skips],
+        ))
+
+    def _from_snapshot(self, w: Walk) -> LibraryScan | None:
+        """The stored result of the last scan, when the walk found exactly its files."""
+        with Catalog.open(self.catalog_file) as catalog:
+            blob = catalog.snapshot()
+        snap = decode(blob) if blob is not None else None
+        if snap is None or snap.roots != w.roots or snap.max_bytes != self.max_bytes:
+            return None
+        paths, sizes, mtimes, rows = snap.paths, snap.sizes, snap.mtimes, snap.rows
+        signature: dict[str, tuple[int, int]] | None = None
+        if not (paths == w.paths and sizes == w.sizes and mtimes == w.mtimes):
+            # The same files listed in another order (a folder rewritten, another file system)
+            signature = w.signature()
+            if len(paths) != len(w.paths) or signature != dict(
+                    zip(paths, zip(sizes, mtimes, strict=True), strict=True)):
+                return None
+        day = date.fromordinal
+        files = [paths[r] for r in rows]
+        articles = tuple(map(
+            make_summary, snap.ids, files, snap.titles, [day(d) if d else None for d in snap.days],
+            snap.datelines, [sizes[r] for r in rows], [mtimes[r] for r in rows], snap.hashes,
+        ))
+        skip_paths = [paths[r] for r in snap.skip_rows]
+        catalog_skips = tuple(map(Skipped, map(Path, skip_paths), snap.reasons))
+        by_id = dict(zip(snap.ids, articles, strict=True))
+        # What a re-scan in this process compares with (as if this scan had been a full one).
+        self._memo = dict(zip(files, articles, strict=True))
+        self._reasons = dict(zip(skip_paths, snap.reasons, strict=True))
+        self._last = (signature or w.signature(), LibraryScan(articles, catalog_skips, 0, by_id))
+        return LibraryScan(articles, (*w.skipped, *catalog_skips), 0, by_id)
 
     def load(self, summary: ArticleSummary) -> Article:
         """Read the whole article; raises ParseError if the file is gone or no longer parses."""
@@ -174,74 +227,6 @@ class Library:
         except ParseError as exc:
             return CatalogEntry.skipped(f.path, f.size, f.mtime_ns, str(exc))
         return CatalogEntry.from_article(art)
-
-    def _walk(self) -> tuple[list[_Found], list[Skipped]]:
-        # Plain strings, not Path objects: at 10k files pathlib alone cost ~250 ms per scan.
-        found: list[_Found] = []
-        skipped: list[Skipped] = []
-        seen_dirs: set[tuple[int, int]] = set()
-        seen_files: set[tuple[int, int]] = set()
-        for index, root in enumerate(self.roots):
-            prefix = len(str(root)) + 1
-            for path, reason, st in _walk_dir(str(root), seen_dirs, skipped):
-                if reason is not None or st is None:
-                    skipped.append(Skipped(Path(path), reason or "unreadable"))
-                    continue
-                key = (st.st_dev, st.st_ino)
-                if key in seen_files:
-                    continue  # the same file reached twice through a symlink or a nested root
-                seen_files.add(key)
-                rel = path[prefix:].replace(os.sep, "/")
-                found.append(_Found(path, index, rel, st.st_size, st.st_mtime_ns))
-        found.sort(key=attrgetter("root_index", "rel"))
-        return found, skipped
-
-
-def _walk_dir(
-    root: str, seen: set[tuple[int, int]], skipped: list[Skipped]
-) -> Iterator[tuple[str, str | None, os.stat_result | None]]:
-    """Yield candidate article files; follows symlinks but never loops."""
-    try:
-        st = os.stat(root)
-    except OSError:
-        return
-    key = (st.st_dev, st.st_ino)
-    if key in seen:
-        return
-    seen.add(key)
-    try:
-        with os.scandir(root) as it:
-            entries = list(it)
-    except OSError as exc:
-        skipped.append(Skipped(Path(root), f"unreadable folder: {exc.strerror}"))
-        return
-    for entry in entries:
-        name = entry.name
-        if name.startswith("."):
-            continue
-        try:
-            is_dir = entry.is_dir()
-        except OSError:
-            is_dir = False
-        if is_dir:
-            yield from _walk_dir(entry.path, seen, skipped)
-            continue
-        dot = name.rfind(".")  # os.path.splitext's rule (name is not hidden), ~3x cheaper
-        if dot <= 0 or name[dot:].lower() not in SUFFIXES:
-            continue
-        try:
-            fst = entry.stat()
-        except FileNotFoundError:
-            yield entry.path, "broken symlink", None
-            continue
-        except OSError as exc:
-            reason = "symlink loop" if exc.errno == errno.ELOOP else f"unreadable: {exc.strerror}"
-            yield entry.path, reason, None
-            continue
-        if not stat.S_ISREG(fst.st_mode):
-            yield entry.path, "not a regular file", None
-            continue
-        yield entry.path, None, fst
 
 
 def _fresh(entry: CatalogEntry | None, f: _Found) -> bool:

@@ -1,0 +1,155 @@
+"""Find candidate article files under library roots: one ``stat`` per file and no other work.
+
+This is the whole cost of checking an unchanged library (a 10k-file check is mostly these
+stats), so it builds plain lists, not an object per file.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from dataclasses import dataclass, field
+from operator import attrgetter
+from pathlib import Path
+from stat import S_ISREG
+
+from newsreader.library.article import Skipped
+
+SUFFIXES = (".txt", ".md", ".markdown")
+"""Article suffixes, lower case (``parse.SUFFIXES`` as a tuple, for ``str.endswith``)."""
+
+_IFMT = 0o170000
+_IFREG = stat.S_IFREG
+_IFDIR = stat.S_IFDIR
+_stat = os.DirEntry.stat
+_path = attrgetter("path")
+_mode = attrgetter("st_mode")
+_size = attrgetter("st_size")
+_mtime = attrgetter("st_mtime_ns")
+_inode = attrgetter("st_dev", "st_ino")
+
+
+@dataclass(slots=True)
+class Walk:
+    """What a walk found: parallel lists, one item per file, roots in order."""
+
+    roots: tuple[str, ...]
+    paths: list[str] = field(default_factory=list)
+    sizes: list[int] = field(default_factory=list)
+    mtimes: list[int] = field(default_factory=list)
+    inodes: list[tuple[int, int]] = field(default_factory=list)
+    root_of: list[int] = field(default_factory=list)
+    """The index of each file's root in ``roots``."""
+    skipped: list[Skipped] = field(default_factory=list)
+    """Broken links, loops, FIFOs, unreadable folders: found again by every walk."""
+
+    def signature(self) -> dict[str, tuple[int, int]]:
+        """Each file's (size, mtime_ns) by path."""
+        return dict(zip(self.paths, zip(self.sizes, self.mtimes, strict=True), strict=True))
+
+    def rels(self) -> list[str]:
+        """Each file's path relative to its root, with ``/`` separators."""
+        cut = [len(r) + 1 for r in self.roots]
+        rels = [p[cut[i]:] for p, i in zip(self.paths, self.root_of, strict=True)]
+        if os.sep != "/":
+            rels = [r.replace(os.sep, "/") for r in rels]
+        return rels
+
+    def sort(self) -> None:
+        """Order the files by (root, relative path) and drop second sightings of a file
+        (through a symlink, a hard link or a nested root): the first in that order stays."""
+        rels = self.rels()
+        order = sorted(range(len(self.paths)), key=list(zip(self.root_of, rels,
+                                                            strict=True)).__getitem__)
+        seen: set[tuple[int, int]] = set()
+        keep = []
+        for i in order:
+            key = self.inodes[i]
+            if key not in seen:
+                seen.add(key)
+                keep.append(i)
+        self.paths = [self.paths[i] for i in keep]
+        self.sizes = [self.sizes[i] for i in keep]
+        self.mtimes = [self.mtimes[i] for i in keep]
+        self.inodes = [self.inodes[i] for i in keep]
+        self.root_of = [self.root_of[i] for i in keep]
+
+    def has_duplicates(self) -> bool:
+        """True when some file was reached twice (it would be listed twice)."""
+        return len(set(self.inodes)) != len(self.inodes)
+
+
+def walk(roots: tuple[Path, ...]) -> Walk:
+    """Walk the roots (following symlinks, never looping), in ``os.scandir`` order."""
+    out = Walk(tuple(str(r) for r in roots))
+    seen_dirs: set[tuple[int, int]] = set()
+    for index, root in enumerate(out.roots):
+        before = len(out.paths)
+        _walk_dir(root, seen_dirs, out)
+        out.root_of += [index] * (len(out.paths) - before)
+    return out
+
+
+def _walk_dir(folder: str, seen: set[tuple[int, int]], out: Walk) -> None:
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return
+    key = (st.st_dev, st.st_ino)
+    if key in seen:
+        return
+    seen.add(key)
+    files: list[os.DirEntry[str]] = []
+    others: list[os.DirEntry[str]] = []
+    try:
+        with os.scandir(folder) as it:
+            for e in it:
+                name = e.name
+                if name[0] != ".":
+                    (files if name.lower().endswith(SUFFIXES) else others).append(e)
+    except OSError as exc:
+        out.skipped.append(Skipped(Path(folder), f"unreadable folder: {exc.strerror}"))
+        return
+    try:  # the usual folder: every stat succeeds and every file is a regular one (C loops)
+        stats = list(map(_stat, files))
+        regular = all(map(S_ISREG, map(_mode, stats)))
+    except OSError:
+        regular = False
+    if regular:
+        out.paths += map(_path, files)
+        out.sizes += map(_size, stats)
+        out.mtimes += map(_mtime, stats)
+        out.inodes += map(_inode, stats)
+    else:
+        for e in files:
+            _one(e, seen, out)
+    for e in others:
+        try:
+            is_dir = e.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            _walk_dir(e.path, seen, out)
+
+
+def _one(entry: os.DirEntry[str], seen: set[tuple[int, int]], out: Walk) -> None:
+    try:
+        st = entry.stat()
+    except FileNotFoundError:
+        out.skipped.append(Skipped(Path(entry.path), "broken symlink"))
+        return
+    except OSError as exc:
+        reason = "symlink loop" if exc.errno == errno.ELOOP else f"unreadable: {exc.strerror}"
+        out.skipped.append(Skipped(Path(entry.path), reason))
+        return
+    kind = st.st_mode & _IFMT
+    if kind == _IFDIR:  # a folder named like an article
+        _walk_dir(entry.path, seen, out)
+    elif kind != _IFREG:
+        out.skipped.append(Skipped(Path(entry.path), "not a regular file"))
+    else:
+        out.paths.append(entry.path)
+        out.sizes.append(st.st_size)
+        out.mtimes.append(st.st_mtime_ns)
+        out.inodes.append((st.st_dev, st.st_ino))
