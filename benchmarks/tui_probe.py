@@ -55,8 +55,13 @@ def _rss_mb() -> float:
 
 
 def start(library: Path) -> dict[str, Any]:
-    """Run the app headless until the article list is first drawn with articles in it."""
+    """Run the app headless until the article list is first drawn with articles in it,
+    started as ``newsreader`` starts it (``cli._cmd_tui``): the first scan, then the app."""
     from newsreader.context import build_context
+    from newsreader.tui.early import FirstScan
+
+    ctx = build_context([library])
+    first_scan = FirstScan(ctx.library)
     from newsreader.tui.app import make_app
     from newsreader.tui.widgets.article_list import ArticleList
 
@@ -68,7 +73,7 @@ def start(library: Path) -> dict[str, Any]:
             widget.app.call_later(widget.app.exit)
 
     _watch(ArticleList, painted)
-    app = make_app(build_context([library]), poll_seconds=None)
+    app = make_app(ctx, poll_seconds=None, first_scan=first_scan)
     app.run(headless=True, size=(120, 40))
     return {"paint": seen.get("paint"), "rss_mb": _rss_mb()}
 

@@ -213,9 +213,12 @@ def _summary_json(a: ArticleSummary) -> dict[str, Any]:
 
 
 def _cmd_tui(ctx: AppContext, args: argparse.Namespace) -> int:
+    from newsreader.tui.early import FirstScan
+
+    first_scan = FirstScan(ctx.library)  # scans while Textual is imported
     from newsreader.tui.app import run_app
 
-    return run_app(ctx)
+    return run_app(ctx, first_scan)
 
 
 def _update_index(ctx: AppContext, scan: LibraryScan, rebuild: bool = False) -> Any:

@@ -17,17 +17,14 @@ from textual.timer import Timer
 
 from newsreader.context import AppContext
 from newsreader.tui.commands import NewsreaderCommands
-from newsreader.tui.screens.bookmarks import BookmarkList, BookmarksScreen
-from newsreader.tui.screens.help import HelpScreen, Section
 from newsreader.tui.screens.main import MainScreen
-from newsreader.tui.screens.note import NoteDialog
 from newsreader.tui.session import Session
-from newsreader.tui.widgets.article_list import ArticleList
-from newsreader.tui.widgets.reader import Reader
-from newsreader.tui.widgets.search_pane import ResultList, SearchPane
+from newsreader.tui.widgets.search_pane import SearchPane
 
 if TYPE_CHECKING:
     from newsreader.feeds import FetchOptions
+    from newsreader.tui.early import FirstScan
+    from newsreader.tui.screens.help import Section
 
 POLL_SECONDS = 3.0
 """How often the library folders are checked for added, changed or removed files."""
@@ -49,10 +46,10 @@ class NewsreaderApp(App[int]):
 
     def __init__(
         self, ctx: AppContext, *, poll_seconds: float | None = POLL_SECONDS,
-        fetch_options: FetchOptions | None = None,
+        fetch_options: FetchOptions | None = None, first_scan: FirstScan | None = None,
     ) -> None:
         super().__init__()
-        self.session = Session(ctx)
+        self.session = Session(ctx, first_scan)
         self.poll_seconds = poll_seconds
         self.fetch_options = fetch_options
         self._main: MainScreen | None = None
@@ -133,6 +130,13 @@ class NewsreaderApp(App[int]):
 
     def help_sections(self) -> list[Section]:
         """What the help screen lists, pane by pane."""
+        # Imported here: screens not shown at start stay out of the start-up path.
+        from newsreader.tui.screens.bookmarks import BookmarkList, BookmarksScreen
+        from newsreader.tui.screens.note import NoteDialog
+        from newsreader.tui.widgets.article_list import ArticleList
+        from newsreader.tui.widgets.reader import Reader
+        from newsreader.tui.widgets.search_pane import ResultList
+
         return [
             ("Everywhere", [NewsreaderApp, MainScreen]),
             ("Article list", [ArticleList]),
@@ -142,6 +146,8 @@ class NewsreaderApp(App[int]):
         ]
 
     def action_help(self) -> None:
+        from newsreader.tui.screens.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             return
         in_search = self.focused is not None and any(
@@ -218,15 +224,18 @@ class NewsreaderApp(App[int]):
 
 def make_app(
     ctx: AppContext, *, poll_seconds: float | None = POLL_SECONDS,
-    fetch_options: FetchOptions | None = None,
+    fetch_options: FetchOptions | None = None, first_scan: FirstScan | None = None,
 ) -> NewsreaderApp:
     """The one factory, used by ``run_app`` and by the tests and snapshots."""
-    return NewsreaderApp(ctx, poll_seconds=poll_seconds, fetch_options=fetch_options)
+    return NewsreaderApp(
+        ctx, poll_seconds=poll_seconds, fetch_options=fetch_options, first_scan=first_scan
+    )
 
 
-def run_app(ctx: AppContext) -> int:
-    """Run the app in the terminal; returns the process exit code."""
-    app = make_app(ctx)
+def run_app(ctx: AppContext, first_scan: FirstScan | None = None) -> int:
+    """Run the app in the terminal; returns the process exit code. ``first_scan``: the
+    library scan the caller started before importing this module (see ``tui.early``)."""
+    app = make_app(ctx, first_scan=first_scan)
     result = app.run()
     code = int(result or app.return_code or 0)
     if app.fetching:

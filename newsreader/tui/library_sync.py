@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 
 PROGRESS_EVERY = 0.1
 """Seconds between progress messages, so 100k files do not flood the message queue."""
+PAINT_WAIT = 1.0
+"""Seconds the worker waits for the first list to be painted before it loads reading state
+(SQLite and Python work that would slow that paint down)."""
 
 
 @dataclass
@@ -94,6 +97,8 @@ class LibrarySync:
         """The serial of the worker that will still look at ``_wake``; 0 when none will."""
         self._serial = 0
         self._next_ctx: AppContext | None = None
+        self.painted = threading.Event()
+        """Set by the screen once the first scan's list has been drawn."""
 
     def start(self) -> Worker[None]:
         """Start (or restart) the worker."""
@@ -192,9 +197,10 @@ class LibrarySync:
 
     def _first_load(self) -> None:
         self._post(Activity("Reading articles"))
-        scan = self.session.ctx.library.scan(progress=self._progress("Reading articles"))
+        scan = self.session.first_scan(progress=self._progress("Reading articles"))
         self.scan = scan
         self._post(LibraryScanned(scan, changed=False))
+        self.painted.wait(PAINT_WAIT)
         self._load_states(scan)
         notices, saving = self.session.store_notices()
         self._post(StoreStatus(notices, saving))

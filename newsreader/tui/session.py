@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from newsreader.search import IndexReport, SearchResult
     from newsreader.search.index import SearchIndex
     from newsreader.state import StateStore
+    from newsreader.tui.early import FirstScan
 
 T = TypeVar("T")
 Progress = Callable[[int, int], None]
@@ -27,14 +28,16 @@ Progress = Callable[[int, int], None]
 class Session:
     """Owns the store, the index and the writer thread for one run of the app."""
 
-    def __init__(self, ctx: AppContext) -> None:
+    def __init__(self, ctx: AppContext, first_scan: FirstScan | None = None) -> None:
         self.ctx = ctx
+        self._first_scan = first_scan
         self.problems: list[str] = []
         """One-line messages about parts that do not work (shown as a persistent notice)."""
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsreader-state")
         self._closed = False
         self._store: StateStore | None = None
-        self._store_opened: Future[StateStore | None] = self._writer.submit(self._open_store)
+        self._store_opened: Future[StateStore | None] | None = None
+        self._open_lock = threading.Lock()
         self._index: SearchIndex | None = None
         self._index_lock = threading.Lock()
 
@@ -51,9 +54,17 @@ class Session:
             return None
         return self._store
 
+    def _opening(self) -> Future[StateStore | None]:
+        # Opened on first use, not at start: its imports and SQLite work would compete with
+        # the first paint for the interpreter, and the list needs no store to be drawn.
+        with self._open_lock:
+            if self._store_opened is None:
+                self._store_opened = self._writer.submit(self._open_store)
+            return self._store_opened
+
     def store(self) -> StateStore | None:
         """The opened store, waiting for it to open; None when it could not be opened."""
-        return self._store_opened.result()
+        return self._opening().result()
 
     def store_notices(self) -> tuple[list[str], bool]:
         """The store's own notices and whether it can save (False: changes will be lost)."""
@@ -73,7 +84,25 @@ class Session:
             done: Future[T | None] = Future()
             done.set_result(None)
             return done
+        self._opening()  # queued before the write, so the write finds the store open
         return self._writer.submit(run)
+
+    # --- the library -----------------------------------------------------------------------
+
+    def first_scan_if_ready(self) -> LibraryScan | None:
+        """The early first scan's result if it has already finished (never waits)."""
+        first = self._first_scan
+        if first is not None and first.library is self.ctx.library:
+            return first.ready()
+        return None
+
+    def first_scan(self, progress: Progress | None = None) -> LibraryScan:
+        """The library's first scan: the one started before the app (``FirstScan``) when there
+        is one for this library, else a scan now."""
+        first, self._first_scan = self._first_scan, None
+        if first is not None and first.library is self.ctx.library:
+            return first.wait(progress)
+        return self.ctx.library.scan(progress=progress)
 
     # --- search ----------------------------------------------------------------------------
 

@@ -14,7 +14,6 @@ from textual.message import Message
 from newsreader.library import Article
 from newsreader.state.models import Bookmark
 from newsreader.tui.opening import OpenRequest, bookmarked_paragraphs
-from newsreader.tui.screens.bookmarks import BookmarksScreen
 
 if TYPE_CHECKING:
     from newsreader.tui.screens.main import MainScreen
@@ -70,6 +69,8 @@ class BookmarkFlow:
         """Show every bookmark; choosing one opens its article at the passage."""
         screen = self.screen
         screen.save_reading_position()
+        from newsreader.tui.screens.bookmarks import BookmarksScreen
+
         screen.app.push_screen(BookmarksScreen(screen.session, screen.rows.by_id.get), self._jump)
 
     def _jump(self, bookmark: Bookmark | None) -> None:

@@ -19,7 +19,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Input
 
-from newsreader.library import ArticleSummary, ParseError
+from newsreader.library import ArticleSummary, LibraryScan, ParseError
 from newsreader.tui import library_sync as sync
 from newsreader.tui.opening import OpenedArticle, OpenRequest, prepare
 from newsreader.tui.plural import count
@@ -85,6 +85,7 @@ class MainScreen(Screen[None]):
         self.read_marks = ReadMarks(self)
         self.feeds = FeedFetch(self, fetch_options)
         self.loaded = False
+        self._shown: LibraryScan | None = None
         self.indexed = False
         self._open_serial = 0
 
@@ -103,7 +104,11 @@ class MainScreen(Screen[None]):
         self.article_list.border_title = "Articles"
         self.reader.border_title = "Reader"
         self.search_pane.border_title = "Search"
-        self.update_counts()
+        scan = self.session.first_scan_if_ready()
+        if scan is not None:  # scanned while the app was starting: the first paint has rows
+            self._show_scan(scan, changed=False)
+        else:
+            self.update_counts()
         self.sync.start()
 
     def on_unmount(self) -> None:
@@ -205,7 +210,13 @@ class MainScreen(Screen[None]):
     # --- the library -----------------------------------------------------------------------
 
     def on_library_scanned(self, message: sync.LibraryScanned) -> None:
-        scan = message.scan
+        if message.scan is not self._shown:
+            self._show_scan(message.scan, message.changed)
+        if not message.changed:
+            self.call_after_refresh(self.sync.painted.set)
+
+    def _show_scan(self, scan: LibraryScan, changed: bool) -> None:
+        self._shown = scan
         self.loaded = True
         before = set(self.rows.by_id)
         keep = self.article_list.highlighted
@@ -215,7 +226,7 @@ class MainScreen(Screen[None]):
         )
         self.article_list.refresh_rows(keep.id if keep else None)
         self.update_counts()
-        if message.changed:
+        if changed:
             # Articles a feed fetch saved are counted in its own progress, not here.
             added = sum(1 for a in scan.articles
                         if a.id not in before and a.path not in self.feeds.saved_paths)

@@ -1,0 +1,96 @@
+"""The first scan started before Textual is imported (``tui.early``), as ``newsreader`` does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsreader.context import AppContext
+from newsreader.library import LibraryScan
+from newsreader.tui.app import make_app
+from newsreader.tui.early import FirstScan
+from newsreader.tui.session import Session
+from tests.tui.conftest import make_library, settle, visible_text
+
+
+def test_session_hands_out_the_early_scan_once(ctx: AppContext) -> None:
+    first = FirstScan(ctx.library)
+    early = first.wait()
+    session = Session(ctx, first)
+    try:
+        assert session.first_scan_if_ready() is early
+        assert session.first_scan() is early
+        again = session.first_scan()  # used up: a scan of its own now, with the same articles
+        assert again is not early
+        assert again.articles == early.articles
+    finally:
+        session.close()
+
+
+def test_early_scan_of_another_library_is_not_used(ctx: AppContext, tmp_path: Path) -> None:
+    from newsreader.context import build_context
+
+    other = build_context([make_library(tmp_path / "other", extra=3)])
+    session = Session(ctx, FirstScan(other.library))
+    try:
+        assert session.first_scan_if_ready() is None
+        assert {a.title for a in session.first_scan().articles} == {
+            a.title for a in ctx.library.scan().articles
+        }
+    finally:
+        session.close()
+
+
+def test_waiting_hears_progress_and_can_stop_the_scan(tmp_path: Path) -> None:
+    from newsreader.context import build_context
+
+    ctx = build_context([make_library(tmp_path / "big", extra=400)])
+    heard: list[tuple[int, int]] = []
+
+    class Stop(Exception):
+        pass
+
+    def progress(done: int, total: int) -> None:
+        heard.append((done, total))
+        raise Stop  # the app is quitting
+
+    first = FirstScan(ctx.library)
+    try:
+        scan = first.wait(progress)
+    except Stop:
+        assert heard and heard[0][1] == 411  # every file is parsed on a first scan
+        with pytest.raises(Exception):  # noqa: B017 - the scan thread stopped, not finished
+            first._future.result(timeout=10)
+    else:  # the machine parsed 411 files before the first progress poll: nothing to stop
+        assert isinstance(scan, LibraryScan) and len(scan.articles) == 411
+
+
+def test_a_failed_early_scan_fails_like_a_scan(ctx: AppContext) -> None:
+    class Broken(Exception):
+        pass
+
+    def broken(progress: object = None) -> LibraryScan:
+        raise Broken("disk on fire")
+
+    ctx.library.scan = broken  # type: ignore[method-assign]
+    first = FirstScan(ctx.library)
+    assert first.ready() is None
+    with pytest.raises(Broken):
+        first.wait()
+
+
+async def test_list_has_rows_when_the_screen_first_appears(ctx: AppContext) -> None:
+    first = FirstScan(ctx.library)
+    first.wait()
+    app = make_app(ctx, poll_seconds=None, first_scan=first)
+    async with app.run_test(size=(120, 40)) as pilot:
+        # No pause: the scan was ready when the screen mounted, so the rows are there before
+        # the library worker has posted anything.
+        screen = app.main_screen
+        assert screen.rows.total == 11
+        assert screen.article_list.border_subtitle == "11 unread of 11"
+        await settle(pilot)
+        rows = visible_text(screen.article_list)
+        assert sum(1 for line in rows if line.strip()) >= 11
+        assert screen.rows.total == 11  # the worker's copy of the same scan changed nothing
