@@ -83,7 +83,7 @@ class Catalog:
 
     def entries_for(self, paths: Iterable[str]) -> dict[str, CatalogEntry]:
         """What the catalog knows of these files (a re-scan that saw a few stats change)."""
-        wanted = list(paths)
+        wanted = [p for p in paths if _storable(p)]
         out: dict[str, CatalogEntry] = {}
         for i in range(0, len(wanted), 500):
             chunk = wanted[i : i + 500]
@@ -116,7 +116,8 @@ class Catalog:
                 gone: Iterable[str] = ()) -> None:
         """Store ``fresh`` entries; forget files no longer in ``keep`` (when given) and the
         files in ``gone``."""
-        fresh = list(fresh)
+        fresh = [e for e in fresh if _storable(e.path)]
+        gone = [p for p in gone if _storable(p)]
         try:
             with self._conn:
                 self._conn.executemany(
@@ -134,6 +135,16 @@ class Catalog:
                 self._conn.executemany("DELETE FROM files WHERE path = ?", forget)
         except sqlite3.Error:
             pass  # a cache that cannot be written only costs a re-read next time
+
+
+def _storable(path: str) -> bool:
+    """False for a file name that is not UTF-8 (SQLite text cannot hold it): such files are
+    only in the snapshot, and parsed again when it is out of date."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _connect(path: Path | None) -> sqlite3.Connection:
