@@ -66,9 +66,12 @@ class Catalog:
 
     @classmethod
     @contextlib.contextmanager
-    def open(cls, path: Path | None) -> Iterator[Catalog]:
-        """Open (or recreate) the catalog at ``path``; None or an unusable path means memory."""
-        conn = _connect(path)
+    def open(cls, path: Path | None, check: bool = True) -> Iterator[Catalog]:
+        """Open (or recreate) the catalog at ``path``; None or an unusable path means memory.
+
+        ``check=False`` skips reading every row to find damage (for reading the snapshot
+        only: its own checksum covers it)."""
+        conn = _connect(path, check)
         try:
             yield cls(conn)
         finally:
@@ -147,11 +150,11 @@ def _storable(path: str) -> bool:
     return True
 
 
-def _connect(path: Path | None) -> sqlite3.Connection:
+def _connect(path: Path | None, check: bool = True) -> sqlite3.Connection:
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            conn = _open_checked(str(path))
+            conn = _open_checked(str(path), check)
             return conn
         except (sqlite3.Error, OSError):
             with contextlib.suppress(OSError):
@@ -161,7 +164,7 @@ def _connect(path: Path | None) -> sqlite3.Connection:
     return _open_checked(":memory:")
 
 
-def _open_checked(target: str) -> sqlite3.Connection:
+def _open_checked(target: str, check: bool = True) -> sqlite3.Connection:
     conn = sqlite3.connect(target, timeout=5)
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -174,7 +177,8 @@ def _open_checked(target: str) -> sqlite3.Connection:
                 conn.execute("DROP TABLE IF EXISTS snapshot")
             conn.executescript(_SCHEMA)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        conn.execute("SELECT count(*) FROM files").fetchone()
+        if check:
+            conn.execute("SELECT count(*) FROM files").fetchone()
     except sqlite3.Error:
         conn.close()
         raise

@@ -53,10 +53,9 @@ class Library:
         self.roots = tuple(Path(os.path.abspath(r.expanduser())) for r in roots)
         self.catalog_file = catalog_file
         self.max_bytes = max_bytes
-        # Summaries from the previous scan in this process, so that polling an unchanged
-        # library (the TUI does it every few seconds) builds no new objects.
-        self._memo: dict[str, ArticleSummary] = {}
-        self._last: tuple[dict[str, tuple[int, int]], LibraryScan] | None = None
+        # The previous scan in this process, so that polling an unchanged library (the TUI
+        # does it every few seconds) builds no new objects.
+        self._last: _Last | None = None
         self._reasons: dict[str, str] = {}
         """Why files of the last scan were skipped (not articles), by path."""
 
@@ -82,25 +81,28 @@ class Library:
 
     def _scan(self, progress: Progress | None, gc_enabled: bool = False) -> LibraryScan:
         w = walk(self.roots)
-        if w.has_duplicates():
-            w.sort()
-        if self._last is None:  # a start-up: the last run's result, if nothing changed since
+        last = self._last
+        if last is None:  # a start-up: the last run's result, if nothing changed since
             hit = self._from_snapshot(w)
             if hit is not None:
                 return hit
+        elif last.same_walk(w):
+            return last.again(w.skipped)
+        if w.has_duplicates():
+            w.sort()
         signature = w.signature()
-        last_signature = self._last[0] if self._last is not None else None
-        if last_signature == signature and self._last is not None:
-            last = self._last[1]
-            return LibraryScan(last.articles, (*w.skipped, *last.skipped), 0, last.by_id)
+        last_signature = last.signature() if last is not None else None
+        if last is not None and last_signature == signature:  # the same files in a new order
+            return last.again(w.skipped)
         walked = (w.paths, w.sizes, w.mtimes)  # the order the snapshot keeps (sort() copies)
         w.sort()
         found = [_Found(*f) for f in zip(w.paths, w.root_of, w.rels(), w.sizes, w.mtimes,
                                          strict=True)]
         skipped = list(w.skipped)
         changed = found
+        memo = last.memo() if last is not None else {}
         if last_signature is not None:
-            memo, reasons = self._memo, self._reasons
+            reasons = self._reasons
             changed = [f for f in found if last_signature.get(f.path) != (f.size, f.mtime_ns)
                        or (f.path not in memo and f.path not in reasons)]
         # A running app re-scans every few seconds: when few files changed since its last
@@ -126,13 +128,11 @@ class Library:
                 catalog.replace(fresh_entries, keep={f.path for f in found})
             entries = {**known, **{e.path: e for e in fresh_entries}}
             if few:  # files with the stat of the last scan keep what that scan decided
-                self._fill_from_last(found, entries)
+                self._fill_from_last(found, entries, memo)
             self._reasons = {p: e.reason for p, e in entries.items() if e.reason is not None}
             ids = assign_ids(found, len(self.roots))
             articles: list[ArticleSummary] = []
             catalog_skips: list[Skipped] = []
-            memo = self._memo
-            new_memo: dict[str, ArticleSummary] = {}
             for f in found:
                 path = f.path
                 entry = entries[path]
@@ -145,22 +145,21 @@ class Library:
                         or old.mtime_ns != entry.mtime_ns):
                     old = entry.summary(article_id)
                 articles.append(old)
-                new_memo[path] = old
-            self._memo = new_memo
             articles.sort(key=_newest_first)
             result = LibraryScan(tuple(articles), (*skipped, *catalog_skips), parsed=len(stale))
             catalog.set_snapshot(self._snapshot(walked, result.articles, self._reasons))
-        self._last = (signature, LibraryScan(result.articles, tuple(catalog_skips), 0,
-                                             result.by_id))
+        self._last = _Last(*walked, LibraryScan(result.articles, tuple(catalog_skips), 0,
+                                                result.by_id), signature)
         return result
 
-    def _fill_from_last(self, found: list[_Found], entries: dict[str, CatalogEntry]) -> None:
+    def _fill_from_last(self, found: list[_Found], entries: dict[str, CatalogEntry],
+                        memo: dict[str, ArticleSummary]) -> None:
         """Entries for the files whose stat is the last scan's, from that scan."""
         reasons = self._reasons
         for f in found:
             if f.path not in entries:
                 reason = reasons.get(f.path)
-                old = self._memo.get(f.path)
+                old = memo.get(f.path)
                 if reason is not None or old is None:
                     entries[f.path] = CatalogEntry.skipped(f.path, f.size, f.mtime_ns,
                                                            reason or "not an article")
@@ -186,32 +185,29 @@ class Library:
 
     def _from_snapshot(self, w: Walk) -> LibraryScan | None:
         """The stored result of the last scan, when the walk found exactly its files."""
-        with Catalog.open(self.catalog_file) as catalog:
+        with Catalog.open(self.catalog_file, check=False) as catalog:
             blob = catalog.snapshot()
         snap = decode(blob) if blob is not None else None
         if snap is None or snap.roots != w.roots or snap.max_bytes != self.max_bytes:
             return None
         paths, sizes, mtimes, rows = snap.paths, snap.sizes, snap.mtimes, snap.rows
-        signature: dict[str, tuple[int, int]] | None = None
-        if not (paths == w.paths and sizes == w.sizes and mtimes == w.mtimes):
-            # The same files listed in another order (a folder rewritten, another file system)
-            signature = w.signature()
-            if len(paths) != len(w.paths) or signature != dict(
-                    zip(paths, zip(sizes, mtimes, strict=True), strict=True)):
-                return None
-        day = date.fromordinal
-        files = [paths[r] for r in rows]
+        if not _Last(paths, sizes, mtimes, LibraryScan((), ())).same_files(w):
+            return None
+        days = dict.fromkeys(snap.days)  # one date object per day, shared
+        days.update((d, date.fromordinal(d)) for d in days if d)
+        days[0] = None
         articles = tuple(map(
-            make_summary, snap.ids, files, snap.titles, [day(d) if d else None for d in snap.days],
-            snap.datelines, [sizes[r] for r in rows], [mtimes[r] for r in rows], snap.hashes,
+            make_summary, snap.ids, map(paths.__getitem__, rows), snap.titles,
+            map(days.__getitem__, snap.days), snap.datelines, map(sizes.__getitem__, rows),
+            map(mtimes.__getitem__, rows), snap.hashes,
         ))
         skip_paths = [paths[r] for r in snap.skip_rows]
         catalog_skips = tuple(map(Skipped, map(Path, skip_paths), snap.reasons))
         by_id = dict(zip(snap.ids, articles, strict=True))
         # What a re-scan in this process compares with (as if this scan had been a full one).
-        self._memo = dict(zip(files, articles, strict=True))
         self._reasons = dict(zip(skip_paths, snap.reasons, strict=True))
-        self._last = (signature or w.signature(), LibraryScan(articles, catalog_skips, 0, by_id))
+        self._last = _Last(w.paths, w.sizes, w.mtimes, LibraryScan(articles, catalog_skips, 0,
+                                                                    by_id))
         return LibraryScan(articles, (*w.skipped, *catalog_skips), 0, by_id)
 
     def load(self, summary: ArticleSummary) -> Article:
@@ -227,6 +223,48 @@ class Library:
         except ParseError as exc:
             return CatalogEntry.skipped(f.path, f.size, f.mtime_ns, str(exc))
         return CatalogEntry.from_article(art)
+
+
+class _Last:
+    """The last scan in this process: its walk, which a poll compares first, and its result
+    (with only the skips found from the catalog: the walk's own are found again)."""
+
+    __slots__ = ("_memo", "_signature", "mtimes", "paths", "scan", "sizes")
+
+    def __init__(self, paths: list[str], sizes: list[int], mtimes: list[int], scan: LibraryScan,
+                 signature: dict[str, tuple[int, int]] | None = None) -> None:
+        self.paths, self.sizes, self.mtimes, self.scan = paths, sizes, mtimes, scan
+        self._signature = signature
+        self._memo: dict[str, ArticleSummary] | None = None
+
+    def same_walk(self, w: Walk) -> bool:
+        """True when ``w`` found the same files with the same stats, in the same order."""
+        return self.paths == w.paths and self.sizes == w.sizes and self.mtimes == w.mtimes
+
+    def same_files(self, w: Walk) -> bool:
+        """True when ``w`` found the same files with the same stats, in any order."""
+        if self.same_walk(w):
+            return True
+        # The same files listed in another order (a folder rewritten, another file system)
+        return len(self.paths) == len(w.paths) and self.signature() == w.signature()
+
+    def again(self, walk_skips: list[Skipped]) -> LibraryScan:
+        """This result once more, with this walk's own skips."""
+        last = self.scan
+        return LibraryScan(last.articles, (*walk_skips, *last.skipped), 0, last.by_id)
+
+    def signature(self) -> dict[str, tuple[int, int]]:
+        """(size, mtime_ns) by path (built when a poll first sees a change)."""
+        if self._signature is None:
+            self._signature = dict(zip(self.paths, zip(self.sizes, self.mtimes, strict=True),
+                                       strict=True))
+        return self._signature
+
+    def memo(self) -> dict[str, ArticleSummary]:
+        """The summaries by path, so that unchanged files keep their objects."""
+        if self._memo is None:
+            self._memo = {a.path_str: a for a in self.scan.articles}
+        return self._memo
 
 
 def _fresh(entry: CatalogEntry | None, f: _Found) -> bool:
