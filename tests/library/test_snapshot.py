@@ -182,3 +182,30 @@ def test_a_file_name_that_is_not_utf8_is_listed_and_remembered(tmp_path: Path) -
     again = Library((lib,), catalog).scan()
     assert again.parsed == 0 and again.articles == first.articles
     assert again.articles[0].path == lib / name
+
+
+def test_a_snapshot_in_another_walk_order_still_applies(tmp_path: Path) -> None:
+    """A folder can list its files in a new order (rewritten, copied, another file system):
+    the same files with the same stats are still unchanged, so nothing is written."""
+    from newsreader.library.snapshot import decode, encode
+
+    lib = _library(tmp_path)
+    catalog = tmp_path / "cat.sqlite3"
+    first = Library((lib,), catalog).scan()
+    conn = sqlite3.connect(catalog)
+    (blob,) = conn.execute("SELECT data FROM snapshot").fetchone()
+    snap = decode(blob)
+    assert snap is not None and len(snap.paths) > 3
+    order = list(reversed(range(len(snap.paths))))
+    new_at = {old: new for new, old in enumerate(order)}
+    swapped = snap._replace(
+        paths=[snap.paths[i] for i in order], sizes=[snap.sizes[i] for i in order],
+        mtimes=[snap.mtimes[i] for i in order], rows=[new_at[r] for r in snap.rows],
+        skip_rows=[new_at[r] for r in snap.skip_rows])
+    with conn:
+        conn.execute("UPDATE snapshot SET data = ?", (encode(swapped),))
+    conn.close()
+    before = _stamp(catalog)
+    again = Library((lib,), catalog).scan()
+    _same(again, first)
+    assert _stamp(catalog) == before  # a miss would have stored a new snapshot
