@@ -14,7 +14,7 @@ from newsreader.errors import UserError
 from newsreader.library.article import Article, ArticleSummary, Skipped, make_summary
 from newsreader.library.catalog import Catalog, CatalogEntry
 from newsreader.library.parse import MAX_BYTES, ParseError, parse_bytes, read_article_bytes
-from newsreader.library.snapshot import Snapshot, decode, encode
+from newsreader.library.snapshot import Snapshot, decode, encode, stored_digest
 from newsreader.library.walk import Walk, walk
 
 Progress = Callable[[int, int], None]
@@ -81,24 +81,24 @@ class Library:
 
     def _scan(self, progress: Progress | None, gc_enabled: bool = False) -> LibraryScan:
         w = walk(self.roots)
+        digest = w.digest(self.max_bytes)
         last = self._last
         if last is None:  # a start-up: the last run's result, if nothing changed since
-            hit = self._from_snapshot(w)
+            hit = self._from_snapshot(w, digest)
             if hit is not None:
                 return hit
-        elif last.same_walk(w):
+        elif last.digest == digest:
             return last.again(w.skipped)
         if w.has_duplicates():
             w.sort()
         signature = w.signature()
         last_signature = last.signature() if last is not None else None
         if last is not None and last_signature == signature:  # the same files in a new order
+            last.digest = digest
             return last.again(w.skipped)
-        walked = (w.paths, w.sizes, w.mtimes)  # the order the snapshot keeps (sort() copies)
         w.sort()
         found = [_Found(*f) for f in zip(w.paths, w.root_of, w.rels(), w.sizes, w.mtimes,
                                          strict=True)]
-        skipped = list(w.skipped)
         changed = found
         memo = last.memo() if last is not None else {}
         if last_signature is not None:
@@ -129,15 +129,14 @@ class Library:
             entries = {**known, **{e.path: e for e in fresh_entries}}
             if few:  # files with the stat of the last scan keep what that scan decided
                 self._fill_from_last(found, entries, memo)
-            self._reasons = {p: e.reason for p, e in entries.items() if e.reason is not None}
             ids = assign_ids(found, len(self.roots))
             articles: list[ArticleSummary] = []
-            catalog_skips: list[Skipped] = []
+            skips: list[CatalogEntry] = []
             for f in found:
                 path = f.path
                 entry = entries[path]
                 if entry.reason is not None:
-                    catalog_skips.append(Skipped(Path(path), entry.reason))
+                    skips.append(entry)
                     continue
                 article_id = ids[path]
                 old = memo.get(path)
@@ -146,10 +145,13 @@ class Library:
                     old = entry.summary(article_id)
                 articles.append(old)
             articles.sort(key=_newest_first)
-            result = LibraryScan(tuple(articles), (*skipped, *catalog_skips), parsed=len(stale))
-            catalog.set_snapshot(self._snapshot(walked, result.articles, self._reasons))
-        self._last = _Last(*walked, LibraryScan(result.articles, tuple(catalog_skips), 0,
-                                                result.by_id), signature)
+            catalog_skips = tuple(Skipped(Path(e.path), e.reason or "") for e in skips)
+            result = LibraryScan(tuple(articles), (*w.skipped, *catalog_skips),
+                                 parsed=len(stale))
+            catalog.set_snapshot(self._snapshot(digest, result.articles, skips))
+        self._reasons = {e.path: e.reason or "" for e in skips}
+        self._last = _Last(digest, LibraryScan(result.articles, catalog_skips, 0, result.by_id),
+                           {e.path: (e.size, e.mtime_ns) for e in skips})
         return result
 
     def _fill_from_last(self, found: list[_Found], entries: dict[str, CatalogEntry],
@@ -169,45 +171,51 @@ class Library:
                         old.date.isoformat() if old.date else None, old.dateline,
                         old.content_hash)
 
-    def _snapshot(self, walked: tuple[list[str], list[int], list[int]],
-                  articles: tuple[ArticleSummary, ...], reasons: dict[str, str]) -> bytes | None:
-        paths, sizes, mtimes = walked
-        at = {p: i for i, p in enumerate(paths)}
-        skips = [(at[p], r) for p, r in reasons.items() if p in at]  # not the files gone
+    def _snapshot(self, digest: bytes, articles: tuple[ArticleSummary, ...],
+                  skips: list[CatalogEntry]) -> bytes | None:
         return encode(Snapshot(
-            tuple(str(r) for r in self.roots), self.max_bytes, paths, sizes, mtimes,
-            [at[a.path_str] for a in articles], [a.id for a in articles],
-            [a.title for a in articles],
+            tuple(str(r) for r in self.roots), self.max_bytes, digest,
+            [a.id for a in articles], [a.path_str for a in articles], [a.title for a in articles],
             [a.date.toordinal() if a.date else 0 for a in articles],
             [a.dateline for a in articles], [a.content_hash for a in articles],
-            [i for i, _ in skips], [r for _, r in skips],
+            [a.size for a in articles], [a.mtime_ns for a in articles],
+            [e.path for e in skips], [e.reason or "" for e in skips],
+            [e.size for e in skips], [e.mtime_ns for e in skips],
         ))
 
-    def _from_snapshot(self, w: Walk) -> LibraryScan | None:
+    def _from_snapshot(self, w: Walk, digest: bytes) -> LibraryScan | None:
         """The stored result of the last scan, when the walk found exactly its files."""
         with Catalog.open(self.catalog_file, check=False) as catalog:
             blob = catalog.snapshot()
-        snap = decode(blob) if blob is not None else None
+        if blob is None:
+            return None
+        same_walk = stored_digest(blob) == digest
+        snap = decode(blob)
         if snap is None or snap.roots != w.roots or snap.max_bytes != self.max_bytes:
             return None
-        paths, sizes, mtimes, rows = snap.paths, snap.sizes, snap.mtimes, snap.rows
-        if not _Last(paths, sizes, mtimes, LibraryScan((), ())).same_files(w):
-            return None
+        skip_stats = dict(zip(snap.skip_paths, zip(snap.skip_sizes, snap.skip_mtimes,
+                                                   strict=True), strict=True))
+        signature = None
+        if not same_walk:  # the same files in another order (a folder rewritten), or not
+            if w.has_duplicates():
+                w.sort()
+            signature = dict(zip(snap.paths, zip(snap.sizes, snap.mtimes, strict=True),
+                                 strict=True))
+            signature.update(skip_stats)
+            if len(signature) != len(w.paths) or signature != w.signature():
+                return None
         days = dict.fromkeys(snap.days)  # one date object per day, shared
         days.update((d, date.fromordinal(d)) for d in days if d)
         days[0] = None
-        articles = tuple(map(
-            make_summary, snap.ids, map(paths.__getitem__, rows), snap.titles,
-            map(days.__getitem__, snap.days), snap.datelines, map(sizes.__getitem__, rows),
-            map(mtimes.__getitem__, rows), snap.hashes,
-        ))
-        skip_paths = [paths[r] for r in snap.skip_rows]
-        catalog_skips = tuple(map(Skipped, map(Path, skip_paths), snap.reasons))
+        articles = tuple(map(make_summary, snap.ids, snap.paths, snap.titles,
+                             map(days.__getitem__, snap.days), snap.datelines, snap.sizes,
+                             snap.mtimes, snap.hashes))
+        catalog_skips = tuple(map(Skipped, map(Path, snap.skip_paths), snap.reasons))
         by_id = dict(zip(snap.ids, articles, strict=True))
         # What a re-scan in this process compares with (as if this scan had been a full one).
-        self._reasons = dict(zip(skip_paths, snap.reasons, strict=True))
-        self._last = _Last(w.paths, w.sizes, w.mtimes, LibraryScan(articles, catalog_skips, 0,
-                                                                    by_id))
+        self._reasons = dict(zip(snap.skip_paths, snap.reasons, strict=True))
+        self._last = _Last(digest, LibraryScan(articles, catalog_skips, 0, by_id), skip_stats,
+                           signature)
         return LibraryScan(articles, (*w.skipped, *catalog_skips), 0, by_id)
 
     def load(self, summary: ArticleSummary) -> Article:
@@ -226,27 +234,18 @@ class Library:
 
 
 class _Last:
-    """The last scan in this process: its walk, which a poll compares first, and its result
-    (with only the skips found from the catalog: the walk's own are found again)."""
+    """The last scan in this process: the digest of its walk, which a poll compares first,
+    and its result (with only the skips found from the catalog: the walk's own are found
+    again)."""
 
-    __slots__ = ("_memo", "_signature", "mtimes", "paths", "scan", "sizes")
+    __slots__ = ("_memo", "_signature", "digest", "scan", "skip_stats")
 
-    def __init__(self, paths: list[str], sizes: list[int], mtimes: list[int], scan: LibraryScan,
+    def __init__(self, digest: bytes, scan: LibraryScan,
+                 skip_stats: dict[str, tuple[int, int]],
                  signature: dict[str, tuple[int, int]] | None = None) -> None:
-        self.paths, self.sizes, self.mtimes, self.scan = paths, sizes, mtimes, scan
+        self.digest, self.scan, self.skip_stats = digest, scan, skip_stats
         self._signature = signature
         self._memo: dict[str, ArticleSummary] | None = None
-
-    def same_walk(self, w: Walk) -> bool:
-        """True when ``w`` found the same files with the same stats, in the same order."""
-        return self.paths == w.paths and self.sizes == w.sizes and self.mtimes == w.mtimes
-
-    def same_files(self, w: Walk) -> bool:
-        """True when ``w`` found the same files with the same stats, in any order."""
-        if self.same_walk(w):
-            return True
-        # The same files listed in another order (a folder rewritten, another file system)
-        return len(self.paths) == len(w.paths) and self.signature() == w.signature()
 
     def again(self, walk_skips: list[Skipped]) -> LibraryScan:
         """This result once more, with this walk's own skips."""
@@ -256,8 +255,8 @@ class _Last:
     def signature(self) -> dict[str, tuple[int, int]]:
         """(size, mtime_ns) by path (built when a poll first sees a change)."""
         if self._signature is None:
-            self._signature = dict(zip(self.paths, zip(self.sizes, self.mtimes, strict=True),
-                                       strict=True))
+            self._signature = {a.path_str: (a.size, a.mtime_ns) for a in self.scan.articles}
+            self._signature.update(self.skip_stats)
         return self._signature
 
     def memo(self) -> dict[str, ArticleSummary]:

@@ -7,8 +7,11 @@ stats), so it builds plain lists, not an object per file.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import stat
+import struct
+from array import array
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
@@ -19,6 +22,9 @@ from newsreader.library.article import Skipped
 SUFFIXES = (".txt", ".md", ".markdown")
 """Article suffixes, lower case (``parse.SUFFIXES`` as a tuple, for ``str.endswith``)."""
 
+# Files are stat-ed a batch at a time: 100k stat results alive at once (~40 MB) made every
+# stat of a 100k folder ~20% slower in fresh memory.
+_BATCH = 512
 _IFMT = 0o170000
 _IFREG = stat.S_IFREG
 _IFDIR = stat.S_IFDIR
@@ -47,6 +53,15 @@ class Walk:
     def signature(self) -> dict[str, tuple[int, int]]:
         """Each file's (size, mtime_ns) by path."""
         return dict(zip(self.paths, zip(self.sizes, self.mtimes, strict=True), strict=True))
+
+    def digest(self, max_bytes: int) -> bytes:
+        """A 16-byte digest of what was found (roots, paths, sizes, mtimes, in this order)."""
+        h = hashlib.blake2b(digest_size=16)
+        h.update(struct.pack("<3Q", max_bytes, len(self.roots), len(self.paths)))
+        h.update("\0".join((*self.roots, *self.paths)).encode("utf-8", "surrogatepass"))
+        h.update(array("q", self.sizes))
+        h.update(array("q", self.mtimes))
+        return h.digest()
 
     def rels(self) -> list[str]:
         """Each file's path relative to its root, with ``/`` separators."""
@@ -100,18 +115,36 @@ def _walk_dir(folder: str, seen: set[tuple[int, int]], out: Walk) -> None:
     if key in seen:
         return
     seen.add(key)
-    files: list[os.DirEntry[str]] = []
+    batch: list[os.DirEntry[str]] = []
     others: list[os.DirEntry[str]] = []
     try:
         with os.scandir(folder) as it:
             for e in it:
                 name = e.name
-                if name[0] != ".":
-                    (files if name.lower().endswith(SUFFIXES) else others).append(e)
+                if name[0] == ".":
+                    continue
+                if not name.lower().endswith(SUFFIXES):
+                    others.append(e)
+                    continue
+                batch.append(e)
+                if len(batch) == _BATCH:
+                    _add_files(batch, seen, out)
+                    batch = []
     except OSError as exc:
         out.skipped.append(Skipped(Path(folder), f"unreadable folder: {exc.strerror}"))
         return
-    try:  # the usual folder: every stat succeeds and every file is a regular one (C loops)
+    _add_files(batch, seen, out)
+    for e in others:
+        try:
+            is_dir = e.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            _walk_dir(e.path, seen, out)
+
+
+def _add_files(files: list[os.DirEntry[str]], seen: set[tuple[int, int]], out: Walk) -> None:
+    try:  # the usual case: every stat succeeds and every file is a regular one (C loops)
         stats = list(map(_stat, files))
         regular = all(map(S_ISREG, map(_mode, stats)))
     except OSError:
@@ -124,13 +157,6 @@ def _walk_dir(folder: str, seen: set[tuple[int, int]], out: Walk) -> None:
     else:
         for e in files:
             _one(e, seen, out)
-    for e in others:
-        try:
-            is_dir = e.is_dir()
-        except OSError:
-            is_dir = False
-        if is_dir:
-            _walk_dir(e.path, seen, out)
 
 
 def _one(entry: os.DirEntry[str], seen: set[tuple[int, int]], out: Walk) -> None:
