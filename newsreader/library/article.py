@@ -18,12 +18,15 @@ class ArticleSummary:
     a ``Path`` only when asked for (``path_str`` is the same path as a string, for free).
     """
 
-    __slots__ = ("_path", "content_hash", "date", "dateline", "id", "mtime_ns", "size", "title")
+    __slots__ = ("_path", "content_hash", "date", "dateline", "id", "mtime_ns", "path_str", "size",
+                 "title")
     __match_args__ = ("id", "path", "title", "date", "dateline", "size", "mtime_ns",
                       "content_hash")
 
     id: str
-    _path: str | _PathAndStr
+    path_str: str
+    """``str(self.path)`` without building the ``Path``."""
+    _path: Path | None
     title: str
     date: _dt.date | None
     dateline: str | None
@@ -35,23 +38,18 @@ class ArticleSummary:
         self, id: str, path: Path | str, title: str, date: _dt.date | None, dateline: str | None,
         size: int, mtime_ns: int, content_hash: str,
     ) -> None:
-        _fill(self, id, _PathAndStr(Path(path)), title, date, dateline, size, mtime_ns,
-              content_hash)
+        path = Path(path)
+        _fill(self, id, str(path), title, date, dateline, size, mtime_ns, content_hash)
+        _set_path(self, path)
 
     @property
     def path(self) -> Path:
         """The article's file."""
         p = self._path
-        if isinstance(p, str):
-            p = _PathAndStr(Path(p))
+        if p is None:
+            p = Path(self.path_str)
             _set_path(self, p)
-        return p.path
-
-    @property
-    def path_str(self) -> str:
-        """``str(self.path)`` without building the ``Path``."""
-        p = self._path
-        return p if isinstance(p, str) else p.text
+        return p
 
     def _key(self) -> tuple[object, ...]:
         return (self.id, self.path_str, self.title, self.date, self.dateline, self.size,
@@ -82,25 +80,15 @@ class ArticleSummary:
                                  self.size, self.mtime_ns, self.content_hash))
 
 
-class _PathAndStr:
-    """A built ``Path`` with its string, so that ``path_str`` never converts back."""
-
-    __slots__ = ("path", "text")
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.text = str(path)
-
-
 # The slots' own setters: they skip the frozen ``__setattr__`` (what dataclasses do through
 # ``object.__setattr__``, at a third of its cost).
 _setters = [getattr(ArticleSummary, n).__set__ for n in
-            ("id", "_path", "title", "date", "dateline", "size", "mtime_ns", "content_hash")]
-_set_path = _setters[1]
+            ("id", "path_str", "title", "date", "dateline", "size", "mtime_ns", "content_hash")]
+_set_path = vars(ArticleSummary)["_path"].__set__
 _new = object.__new__
 
 
-def _fill(o: ArticleSummary, id: str, path: object, title: str, date: _dt.date | None,
+def _fill(o: ArticleSummary, id: str, path: str, title: str, date: _dt.date | None,
           dateline: str | None, size: int, mtime_ns: int, content_hash: str) -> None:
     s0, s1, s2, s3, s4, s5, s6, s7 = _setters
     s0(o, id)
@@ -126,6 +114,7 @@ def make_summary(id: str, path: str, title: str, date: _dt.date | None, dateline
     s5(o, size)
     s6(o, mtime_ns)
     s7(o, content_hash)
+    _set_path(o, None)
     return o
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import gc
 import os
+from bisect import insort
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -14,8 +16,13 @@ from newsreader.errors import UserError
 from newsreader.library.article import Article, ArticleSummary, Skipped, make_summary
 from newsreader.library.catalog import Catalog, CatalogEntry
 from newsreader.library.parse import MAX_BYTES, ParseError, parse_bytes, read_article_bytes
-from newsreader.library.snapshot import Snapshot, decode, encode, stored_digest
+from newsreader.library.snapshot import Snapshot, decode, encode
 from newsreader.library.walk import Walk, walk
+
+_id = attrgetter("id")
+_path_str = attrgetter("path_str")
+_size = attrgetter("size")
+_mtime = attrgetter("mtime_ns")
 
 Progress = Callable[[int, int], None]
 """Called with (done, total) while files are being parsed."""
@@ -56,8 +63,6 @@ class Library:
         # The previous scan in this process, so that polling an unchanged library (the TUI
         # does it every few seconds) builds no new objects.
         self._last: _Last | None = None
-        self._reasons: dict[str, str] = {}
-        """Why files of the last scan were skipped (not articles), by path."""
 
     def check_roots(self) -> None:
         """Raise a UserError when a root is missing or not a folder."""
@@ -82,53 +87,76 @@ class Library:
     def _scan(self, progress: Progress | None, gc_enabled: bool = False) -> LibraryScan:
         w = walk(self.roots)
         digest = w.digest(self.max_bytes)
-        last = self._last
-        if last is None:  # a start-up: the last run's result, if nothing changed since
-            hit = self._from_snapshot(w, digest)
-            if hit is not None:
-                return hit
-        elif last.digest == digest:
+        # A start-up takes the last run's result as its "last scan": unchanged, it is the
+        # answer; a few files changed, only those are looked at, as in a running app's poll.
+        last = self._last or self._from_snapshot(w)
+        if last is None:
+            return self._full(w, digest, None, progress, gc_enabled)
+        if last.digest == digest:
             return last.again(w.skipped)
         if w.has_duplicates():
             w.sort()
         signature = w.signature()
-        last_signature = last.signature() if last is not None else None
-        if last is not None and last_signature == signature:  # the same files in a new order
+        last_signature = last.signature()
+        if last_signature == signature:  # the same files, listed in a new order
             last.digest = digest
             return last.again(w.skipped)
+        changed = [p for p, _ in signature.items() - last_signature.items()]
+        if len(changed) * 4 < len(signature):
+            result = self._patch(w, digest, signature, last, changed, progress, gc_enabled)
+            if result is not None:
+                return result
+        return self._full(w, digest, last, progress, gc_enabled)
+
+    def _patch(self, w: Walk, digest: bytes, signature: dict[str, tuple[int, int]],
+               last: _Last, changed: list[str], progress: Progress | None,
+               gc_enabled: bool) -> LibraryScan | None:
+        """The last result with the changed files redone (None when ids would move: two
+        files share a name, so the whole list is redone)."""
+        rels = w.rels()
+        stems = [r[: r.rfind(".")] for r in rels]  # every found file has a suffix
+        if len(set(stems)) != len(stems):
+            return None
+        id_of = dict(zip(w.paths, stems, strict=True))
+        redo = set(changed).union(last.signature().keys() - signature.keys())
+        kept = [a for a in last.scan.articles if a.path_str not in redo]
+        if list(map(_id, kept)) != list(map(id_of.__getitem__, map(_path_str, kept))):
+            return None  # the last scan had names in common: ids change
+        with Catalog.open(self.catalog_file) as catalog:
+            known = catalog.entries_for(changed)
+            stale = [p for p in changed if not _fresh(known.get(p), *signature[p])]
+            fresh = self._parse_all(stale, signature, progress, gc_enabled)
+            gone = [p for p in redo if p not in signature]
+            if fresh or gone:
+                catalog.replace(fresh, gone=gone)
+            entries = {**known, **{e.path: e for e in fresh}}
+            new = [entries[p] for p in changed]
+            for entry in new:
+                if entry.reason is None:
+                    insort(kept, entry.summary(id_of[entry.path]), key=_newest_first)
+            skips = [_skip_entry(s, last.skip_stats) for s in last.scan.skipped
+                     if str(s.path) not in redo]
+            skips += [e for e in new if e.reason is not None]
+            if len(skips) > 1:  # in the order of a full scan: by root, then path
+                root = dict(zip(w.paths, w.root_of, strict=True))
+                skips.sort(key=lambda e: (root[e.path], e.path))
+            return self._finish(catalog, w, digest, tuple(kept), skips, len(stale), signature)
+
+    def _full(self, w: Walk, digest: bytes, last: _Last | None, progress: Progress | None,
+              gc_enabled: bool) -> LibraryScan:
+        """Every file's entry from the catalog, or parsed; the list built anew."""
         w.sort()
         found = [_Found(*f) for f in zip(w.paths, w.root_of, w.rels(), w.sizes, w.mtimes,
                                          strict=True)]
-        changed = found
         memo = last.memo() if last is not None else {}
-        if last_signature is not None:
-            reasons = self._reasons
-            changed = [f for f in found if last_signature.get(f.path) != (f.size, f.mtime_ns)
-                       or (f.path not in memo and f.path not in reasons)]
-        # A running app re-scans every few seconds: when few files changed since its last
-        # scan, only their catalog rows are read (at 100k files the whole catalog is ~1 s).
-        few = last_signature is not None and len(changed) * 4 < len(found)
         with Catalog.open(self.catalog_file) as catalog:
-            known = catalog.entries_for(f.path for f in changed) if few else catalog.entries()
-            stale = [f for f in changed if not _fresh(known.get(f.path), f)]
-            fresh_entries: list[CatalogEntry] = []
-            if stale and gc_enabled:
-                gc.enable()  # parsing can take minutes; the rest of the app makes garbage too
-            for done, f in enumerate(stale, 1):
-                fresh_entries.append(self._parse_entry(f))
-                if progress is not None:
-                    progress(done, len(stale))
-            gc.disable()
-            if few:
-                assert last_signature is not None
-                gone = [p for p in last_signature if p not in signature]
-                if stale or gone:
-                    catalog.replace(fresh_entries, gone=gone)
-            elif stale or len(known) != len(found):
-                catalog.replace(fresh_entries, keep={f.path for f in found})
-            entries = {**known, **{e.path: e for e in fresh_entries}}
-            if few:  # files with the stat of the last scan keep what that scan decided
-                self._fill_from_last(found, entries, memo)
+            known = catalog.entries()
+            stale = [f.path for f in found if not _fresh(known.get(f.path), f.size, f.mtime_ns)]
+            signature = w.signature()
+            fresh = self._parse_all(stale, signature, progress, gc_enabled)
+            if fresh or len(known) != len(found):
+                catalog.replace(fresh, keep=set(signature))
+            entries = {**known, **{e.path: e for e in fresh}}
             ids = assign_ids(found, len(self.roots))
             articles: list[ArticleSummary] = []
             skips: list[CatalogEntry] = []
@@ -145,31 +173,33 @@ class Library:
                     old = entry.summary(article_id)
                 articles.append(old)
             articles.sort(key=_newest_first)
-            catalog_skips = tuple(Skipped(Path(e.path), e.reason or "") for e in skips)
-            result = LibraryScan(tuple(articles), (*w.skipped, *catalog_skips),
-                                 parsed=len(stale))
-            catalog.set_snapshot(self._snapshot(digest, result.articles, skips))
-        self._reasons = {e.path: e.reason or "" for e in skips}
-        self._last = _Last(digest, LibraryScan(result.articles, catalog_skips, 0, result.by_id),
-                           {e.path: (e.size, e.mtime_ns) for e in skips})
+            return self._finish(catalog, w, digest, tuple(articles), skips, len(stale),
+                                signature)
+
+    def _finish(self, catalog: Catalog, w: Walk, digest: bytes,
+                articles: tuple[ArticleSummary, ...], skips: list[CatalogEntry], parsed: int,
+                signature: dict[str, tuple[int, int]]) -> LibraryScan:
+        """Store the result as the snapshot and as this process's last scan."""
+        catalog_skips = tuple(Skipped(Path(e.path), e.reason or "") for e in skips)
+        result = LibraryScan(articles, (*w.skipped, *catalog_skips), parsed=parsed)
+        catalog.set_snapshot(self._snapshot(digest, articles, skips))
+        self._last = _Last(digest, LibraryScan(articles, catalog_skips, 0, result.by_id),
+                           {e.path: (e.size, e.mtime_ns) for e in skips}, signature)
         return result
 
-    def _fill_from_last(self, found: list[_Found], entries: dict[str, CatalogEntry],
-                        memo: dict[str, ArticleSummary]) -> None:
-        """Entries for the files whose stat is the last scan's, from that scan."""
-        reasons = self._reasons
-        for f in found:
-            if f.path not in entries:
-                reason = reasons.get(f.path)
-                old = memo.get(f.path)
-                if reason is not None or old is None:
-                    entries[f.path] = CatalogEntry.skipped(f.path, f.size, f.mtime_ns,
-                                                           reason or "not an article")
-                else:
-                    entries[f.path] = CatalogEntry(
-                        f.path, f.size, f.mtime_ns, old.title,
-                        old.date.isoformat() if old.date else None, old.dateline,
-                        old.content_hash)
+    def _parse_all(self, paths: list[str], signature: dict[str, tuple[int, int]],
+                   progress: Progress | None, gc_enabled: bool) -> list[CatalogEntry]:
+        if paths and gc_enabled:
+            gc.enable()  # parsing can take minutes; the rest of the app makes garbage too
+        try:
+            out = []
+            for done, path in enumerate(paths, 1):
+                out.append(self._parse_entry(path, *signature[path]))
+                if progress is not None:
+                    progress(done, len(paths))
+            return out
+        finally:
+            gc.disable()
 
     def _snapshot(self, digest: bytes, articles: tuple[ArticleSummary, ...],
                   skips: list[CatalogEntry]) -> bytes | None:
@@ -183,27 +213,13 @@ class Library:
             [e.size for e in skips], [e.mtime_ns for e in skips],
         ))
 
-    def _from_snapshot(self, w: Walk, digest: bytes) -> LibraryScan | None:
-        """The stored result of the last scan, when the walk found exactly its files."""
+    def _from_snapshot(self, w: Walk) -> _Last | None:
+        """The stored result of the last scan (of these roots), as this process's last scan."""
         with Catalog.open(self.catalog_file, check=False) as catalog:
             blob = catalog.snapshot()
-        if blob is None:
-            return None
-        same_walk = stored_digest(blob) == digest
-        snap = decode(blob)
+        snap = decode(blob) if blob is not None else None
         if snap is None or snap.roots != w.roots or snap.max_bytes != self.max_bytes:
             return None
-        skip_stats = dict(zip(snap.skip_paths, zip(snap.skip_sizes, snap.skip_mtimes,
-                                                   strict=True), strict=True))
-        signature = None
-        if not same_walk:  # the same files in another order (a folder rewritten), or not
-            if w.has_duplicates():
-                w.sort()
-            signature = dict(zip(snap.paths, zip(snap.sizes, snap.mtimes, strict=True),
-                                 strict=True))
-            signature.update(skip_stats)
-            if len(signature) != len(w.paths) or signature != w.signature():
-                return None
         days = dict.fromkeys(snap.days)  # one date object per day, shared
         days.update((d, date.fromordinal(d)) for d in days if d)
         days[0] = None
@@ -211,25 +227,24 @@ class Library:
                              map(days.__getitem__, snap.days), snap.datelines, snap.sizes,
                              snap.mtimes, snap.hashes))
         catalog_skips = tuple(map(Skipped, map(Path, snap.skip_paths), snap.reasons))
+        skip_stats = dict(zip(snap.skip_paths, zip(snap.skip_sizes, snap.skip_mtimes,
+                                                   strict=True), strict=True))
         by_id = dict(zip(snap.ids, articles, strict=True))
-        # What a re-scan in this process compares with (as if this scan had been a full one).
-        self._reasons = dict(zip(snap.skip_paths, snap.reasons, strict=True))
-        self._last = _Last(digest, LibraryScan(articles, catalog_skips, 0, by_id), skip_stats,
-                           signature)
-        return LibraryScan(articles, (*w.skipped, *catalog_skips), 0, by_id)
+        self._last = _Last(snap.walk_digest, LibraryScan(articles, catalog_skips, 0, by_id),
+                           skip_stats)
+        return self._last
 
     def load(self, summary: ArticleSummary) -> Article:
         """Read the whole article; raises ParseError if the file is gone or no longer parses."""
         data, st = read_article_bytes(summary.path, self.max_bytes)
         return parse_bytes(data, summary.path, summary.id, size=st.st_size, mtime_ns=st.st_mtime_ns)
 
-    def _parse_entry(self, f: _Found) -> CatalogEntry:
-        path = Path(f.path)
+    def _parse_entry(self, path: str, size: int, mtime_ns: int) -> CatalogEntry:
         try:
-            data, st = read_article_bytes(path, self.max_bytes)
-            art = parse_bytes(data, path, "", size=st.st_size, mtime_ns=st.st_mtime_ns)
+            data, st = read_article_bytes(Path(path), self.max_bytes)
+            art = parse_bytes(data, Path(path), "", size=st.st_size, mtime_ns=st.st_mtime_ns)
         except ParseError as exc:
-            return CatalogEntry.skipped(f.path, f.size, f.mtime_ns, str(exc))
+            return CatalogEntry.skipped(path, size, mtime_ns, str(exc))
         return CatalogEntry.from_article(art)
 
 
@@ -255,19 +270,28 @@ class _Last:
     def signature(self) -> dict[str, tuple[int, int]]:
         """(size, mtime_ns) by path (built when a poll first sees a change)."""
         if self._signature is None:
-            self._signature = {a.path_str: (a.size, a.mtime_ns) for a in self.scan.articles}
+            arts = self.scan.articles
+            stats = zip(map(_size, arts), map(_mtime, arts), strict=True)
+            self._signature = dict(zip(map(_path_str, arts), stats, strict=True))
             self._signature.update(self.skip_stats)
         return self._signature
 
     def memo(self) -> dict[str, ArticleSummary]:
         """The summaries by path, so that unchanged files keep their objects."""
         if self._memo is None:
-            self._memo = {a.path_str: a for a in self.scan.articles}
+            arts = self.scan.articles
+            self._memo = dict(zip(map(_path_str, arts), arts, strict=True))
         return self._memo
 
 
-def _fresh(entry: CatalogEntry | None, f: _Found) -> bool:
-    return entry is not None and entry.size == f.size and entry.mtime_ns == f.mtime_ns
+def _fresh(entry: CatalogEntry | None, size: int, mtime_ns: int) -> bool:
+    return entry is not None and entry.size == size and entry.mtime_ns == mtime_ns
+
+
+def _skip_entry(skip: Skipped, stats: dict[str, tuple[int, int]]) -> CatalogEntry:
+    path = str(skip.path)
+    size, mtime_ns = stats[path]
+    return CatalogEntry.skipped(path, size, mtime_ns, skip.reason)
 
 
 def _newest_first(a: ArticleSummary) -> tuple[int, str, str]:

@@ -74,21 +74,28 @@ class Walk:
     def sort(self) -> None:
         """Order the files by (root, relative path) and drop second sightings of a file
         (through a symlink, a hard link or a nested root): the first in that order stays."""
-        rels = self.rels()
-        order = sorted(range(len(self.paths)), key=list(zip(self.root_of, rels,
-                                                            strict=True)).__getitem__)
-        seen: set[tuple[int, int]] = set()
-        keep = []
-        for i in order:
-            key = self.inodes[i]
-            if key not in seen:
-                seen.add(key)
-                keep.append(i)
-        self.paths = [self.paths[i] for i in keep]
-        self.sizes = [self.sizes[i] for i in keep]
-        self.mtimes = [self.mtimes[i] for i in keep]
-        self.inodes = [self.inodes[i] for i in keep]
-        self.root_of = [self.root_of[i] for i in keep]
+        # Files are grouped by root already; within one root a path orders as its relative
+        # path does (same prefix), so plain strings are sorted, not (root, rel) tuples.
+        key = (self.paths if os.sep == "/" else self.rels()).__getitem__
+        order: list[int] = []
+        lo = 0
+        for index in range(len(self.roots)):
+            hi = lo + self.root_of.count(index)
+            order += sorted(range(lo, hi), key=key)
+            lo = hi
+        if self.has_duplicates():
+            seen: set[tuple[int, int]] = set()
+            keep = []
+            for i in order:
+                if self.inodes[i] not in seen:
+                    seen.add(self.inodes[i])
+                    keep.append(i)
+            order = keep
+        self.paths = [self.paths[i] for i in order]
+        self.sizes = [self.sizes[i] for i in order]
+        self.mtimes = [self.mtimes[i] for i in order]
+        self.inodes = [self.inodes[i] for i in order]
+        self.root_of = [self.root_of[i] for i in order]
 
     def has_duplicates(self) -> bool:
         """True when some file was reached twice (it would be listed twice)."""

@@ -208,3 +208,22 @@ def test_a_snapshot_of_another_walk_order_still_applies(tmp_path: Path) -> None:
     _edit_same_size(lib)
     edited = Library((lib,), catalog).scan()
     assert edited.parsed == 1 and "Omega" in [a.title for a in edited.articles]
+
+
+def test_a_start_after_changes_in_two_roots_lists_what_a_first_scan_lists(tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    for root in (a, b):  # no two files share a name: unchanged files keep their ids
+        for i in range(6):
+            _write(root / f"{root.name}{i}.txt", f"{root.name} story {i}", f"2024-01-0{i + 1}")
+        (root / f"junk-{root.name}.txt").write_bytes(b"")
+    catalog = tmp_path / "cat.sqlite3"
+    Library((a, b), catalog).scan()
+    (b / "b1.txt").unlink()
+    (a / "a2.txt").write_bytes(b"")  # an article becomes junk
+    _write(b / "b9.txt", "b story 9", "2023-12-31")
+    _write(a / "sub" / "a1.txt", "a story in a folder", "2024-01-01")
+    seen = Library((a, b), catalog).scan()
+    fresh = _without_snapshot((a, b), tmp_path, "fresh")
+    _same(seen, fresh)
+    assert list(map(str, seen.skipped)) == list(map(str, fresh.skipped))
+    assert seen.parsed == 3
