@@ -42,12 +42,9 @@ def start_to_paint(library: Path, runs: int) -> dict[str, float]:
             "start_rss_mb": rss}
 
 
-def typing(library: Path, debounce: float | None = None, quick: bool = False,
-           keys: int = 20) -> dict[str, Any]:
+def typing(library: Path, quick: bool = False, keys: int = 20) -> dict[str, Any]:
     """Key-to-paint samples (ms) for search-as-you-type and list paging, and the peak RSS."""
     args = ["type", str(library), "--keys", str(3 if quick else keys)]
-    if debounce is not None:
-        args += ["--debounce", str(debounce)]
     if quick:
         args.append("--quick")
     return _probe(args)[1]

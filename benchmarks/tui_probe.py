@@ -8,7 +8,7 @@ sleeps ~62 ms; NOTES.md).
 
     python tui_probe.py start LIBRARY        # first paint of a non-empty article list
     python tui_probe.py bare                 # first paint of a bare app's Static
-    python tui_probe.py type LIBRARY [--debounce S] [--keys N]
+    python tui_probe.py type LIBRARY [--keys N]
                                              # key -> repainted results / list, peak RSS
 """
 
@@ -99,16 +99,12 @@ def bare() -> dict[str, Any]:
     return {"paint": seen.get("paint"), "rss_mb": _rss_mb()}
 
 
-async def _type(library: Path, debounce: float | None, keys: int,
-                queries: tuple[str, ...]) -> dict[str, Any]:
+async def _type(library: Path, keys: int, queries: tuple[str, ...]) -> dict[str, Any]:
     from newsreader.context import build_context
     from newsreader.tui.app import make_app
-    from newsreader.tui.widgets import search_pane
     from newsreader.tui.widgets.article_list import ArticleList
-    from newsreader.tui.widgets.search_pane import ResultList, SearchPane
-
-    if debounce is not None:
-        search_pane.DEBOUNCE_SECONDS = debounce  # read by SearchPane at each keystroke
+    from newsreader.tui.widgets.result_list import ResultList
+    from newsreader.tui.widgets.search_pane import SearchPane
     events: dict[str, list[tuple[float, Any]]] = {"fill": [], "start": [], "results": [],
                                                   "list": [], "search": [], "fill_ms": []}
     fill, start_search = SearchPane._fill, SearchPane._start_search
@@ -162,8 +158,8 @@ async def _type(library: Path, debounce: float | None, keys: int,
             for i, ch in enumerate(query):
                 t_key = time.monotonic()
                 await pilot.press(_key_name(ch))
-                # A typing pause longer than the debounce, so every prefix is searched.
-                await pilot.pause(max(0.25, (debounce or 0) + 0.15))
+                # A pause after each key, so every prefix is searched and answered.
+                await pilot.pause(0.25)
                 typed.append((t_key, query[: i + 1].strip()))
         await pilot.pause(0.3)
         key_to_paint, start_to_paint = [], []
@@ -211,7 +207,6 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("mode", choices=("start", "bare", "type"))
     parser.add_argument("library", type=Path, nargs="?")
-    parser.add_argument("--debounce", type=float, default=None)
     parser.add_argument("--keys", type=int, default=20, help="page-down presses in the list")
     parser.add_argument("--quick", action="store_true", help="type one short word")
     args = parser.parse_args(argv)
@@ -221,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
         result = start(args.library)
     else:
         queries = ("gaza",) if args.quick else QUERIES
-        result = asyncio.run(_type(args.library, args.debounce, args.keys, queries))
+        result = asyncio.run(_type(args.library, args.keys, queries))
     print(json.dumps(result))
     return 0
 

@@ -135,7 +135,7 @@ class NewsreaderApp(App[int]):
         from newsreader.tui.screens.note import NoteDialog
         from newsreader.tui.widgets.article_list import ArticleList
         from newsreader.tui.widgets.reader import Reader
-        from newsreader.tui.widgets.search_pane import ResultList
+        from newsreader.tui.widgets.result_list import ResultList
 
         return [
             ("Everywhere", [NewsreaderApp, MainScreen]),

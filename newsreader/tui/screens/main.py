@@ -171,7 +171,7 @@ class MainScreen(Screen[None]):
             self.set_focus(self.reader)
         elif pane == "search":
             results = self.search_pane.results
-            if results.option_count and results.highlighted is not None:
+            if results.hit_count and results.highlighted is not None:
                 self.set_focus(results)
             else:
                 self.search_pane.focus_query()

@@ -1,7 +1,8 @@
 """The search pane: a query box whose results update as you type.
 
-Searches run in an exclusive thread worker after a short pause in typing; every query gets a
-generation number and results for anything but the latest are dropped.
+Each keystroke searches at once in a thread worker when none is running; keys typed while
+one runs are answered together when it ends (no fixed pause, no pile-up). Every query gets a
+generation number and answers for anything but the latest are dropped.
 """
 
 from __future__ import annotations
@@ -10,65 +11,26 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.style import Style
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.timer import Timer
-from textual.widgets import Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Input, Static
 
 from newsreader.tui.plural import count
+from newsreader.tui.widgets.result_list import ResultList
 
 if TYPE_CHECKING:
     from newsreader.search import SearchHit, SearchResult
 
-DEBOUNCE_SECONDS = 0.12
-"""Pause in typing before a search starts (searches take milliseconds; this saves work)."""
-RESULT_LIMIT = 40
-
-HELP_KEYS = frozenset({"question_mark"})
-"""Printable keys that stay keys on the hit list (besides its own j/k): help."""
+FIRST_HITS = 10
+"""Hits in a first answer: about what a tall terminal shows; each costs ~0.3 ms to
+highlight, so typing stays fast. Scrolling near the end loads ``MORE_HITS`` more."""
+MORE_HITS = 40
+MAX_HITS = 400
 SYNTAX_HINT = 'words · "exact phrase" · -exclude · a OR b · title:word · date:2024-05 · F1 help'
-
-
-class ResultList(OptionList):
-    """Search hits; ``up`` on the first hit goes back to the query box, and so does typing."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select", "Open", id="search.open_hit"),
-        Binding("down,j", "cursor_down", "Down", show=False, id="search.down"),
-        Binding("up,k", "up_or_query", "Up", show=False, id="search.up"),
-    ]
-
-    class BackToQuery(Message):
-        """``up`` on the first hit."""
-
-    @dataclass
-    class TypedOn(Message):
-        """A character typed on the list: it belongs at the end of the query (as in fzf)."""
-
-        character: str
-
-    def action_up_or_query(self) -> None:
-        if (self.highlighted or 0) == 0:
-            self.post_message(self.BackToQuery())
-        else:
-            self.action_cursor_up()
-
-    def on_key(self, event: events.Key) -> None:
-        # Before the screen's and app's bindings: text goes to the query (q types a q here,
-        # as in fzf), except this list's own keys (j, k) and help. Space too: keys typed fast
-        # are already queued for this list before the focus moves.
-        char = event.character
-        if (event.is_printable and char and event.key not in HELP_KEYS
-                and event.key not in self._bindings.key_to_bindings):
-            event.stop()
-            event.prevent_default()
-            self.post_message(self.TypedOn(char))
 
 
 class SearchPane(Vertical):
@@ -77,10 +39,6 @@ class SearchPane(Vertical):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "to_results", "Results", show=False, id="search.to_results"),
     ]
-
-    COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "search-pane--title", "search-pane--date", "search-pane--match",
-    }
 
     @dataclass
     class HitChosen(Message):
@@ -99,12 +57,15 @@ class SearchPane(Vertical):
         super().__init__(id=id)
         self._search = search
         self._generation = 0
-        self._debounce: Timer | None = None
-        self._waiting = False
-        """Typed, and the debounce pause has not ended yet."""
+        self._busy = False
+        """A search is running (its answer may already be stale)."""
+        self._queued = False
+        """Typed while a search ran: search the box's text when it ends."""
+        self._loading_more = False
         self._open_when_ready = False
         self.result: SearchResult | None = None
         self.index_note = ""
+        self._status_lines = 1
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="Search every article…", id="query")
@@ -134,8 +95,8 @@ class SearchPane(Vertical):
 
     @property
     def pending(self) -> bool:
-        """Typed, and the search for it has not started yet (the pause in typing is running)."""
-        return self._waiting
+        """Typed, and the search for it has not been answered yet."""
+        return self._busy or self._queued
 
     def set_index_note(self, note: str) -> None:
         """Say that the index is being built (results may be incomplete)."""
@@ -146,7 +107,7 @@ class SearchPane(Vertical):
         """Run the current query again (the index changed)."""
         if self.query_text:
             self._generation += 1
-            self._start_search()
+            self._search_latest()
 
     # --- searching -------------------------------------------------------------------------
 
@@ -154,45 +115,63 @@ class SearchPane(Vertical):
     def _query_changed(self, event: Input.Changed) -> None:
         self._generation += 1
         self._open_when_ready = False
-        if self._debounce is not None:
-            self._debounce.stop()
         if not event.value.strip():
+            self._queued = False
             self.result = None
-            self.results.clear_options()
+            self.results.set_hits(())
             self._show_status()
             return
-        self._waiting = True
-        self._debounce = self.set_timer(DEBOUNCE_SECONDS, self._start_search)
+        self._search_latest()
+
+    def _search_latest(self) -> None:
+        if self._busy:
+            self._queued = True  # answered when the running search ends
+            return
+        self._start_search()
 
     def _start_search(self) -> None:
-        self._waiting = False
-        self._run_search(self.query_text, self._generation)
+        self._busy, self._queued = True, False
+        self._run_search(self.query_text, self._generation, FIRST_HITS)
 
-    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _run_search(self, query: str, generation: int) -> None:
+    @work(thread=True, group="search", exit_on_error=False)
+    def _run_search(self, query: str, generation: int, limit: int, more: bool = False) -> None:
         try:
-            result = self._search(query, RESULT_LIMIT)
+            result = self._search(query, limit)
         except Exception as exc:  # the index can be missing or broken: say so, keep going
             from newsreader.search import SearchResult
 
             result = SearchResult(query, (), 0, error=f"Search failed: {exc}")
-        self.post_message(self._Answered(generation, result))
+        self.post_message(self._Answered(generation, result, more))
 
     @dataclass
     class _Answered(Message):
         generation: int
         result: SearchResult
+        more: bool
 
     @on(_Answered)
     def _apply(self, message: _Answered) -> None:
         message.stop()
         generation, result = message.generation, message.result
+        if message.more:
+            self._loading_more = False
+            if generation == self._generation and result.hits:
+                self.result = result
+                self.results.set_hits(result.hits, keep=self.results.highlighted)
+                self._show_status()
+            return
+        self._busy = False
+        if self._queued:
+            self._start_search()  # typed on since: search what the box says now
+            return
         if generation != self._generation:
-            return  # typed on since: a newer search is coming
+            return  # the box was cleared since
+        had_hits = bool(self.result and self.result.hits)
         self.result = result
         self._fill(result)
         self._show_status()
-        self.refresh_bindings()
+        if had_hits != bool(result.hits):
+            self.refresh_bindings()  # "to results" comes or goes (the key bar redraws)
         if not result.hits and self.results.has_focus:
             self.screen.set_focus(self.query_input)  # nothing left to pick: back to typing
         self.post_message(self.Searching(result))
@@ -201,40 +180,19 @@ class SearchPane(Vertical):
             self._submit()
 
     def _fill(self, result: SearchResult) -> None:
-        results = self.results
-        results.clear_options()
-        options: list[Option | None] = []
-        for i, hit in enumerate(result.hits):
-            if i:
-                options.append(None)  # a rule between hits
-            options.append(Option(self._hit_text(hit), id=str(i)))
-        results.add_options(options)
-        if result.hits:
-            results.highlighted = 0
+        self.results.set_hits(result.hits)
 
-    def _hit_text(self, hit: SearchHit) -> Text:
-        def style(name: str) -> Style:
-            return self.get_component_rich_style(name, partial=True)
-
-        match = self.get_component_rich_style("search-pane--match")  # alpha blended: full
-        title = Text(hit.title, style("search-pane--title"))
-        for start, end in hit.title_spans:
-            title.stylize(match, start, end)
-        snippet = Text()
-        if hit.date:
-            snippet.append(f"{hit.date:%d %b %Y} · ", style("search-pane--date"))
-        start = len(snippet)
-        snippet.append(hit.snippet)
-        for begin, end in hit.snippet_spans:
-            snippet.stylize(match, start + begin, start + end)
-        return Text("\n").join([title, snippet])
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        if self.is_mounted and self.result is not None:
-            highlighted = self.results.highlighted
-            self._fill(self.result)
-            self.results.highlighted = highlighted
+    @on(ResultList.NeedMore)
+    def _load_more(self, message: ResultList.NeedMore) -> None:
+        message.stop()
+        result = self.result
+        shown = len(result.hits) if result is not None else 0
+        if (result is None or self._loading_more or self._busy
+                or shown >= min(result.total, MAX_HITS) or shown < FIRST_HITS):
+            return
+        self._loading_more = True
+        self._run_search(result.query, self._generation, min(shown + MORE_HITS, MAX_HITS),
+                         more=True)
 
     def _show_status(self) -> None:
         status = self.query_one("#search-status", Static)
@@ -255,24 +213,23 @@ class SearchPane(Vertical):
             if not result.hits and not result.error:
                 lines.append(Text("No matches."))
             elif result.hits:
-                shown = len(result.hits)
-                more = f", best {shown} shown" if result.total > shown else ""
+                about = "about " if result.total_estimated else ""
+                more = f", best {MAX_HITS} listed" if result.total > MAX_HITS else ""
                 hint = " · Enter opens the first, ↓ picks"
-                lines.append(Text(f"{count(result.total, 'article')}{more}{hint}"))
+                lines.append(Text(f"{about}{count(result.total, 'article')}{more}{hint}"))
         if self.index_note:
             lines.append(Text(self.index_note))
         status.set_class(bool(result and (result.error or result.suggestion)), "-attention")
-        status.update(Text("\n").join(lines))
+        # A layout pass re-arranges the whole screen (~10-20 ms): only when the height changes.
+        status.update(Text("\n").join(lines), layout=len(lines) != self._status_lines)
+        self._status_lines = len(lines)
 
     # --- choosing --------------------------------------------------------------------------
 
     @on(Input.Submitted, "#query")
     def _query_submitted(self) -> None:
-        if self._waiting and self._debounce is not None:
-            # Enter came before the pause ended: search now, open when it answers.
-            self._debounce.stop()
-            self._open_when_ready = True
-            self._start_search()
+        if self.pending:
+            self._open_when_ready = True  # Enter came before the answer: open when it comes
             return
         self._submit()
 
@@ -286,12 +243,11 @@ class SearchPane(Vertical):
             self.query_input.value = result.suggestion
             self.query_input.cursor_position = len(result.suggestion)
 
-    @on(OptionList.OptionSelected, "#results")
-    def _hit_selected(self, event: OptionList.OptionSelected) -> None:
+    @on(ResultList.Selected)
+    def _hit_selected(self, event: ResultList.Selected) -> None:
         event.stop()
-        if self.result is not None and event.option.id is not None:
-            self.post_message(self.HitChosen(self.result.hits[int(event.option.id)],
-                                             self.result.query))
+        if self.result is not None and event.index < len(self.result.hits):
+            self.post_message(self.HitChosen(self.result.hits[event.index], self.result.query))
 
     def on_click(self, event: events.Click) -> None:
         # A click on the status line takes the did-you-mean suggestion.
@@ -326,4 +282,3 @@ class SearchPane(Vertical):
         if action == "to_results":
             return bool(self.result and self.result.hits)
         return True
-

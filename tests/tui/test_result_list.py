@@ -1,0 +1,113 @@
+"""The hit list: wrapped hits drawn on demand, more hits loaded near the end, typing coalesced."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import events
+
+from newsreader.context import build_context
+from newsreader.search import SearchResult
+from newsreader.tui.app import make_app
+from newsreader.tui.widgets.result_list import RULE
+from newsreader.tui.widgets.search_pane import FIRST_HITS, MORE_HITS
+
+from .conftest import make_library, settle, visible_text
+
+
+def _big_app(tmp_path: Path) -> object:
+    # 71 articles; the filler words ("officials", "talks") are in every one of them.
+    return make_app(build_context([make_library(tmp_path / "big", extra=60)]), poll_seconds=None)
+
+
+async def test_hits_are_drawn_wrapped_with_rules_and_the_cursor(tmp_path: Path) -> None:
+    app = _big_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:  # type: ignore[attr-defined]
+        await settle(pilot)
+        await pilot.press("slash", *"ceasefire")
+        await settle(pilot)
+        pane = app.main_screen.search_pane  # type: ignore[attr-defined]
+        results = pane.results
+        hits = pane.result.hits
+        assert len(hits) >= 2
+        lines = visible_text(results)
+        text = "\n".join(lines)
+        assert hits[0].title.split()[0] in lines[0]
+        assert any(line.strip().startswith(RULE * 10) for line in lines), "a rule between hits"
+        # Every word of a long title is shown (wrapped, never cut).
+        first_hit_lines = lines[: lines.index(next(x for x in lines if RULE * 10 in x))]
+        assert " ".join(" ".join(first_hit_lines).split()).startswith(hits[0].title)
+        assert "ceasefire" in text.lower()
+        # The highlighted hit is drawn in the cursor style, the others not.
+        await pilot.press("down")
+        cursor = results.get_component_rich_style("result-list--cursor")
+        assert next(iter(results.render_line(0))).style.bgcolor == cursor.bgcolor
+        rule_at = next(i for i, line in enumerate(lines) if RULE * 10 in line)
+        assert next(iter(results.render_line(rule_at + 1))).style.bgcolor != cursor.bgcolor
+
+
+async def test_more_hits_load_near_the_end_in_the_same_order(tmp_path: Path) -> None:
+    app = _big_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:  # type: ignore[attr-defined]
+        await settle(pilot)
+        await pilot.press("slash", *"officials")
+        await settle(pilot)
+        pane = app.main_screen.search_pane  # type: ignore[attr-defined]
+        first = pane.result
+        assert first.total == 71 and len(first.hits) == FIRST_HITS
+        await pilot.press("down", "end")  # to the last hit: more are fetched
+        await settle(pilot)
+        more = pane.result
+        assert len(more.hits) == FIRST_HITS + MORE_HITS
+        assert [h.id for h in more.hits[:FIRST_HITS]] == [h.id for h in first.hits]
+        assert pane.results.highlighted == FIRST_HITS - 1  # the cursor stayed where it was
+        await pilot.press("end")
+        await settle(pilot)
+        assert len(pane.result.hits) == 71
+        assert len({h.id for h in pane.result.hits}) == 71
+        await pilot.press("end")  # every hit is loaded: end is the last article
+        assert pane.results.highlighted == 70
+        await pilot.press("enter")
+        await settle(pilot)
+        reader = app.main_screen.reader  # type: ignore[attr-defined]
+        assert reader.article is not None and reader.article.id == pane.result.hits[-1].id
+
+
+async def test_a_click_opens_the_hit_under_the_mouse(tmp_path: Path) -> None:
+    app = _big_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:  # type: ignore[attr-defined]
+        await settle(pilot)
+        await pilot.press("slash", *"ceasefire")
+        await settle(pilot)
+        pane = app.main_screen.search_pane  # type: ignore[attr-defined]
+        lines = visible_text(pane.results)
+        second = next(i for i, line in enumerate(lines) if RULE * 10 in line) + 1
+        assert await pilot.click(pane.results, offset=(5, second))
+        await settle(pilot)
+        reader = app.main_screen.reader  # type: ignore[attr-defined]
+        assert reader.article is not None and reader.article.id == pane.result.hits[1].id
+
+
+async def test_keys_typed_during_a_search_are_answered_together(tmp_path: Path) -> None:
+    app = _big_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:  # type: ignore[attr-defined]
+        await settle(pilot)
+        pane = app.main_screen.search_pane  # type: ignore[attr-defined]
+        searched: list[str] = []
+        search = pane._search
+
+        def counting(query: str, limit: int) -> SearchResult:
+            searched.append(query)
+            return search(query, limit)
+
+        pane._search = counting
+        await pilot.press("slash")
+        for char in "ceasefire talks":  # all queued at once, as a fast typist's keys
+            event = events.Key("space" if char == " " else char, char)
+            event.set_sender(app)  # type: ignore[arg-type]
+            app._driver.send_message(event)  # type: ignore[attr-defined]
+        await settle(pilot)
+        assert pane.query_text == "ceasefire talks"
+        assert searched[-1] == "ceasefire talks" and pane.result.query == "ceasefire talks"
+        assert len(searched) < len("ceasefire talks"), "keys typed meanwhile share a search"
+        assert pane.result.hits
