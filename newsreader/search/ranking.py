@@ -9,8 +9,6 @@ import itertools
 from pathlib import Path
 from typing import Any
 
-from whoosh import query as wq
-
 from newsreader.search.analysis import fold, query_terms, tokens
 from newsreader.search.engine import Engine, TopDocs
 from newsreader.search.highlight import Highlighter, best_paragraph, edit_distance, snippet
@@ -160,9 +158,18 @@ def _correction(reader: Any, word: str, term: str) -> tuple[str, str] | None:
 
 def _surface(searcher: Any, field: str, term: str) -> str | None:
     """A real word that analyzes to ``term``, taken from an article that contains it."""
-    results = searcher.search(wq.Term(field, term), limit=1)
-    for docnum, _score in results.items():
-        body = str(searcher.stored_fields(docnum).get(field, ""))
+    # The first posting's article, not a ranked search: Whoosh scores every article that
+    # has the word for that (~25 ms for a common word at 10k, on every partial word typed).
+    for sub, offset in searcher.leaf_searchers():
+        reader = sub.reader()
+        if (field, term) not in reader:
+            continue
+        matcher = reader.postings(field, term)
+        while matcher.is_active() and reader.is_deleted(matcher.id()):
+            matcher.next()
+        if not matcher.is_active():
+            continue
+        body = str(searcher.stored_fields(offset + matcher.id()).get(field, ""))
         for tok in tokens(body, parts=False):
             if tok.term == term:
                 word = body[tok.start : tok.end]

@@ -90,6 +90,22 @@ def test_did_you_mean_from_the_index_vocabulary(s: Shelf) -> None:
     assert s.index.search("talks").suggestion is None
 
 
+def test_did_you_mean_skips_deleted_articles_for_the_spelling(
+    shelf: Callable[..., Shelf],
+) -> None:
+    # The correction's spelling is read from an article that has the word; the first one in
+    # the index was deleted (Whoosh keeps its postings until a merge): the next one is used.
+    s = shelf({
+        "a.txt": article_text("Old", "Negotiating went on."),
+        "b.txt": article_text("New", "The negotiators' draft was read by negotiators."),
+        "c.txt": article_text("More", "Negotiators again, and negotiators."),
+    })
+    (s.root / "a.txt").unlink()
+    s.update()
+    assert s.index.search("negotiaters").suggestion == "negotiators"
+    assert s.index.search("negotiaters").hits == ()
+
+
 @pytest.mark.parametrize("query", [
     '"unbalanced', "((talks", "talks))", "AND", "OR", "NOT", "-", "*", "~", "title:",
     "date:", "date:[", "\x00\x1b[31mtalks", "talks " * 2000, "x" * 10_000, '""', "^2",
