@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from email.utils import parsedate_to_datetime
 
 _FORMATS = (
     "%a %b %d %Y",  # Mon May 06 2024 (the seed form)
@@ -42,6 +41,9 @@ def parse_date(text: str) -> date | None:
         except ValueError:
             continue
     if "," in s or ":" in s:
+        # Imported here: the email package is ~15 ms of every start-up otherwise.
+        from email.utils import parsedate_to_datetime
+
         try:
             return parsedate_to_datetime(s).date()  # RFC 2822
         except (TypeError, ValueError, IndexError, OverflowError):
