@@ -47,7 +47,7 @@ class ArticleSummary:
         """The article's file."""
         p = self._path
         if p is None:
-            p = Path(self.path_str)
+            p = _child_path(self.path_str)
             _set_path(self, p)
         return p
 
@@ -78,6 +78,25 @@ class ArticleSummary:
     def __reduce__(self) -> tuple[type[ArticleSummary], tuple[object, ...]]:
         return (ArticleSummary, (self.id, self.path_str, self.title, self.date, self.dateline,
                                  self.size, self.mtime_ns, self.content_hash))
+
+
+_folders: dict[str, Path] = {}
+
+
+def _child_path(path: str) -> Path:
+    """``Path(path)`` for an absolute, normalised path (the scanner's), ~2x cheaper: built as
+    a child of its (cached) folder, the way ``Path.iterdir`` builds its results."""
+    folder, sep, name = path.rpartition("/")
+    parent = _folders.get(folder)
+    if parent is None:
+        if len(_folders) > 10_000:
+            _folders.clear()
+        parent = _folders[folder] = Path(folder or "/")
+    make = getattr(parent, "_make_child_relpath", None)  # CPython 3.11-3.13; else the slow way
+    if not sep or not name or make is None:
+        return Path(path)
+    child = make(name)
+    return child if isinstance(child, Path) and str(child) == path else Path(path)
 
 
 # The slots' own setters: they skip the frozen ``__setattr__`` (what dataclasses do through
