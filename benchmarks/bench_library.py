@@ -1,7 +1,9 @@
 """How long an unchanged library takes to list at start-up (a stat of every file, no reads).
 
-``fresh_scan_ms`` runs the scan in a new process, as a start-up does (the catalog is the only
-memory); ``in_process_scan_ms`` uses a new ``Library`` object in this process.
+``fresh_scan_ms`` runs the scan in a new process, as a start-up does (the catalog's snapshot
+of the last scan is the only memory); ``in_process_scan_ms`` uses a new ``Library`` object in
+this process. The first run after the library changed (or after an upgrade) also stores a new
+snapshot: it is one of the five, so the median does not show it.
 """
 
 from __future__ import annotations
