@@ -101,7 +101,7 @@ class Library:
         if last_signature == signature:  # the same files, listed in a new order
             last.digest = digest
             return last.again(w.skipped)
-        changed = [p for p, _ in signature.items() - last_signature.items()]
+        changed = sorted(p for p, _ in signature.items() - last_signature.items())
         if len(changed) * 4 < len(signature):
             result = self._patch(w, digest, signature, last, changed, progress, gc_enabled)
             if result is not None:

@@ -17,13 +17,14 @@ from operator import attrgetter
 from pathlib import Path
 from stat import S_ISREG
 
+from newsreader.library import parse
 from newsreader.library.article import Skipped
 
-SUFFIXES = (".txt", ".md", ".markdown")
-"""Article suffixes, lower case (``parse.SUFFIXES`` as a tuple, for ``str.endswith``)."""
+SUFFIXES = tuple(sorted(parse.SUFFIXES))
+"""Article suffixes, lower case, as a tuple for ``str.endswith``."""
 
 # Files are stat-ed a batch at a time: 100k stat results alive at once (~40 MB) made every
-# stat of a 100k folder ~20% slower in fresh memory.
+# stat of a 100k folder slower in fresh memory (a 100k walk: ~10-20% longer).
 _BATCH = 512
 _IFMT = 0o170000
 _IFREG = stat.S_IFREG
