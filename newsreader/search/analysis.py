@@ -233,6 +233,34 @@ def index_positions(text: str) -> dict[str, list[int]]:
     return poses
 
 
+def index_sequence(text: str) -> tuple[dict[str, list[int]], list[tuple[str, ...]]]:
+    """``index_positions(text)`` and the terms of each token in order, with ``()`` at each
+    paragraph break (what ``pairs.pair_terms`` needs to see which terms are adjacent)."""
+    poses: dict[str, list[int]] = {}
+    seq: list[tuple[str, ...]] = []
+    cache = _terms_cache
+    pos = 0
+    for para in _PARA.split(text):
+        for raw in _FLAT.findall(para):
+            terms = cache.get(raw)
+            if terms is None:
+                terms = cache[raw] = _raw_terms(raw)
+                if len(cache) > 300_000:
+                    cache.clear()
+            if not terms:
+                continue
+            seq.append(terms)
+            for term in terms:
+                if term in poses:
+                    poses[term].append(pos)
+                else:
+                    poses[term] = [pos]
+            pos += 1
+        pos += PARAGRAPH_GAP
+        seq.append(())
+    return poses, seq
+
+
 def _raw_terms(raw: str) -> tuple[str, ...]:
     m = _TOKEN.fullmatch(raw)
     analyzed = analyze_token(raw, m.lastgroup or "word") if m else None

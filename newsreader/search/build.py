@@ -14,8 +14,10 @@ from typing import Any
 from whoosh import index as windex
 
 from newsreader.library import Article, ArticleSummary, Library, ParseError
+from newsreader.search.analysis import index_positions
 from newsreader.search.bulkwrite import BulkWriter
-from newsreader.search.schema import date_number, make_schema, signature
+from newsreader.search.pairs import PREFIX, SAMPLE, common_words, write_common
+from newsreader.search.schema import PAIRED, date_number, make_schema, signature
 
 Progress = Callable[[int, int], None]
 
@@ -36,7 +38,20 @@ def document(article: Article) -> dict[str, Any]:
     day = date_number(article.date)
     if day is not None:
         doc["date"] = day
+    for name in PAIRED:
+        doc[PREFIX + name] = doc[name]
     return doc
+
+
+def sample_common(library: Library, articles: Sequence[ArticleSummary]) -> frozenset[str]:
+    """The common words of ``SAMPLE`` articles spread over the library (``pairs.py``)."""
+    step = max(1, len(articles) // SAMPLE)
+    docs = []
+    for _summary, article in load_all(library, articles[::step][:SAMPLE]):
+        if article is not None:
+            doc = document(article)
+            docs.append([t for name in PAIRED for t in index_positions(doc[name])])
+    return common_words(docs)
 
 
 def load_all(
@@ -64,7 +79,9 @@ def full_build(
     own ``procs`` parses everything in the parent and pickles it to ``procs`` more processes:
     3 busy processes on 2 cores.)
     """
-    ix = windex.create_in(str(folder), make_schema())
+    common = sample_common(library, articles)
+    write_common(folder, common)
+    ix = windex.create_in(str(folder), make_schema(common))
     try:
         if procs > 1 and len(articles) >= PARALLEL_MIN:
             count, segments = _parallel_build(ix, articles, library, progress, procs)

@@ -18,11 +18,13 @@ from operator import sub
 from types import MethodType
 from typing import Any
 
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
+from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
-from newsreader.search.analysis import index_positions
+from newsreader.search.analysis import index_positions, index_sequence
+from newsreader.search.pairs import PairField, pair_terms, pair_value
 from newsreader.search.schema import NewsText, encode_positions
 
 _Postings = tuple[list[int], list[Any], list[bytes]]
@@ -40,6 +42,10 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
         self._terms: dict[str, dict[bytes, _Postings]] = {}
         self._text_terms: dict[str, dict[str, _Postings]] = {}
         self._lengths: dict[str, dict[int, int]] = {}
+        self._analyzed: dict[str, tuple[str, dict[str, list[int]], list[tuple[str, ...]]]] = {}
+        self._paired = {field.source for _name, field in self.schema.items()
+                        if isinstance(field, PairField) and field.common}
+        """Text fields whose token sequence the pairs need."""
         self.postings = 0
         """Postings held in memory (the caller starts a new segment past a limit)."""
 
@@ -53,7 +59,8 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
         perdoc = self.perdocwriter
         perdoc.start_doc(docnum)
         try:
-            for name in sorted(fields):
+            # Pairs last: they reuse the positions of their text field, analysed just before.
+            for name in sorted(fields, key=lambda n: (isinstance(schema[n], PairField), n)):
                 value = fields[name]
                 if value is None:
                     continue
@@ -75,6 +82,9 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
     def _add_postings(self, name: str, field: Any, docnum: int, value: Any) -> int:
         if isinstance(field, NewsText):
             return self._add_text(name, docnum, value)
+        if isinstance(field, PairField):
+            self._add_pairs(name, field, docnum, value)
+            return 0
         terms = self._terms.setdefault(name, {})
         length = 0
         for btext, freq, weight, vbytes in field.index(value):
@@ -96,7 +106,11 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
         a block is written."""
         terms = self._text_terms.setdefault(name, {})
         get = terms.get
-        positions = index_positions(value)
+        seq: list[tuple[str, ...]] = []
+        if name in self._paired:
+            positions, seq = index_sequence(value)
+        else:
+            positions = index_positions(value)
         for term, poslist in positions.items():
             postings = get(term)
             value_bytes = _single(poslist[0]) if len(poslist) == 1 else encode_positions(poslist)
@@ -107,8 +121,29 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
                 postings[1].append(len(poslist))
                 postings[2].append(value_bytes)
         self.postings += len(positions)
+        if name in self._paired:
+            self._analyzed[name] = (value, positions, seq)
         length = sum(map(len, positions.values()))
         return self._length(name, self.schema[name], docnum, length)
+
+    def _add_pairs(self, name: str, field: PairField, docnum: int, value: str) -> None:
+        analyzed = self._analyzed.get(field.source)
+        if analyzed and analyzed[0] is value:
+            pairs = pair_terms(analyzed[1], analyzed[2], field.common)
+        else:
+            pairs = pair_terms(*index_sequence(value), field.common)
+        terms = self._text_terms.setdefault(name, {})
+        for term, (first, second) in pairs.items():
+            postings = terms.get(term)
+            value_bytes = pair_value(first, second)
+            if postings is None:
+                terms[term] = ([docnum], [1], [value_bytes])
+            else:
+                postings[0].append(docnum)
+                postings[1].append(1)
+                postings[2].append(value_bytes)
+        # About half the memory of a word posting: no positions of its own.
+        self.postings += len(pairs) // 2
 
     def _length(self, name: str, field: Any, docnum: int, length: int) -> int:
         if not field.scorable:
@@ -132,13 +167,34 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
             else:
                 terms = self._terms.pop(name)
                 keys = [(b, b) for b in sorted(terms)]
+            inline = INLINE if isinstance(self.schema[name], PairField) else 0
             for btext, key in keys:
-                fw.start_term(btext)
                 ids, weights, values = terms[key]
+                if len(ids) <= inline:
+                    _write_inlined(fw, btext, ids, values)
+                    continue
+                fw.start_term(btext)
                 _write_postings(pw, ids, weights, values, lengths)
                 fw.finish_term()
             fw.finish_field()
         fw.close()
+
+
+INLINE = 8
+"""Pair terms with at most this many postings are kept inside their term entry instead of a
+posting list of their own (most pairs are rare: a third of a full build's time was spent
+writing one-block lists, and their headers were most of the pairs' size). Whoosh reads
+inlined postings (``W3TermInfo.inlined_postings``); its own writer never inlines (its
+``finish_postings`` calls ``set_inline``, a method ``W3TermInfo`` lacks)."""
+
+
+def _write_inlined(fw: Any, btext: bytes, ids: list[int], values: list[bytes]) -> None:
+    """The term entry ``W3FieldWriter.finish_term`` would write for this unscored, weight-1
+    posting list (what ``W3TermInfo.add_block`` records), with the postings inside."""
+    info = W3TermInfo(weight=float(len(ids)), df=len(ids), maxweight=1.0,
+                      minid=ids[0], maxid=ids[-1])
+    info.set_inlined(ids, [1.0] * len(ids), values)
+    fw._tindex.add(pack_ushort(fw._fieldid) + btext, info.to_bytes())
 
 
 def _write_postings(pw: Any, ids: list[int], weights: list[Any], values: list[bytes],

@@ -8,8 +8,9 @@ typing a query re-reads only its new words.
 
 Supported exactly: terms, ``And``, ``Or`` (plain), ``Not`` inside ``And``, ``AndNot`` and
 ``ExactPhrase``. Anything else (prefix, wildcard, fuzzy, dates) is evaluated by Whoosh's own
-matcher for that node. Phrases are checked lazily: candidates (documents with every word) are
-visited best score first until the top N are certain; the total is then exact when every
+matcher for that node. A phrase of two common words reads its pair's postings (``pairs.py``).
+Other phrases are checked lazily (``phrasecheck.py``): candidates (documents with every word)
+are visited best score first until the top N are certain; the total is then exact when every
 candidate could be checked cheaply, else estimated from a sample. Imports Whoosh.
 """
 
@@ -17,10 +18,8 @@ from __future__ import annotations
 
 import heapq
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import repeat
-from operator import neg, sub
+from operator import neg
 from typing import Any
 
 from whoosh import query as wq
@@ -28,18 +27,14 @@ from whoosh.scoring import BM25F
 
 from newsreader.search import postings
 from newsreader.search.matchers import ExactPhrase
-from newsreader.search.schema import decode_positions
+from newsreader.search.pairs import PREFIX, PairField, pair_frequencies
+from newsreader.search.phrasecheck import Check, lazy_top, pair_check, run_check, scaled
+from newsreader.search.phrasecheck import TopDocs as TopDocs
 
 CACHE_POSTINGS = 600_000
 """Scored postings kept between searches (~86 bytes each, twice that with positions: ~50 MB
 at most), least recently used dropped first. At 10k articles 400k -> 600k took the phrase
 p95 from ~28 to ~23 ms (common words recur across queries); the TUI stays under ~130 MB."""
-CHECK_ALL = 1500
-"""Phrase candidates checked one by one for an exact total; above this it is estimated."""
-SAMPLE = 200
-"""Phrase candidates checked to estimate the total of a very common pair of words."""
-
-Check = Callable[[int], "float | None"]
 
 
 @dataclass
@@ -49,15 +44,6 @@ class _Found:
 
     scores: dict[int, float]
     check: Check | None = None
-
-
-@dataclass
-class TopDocs:
-    """The best documents (global docnum, score) and how many matched."""
-
-    hits: list[tuple[int, float]]
-    total: int
-    estimated: bool = False
 
 
 class _Term:
@@ -80,6 +66,8 @@ class Engine:
         self._cache: OrderedDict[tuple[str, bytes], _Term] = OrderedDict()
         self._cached = 0
         self._lengths: dict[tuple[int, str], bytes] = {}
+        self._common = {field.source: field.common for _name, field in searcher.schema.items()
+                        if isinstance(field, PairField)}
 
     # --- public -----------------------------------------------------------------------------
 
@@ -90,7 +78,7 @@ class Engine:
         if found.check is None:
             best = heapq.nlargest(limit, zip(scores.values(), map(neg, scores), strict=True))
             return TopDocs([(-d, s) for s, d in best], len(scores))
-        return _lazy_top(scores, found.check, limit)
+        return lazy_top(scores, found.check, limit)
 
     # --- evaluation -------------------------------------------------------------------------
 
@@ -136,7 +124,7 @@ class Engine:
         check = found.check
         if check is None:
             return _Found(self._boosted(found.scores, boost))
-        return _Found(self._boosted(found.scores, boost), _scaled(check, boost))
+        return _Found(self._boosted(found.scores, boost), scaled(check, boost))
 
     @staticmethod
     def _union(parts: list[_Found]) -> _Found:
@@ -209,7 +197,11 @@ class Engine:
         if q.fieldname not in self.searcher.schema:
             return _Found({})
         field = self.searcher.schema[q.fieldname]
-        terms = [self._term(q.fieldname, field.to_bytes(w), values=True) for w in q.words]
+        words = [field.to_bytes(w) for w in q.words]
+        if len(words) == 2 and self._paired(q.fieldname, q.words):
+            scores = self._term(PREFIX + q.fieldname, b" ".join(words)).scores
+            return _Found(self._boosted(scores, q.boost))
+        terms = [self._term(q.fieldname, w, values=True) for w in words]
         if any(not t.scores for t in terms):
             return _Found({})
         ordered = sorted(terms, key=lambda t: len(t.scores))
@@ -220,7 +212,7 @@ class Engine:
         if len(terms) == 2:  # most phrases: a comprehension, and a check without loops
             first, second = terms[0].scores, terms[1].scores
             scores = {d: first[d] + second[d] for d in keys}
-            check = _pair_check(values[0], values[1], scores, boost)
+            check = pair_check(values[0], values[1], scores, boost)
         else:
             scores = {}
             # IntersectionMatcher chains add left to right: ((s0 + s1) + s2) ...
@@ -229,7 +221,7 @@ class Engine:
                 for t in terms[1:]:
                     s += t.scores[d]
                 scores[d] = s
-            check = _run_check(values, scores, boost)
+            check = run_check(values, scores, boost)
         return _Found(self._boosted(scores, boost), check)
 
     # --- postings ---------------------------------------------------------------------------
@@ -255,20 +247,31 @@ class Engine:
             self._cached -= len(old.scores) * (1 + (old.values is not None))
         return term
 
+    def _paired(self, fieldname: str, words: list[str]) -> bool:
+        """Are the two words' pairs indexed (``pairs.py``)? Only when both are common in the
+        generation this searcher reads."""
+        common = self._common.get(fieldname)
+        return common is not None and all(w in common for w in words)
+
+    def _bm25(self, fieldname: str) -> tuple[float, list[float]]:
+        """k1 + 1 and the length norm of each length byte, as ``bm25()`` in whoosh.scoring
+        computes them, so scores are identical."""
+        w = self._weighting
+        big_b = w._field_B.get(fieldname, w.B)
+        k1 = w.K1
+        avgfl = self.searcher.avg_field_length(fieldname) or 1
+        return k1 + 1, [k1 * ((1 - big_b) + big_b * length / avgfl) for length in postings.LENGTHS]
+
     def _read_term(self, fieldname: str, btext: bytes, values: bool) -> _Term:
         searcher = self.searcher
         scores: dict[int, float] = {}
         vals: dict[int, bytes] | None = {} if values else None
+        if fieldname.startswith(PREFIX):
+            return _Term(self._read_pair(fieldname[len(PREFIX):], btext), vals)
         if (fieldname, btext) not in searcher.reader():
             return _Term(scores, vals)
-        w = self._weighting
-        big_b = w._field_B.get(fieldname, w.B)
-        k1 = w.K1
-        k1p1 = k1 + 1
         idf = searcher.idf(fieldname, btext)
-        avgfl = searcher.avg_field_length(fieldname) or 1
-        # bm25() in whoosh.scoring, term by term in the same order, so scores are identical.
-        norm = [k1 * ((1 - big_b) + big_b * length / avgfl) for length in postings.LENGTHS]
+        k1p1, norm = self._bm25(fieldname)
         for i, (reader, offset) in enumerate(self._leaves):
             if (fieldname, btext) not in reader:
                 continue
@@ -289,89 +292,38 @@ class Engine:
                     vals.pop(d + offset, None)
         return _Term(scores, vals)
 
+    def _read_pair(self, fieldname: str, btext: bytes) -> dict[int, float]:
+        """Phrase scores from a pair's postings: each word's BM25F score from its frequency
+        in the value, added in the order of ``_phrase`` (the same floats)."""
+        searcher = self.searcher
+        pairfield = PREFIX + fieldname
+        scores: dict[int, float] = {}
+        if (pairfield, btext) not in searcher.reader():
+            return scores
+        first, second = btext.split(b" ")
+        idf1 = searcher.idf(fieldname, first)
+        idf2 = searcher.idf(fieldname, second)
+        k1p1, norm = self._bm25(fieldname)
+        for i, (reader, offset) in enumerate(self._leaves):
+            if (pairfield, btext) not in reader:
+                continue
+            ids, blob = postings.read_fixed(reader, pairfield, btext)
+            freqs1, freqs2 = pair_frequencies(blob)
+            lengths = self._field_lengths(i, reader, fieldname)
+            if offset:
+                ids = [d + offset for d in ids]
+                lengths = bytes(offset) + lengths
+            for d, a, b in zip(ids, map(float, freqs1), map(float, freqs2), strict=True):
+                n = norm[lengths[d]]
+                scores[d] = idf1 * ((a * k1p1) / (a + n)) + idf2 * ((b * k1p1) / (b + n))
+            if reader.has_deletions():
+                for d in reader.deleted_docs_set:
+                    scores.pop(d + offset, None)
+        return scores
+
     def _field_lengths(self, leaf: int, reader: Any, fieldname: str) -> bytes:
         key = (leaf, fieldname)
         cached = self._lengths.get(key)
         if cached is None:
             cached = self._lengths[key] = postings.field_length_bytes(reader, fieldname)
         return cached
-
-
-def _pair_check(first: dict[int, bytes], second: dict[int, bytes], scores: dict[int, float],
-                boost: float) -> Check:
-    """Does a candidate have the two words next to each other? Then its phrase score.
-
-    ~2 µs per candidate; a single position (most words in most articles) is read straight
-    from its 16-bit little-endian value (``schema.encode_positions``) without an array."""
-
-    def check(doc: int) -> float | None:
-        a, b = first[doc], second[doc]
-        if len(a) == 6:  # one position
-            after = (a[4] | a[5] << 8) + 1
-            if len(b) == 6:
-                hit = (b[4] | b[5] << 8) == after
-            else:
-                hit = after in decode_positions(b)
-        else:
-            hit = not set(decode_positions(a)).isdisjoint(
-                map(sub, decode_positions(b), repeat(1)))
-        if not hit:
-            return None
-        return scores[doc] * boost if boost != 1.0 else scores[doc]
-
-    return check
-
-
-def _run_check(values: list[dict[int, bytes]], scores: dict[int, float], boost: float) -> Check:
-    """The same for three or more words."""
-
-    def check(doc: int) -> float | None:
-        starts = set(decode_positions(values[0][doc]))
-        for offset, vals in enumerate(values[1:], 1):
-            starts.intersection_update(map(sub, decode_positions(vals[doc]), repeat(offset)))
-            if not starts:
-                return None
-        return scores[doc] * boost if boost != 1.0 else scores[doc]
-
-    return check
-
-
-def _scaled(check: Check, boost: float) -> Check:
-    def scaled(doc: int) -> float | None:
-        s = check(doc)
-        return None if s is None else s * boost
-
-    return scaled
-
-
-def _lazy_top(scores: dict[int, float], check: Check, limit: int) -> TopDocs:
-    """Visit candidates by upper bound until no unvisited one can enter the top ``limit``."""
-    if len(scores) <= CHECK_ALL:  # the total will be exact: check them all, no heap
-        found = [(s, -d) for d in scores if (s := check(d)) is not None]
-        return TopDocs([(-d, s) for s, d in heapq.nlargest(limit, found)], len(found))
-    queue = [(-s, d) for d, s in scores.items()]
-    heapq.heapify(queue)
-    top: list[tuple[float, int]] = []
-    matched = 0
-    while queue:
-        bound, doc = queue[0]
-        if len(top) >= limit and (-bound, -doc) < top[0]:
-            break
-        heapq.heappop(queue)
-        s = check(doc)
-        if s is None:
-            continue
-        matched += 1
-        if len(top) < limit:
-            heapq.heappush(top, (s, -doc))
-        elif (s, -doc) > top[0]:
-            heapq.heapreplace(top, (s, -doc))
-    hits = [(-d, s) for s, d in sorted(top, reverse=True)]
-    if not queue:
-        return TopDocs(hits, matched)
-    if len(queue) <= CHECK_ALL:
-        return TopDocs(hits, matched + sum(1 for _b, d in queue if check(d) is not None))
-    step = len(queue) / SAMPLE
-    sample = [queue[int(i * step)][1] for i in range(SAMPLE)]
-    rate = sum(1 for d in sample if check(d) is not None) / SAMPLE
-    return TopDocs(hits, matched + round(rate * len(queue)), estimated=True)

@@ -119,7 +119,7 @@ class SearchIndex:
     ) -> IndexReport:
         from newsreader.search.build import content_hash_of, document, indexed_signatures, load_all
 
-        ix = _open_index(folder)
+        ix = open_generation(folder)
         try:
             # Reading every document's signature costs ~25 ms per 1,000 articles (1.6 s at
             # 100k); keep them while nobody else has committed (same folder and generation).
@@ -228,7 +228,7 @@ class SearchIndex:
             return None
         from newsreader.search.engine import Engine
 
-        ix = _open_index(current[1])
+        ix = open_generation(current[1])
         self._searcher = ix.searcher()
         self._had_index = True
         self._engine = Engine(self._searcher)
@@ -267,15 +267,19 @@ class SearchIndex:
 _NO_INDEX = "the search index is not built yet (run 'newsreader index')"
 
 
-def _open_index(folder: Path) -> Any:
-    """Open a Whoosh index with plain reads, not ``mmap``: a segment file truncated while
-    mapped kills the whole process with SIGBUS, where a read raises and the index heals.
-    (At 2k articles the search median was the same, opening ~5 ms faster.)"""
+def open_generation(folder: Path) -> Any:
+    """Open a Whoosh index generation with its own common words (``pairs.py``), with plain
+    reads, not ``mmap``: a segment file truncated while mapped kills the whole process with
+    SIGBUS, where a read raises and the index heals. (At 2k articles the search median was
+    the same, opening ~5 ms faster.)"""
     from whoosh.filedb.filestore import FileStorage
 
+    from newsreader.search.pairs import read_common
     from newsreader.search.schema import make_schema
 
-    return FileStorage(str(folder), supports_mmap=False).open_index(schema=make_schema())
+    schema = make_schema(read_common(folder))
+    return FileStorage(str(folder), supports_mmap=False).open_index(schema=schema)
+
 
 
 def _why(exc: BaseException) -> str:

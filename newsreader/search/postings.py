@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import pickle
 import zlib
+from collections.abc import Iterator
 from itertools import accumulate
 from typing import Any
 
@@ -27,10 +28,40 @@ def read_postings(
 
     Reads Whoosh 3 codec blocks directly (``W3LeafMatcher`` reads the same bytes one posting
     at a time); deleted documents are still in."""
+    ids: list[int] = []
+    weights: list[float] = []
+    out_values: list[bytes] = []
+    for block_ids, count, block_weights, block_values in _blocks(reader, fieldname, btext):
+        ids.extend(block_ids)
+        if block_weights is None:
+            weights.extend([1.0] * count)
+        elif isinstance(block_weights, float):
+            weights.extend([block_weights] * count)
+        else:
+            weights.extend(block_weights)
+        if values:
+            out_values.extend(block_values)
+    return ids, weights, out_values
+
+
+def read_fixed(reader: Any, fieldname: str, btext: bytes) -> tuple[list[int], bytes]:
+    """The docnums of a term in one segment and its fixed-size values, joined."""
+    ids: list[int] = []
+    blobs: list[bytes] = []
+    for block_ids, _count, _weights, block_values in _blocks(reader, fieldname, btext):
+        ids.extend(block_ids)
+        blobs.append(block_values if isinstance(block_values, bytes)
+                     else b"".join(block_values))
+    return ids, b"".join(blobs)
+
+
+def _blocks(reader: Any, fieldname: str, btext: bytes) -> Iterator[tuple[Any, int, Any, Any]]:
+    """(docnums, count, weights, values) of each block, as the block stores them."""
     info = reader._terms.term_info(fieldname, btext)
     if info.is_inlined():
-        inlined = info.inlined_postings()
-        return list(inlined[0]), list(inlined[1]), list(inlined[2]) if values else []
+        ids, weights, vals = info.inlined_postings()
+        yield list(ids), len(ids), list(weights), vals
+        return
     offset, length = info.extent()
     if isinstance(length, tuple):  # W3TermInfo.from_bytes keeps struct's 1-tuple
         length = length[0]
@@ -39,9 +70,6 @@ def read_postings(
         raise ValueError("not a Whoosh 3 posting list")
     stream = io.BytesIO(data)
     pos = 4
-    ids: list[int] = []
-    weights: list[float] = []
-    out_values: list[bytes] = []
     while True:
         blocklength = int.from_bytes(data[pos : pos + 4], "big", signed=True)
         end = pos + 4 + abs(blocklength)
@@ -51,19 +79,11 @@ def read_postings(
         block_ids, block_weights, block_values = pickle.loads(
             zlib.decompress(raw) if compression else raw
         )
-        ids.extend(accumulate(block_ids))  # each block is delta-coded from 0
-        if block_weights is None:
-            weights.extend([1.0] * count)
-        elif isinstance(block_weights, float):
-            weights.extend([block_weights] * count)
-        else:
-            weights.extend(block_weights)
-        if values:
-            out_values.extend(block_values)
+        # each block is delta-coded from 0
+        yield accumulate(block_ids), count, block_weights, block_values
         if blocklength < 0:
             break
         pos = end
-    return ids, weights, out_values
 
 
 def field_length_bytes(reader: Any, fieldname: str) -> bytes:

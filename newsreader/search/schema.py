@@ -16,9 +16,10 @@ from whoosh import columns, fields, formats
 from whoosh.system import pack_uint
 
 from newsreader.search.analysis import index_positions
+from newsreader.search.pairs import PREFIX, PairField
 from newsreader.search.tokenizer import NewsTokenizer
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Bump when the schema or the analysis changes: an index of another version is rebuilt."""
 
 
@@ -74,8 +75,14 @@ class NewsText(fields.TEXT):  # type: ignore[misc]
             yield term.encode("utf-8"), len(poslist), len(poslist) * boost, encode(poslist)
 
 
-def make_schema() -> fields.Schema:
-    """A fresh Schema object (Whoosh schemas are mutable; never share one)."""
+PAIRED = ("body",)
+"""Text fields whose adjacent common words are also indexed as pairs (``pairs.py``). Not
+titles: their posting lists are short (a common word is in at most ~half the titles)."""
+
+
+def make_schema(common: frozenset[str] = frozenset()) -> fields.Schema:
+    """A fresh Schema object (Whoosh schemas are mutable; never share one). ``common``: the
+    index generation's common words (``pairs.read_common``); none means no pairs."""
     return fields.Schema(
         path=fields.ID(unique=True, stored=True, sortable=True),
         sig=fields.COLUMN(columns.VarBytesColumn()),
@@ -84,6 +91,7 @@ def make_schema() -> fields.Schema:
         dateline=NewsText(stored=True),
         body=NewsText(stored=True),
         date=fields.NUMERIC(int, bits=32, stored=True, sortable=True, signed=False),
+        **{PREFIX + name: PairField(name, common) for name in PAIRED},
     )
 
 

@@ -61,15 +61,18 @@ def test_bulk_writer_writes_what_whoosh_writes(tmp_path: Path) -> None:
     from whoosh import index as windex
     from whoosh.writing import SegmentWriter
 
+    from newsreader.search.analysis import index_positions
     from newsreader.search.bulkwrite import BulkWriter
+    from newsreader.search.pairs import common_words
     from newsreader.search.schema import make_schema
 
     docs = _documents(tmp_path)
+    common = common_words(index_positions(doc["body"]) for doc in docs)
     dumps = []
     for cls in (SegmentWriter, BulkWriter):
         folder = tmp_path / cls.__name__
         folder.mkdir()
-        ix = windex.create_in(str(folder), make_schema())
+        ix = windex.create_in(str(folder), make_schema(common))
         writer = cls(ix)
         for doc in docs:
             writer.add_document(**doc)
@@ -77,6 +80,8 @@ def test_bulk_writer_writes_what_whoosh_writes(tmp_path: Path) -> None:
         dumps.append(_dump(folder))
     whoosh, ours = dumps
     assert len(whoosh[0]) > 1000
+    pairs = [key for key in whoosh[0] if key[0] == "pairs_body"]
+    assert len(pairs) > 100 and b"said that" in {btext for _f, btext in pairs}
     assert whoosh == ours
 
 

@@ -13,6 +13,7 @@ import pytest
 
 from newsreader.search import store
 from newsreader.search.engine import Engine
+from newsreader.search.index import open_generation
 from newsreader.search.query import parse
 from tests.conftest import REPO
 from tests.search.conftest import Shelf
@@ -25,8 +26,11 @@ QUERIES = (
     "with were", '"said that"', '"the council"', '"hostage-prisoner deal"', "gaza -hamas",
     "gaza ANDNOT hamas", "title:gaza OR peace", "evacu*", "ceasfire~", "date:2023 gaza",
     '"said that" gaza', 'gaza OR "said that"', "nosuchwordanywhere", '"said nosuchword"',
-    '"said that the"', '"that the"',
+    '"said that the"', '"that the"', '"of the"', '"the the"', '"title:the the"',
+    '"the of" gaza', '"said that" OR "of the"', '"that said" -gaza',
 )
+PAIRED = ('"said that"', '"that the"', '"of the"', '"the the"')
+"""Phrases of two common words in the test library: answered from pair postings."""
 
 
 def _whoosh_top(searcher: Any, q: Any, limit: int) -> tuple[list[tuple[int, float]], int]:
@@ -60,13 +64,9 @@ def big_shelf(shelf: Callable[..., Shelf], monkeypatch: pytest.MonkeyPatch) -> S
 
 
 def test_engine_matches_whoosh_on_every_query_shape(big_shelf: Shelf) -> None:
-    from whoosh import index as windex
-
-    from newsreader.search.schema import make_schema
-
     current = store.read_current(big_shelf.index_dir)
     assert current is not None
-    ix = windex.open_dir(str(current[1]), schema=make_schema())
+    ix = open_generation(current[1])
     with ix.searcher() as searcher:
         assert len(searcher.leaf_searchers()) >= 2 and searcher.reader().has_deletions()
         engine = Engine(searcher)
@@ -95,6 +95,25 @@ def test_engine_matches_whoosh_on_every_query_shape(big_shelf: Shelf) -> None:
             assert _same(engine.top(q, 10).hits, _whoosh_top(searcher, q, 10)[0])
 
 
+def test_common_word_phrases_come_from_pairs_also_after_updates(big_shelf: Shelf) -> None:
+    from newsreader.search.pairs import read_common
+
+    current = store.read_current(big_shelf.index_dir)
+    assert current is not None
+    assert {"said", "that", "the", "of"} <= read_common(current[1])
+    ix = open_generation(current[1])
+    with ix.searcher() as searcher:
+        # The article changed after the build is in a segment of its own, written by an
+        # update with the generation's stored common words.
+        newest = searcher.leaf_searchers()[-1][0].reader()
+        assert newest.doc_count() == 1 and any(True for _ in newest.lexicon("pairs_body"))
+        engine = Engine(searcher)
+        for text in PAIRED:
+            phrase = parse(text).query.subqueries[1]
+            assert engine._paired("body", phrase.words), text
+            assert engine.top(parse(text).query, 10).total > 0
+
+
 def test_phrase_total_is_exact_or_marked_estimated(big_shelf: Shelf) -> None:
     result = big_shelf.index.search('"said that"', limit=5)
     counted = big_shelf.index.search('"said that"', limit=1000)
@@ -118,11 +137,7 @@ def test_cache_is_bounded(big_shelf: Shelf, monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(engine_module, "CACHE_POSTINGS", 300)
     current = store.read_current(big_shelf.index_dir)
     assert current is not None
-    from whoosh import index as windex
-
-    from newsreader.search.schema import make_schema
-
-    ix = windex.open_dir(str(current[1]), schema=make_schema())
+    ix = open_generation(current[1])
     with ix.searcher() as searcher:
         engine = Engine(searcher)
         for text in ("said", "the", "gaza", "that", "with", '"said that"'):
