@@ -111,3 +111,24 @@ async def test_keys_typed_during_a_search_are_answered_together(tmp_path: Path) 
         assert searched[-1] == "ceasefire talks" and pane.result.query == "ceasefire talks"
         assert len(searched) < len("ceasefire talks"), "keys typed meanwhile share a search"
         assert pane.result.hits
+
+
+async def test_a_query_longer_than_the_box_scrolls_to_the_cursor(tmp_path: Path) -> None:
+    # The query box asks for no screen layout per key: its own scrolling must still follow.
+    app = _big_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:  # type: ignore[attr-defined]
+        await settle(pilot)
+        await pilot.press("slash")
+        box = app.main_screen.search_pane.query_input  # type: ignore[attr-defined]
+        words = "officials talks border crossing markets bread fuel capitals residents news"
+        for char in words:
+            await pilot.press("space" if char == " " else char)
+        await settle(pilot)
+        assert len(words) > box.size.width
+        assert box.scroll_offset.x > 0
+        shown = box.render_line(0).text
+        assert "news" in shown and not shown.strip().startswith("officials")
+        await pilot.press("home")
+        await pilot.pause()
+        assert box.scroll_offset.x == 0
+        assert box.render_line(0).text.strip().startswith("officials")

@@ -16,7 +16,9 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widgets import Input, Static
 
 from newsreader.tui.plural import count
@@ -31,6 +33,14 @@ highlight, so typing stays fast. Scrolling near the end loads ``MORE_HITS`` more
 MORE_HITS = 40
 MAX_HITS = 400
 SYNTAX_HINT = 'words · "exact phrase" · -exclude · a OR b · title:word · date:2024-05 · F1 help'
+
+
+class QueryBox(Input):
+    """The query box. Textual's Input sets its virtual width to the text's on every key,
+    which asks the whole screen for a layout pass (~5-10 ms a key); a one-line box with no
+    scrollbar needs none: the repaint and Input's own horizontal scrolling still happen."""
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
 
 class SearchPane(Vertical):
@@ -68,7 +78,7 @@ class SearchPane(Vertical):
         self._status_lines = 1
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Search every article…", id="query")
+        yield QueryBox(placeholder="Search every article…", id="query")
         yield Static(SYNTAX_HINT, id="search-status", markup=False)
         yield ResultList(id="results")
 
