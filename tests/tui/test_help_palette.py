@@ -157,3 +157,28 @@ async def test_unsavable_state_shows_a_lasting_notice(
         assert app.main_screen.rows.is_read(second.id)
         app.session.write(lambda _store: None).result(timeout=10)  # the mark is written
         assert store.reading_states([second])[second.id].read
+
+
+async def test_key_bar_follows_the_focused_pane(
+    new_app: Callable[..., NewsreaderApp],
+) -> None:
+    from newsreader.tui.widgets.key_bar import KeyBar
+
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        bar = app.main_screen.query_one(KeyBar)
+
+        def shown() -> str:
+            return bar.render().plain
+
+        assert "Read/unread" in shown() and "Open" in shown()
+        await pilot.press("enter")  # open the article: the reader's keys
+        await settle(pilot)
+        assert "b Bookmark " in shown() and "Read/unread" not in shown()
+        await pilot.press("slash", *"ceasefire")
+        await settle(pilot)
+        await pilot.press("down")  # on the hits: Enter opens a hit
+        assert "Open" in shown() and "b Bookmark " not in shown()
+        painted = " ".join(seg.text for seg in bar.render_line(0))
+        assert "Open" in painted  # drawn, not only computed
