@@ -204,7 +204,7 @@ def _summary_json(a: ArticleSummary) -> dict[str, Any]:
     return {
         "id": a.id,
         "title": a.title,
-        "path": str(a.path),
+        "path": a.path_str,
         "date": a.date.isoformat() if a.date else None,
     }
 
