@@ -301,6 +301,11 @@ def _cmd_search(ctx: AppContext, args: argparse.Namespace) -> int:
         for start, end in h.snippet_spans:
             snippet.stylize("bold reverse" if out.is_terminal else "", start, end)
         out.print(Text("  ").append_text(snippet))
+    if result.hits and err.is_terminal:  # a person reading: how many more there are
+        about = "about " if result.total_estimated else ""
+        noun = "article matches" if result.total == 1 else "articles match"
+        more = f", best {len(result.hits)} shown" if result.total > len(result.hits) else ""
+        err.print(f"{about}{result.total:,} {noun}{more}", style="dim")
     return ExitCode.OK
 
 

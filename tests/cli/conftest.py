@@ -27,7 +27,7 @@ class Run:
         return json.loads(self.out)
 
 
-def _entry_point() -> list[str]:
+def entry_point() -> list[str]:
     script = Path(sys.executable).with_name("newsreader")
     if script.exists():
         return [str(script)]
@@ -44,7 +44,7 @@ def cli(tmp_path: Path) -> CLI:
 
     def run(*args: str, library: Path | None = None, stdin: str | None = None,
             timeout: float = 120) -> Run:
-        argv = [*_entry_point()]
+        argv = [*entry_point()]
         if library is not None:
             argv += ["--library", str(library)]
         proc = subprocess.run(

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from newsreader import __version__
-from tests.cli.conftest import CLI
+from tests.cli.conftest import CLI, entry_point
 
 SEED_ID = "000_ccd60dcd14a62a27"
 
@@ -136,3 +136,36 @@ def test_piped_list_and_search_keep_one_record_per_line(cli: CLI, seed_library: 
     assert len(lines) == 1
     assert lines[0].endswith(f"[{SEED_ID}]")
     assert "Israel’s Rafah Evacuation Orders" in lines[0]
+
+
+def test_search_tells_a_person_how_many_matched_but_not_a_pipe(
+    cli: CLI, seed_library: Path, tmp_path: Path,
+) -> None:
+    import os
+    import pty
+    import subprocess
+
+    piped = cli("search", "gaza", library=seed_library)
+    assert piped.code == 0 and "match" not in piped.err
+    # stderr on a terminal (stdout still piped): one dim line with the count.
+    primary, secondary = pty.openpty()
+    try:
+        proc = subprocess.run(
+            [*entry_point(), "--library", str(seed_library), "search", "gaza"],
+            stdout=subprocess.PIPE, stderr=secondary, text=True, timeout=120,
+            env={**os.environ}, cwd=tmp_path,
+        )
+        os.close(secondary)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(primary, 4096)
+            except OSError:  # EIO: the terminal's other end is closed
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(primary)
+    assert proc.returncode == 0
+    assert "1 article matches" in b"".join(chunks).decode()
