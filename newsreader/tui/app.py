@@ -6,6 +6,7 @@ import contextlib
 import os
 import sys
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -66,6 +67,11 @@ class NewsreaderApp(App[int]):
     def get_default_screen(self) -> Screen[None]:
         self._main = MainScreen(self.session, self.poll_seconds, self.fetch_options)
         return self._main
+
+    @property
+    def keymap(self) -> Mapping[str, str]:
+        """The user's key overrides (binding id -> keys), as given to ``set_keymap``."""
+        return self.ctx.config.keys or {}
 
     @property
     def fetching(self) -> bool:

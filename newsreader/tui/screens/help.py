@@ -63,7 +63,7 @@ class HelpScreen(ModalScreen[None]):
         self.syntax_first = syntax_first
 
     def compose(self) -> ComposeResult:
-        keymap: Mapping[str, str] = self.app._keymap  # the normalized overrides set_keymap got
+        keymap: Mapping[str, str] = getattr(self.app, "keymap", {})  # the user's overrides
         blocks: list[Static] = []
         for heading, classes in self.sections:
             table = self._table()

@@ -24,7 +24,7 @@ HINTS: tuple[tuple[str, str, str], ...] = (
 
 def empty_hints(app: App[object], style: Callable[[str], Style]) -> list[Text]:
     """Lines for the empty reader: a heading, a gap, then ``key  what it does``."""
-    keymap: Mapping[str, str] = app._keymap  # what set_keymap stored: the user's overrides
+    keymap: Mapping[str, str] = getattr(app, "keymap", {})  # the user's overrides
     lines = [Text("No article open", style("reader--empty")), Text()]
     for binding_id, default, label in HINTS:
         key = keymap.get(binding_id, default).split(",")[0].strip()
