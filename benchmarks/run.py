@@ -31,8 +31,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-TUI_LIMIT = 40
-"""Hits the TUI asks for (search_pane.RESULT_LIMIT)."""
+from newsreader.tui.widgets.search_pane import FIRST_HITS as TUI_LIMIT  # noqa: E402
+
+# TUI_LIMIT: hits the TUI asks for as you type (more load as the user scrolls).
 
 
 @dataclass
