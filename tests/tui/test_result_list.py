@@ -132,3 +132,35 @@ async def test_a_query_longer_than_the_box_scrolls_to_the_cursor(tmp_path: Path)
         await pilot.pause()
         assert box.scroll_offset.x == 0
         assert box.render_line(0).text.strip().startswith("officials")
+
+
+async def test_deleting_back_to_an_earlier_query_answers_without_a_search(
+    tmp_path: Path,
+) -> None:
+    app = _big_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:  # type: ignore[attr-defined]
+        await settle(pilot)
+        pane = app.main_screen.search_pane  # type: ignore[attr-defined]
+        searched: list[str] = []
+        search = pane._search
+
+        def counting(query: str, limit: int) -> SearchResult:
+            searched.append(query)
+            return search(query, limit)
+
+        pane._search = counting
+        await pilot.press("slash", *"ceasefire")
+        await settle(pilot)
+        first = pane.result
+        assert first.hits and searched[-1] == "ceasefire"
+        await pilot.press("space", *"talks")
+        await settle(pilot)
+        assert pane.result.query == "ceasefire talks"
+        await pilot.press(*["backspace"] * 6)  # back to "ceasefire": remembered
+        await settle(pilot)
+        assert pane.result is first
+        assert searched.count("ceasefire") == 1
+        assert [line for line in visible_text(pane.results) if line.strip()]
+        pane.search_again()  # the index changed: remembered answers are dropped
+        await settle(pilot)
+        assert searched.count("ceasefire") == 2 and pane.result is not first

@@ -7,6 +7,7 @@ generation number and answers for anything but the latest are dropped.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
@@ -32,6 +33,8 @@ FIRST_HITS = 10
 highlight, so typing stays fast. Scrolling near the end loads ``MORE_HITS`` more."""
 MORE_HITS = 40
 MAX_HITS = 400
+REMEMBERED = 64
+"""First answers kept, so deleting back to an earlier query shows it without a search."""
 SYNTAX_HINT = 'words · "exact phrase" · -exclude · a OR b · title:word · date:2024-05 · F1 help'
 
 
@@ -73,6 +76,8 @@ class SearchPane(Vertical):
         """Typed while a search ran: search the box's text when it ends."""
         self._loading_more = False
         self._open_when_ready = False
+        self._answers: OrderedDict[str, SearchResult] = OrderedDict()
+        """The latest first answers by query, until the index changes."""
         self.result: SearchResult | None = None
         self.index_note = ""
         self._status_lines = 1
@@ -115,6 +120,7 @@ class SearchPane(Vertical):
 
     def search_again(self) -> None:
         """Run the current query again (the index changed)."""
+        self._answers.clear()
         if self.query_text:
             self._generation += 1
             self._search_latest()
@@ -140,7 +146,13 @@ class SearchPane(Vertical):
         self._start_search()
 
     def _start_search(self) -> None:
-        self._busy, self._queued = True, False
+        self._queued = False
+        known = self._answers.get(self.query_text)
+        if known is not None:  # typed back to an earlier query (backspace): answered at once
+            self._answers.move_to_end(self.query_text)
+            self._show_answer(known)
+            return
+        self._busy = True
         self._run_search(self.query_text, self._generation, FIRST_HITS)
 
     @work(thread=True, group="search", exit_on_error=False)
@@ -176,6 +188,13 @@ class SearchPane(Vertical):
             return
         if generation != self._generation:
             return  # the box was cleared since
+        if not result.error:
+            self._answers[result.query] = result
+            while len(self._answers) > REMEMBERED:
+                self._answers.popitem(last=False)
+        self._show_answer(result)
+
+    def _show_answer(self, result: SearchResult) -> None:
         had_hits = bool(self.result and self.result.hits)
         self.result = result
         self._fill(result)
