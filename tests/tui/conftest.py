@@ -8,6 +8,7 @@ import shutil
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.text import Text
@@ -132,3 +133,16 @@ def render_plain(renderable: object, width: int = 100) -> str:
     console = Console(width=width, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
     console.print(renderable)
     return " ".join(console.export_text().split())
+
+
+async def search_for(pilot: Pilot[object], query: str) -> Any:
+    """Type ``query`` a key at a time into the search box (``/`` first unless it has focus),
+    wait for the answer; returns the search pane."""
+    from textual.widgets import Input
+
+    keys = ["space" if ch == " " else ch for ch in query]
+    if not isinstance(pilot.app.focused, Input):
+        keys.insert(0, "slash")
+    await pilot.press(*keys)
+    await settle(pilot)
+    return pilot.app.main_screen.search_pane  # type: ignore[attr-defined]

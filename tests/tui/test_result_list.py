@@ -12,7 +12,20 @@ from newsreader.tui.app import make_app
 from newsreader.tui.widgets.result_list import RULE
 from newsreader.tui.widgets.search_pane import FIRST_HITS, MORE_HITS
 
-from .conftest import make_library, settle, visible_text
+from .conftest import make_library, search_for, settle, visible_text
+
+
+def count_searches(pane: object) -> list[str]:
+    """The queries the pane searches from now on (the real search still runs)."""
+    searched: list[str] = []
+    search = pane._search  # type: ignore[attr-defined]
+
+    def counting(query: str, limit: int) -> SearchResult:
+        searched.append(query)
+        return search(query, limit)  # type: ignore[no-any-return]
+
+    pane._search = counting  # type: ignore[attr-defined]
+    return searched
 
 
 def _big_app(tmp_path: Path) -> object:
@@ -24,9 +37,7 @@ async def test_hits_are_drawn_wrapped_with_rules_and_the_cursor(tmp_path: Path) 
     app = _big_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:  # type: ignore[attr-defined]
         await settle(pilot)
-        await pilot.press("slash", *"ceasefire")
-        await settle(pilot)
-        pane = app.main_screen.search_pane  # type: ignore[attr-defined]
+        pane = await search_for(pilot, "ceasefire")
         results = pane.results
         hits = pane.result.hits
         assert len(hits) >= 2
@@ -50,9 +61,7 @@ async def test_more_hits_load_near_the_end_in_the_same_order(tmp_path: Path) -> 
     app = _big_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:  # type: ignore[attr-defined]
         await settle(pilot)
-        await pilot.press("slash", *"officials")
-        await settle(pilot)
-        pane = app.main_screen.search_pane  # type: ignore[attr-defined]
+        pane = await search_for(pilot, "officials")
         first = pane.result
         assert first.total == 71 and len(first.hits) == FIRST_HITS
         await pilot.press("down", "end")  # to the last hit: more are fetched
@@ -77,9 +86,7 @@ async def test_a_click_opens_the_hit_under_the_mouse(tmp_path: Path) -> None:
     app = _big_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:  # type: ignore[attr-defined]
         await settle(pilot)
-        await pilot.press("slash", *"ceasefire")
-        await settle(pilot)
-        pane = app.main_screen.search_pane  # type: ignore[attr-defined]
+        pane = await search_for(pilot, "ceasefire")
         lines = visible_text(pane.results)
         second = next(i for i, line in enumerate(lines) if RULE * 10 in line) + 1
         assert await pilot.click(pane.results, offset=(5, second))
@@ -93,14 +100,7 @@ async def test_keys_typed_during_a_search_are_answered_together(tmp_path: Path) 
     async with app.run_test(size=(120, 40)) as pilot:  # type: ignore[attr-defined]
         await settle(pilot)
         pane = app.main_screen.search_pane  # type: ignore[attr-defined]
-        searched: list[str] = []
-        search = pane._search
-
-        def counting(query: str, limit: int) -> SearchResult:
-            searched.append(query)
-            return search(query, limit)
-
-        pane._search = counting
+        searched = count_searches(pane)
         await pilot.press("slash")
         for char in "ceasefire talks":  # all queued at once, as a fast typist's keys
             event = events.Key("space" if char == " " else char, char)
@@ -141,21 +141,10 @@ async def test_deleting_back_to_an_earlier_query_answers_without_a_search(
     async with app.run_test(size=(120, 40)) as pilot:  # type: ignore[attr-defined]
         await settle(pilot)
         pane = app.main_screen.search_pane  # type: ignore[attr-defined]
-        searched: list[str] = []
-        search = pane._search
-
-        def counting(query: str, limit: int) -> SearchResult:
-            searched.append(query)
-            return search(query, limit)
-
-        pane._search = counting
-        await pilot.press("slash", *"ceasefire")
-        await settle(pilot)
-        first = pane.result
+        searched = count_searches(pane)
+        first = (await search_for(pilot, "ceasefire")).result
         assert first.hits and searched[-1] == "ceasefire"
-        await pilot.press("space", *"talks")
-        await settle(pilot)
-        assert pane.result.query == "ceasefire talks"
+        assert (await search_for(pilot, " talks")).result.query == "ceasefire talks"
         await pilot.press(*["backspace"] * 6)  # back to "ceasefire": remembered
         await settle(pilot)
         assert pane.result is first
