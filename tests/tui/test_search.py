@@ -9,12 +9,7 @@ from textual.widgets import Input, Static
 from newsreader.tui.app import NewsreaderApp
 from newsreader.tui.widgets.result_list import ResultList
 
-from .conftest import plain, settle, visible_text
-
-
-async def type_query(pilot: object, text: str) -> None:
-    for ch in text:
-        await pilot.press("space" if ch == " " else ch)  # type: ignore[attr-defined]
+from .conftest import plain, search_for, settle, visible_text
 
 
 async def test_search_as_you_type_then_open_top_hit(
@@ -26,8 +21,7 @@ async def test_search_as_you_type_then_open_top_hit(
         await pilot.press("slash")
         pane = app.main_screen.search_pane
         assert isinstance(app.focused, Input) and pane.display
-        await type_query(pilot, "ceasefire")
-        await settle(pilot)
+        await search_for(pilot, "ceasefire")
         result = pane.result
         assert result is not None and result.query == "ceasefire"
         assert len(result.hits) >= 2
@@ -74,9 +68,7 @@ async def test_down_picks_another_hit(new_app: Callable[..., NewsreaderApp]) -> 
     app = new_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("slash")
-        await type_query(pilot, "ceasefire")
-        await settle(pilot)
+        await search_for(pilot, "ceasefire")
         pane = app.main_screen.search_pane
         assert pane.result is not None
         await pilot.press("down")
@@ -108,9 +100,7 @@ async def test_suggestions_and_query_errors_show_inline(
     app = new_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("slash")
-        await type_query(pilot, "ceasfire")
-        await settle(pilot)
+        await search_for(pilot, "ceasfire")
         pane = app.main_screen.search_pane
         status = plain(pane.query_one("#search-status", Static).content)
         assert "Did you mean ceasefire?" in status
@@ -152,9 +142,7 @@ async def test_focus_returns_to_the_box_when_the_hits_vanish(
     app = new_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("slash")
-        await type_query(pilot, "ceasefire")
-        await settle(pilot)
+        await search_for(pilot, "ceasefire")
         pane = app.main_screen.search_pane
         pane.query_input.value = "zzqqxx"  # typed on; the old hits are still listed
         pane.results.focus()
@@ -171,9 +159,7 @@ async def test_vim_keys_move_through_hits_and_letters_go_back_to_the_query(
     app = new_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("slash")
-        await type_query(pilot, "ceasefire")
-        await settle(pilot)
+        await search_for(pilot, "ceasefire")
         pane = app.main_screen.search_pane
         results = pane.results
         assert pane.result is not None and len(pane.result.hits) >= 3
@@ -222,9 +208,7 @@ async def test_counts_are_singular_for_one(
         await settle(pilot)
         status = app.main_screen.status.query_one("#activity", Static)
         assert plain(status.content) == "1 article · index ready"
-        await pilot.press("slash")
-        await type_query(pilot, "gaza")
-        await settle(pilot)
+        await search_for(pilot, "gaza")
         search_status = plain(app.main_screen.search_pane.query_one("#search-status",
                                                                   Static).content)
         assert search_status.startswith("1 article ·")
