@@ -318,3 +318,63 @@ def _refine_chars(body: str, quote: str, start: int, end: int) -> tuple[int, int
                 if sim > best[0]:
                     best = (sim, lo + s, lo + e)
     return best[1], best[2]
+
+
+# --- the reading position -------------------------------------------------------------------
+
+POSITION_QUOTE = 48
+"""Characters of text saved at a reading position (extended to the end of a word)."""
+
+
+def position_quote(paragraphs: Sequence[str], paragraph: int, offset: int) -> str:
+    """The first ~``POSITION_QUOTE`` characters of ``paragraphs[paragraph]`` from ``offset``,
+    ending on a word boundary; "" when there is no such paragraph or no text there."""
+    if not 0 <= paragraph < len(paragraphs):
+        return ""
+    text = paragraphs[paragraph]
+    start = min(max(0, offset), len(text))
+    while start < len(text) and text[start].isspace():
+        start += 1
+    end = min(len(text), start + POSITION_QUOTE)
+    limit = min(len(text), end + 24)  # a very long "word" (a URL) is cut, not followed
+    while end < limit and not text[end].isspace():
+        end += 1
+    return text[start:end].rstrip()
+
+
+def relocate_position(paragraphs: Sequence[str], paragraph: int, offset: int,
+                      quote: str) -> tuple[int, int] | None:
+    """Where a reading position saved as (``paragraph``, ``offset``, ``quote``) is in
+    ``paragraphs`` now: unchanged when the text there still starts with the quote, else the
+    exact occurrence nearest the old paragraph, else a confident fuzzy match. None when it
+    cannot be found with confidence (the caller keeps the old place)."""
+    wanted = _norm(quote)
+    if not wanted or not paragraphs:
+        return None
+    offset = max(0, offset)
+    if 0 <= paragraph < len(paragraphs) and _norm(paragraphs[paragraph][offset:]).startswith(
+        wanted
+    ):
+        return paragraph, offset
+    text = _normalised(tuple(paragraphs))
+    if not text.text:
+        return None
+    passage = Passage(quote, "", "", paragraph, offset, offset + len(quote))
+    nearest: tuple[int, int, int, int] | None = None  # (paragraphs away, chars away, p, s)
+    at, seen = text.text.find(wanted), 0
+    while at != -1 and seen < 1000:
+        for p, s, _e in text.pieces(at, at + len(wanted))[:1]:
+            here = (abs(p - paragraph), abs(s - offset), p, s)
+            nearest = here if nearest is None else min(nearest, here)
+        at, seen = text.text.find(wanted, at + 1), seen + 1
+    if nearest is not None:
+        return nearest[2], nearest[3]
+    if len(wanted) < 16:
+        return None  # a few words that changed could be anywhere: keep the old place
+    # No context is saved: empty context always "matches", so only the quote's own
+    # similarity may vouch for a fuzzy place.
+    found = _fuzzy(text, wanted, "", "", passage)
+    if found is None or found.quote_sim < ACCEPT_QUOTE:
+        return None
+    pieces = text.pieces(found.start, found.end)
+    return (pieces[0][0], pieces[0][1]) if pieces else None

@@ -20,6 +20,11 @@ _ARTICLE_FIELDS: dict[str, tuple[type, ...]] = {
     "progress": (int,), "paragraph": (int,), "offset": (int,),
     "first_opened": (str, type(None)), "last_opened": (str, type(None)), "updated": (str,),
 }
+# Fields added after format 1 shipped: optional on the way in (older backups lack them), and
+# older newsreaders ignore them, so the format version stays 1.
+_ARTICLE_OPTIONAL: dict[str, tuple[tuple[type, ...], Any]] = {
+    "position_quote": ((str,), ""),
+}
 _BOOKMARK_FIELDS: dict[str, tuple[type, ...]] = {
     "uuid": (str,), "article_id": (str,), "article_title": (str,), "quote": (str,),
     "prefix": (str,), "suffix": (str,), "paragraph": (int,), "start": (int,), "end": (int,),
@@ -77,18 +82,28 @@ def parse(document: object) -> BackupData:
     if version > VERSION:
         raise ValueError(f"backup format {version} is newer than this newsreader reads ({VERSION})")
     return BackupData(
-        articles=_checked(document.get("articles"), "articles", _ARTICLE_FIELDS),
+        articles=_checked(document.get("articles"), "articles", _ARTICLE_FIELDS,
+                          _ARTICLE_OPTIONAL),
         bookmarks=_checked(document.get("bookmarks"), "bookmarks", _BOOKMARK_FIELDS),
     )
 
 
-def _checked(items: object, name: str, fields: dict[str, tuple[type, ...]]) -> list[dict[str, Any]]:
+def _checked(
+    items: object, name: str, fields: dict[str, tuple[type, ...]],
+    optional: dict[str, tuple[tuple[type, ...], Any]] | None = None,
+) -> list[dict[str, Any]]:
     if not isinstance(items, list):
         raise ValueError(f"backup has no {name} list")
+    optional = optional or {}
     out: list[dict[str, Any]] = []
     for n, item in enumerate(items, 1):
         if not isinstance(item, dict):
             raise ValueError(f"{name} record {n} is not an object")
+        for key, (types, default) in optional.items():
+            if key not in item:
+                item = {**item, key: default}
+            elif not isinstance(item[key], types):
+                raise ValueError(f"{name} record {n}: {key!r} has the wrong type")
         for key, types in fields.items():
             value = item.get(key)
             ok = isinstance(value, types) and not (
@@ -102,7 +117,7 @@ def _checked(items: object, name: str, fields: dict[str, tuple[type, ...]]) -> l
             if isinstance(item.get(key), str) and records.unstamp(item[key]) is None:
                 raise ValueError(f"{name} record {n}: {key!r} is not a timestamp")
         out.append({key: clean_text(item[key]) if key in _DISPLAYED else item[key]
-                    for key in fields})
+                    for key in (*fields, *optional)})
     return out
 
 
@@ -112,7 +127,7 @@ def dump(conn: sqlite3.Connection) -> BackupData:
         {
             "id": r[0], "path": r[1], "content_hash": r[2], "title": r[3], "read": bool(r[4]),
             "progress": r[5], "paragraph": r[6], "offset": r[7], "first_opened": r[8],
-            "last_opened": r[9], "updated": r[10],
+            "last_opened": r[9], "updated": r[10], "position_quote": r[11],
         }
         for r in sorted(records.article_rows(conn), key=lambda r: str(r[0]))
     ]
@@ -142,31 +157,34 @@ def merge(conn: sqlite3.Connection, data: BackupData) -> ImportReport:
 def _merge_article(conn: sqlite3.Connection, a: dict[str, Any], report: ImportReport) -> None:
     row = conn.execute(
         "SELECT path, content_hash, title, read, progress, paragraph, para_offset, "
-        "first_opened, last_opened, updated FROM articles WHERE id = ?", (a["id"],)
+        "position_quote, first_opened, last_opened, updated FROM articles WHERE id = ?",
+        (a["id"],),
     ).fetchone()
+    # The quote travels with the position it describes: both come from the newer record.
     incoming = (a["path"], a["content_hash"], a["title"], int(a["read"]), a["progress"],
-                a["paragraph"], a["offset"])
+                a["paragraph"], a["offset"], a["position_quote"])
     if row is None:
         conn.execute(
             "INSERT INTO articles (id, path, content_hash, title, read, progress, paragraph, "
-            "para_offset, first_opened, last_opened, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            "para_offset, position_quote, first_opened, last_opened, updated) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (a["id"], *incoming, a["first_opened"], a["last_opened"], a["updated"]),
         )
         report.articles_added += 1
         return
-    newer = _later(a["updated"], row[9])
-    values = incoming if newer else tuple(row[:7])
-    first = _pick(row[7], a["first_opened"], earliest=True)
-    last = _pick(row[8], a["last_opened"], earliest=False)
-    updated = a["updated"] if newer else row[9]
+    newer = _later(a["updated"], row[10])
+    values = incoming if newer else tuple(row[:8])
+    first = _pick(row[8], a["first_opened"], earliest=True)
+    last = _pick(row[9], a["last_opened"], earliest=False)
+    updated = a["updated"] if newer else row[10]
     merged = (*values, first, last, updated)
     if merged == tuple(row):
         report.unchanged += 1
         return
     conn.execute(
         "UPDATE articles SET path = ?, content_hash = ?, title = ?, read = ?, progress = ?, "
-        "paragraph = ?, para_offset = ?, first_opened = ?, last_opened = ?, updated = ? "
-        "WHERE id = ?", (*merged, a["id"]),
+        "paragraph = ?, para_offset = ?, position_quote = ?, first_opened = ?, "
+        "last_opened = ?, updated = ? WHERE id = ?", (*merged, a["id"]),
     )
     report.articles_updated += 1
 

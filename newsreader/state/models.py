@@ -19,6 +19,9 @@ class ReadingState:
     """Character offset inside ``paragraph`` (or line offset, as the reader chooses)."""
     first_opened: datetime | None = None
     last_opened: datetime | None = None
+    quote: str = ""
+    """The first words of the text at ``paragraph``/``offset`` when it was saved ("" when
+    unknown), to find the same passage again after the article changed."""
 
 
 @dataclass(frozen=True, slots=True)

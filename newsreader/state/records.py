@@ -19,7 +19,7 @@ Row = tuple[Any, ...]
 """A row as sqlite3 returns it."""
 
 _ARTICLE = ("id, path, content_hash, title, read, progress, paragraph, para_offset, "
-            "first_opened, last_opened, updated")
+            "first_opened, last_opened, updated, position_quote")
 _BOOKMARK = ("uuid, article_id, article_title, quote, prefix, suffix, paragraph, start_pos, "
              "end_pos, note, created, updated, orphaned")
 
@@ -58,6 +58,7 @@ def state_of(row: Row, article_id: str) -> ReadingState:
         offset=int(row[7]),
         first_opened=unstamp(row[8]),
         last_opened=unstamp(row[9]),
+        quote=str(row[11] or ""),
     )
 
 
@@ -151,14 +152,15 @@ def set_read(
 
 def save_position(
     conn: sqlite3.Connection, article: ArticleSummary, paragraph: int, offset: int,
-    progress: int, when: datetime,
+    progress: int, when: datetime, quote: str = "",
 ) -> None:
-    """Record where the reader is in an article."""
+    """Record where the reader is in an article, and the text there (``quote``)."""
     ensure_article(conn, article, when)
     conn.execute(
-        "UPDATE articles SET paragraph = ?, para_offset = ?, progress = ?, updated = ? "
-        "WHERE id = ?",
-        (max(0, paragraph), max(0, offset), min(100, max(0, progress)), stamp(when), article.id),
+        "UPDATE articles SET paragraph = ?, para_offset = ?, progress = ?, position_quote = ?, "
+        "updated = ? WHERE id = ?",
+        (max(0, paragraph), max(0, offset), min(100, max(0, progress)), quote, stamp(when),
+         article.id),
     )
 
 

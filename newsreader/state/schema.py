@@ -53,7 +53,13 @@ UPDATE bookmarks SET article_title = coalesce(
     article_id);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+# Version 3: a few words of the text at the saved reading position, so reopening an edited
+# article resumes at the same passage (see ``anchoring.relocate_position``).
+_V3 = """
+ALTER TABLE articles ADD COLUMN position_quote TEXT NOT NULL DEFAULT '';
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 """``MIGRATIONS[n]`` takes a file from version n to n + 1."""
 CURRENT = len(MIGRATIONS)
 

@@ -117,12 +117,14 @@ class StateStore:
             self._file.write(lambda c: records.set_read(c, articles, read, when))
 
     def save_position(
-        self, article: ArticleSummary, paragraph: int, offset: int, progress: int
+        self, article: ArticleSummary, paragraph: int, offset: int, progress: int,
+        quote: str = "",
     ) -> None:
-        """Remember where the reader is: paragraph, offset inside it, and progress 0-100."""
+        """Remember where the reader is: paragraph, offset inside it, progress 0-100, and the
+        text there (``anchoring.position_quote``), which finds the place again after edits."""
         when = records.now()
         self._file.write(lambda c: records.save_position(c, article, paragraph, offset, progress,
-                                                    when))
+                                                    when, quote))
 
     # --- bookmarks ------------------------------------------------------------------------
 

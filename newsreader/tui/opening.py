@@ -53,7 +53,9 @@ def prepare(session: Session, request: OpenRequest) -> OpenedArticle:
     paragraph, offset = (state.paragraph, state.offset) if state else (0, 0)
     matches: tuple[MatchSpan, ...] = ()
     notice = None
-    if request.query:
+    if state is not None and _resumes(request, state):
+        paragraph, offset = _saved_place(article, state)
+    elif request.query:
         from newsreader.search import find_matches  # imports Whoosh's analysis (~100 ms once)
 
         matches = tuple(find_matches(request.query, article))
@@ -78,6 +80,41 @@ def prepare(session: Session, request: OpenRequest) -> OpenedArticle:
         bookmarked=bookmarked,
         notice=notice,
     )
+
+
+def _resumes(request: OpenRequest, state: ReadingState) -> bool:
+    """Whether the article opens at its saved position: no search or bookmark asks for
+    another place, and no paragraph other than the saved one is asked for (a live reload of
+    the open article asks for the saved one, which may have moved)."""
+    if request.query or request.bookmark is not None:
+        return False
+    return request.paragraph is None or request.paragraph == state.paragraph
+
+
+def _saved_place(article: Article, state: ReadingState) -> tuple[int, int]:
+    """The saved (paragraph, offset), moved to where its passage is now when the text
+    changed; the old place when the passage cannot be found with confidence."""
+    if state.quote:
+        from newsreader.state.anchoring import relocate_position  # difflib & co: on demand
+
+        found = relocate_position(article.paragraphs, state.paragraph, state.offset,
+                                  state.quote)
+        if found is not None:
+            return found
+    return state.paragraph, state.offset
+
+
+def quote_at(article: Article | None, summary: ArticleSummary, paragraph: int,
+             offset: int) -> str:
+    """The text at a reading position of ``summary``, to save with it; "" unless ``article``
+    is that article with that text (a position reported late, after another was opened)."""
+    if article is None or article.id != summary.id or (
+        article.content_hash != summary.content_hash
+    ):
+        return ""
+    from newsreader.state.anchoring import position_quote  # ~8 ms of imports, once
+
+    return position_quote(article.paragraphs, paragraph, offset)
 
 
 def _stored_state(session: Session, summary: ArticleSummary) -> ReadingState | None:

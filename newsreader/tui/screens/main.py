@@ -21,7 +21,7 @@ from textual.widgets import Input
 
 from newsreader.library import ArticleSummary, LibraryScan, ParseError
 from newsreader.tui import library_sync as sync
-from newsreader.tui.opening import OpenedArticle, OpenRequest, prepare
+from newsreader.tui.opening import OpenedArticle, OpenRequest, prepare, quote_at
 from newsreader.tui.plural import count
 from newsreader.tui.rows import ArticleRows
 from newsreader.tui.screens.bookmark_flow import BookmarkFlow
@@ -326,13 +326,16 @@ class MainScreen(Screen[None]):
         self._save_position(message.article.summary, message.position)
 
     def _save_position(self, summary: ArticleSummary, position: Position) -> None:
+        # The text there too: reopening after the article changed finds the same passage.
+        quote = quote_at(self.reader.article, summary, position.paragraph, position.offset)
         state = self.rows.states.get(summary.id)
         if state is not None:
             self.rows.update_state(replace(state, paragraph=position.paragraph,
-                                           offset=position.offset, progress=position.progress))
+                                           offset=position.offset, progress=position.progress,
+                                           quote=quote))
             self.article_list.refresh()
         self.write(lambda store: store.save_position(
-            summary, position.paragraph, position.offset, position.progress))
+            summary, position.paragraph, position.offset, position.progress, quote))
 
     def save_reading_position(self) -> None:
         """Save where the reader is now (before opening another article or quitting)."""
