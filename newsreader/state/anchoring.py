@@ -356,6 +356,9 @@ def relocate_position(paragraphs: Sequence[str], paragraph: int, offset: int,
         wanted
     ):
         return paragraph, offset
+    raw = _nearest_raw(paragraphs, paragraph, offset, quote)
+    if raw is not None:
+        return raw
     text = _normalised(tuple(paragraphs))
     if not text.text:
         return None
@@ -378,3 +381,26 @@ def relocate_position(paragraphs: Sequence[str], paragraph: int, offset: int,
         return None
     pieces = text.pieces(found.start, found.end)
     return (pieces[0][0], pieces[0][1]) if pieces else None
+
+
+def _nearest_raw(paragraphs: Sequence[str], paragraph: int, offset: int,
+                 quote: str) -> tuple[int, int] | None:
+    """The quote as saved, in the paragraph nearest the old one (then nearest the old
+    offset). The usual case (text added or removed elsewhere) costs a few ``str.find``
+    calls instead of normalising the whole article (~100 ms at 500 KB)."""
+    last = len(paragraphs) - 1
+    centre = min(max(paragraph, 0), last)
+    for away in range(last + 1):
+        hits: list[tuple[int, int, int]] = []
+        for p in {centre - away, centre + away}:
+            if 0 <= p <= last:
+                at = paragraphs[p].find(quote)
+                while at != -1 and len(hits) < 1000:
+                    hits.append((abs(at - offset), p, at))
+                    at = paragraphs[p].find(quote, at + 1)
+        if hits:
+            _d, p, at = min(hits)
+            return p, at
+        if centre - away <= 0 and centre + away >= last:
+            break
+    return None

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from state_child import article
 
+from newsreader.errors import UserError
 from newsreader.library import Library, parse_file
 from newsreader.state import StateStore, schema, snapshots
 from newsreader.state.anchoring import position_quote, relocate_position
@@ -252,3 +253,15 @@ def test_backup_from_before_the_quote_still_imports(tmp_path: Path, store: State
         assert (state.paragraph, state.offset, state.quote) == (1, 3, "")
     finally:
         other.close()
+
+
+def test_backup_with_a_wrong_quote_is_refused(tmp_path: Path, store: StateStore) -> None:
+    store.save_position(article(3).summary, 1, 3, 20, "the council")
+    backup = tmp_path / "backup.json"
+    export_backup(store, backup)
+    document = json.loads(backup.read_text("utf-8"))
+    document["articles"][0]["position_quote"] = 7
+    backup.write_text(json.dumps(document), "utf-8")
+    with pytest.raises(UserError, match="position_quote"):
+        import_backup(store, backup)
+    assert store.reading_state(article(3).summary).quote == "the council"
