@@ -95,7 +95,7 @@ def _saved_place(article: Article, state: ReadingState) -> tuple[int, int]:
     """The saved (paragraph, offset), moved to where its passage is now when the text
     changed; the old place when the passage cannot be found with confidence."""
     if state.quote:
-        from newsreader.state.anchoring import relocate_position  # difflib & co: on demand
+        from newsreader.state.position import relocate_position  # difflib & co: on demand
 
         found = relocate_position(article.paragraphs, state.paragraph, state.offset,
                                   state.quote)
@@ -112,7 +112,7 @@ def quote_at(article: Article | None, summary: ArticleSummary, paragraph: int,
         article.content_hash != summary.content_hash
     ):
         return ""
-    from newsreader.state.anchoring import position_quote  # ~8 ms of imports, once
+    from newsreader.state.position import position_quote
 
     return position_quote(article.paragraphs, paragraph, offset)
 

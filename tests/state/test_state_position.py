@@ -14,8 +14,8 @@ from state_child import article
 from newsreader.errors import UserError
 from newsreader.library import Library, parse_file
 from newsreader.state import StateStore, schema, snapshots
-from newsreader.state.anchoring import position_quote, relocate_position
 from newsreader.state.export import export_backup, import_backup
+from newsreader.state.position import position_quote, relocate_position
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_ccd60dcd14a62a27.txt"
 
