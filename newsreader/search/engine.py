@@ -17,7 +17,10 @@ candidate could be checked cheaply, else estimated from a sample. Imports Whoosh
 from __future__ import annotations
 
 import heapq
+from array import array
+from bisect import bisect_left
 from collections import OrderedDict
+from collections.abc import Collection
 from dataclasses import dataclass
 from operator import neg
 from typing import Any
@@ -35,6 +38,18 @@ CACHE_POSTINGS = 600_000
 """Scored postings kept between searches (~86 bytes each, twice that with positions: ~50 MB
 at most), least recently used dropped first. At 10k articles 400k -> 600k took the phrase
 p95 from ~28 to ~23 ms (common words recur across queries); the TUI stays under ~130 MB."""
+PARTIAL = 256
+"""A phrase word in this many times more articles than its rarest word is read only in the
+blocks (128 postings) that can hold the rare word's articles (few of them)..."""
+LONG_LIST = 20_000
+"""... and so is a word in more articles than this when it is in 4 times more than the
+rarest one: every block is decompressed, but only the rare word's articles are scored and
+kept (at 100k articles ~45 instead of ~100 ms for a word found in 76k). Shorter lists are
+read whole and cached for the next query."""
+PACKED_POSTINGS = 3_000_000
+"""Scores of terms dropped from the cache above, kept as arrays (12 bytes a posting: ~36 MB
+at most, reached only in big libraries). Turning them back into a dict costs a tenth of
+reading the postings again: at 100k articles a common word's list is ~100k postings."""
 
 
 @dataclass
@@ -65,6 +80,9 @@ class Engine:
         self._leaves = [(s.reader(), offset) for s, offset in searcher.leaf_searchers()]
         self._cache: OrderedDict[tuple[str, bytes], _Term] = OrderedDict()
         self._cached = 0
+        self._packed: OrderedDict[tuple[str, bytes], tuple[array[int], array[float]]] = (
+            OrderedDict())
+        self._packed_count = 0
         self._lengths: dict[tuple[int, str], bytes] = {}
         self._common = {field.source: field.common for _name, field in searcher.schema.items()
                         if isinstance(field, PairField)}
@@ -201,7 +219,7 @@ class Engine:
         if len(words) == 2 and self._paired(q.fieldname, q.words):
             scores = self._term(PREFIX + q.fieldname, b" ".join(words)).scores
             return _Found(self._boosted(scores, q.boost))
-        terms = [self._term(q.fieldname, w, values=True) for w in words]
+        terms = self._phrase_terms(q.fieldname, words)
         if any(not t.scores for t in terms):
             return _Found({})
         ordered = sorted(terms, key=lambda t: len(t.scores))
@@ -224,6 +242,26 @@ class Engine:
             check = run_check(values, scores, boost)
         return _Found(self._boosted(scores, boost), check)
 
+    def _phrase_terms(self, fieldname: str, words: list[bytes]) -> list[_Term]:
+        """The words' postings with positions. A word in many more articles than the rarest
+        one (``"with velquindunren"``) is read only in the blocks that can hold one of the
+        rarest word's articles, and not cached: at 100k articles its whole list is ~80 ms."""
+        reader = self.searcher.reader()
+        dfs = [reader.doc_frequency(fieldname, w) for w in words]
+        rarest = min(range(len(words)), key=dfs.__getitem__)
+        first = self._term(fieldname, words[rarest], values=True)
+        terms = []
+        for i, w in enumerate(words):
+            cached = self._cache.get((fieldname, w))
+            if i == rarest:
+                terms.append(first)
+            elif ((cached is None or cached.values is None)
+                    and _partial(dfs[i], len(first.scores))):
+                terms.append(self._read_term(fieldname, w, True, wanted=first.scores.keys()))
+            else:
+                terms.append(self._term(fieldname, w, values=True))
+        return terms
+
     # --- postings ---------------------------------------------------------------------------
 
     def _term(self, fieldname: str, text: Any, values: bool = False) -> _Term:
@@ -237,15 +275,32 @@ class Engine:
         if cached is not None and (cached.values is not None or not values):
             self._cache.move_to_end(key)
             return cached
-        term = self._read_term(fieldname, btext, values)
+        packed = self._packed.pop(key, None)
+        if packed is not None:
+            self._packed_count -= len(packed[0])
+        if packed is not None and not values:
+            term = _Term(dict(zip(*packed, strict=True)), None)
+        else:
+            term = self._read_term(fieldname, btext, values)
         if cached is not None:
             self._cached -= len(cached.scores) * (1 + (cached.values is not None))
         self._cache[key] = term
         self._cached += len(term.scores) * (1 + values)
         while self._cached > CACHE_POSTINGS and len(self._cache) > 1:
-            _key, old = self._cache.popitem(last=False)
+            old_key, old = self._cache.popitem(last=False)
             self._cached -= len(old.scores) * (1 + (old.values is not None))
+            self._pack(old_key, old.scores)
         return term
+
+    def _pack(self, key: tuple[str, bytes], scores: dict[int, float]) -> None:
+        """Keep a term dropped from the dicts as two arrays (12 bytes a posting)."""
+        if not PACKED_POSTINGS or len(scores) > PACKED_POSTINGS:
+            return
+        self._packed[key] = (array("I", scores), array("d", scores.values()))
+        self._packed_count += len(scores)
+        while self._packed_count > PACKED_POSTINGS:
+            _key, (ids, _scores) = self._packed.popitem(last=False)
+            self._packed_count -= len(ids)
 
     def _paired(self, fieldname: str, words: list[str]) -> bool:
         """Are the two words' pairs indexed (``pairs.py``)? Only when both are common in the
@@ -262,7 +317,10 @@ class Engine:
         avgfl = self.searcher.avg_field_length(fieldname) or 1
         return k1 + 1, [k1 * ((1 - big_b) + big_b * length / avgfl) for length in postings.LENGTHS]
 
-    def _read_term(self, fieldname: str, btext: bytes, values: bool) -> _Term:
+    def _read_term(self, fieldname: str, btext: bytes, values: bool,
+                   wanted: Collection[int] | None = None) -> _Term:
+        """Scores (and positions) from the postings; with ``wanted``, only from the blocks
+        that can hold those documents (other documents may come along)."""
         searcher = self.searcher
         scores: dict[int, float] = {}
         vals: dict[int, bytes] | None = {} if values else None
@@ -272,11 +330,19 @@ class Engine:
             return _Term(scores, vals)
         idf = searcher.idf(fieldname, btext)
         k1p1, norm = self._bm25(fieldname)
+        ordered = sorted(wanted) if wanted is not None else None
         for i, (reader, offset) in enumerate(self._leaves):
             if (fieldname, btext) not in reader:
                 continue
+            local = None
+            if ordered is not None:
+                start = bisect_left(ordered, offset)
+                stop = bisect_left(ordered, offset + reader.doc_count_all())
+                if start == stop:
+                    continue
+                local = [d - offset for d in ordered[start:stop]]
             ids, weights, posvals = postings.read_postings(reader, fieldname, btext,
-                                                           values)
+                                                           values, local)
             lengths = self._field_lengths(i, reader, fieldname)
             deleted = reader.deleted_docs_set if reader.has_deletions() else ()
             if offset:
@@ -327,3 +393,8 @@ class Engine:
         if cached is None:
             cached = self._lengths[key] = postings.field_length_bytes(reader, fieldname)
         return cached
+
+
+def _partial(df: int, candidates: int) -> bool:
+    """Read a phrase word's postings only for the ``candidates`` of its rarest word?"""
+    return df > PARTIAL * candidates or (df > LONG_LIST and df > 4 * candidates)

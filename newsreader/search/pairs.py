@@ -19,6 +19,7 @@ import sys
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -63,19 +64,27 @@ def pair_terms(positions: dict[str, list[int]], seq: list[tuple[str, ...]],
     ``positions`` and ``seq`` as ``analysis.index_sequence`` gives them."""
     if not common:
         return {}
-    kept: dict[tuple[str, ...], tuple[str, ...]] = {}
+    kept = _Kept(common)
+    marks = list(map(kept.__getitem__, seq))  # each token's common terms, in C
     found: dict[str, tuple[str, str]] = {}
-    prev: tuple[str, ...] = ()
-    for terms in seq:
-        cur = kept.get(terms)
-        if cur is None:
-            cur = kept[terms] = tuple(t for t in terms if t in common)
-        if cur and prev:
-            for a in prev:
-                for b in cur:
+    for firsts, seconds in pairwise(marks):
+        if firsts and seconds:
+            for a in firsts:
+                for b in seconds:
                     found[f"{a} {b}"] = (a, b)
-        prev = cur
     return {key: (len(positions[a]), len(positions[b])) for key, (a, b) in found.items()}
+
+
+class _Kept(dict[tuple[str, ...], tuple[str, ...]]):
+    """A token's terms -> those of them that are common (computed once per distinct token)."""
+
+    def __init__(self, common: frozenset[str]) -> None:
+        super().__init__()
+        self.common = common
+
+    def __missing__(self, terms: tuple[str, ...]) -> tuple[str, ...]:
+        self[terms] = kept = tuple(t for t in terms if t in self.common)
+        return kept
 
 
 _values: dict[tuple[int, int], bytes] = {}

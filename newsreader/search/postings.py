@@ -10,8 +10,9 @@ from __future__ import annotations
 import io
 import pickle
 import zlib
+from bisect import bisect_right
 from collections.abc import Iterator
-from itertools import accumulate
+from itertools import accumulate, repeat
 from typing import Any
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
@@ -22,16 +23,18 @@ LENGTHS = [byte_to_length(i) for i in range(256)]
 
 
 def read_postings(
-    reader: Any, fieldname: str, btext: bytes, values: bool
+    reader: Any, fieldname: str, btext: bytes, values: bool, wanted: list[int] | None = None
 ) -> tuple[list[int], list[float], list[bytes]]:
-    """All (docnum, weight[, value]) of a term in one segment, a block at a time.
+    """All (docnum, weight[, value]) of a term in one segment, a block at a time; with
+    ``wanted`` (sorted docnums), only the blocks whose range holds one of them.
 
     Reads Whoosh 3 codec blocks directly (``W3LeafMatcher`` reads the same bytes one posting
     at a time); deleted documents are still in."""
     ids: list[int] = []
     weights: list[float] = []
     out_values: list[bytes] = []
-    for block_ids, count, block_weights, block_values in _blocks(reader, fieldname, btext):
+    for block_ids, count, block_weights, block_values in _blocks(reader, fieldname, btext,
+                                                                 wanted):
         ids.extend(block_ids)
         if block_weights is None:
             weights.extend([1.0] * count)
@@ -41,6 +44,12 @@ def read_postings(
             weights.extend(block_weights)
         if values:
             out_values.extend(block_values)
+    if wanted is not None and ids:  # the other documents of the blocks read: not asked for
+        keep = set(wanted)
+        rows = [row for row in zip(ids, weights, out_values or repeat(b""), strict=False)
+                if row[0] in keep]
+        ids, weights = [r[0] for r in rows], [r[1] for r in rows]
+        out_values = [r[2] for r in rows] if values else []
     return ids, weights, out_values
 
 
@@ -55,8 +64,11 @@ def read_fixed(reader: Any, fieldname: str, btext: bytes) -> tuple[list[int], by
     return ids, b"".join(blobs)
 
 
-def _blocks(reader: Any, fieldname: str, btext: bytes) -> Iterator[tuple[Any, int, Any, Any]]:
-    """(docnums, count, weights, values) of each block, as the block stores them."""
+def _blocks(reader: Any, fieldname: str, btext: bytes, wanted: list[int] | None = None
+            ) -> Iterator[tuple[Any, int, Any, Any]]:
+    """(docnums, count, weights, values) of each block, as the block stores them; with
+    ``wanted``, blocks whose docnums (after the last block's, up to their header's last one)
+    hold none of those are skipped without being decompressed or unpickled."""
     info = reader._terms.term_info(fieldname, btext)
     if info.is_inlined():
         ids, weights, vals = info.inlined_postings()
@@ -70,11 +82,20 @@ def _blocks(reader: Any, fieldname: str, btext: bytes) -> Iterator[tuple[Any, in
         raise ValueError("not a Whoosh 3 posting list")
     stream = io.BytesIO(data)
     pos = 4
+    after = -1  # the previous block's last docnum
     while True:
         blocklength = int.from_bytes(data[pos : pos + 4], "big", signed=True)
         end = pos + 4 + abs(blocklength)
         stream.seek(pos + 4)
-        count, _maxid, _maxweight, compression, _minlen, _maxlen = pickle.load(stream)
+        count, maxid, _maxweight, compression, _minlen, _maxlen = pickle.load(stream)
+        if wanted is not None:
+            i = bisect_right(wanted, after)
+            after = maxid
+            if i == len(wanted) or wanted[i] > maxid:
+                if blocklength < 0 or i == len(wanted):
+                    break
+                pos = end
+                continue
         raw = data[stream.tell() : end]
         block_ids, block_weights, block_values = pickle.loads(
             zlib.decompress(raw) if compression else raw

@@ -131,18 +131,80 @@ def test_deleted_article_is_never_found(big_shelf: Shelf) -> None:
     assert "a005" in big_shelf.ids("reported", limit=200)
 
 
-def test_cache_is_bounded(big_shelf: Shelf, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cache_is_bounded_and_packed_terms_rank_the_same(
+        big_shelf: Shelf, monkeypatch: pytest.MonkeyPatch) -> None:
     from newsreader.search import engine as engine_module
 
     monkeypatch.setattr(engine_module, "CACHE_POSTINGS", 300)
+    monkeypatch.setattr(engine_module, "PACKED_POSTINGS", 2000)
     current = store.read_current(big_shelf.index_dir)
     assert current is not None
     ix = open_generation(current[1])
     with ix.searcher() as searcher:
         engine = Engine(searcher)
-        for text in ("said", "the", "gaza", "that", "with", '"said that"'):
-            engine.top(parse(text).query, 10)
-            assert engine._cached <= 300 or len(engine._cache) == 1
+        packed_hits = 0
+        for _round in range(2):
+            for text in QUERIES:
+                if "ANDNOT" in text:
+                    continue
+                q = parse(text).query
+                before = engine._packed_count
+                top = engine.top(q, 10)
+                packed_hits += engine._packed_count < before
+                assert _same(top.hits, _whoosh_top(searcher, q, 10)[0]), text
+                assert engine._cached <= 300 or len(engine._cache) == 1
+                assert engine._packed_count <= 2000
+                assert engine._packed_count == sum(len(i) for i, _s in engine._packed.values())
+        assert packed_hits > 5  # terms came back from their arrays
+
+
+def test_phrase_words_read_only_in_blocks_of_the_rarest_word(
+        shelf: Callable[..., Shelf], monkeypatch: pytest.MonkeyPatch) -> None:
+    from whoosh.codec.whoosh3 import W3Codec
+
+    from newsreader.search import build, postings
+    from newsreader.search import engine as engine_module
+
+    monkeypatch.setattr(W3Codec.__init__, "__defaults__", (4, 3, 1))  # blocks of 4 postings
+    monkeypatch.setattr(build, "PARALLEL_MIN", 10)
+    s = shelf()
+    for i in range(60):
+        s.write(f"a{i:03d}.txt", article(i))
+    s.write("rare.txt", article(60).replace(" the ", " the zyxquux said ", 2))
+    s.update(rebuild=True, procs=2)
+    (s.root / "a031.txt").unlink()
+    s.update()
+    decoded = 0
+    blocks = postings._blocks
+
+    def counted(*args: Any) -> Any:
+        nonlocal decoded
+        for block in blocks(*args):
+            decoded += 1
+            yield block
+
+    monkeypatch.setattr(postings, "_blocks", counted)
+    phrases = [q for q in QUERIES if '"' in q] + ['"gaza said"', '"the hostage"', '"of gaza"',
+                                                  '"the zyxquux"', '"zyxquux said the"']
+    current = store.read_current(s.index_dir)
+    assert current is not None
+    ix = open_generation(current[1])
+    with ix.searcher() as searcher:
+        reads = [0, 0]
+        for text in phrases:
+            q = parse(text).query
+            expected, total = _whoosh_top(searcher, q, 10)
+            for i, partial in enumerate((1, 10**9)):  # every time, never
+                monkeypatch.setattr(engine_module, "PARTIAL", partial)
+                engine = Engine(searcher)  # nothing cached
+                engine._common = {}  # positions for every phrase
+                decoded = 0
+                top = engine.top(q, 10)
+                if "zyxquux" in text:
+                    reads[i] += decoded
+                assert _same(top.hits, expected), (text, partial)
+                assert top.total == total or top.estimated
+        assert reads[0] * 5 < reads[1], reads  # the rare phrases: a few blocks, not all
 
 
 def test_unreadable_blocks_fall_back_to_whoosh(big_shelf: Shelf,
