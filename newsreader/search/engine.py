@@ -31,21 +31,20 @@ from whoosh.scoring import BM25F
 from newsreader.search import postings
 from newsreader.search.matchers import ExactPhrase
 from newsreader.search.pairs import PREFIX, PairField, pair_frequencies
-from newsreader.search.phrasecheck import Check, lazy_top, pair_check, run_check, scaled
+from newsreader.search.phrasecheck import (
+    Check,
+    lazy_top,
+    pair_check,
+    partial_read,
+    run_check,
+    scaled,
+)
 from newsreader.search.phrasecheck import TopDocs as TopDocs
 
 CACHE_POSTINGS = 600_000
 """Scored postings kept between searches (~86 bytes each, twice that with positions: ~50 MB
 at most), least recently used dropped first. At 10k articles 400k -> 600k took the phrase
 p95 from ~28 to ~23 ms (common words recur across queries); the TUI stays under ~130 MB."""
-PARTIAL = 256
-"""A phrase word in this many times more articles than its rarest word is read only in the
-blocks (128 postings) that can hold the rare word's articles (few of them)..."""
-LONG_LIST = 20_000
-"""... and so is a word in more articles than this when it is in 4 times more than the
-rarest one: every block is decompressed, but only the rare word's articles are scored and
-kept (at 100k articles ~45 instead of ~100 ms for a word found in 76k). Shorter lists are
-read whole and cached for the next query."""
 PACKED_POSTINGS = 8_000_000
 """Scores of terms dropped from the cache above, kept as arrays (12 bytes a posting: ~96 MB
 at most, reached only in big libraries). Turning them back into a dict costs a tenth of
@@ -257,7 +256,7 @@ class Engine:
             if i == rarest:
                 terms.append(first)
             elif ((cached is None or cached.values is None)
-                    and _partial(dfs[i], len(first.scores))):
+                    and partial_read(dfs[i], len(first.scores))):
                 terms.append(self._read_term(fieldname, w, True, wanted=first.scores.keys()))
             else:
                 terms.append(self._term(fieldname, w, values=True))
@@ -395,7 +394,3 @@ class Engine:
             cached = self._lengths[key] = postings.field_length_bytes(reader, fieldname)
         return cached
 
-
-def _partial(df: int, candidates: int) -> bool:
-    """Read a phrase word's postings only for the ``candidates`` of its rarest word?"""
-    return df > PARTIAL * candidates or (df > LONG_LIST and df > 4 * candidates)

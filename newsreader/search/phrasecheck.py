@@ -19,6 +19,15 @@ SAMPLE = 200
 
 Check = Callable[[int], "float | None"]
 
+PARTIAL = 256
+"""A phrase word in this many times more articles than its rarest word is read only in the
+blocks (128 postings) that can hold the rare word's articles (few of them)..."""
+LONG_LIST = 20_000
+"""... and so is a word in more articles than this when it is in 4 times more than the
+rarest one: every block is decompressed, but only the rare word's articles are scored and
+kept (at 100k articles ~45 instead of ~100 ms for a word found in 76k). Shorter lists are
+read whole and cached for the next query."""
+
 
 @dataclass
 class TopDocs:
@@ -107,3 +116,8 @@ def lazy_top(scores: dict[int, float], check: Check, limit: int) -> TopDocs:
     sample = [queue[int(i * step)][1] for i in range(SAMPLE)]
     rate = sum(1 for d in sample if check(d) is not None) / SAMPLE
     return TopDocs(hits, matched + round(rate * len(queue)), estimated=True)
+
+
+def partial_read(df: int, candidates: int) -> bool:
+    """Read a phrase word's postings only for the ``candidates`` of its rarest word?"""
+    return df > PARTIAL * candidates or (df > LONG_LIST and df > 4 * candidates)

@@ -162,8 +162,7 @@ def test_phrase_words_read_only_in_blocks_of_the_rarest_word(
         shelf: Callable[..., Shelf], monkeypatch: pytest.MonkeyPatch) -> None:
     from whoosh.codec.whoosh3 import W3Codec
 
-    from newsreader.search import build, postings
-    from newsreader.search import engine as engine_module
+    from newsreader.search import build, phrasecheck, postings
 
     monkeypatch.setattr(W3Codec.__init__, "__defaults__", (4, 3, 1))  # blocks of 4 postings
     monkeypatch.setattr(build, "PARALLEL_MIN", 10)
@@ -195,7 +194,8 @@ def test_phrase_words_read_only_in_blocks_of_the_rarest_word(
             q = parse(text).query
             expected, total = _whoosh_top(searcher, q, 10)
             for i, partial in enumerate((1, 10**9)):  # every time, never
-                monkeypatch.setattr(engine_module, "PARTIAL", partial)
+                monkeypatch.setattr(phrasecheck, "PARTIAL", partial)
+                monkeypatch.setattr(phrasecheck, "LONG_LIST", partial * 100)
                 engine = Engine(searcher)  # nothing cached
                 engine._common = {}  # positions for every phrase
                 decoded = 0
