@@ -20,7 +20,6 @@ from textual.worker import Worker, get_current_worker
 from newsreader.context import AppContext
 from newsreader.library import LibraryScan
 from newsreader.state.models import ReadingState
-from newsreader.tui import index_job
 from newsreader.tui.session import Session
 
 if TYPE_CHECKING:
@@ -128,6 +127,8 @@ class LibrarySync:
     def stop(self) -> None:
         """End a child index build (the app is quitting); the thread then finishes."""
         if self._child is not None:
+            from newsreader.tui import index_job
+
             index_job.stop_child(self._child)  # Whoosh's lock dies with it
 
     def reindex(self) -> Worker[None]:
@@ -211,6 +212,8 @@ class LibrarySync:
             self._post(StatesLoaded(store.reading_states(scan.articles)))
 
     def _index(self, scan: LibraryScan) -> None:
+        from newsreader.tui import index_job  # in the worker: not on the way to the first paint
+
         rebuild, self._rebuild = self._rebuild, False
         label = "Rebuilding index" if rebuild else "Indexing"
         self._post(Activity(label))
