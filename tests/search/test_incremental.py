@@ -116,3 +116,34 @@ def test_parallel_full_build_matches_single_process(
     assert current is not None and len(list(current[1].glob("*.seg"))) == 2  # one per process
     two.write("n99.txt", article_text("Late", "A godwit."))  # a later incremental update
     assert isinstance(two.update(), IndexReport) and two.ids("godwit") == ["n99"]
+
+
+def test_an_update_never_merges_full_build_segments(shelf: Callable[..., Shelf],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsreader.search import build, index
+    from newsreader.search.index import open_generation
+
+    monkeypatch.setattr(build, "SEGMENT_POSTINGS", 40)  # a segment every few articles
+    monkeypatch.setattr(index, "MERGE_LIMIT", 3)
+    s = shelf()
+    for name, text in _files(40).items():
+        s.write(name, text)
+    s.update(rebuild=True)
+
+    def segments() -> dict[str, int]:
+        current = read_current(s.index_dir)
+        assert current is not None
+        ix = open_generation(current[1])
+        try:
+            return {seg.segment_id(): seg.doc_count_all() for seg in ix._segments()}
+        finally:
+            ix.close()
+
+    built = {k: n for k, n in segments().items() if n >= 3}
+    assert len(built) > 8  # Whoosh's MERGE_SMALL alone merges these (MERGE_LIMIT 10**9: fails)
+    for i in range(6):
+        s.write(f"n{i:02d}.txt", article_text(f"Story {i}", f"Changed words and walrus{i}."))
+        s.update()
+        after = segments()
+        assert all(seg in after for seg in built), i
+        assert s.ids(f"walrus{i}") == [f"n{i:02d}"]
