@@ -123,16 +123,8 @@ def _fill(o: ArticleSummary, id: str, path: str, title: str, date: _dt.date | No
 def make_summary(id: str, path: str, title: str, date: _dt.date | None, dateline: str | None,
                  size: int, mtime_ns: int, content_hash: str) -> ArticleSummary:
     """An ``ArticleSummary`` from an absolute, normalised path string (the scanner's)."""
-    o = _new(ArticleSummary)  # _fill's body, inline: a start-up makes one per article
-    s0, s1, s2, s3, s4, s5, s6, s7 = _setters
-    s0(o, id)
-    s1(o, path)
-    s2(o, title)
-    s3(o, date)
-    s4(o, dateline)
-    s5(o, size)
-    s6(o, mtime_ns)
-    s7(o, content_hash)
+    o = _new(ArticleSummary)  # no __init__: the path stays a string until asked for
+    _fill(o, id, path, title, date, dateline, size, mtime_ns, content_hash)
     _set_path(o, None)
     return o
 

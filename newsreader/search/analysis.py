@@ -211,33 +211,18 @@ _terms_cache: dict[str, tuple[str, ...]] = {}
 def index_positions(text: str) -> dict[str, list[int]]:
     """term -> positions, exactly as ``tokens(text)`` would give them, ~2x faster: the hot
     loop of a full build (one dict lookup per word)."""
-    poses: dict[str, list[int]] = {}
-    cache = _terms_cache
-    pos = 0
-    for para in _PARA.split(text):
-        for raw in _FLAT.findall(para):
-            terms = cache.get(raw)
-            if terms is None:
-                terms = cache[raw] = _raw_terms(raw)
-                if len(cache) > 300_000:
-                    cache.clear()
-            if not terms:
-                continue
-            for term in terms:
-                if term in poses:
-                    poses[term].append(pos)
-                else:
-                    poses[term] = [pos]
-            pos += 1
-        pos += PARAGRAPH_GAP
-    return poses
+    return _index(text, None)
 
 
 def index_sequence(text: str) -> tuple[dict[str, list[int]], list[tuple[str, ...]]]:
     """``index_positions(text)`` and the terms of each token in order, with ``()`` at each
     paragraph break (what ``pairs.pair_terms`` needs to see which terms are adjacent)."""
-    poses: dict[str, list[int]] = {}
     seq: list[tuple[str, ...]] = []
+    return _index(text, seq), seq
+
+
+def _index(text: str, seq: list[tuple[str, ...]] | None) -> dict[str, list[int]]:
+    poses: dict[str, list[int]] = {}
     cache = _terms_cache
     pos = 0
     for para in _PARA.split(text):
@@ -249,7 +234,8 @@ def index_sequence(text: str) -> tuple[dict[str, list[int]], list[tuple[str, ...
                     cache.clear()
             if not terms:
                 continue
-            seq.append(terms)
+            if seq is not None:
+                seq.append(terms)
             for term in terms:
                 if term in poses:
                     poses[term].append(pos)
@@ -257,8 +243,9 @@ def index_sequence(text: str) -> tuple[dict[str, list[int]], list[tuple[str, ...
                     poses[term] = [pos]
             pos += 1
         pos += PARAGRAPH_GAP
-        seq.append(())
-    return poses, seq
+        if seq is not None:
+            seq.append(())
+    return poses
 
 
 def _raw_terms(raw: str) -> tuple[str, ...]:

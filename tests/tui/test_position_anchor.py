@@ -8,6 +8,7 @@ import random
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from textual.pilot import Pilot
 
@@ -65,15 +66,22 @@ async def _read_into_the_middle(pilot: Pilot[object], reader: Reader) -> Positio
     return position
 
 
+async def _reading_the_middle(
+    pilot: Any, paragraphs: list[str],
+) -> tuple[Any, Any, str]:
+    """Open the long story and read into its middle: (reader, position, paragraph text)."""
+    reader = await _open_first(pilot)
+    before = await _read_into_the_middle(pilot, reader)
+    return reader, before, paragraphs[before.paragraph]
+
+
 async def test_reopening_after_paragraphs_inserted_above_resumes_at_the_passage(
     new_app: Callable[..., NewsreaderApp], library: Path,
 ) -> None:
     path, paragraphs = _long_story(library)
     app = new_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        reader = await _open_first(pilot)
-        before = await _read_into_the_middle(pilot, reader)
-        passage = paragraphs[before.paragraph]
+        reader, before, passage = await _reading_the_middle(pilot, paragraphs)
         await pilot.press("q")  # quitting saves the position at once
     assert app.return_code == 0
 
@@ -94,9 +102,7 @@ async def test_opening_another_then_back_after_an_edit_resumes_at_the_passage(
     path, paragraphs = _long_story(library)
     app = new_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        reader = await _open_first(pilot)
-        before = await _read_into_the_middle(pilot, reader)
-        passage = paragraphs[before.paragraph]
+        reader, _before, passage = await _reading_the_middle(pilot, paragraphs)
         await pilot.press("escape", "j", "enter")  # another article: saves where we were
         await settle(pilot)
         assert reader.article is not None and reader.article.title != TITLE
@@ -117,9 +123,7 @@ async def test_article_edited_while_open_keeps_the_passage_in_view(
     path, paragraphs = _long_story(library)
     app = new_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        reader = await _open_first(pilot)
-        before = await _read_into_the_middle(pilot, reader)
-        passage = paragraphs[before.paragraph]
+        reader, before, passage = await _reading_the_middle(pilot, paragraphs)
         _insert_at_top(path, paragraphs[0])
         app.main_screen.sync.rescan()  # the poll sees the change and reloads the article
         await settle(pilot)
