@@ -153,3 +153,17 @@ async def test_deleting_back_to_an_earlier_query_answers_without_a_search(
         pane.search_again()  # the index changed: remembered answers are dropped
         await settle(pilot)
         assert searched.count("ceasefire") == 2 and pane.result is not first
+
+
+async def test_the_status_line_shrinks_back_when_its_text_does(tmp_path: Path) -> None:
+    # The status asks for a layout only when its height changes: wrapped lines count.
+    app = _big_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:  # type: ignore[attr-defined]
+        await settle(pilot)
+        pane = await search_for(pilot, "officials")
+        status = pane.query_one("#search-status")
+        assert status.size.height == 2  # one line of text, wrapped in the narrow pane
+        await search_for(pilot, "qqq")
+        assert not pane.result.hits and not pane.result.suggestion
+        assert status.size.height == 1  # "No matches."
+        assert pane.results.region.y == status.region.bottom  # no gap above the list

@@ -250,8 +250,10 @@ class SearchPane(Vertical):
             lines.append(Text(self.index_note))
         status.set_class(bool(result and (result.error or result.suggestion)), "-attention")
         # A layout pass re-arranges the whole screen (~10-20 ms): only when the height changes.
-        status.update(Text("\n").join(lines), layout=len(lines) != self._status_lines)
-        self._status_lines = len(lines)
+        width = max(status.content_region.width, 1)
+        height = sum(len(line.wrap(self.app.console, width)) for line in lines)  # as shown
+        status.update(Text("\n").join(lines), layout=height != self._status_lines)
+        self._status_lines = height
 
     # --- choosing --------------------------------------------------------------------------
 
