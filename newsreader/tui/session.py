@@ -89,18 +89,21 @@ class Session:
 
     # --- the library -----------------------------------------------------------------------
 
+    def _early_scan(self) -> FirstScan | None:
+        # Only for the library in use: a switch of library before it is used drops it.
+        first = self._first_scan
+        return first if first is not None and first.library is self.ctx.library else None
+
     def first_scan_if_ready(self) -> LibraryScan | None:
         """The early first scan's result if it has already finished (never waits)."""
-        first = self._first_scan
-        if first is not None and first.library is self.ctx.library:
-            return first.ready()
-        return None
+        first = self._early_scan()
+        return first.ready() if first is not None else None
 
     def first_scan(self, progress: Progress | None = None) -> LibraryScan:
         """The library's first scan: the one started before the app (``FirstScan``) when there
         is one for this library, else a scan now."""
-        first, self._first_scan = self._first_scan, None
-        if first is not None and first.library is self.ctx.library:
+        first, self._first_scan = self._early_scan(), None
+        if first is not None:
             return first.wait(progress)
         return self.ctx.library.scan(progress=progress)
 

@@ -167,3 +167,19 @@ async def test_the_status_line_shrinks_back_when_its_text_does(tmp_path: Path) -
         assert not pane.result.hits and not pane.result.suggestion
         assert status.size.height == 1  # "No matches."
         assert pane.results.region.y == status.region.bottom  # no gap above the list
+
+
+async def test_hits_are_wrapped_again_when_the_pane_changes_width(tmp_path: Path) -> None:
+    app = _big_app(tmp_path)
+    async with app.run_test(size=(160, 40)) as pilot:  # type: ignore[attr-defined]
+        await settle(pilot)
+        pane = await search_for(pilot, "ceasefire")
+        title = pane.result.hits[0].title
+        wide = visible_text(pane.results)
+        await pilot.resize_terminal(110, 40)
+        await settle(pilot)
+        narrow = visible_text(pane.results)
+        assert len(narrow[0]) < len(wide[0]) or len(title) < len(narrow[0])
+        rule = next(i for i, line in enumerate(narrow) if RULE * 10 in line)
+        # The first hit's lines, re-wrapped, still hold the whole title.
+        assert " ".join(" ".join(narrow[:rule]).split()).startswith(title)

@@ -8,6 +8,7 @@ only the lines on screen are rendered.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -110,10 +111,7 @@ class ResultList(ScrollView, can_focus=True):
         self.refresh_bindings()
 
     def _reset(self) -> None:
-        self._wrapped = []
-        self._starts = []
-        self._cache.clear()
-        self._width = 0
+        self._width = 0  # _ensure starts over: no wrapped hits, no cached lines
         self._ensure(line=self.scrollable_content_region.height)
 
     def _ensure(self, *, line: int = -1, index: int = -1) -> None:
@@ -175,20 +173,13 @@ class ResultList(ScrollView, can_focus=True):
 
     def _hit_at_line(self, line: int) -> tuple[int, int] | None:
         """(hit index, line within the hit) for a virtual line; None on a rule or past the end."""
-        starts = self._starts
-        if not starts or line >= starts[-1] + len(self._wrapped[-1]):
-            self._ensure(line=line)
-        lo, hi = 0, len(starts) - 1
-        while lo <= hi:  # the last hit starting at or before ``line``
-            mid = (lo + hi) // 2
-            if starts[mid] <= line:
-                lo = mid + 1
-            else:
-                hi = mid - 1
-        if hi < 0:
+        if not self._starts or line >= self._starts[-1] + len(self._wrapped[-1]):
+            self._ensure(line=line)  # may start over with new lists (the width changed)
+        index = bisect_right(self._starts, line) - 1  # the last hit starting at or before it
+        if index < 0:
             return None
-        within = line - starts[hi]
-        return (hi, within) if within < len(self._wrapped[hi]) else None
+        within = line - self._starts[index]
+        return (index, within) if within < len(self._wrapped[index]) else None
 
     # --- rendering ------------------------------------------------------------------------
 
