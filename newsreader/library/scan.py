@@ -89,7 +89,7 @@ class Library:
         digest = w.digest(self.max_bytes)
         # A start-up takes the last run's result as its "last scan": unchanged, it is the
         # answer; a few files changed, only those are looked at, as in a running app's poll.
-        last = self._last or self._from_snapshot(w)
+        last = self._last or self._from_snapshot()
         if last is None:
             return self._full(w, digest, None, progress, gc_enabled)
         if last.digest == digest:
@@ -213,12 +213,19 @@ class Library:
             [e.size for e in skips], [e.mtime_ns for e in skips],
         ))
 
-    def _from_snapshot(self, w: Walk) -> _Last | None:
+    def remembered(self) -> LibraryScan | None:
+        """What the last scan (in any run) found, without looking at the folders: the list a
+        start-up can show while ``scan()`` checks it. None when there is none for these roots."""
+        last = self._last or self._from_snapshot()
+        return None if last is None else last.scan
+
+    def _from_snapshot(self) -> _Last | None:
         """The stored result of the last scan (of these roots), as this process's last scan."""
         with Catalog.open(self.catalog_file, check=False) as catalog:
             blob = catalog.snapshot()
         snap = decode(blob) if blob is not None else None
-        if snap is None or snap.roots != w.roots or snap.max_bytes != self.max_bytes:
+        roots = tuple(map(str, self.roots))  # as a walk of them spells them
+        if snap is None or snap.roots != roots or snap.max_bytes != self.max_bytes:
             return None
         days = dict.fromkeys(snap.days)  # one date object per day, shared
         days.update((d, date.fromordinal(d)) for d in days if d)

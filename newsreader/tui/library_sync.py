@@ -98,6 +98,8 @@ class LibrarySync:
         self._next_ctx: AppContext | None = None
         self.painted = threading.Event()
         """Set by the screen once the first scan's list has been drawn."""
+        self.list_painted = threading.Event()
+        """Set by the screen once its first list (maybe the last run's) has been drawn."""
 
     def start(self) -> Worker[None]:
         """Start (or restart) the worker."""
@@ -198,6 +200,10 @@ class LibrarySync:
 
     def _first_load(self) -> None:
         self._post(Activity("Reading articles"))
+        if self.session.first_list() is not None:
+            # The last run's list is shown: walk the folders once it is drawn (the walk's
+            # system calls would slow that paint down, see ``tui.early``).
+            self.list_painted.wait(PAINT_WAIT)
         scan = self.session.first_scan(progress=self._progress("Reading articles"))
         self.scan = scan
         self._post(LibraryScanned(scan, changed=False))

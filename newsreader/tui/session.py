@@ -94,10 +94,13 @@ class Session:
         first = self._first_scan
         return first if first is not None and first.library is self.ctx.library else None
 
-    def first_scan_if_ready(self) -> LibraryScan | None:
-        """The early first scan's result if it has already finished (never waits)."""
+    def first_list(self) -> LibraryScan | None:
+        """Something to paint now: the early scan's result, else what the last run found
+        (the scan then confirms or replaces it); None when neither is ready (never waits)."""
         first = self._early_scan()
-        return first.ready() if first is not None else None
+        if first is None:
+            return None
+        return first.ready() or first.remembered()
 
     def first_scan(self, progress: Progress | None = None) -> LibraryScan:
         """The library's first scan: the one started before the app (``FirstScan``) when there

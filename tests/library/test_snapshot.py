@@ -227,3 +227,21 @@ def test_a_start_after_changes_in_two_roots_lists_what_a_first_scan_lists(tmp_pa
     _same(seen, fresh)
     assert list(map(str, seen.skipped)) == list(map(str, fresh.skipped))
     assert seen.parsed == 3
+
+
+def test_remembered_is_the_last_runs_list_without_looking_at_the_folder(tmp_path: Path) -> None:
+    lib = _library(tmp_path)
+    catalog = tmp_path / "cat.sqlite3"
+    assert Library((lib,), catalog).remembered() is None  # no run yet
+    first = Library((lib,), catalog).scan()
+    (lib / "a.txt").unlink()  # changed since the last run: remembered does not know yet
+    _write(lib / "new.txt", "Gamma", "2025-01-01")
+    later = Library((lib,), catalog)
+    remembered = later.remembered()
+    assert remembered is not None
+    assert [a.title for a in remembered.articles] == [a.title for a in first.articles]
+    now = later.scan()  # the walk then tells the truth
+    assert {a.title for a in now.articles} == {a.title for a in first.articles} - {"Alpha"} | {
+        "Gamma"}
+    other_root = Library((lib / "sub",), catalog)  # same catalog file, other roots
+    assert other_root.remembered() is None

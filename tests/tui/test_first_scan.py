@@ -19,7 +19,7 @@ def test_session_hands_out_the_early_scan_once(ctx: AppContext) -> None:
     early = first.wait()
     session = Session(ctx, first)
     try:
-        assert session.first_scan_if_ready() is early
+        assert session.first_list() is early
         assert session.first_scan() is early
         again = session.first_scan()  # used up: a scan of its own now, with the same articles
         assert again is not early
@@ -34,7 +34,7 @@ def test_early_scan_of_another_library_is_not_used(ctx: AppContext, tmp_path: Pa
     other = build_context([make_library(tmp_path / "other", extra=3)])
     session = Session(ctx, FirstScan(other.library))
     try:
-        assert session.first_scan_if_ready() is None
+        assert session.first_list() is None
         assert {a.title for a in session.first_scan().articles} == {
             a.title for a in ctx.library.scan().articles
         }
@@ -94,3 +94,39 @@ async def test_list_has_rows_when_the_screen_first_appears(ctx: AppContext) -> N
         rows = visible_text(screen.article_list)
         assert sum(1 for line in rows if line.strip()) >= 11
         assert screen.rows.total == 11  # the worker's copy of the same scan changed nothing
+
+
+async def test_last_runs_list_is_painted_while_the_walk_confirms_or_replaces_it(
+    ctx: AppContext, library: Path,
+) -> None:
+    import threading
+
+    ctx.library.scan()  # an earlier run
+    gone = sorted(library.glob("00*.txt"))[0]
+    gone_title = gone.read_text("utf-8").splitlines()[0][:20]  # the list pane is narrow
+    gone.unlink()  # changed while the app was closed
+    release = threading.Event()
+    real_scan = ctx.library.scan
+
+    def slow_scan(progress: object = None) -> LibraryScan:
+        release.wait(10)  # a big library's walk, still going when the screen appears
+        return real_scan()
+
+    ctx.library.scan = slow_scan  # type: ignore[method-assign]
+    first = FirstScan(ctx.library)
+    for _ in range(100):  # the thread reads the remembered list first (milliseconds)
+        if first.remembered() is not None:
+            break
+        threading.Event().wait(0.02)
+    app = make_app(ctx, poll_seconds=None, first_scan=first)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.main_screen
+        assert screen.rows.total == 11  # what the last run found, at once
+        await pilot.pause()  # painted (the walk is still held back)
+        assert screen.rows.total == 11
+        assert any(gone_title in line for line in visible_text(screen.article_list))
+        release.set()
+        await settle(pilot)
+        assert screen.rows.total == 10  # the walk's answer replaced it
+        assert not any(gone_title in line for line in visible_text(screen.article_list))
+        assert screen.article_list.border_subtitle == "10 unread of 10"

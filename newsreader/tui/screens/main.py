@@ -104,11 +104,13 @@ class MainScreen(Screen[None]):
         self.article_list.border_title = "Articles"
         self.reader.border_title = "Reader"
         self.search_pane.border_title = "Search"
-        scan = self.session.first_scan_if_ready()
-        if scan is not None:  # scanned while the app was starting: the first paint has rows
+        scan = self.session.first_list()
+        if scan is not None:  # found while the app was starting: the first paint has rows
             self._show_scan(scan, changed=False)
+            self.call_after_refresh(self.sync.list_painted.set)
         else:
             self.update_counts()
+            self.sync.list_painted.set()
         self.sync.start()
 
     def on_unmount(self) -> None:
@@ -210,8 +212,11 @@ class MainScreen(Screen[None]):
     # --- the library -----------------------------------------------------------------------
 
     def on_library_scanned(self, message: sync.LibraryScanned) -> None:
-        if message.scan is not self._shown:
+        shown = self._shown
+        if shown is None or message.scan.articles is not shown.articles:
             self._show_scan(message.scan, message.changed)
+        else:  # the remembered list, confirmed: the same summaries
+            self._shown = message.scan
         if not message.changed:
             self.call_after_refresh(self.sync.painted.set)
 

@@ -7,11 +7,11 @@ NOTES.md), so this is a Line API ``ScrollView``: one row per line, drawn on dema
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
@@ -31,6 +31,25 @@ DATE_WIDTH = 11
 def format_date(summary: ArticleSummary) -> str:
     """The list's date column: day, short month and year, or blank when undated."""
     return summary.date.strftime("%d %b %Y") if summary.date else ""
+
+
+def _fit(title: str, room: int) -> str:
+    """``title`` in exactly ``room`` cells: padded, or cut with an ellipsis."""
+    width = cell_len(title)
+    if width <= room:
+        return title + " " * (room - width)
+    return set_cell_size(title, room - 1) + "…"
+
+
+class _RowStyles(NamedTuple):
+    """A row's styles for one cursor/hover/focus case: each part over the line's style."""
+
+    line: Style
+    marker: Style
+    date: Style
+    read: Style
+    unread: Style
+    progress: Style
 
 
 class ArticleList(ScrollView, can_focus=True):
@@ -93,6 +112,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.rows = rows
         self.empty_text = "Loading articles…"
         self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(512)
+        self._styles: dict[tuple[bool, bool, bool], _RowStyles] = {}
 
     # --- data -----------------------------------------------------------------------------
 
@@ -132,6 +152,7 @@ class ArticleList(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._cache.clear()
+        self._styles.clear()
 
     def on_resize(self, event: events.Resize) -> None:
         self.virtual_size = Size(self.scrollable_content_region.width, len(self.rows.rows))
@@ -172,27 +193,38 @@ class ArticleList(ScrollView, can_focus=True):
         self, summary: ArticleSummary, read: bool, progress: int, width: int,
         cursor: bool, hover: bool,
     ) -> Strip:
-        style = self._part_style
-        text = Text(no_wrap=True, overflow="ellipsis", end="")
-        text.append(" ● " if not read else "   ", style("article-list--marker"))
-        text.append(format_date(summary).ljust(DATE_WIDTH), style("article-list--date"))
-        text.append("  ")
-        title_style = style("article-list--read" if read else "article-list--unread")
+        # Segments straight from cached styles: a page of rows through Rich's Text cost
+        # ~10 ms, on the first paint and on every page down.
+        styles = self._row_styles(cursor, hover)
+        date = format_date(summary).ljust(DATE_WIDTH)
         tail = f" {progress}% " if 0 < progress < 100 else " "
-        room = max(width - text.cell_len - len(tail), 1)
-        title = Text(summary.title, style=title_style, no_wrap=True, overflow="ellipsis")
-        title.truncate(room, overflow="ellipsis", pad=True)
-        text.append_text(title)
-        text.append(tail, style("article-list--progress"))
-        line_style = self.rich_style
-        # Full (not partial) styles: cursor colours have alpha, blended with the background.
-        if cursor:
-            line_style = self.get_component_rich_style("article-list--cursor")
-        elif hover:
-            line_style = self.get_component_rich_style("article-list--hover")
-        text.stylize_before(line_style)
-        segments = list(text.render(self.app.console))
-        return Strip(segments).crop_extend(0, width, line_style)
+        room = max(width - 3 - DATE_WIDTH - 2 - len(tail), 1)
+        segments = [
+            Segment("   " if read else " ● ", styles.marker),
+            Segment(date, styles.date),
+            Segment("  ", styles.line),
+            Segment(_fit(summary.title, room), styles.read if read else styles.unread),
+            Segment(tail, styles.progress),
+        ]
+        return Strip(segments).crop_extend(0, width, styles.line)
+
+    def _row_styles(self, cursor: bool, hover: bool) -> _RowStyles:
+        key = (cursor, hover, self.has_focus)
+        styles = self._styles.get(key)
+        if styles is None:
+            part = self._part_style
+            # Full (not partial) styles: cursor colours have alpha, blended with the background.
+            line = self.rich_style
+            if cursor:
+                line = self.get_component_rich_style("article-list--cursor")
+            elif hover:
+                line = self.get_component_rich_style("article-list--hover")
+            styles = self._styles[key] = _RowStyles(
+                line, line + part("article-list--marker"), line + part("article-list--date"),
+                line + part("article-list--read"), line + part("article-list--unread"),
+                line + part("article-list--progress"),
+            )
+        return styles
 
     # --- cursor and scrolling -------------------------------------------------------------
 

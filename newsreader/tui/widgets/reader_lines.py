@@ -111,6 +111,8 @@ class LinePainter:
 
     def _centred(self, text: Text, width: int) -> Strip:
         base = self.reader.rich_style
+        if not text:  # most of an empty reader: no Rich rendering (it is on the first paint)
+            return Strip.blank(width, base)
         text = text.copy()
         text.pad_left(max((width - text.cell_len) // 2, 0))
         text.stylize_before(base)
