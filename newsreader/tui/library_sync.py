@@ -203,11 +203,11 @@ class LibrarySync:
         if self.session.first_list() is not None:
             # The last run's list is shown: walk the folders once it is drawn (the walk's
             # system calls would slow that paint down, see ``tui.early``).
-            self.list_painted.wait(PAINT_WAIT)
+            _wait(self.list_painted, PAINT_WAIT)
         scan = self.session.first_scan(progress=self._progress("Reading articles"))
         self.scan = scan
         self._post(LibraryScanned(scan, changed=False))
-        self.painted.wait(PAINT_WAIT)
+        _wait(self.painted, PAINT_WAIT)
         self._load_states(scan)
         notices, saving = self.session.store_notices()
         self._post(StoreStatus(notices, saving))
@@ -262,6 +262,18 @@ class LibrarySync:
 
 class _Cancelled(BaseException):  # not an Exception: it must pass "except Exception"
     """Raised from a progress callback to stop work when the worker is cancelled."""
+
+
+def _wait(event: threading.Event, seconds: float) -> None:
+    """Wait for ``event`` up to ``seconds``, but stop as soon as the worker is cancelled (the
+    app is quitting: Textual waits for its workers)."""
+    worker = get_current_worker()
+    deadline = time.monotonic() + seconds
+    while not worker.is_cancelled and not event.wait(min(0.02, deadline - time.monotonic())):
+        if time.monotonic() >= deadline:
+            return
+    if worker.is_cancelled:
+        raise _Cancelled
 
 
 def _sleep(seconds: float, worker: Worker[None], wake: threading.Event) -> bool:
