@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +31,8 @@ def load_config(path: Path) -> Config:
         return Config()
     except OSError as exc:
         raise UserError(f"cannot read config {path}: {exc.strerror}") from None
+    import tomllib  # only when there is a file: most starts have none (~5 ms)
+
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

@@ -20,7 +20,6 @@ from newsreader.context import AppContext
 from newsreader.tui.commands import NewsreaderCommands
 from newsreader.tui.screens.main import MainScreen
 from newsreader.tui.session import Session
-from newsreader.tui.widgets.search_pane import SearchPane
 
 if TYPE_CHECKING:
     from newsreader.feeds import FetchOptions
@@ -142,6 +141,7 @@ class NewsreaderApp(App[int]):
         from newsreader.tui.widgets.article_list import ArticleList
         from newsreader.tui.widgets.reader import Reader
         from newsreader.tui.widgets.result_list import ResultList
+        from newsreader.tui.widgets.search_pane import SearchPane
 
         return [
             ("Everywhere", [NewsreaderApp, MainScreen]),
@@ -153,6 +153,7 @@ class NewsreaderApp(App[int]):
 
     def action_help(self) -> None:
         from newsreader.tui.screens.help import HelpScreen
+        from newsreader.tui.widgets.search_pane import SearchPane
 
         if isinstance(self.screen, HelpScreen):
             return

@@ -130,3 +130,17 @@ async def test_last_runs_list_is_painted_while_the_walk_confirms_or_replaces_it(
         assert screen.rows.total == 10  # the walk's answer replaced it
         assert not any(gone_title in line for line in visible_text(screen.article_list))
         assert screen.article_list.border_subtitle == "10 unread of 10"
+
+
+async def test_reader_and_search_join_the_list_right_after_the_first_paint(
+    ctx: AppContext,
+) -> None:
+    app = make_app(ctx, poll_seconds=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.main_screen
+        await pilot.pause()
+        assert screen.query("#reader") and not screen.query("#reader-slot")
+        await pilot.press("slash", *"rafah")  # typed at once, before anything settled
+        await settle(pilot)
+        assert screen.search_pane.query_input.value == "rafah"
+        assert screen.search_pane.results.hit_count > 0

@@ -170,7 +170,7 @@ async def test_a_slow_earlier_open_never_replaces_a_later_one(
 ) -> None:
     import time
 
-    from newsreader.tui.screens import main as main_module
+    from newsreader.tui import opening as main_module  # the screen imports prepare when used
 
     real = main_module.prepare
     app = new_app()

@@ -13,7 +13,6 @@ from textual.message import Message
 
 from newsreader.library import Article
 from newsreader.state.models import Bookmark
-from newsreader.tui.opening import OpenRequest, bookmarked_paragraphs
 
 if TYPE_CHECKING:
     from newsreader.tui.screens.main import MainScreen
@@ -74,6 +73,8 @@ class BookmarkFlow:
         screen.app.push_screen(BookmarksScreen(screen.session, screen.rows.by_id.get), self._jump)
 
     def _jump(self, bookmark: Bookmark | None) -> None:
+        from newsreader.tui.opening import OpenRequest  # used once an article is open
+
         screen = self.screen
         if bookmark is None:
             self.refresh_marks()  # some may have been deleted or edited
@@ -85,6 +86,8 @@ class BookmarkFlow:
 
     def refresh_marks(self) -> None:
         """Re-read the open article's bookmarks (in a thread) and redraw the margin."""
+        from newsreader.tui.opening import bookmarked_paragraphs
+
         article = self.screen.reader.article
         if article is None:
             return

@@ -170,14 +170,13 @@ class ArticleList(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         index = y + int(self.scroll_offset.y)
         rows = self.rows.rows
-        base = self.rich_style
         if not rows:
             if y == 1:
                 style = self.get_component_rich_style("article-list--empty")
                 return Strip([Segment(f"  {self._empty_text()}".ljust(width)[:width], style)])
-            return Strip.blank(width, base)
+            return Strip.blank(width, self.rich_style)
         if index >= len(rows):
-            return Strip.blank(width, base)
+            return Strip.blank(width, self.rich_style)
         summary = rows[index]
         read = self.rows.is_read(summary.id)
         progress = self.rows.progress(summary.id)
