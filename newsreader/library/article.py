@@ -3,30 +3,18 @@
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Iterable
 from dataclasses import FrozenInstanceError, dataclass
 from datetime import date
+from itertools import repeat
 from pathlib import Path
+from typing import NamedTuple
 
 
-class ArticleSummary:
-    """An article without its body: enough for the list, the index's change checks and the state.
-
-    ``id`` is stable and human-friendly: the path relative to its library root, without suffix.
-
-    Immutable, compared and hashed by value like a frozen dataclass, but written out by hand:
-    a start-up builds one per article (10k in ~10 ms instead of ~45 ms), and ``path`` becomes
-    a ``Path`` only when asked for (``path_str`` is the same path as a string, for free).
-    """
-
-    __slots__ = ("_path", "content_hash", "date", "dateline", "id", "mtime_ns", "path_str", "size",
-                 "title")
-    __match_args__ = ("id", "path", "title", "date", "dateline", "size", "mtime_ns",
-                      "content_hash")
-
+class _SummaryFields(NamedTuple):
     id: str
     path_str: str
     """``str(self.path)`` without building the ``Path``."""
-    _path: Path | None
     title: str
     date: _dt.date | None
     dateline: str | None
@@ -34,38 +22,36 @@ class ArticleSummary:
     mtime_ns: int
     content_hash: str
 
-    def __init__(
-        self, id: str, path: Path | str, title: str, date: _dt.date | None, dateline: str | None,
+
+class ArticleSummary(_SummaryFields):
+    """An article without its body: enough for the list, the index's change checks and the state.
+
+    ``id`` is stable and human-friendly: the path relative to its library root, without suffix.
+
+    Immutable, compared and hashed by value like the frozen dataclass it replaced, but a tuple
+    underneath: a start-up builds one per article straight from the last scan's columns in C
+    (``summaries``; 100k in ~40 ms instead of ~300 ms through Python setters), and ``path``
+    is built only when asked for (``path_str`` is the same path as a string, for free).
+    """
+
+    __slots__ = ()
+    __match_args__ = ("id", "path", "title", "date", "dateline", "size", "mtime_ns",
+                      "content_hash")
+
+    def __new__(
+        cls, id: str, path: Path | str, title: str, date: _dt.date | None, dateline: str | None,
         size: int, mtime_ns: int, content_hash: str,
-    ) -> None:
-        path = Path(path)
-        _fill(self, id, str(path), title, date, dateline, size, mtime_ns, content_hash)
-        _set_path(self, path)
+    ) -> ArticleSummary:
+        return _new(cls, (id, str(Path(path)), title, date, dateline, size, mtime_ns,
+                          content_hash))
 
     @property
     def path(self) -> Path:
-        """The article's file."""
-        p = self._path
-        if p is None:
-            p = _child_path(self.path_str)
-            _set_path(self, p)
-        return p
-
-    def _key(self) -> tuple[object, ...]:
-        return (self.id, self.path_str, self.title, self.date, self.dateline, self.size,
-                self.mtime_ns, self.content_hash)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, ArticleSummary):
-            return NotImplemented
-        return self is other or self._key() == other._key()
-
-    def __hash__(self) -> int:
-        return hash(self._key())
+        """The article's file (a new ``Path`` each time: hot loops use ``path_str``)."""
+        return _child_path(self.path_str)
 
     def __repr__(self) -> str:
-        values = (self.id, self.path, self.title, self.date, self.dateline, self.size,
-                  self.mtime_ns, self.content_hash)
+        values = (self.id, self.path, *self[2:])
         inner = ", ".join(f"{n}={v!r}" for n, v in zip(self.__match_args__, values, strict=True))
         return f"ArticleSummary({inner})"
 
@@ -76,10 +62,16 @@ class ArticleSummary:
         raise FrozenInstanceError(f"cannot delete field {name!r}")
 
     def __reduce__(self) -> tuple[type[ArticleSummary], tuple[object, ...]]:
-        return (ArticleSummary, (self.id, self.path_str, self.title, self.date, self.dateline,
-                                 self.size, self.mtime_ns, self.content_hash))
+        return (ArticleSummary, tuple(self))
+
+    def __copy__(self) -> ArticleSummary:
+        return self
+
+    def __deepcopy__(self, memo: object) -> ArticleSummary:
+        return self
 
 
+_new = tuple.__new__
 _folders: dict[str, Path] = {}
 
 
@@ -99,34 +91,17 @@ def _child_path(path: str) -> Path:
     return child if isinstance(child, Path) and str(child) == path else Path(path)
 
 
-# The slots' own setters: they skip the frozen ``__setattr__`` (what dataclasses do through
-# ``object.__setattr__``, at a third of its cost).
-_setters = [getattr(ArticleSummary, n).__set__ for n in
-            ("id", "path_str", "title", "date", "dateline", "size", "mtime_ns", "content_hash")]
-_set_path = vars(ArticleSummary)["_path"].__set__
-_new = object.__new__
-
-
-def _fill(o: ArticleSummary, id: str, path: str, title: str, date: _dt.date | None,
-          dateline: str | None, size: int, mtime_ns: int, content_hash: str) -> None:
-    s0, s1, s2, s3, s4, s5, s6, s7 = _setters
-    s0(o, id)
-    s1(o, path)
-    s2(o, title)
-    s3(o, date)
-    s4(o, dateline)
-    s5(o, size)
-    s6(o, mtime_ns)
-    s7(o, content_hash)
-
-
 def make_summary(id: str, path: str, title: str, date: _dt.date | None, dateline: str | None,
                  size: int, mtime_ns: int, content_hash: str) -> ArticleSummary:
     """An ``ArticleSummary`` from an absolute, normalised path string (the scanner's)."""
-    o = _new(ArticleSummary)  # no __init__: the path stays a string until asked for
-    _fill(o, id, path, title, date, dateline, size, mtime_ns, content_hash)
-    _set_path(o, None)
-    return o
+    return _new(ArticleSummary, (id, path, title, date, dateline, size, mtime_ns, content_hash))
+
+
+def summaries(*columns: Iterable[object]) -> tuple[ArticleSummary, ...]:
+    """Summaries from parallel columns (id, path string, title, date, dateline, size,
+    mtime_ns, hash), as ``make_summary`` would make them one by one, without a Python call
+    per article."""
+    return tuple(map(_new, repeat(ArticleSummary), zip(*columns, strict=True)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from newsreader.errors import UserError
-from newsreader.library.article import Article, ArticleSummary, Skipped, make_summary
+from newsreader.library.article import Article, ArticleSummary, Skipped, summaries
 from newsreader.library.catalog import Catalog, CatalogEntry
 from newsreader.library.parse import MAX_BYTES, ParseError, parse_bytes, read_article_bytes
 from newsreader.library.snapshot import Snapshot, decode, encode
@@ -230,9 +230,8 @@ class Library:
         days = dict.fromkeys(snap.days)  # one date object per day, shared
         days.update((d, date.fromordinal(d)) for d in days if d)
         days[0] = None
-        articles = tuple(map(make_summary, snap.ids, snap.paths, snap.titles,
-                             map(days.__getitem__, snap.days), snap.datelines, snap.sizes,
-                             snap.mtimes, snap.hashes))
+        articles = summaries(snap.ids, snap.paths, snap.titles, map(days.__getitem__, snap.days),
+                             snap.datelines, snap.sizes, snap.mtimes, snap.hashes)
         catalog_skips = tuple(map(Skipped, map(Path, snap.skip_paths), snap.reasons))
         skip_stats = dict(zip(snap.skip_paths, zip(snap.skip_sizes, snap.skip_mtimes,
                                                    strict=True), strict=True))

@@ -58,7 +58,7 @@ class SearchIndex:
         ``procs > 1`` forks worker processes for a full build: only pass it from the CLI.
         """
         with self._write:
-            self._ids = {str(a.path): a.id for a in scan.articles}
+            self._ids = {a.path_str: a.id for a in scan.articles}
             self._last = (scan, library)
             try:
                 with store.write_lock(self.index_dir, LOCK_WAIT):
@@ -130,7 +130,7 @@ class SearchIndex:
             else:
                 indexed = indexed_signatures(ix)
                 self._signatures = ((folder, generation), indexed)
-            wanted = {str(a.path): a for a in scan.articles}
+            wanted = {a.path_str: a for a in scan.articles}
             changed = [a for p, a in wanted.items()
                        if p not in indexed or content_hash_of(indexed[p]) != a.content_hash]
             removed = [p for p in indexed if p not in wanted]
@@ -145,7 +145,7 @@ class SearchIndex:
                     writer.delete_by_term("path", p)
                     after.pop(p, None)
                 for done, (summary, article) in enumerate(load_all(library, changed), 1):
-                    path = str(summary.path)
+                    path = summary.path_str
                     if article is None:
                         writer.delete_by_term("path", path)
                         after.pop(path, None)
