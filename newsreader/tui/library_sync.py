@@ -200,15 +200,19 @@ class LibrarySync:
 
     def _first_load(self) -> None:
         self._post(Activity("Reading articles"))
-        if self.session.first_list() is not None:
+        shown = self.session.first_list()
+        if shown is not None:
             # The last run's list is shown: walk the folders once it is drawn (the walk's
-            # system calls would slow that paint down, see ``tui.early``).
+            # system calls would slow that paint down, see ``tui.early``), after its read
+            # marks (the walk of 100k files takes a second).
             _wait(self.list_painted, PAINT_WAIT)
+            self._load_states(shown)
         scan = self.session.first_scan(progress=self._progress("Reading articles"))
         self.scan = scan
         self._post(LibraryScanned(scan, changed=False))
-        _wait(self.painted, PAINT_WAIT)
-        self._load_states(scan)
+        if shown is None or scan.articles is not shown.articles:
+            _wait(self.painted, PAINT_WAIT)
+            self._load_states(scan)
         notices, saving = self.session.store_notices()
         self._post(StoreStatus(notices, saving))
 
