@@ -12,29 +12,39 @@ import pickle
 import zlib
 from bisect import bisect_right
 from collections.abc import Iterator
-from itertools import accumulate, repeat
+from itertools import accumulate, islice, repeat
 from typing import Any
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 LENGTHS = [byte_to_length(i) for i in range(256)]
 """Field length for each stored length byte (Whoosh keeps lengths as one lossy byte)."""
 
 
+def term_info(reader: Any, fieldname: str, btext: bytes) -> Any:
+    """The term's ``W3TermInfo`` in one segment, or None: one lookup in its term table
+    (``(field, text) in reader``, ``doc_frequency`` and ``term_info`` are one each)."""
+    try:
+        return reader._terms.term_info(fieldname, btext)
+    except (KeyError, TermNotFound):
+        return None
+
+
 def read_postings(
-    reader: Any, fieldname: str, btext: bytes, values: bool, wanted: list[int] | None = None
+    reader: Any, info: Any, values: bool, wanted: list[int] | None = None, offset: int = 0
 ) -> tuple[list[int], list[float], list[bytes]]:
-    """All (docnum, weight[, value]) of a term in one segment, a block at a time; with
-    ``wanted`` (sorted docnums), only the blocks whose range holds one of them.
+    """All (docnum + ``offset``, weight[, value]) of a term in one segment (``info`` is its
+    term info there), a block at a time; with ``wanted`` (sorted docnums of the segment),
+    only the blocks whose range holds one of them, and only those documents.
 
     Reads Whoosh 3 codec blocks directly (``W3LeafMatcher`` reads the same bytes one posting
     at a time); deleted documents are still in."""
     ids: list[int] = []
     weights: list[float] = []
     out_values: list[bytes] = []
-    for block_ids, count, block_weights, block_values in _blocks(reader, fieldname, btext,
-                                                                 wanted):
+    for block_ids, count, block_weights, block_values in _blocks(reader, info, wanted, offset):
         ids.extend(block_ids)
         if block_weights is None:
             weights.extend([1.0] * count)
@@ -45,7 +55,7 @@ def read_postings(
         if values:
             out_values.extend(block_values)
     if wanted is not None and ids:  # the other documents of the blocks read: not asked for
-        keep = set(wanted)
+        keep = {d + offset for d in wanted}
         rows = [row for row in zip(ids, weights, out_values or repeat(b""), strict=False)
                 if row[0] in keep]
         ids, weights = [r[0] for r in rows], [r[1] for r in rows]
@@ -53,31 +63,30 @@ def read_postings(
     return ids, weights, out_values
 
 
-def read_fixed(reader: Any, fieldname: str, btext: bytes) -> tuple[list[int], bytes]:
-    """The docnums of a term in one segment and its fixed-size values, joined."""
+def read_fixed(reader: Any, info: Any, offset: int = 0) -> tuple[list[int], bytes]:
+    """The docnums (+ ``offset``) of a term in one segment and its fixed-size values, joined."""
     ids: list[int] = []
     blobs: list[bytes] = []
-    for block_ids, _count, _weights, block_values in _blocks(reader, fieldname, btext):
+    for block_ids, _count, _weights, block_values in _blocks(reader, info, None, offset):
         ids.extend(block_ids)
         blobs.append(block_values if isinstance(block_values, bytes)
                      else b"".join(block_values))
     return ids, b"".join(blobs)
 
 
-def _blocks(reader: Any, fieldname: str, btext: bytes, wanted: list[int] | None = None
+def _blocks(reader: Any, info: Any, wanted: list[int] | None = None, offset: int = 0
             ) -> Iterator[tuple[Any, int, Any, Any]]:
-    """(docnums, count, weights, values) of each block, as the block stores them; with
-    ``wanted``, blocks whose docnums (after the last block's, up to their header's last one)
-    hold none of those are skipped without being decompressed or unpickled."""
-    info = reader._terms.term_info(fieldname, btext)
+    """(docnums + ``offset``, count, weights, values) of each block, as the block stores
+    them; with ``wanted``, blocks whose docnums (after the last block's, up to their header's
+    last one) hold none of those are skipped without being decompressed or unpickled."""
     if info.is_inlined():
         ids, weights, vals = info.inlined_postings()
-        yield list(ids), len(ids), list(weights), vals
+        yield [d + offset for d in ids], len(ids), list(weights), vals
         return
-    offset, length = info.extent()
+    start, length = info.extent()
     if isinstance(length, tuple):  # W3TermInfo.from_bytes keeps struct's 1-tuple
         length = length[0]
-    data = reader._terms._postfile.get(offset, length)
+    data = reader._terms._postfile.get(start, length)
     if data[:4] != WHOOSH3_HEADER_MAGIC:
         raise ValueError("not a Whoosh 3 posting list")
     stream = io.BytesIO(data)
@@ -100,8 +109,9 @@ def _blocks(reader: Any, fieldname: str, btext: bytes, wanted: list[int] | None 
         block_ids, block_weights, block_values = pickle.loads(
             zlib.decompress(raw) if compression else raw
         )
-        # each block is delta-coded from 0
-        yield accumulate(block_ids), count, block_weights, block_values
+        # each block is delta-coded from 0: the running sum from ``offset``, less its start
+        yield islice(accumulate(block_ids, initial=offset), 1, None), count, block_weights, \
+            block_values
         if blocklength < 0:
             break
         pos = end
