@@ -207,6 +207,29 @@ def test_phrase_words_read_only_in_blocks_of_the_rarest_word(
         assert reads[0] * 5 < reads[1], reads  # the rare phrases: a few blocks, not all
 
 
+def test_and_reads_a_far_more_common_word_only_for_the_rarer_words_articles(
+        big_shelf: Shelf, monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsreader.search import phrasecheck
+
+    current = store.read_current(big_shelf.index_dir)
+    assert current is not None
+    ix = open_generation(current[1])
+    queries = ["gaza ceasefire", "said that", "with were", "gaza -hamas", '"said that" gaza',
+               "the nosuchwordanywhere", "date:2023 gaza", "gaza said the", "hamas OR gaza the"]
+    with ix.searcher() as searcher:
+        for partial in (1, 10**9):  # every time, never
+            monkeypatch.setattr(phrasecheck, "PARTIAL", partial)
+            engine = Engine(searcher)
+            for text in queries:
+                q = parse(text).query
+                expected, total = _whoosh_top(searcher, q, 10)
+                top = engine.top(q, 10)
+                assert _same(top.hits, expected), (text, partial)
+                assert top.total == total or top.estimated, (text, partial)
+            # read for the rarer word's articles only: never cached whole
+            assert (("body", b"the") in engine._cache) == (partial > 1)
+
+
 def test_unreadable_blocks_fall_back_to_whoosh(big_shelf: Shelf,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     from newsreader.search import postings
