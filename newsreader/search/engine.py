@@ -20,7 +20,7 @@ import heapq
 from array import array
 from bisect import bisect_left
 from collections import OrderedDict
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from math import log
 from operator import neg
@@ -30,6 +30,7 @@ from whoosh import query as wq
 from whoosh.scoring import BM25F
 
 from newsreader.search import postings
+from newsreader.search.bounded import bounded_top
 from newsreader.search.matchers import ExactPhrase
 from newsreader.search.pairs import PREFIX, PairField, pair_frequencies
 from newsreader.search.phrasecheck import (
@@ -51,6 +52,9 @@ PACKED_POSTINGS = 8_000_000
 at most, reached only in big libraries). Turning them back into a dict costs a tenth of
 reading the postings again: at 100k articles a common word's list is ~100k postings, and the
 two-word p95 was 118 / 110 / 79 ms with 3M / 4M / 8M (FTS5: 114-128 ms)."""
+RAW_POSTINGS = 3_000_000
+"""Docnums and weights of long lists read whole by ``bounded.py`` (which scores few of them),
+kept as arrays (12 bytes a posting, ~36 MB at most): the word's next query reads no block."""
 TERM_INFOS = 4096
 """Terms whose per-segment term infos are kept (the oldest dropped first)."""
 
@@ -86,6 +90,9 @@ class Engine:
         self._packed: OrderedDict[tuple[str, bytes], tuple[array[int], array[float]]] = (
             OrderedDict())
         self._packed_count = 0
+        self._raw: OrderedDict[tuple[str, bytes], tuple[array[int], array[float]]] = (
+            OrderedDict())
+        self._raw_count = 0
         self._lengths: dict[str, bytes] = {}
         self._norms: dict[str, tuple[float, list[float]]] = {}
         self._term_infos: dict[tuple[str, bytes], tuple[int, list[tuple[int, Any]]]] = {}
@@ -98,6 +105,9 @@ class Engine:
 
     def top(self, q: Any, limit: int) -> TopDocs:
         """The ``limit`` best documents for ``q``, best first (ties: lower docnum first)."""
+        bounded = bounded_top(self, q, limit)
+        if bounded is not None:
+            return TopDocs(*bounded)
         found = self._eval(q)
         scores = found.scores
         if found.check is None:
@@ -341,15 +351,20 @@ class Engine:
             term = _Term(dict(zip(*packed, strict=True)), None)
         else:
             term = self._read_term(fieldname, btext, values)
+        self._remember(key, term)
+        return term
+
+    def _remember(self, key: tuple[str, bytes], term: _Term) -> None:
+        """Cache a term's scores (dropping the least recently used beyond the budget)."""
+        cached = self._cache.pop(key, None)
         if cached is not None:
             self._cached -= len(cached.scores) * (1 + (cached.values is not None))
         self._cache[key] = term
-        self._cached += len(term.scores) * (1 + values)
+        self._cached += len(term.scores) * (1 + (term.values is not None))
         while self._cached > CACHE_POSTINGS and len(self._cache) > 1:
             old_key, old = self._cache.popitem(last=False)
             self._cached -= len(old.scores) * (1 + (old.values is not None))
             self._pack(old_key, old.scores)
-        return term
 
     def _pack(self, key: tuple[str, bytes], scores: dict[int, float]) -> None:
         """Keep a term dropped from the dicts as two arrays (12 bytes a posting)."""
@@ -410,33 +425,68 @@ class Engine:
         df, infos = self._infos(fieldname, btext)
         if not infos:
             return _Term({}, vals)
-        idf = self._idf(df)
-        k1p1, norm = self._bm25(fieldname)
         ordered = sorted(wanted) if wanted is not None else None
-        all_ids: list[int] = []
-        all_weights: list[float] = []
-        all_values: list[bytes] = []
-        for i, info in infos:
-            reader, offset = self._leaves[i]
-            local = None
-            if ordered is not None:
-                start = bisect_left(ordered, offset)
-                stop = bisect_left(ordered, offset + reader.doc_count_all())
-                if start == stop:
-                    continue
-                local = [d - offset for d in ordered[start:stop]]
-            ids, weights, posvals = postings.read_postings(reader, info, values, local, offset)
-            all_ids += ids
-            all_weights += weights
-            if values:
-                all_values += posvals
-        lengths = self._field_lengths(fieldname)
-        scores = {d: idf * ((wt * k1p1) / (wt + norm[lengths[d]]))
-                  for d, wt in zip(all_ids, all_weights, strict=True)}
+        all_ids, all_weights, all_values = self._postings(fieldname, btext, values, ordered)
+        scores = self.scored(fieldname, df, all_ids, all_weights)
         if vals is not None:
             vals = dict(zip(all_ids, all_values, strict=True))
         self._drop_deleted(scores, vals)
         return _Term(scores, vals)
+
+    def scored(self, fieldname: str, df: int, ids: Sequence[int], weights: Sequence[float]
+               ) -> dict[int, float]:
+        """BM25F scores of a term (in ``df`` documents) for its postings ``ids``, ``weights``."""
+        idf = self._idf(df)
+        k1p1, norm = self._bm25(fieldname)
+        lengths = self._field_lengths(fieldname)
+        return {d: idf * ((wt * k1p1) / (wt + norm[lengths[d]]))
+                for d, wt in zip(ids, weights, strict=True)}
+
+    def postings_of(self, fieldname: str, btext: bytes, wanted: list[int] | None = None
+                    ) -> tuple[Sequence[int], Sequence[float]]:
+        """A term's global docnums (ascending, deleted ones included) and weights; with
+        ``wanted`` (sorted global docnums), only of those. A whole list is kept as arrays."""
+        ids, weights, _values = self._postings(fieldname, btext, False, wanted)
+        key = (fieldname, btext)
+        if wanted is None and key not in self._raw and len(ids) <= RAW_POSTINGS:
+            self._raw[key] = packed = (array("I", ids), array("d", weights))
+            self._raw_count += len(ids)
+            while self._raw_count > RAW_POSTINGS:
+                _key, (old, _weights) = self._raw.popitem(last=False)
+                self._raw_count -= len(old)
+            return packed
+        return ids, weights
+
+    def _postings(self, fieldname: str, btext: bytes, values: bool, wanted: list[int] | None
+                  ) -> tuple[Sequence[int], Sequence[float], list[bytes]]:
+        raw = None if values else self._raw.get((fieldname, btext))
+        if raw is not None:
+            self._raw.move_to_end((fieldname, btext))
+            ids_arr, weights_arr = raw
+            if wanted is None:
+                return ids_arr, weights_arr, []
+            n = len(ids_arr)
+            at = [i for d in wanted if (i := bisect_left(ids_arr, d)) < n and ids_arr[i] == d]
+            return [ids_arr[i] for i in at], [weights_arr[i] for i in at], []
+        ids: list[int] = []
+        weights: list[float] = []
+        vals: list[bytes] = []
+        for i, info in self._infos(fieldname, btext)[1]:
+            reader, offset = self._leaves[i]
+            local = None
+            if wanted is not None:
+                start = bisect_left(wanted, offset)
+                stop = bisect_left(wanted, offset + reader.doc_count_all())
+                if start == stop:
+                    continue
+                local = [d - offset for d in wanted[start:stop]]
+            seg_ids, seg_weights, seg_values = postings.read_postings(reader, info, values,
+                                                                      local, offset)
+            ids += seg_ids
+            weights += seg_weights
+            if values:
+                vals += seg_values
+        return ids, weights, vals
 
     def _read_pair(self, fieldname: str, btext: bytes) -> dict[int, float]:
         """Phrase scores from a pair's postings: each word's BM25F score from its frequency
@@ -460,12 +510,17 @@ class Engine:
         self._drop_deleted(scores, None)
         return scores
 
-    def _drop_deleted(self, scores: dict[int, float], vals: dict[int, bytes] | None) -> None:
+    def deleted(self) -> frozenset[int]:
+        """The global docnums of deleted documents (still in the postings)."""
         deleted = self._deleted
         if deleted is None:
             deleted = self._deleted = frozenset(
                 d + offset for reader, offset in self._leaves if reader.has_deletions()
                 for d in reader.deleted_docs_set)
+        return deleted
+
+    def _drop_deleted(self, scores: dict[int, float], vals: dict[int, bytes] | None) -> None:
+        deleted = self.deleted()
         if not deleted:
             return
         gone = deleted.intersection(scores) if len(deleted) > len(scores) else \

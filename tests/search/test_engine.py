@@ -230,6 +230,54 @@ def test_and_reads_a_far_more_common_word_only_for_the_rarer_words_articles(
             assert (("body", b"the") in engine._cache) == (partial > 1)
 
 
+def test_title_bounded_top_ranks_and_counts_as_the_full_evaluation(
+        big_shelf: Shelf, monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsreader.search import bounded
+
+    monkeypatch.setattr(bounded, "BIG", 1)  # every body list counts as long here
+    answered = []
+    real = bounded.bounded_top
+
+    enabled = [True]
+
+    def counted(*args: Any) -> Any:
+        if not enabled[0]:
+            return None
+        out = real(*args)
+        answered.append(out is not None)
+        return out
+
+    monkeypatch.setattr("newsreader.search.engine.bounded_top", counted)
+    current = store.read_current(big_shelf.index_dir)
+    assert current is not None
+    ix = open_generation(current[1])
+    queries = ["said", "the", "gaza", "ceasefire", "hostage", "reported", "said that", "gaza the",
+               "with were", "ceasefire hostage the", "title:gaza OR peace", "gaza nosuchword"]
+    from whoosh import query as wq
+
+    def either(a: str, b: str, boost: float = 1.5) -> Any:  # two body words
+        return wq.Or([wq.Term("body", a), wq.Term("body", b, boost=boost)])
+
+    shapes = [parse(text).query for text in queries] + [
+        either("gaza", "said"), either("ceasefir", "the"), either("hostag", "that"),
+        either("report", "said"), either("report", "the"), either("report", "said", 20.0),
+        wq.And([either("gaza", "said"), either("hostag", "the")])]
+    with ix.searcher() as searcher:
+        for limit in (1, 3, 10, 200):
+            shared = Engine(searcher)
+            for text, q in zip(queries + ["either"] * 7, shapes, strict=True):
+                # nothing cached; then lists kept by earlier queries
+                for engine in (Engine(searcher), shared, shared):
+                    expected, total = _whoosh_top(searcher, q, limit)
+                    top = engine.top(q, limit)
+                    assert [d for d, _s in top.hits] == [d for d, _s in expected], (text, limit)
+                    assert _same(top.hits, expected) and top.total == total, (text, limit)
+                    enabled[0] = False  # the full evaluation: the same floats
+                    assert Engine(searcher).top(q, limit) == top, (text, limit)
+                    enabled[0] = True
+    assert any(answered) and not all(answered)  # proven answers, and fallbacks
+
+
 def test_unreadable_blocks_fall_back_to_whoosh(big_shelf: Shelf,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     from newsreader.search import postings
