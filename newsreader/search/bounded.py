@@ -136,14 +136,24 @@ def _many(engine: Engine, groups: list[_Group], limit: int, bound: float
     if not matches:
         return [], 0
     titled = matches & set().union(*(g.small for g in groups))
-    final = dict.fromkeys(titled, 0.0)
+    # An article scores at least its small scores and at most those plus ``bound``: score
+    # only the ones whose most reaches the N-th best least.
+    least = dict.fromkeys(titled, 0.0)
+    for g in groups:
+        small = g.small
+        for d in titled:
+            s = small.get(d)
+            if s is not None:
+                least[d] += s
+    cut = _nth(least, limit)[1]
+    final = {d: 0.0 for d, s in least.items() if s + bound >= cut}
     for n, (g, (ids, weights)) in enumerate(zip(groups, lists, strict=True)):
         idf = engine._idf(g.big_df)
         k1p1, norm = engine._bm25(g.big.fieldname)
         lengths = engine._field_lengths(g.big.fieldname)
         boost = g.big_boost
         small = g.small
-        for d in titled:
+        for d in final:
             s = small.get(d)
             i = bisect_left(ids, d)
             if i < len(ids) and ids[i] == d:
