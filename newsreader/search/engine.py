@@ -11,7 +11,11 @@ Supported exactly: terms, ``And``, ``Or`` (plain), ``Not`` inside ``And``, ``And
 matcher for that node. A phrase of two common words reads its pair's postings (``pairs.py``).
 Other phrases are checked lazily (``phrasecheck.py``): candidates (documents with every word)
 are visited best score first until the top N are certain; the total is then exact when every
-candidate could be checked cheaply, else estimated from a sample. Imports Whoosh.
+candidate could be checked cheaply, else estimated from a sample. Plain words whose title
+matches provably hold the top N skip scoring the body lists (``bounded.py``); in an ``And``
+a word far more common than the rarest is scored only in the rarest word's articles. A
+term's per-segment lookups are done once per searcher (at 100k articles in ~30 segments
+they were ~4 term-table lookups per segment per term). Imports Whoosh.
 """
 
 from __future__ import annotations
