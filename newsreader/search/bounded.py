@@ -9,20 +9,19 @@ without one can reach, only the articles with a title match are scored: for one 
 body list is read only in their blocks; for several, the body lists are read whole but only
 their docnums are used (to count the matches). Hits, scores and totals are the full
 evaluation's (``engine.py``), float for float; otherwise the caller evaluates as usual.
+Postings, scores and caches are the searcher's ``TermReader`` (``terms.py``).
 """
 
 from __future__ import annotations
 
 import heapq
 from bisect import bisect_left
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from whoosh import query as wq
 
 from newsreader.search.phrasecheck import partial_read
-
-if TYPE_CHECKING:
-    from newsreader.search.engine import Engine
+from newsreader.search.terms import TermReader, boosted
 
 BIG = 5_000
 """Only a query with a body list this long (and not cached) is tried here."""
@@ -45,31 +44,31 @@ class _Group:
         self.big_boost = float(big.boost)
 
 
-def bounded_top(engine: Engine, q: Any, limit: int) -> tuple[list[tuple[int, float]], int] | None:
+def bounded_top(terms: TermReader, q: Any, limit: int
+                ) -> tuple[list[tuple[int, float]], int] | None:
     """(hits, total) for an ``Or`` of two terms or an ``And`` of such ``Or`` s, or None when
     this way does not apply or cannot prove its answer."""
-    groups = _groups(engine, q)
+    groups = _groups(terms, q)
     if groups is None or limit < 1:
         return None
-    k1p1 = engine._weighting.K1 + 1
     bound = 0.0  # the best score of an article with no small-term match, summed as they are
     for g in groups:
-        b = engine._idf(g.big_df) * k1p1
+        b = terms.ceiling(g.big_df)
         b = b * g.big_boost if g.big_boost != 1.0 else b
         bound = b if bound == 0.0 else bound + b
     bound *= 1 + MARGIN
     if len(groups) == 1:
-        return _one(engine, groups[0], limit, bound)
-    return _many(engine, groups, limit, bound)
+        return _one(terms, groups[0], limit, bound)
+    return _many(terms, groups, limit, bound)
 
 
-def _groups(engine: Engine, q: Any) -> list[_Group] | None:
+def _groups(terms: TermReader, q: Any) -> list[_Group] | None:
     if type(q) is wq.And and q.boost == 1.0:
         parts = q.subqueries
     else:
         parts = [q]
-    schema = engine.searcher.schema
-    terms = []
+    schema = terms.searcher.schema
+    words = []
     for p in parts:
         if (type(p) not in (wq.Or, wq.DefaultOr) or p.scale is not None or p.boost != 1.0
                 or len(p.subqueries) != 2):
@@ -79,20 +78,20 @@ def _groups(engine: Engine, q: Any) -> list[_Group] | None:
             if type(t) is not wq.Term or t.fieldname not in schema:
                 return None
             btext = schema[t.fieldname].to_bytes(t.text)
-            pair.append((engine._infos(t.fieldname, btext)[0], t, btext))
+            pair.append((terms.doc_frequency(t.fieldname, btext), t, btext))
         pair.sort(key=lambda x: x[0])
-        terms.append(pair)
-    if len(terms) > 1:
-        sizes = [small[0] + big[0] for small, big in terms]
+        words.append(pair)
+    if len(words) > 1:
+        sizes = [small[0] + big[0] for small, big in words]
         least = min(sizes)
         if any(partial_read(n, least) for n in sizes if n != least):
             return None  # the rarest word's articles bound the others (engine._all_of)
-    if not any(big[0] >= BIG and (big[1].fieldname, big[2]) not in engine._cache
-               and (big[1].fieldname, big[2]) not in engine._packed for _small, big in terms):
+    if not any(big[0] >= BIG and not terms.is_cached(big[1].fieldname, big[2])
+               for _small, big in words):
         return None
     groups = []
-    for (_sdf, small, _stext), (bdf, big, btext) in terms:
-        scores = engine._boosted(engine._term(small.fieldname, small.text).scores, small.boost)
+    for (_sdf, small, _stext), (bdf, big, btext) in words:
+        scores = boosted(terms.term(small.fieldname, small.text).scores, small.boost)
         groups.append(_Group(scores, big, btext, bdf))
     return groups
 
@@ -102,15 +101,15 @@ def _nth(scored: dict[int, float], limit: int) -> tuple[list[tuple[float, int]],
     return best, best[-1][0] if len(best) >= limit else float("-inf")
 
 
-def _one(engine: Engine, g: _Group, limit: int, bound: float
+def _one(terms: TermReader, g: _Group, limit: int, bound: float
          ) -> tuple[list[tuple[int, float]], int] | None:
     """One word: the small term's articles score at least their small score."""
     if _nth(g.small, limit)[1] <= bound:
         return None
-    deleted = engine.deleted()
+    deleted = terms.deleted()
     wanted = sorted(g.small.keys() | deleted)
-    ids, weights = engine.postings_of(g.big.fieldname, g.big_text, wanted)
-    big = engine._boosted(engine.scored(g.big.fieldname, g.big_df, ids, weights), g.big_boost)
+    ids, weights = terms.postings_of(g.big.fieldname, g.big_text, wanted)
+    big = boosted(terms.scored(g.big.fieldname, g.big_df, ids, weights), g.big_boost)
     final = dict(g.small)
     for d, s in big.items():
         if d in final:
@@ -121,12 +120,12 @@ def _one(engine: Engine, g: _Group, limit: int, bound: float
     return [(-d, s) for s, d in best], total
 
 
-def _many(engine: Engine, groups: list[_Group], limit: int, bound: float
+def _many(terms: TermReader, groups: list[_Group], limit: int, bound: float
           ) -> tuple[list[tuple[int, float]], int] | None:
     """Several words: every body list's docnums count the matches; only the matches with a
     small-term match in some word are scored."""
-    deleted = engine.deleted()
-    lists = [engine.postings_of(g.big.fieldname, g.big_text) for g in groups]
+    deleted = terms.deleted()
+    lists = [terms.postings_of(g.big.fieldname, g.big_text) for g in groups]
     matches: set[int] | None = None
     for g, (ids, _weights) in zip(groups, lists, strict=True):
         docs = set(ids)
@@ -148,9 +147,9 @@ def _many(engine: Engine, groups: list[_Group], limit: int, bound: float
     cut = _nth(least, limit)[1]
     final = {d: 0.0 for d, s in least.items() if s + bound >= cut}
     for n, (g, (ids, weights)) in enumerate(zip(groups, lists, strict=True)):
-        idf = engine._idf(g.big_df)
-        k1p1, norm = engine._bm25(g.big.fieldname)
-        lengths = engine._field_lengths(g.big.fieldname)
+        idf = terms.idf(g.big_df)
+        k1p1, norm = terms.bm25(g.big.fieldname)
+        lengths = terms.field_lengths(g.big.fieldname)
         boost = g.big_boost
         small = g.small
         for d in final:
@@ -158,7 +157,7 @@ def _many(engine: Engine, groups: list[_Group], limit: int, bound: float
             i = bisect_left(ids, d)
             if i < len(ids) and ids[i] == d:
                 wt = weights[i]
-                b = idf * ((wt * k1p1) / (wt + norm[lengths[d]]))  # as Engine.scored
+                b = idf * ((wt * k1p1) / (wt + norm[lengths[d]]))  # as TermReader.scored
                 if boost != 1.0:
                     b = b * boost
                 s = b if s is None else b + s
@@ -168,14 +167,8 @@ def _many(engine: Engine, groups: list[_Group], limit: int, bound: float
     best, nth = _nth(final, limit)
     if nth <= bound:  # an article without a title match may rank: score them all
         for g, (ids, weights) in zip(groups, lists, strict=True):
-            term = engine.scored(g.big.fieldname, g.big_df, ids, weights)
-            engine._drop_deleted(term, None)
-            engine._remember((g.big.fieldname, g.big_text), _term_of(term))
+            scores = terms.scored(g.big.fieldname, g.big_df, ids, weights)
+            terms.drop_deleted(scores)
+            terms.remember(g.big.fieldname, g.big_text, scores)
         return None
     return [(-d, s) for s, d in best], len(matches)
-
-
-def _term_of(scores: dict[int, float]) -> Any:
-    from newsreader.search.engine import _Term
-
-    return _Term(scores, None)

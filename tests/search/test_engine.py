@@ -110,7 +110,7 @@ def test_common_word_phrases_come_from_pairs_also_after_updates(big_shelf: Shelf
         engine = Engine(searcher)
         for text in PAIRED:
             phrase = parse(text).query.subqueries[1]
-            assert engine._paired("body", phrase.words), text
+            assert engine.terms.paired("body", phrase.words), text
             assert engine.top(parse(text).query, 10).total > 0
 
 
@@ -133,28 +133,29 @@ def test_deleted_article_is_never_found(big_shelf: Shelf) -> None:
 
 def test_cache_is_bounded_and_packed_terms_rank_the_same(
         big_shelf: Shelf, monkeypatch: pytest.MonkeyPatch) -> None:
-    from newsreader.search import engine as engine_module
+    from newsreader.search import terms
 
-    monkeypatch.setattr(engine_module, "CACHE_POSTINGS", 300)
-    monkeypatch.setattr(engine_module, "PACKED_POSTINGS", 2000)
+    monkeypatch.setattr(terms, "CACHE_POSTINGS", 300)
+    monkeypatch.setattr(terms, "PACKED_POSTINGS", 2000)
     current = store.read_current(big_shelf.index_dir)
     assert current is not None
     ix = open_generation(current[1])
     with ix.searcher() as searcher:
         engine = Engine(searcher)
+        cache = engine.terms  # its budgets, which are internal
         packed_hits = 0
         for _round in range(2):
             for text in QUERIES:
                 if "ANDNOT" in text:
                     continue
                 q = parse(text).query
-                before = engine._packed_count
+                before = cache._packed_count
                 top = engine.top(q, 10)
-                packed_hits += engine._packed_count < before
+                packed_hits += cache._packed_count < before
                 assert _same(top.hits, _whoosh_top(searcher, q, 10)[0]), text
-                assert engine._cached <= 300 or len(engine._cache) == 1
-                assert engine._packed_count <= 2000
-                assert engine._packed_count == sum(len(i) for i, _s in engine._packed.values())
+                assert cache._cached <= 300 or len(cache._cache) == 1
+                assert cache._packed_count <= 2000
+                assert cache._packed_count == sum(len(i) for i, _s in cache._packed.values())
         assert packed_hits > 5  # terms came back from their arrays
 
 
@@ -197,7 +198,7 @@ def test_phrase_words_read_only_in_blocks_of_the_rarest_word(
                 monkeypatch.setattr(phrasecheck, "PARTIAL", partial)
                 monkeypatch.setattr(phrasecheck, "LONG_LIST", partial * 100)
                 engine = Engine(searcher)  # nothing cached
-                engine._common = {}  # positions for every phrase
+                monkeypatch.setattr(engine.terms, "paired", lambda *_a: False)  # positions
                 decoded = 0
                 top = engine.top(q, 10)
                 if "zyxquux" in text:
@@ -227,7 +228,7 @@ def test_and_reads_a_far_more_common_word_only_for_the_rarer_words_articles(
                 assert _same(top.hits, expected), (text, partial)
                 assert top.total == total or top.estimated, (text, partial)
             # read for the rarer word's articles only: never cached whole
-            assert (("body", b"the") in engine._cache) == (partial > 1)
+            assert engine.terms.is_cached("body", b"the") == (partial > 1)
 
 
 def test_title_bounded_top_ranks_and_counts_as_the_full_evaluation(

@@ -1,0 +1,312 @@
+"""A searcher's terms read into BM25F scores, the same floats as Whoosh's matchers give.
+
+A term's postings are read a block at a time (``postings.py``) and scored in one
+comprehension; the scores are kept until the index changes (a new searcher, a new reader),
+so typing a query re-reads only its new words. The per-searcher facts scoring needs are
+looked up once: a term's term info in each segment (at 100k articles in ~30 segments there
+were ~4 term-table lookups per segment per term), the global field lengths, deletions and
+BM25 length norms. ``engine.py`` evaluates queries from these scores; ``bounded.py`` reads
+raw postings to score only a few articles of a long list. Imports Whoosh.
+"""
+
+from __future__ import annotations
+
+from array import array
+from bisect import bisect_left
+from collections import OrderedDict
+from collections.abc import Collection, Sequence
+from math import log
+from typing import Any
+
+from newsreader.search import postings
+from newsreader.search.pairs import PREFIX, PairField, pair_frequencies
+
+CACHE_POSTINGS = 600_000
+"""Scored postings kept between searches (~86 bytes each, twice that with positions: ~50 MB
+at most), least recently used dropped first. At 10k articles 400k -> 600k took the phrase
+p95 from ~28 to ~23 ms (common words recur across queries); the TUI stays under ~130 MB."""
+PACKED_POSTINGS = 8_000_000
+"""Scores of terms dropped from the cache above, kept as arrays (12 bytes a posting: ~96 MB
+at most, reached only in big libraries). Turning them back into a dict costs a tenth of
+reading the postings again: at 100k articles a common word's list is ~100k postings, and the
+two-word p95 was 118 / 110 / 79 ms with 3M / 4M / 8M (FTS5: 114-128 ms)."""
+RAW_POSTINGS = 3_000_000
+"""Docnums and weights of long lists read whole by ``bounded.py`` (which scores few of them),
+kept as arrays (12 bytes a posting, ~36 MB at most): the word's next query reads no block."""
+TERM_INFOS = 4096
+"""Terms whose per-segment term infos are kept (the oldest dropped first)."""
+
+
+class TermScores:
+    """A term's BM25F scores (no boost) by global docnum and, when read with positions, each
+    document's posting value (its positions, which phrase checks decode)."""
+
+    __slots__ = ("scores", "values")
+
+    def __init__(self, scores: dict[int, float], values: dict[int, bytes] | None) -> None:
+        self.scores = scores
+        self.values = values
+
+
+def boosted(scores: dict[int, float], boost: float) -> dict[int, float]:
+    """``scores`` times a query node's boost (the same dict when the boost is 1)."""
+    return scores if boost == 1.0 else {d: s * boost for d, s in scores.items()}
+
+
+class TermReader:
+    """Reads and keeps the terms of one open Whoosh searcher; drop it with the searcher."""
+
+    def __init__(self, searcher: Any) -> None:
+        self.searcher = searcher
+        self._weighting = searcher.weighting
+        self._leaves = [(s.reader(), offset) for s, offset in searcher.leaf_searchers()]
+        self._cache: OrderedDict[tuple[str, bytes], TermScores] = OrderedDict()
+        self._cached = 0
+        self._packed: OrderedDict[tuple[str, bytes], tuple[array[int], array[float]]] = (
+            OrderedDict())
+        self._packed_count = 0
+        self._raw: OrderedDict[tuple[str, bytes], tuple[array[int], array[float]]] = (
+            OrderedDict())
+        self._raw_count = 0
+        self._lengths: dict[str, bytes] = {}
+        self._norms: dict[str, tuple[float, list[float]]] = {}
+        self._term_infos: dict[tuple[str, bytes], tuple[int, list[tuple[int, Any]]]] = {}
+        self._deleted: frozenset[int] | None = None
+        self._doc_count = searcher.get_parent().doc_count_all()
+        self._common = {field.source: field.common for _name, field in searcher.schema.items()
+                        if isinstance(field, PairField)}
+
+    # --- scores of whole terms (cached) ---------------------------------------------------
+
+    def term(self, fieldname: str, text: Any, values: bool = False) -> TermScores:
+        """Scores of every live document containing the term (with ``values``, their
+        positions too); kept for the next queries."""
+        schema = self.searcher.schema
+        if fieldname not in schema:
+            return TermScores({}, {})
+        btext = text if isinstance(text, bytes) else schema[fieldname].to_bytes(text)
+        key = (fieldname, btext)
+        cached = self._cache.get(key)
+        if cached is not None and (cached.values is not None or not values):
+            self._cache.move_to_end(key)
+            return cached
+        packed = self._packed.pop(key, None)
+        if packed is not None:
+            self._packed_count -= len(packed[0])
+        if packed is not None and not values:
+            term = TermScores(dict(zip(*packed, strict=True)), None)
+        else:
+            term = self.read_term(fieldname, btext, values)
+        self._remember(key, term)
+        return term
+
+    def is_cached(self, fieldname: str, btext: bytes, values: bool = False) -> bool:
+        """Would ``term`` answer without reading postings?"""
+        key = (fieldname, btext)
+        cached = self._cache.get(key)
+        if cached is not None and (cached.values is not None or not values):
+            return True
+        return not values and key in self._packed
+
+    def remember(self, fieldname: str, btext: bytes, scores: dict[int, float]) -> None:
+        """Keep the scores of a whole term (deleted documents dropped) read by the caller."""
+        self._remember((fieldname, btext), TermScores(scores, None))
+
+    def _remember(self, key: tuple[str, bytes], term: TermScores) -> None:
+        """Cache a term's scores (dropping the least recently used beyond the budget)."""
+        cached = self._cache.pop(key, None)
+        if cached is not None:
+            self._cached -= len(cached.scores) * (1 + (cached.values is not None))
+        self._cache[key] = term
+        self._cached += len(term.scores) * (1 + (term.values is not None))
+        while self._cached > CACHE_POSTINGS and len(self._cache) > 1:
+            old_key, old = self._cache.popitem(last=False)
+            self._cached -= len(old.scores) * (1 + (old.values is not None))
+            self._pack(old_key, old.scores)
+
+    def _pack(self, key: tuple[str, bytes], scores: dict[int, float]) -> None:
+        """Keep a term dropped from the dicts as two arrays (12 bytes a posting)."""
+        if not PACKED_POSTINGS or len(scores) > PACKED_POSTINGS:
+            return
+        self._packed[key] = (array("I", scores), array("d", scores.values()))
+        self._packed_count += len(scores)
+        while self._packed_count > PACKED_POSTINGS:
+            _key, (ids, _scores) = self._packed.popitem(last=False)
+            self._packed_count -= len(ids)
+
+    def paired(self, fieldname: str, words: list[str]) -> bool:
+        """Are the two words' pairs indexed (``pairs.py``)? Only when both are common in the
+        generation this searcher reads."""
+        common = self._common.get(fieldname)
+        return common is not None and all(w in common for w in words)
+
+    # --- reading postings (not cached) ----------------------------------------------------
+
+    def read_term(self, fieldname: str, btext: bytes, values: bool,
+                  wanted: Collection[int] | None = None) -> TermScores:
+        """Scores (and positions) from the postings; with ``wanted``, only of those
+        documents, read from the blocks that can hold them."""
+        vals: dict[int, bytes] | None = {} if values else None
+        if fieldname.startswith(PREFIX):
+            return TermScores(self._read_pair(fieldname[len(PREFIX):], btext), vals)
+        df, infos = self._infos(fieldname, btext)
+        if not infos:
+            return TermScores({}, vals)
+        ordered = sorted(wanted) if wanted is not None else None
+        all_ids, all_weights, all_values = self._postings(fieldname, btext, values, ordered)
+        scores = self.scored(fieldname, df, all_ids, all_weights)
+        if vals is not None:
+            vals = dict(zip(all_ids, all_values, strict=True))
+        self.drop_deleted(scores, vals)
+        return TermScores(scores, vals)
+
+    def postings_of(self, fieldname: str, btext: bytes, wanted: list[int] | None = None
+                    ) -> tuple[Sequence[int], Sequence[float]]:
+        """A term's global docnums (ascending, deleted ones included) and weights; with
+        ``wanted`` (sorted global docnums), only of those. A whole list is kept as arrays."""
+        ids, weights, _values = self._postings(fieldname, btext, False, wanted)
+        key = (fieldname, btext)
+        if wanted is None and key not in self._raw and len(ids) <= RAW_POSTINGS:
+            self._raw[key] = packed = (array("I", ids), array("d", weights))
+            self._raw_count += len(ids)
+            while self._raw_count > RAW_POSTINGS:
+                _key, (old, _weights) = self._raw.popitem(last=False)
+                self._raw_count -= len(old)
+            return packed
+        return ids, weights
+
+    def _postings(self, fieldname: str, btext: bytes, values: bool, wanted: list[int] | None
+                  ) -> tuple[Sequence[int], Sequence[float], list[bytes]]:
+        raw = None if values else self._raw.get((fieldname, btext))
+        if raw is not None:
+            self._raw.move_to_end((fieldname, btext))
+            ids_arr, weights_arr = raw
+            if wanted is None:
+                return ids_arr, weights_arr, []
+            n = len(ids_arr)
+            at = [i for d in wanted if (i := bisect_left(ids_arr, d)) < n and ids_arr[i] == d]
+            return [ids_arr[i] for i in at], [weights_arr[i] for i in at], []
+        ids: list[int] = []
+        weights: list[float] = []
+        vals: list[bytes] = []
+        for i, info in self._infos(fieldname, btext)[1]:
+            reader, offset = self._leaves[i]
+            local = None
+            if wanted is not None:
+                start = bisect_left(wanted, offset)
+                stop = bisect_left(wanted, offset + reader.doc_count_all())
+                if start == stop:
+                    continue
+                local = [d - offset for d in wanted[start:stop]]
+            seg_ids, seg_weights, seg_values = postings.read_postings(reader, info, values,
+                                                                      local, offset)
+            ids += seg_ids
+            weights += seg_weights
+            if values:
+                vals += seg_values
+        return ids, weights, vals
+
+    def _read_pair(self, fieldname: str, btext: bytes) -> dict[int, float]:
+        """Phrase scores from a pair's postings: each word's BM25F score from its frequency
+        in the value, added in the order the engine adds a phrase's words (the same floats)."""
+        _df, infos = self._infos(PREFIX + fieldname, btext)
+        if not infos:
+            return {}
+        first, second = btext.split(b" ")
+        idf1 = self.idf(self._infos(fieldname, first)[0])
+        idf2 = self.idf(self._infos(fieldname, second)[0])
+        k1p1, norm = self.bm25(fieldname)
+        lengths = self.field_lengths(fieldname)
+        scores: dict[int, float] = {}
+        for i, info in infos:
+            reader, offset = self._leaves[i]
+            ids, blob = postings.read_fixed(reader, info, offset)
+            freqs1, freqs2 = pair_frequencies(blob)
+            for d, a, b in zip(ids, map(float, freqs1), map(float, freqs2), strict=True):
+                n = norm[lengths[d]]
+                scores[d] = idf1 * ((a * k1p1) / (a + n)) + idf2 * ((b * k1p1) / (b + n))
+        self.drop_deleted(scores, None)
+        return scores
+
+    # --- BM25F and the searcher's documents -----------------------------------------------
+
+    def scored(self, fieldname: str, df: int, ids: Sequence[int], weights: Sequence[float]
+               ) -> dict[int, float]:
+        """BM25F scores of a term (in ``df`` documents) for its postings ``ids``, ``weights``."""
+        idf = self.idf(df)
+        k1p1, norm = self.bm25(fieldname)
+        lengths = self.field_lengths(fieldname)
+        return {d: idf * ((wt * k1p1) / (wt + norm[lengths[d]]))
+                for d, wt in zip(ids, weights, strict=True)}
+
+    def doc_frequency(self, fieldname: str, btext: bytes) -> int:
+        """In how many documents the term is (deleted ones included, as Whoosh counts)."""
+        return self._infos(fieldname, btext)[0]
+
+    def _infos(self, fieldname: str, btext: bytes) -> tuple[int, list[tuple[int, Any]]]:
+        """The term's document frequency and its term info in each segment that has it: one
+        term-table lookup per segment (at 100k articles in ~30 segments, each ~30 µs)."""
+        key = (fieldname, btext)
+        cached = self._term_infos.get(key)
+        if cached is None:
+            found = [(i, info) for i, (reader, _offset) in enumerate(self._leaves)
+                     if (info := postings.term_info(reader, fieldname, btext)) is not None]
+            cached = (sum(info.doc_frequency() for _i, info in found), found)
+            if len(self._term_infos) >= TERM_INFOS:
+                del self._term_infos[next(iter(self._term_infos))]
+            self._term_infos[key] = cached
+        return cached
+
+    def idf(self, df: int) -> float:
+        """``WeightingModel.idf`` from a document frequency (the same float)."""
+        return log(self._doc_count / (df + 1)) + 1
+
+    def ceiling(self, df: int) -> float:
+        """More than any one document can score for a term in ``df`` documents (before
+        boost): BM25 saturates below ``idf * (k1 + 1)``."""
+        k1: float = self._weighting.K1
+        return self.idf(df) * (k1 + 1)
+
+    def bm25(self, fieldname: str) -> tuple[float, list[float]]:
+        """k1 + 1 and the length norm of each length byte, as ``bm25()`` in whoosh.scoring
+        computes them, so scores are identical."""
+        cached = self._norms.get(fieldname)
+        if cached is None:
+            w = self._weighting
+            big_b = w._field_B.get(fieldname, w.B)
+            k1 = w.K1
+            avgfl = self.searcher.avg_field_length(fieldname) or 1
+            cached = self._norms[fieldname] = (
+                k1 + 1, [k1 * ((1 - big_b) + big_b * length / avgfl)
+                         for length in postings.LENGTHS])
+        return cached
+
+    def field_lengths(self, fieldname: str) -> bytes:
+        """Every document's length byte in ``fieldname``, indexed by global docnum."""
+        cached = self._lengths.get(fieldname)
+        if cached is None:
+            cached = self._lengths[fieldname] = b"".join(
+                postings.field_length_bytes(reader, fieldname) for reader, _o in self._leaves)
+        return cached
+
+    def deleted(self) -> frozenset[int]:
+        """The global docnums of deleted documents (still in the postings)."""
+        deleted = self._deleted
+        if deleted is None:
+            deleted = self._deleted = frozenset(
+                d + offset for reader, offset in self._leaves if reader.has_deletions()
+                for d in reader.deleted_docs_set)
+        return deleted
+
+    def drop_deleted(self, scores: dict[int, float], vals: dict[int, bytes] | None = None
+                     ) -> None:
+        """Remove deleted documents from a term's scores (and positions), in place."""
+        deleted = self.deleted()
+        if not deleted:
+            return
+        gone = deleted.intersection(scores) if len(deleted) > len(scores) else \
+            [d for d in deleted if d in scores]
+        for d in gone:
+            del scores[d]
+            if vals is not None:
+                vals.pop(d, None)
