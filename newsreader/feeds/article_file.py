@@ -64,8 +64,8 @@ def prepare(draft: ArticleDraft) -> ArticleDraft:
     title = _title(draft.title)
     if kept and title and kept[0].casefold() == title.casefold():
         kept.pop(0)  # extractors often repeat the headline as the first line
-    if not title:
-        title = _title(derive_title(kept[0])) if kept else "Untitled"
+    if not title:  # a headline of punctuation only ("...") cleans to nothing, so may its line
+        title = (_title(derive_title(kept[0])) if kept else "") or "Untitled"
     author = _one_line(draft.author or "") or None
     return ArticleDraft(title, day, tuple(kept), author, draft.canonical_url)
 

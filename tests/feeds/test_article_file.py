@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from newsreader.feeds.article_file import (
@@ -89,6 +89,7 @@ _line = st.text(
 
 
 @settings(max_examples=150, deadline=None)
+@example(title=".", day=None, paragraphs=["."])  # found by hypothesis: an empty title line
 @given(title=_line, day=st.one_of(st.none(), st.dates(date(1900, 1, 1), date(2100, 1, 1))),
        paragraphs=st.lists(_line, min_size=1, max_size=6))
 def test_any_prepared_draft_parses_back_to_itself(
