@@ -271,12 +271,7 @@ class _Cancelled(BaseException):  # not an Exception: it must pass "except Excep
 def _wait(event: threading.Event, seconds: float) -> None:
     """Wait for ``event`` up to ``seconds``, but stop as soon as the worker is cancelled (the
     app is quitting: Textual waits for its workers)."""
-    worker = get_current_worker()
-    deadline = time.monotonic() + seconds
-    while not worker.is_cancelled and not event.wait(min(0.02, deadline - time.monotonic())):
-        if time.monotonic() >= deadline:
-            return
-    if worker.is_cancelled:
+    if _sleep(seconds, get_current_worker(), event):
         raise _Cancelled
 
 
