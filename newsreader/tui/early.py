@@ -1,11 +1,10 @@
 """The library's first scan, started before Textual is imported. No Textual here.
 
 Importing Textual and the app's modules takes a few hundred milliseconds and so does the
-first scan of a big library (a stat per file, the catalog read). Run side by side (the scan
-spends much of its time in system calls and SQLite, which let the importing thread run), the
-article list can be painted as soon as the app has started instead of a scan later.
+first scan of a big library (a stat per file, the catalog read). Started first, the scan's
+result can be ready for the first paint instead of a scan later.
 
-The walk itself is a system call per file, and each one hands the interpreter back and forth
+But the walk itself is a system call per file, and each one hands the interpreter back and forth
 with the importing thread: side by side, the walk took ~500 ms for 10k files (~60 ms alone)
 and slowed the import by ~50 ms. So the thread first reads what the last run found
 (``Library.remembered``, ~40 ms); that list is painted at once, and the walk waits until

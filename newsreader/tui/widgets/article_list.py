@@ -195,11 +195,13 @@ class ArticleList(ScrollView, can_focus=True):
         # Segments straight from cached styles: a page of rows through Rich's Text cost
         # ~10 ms, on the first paint and on every page down.
         styles = self._row_styles(cursor, hover)
+        marker = "   " if read else " ● "
         date = format_date(summary).ljust(DATE_WIDTH)
         tail = f" {progress}% " if 0 < progress < 100 else " "
-        room = max(width - 3 - DATE_WIDTH - 2 - len(tail), 1)
+        # What the other parts take, measured (a date in another locale may be longer).
+        room = max(width - cell_len(marker + date + "  " + tail), 1)
         segments = [
-            Segment("   " if read else " ● ", styles.marker),
+            Segment(marker, styles.marker),
             Segment(date, styles.date),
             Segment("  ", styles.line),
             Segment(_fit(summary.title, room), styles.read if read else styles.unread),
