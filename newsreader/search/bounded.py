@@ -147,17 +147,15 @@ def _many(terms: TermReader, groups: list[_Group], limit: int, bound: float
     cut = _nth(least, limit)[1]
     final = {d: 0.0 for d, s in least.items() if s + bound >= cut}
     for n, (g, (ids, weights)) in enumerate(zip(groups, lists, strict=True)):
-        idf = terms.idf(g.big_df)
-        k1p1, norm = terms.bm25(g.big.fieldname)
-        lengths = terms.field_lengths(g.big.fieldname)
+        at = {d: i for d in final if (i := bisect_left(ids, d)) < len(ids) and ids[i] == d}
+        body = terms.scored(g.big.fieldname, g.big_df, list(at),
+                            [weights[i] for i in at.values()])
         boost = g.big_boost
         small = g.small
         for d in final:
             s = small.get(d)
-            i = bisect_left(ids, d)
-            if i < len(ids) and ids[i] == d:
-                wt = weights[i]
-                b = idf * ((wt * k1p1) / (wt + norm[lengths[d]]))  # as TermReader.scored
+            b = body.get(d)
+            if b is not None:
                 if boost != 1.0:
                     b = b * boost
                 s = b if s is None else b + s
