@@ -73,6 +73,8 @@ class Library:
         self, roots: tuple[Path, ...], catalog_file: Path | None = None, max_bytes: int = MAX_BYTES
     ) -> None:
         self.roots = tuple(Path(os.path.abspath(r.expanduser())) for r in roots)
+        self._root_names = tuple(map(str, self.roots))
+        """The roots as a walk of them spells them, and as the snapshot stores them."""
         self.catalog_file = catalog_file
         self.max_bytes = max_bytes
         # The previous scan in this process, so that polling an unchanged library (the TUI
@@ -212,7 +214,7 @@ class Library:
     def _snapshot(self, digest: bytes, articles: tuple[ArticleSummary, ...],
                   skips: list[CatalogEntry]) -> bytes | None:
         return encode(Snapshot(
-            tuple(str(r) for r in self.roots), self.max_bytes, digest,
+            self._root_names, self.max_bytes, digest,
             [a.id for a in articles], [a.path_str for a in articles], [a.title for a in articles],
             [a.date.toordinal() if a.date else 0 for a in articles],
             [a.dateline for a in articles], [a.content_hash for a in articles],
@@ -233,8 +235,8 @@ class Library:
         with Catalog.open(self.catalog_file, check=False) as catalog:
             blob = catalog.snapshot()
         snap = decode(blob) if blob is not None else None
-        roots = tuple(map(str, self.roots))  # as a walk of them spells them
-        if snap is None or snap.roots != roots or snap.max_bytes != self.max_bytes:
+        if (snap is None or snap.roots != self._root_names
+                or snap.max_bytes != self.max_bytes):
             return None
         days = dict.fromkeys(snap.days)  # one date object per day, shared
         days.update((d, date.fromordinal(d)) for d in days if d)
