@@ -106,11 +106,47 @@ def _positive_int(text: str) -> int:
     return value
 
 
+_TOP_OPTIONS_WITH_VALUE = {"--library"}
+_SEARCH_OPTIONS_WITH_VALUE = {"--limit"}
+
+
+def _query_words_last(argv: list[str]) -> list[str]:
+    """``search`` words that start with ``-`` (``-rafah``) are exclusions, not options.
+
+    argparse would reject them as unknown options, so the search words are moved after a
+    ``--`` and the real options (``--limit N``, ``--limit=N``, ``--json``, ``-h``) stay in
+    front, wherever they were typed.
+    """
+    i = 0
+    while i < len(argv):  # skip the top-level options to find the subcommand
+        arg = argv[i]
+        if arg == "--" or not arg.startswith("-") or arg == "-":
+            break
+        i += 2 if arg in _TOP_OPTIONS_WITH_VALUE else 1
+    if i >= len(argv) or argv[i] != "search":
+        return argv
+    options: list[str] = []
+    words: list[str] = []
+    rest = iter(argv[i + 1:])
+    for arg in rest:
+        if arg == "--":
+            words.extend(rest)
+        elif arg.startswith("--") or arg == "-h":
+            options.append(arg)
+            if any(name.startswith(arg) for name in _SEARCH_OPTIONS_WITH_VALUE):  # --lim too
+                value = next(rest, None)
+                if value is not None:
+                    options.append(value)
+        else:
+            words.append(arg)
+    return [*argv[:i + 1], *options, *(["--", *words] if words else [])]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(_query_words_last(sys.argv[1:] if argv is None else argv))
     except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help
         return int(exc.code or 0)
     try:
