@@ -45,8 +45,8 @@ class ResultList(ScrollView, can_focus=True):
         Binding("up,k", "up_or_query", "Up", show=False, id="search.up"),
         Binding("pagedown", "page_down", "Page down", show=False, id="search.page_down"),
         Binding("pageup", "page_up", "Page up", show=False, id="search.page_up"),
-        Binding("home", "first", "First", show=False, id="search.first"),
-        Binding("end", "last", "Last", show=False, id="search.last"),
+        Binding("home,g", "first", "First", show=False, id="search.first"),
+        Binding("end,G", "last", "Last", show=False, id="search.last"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -72,8 +72,12 @@ class ResultList(ScrollView, can_focus=True):
 
         character: str
 
+    @dataclass
     class NeedMore(Message):
         """The cursor or the view is near the last hit: load more if there are more."""
+
+        to_end: bool = False
+        """``end``: load every hit and put the cursor on the last one."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -290,6 +294,13 @@ class ResultList(ScrollView, can_focus=True):
 
     def action_last(self) -> None:
         self._move(len(self.hits))
+        self.post_message(self.NeedMore(to_end=True))  # the last result, not the last loaded
+
+    def highlight_last(self) -> None:
+        """Put the cursor on the last hit (every hit has been loaded)."""
+        if self.hits:
+            self.highlighted = len(self.hits) - 1
+            self.scroll_to_highlighted()
 
     def action_select(self) -> None:
         if self.highlighted is not None:

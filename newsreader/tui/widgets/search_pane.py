@@ -75,6 +75,10 @@ class SearchPane(Vertical):
         self._queued = False
         """Typed while a search ran: search the box's text when it ends."""
         self._loading_more = False
+        self._to_end = False
+        """``end`` was pressed on the hits: the cursor goes to the last once all are in."""
+        self._asked = 0
+        """Hits the latest load asked for (fewer came back: there are no more)."""
         self._open_when_ready = False
         self._answers: OrderedDict[str, SearchResult] = OrderedDict()
         """The latest first answers by query, until the index changes."""
@@ -177,10 +181,14 @@ class SearchPane(Vertical):
         generation, result = message.generation, message.result
         if message.more:
             self._loading_more = False
-            if generation == self._generation and result.hits:
+            if generation != self._generation:
+                self._to_end = False
+            elif result.hits:
                 self.result = result
                 self.results.set_hits(result.hits, keep=self.results.highlighted)
                 self._show_status()
+                if self._to_end:
+                    self._more_hits()
             return
         self._busy = False
         if self._queued:
@@ -197,6 +205,7 @@ class SearchPane(Vertical):
     def _show_answer(self, result: SearchResult) -> None:
         had_hits = bool(self.result and self.result.hits)
         self.result = result
+        self._to_end, self._asked = False, 0
         self._fill(result)
         self._show_status()
         if had_hits != bool(result.hits):
@@ -214,14 +223,23 @@ class SearchPane(Vertical):
     @on(ResultList.NeedMore)
     def _load_more(self, message: ResultList.NeedMore) -> None:
         message.stop()
+        self._to_end = self._to_end or message.to_end
+        self._more_hits()
+
+    def _more_hits(self) -> None:
         result = self.result
-        shown = len(result.hits) if result is not None else 0
-        if (result is None or self._loading_more or self._busy
-                or shown >= min(result.total, MAX_HITS) or shown < FIRST_HITS):
+        if result is None or self._loading_more or self._busy:
+            return
+        shown = len(result.hits)
+        wanted = min(result.total, MAX_HITS)
+        if shown >= wanted or shown < FIRST_HITS or (self._to_end and shown < self._asked):
+            if self._to_end:  # all there is has been loaded (a total can be an estimate)
+                self._to_end = False
+                self.results.highlight_last()
             return
         self._loading_more = True
-        self._run_search(result.query, self._generation, min(shown + MORE_HITS, MAX_HITS),
-                         more=True)
+        self._asked = wanted if self._to_end else min(shown + MORE_HITS, MAX_HITS)
+        self._run_search(result.query, self._generation, self._asked, more=True)
 
     def _show_status(self) -> None:
         status = self.query_one("#search-status", Static)
