@@ -90,7 +90,7 @@ def bookmarks_json(store: StateStore, scan: LibraryScan, library: Library) -> li
             "paragraph": p.anchor.paragraph if p.anchor else bm.paragraph,
             "start": p.anchor.start if p.anchor else bm.start,
             "end": p.anchor.end if p.anchor else bm.end,
-            "orphaned": p.anchor is None,
+            "orphaned": s is not None and p.anchor is None,
             "created": records.stamp(bm.created),
             "updated": records.stamp(bm.updated),
         })
@@ -111,7 +111,8 @@ def _blockquote(text: str) -> str:
 
 def bookmarks_markdown(store: StateStore, scan: LibraryScan, library: Library) -> str:
     """Every bookmark grouped by article: title, date, each passage as a block quote and its
-    note. Orphaned passages show their saved quote and say so."""
+    note. Orphaned passages (the article is here, the passage is not) and passages of
+    articles not in this library show their saved quote; both say which."""
     placed = _placed(store, scan, library)
     lines = ["# Bookmarks", ""]
     if not placed:
@@ -126,10 +127,10 @@ def bookmarks_markdown(store: StateStore, scan: LibraryScan, library: Library) -
             meta = [s.date.isoformat()] if s is not None and s.date else []
             meta.append(f"`{bm.article_id}`")
             if s is None:
-                meta.append("no longer in the library")
+                meta.append("article not in this library")
             lines += [" · ".join(meta), ""]
         lines += [_blockquote(p.text), ""]
-        if p.anchor is None:
+        if p.anchor is None and s is not None:
             lines += ["*Orphaned: this passage is no longer in the article; saved quote shown.*",
                       ""]
         if bm.note.strip():

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlite3
 import uuid as uuidlib
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -157,6 +158,24 @@ class StateStore:
         note = clean_text(note)
         when = records.now()
         return self._file.write(lambda c: records.update_note(c, uuid, note, when))
+
+    def save_note(self, bookmark: Bookmark, note: str) -> tuple[Bookmark, bool]:
+        """Set ``bookmark``'s note. If it was deleted meanwhile (by another instance), the note
+        is not dropped: it is saved on a new bookmark of the same passage, and the second
+        value is True."""
+        note = clean_text(note)
+        when = records.now()
+
+        def op(conn: sqlite3.Connection) -> tuple[Bookmark, bool]:
+            updated = records.update_note(conn, bookmark.uuid, note, when)
+            if updated is not None:
+                return updated, False
+            again = replace(bookmark, uuid=str(uuidlib.uuid4()), note=note, created=when,
+                            updated=when)
+            records.put_bookmark(conn, again)
+            return again, True
+
+        return self._file.write(op)
 
     def delete_bookmark(self, uuid: str) -> Bookmark | None:
         """Delete a bookmark; returns it (for undo), or None when there was none."""

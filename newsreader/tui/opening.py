@@ -3,7 +3,7 @@
 Reading the file, finding the query's matches and anchoring a bookmark block, so the screen
 runs ``prepare`` in a worker. Marking the article opened is queued, never waited for: a store
 that waits for a lock (up to 30 s) must not hold the article back. The margin marks of its
-bookmarks are read afterwards (``bookmarked_paragraphs``), for the same reason.
+bookmarks are read afterwards (``bookmarks_by_paragraph``), for the same reason.
 """
 
 from __future__ import annotations
@@ -122,9 +122,18 @@ def _stored_state(session: Session, summary: ArticleSummary) -> ReadingState | N
     return store.reading_state(summary) if store is not None else None
 
 
-def bookmarked_paragraphs(session: Session, article: Article) -> frozenset[int]:
-    """Paragraphs of ``article`` that hold a bookmark, as anchored in its current text."""
-    return _bookmarks(session, article, None)[0]
+def bookmarks_by_paragraph(session: Session, article: Article) -> dict[int, Bookmark]:
+    """The first bookmark (in text order) of each paragraph of ``article`` that holds one,
+    as anchored in its current text."""
+    store = session.store()
+    if store is None:
+        return {}
+    found: dict[int, Bookmark] = {}
+    for bookmark in store.bookmarks(article.id):
+        anchor = store.anchor(bookmark, article)
+        if anchor is not None:
+            found.setdefault(anchor.paragraph, bookmark)
+    return found
 
 
 def _bookmarks(

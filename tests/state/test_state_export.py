@@ -85,7 +85,14 @@ def test_markdown_groups_by_article(store: StateStore, library: tuple[Library, P
     assert "> Heavy rain closed every school in the district on Monday." in text
     (root / "storm.txt").unlink()
     text = bookmarks_markdown(store, lib.scan(), lib)
-    assert "no longer in the library" in text and "Orphaned" in text
+    # Not in this library (another --library, or gone) is not an orphan: the article may be
+    # whole elsewhere; orphaned means the article is here and the passage is not.
+    assert "article not in this library" in text and "Orphaned" not in text
+    rows = {r["article_id"]: r for r in bookmarks_json(store, lib.scan(), lib)}
+    assert rows["storm"]["article_missing"] and not rows["storm"]["orphaned"]
+    (root / "budget.txt").write_text(STORY.replace("the cost of the new bridge", "money"))
+    text = bookmarks_markdown(store, lib.scan(), lib)
+    assert text.count("*Orphaned: this passage is no longer in the article") == 1
 
 
 def test_markdown_with_no_bookmarks(store: StateStore, library: tuple[Library, Path]) -> None:

@@ -6,7 +6,7 @@ for a note, queues the write, and keeps the reader's margin marks current.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from textual.message import Message
@@ -28,6 +28,9 @@ class BookmarkFlow:
         article_id: str
         paragraph: int
         failed: str | None = None
+        bookmark: Bookmark | None = None
+        readded: bool = False
+        """The edited bookmark had been deleted elsewhere: the note went on a new one."""
 
     @dataclass
     class Marks(Message):
@@ -35,20 +38,36 @@ class BookmarkFlow:
 
         article_id: str
         paragraphs: frozenset[int]
+        by_paragraph: dict[int, Bookmark] = field(default_factory=dict)
 
     def __init__(self, screen: MainScreen) -> None:
         self.screen = screen
+        self._at: tuple[str, dict[int, Bookmark]] = ("", {})
+        """The open article's id and its bookmarks by (anchored) paragraph."""
 
-    def save(self, article: Article, paragraph: int, note: str) -> None:
-        """Save the paragraph as a bookmark on the writer thread; ``saved`` reports back."""
+    def bookmark_at(self, article: Article, paragraph: int) -> Bookmark | None:
+        """The bookmark on ``paragraph`` of ``article``, if its marks have been read."""
+        article_id, by_paragraph = self._at
+        return by_paragraph.get(paragraph) if article_id == article.id else None
+
+    def save(self, article: Article, paragraph: int, note: str,
+             bookmark: Bookmark | None = None) -> None:
+        """Save the paragraph as a bookmark, or ``bookmark``'s new note, on the writer
+        thread; ``saved`` reports back."""
         screen = self.screen
-        future = screen.session.write(
-            lambda store: store.add_bookmark(article, paragraph, 0, None, note)
-        )
+        if bookmark is None:
+            future = screen.session.write(
+                lambda store: (store.add_bookmark(article, paragraph, 0, None, note), False)
+            )
+        else:
+            future = screen.session.write(lambda store: store.save_note(bookmark, note))
 
         def done(_future: object) -> None:  # on the writer thread: post, never touch
             error = future.exception()
-            screen.post_message(self.Saved(article.id, paragraph, str(error) if error else None))
+            result = None if error else future.result()
+            saved, readded = result if result is not None else (None, False)
+            screen.post_message(self.Saved(article.id, paragraph, str(error) if error else None,
+                                           saved, readded))
 
         future.add_done_callback(done)
 
@@ -62,7 +81,14 @@ class BookmarkFlow:
         reader = screen.reader
         if reader.article is not None and reader.article.id == message.article_id:
             reader.set_bookmarked(reader.bookmarked | {message.paragraph})
-        screen.notify("Bookmarked. B lists bookmarks.", timeout=3, markup=False)
+            if message.bookmark is not None and self._at[0] == message.article_id:
+                self._at[1][message.paragraph] = message.bookmark
+        if message.readded:
+            from newsreader.tui.screens.bookmarks import READDED
+
+            screen.notify(READDED, severity="warning", timeout=6, markup=False)
+        else:
+            screen.notify("Bookmarked. B lists bookmarks.", timeout=3, markup=False)
 
     def open_list(self) -> None:
         """Show every bookmark; choosing one opens its article at the passage."""
@@ -86,15 +112,15 @@ class BookmarkFlow:
 
     def refresh_marks(self) -> None:
         """Re-read the open article's bookmarks (in a thread) and redraw the margin."""
-        from newsreader.tui.opening import bookmarked_paragraphs
+        from newsreader.tui.opening import bookmarks_by_paragraph
 
         article = self.screen.reader.article
         if article is None:
             return
 
         def read() -> None:
-            paragraphs = bookmarked_paragraphs(self.screen.session, article)
-            self.screen.post_message(self.Marks(article.id, paragraphs))
+            by_paragraph = bookmarks_by_paragraph(self.screen.session, article)
+            self.screen.post_message(self.Marks(article.id, frozenset(by_paragraph), by_paragraph))
 
         self.screen.run_worker(read, thread=True, exclusive=True, group="bookmarks",
                                exit_on_error=False)
@@ -104,3 +130,5 @@ class BookmarkFlow:
         reader = self.screen.reader
         if reader.article is not None and reader.article.id == message.article_id:
             reader.set_bookmarked(message.paragraphs)
+            self._at = (message.article_id, dict(message.by_paragraph))
+            reader.bookmark_at = self.bookmark_at

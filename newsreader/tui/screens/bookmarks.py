@@ -1,6 +1,8 @@
 """The bookmarks screen: every saved passage with its note, article and date.
 
-Orphaned bookmarks (their passage or article is gone) are listed apart at the end.
+Bookmarks whose article is not in the library now open (another ``--library``, or the file
+is gone) and orphaned ones (the article is here, the passage is no longer in it) are listed
+apart at the end, each under a heading that says which.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from newsreader.tui.widgets.key_bar import KeyBar
 from newsreader.tui.widgets.passage_preview import PassagePreview
 
 QUOTE_CHARS = 240
+READDED = ("That bookmark was deleted in another window meanwhile: "
+           "your note is saved on a new bookmark of the same passage.")
 NARROW_BELOW = 100
 """Columns below which the passage preview is hidden."""
 
@@ -39,6 +43,8 @@ class BookmarkList(OptionList):
         Binding("enter", "select", "Jump to passage", id="bookmarks.open"),
         Binding("j", "cursor_down", "Down", show=False, id="bookmarks.down"),
         Binding("k", "cursor_up", "Up", show=False, id="bookmarks.up"),
+        Binding("g", "first", "First", show=False, id="bookmarks.first"),
+        Binding("G", "last", "Last", show=False, id="bookmarks.last"),
     ]
 
 
@@ -60,8 +66,12 @@ class BookmarksScreen(Screen[Bookmark | None]):
     class _Loaded(Message):
         bookmarks: list[Bookmark]
 
+    @dataclass
     class _Changed(Message):
         """A write finished (posted from the writer thread)."""
+
+        readded: bool = False
+        """A note was saved on a new bookmark: the old one was deleted elsewhere meanwhile."""
 
     def __init__(
         self, session: Session, summary_for: Callable[[str], ArticleSummary | None]
@@ -102,7 +112,9 @@ class BookmarksScreen(Screen[Bookmark | None]):
         self.post_message(self._Loaded(store.bookmarks() if store is not None else []))
 
     @on(_Changed)
-    def _changed(self) -> None:
+    def _changed(self, message: _Changed) -> None:
+        if message.readded:
+            self.notify(READDED, severity="warning", timeout=6, markup=False)
         self.reload()
 
     def _after_write(self, _future: object) -> None:
@@ -112,19 +124,23 @@ class BookmarksScreen(Screen[Bookmark | None]):
     def _loaded(self, message: _Loaded) -> None:
         keep = self._highlighted()
         self.bookmarks = message.bookmarks
-        found = [b for b in self.bookmarks if not self._orphaned(b)]
-        orphans = [b for b in self.bookmarks if self._orphaned(b)]
-        self._shown = found + orphans
+        elsewhere = [b for b in self.bookmarks if self.summary_for(b.article_id) is None]
+        orphans = [b for b in self.bookmarks if b.orphaned and b not in elsewhere]
+        found = [b for b in self.bookmarks if b not in elsewhere and b not in orphans]
+        self._shown = found + orphans + elsewhere
         options: list[Option | None] = []
         for i, bookmark in enumerate(found):
             if i:
                 options.append(None)
             options.append(Option(self._prompt(bookmark), id=bookmark.uuid))
-        if orphans:
-            heading = f"Orphaned ({len(orphans)}): the passage is no longer in its article"
-            options.append(Option(Text(heading, style="bold"), id="orphans", disabled=True))
-            for bookmark in orphans:
-                options.append(Option(self._prompt(bookmark), id=bookmark.uuid))
+        for group, name, heading in (
+            (orphans, "orphans", "Orphaned ({}): the passage is no longer in its article"),
+            (elsewhere, "elsewhere", "Article not in this library ({})"),
+        ):
+            if group:
+                options.append(Option(Text(heading.format(len(group)), style="bold"), id=name,
+                                      disabled=True))
+                options.extend(Option(self._prompt(b), id=b.uuid) for b in group)
         listing = self.query_one(BookmarkList)
         listing.clear_options()
         listing.add_options(options)
@@ -137,9 +153,6 @@ class BookmarksScreen(Screen[Bookmark | None]):
             ids = [b.uuid for b in self._shown]
             index = ids.index(keep) if keep in ids else 0
             listing.highlighted = listing.get_option_index(ids[min(index, len(ids) - 1)])
-
-    def _orphaned(self, bookmark: Bookmark) -> bool:
-        return bookmark.orphaned or self.summary_for(bookmark.article_id) is None
 
     def _prompt(self, bookmark: Bookmark) -> Text:
         def style(name: str) -> Style:
@@ -157,7 +170,7 @@ class BookmarksScreen(Screen[Bookmark | None]):
         if summary is not None and summary.date is not None:
             source.append(f"  ·  {summary.date:%d %b %Y}")
         elif summary is None:
-            source.append("  ·  article not in the library")
+            source.append("  ·  article not in this library")
         lines.append(source)
         return Text("\n").join(lines)
 
@@ -185,7 +198,7 @@ class BookmarksScreen(Screen[Bookmark | None]):
             return
         if self.summary_for(bookmark.article_id) is None:
             self.notify(
-                "That article is no longer in the library.", severity="warning", markup=False
+                "That article is not in this library.", severity="warning", markup=False
             )
             return
         self.dismiss(bookmark)
@@ -201,8 +214,13 @@ class BookmarksScreen(Screen[Bookmark | None]):
         def save(note: str | None) -> None:
             if note is None or note == bookmark.note:
                 return
-            future = self.session.write(lambda s: s.update_note(bookmark.uuid, note))
-            future.add_done_callback(self._after_write)
+            future = self.session.write(lambda s: s.save_note(bookmark, note))
+
+            def done(_future: object) -> None:  # on the writer thread: post, never touch
+                saved = None if future.exception() else future.result()
+                self.post_message(self._Changed(saved is not None and saved[1]))
+
+            future.add_done_callback(done)
 
         self.app.push_screen(
             NoteDialog(bookmark.quote, bookmark.article_title, bookmark.note, editing=True), save

@@ -450,8 +450,7 @@ class MainScreen(Screen[None]):
             self.article_list.refresh()
         if opened.notice:
             self.notify(opened.notice, severity="warning", timeout=6, markup=False)
-        if opened.request.bookmark is None:
-            self.bookmark_flow.refresh_marks()  # margin marks follow in a moment
+        self.bookmark_flow.refresh_marks()  # margin marks (and which bookmark) follow soon
         if message.focus:
             self._focus_pane("reader")
 
@@ -475,7 +474,8 @@ class MainScreen(Screen[None]):
     # --- bookmarks (see bookmark_flow) ------------------------------------------------------
 
     def on_reader_bookmark_requested(self, message: Reader.BookmarkRequested) -> None:
-        self.bookmark_flow.save(message.article, message.paragraph, message.note)
+        self.bookmark_flow.save(message.article, message.paragraph, message.note,
+                                message.bookmark)
 
     @on(BookmarkFlow.Saved)
     def _bookmark_saved(self, message: BookmarkFlow.Saved) -> None:

@@ -7,7 +7,7 @@ always plain ``rich.text.Text``, never markup.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -22,6 +22,7 @@ from textual.timer import Timer
 
 from newsreader.library import Article
 from newsreader.search.results import MatchSpan
+from newsreader.state.models import Bookmark
 from newsreader.tui.page import (
     LineKind,
     Page,
@@ -94,6 +95,8 @@ class Reader(ScrollView, can_focus=True):
         article: Article
         paragraph: int
         note: str
+        bookmark: Bookmark | None = None
+        """The paragraph's bookmark whose note was edited (None: a new bookmark)."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -101,6 +104,8 @@ class Reader(ScrollView, can_focus=True):
         self.matches: tuple[MatchSpan, ...] = ()
         self.current_match = -1
         self.bookmarked: frozenset[int] = frozenset()
+        self.bookmark_at: Callable[[Article, int], Bookmark | None] = lambda _a, _p: None
+        """The bookmark on a paragraph of an article, as far as the screen knows."""
         self._page: Page | None = None
         self._page_width = -1
         self._pending: tuple[int, int, bool] | None = None
@@ -354,13 +359,18 @@ class Reader(ScrollView, can_focus=True):
             return
         from newsreader.tui.screens.note import NoteDialog
 
+        existing = self.bookmark_at(article, paragraph) if paragraph in self.bookmarked else None
+
         def ask_done(note: str | None) -> None:
             if note is not None:  # Escape saves nothing
-                self.post_message(self.BookmarkRequested(article, paragraph, note))
+                self.post_message(self.BookmarkRequested(article, paragraph, note, existing))
 
         # Pushed here, not by a handler further up: keys typed right after "b" are already
-        # queued and must reach the note box, not the reader.
-        self.app.push_screen(NoteDialog(article.paragraphs[paragraph], article.title), ask_done)
+        # queued and must reach the note box, not the reader. A paragraph that has a bookmark
+        # edits its note rather than adding a second one.
+        note = existing.note if existing is not None else ""
+        self.app.push_screen(NoteDialog(article.paragraphs[paragraph], article.title, note,
+                                        editing=existing is not None), ask_done)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.article is None:
