@@ -6,12 +6,12 @@ import contextlib
 import os
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.timer import Timer
@@ -161,6 +161,52 @@ class NewsreaderApp(App[int]):
             isinstance(node, SearchPane) for node in self.focused.ancestors_with_self
         )
         self.push_screen(HelpScreen(self.help_sections(), syntax_first=in_search))
+
+    def action_help_quit(self) -> None:
+        """ctrl+c with no text selected (a selection is copied first, by the screen): say
+        how to quit here, with the keys that quit here (Textual names its own ctrl+q)."""
+        from textual.widgets import Input
+
+        keys = [self.get_key_display(active.binding) for active in self.active_bindings.values()
+                if active.binding.action in ("quit", "app.quit")]
+        keys = sorted(set(keys), key=lambda k: (len(k) > 1, keys.index(k)))
+        if isinstance(self.focused, Input):  # a letter types itself in a text box
+            keys = [k for k in keys if len(k) > 1] or keys
+        if keys:
+            self.notify(f"Press {' or '.join(keys[:2])} to quit.", title="Do you want to quit?",
+                        timeout=4, markup=False)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        # Textual's "Keys" panel lists keys of its own widgets that do nothing here (help is
+        # ours, "Keys and search syntax"), and its Screenshot fails without a word when the
+        # Downloads folder is missing.
+        for command in super().get_system_commands(screen):
+            if command.title == "Keys":
+                continue
+            if command.title == "Screenshot":
+                command = SystemCommand(
+                    "Screenshot", "Save an SVG picture of the screen (Downloads or data folder)",
+                    lambda: self.set_timer(0.1, self.save_screen_picture),
+                )
+            yield command
+
+    def save_screen_picture(self) -> Path | None:
+        """Save an SVG screenshot to ~/Downloads, or the data folder when there is no
+        Downloads folder; say where, or why it could not be saved."""
+        from newsreader.errors import UserError
+        from newsreader.paths import ensure_dir
+
+        downloads = Path.home() / "Downloads"
+        try:
+            folder = downloads if downloads.is_dir() else ensure_dir(self.ctx.paths.data_dir,
+                                                                      "data")
+            target = Path(self.save_screenshot(path=str(folder)))
+        except (UserError, OSError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            self.notify(f"Screenshot not saved: {reason}", severity="error", markup=False)
+            return None
+        self.notify(f"Screenshot saved to {target}", timeout=8, markup=False)
+        return target
 
     async def action_quit(self) -> None:
         if self.screen_stack and isinstance(self.screen_stack[0], MainScreen):
