@@ -411,10 +411,13 @@ def _cmd_show(ctx: AppContext, args: argparse.Namespace) -> int:
             "paragraphs": list(art.paragraphs),
         })
         return ExitCode.OK
+    from newsreader.library.blocks import BlockKind, shown_lines, shown_text
+
     out = _stdout()
     if not out.is_terminal:
         date = art.date.isoformat() if art.date else ""
-        sys.stdout.write(f"{art.title}\n{date}\n\n" + "\n\n".join(art.paragraphs) + "\n")
+        body = shown_text(art.paragraphs, art.blocks)
+        sys.stdout.write(f"{art.title}\n{date}\n\n{body}\n")
         return ExitCode.OK
     from rich.padding import Padding
     from rich.text import Text
@@ -424,8 +427,12 @@ def _cmd_show(ctx: AppContext, args: argparse.Namespace) -> int:
     meta = " · ".join(x for x in (art.date.strftime("%a %d %b %Y") if art.date else "",
                                    art.dateline or "") if x)
     out.print(Text(meta, style="dim"), width=width)
-    for para in art.paragraphs:
-        out.print(Padding(Text(para), (1, 0, 0, 0)), width=width)
+    for i, para in enumerate(art.paragraphs):
+        block = art.block(i)
+        style = "bold" if block.kind is BlockKind.HEADING else ""
+        top = 1 if block.gap else 0
+        out.print(Padding(Text(shown_lines(para, block), style=style), (top, 0, 0, 0)),
+                  width=width)
     return ExitCode.OK
 
 

@@ -10,6 +10,8 @@ from itertools import repeat
 from pathlib import Path
 from typing import NamedTuple
 
+from newsreader.library.blocks import PLAIN, Block
+
 
 class _SummaryFields(NamedTuple):
     id: str
@@ -117,6 +119,13 @@ class Article:
     size: int
     mtime_ns: int
     content_hash: str
+    blocks: tuple[Block, ...] = ()
+    """How each paragraph is shown (heading, list item, quote, code; emphasis and links),
+    one per paragraph; empty when every paragraph is plain text."""
+
+    def block(self, index: int) -> Block:
+        """How paragraph ``index`` is shown."""
+        return self.blocks[index] if self.blocks else PLAIN
 
     @property
     def summary(self) -> ArticleSummary:

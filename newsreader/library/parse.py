@@ -10,12 +10,15 @@ from datetime import date
 from pathlib import Path
 
 from newsreader.library.article import Article
+from newsreader.library.blocks import PLAIN, Block, BlockKind
 from newsreader.library.dates import parse_date
 from newsreader.library.text import clean_text, decode
 
 MAX_BYTES = 8 * 1024 * 1024
 TITLE_MAX = 80
 SUFFIXES = frozenset({".txt", ".md", ".markdown"})
+MARKDOWN_MAX_CHARS = 200_000
+"""Markdown longer than this is read as plain paragraphs, not rendered (time per file)."""
 
 _NOISE = re.compile(r"^\s*(?:icon-[\w-]+\s*)+$")
 # "GAZA:", "NEW YORK (Reuters) -", "WASHINGTON —": an upper-case place before a separator.
@@ -82,11 +85,15 @@ def parse_bytes(
     text = clean_text(decode(data))
     if "\ufffd" in text and text.count("\ufffd") > max(8, len(text) // 20):
         raise ParseError("binary file")
+    shapes: tuple[Block, ...] = ()
     if path.suffix.lower() in {".md", ".markdown"}:
-        title, day, blocks = _markdown(text)
+        title, day, rendered = _markdown(text)
+        paragraphs = tuple(words for words, _shape in rendered)
+        if any(shape != PLAIN for _words, shape in rendered):
+            shapes = tuple(shape for _words, shape in rendered)
     else:
         title, day, blocks = _plain(text)
-    paragraphs = tuple(p for p in (_join(b) for b in blocks) if p)
+        paragraphs = tuple(p for p in (_join(b) for b in blocks) if p)
     if not paragraphs and not title:
         raise ParseError("no text")
     if not title:
@@ -99,6 +106,7 @@ def parse_bytes(
         date=day,
         dateline=dateline,
         paragraphs=paragraphs,
+        blocks=shapes,
         size=len(data) if size is None else size,
         mtime_ns=mtime_ns,
         content_hash=content_hash(data),
@@ -162,10 +170,13 @@ def _take_date(blocks: list[list[str]]) -> tuple[date | None, list[list[str]]]:
 
 
 _FRONT = re.compile(r"\A---\n(.*?)\n(?:---|\.\.\.)\n", re.DOTALL)
-_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
+_PANDOC_TITLE = re.compile(r"\A% ([^\n]+)\n(?:%[^\n]*\n)*")
+"""Pandoc's title block: "% title", then "% author" and "% date" lines."""
 
 
-def _markdown(text: str) -> tuple[str | None, date | None, list[list[str]]]:
+def _markdown(text: str) -> tuple[str | None, date | None, list[tuple[str, Block]]]:
+    from newsreader.library.markdown import render_markdown
+
     title: str | None = None
     day: date | None = None
     m = _FRONT.match(text.lstrip("\n"))
@@ -178,6 +189,36 @@ def _markdown(text: str) -> tuple[str | None, date | None, list[list[str]]]:
             elif key.strip().lower() == "date" and value:
                 day = parse_date(value)
         text = text.lstrip("\n")[m.end() :]
+    pandoc = _PANDOC_TITLE.match(text.lstrip("\n"))
+    if pandoc and title is None:
+        title = pandoc[1].strip()
+        text = text.lstrip("\n")[pandoc.end() :]
+    if len(text) > MARKDOWN_MAX_CHARS:  # rendering takes ~1 s a MB: a huge file stays as is
+        title, blocks = _markdown_lines(text, title)
+        rendered = [(_join(block), PLAIN) for block in blocks]
+    else:
+        rendered = render_markdown(text)
+    rendered = [(words, shape) for words, shape in rendered if words and not _NOISE.match(words)]
+    if rendered and rendered[0][1].kind is BlockKind.HEADING:
+        heading = " ".join(rendered[0][0].split())
+        if title is None or heading.casefold() == title.casefold():  # not twice
+            title = heading
+            del rendered[0]
+    if day is None:
+        for i, (words, shape) in enumerate(rendered[:2]):
+            if shape.kind is BlockKind.PARAGRAPH and not shape.quote:
+                day = parse_date(words)
+                if day is not None:
+                    del rendered[i]
+                    break
+    return title, day, rendered
+
+
+_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
+
+
+def _markdown_lines(text: str, title: str | None) -> tuple[str | None, list[list[str]]]:
+    """The title and blocks of a Markdown file too big to render, heading marks removed."""
     blocks: list[list[str]] = []
     for block in _blocks(text):
         lines: list[str] = []
@@ -189,9 +230,7 @@ def _markdown(text: str) -> tuple[str | None, date | None, list[list[str]]]:
             lines.append(h[1] if h else line)
         if lines:
             blocks.append(lines)
-    if day is None:
-        day, blocks = _take_date(blocks)
-    return title, day, blocks
+    return title, blocks
 
 
 def _join(block: list[str]) -> str:

@@ -14,6 +14,7 @@ from enum import Enum
 from rich.cells import cell_len
 
 from newsreader.library import Article
+from newsreader.library.blocks import PLAIN, Block
 from newsreader.search.results import MatchSpan
 
 MAX_TEXT_WIDTH = 84
@@ -47,6 +48,8 @@ class PageLine:
     paragraph: int = -1
     start: int = 0
     end: int = 0
+    prefix: str = ""
+    """Drawn before the text: quote bars and list indentation (not part of the text)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +155,28 @@ def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
     return ranges
 
 
+def body_ranges(text: str, block: Block, width: int) -> list[tuple[int, int, str]]:
+    """A paragraph's lines as (start, end, prefix): wrapped inside its quote bars and
+    indentation, a list item's lines after the first under its text rather than its marker,
+    and line breaks ("\n": code, hard breaks) kept."""
+    if block == PLAIN and "\n" not in text:
+        return [(start, end, "") for start, end in wrap_offsets(text, width)]
+    first, rest = block.prefix(True), block.prefix(False)
+    inner = max(width - cell_len(rest), MIN_TEXT_WIDTH // 2)
+    out: list[tuple[int, int, str]] = []
+    at = 0
+    for segment in text.split("\n"):
+        marker = block.hang if at == 0 else 0  # the marker stays on the first line
+        body = at + marker
+        for i, (start, end) in enumerate(wrap_offsets(text[body : at + len(segment)], inner)):
+            if i == 0:
+                out.append((at, body + end, first if at == 0 else rest))
+            else:
+                out.append((body + start, body + end, rest))
+        at += len(segment) + 1
+    return out
+
+
 def text_geometry(width: int) -> tuple[int, int]:
     """(text width, left padding) for a reader ``width`` cells wide."""
     usable = max(width - MARGIN - 2, MIN_TEXT_WIDTH)
@@ -192,12 +217,14 @@ def lay_out(article: Article, width: int) -> Page:
     first_line: list[int] = []
     line_count: list[int] = []
     for index, paragraph in enumerate(article.paragraphs):
-        lines.append(PageLine(LineKind.BLANK))
+        block = article.block(index)
+        if block.gap or not index:
+            lines.append(PageLine(LineKind.BLANK))
         first_line.append(len(lines))
-        ranges = wrap_offsets(paragraph, text_width)
+        ranges = body_ranges(paragraph, block, text_width)
         line_count.append(len(ranges))
-        for start, end in ranges:
-            lines.append(PageLine(LineKind.BODY, "", index, start, end))
+        for start, end, prefix in ranges:
+            lines.append(PageLine(LineKind.BODY, "", index, start, end, prefix))
     lines.append(PageLine(LineKind.BLANK))
     lines.append(PageLine(LineKind.END, "· · ·"))
     lines.append(PageLine(LineKind.BLANK))

@@ -113,7 +113,11 @@ def test_markdown_title_and_front_matter() -> None:
     art = parse_bytes(md.encode(), Path("storm.md"), "storm")
     assert art.title == "Storm hits the coast"
     assert art.date == date(2024, 1, 2)
-    assert art.paragraphs == ("Winds of *100 km/h* were measured.", "Aftermath", "Roads closed.")
+    # The markup is rendered: plain words, with the emphasis and the heading in the blocks.
+    assert art.paragraphs == ("Winds of 100 km/h were measured.", "Aftermath", "Roads closed.")
+    assert [b.kind.value for b in art.blocks] == ["paragraph", "heading", "paragraph"]
+    [italic] = art.blocks[0].spans
+    assert art.paragraphs[0][italic.start:italic.end] == "100 km/h"
 
     fm = '---\ntitle: "Front matter title"\ndate: 2023-03-04\ntags: [a]\n---\n# Heading\n\nBody.\n'
     art = parse_bytes(fm.encode(), Path("fm.md"), "fm")
@@ -182,7 +186,10 @@ def test_arbitrary_bytes_never_raise_anything_but_parse_error(data: bytes, md: b
         return
     assert art.title
     for text in (art.title, *art.paragraphs):
-        assert not any(ord(c) < 32 and c not in "\t" for c in text)
+        # Markdown code and hard line breaks keep their line breaks, never a blank line.
+        allowed = "\t\n" if md else "\t"
+        assert not any(ord(c) < 32 and c not in allowed for c in text)
+        assert "\n\n" not in text and not text.startswith("\n")
 
 
 @settings(max_examples=200, deadline=None)

@@ -74,6 +74,7 @@ class Reader(ScrollView, can_focus=True):
         "reader--title", "reader--meta", "reader--rule", "reader--dateline", "reader--end",
         "reader--cursor", "reader--cursor-blurred", "reader--bookmark", "reader--match",
         "reader--match-current", "reader--empty", "reader--empty-key",
+        "reader--heading", "reader--code", "reader--quote", "reader--link",
     }
 
     cursor: reactive[int] = reactive(0, init=False)

@@ -14,6 +14,7 @@ from rich.text import Text
 from textual.cache import LRUCache
 from textual.strip import Strip
 
+from newsreader.library.blocks import BlockKind, Span, SpanStyle
 from newsreader.tui.page import LineKind, Page, PageLine, body_spans
 from newsreader.tui.widgets.hints import empty_hints
 
@@ -22,6 +23,13 @@ if TYPE_CHECKING:
 
 CURSOR_MARK = "▍"
 BOOKMARK_MARK = "◆"
+_BLOCK_STYLES = {BlockKind.HEADING: "reader--heading", BlockKind.CODE: "reader--code"}
+_SPAN_STYLES = {
+    SpanStyle.BOLD: Style(bold=True),
+    SpanStyle.ITALIC: Style(italic=True),
+    SpanStyle.STRIKE: Style(strike=True),
+    SpanStyle.IMAGE: Style(italic=True),
+}
 _PLAIN_KINDS = {
     LineKind.TITLE: "reader--title",
     LineKind.META: "reader--meta",
@@ -80,6 +88,8 @@ class LinePainter:
         )
         text.append(BOOKMARK_MARK if marked else " ", self.style("reader--bookmark"))
         text.append(" ")
+        if line.prefix:
+            text.append(line.prefix, self.style("reader--quote"))
         text.append_text(self._line_text(line))
         text.stylize_before(base)
         return Strip(list(text.render(reader.app.console))).crop_extend(0, width, base)
@@ -92,12 +102,28 @@ class LinePainter:
             return Text("")
         paragraph = reader.article.paragraphs[line.paragraph]
         text = Text(paragraph[line.start : line.end].rstrip())
+        block = reader.article.block(line.paragraph)
+        if block.kind in _BLOCK_STYLES:
+            text.stylize(self.style(_BLOCK_STYLES[block.kind]))
+        for span in block.spans:
+            lo, hi = max(span.start, line.start), min(span.end, line.start + len(text))
+            if lo < hi:
+                text.stylize(self._span_style(span), lo - line.start, hi - line.start)
         in_paragraph = reader.by_paragraph.get(line.paragraph, [])
         spans = body_spans(line, reader.dateline, reader.matches, in_paragraph,
                            reader.current_match)
         for start, end, name in spans:
             text.stylize(self.style(name), start, min(end, len(text)))
         return text
+
+    def _span_style(self, span: Span) -> Style:
+        if span.style is SpanStyle.CODE:
+            return self.style("reader--code")
+        style = self.style("reader--link") if span.style is SpanStyle.LINK else (
+            _SPAN_STYLES[span.style]
+        )
+        # An OSC 8 hyperlink where the terminal has them; the address is never markup.
+        return style + Style(link=span.url) if span.url else style
 
     def _empty_line(self, y: int, width: int) -> Strip:
         reader = self.reader
