@@ -12,7 +12,9 @@ from typing import NamedTuple
 
 from newsreader.library.article import Article, ArticleSummary, make_summary
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""Bump when parsing gives a file another title, date or dateline (2: Markdown rendered), so
+every file is read again."""
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,

@@ -19,8 +19,9 @@ from newsreader.search.analysis import index_positions
 from newsreader.search.pairs import PREFIX, PairField
 from newsreader.search.tokenizer import NewsTokenizer
 
-SCHEMA_VERSION = 4
-"""Bump when the schema or the analysis changes: an index of another version is rebuilt."""
+SCHEMA_VERSION = 5
+"""Bump when the schema, the analysis or the text parsed from a file changes (Markdown became
+rendered text at 5): an index of another version is rebuilt."""
 
 
 _LITTLE = sys.byteorder == "little"
