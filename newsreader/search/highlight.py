@@ -257,7 +257,9 @@ def best_paragraph(per_paragraph: list[list[Span]], paragraphs: list[str]) -> in
 
 
 def snippet(text: str, spans: list[Span], width: int = SNIPPET_CHARS) -> tuple[str, list[Span]]:
-    """A window of ``text`` around its first match, cut on word boundaries, with ellipses."""
+    """A window of ``text`` around its first match, cut on word boundaries, with ellipses;
+    one line (a paragraph of code has line breaks: spaces here, the offsets unchanged)."""
+    text = text.replace("\n", " ")
     if len(text) <= width + 40:
         return text, list(spans)
     anchor = spans[0][0] if spans else 0

@@ -159,3 +159,17 @@ def test_markdown_reader_snapshot(snap_compare: object, md_app: NewsreaderApp) -
         await pilot.pause()
 
     assert snap_compare(md_app, terminal_size=(80, 24), run_before=run)  # type: ignore[operator]
+
+
+async def test_a_code_paragraph_is_one_line_in_search_output(md_app: NewsreaderApp) -> None:
+    import subprocess
+
+    from tests.cli.conftest import entry_point
+
+    root = md_app.ctx.library.roots[0]
+    (root / "code.md").write_text("# Code\n\n```\ncount = 1\nrafah = count\n```\n", "utf-8")
+    run = subprocess.run([*entry_point(), "--library", str(root), "search", "count"],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert any("count = 1 rafah = count" in line for line in lines)  # a record per line
