@@ -7,6 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from textual.pilot import Pilot
 
 from newsreader.context import build_context
@@ -173,3 +175,37 @@ async def test_a_code_paragraph_is_one_line_in_search_output(md_app: NewsreaderA
     assert run.returncode == 0, run.stderr
     lines = run.stdout.splitlines()
     assert any("count = 1 rafah = count" in line for line in lines)  # a record per line
+
+
+_PIECES = ["word", "**bold**", "_it_", "[a link](https://x.org)", "`code`", "\n", "\n\n",
+           "- ", "  - ", "1. ", "> ", "```\n", "    ", "<b>", "|a|b|\n|-|-|\n", "# ", "\\\n",
+           "ünïcødé", "全角の文字", "a" * 90, " "]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_PIECES), max_size=60), st.integers(20, 130))
+def test_any_markdown_lays_out_inside_the_text_column(pieces: list[str], width: int) -> None:
+    from rich.cells import cell_len
+
+    from newsreader.library import ParseError
+    from newsreader.library.parse import parse_bytes
+    from newsreader.tui.page import LineKind, lay_out
+
+    try:
+        article = parse_bytes(("".join(pieces) + "\nend").encode(), Path("h.md"), "h")
+    except ParseError:
+        return
+    page = lay_out(article, width)
+    for line in page.lines:
+        if line.kind is not LineKind.BODY:
+            continue
+        text = article.paragraphs[line.paragraph]
+        assert 0 <= line.start <= line.end <= len(text)
+        drawn = line.prefix + text[line.start:line.end].rstrip()
+        longest_word = max((cell_len(w) for w in text[line.start:line.end].split()), default=0)
+        assert cell_len(drawn) <= max(page.text_width, cell_len(line.prefix) + longest_word)
+        assert "\n" not in drawn
+    for i, text in enumerate(article.paragraphs):  # every character is on some line
+        covered = sum(page.lines[y].end - page.lines[y].start
+                      for y in range(page.first_line[i], page.last_line(i) + 1))
+        assert covered >= len(text) - text.count("\n")
