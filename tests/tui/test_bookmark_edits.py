@@ -65,6 +65,7 @@ async def test_b_on_a_bookmarked_paragraph_edits_its_note(
         await pilot.press("enter")
         await settle(pilot)
         assert app.main_screen.reader.bookmarked == {0}
+        assert messages(app)[-1] == "Note saved. B lists bookmarks."
     [bookmark] = stored(ctx)
     assert bookmark.note == "first and more"
 

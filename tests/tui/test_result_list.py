@@ -74,8 +74,8 @@ async def test_more_hits_load_near_the_end_in_the_same_order(tmp_path: Path) -> 
         assert pane.results.highlighted == FIRST_HITS - 2  # the cursor stayed where it was
 
 
-@pytest.mark.parametrize("size", [(120, 40), (80, 24), (60, 20)])
-@pytest.mark.parametrize("key", ["end", "G"])
+@pytest.mark.parametrize(("key", "size"), [("end", (120, 40)), ("G", (80, 24)),
+                                           ("end", (60, 20)), ("G", (60, 20))])
 async def test_end_goes_to_the_last_result_not_the_last_loaded(
     tmp_path: Path, size: tuple[int, int], key: str,
 ) -> None:

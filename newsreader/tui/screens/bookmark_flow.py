@@ -31,6 +31,8 @@ class BookmarkFlow:
         bookmark: Bookmark | None = None
         readded: bool = False
         """The edited bookmark had been deleted elsewhere: the note went on a new one."""
+        edited: bool = False
+        """An existing bookmark's note was changed (no new bookmark)."""
 
     @dataclass
     class Marks(Message):
@@ -67,7 +69,7 @@ class BookmarkFlow:
             result = None if error else future.result()
             saved, readded = result if result is not None else (None, False)
             screen.post_message(self.Saved(article.id, paragraph, str(error) if error else None,
-                                           saved, readded))
+                                           saved, readded, bookmark is not None and not readded))
 
         future.add_done_callback(done)
 
@@ -87,6 +89,8 @@ class BookmarkFlow:
             from newsreader.tui.screens.bookmarks import READDED
 
             screen.notify(READDED, severity="warning", timeout=6, markup=False)
+        elif message.edited:
+            screen.notify("Note saved. B lists bookmarks.", timeout=3, markup=False)
         else:
             screen.notify("Bookmarked. B lists bookmarks.", timeout=3, markup=False)
 
