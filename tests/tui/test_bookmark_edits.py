@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from newsreader.context import AppContext, build_context
 from newsreader.library import Article
@@ -17,7 +17,7 @@ from newsreader.tui.app import NewsreaderApp, make_app
 from newsreader.tui.screens.bookmarks import READDED, BookmarkList, BookmarksScreen
 from newsreader.tui.screens.note import NoteDialog
 
-from .conftest import plain, settle, write_article
+from .conftest import plain, render_plain, settle, write_article
 
 SIZES = [(120, 40), (80, 24), (60, 20)]
 
@@ -157,7 +157,13 @@ async def test_missing_article_is_not_called_orphaned(tmp_path: Path, library: P
         assert "orphan" in prompts[orphan_at + 1]
         assert "from the other library" in prompts[away_at + 1]
         assert "article not in this library" in prompts[away_at + 1]
-        await pilot.press("G", "enter")
+        await pilot.press("G")
+        await settle(pilot)
+        preview = render_plain(app.screen.query_one("#passage", Static).content)
+        assert preview.startswith("An article from another library")
+        assert "The article is not in this library" in preview
+        assert "Second paragraph about it." in preview  # the saved passage
+        await pilot.press("enter")
         assert "That article is not in this library." in messages(app)
 
 

@@ -38,6 +38,8 @@ class Passage:
     after: tuple[str, ...]
     note: str
     found: bool
+    in_library: bool = True
+    """False: the article is not in the library open now; ``passage`` is the saved quote."""
 
 
 class PassagePreview(VerticalScroll, can_focus=False):
@@ -79,8 +81,11 @@ class PassagePreview(VerticalScroll, can_focus=False):
 
     def _passage(self, bookmark: Bookmark) -> Passage | None:
         summary = self.summary_for(bookmark.article_id)
+        if summary is None:
+            return Passage(bookmark.article_title, "", (), bookmark.quote, (), bookmark.note,
+                           False, in_library=False)
         store = self.session.store()
-        if summary is None or store is None:
+        if store is None:
             return None
         try:
             article = self.session.ctx.library.load(summary)
@@ -110,14 +115,18 @@ class PassagePreview(VerticalScroll, can_focus=False):
 
     def _content(self, passage: Passage | None) -> Group | Text:
         if passage is None:
-            return Text("The article is not in the library.",
+            return Text("The article cannot be read.",
                         self._style("passage-preview--missing"))
         parts: list[Text] = [Text(passage.title, self._style("passage-preview--title"))]
         if passage.date:
             parts.append(Text(passage.date, self._style("passage-preview--context")))
         if passage.note:
             parts.append(Text("\n✎ ").append(passage.note, self._style("passage-preview--note")))
-        if not passage.found:
+        if not passage.in_library:
+            parts.append(Text("\nThe article is not in this library (bookmarked in another "
+                              "one, or its file is gone). The passage read:",
+                              self._style("passage-preview--missing")))
+        elif not passage.found:
             parts.append(Text("\nThis passage is no longer in the article. It read:",
                               self._style("passage-preview--missing")))
         for before in passage.before:
