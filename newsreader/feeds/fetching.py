@@ -39,6 +39,7 @@ from newsreader.feeds.subscriptions import (
     update_subscriptions,
 )
 from newsreader.feeds.urls import BadUrl, check_web_url, normalize_url
+from newsreader.library.text import clean_line
 
 Progress = Callable[[FeedEvent], None]
 
@@ -112,7 +113,7 @@ def find_feed(url: str, options: FetchOptions | None = None) -> FoundFeed:
                 found = discover_feeds(resp.body, resp.url, resp.charset) if resp.is_html() else []
                 if not found:
                     raise UserError(f"{url}: {not_feed}") from None
-            resp = client.get_feed(found[0])
+            resp = client.get_feed(found[0], origin=url)
             parsed = parse_feed(resp.body, resp.url, resp.content_type, resp.charset)
             return FoundFeed(found[0], parsed.title, len(parsed.entries))
         except (BadUrl, FetchError, NotAFeed) as exc:
@@ -164,7 +165,7 @@ def _fetch_feed(feed: Subscription, client: HttpClient, run: _Run) -> FeedResult
         result = FeedResult(feed.url, feed.title, "failed", error=str(exc))
     except Exception as exc:  # one broken feed must not end the run (or crash the TUI)
         result = FeedResult(feed.url, feed.title, "failed",
-                            error=f"unexpected error: {exc.__class__.__name__}: {exc}")
+                            error=_unexpected(exc))
     with run.lock:
         run.done += 1
         done = run.done
@@ -203,8 +204,7 @@ def _fetch_feed_inner(feed: Subscription, client: HttpClient, run: _Run) -> Feed
             article = _save_entry(entry, key, feed.url, client, run.folder)
         except Exception as exc:  # one odd entry must not cost the rest of the feed
             run.give_back()
-            reason = str(exc) if isinstance(exc, _EntryError) else \
-                f"unexpected error: {exc.__class__.__name__}: {exc}"
+            reason = str(exc) if isinstance(exc, _EntryError) else _unexpected(exc)
             failure = EntryFailure(entry.link or entry.title or key, reason)
             failures.append(failure)
             run.emit(EntryFailed(feed.url, failure))
@@ -234,6 +234,11 @@ class _EntryError(Exception):
     pass
 
 
+def _unexpected(exc: Exception) -> str:
+    # Such messages can quote what a server sent (a header, an address).
+    return f"unexpected error: {exc.__class__.__name__}: {clean_line(str(exc), 300)}"
+
+
 def _entry_key(entry: FeedEntry, feed_url: str) -> str:
     for candidate in (entry.link, entry.guid):
         if candidate:
@@ -252,7 +257,7 @@ def _save_entry(entry: FeedEntry, key: str, feed_url: str, client: HttpClient,
     also: list[str] = []
     if entry.link and not entry.full:
         try:
-            resp = client.get_page(entry.link)
+            resp = client.get_page(entry.link, origin=feed_url)
             page = extract_page(resp.body, resp.url, resp.charset)
             also.append(normalize_url(resp.url))
             if page.canonical_url and page.canonical_url.startswith(("http://", "https://")):
