@@ -49,12 +49,12 @@ def _broken(exc: BaseException) -> str:
         exc = exc.args[1]
     if isinstance(exc, http.client.RemoteDisconnected):
         return "closed the connection without answering"
+    if isinstance(exc, x.InvalidChunkLength):  # before IncompleteRead, its base class
+        return "sent a malformed chunked body"
     if isinstance(exc, x.IncompleteRead | http.client.IncompleteRead):
         got = exc.partial if isinstance(exc.partial, int) else len(exc.partial)
         more = f", {exc.expected} more expected" if exc.expected else ""
         return f"closed the connection before the answer was complete ({got} bytes{more})"
-    if isinstance(exc, x.InvalidChunkLength):
-        return "sent a malformed chunked body"
     if isinstance(exc, http.client.LineTooLong):
         return "sent a line that is too long"
     if isinstance(exc, http.client.BadStatusLine):
