@@ -17,9 +17,10 @@ from typing import Any
 from newsreader.errors import UserError
 from newsreader.feeds.article_file import ArticleDraft, prepare
 from newsreader.feeds.download import FetchError, FetchOptions, HttpClient
-from newsreader.feeds.extract import NotAnArticle, extract_page
+from newsreader.feeds.extract import NotAnArticle
 from newsreader.feeds.feedparse import FeedEntry, NotAFeed, discover_feeds, parse_feed
 from newsreader.feeds.files import StoreError
+from newsreader.feeds.pagereader import PageReader, reader_for
 from newsreader.feeds.report import (
     ArticleSaved,
     EntryFailed,
@@ -67,12 +68,14 @@ def fetch_all(
         return FetchReport(())
     stop = threading.Event()
     user_cancel = cancel or (lambda: False)
+    workers = max(1, min(opts.workers, len(feeds)))
     run = _Run(ArticleFolder(articles_dir), opts, progress,
-               lambda: stop.is_set() or user_cancel(), total=len(feeds))
+               lambda: stop.is_set() or user_cancel(), total=len(feeds),
+               reader=reader_for(opts, workers))
     from concurrent.futures import ThreadPoolExecutor  # ~4 ms; only a fetch needs it
 
     client = HttpClient(opts)
-    pool = ThreadPoolExecutor(max_workers=max(1, min(opts.workers, len(feeds))))
+    pool = ThreadPoolExecutor(max_workers=workers)
     try:
         results = list(pool.map(lambda f: _fetch_feed(f, client, run), feeds))
     except BaseException:
@@ -81,6 +84,7 @@ def fetch_all(
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         client.close()
+        run.reader.close()
     update_subscriptions(feeds_file, {r.url: _changes(r, run.validators.get(r.url))
                                       for r in results})
     return FetchReport(
@@ -131,6 +135,7 @@ class _Run:
     progress: Progress | None
     cancel: Callable[[], bool]
     total: int
+    reader: PageReader
     saved: int = 0
     done: int = 0
     limit_reached: bool = False
@@ -201,7 +206,7 @@ def _fetch_feed_inner(feed: Subscription, client: HttpClient, run: _Run) -> Feed
             limited = True
             break
         try:
-            article = _save_entry(entry, key, feed.url, client, run.folder)
+            article = _save_entry(entry, key, feed.url, client, run)
         except Exception as exc:  # one odd entry must not cost the rest of the feed
             run.give_back()
             reason = str(exc) if isinstance(exc, _EntryError) else _unexpected(exc)
@@ -251,14 +256,15 @@ def _entry_key(entry: FeedEntry, feed_url: str) -> str:
 
 
 def _save_entry(entry: FeedEntry, key: str, feed_url: str, client: HttpClient,
-                folder: ArticleFolder) -> SavedArticle | None:
+                run: _Run) -> SavedArticle | None:
+    folder = run.folder
     page: ArticleDraft | None = None
     page_error: str | None = None
     also: list[str] = []
     if entry.link and not entry.full:
         try:
             resp = client.get_page(entry.link, origin=feed_url)
-            page = extract_page(resp.body, resp.url, resp.charset)
+            page = run.reader.read(resp.body, resp.url, resp.charset)
             also.append(normalize_url(resp.url))
             if page.canonical_url and page.canonical_url.startswith(("http://", "https://")):
                 also.append(normalize_url(page.canonical_url))

@@ -254,16 +254,17 @@ def test_unwritable_folder_and_unexpected_errors_are_reported_not_raised(
     [result] = fetch_all(feeds, not_a_folder, options=FAST).results
     assert result.status == "failed" and "cannot" in (result.error or "")
 
-    from newsreader.feeds import fetching
+    from newsreader.feeds.pagereader import PageReader
 
-    real = fetching.extract_page
+    real = PageReader.read
 
-    def flaky(html: bytes, url: str | None = None, charset: str | None = None) -> object:
+    def flaky(self: PageReader, html: bytes, url: str | None = None,
+              charset: str | None = None) -> object:
         if url and url.endswith("/story/1"):
             raise RuntimeError("extractor bug")
-        return real(html, url, charset)
+        return real(self, html, url, charset)
 
-    monkeypatch.setattr(fetching, "extract_page", flaky)
+    monkeypatch.setattr(PageReader, "read", flaky)
     [result] = fetch_all(feeds, tmp_path / "articles", options=FAST).results
     assert result.status == "ok" and result.new == 2
     [failure] = result.failures
