@@ -55,7 +55,7 @@ class FetchOptions:
     """Local hosts (``host`` or ``host:port``) they may reach anyway."""
     extract_seconds: float = 10.0
     """Seconds to find the article in one page, in a child process that is stopped then."""
-    extract_max_bytes: int = 2 * 1024 * 1024
+    extract_max_bytes: int = 1024 * 1024
     """HTML (after scripts and styles are dropped) given to the extractor; the rest is cut."""
 
 

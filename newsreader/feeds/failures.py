@@ -5,7 +5,6 @@ What a server sent (a status line, a header) can be quoted, always cleaned and c
 
 from __future__ import annotations
 
-import http.client
 from typing import Any
 
 from newsreader.feeds.urls import host_of
@@ -14,6 +13,8 @@ from newsreader.library.text import clean_line
 
 def describe(exc: BaseException, url: str, timeout: float) -> str:
     """The reason ``exc`` gives for ``url`` failing; ``timeout`` is the silence allowed."""
+    import http.client  # loaded by urllib3 already; here only once a request failed
+
     from urllib3 import exceptions as x
 
     host = host_of(url) or clean_line(url, 200)
@@ -41,6 +42,8 @@ def describe(exc: BaseException, url: str, timeout: float) -> str:
 
 def _broken(exc: BaseException) -> str:
     """What went wrong with a connection that was made: the innermost cause, in words."""
+    import http.client
+
     from urllib3 import exceptions as x
 
     # urllib3 wraps http.client's error: ProtocolError("Connection aborted.", cause).

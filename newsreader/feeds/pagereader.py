@@ -16,12 +16,14 @@ import subprocess
 import sys
 import threading
 from datetime import date
-from multiprocessing.connection import Connection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsreader.feeds.article_file import ArticleDraft
 from newsreader.feeds.download import FetchOptions
 from newsreader.feeds.extract import NotAnArticle
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 START_SECONDS = 60.0
 """Time a child may take to start (an interpreter and trafilatura's imports, on a busy
@@ -121,6 +123,8 @@ class _Child:
     """One ``extract_child`` process and its two pipes."""
 
     def __init__(self) -> None:
+        from multiprocessing.connection import Connection  # ~10 ms; only pages need it
+
         self._proc: subprocess.Popen[bytes] | None = None
         self._ready = False
         try:
@@ -133,8 +137,8 @@ class _Child:
             self._error = f"cannot start the page reader ({exc.strerror or exc})"
             return
         assert self._proc.stdin is not None and self._proc.stdout is not None
-        self._send = Connection(os.dup(self._proc.stdin.fileno()), readable=False)
-        self._recv = Connection(os.dup(self._proc.stdout.fileno()), writable=False)
+        self._send: Connection = Connection(os.dup(self._proc.stdin.fileno()), readable=False)
+        self._recv: Connection = Connection(os.dup(self._proc.stdout.fileno()), writable=False)
         self._proc.stdin.close()
         self._proc.stdout.close()
 
