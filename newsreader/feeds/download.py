@@ -46,6 +46,10 @@ class FetchOptions:
     """Seconds between two requests to the same host."""
     max_new: int = 50
     """New articles saved per ``fetch`` run; the rest wait for the next run."""
+    max_failures: int = 10
+    """Entries of one feed that may fail in one run before the rest wait for the next: a
+    failed entry gives its slot back, so without this a feed of 10,000 dead links would be
+    asked 10,000 times."""
     workers: int = 4
     """Feeds fetched at the same time (each host is still asked one request at a time)."""
     user_agent: str = USER_AGENT

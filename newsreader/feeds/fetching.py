@@ -193,7 +193,7 @@ def _fetch_feed_inner(feed: Subscription, client: HttpClient, run: _Run) -> Feed
     saved: list[SavedArticle] = []
     failures: list[EntryFailure] = []
     known = 0
-    limited = cancelled = False
+    limited = cancelled = given_up = False
     for entry in parsed.entries:
         if run.cancel():
             cancelled = True
@@ -213,6 +213,9 @@ def _fetch_feed_inner(feed: Subscription, client: HttpClient, run: _Run) -> Feed
             failure = EntryFailure(entry.link or entry.title or key, reason)
             failures.append(failure)
             run.emit(EntryFailed(feed.url, failure))
+            if len(failures) >= run.options.max_failures:
+                given_up = True
+                break
             continue
         if article is None:  # another process saved it meanwhile
             run.give_back()
@@ -227,8 +230,12 @@ def _fetch_feed_inner(feed: Subscription, client: HttpClient, run: _Run) -> Feed
         # over (limit, cancel, failed pages) would never be seen again.
         with run.lock:
             run.validators[feed.url] = (resp.etag, resp.last_modified)
-    notice = f"the feed is not well-formed ({parsed.problem}); read what could be salvaged" \
-        if parsed.problem else None
+    notices = [f"the feed is not well-formed ({parsed.problem}); read what could be salvaged"
+               ] if parsed.problem else []
+    if given_up:
+        notices.append(f"stopped after {len(failures)} entries failed; the rest wait for the "
+                       "next run")
+    notice = "; ".join(notices) or None
     return FeedResult(
         feed.url, title, "cancelled" if cancelled else "ok", saved=tuple(saved), known=known,
         failures=tuple(failures), limited=limited, notice=notice,

@@ -274,3 +274,15 @@ def test_unwritable_folder_and_unexpected_errors_are_reported_not_raised(
 def test_no_feeds_is_an_empty_report(articles: Path, tmp_path: Path) -> None:
     report = fetch_all(tmp_path / "none.json", articles)
     assert report.results == () and report.new == 0
+
+
+def test_a_feed_of_dead_links_is_asked_a_bounded_number_of_times(
+    web: Server, articles: Path, tmp_path: Path
+) -> None:
+    items = [{"title": f"Dead {i}", "link": web.url(f"/dead/{i}")} for i in range(40)]
+    feeds = tmp_path / "feeds.json"
+    _subscribe(feeds, web.feed("/dead.xml", rss("Dead links", items)))
+    [result] = fetch_all(feeds, articles, options=replace(FAST, max_failures=5)).results
+    assert len(result.failures) == 5
+    assert result.notice is not None and "stopped after 5 entries failed" in result.notice
+    assert sum(1 for a in web.agents if a) == 6  # the feed and five pages, not 41 requests
