@@ -19,7 +19,7 @@ class FetchSettings:
     deadline: float | None = None
     """Seconds for one whole request, redirects and headers included."""
     extract_seconds: float | None = None
-    """Seconds to find the article in one page."""
+    """Seconds to read one page (its article) or one feed (its entries)."""
     allow_local: bool = False
     """Redirects and entry links may lead to any loopback, private or link-local address."""
     local_hosts: tuple[str, ...] = ()

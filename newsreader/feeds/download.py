@@ -58,7 +58,7 @@ class FetchOptions:
     local_hosts: tuple[str, ...] = ()
     """Local hosts (``host`` or ``host:port``) they may reach anyway."""
     extract_seconds: float = 10.0
-    """Seconds to find the article in one page, in a child process that is stopped then."""
+    """Seconds to read one page or feed, in a child process that is stopped then."""
     extract_max_bytes: int = 1024 * 1024
     """HTML (after scripts and styles are dropped) given to the extractor; the rest is cut."""
 
@@ -213,7 +213,7 @@ class HttpClient:
                 preload_content=False, timeout=urllib3.Timeout(connect=wait, read=wait),
             )
         except (HTTPError, ValueError, OSError) as exc:
-            raise FetchError(_too_slow(opts) if guard.fired else
+            raise FetchError(_too_slow(opts) if guard.expired() else
                              describe(exc, url, opts.timeout)) from None
 
     def _finish(self, raw: urllib3.BaseHTTPResponse, url: str, guard: Guard,
@@ -249,7 +249,7 @@ class HttpClient:
                     break
                 chunks.append(chunk)
         except (HTTPError, OSError) as exc:
-            raise FetchError(_too_slow(opts) if guard.fired else
+            raise FetchError(_too_slow(opts) if guard.expired() else
                              describe(exc, url, opts.timeout)) from None
         if guard.fired:  # the sockets were shut: what arrived is not the whole answer
             raise FetchError(_too_slow(opts))

@@ -18,7 +18,7 @@ from newsreader.errors import UserError
 from newsreader.feeds.article_file import ArticleDraft, prepare
 from newsreader.feeds.download import FetchError, FetchOptions, HttpClient
 from newsreader.feeds.extract import NotAnArticle
-from newsreader.feeds.feedparse import FeedEntry, NotAFeed, discover_feeds, parse_feed
+from newsreader.feeds.feedparse import FeedEntry, NotAFeed
 from newsreader.feeds.files import StoreError
 from newsreader.feeds.pagereader import PageReader, reader_for
 from newsreader.feeds.report import (
@@ -72,6 +72,7 @@ def fetch_all(
     run = _Run(ArticleFolder(articles_dir), opts, progress,
                lambda: stop.is_set() or user_cancel(), total=len(feeds),
                reader=reader_for(opts, workers))
+    run.reader.warm()  # its start overlaps the first download
     from concurrent.futures import ThreadPoolExecutor  # ~4 ms; only a fetch needs it
 
     client = HttpClient(opts)
@@ -106,23 +107,29 @@ class FoundFeed:
 
 def find_feed(url: str, options: FetchOptions | None = None) -> FoundFeed:
     """Check that ``url`` is a feed, or a page announcing one; UserError saying why not."""
-    client = HttpClient(options)
+    opts = options or FetchOptions()
+    client = HttpClient(opts)
+    reader = reader_for(opts)
+    reader.warm()
+    shown = clean_line(url, 200)
     try:
         try:
             resp = client.get_feed(check_web_url(url))
             try:
-                parsed = parse_feed(resp.body, resp.url, resp.content_type, resp.charset)
+                parsed = reader.read_feed(resp.body, resp.url, resp.content_type, resp.charset)
                 return FoundFeed(url, parsed.title, len(parsed.entries))
             except NotAFeed as not_feed:
-                found = discover_feeds(resp.body, resp.url, resp.charset) if resp.is_html() else []
+                found = reader.find_feeds(resp.body, resp.url, resp.charset) \
+                    if resp.is_html() else []
                 if not found:
-                    raise UserError(f"{url}: {not_feed}") from None
+                    raise UserError(f"{shown}: {not_feed}") from None
             resp = client.get_feed(found[0], origin=url)
-            parsed = parse_feed(resp.body, resp.url, resp.content_type, resp.charset)
+            parsed = reader.read_feed(resp.body, resp.url, resp.content_type, resp.charset)
             return FoundFeed(found[0], parsed.title, len(parsed.entries))
         except (BadUrl, FetchError, NotAFeed) as exc:
-            raise UserError(f"{url}: {exc}") from None
+            raise UserError(f"{shown}: {exc}") from None
     finally:
+        reader.close()
         client.close()
 
 
@@ -186,7 +193,7 @@ def _fetch_feed_inner(feed: Subscription, client: HttpClient, run: _Run) -> Feed
         resp = client.get_feed(feed.url, feed.etag, feed.last_modified)
         if resp.not_modified:
             return FeedResult(feed.url, feed.title, "not modified")
-        parsed = parse_feed(resp.body, resp.url, resp.content_type, resp.charset)
+        parsed = run.reader.read_feed(resp.body, resp.url, resp.content_type, resp.charset)
     except (FetchError, NotAFeed) as exc:
         return FeedResult(feed.url, feed.title, "failed", error=str(exc))
     title = feed.title or parsed.title

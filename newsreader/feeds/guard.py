@@ -122,6 +122,10 @@ class Guard:
         self._timer = threading.Timer(seconds, self._fire)
         self._timer.daemon = True
 
+    def expired(self) -> bool:
+        """The deadline has passed (a socket time-out shrunk to it counts as passing it)."""
+        return self.fired or time.monotonic() >= self.ends - 0.05
+
     def remaining(self) -> float:
         """Seconds left, never below a small positive value (urllib3 refuses 0)."""
         return max(0.01, self.ends - time.monotonic())

@@ -1,8 +1,11 @@
-"""Finding the article in a page, in child processes that are stopped when a page takes too long.
+"""Reading what servers sent (the article in a page, a feed's entries, the feeds a page
+announces) in child processes that are stopped when one job takes too long.
 
 trafilatura's time grows with a page's size and shape (megabytes of nested tags take tens of
-seconds), and a thread cannot be stopped, so each page is read in a child process with a
-deadline, started once per run and reused page after page. The child is a fresh interpreter
+seconds), feedparser and the standard HTML parser are slow, even quadratic, on some input
+(kilobytes of unclosed tags take seconds), and a thread cannot be stopped; in a thread they
+would also hold the interpreter's lock and freeze the app. So each job runs in a child with a
+deadline, started once per run and reused job after job. The child is a fresh interpreter
 (``python -m``), never a fork: the app's process has threads and a terminal in raw mode.
 Pages over the size limit lose their scripts, styles and comments first, then their tail.
 """
@@ -15,12 +18,13 @@ import re
 import subprocess
 import sys
 import threading
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from newsreader.feeds.article_file import ArticleDraft
 from newsreader.feeds.download import FetchOptions
 from newsreader.feeds.extract import NotAnArticle
+from newsreader.feeds.extract_child import draft_from_json, feed_from_json
+from newsreader.feeds.feedparse import NotAFeed, ParsedFeed
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -67,25 +71,47 @@ class PageReader:
              ) -> ArticleDraft:
         """The article in ``html``; NotAnArticle (one line) when there is none, when the page
         takes longer than ``seconds``, or when the reader cannot run."""
-        html = trim_html(html, self.max_bytes)
+        header = {"task": "page", "url": url, "charset": charset}
+        try:
+            answer = self._ask(header, trim_html(html, self.max_bytes), "page")
+        except _Failed as exc:
+            raise NotAnArticle(str(exc)) from None
+        if "error" in answer:
+            raise NotAnArticle(str(answer["error"]))
+        return draft_from_json(answer)
+
+    def read_feed(self, body: bytes, url: str, content_type: str = "",
+                  charset: str | None = None) -> ParsedFeed:
+        """``parse_feed`` in a child: NotAFeed also when it takes longer than ``seconds``
+        (feedparser and the standard HTML parser are slow, even quadratic, on some input)."""
+        header = {"task": "feed", "url": url, "charset": charset, "content_type": content_type}
+        try:
+            answer = self._ask(header, body, "feed")
+        except _Failed as exc:
+            raise NotAFeed(str(exc)) from None
+        if "error" in answer:
+            raise NotAFeed(str(answer["error"]))
+        return feed_from_json(answer)
+
+    def find_feeds(self, html: bytes, url: str, charset: str | None = None) -> list[str]:
+        """``discover_feeds`` in a child; NotAFeed when it takes longer than ``seconds``."""
+        try:
+            answer = self._ask({"task": "links", "url": url, "charset": charset}, html, "page")
+        except _Failed as exc:
+            raise NotAFeed(str(exc)) from None
+        links = answer.get("links")
+        return [str(link) for link in links] if isinstance(links, list) else []
+
+    def _ask(self, header: dict[str, Any], body: bytes, what: str) -> dict[str, Any]:
         with self._slots:
             child = self._take()
             try:
-                answer = child.ask(html, url, charset, self.seconds)
+                answer = child.ask(header, body, self.seconds, what)
             except BaseException:
                 self._drop(child)
                 raise
             self._give_back(child)
-        if "error" in answer:
-            raise NotAnArticle(str(answer["error"]))
-        day = answer.get("date")
-        return ArticleDraft(
-            title=str(answer.get("title") or ""),
-            date=date.fromisoformat(day) if isinstance(day, str) else None,
-            paragraphs=tuple(str(p) for p in answer.get("paragraphs") or ()),
-            author=answer.get("author") or None,
-            canonical_url=answer.get("canonical_url") or None,
-        )
+        return answer
 
     def close(self) -> None:
         """Stop every child."""
@@ -98,7 +124,7 @@ class PageReader:
     def _take(self) -> _Child:
         with self._lock:
             if self._closed:
-                raise NotAnArticle("the page reader was stopped")
+                raise _Failed("the reader was stopped")
             if self._idle:
                 return self._idle.pop()
             child = _Child()
@@ -119,6 +145,10 @@ class PageReader:
                 self._all.remove(child)
 
 
+class _Failed(Exception):
+    """The child could not answer (too slow, stopped, not started): the one-line reason."""
+
+
 class _Child:
     """One ``extract_child`` process and its two pipes."""
 
@@ -134,7 +164,7 @@ class _Child:
                 close_fds=True, start_new_session=True,  # Ctrl-C in a shell stops the parent
             )
         except OSError as exc:
-            self._error = f"cannot start the page reader ({exc.strerror or exc})"
+            self._error = f"cannot start the reader ({exc.strerror or exc})"
             return
         assert self._proc.stdin is not None and self._proc.stdout is not None
         self._send: Connection = Connection(os.dup(self._proc.stdin.fileno()), readable=False)
@@ -142,25 +172,25 @@ class _Child:
         self._proc.stdin.close()
         self._proc.stdout.close()
 
-    def ask(self, html: bytes, url: str | None, charset: str | None, seconds: float
+    def ask(self, header: dict[str, Any], body: bytes, seconds: float, what: str
             ) -> dict[str, Any]:
         if self._proc is None:
-            raise NotAnArticle(self._error)
+            raise _Failed(self._error)
         try:
             if not self._ready:
                 if not self._recv.poll(START_SECONDS):
-                    raise NotAnArticle("the page reader did not start in time")
+                    raise _Failed("the reader did not start in time")
                 self._recv.recv_bytes()
                 self._ready = True
-            self._send.send_bytes(json.dumps({"url": url, "charset": charset}).encode())
-            self._send.send_bytes(html)
+            self._send.send_bytes(json.dumps(header).encode())
+            self._send.send_bytes(body)
             if not self._recv.poll(seconds):
-                raise NotAnArticle(f"the page took too long to read (over {seconds:g} s)")
+                raise _Failed(f"the {what} took too long to read (over {seconds:g} s)")
             answer: Any = json.loads(self._recv.recv_bytes())
         except (EOFError, OSError, ValueError):
-            raise NotAnArticle("the page reader stopped while reading the page") from None
+            raise _Failed(f"the reader stopped while reading the {what}") from None
         if not isinstance(answer, dict):
-            raise NotAnArticle("the page reader gave no answer")
+            raise _Failed("the reader gave no answer")
         return answer
 
     def stop(self) -> None:

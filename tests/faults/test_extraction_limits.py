@@ -102,3 +102,32 @@ def test_big_pages_lose_scripts_first_and_trimming_is_linear() -> None:
         started = time.monotonic()
         assert len(trim_html(hostile, 1 << 20)) <= 1 << 20
         assert time.monotonic() - started < 1.0
+
+
+
+def test_feeds_and_pages_that_are_slow_to_parse_are_given_up(
+        cli: CLI, web: Server, user_dirs: Path, tmp_path: Path, fault_row: FaultRow) -> None:
+    """feedparser took 37 s on 5 MB of unclosed items, and the standard HTML parser 55 s on
+    60 kB of unclosed tags while looking for a page's feed links (it is quadratic on them), in
+    the fetch's thread, holding the interpreter: the app froze. Both now run in the child."""
+    set_limit(user_dirs, LIMIT)
+    item = "<item><title>x</title><link>http://x.invalid/a</link><description>d</description>"
+    broken = web.feed("/broken.xml", "<?xml version='1.0'?><rss version='2.0'><channel>"
+                      "<title>t</title>" + item * 25_000)
+    page = web.page("/page", "<html><head><title>t</title>" + "<a " * 20_000)
+    times = []
+    started = time.monotonic()
+    added = cli("feeds", "add", page)
+    times.append(time.monotonic() - started)
+    assert add_subscription(subscriptions_file(app_paths()), broken, None)
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    started = time.monotonic()
+    fetched = cli("fetch", library=lib)
+    times.append(time.monotonic() - started)
+    assert added.code == 2 and f"the page took too long to read (over {LIMIT:g} s)" in added.err
+    assert fetched.code == 2 and "the feed took too long to read" in fetched.err, fetched.err
+    assert max(times) < LIMIT + SLACK, times
+    fault_row.cycles = fault_row.recovered = 2
+    fault_row.note = (f"feeds add of 60 kB of open tags {times[0]:.1f} s, fetch of a 2 MB "
+                      f"broken feed {times[1]:.1f} s")
