@@ -86,17 +86,22 @@ def test_the_address_given_and_public_redirects_are_followed(web: Server, cli: C
     LocalRule("https://example.org/").check_url("http://93.184.215.14:8080/")
 
 
-@pytest.mark.parametrize("target", [
+LOCAL_TARGETS = (
     "http://127.0.0.1:8766/", "http://[::1]:8765/", "http://0.0.0.0:8765/",
     "http://[::ffff:127.0.0.1]:8765/", "http://10.0.0.1/", "http://192.168.1.1/",
     "http://169.254.169.254/latest/meta-data/", "http://[fe80::1]/", "http://[fd00::1]/",
-    "http://100.64.0.1/",
-])
-def test_local_addresses_other_than_the_origin_are_refused(target: str) -> None:
-    with pytest.raises(Refused):
-        LocalRule("http://127.0.0.1:8765/feed.xml").check_url(target)
-    with pytest.raises(Refused):
-        LocalRule("https://example.org/feed").check_url(target)
+    "http://100.64.0.1/", "http://localhost:8766/",
+)
+
+
+def test_local_addresses_other_than_the_origin_are_refused(fault_row: FaultRow) -> None:
+    for target in LOCAL_TARGETS:
+        for origin in ("http://127.0.0.1:8765/feed.xml", "https://example.org/feed"):
+            with pytest.raises(Refused):
+                LocalRule(origin).check_url(target)
+            fault_row.cycles += 1
+    fault_row.recovered = fault_row.cycles
+    fault_row.note = "loopback, v4-mapped, 0.0.0.0, private, link-local, ULA, CGNAT, localhost"
 
 
 def test_peer_check_catches_a_name_that_resolves_locally_later() -> None:
