@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 import os
+import threading
+import time
 from datetime import date
 from typing import Any
 
@@ -25,6 +27,7 @@ def main() -> None:
 
     jobs = Connection(os.dup(0), writable=False)
     answers = Connection(os.dup(1), readable=False)
+    threading.Thread(target=_orphaned, args=(os.getppid(),), daemon=True).start()
     quiet = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(quiet, fd)
@@ -36,6 +39,14 @@ def main() -> None:
         except (EOFError, OSError):
             return
         answers.send_bytes(json.dumps(_answer(header, body)).encode("utf-8"))
+
+
+def _orphaned(parent: int) -> None:
+    """Exit once the parent is gone: an app that quit mid-fetch leaves no reader behind busy
+    with a page (the closed pipe alone is only noticed after the page)."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
 
 
 def _answer(header: dict[str, Any], body: bytes) -> dict[str, Any]:

@@ -121,7 +121,7 @@ def _subscription(item: Any) -> Subscription:
 def _inert(sub: Subscription) -> Subscription:
     """The fields ``feeds list`` shows, without control characters: they came from a feed or
     a server, and a file written by an older version may still hold them raw."""
-    shown = {name: clean_line(value) for name in ("title", "last_status", "last_error")
+    shown = {name: clean_line(value) for name in ("url", "title", "last_status", "last_error")
              if isinstance(value := getattr(sub, name), str)}
     return replace(sub, **shown) if shown else sub
 
