@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+import os
 import socket
 import threading
 import time
@@ -147,7 +148,8 @@ class Guard:
         """Shut ``sock`` down when the deadline passes (at once if it has passed)."""
         # A duplicate of the descriptor: shutting it down stops the connection, while the
         # number stays ours, so the timer can never hit a socket reused by someone else.
-        dup = sock.dup()
+        # (Made by hand: a TLS socket refuses dup(), and the handshake is covered this way.)
+        dup = socket.socket(fileno=os.dup(sock.fileno()))
         with self._lock:
             self._socks.append(dup)
             if self.fired:
@@ -200,11 +202,23 @@ class _HTTPS(_Guarded, HTTPSConnection):
     pass
 
 
-class _HTTPPool(HTTPConnectionPool):
+class _GuardedPool:
+    """Mixed into urllib3's pools: a kept-alive connection taken again is watched too."""
+
+    def _get_conn(self, timeout: float | None = None) -> HTTPConnection:
+        conn: HTTPConnection = super()._get_conn(timeout)  # type: ignore[misc]
+        guard = _current.guard
+        sock = conn.sock
+        if guard is not None and sock is not None:
+            guard.watch(sock)
+        return conn
+
+
+class _HTTPPool(_GuardedPool, HTTPConnectionPool):
     ConnectionCls = _HTTP
 
 
-class _HTTPSPool(HTTPSConnectionPool):
+class _HTTPSPool(_GuardedPool, HTTPSConnectionPool):
     ConnectionCls = _HTTPS
 
 

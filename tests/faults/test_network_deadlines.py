@@ -4,6 +4,7 @@ each command must end within it plus the time a process takes to start."""
 
 from __future__ import annotations
 
+import socket
 import time
 from pathlib import Path
 
@@ -93,6 +94,33 @@ def test_one_deadline_covers_every_redirect(fault_row: FaultRow) -> None:
     assert took < 2.5, took
     fault_row.cycles = fault_row.recovered = 1
     fault_row.note = f"0.6 s redirects, deadline 1.5 s: ended in {took:.1f} s"
+
+
+def test_the_deadline_holds_on_a_kept_alive_connection(fault_row: FaultRow) -> None:
+    """The second request on a reused connection (a feed's page on the feed's host) gets the
+    deadline too, not only connections opened for the request."""
+    def quick_then_slow(conn: socket.socket) -> None:
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 2\r\n\r\nok")
+        request = b""
+        while b"\r\n\r\n" not in request:
+            data = conn.recv(4096)
+            if not data:
+                return
+            request += data
+        slow_body(conn)
+
+    with raw_server(quick_then_slow) as server:
+        client = HttpClient(FetchOptions(timeout=5, deadline=1.5, host_delay=0))
+        assert client.get_page(server.url + "/first").body == b"ok"
+        started = time.monotonic()
+        with pytest.raises(FetchError, match="too slow"):
+            client.get_page(server.url + "/second")
+        took = time.monotonic() - started
+        client.close()
+    assert len(server.requests) == 1  # one connection carried both requests
+    assert took < 2.5, took
+    fault_row.cycles = fault_row.recovered = 1
+    fault_row.note = f"second request on a kept-alive connection: ended in {took:.1f} s"
 
 
 PROTOCOL = {
