@@ -182,7 +182,7 @@ class HttpClient:
             hop = url
             try:
                 for _ in range(opts.max_redirects + 1):
-                    rule.check_url(hop)
+                    rule.check_url(hop, guard.remaining())
                     raw = self._request(hop, headers, guard)
                     read = False
                     try:
@@ -198,6 +198,8 @@ class HttpClient:
                     hop = target
             except Refused as exc:
                 raise FetchError(str(exc)) from None
+            except TimeoutError:  # the name did not resolve in time
+                raise FetchError(_too_slow(opts)) from None
         raise FetchError(f"too many redirects (more than {opts.max_redirects}; a redirect loop?)")
 
     def _request(self, url: str, headers: dict[str, str], guard: Guard

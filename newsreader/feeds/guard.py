@@ -41,13 +41,27 @@ def is_local_ip(text: str) -> bool:
     return not addr.is_global or addr.is_multicast
 
 
-def resolve(host: str, port: int) -> list[str]:
-    """The addresses ``host`` resolves to (none when it does not resolve)."""
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError):
-        return []
-    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+def resolve(host: str, port: int, seconds: float | None = None) -> list[str]:
+    """The addresses ``host`` resolves to (none when it does not resolve); TimeoutError when
+    the resolver has not answered in ``seconds`` (it has no time-out of its own to give)."""
+    found: list[str] = []
+
+    def ask() -> None:
+        try:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError):
+            return
+        found.extend(dict.fromkeys(str(info[4][0]) for info in infos))
+
+    if seconds is None:
+        ask()
+        return found
+    asking = threading.Thread(target=ask, daemon=True)  # left to finish on its own if late
+    asking.start()
+    asking.join(seconds)
+    if asking.is_alive():
+        raise TimeoutError(f"no answer from the resolver for {host} in {seconds:g} s")
+    return found
 
 
 def _port(url: str) -> tuple[str, int]:
@@ -65,12 +79,13 @@ class LocalRule:
     hosts: tuple[str, ...] = ()
     _origin_ips: list[str] | None = field(default=None, repr=False)
 
-    def check_url(self, url: str) -> None:
-        """Refused when ``url``'s host is, or resolves to, a local address not allowed."""
+    def check_url(self, url: str, seconds: float | None = None) -> None:
+        """Refused when ``url``'s host is, or resolves to, a local address not allowed;
+        TimeoutError when resolving it takes longer than ``seconds``."""
         host, port = _port(url)
         if self.allow_all or self._named(host, port):
             return
-        for ip in [host] if _is_literal(host) else resolve(host, port):
+        for ip in [host] if _is_literal(host) else resolve(host, port, seconds):
             if is_local_ip(ip) and not self._same_as_origin(ip, port):
                 raise Refused(self._why(url, ip))
 

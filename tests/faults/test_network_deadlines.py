@@ -147,3 +147,26 @@ def test_protocol_errors_say_what_broke(fault_row: FaultRow) -> None:
         fault_row.cycles += 1
     fault_row.recovered = fault_row.cycles
     fault_row.note = "hang-up, short body, garbage status, 120 headers, bad chunk: each named"
+
+
+def test_a_resolver_that_never_answers_ends_at_the_deadline(
+        monkeypatch: pytest.MonkeyPatch, fault_row: FaultRow) -> None:
+    import socket as sockets
+
+    real = sockets.getaddrinfo
+
+    def stalled(host: str, *args: object, **kw: object) -> object:
+        if host == "stalled.example":
+            time.sleep(20)
+        return real(host, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sockets, "getaddrinfo", stalled)
+    client = HttpClient(FetchOptions(timeout=5, deadline=1.0, host_delay=0))
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="too slow"):
+        client.get_page("http://stalled.example/page", origin="http://127.0.0.1:9/feed")
+    took = time.monotonic() - started
+    client.close()
+    assert took < 2.0, took
+    fault_row.cycles = fault_row.recovered = 1
+    fault_row.note = f"an entry link whose name never resolves: ended in {took:.1f} s"
