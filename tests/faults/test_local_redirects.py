@@ -118,3 +118,13 @@ def test_refused_scheme_names_the_target(cli: CLI, web: Server, location: str) -
     assert run.code == 2
     assert f"refused a redirect to {location}" in run.err
 
+
+
+def test_a_feed_link_announced_by_a_page_follows_the_rule_too(cli: CLI, web: Server) -> None:
+    with raw_server(answer(b"<rss version='2.0'><channel><title>Secret</title></channel></rss>",
+                           "application/rss+xml")) as secret:
+        page = web.page("/home", '<html><head><link rel="alternate" type="application/rss+xml" '
+                        f'href="{secret.url}/feed.xml"></head><body>Home</body></html>')
+        run = cli("feeds", "add", page)
+        assert run.code == 2 and f"refused {secret.url}/feed.xml" in run.err, run.err
+        assert secret.requests == []
