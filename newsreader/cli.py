@@ -152,7 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _dispatch(args)
     except UserError as exc:
-        print(f"newsreader: {exc}", file=sys.stderr)
+        from newsreader.library.text import clean_text  # a message may quote a server
+
+        print(f"newsreader: {clean_text(str(exc))}", file=sys.stderr)
         return ExitCode.BAD_INPUT
     except KeyboardInterrupt:
         return 130
@@ -163,7 +165,10 @@ def main(argv: list[str] | None = None) -> int:
 
         if os.environ.get("NEWSREADER_DEBUG"):
             raise
-        print(f"newsreader: unexpected error: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+        from newsreader.library.text import clean_line
+
+        print(f"newsreader: unexpected error: {exc.__class__.__name__}: {clean_line(str(exc))}",
+              file=sys.stderr)
         return ExitCode.UNEXPECTED
 
 
@@ -497,21 +502,30 @@ def _articles_folder(ctx: AppContext) -> Path:
     return folder
 
 
+def _inert(text: object) -> str:
+    """Text that may quote a feed or a server (titles, reasons, addresses) on one line, without
+    control characters."""
+    from newsreader.library.text import clean_line
+
+    return clean_line(str(text))
+
+
 def _count(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else many or one + 's'}"
 
 
 def _cmd_add(ctx: AppContext, args: argparse.Namespace) -> int:
-    from newsreader.feeds import ArticleFolder, add_sources
+    from newsreader.feeds import ArticleFolder, add_sources, fetch_options
 
     folder = ArticleFolder(_articles_folder(ctx))
     with progress_bar("Saving pages") as update:
-        results = add_sources(args.sources, folder.folder, progress=update, folder=folder)
+        results = add_sources(args.sources, folder.folder, options=fetch_options(ctx.config),
+                              progress=update, folder=folder)
     for notice in folder.notices:
         print(f"newsreader: {notice}", file=sys.stderr)
     for r in results:
         if r.status == "failed":
-            print(f"newsreader: {r.source}: {r.message}", file=sys.stderr)
+            print(f"newsreader: {_inert(r.source)}: {_inert(r.message)}", file=sys.stderr)
         else:
             print(f"{'saved' if r.status == 'saved' else 'already saved'}: {r.path}")
     ok = any(r.status != "failed" for r in results)
@@ -521,6 +535,7 @@ def _cmd_add(ctx: AppContext, args: argparse.Namespace) -> int:
 def _cmd_feeds(ctx: AppContext, args: argparse.Namespace) -> int:
     from newsreader.feeds import (
         add_subscription,
+        fetch_options,
         find_feed,
         load_subscriptions,
         remove_subscription,
@@ -529,15 +544,15 @@ def _cmd_feeds(ctx: AppContext, args: argparse.Namespace) -> int:
 
     file = subscriptions_file(ctx.paths)
     if args.feeds_command == "add":
-        found = find_feed(args.url)
+        found = find_feed(args.url, fetch_options(ctx.config))
         if not add_subscription(file, found.url, found.title):
-            print(f"newsreader: already subscribed to {found.url}", file=sys.stderr)
+            print(f"newsreader: already subscribed to {_inert(found.url)}", file=sys.stderr)
             return ExitCode.OK
-        print(f"subscribed: {found.title or found.url} <{found.url}> "
+        print(f"subscribed: {_inert(found.title or found.url)} <{_inert(found.url)}> "
               f"({_count(found.entries, 'entry', 'entries')}; 'newsreader fetch' saves them)")
     elif args.feeds_command == "remove":
         gone = remove_subscription(file, args.feed)
-        print(f"unsubscribed: {gone.title or gone.url} <{gone.url}>")
+        print(f"unsubscribed: {_inert(gone.title or gone.url)} <{_inert(gone.url)}>")
     else:
         feeds = load_subscriptions(file)
         if args.json:
@@ -551,12 +566,13 @@ def _cmd_feeds(ctx: AppContext, args: argparse.Namespace) -> int:
             status = f.last_status or "never fetched"
             if f.last_error:
                 status += f": {f.last_error}"
-            print(f"{n:3}  {f.title or '(untitled)'}  <{f.url}>  [{status}]")
+            print(f"{n:3}  {_inert(f.title or '(untitled)')}  <{_inert(f.url)}>  "
+                  f"[{_inert(status)}]")
     return ExitCode.OK
 
 
 def _cmd_fetch(ctx: AppContext, args: argparse.Namespace) -> int:
-    from newsreader.feeds import FeedEvent, FeedFinished, FetchOptions, fetch_all
+    from newsreader.feeds import FeedEvent, FeedFinished, fetch_all, fetch_options
     from newsreader.feeds import subscriptions_file as feeds_file
 
     folder = _articles_folder(ctx)
@@ -567,7 +583,8 @@ def _cmd_fetch(ctx: AppContext, args: argparse.Namespace) -> int:
                 update(event.done, event.total)
 
         report = fetch_all(feeds_file(ctx.paths), folder,
-                           options=FetchOptions(max_new=args.limit), progress=on_event)
+                           options=fetch_options(ctx.config, max_new=args.limit),
+                           progress=on_event)
     for notice in report.notices:
         print(f"newsreader: {notice}", file=sys.stderr)
     if not report.results:
@@ -575,19 +592,20 @@ def _cmd_fetch(ctx: AppContext, args: argparse.Namespace) -> int:
               file=sys.stderr)
         return ExitCode.OK
     for r in report.results:
+        name = _inert(r.name)
         for f in r.failures:
-            print(f"newsreader: {r.name}: {f.url}: {f.reason}", file=sys.stderr)
+            print(f"newsreader: {name}: {_inert(f.url)}: {_inert(f.reason)}", file=sys.stderr)
         for a in r.saved:
             if a.note:
-                print(f"newsreader: {r.name}: {a.url}: {a.note}", file=sys.stderr)
+                print(f"newsreader: {name}: {_inert(a.url)}: {_inert(a.note)}", file=sys.stderr)
         if r.notice:
-            print(f"newsreader: {r.name}: {r.notice}", file=sys.stderr)
+            print(f"newsreader: {name}: {_inert(r.notice)}", file=sys.stderr)
         if r.status == "failed":
-            print(f"newsreader: {r.name}: {r.error}", file=sys.stderr)
+            print(f"newsreader: {name}: {_inert(r.error)}", file=sys.stderr)
             continue
         extra = f", {r.from_summary} from the feed's summary" if r.from_summary else ""
         state = " (not modified)" if r.status == "not modified" else ""
-        print(f"{r.name}: {r.new} new{extra}{state}")
+        print(f"{name}: {r.new} new{extra}{state}")
     failed = len(report.failed)
     print(f"{_count(report.new, 'new article')} from {_count(len(report.results), 'feed')}"
           + (f" ({failed} failed)" if failed else ""))

@@ -8,7 +8,22 @@ from pathlib import Path
 
 from newsreader.errors import UserError
 
-KNOWN_KEYS = frozenset({"library", "theme", "keys", "articles_dir"})
+KNOWN_KEYS = frozenset({"library", "theme", "keys", "articles_dir", "fetch"})
+FETCH_KEYS = frozenset({"deadline", "extract_seconds", "allow_local"})
+
+
+@dataclass(frozen=True, slots=True)
+class FetchSettings:
+    """The ``[fetch]`` table: limits for ``add``, ``fetch`` and ``feeds add`` (None: default)."""
+
+    deadline: float | None = None
+    """Seconds for one whole request, redirects and headers included."""
+    extract_seconds: float | None = None
+    """Seconds to read one page (its article) or one feed (its entries)."""
+    allow_local: bool = False
+    """Redirects and entry links may lead to any loopback, private or link-local address."""
+    local_hosts: tuple[str, ...] = ()
+    """Such addresses allowed by name: ``host`` (any port) or ``host:port``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +36,7 @@ class Config:
     """Key overrides: binding id -> comma-separated keys, passed to ``App.set_keymap``."""
     articles_dir: Path | None = None
     """Where ``add`` and ``fetch`` save articles; default: ``articles`` in the data dir."""
+    fetch: FetchSettings = field(default_factory=FetchSettings)
 
 
 def load_config(path: Path) -> Config:
@@ -45,7 +61,38 @@ def load_config(path: Path) -> Config:
         theme=_optional_str(data.get("theme"), "theme", path),
         keys=_keys(data.get("keys", {}), path),
         articles_dir=_folder(data.get("articles_dir"), "articles_dir", path),
+        fetch=_fetch(data.get("fetch", {}), path),
     )
+
+
+def _fetch(value: object, path: Path) -> FetchSettings:
+    if not isinstance(value, dict):
+        raise UserError(f"bad config {path}: [fetch] must be a table")
+    unknown = sorted(set(value) - FETCH_KEYS)
+    if unknown:
+        raise UserError(f"bad config {path}: unknown key {unknown[0]!r} in [fetch]")
+    allow = value.get("allow_local", False)
+    if isinstance(allow, list) and all(isinstance(h, str) and h.strip() for h in allow):
+        allow_all, hosts = False, tuple(h.strip().lower() for h in allow)
+    elif isinstance(allow, bool):
+        allow_all, hosts = allow, ()
+    else:
+        raise UserError(f"bad config {path}: 'allow_local' in [fetch] must be true, false or "
+                        "a list of host or host:port strings")
+    return FetchSettings(
+        deadline=_seconds(value.get("deadline"), "deadline", path),
+        extract_seconds=_seconds(value.get("extract_seconds"), "extract_seconds", path),
+        allow_local=allow_all, local_hosts=hosts,
+    )
+
+
+def _seconds(value: object, name: str, path: Path) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 3600:
+        raise UserError(f"bad config {path}: {name!r} in [fetch] must be a number of seconds "
+                        "between 0 and 3600")
+    return float(value)
 
 
 def _library(value: object, path: Path) -> tuple[Path, ...]:

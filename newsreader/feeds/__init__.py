@@ -4,7 +4,7 @@ No network or extraction library is imported here: urllib3, trafilatura and feed
 imported inside the functions that use them, so ``import newsreader.feeds`` stays cheap.
 """
 
-from newsreader.feeds.download import FetchError, FetchOptions
+from newsreader.feeds.download import FetchError, FetchOptions, fetch_options
 from newsreader.feeds.fetching import FoundFeed, fetch_all, find_feed
 from newsreader.feeds.pages import AddResult, add_sources
 from newsreader.feeds.report import (
@@ -47,6 +47,7 @@ __all__ = [
     "add_sources",
     "add_subscription",
     "fetch_all",
+    "fetch_options",
     "find_feed",
     "load_subscriptions",
     "remove_subscription",

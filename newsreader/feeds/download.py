@@ -1,5 +1,6 @@
-"""Polite HTTP GET with hard limits: time-outs, a size cap while streaming, a redirect limit,
-conditional requests (ETag / Last-Modified) and a per-host delay shared by threads."""
+"""Polite HTTP GET with hard limits: one deadline per request, a size cap while streaming, a
+redirect limit, no detour to local addresses, conditional requests (ETag / Last-Modified) and
+a per-host delay shared by threads. Everything a server says is cleaned before it is kept."""
 
 from __future__ import annotations
 
@@ -10,10 +11,15 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from newsreader import __version__
+from newsreader.feeds.failures import describe
 from newsreader.feeds.urls import BadUrl, check_web_url, host_of
+from newsreader.library.text import clean_line
 
 if TYPE_CHECKING:
     import urllib3
+
+    from newsreader.config import Config
+    from newsreader.feeds.guard import Guard
 
 USER_AGENT = (
     f"newsreader/{__version__} (terminal news reader; saves articles for offline reading)"
@@ -31,7 +37,8 @@ class FetchOptions:
     timeout: float = 15.0
     """Seconds to connect, and seconds of silence while reading."""
     deadline: float = 60.0
-    """Seconds for a whole response, so a server that drips bytes cannot hold a run."""
+    """Seconds for a whole request, redirects and headers included, so a server that drips
+    bytes cannot hold a run."""
     max_bytes: int = 5 * 1024 * 1024
     """Largest page or feed accepted (after decompression)."""
     max_redirects: int = 5
@@ -39,9 +46,34 @@ class FetchOptions:
     """Seconds between two requests to the same host."""
     max_new: int = 50
     """New articles saved per ``fetch`` run; the rest wait for the next run."""
+    max_failures: int = 10
+    """Entries of one feed that may fail in one run before the rest wait for the next: a
+    failed entry gives its slot back, so without this a feed of 10,000 dead links would be
+    asked 10,000 times."""
     workers: int = 4
     """Feeds fetched at the same time (each host is still asked one request at a time)."""
     user_agent: str = USER_AGENT
+    allow_local: bool = False
+    """Redirects and entry links may reach any local address (see ``guard.LocalRule``)."""
+    local_hosts: tuple[str, ...] = ()
+    """Local hosts (``host`` or ``host:port``) they may reach anyway."""
+    extract_seconds: float = 10.0
+    """Seconds to read one page or feed, in a child process that is stopped then."""
+    extract_max_bytes: int = 1024 * 1024
+    """HTML (after scripts and styles are dropped) given to the extractor; the rest is cut."""
+
+
+def fetch_options(config: Config, **overrides: Any) -> FetchOptions:
+    """The limits of the user's ``[fetch]`` table, with ``overrides`` on top."""
+    settings = config.fetch
+    values: dict[str, Any] = {"allow_local": settings.allow_local,
+                              "local_hosts": settings.local_hosts}
+    if settings.deadline is not None:
+        values["deadline"] = settings.deadline
+        values["timeout"] = min(FetchOptions().timeout, settings.deadline)
+    if settings.extract_seconds is not None:
+        values["extract_seconds"] = settings.extract_seconds
+    return FetchOptions(**(values | overrides))
 
 
 class FetchError(Exception):
@@ -100,33 +132,36 @@ class HttpClient:
 
     def __init__(self, options: FetchOptions | None = None) -> None:
         # urllib3 costs ~90 ms to import: only commands that go online pay for it.
-        import urllib3
+        from newsreader.feeds.guard import guarded_pool
 
         self.options = options or FetchOptions()
         self.throttle = HostThrottle(self.options.host_delay)
-        self._pool = urllib3.PoolManager(num_pools=32, maxsize=max(1, self.options.workers))
+        self._pool = guarded_pool(self.options.workers)
 
-    def get_page(self, url: str) -> Response:
-        """GET an HTML page; FetchError when it is unreachable, too big, or not HTML."""
-        resp = self._get(url, _ACCEPT_PAGE, None, None, html_only=True)
+    def get_page(self, url: str, origin: str | None = None) -> Response:
+        """GET an HTML page; FetchError when it is unreachable, too big, or not HTML.
+
+        ``origin`` is the address the user gave (the feed, for an entry's link): a local
+        address other than that one is refused unless the options allow it.
+        """
+        resp = self._get(url, _ACCEPT_PAGE, None, None, html_only=True, origin=origin)
         if not resp.is_html():
             kind = resp.content_type or "unknown content"
             raise FetchError(f"not a web page ({kind})")
         return resp
 
     def get_feed(self, url: str, etag: str | None = None,
-                 last_modified: str | None = None) -> Response:
+                 last_modified: str | None = None, origin: str | None = None) -> Response:
         """GET a feed, conditionally when validators are given (then status may be 304)."""
-        return self._get(url, _ACCEPT_FEED, etag, last_modified)
+        return self._get(url, _ACCEPT_FEED, etag, last_modified, origin=origin)
 
     def close(self) -> None:
         """Close pooled connections."""
         self._pool.clear()
 
     def _get(self, url: str, accept: str, etag: str | None, modified: str | None,
-             html_only: bool = False) -> Response:
-        import urllib3
-        from urllib3.exceptions import HTTPError
+             html_only: bool = False, origin: str | None = None) -> Response:
+        from newsreader.feeds.guard import Guard, LocalRule, Refused
 
         try:
             url = check_web_url(url)
@@ -140,42 +175,65 @@ class HttpClient:
             headers["If-None-Match"] = etag
         if modified:
             headers["If-Modified-Since"] = modified
-        retries = urllib3.Retry(
-            total=opts.max_redirects, connect=0, read=0, status=0, other=0,
-            redirect=opts.max_redirects, raise_on_redirect=True, raise_on_status=False,
-        )
+        rule = LocalRule(origin or url, opts.allow_local, opts.local_hosts)
         self.throttle.wait(host_of(url))
-        started = time.monotonic()
-        try:
-            raw = self._pool.request(
-                "GET", url, headers=headers, retries=retries, redirect=True,
-                preload_content=False,
-                timeout=urllib3.Timeout(connect=opts.timeout, read=opts.timeout),
-            )
-        except HTTPError as exc:
-            raise FetchError(_describe(exc, url, opts)) from None
-        try:
-            return self._finish(raw, url, started, html_only)
-        except HTTPError as exc:
-            raise FetchError(_describe(exc, url, opts)) from None
-        finally:
-            raw.release_conn()
+        # One deadline for the whole request: every redirect, the headers, the body.
+        with Guard(opts.deadline, rule) as guard:
+            hop = url
+            try:
+                for _ in range(opts.max_redirects + 1):
+                    rule.check_url(hop, guard.remaining())
+                    raw = self._request(hop, headers, guard)
+                    read = False
+                    try:
+                        target = _redirect_target(raw, hop)
+                        if target is None:
+                            resp = self._finish(raw, hop, guard, html_only)
+                            read = True
+                            return resp
+                    finally:
+                        if not read:  # a body left unread would be read by the next request
+                            raw.close()
+                        raw.release_conn()
+                    hop = target
+            except Refused as exc:
+                raise FetchError(str(exc)) from None
+            except TimeoutError:  # the name did not resolve in time
+                raise FetchError(_too_slow(opts)) from None
+        raise FetchError(f"too many redirects (more than {opts.max_redirects}; a redirect loop?)")
 
-    def _finish(self, raw: urllib3.BaseHTTPResponse, url: str, started: float,
-                html_only: bool) -> Response:
+    def _request(self, url: str, headers: dict[str, str], guard: Guard
+                 ) -> urllib3.BaseHTTPResponse:
+        import urllib3
+        from urllib3.exceptions import HTTPError
+
         opts = self.options
-        # urllib3 gives the path alone when there was no redirect, the absolute address after.
-        final = urljoin(url, raw.url or "")
+        wait = min(opts.timeout, guard.remaining())
+        try:
+            return self._pool.request(
+                "GET", url, headers=headers, retries=False, redirect=False,
+                preload_content=False, timeout=urllib3.Timeout(connect=wait, read=wait),
+            )
+        except (HTTPError, ValueError, OSError) as exc:
+            raise FetchError(_too_slow(opts) if guard.expired() else
+                             describe(exc, url, opts.timeout)) from None
+
+    def _finish(self, raw: urllib3.BaseHTTPResponse, url: str, guard: Guard,
+                html_only: bool) -> Response:
+        from urllib3.exceptions import HTTPError
+
+        opts = self.options
         headers = raw.headers
         ctype, charset = _content_type(headers.get("Content-Type", ""))
         common: dict[str, Any] = {
-            "url": final, "content_type": ctype, "charset": charset,
-            "etag": headers.get("ETag"), "last_modified": headers.get("Last-Modified"),
+            "url": url, "content_type": ctype, "charset": charset,
+            "etag": _header(headers.get("ETag")),
+            "last_modified": _header(headers.get("Last-Modified")),
         }
         if raw.status == 304:
             return Response(status=304, body=b"", **common)
         if raw.status != 200:
-            reason = raw.reason or ""
+            reason = clean_line(raw.reason or "", 120)
             raise FetchError(f"HTTP {raw.status}{' ' + reason if reason else ''}")
         if html_only and ctype and ctype not in PAGE_TYPES:
             raise FetchError(f"not a web page ({ctype})")  # before reading a video or a PDF
@@ -184,18 +242,52 @@ class HttpClient:
             raise FetchError(f"too large ({_mb(int(length))}; limit {_mb(opts.max_bytes)})")
         chunks: list[bytes] = []
         size = 0
-        for chunk in raw.stream(64 * 1024, decode_content=True):
-            size += len(chunk)
-            if size > opts.max_bytes:
-                raise FetchError(f"too large (over {_mb(opts.max_bytes)})")
-            if time.monotonic() - started > opts.deadline:
-                raise FetchError(f"too slow (no complete answer in {opts.deadline:g} s)")
-            chunks.append(chunk)
+        try:
+            for chunk in raw.stream(64 * 1024, decode_content=True):
+                size += len(chunk)
+                if size > opts.max_bytes:
+                    raise FetchError(f"too large (over {_mb(opts.max_bytes)})")
+                if guard.fired:
+                    break
+                chunks.append(chunk)
+        except (HTTPError, OSError) as exc:
+            raise FetchError(_too_slow(opts) if guard.expired() else
+                             describe(exc, url, opts.timeout)) from None
+        if guard.fired:  # the sockets were shut: what arrived is not the whole answer
+            raise FetchError(_too_slow(opts))
         return Response(status=200, body=b"".join(chunks), **common)
 
 
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
+def _redirect_target(raw: urllib3.BaseHTTPResponse, url: str) -> str | None:
+    """Where a redirect leads (absolute), or None when ``raw`` is not one; FetchError naming
+    the target when it is not an http(s) address."""
+    location = raw.headers.get("Location")
+    if raw.status not in _REDIRECTS or not location:
+        return None
+    try:
+        target = urljoin(url, location.strip())
+    except ValueError:  # "http://[oops/": not an address at all
+        target = location
+    try:
+        return check_web_url(target)
+    except BadUrl:
+        raise FetchError(f"refused a redirect to {clean_line(target, 200)} "
+                         "(not an http or https address)") from None
+
+
+def _too_slow(opts: FetchOptions) -> str:
+    return f"too slow (no complete answer in {opts.deadline:g} s)"
+
+
+def _header(value: str | None) -> str | None:
+    return clean_line(value, 200) or None if value is not None else None
+
+
 def _content_type(value: str) -> tuple[str, str | None]:
-    media, _, params = value.partition(";")
+    media, _, params = clean_line(value, 200).partition(";")
     charset = None
     for param in params.split(";"):
         key, _, val = param.partition("=")
@@ -206,32 +298,3 @@ def _content_type(value: str) -> tuple[str, str | None]:
 
 def _mb(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n // 1024} KB"
-
-
-def _describe(exc: Exception, url: str, opts: FetchOptions) -> str:
-    """One line a user understands, from urllib3's nested exceptions."""
-    from urllib3 import exceptions as x
-
-    host = host_of(url) or url
-    reason: Any = exc.reason if isinstance(exc, x.MaxRetryError) else exc
-    if isinstance(reason, x.ResponseError) or "redirect" in str(reason).lower():
-        return f"too many redirects (more than {opts.max_redirects}; a redirect loop?)"
-    if isinstance(reason, x.NameResolutionError):
-        return f"cannot reach {host}: host not found"
-    if isinstance(reason, x.NewConnectionError):  # a subclass of ConnectTimeoutError
-        text = str(reason).lower()
-        why = "connection refused" if "refused" in text else "connection failed"
-        return f"cannot reach {host}: {why}"
-    if isinstance(reason, x.ConnectTimeoutError):
-        return f"cannot reach {host}: timed out after {opts.timeout:g} s"
-    if isinstance(reason, x.ReadTimeoutError):
-        return f"{host} stopped answering (timed out after {opts.timeout:g} s)"
-    if isinstance(reason, x.SSLError):
-        return f"cannot reach {host}: TLS error"
-    if isinstance(reason, x.DecodeError):
-        return f"{host} sent a corrupt compressed body"
-    if isinstance(reason, x.ProtocolError):
-        return f"{host} closed the connection before the answer was complete"
-    if isinstance(reason, x.LocationValueError | x.LocationParseError):
-        return f"not a web address: {url}"
-    return f"cannot fetch {url}: {reason.__class__.__name__}"

@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from newsreader.feeds.htmltext import html_paragraphs, html_text
+from newsreader.library.text import clean_line
 
 FULL_TEXT_MIN = 800
 """Feed text at least this long (and not cut off) is taken as the whole article."""
@@ -71,15 +72,15 @@ def parse_feed(body: bytes, url: str, content_type: str = "",
         raise NotAFeed("not a feed (a web page, not RSS or Atom)")
     if not parsed.get("version") and not parsed.entries:
         if parsed.get("bozo"):
-            reason = " ".join(str(parsed.get("bozo_exception", "")).split())[:120]
+            reason = clean_line(str(parsed.get("bozo_exception", "")), 120)
             raise NotAFeed(f"not a valid feed ({reason})" if reason else "not a valid feed")
         raise NotAFeed("not a feed (no RSS or Atom found)")
-    title = _text(parsed.feed.get("title_detail"), parsed.feed.get("title")) or None
+    title = clean_line(_text(parsed.feed.get("title_detail"), parsed.feed.get("title"))) or None
     entries = tuple(_entry(e, url) for e in parsed.entries)
     problem = None
     if parsed.get("bozo"):
         # feedparser salvages what it can from broken XML; keep only entries worth saving.
-        problem = " ".join(str(parsed.get("bozo_exception", "")).split())[:120] or "malformed"
+        problem = clean_line(str(parsed.get("bozo_exception", "")), 120) or "malformed"
         entries = tuple(e for e in entries if e.link or e.paragraphs)
         if not entries:
             raise NotAFeed(f"not a valid feed ({problem})")

@@ -17,9 +17,10 @@ from typing import Any
 from newsreader.errors import UserError
 from newsreader.feeds.article_file import ArticleDraft, prepare
 from newsreader.feeds.download import FetchError, FetchOptions, HttpClient
-from newsreader.feeds.extract import NotAnArticle, extract_page
-from newsreader.feeds.feedparse import FeedEntry, NotAFeed, discover_feeds, parse_feed
+from newsreader.feeds.extract import NotAnArticle
+from newsreader.feeds.feedparse import FeedEntry, NotAFeed
 from newsreader.feeds.files import StoreError
+from newsreader.feeds.pagereader import PageReader, reader_for
 from newsreader.feeds.report import (
     ArticleSaved,
     EntryFailed,
@@ -39,6 +40,7 @@ from newsreader.feeds.subscriptions import (
     update_subscriptions,
 )
 from newsreader.feeds.urls import BadUrl, check_web_url, normalize_url
+from newsreader.library.text import clean_line
 
 Progress = Callable[[FeedEvent], None]
 
@@ -66,12 +68,15 @@ def fetch_all(
         return FetchReport(())
     stop = threading.Event()
     user_cancel = cancel or (lambda: False)
+    workers = max(1, min(opts.workers, len(feeds)))
     run = _Run(ArticleFolder(articles_dir), opts, progress,
-               lambda: stop.is_set() or user_cancel(), total=len(feeds))
+               lambda: stop.is_set() or user_cancel(), total=len(feeds),
+               reader=reader_for(opts, workers))
+    run.reader.warm()  # its start overlaps the first download
     from concurrent.futures import ThreadPoolExecutor  # ~4 ms; only a fetch needs it
 
     client = HttpClient(opts)
-    pool = ThreadPoolExecutor(max_workers=max(1, min(opts.workers, len(feeds))))
+    pool = ThreadPoolExecutor(max_workers=workers)
     try:
         results = list(pool.map(lambda f: _fetch_feed(f, client, run), feeds))
     except BaseException:
@@ -80,6 +85,7 @@ def fetch_all(
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         client.close()
+        run.reader.close()
     update_subscriptions(feeds_file, {r.url: _changes(r, run.validators.get(r.url))
                                       for r in results})
     return FetchReport(
@@ -101,23 +107,29 @@ class FoundFeed:
 
 def find_feed(url: str, options: FetchOptions | None = None) -> FoundFeed:
     """Check that ``url`` is a feed, or a page announcing one; UserError saying why not."""
-    client = HttpClient(options)
+    opts = options or FetchOptions()
+    client = HttpClient(opts)
+    reader = reader_for(opts)
+    reader.warm()
+    shown = clean_line(url, 200)
     try:
         try:
             resp = client.get_feed(check_web_url(url))
             try:
-                parsed = parse_feed(resp.body, resp.url, resp.content_type, resp.charset)
+                parsed = reader.read_feed(resp.body, resp.url, resp.content_type, resp.charset)
                 return FoundFeed(url, parsed.title, len(parsed.entries))
             except NotAFeed as not_feed:
-                found = discover_feeds(resp.body, resp.url, resp.charset) if resp.is_html() else []
+                found = reader.find_feeds(resp.body, resp.url, resp.charset) \
+                    if resp.is_html() else []
                 if not found:
-                    raise UserError(f"{url}: {not_feed}") from None
-            resp = client.get_feed(found[0])
-            parsed = parse_feed(resp.body, resp.url, resp.content_type, resp.charset)
+                    raise UserError(f"{shown}: {not_feed}") from None
+            resp = client.get_feed(found[0], origin=url)
+            parsed = reader.read_feed(resp.body, resp.url, resp.content_type, resp.charset)
             return FoundFeed(found[0], parsed.title, len(parsed.entries))
         except (BadUrl, FetchError, NotAFeed) as exc:
-            raise UserError(f"{url}: {exc}") from None
+            raise UserError(f"{shown}: {exc}") from None
     finally:
+        reader.close()
         client.close()
 
 
@@ -130,6 +142,7 @@ class _Run:
     progress: Progress | None
     cancel: Callable[[], bool]
     total: int
+    reader: PageReader
     saved: int = 0
     done: int = 0
     limit_reached: bool = False
@@ -164,7 +177,7 @@ def _fetch_feed(feed: Subscription, client: HttpClient, run: _Run) -> FeedResult
         result = FeedResult(feed.url, feed.title, "failed", error=str(exc))
     except Exception as exc:  # one broken feed must not end the run (or crash the TUI)
         result = FeedResult(feed.url, feed.title, "failed",
-                            error=f"unexpected error: {exc.__class__.__name__}: {exc}")
+                            error=_unexpected(exc))
     with run.lock:
         run.done += 1
         done = run.done
@@ -180,14 +193,14 @@ def _fetch_feed_inner(feed: Subscription, client: HttpClient, run: _Run) -> Feed
         resp = client.get_feed(feed.url, feed.etag, feed.last_modified)
         if resp.not_modified:
             return FeedResult(feed.url, feed.title, "not modified")
-        parsed = parse_feed(resp.body, resp.url, resp.content_type, resp.charset)
+        parsed = run.reader.read_feed(resp.body, resp.url, resp.content_type, resp.charset)
     except (FetchError, NotAFeed) as exc:
         return FeedResult(feed.url, feed.title, "failed", error=str(exc))
     title = feed.title or parsed.title
     saved: list[SavedArticle] = []
     failures: list[EntryFailure] = []
     known = 0
-    limited = cancelled = False
+    limited = cancelled = given_up = False
     for entry in parsed.entries:
         if run.cancel():
             cancelled = True
@@ -200,14 +213,16 @@ def _fetch_feed_inner(feed: Subscription, client: HttpClient, run: _Run) -> Feed
             limited = True
             break
         try:
-            article = _save_entry(entry, key, feed.url, client, run.folder)
+            article = _save_entry(entry, key, feed.url, client, run)
         except Exception as exc:  # one odd entry must not cost the rest of the feed
             run.give_back()
-            reason = str(exc) if isinstance(exc, _EntryError) else \
-                f"unexpected error: {exc.__class__.__name__}: {exc}"
+            reason = str(exc) if isinstance(exc, _EntryError) else _unexpected(exc)
             failure = EntryFailure(entry.link or entry.title or key, reason)
             failures.append(failure)
             run.emit(EntryFailed(feed.url, failure))
+            if len(failures) >= run.options.max_failures:
+                given_up = True
+                break
             continue
         if article is None:  # another process saved it meanwhile
             run.give_back()
@@ -222,8 +237,12 @@ def _fetch_feed_inner(feed: Subscription, client: HttpClient, run: _Run) -> Feed
         # over (limit, cancel, failed pages) would never be seen again.
         with run.lock:
             run.validators[feed.url] = (resp.etag, resp.last_modified)
-    notice = f"the feed is not well-formed ({parsed.problem}); read what could be salvaged" \
-        if parsed.problem else None
+    notices = [f"the feed is not well-formed ({parsed.problem}); read what could be salvaged"
+               ] if parsed.problem else []
+    if given_up:
+        notices.append(f"stopped after {len(failures)} entries failed; the rest wait for the "
+                       "next run")
+    notice = "; ".join(notices) or None
     return FeedResult(
         feed.url, title, "cancelled" if cancelled else "ok", saved=tuple(saved), known=known,
         failures=tuple(failures), limited=limited, notice=notice,
@@ -232,6 +251,11 @@ def _fetch_feed_inner(feed: Subscription, client: HttpClient, run: _Run) -> Feed
 
 class _EntryError(Exception):
     pass
+
+
+def _unexpected(exc: Exception) -> str:
+    # Such messages can quote what a server sent (a header, an address).
+    return f"unexpected error: {exc.__class__.__name__}: {clean_line(str(exc), 300)}"
 
 
 def _entry_key(entry: FeedEntry, feed_url: str) -> str:
@@ -246,14 +270,15 @@ def _entry_key(entry: FeedEntry, feed_url: str) -> str:
 
 
 def _save_entry(entry: FeedEntry, key: str, feed_url: str, client: HttpClient,
-                folder: ArticleFolder) -> SavedArticle | None:
+                run: _Run) -> SavedArticle | None:
+    folder = run.folder
     page: ArticleDraft | None = None
     page_error: str | None = None
     also: list[str] = []
     if entry.link and not entry.full:
         try:
-            resp = client.get_page(entry.link)
-            page = extract_page(resp.body, resp.url, resp.charset)
+            resp = client.get_page(entry.link, origin=feed_url)
+            page = run.reader.read(resp.body, resp.url, resp.charset)
             also.append(normalize_url(resp.url))
             if page.canonical_url and page.canonical_url.startswith(("http://", "https://")):
                 also.append(normalize_url(page.canonical_url))

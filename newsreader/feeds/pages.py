@@ -9,8 +9,9 @@ from typing import Literal
 
 from newsreader.feeds.article_file import prepare
 from newsreader.feeds.download import FetchError, FetchOptions, HttpClient
-from newsreader.feeds.extract import NotAnArticle, extract_page
+from newsreader.feeds.extract import NotAnArticle
 from newsreader.feeds.files import StoreError
+from newsreader.feeds.pagereader import PageReader, reader_for
 from newsreader.feeds.store import ArticleFolder
 from newsreader.feeds.urls import BadUrl, check_web_url, normalize_url
 
@@ -38,29 +39,35 @@ def add_sources(
     Nothing raises for a bad item: its result says why. Pages are fetched one at a time.
     """
     folder = folder or ArticleFolder(articles_dir)
+    options = options or FetchOptions()
     client: HttpClient | None = None
     results: list[AddResult] = []
+    reader = reader_for(options)
+    if sources:
+        reader.warm()  # its imports overlap the first download
     try:
         for done, source in enumerate(sources, 1):
             if _is_url(source) and client is None:
                 client = HttpClient(options)
-            results.append(add_one(source, folder, client))
+            results.append(add_one(source, folder, client, reader))
             if progress is not None:
                 progress(done, len(sources))
     finally:
+        reader.close()
         if client is not None:
             client.close()
     return results
 
 
-def add_one(source: str, folder: ArticleFolder, client: HttpClient | None) -> AddResult:
+def add_one(source: str, folder: ArticleFolder, client: HttpClient | None,
+            reader: PageReader) -> AddResult:
     """Save one URL (``client`` required) or local HTML file."""
     try:
         if _is_url(source):
             if client is None:
                 raise ValueError("add_one needs an HttpClient for a URL")
-            return _add_url(source, folder, client)
-        return _add_file(source, folder)
+            return _add_url(source, folder, client, reader)
+        return _add_file(source, folder, reader)
     except (BadUrl, FetchError, NotAnArticle, StoreError) as exc:
         return AddResult(source, "failed", message=str(exc))
 
@@ -69,14 +76,15 @@ def _is_url(source: str) -> bool:
     return source.strip().lower().startswith(("http://", "https://"))
 
 
-def _add_url(source: str, folder: ArticleFolder, client: HttpClient) -> AddResult:
+def _add_url(source: str, folder: ArticleFolder, client: HttpClient,
+             reader: PageReader) -> AddResult:
     url = check_web_url(source)
     key = normalize_url(url)
     known = folder.find(key)
     if known is not None and known.exists:
         return AddResult(source, "exists", known.path)
     resp = client.get_page(url)
-    draft = prepare(extract_page(resp.body, resp.url, resp.charset))
+    draft = prepare(reader.read(resp.body, resp.url, resp.charset))
     also = [normalize_url(resp.url)]
     if draft.canonical_url and _is_url(draft.canonical_url):
         also.append(normalize_url(draft.canonical_url))
@@ -84,7 +92,7 @@ def _add_url(source: str, folder: ArticleFolder, client: HttpClient) -> AddResul
     return AddResult(source, "saved" if created else "exists", path, draft.title)
 
 
-def _add_file(source: str, folder: ArticleFolder) -> AddResult:
+def _add_file(source: str, folder: ArticleFolder, reader: PageReader) -> AddResult:
     path = Path(source.removeprefix("file://")).expanduser()
     if not path.exists():
         raise BadUrl(f"not a web address (http:// or https://) or an existing file: {source}")
@@ -100,7 +108,7 @@ def _add_file(source: str, folder: ArticleFolder) -> AddResult:
         raise NotAnArticle(f"too large (over {limit // 1024 // 1024} MB)")
     if b"\x00" in data[:4096]:
         raise NotAnArticle("not an HTML file (binary content)")
-    draft = prepare(extract_page(data))
+    draft = prepare(reader.read(data))
     # A page saved from a browser usually names its address; then `add URL` finds it too.
     if draft.canonical_url and _is_url(draft.canonical_url):
         key = normalize_url(draft.canonical_url)

@@ -18,6 +18,7 @@ from typing import Any
 from newsreader.errors import UserError
 from newsreader.feeds.files import StoreError, atomic_write, file_lock
 from newsreader.feeds.urls import normalize_url
+from newsreader.library.text import clean_line
 from newsreader.paths import AppPaths
 
 _VERSION = 1
@@ -114,13 +115,22 @@ def _subscription(item: Any) -> Subscription:
     sub = Subscription(**item)
     if not isinstance(sub.url, str) or not sub.url:
         raise TypeError("feed without url")
-    return sub
+    return _inert(sub)
+
+
+def _inert(sub: Subscription) -> Subscription:
+    """The fields ``feeds list`` shows, without control characters: they came from a feed or
+    a server, and a file written by an older version may still hold them raw."""
+    shown = {name: clean_line(value) for name in ("url", "title", "last_status", "last_error")
+             if isinstance(value := getattr(sub, name), str)}
+    return replace(sub, **shown) if shown else sub
 
 
 def _save(path: Path, feeds: list[Subscription]) -> None:
     data = {
         "version": _VERSION,
-        "feeds": [{k: v for k, v in asdict(f).items() if v is not None} for f in feeds],
+        "feeds": [{k: v for k, v in asdict(_inert(f)).items() if v is not None}
+                  for f in feeds],
     }
     try:
         atomic_write(path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from newsreader.library.text import clean_line
+
 # Query parameters that only say where a click came from; they must not make a second copy.
 _TRACKING_PREFIXES = ("utm_", "mc_", "pk_")
 _TRACKING = frozenset({"fbclid", "gclid", "dclid", "msclkid", "igshid", "ocid", "cmpid",
@@ -18,17 +20,20 @@ class BadUrl(ValueError):
 def check_web_url(url: str) -> str:
     """Return ``url`` stripped, or raise BadUrl when it is not an http(s) address with a host."""
     url = url.strip()
+    shown = clean_line(url, 200)  # addresses come from feeds and redirects: data, not markup
     try:
         parts = urlsplit(url)
         _ = parts.port  # raises ValueError on a port like ":99999" or ":x"
     except ValueError as exc:
-        raise BadUrl(f"not a web address: {url} ({exc})") from None
+        raise BadUrl(f"not a web address: {shown} ({clean_line(str(exc))})") from None
     if parts.scheme.lower() not in ("http", "https"):
-        raise BadUrl(f"not a web address (need http:// or https://): {url}")
+        raise BadUrl(f"not a web address (need http:// or https://): {shown}")
     if not parts.hostname:
-        raise BadUrl(f"not a web address (no host): {url}")
+        raise BadUrl(f"not a web address (no host): {shown}")
     if any(c.isspace() for c in url):
-        raise BadUrl(f"not a web address (contains spaces): {url}")
+        raise BadUrl(f"not a web address (contains spaces): {shown}")
+    if any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in url):
+        raise BadUrl(f"not a web address (contains control characters): {shown}")
     return url
 
 
@@ -38,6 +43,8 @@ def normalize_url(url: str) -> str:
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 address keeps its brackets, or its port would be ambiguous
     port = parts.port
     if port is not None and (scheme, port) not in (("http", 80), ("https", 443)):
         host = f"{host}:{port}"

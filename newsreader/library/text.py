@@ -34,3 +34,13 @@ def clean_text(text: str) -> str:
     text = _ESCAPE_SEQ.sub("", text)
     text = _UNSAFE.sub("", text)
     return unicodedata.normalize("NFC", text)
+
+
+def clean_line(text: str, limit: int | None = None) -> str:
+    """``clean_text`` for text shown on one line (titles, reasons, addresses from outside):
+    every run of whitespace, newlines included, becomes one space; ``limit`` cuts it to that
+    many characters with an ellipsis."""
+    line = " ".join(clean_text(text).split())
+    if limit is not None and len(line) > limit:
+        line = line[: limit - 1].rstrip() + "…"
+    return line

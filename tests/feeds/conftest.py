@@ -46,6 +46,8 @@ class Route:
     """A Content-Length to claim instead of the real one."""
     gzip: bool = False
     """Send the body gzip-compressed (Content-Encoding: gzip)."""
+    reason: str | None = None
+    """The status line's reason phrase, sent as it is (escapes included)."""
 
 
 @dataclass
@@ -88,7 +90,7 @@ def _handler(server: Server) -> type[BaseHTTPRequestHandler]:
             if route.stall:
                 time.sleep(route.stall)
             if route.redirect is not None:
-                self.send_response(302)
+                self.send_response(302, route.reason)
                 self.send_header("Location", route.redirect)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -122,11 +124,13 @@ def _handler(server: Server) -> type[BaseHTTPRequestHandler]:
             if route.gzip:
                 headers["Content-Encoding"] = "gzip"
                 body = gzip.compress(body)
-            self._send(route.status, body, route.content_type, headers, route.length)
+            self._send(route.status, body, route.content_type, headers, route.length,
+                       route.reason)
 
         def _send(self, status: int, body: bytes, ctype: str,
-                  headers: dict[str, str] | None = None, length: int | None = None) -> None:
-            self.send_response(status)
+                  headers: dict[str, str] | None = None, length: int | None = None,
+                  reason: str | None = None) -> None:
+            self.send_response(status, reason)
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(body) if length is None else length))
             for k, v in (headers or {}).items():

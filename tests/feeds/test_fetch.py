@@ -254,16 +254,17 @@ def test_unwritable_folder_and_unexpected_errors_are_reported_not_raised(
     [result] = fetch_all(feeds, not_a_folder, options=FAST).results
     assert result.status == "failed" and "cannot" in (result.error or "")
 
-    from newsreader.feeds import fetching
+    from newsreader.feeds.pagereader import PageReader
 
-    real = fetching.extract_page
+    real = PageReader.read
 
-    def flaky(html: bytes, url: str | None = None, charset: str | None = None) -> object:
+    def flaky(self: PageReader, html: bytes, url: str | None = None,
+              charset: str | None = None) -> object:
         if url and url.endswith("/story/1"):
             raise RuntimeError("extractor bug")
-        return real(html, url, charset)
+        return real(self, html, url, charset)
 
-    monkeypatch.setattr(fetching, "extract_page", flaky)
+    monkeypatch.setattr(PageReader, "read", flaky)
     [result] = fetch_all(feeds, tmp_path / "articles", options=FAST).results
     assert result.status == "ok" and result.new == 2
     [failure] = result.failures
@@ -273,3 +274,15 @@ def test_unwritable_folder_and_unexpected_errors_are_reported_not_raised(
 def test_no_feeds_is_an_empty_report(articles: Path, tmp_path: Path) -> None:
     report = fetch_all(tmp_path / "none.json", articles)
     assert report.results == () and report.new == 0
+
+
+def test_a_feed_of_dead_links_is_asked_a_bounded_number_of_times(
+    web: Server, articles: Path, tmp_path: Path
+) -> None:
+    items = [{"title": f"Dead {i}", "link": web.url(f"/dead/{i}")} for i in range(40)]
+    feeds = tmp_path / "feeds.json"
+    _subscribe(feeds, web.feed("/dead.xml", rss("Dead links", items)))
+    [result] = fetch_all(feeds, articles, options=replace(FAST, max_failures=5)).results
+    assert len(result.failures) == 5
+    assert result.notice is not None and "stopped after 5 entries failed" in result.notice
+    assert sum(1 for a in web.agents if a) == 6  # the feed and five pages, not 41 requests

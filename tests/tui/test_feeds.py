@@ -103,8 +103,9 @@ async def test_fetch_shows_new_articles_as_they_arrive_in_the_default_library(
             return {a.title for a in screen.rows.articles}
 
         # The quick feed's articles are listed while the slow feed is still loading.
+        # The first feed waits for the reader's child to start (seconds on a busy machine).
         await wait_for(pilot, lambda: {"Lighthouse keepers strike",
-                                       "Harbour pilots join"} <= titles())
+                                       "Harbour pilots join"} <= titles(), 15)
         assert screen.feeds.running
         assert "Fetching feeds" in feeds_status(app) and "2 new" in feeds_status(app)
         assert not any("Library changed" in m for m in notices(app))  # counted by the fetch
@@ -164,7 +165,7 @@ async def test_a_broken_feed_is_reported_and_the_rest_still_arrive(
         await pilot.pause(0.3)
         await pilot.press("enter")
         # The first article is listed while the second page is still on its way.
-        await wait_for(pilot, lambda: screen.rows.total == 12)
+        await wait_for(pilot, lambda: screen.rows.total == 12, 15)
         assert screen.feeds.running
         assert "Bridge reopens after repairs" in {a.title for a in screen.rows.articles}
         gate.release()

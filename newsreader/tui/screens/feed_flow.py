@@ -19,6 +19,7 @@ from textual.timer import Timer
 from textual.worker import Worker, get_current_worker
 
 from newsreader.errors import UserError
+from newsreader.library.text import clean_line
 from newsreader.tui.plural import count
 from newsreader.tui.widgets.status_bar import progress_text
 
@@ -111,7 +112,12 @@ class FeedFetch:
 
     def _fetch_in_thread(self, worker: Worker[None], done: threading.Event) -> None:
         """``fetch_all`` with its events posted to the screen; never touches widgets."""
-        from newsreader.feeds import fetch_all, load_subscriptions, subscriptions_file
+        from newsreader.feeds import (
+            fetch_all,
+            fetch_options,
+            load_subscriptions,
+            subscriptions_file,
+        )
 
         ctx = self.screen.session.ctx
 
@@ -122,7 +128,7 @@ class FeedFetch:
             feeds_file = subscriptions_file(ctx.paths)
             post(self.Started(len(load_subscriptions(feeds_file))))
             report = fetch_all(
-                feeds_file, ctx.articles_dir, options=self.options,
+                feeds_file, ctx.articles_dir, options=self.options or fetch_options(ctx.config),
                 # fetch_all calls this from its own pool threads: post, never call_from_thread
                 progress=lambda event: post(self.Progress(event)),
                 cancel=lambda: worker.is_cancelled,
@@ -161,6 +167,7 @@ class FeedFetch:
         self._show()
 
     def _feed_done(self, result: FeedResult) -> None:
+        # Names, reasons and notices quote feeds and servers: each toast line is cleaned.
         if result.status == "failed":
             self._failure(f"{result.name}: {result.error}")
         elif result.failures:
@@ -168,10 +175,11 @@ class FeedFetch:
             self._failure(f"{result.name}: {count(len(result.failures), 'entry', 'entries')} "
                           f"not saved ({first})")
         if result.notice:
-            self.screen.notify(f"{result.name}: {result.notice}", title="Feeds",
+            self.screen.notify(clean_line(f"{result.name}: {result.notice}"), title="Feeds",
                                severity="warning", timeout=8, markup=False)
 
     def _failure(self, line: str) -> None:
+        line = clean_line(line)
         self._failures.append(line)
         if len(self._failures) <= FAILURE_TOASTS:
             self.screen.notify(line, title="Feed failed", severity="error", timeout=12,
@@ -232,7 +240,7 @@ class FeedFetch:
         report = message.report
         if report is None:
             screen.status.set_feeds("")
-            screen.notify(f"Feeds not fetched: {message.error}", severity="error",
+            screen.notify(clean_line(f"Feeds not fetched: {message.error}"), severity="error",
                           timeout=12, markup=False)
             return
         if not report.results:
@@ -240,7 +248,8 @@ class FeedFetch:
             screen.notify(NO_FEEDS, title="Feeds", timeout=10, markup=False)
             return
         for notice in report.notices:
-            screen.notify(notice, title="Feeds", severity="warning", timeout=12, markup=False)
+            screen.notify(clean_line(notice), title="Feeds", severity="warning", timeout=12,
+                          markup=False)
         hidden = self._failures[FAILURE_TOASTS:]
         if hidden:
             lines = hidden[:FAILURE_LINES]
