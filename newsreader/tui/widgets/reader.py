@@ -103,6 +103,9 @@ class Reader(ScrollView, can_focus=True):
         self.bookmarked: frozenset[int] = frozenset()
         self._page: Page | None = None
         self._page_width = -1
+        self._layout_for: tuple[Article, int] | None = None
+        """The article and width of the current layout, or of the one being made."""
+        self._layout_queued = False
         self._pending: tuple[int, int, bool] | None = None
         self.by_paragraph: dict[int, list[int]] = {}
         self.dateline: tuple[int, int] | None = None
@@ -130,6 +133,7 @@ class Reader(ScrollView, can_focus=True):
         self.bookmarked = frozenset(bookmarked)
         self.dateline = dateline_span(article) if article else None
         self._page = None
+        self._layout_for = None
         self._pending = (paragraph, offset, focus_match)
         self.scroll_to(0, 0, animate=False, force=True)
         self._relayout()
@@ -152,9 +156,27 @@ class Reader(ScrollView, can_focus=True):
 
     # --- layout ----------------------------------------------------------------------------
 
+    def _ensure_layout(self) -> None:
+        """Lay the article out if it is not laid out (or on its way) for the width it has now.
+
+        Called wherever the width may have become known: an article shown while the pane was
+        hidden (width 0) is laid out when the pane appears, at whatever width that is.
+        """
+        self._layout_queued = False
+        if self._needs_layout():
+            self._relayout()
+
+    def _needs_layout(self) -> bool:
+        width = self.scrollable_content_region.width
+        if self.article is None or width <= 0:
+            return False
+        laid = self._layout_for
+        return laid is None or laid[0] is not self.article or laid[1] != width
+
     def _relayout(self) -> None:
         width = self.scrollable_content_region.width
         if self.article is None or width <= 0:
+            self._layout_for = None
             self._page = None
             self.virtual_size = Size(0, 0)
             self._painter.clear()
@@ -165,6 +187,7 @@ class Reader(ScrollView, can_focus=True):
             here = self.position
             if here is not None:  # keep the reading position across a resize
                 self._pending = (here.paragraph, here.offset, False)
+        self._layout_for = (self.article, width)
         if len(self.article.text) > LAYOUT_IN_THREAD:
             self._page_width = width  # the layout for it is on its way
             self._lay_out_in_thread(self.article, width)
@@ -213,12 +236,14 @@ class Reader(ScrollView, can_focus=True):
             y = 0  # the start of an article shows its title
         self.cursor = paragraph
         self._scroll_y(y)
+        self._update_subtitle()  # the cursor and progress may not have changed: still show them
 
     def on_resize(self, event: events.Resize) -> None:
-        if self.scrollable_content_region.width != self._page_width:
-            self._relayout()
-        else:
-            self._update_progress()
+        self._ensure_layout()
+        self._update_progress()
+
+    def on_show(self) -> None:
+        self._ensure_layout()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -232,6 +257,10 @@ class Reader(ScrollView, can_focus=True):
         return self._page
 
     def render_line(self, y: int) -> Strip:
+        if not self._layout_queued and self._needs_layout():
+            # Drawn at a width no event announced: lay out right after this frame.
+            self._layout_queued = True
+            self.call_later(self._ensure_layout)
         return self._painter.line(y, self.scrollable_content_region.width)
 
     # --- cursor, scrolling and progress ----------------------------------------------------
