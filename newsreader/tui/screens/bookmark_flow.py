@@ -15,7 +15,7 @@ from newsreader.library import Article
 from newsreader.state.models import Bookmark
 
 if TYPE_CHECKING:
-    from newsreader.tui.screens.main import MainScreen
+    from newsreader.tui.screens.host import ReaderHost
 
 
 class BookmarkFlow:
@@ -36,7 +36,7 @@ class BookmarkFlow:
         article_id: str
         paragraphs: frozenset[int]
 
-    def __init__(self, screen: MainScreen) -> None:
+    def __init__(self, screen: ReaderHost) -> None:
         self.screen = screen
 
     def save(self, article: Article, paragraph: int, note: str) -> None:

@@ -12,13 +12,13 @@ from newsreader.library import ArticleSummary
 from newsreader.tui.plural import count
 
 if TYPE_CHECKING:
-    from newsreader.tui.screens.main import MainScreen
+    from newsreader.tui.screens.host import ListHost
 
 
 class ReadMarks:
     """Marking read and unread, and hiding read articles."""
 
-    def __init__(self, screen: MainScreen) -> None:
+    def __init__(self, screen: ListHost) -> None:
         self.screen = screen
 
     def toggle(self, summary: ArticleSummary) -> None:
