@@ -110,6 +110,23 @@ class ArticleRows:
                 return i
         return None
 
+    def nearest_shown(self, article_id: str) -> str | None:
+        """The article itself if it is shown, else the next shown one after it in the
+        library's order, else the last shown before it; None when no row is shown."""
+        shown = {row.id for row in self.rows}
+        if article_id in shown:
+            return article_id
+        before: str | None = None
+        passed = False
+        for article in self.articles:
+            if article.id == article_id:
+                passed = True
+            elif article.id in shown:
+                if passed:
+                    return article.id
+                before = article.id
+        return before
+
     def _refilter(self) -> None:
         states = self.states
         read_ids = {i for i, s in states.items() if s.read and i in self.by_id}

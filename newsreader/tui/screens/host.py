@@ -55,6 +55,9 @@ class ListHost(Host, Protocol):
     """For read marks: the rows, the list that shows them and the store."""
 
     @property
+    def app(self) -> App[object]: ...
+
+    @property
     def rows(self) -> ArticleRows: ...
 
     @property
@@ -70,9 +73,6 @@ class ReaderHost(ListHost, Protocol):
 
     @property
     def reader(self) -> Reader: ...
-
-    @property
-    def app(self) -> App[object]: ...
 
     def save_reading_position(self) -> None: ...
 

@@ -295,6 +295,9 @@ class MainScreen(Screen[None]):
     def on_article_list_all_marked_read(self) -> None:
         self.mark_all_read()
 
+    def on_article_list_undo_requested(self) -> None:
+        self.read_marks.undo()
+
     def toggle_read_filter(self) -> None:
         """Hide read articles, or show them again."""
         self.read_marks.toggle_filter()

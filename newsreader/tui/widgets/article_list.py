@@ -64,8 +64,11 @@ class ArticleList(ScrollView, can_focus=True):
         Binding("home,g", "first", "First", show=False, id="list.first"),
         Binding("end,G", "last", "Last", show=False, id="list.last"),
         Binding("m", "toggle_read", "Read/unread", id="list.toggle_read"),
-        Binding("M", "toggle_filter", "Hide read", id="list.toggle_filter"),
+        # One key, two labels: the footer says what M does now (check_action shows one).
+        Binding("M", "filter(True)", "Hide read", id="list.toggle_filter"),
+        Binding("M", "filter(False)", "Show read", id="list.toggle_filter"),
         Binding("A", "mark_all_read", "Mark all read", show=False, id="list.mark_all_read"),
+        Binding("u", "undo", "Undo mark all", id="list.undo"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -107,10 +110,15 @@ class ArticleList(ScrollView, can_focus=True):
     class AllMarkedRead(Message):
         """``A``: mark every article read."""
 
+    class UndoRequested(Message):
+        """``u``: undo the last "mark all read"."""
+
     def __init__(self, rows: ArticleRows, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.rows = rows
         self.empty_text = "Loading articles…"
+        self.can_undo = False
+        """``u`` has a "mark all read" to undo (the screen sets it)."""
         self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(512)
         self._styles: dict[tuple[bool, bool, bool], _RowStyles] = {}
 
@@ -285,13 +293,20 @@ class ArticleList(ScrollView, can_focus=True):
         if (summary := self.highlighted) is not None:
             self.post_message(self.ReadToggled(summary))
 
-    def action_toggle_filter(self) -> None:
+    def action_filter(self, hide: bool) -> None:
         self.post_message(self.FilterToggled())
 
     def action_mark_all_read(self) -> None:
         self.post_message(self.AllMarkedRead())
 
+    def action_undo(self) -> None:
+        self.post_message(self.UndoRequested())
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "filter":
+            return parameters[0] != self.rows.hide_read
+        if action == "undo":
+            return self.can_undo
         return not (action in {"open", "toggle_read"} and self.highlighted is None)
 
     # --- mouse ----------------------------------------------------------------------------
