@@ -12,7 +12,7 @@ import pytest
 
 from newsreader.tui.app import NewsreaderApp
 
-from .conftest import settle, visible_text
+from .conftest import search_for, settle, visible_text
 
 SIZES = [(120, 40), (100, 30), (80, 24), (60, 20)]
 
@@ -58,3 +58,156 @@ async def test_open_back_open_another_and_another(
         await pilot.press("escape", "k", "enter")  # back to one laid out before
         await settle(pilot)
         assert_reading(app, "Rail workers")
+
+
+def normalised(text: str) -> str:
+    return " ".join(text.split())
+
+
+def assert_cursor_paragraph_on_screen(app: NewsreaderApp) -> None:
+    """The lines marked by the paragraph cursor are on screen, and are that paragraph's."""
+    reader = app.main_screen.reader
+    assert reader.article is not None
+    marked = [line.strip().lstrip("▍◆").strip() for line in visible_text(reader)
+              if line.lstrip().startswith("▍")]
+    assert marked, "the cursor paragraph is not on screen"
+    paragraph = normalised(reader.article.paragraphs[reader.cursor])
+    assert all(part in paragraph for part in marked)
+
+
+def toasts(app: NewsreaderApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_search_open_from_the_query_and_from_a_picked_result_then_step_matches(
+    new_app: Callable[..., NewsreaderApp], size: tuple[int, int],
+) -> None:
+    app = new_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        pane = await search_for(pilot, "ceasefire")
+        hits = [hit.id for hit in pane.result.hits]
+        assert len(hits) >= 2
+        await pilot.press("enter")  # Enter on the query: the top hit
+        await settle(pilot)
+        reader = app.main_screen.reader
+        assert reader.article is not None and reader.article.id == hits[0]
+        count = len(reader.matches)
+        assert count >= 1 and reader.current_match == 0
+        assert f"match 1/{count}" in reader.border_subtitle
+        match = reader.matches[0]
+        word = reader.article.paragraphs[match.paragraph][match.start:match.end]
+        assert word.casefold().startswith("ceasefire")
+        assert word in shown(app)  # the highlighted match is on screen
+        for _ in range(count - 1):
+            await pilot.press("n")
+        assert f"match {count}/{count}" in reader.border_subtitle
+        assert not any("wrapped" in t for t in toasts(app))
+        await pilot.press("n")  # from the last match to the first: said
+        assert f"match 1/{count}" in reader.border_subtitle
+        assert any("Search wrapped to the first match" in t for t in toasts(app))
+        await pilot.press("N")
+        assert f"match {count}/{count}" in reader.border_subtitle
+        assert any("Search wrapped to the last match" in t for t in toasts(app))
+
+        await pilot.press("escape")  # back to the results
+        await settle(pilot)
+        await pilot.press("down", "down")  # into the results, then down one
+        await settle(pilot)
+        picked = pane.results.highlighted
+        assert picked is not None and picked > 0
+        await pilot.press("enter")
+        await settle(pilot)
+        assert reader.article is not None and reader.article.id == hits[picked]
+        assert "Laying out" not in shown(app)
+        assert_cursor_paragraph_on_screen(app)
+        assert "match" in reader.border_subtitle
+        current = reader.matches[reader.current_match]
+        word = reader.article.paragraphs[current.paragraph][current.start:current.end]
+        assert word in shown(app)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_bookmark_a_paragraph_see_it_in_b_and_jump_back(
+    new_app: Callable[..., NewsreaderApp], size: tuple[int, int],
+) -> None:
+    from newsreader.tui.screens.bookmarks import BookmarkList, BookmarksScreen
+
+    app = new_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        await pilot.press("right_square_bracket", "right_square_bracket", "b", "o", "k", "enter")
+        await settle(pilot)
+        reader = app.main_screen.reader
+        assert reader.bookmarked == {2}
+        paragraph_words = words_of(app, 2)
+        await pilot.press("escape", "j", "enter")  # read another article in between
+        await settle(pilot)
+        assert_reading(app, "Museum returns")
+        await pilot.press("B")
+        await settle(pilot)
+        assert isinstance(app.screen, BookmarksScreen)
+        listing = app.screen.query_one(BookmarkList)
+        assert listing.option_count == 1
+        await pilot.press("enter")
+        await settle(pilot)
+        assert reader.article is not None and reader.article.title.startswith("Rail workers")
+        assert reader.cursor == 2
+        assert paragraph_words in normalised(shown(app))
+        assert "Laying out" not in shown(app)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_resize_wide_narrow_wide_while_reading_keeps_the_place(
+    new_app: Callable[..., NewsreaderApp], size: tuple[int, int],
+) -> None:
+    app = new_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("right_square_bracket", "right_square_bracket", "right_square_bracket")
+        reader = app.main_screen.reader
+        assert reader.cursor == 3
+        for width, height in [(120, 40), (60, 20), size]:
+            await pilot.resize_terminal(width, height)
+            await settle(pilot)
+            assert reader.cursor == 3
+            assert_cursor_paragraph_on_screen(app)
+            assert reader.border_subtitle.startswith("¶ 4/")
+        await pilot.press("escape", "j", "enter")  # and the next article still opens
+        await settle(pilot)
+        assert_reading(app, "Rail workers")
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_quit_and_relaunch_reopens_where_reading_stopped(
+    new_app: Callable[..., NewsreaderApp], size: tuple[int, int],
+) -> None:
+    app = new_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        await pilot.press("space", "space")
+        await settle(pilot)
+        reader = app.main_screen.reader
+        cursor, top = reader.cursor, reader.scroll_offset.y
+        assert cursor > 0
+        await pilot.press("q")
+    again = new_app()
+    async with again.run_test(size=size) as pilot:
+        await settle(pilot)
+        listing = again.main_screen.article_list
+        if again.main_screen.reader.article is None:  # not reopened by itself: open it
+            assert listing.highlighted is not None
+            await pilot.press("j", "enter") if listing.cursor == 0 else await pilot.press("enter")
+            await settle(pilot)
+        reader = again.main_screen.reader
+        assert reader.article is not None and reader.article.title.startswith("Rail workers")
+        assert reader.cursor == cursor
+        assert_cursor_paragraph_on_screen(again)
+        assert reader.scroll_offset.y == top  # the view as it was left

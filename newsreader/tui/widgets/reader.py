@@ -359,7 +359,11 @@ class Reader(ScrollView, can_focus=True):
                 "No search matches in this article", severity="warning", timeout=2, markup=False
             )
             return
-        self._show_match((self.current_match + step) % len(self.matches))
+        target = self.current_match + step
+        if self.current_match >= 0 and not 0 <= target < len(self.matches):
+            where = "first" if step > 0 else "last"
+            self.notify(f"Search wrapped to the {where} match", timeout=2, markup=False)
+        self._show_match(target % len(self.matches))
 
     def _show_match(self, index: int) -> None:
         page = self._page
