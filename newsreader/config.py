@@ -8,7 +8,7 @@ from pathlib import Path
 
 from newsreader.errors import UserError
 
-KNOWN_KEYS = frozenset({"library", "theme", "keys", "articles_dir"})
+KNOWN_KEYS = frozenset({"library", "theme", "keys", "articles_dir", "reopen_last", "list_width"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +21,10 @@ class Config:
     """Key overrides: binding id -> comma-separated keys, passed to ``App.set_keymap``."""
     articles_dir: Path | None = None
     """Where ``add`` and ``fetch`` save articles; default: ``articles`` in the data dir."""
+    reopen_last: bool = True
+    """On start, reopen the article last read, where it was left."""
+    list_width: int | None = None
+    """Columns of the article list beside the reader (None: sized to leave the reader ~72)."""
 
 
 def load_config(path: Path) -> Config:
@@ -45,7 +49,23 @@ def load_config(path: Path) -> Config:
         theme=_optional_str(data.get("theme"), "theme", path),
         keys=_keys(data.get("keys", {}), path),
         articles_dir=_folder(data.get("articles_dir"), "articles_dir", path),
+        reopen_last=_bool(data.get("reopen_last", True), "reopen_last", path),
+        list_width=_width(data.get("list_width"), path),
     )
+
+
+def _bool(value: object, name: str, path: Path) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise UserError(f"bad config {path}: {name!r} must be true or false")
+
+
+def _width(value: object, path: Path) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and 20 <= value <= 400:
+        return value
+    raise UserError(f"bad config {path}: 'list_width' must be a number of columns, 20 to 400")
 
 
 def _library(value: object, path: Path) -> tuple[Path, ...]:

@@ -7,10 +7,12 @@ the middle), because the narrow layouts hide and show panes in ways the wide one
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
-from newsreader.tui.app import NewsreaderApp
+from newsreader.context import AppContext, build_context
+from newsreader.tui.app import NewsreaderApp, make_app
 
 from .conftest import search_for, settle, visible_text
 
@@ -201,13 +203,52 @@ async def test_quit_and_relaunch_reopens_where_reading_stopped(
     again = new_app()
     async with again.run_test(size=size) as pilot:
         await settle(pilot)
+        # Reopened by itself (reopen_last is on by default), the list cursor on it.
         listing = again.main_screen.article_list
-        if again.main_screen.reader.article is None:  # not reopened by itself: open it
-            assert listing.highlighted is not None
-            await pilot.press("j", "enter") if listing.cursor == 0 else await pilot.press("enter")
-            await settle(pilot)
+        assert listing.highlighted is not None and listing.cursor == 1
         reader = again.main_screen.reader
+        assert again.focused is reader
         assert reader.article is not None and reader.article.title.startswith("Rail workers")
         assert reader.cursor == cursor
         assert_cursor_paragraph_on_screen(again)
         assert reader.scroll_offset.y == top  # the view as it was left
+
+
+async def test_with_reopen_last_off_the_list_cursor_still_comes_back(
+    ctx: AppContext, library: Path,
+) -> None:
+    app = make_app(ctx, poll_seconds=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "enter")
+        await settle(pilot)
+        await pilot.press("q")
+    ctx.paths.config_file.parent.mkdir(parents=True, exist_ok=True)
+    ctx.paths.config_file.write_text("reopen_last = false\n", "utf-8")
+    again = make_app(build_context([library]), poll_seconds=None)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert again.main_screen.reader.article is None
+        assert again.main_screen.article_list.cursor == 2
+        assert again.focused is again.main_screen.article_list
+
+
+async def test_a_wide_terminal_gives_the_list_what_the_reader_cannot_use_and_keys_resize_it(
+    new_app: Callable[..., NewsreaderApp],
+) -> None:
+    app = new_app()
+    async with app.run_test(size=(200, 40)) as pilot:
+        await settle(pilot)
+        screen = app.main_screen
+        left = screen.query_one("#left")
+        assert screen.reader.region.width <= 90 and left.region.width >= 110
+        # A whole title on its row, not cut with an ellipsis.
+        assert "Ceasefire talks resume in Cairo as mediators push for a deal" in "\n".join(
+            visible_text(screen.article_list))
+        before = left.region.width
+        await pilot.press("less_than_sign", "less_than_sign")
+        await settle(pilot)
+        assert left.region.width == before - 8
+        await pilot.press("greater_than_sign")
+        await settle(pilot)
+        assert left.region.width == before - 4

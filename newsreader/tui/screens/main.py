@@ -48,6 +48,11 @@ if TYPE_CHECKING:
 NARROW_BELOW = 100
 """Terminal columns below which one pane is shown at a time."""
 
+READER_ENOUGH = 90
+"""Columns the reader pane can use at most: the widest text column, its margin and frame."""
+READER_MIN = 50
+LIST_MIN = 36
+
 Pane = Literal["list", "search", "reader"]
 
 
@@ -61,6 +66,10 @@ class MainScreen(Screen[None]):
         Binding("R", "fetch_feeds", "Fetch feeds", show=False, id="feeds.fetch"),
         Binding("tab,shift+tab", "switch_pane", "Switch pane", show=False, id="switch-pane"),
         Binding("escape", "back", "Back", id="back"),
+        Binding("less_than_sign", "list_width(-4)", "Narrower list", show=False,
+                id="list.narrower"),
+        Binding("greater_than_sign", "list_width(4)", "Wider list", show=False,
+                id="list.wider"),
     ]
 
     AUTO_FOCUS = "#articles"
@@ -86,6 +95,8 @@ class MainScreen(Screen[None]):
         self.feeds = FeedFetch(self, fetch_options)
         self.opener = ArticleOpener(self)
         self.library_view = LibraryView(self)
+        self._resumed = False
+        self._list_width = session.ctx.config.list_width
         self._reader: Reader | None = None
         self._search: SearchPane | None = None
 
@@ -168,6 +179,22 @@ class MainScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self.narrow = self.size.width < NARROW_BELOW
+        self._size_list()
+
+    def _size_list(self) -> None:
+        # The reader never uses more than READER_ENOUGH columns: the list gets the rest, so
+        # a wide terminal shows whole titles; list_width (config, < and >) overrides it.
+        total = self.size.width
+        width = self._list_width or max(round(total * 0.45), total - READER_ENOUGH)
+        width = max(LIST_MIN, min(width, total - READER_MIN))
+        self.query_one("#left").styles.width = None if self.narrow else width
+
+    def action_list_width(self, step: int) -> None:
+        if self.narrow:
+            return
+        current = self.query_one("#left").region.width or LIST_MIN
+        self._list_width = max(LIST_MIN, min(current + step, self.size.width - READER_MIN))
+        self._size_list()
 
     def watch_narrow(self, narrow: bool) -> None:
         self.set_class(narrow, "-narrow")
@@ -251,6 +278,10 @@ class MainScreen(Screen[None]):
 
     def on_states_loaded(self, message: sync.StatesLoaded) -> None:
         self.library_view.states_loaded(message)
+        if not self._resumed:  # the first states of the run: back where the user was
+            self._resumed = True
+            self.ensure_panes()
+            self.opener.reopen_last()
 
     def on_activity(self, message: sync.Activity) -> None:
         self.library_view.activity(message)

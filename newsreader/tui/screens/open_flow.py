@@ -103,6 +103,19 @@ class ArticleOpener:
             paragraph = position.paragraph if position else None
             self.open(request_for(summary, paragraph=paragraph), focus=False)
 
+    def reopen_last(self) -> None:
+        """On start: highlight the article read last and (``reopen_last`` in config.toml, on
+        by default) reopen it where it was left."""
+        screen = self.screen
+        opened = [(s.last_opened, s.article_id) for s in screen.rows.states.values()
+                  if s.last_opened is not None and s.article_id in screen.rows.by_id]
+        if not opened or screen.reader.article is not None:
+            return
+        _when, last = max(opened)
+        screen.article_list.select_id(last)
+        if screen.session.ctx.config.reopen_last:
+            self.open(request_for(screen.rows.by_id[last]))
+
     # --- the reading position ---------------------------------------------------------------
 
     def save(self, summary: ArticleSummary, position: Position) -> None:
