@@ -252,3 +252,54 @@ async def test_a_wide_terminal_gives_the_list_what_the_reader_cannot_use_and_key
         await pilot.press("greater_than_sign")
         await settle(pilot)
         assert left.region.width == before - 4
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_reopening_an_article_restores_the_view_as_it_was(
+    new_app: Callable[..., NewsreaderApp], size: tuple[int, int],
+) -> None:
+    app = new_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        reader = app.main_screen.reader
+        # The cursor moved down the screen without scrolling: reopened, it must not be at top.
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        before = (visible_text(reader), reader.cursor, reader.progress, reader.border_subtitle)
+        await pilot.press("escape", "j", "enter")
+        await settle(pilot)
+        await pilot.press("escape", "k", "enter")
+        await settle(pilot)
+        assert (visible_text(reader), reader.cursor, reader.progress,
+                reader.border_subtitle) == before
+        # Then scrolled a few lines (the top line may be a blank between paragraphs).
+        await pilot.press("space", "j", "j", "j")
+        await settle(pilot)
+        before = (visible_text(reader), reader.cursor, reader.progress, reader.border_subtitle)
+        await pilot.press("escape", "j", "enter")
+        await settle(pilot)
+        await pilot.press("escape", "k", "enter")
+        await settle(pilot)
+        assert (visible_text(reader), reader.cursor, reader.progress,
+                reader.border_subtitle) == before
+
+
+async def test_the_per_cent_stays_put_across_resizes(
+    new_app: Callable[..., NewsreaderApp],
+) -> None:
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        reader = app.main_screen.reader
+        await pilot.press(*["j"] * 6)
+        await settle(pilot)
+        progress = reader.progress
+        assert 0 < progress < 100
+        for width, height in [(100, 40), (80, 40), (120, 40)]:
+            await pilot.resize_terminal(width, height)
+            await settle(pilot)
+            assert abs(reader.progress - progress) <= 2, (width, reader.progress, progress)

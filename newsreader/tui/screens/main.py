@@ -6,24 +6,20 @@ messages up. Blocking work runs in thread workers (``LibrarySync``, ``ArticleOpe
 Its public methods (``open_article``, ``search``, ``toggle_read_filter``, ``mark_all_read``,
 ``reindex``, ``fetch_feeds``, ``show_bookmarks``) are what keys, the palette and the app call.
 
-The first frame holds the list only: ``ensure_panes`` mounts the reader and search panes (and
-imports their modules) right after it is painted, or earlier when an action needs them: their
-imports, styles and drawing cost ~50-90 ms of a ~550 ms start (10k articles).
+``PaneLayout`` (panes.py) owns the panes: which are mounted, which are shown, and focus.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar
 
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from newsreader.library import LibraryScan
 from newsreader.tui import library_sync as sync
@@ -32,6 +28,7 @@ from newsreader.tui.screens.bookmark_flow import BookmarkFlow
 from newsreader.tui.screens.feed_flow import FeedFetch
 from newsreader.tui.screens.library_view import LibraryView
 from newsreader.tui.screens.open_flow import ArticleOpener, request_for
+from newsreader.tui.screens.panes import Pane, PaneLayout
 from newsreader.tui.screens.read_marks import ReadMarks
 from newsreader.tui.session import Session
 from newsreader.tui.widgets.article_list import ArticleList
@@ -44,17 +41,6 @@ if TYPE_CHECKING:
     from newsreader.tui.opening import OpenRequest
     from newsreader.tui.widgets.reader import Reader
     from newsreader.tui.widgets.search_pane import SearchPane
-
-NARROW_BELOW = 100
-"""Terminal columns below which one pane is shown at a time."""
-
-READER_ENOUGH = 90
-"""Columns the reader pane can use at most: the widest text column, its margin and frame."""
-READER_MIN = 50
-LIST_MIN = 36
-
-Pane = Literal["list", "search", "reader"]
-
 
 class MainScreen(Screen[None]):
     """List, search and reader, and the flows between them."""
@@ -74,11 +60,6 @@ class MainScreen(Screen[None]):
 
     AUTO_FOCUS = "#articles"
 
-    narrow: reactive[bool] = reactive(False)
-    """Too narrow for two panes: only ``pane`` is shown."""
-    pane: reactive[Pane] = reactive[Pane]("list")
-    """The pane in use: the list or search on the left, or the reader."""
-
     class _Wrote(Message):
         """A store write finished: check whether the store still saves."""
 
@@ -96,23 +77,13 @@ class MainScreen(Screen[None]):
         self.opener = ArticleOpener(self)
         self.library_view = LibraryView(self)
         self._resumed = False
-        self._list_width = session.ctx.config.list_width
-        self._reader: Reader | None = None
-        self._search: SearchPane | None = None
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="panes"):
-            with Vertical(id="left"):
-                yield ArticleList(self.rows, id="articles")
-            slot = Static(id="reader-slot")  # the reader's frame until the reader is mounted
-            slot.border_title = "Reader"
-            yield slot
+        yield PaneLayout(self.rows, self.session, self.session.ctx.config.list_width)
         yield StatusBar(id="status")
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.article_list.border_title = "Articles"
-        self.call_after_refresh(self._panes_after_paint)
         scan = self.session.first_list()
         if scan is not None:  # found while the app was starting: the first paint has rows
             self.library_view.show_scan(scan, changed=False)
@@ -125,142 +96,67 @@ class MainScreen(Screen[None]):
     def on_unmount(self) -> None:
         self.sync.stop()
 
-    # --- parts -----------------------------------------------------------------------------
+    # --- parts (see panes) ------------------------------------------------------------------
+
+    @property
+    def panes(self) -> PaneLayout:
+        """The list, search and reader panes."""
+        return self.query_one(PaneLayout)
 
     @property
     def article_list(self) -> ArticleList:
         """The article list pane."""
-        return self.query_one(ArticleList)
+        return self.panes.article_list
 
     @property
     def reader(self) -> Reader:
         """The reader pane (mounted by ``ensure_panes``, right after the first paint)."""
-        assert self._reader is not None, "the reader is not mounted yet (ensure_panes)"
-        return self._reader
+        return self.panes.reader
 
     @property
     def search_pane(self) -> SearchPane:
         """The search pane (mounted by ``ensure_panes``, right after the first paint)."""
-        assert self._search is not None, "the search pane is not mounted yet (ensure_panes)"
-        return self._search
+        return self.panes.search_pane
 
     @property
     def panes_mounted(self) -> bool:
         """The reader and search panes are in the DOM."""
-        return self._reader is not None
-
-    def _panes_after_paint(self) -> None:
-        if self.query_one("#left").is_attached:  # not when quitting at once
-            self.ensure_panes()
+        return self.panes.mounted
 
     def ensure_panes(self) -> None:
-        """Mount the reader and search panes, once; the only place they are mounted."""
-        if self._reader is None or self._search is None:
-            from newsreader.tui.widgets.reader import Reader
-            from newsreader.tui.widgets.search_pane import SearchPane
+        """Mount the reader and search panes now if they are not yet."""
+        self.panes.ensure_panes()
 
-            search = self._search = SearchPane(self.session.search, id="search")
-            search.border_title = "Search"
-            search.display = False  # until "/"
-            reader = self._reader = Reader(id="reader")
-            reader.border_title = "Reader"
-            # mount() puts them in the DOM at once: queries and focus work from here on.
-            self.query_one("#left").mount(search, before=self.article_list)
-            self.query_one("#panes").mount(reader, after="#left")
-            self.query_one("#reader-slot").remove()
-            self.watch_pane(self.pane)
+    @property
+    def narrow(self) -> bool:
+        """Too narrow for two panes: one is shown at a time."""
+        return self.panes.narrow
+
+    @property
+    def pane(self) -> Pane:
+        """The pane in use: the list or search on the left, or the reader."""
+        return self.panes.pane
 
     @property
     def status(self) -> StatusBar:
         """The status line."""
         return self.query_one(StatusBar)
 
-    # --- layout ----------------------------------------------------------------------------
-
-    def on_resize(self) -> None:
-        self.narrow = self.size.width < NARROW_BELOW
-        self._size_list()
-
-    def _size_list(self) -> None:
-        # The reader never uses more than READER_ENOUGH columns: the list gets the rest, so
-        # a wide terminal shows whole titles; list_width (config, < and >) overrides it.
-        total = self.size.width
-        width = self._list_width or max(round(total * 0.45), total - READER_ENOUGH)
-        width = max(LIST_MIN, min(width, total - READER_MIN))
-        self.query_one("#left").styles.width = None if self.narrow else width
-
-    def action_list_width(self, step: int) -> None:
-        if self.narrow:
-            return
-        current = self.query_one("#left").region.width or LIST_MIN
-        self._list_width = max(LIST_MIN, min(current + step, self.size.width - READER_MIN))
-        self._size_list()
-
-    def watch_narrow(self, narrow: bool) -> None:
-        self.set_class(narrow, "-narrow")
-        self.set_class(narrow and self.pane == "reader", "-reading")
-
-    def watch_pane(self, pane: Pane) -> None:
-        # Only narrow layouts use -reading; a class on the screen restyles every widget.
-        if self.narrow:
-            self.set_class(pane == "reader", "-reading")
-        if self._search is None:  # not mounted yet: _mount_panes applies the pane
-            return
-        self.search_pane.display = pane == "search" or (
-            pane == "reader" and self.search_pane.display
-        )
-        self.article_list.display = not self.search_pane.display
-
-    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        # Focus can also move by mouse: keep ``pane`` (what Escape and Tab act on) in step.
-        widget = event.widget
-        if widget is self._reader:
-            self.pane = "reader"
-        elif widget is self.article_list:
-            self.pane = "list"
-        elif self._search is not None and self._search in widget.ancestors_with_self:
-            self.pane = "search"
-
-    def _focus_pane(self, pane: Pane) -> None:
-        # set_focus at once (focus() waits its turn behind keys already queued).
-        self.ensure_panes()
-        self.pane = pane
-        if pane == "reader":
-            self.set_focus(self.reader)
-        elif pane == "search":
-            results = self.search_pane.results
-            if results.hit_count and results.highlighted is not None:
-                self.set_focus(results)
-            else:
-                self.search_pane.focus_query()
-        else:
-            self.set_focus(self.article_list)
-
     def show_reader(self) -> None:
         """Bring the reader forward and focus it."""
-        self._focus_pane("reader")
+        self.panes.focus_pane("reader")
 
     def action_search(self) -> None:
         self.search()
 
     def action_switch_pane(self) -> None:
-        self.ensure_panes()
-        if self.pane == "reader":
-            self._focus_pane("search" if self.search_pane.display else "list")
-        elif self.reader.article is not None:
-            self._focus_pane("reader")
-        elif self.pane == "search":
-            self.search_pane.results.focus() if self.search_pane.query_input.has_focus else (
-                self.search_pane.focus_query()
-            )
+        self.panes.switch()
 
     def action_back(self) -> None:
-        self.ensure_panes()
-        if self.pane == "reader":
-            self._focus_pane("search" if self.search_pane.display else "list")
-        elif self.pane == "search":
-            self.search_pane.display = False
-            self._focus_pane("list")
+        self.panes.back()
+
+    def action_list_width(self, step: int) -> None:
+        self.panes.resize_list(step)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "search":
@@ -380,19 +276,13 @@ class MainScreen(Screen[None]):
         if opened.request.bookmark is None:
             self.bookmark_flow.refresh_marks()  # margin marks follow in a moment
         if message.focus:
-            self._focus_pane("reader")
+            self.show_reader()
 
     # --- searching -----------------------------------------------------------------------
 
     def search(self, query: str | None = None) -> None:
         """Show the search pane and focus its box, with ``query`` typed in if given."""
-        self.ensure_panes()
-        search = self.search_pane
-        search.display = True
-        self.pane = "search"
-        search.focus_query()
-        if query is not None:
-            search.query_input.value = query
+        self.panes.show_search(query)
 
     def reindex(self) -> None:
         """Rebuild the search index in the background."""

@@ -41,7 +41,8 @@ SETTLE_SECONDS = 0.6
 
 @dataclass(frozen=True, slots=True)
 class Position:
-    """Where a reader is in an article: cursor paragraph and the character at the top."""
+    """Where a reader is in an article: the cursor paragraph, where the top line is from it
+    (``Page.view_anchor``: reopened there, the view is as it was) and the progress."""
 
     paragraph: int
     offset: int
@@ -107,6 +108,7 @@ class Reader(ScrollView, can_focus=True):
         """The article and width of the current layout, or of the one being made."""
         self._layout_queued = False
         self._pending: tuple[int, int, bool] | None = None
+        """Where to go once laid out: paragraph, offset, whether to the current match."""
         self.by_paragraph: dict[int, list[int]] = {}
         self.dateline: tuple[int, int] | None = None
         self._settle: Timer | None = None
@@ -119,8 +121,9 @@ class Reader(ScrollView, can_focus=True):
         matches: Iterable[MatchSpan] = (), focus_match: bool = False,
         bookmarked: Iterable[int] = (),
     ) -> None:
-        """Show ``article`` at ``paragraph``/``offset``; with ``focus_match`` the first match
-        in or after ``paragraph`` becomes current and is brought into view."""
+        """Show ``article`` with the cursor on ``paragraph`` and the top line where
+        ``offset`` says (``Page.top_of``); with ``focus_match`` the first match in or after
+        ``paragraph`` becomes current and is brought into view."""
         self.article = article
         self.matches = tuple(matches)
         self.by_paragraph = {}
@@ -151,8 +154,8 @@ class Reader(ScrollView, can_focus=True):
         page = self._page
         if page is None or self.article is None:
             return None
-        offset = page.offset_at(int(self.scroll_offset.y), self.cursor)
-        return Position(self.cursor, offset, self.progress)
+        paragraph, offset = page.view_anchor(int(self.scroll_offset.y), self.cursor)
+        return Position(paragraph, offset, self.progress)
 
     # --- layout ----------------------------------------------------------------------------
 
@@ -185,7 +188,7 @@ class Reader(ScrollView, can_focus=True):
             return
         if self._page is not None and self._pending is None:
             here = self.position
-            if here is not None:  # keep the reading position across a resize
+            if here is not None:  # keep the cursor and the top line across a resize
                 self._pending = (here.paragraph, here.offset, False)
         self._layout_for = (self.article, width)
         if len(self.article.text) > LAYOUT_IN_THREAD:
@@ -217,9 +220,8 @@ class Reader(ScrollView, can_focus=True):
         self.virtual_size = Size(page.width, len(page.lines))
         self._painter.clear()
         if self._pending is not None:
-            paragraph, offset, focus_match = self._pending
-            self._pending = None
-            self.call_after_refresh(self._go_to, paragraph, offset, focus_match)
+            pending, self._pending = self._pending, None
+            self.call_after_refresh(self._go_to, *pending)
         self.refresh()
 
     def _go_to(self, paragraph: int, offset: int, focus_match: bool) -> None:
@@ -231,9 +233,13 @@ class Reader(ScrollView, can_focus=True):
         if focus_match and 0 <= self.current_match < len(self.matches):
             self._show_match(self.current_match)
             return
-        y = page.line_of(paragraph, offset)
+        y = page.top_of(paragraph, offset)
         if paragraph == 0 and offset == 0:
             y = 0  # the start of an article shows its title
+        bottom = y + max(self.scrollable_content_region.height, 1) - 1
+        first, last = page.first_line[paragraph], page.last_line(paragraph)
+        if first > bottom or last < y:  # e.g. in a shorter window: keep the cursor in view
+            y = reveal(first, last, y, bottom) or y
         self.cursor = paragraph
         self._scroll_y(y)
         self._update_subtitle()  # the cursor and progress may not have changed: still show them
@@ -301,8 +307,8 @@ class Reader(ScrollView, can_focus=True):
         if self._page is None:
             self.progress = 0
             return
-        top_max = self.max_scroll_y
-        self.progress = 100 if top_max <= 0 else round(100 * self.scroll_offset.y / top_max)
+        top = int(self.scroll_offset.y)
+        self.progress = self._page.progress_at(top, top >= self.max_scroll_y)
         self._schedule_settle()
 
     def _update_subtitle(self) -> None:
