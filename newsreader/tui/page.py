@@ -181,6 +181,16 @@ class Page:
         return cursor
 
 
+@dataclass(frozen=True, slots=True)
+class Position:
+    """Where a reader is in an article: the cursor paragraph, where the top line is from it
+    (``Page.view_anchor``: reopened there, the view is as it was) and the progress."""
+
+    paragraph: int
+    offset: int
+    progress: int
+
+
 def reveal(first: int, last: int, top: int, bottom: int) -> int | None:
     """The new top line that shows lines first..last with a line of context, scrolling the
     least (the first line wins when they cannot all fit); None when no scroll is needed."""

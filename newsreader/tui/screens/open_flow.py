@@ -17,8 +17,8 @@ from newsreader.library import ArticleSummary, ParseError
 
 if TYPE_CHECKING:
     from newsreader.tui.opening import OpenedArticle, OpenRequest
+    from newsreader.tui.page import Position
     from newsreader.tui.screens.host import ReaderHost
-    from newsreader.tui.widgets.reader import Position
 
 
 def request_for(summary: ArticleSummary, query: str | None = None,

@@ -25,6 +25,7 @@ from newsreader.search.results import MatchSpan
 from newsreader.tui.page import (
     LineKind,
     Page,
+    Position,
     dateline_span,
     lay_out,
     reveal,
@@ -37,16 +38,6 @@ LAYOUT_IN_THREAD = 200_000
 """Characters above which an article is laid out in a thread (~0.35 s per MB here)."""
 SETTLE_SECONDS = 0.6
 """Quiet time after scrolling before the position is reported for saving."""
-
-
-@dataclass(frozen=True, slots=True)
-class Position:
-    """Where a reader is in an article: the cursor paragraph, where the top line is from it
-    (``Page.view_anchor``: reopened there, the view is as it was) and the progress."""
-
-    paragraph: int
-    offset: int
-    progress: int
 
 
 class Reader(ScrollView, can_focus=True):
