@@ -303,3 +303,24 @@ async def test_the_per_cent_stays_put_across_resizes(
             await pilot.resize_terminal(width, height)
             await settle(pilot)
             assert abs(reader.progress - progress) <= 2, (width, reader.progress, progress)
+
+
+@pytest.mark.parametrize("size", [(120, 40), (60, 20)])
+async def test_toasts_leave_the_readers_bottom_border_and_position_visible(
+    new_app: Callable[..., NewsreaderApp], size: tuple[int, int],
+) -> None:
+    from textual.widgets._toast import Toast
+
+    app = new_app()
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        app.notify("A long toast that takes a few lines of the screen to say what it says.")
+        await pilot.pause(0.2)
+        reader = app.main_screen.reader
+        toasts_shown = list(app.screen.query(Toast))
+        assert toasts_shown
+        border_row = reader.region.bottom - 1
+        for toast in toasts_shown:
+            assert toast.region.bottom <= border_row, (toast.region, reader.region)
