@@ -20,6 +20,8 @@ class ArticleRows:
         self.by_id: dict[str, ArticleSummary] = {}
         self.states: dict[str, ReadingState] = {}
         self.hide_read = False
+        self.states_known = False
+        """The reading states have been loaded: until then no row is called read or unread."""
         self.rows: list[ArticleSummary] = []
         self._unread = 0
 
@@ -32,6 +34,7 @@ class ArticleRows:
     def set_states(self, states: Mapping[str, ReadingState]) -> None:
         """Replace all reading states (after loading the store or another instance's writes)."""
         self.states = dict(states)
+        self.states_known = True
         self._refilter()
 
     def update_state(self, state: ReadingState) -> None:

@@ -113,6 +113,9 @@ class LibraryView:
         if not self.loaded:
             listing.border_subtitle = "loading…"
             return
+        if not rows.states_known:
+            listing.border_subtitle = count(rows.total, "article")
+            return
         subtitle = f"{rows.unread:,} unread of {rows.total:,}"
         if rows.hide_read:
             subtitle += " · read hidden"

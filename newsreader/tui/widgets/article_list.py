@@ -189,7 +189,8 @@ class ArticleList(ScrollView, can_focus=True):
         read = self.rows.is_read(summary.id)
         progress = self.rows.progress(summary.id)
         cursor = index == self.cursor
-        key = (summary, read, progress, width, cursor, index == self.hover, self.has_focus)
+        key = (summary, read, progress, width, cursor, index == self.hover, self.has_focus,
+               self.rows.states_known)
         strip = self._cache.get(key)
         if strip is None:
             strip = self._render_row(summary, read, progress, width, cursor, index == self.hover)
@@ -203,7 +204,8 @@ class ArticleList(ScrollView, can_focus=True):
         # Segments straight from cached styles: a page of rows through Rich's Text cost
         # ~10 ms, on the first paint and on every page down.
         styles = self._row_styles(cursor, hover)
-        marker = "   " if read else " ● "
+        # Before the reading states load (a few frames at start) no row claims to be unread.
+        marker = " ● " if self.rows.states_known and not read else "   "
         date = format_date(summary).ljust(DATE_WIDTH)
         tail = f" {progress}% " if 0 < progress < 100 else " "
         # What the other parts take, measured (a date in another locale may be longer).

@@ -1,0 +1,55 @@
+"""The first frames: what is drawn before the panes are mounted and the reading states load."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import pytest
+
+from newsreader.tui import library_sync
+from newsreader.tui.app import NewsreaderApp
+from newsreader.tui.screens.panes import PaneLayout
+
+from .conftest import settle, visible_text
+
+
+async def test_the_first_frame_draws_the_readers_frame_full_height(
+    new_app: Callable[..., NewsreaderApp], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Hold the first frame: no panes mounted after the paint, no library worker to need them.
+    monkeypatch.setattr(PaneLayout, "_after_paint", lambda self: None)
+    monkeypatch.setattr(library_sync.LibrarySync, "start", lambda self: None)
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        slot = app.main_screen.query_one("#reader-slot")
+        listing = app.main_screen.article_list
+        assert slot.region.height == listing.region.height == 38
+
+
+async def test_no_article_is_called_unread_before_the_reading_states_load(
+    new_app: Callable[..., NewsreaderApp], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    release = threading.Event()
+    load = library_sync.LibrarySync._load_states
+
+    def slow_load(self: library_sync.LibrarySync, scan: object) -> None:
+        release.wait(10)
+        load(self, scan)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(library_sync.LibrarySync, "_load_states", slow_load)
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(20):
+            await pilot.pause(0.02)
+            if app.main_screen.rows.total:
+                break
+        listing = app.main_screen.article_list
+        assert app.main_screen.rows.total == 11
+        assert not any("●" in line for line in visible_text(listing))
+        assert listing.border_subtitle == "11 articles"
+        release.set()
+        await settle(pilot)
+        assert visible_text(listing)[0].lstrip().startswith("●")
+        assert listing.border_subtitle == "11 unread of 11"
