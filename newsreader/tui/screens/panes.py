@@ -27,9 +27,9 @@ if TYPE_CHECKING:
 
 NARROW_BELOW = 100
 """Terminal columns below which one pane is shown at a time."""
-READER_ENOUGH = 90
-"""Columns the reader can use at most (the widest text column, its margin and frame): a wide
-terminal gives the rest to the list, so titles show whole."""
+READER_ENOUGH = 78
+"""Columns the reader pane needs at most (a ~72-column text column, its margin and frame): a
+wide terminal gives the rest to the list, so titles show whole."""
 READER_MIN = 50
 LIST_MIN = 36
 
