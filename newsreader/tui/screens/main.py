@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from newsreader.tui.widgets.reader import Reader
     from newsreader.tui.widgets.search_pane import SearchPane
 
+
 class MainScreen(Screen[None]):
     """List, search and reader, and the flows between them."""
 

@@ -94,7 +94,6 @@ class Reader(ScrollView, can_focus=True):
         self.current_match = -1
         self.bookmarked: frozenset[int] = frozenset()
         self._page: Page | None = None
-        self._page_width = -1
         self._layout_for: tuple[Article, int] | None = None
         """The article and width of the current layout, or of the one being made."""
         self._layout_queued = False
@@ -183,7 +182,6 @@ class Reader(ScrollView, can_focus=True):
                 self._pending = (here.paragraph, here.offset, False)
         self._layout_for = (self.article, width)
         if len(self.article.text) > LAYOUT_IN_THREAD:
-            self._page_width = width  # the layout for it is on its way
             self._lay_out_in_thread(self.article, width)
             return
         self._apply_page(lay_out(self.article, width))
@@ -202,12 +200,12 @@ class Reader(ScrollView, can_focus=True):
     @on(_LaidOut)
     def _laid_out(self, message: _LaidOut) -> None:
         message.stop()
-        if message.article is self.article and message.width == self._page_width:
+        laid = self._layout_for  # the layout on its way: not replaced since it was asked for
+        if laid is not None and laid[0] is message.article and laid[1] == message.width:
             self._apply_page(message.page)
 
     def _apply_page(self, page: Page) -> None:
         self._page = page
-        self._page_width = page.width
         self.virtual_size = Size(page.width, len(page.lines))
         self._painter.clear()
         if self._pending is not None:
