@@ -324,3 +324,36 @@ async def test_toasts_leave_the_readers_bottom_border_and_position_visible(
         border_row = reader.region.bottom - 1
         for toast in toasts_shown:
             assert toast.region.bottom <= border_row, (toast.region, reader.region)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_flows_across_a_resize_in_the_middle(
+    new_app: Callable[..., NewsreaderApp], size: tuple[int, int],
+) -> None:
+    other = (60, 20) if size[0] >= 100 else (120, 40)  # wide <-> narrow
+    app = new_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.resize_terminal(*other)
+        await settle(pilot)
+        assert_reading(app, "Hamas to Continue")
+        await pilot.press("escape", "j", "enter")
+        await settle(pilot)
+        assert_reading(app, "Rail workers")
+        await pilot.resize_terminal(*size)
+        await settle(pilot)
+        assert_reading(app, "Rail workers")
+        await search_for(pilot, "ceasefire")
+        await pilot.resize_terminal(*other)
+        await pilot.press("enter")
+        await settle(pilot)
+        reader = app.main_screen.reader
+        assert reader.current_match == 0 and "match 1/" in reader.border_subtitle
+        match = reader.matches[0]
+        assert reader.article is not None
+        assert reader.article.paragraphs[match.paragraph][match.start:match.end] in shown(app)
+        await pilot.resize_terminal(*size)
+        await settle(pilot)
+        assert reader.article.paragraphs[match.paragraph][match.start:match.end] in shown(app)
