@@ -53,3 +53,23 @@ async def test_no_article_is_called_unread_before_the_reading_states_load(
         await settle(pilot)
         assert visible_text(listing)[0].lstrip().startswith("●")
         assert listing.border_subtitle == "11 unread of 11"
+
+
+async def test_reading_the_panes_never_mounts_them_only_ensure_panes_does(
+    new_app: Callable[..., NewsreaderApp], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(PaneLayout, "_after_paint", lambda self: None)
+    monkeypatch.setattr(library_sync.LibrarySync, "start", lambda self: None)
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.main_screen
+        assert not screen.panes_mounted
+        with pytest.raises(AssertionError):
+            screen.reader  # noqa: B018
+        assert not screen.panes_mounted
+        screen.ensure_panes()
+        screen.ensure_panes()  # once only
+        await pilot.pause()
+        assert screen.panes_mounted and len(screen.query("Reader")) == 1
+        assert not screen.query("#reader-slot")
