@@ -357,7 +357,9 @@ class Reader(ScrollView, can_focus=True):
         target = self.current_match + step
         if self.current_match >= 0 and not 0 <= target < len(self.matches):
             where = "first" if step > 0 else "last"
-            self.notify(f"Search wrapped to the {where} match", timeout=2, markup=False)
+            said = "The only match" if len(self.matches) == 1 else (
+                f"Search wrapped to the {where} match")
+            self.notify(said, timeout=2, markup=False)
         self._show_match(target % len(self.matches))
 
     def _show_match(self, index: int) -> None:
