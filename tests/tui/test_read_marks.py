@@ -13,7 +13,7 @@ from newsreader.tui.app import NewsreaderApp, make_app
 from newsreader.tui.screens.confirm import ConfirmDialog
 from newsreader.tui.widgets.key_bar import KeyBar
 
-from .conftest import make_library, settle
+from .conftest import make_library, settle, visible_text
 from .test_list import read_ids
 
 
@@ -86,3 +86,20 @@ async def test_mark_all_read_asks_first_when_it_changes_more_than_a_screenful_an
         assert screen.rows.unread == total and read_ids(app) == set()
         assert screen.article_list.border_subtitle == f"{total} unread of {total}"
         assert "Undo" not in footer(app)
+
+
+async def test_page_down_in_the_list_turns_a_page(tmp_path: Path) -> None:
+    app = make_app(build_context([make_library(tmp_path / "big", extra=30)]), poll_seconds=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        listing = app.main_screen.article_list
+        height = listing.scrollable_content_region.height
+        last_shown = visible_text(listing)[height - 1]
+        await pilot.press("space")
+        # A page further down: the row that was last on screen is near the top (a row of
+        # context above the cursor), not still at the bottom.
+        assert listing.cursor == height - 1
+        assert int(listing.scroll_offset.y) >= height - 2
+        assert last_shown in visible_text(listing)[:2]
+        await pilot.press("ctrl+b")
+        assert listing.cursor == 0 and int(listing.scroll_offset.y) == 0

@@ -274,10 +274,18 @@ class ArticleList(ScrollView, can_focus=True):
         self._move(-1)
 
     def action_page_down(self) -> None:
-        self._move(max(self.scrollable_content_region.height - 1, 1))
+        self._page(max(self.scrollable_content_region.height - 1, 1))
 
     def action_page_up(self) -> None:
-        self._move(-max(self.scrollable_content_region.height - 1, 1))
+        self._page(-max(self.scrollable_content_region.height - 1, 1))
+
+    def _page(self, delta: int) -> None:
+        # The view turns a page and the cursor keeps its place on screen (moving the cursor
+        # alone scrolled the first page down by one row).
+        top = int(self.scroll_offset.y)
+        self.scroll_to(y=max(0, min(top + delta, self.max_scroll_y)), animate=False,
+                       immediate=True)
+        self._move(delta)
 
     def action_first(self) -> None:
         self._move(-len(self.rows.rows))
