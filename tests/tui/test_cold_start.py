@@ -73,3 +73,35 @@ async def test_reading_the_panes_never_mounts_them_only_ensure_panes_does(
         await pilot.pause()
         assert screen.panes_mounted and len(screen.query("Reader")) == 1
         assert not screen.query("#reader-slot")
+
+
+async def test_a_move_before_the_states_load_is_not_undone_by_reopening_the_last_read(
+    new_app: Callable[..., NewsreaderApp], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "j", "enter")  # read the fourth article, then quit
+        await settle(pilot)
+        await pilot.press("q")
+
+    release = threading.Event()
+    load = library_sync.LibrarySync._load_states
+
+    def slow_load(self: library_sync.LibrarySync, scan: object) -> None:
+        release.wait(10)
+        load(self, scan)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(library_sync.LibrarySync, "_load_states", slow_load)
+    again = new_app()
+    async with again.run_test(size=(120, 40)) as pilot:
+        for _ in range(20):
+            await pilot.pause(0.02)
+            if again.main_screen.rows.total:
+                break
+        await pilot.press("j")  # the user moves before the states are in
+        release.set()
+        await settle(pilot)
+        # The cursor stays where the user put it, and nothing is opened under their hands.
+        assert again.main_screen.article_list.cursor == 1
+        assert again.main_screen.reader.article is None

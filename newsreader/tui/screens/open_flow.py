@@ -109,8 +109,8 @@ class ArticleOpener:
         screen = self.screen
         opened = [(s.last_opened, s.article_id) for s in screen.rows.states.values()
                   if s.last_opened is not None and s.article_id in screen.rows.by_id]
-        if not opened or screen.reader.article is not None:
-            return
+        if not opened or self._serial or screen.article_list.cursor:
+            return  # the user has already moved or opened something: theirs wins
         _when, last = max(opened)
         screen.article_list.select_id(last)
         if screen.session.ctx.config.reopen_last:
