@@ -116,8 +116,8 @@ class Page:
         if not self.first_line or not self.chars_before:
             return cursor, 0
         cursor = max(0, min(cursor, len(self.first_line) - 1))
-        if top < self.first_line[0]:  # the title and date: lines above the body
-            back = self._coord(cursor) + self.first_line[0] - top
+        if top < self.first_line[0]:  # the title and date: counted in lines from the page's top
+            back = self._coord(cursor) + 1 + top
         else:
             paragraph, offset = self.anchor_at(top)
             if paragraph == cursor and offset < self._length(cursor):
@@ -136,8 +136,8 @@ class Page:
         if back <= 0:
             return self.line_of(paragraph, min(offset, max(self._length(paragraph) - 1, 0)))
         coord = self._coord(paragraph) - back
-        if coord < 0:
-            return max(0, self.first_line[0] + coord)
+        if coord < 0:  # above the body: -1 is the page's first line, -2 the next, ...
+            return min(-1 - coord, self.first_line[0])
         starts = [self._coord(q) for q in range(paragraph + 1)]
         above = bisect_right(starts, coord) - 1
         within = coord - starts[above]

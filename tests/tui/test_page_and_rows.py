@@ -141,3 +141,13 @@ def test_progress_is_by_characters_so_a_resize_barely_moves_it() -> None:
         anchor = wide.view_anchor(top, paragraph)
         narrow_top = narrow.top_of(*anchor)
         assert abs(wide.progress_at(top, False) - narrow.progress_at(narrow_top, False)) <= 1
+
+
+def test_the_top_of_an_article_stays_the_top_at_any_width() -> None:
+    story = article("First paragraph here.", "Second one.", "Third one.",
+                    title="A long title that wraps onto more lines when the reader is narrow")
+    wide, narrow = lay_out(story, 120), lay_out(story, 30)
+    assert narrow.first_line[0] > wide.first_line[0]  # the title takes more lines
+    for cursor in range(3):
+        assert narrow.top_of(*wide.view_anchor(0, cursor)) == 0
+        assert wide.top_of(*narrow.view_anchor(0, cursor)) == 0
