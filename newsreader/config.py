@@ -8,7 +8,8 @@ from pathlib import Path
 
 from newsreader.errors import UserError
 
-KNOWN_KEYS = frozenset({"library", "theme", "keys", "articles_dir", "fetch"})
+KNOWN_KEYS = frozenset({"library", "theme", "keys", "articles_dir", "fetch",
+                        "reopen_last", "list_width"})
 FETCH_KEYS = frozenset({"deadline", "extract_seconds", "allow_local"})
 
 
@@ -37,6 +38,10 @@ class Config:
     articles_dir: Path | None = None
     """Where ``add`` and ``fetch`` save articles; default: ``articles`` in the data dir."""
     fetch: FetchSettings = field(default_factory=FetchSettings)
+    reopen_last: bool = True
+    """On start, reopen the article last read, where it was left."""
+    list_width: int | None = None
+    """Columns of the article list beside the reader (None: sized to leave the reader ~72)."""
 
 
 def load_config(path: Path) -> Config:
@@ -62,6 +67,8 @@ def load_config(path: Path) -> Config:
         keys=_keys(data.get("keys", {}), path),
         articles_dir=_folder(data.get("articles_dir"), "articles_dir", path),
         fetch=_fetch(data.get("fetch", {}), path),
+        reopen_last=_bool(data.get("reopen_last", True), "reopen_last", path),
+        list_width=_width(data.get("list_width"), path),
     )
 
 
@@ -93,6 +100,20 @@ def _seconds(value: object, name: str, path: Path) -> float | None:
         raise UserError(f"bad config {path}: {name!r} in [fetch] must be a number of seconds "
                         "between 0 and 3600")
     return float(value)
+
+
+def _bool(value: object, name: str, path: Path) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise UserError(f"bad config {path}: {name!r} must be true or false")
+
+
+def _width(value: object, path: Path) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and 20 <= value <= 400:
+        return value
+    raise UserError(f"bad config {path}: 'list_width' must be a number of columns, 20 to 400")
 
 
 def _library(value: object, path: Path) -> tuple[Path, ...]:

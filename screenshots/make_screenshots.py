@@ -138,15 +138,18 @@ async def main() -> None:
                          ("XDG_CONFIG_HOME", "config")):
             os.environ[var] = str(home / sub)
         library = make_library(home / "library")
+        # Each shot starts on the list at its first row, not where the last one stopped.
+        (home / "config" / "newsreader").mkdir(parents=True)
+        (home / "config" / "newsreader" / "config.toml").write_text("reopen_last = false\n")
         shots = [
-            ("list-and-reader", (120, 40), ["j", "enter", "right_square_bracket"]),
+            ("list-and-reader", (120, 40), ["g", "j", "enter", "right_square_bracket"]),
             ("search", (120, 40), ["slash", "type:ceasefire", "down", "down", "enter"]),
             ("bookmarks", (120, 40), [
-                "enter", "right_square_bracket", "b", "type:quote for the briefing", "enter",
+                "g", "enter", "right_square_bracket", "b", "type:quote for the briefing", "enter",
                 "escape", "j", "enter", "right_square_bracket", "right_square_bracket", "b",
                 "enter", "B",
             ]),
-            ("narrow-reader", (80, 24), ["enter", "right_square_bracket"]),
+            ("narrow-reader", (80, 24), ["g", "enter", "right_square_bracket"]),
         ]
         for name, size, keys in shots:
             svg = await shoot(library, name, size, keys)

@@ -24,6 +24,14 @@ def test_config_values_and_relative_library(tmp_path: Path) -> None:
     assert config.library[1] == Path("~/other").expanduser()
     assert config.theme == "nord"
     assert config.keys == {"quit": "ctrl+q"}
+    assert config.reopen_last and config.list_width is None  # the defaults
+
+
+def test_reading_place_and_list_width_settings(tmp_path: Path) -> None:
+    cfg = tmp_path / "config.toml"
+    cfg.write_text("reopen_last = false\nlist_width = 64\n")
+    config = load_config(cfg)
+    assert (config.reopen_last, config.list_width) == (False, 64)
 
 
 @pytest.mark.parametrize(
@@ -34,6 +42,9 @@ def test_config_values_and_relative_library(tmp_path: Path) -> None:
         ("theme = 1", "'theme' must be a string"),
         ("[keys]\nquit = 1", r"\[keys\]"),
         ("library = [", "bad config"),
+        ('reopen_last = "yes"', "'reopen_last' must be true or false"),
+        ("list_width = 5", "'list_width' must be a number of columns"),
+        ("list_width = true", "'list_width' must be a number of columns"),
     ],
 )
 def test_bad_config_is_one_line_user_error(tmp_path: Path, text: str, message: str) -> None:

@@ -227,25 +227,21 @@ class NewsreaderApp(App[int]):
     def palette_search(self, query: str | None = None) -> None:
         """Focus the search box, optionally with a query typed in."""
         self._back_to_main()
-        main = self.main_screen
-        main.action_search()
-        if query is not None:
-            main.search_pane.query_input.value = query
+        self.main_screen.search(query)
 
     def palette_bookmarks(self) -> None:
         """Open the bookmarks screen."""
         self._back_to_main()
-        self.main_screen.action_bookmarks()
+        self.main_screen.show_bookmarks()
 
     def fetch_feeds(self) -> None:
         """Fetch every subscribed feed in the background."""
         self._back_to_main()
-        self.main_screen.action_fetch_feeds()
+        self.main_screen.fetch_feeds()
 
     def reindex(self) -> None:
         """Rebuild the search index in the background."""
-        self.main_screen.sync.reindex()
-        self.notify("Rebuilding the search index…", timeout=3, markup=False)
+        self.main_screen.reindex()
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def export_bookmarks(self) -> None:
@@ -254,7 +250,7 @@ class NewsreaderApp(App[int]):
         from newsreader.state.export import bookmarks_markdown
 
         store = self.session.store()
-        scan = self.main_screen.sync.scan
+        scan = self.main_screen.library_scan
         if store is None or scan is None:
             self.call_from_thread(self.notify, "Bookmarks are not available yet.", markup=False)
             return

@@ -34,10 +34,8 @@ class NewsreaderCommands(Provider):
         main = app.main_screen
         hide = "Show read articles" if main.rows.hide_read else "Hide read articles"
         yield "Search articles", "Focus the search box (/)", app.palette_search
-        yield hide, "Toggle the read filter (M)", main.on_article_list_filter_toggled
-        yield "Mark all articles read", "Every article in the library (A)", (
-            main.on_article_list_all_marked_read
-        )
+        yield hide, "Toggle the read filter (M)", main.toggle_read_filter
+        yield "Mark all articles read", "Every article in the library (A)", main.mark_all_read
         yield "Bookmarks", "List every bookmark (B)", app.palette_bookmarks
         yield "Fetch feeds", "Save new articles from every subscribed feed (R)", app.fetch_feeds
         yield "Export bookmarks", "Write them all to a Markdown file", app.export_bookmarks

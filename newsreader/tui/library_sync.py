@@ -218,8 +218,9 @@ class LibrarySync:
 
     def _load_states(self, scan: LibraryScan) -> None:
         store = self.session.store()
-        if store is not None:
-            self._post(StatesLoaded(store.reading_states(scan.articles)))
+        # No store (it could not be opened): no article has a state, and the list says so.
+        states = store.reading_states(scan.articles) if store is not None else {}
+        self._post(StatesLoaded(states))
 
     def _index(self, scan: LibraryScan) -> None:
         from newsreader.tui import index_job  # in the worker: not on the way to the first paint

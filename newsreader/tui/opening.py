@@ -97,11 +97,19 @@ def _saved_place(article: Article, state: ReadingState) -> tuple[int, int]:
     if state.quote:
         from newsreader.state.position import relocate_position  # difflib & co: on demand
 
-        found = relocate_position(article.paragraphs, state.paragraph, state.offset,
-                                  state.quote)
-        if found is not None:
+        at = _text_offset(article, state.paragraph, state.offset)
+        found = relocate_position(article.paragraphs, state.paragraph, at, state.quote)
+        if found is not None and found != (state.paragraph, at):
             return found
     return state.paragraph, state.offset
+
+
+def _text_offset(article: Article, paragraph: int, offset: int) -> int:
+    """A saved offset as a place in the paragraph's text: one past its end says where the
+    view's top was above the paragraph (``Page.view_anchor``), and its text starts at 0."""
+    if 0 <= paragraph < len(article.paragraphs) and offset >= len(article.paragraphs[paragraph]):
+        return 0
+    return offset
 
 
 def quote_at(article: Article | None, summary: ArticleSummary, paragraph: int,
@@ -114,7 +122,7 @@ def quote_at(article: Article | None, summary: ArticleSummary, paragraph: int,
         return ""
     from newsreader.state.position import position_quote
 
-    return position_quote(article.paragraphs, paragraph, offset)
+    return position_quote(article.paragraphs, paragraph, _text_offset(article, paragraph, offset))
 
 
 def _stored_state(session: Session, summary: ArticleSummary) -> ReadingState | None:

@@ -66,6 +66,10 @@ class Page:
     """Line number of each paragraph's first line."""
     line_count: tuple[int, ...]
     """How many lines each paragraph takes."""
+    chars_before: tuple[int, ...] = ()
+    """Characters of the article before each paragraph (for a per-cent that does not change
+    with the width)."""
+    total_chars: int = 0
 
     def paragraph_at(self, y: int) -> int:
         """The paragraph on line ``y`` (or the one above a blank line); -1 above the body."""
@@ -89,6 +93,74 @@ class Page:
         """The last line of ``paragraph``."""
         return self.first_line[paragraph] + self.line_count[paragraph] - 1
 
+    def anchor_at(self, top: int) -> tuple[int, int]:
+        """(paragraph, character) of line ``top``: the blank line after a paragraph is its
+        end (its length); lines above the body are (0, 0)."""
+        paragraph = self.paragraph_at(top)
+        if paragraph < 0:
+            return 0, 0
+        last = self.last_line(paragraph)
+        if top <= last:
+            return paragraph, self.lines[top].start
+        return paragraph, self.lines[last].end
+
+    def _coord(self, paragraph: int) -> int:
+        # The text as one line of characters, one more between paragraphs for the blank line.
+        return self.chars_before[paragraph] + paragraph
+
+    def _length(self, paragraph: int) -> int:
+        return self.lines[self.last_line(paragraph)].end
+
+    def view_anchor(self, top: int, cursor: int) -> tuple[int, int]:
+        """The view with line ``top`` on top and the cursor on paragraph ``cursor``, as
+        (``cursor``, offset) that ``top_of`` turns back into ``top`` at any width: an offset
+        inside the paragraph is the character on the top line; past its end, the top line is
+        that many characters (counting one per paragraph break) above its start."""
+        if not self.first_line or not self.chars_before:
+            return cursor, 0
+        cursor = max(0, min(cursor, len(self.first_line) - 1))
+        if top < self.first_line[0]:  # the title and date: counted in lines from the page's top
+            back = self._coord(cursor) + 1 + top
+        else:
+            paragraph, offset = self.anchor_at(top)
+            if paragraph == cursor and offset < self._length(cursor):
+                return cursor, offset
+            back = self._coord(cursor) - (self._coord(paragraph) + offset)
+            if back <= 0:  # the top below the cursor's start: the cursor is off screen
+                return paragraph, offset
+        return cursor, self._length(cursor) + back
+
+    def top_of(self, paragraph: int, offset: int) -> int:
+        """The top line a ``view_anchor`` stands for (``line_of`` inside the paragraph)."""
+        if not self.first_line or not self.chars_before:
+            return self.line_of(paragraph, offset)
+        paragraph = max(0, min(paragraph, len(self.first_line) - 1))
+        back = offset - self._length(paragraph)
+        if back <= 0:
+            return self.line_of(paragraph, min(offset, max(self._length(paragraph) - 1, 0)))
+        coord = self._coord(paragraph) - back
+        if coord < 0:  # above the body: -1 is the page's first line, -2 the next, ...
+            return min(-1 - coord, self.first_line[0])
+        starts = [self._coord(q) for q in range(paragraph + 1)]
+        above = bisect_right(starts, coord) - 1
+        within = coord - starts[above]
+        if within >= self._length(above):
+            return self.last_line(above) + 1  # the blank line after it
+        return self.line_of(above, within)
+
+    def progress_at(self, top: int, bottom_reached: bool) -> int:
+        """How far into the text line ``top`` is, 0-100, by characters (the same at any
+        width); 100 only at the bottom."""
+        if bottom_reached:
+            return 100
+        if not self.total_chars or top <= 0:
+            return 0
+        paragraph, offset = self.anchor_at(top)
+        if not self.chars_before:
+            return 0
+        done = self.chars_before[paragraph] + offset
+        return min(99, round(100 * done / self.total_chars))
+
     def offset_at(self, top: int, paragraph: int) -> int:
         """The character of ``paragraph`` on line ``top`` (0 when that line is elsewhere)."""
         if 0 <= top < len(self.lines):
@@ -110,6 +182,16 @@ class Page:
         if self.first_line[cursor] > bottom:
             return max(self.paragraph_at(bottom), 0)
         return cursor
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """Where a reader is in an article: the cursor paragraph, where the top line is from it
+    (``Page.view_anchor``: reopened there, the view is as it was) and the progress."""
+
+    paragraph: int
+    offset: int
+    progress: int
 
 
 def reveal(first: int, last: int, top: int, bottom: int) -> int | None:
@@ -216,7 +298,11 @@ def lay_out(article: Article, width: int) -> Page:
     lines.append(PageLine(LineKind.RULE, "─" * min(text_width, 12)))
     first_line: list[int] = []
     line_count: list[int] = []
+    chars_before: list[int] = []
+    total = 0
     for index, paragraph in enumerate(article.paragraphs):
+        chars_before.append(total)
+        total += len(paragraph)
         block = article.block(index)
         if block.gap or not index:
             lines.append(PageLine(LineKind.BLANK))
@@ -228,7 +314,8 @@ def lay_out(article: Article, width: int) -> Page:
     lines.append(PageLine(LineKind.BLANK))
     lines.append(PageLine(LineKind.END, "· · ·"))
     lines.append(PageLine(LineKind.BLANK))
-    return Page(tuple(lines), width, text_width, left, tuple(first_line), tuple(line_count))
+    return Page(tuple(lines), width, text_width, left, tuple(first_line), tuple(line_count),
+                tuple(chars_before), total)
 
 
 def body_spans(

@@ -20,6 +20,8 @@ class ArticleRows:
         self.by_id: dict[str, ArticleSummary] = {}
         self.states: dict[str, ReadingState] = {}
         self.hide_read = False
+        self.states_known = False
+        """The reading states have been loaded: until then no row is called read or unread."""
         self.rows: list[ArticleSummary] = []
         self._unread = 0
 
@@ -32,6 +34,7 @@ class ArticleRows:
     def set_states(self, states: Mapping[str, ReadingState]) -> None:
         """Replace all reading states (after loading the store or another instance's writes)."""
         self.states = dict(states)
+        self.states_known = True
         self._refilter()
 
     def update_state(self, state: ReadingState) -> None:
@@ -109,6 +112,23 @@ class ArticleRows:
             if row.id == article_id:
                 return i
         return None
+
+    def nearest_shown(self, article_id: str) -> str | None:
+        """The article itself if it is shown, else the next shown one after it in the
+        library's order, else the last shown before it; None when no row is shown."""
+        shown = {row.id for row in self.rows}
+        if article_id in shown:
+            return article_id
+        before: str | None = None
+        passed = False
+        for article in self.articles:
+            if article.id == article_id:
+                passed = True
+            elif article.id in shown:
+                if passed:
+                    return article.id
+                before = article.id
+        return before
 
     def _refilter(self) -> None:
         states = self.states

@@ -95,7 +95,8 @@ async def test_fetch_shows_new_articles_as_they_arrive_in_the_default_library(
     app = make_app(ctx, poll_seconds=60, fetch_options=FAST)  # polling, but not in time
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.main_screen
-        await wait_for(pilot, lambda: screen.loaded and screen.indexed, 15)
+        view = screen.library_view
+        await wait_for(pilot, lambda: view.loaded and view.indexed, 15)
         assert screen.rows.total == 1
         await pilot.press("R")
 

@@ -29,7 +29,7 @@ async def test_app_builds_a_big_index_in_a_child(
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert children, "the full build ran in a child"
-        assert app.main_screen.indexed
+        assert app.main_screen.library_view.indexed
         assert index_job.index_is_complete(app.ctx.index_dir)
         hits = app.session.search("bronzes").hits
         assert hits and hits[0].title.startswith("Museum returns")

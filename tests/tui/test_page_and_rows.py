@@ -25,6 +25,8 @@ from newsreader.tui.page import (
 )
 from newsreader.tui.rows import ArticleRows
 
+from .conftest import FILLER
+
 
 def article(*paragraphs: str, title: str = "A title", dateline: str | None = None) -> Article:
     return Article("a", Path("a.txt"), title, date(2024, 5, 6), dateline, paragraphs, 1, 1, "h")
@@ -112,3 +114,40 @@ def test_rows_counts_filter_and_title_lookup() -> None:
     assert rows.index_of("a3") == 2 and rows.index_of("a1") is None
     assert [a.id for a in rows.titles_matching("TITLE 3 cease", 5)] == ["a3"]
     assert len(rows.titles_matching("ceasefire", 2)) == 2
+
+
+def test_a_view_anchor_gives_the_same_top_line_back_for_every_top_and_cursor_in_view() -> None:
+    words = FILLER[:12]
+    paragraphs = [" ".join(words[: 3 + (i * 7) % len(words)] * (1 + i % 4)) for i in range(12)]
+    story = article(*paragraphs)
+    for width in (40, 57, 80, 120):
+        page = lay_out(story, width)
+        height = 15
+        for top in range(len(page.lines) - 1):
+            in_view = [p for p in range(len(paragraphs))
+                       if page.first_line[p] <= top + height - 1 and page.last_line(p) >= top]
+            for cursor in in_view:
+                paragraph, offset = page.view_anchor(top, cursor)
+                assert paragraph == cursor
+                assert page.top_of(paragraph, offset) == top, (width, top, cursor)
+
+
+def test_progress_is_by_characters_so_a_resize_barely_moves_it() -> None:
+    words = FILLER[:12]
+    story = article(*[" ".join(words * (2 + i % 3)) for i in range(20)])
+    wide, narrow = lay_out(story, 120), lay_out(story, 50)
+    for paragraph in range(0, 20, 3):
+        top = wide.first_line[paragraph] + 1
+        anchor = wide.view_anchor(top, paragraph)
+        narrow_top = narrow.top_of(*anchor)
+        assert abs(wide.progress_at(top, False) - narrow.progress_at(narrow_top, False)) <= 1
+
+
+def test_the_top_of_an_article_stays_the_top_at_any_width() -> None:
+    story = article("First paragraph here.", "Second one.", "Third one.",
+                    title="A long title that wraps onto more lines when the reader is narrow")
+    wide, narrow = lay_out(story, 120), lay_out(story, 30)
+    assert narrow.first_line[0] > wide.first_line[0]  # the title takes more lines
+    for cursor in range(3):
+        assert narrow.top_of(*wide.view_anchor(0, cursor)) == 0
+        assert wide.top_of(*narrow.view_anchor(0, cursor)) == 0

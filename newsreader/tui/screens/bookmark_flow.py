@@ -15,7 +15,7 @@ from newsreader.library import Article
 from newsreader.state.models import Bookmark
 
 if TYPE_CHECKING:
-    from newsreader.tui.screens.main import MainScreen
+    from newsreader.tui.screens.host import ReaderHost
 
 
 class BookmarkFlow:
@@ -42,7 +42,7 @@ class BookmarkFlow:
         paragraphs: frozenset[int]
         by_paragraph: dict[int, Bookmark] = field(default_factory=dict)
 
-    def __init__(self, screen: MainScreen) -> None:
+    def __init__(self, screen: ReaderHost) -> None:
         self.screen = screen
         self._at: tuple[str, dict[int, Bookmark]] = ("", {})
         """The open article's id and its bookmarks by (anchored) paragraph."""

@@ -25,7 +25,7 @@ from newsreader.tui.widgets.status_bar import progress_text
 
 if TYPE_CHECKING:
     from newsreader.feeds import FeedEvent, FeedResult, FetchOptions, FetchReport
-    from newsreader.tui.screens.main import MainScreen
+    from newsreader.tui.screens.host import FeedHost
 
 RESCAN_DELAY = 0.5
 """Seconds between re-scans while articles arrive (a scan per article would be wasted work)."""
@@ -60,7 +60,7 @@ class FeedFetch:
         report: FetchReport | None
         error: str | None = None
 
-    def __init__(self, screen: MainScreen, options: FetchOptions | None = None) -> None:
+    def __init__(self, screen: FeedHost, options: FetchOptions | None = None) -> None:
         self.screen = screen
         self.options = options
         """Limits for ``fetch_all`` (None: its defaults; tests pass fast ones)."""

@@ -64,8 +64,11 @@ class ArticleList(ScrollView, can_focus=True):
         Binding("home,g", "first", "First", show=False, id="list.first"),
         Binding("end,G", "last", "Last", show=False, id="list.last"),
         Binding("m", "toggle_read", "Read/unread", id="list.toggle_read"),
-        Binding("M", "toggle_filter", "Hide read", id="list.toggle_filter"),
+        # One key, two labels: the footer says what M does now (check_action shows one).
+        Binding("M", "filter(True)", "Hide read", id="list.toggle_filter"),
+        Binding("M", "filter(False)", "Show read", id="list.toggle_filter"),
         Binding("A", "mark_all_read", "Mark all read", show=False, id="list.mark_all_read"),
+        Binding("u", "undo", "Undo mark all", id="list.undo"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -107,10 +110,15 @@ class ArticleList(ScrollView, can_focus=True):
     class AllMarkedRead(Message):
         """``A``: mark every article read."""
 
+    class UndoRequested(Message):
+        """``u``: undo the last "mark all read"."""
+
     def __init__(self, rows: ArticleRows, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.rows = rows
         self.empty_text = "Loading articles…"
+        self.can_undo = False
+        """``u`` has a "mark all read" to undo (the screen sets it)."""
         self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(512)
         self._styles: dict[tuple[bool, bool, bool], _RowStyles] = {}
 
@@ -181,7 +189,8 @@ class ArticleList(ScrollView, can_focus=True):
         read = self.rows.is_read(summary.id)
         progress = self.rows.progress(summary.id)
         cursor = index == self.cursor
-        key = (summary, read, progress, width, cursor, index == self.hover, self.has_focus)
+        key = (summary, read, progress, width, cursor, index == self.hover, self.has_focus,
+               self.rows.states_known)
         strip = self._cache.get(key)
         if strip is None:
             strip = self._render_row(summary, read, progress, width, cursor, index == self.hover)
@@ -195,7 +204,8 @@ class ArticleList(ScrollView, can_focus=True):
         # Segments straight from cached styles: a page of rows through Rich's Text cost
         # ~10 ms, on the first paint and on every page down.
         styles = self._row_styles(cursor, hover)
-        marker = "   " if read else " ● "
+        # Before the reading states load (a few frames at start) no row claims to be unread.
+        marker = " ● " if self.rows.states_known and not read else "   "
         date = format_date(summary).ljust(DATE_WIDTH)
         tail = f" {progress}% " if 0 < progress < 100 else " "
         # What the other parts take, measured (a date in another locale may be longer).
@@ -264,10 +274,18 @@ class ArticleList(ScrollView, can_focus=True):
         self._move(-1)
 
     def action_page_down(self) -> None:
-        self._move(max(self.scrollable_content_region.height - 1, 1))
+        self._page(max(self.scrollable_content_region.height - 1, 1))
 
     def action_page_up(self) -> None:
-        self._move(-max(self.scrollable_content_region.height - 1, 1))
+        self._page(-max(self.scrollable_content_region.height - 1, 1))
+
+    def _page(self, delta: int) -> None:
+        # The view turns a page and the cursor keeps its place on screen (moving the cursor
+        # alone scrolled the first page down by one row).
+        top = int(self.scroll_offset.y)
+        self.scroll_to(y=max(0, min(top + delta, self.max_scroll_y)), animate=False,
+                       immediate=True)
+        self._move(delta)
 
     def action_first(self) -> None:
         self._move(-len(self.rows.rows))
@@ -285,13 +303,20 @@ class ArticleList(ScrollView, can_focus=True):
         if (summary := self.highlighted) is not None:
             self.post_message(self.ReadToggled(summary))
 
-    def action_toggle_filter(self) -> None:
+    def action_filter(self, hide: bool) -> None:
         self.post_message(self.FilterToggled())
 
     def action_mark_all_read(self) -> None:
         self.post_message(self.AllMarkedRead())
 
+    def action_undo(self) -> None:
+        self.post_message(self.UndoRequested())
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "filter":
+            return parameters[0] != self.rows.hide_read
+        if action == "undo":
+            return self.can_undo
         return not (action in {"open", "toggle_read"} and self.highlighted is None)
 
     # --- mouse ----------------------------------------------------------------------------

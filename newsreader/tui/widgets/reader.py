@@ -26,6 +26,7 @@ from newsreader.state.models import Bookmark
 from newsreader.tui.page import (
     LineKind,
     Page,
+    Position,
     dateline_span,
     lay_out,
     reveal,
@@ -38,15 +39,6 @@ LAYOUT_IN_THREAD = 200_000
 """Characters above which an article is laid out in a thread (~0.35 s per MB here)."""
 SETTLE_SECONDS = 0.6
 """Quiet time after scrolling before the position is reported for saving."""
-
-
-@dataclass(frozen=True, slots=True)
-class Position:
-    """Where a reader is in an article: cursor paragraph and the character at the top."""
-
-    paragraph: int
-    offset: int
-    progress: int
 
 
 class Reader(ScrollView, can_focus=True):
@@ -108,8 +100,11 @@ class Reader(ScrollView, can_focus=True):
         self.bookmark_at: Callable[[Article, int], Bookmark | None] = lambda _a, _p: None
         """The bookmark on a paragraph of an article, as far as the screen knows."""
         self._page: Page | None = None
-        self._page_width = -1
+        self._layout_for: tuple[Article, int] | None = None
+        """The article and width of the current layout, or of the one being made."""
+        self._layout_queued = False
         self._pending: tuple[int, int, bool] | None = None
+        """Where to go once laid out: paragraph, offset, whether to the current match."""
         self.by_paragraph: dict[int, list[int]] = {}
         self.dateline: tuple[int, int] | None = None
         self._settle: Timer | None = None
@@ -122,8 +117,9 @@ class Reader(ScrollView, can_focus=True):
         matches: Iterable[MatchSpan] = (), focus_match: bool = False,
         bookmarked: Iterable[int] = (),
     ) -> None:
-        """Show ``article`` at ``paragraph``/``offset``; with ``focus_match`` the first match
-        in or after ``paragraph`` becomes current and is brought into view."""
+        """Show ``article`` with the cursor on ``paragraph`` and the top line where
+        ``offset`` says (``Page.top_of``); with ``focus_match`` the first match in or after
+        ``paragraph`` becomes current and is brought into view."""
         self.article = article
         self.matches = tuple(matches)
         self.by_paragraph = {}
@@ -136,6 +132,7 @@ class Reader(ScrollView, can_focus=True):
         self.bookmarked = frozenset(bookmarked)
         self.dateline = dateline_span(article) if article else None
         self._page = None
+        self._layout_for = None
         self._pending = (paragraph, offset, focus_match)
         self.scroll_to(0, 0, animate=False, force=True)
         self._relayout()
@@ -153,14 +150,32 @@ class Reader(ScrollView, can_focus=True):
         page = self._page
         if page is None or self.article is None:
             return None
-        offset = page.offset_at(int(self.scroll_offset.y), self.cursor)
-        return Position(self.cursor, offset, self.progress)
+        paragraph, offset = page.view_anchor(int(self.scroll_offset.y), self.cursor)
+        return Position(paragraph, offset, self.progress)
 
     # --- layout ----------------------------------------------------------------------------
+
+    def _ensure_layout(self) -> None:
+        """Lay the article out if it is not laid out (or on its way) for the width it has now.
+
+        Called wherever the width may have become known: an article shown while the pane was
+        hidden (width 0) is laid out when the pane appears, at whatever width that is.
+        """
+        self._layout_queued = False
+        if self._needs_layout():
+            self._relayout()
+
+    def _needs_layout(self) -> bool:
+        width = self.scrollable_content_region.width
+        if self.article is None or width <= 0:
+            return False
+        laid = self._layout_for
+        return laid is None or laid[0] is not self.article or laid[1] != width
 
     def _relayout(self) -> None:
         width = self.scrollable_content_region.width
         if self.article is None or width <= 0:
+            self._layout_for = None
             self._page = None
             self.virtual_size = Size(0, 0)
             self._painter.clear()
@@ -169,10 +184,10 @@ class Reader(ScrollView, can_focus=True):
             return
         if self._page is not None and self._pending is None:
             here = self.position
-            if here is not None:  # keep the reading position across a resize
+            if here is not None:  # keep the cursor and the top line across a resize
                 self._pending = (here.paragraph, here.offset, False)
+        self._layout_for = (self.article, width)
         if len(self.article.text) > LAYOUT_IN_THREAD:
-            self._page_width = width  # the layout for it is on its way
             self._lay_out_in_thread(self.article, width)
             return
         self._apply_page(lay_out(self.article, width))
@@ -191,18 +206,17 @@ class Reader(ScrollView, can_focus=True):
     @on(_LaidOut)
     def _laid_out(self, message: _LaidOut) -> None:
         message.stop()
-        if message.article is self.article and message.width == self._page_width:
+        laid = self._layout_for  # the layout on its way: not replaced since it was asked for
+        if laid is not None and laid[0] is message.article and laid[1] == message.width:
             self._apply_page(message.page)
 
     def _apply_page(self, page: Page) -> None:
         self._page = page
-        self._page_width = page.width
         self.virtual_size = Size(page.width, len(page.lines))
         self._painter.clear()
         if self._pending is not None:
-            paragraph, offset, focus_match = self._pending
-            self._pending = None
-            self.call_after_refresh(self._go_to, paragraph, offset, focus_match)
+            pending, self._pending = self._pending, None
+            self.call_after_refresh(self._go_to, *pending)
         self.refresh()
 
     def _go_to(self, paragraph: int, offset: int, focus_match: bool) -> None:
@@ -214,17 +228,23 @@ class Reader(ScrollView, can_focus=True):
         if focus_match and 0 <= self.current_match < len(self.matches):
             self._show_match(self.current_match)
             return
-        y = page.line_of(paragraph, offset)
+        y = page.top_of(paragraph, offset)
         if paragraph == 0 and offset == 0:
             y = 0  # the start of an article shows its title
+        bottom = y + max(self.scrollable_content_region.height, 1) - 1
+        first, last = page.first_line[paragraph], page.last_line(paragraph)
+        if first > bottom or last < y:  # e.g. in a shorter window: keep the cursor in view
+            y = reveal(first, last, y, bottom) or y
         self.cursor = paragraph
         self._scroll_y(y)
+        self._update_subtitle()  # the cursor and progress may not have changed: still show them
 
     def on_resize(self, event: events.Resize) -> None:
-        if self.scrollable_content_region.width != self._page_width:
-            self._relayout()
-        else:
-            self._update_progress()
+        self._ensure_layout()
+        self._update_progress()
+
+    def on_show(self) -> None:
+        self._ensure_layout()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -238,6 +258,10 @@ class Reader(ScrollView, can_focus=True):
         return self._page
 
     def render_line(self, y: int) -> Strip:
+        if not self._layout_queued and self._needs_layout():
+            # Drawn at a width no event announced: lay out right after this frame.
+            self._layout_queued = True
+            self.call_later(self._ensure_layout)
         return self._painter.line(y, self.scrollable_content_region.width)
 
     # --- cursor, scrolling and progress ----------------------------------------------------
@@ -278,8 +302,8 @@ class Reader(ScrollView, can_focus=True):
         if self._page is None:
             self.progress = 0
             return
-        top_max = self.max_scroll_y
-        self.progress = 100 if top_max <= 0 else round(100 * self.scroll_offset.y / top_max)
+        top = int(self.scroll_offset.y)
+        self.progress = self._page.progress_at(top, top >= self.max_scroll_y)
         self._schedule_settle()
 
     def _update_subtitle(self) -> None:
@@ -336,7 +360,13 @@ class Reader(ScrollView, can_focus=True):
                 "No search matches in this article", severity="warning", timeout=2, markup=False
             )
             return
-        self._show_match((self.current_match + step) % len(self.matches))
+        target = self.current_match + step
+        if self.current_match >= 0 and not 0 <= target < len(self.matches):
+            where = "first" if step > 0 else "last"
+            said = "The only match" if len(self.matches) == 1 else (
+                f"Search wrapped to the {where} match")
+            self.notify(said, timeout=2, markup=False)
+        self._show_match(target % len(self.matches))
 
     def _show_match(self, index: int) -> None:
         page = self._page
