@@ -170,6 +170,13 @@ def _stderr() -> Console:
     return Console(stderr=True, highlight=False)
 
 
+def _shown(path: Path | str) -> str:
+    """A path as printable text (a file name may hold any byte but ``/`` and NUL)."""
+    from newsreader.library.names import inert
+
+    return inert(str(path))
+
+
 def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
@@ -204,7 +211,7 @@ def _summary_json(a: ArticleSummary) -> dict[str, Any]:
     return {
         "id": a.id,
         "title": a.title,
-        "path": a.path_str,
+        "path": _shown(a.path_str),
         "date": a.date.isoformat() if a.date else None,
     }
 
@@ -245,7 +252,7 @@ def _cmd_index(ctx: AppContext, args: argparse.Namespace) -> int:
         + (" (rebuilt)" if report.rebuilt else "")
     )
     for skip in scan.skipped:
-        print(f"  skipped {skip.path}: {skip.reason}")
+        print(f"  skipped {_shown(skip.path)}: {_shown(skip.reason)}")
     return ExitCode.OK
 
 
@@ -270,7 +277,7 @@ def _cmd_search(ctx: AppContext, args: argparse.Namespace) -> int:
             {
                 "id": h.id,
                 "title": h.title,
-                "path": str(h.path),
+                "path": _shown(h.path),
                 "date": h.date.isoformat() if h.date else None,
                 "score": round(h.score, 4),
                 "paragraph": h.paragraph,
@@ -359,11 +366,11 @@ def _load(ctx: AppContext, scan: LibraryScan, article_id: str) -> Article:
 
     summary = scan.by_id.get(article_id)
     if summary is None:
-        raise UserError(f"no article with id {article_id!r} (see 'newsreader list')")
+        raise UserError(f"no article with id {_shown(article_id)!r} (see 'newsreader list')")
     try:
         return ctx.library.load(summary)
     except ParseError as exc:
-        raise UserError(f"cannot read {summary.path}: {exc}") from None
+        raise UserError(f"cannot read {_shown(summary.path)}: {exc}") from None
 
 
 def _cmd_show(ctx: AppContext, args: argparse.Namespace) -> int:
@@ -426,7 +433,7 @@ def _cmd_import(ctx: AppContext, args: argparse.Namespace) -> int:
 def _cmd_paths(ctx: AppContext, args: argparse.Namespace) -> int:
     p = ctx.paths
     rows = [
-        *(("library", str(r)) for r in ctx.library.roots),
+        *(("library", _shown(r)) for r in ctx.library.roots),
         ("library from", ctx.library_source),
         ("data dir", str(p.data_dir)),
         ("state file", str(p.state_file)),

@@ -17,7 +17,14 @@ from newsreader.library import Article, ArticleSummary, Library, ParseError
 from newsreader.search.analysis import index_positions
 from newsreader.search.bulkwrite import BulkWriter
 from newsreader.search.pairs import PREFIX, SAMPLE, common_words, write_common
-from newsreader.search.schema import PAIRED, date_number, make_schema, signature
+from newsreader.search.schema import (
+    PAIRED,
+    date_number,
+    key_path,
+    make_schema,
+    path_key,
+    signature,
+)
 
 Progress = Callable[[int, int], None]
 
@@ -28,7 +35,7 @@ SEGMENT_POSTINGS = 2_000_000
 def document(article: Article) -> dict[str, Any]:
     """The fields of one article's index document."""
     doc: dict[str, Any] = {
-        "path": str(article.path),
+        "path": path_key(str(article.path)),
         "sig": signature(article.size, article.mtime_ns, article.content_hash),
         "id": article.id,
         "title": article.title,
@@ -195,7 +202,7 @@ def indexed_signatures(ix: Any) -> dict[str, bytes]:
         paths = reader.column_reader("path")
         sigs = reader.column_reader("sig")
         for docnum in reader.all_doc_ids():
-            out[paths[docnum]] = sigs[docnum]
+            out[key_path(paths[docnum])] = sigs[docnum]
     return out
 
 

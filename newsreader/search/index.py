@@ -118,6 +118,7 @@ class SearchIndex:
         progress: Callable[[int, int], None] | None,
     ) -> IndexReport:
         from newsreader.search.build import content_hash_of, document, indexed_signatures, load_all
+        from newsreader.search.schema import path_key
 
         ix = open_generation(folder)
         try:
@@ -142,12 +143,12 @@ class SearchIndex:
             try:
                 after = dict(indexed)
                 for p in removed:
-                    writer.delete_by_term("path", p)
+                    writer.delete_by_term("path", path_key(p))
                     after.pop(p, None)
                 for done, (summary, article) in enumerate(load_all(library, changed), 1):
                     path = summary.path_str
                     if article is None:
-                        writer.delete_by_term("path", path)
+                        writer.delete_by_term("path", path_key(path))
                         after.pop(path, None)
                     else:
                         doc = document(article)

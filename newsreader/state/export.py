@@ -13,6 +13,7 @@ from typing import Any
 
 from newsreader.errors import UserError
 from newsreader.library import Article, ArticleSummary, Library, LibraryScan, ParseError
+from newsreader.library.names import inert
 from newsreader.state import backup, records
 from newsreader.state.backup import ImportReport
 from newsreader.state.models import Anchor, Bookmark
@@ -82,7 +83,7 @@ def bookmarks_json(store: StateStore, scan: LibraryScan, library: Library) -> li
             "article_id": bm.article_id,
             "article_title": s.title if s is not None else bm.article_title,
             "article_date": s.date.isoformat() if s is not None and s.date else None,
-            "article_path": str(s.path) if s is not None else None,
+            "article_path": inert(s.path_str) if s is not None else None,
             "article_missing": s is None,
             "quote": p.text,
             "saved_quote": bm.quote,
@@ -164,8 +165,8 @@ def import_backup(store: StateStore, path: Path) -> ImportReport:
     except OSError as exc:
         raise UserError(f"cannot read {path}: {exc.strerror or exc}") from None
     try:
-        document = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        document = json.loads(raw.decode("utf-8-sig"))  # a BOM, as some editors save it
+    except (UnicodeDecodeError, ValueError, RecursionError):  # ValueError: a 5,000-digit int
         raise UserError(f"{path} is not a newsreader backup (not JSON)") from None
     try:
         data = backup.parse(document)
