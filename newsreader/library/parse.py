@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import os
 import re
@@ -45,20 +47,48 @@ def read_article_bytes(path: Path, max_bytes: int = MAX_BYTES) -> tuple[bytes, o
         raise ParseError(_os_reason(exc)) from None
     if not stat.S_ISREG(st.st_mode):
         raise ParseError("not a regular file")
+    if st.st_dev in _system_devices() or _is_system_path(path):
+        raise ParseError("a system file (under /proc, /sys or /dev), not an article")
     if st.st_size > max_bytes:
         raise ParseError(f"too large ({st.st_size} bytes; limit {max_bytes})")
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        try:
-            with os.fdopen(fd, "rb") as fh:
-                data = fh.read(max_bytes + 1)
-        except BaseException:
-            raise
+        with os.fdopen(fd, "rb") as fh:
+            data = fh.read(max_bytes + 1)
     except OSError as exc:
         raise ParseError(_os_reason(exc)) from None
+    if data is None:  # a non-blocking read with nothing there yet: not a file of text
+        raise ParseError("nothing to read without waiting")
     if len(data) > max_bytes:
         raise ParseError(f"too large (over {max_bytes} bytes)")
     return data, st
+
+
+_SYSTEM = ("/proc", "/sys", "/dev")
+
+
+@functools.cache
+def _system_devices() -> frozenset[int]:
+    """The devices of the kernel's own file systems (procfs, sysfs, devtmpfs and the mounts
+    under them): their files look regular but are the kernel's state, some readable forever."""
+    devices: set[int] = set()
+    mounts = list(_SYSTEM)
+    try:
+        with open("/proc/self/mounts", encoding="utf-8", errors="replace") as fh:
+            mounts += [line.split()[1] for line in fh if len(line.split()) > 1]
+    except OSError:
+        pass
+    for mount in mounts:
+        if mount.startswith(_SYSTEM) and mount.split("/")[1] in ("proc", "sys", "dev"):
+            with contextlib.suppress(OSError):
+                devices.add(os.stat(mount).st_dev)
+    return frozenset(devices)
+
+
+def _is_system_path(path: Path) -> bool:
+    """True when ``path``, its symlinks followed, is under /proc, /sys or /dev."""
+    real = os.path.realpath(path)
+    return any(real == top or real.startswith(top + "/") for top in _SYSTEM)
 
 
 def _os_reason(exc: OSError) -> str:
