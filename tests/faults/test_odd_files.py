@@ -4,6 +4,7 @@ symlinks, files whose read gives nothing."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -12,19 +13,34 @@ from tests.cli.conftest import CLI
 from tests.faults.conftest import FaultRow
 
 
-def _deep(lib: Path, levels: int) -> Path:
-    folder = lib
-    for _ in range(levels):  # one mkdir at a time: os.makedirs itself recurses per level
-        folder = folder / "d"
-        folder.mkdir()
-    return folder
+@pytest.fixture
+def deep(tmp_path: Path) -> Iterator[Callable[[Path, int], Path]]:
+    """Makes a folder N levels deep; removes it bottom up afterwards (``shutil.rmtree``, and
+    so pytest's own clean-up, recurses once per level)."""
+    made: list[Path] = []
+
+    def make(top: Path, levels: int) -> Path:
+        folder = top
+        for _ in range(levels):  # one mkdir at a time: os.makedirs recurses per level
+            folder = folder / "d"
+            folder.mkdir()
+            made.append(folder)
+        return folder
+
+    yield make
+    for folder in reversed(made):
+        for child in folder.iterdir():
+            if not child.is_dir() or child.is_symlink():
+                child.unlink()
+        folder.rmdir()
 
 
-def test_a_folder_1500_levels_deep(cli: CLI, tmp_path: Path, fault_row: FaultRow) -> None:
+def test_a_folder_1500_levels_deep(cli: CLI, tmp_path: Path, fault_row: FaultRow,
+                                   deep: Callable[[Path, int], Path]) -> None:
     lib = tmp_path / "lib"
     lib.mkdir()
     (lib / "top.txt").write_text("Top title\n\nThe top body.\n", "utf-8")
-    (_deep(lib, 1500) / "bottom.txt").write_text("Bottom title\n\nThe bottom body.\n", "utf-8")
+    (deep(lib, 1500) / "bottom.txt").write_text("Bottom title\n\nThe bottom body.\n", "utf-8")
     for args in (("index",), ("list",), ("search", "bottom")):
         run = cli(*args, library=lib)
         assert run.code == 0, (args, run.err)
