@@ -67,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--markdown", action="store_true")
 
     p = sub.add_parser("export", help="back up reading state and bookmarks to a JSON file")
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=Path, help="the backup file, or - for stdout")
     p = sub.add_parser("import", help="merge a backup made by export (idempotent)")
     p.add_argument("file", type=Path)
 
@@ -413,11 +413,16 @@ def _cmd_bookmarks(ctx: AppContext, args: argparse.Namespace) -> int:
 
 
 def _cmd_export(ctx: AppContext, args: argparse.Namespace) -> int:
-    from newsreader.state.export import export_backup
+    from newsreader.state.export import backup_text, export_backup
 
     with _store(ctx) as store:
-        count = export_backup(store, args.file)
-    print(f"exported {count} records to {args.file}", file=sys.stderr)
+        if str(args.file) == "-":
+            text, count = backup_text(store)
+            sys.stdout.write(text)
+        else:
+            count = export_backup(store, args.file)
+    where = "stdout" if str(args.file) == "-" else _shown(args.file)
+    print(f"exported {count} records to {where}", file=sys.stderr)
     return ExitCode.OK
 
 
@@ -426,7 +431,7 @@ def _cmd_import(ctx: AppContext, args: argparse.Namespace) -> int:
 
     with _store(ctx) as store:
         report = import_backup(store, args.file)
-    print(f"imported from {args.file}: {report}", file=sys.stderr)
+    print(f"imported from {_shown(args.file)}: {report}", file=sys.stderr)
     return ExitCode.OK
 
 

@@ -85,9 +85,16 @@ _THEME_LINE = re.compile(r"^\s*theme\s*=.*$", re.MULTILINE)
 
 
 def save_theme(path: Path, theme: str) -> None:
-    """Persist the theme choice, keeping the rest of the file (and its comments) as it is."""
+    """Persist the theme choice, keeping the rest of the file (and its comments) as it is.
+    The file is replaced atomically, through a symlink; OSError when it cannot be."""
+    from newsreader.filewrite import WriteError, resolve_target, write_atomic
+
     try:
-        text = path.read_text("utf-8")
+        target = resolve_target(path)  # before reading: a FIFO would block the read
+    except WriteError as exc:
+        raise OSError(str(exc)) from None
+    try:
+        text = target.read_text("utf-8")
     except FileNotFoundError:
         text = ""
     line = f"theme = {_toml_string(theme)}"
@@ -96,10 +103,11 @@ def save_theme(path: Path, theme: str) -> None:
     else:
         # Top-level keys must precede any [table], so put it first.
         text = line + "\n" + text
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".toml.tmp")
-    tmp.write_text(text, "utf-8")
-    tmp.replace(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        write_atomic(target, text.encode("utf-8"))
+    except WriteError as exc:
+        raise OSError(str(exc)) from None
 
 
 def _toml_string(value: str) -> str:
