@@ -216,6 +216,14 @@ def _summary_json(a: ArticleSummary) -> dict[str, Any]:
     }
 
 
+class IndexUnwritable(UserError):
+    """The search index cannot be written (disk full, read-only cache folder)."""
+
+    def __init__(self, folder: Path, exc: OSError) -> None:
+        super().__init__(f"cannot write the search index in {_shown(folder)}: "
+                         f"{exc.strerror or exc}")
+
+
 # --- subcommands ----------------------------------------------------------------------------
 
 
@@ -234,9 +242,13 @@ def _update_index(ctx: AppContext, scan: LibraryScan, rebuild: bool = False) -> 
 
     ensure_dir(ctx.paths.index_root, "cache")
     index = SearchIndex(ctx.index_dir)
-    with progress_bar("Indexing") as update:
-        # procs only matters for a full build, which forks: fine here, never in the TUI.
-        report = index.update(scan, ctx.library, rebuild=rebuild, progress=update, procs=2)
+    try:
+        with progress_bar("Indexing") as update:
+            # procs only matters for a full build, which forks: fine here, never in the TUI.
+            report = index.update(scan, ctx.library, rebuild=rebuild, progress=update, procs=2)
+    except OSError as exc:  # a full disk, a read-only cache: the last index is kept as it was
+        index.close()
+        raise IndexUnwritable(ctx.index_dir, exc) from None
     if report.notice:
         print(f"newsreader: {report.notice}", file=sys.stderr)
     return index, report
@@ -260,11 +272,13 @@ def _cmd_search(ctx: AppContext, args: argparse.Namespace) -> int:
     scan = _scan(ctx)
     try:
         index, _report = _update_index(ctx, scan)
-    except OSError as exc:  # a full disk or unwritable cache: the last index still answers
+    except IndexUnwritable as exc:  # a full disk or unwritable cache: the last index answers
+        from newsreader.search import store as index_store
         from newsreader.search.index import SearchIndex
 
-        print(f"newsreader: cannot update the search index ({exc.strerror or exc}); "
-              "searching the last complete one", file=sys.stderr)
+        if index_store.read_current(ctx.index_dir) is None:
+            raise UserError(f"{exc}; there is no earlier index to search") from None
+        print(f"newsreader: {exc}; searching the last complete one", file=sys.stderr)
         index = SearchIndex(ctx.index_dir)
     try:
         result = index.search(" ".join(args.query), limit=args.limit)

@@ -25,7 +25,11 @@ class Config:
 
 def load_config(path: Path) -> Config:
     """Read ``path``; a missing file gives defaults, a bad one raises a one-line UserError."""
+    import stat
+
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would hold every start
+            raise UserError(f"cannot read config {path}: not a regular file")
         raw = path.read_bytes()
     except FileNotFoundError:
         return Config()
@@ -37,6 +41,8 @@ def load_config(path: Path) -> Config:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise UserError(f"bad config {path}: {exc}") from None
+    except RecursionError:
+        raise UserError(f"bad config {path}: arrays or tables nested too deeply") from None
     unknown = sorted(set(data) - KNOWN_KEYS)
     if unknown:
         raise UserError(f"bad config {path}: unknown key {unknown[0]!r}")
