@@ -265,6 +265,12 @@ def _cmd_index(ctx: AppContext, args: argparse.Namespace) -> int:
     )
     for skip in scan.skipped:
         print(f"  skipped {_shown(skip.path)}: {_shown(skip.reason)}")
+    if report.truncated:
+        from newsreader.library.parse import MAX_PARAGRAPHS, MAX_TEXT
+
+        for article_id in report.truncated:
+            print(f"  too long to index whole: {article_id} (the first {MAX_PARAGRAPHS:,} "
+                  f"paragraphs or {MAX_TEXT:,} characters are shown and searched)")
     return ExitCode.OK
 
 

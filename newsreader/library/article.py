@@ -117,6 +117,8 @@ class Article:
     size: int
     mtime_ns: int
     content_hash: str
+    truncated: str | None = None
+    """What of a very long file was left out (shown and searched: its beginning), or None."""
 
     @property
     def summary(self) -> ArticleSummary:

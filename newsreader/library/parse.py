@@ -8,6 +8,7 @@ import hashlib
 import os
 import re
 import stat
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -16,6 +17,12 @@ from newsreader.library.dates import parse_date
 from newsreader.library.text import clean_text, decode
 
 MAX_BYTES = 8 * 1024 * 1024
+# What of one file is shown and indexed: a few hundred times a long article, so that no file
+# under MAX_BYTES costs more than about a second or a hundred megabytes to index, search or
+# lay out. A paragraph longer than MAX_PARAGRAPH is cut into several at spaces.
+MAX_PARAGRAPHS = 2_000
+MAX_PARAGRAPH = 10_000
+MAX_TEXT = 200_000
 TITLE_MAX = 80
 SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 
@@ -112,11 +119,16 @@ def parse_bytes(
     text = clean_text(decode(data))
     if "\ufffd" in text and text.count("\ufffd") > max(8, len(text) // 20):
         raise ParseError("binary file")
+    full_length = len(text)
+    # Room for the title and date lines, blank lines and noise, and for the limits' check.
+    text = text[: 2 * MAX_TEXT + 4 * MAX_PARAGRAPHS]
     if path.suffix.lower() in {".md", ".markdown"}:
         title, day, blocks = _markdown(text)
     else:
         title, day, blocks = _plain(text)
-    paragraphs = tuple(p for p in (_join(b) for b in blocks) if p)
+    paragraphs, truncated = _limited(p for p in (_join(b) for b in blocks) if p)
+    if truncated is None and len(text) < full_length:
+        truncated = f"only the first {MAX_TEXT:,} characters are shown and searched"
     if not paragraphs and not title:
         raise ParseError("no text")
     if not title:
@@ -132,7 +144,37 @@ def parse_bytes(
         size=len(data) if size is None else size,
         mtime_ns=mtime_ns,
         content_hash=content_hash(data),
+        truncated=truncated,
     )
+
+
+def _limited(paragraphs: Iterable[str]) -> tuple[tuple[str, ...], str | None]:
+    """The paragraphs within the limits (long ones cut at spaces), and a notice saying what
+    was left out, or None."""
+    out: list[str] = []
+    chars = 0
+    for paragraph in paragraphs:
+        for piece in _pieces(paragraph):
+            if len(out) == MAX_PARAGRAPHS:
+                return tuple(out), (f"only the first {MAX_PARAGRAPHS:,} paragraphs are "
+                                    "shown and searched")
+            if chars + len(piece) > MAX_TEXT:
+                return tuple(out), (f"only the first {MAX_TEXT:,} characters are shown "
+                                    "and searched")
+            out.append(piece)
+            chars += len(piece)
+    return tuple(out), None
+
+
+def _pieces(paragraph: str) -> Iterator[str]:
+    while len(paragraph) > MAX_PARAGRAPH:
+        cut = paragraph.rfind(" ", MAX_PARAGRAPH // 2, MAX_PARAGRAPH + 1)
+        if cut < 0:
+            cut = MAX_PARAGRAPH
+        yield paragraph[:cut].rstrip()
+        paragraph = paragraph[cut:].lstrip()
+    if paragraph:
+        yield paragraph
 
 
 def _blocks(text: str) -> list[list[str]]:

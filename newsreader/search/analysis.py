@@ -208,6 +208,11 @@ def tokens(text: str, *, parts: bool = True) -> Iterator[Token]:
 _terms_cache: dict[str, tuple[str, ...]] = {}
 
 
+MAX_POSITIONS = 5_000
+"""Positions kept per term and article: a search for a word repeated 100,000 times in one
+file reads and decodes this many. A phrase among later repeats is not found."""
+
+
 def index_positions(text: str) -> dict[str, list[int]]:
     """term -> positions, exactly as ``tokens(text)`` would give them, ~2x faster: the hot
     loop of a full build (one dict lookup per word)."""
@@ -245,6 +250,9 @@ def _index(text: str, seq: list[tuple[str, ...]] | None) -> dict[str, list[int]]
         pos += PARAGRAPH_GAP
         if seq is not None:
             seq.append(())
+    for poslist in poses.values():
+        if len(poslist) > MAX_POSITIONS:
+            del poslist[MAX_POSITIONS:]
     return poses
 
 
