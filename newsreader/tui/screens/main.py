@@ -424,12 +424,13 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def _load(self, request: OpenRequest, focus: bool, serial: int) -> None:
+        from newsreader.library.names import inert
         from newsreader.tui.opening import prepare
 
         try:
             self.post_message(self._Opened(prepare(self.session, request), focus, serial))
         except ParseError as exc:
-            error = f"Cannot open {request.summary.path.name}: {exc}"
+            error = f"Cannot open {inert(request.summary.path.name)}: {exc}"
             self.post_message(self._Opened(None, focus, serial, error))
 
     @on(_Opened)
