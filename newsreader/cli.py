@@ -115,8 +115,8 @@ def main(argv: list[str] | None = None) -> int:
         return int(exc.code or 0)
     try:
         return _dispatch(args)
-    except UserError as exc:
-        print(f"newsreader: {exc}", file=sys.stderr)
+    except UserError as exc:  # messages quote paths and ids: shown printable, on one line
+        print(f"newsreader: {_shown(str(exc))}", file=sys.stderr)
         return ExitCode.BAD_INPUT
     except KeyboardInterrupt:
         return 130
@@ -386,7 +386,7 @@ def _load(ctx: AppContext, scan: LibraryScan, article_id: str) -> Article:
 
     summary = scan.by_id.get(article_id)
     if summary is None:
-        raise UserError(f"no article with id {_shown(article_id)!r} (see 'newsreader list')")
+        raise UserError(f"no article with id '{article_id}' (see 'newsreader list')")
     try:
         return ctx.library.load(summary)
     except ParseError as exc:

@@ -22,7 +22,7 @@ MAX_BYTES = 8 * 1024 * 1024
 # lay out. A paragraph longer than MAX_PARAGRAPH is cut into several at spaces.
 MAX_PARAGRAPHS = 2_000
 MAX_PARAGRAPH = 10_000
-MAX_TEXT = 200_000
+MAX_TEXT = 100_000
 TITLE_MAX = 80
 SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 

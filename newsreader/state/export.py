@@ -173,20 +173,28 @@ def _same(a: Path, b: Path) -> bool:
     return False
 
 
+MAX_BACKUP = 256 << 20
+"""The largest backup ``import`` reads (100k articles and bookmarks take ~60 MB)."""
+
+
 def import_backup(store: StateStore, path: Path) -> ImportReport:
     """Merge a backup made by ``export_backup``; idempotent. A bad file raises UserError."""
-    try:
-        raw = Path(path).read_bytes()
+    try:  # a pipe is fine (import <(...)); /dev/zero must not fill the memory
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_BACKUP + 1)
     except OSError as exc:
-        raise UserError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise UserError(f"cannot read {inert(str(path))}: {exc.strerror or exc}") from None
+    if len(raw) > MAX_BACKUP:
+        raise UserError(f"{inert(str(path))} is not a newsreader backup (over "
+                        f"{MAX_BACKUP // (1 << 20)} MiB)")
     try:
         document = json.loads(raw.decode("utf-8-sig"))  # a BOM, as some editors save it
     except (UnicodeDecodeError, ValueError, RecursionError):  # ValueError: a 5,000-digit int
-        raise UserError(f"{path} is not a newsreader backup (not JSON)") from None
+        raise UserError(f"{inert(str(path))} is not a newsreader backup (not JSON)") from None
     try:
         data = backup.parse(document)
     except ValueError as exc:
-        raise UserError(f"{path}: {exc}") from None
+        raise UserError(f"{inert(str(path))}: {exc}") from None
     if not store.saving:
         raise UserError(f"cannot import: {store.reason}; nothing was changed")
     report = store.merge_records(data)

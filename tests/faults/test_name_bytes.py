@@ -156,3 +156,15 @@ def test_import_accepts_a_bom(cli: CLI, tmp_path: Path) -> None:
                                                  "articles": [], "bookmarks": []}).encode())
     run = cli("import", str(file))
     assert run.code == 0, run.err
+
+
+def test_import_of_an_endless_file_stops(cli: CLI) -> None:
+    run = cli("import", "/dev/zero", timeout=60)
+    assert run.code == 2 and "over 256 MiB" in run.err, run.err
+
+
+def test_an_unknown_id_is_quoted_printable(cli: CLI, tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    run = cli("show", "x\x1b]52;c;cHduZWQ=\x07", library=lib)
+    assert run.code == 2 and "\x1b" not in run.err and "x\\x1b]52" in run.err, run.err
