@@ -22,7 +22,7 @@ MAX_BYTES = 8 * 1024 * 1024
 # lay out. A paragraph longer than MAX_PARAGRAPH is cut into several at spaces.
 MAX_PARAGRAPHS = 2_000
 MAX_PARAGRAPH = 10_000
-MAX_TEXT = 100_000
+MAX_TEXT = 200_000
 TITLE_MAX = 80
 SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 
@@ -89,6 +89,8 @@ def _system_devices() -> frozenset[int]:
         if mount.startswith(_SYSTEM) and mount.split("/")[1] in ("proc", "sys", "dev"):
             with contextlib.suppress(OSError):
                 devices.add(os.stat(mount).st_dev)
+    with contextlib.suppress(OSError):  # a /dev that is a plain folder (a chroot) is not one
+        devices.discard(os.stat("/").st_dev)
     return frozenset(devices)
 
 

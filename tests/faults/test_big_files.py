@@ -91,3 +91,17 @@ def test_the_reader_says_the_article_is_cut(tmp_path: Path) -> None:
     page = lay_out(parse_file(file, "many"), 80)
     tail = " ".join(line.text for line in page.lines[-6:] if line.kind is LineKind.META)
     assert "too long to show whole" in tail and f"{MAX_PARAGRAPHS:,} paragraphs" in tail
+
+
+def test_an_article_of_made_up_words_indexes_a_bounded_vocabulary(tmp_path: Path) -> None:
+    """Each new word costs a stem and a term written out: their number is capped."""
+    from newsreader.search.analysis import MAX_TERMS, index_positions
+
+    words = [f"zq{n}x" for n in range(30_000)]
+    assert len(index_positions(" ".join(words))) == MAX_TERMS
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "made.txt").write_text("Made up\n\n" + " ".join(words) + "\n", "utf-8")
+    assert _measured(lib, "index")[0] == 0
+    assert _measured(lib, "search", "--json", "zq7x")[1].count('"id"') == 1  # an early word
+    assert _measured(lib, "search", "--json", "zq29999x")[1].strip() == "[]"
