@@ -399,9 +399,12 @@ def _cmd_show(ctx: AppContext, args: argparse.Namespace) -> int:
     if args.json:
         _print_json({
             **_summary_json(art.summary), "dateline": art.dateline,
-            "paragraphs": list(art.paragraphs),
+            "paragraphs": list(art.paragraphs), "truncated": art.truncated,
         })
         return ExitCode.OK
+    if art.truncated:
+        print(f"newsreader: this file is too long to show whole: {art.truncated}",
+              file=sys.stderr)
     out = _stdout()
     if not out.is_terminal:
         date = art.date.isoformat() if art.date else ""

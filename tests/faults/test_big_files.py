@@ -59,6 +59,8 @@ def test_many_paragraphs_are_cut_with_a_notice(tmp_path: Path) -> None:
     assert article.truncated is not None and f"{MAX_PARAGRAPHS:,} paragraphs" in article.truncated
     code, out, _s, _mb = _measured(lib, "index")
     assert code == 0 and "too long to index whole: many" in out, out
+    shown = json.loads(_measured(lib, "show", "--json", "many")[1])
+    assert len(shown["paragraphs"]) == MAX_PARAGRAPHS and "2,000 paragraphs" in shown["truncated"]
     assert _measured(lib, "search", "--json", "para1999")[1].count('"id"') == 1
     assert _measured(lib, "search", "--json", "lastonly")[1].strip() == "[]"
 
