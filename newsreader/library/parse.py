@@ -26,7 +26,9 @@ MAX_TEXT = 200_000
 TITLE_MAX = 80
 SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 
-_NOISE = re.compile(r"^\s*(?:icon-[\w-]+\s*)+$")
+# Words apart by at least one space: with ``(?:icon-[\w-]+\s*)+`` a line of "icon-icon-…!"
+# could be split into words in 2**n ways, each tried (40 of them took minutes).
+_NOISE = re.compile(r"^\s*icon-[\w-]+(?:\s+icon-[\w-]+)*\s*$")
 # "GAZA:", "NEW YORK (Reuters) -", "WASHINGTON —": an upper-case place before a separator.
 _DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Z\u00C0-\u00DE.'’ -]{1,40}?[A-Z.])(?:,\s*[A-Z][A-Za-z.]+)?"
@@ -236,7 +238,9 @@ def _take_date(blocks: list[list[str]]) -> tuple[date | None, list[list[str]]]:
 
 
 _FRONT = re.compile(r"\A---\n(.*?)\n(?:---|\.\.\.)\n", re.DOTALL)
-_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
+# The closing hashes are stripped in Python: as one pattern, ``(.*?)\s*#*\s*$`` backtracked
+# over every run of spaces (a heading line of 5,000 spaces took minutes).
+_HEADING = re.compile(r"^#{1,6}\s+(.*)$")
 
 
 def _markdown(text: str) -> tuple[str | None, date | None, list[list[str]]]:
@@ -257,10 +261,11 @@ def _markdown(text: str) -> tuple[str | None, date | None, list[list[str]]]:
         lines: list[str] = []
         for line in block:
             h = _HEADING.match(line)
+            heading = h[1].rstrip().rstrip("#").rstrip() if h else line
             if h and title is None and not blocks and not lines:
-                title = h[1]
+                title = heading
                 continue
-            lines.append(h[1] if h else line)
+            lines.append(heading)
         if lines:
             blocks.append(lines)
     if day is None:

@@ -102,3 +102,23 @@ def test_a_read_that_gives_nothing_is_a_skip(tmp_path: Path,
     monkeypatch.setattr(parse.os, "fdopen", _Nothing)
     with pytest.raises(ParseError, match="nothing to read"):
         read_article_bytes(file)
+
+
+def test_lines_that_made_the_parser_backtrack(cli: CLI, tmp_path: Path,
+                                             fault_row: FaultRow) -> None:
+    """Two lines of a few hundred bytes each held `index` for minutes (on every run): a
+    Markdown heading with a long run of spaces, and share-button noise with no spaces."""
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "heading.md").write_text("# A" + " " * 5000 + "b\n\nThe heading body.\n", "utf-8")
+    (lib / "noise.txt").write_text("Noise\n\n" + "icon-" * 60 + "!\n\nThe noise body.\n", "utf-8")
+    (lib / "share.txt").write_text("Share\n\nicon-facebook icon-twitter\n\nThe share body.\n",
+                                   "utf-8")
+    run = cli("index", library=lib, timeout=60)
+    assert run.code == 0 and run.out.startswith("3 articles"), run.err
+    shown = cli("show", "--json", "share", library=lib).json()
+    assert shown["paragraphs"] == ["The share body."]  # the noise line still goes
+    assert cli("show", "--json", "heading", library=lib).json()["title"].startswith("A ")
+    fault_row.cycles = 2
+    fault_row.recovered = 2
+    fault_row.note = "a heading of 5,000 spaces, 60 x 'icon-' (minutes each before)"
