@@ -67,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--markdown", action="store_true")
 
     p = sub.add_parser("export", help="back up reading state and bookmarks to a JSON file")
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=Path, help="the backup file, or - for stdout")
     p = sub.add_parser("import", help="merge a backup made by export (idempotent)")
     p.add_argument("file", type=Path)
 
@@ -151,10 +151,8 @@ def main(argv: list[str] | None = None) -> int:
         return int(exc.code or 0)
     try:
         return _dispatch(args)
-    except UserError as exc:
-        from newsreader.library.text import clean_text  # a message may quote a server
-
-        print(f"newsreader: {clean_text(str(exc))}", file=sys.stderr)
+    except UserError as exc:  # messages quote paths and ids: shown printable, on one line
+        print(f"newsreader: {_shown(str(exc))}", file=sys.stderr)
         return ExitCode.BAD_INPUT
     except KeyboardInterrupt:
         return 130
@@ -211,6 +209,13 @@ def _stderr() -> Console:
     return Console(stderr=True, highlight=False)
 
 
+def _shown(path: Path | str) -> str:
+    """A path as printable text (a file name may hold any byte but ``/`` and NUL)."""
+    from newsreader.library.names import inert
+
+    return inert(str(path))
+
+
 def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
@@ -245,9 +250,17 @@ def _summary_json(a: ArticleSummary) -> dict[str, Any]:
     return {
         "id": a.id,
         "title": a.title,
-        "path": a.path_str,
+        "path": _shown(a.path_str),
         "date": a.date.isoformat() if a.date else None,
     }
+
+
+class IndexUnwritable(UserError):
+    """The search index cannot be written (disk full, read-only cache folder)."""
+
+    def __init__(self, folder: Path, exc: OSError) -> None:
+        super().__init__(f"cannot write the search index in {_shown(folder)}: "
+                         f"{exc.strerror or exc}")
 
 
 # --- subcommands ----------------------------------------------------------------------------
@@ -268,9 +281,13 @@ def _update_index(ctx: AppContext, scan: LibraryScan, rebuild: bool = False) -> 
 
     ensure_dir(ctx.paths.index_root, "cache")
     index = SearchIndex(ctx.index_dir)
-    with progress_bar("Indexing") as update:
-        # procs only matters for a full build, which forks: fine here, never in the TUI.
-        report = index.update(scan, ctx.library, rebuild=rebuild, progress=update, procs=2)
+    try:
+        with progress_bar("Indexing") as update:
+            # procs only matters for a full build, which forks: fine here, never in the TUI.
+            report = index.update(scan, ctx.library, rebuild=rebuild, progress=update, procs=2)
+    except OSError as exc:  # a full disk, a read-only cache: the last index is kept as it was
+        index.close()
+        raise IndexUnwritable(ctx.index_dir, exc) from None
     if report.notice:
         print(f"newsreader: {report.notice}", file=sys.stderr)
     return index, report
@@ -286,7 +303,13 @@ def _cmd_index(ctx: AppContext, args: argparse.Namespace) -> int:
         + (" (rebuilt)" if report.rebuilt else "")
     )
     for skip in scan.skipped:
-        print(f"  skipped {skip.path}: {skip.reason}")
+        print(f"  skipped {_shown(skip.path)}: {_shown(skip.reason)}")
+    if report.truncated:
+        from newsreader.library.parse import MAX_PARAGRAPHS, MAX_TEXT
+
+        for article_id in report.truncated:
+            print(f"  too long to index whole: {article_id} (the first {MAX_PARAGRAPHS:,} "
+                  f"paragraphs or {MAX_TEXT:,} characters are shown and searched)")
     return ExitCode.OK
 
 
@@ -294,11 +317,13 @@ def _cmd_search(ctx: AppContext, args: argparse.Namespace) -> int:
     scan = _scan(ctx)
     try:
         index, _report = _update_index(ctx, scan)
-    except OSError as exc:  # a full disk or unwritable cache: the last index still answers
+    except IndexUnwritable as exc:  # a full disk or unwritable cache: the last index answers
+        from newsreader.search import store as index_store
         from newsreader.search.index import SearchIndex
 
-        print(f"newsreader: cannot update the search index ({exc.strerror or exc}); "
-              "searching the last complete one", file=sys.stderr)
+        if index_store.read_current(ctx.index_dir) is None:
+            raise UserError(f"{exc}; there is no earlier index to search") from None
+        print(f"newsreader: {exc}; searching the last complete one", file=sys.stderr)
         index = SearchIndex(ctx.index_dir)
     try:
         result = index.search(" ".join(args.query), limit=args.limit)
@@ -311,7 +336,7 @@ def _cmd_search(ctx: AppContext, args: argparse.Namespace) -> int:
             {
                 "id": h.id,
                 "title": h.title,
-                "path": str(h.path),
+                "path": _shown(h.path),
                 "date": h.date.isoformat() if h.date else None,
                 "score": round(h.score, 4),
                 "paragraph": h.paragraph,
@@ -400,11 +425,11 @@ def _load(ctx: AppContext, scan: LibraryScan, article_id: str) -> Article:
 
     summary = scan.by_id.get(article_id)
     if summary is None:
-        raise UserError(f"no article with id {article_id!r} (see 'newsreader list')")
+        raise UserError(f"no article with id '{article_id}' (see 'newsreader list')")
     try:
         return ctx.library.load(summary)
     except ParseError as exc:
-        raise UserError(f"cannot read {summary.path}: {exc}") from None
+        raise UserError(f"cannot read {_shown(summary.path)}: {exc}") from None
 
 
 def _cmd_show(ctx: AppContext, args: argparse.Namespace) -> int:
@@ -413,9 +438,12 @@ def _cmd_show(ctx: AppContext, args: argparse.Namespace) -> int:
     if args.json:
         _print_json({
             **_summary_json(art.summary), "dateline": art.dateline,
-            "paragraphs": list(art.paragraphs),
+            "paragraphs": list(art.paragraphs), "truncated": art.truncated,
         })
         return ExitCode.OK
+    if art.truncated:
+        print(f"newsreader: this file is too long to show whole: {art.truncated}",
+              file=sys.stderr)
     from newsreader.library.blocks import BlockKind, shown_lines, shown_text
 
     out = _stdout()
@@ -454,11 +482,16 @@ def _cmd_bookmarks(ctx: AppContext, args: argparse.Namespace) -> int:
 
 
 def _cmd_export(ctx: AppContext, args: argparse.Namespace) -> int:
-    from newsreader.state.export import export_backup
+    from newsreader.state.export import backup_text, export_backup
 
     with _store(ctx) as store:
-        count = export_backup(store, args.file)
-    print(f"exported {count} records to {args.file}", file=sys.stderr)
+        if str(args.file) == "-":
+            text, count = backup_text(store)
+            sys.stdout.write(text)
+        else:
+            count = export_backup(store, args.file)
+    where = "stdout" if str(args.file) == "-" else _shown(args.file)
+    print(f"exported {count} records to {where}", file=sys.stderr)
     return ExitCode.OK
 
 
@@ -467,14 +500,14 @@ def _cmd_import(ctx: AppContext, args: argparse.Namespace) -> int:
 
     with _store(ctx) as store:
         report = import_backup(store, args.file)
-    print(f"imported from {args.file}: {report}", file=sys.stderr)
+    print(f"imported from {_shown(args.file)}: {report}", file=sys.stderr)
     return ExitCode.OK
 
 
 def _cmd_paths(ctx: AppContext, args: argparse.Namespace) -> int:
     p = ctx.paths
     rows = [
-        *(("library", str(r)) for r in ctx.library.roots),
+        *(("library", _shown(r)) for r in ctx.library.roots),
         ("library from", ctx.library_source),
         ("data dir", str(p.data_dir)),
         ("state file", str(p.state_file)),

@@ -46,7 +46,11 @@ class Config:
 
 def load_config(path: Path) -> Config:
     """Read ``path``; a missing file gives defaults, a bad one raises a one-line UserError."""
+    import stat
+
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would hold every start
+            raise UserError(f"cannot read config {path}: not a regular file")
         raw = path.read_bytes()
     except FileNotFoundError:
         return Config()
@@ -58,6 +62,8 @@ def load_config(path: Path) -> Config:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise UserError(f"bad config {path}: {exc}") from None
+    except RecursionError:
+        raise UserError(f"bad config {path}: arrays or tables nested too deeply") from None
     unknown = sorted(set(data) - KNOWN_KEYS)
     if unknown:
         raise UserError(f"bad config {path}: unknown key {unknown[0]!r}")
@@ -153,9 +159,16 @@ _THEME_LINE = re.compile(r"^\s*theme\s*=.*$", re.MULTILINE)
 
 
 def save_theme(path: Path, theme: str) -> None:
-    """Persist the theme choice, keeping the rest of the file (and its comments) as it is."""
+    """Persist the theme choice, keeping the rest of the file (and its comments) as it is.
+    The file is replaced atomically, through a symlink; OSError when it cannot be."""
+    from newsreader.filewrite import WriteError, resolve_target, write_atomic
+
     try:
-        text = path.read_text("utf-8")
+        target = resolve_target(path)  # before reading: a FIFO would block the read
+    except WriteError as exc:
+        raise OSError(str(exc)) from None
+    try:
+        text = target.read_text("utf-8")
     except FileNotFoundError:
         text = ""
     line = f"theme = {_toml_string(theme)}"
@@ -164,10 +177,11 @@ def save_theme(path: Path, theme: str) -> None:
     else:
         # Top-level keys must precede any [table], so put it first.
         text = line + "\n" + text
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".toml.tmp")
-    tmp.write_text(text, "utf-8")
-    tmp.replace(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        write_atomic(target, text.encode("utf-8"))
+    except WriteError as exc:
+        raise OSError(str(exc)) from None
 
 
 def _toml_string(value: str) -> str:

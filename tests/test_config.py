@@ -88,3 +88,19 @@ def test_two_libraries_get_two_indexes(tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     assert build_context([tmp_path / "a"]).index_dir != build_context([tmp_path / "b"]).index_dir
+
+
+def test_deeply_nested_config_is_bad_input(tmp_path: Path) -> None:
+    cfg = tmp_path / "config.toml"
+    cfg.write_text("a = " + "[" * 5000 + "]" * 5000 + "\n")
+    with pytest.raises(UserError, match="nested too deeply"):
+        load_config(cfg)
+
+
+def test_a_fifo_config_is_refused_at_once(tmp_path: Path) -> None:
+    import os
+
+    cfg = tmp_path / "config.toml"
+    os.mkfifo(cfg)  # reading it would wait for a writer forever
+    with pytest.raises(UserError, match="not a regular file"):
+        load_config(cfg)

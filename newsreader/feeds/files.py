@@ -18,25 +18,14 @@ class StoreError(Exception):
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    """Write to a hidden temporary file in the same folder, fsync, rename over ``path``:
-    readers see the old file or the new one, never half of one."""
-    import tempfile  # ~4 ms (random, shutil); only writers need it
+    """``newsreader.filewrite.write_atomic``: whole or not at all, through a symlink, never
+    over anything but a regular file; StoreError when it cannot."""
+    from newsreader.filewrite import WriteError, write_atomic
 
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-    except OSError as exc:
-        raise StoreError(f"cannot write to {path.parent}: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise StoreError(f"cannot write {path}: {exc.strerror or exc}") from None
+        write_atomic(path, data)
+    except WriteError as exc:
+        raise StoreError(str(exc)) from None
 
 
 @contextlib.contextmanager

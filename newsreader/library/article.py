@@ -119,6 +119,8 @@ class Article:
     size: int
     mtime_ns: int
     content_hash: str
+    truncated: str | None = None
+    """What of a very long file was left out (shown and searched: its beginning), or None."""
     blocks: tuple[Block, ...] = ()
     """How each paragraph is shown (heading, list item, quote, code; emphasis and links),
     one per paragraph; empty when every paragraph is plain text."""

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import os
 import re
 import stat
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -15,12 +18,20 @@ from newsreader.library.dates import parse_date
 from newsreader.library.text import clean_text, decode
 
 MAX_BYTES = 8 * 1024 * 1024
+# What of one file is shown and indexed: a few hundred times a long article, so that no file
+# under MAX_BYTES costs more than about a second or a hundred megabytes to index, search or
+# lay out. A paragraph longer than MAX_PARAGRAPH is cut into several at spaces.
+MAX_PARAGRAPHS = 2_000
+MAX_PARAGRAPH = 10_000
+MAX_TEXT = 200_000
 TITLE_MAX = 80
 SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 MARKDOWN_MAX_CHARS = 200_000
 """Markdown longer than this is read as plain paragraphs, not rendered (time per file)."""
 
-_NOISE = re.compile(r"^\s*(?:icon-[\w-]+\s*)+$")
+# Words apart by at least one space: with ``(?:icon-[\w-]+\s*)+`` a line of "icon-icon-…!"
+# could be split into words in 2**n ways, each tried (40 of them took minutes).
+_NOISE = re.compile(r"^\s*icon-[\w-]+(?:\s+icon-[\w-]+)*\s*$")
 # "GAZA:", "NEW YORK (Reuters) -", "WASHINGTON —": an upper-case place before a separator.
 _DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Z\u00C0-\u00DE.'’ -]{1,40}?[A-Z.])(?:,\s*[A-Z][A-Za-z.]+)?"
@@ -48,20 +59,50 @@ def read_article_bytes(path: Path, max_bytes: int = MAX_BYTES) -> tuple[bytes, o
         raise ParseError(_os_reason(exc)) from None
     if not stat.S_ISREG(st.st_mode):
         raise ParseError("not a regular file")
+    if st.st_dev in _system_devices() or _is_system_path(path):
+        raise ParseError("a system file (under /proc, /sys or /dev), not an article")
     if st.st_size > max_bytes:
         raise ParseError(f"too large ({st.st_size} bytes; limit {max_bytes})")
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        try:
-            with os.fdopen(fd, "rb") as fh:
-                data = fh.read(max_bytes + 1)
-        except BaseException:
-            raise
+        with os.fdopen(fd, "rb") as fh:
+            data = fh.read(max_bytes + 1)
     except OSError as exc:
         raise ParseError(_os_reason(exc)) from None
+    if data is None:  # a non-blocking read with nothing there yet: not a file of text
+        raise ParseError("nothing to read without waiting")
     if len(data) > max_bytes:
         raise ParseError(f"too large (over {max_bytes} bytes)")
     return data, st
+
+
+_SYSTEM = ("/proc", "/sys", "/dev")
+
+
+@functools.cache
+def _system_devices() -> frozenset[int]:
+    """The devices of the kernel's own file systems (procfs, sysfs, devtmpfs and the mounts
+    under them): their files look regular but are the kernel's state, some readable forever."""
+    devices: set[int] = set()
+    mounts = list(_SYSTEM)
+    try:
+        with open("/proc/self/mounts", encoding="utf-8", errors="replace") as fh:
+            mounts += [line.split()[1] for line in fh if len(line.split()) > 1]
+    except OSError:
+        pass
+    for mount in mounts:
+        if mount.startswith(_SYSTEM) and mount.split("/")[1] in ("proc", "sys", "dev"):
+            with contextlib.suppress(OSError):
+                devices.add(os.stat(mount).st_dev)
+    with contextlib.suppress(OSError):  # a /dev that is a plain folder (a chroot) is not one
+        devices.discard(os.stat("/").st_dev)
+    return frozenset(devices)
+
+
+def _is_system_path(path: Path) -> bool:
+    """True when ``path``, its symlinks followed, is under /proc, /sys or /dev."""
+    real = os.path.realpath(path)
+    return any(real == top or real.startswith(top + "/") for top in _SYSTEM)
 
 
 def _os_reason(exc: OSError) -> str:
@@ -85,15 +126,21 @@ def parse_bytes(
     text = clean_text(decode(data))
     if "\ufffd" in text and text.count("\ufffd") > max(8, len(text) // 20):
         raise ParseError("binary file")
-    shapes: tuple[Block, ...] = ()
+    full_length = len(text)
+    # Room for the title and date lines, blank lines and noise, and for the limits' check.
+    text = text[: 2 * MAX_TEXT + 4 * MAX_PARAGRAPHS]
     if path.suffix.lower() in {".md", ".markdown"}:
         title, day, rendered = _markdown(text)
-        paragraphs = tuple(words for words, _shape in rendered)
-        if any(shape != PLAIN for _words, shape in rendered):
-            shapes = tuple(shape for _words, shape in rendered)
     else:
         title, day, blocks = _plain(text)
-        paragraphs = tuple(p for p in (_join(b) for b in blocks) if p)
+        rendered = [(p, PLAIN) for p in (_join(b) for b in blocks) if p]
+    kept, truncated = _limited(rendered)
+    paragraphs = tuple(words for words, _shape in kept)
+    shapes: tuple[Block, ...] = ()
+    if any(shape != PLAIN for _words, shape in kept):
+        shapes = tuple(shape for _words, shape in kept)
+    if truncated is None and len(text) < full_length:
+        truncated = f"only the first {MAX_TEXT:,} characters are shown and searched"
     if not paragraphs and not title:
         raise ParseError("no text")
     if not title:
@@ -110,7 +157,43 @@ def parse_bytes(
         size=len(data) if size is None else size,
         mtime_ns=mtime_ns,
         content_hash=content_hash(data),
+        truncated=truncated,
     )
+
+
+def _limited(
+    paragraphs: Iterable[tuple[str, Block]],
+) -> tuple[list[tuple[str, Block]], str | None]:
+    """The paragraphs within the limits, and a notice saying what was left out, or None.
+
+    A paragraph too long for one is cut at spaces into several plain ones: its styling's
+    offsets would not fit the pieces.
+    """
+    out: list[tuple[str, Block]] = []
+    chars = 0
+    for paragraph, shape in paragraphs:
+        pieces = [paragraph] if len(paragraph) <= MAX_PARAGRAPH else list(_pieces(paragraph))
+        for piece in pieces:
+            if len(out) == MAX_PARAGRAPHS:
+                return out, (f"only the first {MAX_PARAGRAPHS:,} paragraphs are "
+                             "shown and searched")
+            if chars + len(piece) > MAX_TEXT:
+                return out, (f"only the first {MAX_TEXT:,} characters are shown "
+                             "and searched")
+            out.append((piece, shape if len(pieces) == 1 else PLAIN))
+            chars += len(piece)
+    return out, None
+
+
+def _pieces(paragraph: str) -> Iterator[str]:
+    while len(paragraph) > MAX_PARAGRAPH:
+        cut = paragraph.rfind(" ", MAX_PARAGRAPH // 2, MAX_PARAGRAPH + 1)
+        if cut < 0:
+            cut = MAX_PARAGRAPH
+        yield paragraph[:cut].rstrip()
+        paragraph = paragraph[cut:].lstrip()
+    if paragraph:
+        yield paragraph
 
 
 def _blocks(text: str) -> list[list[str]]:
@@ -214,7 +297,9 @@ def _markdown(text: str) -> tuple[str | None, date | None, list[tuple[str, Block
     return title, day, rendered
 
 
-_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
+# The closing hashes are stripped in Python: as one pattern, ``(.*?)\s*#*\s*$`` backtracked
+# over every run of spaces (a heading line of 5,000 spaces took minutes).
+_HEADING = re.compile(r"^#{1,6}\s+(.*)$")
 
 
 def _markdown_lines(text: str, title: str | None) -> tuple[str | None, list[list[str]]]:
@@ -224,10 +309,11 @@ def _markdown_lines(text: str, title: str | None) -> tuple[str | None, list[list
         lines: list[str] = []
         for line in block:
             h = _HEADING.match(line)
+            heading = h[1].rstrip().rstrip("#").rstrip() if h else line
             if h and title is None and not blocks and not lines:
-                title = h[1]
+                title = heading
                 continue
-            lines.append(h[1] if h else line)
+            lines.append(heading)
         if lines:
             blocks.append(lines)
     return title, blocks

@@ -16,6 +16,7 @@ from typing import NamedTuple
 from newsreader.errors import UserError
 from newsreader.library.article import Article, ArticleSummary, Skipped, summaries
 from newsreader.library.catalog import Catalog, CatalogEntry
+from newsreader.library.names import inert, inert_all
 from newsreader.library.parse import MAX_BYTES, ParseError, parse_bytes, read_article_bytes
 from newsreader.library.snapshot import Snapshot, decode, encode
 from newsreader.library.walk import Walk, walk
@@ -124,7 +125,7 @@ class Library:
         """The last result with the changed files redone (None when ids would move: two
         files share a name, so the whole list is redone)."""
         rels = w.rels()
-        stems = [r[: r.rfind(".")] for r in rels]  # every found file has a suffix
+        stems = _stems(rels)
         if len(set(stems)) != len(stems):
             return None
         id_of = dict(zip(w.paths, stems, strict=True))
@@ -316,9 +317,15 @@ def _newest_first(a: ArticleSummary) -> tuple[int, str, str]:
     return (-ordinal, a.title.casefold(), a.id)
 
 
+def _stems(rels: list[str]) -> list[str]:
+    """Each relative path without its suffix (every found file has one), printable: the
+    article ids before two files that share one are told apart."""
+    return inert_all([r[: r.rfind(".")] for r in rels])
+
+
 def assign_ids(found: list[_Found], root_count: int) -> dict[str, str]:
     """Stable ids: the path relative to its root without suffix, made unique across roots."""
-    stems = [f.rel[: f.rel.rfind(".")] for f in found]  # every found file has a suffix
+    stems = _stems([f.rel for f in found])
     if len(set(stems)) == len(stems):  # no two files share a name: the usual case
         return dict(zip([f.path for f in found], stems, strict=True))
     counts: dict[str, int] = {}
@@ -329,7 +336,7 @@ def assign_ids(found: list[_Found], root_count: int) -> dict[str, str]:
     for f, base in zip(found, stems, strict=True):
         candidate = base
         if counts[base] > 1:
-            candidate = f.rel  # keep the suffix when a.txt and a.md collide
+            candidate = inert(f.rel)  # keep the suffix when a.txt and a.md collide
             if candidate in used and root_count > 1:
                 candidate = f"{f.root_index + 1}:{f.rel}"
         n = 2

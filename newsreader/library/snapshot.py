@@ -18,7 +18,7 @@ import zlib
 from array import array
 from typing import NamedTuple
 
-_MAGIC = b"NRSNAP2" + (b"<" if sys.byteorder == "little" else b">")
+_MAGIC = b"NRSNAP3" + (b"<" if sys.byteorder == "little" else b">")
 # magic, walk digest, roots, articles, skips, max_bytes, integers, crc of the rest
 _HEADER = struct.Struct("<8s16s6Q")
 _NONE = ""  # a dateline is never empty (the parser needs two letters): "" stands for None

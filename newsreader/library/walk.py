@@ -104,17 +104,23 @@ class Walk:
 
 
 def walk(roots: tuple[Path, ...]) -> Walk:
-    """Walk the roots (following symlinks, never looping), in ``os.scandir`` order."""
+    """Walk the roots (following symlinks, never looping), depth first in ``os.scandir``
+    order. No recursion: a folder 10,000 levels deep is walked like a shallow one."""
     out = Walk(tuple(str(r) for r in roots))
     seen_dirs: set[tuple[int, int]] = set()
     for index, root in enumerate(out.roots):
         before = len(out.paths)
-        _walk_dir(root, seen_dirs, out)
+        pending = [root]
+        while pending:
+            folders: list[str] = []
+            _walk_dir(pending.pop(), seen_dirs, out, folders)
+            pending += reversed(folders)
         out.root_of += [index] * (len(out.paths) - before)
     return out
 
 
-def _walk_dir(folder: str, seen: set[tuple[int, int]], out: Walk) -> None:
+def _walk_dir(folder: str, seen: set[tuple[int, int]], out: Walk, folders: list[str]) -> None:
+    """Add the files of ``folder`` to ``out`` and its sub-folders to ``folders``."""
     try:
         st = os.stat(folder)
     except OSError:
@@ -136,22 +142,22 @@ def _walk_dir(folder: str, seen: set[tuple[int, int]], out: Walk) -> None:
                     continue
                 batch.append(e)
                 if len(batch) == _BATCH:
-                    _add_files(batch, seen, out)
+                    _add_files(batch, out, folders)
                     batch = []
     except OSError as exc:
         out.skipped.append(Skipped(Path(folder), f"unreadable folder: {exc.strerror}"))
         return
-    _add_files(batch, seen, out)
+    _add_files(batch, out, folders)
     for e in others:
         try:
             is_dir = e.is_dir()
         except OSError:
             is_dir = False
         if is_dir:
-            _walk_dir(e.path, seen, out)
+            folders.append(e.path)
 
 
-def _add_files(files: list[os.DirEntry[str]], seen: set[tuple[int, int]], out: Walk) -> None:
+def _add_files(files: list[os.DirEntry[str]], out: Walk, folders: list[str]) -> None:
     try:  # the usual case: every stat succeeds and every file is a regular one (C loops)
         stats = list(map(_stat, files))
         regular = all(map(S_ISREG, map(_mode, stats)))
@@ -164,10 +170,10 @@ def _add_files(files: list[os.DirEntry[str]], seen: set[tuple[int, int]], out: W
         out.inodes += map(_inode, stats)
     else:
         for e in files:
-            _one(e, seen, out)
+            _one(e, out, folders)
 
 
-def _one(entry: os.DirEntry[str], seen: set[tuple[int, int]], out: Walk) -> None:
+def _one(entry: os.DirEntry[str], out: Walk, folders: list[str]) -> None:
     try:
         st = entry.stat()
     except FileNotFoundError:
@@ -179,7 +185,7 @@ def _one(entry: os.DirEntry[str], seen: set[tuple[int, int]], out: Walk) -> None
         return
     kind = st.st_mode & _IFMT
     if kind == _IFDIR:  # a folder named like an article
-        _walk_dir(entry.path, seen, out)
+        folders.append(entry.path)
     elif kind != _IFREG:
         out.skipped.append(Skipped(Path(entry.path), "not a regular file"))
     else:

@@ -208,6 +208,14 @@ def tokens(text: str, *, parts: bool = True) -> Iterator[Token]:
 _terms_cache: dict[str, tuple[str, ...]] = {}
 
 
+MAX_TERMS = 8_000
+"""Different terms indexed per article (a long natural article has a few thousand): each new
+one is stemmed and written out, which is what a file of 50,000 made-up words costs."""
+MAX_POSITIONS = 5_000
+"""Positions kept per term and article: a search for a word repeated 100,000 times in one
+file reads and decodes this many. A phrase among later repeats is not found."""
+
+
 def index_positions(text: str) -> dict[str, list[int]]:
     """term -> positions, exactly as ``tokens(text)`` would give them, ~2x faster: the hot
     loop of a full build (one dict lookup per word)."""
@@ -229,6 +237,8 @@ def _index(text: str, seq: list[tuple[str, ...]] | None) -> dict[str, list[int]]
         for raw in _FLAT.findall(para):
             terms = cache.get(raw)
             if terms is None:
+                if len(poses) >= MAX_TERMS:
+                    continue  # new words past the limit: not analysed, not indexed
                 terms = cache[raw] = _raw_terms(raw)
                 if len(cache) > 300_000:
                     cache.clear()
@@ -245,6 +255,9 @@ def _index(text: str, seq: list[tuple[str, ...]] | None) -> dict[str, list[int]]
         pos += PARAGRAPH_GAP
         if seq is not None:
             seq.append(())
+    for poslist in poses.values():
+        if len(poslist) > MAX_POSITIONS:
+            del poslist[MAX_POSITIONS:]
     return poses
 
 

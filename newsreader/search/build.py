@@ -17,7 +17,14 @@ from newsreader.library import Article, ArticleSummary, Library, ParseError
 from newsreader.search.analysis import index_positions
 from newsreader.search.bulkwrite import BulkWriter
 from newsreader.search.pairs import PREFIX, SAMPLE, common_words, write_common
-from newsreader.search.schema import PAIRED, date_number, make_schema, signature
+from newsreader.search.schema import (
+    PAIRED,
+    date_number,
+    key_path,
+    make_schema,
+    path_key,
+    signature,
+)
 
 Progress = Callable[[int, int], None]
 
@@ -28,7 +35,7 @@ SEGMENT_POSTINGS = 2_000_000
 def document(article: Article) -> dict[str, Any]:
     """The fields of one article's index document."""
     doc: dict[str, Any] = {
-        "path": str(article.path),
+        "path": path_key(str(article.path)),
         "sig": signature(article.size, article.mtime_ns, article.content_hash),
         "id": article.id,
         "title": article.title,
@@ -71,8 +78,9 @@ def full_build(
     library: Library,
     progress: Progress | None,
     procs: int = 1,
-) -> int:
-    """Create a complete index in the empty ``folder``; returns the number of documents.
+) -> tuple[int, list[str]]:
+    """Create a complete index in the empty ``folder``; returns the number of documents and
+    the ids of those cut short (``Article.truncated``).
 
     With ``procs > 1`` the work is split by forking: every process reads, parses and indexes
     its share into segments of its own, and this one writes the table of contents. (Whoosh's
@@ -84,17 +92,18 @@ def full_build(
     ix = windex.create_in(str(folder), make_schema(common))
     try:
         if procs > 1 and len(articles) >= PARALLEL_MIN:
-            count, segments = _parallel_build(ix, articles, library, progress, procs)
+            count, segments, truncated = _parallel_build(ix, articles, library, progress,
+                                                         procs)
         else:
-            count, segments = _index_share(ix, articles, library, progress, lambda: 0,
-                                           len(articles))
+            count, segments, truncated = _index_share(ix, articles, library, progress,
+                                                      lambda: 0, len(articles))
         writer = BulkWriter(ix, _lk=False)  # adds nothing: writes the table of contents
         try:
             writer._close_segment()
             writer._commit_toc(segments)
         finally:
             writer._finish()
-        return count
+        return count, truncated
     finally:
         ix.close()
 
@@ -106,10 +115,11 @@ PARALLEL_MIN = 200
 def _index_share(
     ix: Any, articles: Sequence[ArticleSummary], library: Library,
     progress: Progress | None, others_done: Callable[[], int], total: int,
-) -> tuple[int, list[Any]]:
+) -> tuple[int, list[Any], list[str]]:
     """Index ``articles`` into new segments (one per ``SEGMENT_POSTINGS``); returns the
-    number of documents and the segments, for a table of contents."""
+    number of documents, the segments (for a table of contents) and the truncated ids."""
     count = 0
+    truncated: list[str] = []
     segments: list[Any] = []
     writer: BulkWriter | None = None
     try:
@@ -119,6 +129,8 @@ def _index_share(
                     writer = BulkWriter(ix, _lk=False)
                 writer.add_document(**document(article))
                 count += 1
+                if article.truncated:
+                    truncated.append(article.id)
                 if writer.postings >= SEGMENT_POSTINGS:
                     segments.append(_close(writer))
                     writer = None
@@ -130,7 +142,7 @@ def _index_share(
     finally:
         if writer is not None:
             writer.cancel()
-    return count, segments
+    return count, segments, truncated
 
 
 def _close(writer: BulkWriter) -> Any:
@@ -144,7 +156,7 @@ def _close(writer: BulkWriter) -> Any:
 def _parallel_build(
     ix: Any, articles: tuple[ArticleSummary, ...], library: Library,
     progress: Progress | None, procs: int,
-) -> tuple[int, list[Any]]:
+) -> tuple[int, list[Any], list[str]]:
     ctx = multiprocessing.get_context("fork")
     done = ctx.Value("i", 0, lock=False)
     results: Any = ctx.Queue()
@@ -154,12 +166,12 @@ def _parallel_build(
     try:
         for child in children:
             child.start()
-        count, segments = _index_share(ix, shares[0], library, progress,
-                                       lambda: int(done.value), len(articles))
+        count, segments, truncated = _index_share(ix, shares[0], library, progress,
+                                                  lambda: int(done.value), len(articles))
         for _ in children:
             while True:
                 try:
-                    child_count, child_segments = results.get(timeout=0.25)
+                    child_count, child_segments, child_truncated = results.get(timeout=0.25)
                     break
                 except queue.Empty:
                     if progress is not None:
@@ -168,6 +180,7 @@ def _parallel_build(
                         raise RuntimeError("an index worker process died") from None
             count += child_count
             segments += child_segments
+            truncated += child_truncated
         for child in children:
             child.join()
     except BaseException:
@@ -175,7 +188,7 @@ def _parallel_build(
             if child.is_alive():
                 child.kill()
         raise
-    return count, segments
+    return count, segments, truncated
 
 
 def _child(ix: Any, share: Sequence[ArticleSummary], library: Library, done: Any,
@@ -195,7 +208,7 @@ def indexed_signatures(ix: Any) -> dict[str, bytes]:
         paths = reader.column_reader("path")
         sigs = reader.column_reader("sig")
         for docnum in reader.all_doc_ids():
-            out[paths[docnum]] = sigs[docnum]
+            out[key_path(paths[docnum])] = sigs[docnum]
     return out
 
 

@@ -93,31 +93,33 @@ class SearchIndex:
                     return self._incremental(current[1], scan, library, progress)
                 except Exception as exc:  # any damage (NOTES.md): the index is only a cache
                     notice = f"the search index was unreadable ({_why(exc)}); rebuilt it"
-        count = self._rebuild(scan, library, progress, procs)
-        return IndexReport(added=count, rebuilt=True, notice=notice)
+        count, truncated = self._rebuild(scan, library, progress, procs)
+        return IndexReport(added=count, rebuilt=True, notice=notice,
+                           truncated=tuple(truncated))
 
     def _rebuild(
         self, scan: LibraryScan, library: Library,
         progress: Callable[[int, int], None] | None, procs: int,
-    ) -> int:
+    ) -> tuple[int, list[str]]:
         from newsreader.search.build import full_build
         from newsreader.search.schema import SCHEMA_VERSION
 
         folder = store.new_generation(self.index_dir)
         try:
-            count = full_build(folder, scan.articles, library, progress, procs)
+            count, truncated = full_build(folder, scan.articles, library, progress, procs)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
         store.publish(self.index_dir, folder, SCHEMA_VERSION)
         store.collect_garbage(self.index_dir, keep=folder)
-        return count
+        return count, truncated
 
     def _incremental(
         self, folder: Path, scan: LibraryScan, library: Library,
         progress: Callable[[int, int], None] | None,
     ) -> IndexReport:
         from newsreader.search.build import content_hash_of, document, indexed_signatures, load_all
+        from newsreader.search.schema import path_key
 
         ix = open_generation(folder)
         try:
@@ -138,19 +140,22 @@ class SearchIndex:
                 return IndexReport(unchanged=len(wanted))
             self._signatures = None  # until this commit is known to have landed
             added = updated = 0
+            truncated: list[str] = []
             writer = ix.writer(timeout=LOCK_WAIT)
             try:
                 after = dict(indexed)
                 for p in removed:
-                    writer.delete_by_term("path", p)
+                    writer.delete_by_term("path", path_key(p))
                     after.pop(p, None)
                 for done, (summary, article) in enumerate(load_all(library, changed), 1):
                     path = summary.path_str
                     if article is None:
-                        writer.delete_by_term("path", path)
+                        writer.delete_by_term("path", path_key(path))
                         after.pop(path, None)
                     else:
                         doc = document(article)
+                        if article.truncated:
+                            truncated.append(article.id)
                         if path in indexed:
                             writer.update_document(**doc)
                             updated += 1
@@ -166,7 +171,8 @@ class SearchIndex:
                 writer.cancel()
                 raise
             return IndexReport(added=added, updated=updated, removed=len(removed),
-                               unchanged=len(wanted) - len(changed))
+                               unchanged=len(wanted) - len(changed),
+                               truncated=tuple(truncated))
         finally:
             ix.close()
 

@@ -14,6 +14,7 @@ from newsreader.search.engine import Engine, TopDocs
 from newsreader.search.highlight import Highlighter, best_paragraph, edit_distance, snippet
 from newsreader.search.query import ParsedQuery, parse
 from newsreader.search.results import MatchSpan, SearchHit, SearchResult
+from newsreader.search.schema import key_path
 
 EXACT_COUNT = 500
 MAX_CANDIDATES = 2000
@@ -77,7 +78,7 @@ def _hit(searcher: Any, docnum: int, score: float, hl: Highlighter,
     from newsreader.search.index import stored_date
 
     fields = searcher.stored_fields(docnum)
-    path = str(fields.get("path", ""))
+    path = key_path(str(fields.get("path", "")))
     paragraphs = str(fields.get("body", "")).split("\n\n")
     per_para = hl.paragraph_spans(paragraphs)
     best = best_paragraph(per_para, paragraphs)

@@ -69,3 +69,5 @@ class IndexReport:
     rebuilt: bool = False
     notice: str | None = None
     """A one-line message for the user, e.g. that a broken index was rebuilt."""
+    truncated: tuple[str, ...] = ()
+    """Ids of the articles indexed this time that are too long to index whole."""

@@ -96,6 +96,24 @@ def make_schema(common: frozenset[str] = frozenset()) -> fields.Schema:
     )
 
 
+def path_key(path: str) -> str:
+    """The index's key of a file: its path, or, for a name that is not UTF-8 (Whoosh terms
+    are), ``~`` and the name's bytes in hex (a real key is an absolute path: it starts with
+    ``/``)."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return "~" + path.encode("utf-8", "surrogateescape").hex()
+    return path
+
+
+def key_path(key: str) -> str:
+    """The path ``path_key`` made ``key`` from."""
+    if key.startswith("~"):
+        return bytes.fromhex(key[1:]).decode("utf-8", "surrogateescape")
+    return key
+
+
 def signature(size: int, mtime_ns: int, content_hash: str) -> bytes:
     """What the index remembers of a file to tell whether it changed."""
     return f"{size}:{mtime_ns}:{content_hash}".encode()

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from newsreader.library.names import inert
 from newsreader.library.text import clean_text
 from newsreader.state import records
 from newsreader.state.models import Bookmark
@@ -32,6 +33,12 @@ _BOOKMARK_FIELDS: dict[str, tuple[type, ...]] = {
 }
 # Shown on screen: a backup is untrusted, so terminal escapes go like they do from articles.
 _DISPLAYED = frozenset({"title", "article_title", "quote", "prefix", "suffix", "note"})
+# Ids and paths are spelled as the scanner spells file names (``library.names``).
+_NAMES = frozenset({"id", "article_id", "path"})
+# The largest value each integer may have: a percentage, or a place in an article (SQLite
+# integers end at 2**63; an article has far fewer than 2**31 paragraphs or characters).
+_INT_MAX = {"progress": 100}
+_PLACE_MAX = 2**31 - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,14 +118,36 @@ def _checked(
             )
             if not ok:
                 raise ValueError(f"{name} record {n}: {key!r} is missing or has the wrong type")
-            if isinstance(value, int) and not isinstance(value, bool) and value < 0:
-                raise ValueError(f"{name} record {n}: {key!r} is negative")
+            if isinstance(value, int) and not isinstance(value, bool):
+                if value < 0:
+                    raise ValueError(f"{name} record {n}: {key!r} is negative")
+                if value > _INT_MAX.get(key, _PLACE_MAX):
+                    raise ValueError(f"{name} record {n}: {key!r} is too large ({value:.3g}; "
+                                     f"at most {_INT_MAX.get(key, _PLACE_MAX)})")
+            if isinstance(value, str) and key not in _NAMES and not _encodable(value):
+                raise ValueError(f"{name} record {n}: {key!r} is not valid text "
+                                 "(a lone surrogate)")
         for key in ("updated", "created", "first_opened", "last_opened"):
             if isinstance(item.get(key), str) and records.unstamp(item[key]) is None:
                 raise ValueError(f"{name} record {n}: {key!r} is not a timestamp")
-        out.append({key: clean_text(item[key]) if key in _DISPLAYED else item[key]
-                    for key in (*fields, *optional)})
+        out.append({key: _cleaned(key, item[key]) for key in (*fields, *optional)})
     return out
+
+
+def _cleaned(key: str, value: Any) -> Any:
+    if key in _DISPLAYED:
+        return clean_text(value)
+    if key in _NAMES:
+        return inert(value)
+    return value
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def dump(conn: sqlite3.Connection) -> BackupData:

@@ -12,15 +12,17 @@ from pathlib import Path
 from typing import Any
 
 from newsreader.errors import UserError
+from newsreader.filewrite import resolve_target, write_atomic
 from newsreader.library import Article, ArticleSummary, Library, LibraryScan, ParseError
+from newsreader.library.names import inert
 from newsreader.state import backup, records
 from newsreader.state.backup import ImportReport
 from newsreader.state.models import Anchor, Bookmark
-from newsreader.state.snapshots import fsync_dir
 from newsreader.state.store import StateStore
 
 __all__ = [
     "ImportReport",
+    "backup_text",
     "bookmarks_json",
     "bookmarks_markdown",
     "export_backup",
@@ -82,7 +84,7 @@ def bookmarks_json(store: StateStore, scan: LibraryScan, library: Library) -> li
             "article_id": bm.article_id,
             "article_title": s.title if s is not None else bm.article_title,
             "article_date": s.date.isoformat() if s is not None and s.date else None,
-            "article_path": str(s.path) if s is not None else None,
+            "article_path": inert(s.path_str) if s is not None else None,
             "article_missing": s is None,
             "quote": p.text,
             "saved_quote": bm.quote,
@@ -138,40 +140,62 @@ def bookmarks_markdown(store: StateStore, scan: LibraryScan, library: Library) -
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def export_backup(store: StateStore, path: Path) -> int:
-    """Write every record to ``path`` as JSON (temp file, fsync, rename); the number written."""
+def backup_text(store: StateStore) -> tuple[str, int]:
+    """Every record as the backup's JSON text, and how many records there are."""
     data = store.backup_records()
-    payload = json.dumps(data.to_json(records.now()), ensure_ascii=False, indent=1) + "\n"
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
-        raise UserError(f"cannot write {path}: {exc.strerror or exc}") from None
-    fsync_dir(path.parent)
-    return data.count
+    return json.dumps(data.to_json(records.now()), ensure_ascii=False, indent=1) + "\n", data.count
+
+
+def export_backup(store: StateStore, path: Path) -> int:
+    """Write every record to ``path`` as JSON (atomically, through a symlink); the number
+    written. Never onto the state file or a snapshot: that would replace the only copy of
+    the data with a text the next start calls damaged."""
+    _not_the_state(store, path)
+    text, count = backup_text(store)
+    write_atomic(Path(path), text.encode("utf-8"))
+    return count
+
+
+def _not_the_state(store: StateStore, path: Path) -> None:
+    target = resolve_target(Path(path))
+    own = [Path(f"{store.path}{extra}") for extra in ("", "-wal", "-shm", "-journal")]
+    if any(_same(target, p) for p in own):
+        raise UserError(f"{inert(str(path))} is newsreader's state file; "
+                        "export to a file of your own")
+    folder = store.snapshot_dir
+    if folder is not None and _same(target.parent, folder):
+        raise UserError(f"{inert(str(path))} is in newsreader's snapshot folder; "
+                        "export to a file of your own")
+
+
+def _same(a: Path, b: Path) -> bool:
+    with contextlib.suppress(OSError):
+        return os.path.samefile(a, b)
+    return False
+
+
+MAX_BACKUP = 256 << 20
+"""The largest backup ``import`` reads (100k articles and bookmarks take ~60 MB)."""
 
 
 def import_backup(store: StateStore, path: Path) -> ImportReport:
     """Merge a backup made by ``export_backup``; idempotent. A bad file raises UserError."""
-    try:
-        raw = Path(path).read_bytes()
+    try:  # a pipe is fine (import <(...)); /dev/zero must not fill the memory
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_BACKUP + 1)
     except OSError as exc:
-        raise UserError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise UserError(f"cannot read {inert(str(path))}: {exc.strerror or exc}") from None
+    if len(raw) > MAX_BACKUP:
+        raise UserError(f"{inert(str(path))} is not a newsreader backup (over "
+                        f"{MAX_BACKUP // (1 << 20)} MiB)")
     try:
-        document = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        raise UserError(f"{path} is not a newsreader backup (not JSON)") from None
+        document = json.loads(raw.decode("utf-8-sig"))  # a BOM, as some editors save it
+    except (UnicodeDecodeError, ValueError, RecursionError):  # ValueError: a 5,000-digit int
+        raise UserError(f"{inert(str(path))} is not a newsreader backup (not JSON)") from None
     try:
         data = backup.parse(document)
     except ValueError as exc:
-        raise UserError(f"{path}: {exc}") from None
+        raise UserError(f"{inert(str(path))}: {exc}") from None
     if not store.saving:
         raise UserError(f"cannot import: {store.reason}; nothing was changed")
     report = store.merge_records(data)

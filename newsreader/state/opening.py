@@ -183,13 +183,54 @@ def _recover(
     if snap is not None:
         try:
             snapshots.restore(snap, path)
-            restored = f"restored the snapshot from {_when(snap)}"
+            restored = (f"restored the snapshot from {_when(snap)} ({_held(path)}); "
+                        f"changes made in the {_since(snap)} after it are not in it")
         except (OSError, sqlite3.Error) as exc:
             restored = f"could not restore a snapshot ({db.describe(exc)}); starting empty"
     else:
         restored = "there is no snapshot to restore; starting empty"
-    notices.append(f"the state file was damaged ({why}): moved it to {aside.name}; {restored}")
+    notices.append(f"the state file was damaged ({why}): {restored}. The damaged file is kept "
+                   f"as {aside}{_backup_hint(aside)}")
     return None
+
+
+def _held(path: Path) -> str:
+    """What a restored file holds, in words: how many articles read and bookmarks."""
+    try:
+        conn = db.connect(path, mode="ro")
+        try:
+            read = conn.execute("SELECT count(*) FROM articles WHERE read").fetchone()[0]
+            marks = conn.execute("SELECT count(*) FROM bookmarks").fetchone()[0]
+        finally:
+            conn.close()
+    except (sqlite3.Error, OSError):
+        return "contents unknown"
+    return (f"{read} article{'s' * (read != 1)} read, "
+            f"{marks} bookmark{'s' * (marks != 1)}")
+
+
+def _since(snap: snapshots.Snapshot) -> str:
+    """How long ago the snapshot was taken, roughly."""
+    from datetime import UTC, datetime
+
+    minutes = max(0, int((datetime.now(UTC) - snap.taken).total_seconds() // 60))
+    if minutes < 120:
+        return f"{minutes} minute{'s' * (minutes != 1)}"
+    hours = minutes // 60
+    return f"{hours} hours" if hours < 48 else f"{hours // 24} days"
+
+
+def _backup_hint(aside: Path) -> str:
+    """A hint when the damaged file is in fact a newsreader backup (an export written over
+    the state file): importing it brings its records back."""
+    try:
+        with open(aside, "rb") as fh:
+            head = fh.read(200)
+    except OSError:
+        return ""
+    if b'"format": "newsreader-backup"' not in head:
+        return ""
+    return f"; it is a newsreader backup: 'newsreader import {aside}' merges it back"
 
 
 def _unwritable(path: Path, exc: BaseException, notices: list[str]) -> Opened:

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from newsreader.library import ArticleSummary
+from newsreader.library.names import inert
 from newsreader.state.models import Anchor, Bookmark, ReadingState
 
 Row = tuple[Any, ...]
@@ -103,7 +104,7 @@ def rekey(conn: sqlite3.Connection, old_id: str, article: ArticleSummary, when: 
     cur = conn.execute(
         "UPDATE articles SET id = ?, path = ?, updated = ? WHERE id = ? "
         "AND NOT EXISTS (SELECT 1 FROM articles WHERE id = ?)",
-        (article.id, str(article.path), stamp(when), old_id, article.id),
+        (article.id, inert(str(article.path)), stamp(when), old_id, article.id),
     )
     if cur.rowcount:
         conn.execute("UPDATE bookmarks SET article_id = ? WHERE article_id = ?",
@@ -119,7 +120,7 @@ def ensure_article(conn: sqlite3.Connection, article: ArticleSummary, when: date
         "INSERT INTO articles (id, path, content_hash, title, updated) VALUES (?,?,?,?,?) "
         "ON CONFLICT(id) DO UPDATE SET path = excluded.path, "
         "content_hash = excluded.content_hash, title = excluded.title",
-        (article.id, str(article.path), article.content_hash, article.title, stamp(when)),
+        (article.id, inert(str(article.path)), article.content_hash, article.title, stamp(when)),
     )
 
 

@@ -34,6 +34,11 @@ class StateStore:
         says so in ``notices``."""
         return cls(path, snapshot_dir, opening.open_state(path, snapshot_dir))
 
+    @property
+    def snapshot_dir(self) -> Path | None:
+        """Where the state file's snapshots are kept."""
+        return self._file.snapshot_dir
+
     # --- status ---------------------------------------------------------------------------
 
     @property

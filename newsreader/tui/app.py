@@ -246,6 +246,7 @@ class NewsreaderApp(App[int]):
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def export_bookmarks(self) -> None:
         """Write every bookmark to a Markdown file in the data folder."""
+        from newsreader.filewrite import write_atomic
         from newsreader.paths import ensure_dir
         from newsreader.state.export import bookmarks_markdown
 
@@ -256,7 +257,8 @@ class NewsreaderApp(App[int]):
             return
         try:
             target: Path = ensure_dir(self.ctx.paths.data_dir, "data") / EXPORT_NAME
-            target.write_text(bookmarks_markdown(store, scan, self.ctx.library), "utf-8")
+            text = bookmarks_markdown(store, scan, self.ctx.library)
+            target = write_atomic(target, text.encode("utf-8"))
         except Exception as exc:
             self.call_from_thread(
                 self.notify, f"Export failed: {exc}", severity="error", markup=False

@@ -123,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         report = index.update(scan, ctx.library, rebuild=rebuild, progress=progress,
                               procs=PROCS)
+    except OSError as exc:  # a full or read-only cache: the reason is the app's last line
+        print(f"cannot write the search index ({exc.strerror or exc})", file=sys.stderr)
+        return 2
     finally:
         index.close()
     print("report " + json.dumps(asdict(report)), flush=True)

@@ -314,6 +314,11 @@ def lay_out(article: Article, width: int) -> Page:
     lines.append(PageLine(LineKind.BLANK))
     lines.append(PageLine(LineKind.END, "· · ·"))
     lines.append(PageLine(LineKind.BLANK))
+    if article.truncated:  # say where the file goes on that the reader does not show
+        notice = f"This file is too long to show whole: {article.truncated}."
+        for start, end in wrap_offsets(notice, text_width):
+            lines.append(PageLine(LineKind.META, notice[start:end].rstrip()))
+        lines.append(PageLine(LineKind.BLANK))
     return Page(tuple(lines), width, text_width, left, tuple(first_line), tuple(line_count),
                 tuple(chars_before), total)
 

@@ -79,3 +79,44 @@ async def test_tui_shows_escapes_and_markup_inert(tmp_path: Path, fault_row: Fau
         fault_row.note = "list, reader, bookmark dialog, bookmarks, search results"
         fault_row.recovered = 5 - len({p.split(":")[0] for p in problems})
     assert not problems, problems
+
+
+async def test_tui_with_hostile_file_names(tmp_path: Path, fault_row: FaultRow) -> None:
+    """An OSC 52 name and a Latin-1 name: the list loads, the index is built and searched,
+    and the toast for a file that vanished shows its name printable."""
+    import os
+
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    raw = os.fsencode(lib)
+    evil = raw + b"/evil\x1b]52;c;cHduZWQ=\x07.txt"
+    for name, body in ((evil, b"Clipboard title\n\nThe hostile body.\n"),
+                       (raw + b"/caf\xe9.txt", b"Cafe title\n\nThe hostile latin body.\n")):
+        with open(name, "wb") as fh:
+            fh.write(body)
+    app = make_app(build_context([lib]), poll_seconds=None)
+    problems: list[str] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert len(app.main_screen.rows.rows) == 2
+        problems += _problems("list", app, ("Clipboard title", "Cafe title"))
+        await pilot.press("slash")
+        app.main_screen.search_pane.query_input.value = "hostile"
+        await settle(pilot)
+        problems += _problems("search results", app, ("2 articles",))
+        await pilot.press("escape")
+        await settle(pilot)
+        os.unlink(evil)
+        row = next(i for i, a in enumerate(app.main_screen.rows.rows) if a.id.startswith("evil"))
+        app.main_screen.article_list.select_id(app.main_screen.rows.rows[row].id)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.pause(0.3)  # the toast is drawn
+        problems += _problems("toast", app, ())
+        messages = [n.message for n in app._notifications]
+        if "Cannot open evil\\x1b]52;c;cHduZWQ=\\x07.txt: file vanished" not in messages:
+            problems.append(f"toast: {messages}")
+    fault_row.cycles = 3
+    fault_row.note = "OSC 52 and Latin-1 file names: list, search, the cannot-open toast"
+    fault_row.recovered = 3 - len({p.split(":")[0] for p in problems})
+    assert not problems, problems

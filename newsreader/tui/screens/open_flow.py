@@ -57,13 +57,14 @@ class ArticleOpener:
         )
 
     def _load(self, request: OpenRequest, focus: bool, serial: int) -> None:
+        from newsreader.library.names import inert
         from newsreader.tui.opening import prepare
 
         screen = self.screen
         try:
             screen.post_message(self.Opened(prepare(screen.session, request), focus, serial))
         except ParseError as exc:
-            error = f"Cannot open {request.summary.path.name}: {exc}"
+            error = f"Cannot open {inert(request.summary.path.name)}: {exc}"
             screen.post_message(self.Opened(None, focus, serial, error))
 
     def shown(self, message: Opened) -> OpenedArticle | None:

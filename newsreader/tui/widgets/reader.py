@@ -35,7 +35,7 @@ from newsreader.tui.widgets.reader_lines import LinePainter
 
 _PARAGRAPH = Binding.Group("¶", compact=True)
 _MATCH = Binding.Group("match", compact=True)
-LAYOUT_IN_THREAD = 200_000
+LAYOUT_IN_THREAD = 100_000
 """Characters above which an article is laid out in a thread (~0.35 s per MB here)."""
 SETTLE_SECONDS = 0.6
 """Quiet time after scrolling before the position is reported for saving."""
