@@ -17,7 +17,7 @@ from newsreader.library import Article, ArticleSummary, Library, ParseError
 from newsreader.search.analysis import index_positions
 from newsreader.search.bulkwrite import BulkWriter
 from newsreader.search.pairs import PREFIX, SAMPLE, common_words, write_common
-from newsreader.search.schema import PAIRED, date_number, make_schema, signature
+from newsreader.search.schema import PAIRED, WORDS, date_number, make_schema, signature
 
 Progress = Callable[[int, int], None]
 
@@ -35,6 +35,7 @@ def document(article: Article) -> dict[str, Any]:
         "dateline": article.dateline or "",
         "body": "\n\n".join(article.paragraphs),
     }
+    doc[WORDS] = "\n".join((doc["title"], doc["dateline"], doc["body"]))
     day = date_number(article.date)
     if day is not None:
         doc["date"] = day

@@ -36,6 +36,7 @@ class SearchIndex:
         self._searcher: Any = None
         self._had_index = False
         self._engine: Any = None
+        self._vocab: Any = None
         self._current_stamp: tuple[int, int] | None = None
         self._ids: dict[str, str] = {}
         self._last: tuple[LibraryScan, Library] | None = None
@@ -178,8 +179,10 @@ class SearchIndex:
 
     # --- searching --------------------------------------------------------------------------
 
-    def search(self, query: str, limit: int = 20) -> SearchResult:
-        """Ranked hits for ``query``; bad syntax gives a message or a literal search."""
+    def search(self, query: str, limit: int = 20, *, correct: bool = True) -> SearchResult:
+        """Ranked hits for ``query``; bad syntax gives a message or a literal search. When
+        nothing matches, the hits are for the did-you-mean suggestion (``corrected``) unless
+        ``correct`` is off."""
         from newsreader.search.query import parse
         from newsreader.search.ranking import run_query
 
@@ -192,7 +195,8 @@ class SearchIndex:
                     searcher = self._fresh_searcher()
                     if searcher is None:
                         return SearchResult(query, (), 0, error=_NO_INDEX)
-                    return run_query(searcher, parsed, query, limit, self._ids, self._engine)
+                    return run_query(searcher, parsed, query, limit, self._ids, self._engine,
+                                     self._vocabulary(searcher), correct)
                 except Exception as exc:
                     self._close_searcher()
                     failure = exc
@@ -200,6 +204,35 @@ class SearchIndex:
                 break
         return SearchResult(query, (), 0, error=f"search index damaged ({_why(failure)}); "
                             "run 'newsreader index --rebuild'")
+
+    def suggest(self, query: str) -> SearchResult:
+        """The did-you-mean suggestion for ``query`` and how many articles match it as typed
+        (``total``); no hits are read. An empty ``suggestion`` means the query stands."""
+        from newsreader.search.query import parse
+        from newsreader.search.ranking import suggest
+
+        parsed = parse(query)
+        if parsed.query is None:
+            return SearchResult(query, (), 0, error=parsed.error or "nothing to search for")
+        with self._read:
+            try:
+                searcher = self._fresh_searcher()
+                if searcher is None:
+                    return SearchResult(query, (), 0, error=_NO_INDEX)
+                suggestion = suggest(searcher, self._vocabulary(searcher), parsed)
+            except Exception as exc:
+                self._close_searcher()
+                return SearchResult(query, (), 0, error=f"search index damaged ({_why(exc)}); "
+                                    "run 'newsreader index --rebuild'")
+        return SearchResult(query, (), 0, suggestion=suggestion)
+
+    def _vocabulary(self, searcher: Any) -> Any:
+        """The open generation's surface words (read once per searcher)."""
+        if self._vocab is None:
+            from newsreader.search.ranking import vocabulary
+
+            self._vocab = vocabulary(searcher)
+        return self._vocab
 
     def _heal(self) -> bool:
         """Rebuild after a failed read, when an update has told us the library."""
@@ -256,6 +289,7 @@ class SearchIndex:
                 self._searcher.close()
         self._searcher = None
         self._engine = None
+        self._vocab = None
         self._current_stamp = None
 
     def close(self) -> None:

@@ -56,6 +56,8 @@ class SearchResult:
     """A one-line message when the query could not be read as written."""
     total_estimated: bool = False
     """``total`` is an upper bound (counting every match of very common words is slow)."""
+    corrected: bool = False
+    """Nothing matched the query as typed, so the hits are for ``suggestion``."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -102,8 +102,10 @@ def test_did_you_mean_skips_deleted_articles_for_the_spelling(
     })
     (s.root / "a.txt").unlink()
     s.update()
-    assert s.index.search("negotiaters").suggestion == "negotiators"
-    assert s.index.search("negotiaters").hits == ()
+    result = s.index.search("negotiaters")
+    assert result.suggestion == "negotiators" and result.corrected
+    assert sorted(h.id for h in result.hits) == ["b", "c"]  # the suggestion's, not the deleted
+    assert s.index.search("negotiaters", correct=False).hits == ()
 
 
 @pytest.mark.parametrize("query", [
