@@ -124,13 +124,13 @@ class Candidate(NamedTuple):
     """Damerau-Levenshtein edits from the typed word."""
     cost: float
     """The weighted slip cost (``slip_cost``)."""
-    count: int
+    articles: int
     """Articles that use the word."""
 
     @property
     def score(self) -> float:
         """Log-probability, up to a constant, that this is the word meant."""
-        return math.log(self.count) - SLIP * self.cost
+        return math.log(self.articles) - SLIP * self.cost
 
 
 class Vocabulary:
@@ -199,8 +199,8 @@ class Vocabulary:
         others = [c for c in self.candidates(typed, maxdist) if c.word != typed]
         if not others:
             return None
-        best = max(others, key=lambda c: (c.score, c.count, c.word))
-        if own and (best.count < OWN_MARGIN * own or best.score <= math.log(own)):
+        best = max(others, key=lambda c: (c.score, c.articles, c.word))
+        if own and (best.articles < OWN_MARGIN * own or best.score <= math.log(own)):
             return None
         return best.word
 
