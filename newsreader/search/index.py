@@ -219,7 +219,7 @@ class SearchIndex:
                 searcher = self._fresh_searcher()
                 if searcher is None:
                     return SearchResult(query, (), 0, error=_NO_INDEX)
-                suggestion = suggest(searcher, self._vocabulary(searcher), parsed)
+                suggestion = suggest(self._vocabulary(searcher), parsed)
             except Exception as exc:
                 self._close_searcher()
                 return SearchResult(query, (), 0, error=f"search index damaged ({_why(exc)}); "

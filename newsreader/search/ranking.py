@@ -21,7 +21,6 @@ from newsreader.search.schema import WORDS
 from newsreader.search.spelling import Vocabulary
 
 EXACT_COUNT = 500
-SPELL_FIELDS = ("body", "title")
 FUZZY_TERMS = 8
 """Words a ``word~`` stands for at most: the closest and most probable ones."""
 
@@ -37,7 +36,7 @@ def run_query(
     used = expand_fuzzy(parsed, vocab)
     top = _top(searcher, engine, used.query, limit)
     fallback = corrected = False
-    suggestion = suggest(searcher, vocab, parsed)
+    suggestion = suggest(vocab, parsed)
     if top.total == 0 and suggestion and correct:
         instead = expand_fuzzy(parse(suggestion), vocab)
         if instead.query is not None:
@@ -122,14 +121,13 @@ def vocabulary(searcher: Any) -> Vocabulary:
     return Vocabulary(counts)
 
 
-def suggest(searcher: Any, vocab: Vocabulary, parsed: ParsedQuery) -> str | None:
+def suggest(vocab: Vocabulary, parsed: ParsedQuery) -> str | None:
     """The query with each word the library lacks (or has far more often spelt otherwise)
     replaced by the word most probably meant; the other words are kept. None when nothing
     would change.
 
-    A word counts as known when its stem is indexed (``negotiate`` finds ``negotiations``),
-    so it is only corrected to a far more common word."""
-    reader = searcher.reader()
+    A word the library lacks may still match by its stem (``negotiate`` finds
+    ``negotiated``): a suggestion with the same stem is no correction and is not made."""
     text = parsed.text
     out = text
     changed = False
@@ -143,8 +141,7 @@ def suggest(searcher: Any, vocab: Vocabulary, parsed: ParsedQuery) -> str | None
         terms = query_terms(word)
         if len(terms) != 1 or not folded.isalpha():
             continue
-        own = max(vocab.count(folded), _df(reader, terms[0]))
-        best = vocab.correct(folded, own)
+        best = vocab.correct(folded)
         if best is None or query_terms(best) == terms:
             continue
         out = out[:start] + _cased(best, word) + out[end:]
@@ -156,10 +153,6 @@ def _cased(word: str, like: str) -> str:
     if len(like) > 1 and like.isupper():
         return word.upper()
     return word[:1].upper() + word[1:] if like[:1].isupper() else word
-
-
-def _df(reader: Any, term: str) -> int:
-    return int(sum(reader.doc_frequency(f, term) for f in SPELL_FIELDS))
 
 
 def expand_fuzzy(parsed: ParsedQuery, vocab: Vocabulary) -> ParsedQuery:

@@ -42,19 +42,23 @@ def _neighbours() -> dict[str, frozenset[str]]:
 NEIGHBOURS = _neighbours()
 
 EDIT = 1.0
-"""The cost of an unlikely slip; the cheaper ones below are the common slips."""
-DOUBLE = 0.4
+"""The cost of an unlikely slip (a key far from the right one, a stray letter); the cheaper
+ones below are the slips people make all the time."""
+DOUBLE = 0.5
 """A letter typed twice, or once where the word has it twice."""
 SWAP = 0.6
 """Two adjacent letters swapped."""
-NEAR = 0.6
+NEAR = 0.7
 """A key's neighbour for the key, or one vowel for another."""
-VOWEL_DROP = 0.7
+DROP = 0.6
+"""A letter left out."""
+VOWEL_DROP = 0.5
 """A vowel left out (``parliment``, ``minster``)."""
 SLIP = 4.0
-"""How much less likely each unit of slip cost makes a candidate (in log-probability): a
-word one common slip away must be used ~5-15x more often to beat the best candidate with
-no slip cost at all."""
+"""How much less likely each unit of slip cost makes a candidate (in log-probability)."""
+STEP = 2.0
+"""And each edit as such: a second slip in one word is rarer than any single one, so a word
+two edits away must be far more common than one a single edit away to win."""
 MIN_LENGTH = 3
 """Shorter words are never corrected: everything is near them."""
 OWN_MARGIN = 20
@@ -86,7 +90,7 @@ def _missing(word: str, k: int) -> float:
     c = word[k]
     if (k and word[k - 1] == c) or (k + 1 < len(word) and word[k + 1] == c):
         return DOUBLE
-    return VOWEL_DROP if c in _VOWELS else EDIT
+    return VOWEL_DROP if c in _VOWELS else DROP
 
 
 def slip_cost(typed: str, word: str) -> float:
@@ -130,7 +134,7 @@ class Candidate(NamedTuple):
     @property
     def score(self) -> float:
         """Log-probability, up to a constant, that this is the word meant."""
-        return math.log(self.articles) - SLIP * self.cost
+        return math.log(self.articles) - SLIP * self.cost - STEP * self.distance
 
 
 class Vocabulary:
