@@ -17,6 +17,7 @@ from typing import NamedTuple
 from newsreader.search.highlight import edit_distance
 
 _ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _VOWELS = frozenset("aeiouy")
 
 
@@ -80,7 +81,7 @@ def _extra(typed: str, k: int) -> float:
     after = typed[k + 1] if k + 1 < len(typed) else ""
     if c in (before, after):
         return DOUBLE
-    if before in NEIGHBOURS.get(c, ()) or after in NEIGHBOURS.get(c, ()):
+    if before in NEIGHBOURS.get(c, ()) or after in NEIGHBOURS.get(c, ()) or c in _VOWELS:
         return NEAR
     return EDIT
 
@@ -171,14 +172,17 @@ class Vocabulary:
 
     def candidates(self, typed: str, maxdist: int = 2) -> list[Candidate]:
         """The words within ``maxdist`` (1 or 2) edits of ``typed``, the word itself included
-        when the library has it. Found by deletions: up to two from the typed word, one from
-        the candidate, which reaches every word one edit away and nearly all two away."""
+        when the library has it. Found by deletions: up to two from the typed word (or one
+        letter put in), one from the candidate; that reaches every word one edit away and
+        nearly all two away."""
         if not typed or len(typed) > 40:
             return []
         index = self._deletions()
         keys = {typed, *_deletes(typed)}
         if maxdist >= 2:
             keys |= {d2 for d1 in list(keys) for d2 in _deletes(d1)}
+            # Two letters left out: the typed word with one put back is a deletion of the word.
+            keys |= {typed[:i] + c + typed[i:] for i in range(len(typed) + 1) for c in _LETTERS}
         found: set[str] = set()
         for key in keys:
             if key in self.counts:
@@ -226,6 +230,6 @@ class Vocabulary:
                 out.append((c, 1.0))
             else:
                 # Below the word itself; within that, by probability and by distance.
-                weight = 0.5 ** c.distance * math.exp(max(c.score - top, -30.0))
+                weight = 0.2 ** c.distance * math.exp(max(c.score - top, -30.0))
                 out.append((c, max(weight, 1e-6)))
         return out
