@@ -37,6 +37,9 @@ class SearchIndex:
         self._had_index = False
         self._engine: Any = None
         self._vocab: Any = None
+        self._last_vocab: Any = None
+        self._segment_words: dict[str, dict[str, int]] = {}
+        self._folder: Path | None = None
         self._current_stamp: tuple[int, int] | None = None
         self._ids: dict[str, str] = {}
         self._last: tuple[LibraryScan, Library] | None = None
@@ -229,9 +232,10 @@ class SearchIndex:
     def _vocabulary(self, searcher: Any) -> Any:
         """The open generation's surface words (read once per searcher)."""
         if self._vocab is None:
-            from newsreader.search.ranking import vocabulary
+            from newsreader.search.vocab import library_vocabulary
 
-            self._vocab = vocabulary(searcher)
+            self._vocab = self._last_vocab = library_vocabulary(
+                searcher, self._folder, self._segment_words, self._last_vocab)
         return self._vocab
 
     def _heal(self) -> bool:
@@ -262,6 +266,7 @@ class SearchIndex:
         from newsreader.search.engine import Engine
 
         ix = open_generation(current[1])
+        self._folder = current[1]
         self._searcher = ix.searcher()
         self._had_index = True
         self._engine = Engine(self._searcher)

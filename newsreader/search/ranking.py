@@ -17,7 +17,6 @@ from newsreader.search.highlight import Highlighter, best_paragraph, snippet
 from newsreader.search.matchers import StemFuzzyTerm
 from newsreader.search.query import ParsedQuery, highlighter_for, parse
 from newsreader.search.results import MatchSpan, SearchHit, SearchResult
-from newsreader.search.schema import WORDS
 from newsreader.search.spelling import Vocabulary
 
 EXACT_COUNT = 500
@@ -108,17 +107,10 @@ def _hit(searcher: Any, docnum: int, score: float, hl: Highlighter,
 
 
 def vocabulary(searcher: Any) -> Vocabulary:
-    """The library's surface words with how many articles use each (deleted articles may
-    still count until their segment is merged: it only weighs a suggestion)."""
-    counts: dict[str, int] = {}
-    for sub, _offset in searcher.leaf_searchers():
-        reader = sub.reader()
-        if WORDS not in reader.schema:
-            continue  # an index from before the field: suggestions have no vocabulary
-        for btext, info in reader.iter_field(WORDS):
-            word = btext.decode("utf-8", "replace") if isinstance(btext, bytes) else str(btext)
-            counts[word] = counts.get(word, 0) + int(info.doc_frequency())
-    return Vocabulary(counts)
+    """The library's surface words with how many articles use each, read afresh."""
+    from newsreader.search.vocab import library_vocabulary
+
+    return library_vocabulary(searcher, None, {})
 
 
 def suggest(vocab: Vocabulary, parsed: ParsedQuery) -> str | None:

@@ -64,6 +64,9 @@ MIN_LENGTH = 3
 """Shorter words are never corrected: everything is near them."""
 OWN_MARGIN = 20
 """A word the library has is corrected only to a word at least this many times as common."""
+OWN_RARE = 3
+"""And only when at most this many articles have it: a word in more is no slip (and is
+answered without looking at candidates)."""
 
 
 def _sub(x: str, y: str) -> float:
@@ -155,6 +158,20 @@ class Vocabulary:
     def count(self, word: str) -> int:
         return self.counts.get(word, 0)
 
+    def rebased(self, counts: Mapping[str, int]) -> Vocabulary:
+        """A vocabulary of ``counts`` that shares this one's candidate index, with the new
+        words added to it (an index update adds a few words; rebuilding the index for them
+        would cost ~0.5 s at 20k words). Words that went stay in the index, unseen."""
+        other = Vocabulary(counts)
+        index = self._index
+        if index is not None:
+            for word in other.counts.keys() - self.counts.keys():
+                if len(word) >= MIN_LENGTH:
+                    for d in set(_deletes(word)):
+                        index.setdefault(d, []).append(word)
+            other._index = index
+        return other
+
     def _deletions(self) -> dict[str, list[str]]:
         """Each word under every string one deletion away from it (built on first use)."""
         if self._index is None:
@@ -192,6 +209,8 @@ class Vocabulary:
                 found.update(bucket)
         out = []
         for word in found:
+            if word not in self.counts:
+                continue  # gone from the library since the index was built
             dist = edit_distance(typed, word, maxdist)
             if dist <= maxdist:
                 out.append(Candidate(word, dist, slip_cost(typed, word), self.counts[word]))
@@ -203,6 +222,8 @@ class Vocabulary:
         if len(typed) < MIN_LENGTH or not typed.isalpha():
             return None
         own = self.count(typed) if own is None else own
+        if own > OWN_RARE:
+            return None
         maxdist = 1 if len(typed) <= 4 else 2
         others = [c for c in self.candidates(typed, maxdist) if c.word != typed]
         if not others:

@@ -142,3 +142,24 @@ def test_any_query_gets_a_suggestion_or_none_from_the_index(news: Shelf, query: 
     assert result.suggestion is None or isinstance(result.suggestion, str)
     searched = news.index.search(query + "~")
     assert searched.error is None or "\n" not in searched.error
+
+
+def test_the_vocabulary_follows_index_updates_and_is_kept_beside_the_index(
+    shelf: Callable[..., Shelf],
+) -> None:
+    from newsreader.search import SearchIndex
+    from newsreader.search.store import read_current
+
+    s = shelf({"a.txt": article_text("Birds", "A heron stood in the reeds.")})
+    assert s.index.suggest("heorn").suggestion == "heron"
+    assert s.index.suggest("kookabura").suggestion is None
+    s.write("b.txt", article_text("More birds", "A kookaburra laughed at dawn."))
+    s.update()
+    assert s.index.suggest("kookabura").suggestion == "kookaburra"  # a new word, at once
+    assert s.index.search("kookabura").corrected
+    current = read_current(s.index_dir)
+    assert current is not None and list(current[1].glob("vocab-*.txt"))
+    fresh = SearchIndex(s.index_dir)  # another process: reads the kept words
+    assert fresh.suggest("kookabura").suggestion == "kookaburra"
+    assert fresh.suggest("heorn").suggestion == "heron"
+    fresh.close()
