@@ -63,6 +63,9 @@ class ParsedQuery:
     words: list[tuple[int, int]] = field(default_factory=list)
     """Spans of plain words in ``text``, for did-you-mean."""
     error: str | None = None
+    marks: str | None = None
+    """A query that marks the same words as this one once it was run, when ``text`` would
+    mark others (``ceasfire~`` stands for the few words it was expanded to)."""
 
 
 def clean(raw: str) -> tuple[str, list[str]]:

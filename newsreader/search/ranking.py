@@ -6,12 +6,13 @@ Importing this imports Whoosh (~100 ms).
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 from typing import Any
 
 from whoosh import query as wq
 
-from newsreader.search.analysis import fold, query_terms
+from newsreader.search.analysis import fold, normalize_literal, query_terms
 from newsreader.search.engine import Engine, TopDocs
 from newsreader.search.highlight import Highlighter, best_paragraph, snippet
 from newsreader.search.matchers import StemFuzzyTerm
@@ -53,8 +54,10 @@ def run_query(
     error = parsed.error
     if error and not hits:
         error += f"; no article matches {parsed.text!r}" if parsed.text else "; no matches"
+    marks = used.marks or (used.text if corrected else None)
     return SearchResult(raw, hits, top.total, fallback_any=fallback, suggestion=suggestion,
-                        error=error, total_estimated=top.estimated, corrected=corrected)
+                        error=error, total_estimated=top.estimated, corrected=corrected,
+                        marks=marks)
 
 
 def _top(searcher: Any, engine: Engine, q: Any, limit: int) -> TopDocs:
@@ -154,6 +157,7 @@ def expand_fuzzy(parsed: ParsedQuery, vocab: Vocabulary) -> ParsedQuery:
     if parsed.query is None or not len(vocab):
         return parsed
     found = False
+    words: dict[str, list[str]] = {}
 
     def swap(node: Any) -> Any:
         nonlocal found
@@ -161,7 +165,9 @@ def expand_fuzzy(parsed: ParsedQuery, vocab: Vocabulary) -> ParsedQuery:
             return node
         found = True
         weights: dict[str, float] = {}
-        for cand, weight in vocab.expand(node.text, node.maxdist, FUZZY_TERMS):
+        expanded = vocab.expand(node.text, node.maxdist, FUZZY_TERMS)
+        words[node.text] = [cand.word for cand, _weight in expanded]
+        for cand, weight in expanded:
             for term in query_terms(cand.word):
                 weights[term] = max(weights.get(term, 0.0), weight)
         subs = [wq.Term(node.fieldname, t, boost=node.boost * w) for t, w in weights.items()]
@@ -172,4 +178,15 @@ def expand_fuzzy(parsed: ParsedQuery, vocab: Vocabulary) -> ParsedQuery:
     q = parsed.query.accept(swap)
     if not found:
         return parsed
-    return dataclasses.replace(parsed, query=q, highlighter=highlighter_for(q))
+
+    def spelled_out(m: re.Match[str]) -> str:
+        expanded = words.get(normalize_literal(m[1], stemmed=False))
+        if expanded is None:
+            return m[0]
+        return f"({' OR '.join(expanded)})" if expanded else "nosuchword"
+
+    marks = _FUZZY.sub(spelled_out, parsed.text)
+    return dataclasses.replace(parsed, query=q, highlighter=highlighter_for(q), marks=marks)
+
+
+_FUZZY = re.compile(r"(?<![\w~])([^\W_][\w'’-]*)~\d*")

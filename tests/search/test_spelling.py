@@ -163,3 +163,21 @@ def test_the_vocabulary_follows_index_updates_and_is_kept_beside_the_index(
     assert fresh.suggest("kookabura").suggestion == "kookaburra"
     assert fresh.suggest("heorn").suggestion == "heron"
     fresh.close()
+
+
+def test_an_opened_fuzzy_hit_marks_only_the_words_it_matched(
+    shelf: Callable[..., Shelf],
+) -> None:
+    from newsreader.library import parse_file
+    from newsreader.search import find_matches
+
+    s = shelf({"a.txt": article_text(
+        "Talks", "The ceasefire held after the shelling ceased.", "Ceasefires rarely last.")})
+    result = s.index.search("ceasfire~")
+    assert result.marks is not None
+    hit = result.hits[0]
+    article = parse_file(s.root / "a.txt", "a")
+    marked = {article.paragraphs[m.paragraph][m.start:m.end].lower()
+              for m in find_matches(result.marks, article)}
+    assert marked == {"ceasefire", "ceasefires"}  # not "ceased" (the stem "ceas" is near)
+    assert {article.paragraphs[m.paragraph][m.start:m.end].lower() for m in hit.matches} == marked

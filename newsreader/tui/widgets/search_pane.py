@@ -344,5 +344,6 @@ class SearchPane(Vertical):
 
 
 def _searched(result: SearchResult) -> str:
-    """The query whose matches the hits show: the suggestion's when it was searched instead."""
-    return result.suggestion if result.corrected and result.suggestion else result.query
+    """The query whose matches the hits show: the suggestion's when it was searched instead,
+    the words a ``word~`` matched."""
+    return result.marks or result.query
