@@ -7,6 +7,7 @@ TUI imports this package at start-up).
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import threading
@@ -199,7 +200,7 @@ class SearchIndex:
                     if searcher is None:
                         return SearchResult(query, (), 0, error=_NO_INDEX)
                     return run_query(searcher, parsed, query, limit, self._ids, self._engine,
-                                     self._vocabulary(searcher), correct)
+                                     functools.partial(self._vocabulary, searcher), correct)
                 except Exception as exc:
                     self._close_searcher()
                     failure = exc
@@ -212,7 +213,7 @@ class SearchIndex:
         """The did-you-mean suggestion for ``query`` and how many articles match it as typed
         (``total``); no hits are read. An empty ``suggestion`` means the query stands."""
         from newsreader.search.query import parse
-        from newsreader.search.ranking import suggest
+        from newsreader.search.ranking import suggest, word_counter
 
         parsed = parse(query)
         if parsed.query is None:
@@ -222,7 +223,8 @@ class SearchIndex:
                 searcher = self._fresh_searcher()
                 if searcher is None:
                     return SearchResult(query, (), 0, error=_NO_INDEX)
-                suggestion = suggest(self._vocabulary(searcher), parsed)
+                suggestion = suggest(lambda: self._vocabulary(searcher), parsed,
+                                     word_counter(searcher))
             except Exception as exc:
                 self._close_searcher()
                 return SearchResult(query, (), 0, error=f"search index damaged ({_why(exc)}); "

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,8 @@ from newsreader.search.highlight import Highlighter, best_paragraph, snippet
 from newsreader.search.matchers import StemFuzzyTerm
 from newsreader.search.query import ParsedQuery, highlighter_for, parse
 from newsreader.search.results import MatchSpan, SearchHit, SearchResult
-from newsreader.search.spelling import Vocabulary
+from newsreader.search.schema import WORDS
+from newsreader.search.spelling import OWN_RARE, Vocabulary
 
 EXACT_COUNT = 500
 FUZZY_TERMS = 8
@@ -27,16 +29,17 @@ FUZZY_TERMS = 8
 
 def run_query(
     searcher: Any, parsed: ParsedQuery, raw: str, limit: int, ids: dict[str, str],
-    engine: Engine | None = None, vocab: Vocabulary | None = None, correct: bool = True,
+    engine: Engine | None = None, vocab: Callable[[], Vocabulary] | None = None,
+    correct: bool = True,
 ) -> SearchResult:
     """Search; when nothing matches, search the did-you-mean suggestion instead (unless
     ``correct`` is off), then fall back to any word when no article has them all."""
     engine = engine or Engine(searcher)
-    vocab = vocabulary(searcher) if vocab is None else vocab
+    vocab = vocab or _once(lambda: vocabulary(searcher))
     used = expand_fuzzy(parsed, vocab)
     top = _top(searcher, engine, used.query, limit)
     fallback = corrected = False
-    suggestion = suggest(vocab, parsed)
+    suggestion = suggest(vocab, parsed, word_counter(searcher))
     if top.total == 0 and suggestion and correct:
         instead = expand_fuzzy(parse(suggestion), vocab)
         if instead.query is not None:
@@ -116,7 +119,28 @@ def vocabulary(searcher: Any) -> Vocabulary:
     return library_vocabulary(searcher, None, {})
 
 
-def suggest(vocab: Vocabulary, parsed: ParsedQuery) -> str | None:
+def _once(make: Callable[[], Vocabulary]) -> Callable[[], Vocabulary]:
+    made: list[Vocabulary] = []
+
+    def get() -> Vocabulary:
+        if not made:
+            made.append(make())
+        return made[0]
+
+    return get
+
+
+def word_counter(searcher: Any) -> Callable[[str], int] | None:
+    """How many articles use a surface word, looked up in the index (a word known to be
+    common needs no vocabulary read)."""
+    reader = searcher.reader()
+    if WORDS not in reader.schema:
+        return None
+    return lambda word: int(reader.doc_frequency(WORDS, word))
+
+
+def suggest(vocab: Callable[[], Vocabulary], parsed: ParsedQuery,
+            count: Callable[[str], int] | None = None) -> str | None:
     """The query with each word the library lacks (or has far more often spelt otherwise)
     replaced by the word most probably meant; the other words are kept. None when nothing
     would change.
@@ -136,7 +160,10 @@ def suggest(vocab: Vocabulary, parsed: ParsedQuery) -> str | None:
         terms = query_terms(word)
         if len(terms) != 1 or not folded.isalpha():
             continue
-        best = vocab.correct(folded)
+        own = count(folded) if count is not None else vocab().count(folded)
+        if own > OWN_RARE:
+            continue  # no slip: and the vocabulary need not be read for it
+        best = vocab().correct(folded, own)
         if best is None or query_terms(best) == terms:
             continue
         out = out[:start] + _cased(best, word) + out[end:]
@@ -150,11 +177,11 @@ def _cased(word: str, like: str) -> str:
     return word[:1].upper() + word[1:] if like[:1].isupper() else word
 
 
-def expand_fuzzy(parsed: ParsedQuery, vocab: Vocabulary) -> ParsedQuery:
+def expand_fuzzy(parsed: ParsedQuery, vocab: Callable[[], Vocabulary]) -> ParsedQuery:
     """``word~`` as the few library words nearest to it (``Vocabulary.expand``), each scored
     by its weight, so exact matches rank first and then the closest, most probable words;
     highlighting then marks just those words. Unchanged without a vocabulary."""
-    if parsed.query is None or not len(vocab):
+    if parsed.query is None or "~" not in parsed.text or not len(vocab()):
         return parsed
     found = False
     words: dict[str, list[str]] = {}
@@ -165,7 +192,7 @@ def expand_fuzzy(parsed: ParsedQuery, vocab: Vocabulary) -> ParsedQuery:
             return node
         found = True
         weights: dict[str, float] = {}
-        expanded = vocab.expand(node.text, node.maxdist, FUZZY_TERMS)
+        expanded = vocab().expand(node.text, node.maxdist, FUZZY_TERMS)
         words[node.text] = [cand.word for cand, _weight in expanded]
         for cand, weight in expanded:
             for term in query_terms(cand.word):
