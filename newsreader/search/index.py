@@ -231,6 +231,20 @@ class SearchIndex:
                                     "run 'newsreader index --rebuild'")
         return SearchResult(query, (), 0, suggestion=suggestion)
 
+    def warm_spelling(self) -> None:
+        """Read the vocabulary and build its candidate index now, off the typing path: the
+        first misspelt word typed is then answered at typing speed (~0.3-1 s at 10k
+        articles otherwise, once). Outside the read lock: the index is built apart and then
+        set in one assignment."""
+        with self._read:
+            try:
+                searcher = self._fresh_searcher()
+                vocab = None if searcher is None else self._vocabulary(searcher)
+            except Exception:
+                return  # a damaged index heals on the next search
+        if vocab is not None:
+            vocab.prepare()
+
     def _vocabulary(self, searcher: Any) -> Any:
         """The open generation's surface words (read once per searcher)."""
         if self._vocab is None:

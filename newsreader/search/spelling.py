@@ -172,6 +172,10 @@ class Vocabulary:
             other._index = index
         return other
 
+    def prepare(self) -> None:
+        """Build the candidate index now rather than on the first look-up."""
+        self._deletions()
+
     def _deletions(self) -> dict[str, list[str]]:
         """Each word under every string one deletion away from it (built on first use)."""
         if self._index is None:

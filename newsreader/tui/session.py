@@ -128,6 +128,10 @@ class Session:
         when nothing matches, unless ``correct`` is off)."""
         return self.index().search(query, limit=limit, correct=correct)
 
+    def warm_spelling(self) -> None:
+        """Get did-you-mean ready before the first typo is typed (in a worker)."""
+        self.index().warm_spelling()
+
     def update_index(
         self, scan: LibraryScan, *, rebuild: bool = False, progress: Progress | None = None
     ) -> IndexReport:

@@ -181,3 +181,12 @@ def test_an_opened_fuzzy_hit_marks_only_the_words_it_matched(
               for m in find_matches(result.marks, article)}
     assert marked == {"ceasefire", "ceasefires"}  # not "ceased" (the stem "ceas" is near)
     assert {article.paragraphs[m.paragraph][m.start:m.end].lower() for m in hit.matches} == marked
+
+
+def test_spelling_can_be_made_ready_before_the_first_typo(shelf: Callable[..., Shelf]) -> None:
+    s = shelf({"a.txt": article_text("Birds", "A heron stood in the reeds.")})
+    s.index.warm_spelling()
+    vocab = s.index._vocab
+    assert vocab is not None and vocab._index is not None  # built: no wait on the first typo
+    assert s.index.suggest("heorn").suggestion == "heron"
+    assert s.index._vocab is vocab
