@@ -233,9 +233,8 @@ class SearchIndex:
 
     def warm_spelling(self) -> None:
         """Read the vocabulary and build its candidate index now, off the typing path: the
-        first misspelt word typed is then answered at typing speed (~0.3-1 s at 10k
-        articles otherwise, once). Outside the read lock: the index is built apart and then
-        set in one assignment."""
+        first misspelt word typed is then answered at typing speed, not after the build.
+        Outside the read lock: the index is built apart and then set in one assignment."""
         with self._read:
             try:
                 searcher = self._fresh_searcher()

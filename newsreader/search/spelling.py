@@ -145,8 +145,8 @@ class Candidate(NamedTuple):
 
 class _Deletions:
     """Every word under each string one deletion away from it, as two packed arrays sorted by
-    the string's hash (a dict of lists took ~30 MB for 20k words; this ~1.5 MB). A hash
-    collision only adds a candidate, which the edit distance then turns away."""
+    the string's hash: a dict of lists costs an object or two per string, ~10x the memory.
+    A hash collision only adds a candidate, which the edit distance then turns away."""
 
     def __init__(self, words: Iterable[str]) -> None:
         self.words = [w for w in words if len(w) >= MIN_LENGTH]
@@ -197,8 +197,8 @@ class Vocabulary:
 
     def rebased(self, counts: Mapping[str, int]) -> Vocabulary:
         """A vocabulary of ``counts`` that shares this one's candidate index, with the new
-        words added to it (an index update adds a few words; rebuilding the index for them
-        would cost ~0.5 s at 20k words). Words that went stay in the index, unseen."""
+        words added to it (an update adds a few words; rebuilding the index for them costs
+        as much as the first build). Words that went stay in the index, unseen."""
         other = Vocabulary(counts)
         index = self._index
         if index is not None:
