@@ -144,16 +144,16 @@ class Candidate(NamedTuple):
 
 
 class _Deletions:
-    """Every word under each string one deletion away from it, as two packed arrays sorted by
-    the string's hash: a dict of lists costs an object or two per string, ~10x the memory.
-    A hash collision only adds a candidate, which the edit distance then turns away."""
+    """Every word under each string one deletion away from it, as one packed array sorted by
+    the string's hash (high bits) and the word's number (low bits): a dict of lists costs an
+    object or two per string, ~10x the memory. A hash collision only adds a candidate, which
+    the edit distance then turns away."""
 
     def __init__(self, words: Iterable[str]) -> None:
-        self.words = [w for w in words if len(w) >= MIN_LENGTH]
-        pairs = sorted((hash(d) & _MASK, i) for i, w in enumerate(self.words)
-                       for d in set(_deletes(w)))
-        self.hashes = array("Q", [h for h, _i in pairs])
-        self.owners = array("I", [i for _h, i in pairs])
+        self.words = [w for w in words if len(w) >= MIN_LENGTH][: 1 << _OWNER_BITS]
+        self.keys = array("Q", sorted(
+            (hash(d) & _HASH_MASK) << _OWNER_BITS | i
+            for i, w in enumerate(self.words) for d in set(_deletes(w))))
         self.extra: dict[str, list[str]] = {}
         """Words added since (an index update brings a few)."""
 
@@ -164,18 +164,20 @@ class _Deletions:
 
     def under(self, key: str, found: set[str]) -> None:
         """Add to ``found`` the words one deletion away from which is ``key``."""
-        h = hash(key) & _MASK
-        hashes = self.hashes
-        i = bisect_left(hashes, h)
-        while i < len(hashes) and hashes[i] == h:
-            found.add(self.words[self.owners[i]])
+        h = hash(key) & _HASH_MASK
+        keys = self.keys
+        i = bisect_left(keys, h << _OWNER_BITS)
+        while i < len(keys) and keys[i] >> _OWNER_BITS == h:
+            found.add(self.words[keys[i] & _OWNER_MASK])
             i += 1
         more = self.extra.get(key)
         if more:
             found.update(more)
 
 
-_MASK = (1 << 64) - 1
+_OWNER_BITS = 21
+_OWNER_MASK = (1 << _OWNER_BITS) - 1
+_HASH_MASK = (1 << (64 - _OWNER_BITS)) - 1
 
 
 class Vocabulary:
