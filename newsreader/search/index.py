@@ -210,8 +210,8 @@ class SearchIndex:
                             "run 'newsreader index --rebuild'")
 
     def suggest(self, query: str) -> SearchResult:
-        """The did-you-mean suggestion for ``query`` and how many articles match it as typed
-        (``total``); no hits are read. An empty ``suggestion`` means the query stands."""
+        """The did-you-mean suggestion for ``query`` (None: the query stands), without
+        searching: ``hits`` and ``total`` are empty."""
         from newsreader.search.query import parse
         from newsreader.search.ranking import suggest, word_counter
 
