@@ -52,6 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query", nargs="+", help="words, \"phrases\", -not, OR, title:, date:2024")
     p.add_argument("--limit", type=_positive_int, default=10, metavar="N")
     p.add_argument("--json", action="store_true", help="print a JSON array")
+    p.add_argument("--as-typed", action="store_true",
+                   help="search the words as typed even when nothing matches them")
+
+    p = sub.add_parser("suggest", help="the did-you-mean spelling of a query")
+    p.add_argument("query", nargs="+", help="words as they would be searched")
+    p.add_argument("--json", action="store_true", help='print {"query": …, "suggestion": …}')
 
     p = sub.add_parser("list", help="list articles, newest first")
     p.add_argument("--json", action="store_true")
@@ -178,6 +184,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         None: _cmd_tui,
         "index": _cmd_index,
         "search": _cmd_search,
+        "suggest": _cmd_suggest,
         "list": _cmd_list,
         "show": _cmd_show,
         "bookmarks": _cmd_bookmarks,
@@ -313,7 +320,8 @@ def _cmd_index(ctx: AppContext, args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def _cmd_search(ctx: AppContext, args: argparse.Namespace) -> int:
+def _search_index(ctx: AppContext) -> Any:
+    """The index brought up to date (the last complete one when it cannot be written)."""
     scan = _scan(ctx)
     try:
         index, _report = _update_index(ctx, scan)
@@ -325,12 +333,42 @@ def _cmd_search(ctx: AppContext, args: argparse.Namespace) -> int:
             raise UserError(f"{exc}; there is no earlier index to search") from None
         print(f"newsreader: {exc}; searching the last complete one", file=sys.stderr)
         index = SearchIndex(ctx.index_dir)
+    return index
+
+
+def _cmd_suggest(ctx: AppContext, args: argparse.Namespace) -> int:
+    index = _search_index(ctx)
     try:
-        result = index.search(" ".join(args.query), limit=args.limit)
+        result = index.suggest(" ".join(args.query))
+    finally:
+        index.close()
+    if result.error:
+        raise UserError(result.error)
+    if args.json:
+        _print_json({"query": result.query, "suggestion": result.suggestion})
+    elif result.suggestion:
+        print(result.suggestion)
+    return ExitCode.OK
+
+
+def _cmd_search(ctx: AppContext, args: argparse.Namespace) -> int:
+    index = _search_index(ctx)
+    try:
+        result = index.search(" ".join(args.query), limit=args.limit,
+                              correct=not args.as_typed)
     finally:
         index.close()
     if result.error and not result.hits:
         raise UserError(result.error)
+    from rich.text import Text
+
+    from newsreader.library.text import clean_text
+
+    err = _stderr()
+    if result.corrected:  # said on stderr with --json too: the array is the suggestion's
+        err.print(Text.assemble("Showing results for ", (result.suggestion or "", "bold"),
+                                f"; search instead for {clean_text(result.query)} "
+                                "(--as-typed)"))
     if args.json:
         _print_json([
             {
@@ -345,18 +383,15 @@ def _cmd_search(ctx: AppContext, args: argparse.Namespace) -> int:
             for h in result.hits
         ])
         return ExitCode.OK
-    err = _stderr()
+    if result.suggestion and not result.corrected:
+        err.print(Text(f"Did you mean: {result.suggestion}"))
     if result.fallback_any:
         err.print("No article has every word; showing articles with any of them.")
-    if result.suggestion:
-        err.print(f"Did you mean: {result.suggestion}")
     if result.error:
         err.print(result.error)
     out = _stdout()
     if not result.hits:
         err.print("No matches.")
-    from rich.text import Text
-
     for h in result.hits:
         line = Text()
         line.append(h.title, style="bold")

@@ -281,3 +281,22 @@ def normalize_literal(text: str, *, stemmed: bool) -> str:
         return "".join(_JOIN.split(folded))
     whole = "".join(p for p in _JOIN.split(folded) if p)
     return stem(whole)
+
+
+_SURFACE = re.compile(r"[^\W\d_]+(?:['’‘ʼ`´][^\W\d_]+)*")
+_SURFACE_MAX = 30
+
+
+def surface_words(text: str) -> set[str]:
+    """The distinct words of ``text`` as a person would type them to search: folded, with
+    a possessive ``'s`` dropped, hyphenated compounds as their parts; not stemmed. The
+    vocabulary that spelling suggestions are made from (a stem such as ``minist`` is not a
+    word to suggest)."""
+    out: set[str] = set()
+    for raw in _SURFACE.findall(text):
+        word = _strip_possessive(fold(raw))
+        if "'" in word:
+            word = word.replace("'", "")
+        if 2 <= len(word) <= _SURFACE_MAX and word.isalpha():
+            out.add(word)
+    return out

@@ -19,6 +19,7 @@ from newsreader.search.bulkwrite import BulkWriter
 from newsreader.search.pairs import PREFIX, SAMPLE, common_words, write_common
 from newsreader.search.schema import (
     PAIRED,
+    WORDS,
     date_number,
     key_path,
     make_schema,
@@ -42,6 +43,7 @@ def document(article: Article) -> dict[str, Any]:
         "dateline": article.dateline or "",
         "body": "\n\n".join(article.paragraphs),
     }
+    doc[WORDS] = "\n".join((doc["title"], doc["dateline"], doc["body"]))
     day = date_number(article.date)
     if day is not None:
         doc["date"] = day

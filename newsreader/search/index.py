@@ -7,6 +7,7 @@ TUI imports this package at start-up).
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import threading
@@ -36,6 +37,10 @@ class SearchIndex:
         self._searcher: Any = None
         self._had_index = False
         self._engine: Any = None
+        self._vocab: Any = None
+        self._last_vocab: Any = None
+        self._segment_words: dict[str, dict[str, int]] = {}
+        self._folder: Path | None = None
         self._current_stamp: tuple[int, int] | None = None
         self._ids: dict[str, str] = {}
         self._last: tuple[LibraryScan, Library] | None = None
@@ -184,8 +189,10 @@ class SearchIndex:
 
     # --- searching --------------------------------------------------------------------------
 
-    def search(self, query: str, limit: int = 20) -> SearchResult:
-        """Ranked hits for ``query``; bad syntax gives a message or a literal search."""
+    def search(self, query: str, limit: int = 20, *, correct: bool = True) -> SearchResult:
+        """Ranked hits for ``query``; bad syntax gives a message or a literal search. When
+        nothing matches, the hits are for the did-you-mean suggestion (``corrected``) unless
+        ``correct`` is off."""
         from newsreader.search.query import parse
         from newsreader.search.ranking import run_query
 
@@ -198,7 +205,8 @@ class SearchIndex:
                     searcher = self._fresh_searcher()
                     if searcher is None:
                         return SearchResult(query, (), 0, error=_NO_INDEX)
-                    return run_query(searcher, parsed, query, limit, self._ids, self._engine)
+                    return run_query(searcher, parsed, query, limit, self._ids, self._engine,
+                                     functools.partial(self._vocabulary, searcher), correct)
                 except Exception as exc:
                     self._close_searcher()
                     failure = exc
@@ -206,6 +214,50 @@ class SearchIndex:
                 break
         return SearchResult(query, (), 0, error=f"search index damaged ({_why(failure)}); "
                             "run 'newsreader index --rebuild'")
+
+    def suggest(self, query: str) -> SearchResult:
+        """The did-you-mean suggestion for ``query`` (None: the query stands), without
+        searching: ``hits`` and ``total`` are empty."""
+        from newsreader.search.query import parse
+        from newsreader.search.ranking import suggest, word_counter
+
+        parsed = parse(query)
+        if parsed.query is None:
+            return SearchResult(query, (), 0, error=parsed.error or "nothing to search for")
+        with self._read:
+            try:
+                searcher = self._fresh_searcher()
+                if searcher is None:
+                    return SearchResult(query, (), 0, error=_NO_INDEX)
+                suggestion = suggest(lambda: self._vocabulary(searcher), parsed,
+                                     word_counter(searcher))
+            except Exception as exc:
+                self._close_searcher()
+                return SearchResult(query, (), 0, error=f"search index damaged ({_why(exc)}); "
+                                    "run 'newsreader index --rebuild'")
+        return SearchResult(query, (), 0, suggestion=suggestion)
+
+    def warm_spelling(self) -> None:
+        """Read the vocabulary and build its candidate index now, off the typing path: the
+        first misspelt word typed is then answered at typing speed, not after the build.
+        Outside the read lock: the index is built apart and then set in one assignment."""
+        with self._read:
+            try:
+                searcher = self._fresh_searcher()
+                vocab = None if searcher is None else self._vocabulary(searcher)
+            except Exception:
+                return  # a damaged index heals on the next search
+        if vocab is not None:
+            vocab.prepare()
+
+    def _vocabulary(self, searcher: Any) -> Any:
+        """The open generation's surface words (read once per searcher)."""
+        if self._vocab is None:
+            from newsreader.search.vocab import library_vocabulary
+
+            self._vocab = self._last_vocab = library_vocabulary(
+                searcher, self._folder, self._segment_words, self._last_vocab)
+        return self._vocab
 
     def _heal(self) -> bool:
         """Rebuild after a failed read, when an update has told us the library."""
@@ -235,6 +287,7 @@ class SearchIndex:
         from newsreader.search.engine import Engine
 
         ix = open_generation(current[1])
+        self._folder = current[1]
         self._searcher = ix.searcher()
         self._had_index = True
         self._engine = Engine(self._searcher)
@@ -262,6 +315,7 @@ class SearchIndex:
                 self._searcher.close()
         self._searcher = None
         self._engine = None
+        self._vocab = None
         self._current_stamp = None
 
     def close(self) -> None:

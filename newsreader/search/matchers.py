@@ -80,16 +80,14 @@ class StemFuzzyTerm(FuzzyTerm):  # type: ignore[misc]
 
 
 def stem_fuzzy(q: Any) -> Any:
-    """``q`` with Whoosh's fuzzy terms replaced by ``StemFuzzyTerm`` (``~`` alone: 1 edit,
-    2 from six letters up)."""
+    """``q`` with Whoosh's fuzzy terms replaced by ``StemFuzzyTerm`` (``~`` alone: 1 edit;
+    ``~2``: 2). A search expands them into the library's nearest words
+    (``ranking.expand_fuzzy``); the stem matching here is for an index without them."""
 
     def swap(node: Any) -> Any:
         if isinstance(node, FuzzyTerm) and not isinstance(node, StemFuzzyTerm):
-            maxdist = node.maxdist
-            if maxdist == 1 and len(node.text) >= 6:
-                maxdist = 2
             return StemFuzzyTerm(node.fieldname, node.text, boost=node.boost,
-                                 maxdist=maxdist, prefixlength=node.prefixlength)
+                                 maxdist=min(node.maxdist, 2), prefixlength=node.prefixlength)
         return node
 
     return q.accept(swap)

@@ -44,6 +44,9 @@ _PLUS = re.compile(r"(?:(?<=[\s(])|^)\+(?=\S)")
 _OPERATOR = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
 _WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 _OPEN_END = 99991231
+MIN_YEAR = 1000
+"""Earlier years are taken for mistakes (``date:0000``), not for dates."""
+_EMPTY_FIELD = re.compile(r"(?<![\w:])(title|dateline|date):(?=\s|\)|$)")
 _DATE_ONE = re.compile(r"^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?$")
 
 
@@ -60,6 +63,9 @@ class ParsedQuery:
     words: list[tuple[int, int]] = field(default_factory=list)
     """Spans of plain words in ``text``, for did-you-mean."""
     error: str | None = None
+    marks: str | None = None
+    """A query that marks the same words as this one once it was run, when ``text`` would
+    mark others (``ceasfire~`` stands for the few words it was expanded to)."""
 
 
 def clean(raw: str) -> tuple[str, list[str]]:
@@ -127,7 +133,7 @@ class _DateNode(syntax.SyntaxNode):  # type: ignore[misc]
     def query(self, parser: Any) -> Any:
         bounds = date_bounds(self.spec)
         if bounds is None:
-            parser.newsreader_notes.append(f"not a date: {self.spec!r} (try date:2024-05)")
+            parser.newsreader_notes.append(f"{_NOT_A_DATE}{self.spec!r} (try date:2024-05)")
             return wq.NullQuery
         lo, hi = bounds
         # Open ends as None: Whoosh's numeric trie mis-handles a huge upper bound.
@@ -142,6 +148,9 @@ class _DatePlugin(TaggingPlugin):  # type: ignore[misc]
 
     def create(self, parser: Any, match: Any) -> _DateNode:
         return _DateNode(match.group("spec"))
+
+
+_NOT_A_DATE = "not a date: "
 
 
 def date_bounds(spec: str) -> tuple[int, int] | None:
@@ -165,6 +174,8 @@ def _one_date(text: str) -> tuple[int, int] | None:
     if not m:
         return None
     year = int(m[1])
+    if year < MIN_YEAR:
+        return None
     if m[2] is None:
         return year * 10000 + 101, year * 10000 + 1231
     month = int(m[2])
@@ -199,7 +210,17 @@ def parser(any_word: bool = False) -> QueryParser:
 def parse(raw: str, any_word: bool = False) -> ParsedQuery:
     """Parse a query; bad syntax becomes a literal word search with a note, never an error."""
     text, notes = clean(raw)
+    empty = _EMPTY_FIELD.search(text)
+    if empty:
+        return _refused(text, f"{empty[1]}: needs a word after it (e.g. {empty[1]}:"
+                        f"{'2024-05' if empty[1] == 'date' else 'ceasefire'})")
     q = _parse(text, any_word, notes)
+    bad_date = next((n for n in notes if n.startswith(_NOT_A_DATE)), None)
+    if bad_date:
+        return _refused(text, bad_date)
+    if q is not None and _only_exclusions(q):
+        return _refused(text, "nothing to search for: the query only excludes words "
+                        "(add a word to look for, e.g. gaza -fire)")
     if q is None or not _has_positive(q):
         # A bare operator or only exclusions: search the words literally instead.
         literal = " ".join(w.lower() if _OPERATOR.fullmatch(w) else w
@@ -221,6 +242,21 @@ def parse(raw: str, any_word: bool = False) -> ParsedQuery:
         words=words,
         error="; ".join(dict.fromkeys(notes)) or None,
     )
+
+
+def _refused(text: str, error: str) -> ParsedQuery:
+    """A query that is not searched at all, with the reason."""
+    return ParsedQuery(text=text, query=None, highlighter=Highlighter(), plain=False,
+                       error=error)
+
+
+def _only_exclusions(q: Any) -> bool:
+    if isinstance(q, wq.Not):
+        return True
+    if isinstance(q, wq.compound.CompoundQuery):
+        kids = list(q.children())
+        return bool(kids) and all(_only_exclusions(c) for c in kids)
+    return False
 
 
 def _parse(text: str, any_word: bool, notes: list[str]) -> Any:

@@ -5,49 +5,62 @@ Importing this imports Whoosh (~100 ms).
 
 from __future__ import annotations
 
-import itertools
+import dataclasses
+import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from newsreader.search.analysis import fold, query_terms, tokens
+from whoosh import query as wq
+
+from newsreader.search.analysis import fold, normalize_literal, query_terms
 from newsreader.search.engine import Engine, TopDocs
-from newsreader.search.highlight import Highlighter, best_paragraph, edit_distance, snippet
-from newsreader.search.query import ParsedQuery, parse
+from newsreader.search.highlight import Highlighter, best_paragraph, snippet
+from newsreader.search.matchers import StemFuzzyTerm
+from newsreader.search.query import ParsedQuery, highlighter_for, parse
 from newsreader.search.results import MatchSpan, SearchHit, SearchResult
-from newsreader.search.schema import key_path
+from newsreader.search.schema import WORDS, key_path
+from newsreader.search.spelling import OWN_RARE, Vocabulary
 
 EXACT_COUNT = 500
-MAX_CANDIDATES = 2000
-"""Index terms examined per word, so a dense prefix cannot make a search slow."""
-SPELL_FIELDS = ("body", "title")
-RARE_DF = 2
-"""Only words in at most this many articles get a did-you-mean correction."""
-FEW_HITS = 3
-"""At or below this many hits, look for a did-you-mean suggestion."""
+FUZZY_TERMS = 8
+"""Words a ``word~`` stands for at most: the closest and most probable ones."""
 
 
 def run_query(
     searcher: Any, parsed: ParsedQuery, raw: str, limit: int, ids: dict[str, str],
-    engine: Engine | None = None,
+    engine: Engine | None = None, vocab: Callable[[], Vocabulary] | None = None,
+    correct: bool = True,
 ) -> SearchResult:
-    """Search, fall back to any word when no article has them all, and suggest spellings."""
+    """Search; when nothing matches, search the did-you-mean suggestion instead (unless
+    ``correct`` is off), then fall back to any word when no article has them all."""
     engine = engine or Engine(searcher)
-    top = _top(searcher, engine, parsed.query, limit)
-    used = parsed
-    fallback = False
+    vocab = vocab or _once(lambda: vocabulary(searcher))
+    used = expand_fuzzy(parsed, vocab)
+    top = _top(searcher, engine, used.query, limit)
+    fallback = corrected = False
+    suggestion = suggest(vocab, parsed, word_counter(searcher))
+    if top.total == 0 and suggestion and correct:
+        instead = expand_fuzzy(parse(suggestion), vocab)
+        if instead.query is not None:
+            found = _top(searcher, engine, instead.query, limit)
+            if found.total:
+                top, used, corrected = found, instead, True
     if top.total == 0 and parsed.plain and len(query_terms(parsed.text)) > 1:
         anyq = parse(raw, any_word=True)
         if anyq.query is not None:
+            anyq = expand_fuzzy(anyq, vocab)
             top = _top(searcher, engine, anyq.query, limit)
             used, fallback = anyq, top.total > 0
-    suggestion = suggest(searcher, parsed, top.total) if top.total <= FEW_HITS else None
     hits = tuple(_hit(searcher, docnum, score, used.highlighter, ids)
                  for docnum, score in top.hits)
     error = parsed.error
     if error and not hits:
         error += f"; no article matches {parsed.text!r}" if parsed.text else "; no matches"
+    marks = used.marks or (used.text if corrected else None)
     return SearchResult(raw, hits, top.total, fallback_any=fallback, suggestion=suggestion,
-                        error=error, total_estimated=top.estimated)
+                        error=error, total_estimated=top.estimated, corrected=corrected,
+                        marks=marks)
 
 
 def _top(searcher: Any, engine: Engine, q: Any, limit: int) -> TopDocs:
@@ -99,80 +112,108 @@ def _hit(searcher: Any, docnum: int, score: float, hl: Highlighter,
     )
 
 
-def suggest(searcher: Any, parsed: ParsedQuery, total: int = 0) -> str | None:
-    """Replace rare query words with frequent near spellings from the index's own words.
+def vocabulary(searcher: Any) -> Vocabulary:
+    """The library's surface words with how many articles use each, read afresh."""
+    from newsreader.search.vocab import library_vocabulary
 
-    When the query found something, only words found nowhere are corrected: a rare name
-    that matched is not a typo."""
+    return library_vocabulary(searcher, None, {})
+
+
+def _once(make: Callable[[], Vocabulary]) -> Callable[[], Vocabulary]:
+    made: list[Vocabulary] = []
+
+    def get() -> Vocabulary:
+        if not made:
+            made.append(make())
+        return made[0]
+
+    return get
+
+
+def word_counter(searcher: Any) -> Callable[[str], int] | None:
+    """How many articles use a surface word, looked up in the index (a word known to be
+    common needs no vocabulary read)."""
     reader = searcher.reader()
-    out = parsed.text
+    if WORDS not in reader.schema:
+        return None
+    return lambda word: int(reader.doc_frequency(WORDS, word))
+
+
+def suggest(vocab: Callable[[], Vocabulary], parsed: ParsedQuery,
+            count: Callable[[str], int] | None = None) -> str | None:
+    """The query with each word the library lacks (or has far more often spelt otherwise)
+    replaced by the word most probably meant; the other words are kept. None when nothing
+    would change.
+
+    A word the library lacks may still match by its stem (``negotiate`` finds
+    ``negotiated``): a suggestion with the same stem is no correction and is not made."""
+    text = parsed.text
+    out = text
     changed = False
     for start, end in reversed(parsed.words):
-        word = parsed.text[start:end]
+        if text[max(0, start - 4) : start] == "NOT ":
+            continue  # an excluded word: correcting it would exclude something else
+        word = text[start:end]
+        folded = fold(word)
+        if folded.endswith("'s"):
+            folded = folded[:-2]
         terms = query_terms(word)
-        if len(terms) != 1 or len(terms[0]) < 4:
+        if len(terms) != 1 or not folded.isalpha():
             continue
-        term = terms[0]
-        if _df(reader, term) > (RARE_DF if total == 0 else 0):
+        own = count(folded) if count is not None else vocab().count(folded)
+        if own > OWN_RARE:
+            continue  # no slip: and the vocabulary need not be read for it
+        best = vocab().correct(folded, own)
+        if best is None or query_terms(best) == terms:
             continue
-        best = _correction(reader, fold(word).replace("'", "").replace("-", ""), term)
-        if best is None:
-            continue
-        surface = _surface(searcher, *best)
-        if surface and fold(surface) != fold(word):
-            out = out[:start] + surface + out[end:]
-            changed = True
+        out = out[:start] + _cased(best, word) + out[end:]
+        changed = True
     return out if changed else None
 
 
-def _df(reader: Any, term: str) -> int:
-    return int(sum(reader.doc_frequency(f, term) for f in SPELL_FIELDS))
+def _cased(word: str, like: str) -> str:
+    if len(like) > 1 and like.isupper():
+        return word.upper()
+    return word[:1].upper() + word[1:] if like[:1].isupper() else word
 
 
-def _correction(reader: Any, word: str, term: str) -> tuple[str, str] | None:
-    """(field, term): the closest, then most frequent, index term 1-2 edits from the word's
-    stem or start, sharing its first 2-3 letters.
+def expand_fuzzy(parsed: ParsedQuery, vocab: Callable[[], Vocabulary]) -> ParsedQuery:
+    """``word~`` as the few library words nearest to it (``Vocabulary.expand``), each scored
+    by its weight, so exact matches rank first and then the closest, most probable words;
+    highlighting then marks just those words. Unchanged without a vocabulary."""
+    if parsed.query is None or "~" not in parsed.text or not len(vocab()):
+        return parsed
+    found = False
+    words: dict[str, list[str]] = {}
 
-    Whoosh's automaton search (``terms_within``) costs ~50 ms per word at 1k articles in pure
-    Python; walking the terms under a short prefix with a bounded distance is ~1 ms."""
-    df = _df(reader, term)
-    maxdist = 1 if len(word) <= 5 else 2
-    scored: list[tuple[int, int, str, str]] = []
-    for field in SPELL_FIELDS:
-        terms = reader.expand_prefix(field, term[: 3 if len(term) >= 6 else 2])
-        for btext in itertools.islice(terms, MAX_CANDIDATES):
-            cand = btext.decode("utf-8") if isinstance(btext, bytes) else str(btext)
-            if cand == term:
-                continue
-            dist = maxdist + 1
-            if abs(len(cand) - len(term)) <= maxdist:
-                dist = edit_distance(cand, term, maxdist)
-            if dist > maxdist and len(word) - 4 <= len(cand) <= len(word) and len(cand) >= 3:
-                dist = edit_distance(cand, word[: len(cand)], maxdist)
-            if dist <= maxdist:
-                scored.append((dist, -_df(reader, cand), cand, field))
-    for _dist, neg_df, cand, field in sorted(scored):  # closest first, then most frequent
-        if -neg_df > 2 * df:
-            return field, cand
-    return None
+    def swap(node: Any) -> Any:
+        nonlocal found
+        if not isinstance(node, StemFuzzyTerm):
+            return node
+        found = True
+        weights: dict[str, float] = {}
+        expanded = vocab().expand(node.text, node.maxdist, FUZZY_TERMS)
+        words[node.text] = [cand.word for cand, _weight in expanded]
+        for cand, weight in expanded:
+            for term in query_terms(cand.word):
+                weights[term] = max(weights.get(term, 0.0), weight)
+        subs = [wq.Term(node.fieldname, t, boost=node.boost * w) for t, w in weights.items()]
+        if not subs:
+            return wq.NullQuery
+        return subs[0] if len(subs) == 1 else wq.Or(subs)
+
+    q = parsed.query.accept(swap)
+    if not found:
+        return parsed
+
+    def spelled_out(m: re.Match[str]) -> str:
+        expanded = words.get(normalize_literal(m[1], stemmed=False))
+        if expanded is None:
+            return m[0]
+        return f"({' OR '.join(expanded)})" if expanded else "nosuchword"
+
+    marks = _FUZZY.sub(spelled_out, parsed.text)
+    return dataclasses.replace(parsed, query=q, highlighter=highlighter_for(q), marks=marks)
 
 
-def _surface(searcher: Any, field: str, term: str) -> str | None:
-    """A real word that analyzes to ``term``, taken from an article that contains it."""
-    # The first posting's article, not a ranked search: Whoosh scores every article that
-    # has the word for that (~25 ms for a common word at 10k, on every partial word typed).
-    for sub, offset in searcher.leaf_searchers():
-        reader = sub.reader()
-        if (field, term) not in reader:
-            continue
-        matcher = reader.postings(field, term)
-        while matcher.is_active() and reader.is_deleted(matcher.id()):
-            matcher.next()
-        if not matcher.is_active():
-            continue
-        body = str(searcher.stored_fields(offset + matcher.id()).get(field, ""))
-        for tok in tokens(body, parts=False):
-            if tok.term == term:
-                word = body[tok.start : tok.end]
-                return fold(word[:-2] if fold(word).endswith("'s") else word)
-    return None
+_FUZZY = re.compile(r"(?<![\w~])([^\W_][\w'’-]*)~\d*")

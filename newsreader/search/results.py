@@ -56,6 +56,11 @@ class SearchResult:
     """A one-line message when the query could not be read as written."""
     total_estimated: bool = False
     """``total`` is an upper bound (counting every match of very common words is slow)."""
+    corrected: bool = False
+    """Nothing matched the query as typed, so the hits are for ``suggestion``."""
+    marks: str | None = None
+    """The query to mark an opened hit's matches with, when not ``query`` (the suggestion
+    searched instead, or the words a ``word~`` matched)."""
 
 
 @dataclass(frozen=True, slots=True)

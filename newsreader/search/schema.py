@@ -15,13 +15,13 @@ from typing import Any
 from whoosh import columns, fields, formats
 from whoosh.system import pack_uint
 
-from newsreader.search.analysis import index_positions
+from newsreader.search.analysis import index_positions, surface_words
 from newsreader.search.pairs import PREFIX, PairField
 from newsreader.search.tokenizer import NewsTokenizer
 
-SCHEMA_VERSION = 5
-"""Bump when the schema, the analysis or the text parsed from a file changes (Markdown became
-rendered text at 5): an index of another version is rebuilt."""
+SCHEMA_VERSION = 6
+"""Bump when the schema, the analysis or the text parsed from a file changes: an index of
+another version is rebuilt."""
 
 
 _LITTLE = sys.byteorder == "little"
@@ -76,6 +76,23 @@ class NewsText(fields.TEXT):  # type: ignore[misc]
             yield term.encode("utf-8"), len(poslist), len(poslist) * boost, encode(poslist)
 
 
+class SurfaceWords(fields.FieldType):  # type: ignore[misc]
+    """Every word of the article as typed, unstemmed (``analysis.surface_words``): the
+    vocabulary that did-you-mean and ``word~`` choose from, kept current by the index itself
+    (a term's document frequency is how many articles use the word). Neither stored nor
+    scored: a posting is just the article."""
+
+    def __init__(self) -> None:
+        super().__init__(formats.Existence(), None, scorable=False, stored=False)
+
+    def index(self, value: str, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+        for word in surface_words(value):
+            yield word.encode("utf-8"), 1, 1.0, b""
+
+
+WORDS = "words"
+"""The field of surface words (title, dateline and body)."""
+
 PAIRED = ("body",)
 """Text fields whose adjacent common words are also indexed as pairs (``pairs.py``). Not
 titles: their posting lists are short (a common word is in at most ~half the titles)."""
@@ -92,6 +109,7 @@ def make_schema(common: frozenset[str] = frozenset()) -> fields.Schema:
         dateline=NewsText(stored=True),
         body=NewsText(stored=True),
         date=fields.NUMERIC(int, bits=32, stored=True, sortable=True, signed=False),
+        words=SurfaceWords(),
         **{PREFIX + name: PairField(name, common) for name in PAIRED},
     )
 

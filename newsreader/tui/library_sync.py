@@ -6,6 +6,7 @@ never touches widgets. When nothing changed a scan is stat-only, so polling is c
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import threading
 import time
@@ -244,6 +245,8 @@ class LibrarySync:
             self._post(IndexUpdated(None, f"Search index: {exc}"))
             return
         self._post(IndexUpdated(report))
+        with contextlib.suppress(Exception):  # a head start only: a search reads it itself
+            self.session.warm_spelling()
 
     def _started(self, child: subprocess.Popen[str]) -> None:
         self._child = child

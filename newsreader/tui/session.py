@@ -123,9 +123,14 @@ class Session:
                 self._index = SearchIndex(self.ctx.index_dir)
             return self._index
 
-    def search(self, query: str, limit: int = 40) -> SearchResult:
-        """Ranked hits for ``query`` from whatever index is on disk now."""
-        return self.index().search(query, limit=limit)
+    def search(self, query: str, limit: int = 40, *, correct: bool = True) -> SearchResult:
+        """Ranked hits for ``query`` from whatever index is on disk now (for the suggestion
+        when nothing matches, unless ``correct`` is off)."""
+        return self.index().search(query, limit=limit, correct=correct)
+
+    def warm_spelling(self) -> None:
+        """Get did-you-mean ready before the first typo is typed (in a worker)."""
+        self.index().warm_spelling()
 
     def update_index(
         self, scan: LibraryScan, *, rebuild: bool = False, progress: Progress | None = None

@@ -23,3 +23,15 @@ def test_benchmark_runs_on_a_tiny_corpus(tmp_path: Path) -> None:
     fts = next(line for line in lines if line.startswith("| 30 | SQLite FTS5"))
     assert len(ours.split("|")) == len(fts.split("|")) == 10
     assert "build ratio" in proc.stdout
+
+
+def test_spelling_benchmark_runs_on_a_tiny_corpus(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "bench_spelling.py"), "--sizes", "60",
+         "--words", "20", "--workdir", str(tmp_path / "bench")],
+        capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert proc.returncode == 0, proc.stderr
+    row = next(line for line in proc.stdout.splitlines() if line.startswith("| 60 |"))
+    assert len(row.split("|")) == 10

@@ -123,7 +123,7 @@ def test_an_update_never_merges_full_build_segments(shelf: Callable[..., Shelf],
     from newsreader.search import build, index
     from newsreader.search.index import open_generation
 
-    monkeypatch.setattr(build, "SEGMENT_POSTINGS", 40)  # a segment every few articles
+    monkeypatch.setattr(build, "SEGMENT_POSTINGS", 60)  # a segment every 3 articles
     monkeypatch.setattr(index, "MERGE_LIMIT", 3)
     s = shelf()
     for name, text in _files(40).items():

@@ -102,8 +102,10 @@ def test_did_you_mean_skips_deleted_articles_for_the_spelling(
     })
     (s.root / "a.txt").unlink()
     s.update()
-    assert s.index.search("negotiaters").suggestion == "negotiators"
-    assert s.index.search("negotiaters").hits == ()
+    result = s.index.search("negotiaters")
+    assert result.suggestion == "negotiators" and result.corrected
+    assert sorted(h.id for h in result.hits) == ["b", "c"]  # the suggestion's, not the deleted
+    assert s.index.search("negotiaters", correct=False).hits == ()
 
 
 @pytest.mark.parametrize("query", [
@@ -145,3 +147,17 @@ def test_search_never_raises(s: Shelf, query: str) -> None:
     for hit in result.hits:
         for a, b in hit.snippet_spans:
             assert 0 <= a < b <= len(hit.snippet)
+
+
+@pytest.mark.parametrize(("query", "reason"), [
+    ("date:0000", "not a date: '0000'"),     # searched "date 0000" and found every article
+    ("talks date:0000", "not a date"),
+    ("date:2024-02-30", "not a date"),
+    ("title:", "title: needs a word"),       # searched the word "title"
+    ("title: talks", "title: needs a word"),
+    ("-talks", "only excludes"),             # searched "talks"
+    ("NOT talks -gaza", "only excludes"),
+])
+def test_a_query_that_cannot_be_searched_says_why(s: Shelf, query: str, reason: str) -> None:
+    result = s.index.search(query)
+    assert result.hits == () and result.error is not None and reason in result.error

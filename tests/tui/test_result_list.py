@@ -202,3 +202,37 @@ async def test_hits_are_wrapped_again_when_the_pane_changes_width(tmp_path: Path
         rule = next(i for i, line in enumerate(narrow) if RULE * 10 in line)
         # The first hit's lines, re-wrapped, still hold the whole title.
         assert " ".join(" ".join(narrow[:rule]).split()).startswith(title)
+
+
+async def test_a_short_list_after_a_long_one_drops_the_scrollbar(tmp_path: Path) -> None:
+    # A list that needed a scrollbar, then hits that fit at the full width but not at the
+    # width the scrollbar leaves: the scrollbar kept itself (and cut the last hit short).
+    app = _big_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:  # type: ignore[attr-defined]
+        await settle(pilot)
+        pane = await search_for(pilot, "officials")
+        results = pane.results
+        long_hits = pane.result.hits
+        fitting = (await search_for(pilot, "ceasefire")).result.hits
+        results.set_hits(())
+        await settle(pilot)
+        full = results.scrollable_content_region.width
+
+        def height(hits: tuple[object, ...], width: int) -> int:
+            return sum(len(results._wrap(h, width - 2, app.console)) + 1 for h in hits) - 1
+
+        bar = results.styles.scrollbar_size_vertical
+        short = next(pool[:k] for pool in (fitting, long_hits) for k in range(1, len(pool))
+                     if height(pool[:k], full) < height(pool[:k], full - bar))
+        # The terminal as tall as the short list at the full width: one line short of it
+        # at the narrower width.
+        overhead = 40 - results.scrollable_content_region.height
+        await pilot.resize_terminal(120, height(short, full) + overhead)
+        await settle(pilot)
+        results.set_hits(long_hits)
+        await settle(pilot)
+        assert results.show_vertical_scrollbar
+        results.set_hits(short)
+        await settle(pilot)
+        assert not results.show_vertical_scrollbar
+        assert results.virtual_size.height <= results.scrollable_content_region.height

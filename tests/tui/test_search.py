@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from textual.widgets import Input, Static
 
 from newsreader.tui.app import NewsreaderApp
@@ -103,11 +104,16 @@ async def test_suggestions_and_query_errors_show_inline(
         await search_for(pilot, "ceasfire")
         pane = app.main_screen.search_pane
         status = plain(pane.query_one("#search-status", Static).content)
-        assert "Did you mean ceasefire?" in status
+        assert "Showing results for ceasefire; search instead for ceasfire" in status
+        assert pane.result is not None and pane.result.hits and pane.result.corrected
+        pane.search_as_typed()
+        await settle(pilot)
+        status = plain(pane.query_one("#search-status", Static).content)
+        assert "Did you mean ceasefire?" in status and "No matches." in status
         await pilot.press("enter")  # no hits: Enter takes the suggestion
         await settle(pilot)
         assert pane.query_text == "ceasefire"
-        assert pane.result is not None and pane.result.hits
+        assert pane.result is not None and pane.result.hits and not pane.result.corrected
 
         pane.query_input.value = '"truce talks'
         await settle(pilot)
@@ -117,6 +123,30 @@ async def test_suggestions_and_query_errors_show_inline(
             pane.query_input.value = query
             await settle(pilot)
         assert app.is_running
+
+
+@pytest.mark.parametrize("size", [(120, 40), (100, 30), (80, 24), (60, 20)])
+async def test_a_misspelling_shows_the_suggestions_results_and_a_click_searches_as_typed(
+    new_app: Callable[..., NewsreaderApp], size: tuple[int, int],
+) -> None:
+    app = new_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await search_for(pilot, "Ceasfire talks")
+        pane = app.main_screen.search_pane
+        result = pane.result
+        assert result is not None and result.corrected and result.hits
+        assert result.suggestion == "Ceasefire talks"
+        shown = " ".join(visible_text(pane.results))
+        assert "ceasefire" in shown.lower()
+        await pilot.click("#search-status")
+        await settle(pilot)
+        assert pane.result is not None and not pane.result.corrected
+        assert pane.query_text == "Ceasfire talks"  # the box keeps what was typed
+        await pilot.click("#search-status")  # now the did-you-mean: takes the suggestion
+        await settle(pilot)
+        assert pane.query_text == "Ceasefire talks"
+        assert pane.result is not None and pane.result.hits and not pane.result.corrected
 
 
 async def test_keys_typed_right_after_slash_land_in_the_box(

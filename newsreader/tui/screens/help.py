@@ -26,7 +26,7 @@ QUERY_SYNTAX: tuple[tuple[str, str], ...] = (
     ("truce OR ceasefire", "either word"),
     ("title:hamas", "in the title"),
     ("truc*", "words starting with truc"),
-    ("ceasfire~", "a typo away"),
+    ("ceasfire~", "one typo away, closest first (ceasfire~2: two)"),
     ("date:2024-05", "by date; also date:[2024-01 to 2024-06]"),
 )
 

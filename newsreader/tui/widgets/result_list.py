@@ -34,6 +34,8 @@ HELP_KEYS = frozenset({"question_mark"})
 MORE_AHEAD = 3
 """Ask for more hits when the cursor or the view comes this close to the last one."""
 RULE = "─"
+FIT_CHECK = 12
+"""At most this many hits are checked for fitting without a scrollbar (~0.3 ms each)."""
 
 
 class ResultList(ScrollView, can_focus=True):
@@ -105,6 +107,7 @@ class ResultList(ScrollView, can_focus=True):
         """Show ``hits``; the cursor goes to the first, or stays on ``keep`` (more loaded)."""
         self.hits = hits
         self._reset()
+        self._drop_needless_scrollbar()
         if keep is None:
             self.scroll_to(y=0, animate=False, immediate=True)
         target = (keep if keep is not None else 0) if hits else None
@@ -113,6 +116,19 @@ class ResultList(ScrollView, can_focus=True):
         self.set_reactive(ResultList.highlighted, target)
         self.refresh()
         self.refresh_bindings()
+
+    def _drop_needless_scrollbar(self) -> None:
+        """Hits that fit without the scrollbar a longer list needed: lay them out at the
+        full width, or the scrollbar's own width keeps them one line too long (and itself
+        shown)."""
+        if not self.show_vertical_scrollbar or not self.hits or len(self.hits) > FIT_CHECK:
+            return
+        region = self.scrollable_content_region
+        full = region.width + self.scrollbar_size_vertical
+        width = max(full - 2, 8)
+        height = sum(len(self._wrap(h, width, self.app.console)) + 1 for h in self.hits) - 1
+        if height <= region.height:
+            self.virtual_size = Size(full, height)
 
     def _reset(self) -> None:
         self._width = 0  # _ensure starts over: no wrapped hits, no cached lines

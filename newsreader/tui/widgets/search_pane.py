@@ -66,9 +66,13 @@ class SearchPane(Vertical):
 
         result: SearchResult | None
 
-    def __init__(self, search: Callable[[str, int], SearchResult], *, id: str | None = None):
+    def __init__(self, search: Callable[..., SearchResult], *, id: str | None = None):
+        """``search(query, limit)`` answers a query; ``correct=False`` as a keyword asks
+        for the words as typed when they match nothing."""
         super().__init__(id=id)
         self._search = search
+        self._as_typed: str | None = None
+        """The query the person chose to search as typed instead of the suggestion."""
         self._generation = 0
         self._busy = False
         """A search is running (its answer may already be stale)."""
@@ -135,6 +139,8 @@ class SearchPane(Vertical):
     def _query_changed(self, event: Input.Changed) -> None:
         self._generation += 1
         self._open_when_ready = False
+        if event.value.strip() != self._as_typed:
+            self._as_typed = None
         if not event.value.strip():
             self._queued = False
             self.result = None
@@ -151,7 +157,7 @@ class SearchPane(Vertical):
 
     def _start_search(self) -> None:
         self._queued = False
-        known = self._answers.get(self.query_text)
+        known = None if self._typed_as_is() else self._answers.get(self.query_text)
         if known is not None:  # typed back to an earlier query (backspace): answered at once
             self._answers.move_to_end(self.query_text)
             self._show_answer(known)
@@ -162,7 +168,10 @@ class SearchPane(Vertical):
     @work(thread=True, group="search", exit_on_error=False)
     def _run_search(self, query: str, generation: int, limit: int, more: bool = False) -> None:
         try:
-            result = self._search(query, limit)
+            if query == self._as_typed:
+                result = self._search(query, limit, correct=False)
+            else:
+                result = self._search(query, limit)
         except Exception as exc:  # the index can be missing or broken: say so, keep going
             from newsreader.search import SearchResult
 
@@ -196,7 +205,7 @@ class SearchPane(Vertical):
             return
         if generation != self._generation:
             return  # the box was cleared since
-        if not result.error:
+        if not result.error and result.query != self._as_typed:
             self._answers[result.query] = result
             while len(self._answers) > REMEMBERED:
                 self._answers.popitem(last=False)
@@ -252,8 +261,12 @@ class SearchPane(Vertical):
         else:
             if result.error:
                 lines.append(Text(result.error, style="bold"))
-            if result.suggestion:
-                hint = " (Enter)" if not result.hits else ""
+            if result.corrected and result.suggestion:
+                lines.append(Text.assemble("Showing results for ", (result.suggestion, "bold"),
+                                           "; search instead for ", (result.query, "underline"),
+                                           " (click)"))
+            elif result.suggestion:
+                hint = " (Enter)" if not result.hits else " (click)"
                 lines.append(Text.assemble("Did you mean ", (result.suggestion, "bold"), "?", hint))
             if result.fallback_any and result.hits:
                 lines.append(Text("No article has every word; showing any of them."))
@@ -287,7 +300,7 @@ class SearchPane(Vertical):
         if result is None:
             return
         if result.hits:
-            self.post_message(self.HitChosen(result.hits[0], result.query))
+            self.post_message(self.HitChosen(result.hits[0], _searched(result)))
         elif result.suggestion:
             self.query_input.value = result.suggestion
             self.query_input.cursor_position = len(result.suggestion)
@@ -296,15 +309,30 @@ class SearchPane(Vertical):
     def _hit_selected(self, event: ResultList.Selected) -> None:
         event.stop()
         if self.result is not None and event.index < len(self.result.hits):
-            self.post_message(self.HitChosen(self.result.hits[event.index], self.result.query))
+            hit = self.result.hits[event.index]
+            self.post_message(self.HitChosen(hit, _searched(self.result)))
 
     def on_click(self, event: events.Click) -> None:
-        # A click on the status line takes the did-you-mean suggestion.
+        # A click on the status line takes its alternative: the did-you-mean suggestion, or
+        # the words as typed when the results shown are the suggestion's.
         if event.widget is not None and event.widget.id == "search-status":
             result = self.result
-            if result is not None and result.suggestion:
+            if result is not None and result.corrected:
+                self.search_as_typed()
+            elif result is not None and result.suggestion:
                 self.query_input.value = result.suggestion
                 self.query_input.cursor_position = len(result.suggestion)
+
+    def search_as_typed(self) -> None:
+        """Search the box's words as typed, not the suggestion shown in their place."""
+        if self.result is None or not self.result.corrected:
+            return
+        self._as_typed = self.result.query
+        self._generation += 1
+        self._search_latest()
+
+    def _typed_as_is(self) -> bool:
+        return self._as_typed is not None and self.query_text == self._as_typed
 
     @on(ResultList.BackToQuery)
     def _back_to_query(self) -> None:
@@ -331,3 +359,9 @@ class SearchPane(Vertical):
         if action == "to_results":
             return bool(self.result and self.result.hits)
         return True
+
+
+def _searched(result: SearchResult) -> str:
+    """The query whose matches the hits show: the suggestion's when it was searched instead,
+    the words a ``word~`` matched."""
+    return result.marks or result.query

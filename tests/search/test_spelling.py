@@ -1,0 +1,192 @@
+"""Did-you-mean and ``word~`` on a library of real news English: the word the person meant,
+from the library's own words, and its articles shown when the typo finds nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newsreader.search.spelling import Vocabulary, slip_cost
+from tests.search.conftest import Shelf, article_text
+from tests.search.newsprose import news_files
+
+
+@pytest.fixture(scope="module")
+def news(tmp_path_factory: pytest.TempPathFactory) -> Shelf:
+    root = tmp_path_factory.mktemp("news")
+    s = Shelf(root / "lib", root / "index")
+    for name, text in news_files(300).items():
+        s.write(name, text)
+    s.update()
+    return s
+
+
+@pytest.mark.parametrize(("typo", "meant"), [
+    ("ceasfire", "ceasefire"),   # was "ceased"
+    ("bushfier", "bushfire"),    # was "bush"
+    ("parliment", "parliament"),  # was "party"
+    ("minster", "minister"),     # was no suggestion at all
+    ("negotations", "negotiations"),
+    ("Ceasfire", "Ceasefire"),
+])
+def test_a_misspelling_suggests_the_surface_word_meant(news: Shelf, typo: str,
+                                                        meant: str) -> None:
+    result = news.index.search(typo, correct=False)
+    assert result.hits == ()
+    assert result.suggestion == meant
+
+
+def test_a_query_that_finds_nothing_shows_the_suggestions_articles(news: Shelf) -> None:
+    result = news.index.search("minster")
+    assert result.corrected and result.suggestion == "minister"
+    assert result.total > 100 and result.hits
+    for hit in result.hits:
+        marked = {hit.snippet[a:b].lower() for a, b in hit.snippet_spans}
+        marked |= {hit.title[a:b].lower() for a, b in hit.title_spans}
+        assert "minister" in marked
+
+
+def test_multi_word_queries_correct_only_the_missing_words(news: Shelf) -> None:
+    assert news.index.search("parliment budget").suggestion == "parliament budget"
+    result = news.index.search("ceasfire negotiations hostages")
+    assert result.suggestion == "ceasefire negotiations hostages" and result.corrected
+    assert news.index.search("minister budget").suggestion is None
+    # A word the library lacks but finds by its stem is no typo.
+    assert news.index.search("negotiate").suggestion is None
+
+
+def test_an_excluded_word_is_never_corrected(news: Shelf) -> None:
+    assert news.index.search("budget -parliment").suggestion is None
+
+
+def test_fuzzy_ranks_the_word_meant_first_and_scores_by_what_matched(news: Shelf) -> None:
+    result = news.index.search("ceasfire~")
+    assert result.hits
+    with_word = [h for h in result.hits
+                 if "ceasefire" in h.snippet.lower() or "ceasefire" in h.title.lower()]
+    assert result.hits[0] in with_word
+    assert len({round(h.score, 3) for h in result.hits}) > 1  # not one flat score for all
+    for hit in result.hits:
+        marked = {hit.snippet[a:b].lower() for a, b in hit.snippet_spans}
+        assert marked <= {"ceasefire", "ceasefires"}, marked  # never "ceased" or "case"
+
+
+def test_fuzzy_exact_beats_one_edit_beats_two(shelf: Callable[..., Shelf]) -> None:
+    quiet = "The town was quiet on Monday morning, and the boats stayed in. "
+    s = shelf({
+        # The exact word in the longest article: BM25 alone would put it last.
+        "exact.txt": article_text("One", "The harbour. " + quiet * 3),
+        "one.txt": article_text("Two", "The harbor. " + quiet),
+        "two.txt": article_text("Three", "The arbor. " + quiet),
+        "far.txt": article_text("Four", "The arbour. " + quiet),
+    })
+    assert s.ids("harbour~2") == ["exact", "one", "far", "two"]
+    assert s.ids("harbour~") == ["exact", "one", "far"]  # one edit: harbor, arbour
+    assert s.ids("harbor~")[0] == "one"
+    hit = s.index.search("harbour~2").hits[1]
+    assert [hit.snippet[a:b] for a, b in hit.snippet_spans] == ["harbor"]
+
+
+def test_fuzzy_distance_two_needs_the_tilde_two(shelf: Callable[..., Shelf]) -> None:
+    s = shelf({"a.txt": article_text("A", "Negotiators met again.")})
+    assert s.ids("negotiatrs~") == ["a"]       # one edit
+    assert s.ids("negotatrs~") == []           # two edits
+    assert s.ids("negotatrs~2") == ["a"]
+
+
+def test_fuzzy_expands_to_a_bounded_number_of_words(shelf: Callable[..., Shelf]) -> None:
+    words = [f"cat{c}" for c in "abcdefghijklmnopqrstuvwxyz"]
+    s = shelf({f"{w}.txt": article_text(w, f"A {w} sat.") for w in words})
+    assert 0 < len(s.ids("catx~", limit=50)) <= 8
+
+
+def test_suggest_reports_the_correction_without_searching(news: Shelf) -> None:
+    assert news.index.suggest("ceasfire talks").suggestion == "ceasefire talks"
+    assert news.index.suggest("ceasefire").suggestion is None
+
+
+def test_slips_people_make_cost_less_than_other_edits() -> None:
+    assert slip_cost("bushfier", "bushfire") < slip_cost("bushfxre", "bushfire")  # swap
+    assert slip_cost("parliment", "parliament") < slip_cost("parlament", "parlxament")
+    assert slip_cost("ministter", "minister") < slip_cost("ministxer", "minister")  # doubled
+    assert slip_cost("minisrer", "minister") < slip_cost("minisper", "minister")  # neighbour
+    assert slip_cost("minister", "minister") == 0
+
+
+def test_a_common_word_beats_a_rare_one_the_same_slip_away() -> None:
+    vocab = Vocabulary({"minister": 117, "monster": 2, "minster": 0})
+    assert vocab.correct("minster") == "minister"
+    assert vocab.correct("ministr") == "minister"
+    assert vocab.correct("minister") is None
+    assert vocab.correct("xq") is None
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=40))
+def test_any_string_gets_a_suggestion_or_none(word: str) -> None:
+    vocab = Vocabulary({"ceasefire": 10, "minister": 50, "parliament": 5, "a": 3, "é": 1})
+    got = vocab.correct(word)
+    assert got is None or got in vocab
+    for cand, weight in vocab.expand(word, 2, 8):
+        assert cand.word in vocab and 0 < weight <= 1
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=30))
+def test_any_query_gets_a_suggestion_or_none_from_the_index(news: Shelf, query: str) -> None:
+    result = news.index.suggest(query)
+    assert result.suggestion is None or isinstance(result.suggestion, str)
+    searched = news.index.search(query + "~")
+    assert searched.error is None or "\n" not in searched.error
+
+
+def test_the_vocabulary_follows_index_updates_and_is_kept_beside_the_index(
+    shelf: Callable[..., Shelf],
+) -> None:
+    from newsreader.search import SearchIndex
+    from newsreader.search.store import read_current
+
+    s = shelf({"a.txt": article_text("Birds", "A heron stood in the reeds.")})
+    assert s.index.suggest("heorn").suggestion == "heron"
+    assert s.index.suggest("kookabura").suggestion is None
+    s.write("b.txt", article_text("More birds", "A kookaburra laughed at dawn."))
+    s.update()
+    assert s.index.suggest("kookabura").suggestion == "kookaburra"  # a new word, at once
+    assert s.index.search("kookabura").corrected
+    current = read_current(s.index_dir)
+    assert current is not None and list(current[1].glob("vocab-*.txt"))
+    fresh = SearchIndex(s.index_dir)  # another process: reads the kept words
+    assert fresh.suggest("kookabura").suggestion == "kookaburra"
+    assert fresh.suggest("heorn").suggestion == "heron"
+    fresh.close()
+
+
+def test_an_opened_fuzzy_hit_marks_only_the_words_it_matched(
+    shelf: Callable[..., Shelf],
+) -> None:
+    from newsreader.library import parse_file
+    from newsreader.search import find_matches
+
+    s = shelf({"a.txt": article_text(
+        "Talks", "The ceasefire held after the shelling ceased.", "Ceasefires rarely last.")})
+    result = s.index.search("ceasfire~")
+    assert result.marks is not None
+    hit = result.hits[0]
+    article = parse_file(s.root / "a.txt", "a")
+    marked = {article.paragraphs[m.paragraph][m.start:m.end].lower()
+              for m in find_matches(result.marks, article)}
+    assert marked == {"ceasefire", "ceasefires"}  # not "ceased" (the stem "ceas" is near)
+    assert {article.paragraphs[m.paragraph][m.start:m.end].lower() for m in hit.matches} == marked
+
+
+def test_spelling_can_be_made_ready_before_the_first_typo(shelf: Callable[..., Shelf]) -> None:
+    s = shelf({"a.txt": article_text("Birds", "A heron stood in the reeds.")})
+    s.index.warm_spelling()
+    vocab = s.index._vocab
+    assert vocab is not None and vocab._index is not None  # built: no wait on the first typo
+    assert s.index.suggest("heorn").suggestion == "heron"
+    assert s.index._vocab is vocab
