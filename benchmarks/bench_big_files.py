@@ -36,8 +36,9 @@ def make(folder: Path) -> dict[str, tuple[Path, str]]:
     lib = folder / "baseline"
     lib.mkdir(parents=True, exist_ok=True)
     paragraphs = [" ".join(rng.choice(words) for _ in range(60)) + "." for _ in range(10)]
-    (lib / "normal.txt").write_text("A normal article\n\n" + "\n\n".join(paragraphs) + "\n",
-                                    "utf-8")
+    (lib / "normal.txt").write_text(
+        "A normal article\n\n" + "\n\n".join(paragraphs) + "\n", "utf-8"
+    )
     libs["baseline: one 4 kB article"] = (lib, paragraphs[0].split()[0])
     lib = folder / "paragraphs"
     lib.mkdir(parents=True, exist_ok=True)
@@ -85,8 +86,12 @@ def main() -> None:
     for name, (lib, query) in make(work / "libs").items():
         home = work / "home" / lib.name
         shutil.rmtree(home, ignore_errors=True)
-        env = {**os.environ, "XDG_DATA_HOME": str(home / "data"),
-               "XDG_CACHE_HOME": str(home / "cache"), "XDG_CONFIG_HOME": str(home / "config")}
+        env = {
+            **os.environ,
+            "XDG_DATA_HOME": str(home / "data"),
+            "XDG_CACHE_HOME": str(home / "cache"),
+            "XDG_CONFIG_HOME": str(home / "config"),
+        }
         commands = {
             "index": ["index"],
             f"search {query}": ["search", query],

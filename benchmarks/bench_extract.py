@@ -38,8 +38,11 @@ def ordinary_page(n: int) -> bytes:
     """A news page of ~70 KB: navigation, related links, 32 paragraphs, an inline script."""
     paragraphs = [f"{p} Part {k}." for k in range(8) for p in story(n)]
     script = "<script>var config = {" + ",".join(f'"k{i}": {i}' for i in range(3000)) + "};"
-    return article_html(f"Story {n}", paragraphs).replace("<head>", "<head>" + script
-                                                           + "</script>").encode()
+    return (
+        article_html(f"Story {n}", paragraphs)
+        .replace("<head>", "<head>" + script + "</script>")
+        .encode()
+    )
 
 
 def timed(call: object) -> tuple[float, str]:
@@ -62,8 +65,10 @@ def pathological(sizes: list[float]) -> None:
         with reader_for(opts) as reader:
             reader.read(ordinary_page(0))  # child started, not timed
             after, outcome = timed(lambda page=page, reader=reader: reader.read(page))
-        print(f"| {len(page) / 1e6:.1f} MB nested tags | {before:.1f} | {after:.1f} "
-              f"| {before / after:.1f}x | {outcome} |")
+        print(
+            f"| {len(page) / 1e6:.1f} MB nested tags | {before:.1f} | {after:.1f} "
+            f"| {before / after:.1f}x | {outcome} |"
+        )
 
 
 def common(n: int) -> None:
@@ -97,17 +102,21 @@ def fresh_process(runs: int = 9) -> None:
     root = str(Path(__file__).resolve().parents[1])
     codes = {
         "in process (baseline)": "from newsreader.feeds.extract import extract_page; "
-                                 f"extract_page(open({str(page)!r}, 'rb').read())",
+        f"extract_page(open({str(page)!r}, 'rb').read())",
         "child process": "from newsreader.feeds.pagereader import PageReader; "
-                         f"r = PageReader(10, 1 << 20); r.read(open({str(page)!r}, 'rb')"
-                         ".read()); r.close()",
+        f"r = PageReader(10, 1 << 20); r.read(open({str(page)!r}, 'rb')"
+        ".read()); r.close()",
     }
     times: dict[str, list[float]] = {label: [] for label in codes}
     for _ in range(runs):  # alternated, so a busy moment on a shared machine hits both
         for label, code in codes.items():
             started = time.perf_counter()
-            subprocess.run([sys.executable, "-c", code], check=True, cwd=root,
-                           env={**os.environ, "PYTHONPATH": root})
+            subprocess.run(
+                [sys.executable, "-c", code],
+                check=True,
+                cwd=root,
+                env={**os.environ, "PYTHONPATH": root},
+            )
             times[label].append(time.perf_counter() - started)
     results = {label: statistics.median(t) * 1000 for label, t in times.items()}
     base = results["in process (baseline)"]

@@ -41,8 +41,13 @@ def fresh_scan_ms(library: Library, runs: int = 5) -> tuple[float, dict[str, flo
     samples = []
     detail: dict[str, float] = {}
     for _ in range(runs):
-        out = subprocess.run([sys.executable, "-c", _CHILD, roots, str(library.catalog_file)],
-                             capture_output=True, text=True, check=True, env=env)
+        out = subprocess.run(
+            [sys.executable, "-c", _CHILD, roots, str(library.catalog_file)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
+        )
         detail = json.loads(out.stdout)
         if detail["parsed"]:
             raise RuntimeError(f"the library was not unchanged: {detail}")

@@ -61,8 +61,11 @@ def make_queries(library: Library, scan: LibraryScan, count: int) -> dict[str, l
         para = rng.choice(article.paragraphs).split()
         j = rng.randrange(max(1, len(para) - 1))
         pair = [w.strip(".,;:“”\"'’") for w in para[j : j + 2]]
-        if (len(pair) == 2 and all(w.isalpha() and len(w) > 3 for w in pair)
-                and len(kinds["phrase"]) < count):
+        if (
+            len(pair) == 2
+            and all(w.isalpha() and len(w) > 3 for w in pair)
+            and len(kinds["phrase"]) < count
+        ):
             kinds["phrase"].append(f'"{pair[0].lower()} {pair[1].lower()}"')
     return kinds
 
@@ -74,8 +77,10 @@ def build_fts5(db: Path, library: Library, scan: LibraryScan) -> sqlite3.Connect
     with conn:
         for summary in scan.articles:
             article = library.load(summary)
-            conn.execute("INSERT INTO docs(title, body) VALUES (?, ?)",
-                         (article.title, "\n\n".join(article.paragraphs)))
+            conn.execute(
+                "INSERT INTO docs(title, body) VALUES (?, ?)",
+                (article.title, "\n\n".join(article.paragraphs)),
+            )
     return conn
 
 
@@ -113,8 +118,12 @@ def full_scan_command(query: str, folder: Path) -> list[str]:
 def full_scan_ms(query: str, folder: Path) -> float:
     """Milliseconds for a full scan of the folder, process start included."""
     t = time.perf_counter()
-    subprocess.run(full_scan_command(query, folder), stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL, check=False)
+    subprocess.run(
+        full_scan_command(query, folder),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+    )
     return (time.perf_counter() - t) * 1000
 
 
@@ -143,7 +152,9 @@ def bench(workdir: Path, n: int, count: int, procs: int) -> list[dict[str, objec
     def fts_search(q: str) -> object:
         return conn.execute(
             "SELECT rowid, title, snippet(docs, 1, '[', ']', '…', 24) FROM docs "
-            "WHERE docs MATCH ? ORDER BY rank LIMIT ?", (fts5_query(q), LIMIT)).fetchall()
+            "WHERE docs MATCH ? ORDER BY rank LIMIT ?",
+            (fts5_query(q), LIMIT),
+        ).fetchall()
 
     def our_search(q: str) -> object:
         return index.search(q, limit=LIMIT)
@@ -152,10 +163,18 @@ def bench(workdir: Path, n: int, count: int, procs: int) -> list[dict[str, objec
         our_search(q)
         fts_search(q)
     rows: list[dict[str, object]] = []
-    ours: dict[str, object] = {"articles": n, "engine": "newsreader (Whoosh)",
-                               "build s": whoosh_build, "size MB": size_mb(ix_dir)}
-    theirs: dict[str, object] = {"articles": n, "engine": "SQLite FTS5",
-                                 "build s": fts_build, "size MB": size_mb(db)}
+    ours: dict[str, object] = {
+        "articles": n,
+        "engine": "newsreader (Whoosh)",
+        "build s": whoosh_build,
+        "size MB": size_mb(ix_dir),
+    }
+    theirs: dict[str, object] = {
+        "articles": n,
+        "engine": "SQLite FTS5",
+        "build s": fts_build,
+        "size MB": size_mb(db),
+    }
     for kind, qs in queries.items():
         ours[kind] = timed(our_search, qs)
         theirs[kind] = timed(fts_search, qs)
@@ -190,12 +209,19 @@ def one_change(index: SearchIndex, library: Library, scan: LibraryScan) -> float
 
 
 def table(rows: list[dict[str, object]]) -> str:
-    head = ["articles", "engine", "build s", "size MB", "single med/p95 ms",
-            "two words med/p95 ms", "phrase med/p95 ms", "1 change s"]
+    head = [
+        "articles",
+        "engine",
+        "build s",
+        "size MB",
+        "single med/p95 ms",
+        "two words med/p95 ms",
+        "phrase med/p95 ms",
+        "1 change s",
+    ]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
-        cells = [str(r["articles"]), str(r["engine"]), f"{r['build s']:.1f}",
-                 f"{r['size MB']:.1f}"]
+        cells = [str(r["articles"]), str(r["engine"]), f"{r['build s']:.1f}", f"{r['size MB']:.1f}"]
         for kind in ("single", "two words", "phrase"):
             med, p95 = r[kind]  # type: ignore[misc]
             cells.append(f"{med:.1f} / {p95:.1f}")
@@ -207,11 +233,15 @@ def table(rows: list[dict[str, object]]) -> str:
 def ratios(rows: list[dict[str, object]]) -> str:
     out = []
     for ours, theirs in zip(rows[::2], rows[1::2], strict=True):
-        p95 = max(ours[k][1] / max(theirs[k][1], 1e-6)  # type: ignore[index]
-                  for k in ("single", "two words", "phrase"))
+        p95 = max(
+            ours[k][1] / max(theirs[k][1], 1e-6)  # type: ignore[index]
+            for k in ("single", "two words", "phrase")
+        )
         build = ours["build s"] / max(theirs["build s"], 1e-6)  # type: ignore[operator]
-        out.append(f"- {ours['articles']} articles: worst search p95 ratio {p95:.1f}x "
-                   f"(target <= 3x), build ratio {build:.1f}x (target <= 10x)")
+        out.append(
+            f"- {ours['articles']} articles: worst search p95 ratio {p95:.1f}x "
+            f"(target <= 3x), build ratio {build:.1f}x (target <= 10x)"
+        )
     return "\n".join(out)
 
 
@@ -220,8 +250,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--queries", type=int, default=200, help="queries per kind")
     parser.add_argument("--procs", type=int, default=2, help="processes for the full build")
-    parser.add_argument("--workdir", type=Path, default=None,
-                        help="where corpora and indexes go (default: a temporary folder)")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=None,
+        help="where corpora and indexes go (default: a temporary folder)",
+    )
     args = parser.parse_args(argv)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="newsreader-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)

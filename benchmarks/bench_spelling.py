@@ -82,8 +82,10 @@ def misspellings(texts: list[str], count: int) -> tuple[list[tuple[str, str]], C
     tokens: Counter[str] = Counter()
     df: Counter[str] = Counter()
     for text in texts:
-        words = [w.lower().removesuffix("'s").removesuffix("’s")
-                 for w in re.findall(r"[A-Za-z]+(?:['’][A-Za-z]+)?", text)]
+        words = [
+            w.lower().removesuffix("'s").removesuffix("’s")
+            for w in re.findall(r"[A-Za-z]+(?:['’][A-Za-z]+)?", text)
+        ]
         tokens.update(w for w in words if w.isalpha())
         df.update(surface_words(text))
     common = {w.lower() for w in COMMON}
@@ -106,8 +108,9 @@ def bench(workdir: Path, n: int, count: int) -> dict[str, object]:
     library, scan = corpus(workdir, n)
     index = SearchIndex(workdir / f"spell-index-{n}")
     index.update(scan, library, procs=2)
-    texts = [(workdir / f"corpus-{n}" / f"a{i:05d}.txt").read_text(encoding="utf-8")
-             for i in range(n)]
+    texts = [
+        (workdir / f"corpus-{n}" / f"a{i:05d}.txt").read_text(encoding="utf-8") for i in range(n)
+    ]
     pairs, tokens = misspellings(texts, count)
     norvig = Norvig(tokens)
     index.close()  # a fresh searcher: the first suggestion reads the vocabulary
@@ -124,19 +127,29 @@ def bench(workdir: Path, n: int, count: int) -> dict[str, object]:
         ours_ok += got == word
         norvig_ok += norvig.correct(typo) == word
         hits = index.search(f"{typo}~", limit=10, correct=False).hits
-        rank = next((i for i, h in enumerate(hits, 1)
-                     if word in surface_words(h.title + "\n" + h.snippet)
-                     or _has(library, h.path, word)), 0)
+        rank = next(
+            (
+                i
+                for i, h in enumerate(hits, 1)
+                if word in surface_words(h.title + "\n" + h.snippet) or _has(library, h.path, word)
+            ),
+            0,
+        )
         ranks.append(rank)
         fuzzy_top += rank == 1
     found = [r for r in ranks if r]
     result = {
-        "n": n, "words": len(pairs), "ours": ours_ok / len(pairs),
-        "norvig": norvig_ok / len(pairs), "fuzzy_top": fuzzy_top / len(pairs),
+        "n": n,
+        "words": len(pairs),
+        "ours": ours_ok / len(pairs),
+        "norvig": norvig_ok / len(pairs),
+        "fuzzy_top": fuzzy_top / len(pairs),
         "fuzzy_found": len(found) / len(pairs),
         "fuzzy_rank": statistics.mean(found) if found else 0.0,
-        "first": first, "vocab": len(index._vocab or ()),
-        "median": statistics.median(times), "p95": statistics.quantiles(times, n=20)[-1],
+        "first": first,
+        "vocab": len(index._vocab or ()),
+        "median": statistics.median(times),
+        "p95": statistics.quantiles(times, n=20)[-1],
     }
     index.close()
     return result
@@ -147,15 +160,18 @@ def _has(library: object, path: Path, word: str) -> bool:
 
 
 def table(rows: list[dict[str, object]]) -> str:
-    out = ["| articles | misspellings | did-you-mean right | textbook corrector right "
-           "| `word~` top hit has the word | `word~` in the top 10 (mean rank) "
-           "| suggestion ms median / p95 | first suggestion ms (vocabulary words) |",
-           "|---|---|---|---|---|---|---|---|"]
+    out = [
+        "| articles | misspellings | did-you-mean right | textbook corrector right "
+        "| `word~` top hit has the word | `word~` in the top 10 (mean rank) "
+        "| suggestion ms median / p95 | first suggestion ms (vocabulary words) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
         out.append(
             f"| {r['n']:,} | {r['words']} | {r['ours']:.3f} | {r['norvig']:.3f} "
             f"| {r['fuzzy_top']:.3f} | {r['fuzzy_found']:.3f} ({r['fuzzy_rank']:.2f}) "
-            f"| {r['median']:.2f} / {r['p95']:.2f} | {r['first']:.0f} ({r['vocab']:,}) |")
+            f"| {r['median']:.2f} / {r['p95']:.2f} | {r['first']:.0f} ({r['vocab']:,}) |"
+        )
     return "\n".join(out)
 
 

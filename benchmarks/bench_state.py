@@ -39,17 +39,21 @@ def measure(folder: Path, count: int = 300) -> dict[str, tuple[float, float]]:
         for a in arts[:count]:
             store.add_bookmark(a, 1, note="x")
         out = {
-            "save_position": _timed(lambda i: store.save_position(arts[i].summary, 2, i, 50),
-                                    count),
-            "add_bookmark": _timed(lambda i: store.add_bookmark(arts[i], 3, 0, 30, note="n"),
-                                   count),
+            "save_position": _timed(
+                lambda i: store.save_position(arts[i].summary, 2, i, 50), count
+            ),
+            "add_bookmark": _timed(
+                lambda i: store.add_bookmark(arts[i], 3, 0, 30, note="n"), count
+            ),
             "reading_states (2,000)": _timed(
-                lambda i: store.reading_states(a.summary for a in arts), max(3, count // 15)),
+                lambda i: store.reading_states(a.summary for a in arts), max(3, count // 15)
+            ),
             "has_changed": _timed(lambda i: store.has_changed(), count),
         }
         bookmark = store.bookmarks(arts[0].id)[0]
-        out["anchor (exact)"] = _timed(lambda i: store.anchor(bookmark, arts[0]),
-                                       max(3, count // 3))
+        out["anchor (exact)"] = _timed(
+            lambda i: store.anchor(bookmark, arts[0]), max(3, count // 3)
+        )
     finally:
         store.close()
     return out

@@ -20,8 +20,14 @@ def _probe(args: list[str], timeout: float = 600) -> tuple[float, dict[str, Any]
     """(monotonic time just before the process started, the probe's JSON answer)."""
     env = {**os.environ, "PYTHONPATH": str(PROBE.parent.parent)}
     t0 = time.monotonic()
-    proc = subprocess.run([sys.executable, str(PROBE), *args], capture_output=True, text=True,
-                          env=env, timeout=timeout, check=False)
+    proc = subprocess.run(
+        [sys.executable, str(PROBE), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        check=False,
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"tui_probe {' '.join(args)} failed:\n{proc.stderr[-2000:]}")
     return t0, json.loads(proc.stdout.strip().splitlines()[-1])
@@ -48,8 +54,11 @@ def start_to_paint(library: Path, runs: int) -> dict[str, float]:
             raise RuntimeError("the article list was never painted with articles")
         ours.append((answer["paint"] - t0) * 1000)
         rss = max(rss, answer["rss_mb"])
-    return {"ours_ms": statistics.median(ours), "bare_ms": statistics.median(bare),
-            "start_rss_mb": rss}
+    return {
+        "ours_ms": statistics.median(ours),
+        "bare_ms": statistics.median(bare),
+        "start_rss_mb": rss,
+    }
 
 
 def typing(library: Path, quick: bool = False, keys: int = 20) -> dict[str, Any]:

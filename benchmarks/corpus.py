@@ -80,7 +80,7 @@ class Vocabulary:
 
     def __init__(self, rng: random.Random, size: int = 20_000) -> None:
         words = COMMON + NEWS + NAMES + _made_up_words(rng, size)
-        rng.shuffle(words[len(COMMON):])  # keep function words the most frequent
+        rng.shuffle(words[len(COMMON) :])  # keep function words the most frequent
         self.words = words
         self.cum = list(accumulate(1.0 / (rank + 1) ** 1.05 for rank in range(len(words))))
 

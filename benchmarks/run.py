@@ -94,9 +94,16 @@ def bench_size(n: int, workdir: Path, quick: bool) -> list[Row]:
     t = time.perf_counter()
     conn = bs.build_fts5(db, library, scan)
     fts_build = time.perf_counter() - t
-    rows.append(Row("full build s, 2 processes (`newsreader index`)", f"{build2:.1f}",
-                    f"{fts_build:.1f}", f"{build2 / fts_build:.1f}x", "<= 10x FTS5",
-                    _check(build2 <= 10 * fts_build)))
+    rows.append(
+        Row(
+            "full build s, 2 processes (`newsreader index`)",
+            f"{build2:.1f}",
+            f"{fts_build:.1f}",
+            f"{build2 / fts_build:.1f}x",
+            "<= 10x FTS5",
+            _check(build2 <= 10 * fts_build),
+        )
+    )
     if not quick and n <= 20_000:
         one = SearchIndex(workdir / f"index-1proc-{n}")
         _cold_analysis()
@@ -105,19 +112,32 @@ def bench_size(n: int, workdir: Path, quick: bool) -> list[Row]:
         build1 = time.perf_counter() - t
         one.close()
         shutil.rmtree(workdir / f"index-1proc-{n}", ignore_errors=True)
-        rows.append(Row("full build s, 1 process (in the app, under 500 articles)", f"{build1:.1f}",
-                        f"{fts_build:.1f}", f"{build1 / fts_build:.1f}x", "<= 10x FTS5",
-                        _check(build1 <= 10 * fts_build)))
+        rows.append(
+            Row(
+                "full build s, 1 process (in the app, under 500 articles)",
+                f"{build1:.1f}",
+                f"{fts_build:.1f}",
+                f"{build1 / fts_build:.1f}x",
+                "<= 10x FTS5",
+                _check(build1 <= 10 * fts_build),
+            )
+        )
     # The live generation: a rebuild keeps the previous one for readers still using it.
     live = read_current(ctx.index_dir)
-    rows.append(Row("index size MB (live generation)",
-                    f"{bs.size_mb(live[1] if live else ctx.index_dir):.0f}",
-                    f"{bs.size_mb(db):.0f}"))
+    rows.append(
+        Row(
+            "index size MB (live generation)",
+            f"{bs.size_mb(live[1] if live else ctx.index_dir):.0f}",
+            f"{bs.size_mb(db):.0f}",
+        )
+    )
 
     def fts(q: str) -> object:
         return conn.execute(
             "SELECT rowid, title, snippet(docs, 1, '[', ']', '…', 24) FROM docs "
-            "WHERE docs MATCH ? ORDER BY rank LIMIT ?", (bs.fts5_query(q), bs.LIMIT)).fetchall()
+            "WHERE docs MATCH ? ORDER BY rank LIMIT ?",
+            (bs.fts5_query(q), bs.LIMIT),
+        ).fetchall()
 
     ours_ms: dict[str, list[float]] = {}
 
@@ -133,16 +153,33 @@ def bench_size(n: int, workdir: Path, quick: bool) -> list[Row]:
     for kind, qs in queries.items():
         ours_t = bs.timed(ours, qs)  # type: ignore[arg-type]
         fts_t = bs.timed(fts, qs)  # type: ignore[arg-type]
-        rows.append(Row(f"search ms, {kind} (median / p95)", _pair(*ours_t), _pair(*fts_t),
-                        f"{ours_t[1] / fts_t[1]:.1f}x", "p95 <= 3x FTS5",
-                        _check(ours_t[1] <= 3 * fts_t[1])))
-    wide = bs.timed(lambda q: index.search(q, limit=TUI_LIMIT),  # type: ignore[arg-type]
-                    queries["single"] + queries["two words"] + queries["phrase"])
+        rows.append(
+            Row(
+                f"search ms, {kind} (median / p95)",
+                _pair(*ours_t),
+                _pair(*fts_t),
+                f"{ours_t[1] / fts_t[1]:.1f}x",
+                "p95 <= 3x FTS5",
+                _check(ours_t[1] <= 3 * fts_t[1]),
+            )
+        )
+    wide = bs.timed(
+        lambda q: index.search(q, limit=TUI_LIMIT),  # type: ignore[arg-type]
+        queries["single"] + queries["two words"] + queries["phrase"],
+    )
     rows.append(Row(f"search ms, all kinds, {TUI_LIMIT} hits as the TUI asks", _pair(*wide)))
     if n > 50_000:
         worst = max(bs.timed(ours, qs)[1] for qs in queries.values())  # type: ignore[arg-type]
-        rows.append(Row("search p95 ms, worst kind (100k target)", _ms(worst), "", "",
-                        "<= 100 ms", _check(worst <= 100)))
+        rows.append(
+            Row(
+                "search p95 ms, worst kind (100k target)",
+                _ms(worst),
+                "",
+                "",
+                "<= 100 ms",
+                _check(worst <= 100),
+            )
+        )
 
     scans = 2 if quick else (5 if n > 50_000 else 10)
     for kind in ("single", "phrase"):
@@ -152,19 +189,45 @@ def bench_size(n: int, workdir: Path, quick: bool) -> list[Row]:
         rg_med = statistics.median(rg)
         our_med = statistics.median(ours_k)
         tool = "rg -i" if shutil.which("rg") else "grep -ri"
-        rows.append(Row(f"{kind} vs `{tool}` over the folder, ms (median)", _ms(our_med),
-                        _ms(rg_med), f"{rg_med / our_med:.0f}x faster", ">= 10x faster",
-                        _check(rg_med >= 10 * our_med)))
+        rows.append(
+            Row(
+                f"{kind} vs `{tool}` over the folder, ms (median)",
+                _ms(our_med),
+                _ms(rg_med),
+                f"{rg_med / our_med:.0f}x faster",
+                ">= 10x faster",
+                _check(rg_med >= 10 * our_med),
+            )
+        )
 
     fresh, detail = bench_library.fresh_scan_ms(library, 2 if quick else 5)
-    rows.append(Row("unchanged library check ms (fresh process)", _ms(fresh), "", "",
-                    "<= 200 ms", _check(fresh <= 200)))
-    rows.append(Row("  same, in a running process / package import ms",
-                    f"{_ms(bench_library.in_process_scan_ms(library, 3))} / "
-                    f"{_ms(detail['import_ms'])}"))
+    rows.append(
+        Row(
+            "unchanged library check ms (fresh process)",
+            _ms(fresh),
+            "",
+            "",
+            "<= 200 ms",
+            _check(fresh <= 200),
+        )
+    )
+    rows.append(
+        Row(
+            "  same, in a running process / package import ms",
+            f"{_ms(bench_library.in_process_scan_ms(library, 3))} / {_ms(detail['import_ms'])}",
+        )
+    )
     change = bs.one_change(index, library, library.scan())
-    rows.append(Row("one changed file searchable s (scan + update + search)", f"{change:.2f}",
-                    "", "", "<= 1 s", _check(change <= 1.0)))
+    rows.append(
+        Row(
+            "one changed file searchable s (scan + update + search)",
+            f"{change:.2f}",
+            "",
+            "",
+            "<= 1 s",
+            _check(change <= 1.0),
+        )
+    )
     conn.close()
     index.close()
     rows += _tui_rows(bench_tui, folder, n, quick)
@@ -184,9 +247,16 @@ def _tui_rows(bench_tui: object, folder: Path, n: int, quick: bool) -> list[Row]
 
     start = bench_tui.start_to_paint(folder, 1 if quick else 5)  # type: ignore[attr-defined]
     ratio = start["ours_ms"] / start["bare_ms"]
-    rows = [Row("TUI start to first painted list ms (vs bare Textual app)",
-                _ms(start["ours_ms"]), _ms(start["bare_ms"]), f"{ratio:.2f}x", "<= 1.5x bare",
-                _check(ratio <= 1.5))]
+    rows = [
+        Row(
+            "TUI start to first painted list ms (vs bare Textual app)",
+            _ms(start["ours_ms"]),
+            _ms(start["bare_ms"]),
+            f"{ratio:.2f}x",
+            "<= 1.5x bare",
+            _check(ratio <= 1.5),
+        )
+    ]
     typed = bench_tui.typing(folder, quick=quick)  # type: ignore[attr-defined]
     rss = max(typed["rss_mb"], start["start_rss_mb"])
 
@@ -194,16 +264,43 @@ def _tui_rows(bench_tui: object, folder: Path, n: int, quick: bool) -> list[Row]
         return bs.percentiles(typed[key]) if typed[key] else (float("nan"), float("nan"))
 
     k_med, k_p95 = p("key_to_paint_ms")
-    rows.append(Row(f"key to repainted results ms ({typed['keys_measured']} keys)",
-                    _pair(k_med, k_p95), "", "", "p95 <= 50 ms", _check(k_p95 <= 50)))
-    rows.append(Row("  of which: search (worker) / results list filled / fill to paint",
-                    " · ".join(_pair(*p(k)) for k in ("search_ms", "fill_ms",
-                                                      "fill_to_paint_ms"))))
+    rows.append(
+        Row(
+            f"key to repainted results ms ({typed['keys_measured']} keys)",
+            _pair(k_med, k_p95),
+            "",
+            "",
+            "p95 <= 50 ms",
+            _check(k_p95 <= 50),
+        )
+    )
+    rows.append(
+        Row(
+            "  of which: search (worker) / results list filled / fill to paint",
+            " · ".join(_pair(*p(k)) for k in ("search_ms", "fill_ms", "fill_to_paint_ms")),
+        )
+    )
     s_med, s_p95 = p("scroll_ms")
-    rows.append(Row("page-down to repainted list ms", _pair(s_med, s_p95), "", "",
-                    "p95 <= 50 ms (smooth)", _check(s_p95 <= 50)))
-    rows.append(Row("TUI peak RSS MB (start, typing, searching, an article open)", f"{rss:.0f}",
-                    "", "", "<= 150 MB", _check(rss <= 150)))
+    rows.append(
+        Row(
+            "page-down to repainted list ms",
+            _pair(s_med, s_p95),
+            "",
+            "",
+            "p95 <= 50 ms (smooth)",
+            _check(s_p95 <= 50),
+        )
+    )
+    rows.append(
+        Row(
+            "TUI peak RSS MB (start, typing, searching, an article open)",
+            f"{rss:.0f}",
+            "",
+            "",
+            "<= 150 MB",
+            _check(rss <= 150),
+        )
+    )
     rows.append(Row("  of which at the first painted list", f"{start['start_rss_mb']:.0f}"))
     return rows
 
@@ -215,39 +312,51 @@ def state_rows(workdir: Path) -> list[Row]:
     folder = workdir / "state"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    return [Row(f"state {name} ms (median / p95)", _pair(med, p95))
-            for name, (med, p95) in bench_state.measure(folder).items()]
+    return [
+        Row(f"state {name} ms (median / p95)", _pair(med, p95))
+        for name, (med, p95) in bench_state.measure(folder).items()
+    ]
 
 
 def table(rows: list[Row]) -> str:
     """Rows as a Markdown table."""
     head = "| measure | newsreader | baseline | ratio | target | met |\n|---|---|---|---|---|---|"
-    body = [f"| {r.measure} | {r.ours} | {r.base} | {r.ratio} | {r.target} | {r.met} |"
-            for r in rows]
+    body = [
+        f"| {r.measure} | {r.ours} | {r.base} | {r.ratio} | {r.target} | {r.met} |" for r in rows
+    ]
     return "\n".join([head, *body])
 
 
 def machine() -> str:
     """What the numbers were measured on."""
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
-    return (f"{os.cpu_count()} cores, {platform.system()} {platform.release()}, Python "
-            f"{platform.python_version()}, load average {load}")
+    return (
+        f"{os.cpu_count()} cores, {platform.system()} {platform.release()}, Python "
+        f"{platform.python_version()}, load average {load}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated article counts")
     parser.add_argument("--quick", action="store_true", help="few repetitions (smoke test)")
-    parser.add_argument("--workdir", type=Path, default=None,
-                        help="keep corpora and indexes here (default: a temporary folder)")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=None,
+        help="keep corpora and indexes here (default: a temporary folder)",
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="newsreader-bench-"))
     workdir = workdir.resolve()
     workdir.mkdir(parents=True, exist_ok=True)
     # Every per-user file (catalog, index, state) in the work folder; the TUI probes inherit it.
-    for var, sub in (("XDG_DATA_HOME", "data"), ("XDG_CACHE_HOME", "cache"),
-                     ("XDG_CONFIG_HOME", "config")):
+    for var, sub in (
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_CACHE_HOME", "cache"),
+        ("XDG_CONFIG_HOME", "config"),
+    ):
         os.environ[var] = str(workdir / "xdg" / sub)
     os.environ.pop("NEWSREADER_LIBRARY", None)
     started = time.perf_counter()

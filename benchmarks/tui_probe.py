@@ -105,8 +105,15 @@ async def _type(library: Path, keys: int, queries: tuple[str, ...]) -> dict[str,
     from newsreader.tui.widgets.article_list import ArticleList
     from newsreader.tui.widgets.result_list import ResultList
     from newsreader.tui.widgets.search_pane import SearchPane
-    events: dict[str, list[tuple[float, Any]]] = {"fill": [], "start": [], "results": [],
-                                                  "list": [], "search": [], "fill_ms": []}
+
+    events: dict[str, list[tuple[float, Any]]] = {
+        "fill": [],
+        "start": [],
+        "results": [],
+        "list": [],
+        "search": [],
+        "fill_ms": [],
+    }
     fill, start_search = SearchPane._fill, SearchPane._start_search
 
     def timed_fill(self: Any, result: Any) -> None:

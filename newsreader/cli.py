@@ -40,7 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"newsreader {__version__}")
     parser.add_argument(
-        "--library", action="append", type=Path, default=[], metavar="DIR",
+        "--library",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="DIR",
         help="a folder of articles (repeatable); default: config, $NEWSREADER_LIBRARY, seeds",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_OneLineErrors)
@@ -49,11 +53,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rebuild", action="store_true", help="rebuild from scratch")
 
     p = sub.add_parser("search", help="ranked full-text search")
-    p.add_argument("query", nargs="+", help="words, \"phrases\", -not, OR, title:, date:2024")
+    p.add_argument("query", nargs="+", help='words, "phrases", -not, OR, title:, date:2024')
     p.add_argument("--limit", type=_positive_int, default=10, metavar="N")
     p.add_argument("--json", action="store_true", help="print a JSON array")
-    p.add_argument("--as-typed", action="store_true",
-                   help="search the words as typed even when nothing matches them")
+    p.add_argument(
+        "--as-typed",
+        action="store_true",
+        help="search the words as typed even when nothing matches them",
+    )
 
     p = sub.add_parser("suggest", help="the did-you-mean spelling of a query")
     p.add_argument("query", nargs="+", help="words as they would be searched")
@@ -88,8 +95,9 @@ def _add_feed_commands(sub: Any) -> None:
     p.add_argument("sources", nargs="+", metavar="URL|FILE", help="http(s) address or .html file")
 
     p = sub.add_parser("feeds", help="manage feed subscriptions (RSS, Atom)")
-    actions = p.add_subparsers(dest="feeds_command", metavar="ACTION", required=True,
-                               parser_class=_OneLineErrors)
+    actions = p.add_subparsers(
+        dest="feeds_command", metavar="ACTION", required=True, parser_class=_OneLineErrors
+    )
     a = actions.add_parser("add", help="subscribe to a feed, or to a site that announces one")
     a.add_argument("url")
     a = actions.add_parser("list", help="list subscriptions")
@@ -98,8 +106,13 @@ def _add_feed_commands(sub: Any) -> None:
     a.add_argument("feed", help="feed address or its number in 'feeds list'")
 
     p = sub.add_parser("fetch", help="save new articles from every subscribed feed")
-    p.add_argument("--limit", type=_positive_int, default=50, metavar="N",
-                   help="save at most N new articles this run (default 50)")
+    p.add_argument(
+        "--limit",
+        type=_positive_int,
+        default=50,
+        metavar="N",
+        help="save at most N new articles this run (default 50)",
+    )
 
 
 def _positive_int(text: str) -> int:
@@ -133,7 +146,7 @@ def _query_words_last(argv: list[str]) -> list[str]:
         return argv
     options: list[str] = []
     words: list[str] = []
-    rest = iter(argv[i + 1:])
+    rest = iter(argv[i + 1 :])
     for arg in rest:
         if arg == "--":
             words.extend(rest)
@@ -145,7 +158,7 @@ def _query_words_last(argv: list[str]) -> list[str]:
                     options.append(value)
         else:
             words.append(arg)
-    return [*argv[:i + 1], *options, *(["--", *words] if words else [])]
+    return [*argv[: i + 1], *options, *(["--", *words] if words else [])]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -171,8 +184,10 @@ def main(argv: list[str] | None = None) -> int:
             raise
         from newsreader.library.text import clean_line
 
-        print(f"newsreader: unexpected error: {exc.__class__.__name__}: {clean_line(str(exc))}",
-              file=sys.stderr)
+        print(
+            f"newsreader: unexpected error: {exc.__class__.__name__}: {clean_line(str(exc))}",
+            file=sys.stderr,
+        )
         return ExitCode.UNEXPECTED
 
 
@@ -237,8 +252,12 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     with Progress(
-        "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-        TimeRemainingColumn(), console=console, transient=True,
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
     ) as progress:
         task = progress.add_task(label, total=None)
 
@@ -266,8 +285,9 @@ class IndexUnwritable(UserError):
     """The search index cannot be written (disk full, read-only cache folder)."""
 
     def __init__(self, folder: Path, exc: OSError) -> None:
-        super().__init__(f"cannot write the search index in {_shown(folder)}: "
-                         f"{exc.strerror or exc}")
+        super().__init__(
+            f"cannot write the search index in {_shown(folder)}: {exc.strerror or exc}"
+        )
 
 
 # --- subcommands ----------------------------------------------------------------------------
@@ -315,8 +335,10 @@ def _cmd_index(ctx: AppContext, args: argparse.Namespace) -> int:
         from newsreader.library.parse import MAX_PARAGRAPHS, MAX_TEXT
 
         for article_id in report.truncated:
-            print(f"  too long to index whole: {article_id} (the first {MAX_PARAGRAPHS:,} "
-                  f"paragraphs or {MAX_TEXT:,} characters are shown and searched)")
+            print(
+                f"  too long to index whole: {article_id} (the first {MAX_PARAGRAPHS:,} "
+                f"paragraphs or {MAX_TEXT:,} characters are shown and searched)"
+            )
     return ExitCode.OK
 
 
@@ -354,8 +376,7 @@ def _cmd_suggest(ctx: AppContext, args: argparse.Namespace) -> int:
 def _cmd_search(ctx: AppContext, args: argparse.Namespace) -> int:
     index = _search_index(ctx)
     try:
-        result = index.search(" ".join(args.query), limit=args.limit,
-                              correct=not args.as_typed)
+        result = index.search(" ".join(args.query), limit=args.limit, correct=not args.as_typed)
     finally:
         index.close()
     if result.error and not result.hits:
@@ -366,22 +387,28 @@ def _cmd_search(ctx: AppContext, args: argparse.Namespace) -> int:
 
     err = _stderr()
     if result.corrected:  # said on stderr with --json too: the array is the suggestion's
-        err.print(Text.assemble("Showing results for ", (result.suggestion or "", "bold"),
-                                f"; search instead for {clean_text(result.query)} "
-                                "(--as-typed)"))
+        err.print(
+            Text.assemble(
+                "Showing results for ",
+                (result.suggestion or "", "bold"),
+                f"; search instead for {clean_text(result.query)} (--as-typed)",
+            )
+        )
     if args.json:
-        _print_json([
-            {
-                "id": h.id,
-                "title": h.title,
-                "path": _shown(h.path),
-                "date": h.date.isoformat() if h.date else None,
-                "score": round(h.score, 4),
-                "paragraph": h.paragraph,
-                "snippet": h.snippet,
-            }
-            for h in result.hits
-        ])
+        _print_json(
+            [
+                {
+                    "id": h.id,
+                    "title": h.title,
+                    "path": _shown(h.path),
+                    "date": h.date.isoformat() if h.date else None,
+                    "score": round(h.score, 4),
+                    "paragraph": h.paragraph,
+                    "snippet": h.snippet,
+                }
+                for h in result.hits
+            ]
+        )
         return ExitCode.OK
     if result.suggestion and not result.corrected:
         err.print(Text(f"Did you mean: {result.suggestion}"))
@@ -471,14 +498,17 @@ def _cmd_show(ctx: AppContext, args: argparse.Namespace) -> int:
     scan = _scan(ctx)
     art = _load(ctx, scan, args.id)
     if args.json:
-        _print_json({
-            **_summary_json(art.summary), "dateline": art.dateline,
-            "paragraphs": list(art.paragraphs), "truncated": art.truncated,
-        })
+        _print_json(
+            {
+                **_summary_json(art.summary),
+                "dateline": art.dateline,
+                "paragraphs": list(art.paragraphs),
+                "truncated": art.truncated,
+            }
+        )
         return ExitCode.OK
     if art.truncated:
-        print(f"newsreader: this file is too long to show whole: {art.truncated}",
-              file=sys.stderr)
+        print(f"newsreader: this file is too long to show whole: {art.truncated}", file=sys.stderr)
     from newsreader.library.blocks import BlockKind, shown_lines, shown_text
 
     out = _stdout()
@@ -492,15 +522,15 @@ def _cmd_show(ctx: AppContext, args: argparse.Namespace) -> int:
 
     width = min(out.width, 88)
     out.print(Text(art.title, style="bold"), width=width)
-    meta = " · ".join(x for x in (art.date.strftime("%a %d %b %Y") if art.date else "",
-                                   art.dateline or "") if x)
+    meta = " · ".join(
+        x for x in (art.date.strftime("%a %d %b %Y") if art.date else "", art.dateline or "") if x
+    )
     out.print(Text(meta, style="dim"), width=width)
     for i, para in enumerate(art.paragraphs):
         block = art.block(i)
         style = "bold" if block.kind is BlockKind.HEADING else ""
         top = 1 if block.gap else 0
-        out.print(Padding(Text(shown_lines(para, block), style=style), (top, 0, 0, 0)),
-                  width=width)
+        out.print(Padding(Text(shown_lines(para, block), style=style), (top, 0, 0, 0)), width=width)
     return ExitCode.OK
 
 
@@ -565,8 +595,11 @@ def _articles_folder(ctx: AppContext) -> Path:
     folder = ensure_dir(ctx.articles_dir, "articles")
     explicit = ctx.library_source in ("--library", "NEWSREADER_LIBRARY")
     if explicit and folder not in ctx.library.roots:
-        print(f"newsreader: note: saving to {folder}, which is not in the library chosen by "
-              f"{ctx.library_source}", file=sys.stderr)
+        print(
+            f"newsreader: note: saving to {folder}, which is not in the library chosen by "
+            f"{ctx.library_source}",
+            file=sys.stderr,
+        )
     return folder
 
 
@@ -587,8 +620,13 @@ def _cmd_add(ctx: AppContext, args: argparse.Namespace) -> int:
 
     folder = ArticleFolder(_articles_folder(ctx))
     with progress_bar("Saving pages") as update:
-        results = add_sources(args.sources, folder.folder, options=fetch_options(ctx.config),
-                              progress=update, folder=folder)
+        results = add_sources(
+            args.sources,
+            folder.folder,
+            options=fetch_options(ctx.config),
+            progress=update,
+            folder=folder,
+        )
     for notice in folder.notices:
         print(f"newsreader: {notice}", file=sys.stderr)
     for r in results:
@@ -616,26 +654,41 @@ def _cmd_feeds(ctx: AppContext, args: argparse.Namespace) -> int:
         if not add_subscription(file, found.url, found.title):
             print(f"newsreader: already subscribed to {_inert(found.url)}", file=sys.stderr)
             return ExitCode.OK
-        print(f"subscribed: {_inert(found.title or found.url)} <{_inert(found.url)}> "
-              f"({_count(found.entries, 'entry', 'entries')}; 'newsreader fetch' saves them)")
+        print(
+            f"subscribed: {_inert(found.title or found.url)} <{_inert(found.url)}> "
+            f"({_count(found.entries, 'entry', 'entries')}; 'newsreader fetch' saves them)"
+        )
     elif args.feeds_command == "remove":
         gone = remove_subscription(file, args.feed)
         print(f"unsubscribed: {_inert(gone.title or gone.url)} <{_inert(gone.url)}>")
     else:
         feeds = load_subscriptions(file)
         if args.json:
-            _print_json([{"number": n, "url": f.url, "title": f.title, "added": f.added,
-                          "last_fetched": f.last_fetched, "last_status": f.last_status,
-                          "last_error": f.last_error} for n, f in enumerate(feeds, 1)])
+            _print_json(
+                [
+                    {
+                        "number": n,
+                        "url": f.url,
+                        "title": f.title,
+                        "added": f.added,
+                        "last_fetched": f.last_fetched,
+                        "last_status": f.last_status,
+                        "last_error": f.last_error,
+                    }
+                    for n, f in enumerate(feeds, 1)
+                ]
+            )
         elif not feeds:
-            print("newsreader: no feeds yet; add one with 'newsreader feeds add URL'",
-                  file=sys.stderr)
+            print(
+                "newsreader: no feeds yet; add one with 'newsreader feeds add URL'", file=sys.stderr
+            )
         for n, f in enumerate([] if args.json else feeds, 1):
             status = f.last_status or "never fetched"
             if f.last_error:
                 status += f": {f.last_error}"
-            print(f"{n:3}  {_inert(f.title or '(untitled)')}  <{_inert(f.url)}>  "
-                  f"[{_inert(status)}]")
+            print(
+                f"{n:3}  {_inert(f.title or '(untitled)')}  <{_inert(f.url)}>  [{_inert(status)}]"
+            )
     return ExitCode.OK
 
 
@@ -650,14 +703,16 @@ def _cmd_fetch(ctx: AppContext, args: argparse.Namespace) -> int:
             if isinstance(event, FeedFinished):
                 update(event.done, event.total)
 
-        report = fetch_all(feeds_file(ctx.paths), folder,
-                           options=fetch_options(ctx.config, max_new=args.limit),
-                           progress=on_event)
+        report = fetch_all(
+            feeds_file(ctx.paths),
+            folder,
+            options=fetch_options(ctx.config, max_new=args.limit),
+            progress=on_event,
+        )
     for notice in report.notices:
         print(f"newsreader: {notice}", file=sys.stderr)
     if not report.results:
-        print("newsreader: no feeds yet; add one with 'newsreader feeds add URL'",
-              file=sys.stderr)
+        print("newsreader: no feeds yet; add one with 'newsreader feeds add URL'", file=sys.stderr)
         return ExitCode.OK
     for r in report.results:
         name = _inert(r.name)
@@ -675,9 +730,14 @@ def _cmd_fetch(ctx: AppContext, args: argparse.Namespace) -> int:
         state = " (not modified)" if r.status == "not modified" else ""
         print(f"{name}: {r.new} new{extra}{state}")
     failed = len(report.failed)
-    print(f"{_count(report.new, 'new article')} from {_count(len(report.results), 'feed')}"
-          + (f" ({failed} failed)" if failed else ""))
+    print(
+        f"{_count(report.new, 'new article')} from {_count(len(report.results), 'feed')}"
+        + (f" ({failed} failed)" if failed else "")
+    )
     if report.limit_reached:
-        print(f"newsreader: stopped at {args.limit} new articles; run 'newsreader fetch' "
-              "again for the rest", file=sys.stderr)
+        print(
+            f"newsreader: stopped at {args.limit} new articles; run 'newsreader fetch' "
+            "again for the rest",
+            file=sys.stderr,
+        )
     return ExitCode.BAD_INPUT if failed == len(report.results) else ExitCode.OK

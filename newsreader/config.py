@@ -8,8 +8,9 @@ from pathlib import Path
 
 from newsreader.errors import UserError
 
-KNOWN_KEYS = frozenset({"library", "theme", "keys", "articles_dir", "fetch",
-                        "reopen_last", "list_width"})
+KNOWN_KEYS = frozenset(
+    {"library", "theme", "keys", "articles_dir", "fetch", "reopen_last", "list_width"}
+)
 FETCH_KEYS = frozenset({"deadline", "extract_seconds", "allow_local"})
 
 
@@ -90,12 +91,15 @@ def _fetch(value: object, path: Path) -> FetchSettings:
     elif isinstance(allow, bool):
         allow_all, hosts = allow, ()
     else:
-        raise UserError(f"bad config {path}: 'allow_local' in [fetch] must be true, false or "
-                        "a list of host or host:port strings")
+        raise UserError(
+            f"bad config {path}: 'allow_local' in [fetch] must be true, false or "
+            "a list of host or host:port strings"
+        )
     return FetchSettings(
         deadline=_seconds(value.get("deadline"), "deadline", path),
         extract_seconds=_seconds(value.get("extract_seconds"), "extract_seconds", path),
-        allow_local=allow_all, local_hosts=hosts,
+        allow_local=allow_all,
+        local_hosts=hosts,
     )
 
 
@@ -103,8 +107,9 @@ def _seconds(value: object, name: str, path: Path) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 3600:
-        raise UserError(f"bad config {path}: {name!r} in [fetch] must be a number of seconds "
-                        "between 0 and 3600")
+        raise UserError(
+            f"bad config {path}: {name!r} in [fetch] must be a number of seconds between 0 and 3600"
+        )
     return float(value)
 
 

@@ -18,8 +18,11 @@ from newsreader.errors import UserError
 from newsreader.library.names import inert
 
 _KINDS = {
-    stat.S_IFDIR: "a folder", stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a character device",
-    stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: "a folder",
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
 }
 
 
@@ -58,8 +61,9 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> Path:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:40]}.tmp-", dir=target.parent)
     except OSError as exc:
-        raise WriteError(f"cannot write to {inert(str(target.parent))}: "
-                         f"{exc.strerror or exc}") from None
+        raise WriteError(
+            f"cannot write to {inert(str(target.parent))}: {exc.strerror or exc}"
+        ) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

@@ -28,8 +28,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point XDG data/cache/config at tmp_path so no test touches the real user's files."""
     home = tmp_path / "home"
-    for var, sub in (("XDG_DATA_HOME", "data"), ("XDG_CACHE_HOME", "cache"),
-                     ("XDG_CONFIG_HOME", "config")):
+    for var, sub in (
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_CACHE_HOME", "cache"),
+        ("XDG_CONFIG_HOME", "config"),
+    ):
         monkeypatch.setenv(var, str(home / sub))
     monkeypatch.delenv("NEWSREADER_LIBRARY", raising=False)
     monkeypatch.delenv("NEWSREADER_DEBUG", raising=False)

@@ -30,9 +30,18 @@ SECTIONS = (
 
 def test_every_benchmark_runs_on_a_tiny_library(tmp_path: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, str(REPO / "benchmarks" / "run.py"), "--sizes", "40", "--quick",
-         "--workdir", str(tmp_path / "bench")],
-        capture_output=True, text=True, timeout=180,
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "run.py"),
+            "--sizes",
+            "40",
+            "--quick",
+            "--workdir",
+            str(tmp_path / "bench"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
         env={**os.environ, "PYTHONPATH": str(REPO)},
     )
     assert proc.returncode == 0, proc.stderr[-3000:]

@@ -1,12 +1,12 @@
 """An article ready to save, and its text in the seed format that ``library.parse`` reads back:
 
-    Title line
+Title line
 
-    Mon May 06 2024
+Mon May 06 2024
 
-    GAZA: first paragraph ...
+GAZA: first paragraph ...
 
-    next paragraph ...
+next paragraph ...
 """
 
 from __future__ import annotations

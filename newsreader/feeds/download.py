@@ -21,13 +21,13 @@ if TYPE_CHECKING:
     from newsreader.config import Config
     from newsreader.feeds.guard import Guard
 
-USER_AGENT = (
-    f"newsreader/{__version__} (terminal news reader; saves articles for offline reading)"
-)
+USER_AGENT = f"newsreader/{__version__} (terminal news reader; saves articles for offline reading)"
 PAGE_TYPES = ("text/html", "application/xhtml+xml")
 _ACCEPT_PAGE = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
-_ACCEPT_FEED = ("application/rss+xml,application/atom+xml,application/rdf+xml,"
-                "application/xml;q=0.9,text/xml;q=0.9,text/html;q=0.5,*/*;q=0.1")
+_ACCEPT_FEED = (
+    "application/rss+xml,application/atom+xml,application/rdf+xml,"
+    "application/xml;q=0.9,text/xml;q=0.9,text/html;q=0.5,*/*;q=0.1"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +66,10 @@ class FetchOptions:
 def fetch_options(config: Config, **overrides: Any) -> FetchOptions:
     """The limits of the user's ``[fetch]`` table, with ``overrides`` on top."""
     settings = config.fetch
-    values: dict[str, Any] = {"allow_local": settings.allow_local,
-                              "local_hosts": settings.local_hosts}
+    values: dict[str, Any] = {
+        "allow_local": settings.allow_local,
+        "local_hosts": settings.local_hosts,
+    }
     if settings.deadline is not None:
         values["deadline"] = settings.deadline
         values["timeout"] = min(FetchOptions().timeout, settings.deadline)
@@ -150,8 +152,13 @@ class HttpClient:
             raise FetchError(f"not a web page ({kind})")
         return resp
 
-    def get_feed(self, url: str, etag: str | None = None,
-                 last_modified: str | None = None, origin: str | None = None) -> Response:
+    def get_feed(
+        self,
+        url: str,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        origin: str | None = None,
+    ) -> Response:
         """GET a feed, conditionally when validators are given (then status may be 304)."""
         return self._get(url, _ACCEPT_FEED, etag, last_modified, origin=origin)
 
@@ -159,8 +166,15 @@ class HttpClient:
         """Close pooled connections."""
         self._pool.clear()
 
-    def _get(self, url: str, accept: str, etag: str | None, modified: str | None,
-             html_only: bool = False, origin: str | None = None) -> Response:
+    def _get(
+        self,
+        url: str,
+        accept: str,
+        etag: str | None,
+        modified: str | None,
+        html_only: bool = False,
+        origin: str | None = None,
+    ) -> Response:
         from newsreader.feeds.guard import Guard, LocalRule, Refused
 
         try:
@@ -169,8 +183,11 @@ class HttpClient:
             raise FetchError(str(exc)) from None
         opts = self.options
         # Per-request headers replace the pool's defaults, so the agent goes here.
-        headers = {"User-Agent": opts.user_agent, "Accept": accept,
-                   "Accept-Encoding": "gzip, deflate"}
+        headers = {
+            "User-Agent": opts.user_agent,
+            "Accept": accept,
+            "Accept-Encoding": "gzip, deflate",
+        }
         if etag:
             headers["If-None-Match"] = etag
         if modified:
@@ -202,8 +219,7 @@ class HttpClient:
                 raise FetchError(_too_slow(opts)) from None
         raise FetchError(f"too many redirects (more than {opts.max_redirects}; a redirect loop?)")
 
-    def _request(self, url: str, headers: dict[str, str], guard: Guard
-                 ) -> urllib3.BaseHTTPResponse:
+    def _request(self, url: str, headers: dict[str, str], guard: Guard) -> urllib3.BaseHTTPResponse:
         import urllib3
         from urllib3.exceptions import HTTPError
 
@@ -211,22 +227,31 @@ class HttpClient:
         wait = min(opts.timeout, guard.remaining())
         try:
             return self._pool.request(
-                "GET", url, headers=headers, retries=False, redirect=False,
-                preload_content=False, timeout=urllib3.Timeout(connect=wait, read=wait),
+                "GET",
+                url,
+                headers=headers,
+                retries=False,
+                redirect=False,
+                preload_content=False,
+                timeout=urllib3.Timeout(connect=wait, read=wait),
             )
         except (HTTPError, ValueError, OSError) as exc:
-            raise FetchError(_too_slow(opts) if guard.expired() else
-                             describe(exc, url, opts.timeout)) from None
+            raise FetchError(
+                _too_slow(opts) if guard.expired() else describe(exc, url, opts.timeout)
+            ) from None
 
-    def _finish(self, raw: urllib3.BaseHTTPResponse, url: str, guard: Guard,
-                html_only: bool) -> Response:
+    def _finish(
+        self, raw: urllib3.BaseHTTPResponse, url: str, guard: Guard, html_only: bool
+    ) -> Response:
         from urllib3.exceptions import HTTPError
 
         opts = self.options
         headers = raw.headers
         ctype, charset = _content_type(headers.get("Content-Type", ""))
         common: dict[str, Any] = {
-            "url": url, "content_type": ctype, "charset": charset,
+            "url": url,
+            "content_type": ctype,
+            "charset": charset,
             "etag": _header(headers.get("ETag")),
             "last_modified": _header(headers.get("Last-Modified")),
         }
@@ -251,8 +276,9 @@ class HttpClient:
                     break
                 chunks.append(chunk)
         except (HTTPError, OSError) as exc:
-            raise FetchError(_too_slow(opts) if guard.expired() else
-                             describe(exc, url, opts.timeout)) from None
+            raise FetchError(
+                _too_slow(opts) if guard.expired() else describe(exc, url, opts.timeout)
+            ) from None
         if guard.fired:  # the sockets were shut: what arrived is not the whole answer
             raise FetchError(_too_slow(opts))
         return Response(status=200, body=b"".join(chunks), **common)
@@ -274,8 +300,9 @@ def _redirect_target(raw: urllib3.BaseHTTPResponse, url: str) -> str | None:
     try:
         return check_web_url(target)
     except BadUrl:
-        raise FetchError(f"refused a redirect to {clean_line(target, 200)} "
-                         "(not an http or https address)") from None
+        raise FetchError(
+            f"refused a redirect to {clean_line(target, 200)} (not an http or https address)"
+        ) from None
 
 
 def _too_slow(opts: FetchOptions) -> str:

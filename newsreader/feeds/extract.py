@@ -24,8 +24,13 @@ def extract_page(html: bytes, url: str | None = None, charset: str | None = None
             document = html  # unknown charset name: let trafilatura detect it
     try:
         found = trafilatura.bare_extraction(
-            document, url=url, with_metadata=True, include_comments=False,
-            include_tables=False, include_images=False, include_links=False,
+            document,
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=False,
+            include_images=False,
+            include_links=False,
             # The extensive search took a footer's "Copyright 2019" for the article's date.
             date_extraction_params={"extensive_search": False, "original_date": True},
         )

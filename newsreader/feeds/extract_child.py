@@ -58,8 +58,9 @@ def _answer(header: dict[str, Any], body: bytes) -> dict[str, Any]:
         if task == "page":
             return draft_to_json(extract_page(body, url, charset))
         if task == "feed":
-            return feed_to_json(parse_feed(body, url or "", header.get("content_type", ""),
-                                           charset))
+            return feed_to_json(
+                parse_feed(body, url or "", header.get("content_type", ""), charset)
+            )
         if task == "links":
             return {"links": discover_feeds(body, url or "", charset)}
         return {"error": f"unknown task {task!r}"}
@@ -70,34 +71,57 @@ def _answer(header: dict[str, Any], body: bytes) -> dict[str, Any]:
 
 
 def draft_to_json(draft: ArticleDraft) -> dict[str, Any]:
-    return {"title": draft.title, "paragraphs": list(draft.paragraphs),
-            "date": _day(draft.date), "author": draft.author,
-            "canonical_url": draft.canonical_url}
+    return {
+        "title": draft.title,
+        "paragraphs": list(draft.paragraphs),
+        "date": _day(draft.date),
+        "author": draft.author,
+        "canonical_url": draft.canonical_url,
+    }
 
 
 def draft_from_json(data: dict[str, Any]) -> ArticleDraft:
     return ArticleDraft(
-        title=str(data.get("title") or ""), date=_parse_day(data.get("date")),
+        title=str(data.get("title") or ""),
+        date=_parse_day(data.get("date")),
         paragraphs=tuple(str(p) for p in data.get("paragraphs") or ()),
-        author=_str(data.get("author")), canonical_url=_str(data.get("canonical_url")),
+        author=_str(data.get("author")),
+        canonical_url=_str(data.get("canonical_url")),
     )
 
 
 def feed_to_json(feed: ParsedFeed) -> dict[str, Any]:
-    return {"title": feed.title, "problem": feed.problem, "entries": [
-        {"link": e.link, "guid": e.guid, "title": e.title, "date": _day(e.date),
-         "author": e.author, "paragraphs": list(e.paragraphs), "full": e.full}
-        for e in feed.entries]}
+    return {
+        "title": feed.title,
+        "problem": feed.problem,
+        "entries": [
+            {
+                "link": e.link,
+                "guid": e.guid,
+                "title": e.title,
+                "date": _day(e.date),
+                "author": e.author,
+                "paragraphs": list(e.paragraphs),
+                "full": e.full,
+            }
+            for e in feed.entries
+        ],
+    }
 
 
 def feed_from_json(data: dict[str, Any]) -> ParsedFeed:
     entries = tuple(
-        FeedEntry(link=_str(e.get("link")), guid=_str(e.get("guid")),
-                  title=str(e.get("title") or ""), date=_parse_day(e.get("date")),
-                  author=_str(e.get("author")),
-                  paragraphs=tuple(str(p) for p in e.get("paragraphs") or ()),
-                  full=bool(e.get("full")))
-        for e in data.get("entries") or ())
+        FeedEntry(
+            link=_str(e.get("link")),
+            guid=_str(e.get("guid")),
+            title=str(e.get("title") or ""),
+            date=_parse_day(e.get("date")),
+            author=_str(e.get("author")),
+            paragraphs=tuple(str(p) for p in e.get("paragraphs") or ()),
+            full=bool(e.get("full")),
+        )
+        for e in data.get("entries") or ()
+    )
     return ParsedFeed(_str(data.get("title")), entries, _str(data.get("problem")))
 
 

@@ -47,8 +47,11 @@ def _broken(exc: BaseException) -> str:
     from urllib3 import exceptions as x
 
     # urllib3 wraps http.client's error: ProtocolError("Connection aborted.", cause).
-    while isinstance(exc, x.ProtocolError) and len(exc.args) > 1 \
-            and isinstance(exc.args[1], BaseException):
+    while (
+        isinstance(exc, x.ProtocolError)
+        and len(exc.args) > 1
+        and isinstance(exc.args[1], BaseException)
+    ):
         exc = exc.args[1]
     if isinstance(exc, http.client.RemoteDisconnected):
         return "closed the connection without answering"

@@ -18,8 +18,12 @@ _CUT_OFF = re.compile(
     r"(\.\.\.|…|\[…\]|\[\.\.\.\]|read more|continue reading|\(more…?\)|read the full .*)\W*$",
     re.IGNORECASE,
 )
-_FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml",
-               "application/feed+json")
+_FEED_TYPES = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/rdf+xml",
+    "application/feed+json",
+)
 
 
 class NotAFeed(Exception):
@@ -52,8 +56,9 @@ class ParsedFeed:
     """What was wrong with a feed that was read only in part (broken XML), if anything."""
 
 
-def parse_feed(body: bytes, url: str, content_type: str = "",
-               charset: str | None = None) -> ParsedFeed:
+def parse_feed(
+    body: bytes, url: str, content_type: str = "", charset: str | None = None
+) -> ParsedFeed:
     """Parse RSS or Atom bytes; NotAFeed when nothing feed-like is in them. Never fetches."""
     # feedparser costs ~60-90 ms to import; only fetch and `feeds add` need it.
     import feedparser

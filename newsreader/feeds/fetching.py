@@ -69,9 +69,14 @@ def fetch_all(
     stop = threading.Event()
     user_cancel = cancel or (lambda: False)
     workers = max(1, min(opts.workers, len(feeds)))
-    run = _Run(ArticleFolder(articles_dir), opts, progress,
-               lambda: stop.is_set() or user_cancel(), total=len(feeds),
-               reader=reader_for(opts, workers))
+    run = _Run(
+        ArticleFolder(articles_dir),
+        opts,
+        progress,
+        lambda: stop.is_set() or user_cancel(),
+        total=len(feeds),
+        reader=reader_for(opts, workers),
+    )
     run.reader.warm()  # its start overlaps the first download
     from concurrent.futures import ThreadPoolExecutor  # ~4 ms; only a fetch needs it
 
@@ -86,12 +91,15 @@ def fetch_all(
         pool.shutdown(wait=True, cancel_futures=True)
         client.close()
         run.reader.close()
-    update_subscriptions(feeds_file, {r.url: _changes(r, run.validators.get(r.url))
-                                      for r in results})
+    update_subscriptions(
+        feeds_file, {r.url: _changes(r, run.validators.get(r.url)) for r in results}
+    )
     return FetchReport(
-        tuple(results), limit_reached=run.limit_reached,
+        tuple(results),
+        limit_reached=run.limit_reached,
         cancelled=any(r.status == "cancelled" for r in results),
-        seconds=time.monotonic() - started, notices=tuple(run.folder.notices),
+        seconds=time.monotonic() - started,
+        notices=tuple(run.folder.notices),
     )
 
 
@@ -119,8 +127,9 @@ def find_feed(url: str, options: FetchOptions | None = None) -> FoundFeed:
                 parsed = reader.read_feed(resp.body, resp.url, resp.content_type, resp.charset)
                 return FoundFeed(url, parsed.title, len(parsed.entries))
             except NotAFeed as not_feed:
-                found = reader.find_feeds(resp.body, resp.url, resp.charset) \
-                    if resp.is_html() else []
+                found = (
+                    reader.find_feeds(resp.body, resp.url, resp.charset) if resp.is_html() else []
+                )
                 if not found:
                     raise UserError(f"{shown}: {not_feed}") from None
             resp = client.get_feed(found[0], origin=url)
@@ -176,8 +185,7 @@ def _fetch_feed(feed: Subscription, client: HttpClient, run: _Run) -> FeedResult
     except StoreError as exc:
         result = FeedResult(feed.url, feed.title, "failed", error=str(exc))
     except Exception as exc:  # one broken feed must not end the run (or crash the TUI)
-        result = FeedResult(feed.url, feed.title, "failed",
-                            error=_unexpected(exc))
+        result = FeedResult(feed.url, feed.title, "failed", error=_unexpected(exc))
     with run.lock:
         run.done += 1
         done = run.done
@@ -237,15 +245,25 @@ def _fetch_feed_inner(feed: Subscription, client: HttpClient, run: _Run) -> Feed
         # over (limit, cancel, failed pages) would never be seen again.
         with run.lock:
             run.validators[feed.url] = (resp.etag, resp.last_modified)
-    notices = [f"the feed is not well-formed ({parsed.problem}); read what could be salvaged"
-               ] if parsed.problem else []
+    notices = (
+        [f"the feed is not well-formed ({parsed.problem}); read what could be salvaged"]
+        if parsed.problem
+        else []
+    )
     if given_up:
-        notices.append(f"stopped after {len(failures)} entries failed; the rest wait for the "
-                       "next run")
+        notices.append(
+            f"stopped after {len(failures)} entries failed; the rest wait for the next run"
+        )
     notice = "; ".join(notices) or None
     return FeedResult(
-        feed.url, title, "cancelled" if cancelled else "ok", saved=tuple(saved), known=known,
-        failures=tuple(failures), limited=limited, notice=notice,
+        feed.url,
+        title,
+        "cancelled" if cancelled else "ok",
+        saved=tuple(saved),
+        known=known,
+        failures=tuple(failures),
+        limited=limited,
+        notice=notice,
     )
 
 
@@ -269,8 +287,9 @@ def _entry_key(entry: FeedEntry, feed_url: str) -> str:
     return f"{normalize_url(feed_url)}#entry={ident}"
 
 
-def _save_entry(entry: FeedEntry, key: str, feed_url: str, client: HttpClient,
-                run: _Run) -> SavedArticle | None:
+def _save_entry(
+    entry: FeedEntry, key: str, feed_url: str, client: HttpClient, run: _Run
+) -> SavedArticle | None:
     folder = run.folder
     page: ArticleDraft | None = None
     page_error: str | None = None
@@ -287,8 +306,10 @@ def _save_entry(entry: FeedEntry, key: str, feed_url: str, client: HttpClient,
     feed_length = sum(len(p) for p in entry.paragraphs)
     if page is not None and page.text_length >= feed_length:
         draft = ArticleDraft(
-            title=entry.title or page.title, date=entry.date or page.date,
-            paragraphs=page.paragraphs, author=entry.author or page.author,
+            title=entry.title or page.title,
+            date=entry.date or page.date,
+            paragraphs=page.paragraphs,
+            author=entry.author or page.author,
             canonical_url=page.canonical_url,
         )
         origin: Origin = "page"
@@ -306,16 +327,25 @@ def _save_entry(entry: FeedEntry, key: str, feed_url: str, client: HttpClient,
         raise _EntryError(str(exc)) from None
     if not created:
         return None
-    return SavedArticle(path, draft.title, entry.link or key, feed_url,
-                        from_summary=origin == "summary",
-                        note=f"page unavailable ({page_error}); saved the feed's summary"
-                        if origin == "summary" and page_error else None)
+    return SavedArticle(
+        path,
+        draft.title,
+        entry.link or key,
+        feed_url,
+        from_summary=origin == "summary",
+        note=f"page unavailable ({page_error}); saved the feed's summary"
+        if origin == "summary" and page_error
+        else None,
+    )
 
 
-def _changes(result: FeedResult, validators: tuple[str | None, str | None] | None
-             ) -> Mapping[str, Any]:
+def _changes(
+    result: FeedResult, validators: tuple[str | None, str | None] | None
+) -> Mapping[str, Any]:
     changes: dict[str, Any] = {
-        "last_fetched": now_iso(), "last_status": result.status, "last_error": result.error,
+        "last_fetched": now_iso(),
+        "last_status": result.status,
+        "last_error": result.error,
     }
     if result.title:
         changes["title"] = result.title

@@ -108,13 +108,16 @@ class LocalRule:
         if port != origin_port:
             return False
         if self._origin_ips is None:
-            self._origin_ips = [origin_host] if _is_literal(origin_host) else \
-                resolve(origin_host, origin_port)
+            self._origin_ips = (
+                [origin_host] if _is_literal(origin_host) else resolve(origin_host, origin_port)
+            )
         return ip in self._origin_ips
 
     def _why(self, target: str, ip: str) -> str:
-        return (f"refused {clean_line(target, 200)}: a local address ({ip}) other than the one "
-                "asked for (allow it with allow_local in the [fetch] table of config.toml)")
+        return (
+            f"refused {clean_line(target, 200)}: a local address ({ip}) other than the one "
+            "asked for (allow it with allow_local in the [fetch] table of config.toml)"
+        )
 
 
 def _is_literal(host: str) -> bool:

@@ -8,13 +8,54 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-_BLOCKS = frozenset({
-    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
-    "pre", "tr", "table", "section", "article", "header", "footer", "figure", "figcaption",
-    "hr", "dd", "dt", "dl", "aside", "main",
-})
-_SKIP = frozenset({"script", "style", "noscript", "iframe", "svg", "form", "button", "nav",
-                   "template", "object", "select", "textarea"})
+_BLOCKS = frozenset(
+    {
+        "p",
+        "div",
+        "br",
+        "li",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "tr",
+        "table",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "figure",
+        "figcaption",
+        "hr",
+        "dd",
+        "dt",
+        "dl",
+        "aside",
+        "main",
+    }
+)
+_SKIP = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "iframe",
+        "svg",
+        "form",
+        "button",
+        "nav",
+        "template",
+        "object",
+        "select",
+        "textarea",
+    }
+)
 
 
 class _Paragraphs(HTMLParser):

@@ -67,8 +67,7 @@ class PageReader:
                 self._all.append(child)
                 self._idle.append(child)
 
-    def read(self, html: bytes, url: str | None = None, charset: str | None = None
-             ) -> ArticleDraft:
+    def read(self, html: bytes, url: str | None = None, charset: str | None = None) -> ArticleDraft:
         """The article in ``html``; NotAnArticle (one line) when there is none, when the page
         takes longer than ``seconds``, or when the reader cannot run."""
         header = {"task": "page", "url": url, "charset": charset}
@@ -80,8 +79,9 @@ class PageReader:
             raise NotAnArticle(str(answer["error"]))
         return draft_from_json(answer)
 
-    def read_feed(self, body: bytes, url: str, content_type: str = "",
-                  charset: str | None = None) -> ParsedFeed:
+    def read_feed(
+        self, body: bytes, url: str, content_type: str = "", charset: str | None = None
+    ) -> ParsedFeed:
         """``parse_feed`` in a child: NotAFeed also when it takes longer than ``seconds``
         (feedparser and the standard HTML parser are slow, even quadratic, on some input)."""
         header = {"task": "feed", "url": url, "charset": charset, "content_type": content_type}
@@ -160,8 +160,11 @@ class _Child:
         try:
             self._proc = subprocess.Popen(
                 [sys.executable, "-m", "newsreader.feeds.extract_child"],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                close_fds=True, start_new_session=True,  # Ctrl-C in a shell stops the parent
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                close_fds=True,
+                start_new_session=True,  # Ctrl-C in a shell stops the parent
             )
         except OSError as exc:
             self._error = f"cannot start the reader ({exc.strerror or exc})"
@@ -172,8 +175,7 @@ class _Child:
         self._proc.stdin.close()
         self._proc.stdout.close()
 
-    def ask(self, header: dict[str, Any], body: bytes, seconds: float, what: str
-            ) -> dict[str, Any]:
+    def ask(self, header: dict[str, Any], body: bytes, seconds: float, what: str) -> dict[str, Any]:
         if self._proc is None:
             raise _Failed(self._error)
         try:
@@ -220,7 +222,7 @@ def trim_html(html: bytes, limit: int) -> bytes:
         if found is None:
             out.append(html[pos:])
             break
-        out.append(html[pos:found.start()])
+        out.append(html[pos : found.start()])
         kept += found.start() - pos
         tag = found.group(1)
         if tag is None:  # a comment
@@ -230,8 +232,8 @@ def trim_html(html: bytes, limit: int) -> bytes:
         head_end = low.find(b">", found.end())
         if head_end < 0:
             break
-        if tag == b"script" and b"ld+json" in low[found.start():head_end]:
-            out.append(html[found.start():head_end + 1])  # metadata trafilatura reads
+        if tag == b"script" and b"ld+json" in low[found.start() : head_end]:
+            out.append(html[found.start() : head_end + 1])  # metadata trafilatura reads
             kept += head_end + 1 - found.start()
             pos = head_end + 1
             continue

@@ -31,8 +31,12 @@ class AddResult:
 
 
 def add_sources(
-    sources: Sequence[str], articles_dir: Path, *, options: FetchOptions | None = None,
-    progress: Callable[[int, int], None] | None = None, folder: ArticleFolder | None = None,
+    sources: Sequence[str],
+    articles_dir: Path,
+    *,
+    options: FetchOptions | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    folder: ArticleFolder | None = None,
 ) -> list[AddResult]:
     """Save each URL or HTML file into ``articles_dir``; one result per source, in order.
 
@@ -59,8 +63,9 @@ def add_sources(
     return results
 
 
-def add_one(source: str, folder: ArticleFolder, client: HttpClient | None,
-            reader: PageReader) -> AddResult:
+def add_one(
+    source: str, folder: ArticleFolder, client: HttpClient | None, reader: PageReader
+) -> AddResult:
     """Save one URL (``client`` required) or local HTML file."""
     try:
         if _is_url(source):
@@ -76,8 +81,9 @@ def _is_url(source: str) -> bool:
     return source.strip().lower().startswith(("http://", "https://"))
 
 
-def _add_url(source: str, folder: ArticleFolder, client: HttpClient,
-             reader: PageReader) -> AddResult:
+def _add_url(
+    source: str, folder: ArticleFolder, client: HttpClient, reader: PageReader
+) -> AddResult:
     url = check_web_url(source)
     key = normalize_url(url)
     known = folder.find(key)

@@ -80,8 +80,15 @@ class ArticleFolder:
             self._reload()
             return self._find(keys)
 
-    def save(self, draft: ArticleDraft, key: str, *, also: tuple[str, ...] = (),
-             origin: Origin, feed: str | None = None) -> tuple[Path, bool]:
+    def save(
+        self,
+        draft: ArticleDraft,
+        key: str,
+        *,
+        also: tuple[str, ...] = (),
+        origin: Origin,
+        feed: str | None = None,
+    ) -> tuple[Path, bool]:
         """Write a prepared draft unless one of its addresses is saved already.
 
         Returns (path, created). ``key`` is the normalized address that names the file.
@@ -96,10 +103,14 @@ class ArticleFolder:
             path = self.folder / name
             atomic_write(path, format_article(draft).encode("utf-8"))
             record = SourceRecord(
-                url=key, file=name, title=draft.title, origin=origin,
+                url=key,
+                file=name,
+                title=draft.title,
+                origin=origin,
                 saved=datetime.now(UTC).replace(microsecond=0).isoformat(),
                 also=tuple(k for k in dict.fromkeys(also) if k != key),
-                author=draft.author, date=draft.date.isoformat() if draft.date else None,
+                author=draft.author,
+                date=draft.date.isoformat() if draft.date else None,
                 feed=feed,
             )
             self._append(record)

@@ -63,8 +63,9 @@ def load_subscriptions(path: Path) -> list[Subscription]:
         data = json.loads(raw)
         return [_subscription(item) for item in data["feeds"]]
     except (ValueError, KeyError, TypeError) as exc:
-        raise UserError(f"bad feeds file {path}: {exc.__class__.__name__} (fix or remove it)") \
-            from None
+        raise UserError(
+            f"bad feeds file {path}: {exc.__class__.__name__} (fix or remove it)"
+        ) from None
 
 
 def add_subscription(path: Path, url: str, title: str | None) -> bool:
@@ -121,16 +122,18 @@ def _subscription(item: Any) -> Subscription:
 def _inert(sub: Subscription) -> Subscription:
     """The fields ``feeds list`` shows, without control characters: they came from a feed or
     a server, and a file written by an older version may still hold them raw."""
-    shown = {name: clean_line(value) for name in ("url", "title", "last_status", "last_error")
-             if isinstance(value := getattr(sub, name), str)}
+    shown = {
+        name: clean_line(value)
+        for name in ("url", "title", "last_status", "last_error")
+        if isinstance(value := getattr(sub, name), str)
+    }
     return replace(sub, **shown) if shown else sub
 
 
 def _save(path: Path, feeds: list[Subscription]) -> None:
     data = {
         "version": _VERSION,
-        "feeds": [{k: v for k, v in asdict(_inert(f)).items() if v is not None}
-                  for f in feeds],
+        "feeds": [{k: v for k, v in asdict(_inert(f)).items() if v is not None} for f in feeds],
     }
     try:
         atomic_write(path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))

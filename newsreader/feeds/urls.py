@@ -9,8 +9,21 @@ from newsreader.library.text import clean_line
 
 # Query parameters that only say where a click came from; they must not make a second copy.
 _TRACKING_PREFIXES = ("utm_", "mc_", "pk_")
-_TRACKING = frozenset({"fbclid", "gclid", "dclid", "msclkid", "igshid", "ocid", "cmpid",
-                       "ref_src", "_ga", "mkt_tok", "yclid"})
+_TRACKING = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "msclkid",
+        "igshid",
+        "ocid",
+        "cmpid",
+        "ref_src",
+        "_ga",
+        "mkt_tok",
+        "yclid",
+    }
+)
 
 
 class BadUrl(ValueError):
@@ -48,8 +61,9 @@ def normalize_url(url: str) -> str:
     port = parts.port
     if port is not None and (scheme, port) not in (("http", 80), ("https", 443)):
         host = f"{host}:{port}"
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if not _is_tracking(k)]
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)
+    ]
     path = parts.path or "/"
     return urlunsplit((scheme, host, path, urlencode(query, doseq=True), ""))
 

@@ -37,15 +37,20 @@ class ArticleSummary(_SummaryFields):
     """
 
     __slots__ = ()
-    __match_args__ = ("id", "path", "title", "date", "dateline", "size", "mtime_ns",
-                      "content_hash")
+    __match_args__ = ("id", "path", "title", "date", "dateline", "size", "mtime_ns", "content_hash")
 
     def __new__(
-        cls, id: str, path: Path | str, title: str, date: _dt.date | None, dateline: str | None,
-        size: int, mtime_ns: int, content_hash: str,
+        cls,
+        id: str,
+        path: Path | str,
+        title: str,
+        date: _dt.date | None,
+        dateline: str | None,
+        size: int,
+        mtime_ns: int,
+        content_hash: str,
     ) -> ArticleSummary:
-        return _new(cls, (id, str(Path(path)), title, date, dateline, size, mtime_ns,
-                          content_hash))
+        return _new(cls, (id, str(Path(path)), title, date, dateline, size, mtime_ns, content_hash))
 
     @property
     def path(self) -> Path:
@@ -93,8 +98,16 @@ def _child_path(path: str) -> Path:
     return child if isinstance(child, Path) and str(child) == path else Path(path)
 
 
-def make_summary(id: str, path: str, title: str, date: _dt.date | None, dateline: str | None,
-                 size: int, mtime_ns: int, content_hash: str) -> ArticleSummary:
+def make_summary(
+    id: str,
+    path: str,
+    title: str,
+    date: _dt.date | None,
+    dateline: str | None,
+    size: int,
+    mtime_ns: int,
+    content_hash: str,
+) -> ArticleSummary:
     """An ``ArticleSummary`` from an absolute, normalised path string (the scanner's)."""
     return _new(ArticleSummary, (id, path, title, date, dateline, size, mtime_ns, content_hash))
 

@@ -42,8 +42,13 @@ class CatalogEntry(NamedTuple):
     def from_article(cls, art: Article) -> CatalogEntry:
         """The entry for a parsed article."""
         return cls(
-            str(art.path), art.size, art.mtime_ns, art.title,
-            art.date.isoformat() if art.date else None, art.dateline, art.content_hash,
+            str(art.path),
+            art.size,
+            art.mtime_ns,
+            art.title,
+            art.date.isoformat() if art.date else None,
+            art.dateline,
+            art.content_hash,
         )
 
     @classmethod
@@ -54,9 +59,14 @@ class CatalogEntry(NamedTuple):
     def summary(self, article_id: str) -> ArticleSummary:
         """The article summary this entry describes."""
         return make_summary(
-            article_id, self.path, self.title,
+            article_id,
+            self.path,
+            self.title,
             date.fromisoformat(self.day) if self.day else None,
-            self.dateline, self.size, self.mtime_ns, self.content_hash,
+            self.dateline,
+            self.size,
+            self.mtime_ns,
+            self.content_hash,
         )
 
 
@@ -94,7 +104,9 @@ class Catalog:
             chunk = wanted[i : i + 500]
             rows = self._conn.execute(
                 "SELECT path, size, mtime_ns, title, day, dateline, hash, reason FROM files "
-                f"WHERE path IN ({','.join('?' * len(chunk))})", chunk)
+                f"WHERE path IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
             out.update((r[0], CatalogEntry(*r)) for r in rows)
         return out
 
@@ -117,8 +129,9 @@ class Catalog:
         except sqlite3.Error:
             pass  # a cache that cannot be written only costs a slower start next time
 
-    def replace(self, fresh: Iterable[CatalogEntry], keep: set[str] | None = None,
-                gone: Iterable[str] = ()) -> None:
+    def replace(
+        self, fresh: Iterable[CatalogEntry], keep: set[str] | None = None, gone: Iterable[str] = ()
+    ) -> None:
         """Store ``fresh`` entries; forget files no longer in ``keep`` (when given) and the
         files in ``gone``."""
         fresh = [e for e in fresh if _storable(e.path)]
@@ -128,15 +141,26 @@ class Catalog:
                 self._conn.executemany(
                     "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?)",
                     [
-                        (e.path, e.size, e.mtime_ns, e.title, e.day, e.dateline,
-                         e.content_hash, e.reason)
+                        (
+                            e.path,
+                            e.size,
+                            e.mtime_ns,
+                            e.title,
+                            e.day,
+                            e.dateline,
+                            e.content_hash,
+                            e.reason,
+                        )
                         for e in fresh
                     ],
                 )
                 forget = [(p,) for p in gone]
                 if keep is not None:
-                    forget += [(p,) for (p,) in self._conn.execute("SELECT path FROM files")
-                               if p not in keep]
+                    forget += [
+                        (p,)
+                        for (p,) in self._conn.execute("SELECT path FROM files")
+                        if p not in keep
+                    ]
                 self._conn.executemany("DELETE FROM files WHERE path = ?", forget)
         except sqlite3.Error:
             pass  # a cache that cannot be written only costs a re-read next time

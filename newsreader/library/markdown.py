@@ -34,7 +34,9 @@ _TAG = re.compile(r"<[^>]*>")
 _BREAK = re.compile(r"<br\s*/?>", re.I)
 _SPACES = re.compile(r"[^\S\n]+")
 _INLINE_STYLES = {
-    "strong": SpanStyle.BOLD, "em": SpanStyle.ITALIC, "s": SpanStyle.STRIKE,
+    "strong": SpanStyle.BOLD,
+    "em": SpanStyle.ITALIC,
+    "s": SpanStyle.STRIKE,
 }
 
 _parser: MarkdownIt | None = None
@@ -185,8 +187,14 @@ class _Walk:
     def content_indent(self) -> int:
         return self.items[-1].indent + len(self.items[-1].marker) if self.items else 0
 
-    def emit(self, text: str, spans: tuple[Span, ...], kind: BlockKind = BlockKind.PARAGRAPH,
-             level: int = 0, gap: bool = True) -> None:
+    def emit(
+        self,
+        text: str,
+        spans: tuple[Span, ...],
+        kind: BlockKind = BlockKind.PARAGRAPH,
+        level: int = 0,
+        gap: bool = True,
+    ) -> None:
         if not text.strip():
             return
         item = self.items[-1] if self.items else None
@@ -199,8 +207,15 @@ class _Walk:
             item.pending = False
             width = len(item.marker)
             shifted = tuple(Span(s.start + width, s.end + width, s.style, s.url) for s in spans)
-            block = Block(BlockKind.ITEM if kind is BlockKind.PARAGRAPH else kind, level,
-                          item.indent, width, self.quote, shifted, gap)
+            block = Block(
+                BlockKind.ITEM if kind is BlockKind.PARAGRAPH else kind,
+                level,
+                item.indent,
+                width,
+                self.quote,
+                shifted,
+                gap,
+            )
             self.out.append((item.marker + text, block))
             return
         indent = self.content_indent() + (CODE_INDENT if kind is BlockKind.CODE else 0)

@@ -175,11 +175,9 @@ def _limited(
         pieces = [paragraph] if len(paragraph) <= MAX_PARAGRAPH else list(_pieces(paragraph))
         for piece in pieces:
             if len(out) == MAX_PARAGRAPHS:
-                return out, (f"only the first {MAX_PARAGRAPHS:,} paragraphs are "
-                             "shown and searched")
+                return out, (f"only the first {MAX_PARAGRAPHS:,} paragraphs are shown and searched")
             if chars + len(piece) > MAX_TEXT:
-                return out, (f"only the first {MAX_TEXT:,} characters are shown "
-                             "and searched")
+                return out, (f"only the first {MAX_TEXT:,} characters are shown and searched")
             out.append((piece, shape if len(pieces) == 1 else PLAIN))
             chars += len(piece)
     return out, None
@@ -228,8 +226,10 @@ def _is_sentence(line: str) -> bool:
 def _plain(text: str) -> tuple[str | None, date | None, list[list[str]]]:
     blocks = _blocks(text)
     title: str | None = None
-    if blocks and _looks_like_title(blocks[0][:1]) and (
-        len(blocks[0]) == 1 or parse_date(blocks[0][1]) is not None
+    if (
+        blocks
+        and _looks_like_title(blocks[0][:1])
+        and (len(blocks[0]) == 1 or parse_date(blocks[0][1]) is not None)
     ):
         title = blocks[0][0]
         rest = blocks[0][1:]

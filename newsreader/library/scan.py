@@ -119,9 +119,16 @@ class Library:
                 return result
         return self._full(w, digest, last, progress, gc_enabled)
 
-    def _patch(self, w: Walk, digest: bytes, signature: dict[str, tuple[int, int]],
-               last: _Last, changed: list[str], progress: Progress | None,
-               gc_enabled: bool) -> LibraryScan | None:
+    def _patch(
+        self,
+        w: Walk,
+        digest: bytes,
+        signature: dict[str, tuple[int, int]],
+        last: _Last,
+        changed: list[str],
+        progress: Progress | None,
+        gc_enabled: bool,
+    ) -> LibraryScan | None:
         """The last result with the changed files redone (None when ids would move: two
         files share a name, so the whole list is redone)."""
         rels = w.rels()
@@ -145,20 +152,30 @@ class Library:
             for entry in new:
                 if entry.reason is None:
                     insort(kept, entry.summary(id_of[entry.path]), key=_newest_first)
-            skips = [_skip_entry(s, last.skip_stats) for s in last.scan.skipped
-                     if str(s.path) not in redo]
+            skips = [
+                _skip_entry(s, last.skip_stats)
+                for s in last.scan.skipped
+                if str(s.path) not in redo
+            ]
             skips += [e for e in new if e.reason is not None]
             if len(skips) > 1:  # in the order of a full scan: by root, then path
                 root = dict(zip(w.paths, w.root_of, strict=True))
                 skips.sort(key=lambda e: (root[e.path], e.path))
             return self._finish(catalog, w, digest, tuple(kept), skips, len(stale), signature)
 
-    def _full(self, w: Walk, digest: bytes, last: _Last | None, progress: Progress | None,
-              gc_enabled: bool) -> LibraryScan:
+    def _full(
+        self,
+        w: Walk,
+        digest: bytes,
+        last: _Last | None,
+        progress: Progress | None,
+        gc_enabled: bool,
+    ) -> LibraryScan:
         """Every file's entry from the catalog, or parsed; the list built anew."""
         w.sort()
-        found = [_Found(*f) for f in zip(w.paths, w.root_of, w.rels(), w.sizes, w.mtimes,
-                                         strict=True)]
+        found = [
+            _Found(*f) for f in zip(w.paths, w.root_of, w.rels(), w.sizes, w.mtimes, strict=True)
+        ]
         memo = last.memo() if last is not None else {}
         with Catalog.open(self.catalog_file) as catalog:
             known = catalog.entries()
@@ -179,27 +196,46 @@ class Library:
                     continue
                 article_id = ids[path]
                 old = memo.get(path)
-                if (old is None or old.id != article_id or old.size != entry.size
-                        or old.mtime_ns != entry.mtime_ns):
+                if (
+                    old is None
+                    or old.id != article_id
+                    or old.size != entry.size
+                    or old.mtime_ns != entry.mtime_ns
+                ):
                     old = entry.summary(article_id)
                 articles.append(old)
             articles.sort(key=_newest_first)
-            return self._finish(catalog, w, digest, tuple(articles), skips, len(stale),
-                                signature)
+            return self._finish(catalog, w, digest, tuple(articles), skips, len(stale), signature)
 
-    def _finish(self, catalog: Catalog, w: Walk, digest: bytes,
-                articles: tuple[ArticleSummary, ...], skips: list[CatalogEntry], parsed: int,
-                signature: dict[str, tuple[int, int]]) -> LibraryScan:
+    def _finish(
+        self,
+        catalog: Catalog,
+        w: Walk,
+        digest: bytes,
+        articles: tuple[ArticleSummary, ...],
+        skips: list[CatalogEntry],
+        parsed: int,
+        signature: dict[str, tuple[int, int]],
+    ) -> LibraryScan:
         """Store the result as the snapshot and as this process's last scan."""
         catalog_skips = tuple(Skipped(Path(e.path), e.reason or "") for e in skips)
         result = LibraryScan(articles, (*w.skipped, *catalog_skips), parsed=parsed)
         catalog.set_snapshot(self._snapshot(digest, articles, skips))
-        self._last = _Last(digest, LibraryScan(articles, catalog_skips, 0, result.by_id),
-                           {e.path: (e.size, e.mtime_ns) for e in skips}, signature)
+        self._last = _Last(
+            digest,
+            LibraryScan(articles, catalog_skips, 0, result.by_id),
+            {e.path: (e.size, e.mtime_ns) for e in skips},
+            signature,
+        )
         return result
 
-    def _parse_all(self, paths: list[str], signature: dict[str, tuple[int, int]],
-                   progress: Progress | None, gc_enabled: bool) -> list[CatalogEntry]:
+    def _parse_all(
+        self,
+        paths: list[str],
+        signature: dict[str, tuple[int, int]],
+        progress: Progress | None,
+        gc_enabled: bool,
+    ) -> list[CatalogEntry]:
         if paths and gc_enabled:
             gc.enable()  # parsing can take minutes; the rest of the app makes garbage too
         try:
@@ -212,17 +248,28 @@ class Library:
         finally:
             gc.disable()
 
-    def _snapshot(self, digest: bytes, articles: tuple[ArticleSummary, ...],
-                  skips: list[CatalogEntry]) -> bytes | None:
-        return encode(Snapshot(
-            self._root_names, self.max_bytes, digest,
-            [a.id for a in articles], [a.path_str for a in articles], [a.title for a in articles],
-            [a.date.toordinal() if a.date else 0 for a in articles],
-            [a.dateline for a in articles], [a.content_hash for a in articles],
-            [a.size for a in articles], [a.mtime_ns for a in articles],
-            [e.path for e in skips], [e.reason or "" for e in skips],
-            [e.size for e in skips], [e.mtime_ns for e in skips],
-        ))
+    def _snapshot(
+        self, digest: bytes, articles: tuple[ArticleSummary, ...], skips: list[CatalogEntry]
+    ) -> bytes | None:
+        return encode(
+            Snapshot(
+                self._root_names,
+                self.max_bytes,
+                digest,
+                [a.id for a in articles],
+                [a.path_str for a in articles],
+                [a.title for a in articles],
+                [a.date.toordinal() if a.date else 0 for a in articles],
+                [a.dateline for a in articles],
+                [a.content_hash for a in articles],
+                [a.size for a in articles],
+                [a.mtime_ns for a in articles],
+                [e.path for e in skips],
+                [e.reason or "" for e in skips],
+                [e.size for e in skips],
+                [e.mtime_ns for e in skips],
+            )
+        )
 
     def remembered(self) -> LibraryScan | None:
         """What the last scan (in any run) found, without looking at the folders: the list a
@@ -236,20 +283,29 @@ class Library:
         with Catalog.open(self.catalog_file, check=False) as catalog:
             blob = catalog.snapshot()
         snap = decode(blob) if blob is not None else None
-        if (snap is None or snap.roots != self._root_names
-                or snap.max_bytes != self.max_bytes):
+        if snap is None or snap.roots != self._root_names or snap.max_bytes != self.max_bytes:
             return None
         days = dict.fromkeys(snap.days)  # one date object per day, shared
         days.update((d, date.fromordinal(d)) for d in days if d)
         days[0] = None
-        articles = summaries(snap.ids, snap.paths, snap.titles, map(days.__getitem__, snap.days),
-                             snap.datelines, snap.sizes, snap.mtimes, snap.hashes)
+        articles = summaries(
+            snap.ids,
+            snap.paths,
+            snap.titles,
+            map(days.__getitem__, snap.days),
+            snap.datelines,
+            snap.sizes,
+            snap.mtimes,
+            snap.hashes,
+        )
         catalog_skips = tuple(map(Skipped, map(Path, snap.skip_paths), snap.reasons))
-        skip_stats = dict(zip(snap.skip_paths, zip(snap.skip_sizes, snap.skip_mtimes,
-                                                   strict=True), strict=True))
+        skip_stats = dict(
+            zip(snap.skip_paths, zip(snap.skip_sizes, snap.skip_mtimes, strict=True), strict=True)
+        )
         by_id = dict(zip(snap.ids, articles, strict=True))
-        self._last = _Last(snap.walk_digest, LibraryScan(articles, catalog_skips, 0, by_id),
-                           skip_stats)
+        self._last = _Last(
+            snap.walk_digest, LibraryScan(articles, catalog_skips, 0, by_id), skip_stats
+        )
         return self._last
 
     def load(self, summary: ArticleSummary) -> Article:
@@ -273,9 +329,13 @@ class _Last:
 
     __slots__ = ("_memo", "_signature", "digest", "scan", "skip_stats")
 
-    def __init__(self, digest: bytes, scan: LibraryScan,
-                 skip_stats: dict[str, tuple[int, int]],
-                 signature: dict[str, tuple[int, int]] | None = None) -> None:
+    def __init__(
+        self,
+        digest: bytes,
+        scan: LibraryScan,
+        skip_stats: dict[str, tuple[int, int]],
+        signature: dict[str, tuple[int, int]] | None = None,
+    ) -> None:
         self.digest, self.scan, self.skip_stats = digest, scan, skip_stats
         self._signature = signature
         self._memo: dict[str, ArticleSummary] | None = None

@@ -52,9 +52,16 @@ def encode(snap: Snapshot) -> bytes | None:
     """The blob for ``snap``; None when a text holds a NUL (cannot happen for parsed text)."""
     if any(d == _NONE for d in snap.datelines) or len(snap.walk_digest) != 16:
         return None
-    texts = [*snap.roots, *snap.ids, *snap.paths, *snap.titles,
-             *[_NONE if d is None else d for d in snap.datelines], *snap.hashes,
-             *snap.skip_paths, *snap.reasons]
+    texts = [
+        *snap.roots,
+        *snap.ids,
+        *snap.paths,
+        *snap.titles,
+        *[_NONE if d is None else d for d in snap.datelines],
+        *snap.hashes,
+        *snap.skip_paths,
+        *snap.reasons,
+    ]
     joined = "\0".join(texts)
     if joined.count("\0") != len(texts) - 1:
         return None
@@ -62,8 +69,16 @@ def encode(snap: Snapshot) -> bytes | None:
     for part in (snap.sizes, snap.mtimes, snap.skip_sizes, snap.skip_mtimes):
         ints.extend(part)
     body = ints.tobytes() + joined.encode("utf-8", "surrogatepass")
-    header = _HEADER.pack(_MAGIC, snap.walk_digest, len(snap.roots), len(snap.ids),
-                          len(snap.skip_paths), snap.max_bytes, len(ints), zlib.crc32(body))
+    header = _HEADER.pack(
+        _MAGIC,
+        snap.walk_digest,
+        len(snap.roots),
+        len(snap.ids),
+        len(snap.skip_paths),
+        snap.max_bytes,
+        len(ints),
+        zlib.crc32(body),
+    )
     return header + body
 
 
@@ -80,14 +95,13 @@ def decode(blob: bytes) -> Snapshot | None:
     if stored_digest(blob) is None:
         return None
     _magic, digest, n_roots, n_rows, n_skips, max_bytes, n_ints, crc = _HEADER.unpack_from(blob)
-    body = memoryview(blob)[_HEADER.size:]
-    if (n_ints != 3 * n_rows + 2 * n_skips or len(body) < 8 * n_ints
-            or zlib.crc32(body) != crc):
+    body = memoryview(blob)[_HEADER.size :]
+    if n_ints != 3 * n_rows + 2 * n_skips or len(body) < 8 * n_ints or zlib.crc32(body) != crc:
         return None
     ints = array("q")
     ints.frombytes(body[: 8 * n_ints])
     try:
-        texts = str(body[8 * n_ints:], "utf-8", "surrogatepass").split("\0")
+        texts = str(body[8 * n_ints :], "utf-8", "surrogatepass").split("\0")
     except UnicodeDecodeError:
         return None
     if len(texts) != n_roots + 5 * n_rows + 2 * n_skips:
@@ -104,6 +118,20 @@ def decode(blob: bytes) -> Snapshot | None:
         parts.append(texts[at : at + n])
         at += n
     roots, ids, paths, titles, datelines, hashes, skip_paths, reasons = parts
-    return Snapshot(tuple(roots), max_bytes, digest, ids, paths, titles, days,
-                    [None if d == _NONE else d for d in datelines], hashes, sizes, mtimes,
-                    skip_paths, reasons, skip_sizes, skip_mtimes)
+    return Snapshot(
+        tuple(roots),
+        max_bytes,
+        digest,
+        ids,
+        paths,
+        titles,
+        days,
+        [None if d == _NONE else d for d in datelines],
+        hashes,
+        sizes,
+        mtimes,
+        skip_paths,
+        reasons,
+        skip_sizes,
+        skip_mtimes,
+    )

@@ -67,7 +67,7 @@ class Walk:
     def rels(self) -> list[str]:
         """Each file's path relative to its root, with ``/`` separators."""
         cut = [len(r) + 1 for r in self.roots]
-        rels = [p[cut[i]:] for p, i in zip(self.paths, self.root_of, strict=True)]
+        rels = [p[cut[i] :] for p, i in zip(self.paths, self.root_of, strict=True)]
         if os.sep != "/":
             rels = [r.replace(os.sep, "/") for r in rels]
         return rels

@@ -27,9 +27,7 @@ _TOKEN = re.compile(
 )
 _JOIN = re.compile(rf"[{_JOINERS}]")
 # The same tokens as _TOKEN without groups, so findall() returns strings (index fast path).
-_FLAT = re.compile(
-    r"\d+(?:[.,]\d+)+|(?:[^\W\d_]\.){2,}" rf"|[^\W_]+(?:[{_JOINERS}][^\W_]+)*"
-)
+_FLAT = re.compile(r"\d+(?:[.,]\d+)+|(?:[^\W\d_]\.){2,}" rf"|[^\W_]+(?:[{_JOINERS}][^\W_]+)*")
 _PARA = re.compile(r"\n[^\S\n]*\n")
 _MAX_TOKEN = 64
 PARAGRAPH_GAP = 20

@@ -35,8 +35,7 @@ class _Group:
 
     __slots__ = ("big", "big_boost", "big_df", "big_text", "small")
 
-    def __init__(self, small: dict[int, float], big: Any, big_text: bytes, big_df: int
-                 ) -> None:
+    def __init__(self, small: dict[int, float], big: Any, big_text: bytes, big_df: int) -> None:
         self.small = small
         self.big = big
         self.big_text = big_text
@@ -44,8 +43,9 @@ class _Group:
         self.big_boost = float(big.boost)
 
 
-def bounded_top(terms: TermReader, q: Any, limit: int
-                ) -> tuple[list[tuple[int, float]], int] | None:
+def bounded_top(
+    terms: TermReader, q: Any, limit: int
+) -> tuple[list[tuple[int, float]], int] | None:
     """(hits, total) for an ``Or`` of two terms or an ``And`` of such ``Or`` s, or None when
     this way does not apply or cannot prove its answer."""
     groups = _groups(terms, q)
@@ -70,8 +70,12 @@ def _groups(terms: TermReader, q: Any) -> list[_Group] | None:
     schema = terms.searcher.schema
     words = []
     for p in parts:
-        if (type(p) not in (wq.Or, wq.DefaultOr) or p.scale is not None or p.boost != 1.0
-                or len(p.subqueries) != 2):
+        if (
+            type(p) not in (wq.Or, wq.DefaultOr)
+            or p.scale is not None
+            or p.boost != 1.0
+            or len(p.subqueries) != 2
+        ):
             return None
         pair = []
         for t in p.subqueries:
@@ -86,8 +90,9 @@ def _groups(terms: TermReader, q: Any) -> list[_Group] | None:
         least = min(sizes)
         if any(partial_read(n, least) for n in sizes if n != least):
             return None  # the rarest word's articles bound the others (engine._all_of)
-    if not any(big[0] >= BIG and not terms.is_cached(big[1].fieldname, big[2])
-               for _small, big in words):
+    if not any(
+        big[0] >= BIG and not terms.is_cached(big[1].fieldname, big[2]) for _small, big in words
+    ):
         return None
     groups = []
     for (_sdf, small, _stext), (bdf, big, btext) in words:
@@ -101,8 +106,9 @@ def _nth(scored: dict[int, float], limit: int) -> tuple[list[tuple[float, int]],
     return best, best[-1][0] if len(best) >= limit else float("-inf")
 
 
-def _one(terms: TermReader, g: _Group, limit: int, bound: float
-         ) -> tuple[list[tuple[int, float]], int] | None:
+def _one(
+    terms: TermReader, g: _Group, limit: int, bound: float
+) -> tuple[list[tuple[int, float]], int] | None:
     """One word: the small term's articles score at least their small score."""
     if _nth(g.small, limit)[1] <= bound:
         return None
@@ -120,8 +126,9 @@ def _one(terms: TermReader, g: _Group, limit: int, bound: float
     return [(-d, s) for s, d in best], total
 
 
-def _many(terms: TermReader, groups: list[_Group], limit: int, bound: float
-          ) -> tuple[list[tuple[int, float]], int] | None:
+def _many(
+    terms: TermReader, groups: list[_Group], limit: int, bound: float
+) -> tuple[list[tuple[int, float]], int] | None:
     """Several words: every body list's docnums count the matches; only the matches with a
     small-term match in some word are scored."""
     deleted = terms.deleted()
@@ -148,8 +155,7 @@ def _many(terms: TermReader, groups: list[_Group], limit: int, bound: float
     final = {d: 0.0 for d, s in least.items() if s + bound >= cut}
     for n, (g, (ids, weights)) in enumerate(zip(groups, lists, strict=True)):
         at = {d: i for d in final if (i := bisect_left(ids, d)) < len(ids) and ids[i] == d}
-        body = terms.scored(g.big.fieldname, g.big_df, list(at),
-                            [weights[i] for i in at.values()])
+        body = terms.scored(g.big.fieldname, g.big_df, list(at), [weights[i] for i in at.values()])
         boost = g.big_boost
         small = g.small
         for d in final:

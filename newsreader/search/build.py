@@ -94,11 +94,11 @@ def full_build(
     ix = windex.create_in(str(folder), make_schema(common))
     try:
         if procs > 1 and len(articles) >= PARALLEL_MIN:
-            count, segments, truncated = _parallel_build(ix, articles, library, progress,
-                                                         procs)
+            count, segments, truncated = _parallel_build(ix, articles, library, progress, procs)
         else:
-            count, segments, truncated = _index_share(ix, articles, library, progress,
-                                                      lambda: 0, len(articles))
+            count, segments, truncated = _index_share(
+                ix, articles, library, progress, lambda: 0, len(articles)
+            )
         writer = BulkWriter(ix, _lk=False)  # adds nothing: writes the table of contents
         try:
             writer._close_segment()
@@ -115,8 +115,12 @@ PARALLEL_MIN = 200
 
 
 def _index_share(
-    ix: Any, articles: Sequence[ArticleSummary], library: Library,
-    progress: Progress | None, others_done: Callable[[], int], total: int,
+    ix: Any,
+    articles: Sequence[ArticleSummary],
+    library: Library,
+    progress: Progress | None,
+    others_done: Callable[[], int],
+    total: int,
 ) -> tuple[int, list[Any], list[str]]:
     """Index ``articles`` into new segments (one per ``SEGMENT_POSTINGS``); returns the
     number of documents, the segments (for a table of contents) and the truncated ids."""
@@ -156,20 +160,26 @@ def _close(writer: BulkWriter) -> Any:
 
 
 def _parallel_build(
-    ix: Any, articles: tuple[ArticleSummary, ...], library: Library,
-    progress: Progress | None, procs: int,
+    ix: Any,
+    articles: tuple[ArticleSummary, ...],
+    library: Library,
+    progress: Progress | None,
+    procs: int,
 ) -> tuple[int, list[Any], list[str]]:
     ctx = multiprocessing.get_context("fork")
     done = ctx.Value("i", 0, lock=False)
     results: Any = ctx.Queue()
     shares = [articles[i::procs] for i in range(procs)]
-    children = [ctx.Process(target=_child, args=(ix, share, library, done, results), daemon=True)
-                for share in shares[1:]]
+    children = [
+        ctx.Process(target=_child, args=(ix, share, library, done, results), daemon=True)
+        for share in shares[1:]
+    ]
     try:
         for child in children:
             child.start()
-        count, segments, truncated = _index_share(ix, shares[0], library, progress,
-                                                  lambda: int(done.value), len(articles))
+        count, segments, truncated = _index_share(
+            ix, shares[0], library, progress, lambda: int(done.value), len(articles)
+        )
         for _ in children:
             while True:
                 try:
@@ -193,8 +203,9 @@ def _parallel_build(
     return count, segments, truncated
 
 
-def _child(ix: Any, share: Sequence[ArticleSummary], library: Library, done: Any,
-           results: Any) -> None:
+def _child(
+    ix: Any, share: Sequence[ArticleSummary], library: Library, done: Any, results: Any
+) -> None:
     """Index ``share`` into segments of its own and send them back."""
 
     def one_more(_done: int, _total: int) -> None:

@@ -43,8 +43,11 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
         self._text_terms: dict[str, dict[str, _Postings]] = {}
         self._lengths: dict[str, dict[int, int]] = {}
         self._analyzed: dict[str, tuple[str, dict[str, list[int]], list[tuple[str, ...]]]] = {}
-        self._paired = {field.source for _name, field in self.schema.items()
-                        if isinstance(field, PairField) and field.common}
+        self._paired = {
+            field.source
+            for _name, field in self.schema.items()
+            if isinstance(field, PairField) and field.common
+        }
         """Text fields whose token sequence the pairs need."""
         self.postings = 0
         """Postings held in memory (the caller starts a new segment past a limit)."""
@@ -191,14 +194,16 @@ inlined postings (``W3TermInfo.inlined_postings``); its own writer never inlines
 def _write_inlined(fw: Any, btext: bytes, ids: list[int], values: list[bytes]) -> None:
     """The term entry ``W3FieldWriter.finish_term`` would write for this unscored, weight-1
     posting list (what ``W3TermInfo.add_block`` records), with the postings inside."""
-    info = W3TermInfo(weight=float(len(ids)), df=len(ids), maxweight=1.0,
-                      minid=ids[0], maxid=ids[-1])
+    info = W3TermInfo(
+        weight=float(len(ids)), df=len(ids), maxweight=1.0, minid=ids[0], maxid=ids[-1]
+    )
     info.set_inlined(ids, [1.0] * len(ids), values)
     fw._tindex.add(pack_ushort(fw._fieldid) + btext, info.to_bytes())
 
 
-def _write_postings(pw: Any, ids: list[int], weights: list[Any], values: list[bytes],
-                    lengths: dict[int, int]) -> None:
+def _write_postings(
+    pw: Any, ids: list[int], weights: list[Any], values: list[bytes], lengths: dict[int, int]
+) -> None:
     """What ``W3PostingsWriter.add_posting`` does per posting, a block at a time; the last
     block stays buffered for ``finish_postings``."""
     limit = pw._blocklimit
@@ -266,8 +271,17 @@ def _write_block(pw: Any, last: bool = False) -> None:
     comp = COMPRESSION if len(databytes) >= COMPRESS_MIN else 0
     if comp:
         databytes = zlib.compress(databytes, comp)
-    infobytes = pickle.dumps((count, ids[-1], pw._maxweight, comp,
-                              length_to_byte(pw._minlength), length_to_byte(pw._maxlength)), 2)
+    infobytes = pickle.dumps(
+        (
+            count,
+            ids[-1],
+            pw._maxweight,
+            comp,
+            length_to_byte(pw._minlength),
+            length_to_byte(pw._maxlength),
+        ),
+        2,
+    )
     blocklength = len(infobytes) + len(databytes)
     postfile = pw._postfile
     postfile.write_int(-blocklength if last else blocklength)

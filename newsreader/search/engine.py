@@ -81,14 +81,16 @@ class Engine:
         """``wanted``: only these documents matter (the others may be left out)."""
         kind = type(q)
         if kind is wq.Term:
-            term = (self.terms.term(q.fieldname, q.text) if wanted is None
-                    else self._term_within(q.fieldname, q.text, wanted))
+            term = (
+                self.terms.term(q.fieldname, q.text)
+                if wanted is None
+                else self._term_within(q.fieldname, q.text, wanted)
+            )
             return _Found(boosted(term.scores, q.boost))
         if kind is ExactPhrase and q.slop == 1 and len(q.words) > 1:
             return self._phrase(q)
         if kind in (wq.Or, wq.DefaultOr) and q.scale is None:
-            return self._boost(self._union([self._eval(c, wanted) for c in q.subqueries]),
-                               q.boost)
+            return self._boost(self._union([self._eval(c, wanted) for c in q.subqueries]), q.boost)
         if kind is wq.And:
             pos = [c for c in q.subqueries if not isinstance(c, wq.Not)]
             neg = [c.query for c in q.subqueries if isinstance(c, wq.Not)]
@@ -137,8 +139,7 @@ class Engine:
             return total
         return None
 
-    def _term_within(self, fieldname: str, text: Any, wanted: Collection[int]
-                     ) -> TermScores:
+    def _term_within(self, fieldname: str, text: Any, wanted: Collection[int]) -> TermScores:
         """The term's scores, at least of the ``wanted`` documents: from the cache, or read
         for those only when its list is much longer (not cached then)."""
         schema = self.searcher.schema
@@ -281,8 +282,9 @@ class Engine:
         for i, w in enumerate(words):
             if i == rarest:
                 terms.append(first)
-            elif (not reader.is_cached(fieldname, w, values=True)
-                    and partial_read(dfs[i], len(first.scores))):
+            elif not reader.is_cached(fieldname, w, values=True) and partial_read(
+                dfs[i], len(first.scores)
+            ):
                 terms.append(reader.read_term(fieldname, w, True, wanted=first.scores.keys()))
             else:
                 terms.append(reader.term(fieldname, w, values=True))

@@ -18,8 +18,9 @@ Span = tuple[int, int]
 
 SNIPPET_CHARS = 220
 # Porter2 keeps every stem a prefix of its word, give or take the last letter, except these.
-_IRREGULAR_STEMS = frozenset({"ski", "sky", "die", "lie", "tie", "idl", "gentl", "ugli",
-                              "earli", "onli", "singl"})
+_IRREGULAR_STEMS = frozenset(
+    {"ski", "sky", "die", "lie", "tie", "idl", "gentl", "ugli", "earli", "onli", "singl"}
+)
 
 
 def _key(term: str) -> str:

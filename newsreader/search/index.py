@@ -70,18 +70,26 @@ class SearchIndex:
                     report = self._update_locked(scan, library, rebuild, progress, procs)
             except store.LockBusy:
                 if store.read_current(self.index_dir) is None:
-                    notice = ("another newsreader is building the search index; "
-                              "search will work when it finishes")
+                    notice = (
+                        "another newsreader is building the search index; "
+                        "search will work when it finishes"
+                    )
                 else:
-                    notice = ("another newsreader is updating the search index; "
-                              "searching the last complete one")
+                    notice = (
+                        "another newsreader is updating the search index; "
+                        "searching the last complete one"
+                    )
                 return IndexReport(unchanged=len(scan.articles), notice=notice)
             self._reopen()
             return report
 
     def _update_locked(
-        self, scan: LibraryScan, library: Library, rebuild: bool,
-        progress: Callable[[int, int], None] | None, procs: int,
+        self,
+        scan: LibraryScan,
+        library: Library,
+        rebuild: bool,
+        progress: Callable[[int, int], None] | None,
+        procs: int,
     ) -> IndexReport:
         from newsreader.search.schema import SCHEMA_VERSION
 
@@ -99,12 +107,14 @@ class SearchIndex:
                 except Exception as exc:  # any damage (NOTES.md): the index is only a cache
                     notice = f"the search index was unreadable ({_why(exc)}); rebuilt it"
         count, truncated = self._rebuild(scan, library, progress, procs)
-        return IndexReport(added=count, rebuilt=True, notice=notice,
-                           truncated=tuple(truncated))
+        return IndexReport(added=count, rebuilt=True, notice=notice, truncated=tuple(truncated))
 
     def _rebuild(
-        self, scan: LibraryScan, library: Library,
-        progress: Callable[[int, int], None] | None, procs: int,
+        self,
+        scan: LibraryScan,
+        library: Library,
+        progress: Callable[[int, int], None] | None,
+        procs: int,
     ) -> tuple[int, list[str]]:
         from newsreader.search.build import full_build
         from newsreader.search.schema import SCHEMA_VERSION
@@ -120,7 +130,10 @@ class SearchIndex:
         return count, truncated
 
     def _incremental(
-        self, folder: Path, scan: LibraryScan, library: Library,
+        self,
+        folder: Path,
+        scan: LibraryScan,
+        library: Library,
         progress: Callable[[int, int], None] | None,
     ) -> IndexReport:
         from newsreader.search.build import content_hash_of, document, indexed_signatures, load_all
@@ -138,8 +151,11 @@ class SearchIndex:
                 indexed = indexed_signatures(ix)
                 self._signatures = ((folder, generation), indexed)
             wanted = {a.path_str: a for a in scan.articles}
-            changed = [a for p, a in wanted.items()
-                       if p not in indexed or content_hash_of(indexed[p]) != a.content_hash]
+            changed = [
+                a
+                for p, a in wanted.items()
+                if p not in indexed or content_hash_of(indexed[p]) != a.content_hash
+            ]
             removed = [p for p in indexed if p not in wanted]
             if not changed and not removed:
                 return IndexReport(unchanged=len(wanted))
@@ -175,9 +191,13 @@ class SearchIndex:
             except BaseException:
                 writer.cancel()
                 raise
-            return IndexReport(added=added, updated=updated, removed=len(removed),
-                               unchanged=len(wanted) - len(changed),
-                               truncated=tuple(truncated))
+            return IndexReport(
+                added=added,
+                updated=updated,
+                removed=len(removed),
+                unchanged=len(wanted) - len(changed),
+                truncated=tuple(truncated),
+            )
         finally:
             ix.close()
 
@@ -205,15 +225,27 @@ class SearchIndex:
                     searcher = self._fresh_searcher()
                     if searcher is None:
                         return SearchResult(query, (), 0, error=_NO_INDEX)
-                    return run_query(searcher, parsed, query, limit, self._ids, self._engine,
-                                     functools.partial(self._vocabulary, searcher), correct)
+                    return run_query(
+                        searcher,
+                        parsed,
+                        query,
+                        limit,
+                        self._ids,
+                        self._engine,
+                        functools.partial(self._vocabulary, searcher),
+                        correct,
+                    )
                 except Exception as exc:
                     self._close_searcher()
                     failure = exc
             if attempt == 0 and not self._heal():
                 break
-        return SearchResult(query, (), 0, error=f"search index damaged ({_why(failure)}); "
-                            "run 'newsreader index --rebuild'")
+        return SearchResult(
+            query,
+            (),
+            0,
+            error=f"search index damaged ({_why(failure)}); run 'newsreader index --rebuild'",
+        )
 
     def suggest(self, query: str) -> SearchResult:
         """The did-you-mean suggestion for ``query`` (None: the query stands), without
@@ -229,12 +261,17 @@ class SearchIndex:
                 searcher = self._fresh_searcher()
                 if searcher is None:
                     return SearchResult(query, (), 0, error=_NO_INDEX)
-                suggestion = suggest(lambda: self._vocabulary(searcher), parsed,
-                                     word_counter(searcher))
+                suggestion = suggest(
+                    lambda: self._vocabulary(searcher), parsed, word_counter(searcher)
+                )
             except Exception as exc:
                 self._close_searcher()
-                return SearchResult(query, (), 0, error=f"search index damaged ({_why(exc)}); "
-                                    "run 'newsreader index --rebuild'")
+                return SearchResult(
+                    query,
+                    (),
+                    0,
+                    error=f"search index damaged ({_why(exc)}); run 'newsreader index --rebuild'",
+                )
         return SearchResult(query, (), 0, suggestion=suggestion)
 
     def warm_spelling(self) -> None:
@@ -256,7 +293,8 @@ class SearchIndex:
             from newsreader.search.vocab import library_vocabulary
 
             self._vocab = self._last_vocab = library_vocabulary(
-                searcher, self._folder, self._segment_words, self._last_vocab)
+                searcher, self._folder, self._segment_words, self._last_vocab
+            )
         return self._vocab
 
     def _heal(self) -> bool:
@@ -273,8 +311,11 @@ class SearchIndex:
     def _fresh_searcher(self) -> Any:
         """The shared searcher, reopened when another writer published or committed."""
         stamp = self._stamp()
-        if (self._searcher is not None and stamp == self._current_stamp
-                and self._searcher.up_to_date()):
+        if (
+            self._searcher is not None
+            and stamp == self._current_stamp
+            and self._searcher.up_to_date()
+        ):
             return self._searcher
         self._close_searcher()
         current = store.read_current(self.index_dir)
@@ -339,7 +380,6 @@ def open_generation(folder: Path) -> Any:
 
     schema = make_schema(read_common(folder))
     return FileStorage(str(folder), supports_mmap=False).open_index(schema=schema)
-
 
 
 MERGE_LIMIT = 1000

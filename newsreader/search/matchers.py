@@ -86,8 +86,13 @@ def stem_fuzzy(q: Any) -> Any:
 
     def swap(node: Any) -> Any:
         if isinstance(node, FuzzyTerm) and not isinstance(node, StemFuzzyTerm):
-            return StemFuzzyTerm(node.fieldname, node.text, boost=node.boost,
-                                 maxdist=min(node.maxdist, 2), prefixlength=node.prefixlength)
+            return StemFuzzyTerm(
+                node.fieldname,
+                node.text,
+                boost=node.boost,
+                maxdist=min(node.maxdist, 2),
+                prefixlength=node.prefixlength,
+            )
         return node
 
     return q.accept(swap)

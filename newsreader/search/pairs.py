@@ -58,8 +58,9 @@ class PairField(fields.FieldType):  # type: ignore[misc]
             yield term.encode("utf-8"), 1, 1.0, pair_value(*freqs)
 
 
-def pair_terms(positions: dict[str, list[int]], seq: list[tuple[str, ...]],
-               common: frozenset[str]) -> dict[str, tuple[int, int]]:
+def pair_terms(
+    positions: dict[str, list[int]], seq: list[tuple[str, ...]], common: frozenset[str]
+) -> dict[str, tuple[int, int]]:
     """``"w1 w2"`` -> (frequency of w1, of w2) for every common w1 right before a common w2;
     ``positions`` and ``seq`` as ``analysis.index_sequence`` gives them."""
     if not common:
@@ -125,8 +126,7 @@ def common_words(docs: Iterable[Iterable[str]]) -> frozenset[str]:
 
 
 def write_common(folder: Path, common: frozenset[str]) -> None:
-    (folder / COMMON_FILE).write_text("".join(f"{w}\n" for w in sorted(common)),
-                                      encoding="utf-8")
+    (folder / COMMON_FILE).write_text("".join(f"{w}\n" for w in sorted(common)), encoding="utf-8")
 
 
 def read_common(folder: Path) -> frozenset[str]:

@@ -38,8 +38,9 @@ class TopDocs:
     estimated: bool = False
 
 
-def pair_check(first: dict[int, bytes], second: dict[int, bytes], scores: dict[int, float],
-                boost: float) -> Check:
+def pair_check(
+    first: dict[int, bytes], second: dict[int, bytes], scores: dict[int, float], boost: float
+) -> Check:
     """Does a candidate have the two words next to each other? Then its phrase score.
 
     ~2 µs per candidate; a single position (most words in most articles) is read straight
@@ -54,8 +55,7 @@ def pair_check(first: dict[int, bytes], second: dict[int, bytes], scores: dict[i
             else:
                 hit = after in decode_positions(b)
         else:
-            hit = not set(decode_positions(a)).isdisjoint(
-                map(sub, decode_positions(b), repeat(1)))
+            hit = not set(decode_positions(a)).isdisjoint(map(sub, decode_positions(b), repeat(1)))
         if not hit:
             return None
         return scores[doc] * boost if boost != 1.0 else scores[doc]

@@ -56,8 +56,11 @@ def read_postings(
             out_values.extend(block_values)
     if wanted is not None and ids:  # the other documents of the blocks read: not asked for
         keep = {d + offset for d in wanted}
-        rows = [row for row in zip(ids, weights, out_values or repeat(b""), strict=False)
-                if row[0] in keep]
+        rows = [
+            row
+            for row in zip(ids, weights, out_values or repeat(b""), strict=False)
+            if row[0] in keep
+        ]
         ids, weights = [r[0] for r in rows], [r[1] for r in rows]
         out_values = [r[2] for r in rows] if values else []
     return ids, weights, out_values
@@ -69,13 +72,13 @@ def read_fixed(reader: Any, info: Any, offset: int = 0) -> tuple[list[int], byte
     blobs: list[bytes] = []
     for block_ids, _count, _weights, block_values in _blocks(reader, info, None, offset):
         ids.extend(block_ids)
-        blobs.append(block_values if isinstance(block_values, bytes)
-                     else b"".join(block_values))
+        blobs.append(block_values if isinstance(block_values, bytes) else b"".join(block_values))
     return ids, b"".join(blobs)
 
 
-def _blocks(reader: Any, info: Any, wanted: list[int] | None = None, offset: int = 0
-            ) -> Iterator[tuple[Any, int, Any, Any]]:
+def _blocks(
+    reader: Any, info: Any, wanted: list[int] | None = None, offset: int = 0
+) -> Iterator[tuple[Any, int, Any, Any]]:
     """(docnums + ``offset``, count, weights, values) of each block, as the block stores
     them; with ``wanted``, blocks whose docnums (after the last block's, up to their header's
     last one) hold none of those are skipped without being decompressed or unpickled."""
@@ -110,8 +113,12 @@ def _blocks(reader: Any, info: Any, wanted: list[int] | None = None, offset: int
             zlib.decompress(raw) if compression else raw
         )
         # each block is delta-coded from 0: the running sum from ``offset``, less its start
-        yield islice(accumulate(block_ids, initial=offset), 1, None), count, block_weights, \
-            block_values
+        yield (
+            islice(accumulate(block_ids, initial=offset), 1, None),
+            count,
+            block_weights,
+            block_values,
+        )
         if blocklength < 0:
             break
         pos = end

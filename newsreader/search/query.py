@@ -198,10 +198,21 @@ def parser(any_word: bool = False) -> QueryParser:
     """The shared parser: all words required, or any word for the fallback."""
     if any_word not in _parsers:
         group = syntax.OrGroup if any_word else syntax.AndGroup
-        p = QueryParser(None, make_schema(), group=group, phraseclass=ExactPhrase, plugins=[
-            FieldsPlugin(), WildcardPlugin(), PhrasePlugin(), GroupPlugin(),
-            OperatorsPlugin(), FuzzyTermPlugin(), _DatePlugin(),
-        ])
+        p = QueryParser(
+            None,
+            make_schema(),
+            group=group,
+            phraseclass=ExactPhrase,
+            plugins=[
+                FieldsPlugin(),
+                WildcardPlugin(),
+                PhrasePlugin(),
+                GroupPlugin(),
+                OperatorsPlugin(),
+                FuzzyTermPlugin(),
+                _DatePlugin(),
+            ],
+        )
         p.add_plugin(MultifieldPlugin(("title", "body"), fieldboosts={"title": TITLE_BOOST}))
         _parsers[any_word] = p
     return _parsers[any_word]
@@ -212,19 +223,27 @@ def parse(raw: str, any_word: bool = False) -> ParsedQuery:
     text, notes = clean(raw)
     empty = _EMPTY_FIELD.search(text)
     if empty:
-        return _refused(text, f"{empty[1]}: needs a word after it (e.g. {empty[1]}:"
-                        f"{'2024-05' if empty[1] == 'date' else 'ceasefire'})")
+        return _refused(
+            text,
+            f"{empty[1]}: needs a word after it (e.g. {empty[1]}:"
+            f"{'2024-05' if empty[1] == 'date' else 'ceasefire'})",
+        )
     q = _parse(text, any_word, notes)
     bad_date = next((n for n in notes if n.startswith(_NOT_A_DATE)), None)
     if bad_date:
         return _refused(text, bad_date)
     if q is not None and _only_exclusions(q):
-        return _refused(text, "nothing to search for: the query only excludes words "
-                        "(add a word to look for, e.g. gaza -fire)")
+        return _refused(
+            text,
+            "nothing to search for: the query only excludes words "
+            "(add a word to look for, e.g. gaza -fire)",
+        )
     if q is None or not _has_positive(q):
         # A bare operator or only exclusions: search the words literally instead.
-        literal = " ".join(w.lower() if _OPERATOR.fullmatch(w) else w
-                           for w in _WORD.findall(text.replace("NOT ", "")))
+        literal = " ".join(
+            w.lower() if _OPERATOR.fullmatch(w) else w
+            for w in _WORD.findall(text.replace("NOT ", ""))
+        )
         q2 = _parse(literal, any_word, notes) if literal else None
         if q2 is not None and _has_positive(q2):
             if text != literal:
@@ -246,8 +265,7 @@ def parse(raw: str, any_word: bool = False) -> ParsedQuery:
 
 def _refused(text: str, error: str) -> ParsedQuery:
     """A query that is not searched at all, with the reason."""
-    return ParsedQuery(text=text, query=None, highlighter=Highlighter(), plain=False,
-                       error=error)
+    return ParsedQuery(text=text, query=None, highlighter=Highlighter(), plain=False, error=error)
 
 
 def _only_exclusions(q: Any) -> bool:

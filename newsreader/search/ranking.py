@@ -28,8 +28,13 @@ FUZZY_TERMS = 8
 
 
 def run_query(
-    searcher: Any, parsed: ParsedQuery, raw: str, limit: int, ids: dict[str, str],
-    engine: Engine | None = None, vocab: Callable[[], Vocabulary] | None = None,
+    searcher: Any,
+    parsed: ParsedQuery,
+    raw: str,
+    limit: int,
+    ids: dict[str, str],
+    engine: Engine | None = None,
+    vocab: Callable[[], Vocabulary] | None = None,
     correct: bool = True,
 ) -> SearchResult:
     """Search; when nothing matches, search the did-you-mean suggestion instead (unless
@@ -52,15 +57,22 @@ def run_query(
             anyq = expand_fuzzy(anyq, vocab)
             top = _top(searcher, engine, anyq.query, limit)
             used, fallback = anyq, top.total > 0
-    hits = tuple(_hit(searcher, docnum, score, used.highlighter, ids)
-                 for docnum, score in top.hits)
+    hits = tuple(_hit(searcher, docnum, score, used.highlighter, ids) for docnum, score in top.hits)
     error = parsed.error
     if error and not hits:
         error += f"; no article matches {parsed.text!r}" if parsed.text else "; no matches"
     marks = used.marks or (used.text if corrected else None)
-    return SearchResult(raw, hits, top.total, fallback_any=fallback, suggestion=suggestion,
-                        error=error, total_estimated=top.estimated, corrected=corrected,
-                        marks=marks)
+    return SearchResult(
+        raw,
+        hits,
+        top.total,
+        fallback_any=fallback,
+        suggestion=suggestion,
+        error=error,
+        total_estimated=top.estimated,
+        corrected=corrected,
+        marks=marks,
+    )
 
 
 def _top(searcher: Any, engine: Engine, q: Any, limit: int) -> TopDocs:
@@ -86,8 +98,9 @@ def _total(results: Any, limit: int) -> tuple[int, bool]:
     return estimate, True
 
 
-def _hit(searcher: Any, docnum: int, score: float, hl: Highlighter,
-         ids: dict[str, str]) -> SearchHit:
+def _hit(
+    searcher: Any, docnum: int, score: float, hl: Highlighter, ids: dict[str, str]
+) -> SearchHit:
     from newsreader.search.index import stored_date
 
     fields = searcher.stored_fields(docnum)
@@ -107,8 +120,7 @@ def _hit(searcher: Any, docnum: int, score: float, hl: Highlighter,
         snippet=text,
         snippet_spans=tuple(spans),
         title_spans=tuple(hl.spans(title)),
-        matches=tuple(MatchSpan(i, s, e) for i, spans_i in enumerate(per_para)
-                      for s, e in spans_i),
+        matches=tuple(MatchSpan(i, s, e) for i, spans_i in enumerate(per_para) for s, e in spans_i),
     )
 
 
@@ -139,8 +151,9 @@ def word_counter(searcher: Any) -> Callable[[str], int] | None:
     return lambda word: int(reader.doc_frequency(WORDS, word))
 
 
-def suggest(vocab: Callable[[], Vocabulary], parsed: ParsedQuery,
-            count: Callable[[str], int] | None = None) -> str | None:
+def suggest(
+    vocab: Callable[[], Vocabulary], parsed: ParsedQuery, count: Callable[[str], int] | None = None
+) -> str | None:
     """The query with each word the library lacks (or has far more often spelt otherwise)
     replaced by the word most probably meant; the other words are kept. None when nothing
     would change.

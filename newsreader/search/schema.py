@@ -140,4 +140,3 @@ def signature(size: int, mtime_ns: int, content_hash: str) -> bytes:
 def date_number(day: Any) -> int | None:
     """A date as the sortable number yyyymmdd."""
     return None if day is None else day.year * 10000 + day.month * 100 + day.day
-

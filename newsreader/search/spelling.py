@@ -112,8 +112,11 @@ def slip_cost(typed: str, word: str) -> float:
         a = typed[i - 1]
         for j in range(1, m + 1):
             b = word[j - 1]
-            best = min(prev[j] + _extra(typed, i - 1), cur[j - 1] + _missing(word, j - 1),
-                       prev[j - 1] + _sub(a, b))
+            best = min(
+                prev[j] + _extra(typed, i - 1),
+                cur[j - 1] + _missing(word, j - 1),
+                prev[j - 1] + _sub(a, b),
+            )
             if i > 1 and j > 1 and a == word[j - 2] and typed[i - 2] == b and a != b:
                 best = min(best, prev2[j - 2] + SWAP)
             cur.append(best)
@@ -151,9 +154,14 @@ class _Deletions:
 
     def __init__(self, words: Iterable[str]) -> None:
         self.words = [w for w in words if len(w) >= MIN_LENGTH][: 1 << _OWNER_BITS]
-        self.keys = array("Q", sorted(
-            (hash(d) & _HASH_MASK) << _OWNER_BITS | i
-            for i, w in enumerate(self.words) for d in set(_deletes(w))))
+        self.keys = array(
+            "Q",
+            sorted(
+                (hash(d) & _HASH_MASK) << _OWNER_BITS | i
+                for i, w in enumerate(self.words)
+                for d in set(_deletes(w))
+            ),
+        )
         self.extra: dict[str, list[str]] = {}
         """Words added since (an index update brings a few)."""
 
@@ -280,6 +288,6 @@ class Vocabulary:
                 out.append((c, 1.0))
             else:
                 # Below the word itself; within that, by probability and by distance.
-                weight = 0.2 ** c.distance * math.exp(max(c.score - top, -30.0))
+                weight = 0.2**c.distance * math.exp(max(c.score - top, -30.0))
                 out.append((c, max(weight, 1e-6)))
         return out

@@ -63,18 +63,21 @@ class TermReader:
         self._cache: OrderedDict[tuple[str, bytes], TermScores] = OrderedDict()
         self._cached = 0
         self._packed: OrderedDict[tuple[str, bytes], tuple[array[int], array[float]]] = (
-            OrderedDict())
+            OrderedDict()
+        )
         self._packed_count = 0
-        self._raw: OrderedDict[tuple[str, bytes], tuple[array[int], array[float]]] = (
-            OrderedDict())
+        self._raw: OrderedDict[tuple[str, bytes], tuple[array[int], array[float]]] = OrderedDict()
         self._raw_count = 0
         self._lengths: dict[str, bytes] = {}
         self._norms: dict[str, tuple[float, list[float]]] = {}
         self._term_infos: dict[tuple[str, bytes], tuple[int, list[tuple[int, Any]]]] = {}
         self._deleted: frozenset[int] | None = None
         self._doc_count = searcher.get_parent().doc_count_all()
-        self._common = {field.source: field.common for _name, field in searcher.schema.items()
-                        if isinstance(field, PairField)}
+        self._common = {
+            field.source: field.common
+            for _name, field in searcher.schema.items()
+            if isinstance(field, PairField)
+        }
 
     # --- scores of whole terms (cached) ---------------------------------------------------
 
@@ -142,13 +145,14 @@ class TermReader:
 
     # --- reading postings (not cached) ----------------------------------------------------
 
-    def read_term(self, fieldname: str, btext: bytes, values: bool,
-                  wanted: Collection[int] | None = None) -> TermScores:
+    def read_term(
+        self, fieldname: str, btext: bytes, values: bool, wanted: Collection[int] | None = None
+    ) -> TermScores:
         """Scores (and positions) from the postings; with ``wanted``, only of those
         documents, read from the blocks that can hold them."""
         vals: dict[int, bytes] | None = {} if values else None
         if fieldname.startswith(PREFIX):
-            return TermScores(self._read_pair(fieldname[len(PREFIX):], btext), vals)
+            return TermScores(self._read_pair(fieldname[len(PREFIX) :], btext), vals)
         df, infos = self._infos(fieldname, btext)
         if not infos:
             return TermScores({}, vals)
@@ -160,8 +164,9 @@ class TermReader:
         self.drop_deleted(scores, vals)
         return TermScores(scores, vals)
 
-    def postings_of(self, fieldname: str, btext: bytes, wanted: list[int] | None = None
-                    ) -> tuple[Sequence[int], Sequence[float]]:
+    def postings_of(
+        self, fieldname: str, btext: bytes, wanted: list[int] | None = None
+    ) -> tuple[Sequence[int], Sequence[float]]:
         """A term's global docnums (ascending, deleted ones included) and weights; with
         ``wanted`` (sorted global docnums), only of those. A whole list is kept as arrays."""
         ids, weights, _values = self._postings(fieldname, btext, False, wanted)
@@ -175,8 +180,9 @@ class TermReader:
             return packed
         return ids, weights
 
-    def _postings(self, fieldname: str, btext: bytes, values: bool, wanted: list[int] | None
-                  ) -> tuple[Sequence[int], Sequence[float], list[bytes]]:
+    def _postings(
+        self, fieldname: str, btext: bytes, values: bool, wanted: list[int] | None
+    ) -> tuple[Sequence[int], Sequence[float], list[bytes]]:
         raw = None if values else self._raw.get((fieldname, btext))
         if raw is not None:
             self._raw.move_to_end((fieldname, btext))
@@ -198,8 +204,9 @@ class TermReader:
                 if start == stop:
                     continue
                 local = [d - offset for d in wanted[start:stop]]
-            seg_ids, seg_weights, seg_values = postings.read_postings(reader, info, values,
-                                                                      local, offset)
+            seg_ids, seg_weights, seg_values = postings.read_postings(
+                reader, info, values, local, offset
+            )
             ids += seg_ids
             weights += seg_weights
             if values:
@@ -230,14 +237,17 @@ class TermReader:
 
     # --- BM25F and the searcher's documents -----------------------------------------------
 
-    def scored(self, fieldname: str, df: int, ids: Sequence[int], weights: Sequence[float]
-               ) -> dict[int, float]:
+    def scored(
+        self, fieldname: str, df: int, ids: Sequence[int], weights: Sequence[float]
+    ) -> dict[int, float]:
         """BM25F scores of a term (in ``df`` documents) for its postings ``ids``, ``weights``."""
         idf = self.idf(df)
         k1p1, norm = self.bm25(fieldname)
         lengths = self.field_lengths(fieldname)
-        return {d: idf * ((wt * k1p1) / (wt + norm[lengths[d]]))
-                for d, wt in zip(ids, weights, strict=True)}
+        return {
+            d: idf * ((wt * k1p1) / (wt + norm[lengths[d]]))
+            for d, wt in zip(ids, weights, strict=True)
+        }
 
     def doc_frequency(self, fieldname: str, btext: bytes) -> int:
         """In how many documents the term is (deleted ones included, as Whoosh counts)."""
@@ -249,8 +259,11 @@ class TermReader:
         key = (fieldname, btext)
         cached = self._term_infos.get(key)
         if cached is None:
-            found = [(i, info) for i, (reader, _offset) in enumerate(self._leaves)
-                     if (info := postings.term_info(reader, fieldname, btext)) is not None]
+            found = [
+                (i, info)
+                for i, (reader, _offset) in enumerate(self._leaves)
+                if (info := postings.term_info(reader, fieldname, btext)) is not None
+            ]
             cached = (sum(info.doc_frequency() for _i, info in found), found)
             if len(self._term_infos) >= TERM_INFOS:
                 del self._term_infos[next(iter(self._term_infos))]
@@ -277,8 +290,9 @@ class TermReader:
             k1 = w.K1
             avgfl = self.searcher.avg_field_length(fieldname) or 1
             cached = self._norms[fieldname] = (
-                k1 + 1, [k1 * ((1 - big_b) + big_b * length / avgfl)
-                         for length in postings.LENGTHS])
+                k1 + 1,
+                [k1 * ((1 - big_b) + big_b * length / avgfl) for length in postings.LENGTHS],
+            )
         return cached
 
     def field_lengths(self, fieldname: str) -> bytes:
@@ -286,7 +300,8 @@ class TermReader:
         cached = self._lengths.get(fieldname)
         if cached is None:
             cached = self._lengths[fieldname] = b"".join(
-                postings.field_length_bytes(reader, fieldname) for reader, _o in self._leaves)
+                postings.field_length_bytes(reader, fieldname) for reader, _o in self._leaves
+            )
         return cached
 
     def deleted(self) -> frozenset[int]:
@@ -294,18 +309,23 @@ class TermReader:
         deleted = self._deleted
         if deleted is None:
             deleted = self._deleted = frozenset(
-                d + offset for reader, offset in self._leaves if reader.has_deletions()
-                for d in reader.deleted_docs_set)
+                d + offset
+                for reader, offset in self._leaves
+                if reader.has_deletions()
+                for d in reader.deleted_docs_set
+            )
         return deleted
 
-    def drop_deleted(self, scores: dict[int, float], vals: dict[int, bytes] | None = None
-                     ) -> None:
+    def drop_deleted(self, scores: dict[int, float], vals: dict[int, bytes] | None = None) -> None:
         """Remove deleted documents from a term's scores (and positions), in place."""
         deleted = self.deleted()
         if not deleted:
             return
-        gone = deleted.intersection(scores) if len(deleted) > len(scores) else \
-            [d for d in deleted if d in scores]
+        gone = (
+            deleted.intersection(scores)
+            if len(deleted) > len(scores)
+            else [d for d in deleted if d in scores]
+        )
         for d in gone:
             del scores[d]
             if vals is not None:

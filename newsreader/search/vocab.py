@@ -25,8 +25,9 @@ _SEGMENT_ID = re.compile(r"^[\w.-]{1,80}$")
 SegmentWords = dict[str, dict[str, int]]
 
 
-def library_vocabulary(searcher: Any, folder: Path | None, memo: SegmentWords,
-                       previous: Vocabulary | None = None) -> Vocabulary:
+def library_vocabulary(
+    searcher: Any, folder: Path | None, memo: SegmentWords, previous: Vocabulary | None = None
+) -> Vocabulary:
     """The vocabulary of every segment ``searcher`` reads; ``memo`` keeps each segment's
     words (segment id -> word -> articles) for the next searcher, ``previous`` lends its
     candidate index."""

@@ -42,8 +42,9 @@ class Passage:
     end: int
 
 
-def capture(paragraphs: Sequence[str], paragraph: int, start: int = 0,
-            end: int | None = None) -> Passage:
+def capture(
+    paragraphs: Sequence[str], paragraph: int, start: int = 0, end: int | None = None
+) -> Passage:
     """The passage ``paragraphs[paragraph][start:end]`` (whole paragraph when ``end`` is None),
     trimmed of surrounding whitespace, with its context. Raises ValueError when empty."""
     if not 0 <= paragraph < len(paragraphs):
@@ -61,9 +62,11 @@ def capture(paragraphs: Sequence[str], paragraph: int, start: int = 0,
     base = sum(len(p) + 2 for p in paragraphs[:paragraph])
     return Passage(
         quote=text[start:end],
-        prefix=body[max(0, base + start - CONTEXT):base + start],
-        suffix=body[base + end:base + end + CONTEXT],
-        paragraph=paragraph, start=start, end=end,
+        prefix=body[max(0, base + start - CONTEXT) : base + start],
+        suffix=body[base + end : base + end + CONTEXT],
+        paragraph=paragraph,
+        start=start,
+        end=end,
     )
 
 
@@ -102,7 +105,7 @@ class _Normalised:
         if k not in self._shingles:
             index: dict[tuple[str, ...], list[int]] = {}
             for i in range(len(self.words) - k + 1):
-                index.setdefault(tuple(self.words[i:i + k]), []).append(i)
+                index.setdefault(tuple(self.words[i : i + k]), []).append(i)
             self._shingles[k] = index
         return self._shingles[k]
 
@@ -112,7 +115,7 @@ class _Normalised:
         out: list[tuple[int, int, int]] = []
         for index, (pstart, para) in enumerate(zip(self.starts, self.paragraphs, strict=True)):
             lo, hi = max(gstart, pstart), min(gend, pstart + len(para))
-            if lo < hi and para[lo - pstart:hi - pstart].strip():
+            if lo < hi and para[lo - pstart : hi - pstart].strip():
                 out.append((index, lo - pstart, hi - pstart))
         return out
 
@@ -173,21 +176,23 @@ def locate(paragraphs: Sequence[str], passage: Passage) -> Anchor | None:
         return None
     prefix = _norm_context(passage.prefix, keep_left=False)
     suffix = _norm_context(passage.suffix, keep_left=True)
-    best = _exact(text, quote, prefix, suffix, passage) or _fuzzy(text, quote, prefix, suffix,
-                                                                   passage)
+    best = _exact(text, quote, prefix, suffix, passage) or _fuzzy(
+        text, quote, prefix, suffix, passage
+    )
     if best is None:
         return None
     pieces = text.pieces(best.start, best.end)
     if not pieces:
         return None
     first = pieces[0]
-    return Anchor(first[0], first[1], first[2], pieces=tuple(pieces),
-                  confidence=round(best.quote_sim, 3))
+    return Anchor(
+        first[0], first[1], first[2], pieces=tuple(pieces), confidence=round(best.quote_sim, 3)
+    )
 
 
 def _context(text: _Normalised, start: int, end: int, prefix: str, suffix: str) -> float:
-    before = text.text[max(0, start - len(prefix)):start]
-    after = text.text[end:end + len(suffix)]
+    before = text.text[max(0, start - len(prefix)) : start]
+    after = text.text[end : end + len(suffix)]
     # At the very start or end of the text, a short or empty context is the right context.
     pre = _similarity(prefix, before) if prefix.strip() or start > 0 else 1.0
     post = _similarity(suffix, after) if suffix.strip() or end < len(text.text) else 1.0
@@ -198,14 +203,18 @@ def _nearness(text: _Normalised, start: int, passage: Passage) -> float:
     return 1.0 / (1.0 + abs(text.paragraph_at(start) - passage.paragraph))
 
 
-def _exact(text: _Normalised, quote: str, prefix: str, suffix: str,
-           passage: Passage) -> _Candidate | None:
+def _exact(
+    text: _Normalised, quote: str, prefix: str, suffix: str, passage: Passage
+) -> _Candidate | None:
     found: list[_Candidate] = []
     at = text.text.find(quote)
     while at != -1 and len(found) < 1000:
         end = at + len(quote)
-        found.append(_Candidate(at, end, 1.0, _context(text, at, end, prefix, suffix),
-                                _nearness(text, at, passage)))
+        found.append(
+            _Candidate(
+                at, end, 1.0, _context(text, at, end, prefix, suffix), _nearness(text, at, passage)
+            )
+        )
         at = text.text.find(quote, at + 1)
     if not found:
         return None
@@ -215,8 +224,9 @@ def _exact(text: _Normalised, quote: str, prefix: str, suffix: str,
     return best if best.context_sim >= needed else None
 
 
-def _fuzzy(text: _Normalised, quote: str, prefix: str, suffix: str,
-           passage: Passage) -> _Candidate | None:
+def _fuzzy(
+    text: _Normalised, quote: str, prefix: str, suffix: str, passage: Passage
+) -> _Candidate | None:
     words = quote.split(" ")
     found: dict[tuple[int, int], _Candidate] = {}
     for start in _likely_starts(text, words, prefix.split(), suffix.split()):
@@ -225,8 +235,9 @@ def _fuzzy(text: _Normalised, quote: str, prefix: str, suffix: str,
             continue
         ws, we, sim = refined
         cs, ce = text.word_spans[ws][0], text.word_spans[we - 1][1]
-        found[ws, we] = _Candidate(cs, ce, sim, _context(text, cs, ce, prefix, suffix),
-                                   _nearness(text, cs, passage))
+        found[ws, we] = _Candidate(
+            cs, ce, sim, _context(text, cs, ce, prefix, suffix), _nearness(text, cs, passage)
+        )
         if sim >= 0.97:
             break  # as good as it gets: the rest are other, weaker places
     ranked = sorted(found.values(), key=lambda c: c.score, reverse=True)
@@ -246,15 +257,22 @@ def _fuzzy(text: _Normalised, quote: str, prefix: str, suffix: str,
     return best if confident else None
 
 
-def _by_chars(text: _Normalised, quote: str, prefix: str, suffix: str,
-              cand: _Candidate) -> _Candidate:
+def _by_chars(
+    text: _Normalised, quote: str, prefix: str, suffix: str, cand: _Candidate
+) -> _Candidate:
     start, end = _refine_chars(text.text, quote, cand.start, cand.end)
-    return _Candidate(start, end, _similarity(quote, text.text[start:end]),
-                      _context(text, start, end, prefix, suffix), cand.nearness)
+    return _Candidate(
+        start,
+        end,
+        _similarity(quote, text.text[start:end]),
+        _context(text, start, end, prefix, suffix),
+        cand.nearness,
+    )
 
 
-def _likely_starts(text: _Normalised, words: list[str], prefix: list[str],
-                   suffix: list[str]) -> list[int]:
+def _likely_starts(
+    text: _Normalised, words: list[str], prefix: list[str], suffix: list[str]
+) -> list[int]:
     """Word positions where the quote may start now, best first: every run of ``k`` quote
     (or context) words found in the text votes for the start it implies."""
     k = 1 if len(words) < 3 else 2 if len(words) < 6 else 3
@@ -266,11 +284,11 @@ def _likely_starts(text: _Normalised, words: list[str], prefix: list[str],
             votes[pos + implied] += 1
 
     for i in range(len(words) - k + 1):
-        vote(words[i:i + k], -i)
+        vote(words[i : i + k], -i)
     for i in range(len(prefix) - k + 1):
-        vote(prefix[i:i + k], len(prefix) - i)
+        vote(prefix[i : i + k], len(prefix) - i)
     for i in range(len(suffix) - k + 1):
-        vote(suffix[i:i + k], -i - len(words))
+        vote(suffix[i : i + k], -i - len(words))
     starts: list[int] = []
     for start, _count in votes.most_common():
         if len(starts) >= _MAX_CANDIDATES:
@@ -285,7 +303,7 @@ def _refine(text: _Normalised, words: list[str], start: int) -> tuple[int, int, 
     first to the last matching word, and its similarity to the quote (0..1)."""
     slack = max(3, len(words) // 4)
     lo = max(0, start - slack)
-    window = text.words[lo:max(lo, start + len(words) + slack)]
+    window = text.words[lo : max(lo, start + len(words) + slack)]
     matcher = SequenceMatcher(None, words, window, autojunk=False)
     blocks = [b for b in matcher.get_matching_blocks() if b.size]
     if not blocks:
@@ -299,9 +317,12 @@ def _refine_chars(body: str, quote: str, start: int, end: int) -> tuple[int, int
     """Move a word-aligned span's ends to where the quote's characters align (a quote may
     begin or end inside a word, as after a closing quotation mark)."""
     lo = max(0, start - 16)
-    window = body[lo:end + 16]
-    blocks = [b for b in SequenceMatcher(None, quote, window, autojunk=False)
-              .get_matching_blocks() if b.size]
+    window = body[lo : end + 16]
+    blocks = [
+        b
+        for b in SequenceMatcher(None, quote, window, autojunk=False).get_matching_blocks()
+        if b.size
+    ]
     if not blocks:
         return start, end
     first, last = blocks[0], blocks[-1]

@@ -17,9 +17,17 @@ FORMAT = "newsreader-backup"
 VERSION = 1
 
 _ARTICLE_FIELDS: dict[str, tuple[type, ...]] = {
-    "id": (str,), "path": (str,), "content_hash": (str,), "title": (str,), "read": (bool,),
-    "progress": (int,), "paragraph": (int,), "offset": (int,),
-    "first_opened": (str, type(None)), "last_opened": (str, type(None)), "updated": (str,),
+    "id": (str,),
+    "path": (str,),
+    "content_hash": (str,),
+    "title": (str,),
+    "read": (bool,),
+    "progress": (int,),
+    "paragraph": (int,),
+    "offset": (int,),
+    "first_opened": (str, type(None)),
+    "last_opened": (str, type(None)),
+    "updated": (str,),
 }
 # Fields added after format 1 shipped: optional on the way in (older backups lack them), and
 # older newsreaders ignore them, so the format version stays 1.
@@ -27,9 +35,19 @@ _ARTICLE_OPTIONAL: dict[str, tuple[tuple[type, ...], Any]] = {
     "position_quote": ((str,), ""),
 }
 _BOOKMARK_FIELDS: dict[str, tuple[type, ...]] = {
-    "uuid": (str,), "article_id": (str,), "article_title": (str,), "quote": (str,),
-    "prefix": (str,), "suffix": (str,), "paragraph": (int,), "start": (int,), "end": (int,),
-    "note": (str,), "created": (str,), "updated": (str,), "orphaned": (bool,),
+    "uuid": (str,),
+    "article_id": (str,),
+    "article_title": (str,),
+    "quote": (str,),
+    "prefix": (str,),
+    "suffix": (str,),
+    "paragraph": (int,),
+    "start": (int,),
+    "end": (int,),
+    "note": (str,),
+    "created": (str,),
+    "updated": (str,),
+    "orphaned": (bool,),
 }
 # Shown on screen: a backup is untrusted, so terminal escapes go like they do from articles.
 _DISPLAYED = frozenset({"title", "article_title", "quote", "prefix", "suffix", "note"})
@@ -51,8 +69,11 @@ class BackupData:
     def to_json(self, exported: datetime) -> dict[str, Any]:
         """The whole backup document."""
         return {
-            "format": FORMAT, "version": VERSION, "exported": records.stamp(exported),
-            "articles": self.articles, "bookmarks": self.bookmarks,
+            "format": FORMAT,
+            "version": VERSION,
+            "exported": records.stamp(exported),
+            "articles": self.articles,
+            "bookmarks": self.bookmarks,
         }
 
     @property
@@ -82,21 +103,22 @@ class ImportReport:
 def parse(document: object) -> BackupData:
     """Check a decoded backup; raises ValueError with one line saying what is wrong."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise ValueError("not a newsreader backup (no \"format\": \"newsreader-backup\")")
+        raise ValueError('not a newsreader backup (no "format": "newsreader-backup")')
     version = document.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise ValueError("backup has no valid \"version\"")
+        raise ValueError('backup has no valid "version"')
     if version > VERSION:
         raise ValueError(f"backup format {version} is newer than this newsreader reads ({VERSION})")
     return BackupData(
-        articles=_checked(document.get("articles"), "articles", _ARTICLE_FIELDS,
-                          _ARTICLE_OPTIONAL),
+        articles=_checked(document.get("articles"), "articles", _ARTICLE_FIELDS, _ARTICLE_OPTIONAL),
         bookmarks=_checked(document.get("bookmarks"), "bookmarks", _BOOKMARK_FIELDS),
     )
 
 
 def _checked(
-    items: object, name: str, fields: dict[str, tuple[type, ...]],
+    items: object,
+    name: str,
+    fields: dict[str, tuple[type, ...]],
     optional: dict[str, tuple[tuple[type, ...], Any]] | None = None,
 ) -> list[dict[str, Any]]:
     if not isinstance(items, list):
@@ -113,20 +135,19 @@ def _checked(
                 raise ValueError(f"{name} record {n}: {key!r} has the wrong type")
         for key, types in fields.items():
             value = item.get(key)
-            ok = isinstance(value, types) and not (
-                isinstance(value, bool) and bool not in types
-            )
+            ok = isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
             if not ok:
                 raise ValueError(f"{name} record {n}: {key!r} is missing or has the wrong type")
             if isinstance(value, int) and not isinstance(value, bool):
                 if value < 0:
                     raise ValueError(f"{name} record {n}: {key!r} is negative")
                 if value > _INT_MAX.get(key, _PLACE_MAX):
-                    raise ValueError(f"{name} record {n}: {key!r} is too large ({value:.3g}; "
-                                     f"at most {_INT_MAX.get(key, _PLACE_MAX)})")
+                    raise ValueError(
+                        f"{name} record {n}: {key!r} is too large ({value:.3g}; "
+                        f"at most {_INT_MAX.get(key, _PLACE_MAX)})"
+                    )
             if isinstance(value, str) and key not in _NAMES and not _encodable(value):
-                raise ValueError(f"{name} record {n}: {key!r} is not valid text "
-                                 "(a lone surrogate)")
+                raise ValueError(f"{name} record {n}: {key!r} is not valid text (a lone surrogate)")
         for key in ("updated", "created", "first_opened", "last_opened"):
             if isinstance(item.get(key), str) and records.unstamp(item[key]) is None:
                 raise ValueError(f"{name} record {n}: {key!r} is not a timestamp")
@@ -154,18 +175,36 @@ def dump(conn: sqlite3.Connection) -> BackupData:
     """Every article state and bookmark in the database."""
     articles = [
         {
-            "id": r[0], "path": r[1], "content_hash": r[2], "title": r[3], "read": bool(r[4]),
-            "progress": r[5], "paragraph": r[6], "offset": r[7], "first_opened": r[8],
-            "last_opened": r[9], "updated": r[10], "position_quote": r[11],
+            "id": r[0],
+            "path": r[1],
+            "content_hash": r[2],
+            "title": r[3],
+            "read": bool(r[4]),
+            "progress": r[5],
+            "paragraph": r[6],
+            "offset": r[7],
+            "first_opened": r[8],
+            "last_opened": r[9],
+            "updated": r[10],
+            "position_quote": r[11],
         }
         for r in sorted(records.article_rows(conn), key=lambda r: str(r[0]))
     ]
     bookmarks = [
         {
-            "uuid": b.uuid, "article_id": b.article_id, "article_title": b.article_title,
-            "quote": b.quote, "prefix": b.prefix, "suffix": b.suffix, "paragraph": b.paragraph,
-            "start": b.start, "end": b.end, "note": b.note, "created": records.stamp(b.created),
-            "updated": records.stamp(b.updated), "orphaned": b.orphaned,
+            "uuid": b.uuid,
+            "article_id": b.article_id,
+            "article_title": b.article_title,
+            "quote": b.quote,
+            "prefix": b.prefix,
+            "suffix": b.suffix,
+            "paragraph": b.paragraph,
+            "start": b.start,
+            "end": b.end,
+            "note": b.note,
+            "created": records.stamp(b.created),
+            "updated": records.stamp(b.updated),
+            "orphaned": b.orphaned,
         }
         for b in records.list_bookmarks(conn, None)
     ]
@@ -190,8 +229,16 @@ def _merge_article(conn: sqlite3.Connection, a: dict[str, Any], report: ImportRe
         (a["id"],),
     ).fetchone()
     # The quote travels with the position it describes: both come from the newer record.
-    incoming = (a["path"], a["content_hash"], a["title"], int(a["read"]), a["progress"],
-                a["paragraph"], a["offset"], a["position_quote"])
+    incoming = (
+        a["path"],
+        a["content_hash"],
+        a["title"],
+        int(a["read"]),
+        a["progress"],
+        a["paragraph"],
+        a["offset"],
+        a["position_quote"],
+    )
     if row is None:
         conn.execute(
             "INSERT INTO articles (id, path, content_hash, title, read, progress, paragraph, "
@@ -213,7 +260,8 @@ def _merge_article(conn: sqlite3.Connection, a: dict[str, Any], report: ImportRe
     conn.execute(
         "UPDATE articles SET path = ?, content_hash = ?, title = ?, read = ?, progress = ?, "
         "paragraph = ?, para_offset = ?, position_quote = ?, first_opened = ?, "
-        "last_opened = ?, updated = ? WHERE id = ?", (*merged, a["id"]),
+        "last_opened = ?, updated = ? WHERE id = ?",
+        (*merged, a["id"]),
     )
     report.articles_updated += 1
 
@@ -226,12 +274,24 @@ def _merge_bookmark(conn: sqlite3.Connection, b: dict[str, Any], report: ImportR
     created = records.unstamp(b["created"])
     updated = records.unstamp(b["updated"])
     assert created is not None and updated is not None  # checked by parse()
-    records.put_bookmark(conn, Bookmark(
-        uuid=b["uuid"], article_id=b["article_id"], article_title=b["article_title"],
-        quote=b["quote"], prefix=b["prefix"], suffix=b["suffix"], paragraph=b["paragraph"],
-        start=b["start"], end=b["end"], note=b["note"], created=created, updated=updated,
-        orphaned=existing.orphaned if existing is not None else b["orphaned"],
-    ))
+    records.put_bookmark(
+        conn,
+        Bookmark(
+            uuid=b["uuid"],
+            article_id=b["article_id"],
+            article_title=b["article_title"],
+            quote=b["quote"],
+            prefix=b["prefix"],
+            suffix=b["suffix"],
+            paragraph=b["paragraph"],
+            start=b["start"],
+            end=b["end"],
+            note=b["note"],
+            created=created,
+            updated=updated,
+            orphaned=existing.orphaned if existing is not None else b["orphaned"],
+        ),
+    )
     if existing is None:
         report.bookmarks_added += 1
     else:

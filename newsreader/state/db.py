@@ -78,11 +78,20 @@ def connect(target: Path | str, *, mode: str | None = None) -> sqlite3.Connectio
     file), ``"mode=ro"`` or ``"immutable=1"``; None opens or creates the file."""
     if mode is not None:
         uri = f"file:{quote(str(target))}?{mode}"
-        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
-                               isolation_level=None, check_same_thread=False)
+        conn = sqlite3.connect(
+            uri,
+            uri=True,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,
+            check_same_thread=False,
+        )
     else:
-        conn = sqlite3.connect(str(target), timeout=BUSY_TIMEOUT_MS / 1000,
-                               isolation_level=None, check_same_thread=False)
+        conn = sqlite3.connect(
+            str(target),
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,
+            check_same_thread=False,
+        )
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         # FULL: a WAL commit is fsynced before it returns, so "committed" means on disk.

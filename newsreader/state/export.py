@@ -79,23 +79,25 @@ def bookmarks_json(store: StateStore, scan: LibraryScan, library: Library) -> li
     out: list[dict[str, Any]] = []
     for p in _placed(store, scan, library):
         bm, s = p.bookmark, p.summary
-        out.append({
-            "uuid": bm.uuid,
-            "article_id": bm.article_id,
-            "article_title": s.title if s is not None else bm.article_title,
-            "article_date": s.date.isoformat() if s is not None and s.date else None,
-            "article_path": inert(s.path_str) if s is not None else None,
-            "article_missing": s is None,
-            "quote": p.text,
-            "saved_quote": bm.quote,
-            "note": bm.note,
-            "paragraph": p.anchor.paragraph if p.anchor else bm.paragraph,
-            "start": p.anchor.start if p.anchor else bm.start,
-            "end": p.anchor.end if p.anchor else bm.end,
-            "orphaned": s is not None and p.anchor is None,
-            "created": records.stamp(bm.created),
-            "updated": records.stamp(bm.updated),
-        })
+        out.append(
+            {
+                "uuid": bm.uuid,
+                "article_id": bm.article_id,
+                "article_title": s.title if s is not None else bm.article_title,
+                "article_date": s.date.isoformat() if s is not None and s.date else None,
+                "article_path": inert(s.path_str) if s is not None else None,
+                "article_missing": s is None,
+                "quote": p.text,
+                "saved_quote": bm.quote,
+                "note": bm.note,
+                "paragraph": p.anchor.paragraph if p.anchor else bm.paragraph,
+                "start": p.anchor.start if p.anchor else bm.start,
+                "end": p.anchor.end if p.anchor else bm.end,
+                "orphaned": s is not None and p.anchor is None,
+                "created": records.stamp(bm.created),
+                "updated": records.stamp(bm.updated),
+            }
+        )
     return out
 
 
@@ -133,8 +135,10 @@ def bookmarks_markdown(store: StateStore, scan: LibraryScan, library: Library) -
             lines += [" · ".join(meta), ""]
         lines += [_blockquote(p.text), ""]
         if p.anchor is None and s is not None:
-            lines += ["*Orphaned: this passage is no longer in the article; saved quote shown.*",
-                      ""]
+            lines += [
+                "*Orphaned: this passage is no longer in the article; saved quote shown.*",
+                "",
+            ]
         if bm.note.strip():
             lines += [_md(bm.note.strip()), ""]
     return "\n".join(lines).rstrip("\n") + "\n"
@@ -160,12 +164,14 @@ def _not_the_state(store: StateStore, path: Path) -> None:
     target = resolve_target(Path(path))
     own = [Path(f"{store.path}{extra}") for extra in ("", "-wal", "-shm", "-journal")]
     if any(_same(target, p) for p in own):
-        raise UserError(f"{inert(str(path))} is newsreader's state file; "
-                        "export to a file of your own")
+        raise UserError(
+            f"{inert(str(path))} is newsreader's state file; export to a file of your own"
+        )
     folder = store.snapshot_dir
     if folder is not None and _same(target.parent, folder):
-        raise UserError(f"{inert(str(path))} is in newsreader's snapshot folder; "
-                        "export to a file of your own")
+        raise UserError(
+            f"{inert(str(path))} is in newsreader's snapshot folder; export to a file of your own"
+        )
 
 
 def _same(a: Path, b: Path) -> bool:
@@ -186,8 +192,9 @@ def import_backup(store: StateStore, path: Path) -> ImportReport:
     except OSError as exc:
         raise UserError(f"cannot read {inert(str(path))}: {exc.strerror or exc}") from None
     if len(raw) > MAX_BACKUP:
-        raise UserError(f"{inert(str(path))} is not a newsreader backup (over "
-                        f"{MAX_BACKUP // (1 << 20)} MiB)")
+        raise UserError(
+            f"{inert(str(path))} is not a newsreader backup (over {MAX_BACKUP // (1 << 20)} MiB)"
+        )
     try:
         document = json.loads(raw.decode("utf-8-sig"))  # a BOM, as some editors save it
     except (UnicodeDecodeError, ValueError, RecursionError):  # ValueError: a 5,000-digit int

@@ -165,9 +165,7 @@ def damaged(exc: BaseException) -> bool:
     return isinstance(exc, Damaged) or db.failure(exc) is db.Failure.CORRUPT
 
 
-def _recover(
-    path: Path, snapshot_dir: Path | None, why: str, notices: list[str]
-) -> Opened | None:
+def _recover(path: Path, snapshot_dir: Path | None, why: str, notices: list[str]) -> Opened | None:
     """Move a damaged file aside and put the newest good snapshot in its place. Returns an
     in-memory Opened when the file cannot be moved (the caller then stops), else None."""
     snap = snapshots.newest_good(snapshot_dir)
@@ -183,14 +181,18 @@ def _recover(
     if snap is not None:
         try:
             snapshots.restore(snap, path)
-            restored = (f"restored the snapshot from {_when(snap)} ({_held(path)}); "
-                        f"changes made in the {_since(snap)} after it are not in it")
+            restored = (
+                f"restored the snapshot from {_when(snap)} ({_held(path)}); "
+                f"changes made in the {_since(snap)} after it are not in it"
+            )
         except (OSError, sqlite3.Error) as exc:
             restored = f"could not restore a snapshot ({db.describe(exc)}); starting empty"
     else:
         restored = "there is no snapshot to restore; starting empty"
-    notices.append(f"the state file was damaged ({why}): {restored}. The damaged file is kept "
-                   f"as {aside}{_backup_hint(aside)}")
+    notices.append(
+        f"the state file was damaged ({why}): {restored}. The damaged file is kept "
+        f"as {aside}{_backup_hint(aside)}"
+    )
     return None
 
 
@@ -205,8 +207,7 @@ def _held(path: Path) -> str:
             conn.close()
     except (sqlite3.Error, OSError):
         return "contents unknown"
-    return (f"{read} article{'s' * (read != 1)} read, "
-            f"{marks} bookmark{'s' * (marks != 1)}")
+    return f"{read} article{'s' * (read != 1)} read, {marks} bookmark{'s' * (marks != 1)}"
 
 
 def _since(snap: snapshots.Snapshot) -> str:

@@ -29,8 +29,9 @@ def position_quote(paragraphs: Sequence[str], paragraph: int, offset: int) -> st
     return text[start:end].rstrip()
 
 
-def relocate_position(paragraphs: Sequence[str], paragraph: int, offset: int,
-                      quote: str) -> tuple[int, int] | None:
+def relocate_position(
+    paragraphs: Sequence[str], paragraph: int, offset: int, quote: str
+) -> tuple[int, int] | None:
     """Where a reading position saved as (``paragraph``, ``offset``, ``quote``) is in
     ``paragraphs`` now: unchanged when the text there still starts with the quote, else the
     exact occurrence nearest the old paragraph, else a confident fuzzy match. None when it
@@ -73,8 +74,9 @@ def relocate_position(paragraphs: Sequence[str], paragraph: int, offset: int,
     return (pieces[0][0], pieces[0][1]) if pieces else None
 
 
-def _nearest_raw(paragraphs: Sequence[str], paragraph: int, offset: int,
-                 quote: str) -> tuple[int, int] | None:
+def _nearest_raw(
+    paragraphs: Sequence[str], paragraph: int, offset: int, quote: str
+) -> tuple[int, int] | None:
     """The quote as saved, in the paragraph nearest the old one (then nearest the old
     offset). The usual case (text added or removed elsewhere) costs a few ``str.find``
     calls instead of normalising the whole article (~100 ms at 500 KB)."""

@@ -19,10 +19,14 @@ from newsreader.state.models import Anchor, Bookmark, ReadingState
 Row = tuple[Any, ...]
 """A row as sqlite3 returns it."""
 
-_ARTICLE = ("id, path, content_hash, title, read, progress, paragraph, para_offset, "
-            "first_opened, last_opened, updated, position_quote")
-_BOOKMARK = ("uuid, article_id, article_title, quote, prefix, suffix, paragraph, start_pos, "
-             "end_pos, note, created, updated, orphaned")
+_ARTICLE = (
+    "id, path, content_hash, title, read, progress, paragraph, para_offset, "
+    "first_opened, last_opened, updated, position_quote"
+)
+_BOOKMARK = (
+    "uuid, article_id, article_title, quote, prefix, suffix, paragraph, start_pos, "
+    "end_pos, note, created, updated, orphaned"
+)
 
 
 def now() -> datetime:
@@ -107,8 +111,9 @@ def rekey(conn: sqlite3.Connection, old_id: str, article: ArticleSummary, when: 
         (article.id, inert(str(article.path)), stamp(when), old_id, article.id),
     )
     if cur.rowcount:
-        conn.execute("UPDATE bookmarks SET article_id = ? WHERE article_id = ?",
-                     (article.id, old_id))
+        conn.execute(
+            "UPDATE bookmarks SET article_id = ? WHERE article_id = ?", (article.id, old_id)
+        )
 
 
 def ensure_article(conn: sqlite3.Connection, article: ArticleSummary, when: datetime) -> None:
@@ -147,21 +152,34 @@ def set_read(
     """Mark articles read or unread."""
     for article in articles:
         ensure_article(conn, article, when)
-        conn.execute("UPDATE articles SET read = ?, updated = ? WHERE id = ?",
-                     (int(read), stamp(when), article.id))
+        conn.execute(
+            "UPDATE articles SET read = ?, updated = ? WHERE id = ?",
+            (int(read), stamp(when), article.id),
+        )
 
 
 def save_position(
-    conn: sqlite3.Connection, article: ArticleSummary, paragraph: int, offset: int,
-    progress: int, when: datetime, quote: str = "",
+    conn: sqlite3.Connection,
+    article: ArticleSummary,
+    paragraph: int,
+    offset: int,
+    progress: int,
+    when: datetime,
+    quote: str = "",
 ) -> None:
     """Record where the reader is in an article, and the text there (``quote``)."""
     ensure_article(conn, article, when)
     conn.execute(
         "UPDATE articles SET paragraph = ?, para_offset = ?, progress = ?, position_quote = ?, "
         "updated = ? WHERE id = ?",
-        (max(0, paragraph), max(0, offset), min(100, max(0, progress)), quote, stamp(when),
-         article.id),
+        (
+            max(0, paragraph),
+            max(0, offset),
+            min(100, max(0, progress)),
+            quote,
+            stamp(when),
+            article.id,
+        ),
     )
 
 
@@ -184,10 +202,17 @@ def bookmark_of(row: Row) -> Bookmark:
     """A Bookmark from a ``bookmarks`` row (in ``_BOOKMARK`` order)."""
     created = unstamp(row[10]) or datetime.fromtimestamp(0, UTC)
     return Bookmark(
-        uuid=str(row[0]), article_id=str(row[1]), article_title=str(row[2]),
-        quote=str(row[3]), prefix=str(row[4]), suffix=str(row[5]),
-        paragraph=int(row[6]), start=int(row[7]), end=int(row[8]),
-        note=str(row[9]), created=created,
+        uuid=str(row[0]),
+        article_id=str(row[1]),
+        article_title=str(row[2]),
+        quote=str(row[3]),
+        prefix=str(row[4]),
+        suffix=str(row[5]),
+        paragraph=int(row[6]),
+        start=int(row[7]),
+        end=int(row[8]),
+        note=str(row[9]),
+        created=created,
         updated=unstamp(row[11]) or created,
         orphaned=bool(row[12]),
     )
@@ -197,8 +222,21 @@ def put_bookmark(conn: sqlite3.Connection, bm: Bookmark) -> None:
     """Insert or replace a bookmark (same uuid)."""
     conn.execute(
         f"INSERT OR REPLACE INTO bookmarks ({_BOOKMARK}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (bm.uuid, bm.article_id, bm.article_title, bm.quote, bm.prefix, bm.suffix, bm.paragraph,
-         bm.start, bm.end, bm.note, stamp(bm.created), stamp(bm.updated), int(bm.orphaned)),
+        (
+            bm.uuid,
+            bm.article_id,
+            bm.article_title,
+            bm.quote,
+            bm.prefix,
+            bm.suffix,
+            bm.paragraph,
+            bm.start,
+            bm.end,
+            bm.note,
+            stamp(bm.created),
+            stamp(bm.updated),
+            int(bm.orphaned),
+        ),
     )
 
 
@@ -215,17 +253,17 @@ def list_bookmarks(conn: sqlite3.Connection, article_id: str | None) -> list[Boo
     else:
         rows = conn.execute(
             f"SELECT {_BOOKMARK} FROM bookmarks WHERE article_id = ? "
-            "ORDER BY paragraph, start_pos, created", (article_id,),
+            "ORDER BY paragraph, start_pos, created",
+            (article_id,),
         )
     return [bookmark_of(r) for r in rows.fetchall()]
 
 
-def update_note(
-    conn: sqlite3.Connection, uuid: str, note: str, when: datetime
-) -> Bookmark | None:
+def update_note(conn: sqlite3.Connection, uuid: str, note: str, when: datetime) -> Bookmark | None:
     """Change a bookmark's note."""
-    conn.execute("UPDATE bookmarks SET note = ?, updated = ? WHERE uuid = ?",
-                 (note, stamp(when), uuid))
+    conn.execute(
+        "UPDATE bookmarks SET note = ?, updated = ? WHERE uuid = ?", (note, stamp(when), uuid)
+    )
     return get_bookmark(conn, uuid)
 
 
@@ -244,5 +282,6 @@ def set_anchor(conn: sqlite3.Connection, uuid: str, anchor: Anchor | None) -> No
     else:
         conn.execute(
             "UPDATE bookmarks SET orphaned = 0, paragraph = ?, start_pos = ?, end_pos = ? "
-            "WHERE uuid = ?", (anchor.paragraph, anchor.start, anchor.end, uuid),
+            "WHERE uuid = ?",
+            (anchor.paragraph, anchor.start, anchor.end, uuid),
         )

@@ -41,7 +41,7 @@ def snapshots(folder: Path | None) -> list[Snapshot]:
     for name in names:
         if not (name.startswith(_PREFIX) and name.endswith(_SUFFIX)):
             continue
-        stamp = name[len(_PREFIX):-len(_SUFFIX)].split("-", 1)[0]
+        stamp = name[len(_PREFIX) : -len(_SUFFIX)].split("-", 1)[0]
         try:
             taken = datetime.strptime(stamp, "%Y%m%dT%H%M%S%f").replace(tzinfo=UTC)
         except ValueError:

@@ -222,8 +222,11 @@ class StateFile:
         except (sqlite3.Error, OSError, RuntimeError, opening.Damaged):
             # The file itself is damaged: fall back to the newest good snapshot.
             memory.close()
-            memory = (opening.read_copy(self.path) or rescue.snapshot_copy(self.snapshot_dir)
-                      or opening.empty_memory())
+            memory = (
+                opening.read_copy(self.path)
+                or rescue.snapshot_copy(self.snapshot_dir)
+                or opening.empty_memory()
+            )
             self._memory_whole = True
         self._drop_connections()
         with self._memory_lock:
@@ -267,8 +270,10 @@ class StateFile:
                 conn = opening.open_disk(self.path, self.snapshot_dir)
             except Exception:
                 return False
-            healed = (f"the state file was damaged while in use: moved it to {aside.name} "
-                      "and saved what newsreader held in its place")
+            healed = (
+                f"the state file was damaged while in use: moved it to {aside.name} "
+                "and saved what newsreader held in its place"
+            )
         if whole:
             pending = []
         try:

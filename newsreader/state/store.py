@@ -123,19 +123,28 @@ class StateStore:
             self._file.write(lambda c: records.set_read(c, articles, read, when))
 
     def save_position(
-        self, article: ArticleSummary, paragraph: int, offset: int, progress: int,
+        self,
+        article: ArticleSummary,
+        paragraph: int,
+        offset: int,
+        progress: int,
         quote: str = "",
     ) -> None:
         """Remember where the reader is: paragraph, offset inside it, progress 0-100, and the
         text there (``anchoring.position_quote``), which finds the place again after edits."""
         when = records.now()
-        self._file.write(lambda c: records.save_position(c, article, paragraph, offset, progress,
-                                                    when, quote))
+        self._file.write(
+            lambda c: records.save_position(c, article, paragraph, offset, progress, when, quote)
+        )
 
     # --- bookmarks ------------------------------------------------------------------------
 
     def add_bookmark(
-        self, article: Article, paragraph: int, start: int = 0, end: int | None = None,
+        self,
+        article: Article,
+        paragraph: int,
+        start: int = 0,
+        end: int | None = None,
         note: str = "",
     ) -> Bookmark:
         """Bookmark ``paragraphs[paragraph][start:end]`` (whole paragraph when ``end`` is
@@ -144,10 +153,18 @@ class StateStore:
         note = clean_text(note)  # shown on screen: no terminal escapes, pasted or not
         when = records.now()
         bookmark = Bookmark(
-            uuid=str(uuidlib.uuid4()), article_id=article.id, article_title=article.title,
-            quote=passage.quote, prefix=passage.prefix, suffix=passage.suffix,
-            paragraph=passage.paragraph, start=passage.start, end=passage.end,
-            note=note, created=when, updated=when,
+            uuid=str(uuidlib.uuid4()),
+            article_id=article.id,
+            article_title=article.title,
+            quote=passage.quote,
+            prefix=passage.prefix,
+            suffix=passage.suffix,
+            paragraph=passage.paragraph,
+            start=passage.start,
+            end=passage.end,
+            note=note,
+            created=when,
+            updated=when,
         )
         summary = article.summary
 
@@ -175,8 +192,9 @@ class StateStore:
             updated = records.update_note(conn, bookmark.uuid, note, when)
             if updated is not None:
                 return updated, False
-            again = replace(bookmark, uuid=str(uuidlib.uuid4()), note=note, created=when,
-                            updated=when)
+            again = replace(
+                bookmark, uuid=str(uuidlib.uuid4()), note=note, created=when, updated=when
+            )
             records.put_bookmark(conn, again)
             return again, True
 
@@ -197,14 +215,22 @@ class StateStore:
     def anchor(self, bookmark: Bookmark, article: Article) -> Anchor | None:
         """Re-attach a bookmark to the article's current text. None means orphaned (and it
         is recorded as orphaned); a found passage clears the flag and updates its position."""
-        passage = anchoring.Passage(bookmark.quote, bookmark.prefix, bookmark.suffix,
-                                    bookmark.paragraph, bookmark.start, bookmark.end)
+        passage = anchoring.Passage(
+            bookmark.quote,
+            bookmark.prefix,
+            bookmark.suffix,
+            bookmark.paragraph,
+            bookmark.start,
+            bookmark.end,
+        )
         found = anchoring.locate(article.paragraphs, passage)
         if found is None:
             if not bookmark.orphaned:
                 self._file.write(lambda c: records.set_anchor(c, bookmark.uuid, None))
         elif bookmark.orphaned or (found.paragraph, found.start, found.end) != (
-            bookmark.paragraph, bookmark.start, bookmark.end
+            bookmark.paragraph,
+            bookmark.start,
+            bookmark.end,
         ):
             self._file.write(lambda c: records.set_anchor(c, bookmark.uuid, found))
         return found

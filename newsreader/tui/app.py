@@ -45,8 +45,12 @@ class NewsreaderApp(App[int]):
     ]
 
     def __init__(
-        self, ctx: AppContext, *, poll_seconds: float | None = POLL_SECONDS,
-        fetch_options: FetchOptions | None = None, first_scan: FirstScan | None = None,
+        self,
+        ctx: AppContext,
+        *,
+        poll_seconds: float | None = POLL_SECONDS,
+        fetch_options: FetchOptions | None = None,
+        first_scan: FirstScan | None = None,
     ) -> None:
         super().__init__()
         self.session = Session(ctx, first_scan)
@@ -89,21 +93,26 @@ class NewsreaderApp(App[int]):
         if config.keys:
             self.set_keymap(config.keys)
             known = {
-                binding.id for _heading, classes in self.help_sections() for cls in classes
+                binding.id
+                for _heading, classes in self.help_sections()
+                for cls in classes
                 for binding in Binding.make_bindings(cls.__dict__.get("BINDINGS", []))
             }
             unknown = sorted(set(config.keys) - known)
             if unknown:
                 self.notify(
                     f"config.toml [keys]: no binding with id {', '.join(unknown)} (see ? for ids)",
-                    severity="warning", timeout=10, markup=False,
+                    severity="warning",
+                    timeout=10,
+                    markup=False,
                 )
         if config.theme:
             if config.theme in self.available_themes:
                 self.theme = config.theme
             else:
                 self.notify(
-                    f"Unknown theme {config.theme!r} in config.toml.", severity="warning",
+                    f"Unknown theme {config.theme!r} in config.toml.",
+                    severity="warning",
                     markup=False,
                 )
         self._theme_ready = True
@@ -128,8 +137,11 @@ class NewsreaderApp(App[int]):
                 save_theme(self.ctx.paths.config_file, self.theme)
         except OSError as exc:
             self.call_from_thread(
-                self.notify, f"Theme not saved: {exc.strerror or exc}", severity="warning"
-            , markup=False)
+                self.notify,
+                f"Theme not saved: {exc.strerror or exc}",
+                severity="warning",
+                markup=False,
+            )
 
     # --- help and quitting -----------------------------------------------------------------
 
@@ -167,14 +179,21 @@ class NewsreaderApp(App[int]):
         how to quit here, with the keys that quit here (Textual names its own ctrl+q)."""
         from textual.widgets import Input
 
-        keys = [self.get_key_display(active.binding) for active in self.active_bindings.values()
-                if active.binding.action in ("quit", "app.quit")]
+        keys = [
+            self.get_key_display(active.binding)
+            for active in self.active_bindings.values()
+            if active.binding.action in ("quit", "app.quit")
+        ]
         keys = sorted(set(keys), key=lambda k: (len(k) > 1, keys.index(k)))
         if isinstance(self.focused, Input):  # a letter types itself in a text box
             keys = [k for k in keys if len(k) > 1] or keys
         if keys:
-            self.notify(f"Press {' or '.join(keys[:2])} to quit.", title="Do you want to quit?",
-                        timeout=4, markup=False)
+            self.notify(
+                f"Press {' or '.join(keys[:2])} to quit.",
+                title="Do you want to quit?",
+                timeout=4,
+                markup=False,
+            )
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         # Textual's "Keys" panel lists keys of its own widgets that do nothing here (help is
@@ -185,7 +204,8 @@ class NewsreaderApp(App[int]):
                 continue
             if command.title == "Screenshot":
                 command = SystemCommand(
-                    "Screenshot", "Save an SVG picture of the screen (Downloads or data folder)",
+                    "Screenshot",
+                    "Save an SVG picture of the screen (Downloads or data folder)",
                     lambda: self.set_timer(0.1, self.save_screen_picture),
                 )
             yield command
@@ -198,8 +218,9 @@ class NewsreaderApp(App[int]):
 
         downloads = Path.home() / "Downloads"
         try:
-            folder = downloads if downloads.is_dir() else ensure_dir(self.ctx.paths.data_dir,
-                                                                      "data")
+            folder = (
+                downloads if downloads.is_dir() else ensure_dir(self.ctx.paths.data_dir, "data")
+            )
             target = Path(self.save_screenshot(path=str(folder)))
         except (UserError, OSError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
@@ -274,8 +295,11 @@ class NewsreaderApp(App[int]):
 
 
 def make_app(
-    ctx: AppContext, *, poll_seconds: float | None = POLL_SECONDS,
-    fetch_options: FetchOptions | None = None, first_scan: FirstScan | None = None,
+    ctx: AppContext,
+    *,
+    poll_seconds: float | None = POLL_SECONDS,
+    fetch_options: FetchOptions | None = None,
+    first_scan: FirstScan | None = None,
 ) -> NewsreaderApp:
     """The one factory, used by ``run_app`` and by the tests and snapshots."""
     return NewsreaderApp(

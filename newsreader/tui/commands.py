@@ -57,8 +57,7 @@ class NewsreaderCommands(Provider):
         app = self._app
         label = f"Search for “{query}”"
         yield Hit(
-            0.45, Text(label), partial(app.palette_search, query), label,
-            "Ranked full-text search"
+            0.45, Text(label), partial(app.palette_search, query), label, "Ranked full-text search"
         )
         words = query.split()
         if words and words[0].casefold() == "open":
@@ -69,8 +68,11 @@ class NewsreaderCommands(Provider):
             score = 0.5 + 0.5 * matcher.match(label)
             date = f"{summary.date:%d %b %Y}" if summary.date else "undated"
             yield Hit(
-                score, _highlight(matcher, label),
-                partial(app.main_screen.open_article, summary.id), label, date,
+                score,
+                _highlight(matcher, label),
+                partial(app.main_screen.open_article, summary.id),
+                label,
+                date,
             )
 
 

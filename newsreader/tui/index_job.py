@@ -52,7 +52,9 @@ def command(roots: tuple[Path, ...], rebuild: bool) -> list[str]:
 
 
 def run_child(
-    roots: tuple[Path, ...], rebuild: bool, progress: Callable[[int, int], None],
+    roots: tuple[Path, ...],
+    rebuild: bool,
+    progress: Callable[[int, int], None],
     started: Callable[[subprocess.Popen[str]], None],
 ) -> IndexReport:
     """Run the build in a child, passing its progress on; raises RuntimeError on failure.
@@ -64,8 +66,12 @@ def run_child(
         # Its own process group: the build forks workers, and stop() must end them all (a
         # surviving worker keeps stdout open, and the reading thread would wait for it).
         child = subprocess.Popen(
-            command(roots, rebuild), stdout=subprocess.PIPE, stderr=errors, text=True,
-            stdin=subprocess.DEVNULL, start_new_session=True,
+            command(roots, rebuild),
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
         started(child)
         report: IndexReport | None = None
@@ -121,8 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"progress {done} {total}", flush=True)
 
     try:
-        report = index.update(scan, ctx.library, rebuild=rebuild, progress=progress,
-                              procs=PROCS)
+        report = index.update(scan, ctx.library, rebuild=rebuild, progress=progress, procs=PROCS)
     except OSError as exc:  # a full or read-only cache: the reason is the app's last line
         print(f"cannot write the search index ({exc.strerror or exc})", file=sys.stderr)
         return 2

@@ -108,8 +108,12 @@ class LibrarySync:
             self._serial += 1
             serial = self._looping = self._serial
         return self.target.run_worker(
-            lambda: self._run(serial), name="library", group="library", thread=True,
-            exclusive=True, exit_on_error=False,
+            lambda: self._run(serial),
+            name="library",
+            group="library",
+            thread=True,
+            exclusive=True,
+            exit_on_error=False,
         )
 
     def rescan(self) -> None:

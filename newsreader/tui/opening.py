@@ -112,12 +112,13 @@ def _text_offset(article: Article, paragraph: int, offset: int) -> int:
     return offset
 
 
-def quote_at(article: Article | None, summary: ArticleSummary, paragraph: int,
-             offset: int) -> str:
+def quote_at(article: Article | None, summary: ArticleSummary, paragraph: int, offset: int) -> str:
     """The text at a reading position of ``summary``, to save with it; "" unless ``article``
     is that article with that text (a position reported late, after another was opened)."""
-    if article is None or article.id != summary.id or (
-        article.content_hash != summary.content_hash
+    if (
+        article is None
+        or article.id != summary.id
+        or (article.content_hash != summary.content_hash)
     ):
         return ""
     from newsreader.state.position import position_quote

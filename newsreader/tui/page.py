@@ -319,13 +319,24 @@ def lay_out(article: Article, width: int) -> Page:
         for start, end in wrap_offsets(notice, text_width):
             lines.append(PageLine(LineKind.META, notice[start:end].rstrip()))
         lines.append(PageLine(LineKind.BLANK))
-    return Page(tuple(lines), width, text_width, left, tuple(first_line), tuple(line_count),
-                tuple(chars_before), total)
+    return Page(
+        tuple(lines),
+        width,
+        text_width,
+        left,
+        tuple(first_line),
+        tuple(line_count),
+        tuple(chars_before),
+        total,
+    )
 
 
 def body_spans(
-    line: PageLine, dateline: tuple[int, int] | None, matches: tuple[MatchSpan, ...],
-    in_paragraph: list[int], current: int,
+    line: PageLine,
+    dateline: tuple[int, int] | None,
+    matches: tuple[MatchSpan, ...],
+    in_paragraph: list[int],
+    current: int,
 ) -> list[tuple[int, int, str]]:
     """Styled ranges on a body line, relative to the line: (start, end, component class).
 

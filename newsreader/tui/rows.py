@@ -138,4 +138,3 @@ class ArticleRows:
             self.rows = [a for a in self.articles if a.id not in read_ids]
         else:
             self.rows = list(self.articles)
-

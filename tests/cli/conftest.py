@@ -42,14 +42,20 @@ CLI = Callable[..., Run]
 def cli(tmp_path: Path) -> CLI:
     """Call as ``cli("search", "x", library=path)``; env follows the autouse XDG fixture."""
 
-    def run(*args: str, library: Path | None = None, stdin: str | None = None,
-            timeout: float = 120) -> Run:
+    def run(
+        *args: str, library: Path | None = None, stdin: str | None = None, timeout: float = 120
+    ) -> Run:
         argv = [*entry_point()]
         if library is not None:
             argv += ["--library", str(library)]
         proc = subprocess.run(
-            [*argv, *args], capture_output=True, text=True, timeout=timeout,
-            env={**os.environ}, cwd=tmp_path, input=stdin,
+            [*argv, *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env={**os.environ},
+            cwd=tmp_path,
+            input=stdin,
         )
         return Run(proc.returncode, proc.stdout, proc.stderr)
 

@@ -58,14 +58,16 @@ def test_show_json_plain_and_unknown(cli: CLI, seed_library: Path) -> None:
 
 def test_list_json_fields(cli: CLI, seed_library: Path) -> None:
     rows = cli("list", "--json", library=seed_library).json()
-    assert rows == [{
-        "id": SEED_ID,
-        "title": "Hamas to Continue Truce Talks Despite Israel’s Rafah Evacuation Orders",
-        "path": str(seed_library / f"{SEED_ID}.txt"),
-        "date": "2024-05-06",
-        "read": False,
-        "progress": 0,
-    }]
+    assert rows == [
+        {
+            "id": SEED_ID,
+            "title": "Hamas to Continue Truce Talks Despite Israel’s Rafah Evacuation Orders",
+            "path": str(seed_library / f"{SEED_ID}.txt"),
+            "date": "2024-05-06",
+            "read": False,
+            "progress": 0,
+        }
+    ]
     assert cli("list", "--json", "--unread", library=seed_library).json() == rows
 
 
@@ -95,8 +97,9 @@ def test_bad_config_exits_2(cli: CLI, user_dirs: Path) -> None:
     assert "config" in run.err
 
 
-def test_library_from_env_and_config(cli: CLI, seed_library: Path, user_dirs: Path,
-                                     monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_library_from_env_and_config(
+    cli: CLI, seed_library: Path, user_dirs: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("NEWSREADER_LIBRARY", str(seed_library))
     assert "NEWSREADER_LIBRARY" in cli("paths").out
     monkeypatch.delenv("NEWSREADER_LIBRARY")
@@ -123,8 +126,12 @@ def test_python_dash_m_works(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    proc = subprocess.run([sys.executable, "-m", "newsreader", "--version"],
-                          capture_output=True, text=True, cwd=tmp_path)
+    proc = subprocess.run(
+        [sys.executable, "-m", "newsreader", "--version"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0
     assert proc.stdout.strip() == f"newsreader {__version__}"
 
@@ -139,7 +146,9 @@ def test_piped_list_and_search_keep_one_record_per_line(cli: CLI, seed_library: 
 
 
 def test_search_tells_a_person_how_many_matched_but_not_a_pipe(
-    cli: CLI, seed_library: Path, tmp_path: Path,
+    cli: CLI,
+    seed_library: Path,
+    tmp_path: Path,
 ) -> None:
     import os
     import pty
@@ -152,8 +161,12 @@ def test_search_tells_a_person_how_many_matched_but_not_a_pipe(
     try:
         proc = subprocess.run(
             [*entry_point(), "--library", str(seed_library), "search", "gaza"],
-            stdout=subprocess.PIPE, stderr=secondary, text=True, timeout=120,
-            env={**os.environ}, cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=secondary,
+            text=True,
+            timeout=120,
+            env={**os.environ},
+            cwd=tmp_path,
         )
         os.close(secondary)
         chunks = []

@@ -39,13 +39,16 @@ def test_readme_example_excludes_a_word(cli: CLI, truce_library: Path) -> None:
     assert "Rafah" not in run.out
 
 
-@pytest.mark.parametrize("args", [
-    ["--json", "-rafah", "truce", "--limit", "5"],
-    ["-rafah", "--limit=5", "truce", "--json"],
-    ["truce", "--limit", "5", "-rafah", "--json"],
-    ["--lim", "5", "truce", "--json", "NOT", "rafah"],
-    ["truce", "--json", "--", "-rafah"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--json", "-rafah", "truce", "--limit", "5"],
+        ["-rafah", "--limit=5", "truce", "--json"],
+        ["truce", "--limit", "5", "-rafah", "--json"],
+        ["--lim", "5", "truce", "--json", "NOT", "rafah"],
+        ["truce", "--json", "--", "-rafah"],
+    ],
+)
 def test_options_anywhere_and_dash_words(cli: CLI, truce_library: Path, args: list[str]) -> None:
     run = cli("search", *args, library=truce_library)
     assert run.code == 0, run.err
@@ -60,8 +63,9 @@ def test_limit_still_limits(cli: CLI, truce_library: Path) -> None:
     assert bad.code == 2 and "at least 1" in bad.err
 
 
-def test_in_process_main_takes_dash_words(truce_library: Path,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_in_process_main_takes_dash_words(
+    truce_library: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     import json
 
     code = main(["--library", str(truce_library), "search", "truce", "-rafah", "--json"])

@@ -21,7 +21,8 @@ def news_library(tmp_path: Path) -> Path:
 
 
 def test_a_typo_shows_the_suggestions_results_and_scripts_can_ask(
-    cli: CLI, news_library: Path,
+    cli: CLI,
+    news_library: Path,
 ) -> None:
     run = cli("search", "ceasfire", "--json", library=news_library)
     assert run.code == 0
@@ -39,13 +40,19 @@ def test_a_typo_shows_the_suggestions_results_and_scripts_can_ask(
     assert cli("suggest", "minister", library=news_library).out == ""
 
 
-@pytest.mark.parametrize(("query", "reason"), [
-    ("date:0000", "not a date"),
-    ("title:", "title: needs a word"),
-    ("-fire", "only excludes"),
-])
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        ("date:0000", "not a date"),
+        ("title:", "title: needs a word"),
+        ("-fire", "only excludes"),
+    ],
+)
 def test_queries_that_cannot_be_searched_are_refused_with_a_reason(
-    cli: CLI, news_library: Path, query: str, reason: str,
+    cli: CLI,
+    news_library: Path,
+    query: str,
+    reason: str,
 ) -> None:
     run = cli("search", "--", query, library=news_library)
     assert run.code == 2 and run.out == ""

@@ -80,11 +80,15 @@ def save_some_state(ctx: AppContext) -> Saved:
 
 
 def _table() -> list[str]:
-    lines = ["| test | cycles | committed writes lost | corrupt files | crashes | recovered "
-             "| what |", "|---|--:|--:|--:|--:|--:|---|"]
+    lines = [
+        "| test | cycles | committed writes lost | corrupt files | crashes | recovered | what |",
+        "|---|--:|--:|--:|--:|--:|---|",
+    ]
     for r in _ROWS:
-        lines.append(f"| {r.test} | {r.cycles:,} | {r.lost} | {r.corrupt} | {r.crashes} "
-                     f"| {r.recovered:,} | {r.note} |")
+        lines.append(
+            f"| {r.test} | {r.cycles:,} | {r.lost} | {r.corrupt} | {r.crashes} "
+            f"| {r.recovered:,} | {r.note} |"
+        )
     return lines
 
 

@@ -17,16 +17,21 @@ from newsreader.search import build as search_build
 
 
 def main() -> None:
-    root, index_dir, catalog, mode = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), \
-        sys.argv[4]
+    root, index_dir, catalog, mode = (
+        Path(sys.argv[1]),
+        Path(sys.argv[2]),
+        Path(sys.argv[3]),
+        sys.argv[4],
+    )
     library = Library((root,), catalog)
     scan = library.scan()
     index = SearchIndex(index_dir)
     if mode == "build2":
         search_build.PARALLEL_MIN = 2  # the forking path, on a corpus small enough to repeat
     print("start", flush=True)
-    report = index.update(scan, library, rebuild=mode != "update",
-                          procs=2 if mode == "build2" else 1)
+    report = index.update(
+        scan, library, rebuild=mode != "update", procs=2 if mode == "build2" else 1
+    )
     index.close()
     print(f"done {report}", flush=True)
 

@@ -22,8 +22,16 @@ from newsreader.library import Library
 from newsreader.search import SearchIndex
 from newsreader.search.store import CURRENT, LOCK, read_current
 
-QUERIES = ("quokkabridge", "ceasefire", "hospital", "talks", '"security council"', "minister",
-           "title:beijing", "date:2021")
+QUERIES = (
+    "quokkabridge",
+    "ceasefire",
+    "hospital",
+    "talks",
+    '"security council"',
+    "minister",
+    "title:beijing",
+    "date:2021",
+)
 
 
 def answers(index: SearchIndex) -> dict[str, list[str]]:
@@ -113,10 +121,15 @@ def stale_locks(index_dir: Path, rng: random.Random) -> str:
 
 
 MUTATIONS: dict[str, Callable[[Path, random.Random], str]] = {
-    "truncate": truncate, "garble": garble, "delete": delete,
-    "delete generation": delete_generation, "zero all": zero_all,
-    "CURRENT garbage": current_garbage, "CURRENT missing": current_missing,
-    "CURRENT elsewhere": current_elsewhere, "CURRENT schema": current_schema,
+    "truncate": truncate,
+    "garble": garble,
+    "delete": delete,
+    "delete generation": delete_generation,
+    "zero all": zero_all,
+    "CURRENT garbage": current_garbage,
+    "CURRENT missing": current_missing,
+    "CURRENT elsewhere": current_elsewhere,
+    "CURRENT schema": current_schema,
     "stale locks": stale_locks,
 }
 
@@ -128,8 +141,12 @@ def plan(i: int) -> tuple[str, bool]:
 
 
 def main() -> None:
-    work, first, last, seed = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), \
-        int(sys.argv[4])
+    work, first, last, seed = (
+        Path(sys.argv[1]),
+        int(sys.argv[2]),
+        int(sys.argv[3]),
+        int(sys.argv[4]),
+    )
     library = Library((work / "lib",), work / "catalog.sqlite3")
     scan = library.scan()
     ref = SearchIndex(work / "ref")

@@ -70,7 +70,7 @@ def drip(conn: socket.socket, data: bytes, every: float = 0.2) -> None:
     for i in range(len(data)):
         if time.monotonic() > ends:
             return
-        conn.sendall(data[i:i + 1])
+        conn.sendall(data[i : i + 1])
         time.sleep(every)
 
 
@@ -95,15 +95,24 @@ def endless_continue(conn: socket.socket) -> None:
 
 def answer(body: bytes, content_type: str = "text/html; charset=utf-8") -> Behaviour:
     """A plain, correct 200 answer."""
+
     def behave(conn: socket.socket) -> None:
-        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: " + content_type.encode() +
-                     b"\r\nContent-Length: " + str(len(body)).encode() +
-                     b"\r\nConnection: close\r\n\r\n" + body)
+        conn.sendall(
+            b"HTTP/1.1 200 OK\r\nContent-Type: "
+            + content_type.encode()
+            + b"\r\nContent-Length: "
+            + str(len(body)).encode()
+            + b"\r\nConnection: close\r\n\r\n"
+            + body
+        )
+
     return behave
 
 
 def raw_reply(data: bytes) -> Behaviour:
     """Whatever bytes ``data`` is, then hang up."""
+
     def behave(conn: socket.socket) -> None:
         conn.sendall(data)
+
     return behave

@@ -28,8 +28,10 @@ CHILD = REPO / "tests" / "state" / "state_child.py"
 def spawn(*args: str) -> subprocess.Popen[str]:
     """Start ``state_child.py`` with ``args``, stdout and stderr piped as text."""
     return subprocess.Popen(
-        [sys.executable, str(CHILD), *args], stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True,
+        [sys.executable, str(CHILD), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 

@@ -22,8 +22,12 @@ RSS_LIMIT_MB = 150  # a 4 kB article's index or search process peaks at ~40 MB
 def _measured(lib: Path, *args: str) -> tuple[int, str, float, float]:
     """(exit code, stdout, seconds, peak RSS in MB) of one whole CLI process."""
     start = time.perf_counter()
-    proc = subprocess.Popen([*entry_point(), "--library", str(lib), *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        [*entry_point(), "--library", str(lib), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     out = proc.stdout.read() if proc.stdout else ""
     _pid, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -42,8 +46,10 @@ def test_eight_mib_of_one_word(tmp_path: Path, fault_row: FaultRow) -> None:
     assert "too long to index whole: bees" in index_out, index_out
     fault_row.cycles = 2
     fault_row.recovered = 2
-    fault_row.note = (f"8 MiB of 'b b': index {index_s:.1f} s {index_mb:.0f} MB, "
-                      f"search b {search_s:.1f} s {search_mb:.0f} MB")
+    fault_row.note = (
+        f"8 MiB of 'b b': index {index_s:.1f} s {index_mb:.0f} MB, "
+        f"search b {search_s:.1f} s {search_mb:.0f} MB"
+    )
 
 
 def test_many_paragraphs_are_cut_with_a_notice(tmp_path: Path) -> None:

@@ -21,8 +21,12 @@ def stack() -> Iterator[contextlib.ExitStack]:
 
 @pytest.mark.parametrize("kind", ["tmpfs full", "read-only mount"])
 def test_index_and_search_on_an_unwritable_cache(
-    cli: CLI, seed_library: Path, user_dirs: Path, stack: contextlib.ExitStack,
-    fault_row: FaultRow, kind: str,
+    cli: CLI,
+    seed_library: Path,
+    user_dirs: Path,
+    stack: contextlib.ExitStack,
+    fault_row: FaultRow,
+    kind: str,
 ) -> None:
     cache = user_dirs / "cache"
     cache.mkdir(parents=True)

@@ -49,7 +49,8 @@ def test_export_never_replaces_what_is_not_a_regular_file(
     fault_row.cycles = len(cases)
     fault_row.recovered = len(cases)
     fault_row.note = "export onto a FIFO, a link to one, a folder" + (
-        ", a device node" if os.geteuid() == 0 else "")
+        ", a device node" if os.geteuid() == 0 else ""
+    )
 
 
 def test_export_writes_through_a_symlink(cli: CLI, tmp_path: Path, seed_library: Path) -> None:
@@ -89,14 +90,20 @@ def test_export_refuses_the_state_file_and_its_snapshots(
     snapshot = next(ctx.paths.snapshot_dir.glob("state-*.sqlite3"))
     link = tmp_path / "state-link.json"
     link.symlink_to(state)
-    targets = [state, link, snapshot, ctx.paths.snapshot_dir / "new.json",
-               Path(os.path.relpath(state, tmp_path))]  # relative to the CLI's cwd
+    targets = [
+        state,
+        link,
+        snapshot,
+        ctx.paths.snapshot_dir / "new.json",
+        Path(os.path.relpath(state, tmp_path)),
+    ]  # relative to the CLI's cwd
     for target in targets:
         run = cli("export", str(target), library=seed_library)
         assert run.code == 2, (target, run.err)
         _one_line_refusal(run.err, "export to a file of your own")
     assert state.read_bytes()[:16] == b"SQLite format 3\x00" and len(state.read_bytes()) >= len(
-        before[:4096])
+        before[:4096]
+    )
     marks = cli("bookmarks", "--json", library=seed_library)
     assert "damaged" not in marks.err, marks.err
     assert {b["note"] for b in marks.json()} == saved.notes

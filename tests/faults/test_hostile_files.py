@@ -21,8 +21,9 @@ def _contents() -> st.SearchStrategy[bytes]:
         lambda t: st.sampled_from(_ENCODINGS).map(lambda e: t.encode(e, "replace"))
     )
     huge_line = st.integers(1, 50).map(lambda n: b"x" * (n * 20_000))
-    return st.one_of(st.binary(max_size=3000), text, huge_line,
-                     st.just(b"\xef\xbb\xbf"), st.just(b"\r\n\r\n"))
+    return st.one_of(
+        st.binary(max_size=3000), text, huge_line, st.just(b"\xef\xbb\xbf"), st.just(b"\r\n\r\n")
+    )
 
 
 def _run_cases(tmp: Path, cases: list[bytes], row: FaultRow) -> None:
@@ -47,13 +48,16 @@ def _run_cases(tmp: Path, cases: list[bytes], row: FaultRow) -> None:
     assert all(a.title for a in scan.articles)
 
 
-def test_random_article_files_never_crash(tmp_path_factory: pytest.TempPathFactory,
-                                          fault_row: FaultRow,
-                                          full_run: bool) -> None:
+def test_random_article_files_never_crash(
+    tmp_path_factory: pytest.TempPathFactory, fault_row: FaultRow, full_run: bool
+) -> None:
     fault_row.note = "hypothesis batches of files"
 
-    @settings(max_examples=120 if full_run else 8, deadline=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(
+        max_examples=120 if full_run else 8,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(st.lists(_contents(), min_size=10, max_size=40))
     def check(cases: list[bytes]) -> None:
         _run_cases(tmp_path_factory.mktemp("hostile"), cases, fault_row)
@@ -81,7 +85,12 @@ def test_special_files_and_deep_trees(tmp_path: Path, fault_row: FaultRow) -> No
     fault_row.note = "FIFO, symlink loops, link to /dev/zero, 60 folders deep, 300 kB file"
     fault_row.recovered = len(scan.skipped) + len(scan.articles)
     assert [a.title for a in scan.articles] == ["Deep title"]
-    assert reasons == sorted([
-        "not a regular file", "symlink loop", "symlink loop", "not a regular file",
-        "too large (300005 bytes; limit 200000)",
-    ])
+    assert reasons == sorted(
+        [
+            "not a regular file",
+            "symlink loop",
+            "symlink loop",
+            "not a regular file",
+            "too large (300005 bytes; limit 200000)",
+        ]
+    )

@@ -18,22 +18,84 @@ from tests.cli.conftest import CLI
 from tests.faults.conftest import FaultRow
 
 SYNTAX = [
-    '"', "“", "”", "'", "’", "(", ")", "[", "]", "{", "}", ":", "*", "?", "~", "~2", "^", "^3",
-    "-", "+", "!", "\\", "/", "AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "and", "or", "not",
-    "title:", "body:", "date:", "dateline:", "id:", "path:", "sig:", "date:[", " to ", " TO ",
-    "2024", "2024-13", "2024-02-30", "-0001", "99999999", "0", "ceasefire", "talks", "al-",
-    "Israel’s", "&&", "||", "\x00", "\x1b[2J", "\u200b", "\ufeff", "é", "ß", "İ", "ﬁ", "🙂", "\t",
-    "\n", " ", " ", "  ",
+    '"',
+    "“",
+    "”",
+    "'",
+    "’",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    ":",
+    "*",
+    "?",
+    "~",
+    "~2",
+    "^",
+    "^3",
+    "-",
+    "+",
+    "!",
+    "\\",
+    "/",
+    "AND",
+    "OR",
+    "NOT",
+    "ANDNOT",
+    "ANDMAYBE",
+    "and",
+    "or",
+    "not",
+    "title:",
+    "body:",
+    "date:",
+    "dateline:",
+    "id:",
+    "path:",
+    "sig:",
+    "date:[",
+    " to ",
+    " TO ",
+    "2024",
+    "2024-13",
+    "2024-02-30",
+    "-0001",
+    "99999999",
+    "0",
+    "ceasefire",
+    "talks",
+    "al-",
+    "Israel’s",
+    "&&",
+    "||",
+    "\x00",
+    "\x1b[2J",
+    "\u200b",
+    "\ufeff",
+    "é",
+    "ß",
+    "İ",
+    "ﬁ",
+    "🙂",
+    "\t",
+    "\n",
+    " ",
+    " ",
+    "  ",
 ]
 
 
 def _queries() -> st.SearchStrategy[str]:
     syntax = st.lists(st.sampled_from(SYNTAX), min_size=1, max_size=25).map("".join)
-    mixed = st.lists(st.one_of(st.sampled_from(SYNTAX), st.text(max_size=6)),
-                     min_size=1, max_size=20).map(" ".join)
-    huge = st.tuples(st.one_of(syntax, st.text(min_size=1, max_size=12)),
-                     st.integers(2_000, 10_240)).map(
-        lambda t: (t[0] * (t[1] // len(t[0]) + 1))[: t[1]])
+    mixed = st.lists(
+        st.one_of(st.sampled_from(SYNTAX), st.text(max_size=6)), min_size=1, max_size=20
+    ).map(" ".join)
+    huge = st.tuples(
+        st.one_of(syntax, st.text(min_size=1, max_size=12)), st.integers(2_000, 10_240)
+    ).map(lambda t: (t[0] * (t[1] // len(t[0]) + 1))[: t[1]])
     return st.one_of(st.text(max_size=80), syntax, mixed, huge)
 
 
@@ -50,13 +112,18 @@ def searched(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SearchI
     index.close()
 
 
-def test_hostile_queries_never_raise(searched: tuple[SearchIndex, Article],
-                                     fault_row: FaultRow, full_run: bool) -> None:
+def test_hostile_queries_never_raise(
+    searched: tuple[SearchIndex, Article], fault_row: FaultRow, full_run: bool
+) -> None:
     index, article = searched
     fault_row.note = "random text, syntax soup, up to 10 kB; index search + reader highlights"
 
-    @settings(max_examples=1100 if full_run else 60, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(
+        max_examples=1100 if full_run else 60,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(_queries())
     def check(query: str) -> None:
         fault_row.cycles += 1
@@ -79,12 +146,25 @@ def test_hostile_queries_never_raise(searched: tuple[SearchIndex, Article],
     assert fault_row.crashes == 0
 
 
-CLI_QUERIES = ['"unbalanced', "((((((", "title:", "date:[2024 to", "AND", "OR OR NOT", "-",
-               "*", "~", "date:2024-99", "\x1b]0;x\x07", "x" * 10_240]
+CLI_QUERIES = [
+    '"unbalanced',
+    "((((((",
+    "title:",
+    "date:[2024 to",
+    "AND",
+    "OR OR NOT",
+    "-",
+    "*",
+    "~",
+    "date:2024-99",
+    "\x1b]0;x\x07",
+    "x" * 10_240,
+]
 
 
-def test_hostile_queries_from_the_cli(cli: CLI, seed_library: Path, fault_row: FaultRow,
-                                      full_run: bool) -> None:
+def test_hostile_queries_from_the_cli(
+    cli: CLI, seed_library: Path, fault_row: FaultRow, full_run: bool
+) -> None:
     problems = []
     fault_row.note = "newsreader search: unbalanced, bare operators, bad dates, 10 kB"
     for query in CLI_QUERIES if full_run else CLI_QUERIES[::4]:

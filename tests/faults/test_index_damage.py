@@ -24,7 +24,8 @@ from index_damage_child import MUTATIONS, plan  # noqa: E402
 def _library(work: Path) -> None:
     write_corpus(work / "lib", 30, seed=5)
     (work / "lib" / "known.txt").write_text(
-        "Known story\n\nMon May 06 2024\n\nBERN: The quokkabridge was opened.\n", "utf-8")
+        "Known story\n\nMon May 06 2024\n\nBERN: The quokkabridge was opened.\n", "utf-8"
+    )
     library = Library((work / "lib",), work / "catalog.sqlite3")
     scan = library.scan()
     for name in ("ref", "index"):
@@ -35,14 +36,19 @@ def _library(work: Path) -> None:
 
 def _run(work: Path, first: int, last: int, seed: int) -> tuple[list[dict[str, Any]], int, str]:
     """Results of mutations first..last-1 that the child finished; its return code; stderr."""
-    proc = subprocess.run([sys.executable, str(CHILD), str(work), str(first), str(last),
-                           str(seed)], capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, str(CHILD), str(work), str(first), str(last), str(seed)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     results = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
     return results, proc.returncode, proc.stderr[-1500:]
 
 
-def test_damaged_index_files_and_stale_locks(tmp_path: Path, fault_row: FaultRow,
-                                             full_run: bool) -> None:
+def test_damaged_index_files_and_stale_locks(
+    tmp_path: Path, fault_row: FaultRow, full_run: bool
+) -> None:
     count = 50 if full_run else len(MUTATIONS)
     _library(tmp_path)
     problems: list[str] = []
@@ -69,10 +75,11 @@ def test_damaged_index_files_and_stale_locks(tmp_path: Path, fault_row: FaultRow
             fault_row.cycles += 1
             fault_row.crashes += 1
             why = signal.Signals(-code).name if code < 0 else f"exit {code}"
-            problems.append(f"{next_i} {kind} (index open: {open_now}): process died, {why}: "
-                            f"{err}")
+            problems.append(f"{next_i} {kind} (index open: {open_now}): process died, {why}: {err}")
             next_i += 1
-    fault_row.note = (f"{len(MUTATIONS)} kinds, half while the index is open; answered at "
-                      f"once while open: {at_once}/{opened}")
+    fault_row.note = (
+        f"{len(MUTATIONS)} kinds, half while the index is open; answered at "
+        f"once while open: {at_once}/{opened}"
+    )
     assert not problems, problems
     assert fault_row.recovered == count

@@ -45,8 +45,10 @@ class Shelf:
     """Corpus file -> the word its added closing paragraph holds."""
 
     def write_marker(self, name: str, word: str) -> None:
-        text = (f"Marker story {word}\n\nMon May 06 2024\n\nGENEVA: The {word} report was "
-                f"filed today.\n\nA second paragraph mentions {word} again.\n")
+        text = (
+            f"Marker story {word}\n\nMon May 06 2024\n\nGENEVA: The {word} report was "
+            f"filed today.\n\nA second paragraph mentions {word} again.\n"
+        )
         (self.root / name).write_text(text, "utf-8")
         self.present[word] = name
 
@@ -76,8 +78,17 @@ class Shelf:
 
     def run_child(self, kind: str) -> subprocess.Popen[str]:
         return subprocess.Popen(
-            [sys.executable, str(CHILD), str(self.root), str(self.index_dir), str(self.catalog),
-             kind], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [
+                sys.executable,
+                str(CHILD),
+                str(self.root),
+                str(self.index_dir),
+                str(self.catalog),
+                kind,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
             start_new_session=True,  # its forked index workers share its process group
         )
 
@@ -125,7 +136,8 @@ def test_sigkill_during_index_build_and_update(
     corpus = 120 if full_run else 40
     write_corpus(shelf.root, corpus, seed=3)
     (shelf.root / "known.txt").write_text(
-        "Known story\n\nMon May 06 2024\n\nBERN: The quokkabridge was opened.\n", "utf-8")
+        "Known story\n\nMon May 06 2024\n\nBERN: The quokkabridge was opened.\n", "utf-8"
+    )
     durations = {"build": _timed_run(shelf, "build"), "build2": _timed_run(shelf, "build2")}
     shelf.mutate(9999, rng)  # an update with work to do
     durations["update"] = _timed_run(shelf, "update")
@@ -162,11 +174,14 @@ def test_sigkill_during_index_build_and_update(
         fault_row.corrupt += not (before and right)
         fault_row.recovered += before and right
         if not (before and right):
-            errors.append(f"cycle {cycle} ({kind}): last index answered={before}, "
-                          f"after update={right}")
-    fault_row.note = (f"{midway} killed mid-update; corpus {corpus} articles; build "
-                      f"{durations['build']:.2f}s, 2 procs {durations['build2']:.2f}s, "
-                      f"update {durations['update']:.2f}s")
+            errors.append(
+                f"cycle {cycle} ({kind}): last index answered={before}, after update={right}"
+            )
+    fault_row.note = (
+        f"{midway} killed mid-update; corpus {corpus} articles; build "
+        f"{durations['build']:.2f}s, 2 procs {durations['build2']:.2f}s, "
+        f"update {durations['update']:.2f}s"
+    )
     assert not errors, errors[:5]
     assert fault_row.recovered == cycles
     assert midway > 0

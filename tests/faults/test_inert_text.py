@@ -47,9 +47,13 @@ def test_cli_output_is_inert_on_a_terminal(tmp_path: Path, fault_row: FaultRow) 
     main, child = pty.openpty()
     script = Path(sys.executable).with_name("newsreader")
     argv = [str(script)] if script.exists() else [sys.executable, "-m", "newsreader"]
-    proc = subprocess.Popen([*argv, "--library", str(lib), "show", "evil"],
-                            stdout=child, stderr=child, stdin=subprocess.DEVNULL,
-                            env={**os.environ, "COLUMNS": "200", "TERM": "xterm-256color"})
+    proc = subprocess.Popen(
+        [*argv, "--library", str(lib), "show", "evil"],
+        stdout=child,
+        stderr=child,
+        stdin=subprocess.DEVNULL,
+        env={**os.environ, "COLUMNS": "200", "TERM": "xterm-256color"},
+    )
     os.close(child)
     chunks = []
     while True:
@@ -81,15 +85,41 @@ def test_imported_backup_text_is_inert(cli: CLI, tmp_path: Path, fault_row: Faul
     evil = "[bold]x[/] \x1b]0;pwned\x07\x1b[2J\x1b[31m\u202e"
     stamp = "2024-05-06T10:00:00+00:00"
     backup = {
-        "format": "newsreader-backup", "version": 1, "exported": stamp,
-        "articles": [{"id": "evil", "path": str(lib / "evil.txt"), "content_hash": "x",
-                      "title": f"title {evil}", "read": True, "progress": 5, "paragraph": 0,
-                      "offset": 0, "first_opened": stamp, "last_opened": stamp,
-                      "updated": stamp}],
-        "bookmarks": [{"uuid": "u1", "article_id": "evil", "article_title": f"title {evil}",
-                       "quote": f"quote {evil}", "prefix": evil, "suffix": evil, "paragraph": 0,
-                       "start": 0, "end": 5, "note": f"note {evil}", "created": stamp,
-                       "updated": stamp, "orphaned": False}],
+        "format": "newsreader-backup",
+        "version": 1,
+        "exported": stamp,
+        "articles": [
+            {
+                "id": "evil",
+                "path": str(lib / "evil.txt"),
+                "content_hash": "x",
+                "title": f"title {evil}",
+                "read": True,
+                "progress": 5,
+                "paragraph": 0,
+                "offset": 0,
+                "first_opened": stamp,
+                "last_opened": stamp,
+                "updated": stamp,
+            }
+        ],
+        "bookmarks": [
+            {
+                "uuid": "u1",
+                "article_id": "evil",
+                "article_title": f"title {evil}",
+                "quote": f"quote {evil}",
+                "prefix": evil,
+                "suffix": evil,
+                "paragraph": 0,
+                "start": 0,
+                "end": 5,
+                "note": f"note {evil}",
+                "created": stamp,
+                "updated": stamp,
+                "orphaned": False,
+            }
+        ],
     }
     (tmp_path / "backup.json").write_text(json.dumps(backup), "utf-8")
     imported = cli("import", str(tmp_path / "backup.json"), library=lib)

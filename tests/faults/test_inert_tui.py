@@ -27,11 +27,21 @@ def _screen(app: App[object]) -> tuple[str, str, int]:
     compositor = app.screen._compositor
     text = "\n".join(strip.text for strip in compositor.render_strips())
     update = compositor.render_update(full=True, screen_stack=app._background_screens)
-    console = Console(file=io.StringIO(), force_terminal=True, color_system="truecolor",
-                      width=app.size.width, height=app.size.height, legacy_windows=False)
+    console = Console(
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="truecolor",
+        width=app.size.width,
+        height=app.size.height,
+        legacy_windows=False,
+    )
     raw = update.render_segments(console)  # type: ignore[union-attr]
-    links = sum(1 for strip in compositor.render_strips() for seg in strip
-                if seg.style is not None and seg.style.link)
+    links = sum(
+        1
+        for strip in compositor.render_strips()
+        for seg in strip
+        if seg.style is not None and seg.style.link
+    )
     return text, raw, links
 
 
@@ -90,8 +100,10 @@ async def test_tui_with_hostile_file_names(tmp_path: Path, fault_row: FaultRow) 
     lib.mkdir()
     raw = os.fsencode(lib)
     evil = raw + b"/evil\x1b]52;c;cHduZWQ=\x07.txt"
-    for name, body in ((evil, b"Clipboard title\n\nThe hostile body.\n"),
-                       (raw + b"/caf\xe9.txt", b"Cafe title\n\nThe hostile latin body.\n")):
+    for name, body in (
+        (evil, b"Clipboard title\n\nThe hostile body.\n"),
+        (raw + b"/caf\xe9.txt", b"Cafe title\n\nThe hostile latin body.\n"),
+    ):
         with open(name, "wb") as fh:
             fh.write(body)
     app = make_app(build_context([lib]), poll_seconds=None)

@@ -32,8 +32,9 @@ def saved_titles(user_dirs: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
-def test_redirect_to_another_local_port_is_refused(cli: CLI, web: Server, user_dirs: Path,
-                                                   host: str, fault_row: FaultRow) -> None:
+def test_redirect_to_another_local_port_is_refused(
+    cli: CLI, web: Server, user_dirs: Path, host: str, fault_row: FaultRow
+) -> None:
     with raw_server(answer(SECRET)) as secret:
         target = f"http://{host}:{secret.port}/secret"
         start = web.page("/go", "", redirect=target)
@@ -47,11 +48,22 @@ def test_redirect_to_another_local_port_is_refused(cli: CLI, web: Server, user_d
 
 
 def test_entry_link_to_another_local_port_keeps_the_summary(
-        cli: CLI, web: Server, user_dirs: Path, tmp_path: Path, fault_row: FaultRow) -> None:
+    cli: CLI, web: Server, user_dirs: Path, tmp_path: Path, fault_row: FaultRow
+) -> None:
     with raw_server(answer(SECRET)) as secret:
-        feed = web.feed("/feed.xml", rss("Local feed", [
-            {"title": "Innocent entry", "link": f"{secret.url}/secret",
-             "description": "The summary the feed carries for this entry."}]))
+        feed = web.feed(
+            "/feed.xml",
+            rss(
+                "Local feed",
+                [
+                    {
+                        "title": "Innocent entry",
+                        "link": f"{secret.url}/secret",
+                        "description": "The summary the feed carries for this entry.",
+                    }
+                ],
+            ),
+        )
         assert add_subscription(subscriptions_file(app_paths()), feed, None)
         lib = tmp_path / "lib"
         lib.mkdir()
@@ -66,7 +78,8 @@ def test_entry_link_to_another_local_port_keeps_the_summary(
 
 @pytest.mark.parametrize("allow", ["true", '["127.0.0.1:{port}"]', '["localhost"]'])
 def test_allow_local_lets_a_local_feed_reach_its_neighbours(
-        cli: CLI, web: Server, user_dirs: Path, allow: str) -> None:
+    cli: CLI, web: Server, user_dirs: Path, allow: str
+) -> None:
     with raw_server(answer(SECRET)) as secret:
         write_config(user_dirs, f"[fetch]\nallow_local = {allow.format(port=secret.port)}\n")
         host = "localhost" if "localhost" in allow else "127.0.0.1"
@@ -87,10 +100,17 @@ def test_the_address_given_and_public_redirects_are_followed(web: Server, cli: C
 
 
 LOCAL_TARGETS = (
-    "http://127.0.0.1:8766/", "http://[::1]:8765/", "http://0.0.0.0:8765/",
-    "http://[::ffff:127.0.0.1]:8765/", "http://10.0.0.1/", "http://192.168.1.1/",
-    "http://169.254.169.254/latest/meta-data/", "http://[fe80::1]/", "http://[fd00::1]/",
-    "http://100.64.0.1/", "http://localhost:8766/",
+    "http://127.0.0.1:8766/",
+    "http://[::1]:8765/",
+    "http://0.0.0.0:8765/",
+    "http://[::ffff:127.0.0.1]:8765/",
+    "http://10.0.0.1/",
+    "http://192.168.1.1/",
+    "http://169.254.169.254/latest/meta-data/",
+    "http://[fe80::1]/",
+    "http://[fd00::1]/",
+    "http://100.64.0.1/",
+    "http://localhost:8766/",
 )
 
 
@@ -119,12 +139,18 @@ def test_refused_scheme_names_the_target(cli: CLI, web: Server, location: str) -
     assert f"refused a redirect to {location}" in run.err
 
 
-
 def test_a_feed_link_announced_by_a_page_follows_the_rule_too(cli: CLI, web: Server) -> None:
-    with raw_server(answer(b"<rss version='2.0'><channel><title>Secret</title></channel></rss>",
-                           "application/rss+xml")) as secret:
-        page = web.page("/home", '<html><head><link rel="alternate" type="application/rss+xml" '
-                        f'href="{secret.url}/feed.xml"></head><body>Home</body></html>')
+    with raw_server(
+        answer(
+            b"<rss version='2.0'><channel><title>Secret</title></channel></rss>",
+            "application/rss+xml",
+        )
+    ) as secret:
+        page = web.page(
+            "/home",
+            '<html><head><link rel="alternate" type="application/rss+xml" '
+            f'href="{secret.url}/feed.xml"></head><body>Home</body></html>',
+        )
         run = cli("feeds", "add", page)
         assert run.code == 2 and f"refused {secret.url}/feed.xml" in run.err, run.err
         assert secret.requests == []

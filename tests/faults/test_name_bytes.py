@@ -35,8 +35,13 @@ def _library(tmp_path: Path) -> Path:
 def _run(*args: str, lib: Path) -> subprocess.CompletedProcess[bytes]:
     """The CLI with a strict UTF-8 stdout, its output as raw bytes."""
     env = {**os.environ, "PYTHONIOENCODING": "utf-8:strict"}
-    return subprocess.run([*entry_point(), "--library", str(lib), *args], capture_output=True,
-                          env=env, timeout=120, check=False)
+    return subprocess.run(
+        [*entry_point(), "--library", str(lib), *args],
+        capture_output=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
 
 
 def _assert_inert(data: bytes) -> str:
@@ -61,8 +66,12 @@ def test_hostile_names_are_inert_and_their_ids_work(tmp_path: Path, fault_row: F
     as_json = _run("list", "--json", lib=lib)
     assert as_json.returncode == 0, as_json.stderr
     rows = json.loads(_assert_inert(as_json.stdout))
-    assert sorted(r["title"] for r in rows) == ["Bidi title", "Cafe title", "Clipboard title",
-                                                 "Newline title"]
+    assert sorted(r["title"] for r in rows) == [
+        "Bidi title",
+        "Cafe title",
+        "Clipboard title",
+        "Newline title",
+    ]
     for row in rows:  # every id as printed is one `show` finds
         shown = _run("show", row["id"], lib=lib)
         assert shown.returncode == 0, (row["id"], shown.stderr)
@@ -113,14 +122,27 @@ def test_imported_bookmark_ids_are_inert(cli: CLI, tmp_path: Path) -> None:
     lib = tmp_path / "lib"
     lib.mkdir()
     backup = {
-        "format": "newsreader-backup", "version": 1, "exported": "2024-05-06T10:00:00Z",
+        "format": "newsreader-backup",
+        "version": 1,
+        "exported": "2024-05-06T10:00:00Z",
         "articles": [],
-        "bookmarks": [{
-            "uuid": "u1", "article_id": "x\x1b]52;c;cHduZWQ=\x07\nfake line", "article_title": "T",
-            "quote": "q", "prefix": "", "suffix": "", "paragraph": 0, "start": 0, "end": 1,
-            "note": "", "created": "2024-05-06T10:00:00Z", "updated": "2024-05-06T10:00:00Z",
-            "orphaned": False,
-        }],
+        "bookmarks": [
+            {
+                "uuid": "u1",
+                "article_id": "x\x1b]52;c;cHduZWQ=\x07\nfake line",
+                "article_title": "T",
+                "quote": "q",
+                "prefix": "",
+                "suffix": "",
+                "paragraph": 0,
+                "start": 0,
+                "end": 1,
+                "note": "",
+                "created": "2024-05-06T10:00:00Z",
+                "updated": "2024-05-06T10:00:00Z",
+                "orphaned": False,
+            }
+        ],
     }
     file = tmp_path / "b.json"
     file.write_text(json.dumps(backup), "utf-8")
@@ -132,19 +154,38 @@ def test_imported_bookmark_ids_are_inert(cli: CLI, tmp_path: Path) -> None:
     assert "x\\x1b]52;c;cHduZWQ=\\x07\\x0afake line" in cli("bookmarks", library=lib).out
 
 
-@pytest.mark.parametrize("field, value, reason", [
-    ("progress", 9223372036854775807, "'progress' is too large"),
-    ("paragraph", 2**64, "'paragraph' is too large"),
-    ("title", "\ud800", "'title' is not valid text"),
-])
-def test_import_out_of_range_is_bad_input(cli: CLI, tmp_path: Path, field: str, value: object,
-                                          reason: str) -> None:
-    article = {"id": "a", "path": "/x/a.txt", "content_hash": "h", "title": "A", "read": True,
-               "progress": 10, "paragraph": 0, "offset": 0, "first_opened": None,
-               "last_opened": None, "updated": "2024-05-06T10:00:00Z", field: value}
+@pytest.mark.parametrize(
+    "field, value, reason",
+    [
+        ("progress", 9223372036854775807, "'progress' is too large"),
+        ("paragraph", 2**64, "'paragraph' is too large"),
+        ("title", "\ud800", "'title' is not valid text"),
+    ],
+)
+def test_import_out_of_range_is_bad_input(
+    cli: CLI, tmp_path: Path, field: str, value: object, reason: str
+) -> None:
+    article = {
+        "id": "a",
+        "path": "/x/a.txt",
+        "content_hash": "h",
+        "title": "A",
+        "read": True,
+        "progress": 10,
+        "paragraph": 0,
+        "offset": 0,
+        "first_opened": None,
+        "last_opened": None,
+        "updated": "2024-05-06T10:00:00Z",
+        field: value,
+    }
     file = tmp_path / "b.json"
-    file.write_text(json.dumps({"format": "newsreader-backup", "version": 1, "articles": [article],
-                                "bookmarks": []}), "utf-8")
+    file.write_text(
+        json.dumps(
+            {"format": "newsreader-backup", "version": 1, "articles": [article], "bookmarks": []}
+        ),
+        "utf-8",
+    )
     run = cli("import", str(file))
     assert run.code == 2, run.err
     assert reason in run.err and len(run.err.splitlines()) == 1
@@ -152,8 +193,12 @@ def test_import_out_of_range_is_bad_input(cli: CLI, tmp_path: Path, field: str, 
 
 def test_import_accepts_a_bom(cli: CLI, tmp_path: Path) -> None:
     file = tmp_path / "b.json"
-    file.write_bytes(b"\xef\xbb\xbf" + json.dumps({"format": "newsreader-backup", "version": 1,
-                                                 "articles": [], "bookmarks": []}).encode())
+    file.write_bytes(
+        b"\xef\xbb\xbf"
+        + json.dumps(
+            {"format": "newsreader-backup", "version": 1, "articles": [], "bookmarks": []}
+        ).encode()
+    )
     run = cli("import", str(file))
     assert run.code == 0, run.err
 

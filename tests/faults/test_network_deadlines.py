@@ -35,13 +35,17 @@ def set_deadline(user_dirs: Path, seconds: float) -> None:
     config.write_text(f"[fetch]\ndeadline = {seconds}\n", "utf-8")
 
 
-CASES = {"body a byte at a time": slow_body, "headers a byte at a time": slow_headers,
-         "endless 100 Continue": endless_continue}
+CASES = {
+    "body a byte at a time": slow_body,
+    "headers a byte at a time": slow_headers,
+    "endless 100 Continue": endless_continue,
+}
 
 
 @pytest.mark.parametrize("behave", CASES.values(), ids=CASES.keys())
-def test_slow_servers_cannot_hold_add(cli: CLI, user_dirs: Path, behave: Behaviour,
-                                      fault_row: FaultRow) -> None:
+def test_slow_servers_cannot_hold_add(
+    cli: CLI, user_dirs: Path, behave: Behaviour, fault_row: FaultRow
+) -> None:
     set_deadline(user_dirs, DEADLINE)
     with raw_server(behave) as server:
         started = time.monotonic()
@@ -54,8 +58,9 @@ def test_slow_servers_cannot_hold_add(cli: CLI, user_dirs: Path, behave: Behavio
     fault_row.note = f"add ended in {took:.1f} s (deadline {DEADLINE:g} s)"
 
 
-def test_slow_feeds_cannot_hold_feeds_add_or_fetch(cli: CLI, user_dirs: Path, tmp_path: Path,
-                                                   fault_row: FaultRow) -> None:
+def test_slow_feeds_cannot_hold_feeds_add_or_fetch(
+    cli: CLI, user_dirs: Path, tmp_path: Path, fault_row: FaultRow
+) -> None:
     set_deadline(user_dirs, DEADLINE)
     lib = tmp_path / "lib"
     lib.mkdir()
@@ -79,10 +84,10 @@ def test_slow_feeds_cannot_hold_feeds_add_or_fetch(cli: CLI, user_dirs: Path, tm
 
 def test_one_deadline_covers_every_redirect(fault_row: FaultRow) -> None:
     """Five redirects that each take most of a second still end at the one deadline."""
+
     def slow_redirect(conn: object) -> None:
         time.sleep(0.6)
-        raw_reply(b"HTTP/1.1 302 Found\r\nLocation: /again\r\nContent-Length: 0\r\n\r\n")(
-            conn)  # type: ignore[arg-type]
+        raw_reply(b"HTTP/1.1 302 Found\r\nLocation: /again\r\nContent-Length: 0\r\n\r\n")(conn)  # type: ignore[arg-type]
 
     with raw_server(slow_redirect) as server:
         client = HttpClient(FetchOptions(timeout=5, deadline=1.5, host_delay=0))
@@ -99,6 +104,7 @@ def test_one_deadline_covers_every_redirect(fault_row: FaultRow) -> None:
 def test_the_deadline_holds_on_a_kept_alive_connection(fault_row: FaultRow) -> None:
     """The second request on a reused connection (a feed's page on the feed's host) gets the
     deadline too, not only connections opened for the request."""
+
     def quick_then_slow(conn: socket.socket) -> None:
         conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 2\r\n\r\nok")
         request = b""
@@ -125,13 +131,19 @@ def test_the_deadline_holds_on_a_kept_alive_connection(fault_row: FaultRow) -> N
 
 PROTOCOL = {
     "hang up without answer": (b"", "closed the connection without answering"),
-    "short body": (b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc",
-                   "before the answer was complete (3 bytes, 97 more expected)"),
+    "short body": (
+        b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc",
+        "before the answer was complete (3 bytes, 97 more expected)",
+    ),
     "garbage status": (b"\x1b]52;c;eA==\x07NOT HTTP\r\n\r\n", "malformed status line"),
-    "too many headers": (b"HTTP/1.1 200 OK\r\n" + b"X-A: b\r\n" * 120 + b"\r\n",
-                         "too many headers"),
-    "bad chunk": (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
-                  "malformed chunked body"),
+    "too many headers": (
+        b"HTTP/1.1 200 OK\r\n" + b"X-A: b\r\n" * 120 + b"\r\n",
+        "too many headers",
+    ),
+    "bad chunk": (
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        "malformed chunked body",
+    ),
 }
 
 
@@ -150,7 +162,8 @@ def test_protocol_errors_say_what_broke(fault_row: FaultRow) -> None:
 
 
 def test_a_resolver_that_never_answers_ends_at_the_deadline(
-        monkeypatch: pytest.MonkeyPatch, fault_row: FaultRow) -> None:
+    monkeypatch: pytest.MonkeyPatch, fault_row: FaultRow
+) -> None:
     import socket as sockets
 
     real = sockets.getaddrinfo

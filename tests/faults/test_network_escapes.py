@@ -36,10 +36,16 @@ def assert_inert(*texts: str) -> None:
 
 
 def feed_with_title(web: Server, title: str, path: str = "/evil.xml") -> str:
-    items = [{"title": title, "link": web.url("/story/1"),
-              "content": "".join(f"<p>{p}</p>" for p in story(1, 200)) * 3}]
-    body = rss("placeholder", items).replace("<title>placeholder</title>",
-                                             f"<title>{title}</title>", 1)
+    items = [
+        {
+            "title": title,
+            "link": web.url("/story/1"),
+            "content": "".join(f"<p>{p}</p>" for p in story(1, 200)) * 3,
+        }
+    ]
+    body = rss("placeholder", items).replace(
+        "<title>placeholder</title>", f"<title>{title}</title>", 1
+    )
     return web.feed(path, body)
 
 
@@ -49,13 +55,18 @@ def stored_values(path: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("title", [RAW_TITLE, REF_TITLE], ids=["raw bytes", "references"])
-def test_feed_titles_are_stored_and_shown_inert(cli: CLI, web: Server, title: str,
-                                                tmp_path: Path, fault_row: FaultRow) -> None:
+def test_feed_titles_are_stored_and_shown_inert(
+    cli: CLI, web: Server, title: str, tmp_path: Path, fault_row: FaultRow
+) -> None:
     url = feed_with_title(web, title)
     lib = tmp_path / "lib"
     lib.mkdir()
-    runs = [cli("feeds", "add", url), cli("feeds", "list"), cli("feeds", "list", "--json"),
-            cli("fetch", library=lib)]
+    runs = [
+        cli("feeds", "add", url),
+        cli("feeds", "list"),
+        cli("feeds", "list", "--json"),
+        cli("fetch", library=lib),
+    ]
     for run in runs:
         assert run.code == 0, run.err
         assert_inert(run.out, run.err)
@@ -71,9 +82,23 @@ def test_feed_titles_are_stored_and_shown_inert(cli: CLI, web: Server, title: st
 def test_a_raw_title_already_stored_lists_inert(cli: CLI, fault_row: FaultRow) -> None:
     path = subscriptions_file(app_paths())
     path.parent.mkdir(parents=True)
-    path.write_text(json.dumps({"version": 1, "feeds": [
-        {"url": "http://127.0.0.1:9/f.xml", "title": RAW_TITLE, "added": "2024-05-06",
-         "last_status": "failed", "last_error": REASON}]}), "utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "version": 1,
+                "feeds": [
+                    {
+                        "url": "http://127.0.0.1:9/f.xml",
+                        "title": RAW_TITLE,
+                        "added": "2024-05-06",
+                        "last_status": "failed",
+                        "last_error": REASON,
+                    }
+                ],
+            }
+        ),
+        "utf-8",
+    )
     listing, as_json = cli("feeds", "list"), cli("feeds", "list", "--json")
     assert listing.code == 0 and as_json.code == 0, listing.err + as_json.err
     assert_inert(listing.out, listing.err)
@@ -84,19 +109,29 @@ def test_a_raw_title_already_stored_lists_inert(cli: CLI, fault_row: FaultRow) -
 
 
 def test_reason_phrases_content_types_links_and_redirects_are_inert(
-        cli: CLI, web: Server, tmp_path: Path, fault_row: FaultRow) -> None:
+    cli: CLI, web: Server, tmp_path: Path, fault_row: FaultRow
+) -> None:
     failing = web.feed("/500.xml", "", status=500, reason=REASON)
     page = web.page("/500.html", "", status=500, reason=REASON)
     odd_type = web.page("/type", "<html></html>", content_type="text/\x1b[2Jevil\u009b1m")
     gopher = web.page("/gopher", "", redirect=f"gopher://x{OSC52}/")
     bad_link = web.url(f"/gone{OSC52}")
     good = web.page("/story/2", article_html("A fine story", story(2)))
-    links = web.feed("/links.xml", rss("Links", [
-        {"title": "Gone", "link": bad_link, "description": "Short."},
-        {"title": "Fine", "link": good, "description": "Short."},
-    ]))
-    runs = [cli("feeds", "add", failing), cli("add", page, odd_type, gopher),
-            cli("feeds", "add", gopher)]
+    links = web.feed(
+        "/links.xml",
+        rss(
+            "Links",
+            [
+                {"title": "Gone", "link": bad_link, "description": "Short."},
+                {"title": "Fine", "link": good, "description": "Short."},
+            ],
+        ),
+    )
+    runs = [
+        cli("feeds", "add", failing),
+        cli("add", page, odd_type, gopher),
+        cli("feeds", "add", gopher),
+    ]
     for url in (failing, links):
         assert add_subscription(subscriptions_file(app_paths()), url, None)
     lib = tmp_path / "lib"
@@ -113,13 +148,18 @@ def test_reason_phrases_content_types_links_and_redirects_are_inert(
     fault_row.note = "reason phrase, Content-Type, gopher redirect, entry link; 5 commands"
 
 
-async def test_app_toasts_after_fetch_are_inert(web: Server, tmp_path: Path,
-                                                fault_row: FaultRow) -> None:
+async def test_app_toasts_after_fetch_are_inert(
+    web: Server, tmp_path: Path, fault_row: FaultRow
+) -> None:
     failing = web.feed("/500.xml", "", status=500, reason=REASON)
     titled = feed_with_title(web, RAW_TITLE)
-    broken = web.feed("/broken.xml", rss("Broken", [
-        {"title": "One", "link": web.url("/none"), "description": "Short."}]).replace(
-        "<title>Broken</title>", f"<title>Broken {OSC52}</title>") + "<junk")
+    broken = web.feed(
+        "/broken.xml",
+        rss(
+            "Broken", [{"title": "One", "link": web.url("/none"), "description": "Short."}]
+        ).replace("<title>Broken</title>", f"<title>Broken {OSC52}</title>")
+        + "<junk",
+    )
     for url in (failing, titled, broken):
         assert add_subscription(subscriptions_file(app_paths()), url, None)
     lib = tmp_path / "lib"

@@ -35,8 +35,9 @@ def deep(tmp_path: Path) -> Iterator[Callable[[Path, int], Path]]:
         folder.rmdir()
 
 
-def test_a_folder_1500_levels_deep(cli: CLI, tmp_path: Path, fault_row: FaultRow,
-                                   deep: Callable[[Path, int], Path]) -> None:
+def test_a_folder_1500_levels_deep(
+    cli: CLI, tmp_path: Path, fault_row: FaultRow, deep: Callable[[Path, int], Path]
+) -> None:
     lib = tmp_path / "lib"
     lib.mkdir()
     (lib / "top.txt").write_text("Top title\n\nThe top body.\n", "utf-8")
@@ -51,14 +52,17 @@ def test_a_folder_1500_levels_deep(cli: CLI, tmp_path: Path, fault_row: FaultRow
 
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/environ"), reason="needs /proc")
-def test_links_to_kernel_files_are_not_read(cli: CLI, tmp_path: Path,
-                                           fault_row: FaultRow) -> None:
+def test_links_to_kernel_files_are_not_read(cli: CLI, tmp_path: Path, fault_row: FaultRow) -> None:
     lib = tmp_path / "lib"
     lib.mkdir()
     (lib / "real.txt").write_text("Real title\n\nThe real body.\n", "utf-8")
-    targets = {"environ.txt": "/proc/self/environ", "status.txt": "/proc/self/status",
-               "kmsg.txt": "/proc/kmsg", "uevent.txt": "/sys/kernel/uevent_seqnum",
-               "null.txt": "/dev/null"}
+    targets = {
+        "environ.txt": "/proc/self/environ",
+        "status.txt": "/proc/self/status",
+        "kmsg.txt": "/proc/kmsg",
+        "uevent.txt": "/sys/kernel/uevent_seqnum",
+        "null.txt": "/dev/null",
+    }
     for name, target in targets.items():
         (lib / name).symlink_to(target)
     (lib / "deeper").mkdir()
@@ -77,8 +81,9 @@ def test_links_to_kernel_files_are_not_read(cli: CLI, tmp_path: Path,
     fault_row.note = "symlinks to /proc/kmsg, /proc/self/environ, /sys, /dev/null"
 
 
-def test_a_read_that_gives_nothing_is_a_skip(tmp_path: Path,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_read_that_gives_nothing_is_a_skip(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A non-blocking read of a character device with nothing to give returns None."""
     from newsreader.library import parse
     from newsreader.library.parse import ParseError, read_article_bytes
@@ -104,16 +109,18 @@ def test_a_read_that_gives_nothing_is_a_skip(tmp_path: Path,
         read_article_bytes(file)
 
 
-def test_lines_that_made_the_parser_backtrack(cli: CLI, tmp_path: Path,
-                                             fault_row: FaultRow) -> None:
+def test_lines_that_made_the_parser_backtrack(
+    cli: CLI, tmp_path: Path, fault_row: FaultRow
+) -> None:
     """Two lines of a few hundred bytes each held `index` for minutes (on every run): a
     Markdown heading with a long run of spaces, and share-button noise with no spaces."""
     lib = tmp_path / "lib"
     lib.mkdir()
     (lib / "heading.md").write_text("# A" + " " * 5000 + "b\n\nThe heading body.\n", "utf-8")
     (lib / "noise.txt").write_text("Noise\n\n" + "icon-" * 60 + "!\n\nThe noise body.\n", "utf-8")
-    (lib / "share.txt").write_text("Share\n\nicon-facebook icon-twitter\n\nThe share body.\n",
-                                   "utf-8")
+    (lib / "share.txt").write_text(
+        "Share\n\nicon-facebook icon-twitter\n\nThe share body.\n", "utf-8"
+    )
     run = cli("index", library=lib, timeout=60)
     assert run.code == 0 and run.out.startswith("3 articles"), run.err
     shown = cli("show", "--json", "share", library=lib).json()

@@ -26,7 +26,7 @@ def _garbage(path: Path) -> None:
 
 def _torn_pages(path: Path) -> None:
     data = bytearray(path.read_bytes())
-    data[4096:3 * 4096] = b"\xa5" * (2 * 4096)  # header kept, tables wrecked
+    data[4096 : 3 * 4096] = b"\xa5" * (2 * 4096)  # header kept, tables wrecked
     path.write_bytes(bytes(data))
 
 
@@ -48,8 +48,12 @@ def _bad_wal(path: Path) -> None:
 
 
 DAMAGE: dict[str, Callable[[Path], None]] = {
-    "zero-byte": _zero, "garbage": _garbage, "torn pages": _torn_pages,
-    "truncated": _truncated, "garbled header": _header, "torn pages + bad WAL": _bad_wal,
+    "zero-byte": _zero,
+    "garbage": _garbage,
+    "torn pages": _torn_pages,
+    "truncated": _truncated,
+    "garbled header": _header,
+    "torn pages + bad WAL": _bad_wal,
 }
 
 
@@ -83,8 +87,9 @@ def test_damaged_state_file_is_restored_and_reported(
         if told and kept and sound and saved.notes <= notes:
             fault_row.recovered += 1
         else:
-            failures.append(f"{name}: told={told} kept={kept} sound={sound} notes={notes} "
-                            f"stderr={run.err!r}")
+            failures.append(
+                f"{name}: told={told} kept={kept} sound={sound} notes={notes} stderr={run.err!r}"
+            )
     assert not failures, failures
     assert fault_row.recovered == len(DAMAGE)
 

@@ -8,8 +8,9 @@ from tests.faults.conftest import FaultRow
 from tests.faults.state_writers import run_kill_cycles, run_two_writers
 
 
-def test_sigkill_writer_at_random_moments(tmp_path: Path, fault_row: FaultRow,
-                                          full_run: bool) -> None:
+def test_sigkill_writer_at_random_moments(
+    tmp_path: Path, fault_row: FaultRow, full_run: bool
+) -> None:
     state_file = tmp_path / "data" / "state.sqlite3"
     state_file.parent.mkdir()
     cycles = 500 if full_run else 6
@@ -23,8 +24,7 @@ def test_sigkill_writer_at_random_moments(tmp_path: Path, fault_row: FaultRow,
     assert report.recovered == cycles
 
 
-def test_two_processes_writing_at_once(tmp_path: Path, fault_row: FaultRow,
-                                       full_run: bool) -> None:
+def test_two_processes_writing_at_once(tmp_path: Path, fault_row: FaultRow, full_run: bool) -> None:
     state_file = tmp_path / "data" / "state.sqlite3"
     state_file.parent.mkdir()
     count = 5000 if full_run else 150

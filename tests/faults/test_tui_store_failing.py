@@ -28,7 +28,8 @@ from tests.faults.conftest import FaultRow, save_some_state
 from tests.tui.conftest import make_library, settle
 
 TOLD = {  # what the lasting notice says once the fault has hit (or has been healed)
-    "disk fills": ("not saving",), "lock held elsewhere": ("not saving",),
+    "disk fills": ("not saving",),
+    "lock held elsewhere": ("not saving",),
     "file replaced by garbage": ("not saving", "damaged while in use"),
     "folder deleted": ("deleted",),
 }
@@ -88,8 +89,12 @@ def _notice(app: NewsreaderApp) -> str:
 
 @pytest.mark.parametrize("kind", list(TOLD))
 async def test_store_failing_mid_session(
-    tmp_path: Path, user_dirs: Path, fault_row: FaultRow, kind: str,
-    fault_stack: contextlib.ExitStack, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    user_dirs: Path,
+    fault_row: FaultRow,
+    kind: str,
+    fault_stack: contextlib.ExitStack,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(statefile, "RETRY_INTERVAL_S", 0.2)  # retry soon after the fault
     data = user_dirs / "data" / "newsreader"
@@ -153,5 +158,3 @@ def _stored_notes(path: Path) -> set[str] | None:
         return None
     finally:
         conn.close()
-
-

@@ -74,7 +74,10 @@ def stack() -> Iterator[contextlib.ExitStack]:
 def _cli(setup: Setup, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "newsreader", "--library", str(setup.library), *args],
-        capture_output=True, text=True, timeout=120, preexec_fn=setup.preexec,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=setup.preexec,
     )
 
 
@@ -143,15 +146,26 @@ async def _app_problems(setup: Setup) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("kind", ["RLIMIT_FSIZE", "tmpfs full", "file in place of the data folder",
-                                  "read-only mount of the data folder"])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "RLIMIT_FSIZE",
+        "tmpfs full",
+        "file in place of the data folder",
+        "read-only mount of the data folder",
+    ],
+)
 async def test_full_disk_or_unwritable_data_folder(
-    tmp_path: Path, user_dirs: Path, fault_row: FaultRow, kind: str,
+    tmp_path: Path,
+    user_dirs: Path,
+    fault_row: FaultRow,
+    kind: str,
     stack: contextlib.ExitStack,
 ) -> None:
     backup = tmp_path / "backup.json"
-    backup.write_text('{"format": "newsreader-backup", "version": 1, "articles": [], '
-                      '"bookmarks": []}')
+    backup.write_text(
+        '{"format": "newsreader-backup", "version": 1, "articles": [], "bookmarks": []}'
+    )
     setup = _prepare(tmp_path, user_dirs, kind, stack)
     before = mounts.digests(setup.guarded)
     problems = _cli_problems(setup, backup)
@@ -165,5 +179,6 @@ async def test_full_disk_or_unwritable_data_folder(
     fault_row.crashes = sum("exit 1:" in p for p in problems)
     fault_row.recovered = fault_row.cycles - len({p.split(":")[0] for p in problems})
     fault_row.note = "CLI list/show/bookmarks/search/import" + (
-        " + app" if kind != "RLIMIT_FSIZE" else "")
+        " + app" if kind != "RLIMIT_FSIZE" else ""
+    )
     assert not problems and not changed, (problems, f"overwritten: {changed}")

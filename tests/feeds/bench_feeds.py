@@ -30,10 +30,18 @@ from tests.feeds.conftest import FAST, Server, _handler, article_html, rss, stor
 
 
 def import_ms(module: str, runs: int = 5) -> float:
-    code = f"import time; t = time.perf_counter(); import {module}; " \
-           "print((time.perf_counter() - t) * 1000)"
-    times = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                                  check=True).stdout) for _ in range(runs)]
+    code = (
+        f"import time; t = time.perf_counter(); import {module}; "
+        "print((time.perf_counter() - t) * 1000)"
+    )
+    times = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", code], capture_output=True, text=True, check=True
+            ).stdout
+        )
+        for _ in range(runs)
+    ]
     return statistics.median(times)
 
 
@@ -59,10 +67,17 @@ def throughput(n: int) -> None:
         for i in range(n):
             link = server.page(f"/s/{i}", article_html(f"Story {i}", story(i)))
             summary.append({"title": f"Story {i}", "link": link, "description": "Short."})
-            full.append({"title": f"Full {i}", "link": server.url(f"/f/{i}"),
-                         "content": "".join(f"<p>{p}</p>" for p in story(i))})
-        cases = {"summary feed (page fetched + extracted)": rss("S", summary),
-                 "full-content feed (no page requests)": rss("F", full)}
+            full.append(
+                {
+                    "title": f"Full {i}",
+                    "link": server.url(f"/f/{i}"),
+                    "content": "".join(f"<p>{p}</p>" for p in story(i)),
+                }
+            )
+        cases = {
+            "summary feed (page fetched + extracted)": rss("S", summary),
+            "full-content feed (no page requests)": rss("F", full),
+        }
         for label, body in cases.items():
             with tempfile.TemporaryDirectory() as tmp:
                 feeds = Path(tmp) / "feeds.json"
@@ -70,8 +85,10 @@ def throughput(n: int) -> None:
                 started = time.perf_counter()
                 report = fetch_all(feeds, Path(tmp) / "a", options=replace(FAST, max_new=n))
                 secs = time.perf_counter() - started
-                print(f"  {label}: {report.new} articles in {secs:.2f} s "
-                      f"= {report.new / secs:.0f} articles/s")
+                print(
+                    f"  {label}: {report.new} articles in {secs:.2f} s "
+                    f"= {report.new / secs:.0f} articles/s"
+                )
     finally:
         httpd.shutdown()
 

@@ -124,12 +124,17 @@ def _handler(server: Server) -> type[BaseHTTPRequestHandler]:
             if route.gzip:
                 headers["Content-Encoding"] = "gzip"
                 body = gzip.compress(body)
-            self._send(route.status, body, route.content_type, headers, route.length,
-                       route.reason)
+            self._send(route.status, body, route.content_type, headers, route.length, route.reason)
 
-        def _send(self, status: int, body: bytes, ctype: str,
-                  headers: dict[str, str] | None = None, length: int | None = None,
-                  reason: str | None = None) -> None:
+        def _send(
+            self,
+            status: int,
+            body: bytes,
+            ctype: str,
+            headers: dict[str, str] | None = None,
+            length: int | None = None,
+            reason: str | None = None,
+        ) -> None:
             self.send_response(status, reason)
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(body) if length is None else length))
@@ -149,8 +154,9 @@ def web() -> Iterator[Server]:
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(holder))
     httpd.daemon_threads = True
     holder.base = f"http://127.0.0.1:{httpd.server_address[1]}"
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.02},
-                              daemon=True)
+    thread = threading.Thread(
+        target=httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    )
     thread.start()
     try:
         yield holder
@@ -178,8 +184,14 @@ def articles(tmp_path: Path) -> Path:
 BOILERPLATE_NAV = ("Home", "World", "Business", "Sport", "Subscribe now")
 
 
-def article_html(title: str, paragraphs: list[str], *, date: str | None = "2024-05-06",
-                 author: str | None = "Jane Reporter", canonical: str | None = None) -> str:
+def article_html(
+    title: str,
+    paragraphs: list[str],
+    *,
+    date: str | None = "2024-05-06",
+    author: str | None = "Jane Reporter",
+    canonical: str | None = None,
+) -> str:
     """A news page as sites publish them: nav, share buttons, related links, comments, footer."""
     meta = []
     if date:
@@ -193,7 +205,7 @@ def article_html(title: str, paragraphs: list[str], *, date: str | None = "2024-
     related = "".join(f'<li><a href="/r{i}">Related story number {i}</a></li>' for i in range(8))
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{escape(title)} | The Daily Example</title>
-<meta property="og:title" content="{escape(title)}">{''.join(meta)}
+<meta property="og:title" content="{escape(title)}">{"".join(meta)}
 <script>var tracking = "do not keep";</script><style>p {{ color: red }}</style></head>
 <body><header><nav><ul>{nav}</ul></nav></header>
 <main><article><h1>{escape(title)}</h1>
@@ -209,17 +221,21 @@ def article_html(title: str, paragraphs: list[str], *, date: str | None = "2024-
 
 def story(n: int, words: int = 60) -> list[str]:
     """Distinct prose paragraphs for article ``n``."""
-    base = ("Officials said on Monday that the talks in the capital would continue next week, "
-            "despite a dispute over the schedule and the number of delegates allowed")
+    base = (
+        "Officials said on Monday that the talks in the capital would continue next week, "
+        "despite a dispute over the schedule and the number of delegates allowed"
+    )
     return [f"{base}, in a statement numbered {n}.{i} that ran to {words} words." for i in range(4)]
 
 
 def rss(title: str, items: list[dict[str, str]]) -> str:
     """An RSS 2.0 document; item keys: title, link, description, content, guid, pubDate."""
-    out = [f'<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0" '
-           f'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
-           f"<title>{escape(title)}</title><link>http://example.invalid/</link>"
-           f"<description>test feed</description>"]
+    out = [
+        f'<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0" '
+        f'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
+        f"<title>{escape(title)}</title><link>http://example.invalid/</link>"
+        f"<description>test feed</description>"
+    ]
     for item in items:
         out.append("<item>")
         for key in ("title", "link", "guid", "pubDate", "author"):

@@ -20,8 +20,9 @@ def _txt(folder: Path) -> list[Path]:
 
 
 def _nothing_half_written(folder: Path) -> None:
-    leftovers = [p.name for p in folder.iterdir() if p.name.startswith(".tmp")] \
-        if folder.exists() else []
+    leftovers = (
+        [p.name for p in folder.iterdir() if p.name.startswith(".tmp")] if folder.exists() else []
+    )
     assert leftovers == []
 
 
@@ -81,15 +82,29 @@ def test_redirected_address_is_remembered(web: Server, articles: Path) -> None:
     ("setup", "message"),
     [
         (lambda w: w.url("/missing"), "HTTP 404"),
-        (lambda w: w.page("/pdf", b"%PDF-1.4 ...", content_type="application/pdf"),
-         "not a web page (application/pdf)"),
-        (lambda w: w.page("/links", "<html><body><ul>" + "".join(
-            f"<li><a href='/{i}'>Link number {i} to a story</a></li>" for i in range(40))
-            + "</ul></body></html>"), "no article text"),
-        (lambda w: w.page("/login", "<html><body><form><input name=u><button>Sign in"
-                          "</button></form></body></html>"), "no article text"),
-        (lambda w: w.page("/big", b"<html>" + b"x" * 1000, length=50 * 1024 * 1024),
-         "too large"),
+        (
+            lambda w: w.page("/pdf", b"%PDF-1.4 ...", content_type="application/pdf"),
+            "not a web page (application/pdf)",
+        ),
+        (
+            lambda w: w.page(
+                "/links",
+                "<html><body><ul>"
+                + "".join(
+                    f"<li><a href='/{i}'>Link number {i} to a story</a></li>" for i in range(40)
+                )
+                + "</ul></body></html>",
+            ),
+            "no article text",
+        ),
+        (
+            lambda w: w.page(
+                "/login",
+                "<html><body><form><input name=u><button>Sign in</button></form></body></html>",
+            ),
+            "no article text",
+        ),
+        (lambda w: w.page("/big", b"<html>" + b"x" * 1000, length=50 * 1024 * 1024), "too large"),
         (lambda w: w.page("/endless", b"", endless=True), "too large"),
         (lambda w: w.page("/loop", b"", redirect="/loop"), "too many redirects"),
         (lambda w: w.page("/slow", "<html></html>", stall=1.5), "timed out"),
@@ -98,8 +113,20 @@ def test_redirected_address_is_remembered(web: Server, articles: Path) -> None:
         (lambda w: "ftp://example.com/x", "not a web address"),
         (lambda w: "/no/such/file.html", "not a web address"),
     ],
-    ids=["404", "pdf", "link-list", "login", "claims-huge", "endless", "redirect-loop",
-         "stalled", "refused", "unknown-host", "ftp", "missing-file"],
+    ids=[
+        "404",
+        "pdf",
+        "link-list",
+        "login",
+        "claims-huge",
+        "endless",
+        "redirect-loop",
+        "stalled",
+        "refused",
+        "unknown-host",
+        "ftp",
+        "missing-file",
+    ],
 )
 def test_bad_input_is_one_clear_message_and_nothing_written(
     web: Server, articles: Path, setup: object, message: str
@@ -132,10 +159,14 @@ def test_compressed_pages_and_compression_bombs(web: Server, articles: Path) -> 
 def test_legacy_charsets(web: Server, articles: Path) -> None:
     paras = [p.replace("Officials", "Les élus à Zürich") for p in story(10)]
     html = article_html("Café crème à Zürich", paras)
-    in_header = web.page("/latin1", html.encode("latin-1"), content_type="text/html; "
-                         "charset=ISO-8859-1")
-    in_meta = web.page("/cp1252", html.replace('charset="utf-8"', 'charset="windows-1252"')
-                       .encode("cp1252"), content_type="text/html")
+    in_header = web.page(
+        "/latin1", html.encode("latin-1"), content_type="text/html; charset=ISO-8859-1"
+    )
+    in_meta = web.page(
+        "/cp1252",
+        html.replace('charset="utf-8"', 'charset="windows-1252"').encode("cp1252"),
+        content_type="text/html",
+    )
     for url in (in_header, in_meta):
         [result] = add_sources([url], articles, options=FAST)
         assert result.path is not None, result.message
@@ -149,8 +180,9 @@ def test_one_bad_item_does_not_stop_the_others(web: Server, articles: Path) -> N
     assert [r.status for r in results] == ["failed", "saved"]
 
 
-def test_local_html_file_with_canonical_address(web: Server, articles: Path,
-                                                tmp_path: Path) -> None:
+def test_local_html_file_with_canonical_address(
+    web: Server, articles: Path, tmp_path: Path
+) -> None:
     url = web.page("/c", article_html("Canonical story", story(6)))
     saved_page = tmp_path / "page.html"
     saved_page.write_text(article_html("Canonical story", story(6), canonical=url), "utf-8")

@@ -33,7 +33,11 @@ def test_seed_article_round_trips(tmp_path: Path) -> None:
     draft = ArticleDraft(seed.title, seed.date, seed.paragraphs)
     _ready, back = _round_trip(draft, tmp_path)
     assert (back.title, back.date, back.paragraphs, back.dateline) == (
-        seed.title, seed.date, seed.paragraphs, "GAZA")
+        seed.title,
+        seed.date,
+        seed.paragraphs,
+        "GAZA",
+    )
     text = (tmp_path / "a.txt").read_text("utf-8")
     assert text.startswith(f"{seed.title}\n\nMon May 06 2024\n\nGAZA: ")
     assert "icon-" not in text
@@ -59,9 +63,17 @@ def test_date_only_paragraph_becomes_the_date_not_text(tmp_path: Path) -> None:
 
 
 def test_repeated_headline_and_wordpress_footer_are_dropped() -> None:
-    ready = prepare(ArticleDraft("Big news.", date(2024, 1, 2), (
-        "Big news", "Body of the article here.",
-        "The post Big news appeared first on Example Blog.")))
+    ready = prepare(
+        ArticleDraft(
+            "Big news.",
+            date(2024, 1, 2),
+            (
+                "Big news",
+                "Body of the article here.",
+                "The post Big news appeared first on Example Blog.",
+            ),
+        )
+    )
     assert ready.title == "Big news"
     assert ready.paragraphs == ("Body of the article here.",)
 
@@ -84,14 +96,18 @@ def test_control_characters_and_markup_like_text_are_kept_safe(tmp_path: Path) -
 
 _line = st.text(
     alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\u2028\u2029"),
-    min_size=1, max_size=150,
+    min_size=1,
+    max_size=150,
 )
 
 
 @settings(max_examples=150, deadline=None)
 @example(title=".", day=None, paragraphs=["."])  # found by hypothesis: an empty title line
-@given(title=_line, day=st.one_of(st.none(), st.dates(date(1900, 1, 1), date(2100, 1, 1))),
-       paragraphs=st.lists(_line, min_size=1, max_size=6))
+@given(
+    title=_line,
+    day=st.one_of(st.none(), st.dates(date(1900, 1, 1), date(2100, 1, 1))),
+    paragraphs=st.lists(_line, min_size=1, max_size=6),
+)
 def test_any_prepared_draft_parses_back_to_itself(
     title: str, day: date | None, paragraphs: list[str]
 ) -> None:
@@ -104,14 +120,16 @@ def test_any_prepared_draft_parses_back_to_itself(
 
 def test_slug_is_readable_ascii() -> None:
     assert slug("Hamas to Continue Truce Talks Despite Israel’s Rafah Evacuation") == (
-        "hamas-to-continue-truce-talks-despite-israels-rafah")
+        "hamas-to-continue-truce-talks-despite-israels-rafah"
+    )
     assert slug("Germany's past") == "germanys-past"
     assert slug("Émile Zola à Paris") == "emile-zola-a-paris"
     assert slug("中文标题") == ""
 
 
 def test_prose_versus_link_lists() -> None:
-    assert looks_like_article(["Officials said on Monday that the talks would go on next week."
-                               " They gave no reason."])
+    assert looks_like_article(
+        ["Officials said on Monday that the talks would go on next week. They gave no reason."]
+    )
     assert not looks_like_article([f"Link number {i} to a story" for i in range(40)])
     assert not looks_like_article(["Sign in", "Password", "Forgot your password?"])

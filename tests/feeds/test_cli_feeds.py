@@ -54,9 +54,21 @@ def test_add_with_explicit_library_says_where_it_saved(
 
 def test_feeds_and_fetch(cli: CLI, web: Server) -> None:
     body = "".join(f"<p>{p}</p>" for p in story(4))
-    feed = web.feed("/rss.xml", rss("Wire", [
-        {"title": "Full story", "link": web.url("/never"), "pubDate": rfc822(4), "content": body},
-    ]), etag='"1"')
+    feed = web.feed(
+        "/rss.xml",
+        rss(
+            "Wire",
+            [
+                {
+                    "title": "Full story",
+                    "link": web.url("/never"),
+                    "pubDate": rfc822(4),
+                    "content": body,
+                },
+            ],
+        ),
+        etag='"1"',
+    )
     assert cli("fetch").err.startswith("newsreader: no feeds yet")
 
     added = cli("feeds", "add", feed)
@@ -80,8 +92,12 @@ def test_feeds_and_fetch(cli: CLI, web: Server) -> None:
 
 
 def test_feed_errors_exit_2(cli: CLI, web: Server) -> None:
-    for args in (["feeds", "add", closed_port_url()], ["feeds", "add", web.url("/nothing")],
-                 ["feeds"], ["feeds", "bogus"]):
+    for args in (
+        ["feeds", "add", closed_port_url()],
+        ["feeds", "add", web.url("/nothing")],
+        ["feeds"],
+        ["feeds", "bogus"],
+    ):
         run = cli(*args)
         assert run.code == 2, args
         _one_line_error(run.err)

@@ -32,8 +32,15 @@ def _summary_feed(web: Server, n: int, path: str = "/feed.xml", **route: object)
     items = []
     for i in range(n):
         link = web.page(f"/story/{i}", article_html(f"Story {i}", story(i)))
-        items.append({"title": f"Story {i}", "link": link, "guid": link, "pubDate": rfc822(i + 1),
-                      "description": f"Short summary of story {i}."})
+        items.append(
+            {
+                "title": f"Story {i}",
+                "link": link,
+                "guid": link,
+                "pubDate": rfc822(i + 1),
+                "description": f"Short summary of story {i}.",
+            }
+        )
     return web.feed(path, rss("Example News", items), **route)
 
 
@@ -79,10 +86,21 @@ def test_full_content_feed_needs_no_page_requests(
     web: Server, articles: Path, tmp_path: Path
 ) -> None:
     body = "".join(f"<p>{p}</p>" for p in story(9)) + "<p>The post X appeared first on Y.</p>"
-    url = web.feed("/full.xml", rss("Full", [{
-        "title": "Whole story", "link": web.url("/never-fetched"), "pubDate": rfc822(9),
-        "description": "Teaser only.", "content": body,
-    }]))
+    url = web.feed(
+        "/full.xml",
+        rss(
+            "Full",
+            [
+                {
+                    "title": "Whole story",
+                    "link": web.url("/never-fetched"),
+                    "pubDate": rfc822(9),
+                    "description": "Teaser only.",
+                    "content": body,
+                }
+            ],
+        ),
+    )
     feeds = tmp_path / "feeds.json"
     _subscribe(feeds, url)
     [saved] = fetch_all(feeds, articles, options=FAST).saved
@@ -94,13 +112,27 @@ def test_page_that_fails_falls_back_to_the_summary(
     web: Server, articles: Path, tmp_path: Path
 ) -> None:
     web.page("/not-article", "<html><body><a href=/>Home</a></body></html>")
-    url = web.feed("/f.xml", rss("Mixed", [
-        {"title": "Gone page", "link": web.url("/gone"), "pubDate": rfc822(2),
-         "description": "<p>The summary of the <b>gone</b> story.</p>"},
-        {"title": "Menu page", "link": web.url("/not-article"), "pubDate": rfc822(3),
-         "description": "The summary of the menu story."},
-        {"title": "Nothing at all", "link": web.url("/gone2")},
-    ]))
+    url = web.feed(
+        "/f.xml",
+        rss(
+            "Mixed",
+            [
+                {
+                    "title": "Gone page",
+                    "link": web.url("/gone"),
+                    "pubDate": rfc822(2),
+                    "description": "<p>The summary of the <b>gone</b> story.</p>",
+                },
+                {
+                    "title": "Menu page",
+                    "link": web.url("/not-article"),
+                    "pubDate": rfc822(3),
+                    "description": "The summary of the menu story.",
+                },
+                {"title": "Nothing at all", "link": web.url("/gone2")},
+            ],
+        ),
+    )
     feeds = tmp_path / "feeds.json"
     _subscribe(feeds, url)
     [result] = fetch_all(feeds, articles, options=FAST).results
@@ -168,13 +200,16 @@ def test_partly_broken_feed_keeps_what_can_be_read(
 
 def test_atom_feed(web: Server, articles: Path, tmp_path: Path) -> None:
     link = web.page("/atom/1", article_html("Atom story", story(11)))
-    url = web.feed("/atom.xml", """<?xml version="1.0" encoding="utf-8"?>
+    url = web.feed(
+        "/atom.xml",
+        """<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom"><title>Atom News</title><id>urn:x</id>
 <updated>2024-05-06T00:00:00Z</updated>
 <entry><title>Atom story</title><link href="/atom/1"/><id>urn:1</id>
 <published>2024-05-06T10:00:00Z</published><updated>2024-05-06T10:00:00Z</updated>
 <summary>Short.</summary><author><name>A. Writer</name></author></entry></feed>""",
-                   content_type="application/atom+xml")
+        content_type="application/atom+xml",
+    )
     feeds = tmp_path / "feeds.json"
     _subscribe(feeds, url)
     [saved] = fetch_all(feeds, articles, options=FAST).saved
@@ -196,8 +231,10 @@ def test_events_from_a_worker_thread_and_cancel(
         events.append(event)
 
     worker = threading.Thread(
-        target=lambda: report_box.append(fetch_all(feeds, articles, options=FAST,
-                                                   progress=progress)))
+        target=lambda: report_box.append(
+            fetch_all(feeds, articles, options=FAST, progress=progress)
+        )
+    )
     worker.start()
     worker.join(30)
     [report] = report_box
@@ -214,8 +251,12 @@ def test_events_from_a_worker_thread_and_cancel(
     _summary_feed(web, 8, "/a.xml")
     stop = threading.Event()
     cancelled = fetch_all(
-        feeds, articles, options=FAST, cancel=stop.is_set,
-        progress=lambda e: stop.set() if isinstance(e, ArticleSaved) else None)
+        feeds,
+        articles,
+        options=FAST,
+        cancel=stop.is_set,
+        progress=lambda e: stop.set() if isinstance(e, ArticleSaved) else None,
+    )
     assert cancelled.cancelled and cancelled.new == 1
     assert {r.status for r in cancelled.results} <= {"cancelled", "failed"}
 
@@ -234,8 +275,12 @@ def test_two_fetches_at_once_save_each_entry_once(
     feeds = tmp_path / "feeds.json"
     _subscribe(feeds, _summary_feed(web, 6))
     reports: list[int] = []
-    runs = [threading.Thread(target=lambda: reports.append(
-        fetch_all(feeds, articles, options=FAST).new)) for _ in range(2)]
+    runs = [
+        threading.Thread(
+            target=lambda: reports.append(fetch_all(feeds, articles, options=FAST).new)
+        )
+        for _ in range(2)
+    ]
     for t in runs:
         t.start()
     for t in runs:
@@ -258,8 +303,9 @@ def test_unwritable_folder_and_unexpected_errors_are_reported_not_raised(
 
     real = PageReader.read
 
-    def flaky(self: PageReader, html: bytes, url: str | None = None,
-              charset: str | None = None) -> object:
+    def flaky(
+        self: PageReader, html: bytes, url: str | None = None, charset: str | None = None
+    ) -> object:
         if url and url.endswith("/story/1"):
             raise RuntimeError("extractor bug")
         return real(self, html, url, charset)

@@ -19,8 +19,10 @@ def test_articles_dir_key(tmp_path: Path) -> None:
     cfg.write_text('articles_dir = "~/news"\n')
     assert load_config(cfg).articles_dir == Path("~/news").expanduser()
     assert load_config(tmp_path / "none.toml").articles_dir is None
-    for bad, message in (("articles_dir = 3", "must be a string"),
-                         ('articles_dir = ""', "must not be empty")):
+    for bad, message in (
+        ("articles_dir = 3", "must be a string"),
+        ('articles_dir = ""', "must not be empty"),
+    ):
         cfg.write_text(bad)
         with pytest.raises(UserError, match=message):
             load_config(cfg)

@@ -25,7 +25,9 @@ def test_add_list_remove(tmp_path: Path) -> None:
     assert add_subscription(feeds, "https://b.example/rss", None)
     assert not add_subscription(feeds, "HTTPS://A.example:443/feed#x", "again")  # same feed
     assert [f.url for f in load_subscriptions(feeds)] == [
-        "https://a.example/feed", "https://b.example/rss"]
+        "https://a.example/feed",
+        "https://b.example/rss",
+    ]
     assert remove_subscription(feeds, "2").url == "https://b.example/rss"
     assert remove_subscription(feeds, "https://a.example/feed").title == "A"
     assert load_subscriptions(feeds) == []
@@ -41,11 +43,18 @@ def test_updates_merge_with_changes_made_meanwhile(tmp_path: Path) -> None:
     add_subscription(feeds, "https://gone.example/feed", None)
     remove_subscription(feeds, "https://gone.example/feed")
     add_subscription(feeds, "https://new.example/feed", None)
-    update_subscriptions(feeds, {"https://a.example/feed": {"etag": '"e"', "title": "A"},
-                                 "https://gone.example/feed": {"etag": '"x"'}})
+    update_subscriptions(
+        feeds,
+        {
+            "https://a.example/feed": {"etag": '"e"', "title": "A"},
+            "https://gone.example/feed": {"etag": '"x"'},
+        },
+    )
     subs = load_subscriptions(feeds)
     assert [(s.url, s.etag, s.title) for s in subs] == [
-        ("https://a.example/feed", '"e"', "A"), ("https://new.example/feed", None, None)]
+        ("https://a.example/feed", '"e"', "A"),
+        ("https://new.example/feed", None, None),
+    ]
 
 
 def test_corrupt_file_is_a_one_line_error(tmp_path: Path) -> None:
@@ -60,8 +69,11 @@ def test_find_feed_direct_and_discovered(web: Server) -> None:
     feed = web.feed("/news/rss.xml", rss("Site News", [{"title": "x", "link": web.url("/x")}]))
     found = find_feed(feed, FAST)
     assert (found.url, found.title, found.entries) == (feed, "Site News", 1)
-    web.page("/", '<html><head><link rel="alternate" type="application/rss+xml" '
-                  'href="/news/rss.xml"></head><body>Home</body></html>')
+    web.page(
+        "/",
+        '<html><head><link rel="alternate" type="application/rss+xml" '
+        'href="/news/rss.xml"></head><body>Home</body></html>',
+    )
     assert find_feed(web.url("/"), FAST).url == feed
 
 

@@ -7,12 +7,15 @@ import pytest
 from newsreader.feeds.urls import BadUrl, check_web_url, normalize_url
 
 
-@pytest.mark.parametrize(("url", "key"), [
-    ("http://[::1]:8080/a", "http://[::1]:8080/a"),
-    ("HTTP://[2001:DB8::1]/a?utm_source=x", "http://[2001:db8::1]/a"),
-    ("https://[::1]:443/", "https://[::1]/"),
-    ("http://Example.ORG:80/x#top", "http://example.org/x"),
-])
+@pytest.mark.parametrize(
+    ("url", "key"),
+    [
+        ("http://[::1]:8080/a", "http://[::1]:8080/a"),
+        ("HTTP://[2001:DB8::1]/a?utm_source=x", "http://[2001:db8::1]/a"),
+        ("https://[::1]:443/", "https://[::1]/"),
+        ("http://Example.ORG:80/x#top", "http://example.org/x"),
+    ],
+)
 def test_keys_keep_ipv6_brackets(url: str, key: str) -> None:
     assert normalize_url(url) == key
     assert normalize_url(key) == key  # a key is its own key

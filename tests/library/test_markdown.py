@@ -105,7 +105,7 @@ def parse(text: str, name: str = "a.md"):  # type: ignore[no-untyped-def]
 
 def spans_of(article, index: int) -> list[tuple[str, str, str | None]]:  # type: ignore[no-untyped-def]
     text = article.paragraphs[index]
-    return [(text[s.start:s.end], s.style.value, s.url) for s in article.blocks[index].spans]
+    return [(text[s.start : s.end], s.style.value, s.url) for s in article.blocks[index].spans]
 
 
 def test_obsidian_note() -> None:
@@ -114,20 +114,28 @@ def test_obsidian_note() -> None:
     assert art.date == date(2024, 5, 7)
     assert art.dateline == "CAIRO"
     p = art.paragraphs
-    assert p[0] == ("CAIRO — Negotiators met on Tuesday for a second day of talks, "
-                    "according to Reuters and the AP.")
+    assert p[0] == (
+        "CAIRO — Negotiators met on Tuesday for a second day of talks, "
+        "according to Reuters and the AP."
+    )
     assert spans_of(art, 0) == [
-        ("CAIRO", "bold", None), ("Tuesday", "italic", None), ("second", "italic", None),
+        ("CAIRO", "bold", None),
+        ("Tuesday", "italic", None),
+        ("second", "italic", None),
         ("Reuters", "link", "https://www.reuters.com/world/"),
         ("the AP", "link", "https://apnews.com/"),  # a reference link
     ]
     assert p[1] == "[A delegation arrives]"
-    assert spans_of(art, 1) == [("[A delegation arrives]", "image",
-                                 "https://example.org/img/arrive.jpg")]
+    assert spans_of(art, 1) == [
+        ("[A delegation arrives]", "image", "https://example.org/img/arrive.jpg")
+    ]
     assert (p[2], art.blocks[2].kind, art.blocks[2].level) == ("Key points", BlockKind.HEADING, 2)
     items = p[3:6]
-    assert items == ("• Hostage releases in three phases", "◦ first phase: 33 people",
-                     "◦ second phase: to be agreed")
+    assert items == (
+        "• Hostage releases in three phases",
+        "◦ first phase: 33 people",
+        "◦ second phase: to be agreed",
+    )
     assert [(b.indent, b.hang) for b in art.blocks[3:6]] == [(0, 2), (2, 2), (2, 2)]
     assert [b.gap for b in art.blocks[3:7]] == [True, False, False, False]  # a tight list
     assert spans_of(art, 6) == [("42 days", "code", None)]
@@ -168,8 +176,9 @@ def test_web_clipper_page() -> None:
     p = art.paragraphs
     assert art.title == "Markets rally after rate decision"
     assert p[0] == "Source: Example News"
-    assert spans_of(art, 0) == [("Example News", "link",
-                                 "https://news.example.com/markets?id=1&ref=rss")]
+    assert spans_of(art, 0) == [
+        ("Example News", "link", "https://news.example.com/markets?id=1&ref=rss")
+    ]
     assert p[1] == "Stocks rose on Thursday.\nBonds fell."
     assert p[2] == "• Item with a link and old price new price"
     assert ("old price", "strike", None) in spans_of(art, 2)

@@ -44,7 +44,11 @@ def test_crlf_bom_and_cr_only_give_the_same_article() -> None:
     cr = parse_bytes(raw.replace(b"\n", b"\r"), SEED, "x")
     for other in (crlf, cr):
         assert (other.title, other.date, other.dateline, other.paragraphs) == (
-            lf.title, lf.date, lf.dateline, lf.paragraphs)
+            lf.title,
+            lf.date,
+            lf.dateline,
+            lf.paragraphs,
+        )
 
 
 def test_latin1_and_cp1252_fall_back() -> None:
@@ -117,7 +121,7 @@ def test_markdown_title_and_front_matter() -> None:
     assert art.paragraphs == ("Winds of 100 km/h were measured.", "Aftermath", "Roads closed.")
     assert [b.kind.value for b in art.blocks] == ["paragraph", "heading", "paragraph"]
     [italic] = art.blocks[0].spans
-    assert art.paragraphs[0][italic.start:italic.end] == "100 km/h"
+    assert art.paragraphs[0][italic.start : italic.end] == "100 km/h"
 
     fm = '---\ntitle: "Front matter title"\ndate: 2023-03-04\ntags: [a]\n---\n# Heading\n\nBody.\n'
     art = parse_bytes(fm.encode(), Path("fm.md"), "fm")

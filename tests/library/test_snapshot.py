@@ -44,8 +44,9 @@ def _without_snapshot(roots: tuple[Path, ...], tmp_path: Path, name: str) -> Lib
 
 def _same(a: LibraryScan, b: LibraryScan) -> None:
     assert a.articles == b.articles
-    assert [(x.id, x.path, x.date) for x in a.articles] == [(x.id, x.path, x.date)
-                                                           for x in b.articles]
+    assert [(x.id, x.path, x.date) for x in a.articles] == [
+        (x.id, x.path, x.date) for x in b.articles
+    ]
     assert sorted(map(str, a.skipped)) == sorted(map(str, b.skipped))
     assert a.by_id == b.by_id
 
@@ -97,8 +98,12 @@ def _touch_only(lib: Path) -> None:
 
 
 CHANGES: dict[str, Callable[[Path], None]] = {
-    "edit same size": _edit_same_size, "rename": _rename, "delete": _delete, "add": _add,
-    "junk to article": _junk_becomes_article, "article to junk": _article_becomes_junk,
+    "edit same size": _edit_same_size,
+    "rename": _rename,
+    "delete": _delete,
+    "add": _add,
+    "junk to article": _junk_becomes_article,
+    "article to junk": _article_becomes_junk,
     "touch": _touch_only,
 }
 
@@ -198,8 +203,9 @@ def test_a_snapshot_of_another_walk_order_still_applies(tmp_path: Path) -> None:
     snap = decode(blob)
     assert snap is not None and len(snap.paths) > 3
     with conn:
-        conn.execute("UPDATE snapshot SET data = ?",
-                     (encode(snap._replace(walk_digest=bytes(16))),))
+        conn.execute(
+            "UPDATE snapshot SET data = ?", (encode(snap._replace(walk_digest=bytes(16))),)
+        )
     conn.close()
     before = _stamp(catalog)
     again = Library((lib,), catalog).scan()
@@ -242,6 +248,7 @@ def test_remembered_is_the_last_runs_list_without_looking_at_the_folder(tmp_path
     assert [a.title for a in remembered.articles] == [a.title for a in first.articles]
     now = later.scan()  # the walk then tells the truth
     assert {a.title for a in now.articles} == {a.title for a in first.articles} - {"Alpha"} | {
-        "Gamma"}
+        "Gamma"
+    }
     other_root = Library((lib / "sub",), catalog)  # same catalog file, other roots
     assert other_root.remembered() is None

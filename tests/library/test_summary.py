@@ -25,14 +25,23 @@ def _scanned(tmp_path: Path) -> ArticleSummary:
 
 def test_a_scanned_summary_equals_one_built_by_hand(tmp_path: Path) -> None:
     s = _scanned(tmp_path)
-    by_hand = ArticleSummary(s.id, tmp_path / "lib" / "a.txt", "A title", date(2024, 5, 6),
-                             None, s.size, s.mtime_ns, s.content_hash)
+    by_hand = ArticleSummary(
+        s.id,
+        tmp_path / "lib" / "a.txt",
+        "A title",
+        date(2024, 5, 6),
+        None,
+        s.size,
+        s.mtime_ns,
+        s.content_hash,
+    )
     assert s == by_hand and hash(s) == hash(by_hand) and len({s, by_hand}) == 1
     assert s.path == tmp_path / "lib" / "a.txt" and isinstance(s.path, Path)
     assert s.path_str == str(s.path)
     assert repr(s) == repr(by_hand) and f"path={s.path!r}" in repr(s)
-    other = ArticleSummary(s.id, s.path, "Another title", s.date, None, s.size, s.mtime_ns,
-                           s.content_hash)
+    other = ArticleSummary(
+        s.id, s.path, "Another title", s.date, None, s.size, s.mtime_ns, s.content_hash
+    )
     assert s != other
 
 
@@ -44,7 +53,14 @@ def test_a_summary_is_frozen_and_copies(tmp_path: Path) -> None:
         del s.title
     for clone in (pickle.loads(pickle.dumps(s)), copy.copy(s), copy.deepcopy(s)):
         assert clone == s and clone.path == s.path
-    named = ArticleSummary(id=s.id, path=s.path, title=s.title, date=s.date,
-                           dateline=s.dateline, size=s.size, mtime_ns=s.mtime_ns,
-                           content_hash=s.content_hash)
+    named = ArticleSummary(
+        id=s.id,
+        path=s.path,
+        title=s.title,
+        date=s.date,
+        dateline=s.dateline,
+        size=s.size,
+        mtime_ns=s.mtime_ns,
+        content_hash=s.content_hash,
+    )
     assert named == s

@@ -74,14 +74,26 @@ PARAGRAPHS = {
 }
 
 TITLES = {
-    "ceasefire": ["Ceasefire talks resume in Cairo", "Mediators push for a truce",
-                  "Hostage deal hinges on ceasefire terms"],
-    "parliament": ["Parliament debates electoral reform", "Minister faces questions in the house",
-                   "Budget passes first vote"],
-    "bushfire": ["Bushfire threatens towns", "Evacuations as fires spread",
-                 "Early start to fire season"],
-    "party": ["Governing party loses majority", "Opposition calls for election",
-              "Party conference opens"],
+    "ceasefire": [
+        "Ceasefire talks resume in Cairo",
+        "Mediators push for a truce",
+        "Hostage deal hinges on ceasefire terms",
+    ],
+    "parliament": [
+        "Parliament debates electoral reform",
+        "Minister faces questions in the house",
+        "Budget passes first vote",
+    ],
+    "bushfire": [
+        "Bushfire threatens towns",
+        "Evacuations as fires spread",
+        "Early start to fire season",
+    ],
+    "party": [
+        "Governing party loses majority",
+        "Opposition calls for election",
+        "Party conference opens",
+    ],
     "everyday": ["Court hears contract case", "River planting project", "Plant closes"],
     "economy": ["Central bank raises rates", "Exports recover", "Jobs outlook"],
     "health": ["New hospitals announced", "Hospital staff strike"],

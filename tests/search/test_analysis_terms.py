@@ -34,28 +34,33 @@ def test_hyphenated_name_found_whole_and_by_its_part(shelf: Callable[..., Shelf]
     assert [h.id for h in whole.hits] == [SEED_ID]
     assert [h.id for h in part.hits] == [SEED_ID]
     art = parse_file(SEED, SEED_ID)
-    marked = {art.paragraphs[m.paragraph][m.start:m.end] for m in find_matches("Qanou", art)}
+    marked = {art.paragraphs[m.paragraph][m.start : m.end] for m in find_matches("Qanou", art)}
     assert marked == {"Qanou"}  # only the part inside "al-Qanou", plus the bare "Qanou"
-    marked_whole = {art.paragraphs[m.paragraph][m.start:m.end]
-                    for m in find_matches("al-qanou", art)}
+    marked_whole = {
+        art.paragraphs[m.paragraph][m.start : m.end] for m in find_matches("al-qanou", art)
+    }
     assert marked_whole == {"al-Qanou", "Al-Qanou"}
 
 
 def test_hyphen_spellings_meet(shelf: Callable[..., Shelf]) -> None:
-    s = shelf({
-        "a.txt": article_text("Truce news", "The cease-fire held overnight."),
-        "b.txt": article_text("Other news", "A ceasefire was agreed on Monday."),
-    })
+    s = shelf(
+        {
+            "a.txt": article_text("Truce news", "The cease-fire held overnight."),
+            "b.txt": article_text("Other news", "A ceasefire was agreed on Monday."),
+        }
+    )
     assert sorted(s.ids("ceasefire")) == ["a", "b"]
     assert sorted(s.ids("cease-fire")) == ["a", "b"]
     assert s.ids("fire") == ["a"]
 
 
 def test_stemming_joins_inflections(shelf: Callable[..., Shelf]) -> None:
-    s = shelf({
-        "a.txt": article_text("Budget", "Officials are estimating the cost of negotiations."),
-        "b.txt": article_text("Weather", "Rain fell on the hills."),
-    })
+    s = shelf(
+        {
+            "a.txt": article_text("Budget", "Officials are estimating the cost of negotiations."),
+            "b.txt": article_text("Weather", "Rain fell on the hills."),
+        }
+    )
     for query in ("estimate", "estimated", "negotiation", "negotiate", "Estimating"):
         assert s.ids(query) == ["a"], query
 
@@ -85,12 +90,15 @@ def test_find_matches_marks_each_match_in_reading_order(tmp_path: Path) -> None:
     matches = find_matches("ceasefire", art)
     assert len(matches) == 4
     assert list(matches) == sorted(matches, key=lambda m: (m.paragraph, m.start))
-    assert all(art.paragraphs[m.paragraph][m.start:m.end].lower() == "ceasefire"
-               for m in matches)
+    assert all(art.paragraphs[m.paragraph][m.start : m.end].lower() == "ceasefire" for m in matches)
     phrase = find_matches('"permanent ceasefire"', art)
-    assert [art.paragraphs[m.paragraph][m.start:m.end] for m in phrase] == [
-        "permanent ceasefire", "permanent ceasefire"]
+    assert [art.paragraphs[m.paragraph][m.start : m.end] for m in phrase] == [
+        "permanent ceasefire",
+        "permanent ceasefire",
+    ]
     assert find_matches("hamas -ceasefire", art)  # excluded words are not marked...
-    assert not any(art.paragraphs[m.paragraph][m.start:m.end].lower() == "ceasefire"
-                   for m in find_matches("hamas -ceasefire", art))
+    assert not any(
+        art.paragraphs[m.paragraph][m.start : m.end].lower() == "ceasefire"
+        for m in find_matches("hamas -ceasefire", art)
+    )
     assert find_matches('"unbalanced', art) == ()  # ...and bad syntax never raises

@@ -12,9 +12,21 @@ from tests.conftest import REPO
 
 def test_benchmark_runs_on_a_tiny_corpus(tmp_path: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, str(REPO / "benchmarks" / "bench_search.py"), "--sizes", "30",
-         "--queries", "3", "--procs", "1", "--workdir", str(tmp_path / "bench")],
-        capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "bench_search.py"),
+            "--sizes",
+            "30",
+            "--queries",
+            "3",
+            "--procs",
+            "1",
+            "--workdir",
+            str(tmp_path / "bench"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={**os.environ, "PYTHONPATH": str(REPO)},
     )
     assert proc.returncode == 0, proc.stderr
@@ -27,9 +39,19 @@ def test_benchmark_runs_on_a_tiny_corpus(tmp_path: Path) -> None:
 
 def test_spelling_benchmark_runs_on_a_tiny_corpus(tmp_path: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, str(REPO / "benchmarks" / "bench_spelling.py"), "--sizes", "60",
-         "--words", "20", "--workdir", str(tmp_path / "bench")],
-        capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "bench_spelling.py"),
+            "--sizes",
+            "60",
+            "--words",
+            "20",
+            "--workdir",
+            str(tmp_path / "bench"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={**os.environ, "PYTHONPATH": str(REPO)},
     )
     assert proc.returncode == 0, proc.stderr

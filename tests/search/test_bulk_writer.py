@@ -44,15 +44,30 @@ def _dump(folder: Path) -> tuple[Any, ...]:
             m = r.postings(fieldname, btext)
             rows = []
             while m.is_active():
-                rows.append((m.id(), m.weight(), m.value(), m.block_max_weight(),
-                             m.block_min_length(), m.block_max_length()))
+                rows.append(
+                    (
+                        m.id(),
+                        m.weight(),
+                        m.value(),
+                        m.block_max_weight(),
+                        m.block_min_length(),
+                        m.block_max_length(),
+                    )
+                )
                 m.next()
-            postings[(fieldname, btext)] = (ti.weight(), ti.doc_frequency(), ti.min_length(),
-                                            ti.max_length(), ti.max_weight(), rows)
+            postings[(fieldname, btext)] = (
+                ti.weight(),
+                ti.doc_frequency(),
+                ti.min_length(),
+                ti.max_length(),
+                ti.max_weight(),
+                rows,
+            )
         n = r.doc_count_all()
         stored = [r.stored_fields(i) for i in range(n)]
-        lengths = [(r.doc_field_length(i, "body"), r.doc_field_length(i, "title"))
-                   for i in range(n)]
+        lengths = [
+            (r.doc_field_length(i, "body"), r.doc_field_length(i, "title")) for i in range(n)
+        ]
         sigs = [r.column_reader("sig")[i] for i in range(n)]
         return postings, stored, lengths, sigs, r.field_length("body")
 
@@ -91,8 +106,14 @@ def test_positions_round_trip() -> None:
 
 
 def test_skeleton_keeps_every_index() -> None:
-    samples = ["Israel’s “truce” talks — Qatar", "Café ÉTÉ naïve", "İstanbul ẞ straße",
-               "plain ascii", "K Kelvin ﬁ ligature", ""]
+    samples = [
+        "Israel’s “truce” talks — Qatar",
+        "Café ÉTÉ naïve",
+        "İstanbul ẞ straße",
+        "plain ascii",
+        "K Kelvin ﬁ ligature",
+        "",
+    ]
     for text in samples:
         assert skeleton(text) == text.translate(_SKELETON)
         assert len(skeleton(text)) == len(text)
@@ -101,7 +122,16 @@ def test_skeleton_keeps_every_index() -> None:
 def test_whole_body_highlighting_equals_paragraph_by_paragraph() -> None:
     art = parse_file(SEED, "seed")
     paragraphs = [*art.paragraphs, "x" * 70 + " gaza", "Gaza’s al-Qanou said: “that” ..."]
-    for text in ("gaza", "al-Qanou", "qanou", '"said that"', "evacu*", "ceasfire~", "the",
-                 "Israel's talks", "u.s."):
+    for text in (
+        "gaza",
+        "al-Qanou",
+        "qanou",
+        '"said that"',
+        "evacu*",
+        "ceasfire~",
+        "the",
+        "Israel's talks",
+        "u.s.",
+    ):
         hl = parse(text).highlighter
         assert hl.paragraph_spans(paragraphs) == [hl.spans(p) for p in paragraphs], text

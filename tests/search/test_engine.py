@@ -22,12 +22,36 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from corpus import article
 
 QUERIES = (
-    "said", "gaza", "the", "Israel’s", "al-Qanou", "qanou", "gaza ceasefire", "said that",
-    "with were", '"said that"', '"the council"', '"hostage-prisoner deal"', "gaza -hamas",
-    "gaza ANDNOT hamas", "title:gaza OR peace", "evacu*", "ceasfire~", "date:2023 gaza",
-    '"said that" gaza', 'gaza OR "said that"', "nosuchwordanywhere", '"said nosuchword"',
-    '"said that the"', '"that the"', '"of the"', '"the the"', '"title:the the"',
-    '"the of" gaza', '"said that" OR "of the"', '"that said" -gaza',
+    "said",
+    "gaza",
+    "the",
+    "Israel’s",
+    "al-Qanou",
+    "qanou",
+    "gaza ceasefire",
+    "said that",
+    "with were",
+    '"said that"',
+    '"the council"',
+    '"hostage-prisoner deal"',
+    "gaza -hamas",
+    "gaza ANDNOT hamas",
+    "title:gaza OR peace",
+    "evacu*",
+    "ceasfire~",
+    "date:2023 gaza",
+    '"said that" gaza',
+    'gaza OR "said that"',
+    "nosuchwordanywhere",
+    '"said nosuchword"',
+    '"said that the"',
+    '"that the"',
+    '"of the"',
+    '"the the"',
+    '"title:the the"',
+    '"the of" gaza',
+    '"said that" OR "of the"',
+    '"that said" -gaza',
 )
 PAIRED = ('"said that"', '"that the"', '"of the"', '"the the"')
 """Phrases of two common words in the test library: answered from pair postings."""
@@ -42,8 +66,9 @@ def _whoosh_top(searcher: Any, q: Any, limit: int) -> tuple[list[tuple[int, floa
 
 def _same(ours: list[tuple[int, float]], theirs: list[tuple[int, float]]) -> bool:
     return len(ours) == len(theirs) and all(
-        a[0] == b[0] and math.isclose(a[1], b[1], rel_tol=1e-9) for a, b in zip(ours, theirs,
-                                                                                strict=True))
+        a[0] == b[0] and math.isclose(a[1], b[1], rel_tol=1e-9)
+        for a, b in zip(ours, theirs, strict=True)
+    )
 
 
 @pytest.fixture
@@ -121,8 +146,9 @@ def test_phrase_total_is_exact_or_marked_estimated(big_shelf: Shelf) -> None:
     assert result.total == counted.total
     assert result.hits
     for hit in result.hits:
-        marked = {" ".join(re.findall(r"\w+", hit.snippet[a:b].lower()))
-                  for a, b in hit.snippet_spans}
+        marked = {
+            " ".join(re.findall(r"\w+", hit.snippet[a:b].lower())) for a, b in hit.snippet_spans
+        }
         assert "said that" in marked, (hit.id, marked)
 
 
@@ -132,7 +158,8 @@ def test_deleted_article_is_never_found(big_shelf: Shelf) -> None:
 
 
 def test_cache_is_bounded_and_packed_terms_rank_the_same(
-        big_shelf: Shelf, monkeypatch: pytest.MonkeyPatch) -> None:
+    big_shelf: Shelf, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from newsreader.search import terms
 
     monkeypatch.setattr(terms, "CACHE_POSTINGS", 300)
@@ -160,7 +187,8 @@ def test_cache_is_bounded_and_packed_terms_rank_the_same(
 
 
 def test_phrase_words_read_only_in_blocks_of_the_rarest_word(
-        shelf: Callable[..., Shelf], monkeypatch: pytest.MonkeyPatch) -> None:
+    shelf: Callable[..., Shelf], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from whoosh.codec.whoosh3 import W3Codec
 
     from newsreader.search import build, phrasecheck, postings
@@ -184,8 +212,13 @@ def test_phrase_words_read_only_in_blocks_of_the_rarest_word(
             yield block
 
     monkeypatch.setattr(postings, "_blocks", counted)
-    phrases = [q for q in QUERIES if '"' in q] + ['"gaza said"', '"the hostage"', '"of gaza"',
-                                                  '"the zyxquux"', '"zyxquux said the"']
+    phrases = [q for q in QUERIES if '"' in q] + [
+        '"gaza said"',
+        '"the hostage"',
+        '"of gaza"',
+        '"the zyxquux"',
+        '"zyxquux said the"',
+    ]
     current = store.read_current(s.index_dir)
     assert current is not None
     ix = open_generation(current[1])
@@ -209,14 +242,24 @@ def test_phrase_words_read_only_in_blocks_of_the_rarest_word(
 
 
 def test_and_reads_a_far_more_common_word_only_for_the_rarer_words_articles(
-        big_shelf: Shelf, monkeypatch: pytest.MonkeyPatch) -> None:
+    big_shelf: Shelf, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from newsreader.search import phrasecheck
 
     current = store.read_current(big_shelf.index_dir)
     assert current is not None
     ix = open_generation(current[1])
-    queries = ["gaza ceasefire", "said that", "with were", "gaza -hamas", '"said that" gaza',
-               "the nosuchwordanywhere", "date:2023 gaza", "gaza said the", "hamas OR gaza the"]
+    queries = [
+        "gaza ceasefire",
+        "said that",
+        "with were",
+        "gaza -hamas",
+        '"said that" gaza',
+        "the nosuchwordanywhere",
+        "date:2023 gaza",
+        "gaza said the",
+        "hamas OR gaza the",
+    ]
     with ix.searcher() as searcher:
         for partial in (1, 10**9):  # every time, never
             monkeypatch.setattr(phrasecheck, "PARTIAL", partial)
@@ -232,7 +275,8 @@ def test_and_reads_a_far_more_common_word_only_for_the_rarer_words_articles(
 
 
 def test_title_bounded_top_ranks_and_counts_as_the_full_evaluation(
-        big_shelf: Shelf, monkeypatch: pytest.MonkeyPatch) -> None:
+    big_shelf: Shelf, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from newsreader.search import bounded
 
     monkeypatch.setattr(bounded, "BIG", 1)  # every body list counts as long here
@@ -252,17 +296,34 @@ def test_title_bounded_top_ranks_and_counts_as_the_full_evaluation(
     current = store.read_current(big_shelf.index_dir)
     assert current is not None
     ix = open_generation(current[1])
-    queries = ["said", "the", "gaza", "ceasefire", "hostage", "reported", "said that", "gaza the",
-               "with were", "ceasefire hostage the", "title:gaza OR peace", "gaza nosuchword"]
+    queries = [
+        "said",
+        "the",
+        "gaza",
+        "ceasefire",
+        "hostage",
+        "reported",
+        "said that",
+        "gaza the",
+        "with were",
+        "ceasefire hostage the",
+        "title:gaza OR peace",
+        "gaza nosuchword",
+    ]
     from whoosh import query as wq
 
     def either(a: str, b: str, boost: float = 1.5) -> Any:  # two body words
         return wq.Or([wq.Term("body", a), wq.Term("body", b, boost=boost)])
 
     shapes = [parse(text).query for text in queries] + [
-        either("gaza", "said"), either("ceasefir", "the"), either("hostag", "that"),
-        either("report", "said"), either("report", "the"), either("report", "said", 20.0),
-        wq.And([either("gaza", "said"), either("hostag", "the")])]
+        either("gaza", "said"),
+        either("ceasefir", "the"),
+        either("hostag", "that"),
+        either("report", "said"),
+        either("report", "the"),
+        either("report", "said", 20.0),
+        wq.And([either("gaza", "said"), either("hostag", "the")]),
+    ]
     with ix.searcher() as searcher:
         for limit in (1, 3, 10, 200):
             shared = Engine(searcher)
@@ -279,8 +340,9 @@ def test_title_bounded_top_ranks_and_counts_as_the_full_evaluation(
     assert any(answered) and not all(answered)  # proven answers, and fallbacks
 
 
-def test_unreadable_blocks_fall_back_to_whoosh(big_shelf: Shelf,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unreadable_blocks_fall_back_to_whoosh(
+    big_shelf: Shelf, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from newsreader.search import postings
 
     def broken(*_args: object) -> None:

@@ -13,8 +13,10 @@ from tests.search.conftest import Shelf, article_text
 
 
 def _files(n: int) -> dict[str, str]:
-    return {f"n{i:02d}.txt": article_text(f"Story {i}", f"Common words and marker{i} here.")
-            for i in range(n)}
+    return {
+        f"n{i:02d}.txt": article_text(f"Story {i}", f"Common words and marker{i} here.")
+        for i in range(n)
+    }
 
 
 def test_add_change_delete(shelf: Callable[..., Shelf]) -> None:
@@ -118,8 +120,9 @@ def test_parallel_full_build_matches_single_process(
     assert isinstance(two.update(), IndexReport) and two.ids("godwit") == ["n99"]
 
 
-def test_an_update_never_merges_full_build_segments(shelf: Callable[..., Shelf],
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_update_never_merges_full_build_segments(
+    shelf: Callable[..., Shelf], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from newsreader.search import build, index
     from newsreader.search.index import open_generation
 

@@ -21,14 +21,21 @@ def _by_positions(text: str, common: frozenset[str]) -> dict[str, tuple[int, int
     for tok in tokens(text):
         at[tok.pos].append(tok.term)
         freq[tok.term] += 1
-    return {f"{a} {b}": (freq[a], freq[b]) for p, firsts in at.items()
-            for a in firsts for b in at.get(p + 1, ()) if a in common and b in common}
+    return {
+        f"{a} {b}": (freq[a], freq[b])
+        for p, firsts in at.items()
+        for a in firsts
+        for b in at.get(p + 1, ())
+        if a in common and b in common
+    }
 
 
 def test_pairs_follow_positions_never_across_paragraphs(tmp_path: Path) -> None:
-    texts = ["\n\n".join(parse_file(SEED, "seed").paragraphs),
-             *(article(i) for i in range(30)),
-             "The al-Qanou talks.\n\nThe talks, the al-Qanou talks; U.S. talks the"]
+    texts = [
+        "\n\n".join(parse_file(SEED, "seed").paragraphs),
+        *(article(i) for i in range(30)),
+        "The al-Qanou talks.\n\nThe talks, the al-Qanou talks; U.S. talks the",
+    ]
     common = common_words(index_positions(t) for t in texts)
     assert {"the", "said"} <= common
     seen = 0

@@ -12,12 +12,15 @@ from newsreader.search.query import date_bounds, parse
 from tests.search.conftest import Shelf, article_text
 
 FILES = {
-    "gaza.txt": article_text("Truce talks in Cairo", "Negotiators discussed a truce for Gaza.",
-                             day="Mon May 06 2024"),
-    "rafah.txt": article_text("Rafah evacuation", "Families left Rafah before the truck convoy.",
-                              day="Fri Jan 12 2024"),
-    "kyiv.txt": article_text("Winter in Kyiv", "Power cuts hit Kyiv as talks stalled in Gaza.",
-                             day="Tue Nov 14 2023"),
+    "gaza.txt": article_text(
+        "Truce talks in Cairo", "Negotiators discussed a truce for Gaza.", day="Mon May 06 2024"
+    ),
+    "rafah.txt": article_text(
+        "Rafah evacuation", "Families left Rafah before the truck convoy.", day="Fri Jan 12 2024"
+    ),
+    "kyiv.txt": article_text(
+        "Winter in Kyiv", "Power cuts hit Kyiv as talks stalled in Gaza.", day="Tue Nov 14 2023"
+    ),
 }
 
 
@@ -51,14 +54,17 @@ def test_prefix_and_fuzzy(s: Shelf) -> None:
     assert result.hits[0].title_spans  # the fuzzy match is highlighted in the title
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("date:2024", ["gaza", "rafah"]),
-    ("date:2024-05", ["gaza"]),
-    ("date:2024-05-06", ["gaza"]),
-    ("date:[2023-11 to 2024-01]", ["kyiv", "rafah"]),
-    ("date:[2024-02 to]", ["gaza"]),
-    ("talks date:2023", ["kyiv"]),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("date:2024", ["gaza", "rafah"]),
+        ("date:2024-05", ["gaza"]),
+        ("date:2024-05-06", ["gaza"]),
+        ("date:[2023-11 to 2024-01]", ["kyiv", "rafah"]),
+        ("date:[2024-02 to]", ["gaza"]),
+        ("talks date:2023", ["kyiv"]),
+    ],
+)
 def test_dates(s: Shelf, query: str, expected: list[str]) -> None:
     assert sorted(s.ids(query)) == expected
 
@@ -95,11 +101,13 @@ def test_did_you_mean_skips_deleted_articles_for_the_spelling(
 ) -> None:
     # The correction's spelling is read from an article that has the word; the first one in
     # the index was deleted (Whoosh keeps its postings until a merge): the next one is used.
-    s = shelf({
-        "a.txt": article_text("Old", "Negotiating went on."),
-        "b.txt": article_text("New", "The negotiators' draft was read by negotiators."),
-        "c.txt": article_text("More", "Negotiators again, and negotiators."),
-    })
+    s = shelf(
+        {
+            "a.txt": article_text("Old", "Negotiating went on."),
+            "b.txt": article_text("New", "The negotiators' draft was read by negotiators."),
+            "c.txt": article_text("More", "Negotiators again, and negotiators."),
+        }
+    )
     (s.root / "a.txt").unlink()
     s.update()
     result = s.index.search("negotiaters")
@@ -108,11 +116,32 @@ def test_did_you_mean_skips_deleted_articles_for_the_spelling(
     assert s.index.search("negotiaters", correct=False).hits == ()
 
 
-@pytest.mark.parametrize("query", [
-    '"unbalanced', "((talks", "talks))", "AND", "OR", "NOT", "-", "*", "~", "title:",
-    "date:", "date:[", "\x00\x1b[31mtalks", "talks " * 2000, "x" * 10_000, '""', "^2",
-    "title:(", "[a TO b]", "\u202e talks", "tal\u0301ks",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"unbalanced',
+        "((talks",
+        "talks))",
+        "AND",
+        "OR",
+        "NOT",
+        "-",
+        "*",
+        "~",
+        "title:",
+        "date:",
+        "date:[",
+        "\x00\x1b[31mtalks",
+        "talks " * 2000,
+        "x" * 10_000,
+        '""',
+        "^2",
+        "title:(",
+        "[a TO b]",
+        "\u202e talks",
+        "tal\u0301ks",
+    ],
+)
 def test_bad_syntax_never_raises(s: Shelf, query: str) -> None:
     result = s.index.search(query)
     assert result.error is None or "\n" not in result.error
@@ -131,16 +160,24 @@ def test_long_query_is_cut_with_a_note(s: Shelf) -> None:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.text(alphabet=st.sampled_from(
-    [*'ab "()-*~?:^[]{}\\/\'’“”NOTAND OR title:date:2024-', "\x00", "\u0301", "é", "\n"]
-), max_size=40))
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            [*"ab \"()-*~?:^[]{}\\/'’“”NOTAND OR title:date:2024-", "\x00", "\u0301", "é", "\n"]
+        ),
+        max_size=40,
+    )
+)
 def test_parse_never_raises(query: str) -> None:
     parsed = parse(query)
     assert parsed.error is None or "\n" not in parsed.error
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(st.text(max_size=60))
 def test_search_never_raises(s: Shelf, query: str) -> None:
     result = s.index.search(query)
@@ -149,15 +186,18 @@ def test_search_never_raises(s: Shelf, query: str) -> None:
             assert 0 <= a < b <= len(hit.snippet)
 
 
-@pytest.mark.parametrize(("query", "reason"), [
-    ("date:0000", "not a date: '0000'"),     # searched "date 0000" and found every article
-    ("talks date:0000", "not a date"),
-    ("date:2024-02-30", "not a date"),
-    ("title:", "title: needs a word"),       # searched the word "title"
-    ("title: talks", "title: needs a word"),
-    ("-talks", "only excludes"),             # searched "talks"
-    ("NOT talks -gaza", "only excludes"),
-])
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        ("date:0000", "not a date: '0000'"),  # searched "date 0000" and found every article
+        ("talks date:0000", "not a date"),
+        ("date:2024-02-30", "not a date"),
+        ("title:", "title: needs a word"),  # searched the word "title"
+        ("title: talks", "title: needs a word"),
+        ("-talks", "only excludes"),  # searched "talks"
+        ("NOT talks -gaza", "only excludes"),
+    ],
+)
 def test_a_query_that_cannot_be_searched_says_why(s: Shelf, query: str, reason: str) -> None:
     result = s.index.search(query)
     assert result.hits == () and result.error is not None and reason in result.error

@@ -24,8 +24,8 @@ def test_generated_corpus_distinctive_phrase_ranks_its_article_first(
     for i in (3, 17, 42):
         art = parse_file(s.root / f"g{i:03d}.txt", f"g{i:03d}")
         words = re.findall(r"[A-Za-z]+", art.paragraphs[2])
-        rare = max(range(len(words) - 2), key=lambda j: sum(len(w) for w in words[j:j + 3]))
-        phrase = " ".join(words[rare:rare + 3])
+        rare = max(range(len(words) - 2), key=lambda j: sum(len(w) for w in words[j : j + 3]))
+        phrase = " ".join(words[rare : rare + 3])
         assert s.ids(f'"{phrase}"')[0] == f"g{i:03d}", phrase
         assert s.ids(phrase)[0] == f"g{i:03d}", phrase
     assert s.ids('"permanent ceasefire"') == [SEED.stem]
@@ -34,10 +34,12 @@ def test_generated_corpus_distinctive_phrase_ranks_its_article_first(
 
 
 def test_title_words_outrank_a_passing_mention(shelf: Callable[..., Shelf]) -> None:
-    s = shelf({
-        "mention.txt": article_text("Markets today", "Prices rose. " * 20 + "Also, a heron."),
-        "titled.txt": article_text("The heron returns", "Birds came back to the lake. " * 20),
-    })
+    s = shelf(
+        {
+            "mention.txt": article_text("Markets today", "Prices rose. " * 20 + "Also, a heron."),
+            "titled.txt": article_text("The heron returns", "Birds came back to the lake. " * 20),
+        }
+    )
     assert s.ids("heron")[0] == "titled"
 
 
@@ -50,7 +52,7 @@ def test_hit_carries_snippet_paragraph_and_all_matches(shelf: Callable[..., Shel
     marked = [hit.snippet[a:b].lower() for a, b in hit.snippet_spans]
     assert "permanent" in marked and "ceasefire" in marked
     assert hit.snippet.strip("…") in art.paragraphs[hit.paragraph]
-    words = [art.paragraphs[m.paragraph][m.start:m.end].lower() for m in hit.matches]
+    words = [art.paragraphs[m.paragraph][m.start : m.end].lower() for m in hit.matches]
     assert words.count("ceasefire") == 4 and words.count("permanent") == 2
     assert hit.score > 0
 

@@ -19,9 +19,12 @@ from newsreader.search.store import read_current
 from tests.conftest import REPO
 from tests.search.conftest import Shelf, article_text
 
-FILES = {f"s{i:02d}.txt": article_text(f"Story {i}", f"Shared words and token{i} here.",
-                                       "A second paragraph about herons.")
-         for i in range(12)}
+FILES = {
+    f"s{i:02d}.txt": article_text(
+        f"Story {i}", f"Shared words and token{i} here.", "A second paragraph about herons."
+    )
+    for i in range(12)
+}
 
 
 def _generation(s: Shelf) -> Path:
@@ -109,8 +112,12 @@ def test_stale_lock_files_do_not_block(shelf: Callable[..., Shelf]) -> None:
 
 def _run(code: str, *args: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.Popen([sys.executable, "-c", textwrap.dedent(code), *args], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(code), *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 HOLD_LOCK = """
@@ -155,8 +162,7 @@ SearchIndex(index_dir).update(scan, lib, rebuild=True, progress=progress)
 
 
 @pytest.mark.parametrize("had_index", [True, False])
-def test_build_killed_halfway(shelf: Callable[..., Shelf], tmp_path: Path,
-                              had_index: bool) -> None:
+def test_build_killed_halfway(shelf: Callable[..., Shelf], tmp_path: Path, had_index: bool) -> None:
     s = shelf(FILES) if had_index else shelf({})
     if not had_index:
         for name, text in FILES.items():

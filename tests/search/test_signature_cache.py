@@ -9,8 +9,12 @@ from tests.search.conftest import Shelf, article_text
 
 
 def test_another_writer_invalidates_remembered_signatures(shelf: Callable[..., Shelf]) -> None:
-    s = shelf({"a.txt": article_text("Truce", "A ceasefire was agreed."),
-               "b.txt": article_text("Talks", "Negotiators met in Cairo.")})
+    s = shelf(
+        {
+            "a.txt": article_text("Truce", "A ceasefire was agreed."),
+            "b.txt": article_text("Talks", "Negotiators met in Cairo."),
+        }
+    )
     assert s.update().unchanged == 2  # this SearchIndex now remembers both signatures
     other = SearchIndex(s.index_dir)  # e.g. the CLI while the TUI runs
     try:

@@ -24,16 +24,18 @@ def news(tmp_path_factory: pytest.TempPathFactory) -> Shelf:
     return s
 
 
-@pytest.mark.parametrize(("typo", "meant"), [
-    ("ceasfire", "ceasefire"),   # was "ceased"
-    ("bushfier", "bushfire"),    # was "bush"
-    ("parliment", "parliament"),  # was "party"
-    ("minster", "minister"),     # was no suggestion at all
-    ("negotations", "negotiations"),
-    ("Ceasfire", "Ceasefire"),
-])
-def test_a_misspelling_suggests_the_surface_word_meant(news: Shelf, typo: str,
-                                                        meant: str) -> None:
+@pytest.mark.parametrize(
+    ("typo", "meant"),
+    [
+        ("ceasfire", "ceasefire"),  # was "ceased"
+        ("bushfier", "bushfire"),  # was "bush"
+        ("parliment", "parliament"),  # was "party"
+        ("minster", "minister"),  # was no suggestion at all
+        ("negotations", "negotiations"),
+        ("Ceasfire", "Ceasefire"),
+    ],
+)
+def test_a_misspelling_suggests_the_surface_word_meant(news: Shelf, typo: str, meant: str) -> None:
     result = news.index.search(typo, correct=False)
     assert result.hits == ()
     assert result.suggestion == meant
@@ -65,8 +67,9 @@ def test_an_excluded_word_is_never_corrected(news: Shelf) -> None:
 def test_fuzzy_ranks_the_word_meant_first_and_scores_by_what_matched(news: Shelf) -> None:
     result = news.index.search("ceasfire~")
     assert result.hits
-    with_word = [h for h in result.hits
-                 if "ceasefire" in h.snippet.lower() or "ceasefire" in h.title.lower()]
+    with_word = [
+        h for h in result.hits if "ceasefire" in h.snippet.lower() or "ceasefire" in h.title.lower()
+    ]
     assert result.hits[0] in with_word
     assert len({round(h.score, 3) for h in result.hits}) > 1  # not one flat score for all
     for hit in result.hits:
@@ -76,13 +79,15 @@ def test_fuzzy_ranks_the_word_meant_first_and_scores_by_what_matched(news: Shelf
 
 def test_fuzzy_exact_beats_one_edit_beats_two(shelf: Callable[..., Shelf]) -> None:
     quiet = "The town was quiet on Monday morning, and the boats stayed in. "
-    s = shelf({
-        # The exact word in the longest article: BM25 alone would put it last.
-        "exact.txt": article_text("One", "The harbour. " + quiet * 3),
-        "one.txt": article_text("Two", "The harbor. " + quiet),
-        "two.txt": article_text("Three", "The arbor. " + quiet),
-        "far.txt": article_text("Four", "The arbour. " + quiet),
-    })
+    s = shelf(
+        {
+            # The exact word in the longest article: BM25 alone would put it last.
+            "exact.txt": article_text("One", "The harbour. " + quiet * 3),
+            "one.txt": article_text("Two", "The harbor. " + quiet),
+            "two.txt": article_text("Three", "The arbor. " + quiet),
+            "far.txt": article_text("Four", "The arbour. " + quiet),
+        }
+    )
     assert s.ids("harbour~2") == ["exact", "one", "far", "two"]
     assert s.ids("harbour~") == ["exact", "one", "far"]  # one edit: harbor, arbour
     assert s.ids("harbor~")[0] == "one"
@@ -92,8 +97,8 @@ def test_fuzzy_exact_beats_one_edit_beats_two(shelf: Callable[..., Shelf]) -> No
 
 def test_fuzzy_distance_two_needs_the_tilde_two(shelf: Callable[..., Shelf]) -> None:
     s = shelf({"a.txt": article_text("A", "Negotiators met again.")})
-    assert s.ids("negotiatrs~") == ["a"]       # one edit
-    assert s.ids("negotatrs~") == []           # two edits
+    assert s.ids("negotiatrs~") == ["a"]  # one edit
+    assert s.ids("negotatrs~") == []  # two edits
     assert s.ids("negotatrs~2") == ["a"]
 
 
@@ -134,8 +139,11 @@ def test_any_string_gets_a_suggestion_or_none(word: str) -> None:
         assert cand.word in vocab and 0 < weight <= 1
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(st.text(max_size=30))
 def test_any_query_gets_a_suggestion_or_none_from_the_index(news: Shelf, query: str) -> None:
     result = news.index.suggest(query)
@@ -171,16 +179,23 @@ def test_an_opened_fuzzy_hit_marks_only_the_words_it_matched(
     from newsreader.library import parse_file
     from newsreader.search import find_matches
 
-    s = shelf({"a.txt": article_text(
-        "Talks", "The ceasefire held after the shelling ceased.", "Ceasefires rarely last.")})
+    s = shelf(
+        {
+            "a.txt": article_text(
+                "Talks", "The ceasefire held after the shelling ceased.", "Ceasefires rarely last."
+            )
+        }
+    )
     result = s.index.search("ceasfire~")
     assert result.marks is not None
     hit = result.hits[0]
     article = parse_file(s.root / "a.txt", "a")
-    marked = {article.paragraphs[m.paragraph][m.start:m.end].lower()
-              for m in find_matches(result.marks, article)}
+    marked = {
+        article.paragraphs[m.paragraph][m.start : m.end].lower()
+        for m in find_matches(result.marks, article)
+    }
     assert marked == {"ceasefire", "ceasefires"}  # not "ceased" (the stem "ceas" is near)
-    assert {article.paragraphs[m.paragraph][m.start:m.end].lower() for m in hit.matches} == marked
+    assert {article.paragraphs[m.paragraph][m.start : m.end].lower() for m in hit.matches} == marked
 
 
 def test_spelling_can_be_made_ready_before_the_first_typo(shelf: Callable[..., Shelf]) -> None:

@@ -26,9 +26,15 @@ def article(n: int) -> Article:
         for p in range(6)
     )
     return Article(
-        id=f"a{n}", path=Path(f"/nonexistent/a{n}.txt"), title=f"Article {n}",
-        date=date(2024, 1, 1 + n % 28), dateline=None, paragraphs=paragraphs,
-        size=sum(map(len, paragraphs)), mtime_ns=0, content_hash=f"hash{n}",
+        id=f"a{n}",
+        path=Path(f"/nonexistent/a{n}.txt"),
+        title=f"Article {n}",
+        date=date(2024, 1, 1 + n % 28),
+        dateline=None,
+        paragraphs=paragraphs,
+        size=sum(map(len, paragraphs)),
+        mtime_ns=0,
+        content_hash=f"hash{n}",
     )
 
 
@@ -60,10 +66,16 @@ def see(store: StateStore, tag: str, writers: list[str]) -> None:
     while not wanted <= {b.note for b in store.bookmarks()} and time.monotonic() < deadline:
         time.sleep(0.02)
     states = store.reading_states(article(n).summary for n in range(10))
-    print("sees " + json.dumps({
-        "notes": sorted(b.note for b in store.bookmarks()),
-        "offsets": {aid: s.offset for aid, s in states.items()},
-    }), flush=True)
+    print(
+        "sees "
+        + json.dumps(
+            {
+                "notes": sorted(b.note for b in store.bookmarks()),
+                "offsets": {aid: s.offset for aid, s in states.items()},
+            }
+        ),
+        flush=True,
+    )
 
 
 def disk_full(store: StateStore, limit: int) -> None:
@@ -80,10 +92,17 @@ def disk_full(store: StateStore, limit: int) -> None:
             break
     visible = {b.note.split("x", 1)[0] for b in store.bookmarks()}
     store.close()
-    print(json.dumps({
-        "saved": saved, "kept": kept, "visible": sorted(visible),
-        "notices": store.notices,
-    }), flush=True)
+    print(
+        json.dumps(
+            {
+                "saved": saved,
+                "kept": kept,
+                "visible": sorted(visible),
+                "notices": store.notices,
+            }
+        ),
+        flush=True,
+    )
 
 
 def main() -> None:

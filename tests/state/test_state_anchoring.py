@@ -230,7 +230,7 @@ def test_whole_paragraphs_survive_edits_and_orphan_when_deleted(paragraphs: list
         found = locate(edited, passage)
         assert found is not None and found.paragraph == i, para
         assert found.end - found.start >= 0.9 * len(para)
-        deleted = paragraphs[:i] + paragraphs[i + 1:]
+        deleted = paragraphs[:i] + paragraphs[i + 1 :]
         assert locate(deleted, passage) is None, para
 
 
@@ -238,8 +238,20 @@ def test_fuzzy_search_stays_fast_on_long_repetitive_text() -> None:
     # A small vocabulary makes every diff worst-case; an earlier character-level search
     # took ~45 s here. The budget is loose on purpose (shared CI cores).
     rng = random.Random(1)
-    vocab = ["the", "council", "met", "to", "discuss", "budget", "bridge", "mayor", "vote",
-             "city", "relief", "debate"]
+    vocab = [
+        "the",
+        "council",
+        "met",
+        "to",
+        "discuss",
+        "budget",
+        "bridge",
+        "mayor",
+        "vote",
+        "city",
+        "relief",
+        "debate",
+    ]
     paragraphs = [" ".join(rng.choice(vocab) for _ in range(300)) + "." for _ in range(40)]
     passage = capture(paragraphs, 20)
     edited = paragraphs.copy()

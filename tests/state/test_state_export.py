@@ -52,16 +52,22 @@ def _bookmark_bridge(store: StateStore, library: Library) -> None:
     budget = library.load(scan.by_id["budget"])
     para = next(i for i, p in enumerate(budget.paragraphs) if "bridge" in p)
     start = budget.paragraphs[para].index("the cost")
-    store.add_bookmark(budget, para, start, start + len("the cost of the new bridge"),
-                       note="# ask about the bridge")
+    store.add_bookmark(
+        budget,
+        para,
+        start,
+        start + len("the cost of the new bridge"),
+        note="# ask about the bridge",
+    )
     store.add_bookmark(library.load(scan.by_id["storm"]), 0, note="")
 
 
 def test_json_follows_the_current_text(store: StateStore, library: tuple[Library, Path]) -> None:
     lib, root = library
     _bookmark_bridge(store, lib)
-    (root / "budget.txt").write_text(STORY.replace(
-        "The city council", "Late news first.\n\nThe city council"))
+    (root / "budget.txt").write_text(
+        STORY.replace("The city council", "Late news first.\n\nThe city council")
+    )
     rows = {r["article_id"]: r for r in bookmarks_json(store, lib.scan(), lib)}
     bridge = rows["budget"]
     assert bridge["quote"] == "the cost of the new bridge" and not bridge["orphaned"]
@@ -114,8 +120,9 @@ def test_backup_round_trip_and_idempotent_import(tmp_path: Path, store: StateSto
         assert other.reading_state(art.summary) == store.reading_state(art.summary)
         assert other.bookmarks() == [bm]
         second = import_backup(other, backup)
-        assert str(second) == ("0 articles added, 0 updated; 0 bookmarks added, 0 updated; "
-                               "2 unchanged")
+        assert str(second) == (
+            "0 articles added, 0 updated; 0 bookmarks added, 0 updated; 2 unchanged"
+        )
         assert other.bookmarks() == [bm]
     finally:
         other.close()
@@ -146,11 +153,16 @@ def test_export_replaces_atomically(tmp_path: Path, store: StateStore) -> None:
         export_backup(store, tmp_path / "missing" / "out.json")
 
 
-@pytest.mark.parametrize("content", [
-    b"\x00\x01garbage", b"[1, 2, 3]", b'{"format": "newsreader-backup", "version": 1}',
-    b'{"format": "newsreader-backup", "version": 1, "articles": [{"id": 3}], "bookmarks": []}',
-    b'{"format": "newsreader-backup", "version": 99, "articles": [], "bookmarks": []}',
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\x00\x01garbage",
+        b"[1, 2, 3]",
+        b'{"format": "newsreader-backup", "version": 1}',
+        b'{"format": "newsreader-backup", "version": 1, "articles": [{"id": 3}], "bookmarks": []}',
+        b'{"format": "newsreader-backup", "version": 99, "articles": [], "bookmarks": []}',
+    ],
+)
 def test_bad_backup_is_one_line_and_changes_nothing(
     tmp_path: Path, store: StateStore, content: bytes
 ) -> None:
@@ -174,11 +186,21 @@ def test_cli_end_to_end(
     assert main([*lib, "export", str(backup)]) == 0
     assert "exported 0 records" in capsys.readouterr().err
     doc = json.loads(backup.read_text())
-    doc["articles"].append({
-        "id": "storm", "path": str(root / "storm.txt"), "content_hash": "h", "title": "Storm",
-        "read": True, "progress": 100, "paragraph": 0, "offset": 0, "first_opened": None,
-        "last_opened": None, "updated": "2024-05-06T10:00:00+00:00",
-    })
+    doc["articles"].append(
+        {
+            "id": "storm",
+            "path": str(root / "storm.txt"),
+            "content_hash": "h",
+            "title": "Storm",
+            "read": True,
+            "progress": 100,
+            "paragraph": 0,
+            "offset": 0,
+            "first_opened": None,
+            "last_opened": None,
+            "updated": "2024-05-06T10:00:00+00:00",
+        }
+    )
     backup.write_text(json.dumps(doc))
     assert main([*lib, "import", str(backup)]) == 0
     assert "1 articles added" in capsys.readouterr().err

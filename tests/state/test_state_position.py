@@ -122,7 +122,11 @@ def test_store_keeps_the_quote_and_the_old_call_shape(store: StateStore) -> None
     store.save_position(art.summary, 2, 9, 30, "the council met on day 2")
     state = store.reading_state(art.summary)
     assert (state.paragraph, state.offset, state.progress, state.quote) == (
-        2, 9, 30, "the council met on day 2")
+        2,
+        9,
+        30,
+        "the council met on day 2",
+    )
     assert store.reading_states([art.summary])[art.id].quote == "the council met on day 2"
     store.save_position(art.summary, 3, 0, 40)  # a caller that knows no quote
     state = store.reading_state(art.summary)
@@ -152,15 +156,15 @@ def test_a_second_schema_file_migrates_and_keeps_positions(
     try:
         assert store.saving and not store.notices
         st = store.reading_state(article(1).summary)
-        assert (st.read, st.progress, st.paragraph, st.offset, st.quote) == (
-            True, 40, 2, 17, "")
+        assert (st.read, st.progress, st.paragraph, st.offset, st.quote) == (True, 40, 2, 17, "")
         store.save_position(article(1).summary, 3, 5, 50, "of article 1")
     finally:
         store.close()
     conn = sqlite3.connect(state_file)
     assert schema.user_version(conn) == schema.CURRENT == 3
-    assert conn.execute("SELECT paragraph, para_offset, position_quote FROM articles").fetchall(
-    ) == [(3, 5, "of article 1")]
+    assert conn.execute(
+        "SELECT paragraph, para_offset, position_quote FROM articles"
+    ).fetchall() == [(3, 5, "of article 1")]
     conn.close()
     [before] = snapshots.snapshots(snapshot_dir)  # taken before the schema changed
     old = sqlite3.connect(before.path)

@@ -66,8 +66,12 @@ def test_migrates_a_first_schema_file(state_file: Path, snapshot_dir: Path) -> N
         st = store.reading_state(article(1).summary)
         assert (st.read, st.progress, st.paragraph, st.offset) == (True, 40, 2, 17)
         [bm] = store.bookmarks("a1")
-        assert (bm.uuid, bm.note, bm.quote, bm.orphaned) == ("u-1", "old note",
-                                                              "the council met", False)
+        assert (bm.uuid, bm.note, bm.quote, bm.orphaned) == (
+            "u-1",
+            "old note",
+            "the council met",
+            False,
+        )
         assert bm.article_title == "a1"  # v1 kept no titles: the id stands in
         store.save_position(article(1).summary, 3, 0, 50)  # and it is writable
     finally:
@@ -114,7 +118,7 @@ def _damaged_pages(path: Path) -> None:
     data = bytearray(path.read_bytes())
     page = 4096
     assert len(data) >= 3 * page
-    data[page:3 * page] = b"\xa5" * (2 * page)  # keep the header, wreck the tables
+    data[page : 3 * page] = b"\xa5" * (2 * page)  # keep the header, wreck the tables
     path.write_bytes(bytes(data))
 
 
@@ -193,7 +197,9 @@ def test_disk_full_keeps_changes_in_memory_and_file_intact(state_file: Path) -> 
     limit = state_file.stat().st_size + 60_000
     proc = subprocess.run(
         [sys.executable, str(CHILD), "diskfull", str(state_file), str(limit)],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout.splitlines()[-1])
@@ -302,8 +308,11 @@ def test_state_file_replaced_by_garbage_while_open(
         assert "damaged while in use" in store.notices[-1]
     finally:
         store.close()
-    [aside] = [p for p in state_file.parent.glob("state.sqlite3.corrupt-*")
-               if not p.name.endswith(("-wal", "-shm"))]
+    [aside] = [
+        p
+        for p in state_file.parent.glob("state.sqlite3.corrupt-*")
+        if not p.name.endswith(("-wal", "-shm"))
+    ]
     assert aside.read_bytes().startswith(b"not a database")  # kept for a look
     again = StateStore.open(state_file)
     try:

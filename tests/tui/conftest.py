@@ -53,9 +53,9 @@ def make_library(root: Path, extra: int = 0) -> Path:
     shutil.copy(SEED, root / SEED.name)
     rng = random.Random(7)
     start = date(2024, 1, 8)
-    for i, (title, place) in enumerate([*TOPICS, *(
-        (f"Generated article number {n}", "GENEVA") for n in range(extra)
-    )]):
+    for i, (title, place) in enumerate(
+        [*TOPICS, *((f"Generated article number {n}", "GENEVA") for n in range(extra))]
+    ):
         paragraphs = []
         for p in range(6 + (i % 5)):
             words = [rng.choice(FILLER) for _ in range(40 + rng.randrange(50))]
@@ -66,8 +66,12 @@ def make_library(root: Path, extra: int = 0) -> Path:
         paragraphs[0] = f"{place}: {paragraphs[0]}"
         if i == 0:
             paragraphs[1] = "Markup stays text: [bold red]not markup[/] and [link=x]no link[/link]."
-        write_article(root / f"{i + 1:03d}_{place.lower().replace(' ', '_')}.txt", title,
-                      start + timedelta(days=9 * i), paragraphs)
+        write_article(
+            root / f"{i + 1:03d}_{place.lower().replace(' ', '_')}.txt",
+            title,
+            start + timedelta(days=9 * i),
+            paragraphs,
+        )
     return root
 
 

@@ -45,7 +45,9 @@ async def type_text(pilot: object, text: str) -> None:
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_b_on_a_bookmarked_paragraph_edits_its_note(
-    new_app: Callable[..., NewsreaderApp], ctx: AppContext, size: tuple[int, int],
+    new_app: Callable[..., NewsreaderApp],
+    ctx: AppContext,
+    size: tuple[int, int],
 ) -> None:
     app = new_app()
     async with app.run_test(size=size) as pilot:
@@ -71,7 +73,8 @@ async def test_b_on_a_bookmarked_paragraph_edits_its_note(
 
 
 async def test_b_edits_after_a_relaunch_and_from_a_bookmark_jump(
-    new_app: Callable[..., NewsreaderApp], ctx: AppContext,
+    new_app: Callable[..., NewsreaderApp],
+    ctx: AppContext,
 ) -> None:
     article = articles(ctx)[0]
     store = StateStore.open(ctx.paths.state_file)
@@ -100,7 +103,9 @@ async def test_b_edits_after_a_relaunch_and_from_a_bookmark_jump(
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_g_and_G_in_bookmarks(
-    new_app: Callable[..., NewsreaderApp], ctx: AppContext, size: tuple[int, int],
+    new_app: Callable[..., NewsreaderApp],
+    ctx: AppContext,
+    size: tuple[int, int],
 ) -> None:
     store = StateStore.open(ctx.paths.state_file)
     made = [store.add_bookmark(a, 0, note=f"note {i}") for i, a in enumerate(articles(ctx)[:4])]
@@ -127,9 +132,12 @@ async def test_missing_article_is_not_called_orphaned(tmp_path: Path, library: P
     here = build_context([library])
     other_root = tmp_path / "other"
     other_root.mkdir()
-    write_article(other_root / "elsewhere.txt", "An article from another library",
-                  __import__("datetime").date(2024, 2, 1),
-                  ["First paragraph about elsewhere.", "Second paragraph about it."])
+    write_article(
+        other_root / "elsewhere.txt",
+        "An article from another library",
+        __import__("datetime").date(2024, 2, 1),
+        ["First paragraph about elsewhere.", "Second paragraph about it."],
+    )
     other = build_context([other_root])
     store = StateStore.open(here.paths.state_file)
     [away] = [a for a in articles(other)]
@@ -150,8 +158,9 @@ async def test_missing_article_is_not_called_orphaned(tmp_path: Path, library: P
         await pilot.press("B")
         await settle(pilot)
         listing = app.screen.query_one(BookmarkList)
-        prompts = [plain(listing.get_option_at_index(i).prompt)
-                   for i in range(listing.option_count)]
+        prompts = [
+            plain(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)
+        ]
         orphan_at = prompts.index("Orphaned (1): the passage is no longer in its article")
         away_at = prompts.index("Article not in this library (1)")
         assert "orphan" in prompts[orphan_at + 1]
@@ -169,7 +178,9 @@ async def test_missing_article_is_not_called_orphaned(tmp_path: Path, library: P
 
 @pytest.mark.parametrize("size", [(120, 40), (60, 20)])
 async def test_note_edited_while_another_window_deletes_it_is_kept(
-    new_app: Callable[..., NewsreaderApp], ctx: AppContext, size: tuple[int, int],
+    new_app: Callable[..., NewsreaderApp],
+    ctx: AppContext,
+    size: tuple[int, int],
 ) -> None:
     """Window A (a second store on the same file) deletes the bookmark whose note window B
     is editing; B's Enter saves the note on a new bookmark of the same passage and says so."""
@@ -199,7 +210,8 @@ async def test_note_edited_while_another_window_deletes_it_is_kept(
 
 
 async def test_note_edited_from_the_reader_while_deleted_elsewhere_is_kept(
-    new_app: Callable[..., NewsreaderApp], ctx: AppContext,
+    new_app: Callable[..., NewsreaderApp],
+    ctx: AppContext,
 ) -> None:
     article = articles(ctx)[0]
     other = StateStore.open(ctx.paths.state_file)

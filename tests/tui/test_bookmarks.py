@@ -108,8 +108,11 @@ async def test_edit_delete_undo_and_orphans(
 
     # The second article loses its text: its bookmark becomes an orphan.
     victim = library / "009_benin_city.txt"
-    victim.write_text("Museum returns looted bronzes to their home city\n\nMon Mar 20 2024\n\n"
-                      "Completely different text now.\n", "utf-8")
+    victim.write_text(
+        "Museum returns looted bronzes to their home city\n\nMon Mar 20 2024\n\n"
+        "Completely different text now.\n",
+        "utf-8",
+    )
 
     again = new_app()
     async with again.run_test(size=(120, 40)) as pilot:
@@ -121,8 +124,9 @@ async def test_edit_delete_undo_and_orphans(
         screen = again.screen
         assert isinstance(screen, BookmarksScreen)
         listing = screen.query_one(BookmarkList)
-        prompts = [plain(listing.get_option_at_index(i).prompt)
-                   for i in range(listing.option_count)]
+        prompts = [
+            plain(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)
+        ]
         assert prompts[1].startswith("Orphaned (1)")
         assert "Museum returns" in prompts[2] and "Rail workers" in prompts[0]
 

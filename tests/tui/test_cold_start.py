@@ -15,7 +15,8 @@ from .conftest import settle, visible_text
 
 
 async def test_the_first_frame_draws_the_readers_frame_full_height(
-    new_app: Callable[..., NewsreaderApp], monkeypatch: pytest.MonkeyPatch,
+    new_app: Callable[..., NewsreaderApp],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Hold the first frame: no panes mounted after the paint, no library worker to need them.
     monkeypatch.setattr(PaneLayout, "_after_paint", lambda self: None)
@@ -29,7 +30,8 @@ async def test_the_first_frame_draws_the_readers_frame_full_height(
 
 
 async def test_no_article_is_called_unread_before_the_reading_states_load(
-    new_app: Callable[..., NewsreaderApp], monkeypatch: pytest.MonkeyPatch,
+    new_app: Callable[..., NewsreaderApp],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     release = threading.Event()
     load = library_sync.LibrarySync._load_states
@@ -56,7 +58,8 @@ async def test_no_article_is_called_unread_before_the_reading_states_load(
 
 
 async def test_reading_the_panes_never_mounts_them_only_ensure_panes_does(
-    new_app: Callable[..., NewsreaderApp], monkeypatch: pytest.MonkeyPatch,
+    new_app: Callable[..., NewsreaderApp],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(PaneLayout, "_after_paint", lambda self: None)
     monkeypatch.setattr(library_sync.LibrarySync, "start", lambda self: None)
@@ -76,7 +79,8 @@ async def test_reading_the_panes_never_mounts_them_only_ensure_panes_does(
 
 
 async def test_a_move_before_the_states_load_is_not_undone_by_reopening_the_last_read(
-    new_app: Callable[..., NewsreaderApp], monkeypatch: pytest.MonkeyPatch,
+    new_app: Callable[..., NewsreaderApp],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     app = new_app()
     async with app.run_test(size=(120, 40)) as pilot:

@@ -35,9 +35,15 @@ from .conftest import plain, settle, visible_text
 
 def full_feed(web: Server, path: str, titles: list[str], **route: object) -> str:
     """A feed whose entries carry their whole text (no page requests)."""
-    items = [{"title": title, "link": web.url(f"{path}/{i}"), "pubDate": rfc822(i + 1),
-              "content": "".join(f"<p>{p}</p>" for p in story(i))}
-             for i, title in enumerate(titles)]
+    items = [
+        {
+            "title": title,
+            "link": web.url(f"{path}/{i}"),
+            "pubDate": rfc822(i + 1),
+            "content": "".join(f"<p>{p}</p>" for p in story(i)),
+        }
+        for i, title in enumerate(titles)
+    ]
     return web.feed(path, rss(f"Feed {path}", items), **route)
 
 
@@ -105,8 +111,9 @@ async def test_fetch_shows_new_articles_as_they_arrive_in_the_default_library(
 
         # The quick feed's articles are listed while the slow feed is still loading.
         # The first feed waits for the reader's child to start (seconds on a busy machine).
-        await wait_for(pilot, lambda: {"Lighthouse keepers strike",
-                                       "Harbour pilots join"} <= titles(), 15)
+        await wait_for(
+            pilot, lambda: {"Lighthouse keepers strike", "Harbour pilots join"} <= titles(), 15
+        )
         assert screen.feeds.running
         assert "Fetching feeds" in feeds_status(app) and "2 new" in feeds_status(app)
         assert not any("Library changed" in m for m in notices(app))  # counted by the fetch
@@ -150,8 +157,9 @@ async def test_a_broken_feed_is_reported_and_the_rest_still_arrive(
     items = []
     for i, title in enumerate(["Bridge reopens after repairs", "Tunnel works delayed"]):
         link = web.page(f"/story/{i}", article_html(title, story(i)))
-        items.append({"title": title, "link": link, "description": "Summary.",
-                      "pubDate": rfc822(i + 1)})
+        items.append(
+            {"title": title, "link": link, "description": "Summary.", "pubDate": rfc822(i + 1)}
+        )
     good = web.feed("/good.xml", rss("Good news", items))
     refused = closed_port_url()
     subscribe(good, web.url("/missing.xml"), refused)
@@ -184,8 +192,9 @@ async def test_a_broken_feed_is_reported_and_the_rest_still_arrive(
         assert any("2 new articles from 3 feeds (2 failed)" in m for m in notices(app))
         assert feeds_status(app) == "Feeds: 2 new · 2 failed"
         # The app still works: the new article opens.
-        screen.article_list.select_id(next(a.id for a in screen.rows.articles
-                                           if a.title.startswith("Bridge")))
+        screen.article_list.select_id(
+            next(a.id for a in screen.rows.articles if a.title.startswith("Bridge"))
+        )
         await pilot.press("enter")
         await settle(pilot)
         assert screen.reader.article is not None
@@ -205,9 +214,7 @@ async def test_without_subscriptions_the_app_says_how_to_add_one(
         assert not app.main_screen.feeds.running
 
 
-async def test_many_failed_feeds_are_aggregated(
-    web: Server, ctx: AppContext
-) -> None:
+async def test_many_failed_feeds_are_aggregated(web: Server, ctx: AppContext) -> None:
     subscribe(*(web.url(f"/gone/{i}.xml") for i in range(5)))
     app = make_app(ctx, poll_seconds=None, fetch_options=FAST)
     async with app.run_test(size=(120, 40)) as pilot:

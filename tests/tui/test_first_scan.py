@@ -99,7 +99,8 @@ async def test_list_has_rows_when_the_screen_first_appears(ctx: AppContext) -> N
 
 
 async def test_last_runs_list_is_painted_while_the_walk_confirms_or_replaces_it(
-    ctx: AppContext, library: Path,
+    ctx: AppContext,
+    library: Path,
 ) -> None:
     import threading
 

@@ -43,7 +43,8 @@ def assert_reading(app: NewsreaderApp, title_start: str) -> None:
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_open_back_open_another_and_another(
-    new_app: Callable[..., NewsreaderApp], size: tuple[int, int],
+    new_app: Callable[..., NewsreaderApp],
+    size: tuple[int, int],
 ) -> None:
     app = new_app()
     async with app.run_test(size=size) as pilot:
@@ -70,8 +71,11 @@ def assert_cursor_paragraph_on_screen(app: NewsreaderApp) -> None:
     """The lines marked by the paragraph cursor are on screen, and are that paragraph's."""
     reader = app.main_screen.reader
     assert reader.article is not None
-    marked = [line.strip().lstrip("▍◆").strip() for line in visible_text(reader)
-              if line.lstrip().startswith("▍")]
+    marked = [
+        line.strip().lstrip("▍◆").strip()
+        for line in visible_text(reader)
+        if line.lstrip().startswith("▍")
+    ]
     assert marked, "the cursor paragraph is not on screen"
     paragraph = normalised(reader.article.paragraphs[reader.cursor])
     assert all(part in paragraph for part in marked)
@@ -83,7 +87,8 @@ def toasts(app: NewsreaderApp) -> list[str]:
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_search_open_from_the_query_and_from_a_picked_result_then_step_matches(
-    new_app: Callable[..., NewsreaderApp], size: tuple[int, int],
+    new_app: Callable[..., NewsreaderApp],
+    size: tuple[int, int],
 ) -> None:
     app = new_app()
     async with app.run_test(size=size) as pilot:
@@ -100,7 +105,7 @@ async def test_search_open_from_the_query_and_from_a_picked_result_then_step_mat
         assert count >= 2 and 0 <= first < count
         assert f"match {first + 1}/{count}" in reader.border_subtitle
         match = reader.matches[first]
-        word = reader.article.paragraphs[match.paragraph][match.start:match.end]
+        word = reader.article.paragraphs[match.paragraph][match.start : match.end]
         assert word.casefold().startswith(("truce", "ceasefire"))
         assert word in shown(app)  # the highlighted match is on screen
         for _ in range(count - 1 - first):
@@ -127,13 +132,14 @@ async def test_search_open_from_the_query_and_from_a_picked_result_then_step_mat
         assert_cursor_paragraph_on_screen(app)
         assert "match" in reader.border_subtitle
         current = reader.matches[reader.current_match]
-        word = reader.article.paragraphs[current.paragraph][current.start:current.end]
+        word = reader.article.paragraphs[current.paragraph][current.start : current.end]
         assert word in shown(app)
 
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_bookmark_a_paragraph_see_it_in_b_and_jump_back(
-    new_app: Callable[..., NewsreaderApp], size: tuple[int, int],
+    new_app: Callable[..., NewsreaderApp],
+    size: tuple[int, int],
 ) -> None:
     from newsreader.tui.screens.bookmarks import BookmarkList, BookmarksScreen
 
@@ -165,7 +171,8 @@ async def test_bookmark_a_paragraph_see_it_in_b_and_jump_back(
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_resize_wide_narrow_wide_while_reading_keeps_the_place(
-    new_app: Callable[..., NewsreaderApp], size: tuple[int, int],
+    new_app: Callable[..., NewsreaderApp],
+    size: tuple[int, int],
 ) -> None:
     app = new_app()
     async with app.run_test(size=size) as pilot:
@@ -188,7 +195,8 @@ async def test_resize_wide_narrow_wide_while_reading_keeps_the_place(
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_quit_and_relaunch_reopens_where_reading_stopped(
-    new_app: Callable[..., NewsreaderApp], size: tuple[int, int],
+    new_app: Callable[..., NewsreaderApp],
+    size: tuple[int, int],
 ) -> None:
     app = new_app()
     async with app.run_test(size=size) as pilot:
@@ -216,7 +224,8 @@ async def test_quit_and_relaunch_reopens_where_reading_stopped(
 
 
 async def test_with_reopen_last_off_the_list_cursor_still_comes_back(
-    ctx: AppContext, library: Path,
+    ctx: AppContext,
+    library: Path,
 ) -> None:
     app = make_app(ctx, poll_seconds=None)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -245,7 +254,8 @@ async def test_a_wide_terminal_gives_the_list_what_the_reader_cannot_use_and_key
         assert screen.reader.region.width <= 78 and left.region.width >= 120
         # A whole title on its row, not cut with an ellipsis.
         assert "Ceasefire talks resume in Cairo as mediators push for a deal" in "\n".join(
-            visible_text(screen.article_list))
+            visible_text(screen.article_list)
+        )
         before = left.region.width
         await pilot.press("less_than_sign", "less_than_sign")
         await settle(pilot)
@@ -257,7 +267,8 @@ async def test_a_wide_terminal_gives_the_list_what_the_reader_cannot_use_and_key
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_reopening_an_article_restores_the_view_as_it_was(
-    new_app: Callable[..., NewsreaderApp], size: tuple[int, int],
+    new_app: Callable[..., NewsreaderApp],
+    size: tuple[int, int],
 ) -> None:
     app = new_app()
     async with app.run_test(size=size) as pilot:
@@ -273,8 +284,12 @@ async def test_reopening_an_article_restores_the_view_as_it_was(
         await settle(pilot)
         await pilot.press("escape", "k", "enter")
         await settle(pilot)
-        assert (visible_text(reader), reader.cursor, reader.progress,
-                reader.border_subtitle) == before
+        assert (
+            visible_text(reader),
+            reader.cursor,
+            reader.progress,
+            reader.border_subtitle,
+        ) == before
         # Then scrolled a few lines (the top line may be a blank between paragraphs).
         await pilot.press("space", "j", "j", "j")
         await settle(pilot)
@@ -283,8 +298,12 @@ async def test_reopening_an_article_restores_the_view_as_it_was(
         await settle(pilot)
         await pilot.press("escape", "k", "enter")
         await settle(pilot)
-        assert (visible_text(reader), reader.cursor, reader.progress,
-                reader.border_subtitle) == before
+        assert (
+            visible_text(reader),
+            reader.cursor,
+            reader.progress,
+            reader.border_subtitle,
+        ) == before
 
 
 async def test_the_per_cent_stays_put_across_resizes(
@@ -308,7 +327,8 @@ async def test_the_per_cent_stays_put_across_resizes(
 
 @pytest.mark.parametrize("size", [(120, 40), (60, 20)])
 async def test_toasts_leave_the_readers_bottom_border_and_position_visible(
-    new_app: Callable[..., NewsreaderApp], size: tuple[int, int],
+    new_app: Callable[..., NewsreaderApp],
+    size: tuple[int, int],
 ) -> None:
     from textual.widgets._toast import Toast
 
@@ -329,7 +349,8 @@ async def test_toasts_leave_the_readers_bottom_border_and_position_visible(
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_the_flows_across_a_resize_in_the_middle(
-    new_app: Callable[..., NewsreaderApp], size: tuple[int, int],
+    new_app: Callable[..., NewsreaderApp],
+    size: tuple[int, int],
 ) -> None:
     other = (60, 20) if size[0] >= 100 else (120, 40)  # wide <-> narrow
     app = new_app()
@@ -354,10 +375,10 @@ async def test_the_flows_across_a_resize_in_the_middle(
         assert reader.current_match == 0 and "match 1/" in reader.border_subtitle
         match = reader.matches[0]
         assert reader.article is not None
-        assert reader.article.paragraphs[match.paragraph][match.start:match.end] in shown(app)
+        assert reader.article.paragraphs[match.paragraph][match.start : match.end] in shown(app)
         await pilot.resize_terminal(*size)
         await settle(pilot)
-        assert reader.article.paragraphs[match.paragraph][match.start:match.end] in shown(app)
+        assert reader.article.paragraphs[match.paragraph][match.start : match.end] in shown(app)
         assert len(reader.matches) == 1
         await pilot.press("n")  # one match: n has nowhere to go, and says so
         assert reader.current_match == 0

@@ -29,13 +29,13 @@ def help_text(app: NewsreaderApp) -> str:
     return "\n".join(parts)
 
 
-async def test_help_lists_every_pane_with_key_overrides(
-    library: Path, user_dirs: Path
-) -> None:
+async def test_help_lists_every_pane_with_key_overrides(library: Path, user_dirs: Path) -> None:
     config = user_dirs / "config" / "newsreader" / "config.toml"
     config.parent.mkdir(parents=True)
-    config.write_text('[keys]\n"reader.bookmark" = "x"\n"list.toggle_read" = "r,m"\n'
-                      '"no.such.binding" = "z"\n', "utf-8")
+    config.write_text(
+        '[keys]\n"reader.bookmark" = "x"\n"list.toggle_read" = "r,m"\n"no.such.binding" = "z"\n',
+        "utf-8",
+    )
     app = make_app(build_context([library]), poll_seconds=None)
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
@@ -44,13 +44,20 @@ async def test_help_lists_every_pane_with_key_overrides(
         await pilot.press("question_mark")
         text = help_text(app)
         assert "reader.bookmark" in text  # ids are shown, for config.toml
-        for heading in ("Everywhere", "Article list", "Reader", "Search", "Bookmarks",
-                        "Search syntax"):
+        for heading in (
+            "Everywhere",
+            "Article list",
+            "Reader",
+            "Search",
+            "Bookmarks",
+            "Search syntax",
+        ):
             assert heading in text
         for description in ("Next paragraph", "Hide read", "Edit note", "Quit", "Undo delete"):
             assert description in text
-        bookmark_line = next(line for line in text.splitlines() if "Bookmark" in line
-                             and "Bookmarks" not in line)
+        bookmark_line = next(
+            line for line in text.splitlines() if "Bookmark" in line and "Bookmarks" not in line
+        )
         assert bookmark_line.split()[0] == "x"  # the override, not the default b
         read_line = next(line for line in text.splitlines() if "Read/unread" in line)
         assert read_line.split()[:2] == ["r", "m"]
@@ -116,9 +123,7 @@ async def test_palette_commands(new_app: Callable[..., NewsreaderApp]) -> None:
         assert app.focused is app.main_screen.search_pane.query_input
 
 
-async def test_theme_change_is_saved(
-    new_app: Callable[..., NewsreaderApp], library: Path
-) -> None:
+async def test_theme_change_is_saved(new_app: Callable[..., NewsreaderApp], library: Path) -> None:
     app = new_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -131,9 +136,7 @@ async def test_theme_change_is_saved(
         assert again.theme == "nord"
 
 
-async def test_unsavable_state_shows_a_lasting_notice(
-    library: Path, user_dirs: Path
-) -> None:
+async def test_unsavable_state_shows_a_lasting_notice(library: Path, user_dirs: Path) -> None:
     # A file where the data folder should be: nothing can be saved.
     (user_dirs / "data").mkdir(parents=True)
     (user_dirs / "data" / "newsreader").write_text("not a folder", "utf-8")

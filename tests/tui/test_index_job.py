@@ -37,14 +37,14 @@ async def test_app_builds_a_big_index_in_a_child(
 
 def test_child_reports_progress_and_failure(library: Path, tmp_path: Path) -> None:
     seen: list[tuple[int, int]] = []
-    report = index_job.run_child((library,), False, lambda d, t: seen.append((d, t)),
-                                 lambda child: None)
+    report = index_job.run_child(
+        (library,), False, lambda d, t: seen.append((d, t)), lambda child: None
+    )
     assert report.added == 11 and report.rebuilt
     assert seen and seen[-1] == (11, 11)
 
     with pytest.raises(RuntimeError, match="index build failed"):
-        index_job.run_child((tmp_path / "missing",), False, lambda d, t: None,
-                            lambda child: None)
+        index_job.run_child((tmp_path / "missing",), False, lambda d, t: None, lambda child: None)
 
 
 def test_stop_child_ends_the_forked_workers_too() -> None:
@@ -54,8 +54,9 @@ def test_stop_child_ends_the_forked_workers_too() -> None:
 
     # A parent that forks a worker sharing its stdout, as a two-process build does.
     script = "import os, time\nos.fork()\nprint('up', flush=True)\ntime.sleep(30)\n"
-    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
-                             text=True, start_new_session=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, start_new_session=True
+    )
     assert child.stdout is not None
     child.stdout.readline()
     started = time.monotonic()

@@ -99,8 +99,12 @@ async def test_library_changes_appear_without_restart(
 
         from datetime import date
 
-        write_article(library / "new_story.txt", "Brand new story about lighthouses",
-                      date(2024, 6, 1), ["LISBON: The lighthouse keepers went on strike."])
+        write_article(
+            library / "new_story.txt",
+            "Brand new story about lighthouses",
+            date(2024, 6, 1),
+            ["LISBON: The lighthouse keepers went on strike."],
+        )
         (library / "010_madrid.txt").unlink()
         for _ in range(50):
             await asyncio.sleep(0.1)

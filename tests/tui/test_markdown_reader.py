@@ -65,8 +65,9 @@ async def open_note(pilot: Pilot[object], app: NewsreaderApp) -> None:
 
 
 @pytest.mark.parametrize("size", SIZES)
-async def test_markdown_is_rendered_in_the_reader(md_app: NewsreaderApp,
-                                                  size: tuple[int, int]) -> None:
+async def test_markdown_is_rendered_in_the_reader(
+    md_app: NewsreaderApp, size: tuple[int, int]
+) -> None:
     app = md_app
     async with app.run_test(size=size) as pilot:
         await open_note(pilot, app)
@@ -85,13 +86,15 @@ async def test_markdown_is_rendered_in_the_reader(md_app: NewsreaderApp,
         assert any(t.startswith('│ "We are closer') for t in texts)
         assert any(t.startswith("  total = days * 600") for t in texts)
         # Styles: the heading, emphasis and the links (OSC 8 hyperlinks, the address as data).
-        paragraph = next(i for i, p in enumerate(reader.article.paragraphs)  # type: ignore[union-attr]
-                         if p.startswith("CAIRO"))
+        paragraph = next(
+            i
+            for i, p in enumerate(reader.article.paragraphs)  # type: ignore[union-attr]
+            if p.startswith("CAIRO")
+        )
         y = page.first_line[paragraph] - int(reader.scroll_offset.y)
         lines = [reader.render_line(y + k) for k in range(page.line_count[paragraph])]
         segments = [seg for strip in lines for seg in strip]
-        assert any(seg.text.strip() == "CAIRO" and seg.style and seg.style.bold
-                   for seg in segments)
+        assert any(seg.text.strip() == "CAIRO" and seg.style and seg.style.bold for seg in segments)
         assert any("Tuesday" in seg.text and seg.style and seg.style.italic for seg in segments)
         links = {seg.style.link for seg in segments if seg.style and seg.style.link}
         assert links == {"https://www.reuters.com/world/", "https://apnews.com/"}
@@ -99,7 +102,8 @@ async def test_markdown_is_rendered_in_the_reader(md_app: NewsreaderApp,
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_search_highlights_and_bookmarks_use_the_rendered_text(
-    md_app: NewsreaderApp, size: tuple[int, int],
+    md_app: NewsreaderApp,
+    size: tuple[int, int],
 ) -> None:
     app = md_app
     async with app.run_test(size=size) as pilot:
@@ -114,14 +118,16 @@ async def test_search_highlights_and_bookmarks_use_the_rendered_text(
         current = reader.matches[reader.current_match]
         text = reader.article.paragraphs[current.paragraph]
         assert text.startswith("• Hostage releases")
-        assert text[current.start:current.end] == "phases"
+        assert text[current.start : current.end] == "phases"
         page = reader.page
         assert page is not None
         y = page.line_of(current.paragraph, current.start) - int(reader.scroll_offset.y)
         strip = reader.render_line(y)
         colour = reader.get_component_rich_style("reader--match-current").bgcolor
-        assert any(seg.text == "phases" and seg.style and seg.style.bgcolor == colour
-                   and seg.style.bold for seg in strip)  # highlighted, and still bold
+        assert any(
+            seg.text == "phases" and seg.style and seg.style.bgcolor == colour and seg.style.bold
+            for seg in strip
+        )  # highlighted, and still bold
         await pilot.press("b", "enter")
         await settle(pilot)
     store = StateStore.open(app.ctx.paths.state_file)
@@ -139,18 +145,29 @@ async def test_show_prints_rendered_text(md_app: NewsreaderApp) -> None:
     from tests.cli.conftest import entry_point
 
     root = md_app.ctx.library.roots[0]
-    plain = subprocess.run([*entry_point(), "--library", str(root), "show", "talks"],
-                           capture_output=True, text=True, timeout=60)
+    plain = subprocess.run(
+        [*entry_point(), "--library", str(root), "show", "talks"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert plain.returncode == 0, plain.stderr
     assert "**" not in plain.stdout and "](" not in plain.stdout
     assert "• Hostage releases in three phases" in plain.stdout
     assert "\n  ◦ first phase: 33 people\n" in plain.stdout
-    data = json.loads(subprocess.run(
-        [*entry_point(), "--library", str(root), "show", "talks", "--json"],
-        capture_output=True, text=True, timeout=60).stdout)
+    data = json.loads(
+        subprocess.run(
+            [*entry_point(), "--library", str(root), "show", "talks", "--json"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        ).stdout
+    )
     assert data["paragraphs"][0].startswith("CAIRO — Negotiators met on Tuesday")
-    assert data["paragraphs"][2] == "• Hostage releases in three phases, with a long " \
+    assert (
+        data["paragraphs"][2] == "• Hostage releases in three phases, with a long "
         "explanation of each phase that wraps onto a second line at every width"
+    )
 
 
 def test_markdown_reader_snapshot(snap_compare: object, md_app: NewsreaderApp) -> None:
@@ -170,16 +187,40 @@ async def test_a_code_paragraph_is_one_line_in_search_output(md_app: NewsreaderA
 
     root = md_app.ctx.library.roots[0]
     (root / "code.md").write_text("# Code\n\n```\ncount = 1\nrafah = count\n```\n", "utf-8")
-    run = subprocess.run([*entry_point(), "--library", str(root), "search", "count"],
-                         capture_output=True, text=True, timeout=60)
+    run = subprocess.run(
+        [*entry_point(), "--library", str(root), "search", "count"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert run.returncode == 0, run.stderr
     lines = run.stdout.splitlines()
     assert any("count = 1 rafah = count" in line for line in lines)  # a record per line
 
 
-_PIECES = ["word", "**bold**", "_it_", "[a link](https://x.org)", "`code`", "\n", "\n\n",
-           "- ", "  - ", "1. ", "> ", "```\n", "    ", "<b>", "|a|b|\n|-|-|\n", "# ", "\\\n",
-           "ünïcødé", "全角の文字", "a" * 90, " "]
+_PIECES = [
+    "word",
+    "**bold**",
+    "_it_",
+    "[a link](https://x.org)",
+    "`code`",
+    "\n",
+    "\n\n",
+    "- ",
+    "  - ",
+    "1. ",
+    "> ",
+    "```\n",
+    "    ",
+    "<b>",
+    "|a|b|\n|-|-|\n",
+    "# ",
+    "\\\n",
+    "ünïcødé",
+    "全角の文字",
+    "a" * 90,
+    " ",
+]
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -201,11 +242,13 @@ def test_any_markdown_lays_out_inside_the_text_column(pieces: list[str], width: 
             continue
         text = article.paragraphs[line.paragraph]
         assert 0 <= line.start <= line.end <= len(text)
-        drawn = line.prefix + text[line.start:line.end].rstrip()
-        longest_word = max((cell_len(w) for w in text[line.start:line.end].split()), default=0)
+        drawn = line.prefix + text[line.start : line.end].rstrip()
+        longest_word = max((cell_len(w) for w in text[line.start : line.end].split()), default=0)
         assert cell_len(drawn) <= max(page.text_width, cell_len(line.prefix) + longest_word)
         assert "\n" not in drawn
     for i, text in enumerate(article.paragraphs):  # every character is on some line
-        covered = sum(page.lines[y].end - page.lines[y].start
-                      for y in range(page.first_line[i], page.last_line(i) + 1))
+        covered = sum(
+            page.lines[y].end - page.lines[y].start
+            for y in range(page.first_line[i], page.last_line(i) + 1)
+        )
         assert covered >= len(text) - text.count("\n")

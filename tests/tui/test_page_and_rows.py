@@ -96,8 +96,16 @@ def test_spans_for_dateline_and_matches_clip_to_the_line() -> None:
 
 
 def summary(i: int) -> ArticleSummary:
-    return ArticleSummary(f"a{i}", Path(f"a{i}.txt"), f"Title {i} about ceasefire talks",
-                          date(2024, 1, 1), None, 1, 1, str(i))
+    return ArticleSummary(
+        f"a{i}",
+        Path(f"a{i}.txt"),
+        f"Title {i} about ceasefire talks",
+        date(2024, 1, 1),
+        None,
+        1,
+        1,
+        str(i),
+    )
 
 
 def test_rows_counts_filter_and_title_lookup() -> None:
@@ -124,8 +132,11 @@ def test_a_view_anchor_gives_the_same_top_line_back_for_every_top_and_cursor_in_
         page = lay_out(story, width)
         height = 15
         for top in range(len(page.lines) - 1):
-            in_view = [p for p in range(len(paragraphs))
-                       if page.first_line[p] <= top + height - 1 and page.last_line(p) >= top]
+            in_view = [
+                p
+                for p in range(len(paragraphs))
+                if page.first_line[p] <= top + height - 1 and page.last_line(p) >= top
+            ]
             for cursor in in_view:
                 paragraph, offset = page.view_anchor(top, cursor)
                 assert paragraph == cursor
@@ -144,8 +155,12 @@ def test_progress_is_by_characters_so_a_resize_barely_moves_it() -> None:
 
 
 def test_the_top_of_an_article_stays_the_top_at_any_width() -> None:
-    story = article("First paragraph here.", "Second one.", "Third one.",
-                    title="A long title that wraps onto more lines when the reader is narrow")
+    story = article(
+        "First paragraph here.",
+        "Second one.",
+        "Third one.",
+        title="A long title that wraps onto more lines when the reader is narrow",
+    )
     wide, narrow = lay_out(story, 120), lay_out(story, 30)
     assert narrow.first_line[0] > wide.first_line[0]  # the title takes more lines
     for cursor in range(3):

@@ -36,9 +36,11 @@ def _long_story(root: Path) -> tuple[Path, list[str]]:
 def _insert_at_top(path: Path, first: str) -> None:
     text = path.read_text("utf-8")
     at = text.index(first)
-    path.write_text(text[:at] + "Update: this report was corrected on Tuesday.\n\n"
-                    "Editor's note: an earlier version misstated the date.\n\n" + text[at:],
-                    "utf-8")
+    path.write_text(
+        text[:at] + "Update: this report was corrected on Tuesday.\n\n"
+        "Editor's note: an earlier version misstated the date.\n\n" + text[at:],
+        "utf-8",
+    )
 
 
 async def _open_first(pilot: Pilot[object]) -> Reader:
@@ -67,7 +69,8 @@ async def _read_into_the_middle(pilot: Pilot[object], reader: Reader) -> Positio
 
 
 async def _reading_the_middle(
-    pilot: Any, paragraphs: list[str],
+    pilot: Any,
+    paragraphs: list[str],
 ) -> tuple[Any, Any, str]:
     """Open the long story and read into its middle: (reader, position, paragraph text)."""
     reader = await _open_first(pilot)
@@ -76,7 +79,8 @@ async def _reading_the_middle(
 
 
 async def test_reopening_after_paragraphs_inserted_above_resumes_at_the_passage(
-    new_app: Callable[..., NewsreaderApp], library: Path,
+    new_app: Callable[..., NewsreaderApp],
+    library: Path,
 ) -> None:
     path, paragraphs = _long_story(library)
     app = new_app()
@@ -97,7 +101,8 @@ async def test_reopening_after_paragraphs_inserted_above_resumes_at_the_passage(
 
 
 async def test_opening_another_then_back_after_an_edit_resumes_at_the_passage(
-    new_app: Callable[..., NewsreaderApp], library: Path,
+    new_app: Callable[..., NewsreaderApp],
+    library: Path,
 ) -> None:
     path, paragraphs = _long_story(library)
     app = new_app()
@@ -118,7 +123,8 @@ async def test_opening_another_then_back_after_an_edit_resumes_at_the_passage(
 
 
 async def test_article_edited_while_open_keeps_the_passage_in_view(
-    new_app: Callable[..., NewsreaderApp], library: Path,
+    new_app: Callable[..., NewsreaderApp],
+    library: Path,
 ) -> None:
     path, paragraphs = _long_story(library)
     app = new_app()
@@ -134,7 +140,8 @@ async def test_article_edited_while_open_keeps_the_passage_in_view(
 
 
 async def test_deleted_passage_falls_back_to_the_old_place(
-    new_app: Callable[..., NewsreaderApp], library: Path,
+    new_app: Callable[..., NewsreaderApp],
+    library: Path,
 ) -> None:
     path, paragraphs = _long_story(library)
     app = new_app()

@@ -23,7 +23,8 @@ def messages(app: NewsreaderApp) -> list[str]:
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_ctrl_c_names_the_keys_that_quit_here(
-    new_app: Callable[..., NewsreaderApp], size: tuple[int, int],
+    new_app: Callable[..., NewsreaderApp],
+    size: tuple[int, int],
 ) -> None:
     app = new_app()
     async with app.run_test(size=size) as pilot:
@@ -37,7 +38,8 @@ async def test_ctrl_c_names_the_keys_that_quit_here(
 
 
 async def test_ctrl_c_follows_a_remapped_quit_key(
-    new_app: Callable[..., NewsreaderApp], user_dirs: Path,
+    new_app: Callable[..., NewsreaderApp],
+    user_dirs: Path,
 ) -> None:
     config = user_dirs / "config" / "newsreader" / "config.toml"
     config.parent.mkdir(parents=True)
@@ -61,13 +63,16 @@ async def palette_titles(pilot: object, app: NewsreaderApp) -> list[str]:
     from textual.command import CommandList
 
     listing = palette.query_one(CommandList)
-    return [str(listing.get_option_at_index(i).prompt).split("\n")[0]
-            for i in range(listing.option_count)]
+    return [
+        str(listing.get_option_at_index(i).prompt).split("\n")[0]
+        for i in range(listing.option_count)
+    ]
 
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_palette_has_one_key_help(
-    new_app: Callable[..., NewsreaderApp], size: tuple[int, int],
+    new_app: Callable[..., NewsreaderApp],
+    size: tuple[int, int],
 ) -> None:
     app = new_app()
     async with app.run_test(size=size) as pilot:
@@ -79,7 +84,9 @@ async def test_palette_has_one_key_help(
 
 
 async def test_screenshot_without_a_downloads_folder_goes_to_the_data_folder(
-    new_app: Callable[..., NewsreaderApp], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    new_app: Callable[..., NewsreaderApp],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     home = tmp_path / "bare-home"
     home.mkdir()

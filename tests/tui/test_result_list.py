@@ -74,10 +74,13 @@ async def test_more_hits_load_near_the_end_in_the_same_order(tmp_path: Path) -> 
         assert pane.results.highlighted == FIRST_HITS - 2  # the cursor stayed where it was
 
 
-@pytest.mark.parametrize(("key", "size"), [("end", (120, 40)), ("G", (80, 24)),
-                                           ("end", (60, 20)), ("G", (60, 20))])
+@pytest.mark.parametrize(
+    ("key", "size"), [("end", (120, 40)), ("G", (80, 24)), ("end", (60, 20)), ("G", (60, 20))]
+)
 async def test_end_goes_to_the_last_result_not_the_last_loaded(
-    tmp_path: Path, size: tuple[int, int], key: str,
+    tmp_path: Path,
+    size: tuple[int, int],
+    key: str,
 ) -> None:
     app = _big_app(tmp_path)
     async with app.run_test(size=size) as pilot:  # type: ignore[attr-defined]
@@ -222,8 +225,12 @@ async def test_a_short_list_after_a_long_one_drops_the_scrollbar(tmp_path: Path)
             return sum(len(results._wrap(h, width - 2, app.console)) + 1 for h in hits) - 1
 
         bar = results.styles.scrollbar_size_vertical
-        short = next(pool[:k] for pool in (fitting, long_hits) for k in range(1, len(pool))
-                     if height(pool[:k], full) < height(pool[:k], full - bar))
+        short = next(
+            pool[:k]
+            for pool in (fitting, long_hits)
+            for k in range(1, len(pool))
+            if height(pool[:k], full) < height(pool[:k], full - bar)
+        )
         # The terminal as tall as the short list at the full width: one line short of it
         # at the narrower width.
         overhead = 40 - results.scrollable_content_region.height

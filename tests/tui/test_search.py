@@ -127,7 +127,8 @@ async def test_suggestions_and_query_errors_show_inline(
 
 @pytest.mark.parametrize("size", [(120, 40), (100, 30), (80, 24), (60, 20)])
 async def test_a_misspelling_shows_the_suggestions_results_and_a_click_searches_as_typed(
-    new_app: Callable[..., NewsreaderApp], size: tuple[int, int],
+    new_app: Callable[..., NewsreaderApp],
+    size: tuple[int, int],
 ) -> None:
     app = new_app()
     async with app.run_test(size=size) as pilot:
@@ -225,7 +226,8 @@ async def test_vim_keys_move_through_hits_and_letters_go_back_to_the_query(
 
 
 async def test_counts_are_singular_for_one(
-    seed_library: object, user_dirs: object,
+    seed_library: object,
+    user_dirs: object,
 ) -> None:
     from pathlib import Path
 
@@ -239,6 +241,7 @@ async def test_counts_are_singular_for_one(
         status = app.main_screen.status.query_one("#activity", Static)
         assert plain(status.content) == "1 article · index ready"
         await search_for(pilot, "gaza")
-        search_status = plain(app.main_screen.search_pane.query_one("#search-status",
-                                                                  Static).content)
+        search_status = plain(
+            app.main_screen.search_pane.query_one("#search-status", Static).content
+        )
         assert search_status.startswith("1 article ·")

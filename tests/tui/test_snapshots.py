@@ -55,8 +55,18 @@ def test_search_highlights_wide(
 
 def test_bookmarks_wide(snap_compare: SnapCompare, new_app: Callable[..., NewsreaderApp]) -> None:
     run = steps(
-        "enter", "right_square_bracket", "b", typed("ask about the truce"), "enter",
-        "escape", "j", "enter", "G", "b", "enter", "B",
+        "enter",
+        "right_square_bracket",
+        "b",
+        typed("ask about the truce"),
+        "enter",
+        "escape",
+        "j",
+        "enter",
+        "G",
+        "b",
+        "enter",
+        "B",
     )
     assert snap_compare(new_app(), terminal_size=WIDE, run_before=run)
 

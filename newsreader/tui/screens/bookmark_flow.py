@@ -52,8 +52,9 @@ class BookmarkFlow:
         article_id, by_paragraph = self._at
         return by_paragraph.get(paragraph) if article_id == article.id else None
 
-    def save(self, article: Article, paragraph: int, note: str,
-             bookmark: Bookmark | None = None) -> None:
+    def save(
+        self, article: Article, paragraph: int, note: str, bookmark: Bookmark | None = None
+    ) -> None:
         """Save the paragraph as a bookmark, or ``bookmark``'s new note, on the writer
         thread; ``saved`` reports back."""
         screen = self.screen
@@ -68,8 +69,16 @@ class BookmarkFlow:
             error = future.exception()
             result = None if error else future.result()
             saved, readded = result if result is not None else (None, False)
-            screen.post_message(self.Saved(article.id, paragraph, str(error) if error else None,
-                                           saved, readded, bookmark is not None and not readded))
+            screen.post_message(
+                self.Saved(
+                    article.id,
+                    paragraph,
+                    str(error) if error else None,
+                    saved,
+                    readded,
+                    bookmark is not None and not readded,
+                )
+            )
 
         future.add_done_callback(done)
 
@@ -77,8 +86,7 @@ class BookmarkFlow:
         """Mark the new bookmark in the margin, or say why it was not saved."""
         screen = self.screen
         if message.failed:
-            screen.notify(f"Bookmark not saved: {message.failed}", severity="error",
-                          markup=False)
+            screen.notify(f"Bookmark not saved: {message.failed}", severity="error", markup=False)
             return
         reader = screen.reader
         if reader.article is not None and reader.article.id == message.article_id:
@@ -126,8 +134,9 @@ class BookmarkFlow:
             by_paragraph = bookmarks_by_paragraph(self.screen.session, article)
             self.screen.post_message(self.Marks(article.id, frozenset(by_paragraph), by_paragraph))
 
-        self.screen.run_worker(read, thread=True, exclusive=True, group="bookmarks",
-                               exit_on_error=False)
+        self.screen.run_worker(
+            read, thread=True, exclusive=True, group="bookmarks", exit_on_error=False
+        )
 
     def marks(self, message: Marks) -> None:
         """Apply re-read marks if that article is still open."""

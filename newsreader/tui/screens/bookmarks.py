@@ -30,8 +30,10 @@ from newsreader.tui.widgets.key_bar import KeyBar
 from newsreader.tui.widgets.passage_preview import PassagePreview
 
 QUOTE_CHARS = 240
-READDED = ("That bookmark was deleted in another window meanwhile: "
-           "your note is saved on a new bookmark of the same passage.")
+READDED = (
+    "That bookmark was deleted in another window meanwhile: "
+    "your note is saved on a new bookmark of the same passage."
+)
 NARROW_BELOW = 100
 """Columns below which the passage preview is hidden."""
 
@@ -59,7 +61,9 @@ class BookmarksScreen(Screen[Bookmark | None]):
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "bookmarks--quote", "bookmarks--note", "bookmarks--source",
+        "bookmarks--quote",
+        "bookmarks--note",
+        "bookmarks--source",
     }
 
     @dataclass
@@ -138,8 +142,9 @@ class BookmarksScreen(Screen[Bookmark | None]):
             (elsewhere, "elsewhere", "Article not in this library ({})"),
         ):
             if group:
-                options.append(Option(Text(heading.format(len(group)), style="bold"), id=name,
-                                      disabled=True))
+                options.append(
+                    Option(Text(heading.format(len(group)), style="bold"), id=name, disabled=True)
+                )
                 options.extend(Option(self._prompt(b), id=b.uuid) for b in group)
         listing = self.query_one(BookmarkList)
         listing.clear_options()
@@ -197,9 +202,7 @@ class BookmarksScreen(Screen[Bookmark | None]):
         if bookmark is None:
             return
         if self.summary_for(bookmark.article_id) is None:
-            self.notify(
-                "That article is not in this library.", severity="warning", markup=False
-            )
+            self.notify("That article is not in this library.", severity="warning", markup=False)
             return
         self.dismiss(bookmark)
 

@@ -95,8 +95,14 @@ class FeedFetch:
             self._clear_timer.stop()
         self._show()
         self._in_thread = True  # from now: a quit must not wait for the fetch (see run_app)
-        screen.run_worker(self._fetch, name="feeds", group="feeds", thread=True,
-                          exclusive=True, exit_on_error=False)
+        screen.run_worker(
+            self._fetch,
+            name="feeds",
+            group="feeds",
+            thread=True,
+            exclusive=True,
+            exit_on_error=False,
+        )
 
     def _fetch(self) -> None:
         """The worker: runs the fetch in a daemon thread and waits for it, or for the app to
@@ -104,8 +110,9 @@ class FeedFetch:
         the app's exit waits for its worker threads; it must not wait for that one."""
         worker = get_current_worker()
         done = threading.Event()
-        thread = threading.Thread(target=self._fetch_in_thread, args=(worker, done),
-                                  name="newsreader-feeds", daemon=True)
+        thread = threading.Thread(
+            target=self._fetch_in_thread, args=(worker, done), name="newsreader-feeds", daemon=True
+        )
         thread.start()
         while not done.wait(0.1) and not worker.is_cancelled:
             pass
@@ -128,7 +135,9 @@ class FeedFetch:
             feeds_file = subscriptions_file(ctx.paths)
             post(self.Started(len(load_subscriptions(feeds_file))))
             report = fetch_all(
-                feeds_file, ctx.articles_dir, options=self.options or fetch_options(ctx.config),
+                feeds_file,
+                ctx.articles_dir,
+                options=self.options or fetch_options(ctx.config),
                 # fetch_all calls this from its own pool threads: post, never call_from_thread
                 progress=lambda event: post(self.Progress(event)),
                 cancel=lambda: worker.is_cancelled,
@@ -172,18 +181,26 @@ class FeedFetch:
             self._failure(f"{result.name}: {result.error}")
         elif result.failures:
             first = result.failures[0].reason
-            self._failure(f"{result.name}: {count(len(result.failures), 'entry', 'entries')} "
-                          f"not saved ({first})")
+            self._failure(
+                f"{result.name}: {count(len(result.failures), 'entry', 'entries')} "
+                f"not saved ({first})"
+            )
         if result.notice:
-            self.screen.notify(clean_line(f"{result.name}: {result.notice}"), title="Feeds",
-                               severity="warning", timeout=8, markup=False)
+            self.screen.notify(
+                clean_line(f"{result.name}: {result.notice}"),
+                title="Feeds",
+                severity="warning",
+                timeout=8,
+                markup=False,
+            )
 
     def _failure(self, line: str) -> None:
         line = clean_line(line)
         self._failures.append(line)
         if len(self._failures) <= FAILURE_TOASTS:
-            self.screen.notify(line, title="Feed failed", severity="error", timeout=12,
-                               markup=False)
+            self.screen.notify(
+                line, title="Feed failed", severity="error", timeout=12, markup=False
+            )
 
     def _rescan(self) -> None:
         self._rescan_timer = None
@@ -223,7 +240,10 @@ class FeedFetch:
         screen.notify(
             f"New articles are saved in {folder}, which is not in this library "
             f"(chosen by {ctx.library_source}); open it with --library to read them.",
-            title="Feeds", severity="warning", timeout=15, markup=False,
+            title="Feeds",
+            severity="warning",
+            timeout=15,
+            markup=False,
         )
 
     # --- the end ---------------------------------------------------------------------------
@@ -240,23 +260,33 @@ class FeedFetch:
         report = message.report
         if report is None:
             screen.status.set_feeds("")
-            screen.notify(clean_line(f"Feeds not fetched: {message.error}"), severity="error",
-                          timeout=12, markup=False)
+            screen.notify(
+                clean_line(f"Feeds not fetched: {message.error}"),
+                severity="error",
+                timeout=12,
+                markup=False,
+            )
             return
         if not report.results:
             screen.status.set_feeds("")
             screen.notify(NO_FEEDS, title="Feeds", timeout=10, markup=False)
             return
         for notice in report.notices:
-            screen.notify(clean_line(notice), title="Feeds", severity="warning", timeout=12,
-                          markup=False)
+            screen.notify(
+                clean_line(notice), title="Feeds", severity="warning", timeout=12, markup=False
+            )
         hidden = self._failures[FAILURE_TOASTS:]
         if hidden:
             lines = hidden[:FAILURE_LINES]
             if len(hidden) > FAILURE_LINES:
                 lines.append("… ('newsreader feeds list' shows every feed's last error)")
-            screen.notify(f"{count(len(hidden), 'more problem')}:\n" + "\n".join(lines),
-                          title="Feeds", severity="error", timeout=15, markup=False)
+            screen.notify(
+                f"{count(len(hidden), 'more problem')}:\n" + "\n".join(lines),
+                title="Feeds",
+                severity="error",
+                timeout=15,
+                markup=False,
+            )
         failed = len(report.failed)
         summary = f"{count(report.new, 'new article')} from {count(len(report.results), 'feed')}"
         if failed:
@@ -265,8 +295,13 @@ class FeedFetch:
             summary += ", stopped early"
         if report.limit_reached:
             summary += ". Stopped at the per-run limit: fetch again for the rest"
-        screen.notify(summary + ".", title="Feeds", severity="warning" if failed else
-                      "information", timeout=8, markup=False)
+        screen.notify(
+            summary + ".",
+            title="Feeds",
+            severity="warning" if failed else "information",
+            timeout=8,
+            markup=False,
+        )
         line = Text(f"Feeds: {report.new:,} new")
         if failed:
             line.append(f" · {failed:,} failed", style="bold")

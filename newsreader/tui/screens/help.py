@@ -70,8 +70,9 @@ class HelpScreen(ModalScreen[None]):
             for keys, description, binding_id in binding_rows(classes, keymap):
                 shown = "  ".join(self._key(k) for k in keys)
                 # The id is what config.toml [keys] takes to remap the key.
-                table.add_row(Text(shown, style="bold"), Text(description),
-                              Text(binding_id, style="dim"))
+                table.add_row(
+                    Text(shown, style="bold"), Text(description), Text(binding_id, style="dim")
+                )
             blocks.append(Static(table, classes="help-block"))
             blocks[-1].border_title = heading
         syntax = self._table()

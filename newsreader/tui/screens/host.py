@@ -37,8 +37,13 @@ class Host(Protocol):
     def session(self) -> Session: ...
 
     def notify(
-        self, message: str, *, title: str = ..., severity: SeverityLevel = ...,
-        timeout: float | None = ..., markup: bool = ...,
+        self,
+        message: str,
+        *,
+        title: str = ...,
+        severity: SeverityLevel = ...,
+        timeout: float | None = ...,
+        markup: bool = ...,
     ) -> None: ...
 
     def post_message(self, message: Message) -> bool: ...
@@ -46,8 +51,14 @@ class Host(Protocol):
     def set_timer(self, delay: float, callback: Callable[[], object] | None = ...) -> Timer: ...
 
     def run_worker(
-        self, work: Callable[[], None], name: str | None = ..., group: str = ...,
-        *, exit_on_error: bool = ..., exclusive: bool = ..., thread: bool = ...,
+        self,
+        work: Callable[[], None],
+        name: str | None = ...,
+        group: str = ...,
+        *,
+        exit_on_error: bool = ...,
+        exclusive: bool = ...,
+        thread: bool = ...,
     ) -> object: ...
 
 

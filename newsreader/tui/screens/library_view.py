@@ -64,8 +64,7 @@ class LibraryView:
             removed = len(before - set(rows.by_id))
             parts = [f"{n} {what}" for n, what in ((added, "new"), (removed, "removed")) if n]
             if parts:
-                screen.notify("Library changed: " + ", ".join(parts) + ".", timeout=4,
-                              markup=False)
+                screen.notify("Library changed: " + ", ".join(parts) + ".", timeout=4, markup=False)
             if screen.panes_mounted:
                 screen.opener.reload_if_changed(scan.by_id)
 

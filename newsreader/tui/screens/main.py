@@ -53,10 +53,10 @@ class MainScreen(Screen[None]):
         Binding("R", "fetch_feeds", "Fetch feeds", show=False, id="feeds.fetch"),
         Binding("tab,shift+tab", "switch_pane", "Switch pane", show=False, id="switch-pane"),
         Binding("escape", "back", "Back", id="back"),
-        Binding("less_than_sign", "list_width(-4)", "Narrower list", show=False,
-                id="list.narrower"),
-        Binding("greater_than_sign", "list_width(4)", "Wider list", show=False,
-                id="list.wider"),
+        Binding(
+            "less_than_sign", "list_width(-4)", "Narrower list", show=False, id="list.narrower"
+        ),
+        Binding("greater_than_sign", "list_width(4)", "Wider list", show=False, id="list.wider"),
     ]
 
     AUTO_FOCUS = "#articles"
@@ -65,7 +65,9 @@ class MainScreen(Screen[None]):
         """A store write finished: check whether the store still saves."""
 
     def __init__(
-        self, session: Session, poll_seconds: float | None,
+        self,
+        session: Session,
+        poll_seconds: float | None,
         fetch_options: FetchOptions | None = None,
     ) -> None:
         super().__init__()
@@ -318,8 +320,7 @@ class MainScreen(Screen[None]):
     # --- bookmarks (see bookmark_flow) ------------------------------------------------------
 
     def on_reader_bookmark_requested(self, message: Reader.BookmarkRequested) -> None:
-        self.bookmark_flow.save(message.article, message.paragraph, message.note,
-                                message.bookmark)
+        self.bookmark_flow.save(message.article, message.paragraph, message.note, message.bookmark)
 
     @on(BookmarkFlow.Saved)
     def _bookmark_saved(self, message: BookmarkFlow.Saved) -> None:

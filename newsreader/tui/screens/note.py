@@ -33,8 +33,10 @@ class NoteDialog(ModalScreen[str | None]):
         self.editing = editing
 
     def compose(self) -> ComposeResult:
-        quote = self.quote if len(self.quote) <= QUOTE_PREVIEW else (
-            self.quote[:QUOTE_PREVIEW].rsplit(" ", 1)[0] + " …"
+        quote = (
+            self.quote
+            if len(self.quote) <= QUOTE_PREVIEW
+            else (self.quote[:QUOTE_PREVIEW].rsplit(" ", 1)[0] + " …")
         )
         with Vertical(id="note-box") as box:
             box.border_title = "Edit note" if self.editing else "Bookmark this passage"
@@ -42,8 +44,9 @@ class NoteDialog(ModalScreen[str | None]):
             yield Static(Text(self.article_title), id="note-article")
             yield Static(Text(quote), id="note-quote")
             # Editing appends: no select-all on focus, the cursor after the old note.
-            yield Input(self.note, placeholder="Note (optional)", id="note-input",
-                        select_on_focus=False)
+            yield Input(
+                self.note, placeholder="Note (optional)", id="note-input", select_on_focus=False
+            )
 
     def on_mount(self) -> None:
         note = self.query_one(Input)

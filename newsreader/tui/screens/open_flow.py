@@ -21,8 +21,9 @@ if TYPE_CHECKING:
     from newsreader.tui.screens.host import ReaderHost
 
 
-def request_for(summary: ArticleSummary, query: str | None = None,
-                paragraph: int | None = None) -> OpenRequest:
+def request_for(
+    summary: ArticleSummary, query: str | None = None, paragraph: int | None = None
+) -> OpenRequest:
     """An ``OpenRequest`` (imported here: opening is not on the way to the first paint)."""
     from newsreader.tui.opening import OpenRequest
 
@@ -52,8 +53,11 @@ class ArticleOpener:
             request = replace(request, state=self.screen.rows.states.get(request.summary.id))
         self._serial += 1
         self.screen.run_worker(
-            partial(self._load, request, focus, self._serial), group="open", exclusive=True,
-            thread=True, exit_on_error=False,
+            partial(self._load, request, focus, self._serial),
+            group="open",
+            exclusive=True,
+            thread=True,
+            exit_on_error=False,
         )
 
     def _load(self, request: OpenRequest, focus: bool, serial: int) -> None:
@@ -74,12 +78,17 @@ class ArticleOpener:
         screen = self.screen
         opened = message.opened
         if opened is None:
-            screen.notify(message.error or "Cannot open the article.", severity="error",
-                          markup=False)
+            screen.notify(
+                message.error or "Cannot open the article.", severity="error", markup=False
+            )
             return None
         screen.reader.show(
-            opened.article, opened.paragraph, opened.offset, matches=opened.matches,
-            focus_match=bool(opened.request.query), bookmarked=opened.bookmarked,
+            opened.article,
+            opened.paragraph,
+            opened.offset,
+            matches=opened.matches,
+            focus_match=bool(opened.request.query),
+            bookmarked=opened.bookmarked,
         )
         if opened.state is not None:
             screen.rows.update_state(opened.state)
@@ -97,8 +106,9 @@ class ArticleOpener:
             return
         summary = by_id.get(article.id)
         if summary is None:
-            screen.notify("The open article was removed from the library.", severity="warning",
-                          markup=False)
+            screen.notify(
+                "The open article was removed from the library.", severity="warning", markup=False
+            )
         elif summary.content_hash != article.content_hash:
             position = screen.reader.position
             paragraph = position.paragraph if position else None
@@ -108,8 +118,11 @@ class ArticleOpener:
         """On start: highlight the article read last and (``reopen_last`` in config.toml, on
         by default) reopen it where it was left."""
         screen = self.screen
-        opened = [(s.last_opened, s.article_id) for s in screen.rows.states.values()
-                  if s.last_opened is not None and s.article_id in screen.rows.by_id]
+        opened = [
+            (s.last_opened, s.article_id)
+            for s in screen.rows.states.values()
+            if s.last_opened is not None and s.article_id in screen.rows.by_id
+        ]
         if not opened or self._serial or screen.article_list.cursor:
             return  # the user has already moved or opened something: theirs wins
         _when, last = max(opened)
@@ -128,13 +141,21 @@ class ArticleOpener:
         quote = quote_at(screen.reader.article, summary, position.paragraph, position.offset)
         state = screen.rows.states.get(summary.id)
         if state is not None:
-            screen.rows.update_state(replace(
-                state, paragraph=position.paragraph, offset=position.offset,
-                progress=position.progress, quote=quote,
-            ))
+            screen.rows.update_state(
+                replace(
+                    state,
+                    paragraph=position.paragraph,
+                    offset=position.offset,
+                    progress=position.progress,
+                    quote=quote,
+                )
+            )
             screen.article_list.refresh()
-        screen.write(lambda store: store.save_position(
-            summary, position.paragraph, position.offset, position.progress, quote))
+        screen.write(
+            lambda store: store.save_position(
+                summary, position.paragraph, position.offset, position.progress, quote
+            )
+        )
 
     def save_position(self) -> None:
         """Save where the reader is now (before opening another article or quitting)."""

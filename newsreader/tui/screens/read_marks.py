@@ -65,8 +65,9 @@ class ReadMarks:
         self._undo = [i for i in ids if self.screen.rows.is_read(i)] if changed else []
         self.screen.article_list.can_undo = bool(self._undo)
         self.screen.article_list.refresh_bindings()
-        self.screen.notify(f"Marked {count(changed, 'article')} read. u undoes it.", timeout=4,
-                           markup=False)
+        self.screen.notify(
+            f"Marked {count(changed, 'article')} read. u undoes it.", timeout=4, markup=False
+        )
 
     def undo(self) -> None:
         """Mark unread again what the last "mark all read" marked read."""
@@ -76,8 +77,9 @@ class ReadMarks:
         if not ids:
             return
         changed = self.set_read(ids, False)
-        self.screen.notify(f"Marked {count(changed, 'article')} unread again.", timeout=3,
-                           markup=False)
+        self.screen.notify(
+            f"Marked {count(changed, 'article')} unread again.", timeout=3, markup=False
+        )
 
     def set_read(self, ids: list[str], read: bool) -> int:
         """Mark articles read or unread; returns how many changed."""

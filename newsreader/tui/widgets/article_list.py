@@ -189,8 +189,16 @@ class ArticleList(ScrollView, can_focus=True):
         read = self.rows.is_read(summary.id)
         progress = self.rows.progress(summary.id)
         cursor = index == self.cursor
-        key = (summary, read, progress, width, cursor, index == self.hover, self.has_focus,
-               self.rows.states_known)
+        key = (
+            summary,
+            read,
+            progress,
+            width,
+            cursor,
+            index == self.hover,
+            self.has_focus,
+            self.rows.states_known,
+        )
         strip = self._cache.get(key)
         if strip is None:
             strip = self._render_row(summary, read, progress, width, cursor, index == self.hover)
@@ -198,8 +206,13 @@ class ArticleList(ScrollView, can_focus=True):
         return strip
 
     def _render_row(
-        self, summary: ArticleSummary, read: bool, progress: int, width: int,
-        cursor: bool, hover: bool,
+        self,
+        summary: ArticleSummary,
+        read: bool,
+        progress: int,
+        width: int,
+        cursor: bool,
+        hover: bool,
     ) -> Strip:
         # Segments straight from cached styles: a page of rows through Rich's Text cost
         # ~10 ms, on the first paint and on every page down.
@@ -231,8 +244,11 @@ class ArticleList(ScrollView, can_focus=True):
             elif hover:
                 line = self.get_component_rich_style("article-list--hover")
             styles = self._styles[key] = _RowStyles(
-                line, line + part("article-list--marker"), line + part("article-list--date"),
-                line + part("article-list--read"), line + part("article-list--unread"),
+                line,
+                line + part("article-list--marker"),
+                line + part("article-list--date"),
+                line + part("article-list--read"),
+                line + part("article-list--unread"),
                 line + part("article-list--progress"),
             )
         return styles
@@ -283,8 +299,7 @@ class ArticleList(ScrollView, can_focus=True):
         # The view turns a page and the cursor keeps its place on screen (moving the cursor
         # alone scrolled the first page down by one row).
         top = int(self.scroll_offset.y)
-        self.scroll_to(y=max(0, min(top + delta, self.max_scroll_y)), animate=False,
-                       immediate=True)
+        self.scroll_to(y=max(0, min(top + delta, self.max_scroll_y)), animate=False, immediate=True)
         self._move(delta)
 
     def action_first(self) -> None:

@@ -22,7 +22,9 @@ class KeyBar(Widget):
     """One line of ``key description`` hints, the command palette key on the right."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "key-bar--key", "key-bar--description", "key-bar--disabled",
+        "key-bar--key",
+        "key-bar--description",
+        "key-bar--disabled",
     }
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -36,8 +38,10 @@ class KeyBar(Widget):
     def _bindings_changed(self, screen: Screen[object]) -> None:
         # Published after most keys (the query box refreshes its bindings as its cursor
         # moves): redraw only when the hints would change (a redraw costs 1-5 ms a key).
-        shown = [([(b.key, b.description, on) for b, on in members], label)
-                 for members, label in self._hints()]
+        shown = [
+            ([(b.key, b.description, on) for b, on in members], label)
+            for members, label in self._hints()
+        ]
         if shown != self._shown:
             self._shown = shown
             self.refresh()

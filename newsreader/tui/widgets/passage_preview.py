@@ -46,7 +46,9 @@ class PassagePreview(VerticalScroll, can_focus=False):
     """Shows one bookmark's passage with its neighbours."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "passage-preview--title", "passage-preview--context", "passage-preview--note",
+        "passage-preview--title",
+        "passage-preview--context",
+        "passage-preview--note",
         "passage-preview--missing",
     }
 
@@ -56,8 +58,11 @@ class PassagePreview(VerticalScroll, can_focus=False):
         passage: Passage | None
 
     def __init__(
-        self, session: Session, summary_for: Callable[[str], ArticleSummary | None],
-        *, id: str | None = None,
+        self,
+        session: Session,
+        summary_for: Callable[[str], ArticleSummary | None],
+        *,
+        id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self.session = session
@@ -82,8 +87,16 @@ class PassagePreview(VerticalScroll, can_focus=False):
     def _passage(self, bookmark: Bookmark) -> Passage | None:
         summary = self.summary_for(bookmark.article_id)
         if summary is None:
-            return Passage(bookmark.article_title, "", (), bookmark.quote, (), bookmark.note,
-                           False, in_library=False)
+            return Passage(
+                bookmark.article_title,
+                "",
+                (),
+                bookmark.quote,
+                (),
+                bookmark.note,
+                False,
+                in_library=False,
+            )
         store = self.session.store()
         if store is None:
             return None
@@ -98,8 +111,13 @@ class PassagePreview(VerticalScroll, can_focus=False):
         p = anchor.paragraph
         paragraphs = article.paragraphs
         return Passage(
-            article.title, day, paragraphs[max(p - CONTEXT, 0) : p], paragraphs[p],
-            paragraphs[p + 1 : p + 1 + CONTEXT], bookmark.note, True,
+            article.title,
+            day,
+            paragraphs[max(p - CONTEXT, 0) : p],
+            paragraphs[p],
+            paragraphs[p + 1 : p + 1 + CONTEXT],
+            bookmark.note,
+            True,
         )
 
     @on(_Ready)
@@ -115,20 +133,27 @@ class PassagePreview(VerticalScroll, can_focus=False):
 
     def _content(self, passage: Passage | None) -> Group | Text:
         if passage is None:
-            return Text("The article cannot be read.",
-                        self._style("passage-preview--missing"))
+            return Text("The article cannot be read.", self._style("passage-preview--missing"))
         parts: list[Text] = [Text(passage.title, self._style("passage-preview--title"))]
         if passage.date:
             parts.append(Text(passage.date, self._style("passage-preview--context")))
         if passage.note:
             parts.append(Text("\n✎ ").append(passage.note, self._style("passage-preview--note")))
         if not passage.in_library:
-            parts.append(Text("\nThe article is not in this library (bookmarked in another "
-                              "one, or its file is gone). The passage read:",
-                              self._style("passage-preview--missing")))
+            parts.append(
+                Text(
+                    "\nThe article is not in this library (bookmarked in another "
+                    "one, or its file is gone). The passage read:",
+                    self._style("passage-preview--missing"),
+                )
+            )
         elif not passage.found:
-            parts.append(Text("\nThis passage is no longer in the article. It read:",
-                              self._style("passage-preview--missing")))
+            parts.append(
+                Text(
+                    "\nThis passage is no longer in the article. It read:",
+                    self._style("passage-preview--missing"),
+                )
+            )
         for before in passage.before:
             parts.append(Text("\n" + before, self._style("passage-preview--context")))
         parts.append(Text("\n").append(passage.passage))

@@ -47,15 +47,16 @@ class Reader(ScrollView, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down,j", "scroll_lines(1)", "Down", show=False, id="reader.down"),
         Binding("up,k", "scroll_lines(-1)", "Up", show=False, id="reader.up"),
-        Binding("space,pagedown,ctrl+f", "page(1)", "Page down", show=False,
-                id="reader.page_down"),
+        Binding("space,pagedown,ctrl+f", "page(1)", "Page down", show=False, id="reader.page_down"),
         Binding("pageup,ctrl+b", "page(-1)", "Page up", show=False, id="reader.page_up"),
         Binding("g,home", "top", "Top", show=False, id="reader.top"),
         Binding("G,end", "bottom", "Bottom", show=False, id="reader.bottom"),
-        Binding("[", "paragraph(-1)", "Previous paragraph", id="reader.prev_paragraph",
-                group=_PARAGRAPH),
-        Binding("]", "paragraph(1)", "Next paragraph", id="reader.next_paragraph",
-                group=_PARAGRAPH),
+        Binding(
+            "[", "paragraph(-1)", "Previous paragraph", id="reader.prev_paragraph", group=_PARAGRAPH
+        ),
+        Binding(
+            "]", "paragraph(1)", "Next paragraph", id="reader.next_paragraph", group=_PARAGRAPH
+        ),
         Binding("n", "match(1)", "Next match", id="reader.next_match", group=_MATCH),
         Binding("N", "match(-1)", "Previous match", id="reader.prev_match", group=_MATCH),
         # priority: runs before the keys queued behind it, so a note typed fast lands in the box
@@ -63,10 +64,22 @@ class Reader(ScrollView, can_focus=True):
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "reader--title", "reader--meta", "reader--rule", "reader--dateline", "reader--end",
-        "reader--cursor", "reader--cursor-blurred", "reader--bookmark", "reader--match",
-        "reader--match-current", "reader--empty", "reader--empty-key",
-        "reader--heading", "reader--code", "reader--quote", "reader--link",
+        "reader--title",
+        "reader--meta",
+        "reader--rule",
+        "reader--dateline",
+        "reader--end",
+        "reader--cursor",
+        "reader--cursor-blurred",
+        "reader--bookmark",
+        "reader--match",
+        "reader--match-current",
+        "reader--empty",
+        "reader--empty-key",
+        "reader--heading",
+        "reader--code",
+        "reader--quote",
+        "reader--link",
     }
 
     cursor: reactive[int] = reactive(0, init=False)
@@ -113,8 +126,13 @@ class Reader(ScrollView, can_focus=True):
     # --- what is shown ---------------------------------------------------------------------
 
     def show(
-        self, article: Article | None, paragraph: int = 0, offset: int = 0, *,
-        matches: Iterable[MatchSpan] = (), focus_match: bool = False,
+        self,
+        article: Article | None,
+        paragraph: int = 0,
+        offset: int = 0,
+        *,
+        matches: Iterable[MatchSpan] = (),
+        focus_match: bool = False,
         bookmarked: Iterable[int] = (),
     ) -> None:
         """Show ``article`` with the cursor on ``paragraph`` and the top line where
@@ -363,8 +381,11 @@ class Reader(ScrollView, can_focus=True):
         target = self.current_match + step
         if self.current_match >= 0 and not 0 <= target < len(self.matches):
             where = "first" if step > 0 else "last"
-            said = "The only match" if len(self.matches) == 1 else (
-                f"Search wrapped to the {where} match")
+            said = (
+                "The only match"
+                if len(self.matches) == 1
+                else (f"Search wrapped to the {where} match")
+            )
             self.notify(said, timeout=2, markup=False)
         self._show_match(target % len(self.matches))
 
@@ -400,8 +421,12 @@ class Reader(ScrollView, can_focus=True):
         # queued and must reach the note box, not the reader. A paragraph that has a bookmark
         # edits its note rather than adding a second one.
         note = existing.note if existing is not None else ""
-        self.app.push_screen(NoteDialog(article.paragraphs[paragraph], article.title, note,
-                                        editing=existing is not None), ask_done)
+        self.app.push_screen(
+            NoteDialog(
+                article.paragraphs[paragraph], article.title, note, editing=existing is not None
+            ),
+            ask_done,
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.article is None:
@@ -418,4 +443,3 @@ class Reader(ScrollView, can_focus=True):
         y = offset.y + int(self.scroll_offset.y)
         if 0 <= y < len(page.lines) and page.lines[y].kind is LineKind.BODY:
             self.cursor = page.lines[y].paragraph
-

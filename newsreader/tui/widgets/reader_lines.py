@@ -110,8 +110,9 @@ class LinePainter:
             if lo < hi:
                 text.stylize(self._span_style(span), lo - line.start, hi - line.start)
         in_paragraph = reader.by_paragraph.get(line.paragraph, [])
-        spans = body_spans(line, reader.dateline, reader.matches, in_paragraph,
-                           reader.current_match)
+        spans = body_spans(
+            line, reader.dateline, reader.matches, in_paragraph, reader.current_match
+        )
         for start, end, name in spans:
             text.stylize(self.style(name), start, min(end, len(text)))
         return text
@@ -119,8 +120,10 @@ class LinePainter:
     def _span_style(self, span: Span) -> Style:
         if span.style is SpanStyle.CODE:
             return self.style("reader--code")
-        style = self.style("reader--link") if span.style is SpanStyle.LINK else (
-            _SPAN_STYLES[span.style]
+        style = (
+            self.style("reader--link")
+            if span.style is SpanStyle.LINK
+            else (_SPAN_STYLES[span.style])
         )
         # An OSC 8 hyperlink where the terminal has them; the address is never markup.
         return style + Style(link=span.url) if span.url else style

@@ -52,8 +52,11 @@ class ResultList(ScrollView, can_focus=True):
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "result-list--title", "result-list--date", "result-list--match",
-        "result-list--cursor", "result-list--rule",
+        "result-list--title",
+        "result-list--date",
+        "result-list--match",
+        "result-list--cursor",
+        "result-list--rule",
     }
 
     highlighted: reactive[int | None] = reactive(None, init=False)
@@ -151,7 +154,7 @@ class ResultList(ScrollView, can_focus=True):
             end += len(wrapped[-1]) + 1
             grew = True
         if grew or not wrapped:
-            rest = sum(self._estimate(hit, width) + 1 for hit in hits[len(wrapped):])
+            rest = sum(self._estimate(hit, width) + 1 for hit in hits[len(wrapped) :])
             height = max(end + rest - 1, 0)
             self.virtual_size = Size(region_width, height)
 
@@ -165,15 +168,17 @@ class ResultList(ScrollView, can_focus=True):
         styles = self._styles
         if not styles:
             get = self.get_component_rich_style
-            styles.update({
-                # Parts without the widget's colours; the match is alpha blended: full.
-                "title": get("result-list--title", partial=True),
-                "date": get("result-list--date", partial=True),
-                "match": get("result-list--match"),
-                "cursor": get("result-list--cursor"),
-                "rule": get("result-list--rule"),
-                "base": self.rich_style,
-            })
+            styles.update(
+                {
+                    # Parts without the widget's colours; the match is alpha blended: full.
+                    "title": get("result-list--title", partial=True),
+                    "date": get("result-list--date", partial=True),
+                    "match": get("result-list--match"),
+                    "cursor": get("result-list--cursor"),
+                    "rule": get("result-list--rule"),
+                    "base": self.rich_style,
+                }
+            )
         return styles[name]
 
     def _wrap(self, hit: SearchHit, width: int, console: Console) -> list[Text]:
@@ -224,8 +229,9 @@ class ResultList(ScrollView, can_focus=True):
         found = self._hit_at_line(line)
         if found is None:
             if self.hits and 0 < line < self.virtual_size.height:
-                return Strip([Segment(" " + RULE * max(full - 2, 0) + " ", self._style("rule"))],
-                             full)
+                return Strip(
+                    [Segment(" " + RULE * max(full - 2, 0) + " ", self._style("rule"))], full
+                )
             return Strip.blank(full, self._style("base"))
         index, within = found
         cursor = index == self.highlighted
@@ -261,7 +267,8 @@ class ResultList(ScrollView, can_focus=True):
         view = self.scrollable_content_region.height
         self.scroll_to_region(
             Region(0, max(top - 1, 0), 1, min(height + 2, max(view, 1))),
-            animate=False, immediate=True,
+            animate=False,
+            immediate=True,
         )
 
     def watch_has_focus(self, value: bool) -> None:
@@ -332,8 +339,12 @@ class ResultList(ScrollView, can_focus=True):
         # as in fzf), except this list's own keys (j, k) and help. Space too: keys typed fast
         # are already queued for this list before the focus moves.
         char = event.character
-        if (event.is_printable and char and event.key not in HELP_KEYS
-                and event.key not in self._bindings.key_to_bindings):
+        if (
+            event.is_printable
+            and char
+            and event.key not in HELP_KEYS
+            and event.key not in self._bindings.key_to_bindings
+        ):
             event.stop()
             event.prevent_default()
             self.post_message(self.TypedOn(char))

@@ -262,9 +262,15 @@ class SearchPane(Vertical):
             if result.error:
                 lines.append(Text(result.error, style="bold"))
             if result.corrected and result.suggestion:
-                lines.append(Text.assemble("Showing results for ", (result.suggestion, "bold"),
-                                           "; search instead for ", (result.query, "underline"),
-                                           " (click)"))
+                lines.append(
+                    Text.assemble(
+                        "Showing results for ",
+                        (result.suggestion, "bold"),
+                        "; search instead for ",
+                        (result.query, "underline"),
+                        " (click)",
+                    )
+                )
             elif result.suggestion:
                 hint = " (Enter)" if not result.hits else " (click)"
                 lines.append(Text.assemble("Did you mean ", (result.suggestion, "bold"), "?", hint))

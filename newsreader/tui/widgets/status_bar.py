@@ -65,8 +65,13 @@ class StatusBar(Horizontal):
         """The store's state: its latest notice stays here (a warning while it is not
         saving), and each new notice also pops up once."""
         for new in notices[self._notices_seen :]:
-            self.notify(new, title="Reading state", severity="information" if saving
-                        else "warning", timeout=10, markup=False)
+            self.notify(
+                new,
+                title="Reading state",
+                severity="information" if saving else "warning",
+                timeout=10,
+                markup=False,
+            )
         self._notices_seen = len(notices)
         notice = notices[-1] if notices else ""
         if not saving and not notice:
