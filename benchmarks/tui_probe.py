@@ -57,8 +57,8 @@ def _rss_mb() -> float:
 def start(library: Path) -> dict[str, Any]:
     """Run the app headless until the article list is first drawn with articles in it,
     started as ``newsreader`` starts it (``cli._cmd_tui``): the first scan, then the app."""
+    from newsreader.app.first_scan import FirstScan
     from newsreader.context import build_context
-    from newsreader.tui.early import FirstScan
 
     ctx = build_context([library])
     first_scan = FirstScan(ctx.library)

@@ -294,7 +294,7 @@ class IndexUnwritable(UserError):
 
 
 def _cmd_tui(ctx: AppContext, args: argparse.Namespace) -> int:
-    from newsreader.tui.early import FirstScan
+    from newsreader.app.first_scan import FirstScan
 
     first_scan = FirstScan(ctx.library)  # scans while Textual is imported
     from newsreader.tui.app import run_app
@@ -348,13 +348,12 @@ def _search_index(ctx: AppContext) -> Any:
     try:
         index, _report = _update_index(ctx, scan)
     except IndexUnwritable as exc:  # a full disk or unwritable cache: the last index answers
-        from newsreader.search import store as index_store
         from newsreader.search.index import SearchIndex
 
-        if index_store.read_current(ctx.index_dir) is None:
+        index = SearchIndex(ctx.index_dir)
+        if not index.is_complete():
             raise UserError(f"{exc}; there is no earlier index to search") from None
         print(f"newsreader: {exc}; searching the last complete one", file=sys.stderr)
-        index = SearchIndex(ctx.index_dir)
     return index
 
 

@@ -30,8 +30,12 @@ class SearchIndex:
     """One library's index. Safe to share between two threads: one may update while another
     searches; searches answer from the last committed state."""
 
-    def __init__(self, index_dir: Path) -> None:
+    def __init__(self, index_dir: Path, *, on_damage: Callable[[], None] | None = None) -> None:
+        """``on_damage``: called instead of rebuilding here when a read finds the index
+        damaged; the app passes one so that its index job (which sends large builds to a child
+        process) does the rebuild. Without it (the CLI) the index rebuilds in this thread."""
         self.index_dir = Path(index_dir)
+        self._on_damage = on_damage
         self._write = threading.RLock()
         self._read = threading.Lock()
         self._searcher: Any = None
@@ -45,6 +49,16 @@ class SearchIndex:
         self._ids: dict[str, str] = {}
         self._last: tuple[LibraryScan, Library] | None = None
         self._signatures: tuple[tuple[Path, int], dict[str, bytes]] | None = None
+
+    def is_complete(self) -> bool:
+        """Whether a usable index of the current format is on disk (else a full build is due)."""
+        from newsreader.search.schema import SCHEMA_VERSION
+
+        try:
+            current = store.read_current(self.index_dir)
+        except Exception:
+            return False
+        return current is not None and current[0] == SCHEMA_VERSION
 
     # --- updating ---------------------------------------------------------------------------
 
@@ -69,7 +83,7 @@ class SearchIndex:
                 with store.write_lock(self.index_dir, LOCK_WAIT):
                     report = self._update_locked(scan, library, rebuild, progress, procs)
             except store.LockBusy:
-                if store.read_current(self.index_dir) is None:
+                if not self.is_complete():
                     notice = (
                         "another newsreader is building the search index; "
                         "search will work when it finishes"
@@ -240,12 +254,8 @@ class SearchIndex:
                     failure = exc
             if attempt == 0 and not self._heal():
                 break
-        return SearchResult(
-            query,
-            (),
-            0,
-            error=f"search index damaged ({_why(failure)}); run 'newsreader index --rebuild'",
-        )
+        advice = "rebuilding it" if self._on_damage else "run 'newsreader index --rebuild'"
+        return SearchResult(query, (), 0, error=f"search index damaged ({_why(failure)}); {advice}")
 
     def suggest(self, query: str) -> SearchResult:
         """The did-you-mean suggestion for ``query`` (None: the query stands), without
@@ -298,7 +308,11 @@ class SearchIndex:
         return self._vocab
 
     def _heal(self) -> bool:
-        """Rebuild after a failed read, when an update has told us the library."""
+        """Rebuild after a failed read, when an update has told us the library; with
+        ``on_damage``, ask the owner to rebuild instead (False: nothing to answer from yet)."""
+        if self._on_damage is not None:
+            self._on_damage()
+            return False
         if self._last is None:
             return False
         scan, library = self._last

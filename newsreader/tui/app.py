@@ -16,14 +16,14 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.timer import Timer
 
+from newsreader.app.session import Session
 from newsreader.context import AppContext
 from newsreader.tui.commands import NewsreaderCommands
 from newsreader.tui.screens.main import MainScreen
-from newsreader.tui.session import Session
 
 if TYPE_CHECKING:
+    from newsreader.app.first_scan import FirstScan
     from newsreader.feeds import FetchOptions
-    from newsreader.tui.early import FirstScan
     from newsreader.tui.screens.help import Section
 
 POLL_SECONDS = 3.0
@@ -309,7 +309,7 @@ def make_app(
 
 def run_app(ctx: AppContext, first_scan: FirstScan | None = None) -> int:
     """Run the app in the terminal; returns the process exit code. ``first_scan``: the
-    library scan the caller started before importing this module (see ``tui.early``)."""
+    library scan the caller started before importing this module (see ``app.first_scan``)."""
     app = make_app(ctx, first_scan=first_scan)
     result = app.run()
     code = int(result or app.return_code or 0)

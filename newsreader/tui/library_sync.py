@@ -18,10 +18,10 @@ from textual.dom import DOMNode
 from textual.message import Message
 from textual.worker import Worker, get_current_worker
 
+from newsreader.app.session import Session
 from newsreader.context import AppContext
 from newsreader.library import LibraryScan
 from newsreader.state.models import ReadingState
-from newsreader.tui.session import Session
 
 if TYPE_CHECKING:
     from newsreader.search import IndexReport
@@ -65,6 +65,10 @@ class IndexUpdated(Message):
     error: str | None = None
 
 
+class IndexDamaged(Message):
+    """A search found the index damaged: rebuild it through the index job."""
+
+
 @dataclass
 class StoreStatus(Message):
     """The store's notices and whether it can save."""
@@ -89,6 +93,7 @@ class LibrarySync:
         self.poll_seconds = poll_seconds
         self.scan: LibraryScan | None = None
         self._rebuild = False
+        self._healing = False
         self._child: subprocess.Popen[str] | None = None
         self._wake = threading.Event()
         """Set to scan again now (coalesces: many requests while busy make one more scan)."""
@@ -101,6 +106,7 @@ class LibrarySync:
         """Set by the screen once the first scan's list has been drawn."""
         self.list_painted = threading.Event()
         """Set by the screen once its first list (maybe the last run's) has been drawn."""
+        session.on_index_damage = self._index_damaged
 
     def start(self) -> Worker[None]:
         """Start (or restart) the worker."""
@@ -134,9 +140,21 @@ class LibrarySync:
     def stop(self) -> None:
         """End a child index build (the app is quitting); the thread then finishes."""
         if self._child is not None:
-            from newsreader.tui import index_job
+            from newsreader.app import index_job
 
             index_job.stop_child(self._child)  # Whoosh's lock dies with it
+
+    def _index_damaged(self) -> None:
+        # From a search worker: posting is safe from any thread, starting a worker is not.
+        self.target.post_message(IndexDamaged())
+
+    def heal(self) -> None:
+        """Rebuild a damaged index like any full build (a child process for a big library),
+        never in the searching thread; many damaged searches make one rebuild."""
+        if self._healing:
+            return
+        self._healing = self._rebuild = True
+        self.rescan()
 
     def reindex(self) -> Worker[None]:
         """Rebuild the index from scratch, then keep polling."""
@@ -208,7 +226,7 @@ class LibrarySync:
         shown = self.session.first_list()
         if shown is not None:
             # The last run's list is shown: walk the folders once it is drawn (the walk's
-            # system calls would slow that paint down, see ``tui.early``), after its read
+            # system calls would slow that paint down, see ``app.first_scan``), after its read
             # marks (the walk of 100k files takes a second).
             _wait(self.list_painted, PAINT_WAIT)
             self._load_states(shown)
@@ -228,7 +246,7 @@ class LibrarySync:
         self._post(StatesLoaded(states))
 
     def _index(self, scan: LibraryScan) -> None:
-        from newsreader.tui import index_job  # in the worker: not on the way to the first paint
+        from newsreader.app import index_job  # in the worker: not on the way to the first paint
 
         rebuild, self._rebuild = self._rebuild, False
         label = "Rebuilding index" if rebuild else "Indexing"
@@ -236,7 +254,7 @@ class LibrarySync:
         ctx = self.session.ctx
         try:
             if len(scan.articles) >= index_job.CHILD_BUILD_MIN and (
-                rebuild or not index_job.index_is_complete(ctx.index_dir)
+                rebuild or not self.session.index().is_complete()
             ):
                 report = index_job.run_child(
                     ctx.library.roots, rebuild, self._progress(label), self._started
@@ -248,6 +266,8 @@ class LibrarySync:
         except Exception as exc:
             self._post(IndexUpdated(None, f"Search index: {exc}"))
             return
+        finally:
+            self._healing = False
         self._post(IndexUpdated(report))
         with contextlib.suppress(Exception):  # a head start only: a search reads it itself
             self.session.warm_spelling()

@@ -1,4 +1,5 @@
-"""The first scan started before Textual is imported (``tui.early``), as ``newsreader`` does."""
+"""The first scan started before Textual is imported (``app.first_scan``), as ``newsreader``
+does."""
 
 from __future__ import annotations
 
@@ -6,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from newsreader.app.first_scan import FirstScan
+from newsreader.app.session import Session
 from newsreader.context import AppContext
 from newsreader.library import LibraryScan
 from newsreader.tui.app import make_app
-from newsreader.tui.early import FirstScan
-from newsreader.tui.session import Session
 from tests.tui.conftest import make_library, settle, visible_text
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from newsreader.tui import index_job
+from newsreader.app import index_job
 from newsreader.tui.app import NewsreaderApp
 
-from .conftest import settle
+from .conftest import search_for, settle
 
 
 async def test_app_builds_a_big_index_in_a_child(
@@ -30,7 +30,7 @@ async def test_app_builds_a_big_index_in_a_child(
         await settle(pilot)
         assert children, "the full build ran in a child"
         assert app.main_screen.library_view.indexed
-        assert index_job.index_is_complete(app.ctx.index_dir)
+        assert app.session.index().is_complete()
         hits = app.session.search("bronzes").hits
         assert hits and hits[0].title.startswith("Museum returns")
 
@@ -64,3 +64,49 @@ def test_stop_child_ends_the_forked_workers_too() -> None:
     child.stdout.read()  # returns at EOF: every holder of the pipe is gone
     assert time.monotonic() - started < 5
     child.wait(timeout=5)
+
+
+@pytest.mark.parametrize("big", [True, False], ids=["child", "worker"])
+async def test_a_damaged_index_heals_in_the_index_job_not_where_it_was_read(
+    new_app: Callable[..., NewsreaderApp], monkeypatch: pytest.MonkeyPatch, big: bool
+) -> None:
+    import threading
+
+    from textual.worker import get_current_worker
+
+    from newsreader.search import store
+    from newsreader.search.index import SearchIndex
+
+    if big:
+        monkeypatch.setattr(index_job, "CHILD_BUILD_MIN", 1)  # our 11 articles count as big
+    children: list[bool] = []
+    real_child = index_job.run_child
+
+    def child(roots: object, rebuild: bool, *args: object) -> object:
+        children.append(rebuild)
+        return real_child(roots, rebuild, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(index_job, "run_child", child)
+    rebuilt_in: list[str] = []
+    real_update = SearchIndex.update
+
+    def update(self: SearchIndex, *args: object, rebuild: bool = False, **kw: object) -> object:
+        if rebuild:  # which worker (a thread of the app) rebuilds, and never the UI's thread
+            assert threading.current_thread() is not threading.main_thread()
+            rebuilt_in.append(get_current_worker().group)
+        return real_update(self, *args, rebuild=rebuild, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SearchIndex, "update", update)
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.session.search("bronzes").hits
+        (app.ctx.index_dir / store.CURRENT).unlink()  # the live index vanishes under the app
+        pane = await search_for(pilot, "bronzes")
+        await settle(pilot)
+        assert pane.results.hits and pane.results.hits[0].title.startswith("Museum returns")
+        assert app.session.index().is_complete()
+    if big:  # rebuilt like any big full build: in the child, and never in the app
+        assert children == [False, True] and rebuilt_in == []
+    else:  # in the library worker, not in the search worker that found the damage
+        assert children == [] and rebuilt_in == ["library"]

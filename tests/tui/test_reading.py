@@ -171,7 +171,9 @@ async def test_a_slow_earlier_open_never_replaces_a_later_one(
 ) -> None:
     import time
 
-    from newsreader.tui import opening as main_module  # the screen imports prepare when used
+    from newsreader.app import (
+        article_opening as main_module,
+    )  # the screen imports prepare when used
 
     real = main_module.prepare
     app = new_app()

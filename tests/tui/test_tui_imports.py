@@ -8,11 +8,11 @@ import sys
 import pytest
 
 PLAIN = [
-    "newsreader.tui.index_job",  # the child build process: no Textual start-up cost
-    "newsreader.tui.session",
+    "newsreader.app.index_job",  # the child build process: no Textual start-up cost
+    "newsreader.app.session",
     "newsreader.tui.rows",
     "newsreader.tui.page",
-    "newsreader.tui.opening",
+    "newsreader.app.article_opening",
     "newsreader.tui.plural",
 ]
 

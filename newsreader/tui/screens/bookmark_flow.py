@@ -111,7 +111,7 @@ class BookmarkFlow:
         screen.app.push_screen(BookmarksScreen(screen.session, screen.rows.by_id.get), self._jump)
 
     def _jump(self, bookmark: Bookmark | None) -> None:
-        from newsreader.tui.opening import OpenRequest  # used once an article is open
+        from newsreader.app.article_opening import OpenRequest  # used once an article is open
 
         screen = self.screen
         if bookmark is None:
@@ -124,7 +124,7 @@ class BookmarkFlow:
 
     def refresh_marks(self) -> None:
         """Re-read the open article's bookmarks (in a thread) and redraw the margin."""
-        from newsreader.tui.opening import bookmarks_by_paragraph
+        from newsreader.app.article_opening import bookmarks_by_paragraph
 
         article = self.screen.reader.article
         if article is None:

@@ -22,10 +22,10 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from newsreader.app.session import Session
 from newsreader.library import ArticleSummary
 from newsreader.state.models import Bookmark
 from newsreader.tui.screens.note import NoteDialog
-from newsreader.tui.session import Session
 from newsreader.tui.widgets.key_bar import KeyBar
 from newsreader.tui.widgets.passage_preview import PassagePreview
 

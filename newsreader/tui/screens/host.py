@@ -17,13 +17,13 @@ from textual.timer import Timer
 if TYPE_CHECKING:
     from textual.app import App
 
+    from newsreader.app.article_opening import OpenRequest
+    from newsreader.app.session import Session
     from newsreader.state import StateStore
     from newsreader.tui.library_sync import LibrarySync
-    from newsreader.tui.opening import OpenRequest
     from newsreader.tui.rows import ArticleRows
     from newsreader.tui.screens.feed_flow import FeedFetch
     from newsreader.tui.screens.open_flow import ArticleOpener
-    from newsreader.tui.session import Session
     from newsreader.tui.widgets.article_list import ArticleList
     from newsreader.tui.widgets.reader import Reader
     from newsreader.tui.widgets.search_pane import SearchPane

@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input
 
+from newsreader.app.session import Session
 from newsreader.library import LibraryScan
 from newsreader.tui import library_sync as sync
 from newsreader.tui.rows import ArticleRows
@@ -30,15 +31,14 @@ from newsreader.tui.screens.library_view import LibraryView
 from newsreader.tui.screens.open_flow import ArticleOpener, request_for
 from newsreader.tui.screens.panes import Pane, PaneLayout
 from newsreader.tui.screens.read_marks import ReadMarks
-from newsreader.tui.session import Session
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.key_bar import KeyBar
 from newsreader.tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
+    from newsreader.app.article_opening import OpenRequest
     from newsreader.feeds import FetchOptions
     from newsreader.state import StateStore
-    from newsreader.tui.opening import OpenRequest
     from newsreader.tui.widgets.reader import Reader
     from newsreader.tui.widgets.search_pane import SearchPane
 
@@ -187,6 +187,9 @@ class MainScreen(Screen[None]):
 
     def on_index_updated(self, message: sync.IndexUpdated) -> None:
         self.library_view.index_updated(message)
+
+    def on_index_damaged(self, message: sync.IndexDamaged) -> None:
+        self.sync.heal()
 
     def on_store_status(self, message: sync.StoreStatus) -> None:
         self.status.show_store(message.notices, message.saving)

@@ -16,7 +16,7 @@ from textual.message import Message
 from newsreader.library import ArticleSummary, ParseError
 
 if TYPE_CHECKING:
-    from newsreader.tui.opening import OpenedArticle, OpenRequest
+    from newsreader.app.article_opening import OpenedArticle, OpenRequest
     from newsreader.tui.page import Position
     from newsreader.tui.screens.host import ReaderHost
 
@@ -25,7 +25,7 @@ def request_for(
     summary: ArticleSummary, query: str | None = None, paragraph: int | None = None
 ) -> OpenRequest:
     """An ``OpenRequest`` (imported here: opening is not on the way to the first paint)."""
-    from newsreader.tui.opening import OpenRequest
+    from newsreader.app.article_opening import OpenRequest
 
     return OpenRequest(summary, query=query, paragraph=paragraph)
 
@@ -61,8 +61,8 @@ class ArticleOpener:
         )
 
     def _load(self, request: OpenRequest, focus: bool, serial: int) -> None:
+        from newsreader.app.article_opening import prepare
         from newsreader.library.names import inert
-        from newsreader.tui.opening import prepare
 
         screen = self.screen
         try:
@@ -134,7 +134,7 @@ class ArticleOpener:
 
     def save(self, summary: ArticleSummary, position: Position) -> None:
         """Save ``position`` in ``summary`` (in the rows at once, in the store soon)."""
-        from newsreader.tui.opening import quote_at
+        from newsreader.app.article_opening import quote_at
 
         screen = self.screen
         # The text there too: reopening after the article changed finds the same passage.

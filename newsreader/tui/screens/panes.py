@@ -21,7 +21,7 @@ from newsreader.tui.rows import ArticleRows
 from newsreader.tui.widgets.article_list import ArticleList
 
 if TYPE_CHECKING:
-    from newsreader.tui.session import Session
+    from newsreader.app.session import Session
     from newsreader.tui.widgets.reader import Reader
     from newsreader.tui.widgets.search_pane import SearchPane
 

@@ -19,9 +19,9 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
+from newsreader.app.session import Session
 from newsreader.library import ArticleSummary, ParseError
 from newsreader.state.models import Bookmark
-from newsreader.tui.session import Session
 
 CONTEXT = 1
 """Paragraphs shown before and after the bookmarked one."""

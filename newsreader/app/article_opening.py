@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from newsreader.app.session import Session
 from newsreader.library import Article, ArticleSummary
 from newsreader.search.results import MatchSpan
 from newsreader.state.models import Bookmark, ReadingState
-from newsreader.tui.session import Session
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,9 @@
-"""Full index builds for the app, run in a child process. Plain Python, no Textual.
+"""Full index builds for the app, run in a child process. No Textual here.
 
 A full build of a big library takes minutes. In a thread of the app, Whoosh holds the GIL so
 much that key presses took 80-170 ms instead of ~35 ms (10k articles, 120x40 tmux); and the
 two-process build, twice as fast, must never be forked from inside the running app. So the
-app starts ``python -m newsreader.tui.index_job ROOT...`` and reads its progress lines:
+app starts ``python -m newsreader.app.index_job ROOT...`` and reads its progress lines:
 
     progress DONE TOTAL
     report {"added": ..., "rebuilt": ..., "notice": ...}
@@ -31,21 +31,9 @@ CHILD_BUILD_MIN = 500
 PROCS = 2
 
 
-def index_is_complete(index_dir: Path) -> bool:
-    """Whether a usable index of the current format exists (else a full build is due)."""
-    try:
-        from newsreader.search import store
-        from newsreader.search.schema import SCHEMA_VERSION
-
-        current = store.read_current(index_dir)
-    except Exception:
-        return False
-    return current is not None and current[0] == SCHEMA_VERSION
-
-
 def command(roots: tuple[Path, ...], rebuild: bool) -> list[str]:
     """The child's command line."""
-    args = [sys.executable, "-m", "newsreader.tui.index_job"]
+    args = [sys.executable, "-m", "newsreader.app.index_job"]
     if rebuild:
         args.append("--rebuild")
     return [*args, "--", *(str(r) for r in roots)]

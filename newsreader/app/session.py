@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, TypeVar
 from newsreader.context import AppContext
 
 if TYPE_CHECKING:
+    from newsreader.app.first_scan import FirstScan
     from newsreader.library import LibraryScan
     from newsreader.search import IndexReport, SearchResult
     from newsreader.search.index import SearchIndex
     from newsreader.state import StateStore
-    from newsreader.tui.early import FirstScan
 
 T = TypeVar("T")
 Progress = Callable[[int, int], None]
@@ -40,6 +40,9 @@ class Session:
         self._open_lock = threading.Lock()
         self._index: SearchIndex | None = None
         self._index_lock = threading.Lock()
+        self.on_index_damage: Callable[[], None] | None = None
+        """Called (from any thread) when a search finds the index damaged, so that the owner
+        rebuilds it through the index job; without one the index rebuilds where it was read."""
 
     # --- reading state ---------------------------------------------------------------------
 
@@ -120,8 +123,13 @@ class Session:
                 from newsreader.search.index import SearchIndex
 
                 ensure_dir(self.ctx.paths.index_root, "cache")
-                self._index = SearchIndex(self.ctx.index_dir)
+                heal = self._index_damaged if self.on_index_damage is not None else None
+                self._index = SearchIndex(self.ctx.index_dir, on_damage=heal)
             return self._index
+
+    def _index_damaged(self) -> None:
+        if self.on_index_damage is not None:
+            self.on_index_damage()
 
     def search(self, query: str, limit: int = 40, *, correct: bool = True) -> SearchResult:
         """Ranked hits for ``query`` from whatever index is on disk now (for the suggestion
