@@ -4,6 +4,7 @@ No network or extraction library is imported here: urllib3, trafilatura and feed
 imported inside the functions that use them, so ``import newsreader.feeds`` stays cheap.
 """
 
+from newsreader.feeds.articles_folder import SIDECAR, ArticleFolder
 from newsreader.feeds.download import FetchError, FetchOptions, fetch_options
 from newsreader.feeds.fetching import FoundFeed, fetch_all, find_feed
 from newsreader.feeds.pages import AddResult, add_sources
@@ -18,7 +19,6 @@ from newsreader.feeds.report import (
     FetchReport,
     SavedArticle,
 )
-from newsreader.feeds.store import SIDECAR, ArticleFolder
 from newsreader.feeds.subscriptions import (
     Subscription,
     add_subscription,

@@ -16,6 +16,7 @@ from typing import Any
 
 from newsreader.errors import UserError
 from newsreader.feeds.article_file import ArticleDraft, prepare
+from newsreader.feeds.articles_folder import ArticleFolder, Origin
 from newsreader.feeds.download import FetchError, FetchOptions, HttpClient
 from newsreader.feeds.extract import NotAnArticle
 from newsreader.feeds.feedparse import FeedEntry, NotAFeed
@@ -32,7 +33,6 @@ from newsreader.feeds.report import (
     FetchReport,
     SavedArticle,
 )
-from newsreader.feeds.store import ArticleFolder, Origin
 from newsreader.feeds.subscriptions import (
     Subscription,
     load_subscriptions,

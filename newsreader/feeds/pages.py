@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Literal
 
 from newsreader.feeds.article_file import prepare
+from newsreader.feeds.articles_folder import ArticleFolder
 from newsreader.feeds.download import FetchError, FetchOptions, HttpClient
 from newsreader.feeds.extract import NotAnArticle
 from newsreader.feeds.files import StoreError
 from newsreader.feeds.pagereader import PageReader, reader_for
-from newsreader.feeds.store import ArticleFolder
 from newsreader.feeds.urls import BadUrl, check_web_url, normalize_url
 
 AddStatus = Literal["saved", "exists", "failed"]

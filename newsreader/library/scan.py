@@ -59,7 +59,9 @@ def _no_gc() -> Iterator[bool]:
             gc.enable()
 
 
-class _Found(NamedTuple):
+class _WalkedFile(NamedTuple):
+    """A file the walk found under one of the roots, with what its stat said."""
+
     path: str
     root_index: int
     rel: str
@@ -174,7 +176,8 @@ class Library:
         """Every file's entry from the catalog, or parsed; the list built anew."""
         w.sort()
         found = [
-            _Found(*f) for f in zip(w.paths, w.root_of, w.rels(), w.sizes, w.mtimes, strict=True)
+            _WalkedFile(*f)
+            for f in zip(w.paths, w.root_of, w.rels(), w.sizes, w.mtimes, strict=True)
         ]
         memo = last.memo() if last is not None else {}
         with Catalog.open(self.catalog_file) as catalog:
@@ -383,7 +386,7 @@ def _stems(rels: list[str]) -> list[str]:
     return inert_all([r[: r.rfind(".")] for r in rels])
 
 
-def assign_ids(found: list[_Found], root_count: int) -> dict[str, str]:
+def assign_ids(found: list[_WalkedFile], root_count: int) -> dict[str, str]:
     """Stable ids: the path relative to its root without suffix, made unique across roots."""
     stems = _stems([f.rel for f in found])
     if len(set(stems)) == len(stems):  # no two files share a name: the usual case

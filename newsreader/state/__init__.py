@@ -11,14 +11,14 @@ from typing import TYPE_CHECKING
 from newsreader.state.models import Anchor, Bookmark, ReadingState
 
 if TYPE_CHECKING:
-    from newsreader.state.store import StateStore
+    from newsreader.state.state_store import StateStore
 
 __all__ = ["Anchor", "Bookmark", "ReadingState", "StateStore"]
 
 
 def __getattr__(name: str) -> object:
     if name == "StateStore":
-        from newsreader.state.store import StateStore
+        from newsreader.state.state_store import StateStore
 
         return StateStore
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

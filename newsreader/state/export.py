@@ -18,7 +18,7 @@ from newsreader.library.names import inert
 from newsreader.state import backup, records
 from newsreader.state.backup import ImportReport
 from newsreader.state.models import Anchor, Bookmark
-from newsreader.state.store import StateStore
+from newsreader.state.state_store import StateStore
 
 __all__ = [
     "ImportReport",

@@ -9,7 +9,7 @@ import threading
 from contextlib import suppress
 from pathlib import Path
 
-from newsreader.state import opening, snapshots
+from newsreader.state import file_open, snapshots
 
 
 def identity(path: Path) -> tuple[int, int] | None:
@@ -46,4 +46,4 @@ def write_whole(source: sqlite3.Connection, path: Path) -> bool:
 def snapshot_copy(folder: Path | None) -> sqlite3.Connection | None:
     """The newest good snapshot, copied into memory; None when there is none."""
     snap = snapshots.newest_good(folder)
-    return opening.read_copy(snap.path) if snap is not None else None
+    return file_open.read_copy(snap.path) if snap is not None else None

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from newsreader.state import db, schema
+from newsreader.state import db, migrations
 
 KEEP = 8
 """How many snapshots to keep."""
@@ -122,7 +122,7 @@ def newest_good(folder: Path | None) -> Snapshot | None:
         conn: sqlite3.Connection | None = None
         try:
             conn = db.connect(snap.path, mode="mode=ro")
-            if schema.user_version(conn) > schema.CURRENT:
+            if migrations.user_version(conn) > migrations.CURRENT:
                 continue
             if conn.execute("PRAGMA quick_check").fetchone() == ("ok",):
                 return snap

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any, TypeVar
 
-from newsreader.state import db, opening, records, rescue, snapshots
+from newsreader.state import db, file_open, records, rescue, snapshots
 
 T = TypeVar("T")
 
@@ -34,7 +34,7 @@ _SNAPSHOT_CHECK_S = 60.0
 class StateFile:
     """Reads and writes on the state file, or on its in-memory stand-in; thread-safe."""
 
-    def __init__(self, path: Path, snapshot_dir: Path | None, opened: opening.Opened) -> None:
+    def __init__(self, path: Path, snapshot_dir: Path | None, opened: file_open.Opened) -> None:
         self.path = path
         self.snapshot_dir = snapshot_dir
         self.notices: list[str] = list(opened.notices)
@@ -218,14 +218,14 @@ class StateFile:
             finally:
                 self._checkin(conn, generation)
             if memory.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
-                raise opening.Damaged("the copy failed its integrity check")
-        except (sqlite3.Error, OSError, RuntimeError, opening.Damaged):
+                raise file_open.Damaged("the copy failed its integrity check")
+        except (sqlite3.Error, OSError, RuntimeError, file_open.Damaged):
             # The file itself is damaged: fall back to the newest good snapshot.
             memory.close()
             memory = (
-                opening.read_copy(self.path)
+                file_open.read_copy(self.path)
                 or rescue.snapshot_copy(self.snapshot_dir)
-                or opening.empty_memory()
+                or file_open.empty_memory()
             )
             self._memory_whole = True
         self._drop_connections()
@@ -260,14 +260,14 @@ class StateFile:
             # No file (never made, or deleted): memory holds everything, write it whole.
             if not os.path.lexists(self.path):
                 whole = self._put_memory_in_place()
-            conn = opening.open_disk(self.path, self.snapshot_dir)
+            conn = file_open.open_disk(self.path, self.snapshot_dir)
         except Exception as exc:  # still unusable, for whatever reason: keep waiting
-            if not opening.damaged(exc) or not self._memory_whole:
+            if not file_open.damaged(exc) or not self._memory_whole:
                 return False
             try:  # damaged under us: keep it for a look, write what we hold in its place
                 aside = snapshots.move_aside(self.path)
                 whole = self._put_memory_in_place()
-                conn = opening.open_disk(self.path, self.snapshot_dir)
+                conn = file_open.open_disk(self.path, self.snapshot_dir)
             except Exception:
                 return False
             healed = (
@@ -317,7 +317,7 @@ class StateFile:
                 what = "was deleted while newsreader was running; saved it again"
             else:
                 what = "was replaced by another program; using the new one"
-            conn = opening.open_disk(self.path, self.snapshot_dir)
+            conn = file_open.open_disk(self.path, self.snapshot_dir)
         except Exception as exc:  # the old file is still open: fail over keeps its data
             self._fail_over(exc)
             self._memory_whole = True

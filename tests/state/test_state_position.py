@@ -13,7 +13,7 @@ from state_child import article
 
 from newsreader.errors import UserError
 from newsreader.library import Library, parse_file
-from newsreader.state import StateStore, schema, snapshots
+from newsreader.state import StateStore, migrations, snapshots
 from newsreader.state.export import export_backup, import_backup
 from newsreader.state.position import position_quote, relocate_position
 
@@ -136,7 +136,7 @@ def test_store_keeps_the_quote_and_the_old_call_shape(store: StateStore) -> None
 def _v2_file(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(path)
-    conn.executescript(schema._V1 + schema._V2)
+    conn.executescript(migrations._V1 + migrations._V2)
     conn.execute(
         "INSERT INTO articles (id, path, content_hash, title, read, progress, paragraph, "
         "para_offset, first_opened, last_opened, updated) VALUES ('a1', '/nonexistent/a1.txt', "
@@ -161,14 +161,14 @@ def test_a_second_schema_file_migrates_and_keeps_positions(
     finally:
         store.close()
     conn = sqlite3.connect(state_file)
-    assert schema.user_version(conn) == schema.CURRENT == 3
+    assert migrations.user_version(conn) == migrations.CURRENT == 3
     assert conn.execute(
         "SELECT paragraph, para_offset, position_quote FROM articles"
     ).fetchall() == [(3, 5, "of article 1")]
     conn.close()
     [before] = snapshots.snapshots(snapshot_dir)  # taken before the schema changed
     old = sqlite3.connect(before.path)
-    assert schema.user_version(old) == 2
+    assert migrations.user_version(old) == 2
     assert old.execute("SELECT paragraph, para_offset FROM articles").fetchall() == [(2, 17)]
     old.close()
 
@@ -178,7 +178,7 @@ def test_newer_file_opened_read_only_shows_the_quote(state_file: Path) -> None:
     store.save_position(article(1).summary, 2, 9, 30, "the council met")
     store.close()
     conn = sqlite3.connect(state_file)
-    conn.execute(f"PRAGMA user_version = {schema.CURRENT + 1}")
+    conn.execute(f"PRAGMA user_version = {migrations.CURRENT + 1}")
     conn.close()
     store = StateStore.open(state_file)
     try:

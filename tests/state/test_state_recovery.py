@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from state_child import article
 
-from newsreader.state import StateStore, schema, snapshots
+from newsreader.state import StateStore, migrations, snapshots
 
 CHILD = Path(__file__).with_name("state_child.py")
 
@@ -77,19 +77,19 @@ def test_migrates_a_first_schema_file(state_file: Path, snapshot_dir: Path) -> N
     finally:
         store.close()
     conn = sqlite3.connect(state_file)
-    assert schema.user_version(conn) == schema.CURRENT
+    assert migrations.user_version(conn) == migrations.CURRENT
     assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     conn.close()
     [before] = snapshots.snapshots(snapshot_dir)  # taken before the schema changed
     old = sqlite3.connect(before.path)
-    assert schema.user_version(old) == 1
+    assert migrations.user_version(old) == 1
     old.close()
 
 
 def test_newer_schema_is_opened_read_only(state_file: Path) -> None:
     _fill(state_file)
     conn = sqlite3.connect(state_file)
-    conn.execute(f"PRAGMA user_version = {schema.CURRENT + 1}")
+    conn.execute(f"PRAGMA user_version = {migrations.CURRENT + 1}")
     conn.close()
     digest = _digest(state_file)
     store = StateStore.open(state_file)
@@ -102,7 +102,7 @@ def test_newer_schema_is_opened_read_only(state_file: Path) -> None:
     store.close()
     assert _digest(state_file) == digest  # never downgraded, never touched
     conn = sqlite3.connect(state_file)
-    assert schema.user_version(conn) == schema.CURRENT + 1
+    assert migrations.user_version(conn) == migrations.CURRENT + 1
     conn.close()
 
 

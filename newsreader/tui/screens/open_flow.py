@@ -1,6 +1,6 @@
 """Opening articles in the reader, and saving where the reader is.
 
-A helper of ``MainScreen``: an article is read and placed in a worker (``opening.prepare``),
+A helper of ``MainScreen``: an article is read and placed in a worker (``article_opening.prepare``),
 then shown; the last request wins, so a slow earlier open never replaces a later one. The
 position is saved when the reader settles, before another article opens and on quitting.
 """

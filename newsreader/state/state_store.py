@@ -14,7 +14,7 @@ from typing import Any
 
 from newsreader.library import Article, ArticleSummary
 from newsreader.library.text import clean_text
-from newsreader.state import anchoring, backup, opening, records
+from newsreader.state import anchoring, backup, file_open, records
 from newsreader.state.models import Anchor, Bookmark, ReadingState
 from newsreader.state.statefile import StateFile
 
@@ -22,7 +22,7 @@ from newsreader.state.statefile import StateFile
 class StateStore:
     """Reading state and bookmarks in one SQLite file. Open with ``StateStore.open``."""
 
-    def __init__(self, path: Path, snapshot_dir: Path | None, opened: opening.Opened) -> None:
+    def __init__(self, path: Path, snapshot_dir: Path | None, opened: file_open.Opened) -> None:
         self.path = path
         self._file = StateFile(path, snapshot_dir, opened)
         self.notices: list[str] = self._file.notices
@@ -32,7 +32,7 @@ class StateStore:
     def open(cls, path: Path, snapshot_dir: Path | None = None) -> StateStore:
         """Open the state file; never raises for a broken or unwritable file: it degrades and
         says so in ``notices``."""
-        return cls(path, snapshot_dir, opening.open_state(path, snapshot_dir))
+        return cls(path, snapshot_dir, file_open.open_state(path, snapshot_dir))
 
     @property
     def snapshot_dir(self) -> Path | None:

@@ -1,7 +1,7 @@
 """The state file's schema and its migrations, numbered by ``PRAGMA user_version``.
 
 Migrations only ever move forward; a file whose version is newer than ``CURRENT`` was written
-by a newer newsreader and is opened read-only (see ``opening``), never downgraded.
+by a newer newsreader and is opened read-only (see ``file_open``), never downgraded.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsreader.state import db, schema, snapshots
+from newsreader.state import db, migrations, snapshots
 
 
 class Damaged(Exception):
@@ -62,7 +62,7 @@ def open_state(path: Path, snapshot_dir: Path | None) -> Opened:
         except NewerSchema as exc:
             reason = "the state file was written by a newer newsreader"
             notices.append(
-                f"{path} is from a newer newsreader ({exc}; this one knows {schema.CURRENT}): "
+                f"{path} is from a newer newsreader ({exc}; this one knows {migrations.CURRENT}): "
                 "opened read-only, changes will not be saved"
             )
             return Opened(memory=read_copy(path) or empty_memory(), reason=reason, notices=notices)
@@ -96,20 +96,20 @@ def open_disk(path: Path, snapshot_dir: Path | None = None) -> sqlite3.Connectio
     # mode=rw: never create a file here (that is _create's job, done whole).
     conn = db.connect(path, mode="mode=rw" if path.exists() else None)
     try:
-        version = schema.user_version(conn)  # reads the header: garbage raises NOTADB here
-        if version > schema.CURRENT:
+        version = migrations.user_version(conn)  # reads the header: garbage raises NOTADB here
+        if version > migrations.CURRENT:
             raise NewerSchema(version)
         if st is not None:
             check = conn.execute("PRAGMA quick_check").fetchall()
             if check != [("ok",)]:
                 raise Damaged(f"integrity check: {check[0][0]}")
         _ensure_wal(conn)
-        if version < schema.CURRENT:
+        if version < migrations.CURRENT:
             if version > 0 and snapshot_dir is not None:
                 # Before changing the schema, keep a copy a user could go back to.
                 with suppress(OSError, sqlite3.Error):
                     snapshots.take(conn, snapshot_dir)
-            db.run_write(conn, schema.migrate, deadline=5.0)
+            db.run_write(conn, migrations.migrate, deadline=5.0)
     except BaseException:
         conn.close()
         raise
@@ -127,7 +127,7 @@ def _create(path: Path) -> None:
     conn = db.connect(tmp)
     try:
         _ensure_wal(conn)
-        db.run_write(conn, schema.migrate)
+        db.run_write(conn, migrations.migrate)
     finally:
         conn.close()  # the last connection checkpoints and removes the -wal
     try:
@@ -258,8 +258,8 @@ def read_copy(path: Path) -> sqlite3.Connection | None:
             if src.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
                 raise Damaged("integrity check failed")
             src.backup(mem)
-            if schema.user_version(mem) < schema.CURRENT:
-                db.run_write(mem, schema.migrate)
+            if migrations.user_version(mem) < migrations.CURRENT:
+                db.run_write(mem, migrations.migrate)
             return mem
         except (sqlite3.Error, Damaged):
             mem.close()
@@ -271,7 +271,7 @@ def read_copy(path: Path) -> sqlite3.Connection | None:
 def empty_memory() -> sqlite3.Connection:
     """A new in-memory database with the current schema."""
     mem = db.memory_db()
-    db.run_write(mem, schema.migrate)
+    db.run_write(mem, migrations.migrate)
     return mem
 
 
