@@ -18,6 +18,7 @@ from textual.timer import Timer
 
 from newsreader.app.session import Session
 from newsreader.context import AppContext
+from newsreader.tui.binding_ids import current_ids
 from newsreader.tui.commands import NewsreaderCommands
 from newsreader.tui.screens.main import MainScreen
 
@@ -40,8 +41,8 @@ class NewsreaderApp(App[int]):
     TITLE = "newsreader"
     COMMANDS: ClassVar = App.COMMANDS | {NewsreaderCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit", id="quit"),
-        Binding("question_mark,f1", "help", "Help", id="help"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark,f1", "help", "Help", id="app.help"),
     ]
 
     def __init__(
@@ -73,8 +74,9 @@ class NewsreaderApp(App[int]):
 
     @property
     def keymap(self) -> Mapping[str, str]:
-        """The user's key overrides (binding id -> keys), as given to ``set_keymap``."""
-        return self.ctx.config.keys or {}
+        """The user's key overrides (binding id -> keys, old ids renamed), as given to
+        ``set_keymap``."""
+        return current_ids(self.ctx.config.keys or {})
 
     @property
     def fetching(self) -> bool:
@@ -90,15 +92,16 @@ class NewsreaderApp(App[int]):
 
     def on_mount(self) -> None:
         config = self.ctx.config
-        if config.keys:
-            self.set_keymap(config.keys)
+        keys = self.keymap
+        if keys:
+            self.set_keymap(keys)
             known = {
                 binding.id
                 for _heading, classes in self.help_sections()
                 for cls in classes
                 for binding in Binding.make_bindings(cls.__dict__.get("BINDINGS", []))
             }
-            unknown = sorted(set(config.keys) - known)
+            unknown = sorted(set(keys) - known)
             if unknown:
                 self.notify(
                     f"config.toml [keys]: no binding with id {', '.join(unknown)} (see ? for ids)",

@@ -114,3 +114,24 @@ async def test_screenshot_without_a_downloads_folder_goes_to_the_data_folder(
         assert app.save_screen_picture() is None
         await pilot.pause()
         assert "Screenshot not saved: No space left on device" in messages(app), messages(app)
+
+
+@pytest.mark.parametrize("binding_id", ["quit", "app.quit"], ids=["old id", "current id"])
+async def test_a_key_remapped_by_an_old_or_current_id_quits(
+    new_app: Callable[..., NewsreaderApp], user_dirs: Path, binding_id: str
+) -> None:
+    config = user_dirs / "config" / "newsreader" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(f'[keys]\n"{binding_id}" = "x"\n', "utf-8")  # users' files name old ids
+    from newsreader.context import build_context
+    from newsreader.tui.app import make_app
+
+    app = make_app(build_context([new_app().ctx.library.roots[0]]), poll_seconds=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert not [n.message for n in app._notifications if "[keys]" in n.message]
+        await pilot.press("q")  # the default key no longer quits
+        assert app.is_running
+        await pilot.press("x")
+        await pilot.pause()
+        assert not app.is_running

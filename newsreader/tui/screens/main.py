@@ -48,11 +48,11 @@ class MainScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # priority: handled before the next queued key, so "/word" typed fast lands in the box
-        Binding("slash", "search", "Search", id="search", priority=True),
-        Binding("B", "bookmarks", "Bookmarks", id="bookmarks"),
+        Binding("slash", "search", "Search", id="main.search", priority=True),
+        Binding("B", "bookmarks", "Bookmarks", id="main.bookmarks"),
         Binding("R", "fetch_feeds", "Fetch feeds", show=False, id="feeds.fetch"),
-        Binding("tab,shift+tab", "switch_pane", "Switch pane", show=False, id="switch-pane"),
-        Binding("escape", "back", "Back", id="back"),
+        Binding("tab,shift+tab", "switch_pane", "Switch pane", show=False, id="main.switch_pane"),
+        Binding("escape", "back", "Back", id="main.back"),
         Binding(
             "less_than_sign", "list_width(-4)", "Narrower list", show=False, id="list.narrower"
         ),

@@ -15,10 +15,10 @@ from textual.binding import Binding
 
 HINTS: tuple[tuple[str, str, str], ...] = (
     ("list.open", "enter", "read the highlighted article"),
-    ("search", "slash", "search every article"),
-    ("bookmarks", "B", "bookmarks"),
+    ("main.search", "slash", "search every article"),
+    ("main.bookmarks", "B", "bookmarks"),
     ("feeds.fetch", "R", "fetch subscribed feeds"),
-    ("help", "question_mark", "all keys"),
+    ("app.help", "question_mark", "all keys"),
 )
 
 
