@@ -4,7 +4,7 @@ Run by ``bench_tui.py`` in a fresh process, with XDG folders pointing at the ben
 work folder; prints one JSON object. Nothing in newsreader is changed: the probe wraps the
 ``render_lines`` method of the widgets it watches (the compositor calls it to paint them),
 so a time is taken when the widget is actually drawn, not when Pilot returns (``pilot.press``
-sleeps ~62 ms; NOTES.md).
+sleeps ~62 ms a key; ARCHITECTURE.md, "Facts about the libraries").
 
     python tui_probe.py start LIBRARY        # first paint of a non-empty article list
     python tui_probe.py bare                 # first paint of a bare app's Static

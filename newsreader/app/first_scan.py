@@ -5,10 +5,10 @@ first scan of a big library (a stat per file, the catalog read). Started first, 
 result can be ready for the first paint instead of a scan later.
 
 But the walk itself is a system call per file, and each one hands the interpreter back and forth
-with the importing thread: side by side, the walk took ~500 ms for 10k files (~60 ms alone)
-and slowed the import by ~50 ms. So the thread first reads what the last run found
-(``Library.remembered``, ~40 ms); that list is painted at once, and the walk waits until
-someone asks for its result (``go``, or ``wait``), which the app does once the list is drawn.
+with the importing thread, so walking beside the import slows both down. So the thread first
+reads what the last run found (``Library.remembered``, one catalog read); that list is painted
+at once, and the walk waits until someone asks for its result (``go``, or ``wait``), which the
+app does once the list is drawn.
 The walk's result then replaces the list if anything changed while the app was closed.
 """
 

@@ -1,15 +1,17 @@
 """Full index builds for the app, run in a child process. No Textual here.
 
 A full build of a big library takes minutes. In a thread of the app, Whoosh holds the GIL so
-much that key presses took 80-170 ms instead of ~35 ms (10k articles, 120x40 tmux); and the
-two-process build, twice as fast, must never be forked from inside the running app. So the
-app starts ``python -m newsreader.app.index_job ROOT...`` and reads its progress lines:
+much that key presses lag; and the two-process build, the faster one, must never be forked
+from inside the running app. So the app starts ``python -m newsreader.app.index_job ROOT...``
+and reads its progress lines:
 
     progress DONE TOTAL
     report {"added": ..., "rebuilt": ..., "notice": ...}
 
-Incremental updates (the usual case) stay in the app's worker thread: they take ~0.15 s at
-10k articles when nothing changed.
+Incremental updates (the usual case) stay in the app's worker thread: they touch only what
+changed. A heal of a damaged index is a full build like any other and takes the same road
+(``LibrarySync.heal``). The measurements are in benchmarks/README.md ("Numbers behind design
+choices").
 """
 
 from __future__ import annotations

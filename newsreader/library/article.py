@@ -30,10 +30,10 @@ class ArticleSummary(_SummaryFields):
 
     ``id`` is stable and human-friendly: the path relative to its library root, without suffix.
 
-    Immutable, compared and hashed by value like the frozen dataclass it replaced, but a tuple
-    underneath: a start-up builds one per article straight from the last scan's columns in C
-    (``summaries``; 100k in ~40 ms instead of ~300 ms through Python setters), and ``path``
-    is built only when asked for (``path_str`` is the same path as a string, for free).
+    Immutable and compared and hashed by value, but a tuple underneath: a start-up builds one
+    per article straight from the last scan's columns in C (``summaries``), far faster than
+    through Python setters, and ``path`` is built only when asked for (``path_str`` is the
+    same path as a string, for free).
     """
 
     __slots__ = ()

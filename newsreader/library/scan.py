@@ -49,7 +49,7 @@ class LibraryScan:
 def _no_gc() -> Iterator[bool]:
     """The cyclic collector paused; yields whether it was on. A scan makes ~5 objects per file
     and no cycles among them: the collector would only re-walk the whole heap several times
-    (~10% of a 10k-file re-scan, ~40% of reading the last scan's 100k summaries)."""
+    (a sizeable share of a re-scan, and more of reading the last scan's summaries)."""
     enabled = gc.isenabled()
     gc.disable()
     try:

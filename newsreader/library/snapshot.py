@@ -5,7 +5,7 @@ It applies when a walk finds what the last one found: the digest of every file's
 and mtime_ns in walk order (with the roots and the size limit) says so without comparing
 100k strings; when only the order differs, the stats stored per file do. Columns are kept
 in list order (the articles newest first), so a start-up reads them front to back: gathering
-them in walk order instead made a 100k start ~3x slower in cache misses. The format is plain
+them in walk order costs cache misses on a big library. The format is plain
 text and integer arrays (never ``pickle`` or ``marshal``: a damaged cache file must not be
 able to do more than miss).
 """

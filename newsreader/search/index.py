@@ -118,7 +118,7 @@ class SearchIndex:
             else:
                 try:
                     return self._incremental(current[1], scan, library, progress)
-                except Exception as exc:  # any damage (NOTES.md): the index is only a cache
+                except Exception as exc:  # any damage (ARCHITECTURE.md): the index is a cache
                     notice = f"the search index was unreadable ({_why(exc)}); rebuilt it"
         count, truncated = self._rebuild(scan, library, progress, procs)
         return IndexReport(added=count, rebuilt=True, notice=notice, truncated=tuple(truncated))

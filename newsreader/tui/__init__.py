@@ -6,7 +6,6 @@ Importing this package is cheap; ``newsreader.tui.app`` pulls in Textual (~120 m
 import os
 
 # Textual draws a change at its next frame, paced at TEXTUAL_FPS (read once, when Textual is
-# imported: every module here imports it after this line). At the default 60 a search answer
-# waited up to 16.7 ms for its frame; at 120 the median key-to-results fell from ~38 to ~26 ms
-# (benchmarks/README.md). A user's own setting wins.
+# imported: every module here imports it after this line). At 120 a search answer waits half
+# as long for its frame as at the default 60 (benchmarks/README.md). A user's own setting wins.
 os.environ.setdefault("TEXTUAL_FPS", "120")

@@ -3,8 +3,8 @@
 ``PaneLayout`` is the one owner of the panes: it mounts the reader and search panes once
 (``ensure_panes``), decides which are shown (side by side, or one at a time when narrow), moves
 focus between them and sizes the list. The first frame holds the list only: the other panes'
-imports, styles and drawing cost ~50-90 ms of a ~550 ms start (10k articles), so they are
-mounted right after it is painted, or earlier when an action needs them.
+imports, styles and drawing are a good part of the start-up, so they are mounted right after
+it is painted, or earlier when an action needs them.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The article list: a virtual list that renders only the rows on screen.
 
 ``OptionList`` and ``DataTable`` measure every row up front (seconds at 100k articles, see
-NOTES.md), so this is a Line API ``ScrollView``: one row per line, drawn on demand.
+ARCHITECTURE.md, "Facts about the libraries"), so this is a Line API ``ScrollView``: one row
+per line, drawn on demand.
 """
 
 from __future__ import annotations

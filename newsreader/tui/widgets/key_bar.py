@@ -1,8 +1,8 @@
 """The footer: key hints for the focused pane, generated from the active bindings.
 
-Textual's ``Footer`` recomposes a widget per key whenever focus moves (~100 ms of CPU per
-focus change on this machine); this draws the same hints as one line of text, and a click
-on a hint presses its key, as in the stock footer.
+Textual's ``Footer`` recomposes a widget per key whenever focus moves, which is dear on every
+focus change; this draws the same hints as one line of text, and a click on a hint presses its
+key, as in the stock footer.
 """
 
 from __future__ import annotations
