@@ -15,7 +15,6 @@ from whoosh import index as windex
 
 from newsreader.library import Article, ArticleSummary, Library, ParseError
 from newsreader.search.analysis import index_positions
-from newsreader.search.bulkwrite import BulkWriter
 from newsreader.search.pairs import PREFIX, SAMPLE, common_words, write_common
 from newsreader.search.schema import (
     PAIRED,
@@ -26,6 +25,7 @@ from newsreader.search.schema import (
     path_key,
     signature,
 )
+from newsreader.search.whoosh_write import BulkWriter
 
 Progress = Callable[[int, int], None]
 

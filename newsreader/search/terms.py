@@ -1,6 +1,6 @@
 """A searcher's terms read into BM25F scores, the same floats as Whoosh's matchers give.
 
-A term's postings are read a block at a time (``postings.py``) and scored in one
+A term's postings are read a block at a time (``whoosh_read.py``) and scored in one
 comprehension; the scores are kept until the index changes (a new searcher, a new reader),
 so typing a query re-reads only its new words. The per-searcher facts scoring needs are
 looked up once: a term's term info in each segment (at 100k articles in ~30 segments there
@@ -18,7 +18,7 @@ from collections.abc import Collection, Sequence
 from math import log
 from typing import Any
 
-from newsreader.search import postings
+from newsreader.search import whoosh_read as postings
 from newsreader.search.pairs import PREFIX, PairField, pair_frequencies
 
 CACHE_POSTINGS = 600_000
@@ -286,7 +286,7 @@ class TermReader:
         cached = self._norms.get(fieldname)
         if cached is None:
             w = self._weighting
-            big_b = w._field_B.get(fieldname, w.B)
+            big_b = postings.field_b(w, fieldname)
             k1 = w.K1
             avgfl = self.searcher.avg_field_length(fieldname) or 1
             cached = self._norms[fieldname] = (
@@ -309,10 +309,7 @@ class TermReader:
         deleted = self._deleted
         if deleted is None:
             deleted = self._deleted = frozenset(
-                d + offset
-                for reader, offset in self._leaves
-                if reader.has_deletions()
-                for d in reader.deleted_docs_set
+                d + offset for reader, offset in self._leaves for d in postings.deleted_docs(reader)
             )
         return deleted
 

@@ -191,7 +191,8 @@ def test_phrase_words_read_only_in_blocks_of_the_rarest_word(
 ) -> None:
     from whoosh.codec.whoosh3 import W3Codec
 
-    from newsreader.search import build, phrasecheck, postings
+    from newsreader.search import build, phrasecheck
+    from newsreader.search import whoosh_read as postings
 
     monkeypatch.setattr(W3Codec.__init__, "__defaults__", (4, 3, 1))  # blocks of 4 postings
     monkeypatch.setattr(build, "PARALLEL_MIN", 10)
@@ -343,7 +344,7 @@ def test_title_bounded_top_ranks_and_counts_as_the_full_evaluation(
 def test_unreadable_blocks_fall_back_to_whoosh(
     big_shelf: Shelf, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from newsreader.search import postings
+    from newsreader.search import whoosh_read as postings
 
     def broken(*_args: object) -> None:
         raise ValueError("not a Whoosh 3 posting list")
