@@ -9,6 +9,7 @@ here each block is one read slice, one ``zlib.decompress`` and one ``pickle.load
 
 from __future__ import annotations
 
+import importlib.metadata
 import io
 import pickle
 import zlib
@@ -18,13 +19,35 @@ from itertools import accumulate, islice, repeat
 from pathlib import Path
 from typing import Any, Protocol
 
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
-from whoosh.columns import VarBytesColumn
-from whoosh.matching import IntersectionMatcher as IntersectionMatcher  # for matchers.py
-from whoosh.matching import NullMatcher as NullMatcher
-from whoosh.matching import WrappingMatcher as WrappingMatcher
-from whoosh.reading import TermNotFound
-from whoosh.util.numeric import byte_to_length
+from newsreader.search.store import WHOOSH_VERSION
+
+
+class WhooshVersionError(ImportError):
+    """The installed Whoosh is not the release the adapters read and write."""
+
+
+def check_whoosh_version() -> None:
+    """Refuse a Whoosh other than the pinned release: its private parts may differ."""
+    try:
+        found = importlib.metadata.version("whoosh-reloaded")
+    except importlib.metadata.PackageNotFoundError:
+        found = "none"
+    if found != WHOOSH_VERSION:
+        raise WhooshVersionError(
+            f"newsreader needs whoosh-reloaded=={WHOOSH_VERSION} (installed: {found}); "
+            f"reinstall with: pip install 'whoosh-reloaded=={WHOOSH_VERSION}'"
+        )
+
+
+check_whoosh_version()
+
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC  # noqa: E402  (after the version check)
+from whoosh.columns import VarBytesColumn  # noqa: E402
+from whoosh.matching import IntersectionMatcher as IntersectionMatcher  # noqa: E402
+from whoosh.matching import NullMatcher as NullMatcher  # noqa: E402
+from whoosh.matching import WrappingMatcher as WrappingMatcher  # noqa: E402
+from whoosh.reading import TermNotFound  # noqa: E402
+from whoosh.util.numeric import byte_to_length  # noqa: E402
 
 
 class TermInfo(Protocol):

@@ -6,8 +6,9 @@ Whoosh's ``SegmentWriter`` turns every posting into a tuple, sorts them all, the
 by one to the postings writer (~12 µs per posting, most of a full build). Here each term keeps
 its own lists while documents are added, and a flush writes each term's postings in blocks of
 128 through Whoosh's own block writer. The files are Whoosh's (``test_bulk_writer`` compares
-them posting by posting with Whoosh's writer). Relies on private parts of whoosh-reloaded 2.7's
-``W3PostingsWriter``, pinned below 3 in pyproject.toml. Imports Whoosh.
+them posting by posting with Whoosh's writer). Relies on private parts of whoosh-reloaded
+2.7.5's ``W3PostingsWriter``: the release is pinned exactly in pyproject.toml and checked when
+``whoosh_read`` loads (imported with the schema). Imports Whoosh.
 """
 
 from __future__ import annotations
