@@ -353,3 +353,41 @@ def test_unreadable_blocks_fall_back_to_whoosh(
     big_shelf.index.close()  # a fresh searcher and engine
     result = big_shelf.index.search("gaza ceasefire", limit=10)
     assert result.hits and result.error is None
+
+
+def test_engine_failure_falls_back_to_the_same_ranking_and_logs_why_once(
+    big_shelf: Shelf, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An index the bulk reader cannot read: Whoosh answers with the same hits, order, scores
+    and totals (the limited Whoosh search ranked some queries differently), and the reason is
+    in the log file, once, not on the terminal."""
+    from newsreader.paths import app_paths
+    from newsreader.search import fallback, whoosh_read
+
+    queries = [t for t in QUERIES if "ANDNOT" not in t]  # Whoosh's AndNot: see above
+    expected = {}
+    for text in queries:
+        result = big_shelf.index.search(text, limit=10)
+        expected[text] = (result.hits, result.total, result.total_estimated)
+
+    def unreadable(*_args: object, **_kwargs: object) -> None:
+        raise ValueError("not a Whoosh 3 posting list")
+
+    monkeypatch.setattr(fallback, "_logged", set())
+    monkeypatch.setattr(fallback.logger, "handlers", [])
+    monkeypatch.setattr(whoosh_read, "_blocks", unreadable)
+    big_shelf.index.close()  # a new searcher and engine: nothing cached
+    for text in queries:
+        result = big_shelf.index.search(text, limit=10)
+        hits, total, estimated = expected[text]
+        assert [h.id for h in result.hits] == [h.id for h in hits], text
+        assert all(
+            math.isclose(a.score, b.score, rel_tol=1e-9)
+            for a, b in zip(result.hits, hits, strict=True)
+        ), text
+        assert not result.total_estimated
+        if not estimated:
+            assert result.total == total, text
+    log = (app_paths().cache_dir / "newsreader.log").read_text(encoding="utf-8")
+    assert log.count("not a Whoosh 3 posting list") == 1, log
+    assert "exhaustive" in log
