@@ -81,7 +81,7 @@ class TermReader:
 
     # --- scores of whole terms (cached) ---------------------------------------------------
 
-    def term(self, fieldname: str, text: Any, values: bool = False) -> TermScores:
+    def term(self, fieldname: str, text: str | bytes, values: bool = False) -> TermScores:
         """Scores of every live document containing the term (with ``values``, their
         positions too); kept for the next queries."""
         schema = self.searcher.schema
