@@ -40,7 +40,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import write_corpus
 
 from newsreader.library import Library
-from newsreader.search import SearchIndex, bounded, engine, phrasecheck, store, terms
+from newsreader.search import SearchIndex, engine, terms
+from newsreader.search import generations as store
+from newsreader.search import phrase_candidates as phrasecheck
+from newsreader.search import title_top as bounded
 from newsreader.search.index import open_generation
 from newsreader.search.query import parse
 from newsreader.search.ranking import expand_fuzzy, vocabulary
@@ -251,7 +254,7 @@ def _layer(name: str) -> Callable[[Callable[[], Iterator[None]]], None]:
     return register
 
 
-@_layer("title-bounded top (bounded.py)")
+@_layer("title-bounded top (title_top.py)")
 def _no_bounded() -> Iterator[None]:
     real = engine.bounded_top
     engine.bounded_top = lambda *_a: None

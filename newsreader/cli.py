@@ -348,7 +348,7 @@ def _search_index(ctx: AppContext) -> Any:
     try:
         index, _report = _update_index(ctx, scan)
     except IndexUnwritable as exc:  # a full disk or unwritable cache: the last index answers
-        from newsreader.search import store as index_store
+        from newsreader.search import generations as index_store
         from newsreader.search.index import SearchIndex
 
         if index_store.read_current(ctx.index_dir) is None:

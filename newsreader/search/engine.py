@@ -8,11 +8,11 @@ cached until the index changes) and are combined as dicts.
 
 Supported exactly: terms, ``And``, ``Or`` (plain), ``Not`` inside ``And``, ``AndNot`` and
 ``ExactPhrase``. Anything else (prefix, wildcard, fuzzy, dates) is evaluated by Whoosh's own
-matcher for that node. A phrase of two common words reads its pair's postings (``pairs.py``).
-Other phrases are checked lazily (``phrasecheck.py``): candidates (documents with every word)
+matcher for that node. A phrase of two common words reads its pair's postings (``word_pairs.py``).
+Other phrases are checked lazily (``phrase_candidates.py``): candidates (documents with every word)
 are visited best score first until the top N are certain; the total is then exact when every
 candidate could be checked cheaply, else estimated from a sample. Plain words whose title
-matches provably hold the top N skip scoring the body lists (``bounded.py``); in an ``And``
+matches provably hold the top N skip scoring the body lists (``title_top.py``); in an ``And``
 a word far more common than the rarest is scored only in the rarest word's articles.
 Imports Whoosh.
 """
@@ -27,9 +27,7 @@ from typing import Any
 
 from whoosh.scoring import BM25F
 
-from newsreader.search.bounded import bounded_top
-from newsreader.search.pairs import PREFIX
-from newsreader.search.phrasecheck import (
+from newsreader.search.phrase_candidates import (
     Check,
     lazy_top,
     pair_check,
@@ -37,7 +35,7 @@ from newsreader.search.phrasecheck import (
     run_check,
     scaled,
 )
-from newsreader.search.phrasecheck import TopDocs as TopDocs
+from newsreader.search.phrase_candidates import TopDocs as TopDocs
 from newsreader.search.query_model import (
     AllOf,
     AnyOf,
@@ -51,6 +49,8 @@ from newsreader.search.query_model import (
     from_whoosh,
 )
 from newsreader.search.terms import TermReader, TermScores, boosted
+from newsreader.search.title_top import bounded_top
+from newsreader.search.word_pairs import PREFIX
 
 
 @dataclass

@@ -13,7 +13,7 @@ import logging
 import threading
 from pathlib import Path
 
-from newsreader.search.phrasecheck import TopDocs
+from newsreader.search.phrase_candidates import TopDocs
 
 LOG_NAME = "newsreader.log"
 logger = logging.getLogger("newsreader.search")

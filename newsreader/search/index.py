@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from newsreader.search import store
+from newsreader.search import generations as store
 from newsreader.search.results import IndexReport, SearchResult
 
 if TYPE_CHECKING:

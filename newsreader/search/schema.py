@@ -16,9 +16,9 @@ from typing import Any
 from whoosh import fields, formats
 
 from newsreader.search.analysis import index_positions, surface_words
-from newsreader.search.pairs import PREFIX, PairField
 from newsreader.search.tokenizer import NewsTokenizer
 from newsreader.search.whoosh_read import bytes_column
+from newsreader.search.word_pairs import PREFIX, PairField
 
 SCHEMA_VERSION = 6
 """Bump when the schema, the analysis or the text parsed from a file changes: an index of
@@ -97,7 +97,7 @@ WORDS = "words"
 """The field of surface words (title, dateline and body)."""
 
 PAIRED = ("body",)
-"""Text fields whose adjacent common words are also indexed as pairs (``pairs.py``). Not
+"""Text fields whose adjacent common words are also indexed as pairs (``word_pairs.py``). Not
 titles: their posting lists are short (a common word is in at most ~half the titles)."""
 
 

@@ -5,7 +5,7 @@ comprehension; the scores are kept until the index changes (a new searcher, a ne
 so typing a query re-reads only its new words. The per-searcher facts scoring needs are
 looked up once: a term's term info in each segment (at 100k articles in ~30 segments there
 were ~4 term-table lookups per segment per term), the global field lengths, deletions and
-BM25 length norms. ``engine.py`` evaluates queries from these scores; ``bounded.py`` reads
+BM25 length norms. ``engine.py`` evaluates queries from these scores; ``title_top.py`` reads
 raw postings to score only a few articles of a long list. Imports Whoosh.
 """
 
@@ -19,7 +19,7 @@ from math import log
 from typing import Any
 
 from newsreader.search import whoosh_read as postings
-from newsreader.search.pairs import PREFIX, PairField, pair_frequencies
+from newsreader.search.word_pairs import PREFIX, PairField, pair_frequencies
 
 CACHE_POSTINGS = 600_000
 """Scored postings kept between searches (~86 bytes each, twice that with positions: ~50 MB
@@ -31,7 +31,7 @@ at most, reached only in big libraries). Turning them back into a dict costs a t
 reading the postings again: at 100k articles a common word's list is ~100k postings, and the
 two-word p95 was 118 / 110 / 79 ms with 3M / 4M / 8M (FTS5: 114-128 ms)."""
 RAW_POSTINGS = 3_000_000
-"""Docnums and weights of long lists read whole by ``bounded.py`` (which scores few of them),
+"""Docnums and weights of long lists read whole by ``title_top.py`` (which scores few of them),
 kept as arrays (12 bytes a posting, ~36 MB at most): the word's next query reads no block."""
 TERM_INFOS = 4096
 """Terms whose per-segment term infos are kept (the oldest dropped first)."""
@@ -140,7 +140,7 @@ class TermReader:
             self._packed_count -= len(ids)
 
     def paired(self, fieldname: str, words: list[str]) -> bool:
-        """Are the two words' pairs indexed (``pairs.py``)? Only when both are common in the
+        """Are the two words' pairs indexed (``word_pairs.py``)? Only when both are common in the
         generation this searcher reads."""
         common = self._common.get(fieldname)
         return common is not None and all(w in common for w in words)

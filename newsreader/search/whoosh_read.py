@@ -19,7 +19,7 @@ from itertools import accumulate, islice, repeat
 from pathlib import Path
 from typing import Any, Protocol
 
-from newsreader.search.store import WHOOSH_VERSION
+from newsreader.search.generations import WHOOSH_VERSION
 
 
 class WhooshVersionError(ImportError):
@@ -199,13 +199,13 @@ def bytes_column() -> object:
 
 
 def open_generation(folder: Path) -> Any:
-    """Open a Whoosh index generation with its own common words (``pairs.py``), with plain
+    """Open a Whoosh index generation with its own common words (``word_pairs.py``), with plain
     reads, not ``mmap``: a segment file truncated while mapped kills the whole process with
     SIGBUS, where a read raises and the index heals."""
     from whoosh.filedb.filestore import FileStorage
 
-    from newsreader.search.pairs import read_common
     from newsreader.search.schema import make_schema
+    from newsreader.search.word_pairs import read_common
 
     schema = make_schema(read_common(folder))
     return FileStorage(str(folder), supports_mmap=False).open_index(schema=schema)

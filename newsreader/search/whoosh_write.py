@@ -27,8 +27,8 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import MERGE_SMALL, SegmentWriter
 
 from newsreader.search.analysis import index_positions, index_sequence
-from newsreader.search.pairs import PairField, pair_terms, pair_value
 from newsreader.search.schema import NewsText, encode_positions
+from newsreader.search.word_pairs import PairField, pair_terms, pair_value
 
 _Postings = tuple[list[int], list[Any], list[bytes]]
 

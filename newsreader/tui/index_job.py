@@ -34,7 +34,7 @@ PROCS = 2
 def index_is_complete(index_dir: Path) -> bool:
     """Whether a usable index of the current format exists (else a full build is due)."""
     try:
-        from newsreader.search import store
+        from newsreader.search import generations as store
         from newsreader.search.schema import SCHEMA_VERSION
 
         current = store.read_current(index_dir)

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from newsreader.search import store
+from newsreader.search import generations as store
 from newsreader.search.engine import Engine
 from newsreader.search.index import open_generation
 from newsreader.search.query import parse
@@ -121,7 +121,7 @@ def test_engine_matches_whoosh_on_every_query_shape(big_shelf: Shelf) -> None:
 
 
 def test_common_word_phrases_come_from_pairs_also_after_updates(big_shelf: Shelf) -> None:
-    from newsreader.search.pairs import read_common
+    from newsreader.search.word_pairs import read_common
 
     current = store.read_current(big_shelf.index_dir)
     assert current is not None
@@ -191,7 +191,8 @@ def test_phrase_words_read_only_in_blocks_of_the_rarest_word(
 ) -> None:
     from whoosh.codec.whoosh3 import W3Codec
 
-    from newsreader.search import build, phrasecheck
+    from newsreader.search import build
+    from newsreader.search import phrase_candidates as phrasecheck
     from newsreader.search import whoosh_read as postings
 
     monkeypatch.setattr(W3Codec.__init__, "__defaults__", (4, 3, 1))  # blocks of 4 postings
@@ -245,7 +246,7 @@ def test_phrase_words_read_only_in_blocks_of_the_rarest_word(
 def test_and_reads_a_far_more_common_word_only_for_the_rarer_words_articles(
     big_shelf: Shelf, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from newsreader.search import phrasecheck
+    from newsreader.search import phrase_candidates as phrasecheck
 
     current = store.read_current(big_shelf.index_dir)
     assert current is not None
@@ -278,7 +279,7 @@ def test_and_reads_a_far_more_common_word_only_for_the_rarer_words_articles(
 def test_title_bounded_top_ranks_and_counts_as_the_full_evaluation(
     big_shelf: Shelf, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from newsreader.search import bounded
+    from newsreader.search import title_top as bounded
 
     monkeypatch.setattr(bounded, "BIG", 1)  # every body list counts as long here
     answered = []

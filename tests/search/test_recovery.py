@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from newsreader.search import SearchIndex
-from newsreader.search.store import WHOOSH_VERSION, read_current
+from newsreader.search.generations import WHOOSH_VERSION, read_current
 from tests.conftest import REPO
 from tests.search.conftest import Shelf, article_text
 

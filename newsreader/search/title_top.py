@@ -17,7 +17,7 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_left
 
-from newsreader.search.phrasecheck import partial_read
+from newsreader.search.phrase_candidates import partial_read
 from newsreader.search.query_model import AllOf, AnyOf, Node, Term
 from newsreader.search.terms import TermReader, boosted
 
