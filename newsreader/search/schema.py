@@ -27,7 +27,7 @@ another version is rebuilt."""
 
 _LITTLE = sys.byteorder == "little"
 _UINT = Struct("!I")
-"""Whoosh's big-endian 4-byte count (``whoosh.system.pack_uint``)."""
+"""Whoosh's big-endian 4-byte count before the positions (its ``pack_uint``)."""
 
 
 def encode_positions(poslist: list[int]) -> bytes:
