@@ -31,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from newsreader.search.store import read_current  # noqa: E402
+from newsreader.search.generations import read_current  # noqa: E402
 from newsreader.tui.widgets.search_pane import FIRST_HITS as TUI_LIMIT  # noqa: E402
 
 # TUI_LIMIT: hits the TUI asks for as you type (more load as the user scrolls).

@@ -15,8 +15,6 @@ from whoosh import index as windex
 
 from newsreader.library import Article, ArticleSummary, Library, ParseError
 from newsreader.search.analysis import index_positions
-from newsreader.search.bulkwrite import BulkWriter
-from newsreader.search.pairs import PREFIX, SAMPLE, common_words, write_common
 from newsreader.search.schema import (
     PAIRED,
     WORDS,
@@ -26,6 +24,8 @@ from newsreader.search.schema import (
     path_key,
     signature,
 )
+from newsreader.search.whoosh_write import BulkWriter
+from newsreader.search.word_pairs import PREFIX, SAMPLE, common_words, write_common
 
 Progress = Callable[[int, int], None]
 
@@ -53,7 +53,7 @@ def document(article: Article) -> dict[str, Any]:
 
 
 def sample_common(library: Library, articles: Sequence[ArticleSummary]) -> frozenset[str]:
-    """The common words of ``SAMPLE`` articles spread over the library (``pairs.py``)."""
+    """The common words of ``SAMPLE`` articles spread over the library (``word_pairs.py``)."""
     step = max(1, len(articles) // SAMPLE)
     docs = []
     for _summary, article in load_all(library, articles[::step][:SAMPLE]):

@@ -8,11 +8,11 @@ cached until the index changes) and are combined as dicts.
 
 Supported exactly: terms, ``And``, ``Or`` (plain), ``Not`` inside ``And``, ``AndNot`` and
 ``ExactPhrase``. Anything else (prefix, wildcard, fuzzy, dates) is evaluated by Whoosh's own
-matcher for that node. A phrase of two common words reads its pair's postings (``pairs.py``).
-Other phrases are checked lazily (``phrasecheck.py``): candidates (documents with every word)
+matcher for that node. A phrase of two common words reads its pair's postings (``word_pairs.py``).
+Other phrases are checked lazily (``phrase_candidates.py``): candidates (documents with every word)
 are visited best score first until the top N are certain; the total is then exact when every
 candidate could be checked cheaply, else estimated from a sample. Plain words whose title
-matches provably hold the top N skip scoring the body lists (``bounded.py``); in an ``And``
+matches provably hold the top N skip scoring the body lists (``title_top.py``); in an ``And``
 a word far more common than the rarest is scored only in the rarest word's articles.
 Imports Whoosh.
 """
@@ -25,13 +25,9 @@ from dataclasses import dataclass
 from operator import neg
 from typing import Any
 
-from whoosh import query as wq
 from whoosh.scoring import BM25F
 
-from newsreader.search.bounded import bounded_top
-from newsreader.search.matchers import ExactPhrase
-from newsreader.search.pairs import PREFIX
-from newsreader.search.phrasecheck import (
+from newsreader.search.phrase_candidates import (
     Check,
     lazy_top,
     pair_check,
@@ -39,8 +35,22 @@ from newsreader.search.phrasecheck import (
     run_check,
     scaled,
 )
-from newsreader.search.phrasecheck import TopDocs as TopDocs
+from newsreader.search.phrase_candidates import TopDocs as TopDocs
+from newsreader.search.query_model import (
+    AllOf,
+    AnyOf,
+    Excluding,
+    Matched,
+    Node,
+    Nothing,
+    Phrase,
+    Term,
+    WhooshQuery,
+    from_whoosh,
+)
 from newsreader.search.terms import TermReader, TermScores, boosted
+from newsreader.search.title_top import bounded_top
+from newsreader.search.word_pairs import PREFIX
 
 
 @dataclass
@@ -63,8 +73,10 @@ class Engine:
 
     # --- public -----------------------------------------------------------------------------
 
-    def top(self, q: Any, limit: int) -> TopDocs:
-        """The ``limit`` best documents for ``q``, best first (ties: lower docnum first)."""
+    def top(self, query: object, limit: int) -> TopDocs:
+        """The ``limit`` best documents for a Whoosh query, best first (ties: lower docnum
+        first)."""
+        q = from_whoosh(query)
         bounded = bounded_top(self.terms, q, limit)
         if bounded is not None:
             return TopDocs(*bounded)
@@ -77,34 +89,31 @@ class Engine:
 
     # --- evaluation -------------------------------------------------------------------------
 
-    def _eval(self, q: Any, wanted: Collection[int] | None = None) -> _Found:
+    def _eval(self, q: Node, wanted: Collection[int] | None = None) -> _Found:
         """``wanted``: only these documents matter (the others may be left out)."""
-        kind = type(q)
-        if kind is wq.Term:
+        if isinstance(q, Term):
             term = (
                 self.terms.term(q.fieldname, q.text)
                 if wanted is None
                 else self._term_within(q.fieldname, q.text, wanted)
             )
             return _Found(boosted(term.scores, q.boost))
-        if kind is ExactPhrase and q.slop == 1 and len(q.words) > 1:
+        if isinstance(q, Phrase):
             return self._phrase(q)
-        if kind in (wq.Or, wq.DefaultOr) and q.scale is None:
+        if isinstance(q, AnyOf):
             return self._boost(self._union([self._eval(c, wanted) for c in q.subqueries]), q.boost)
-        if kind is wq.And:
-            pos = [c for c in q.subqueries if not isinstance(c, wq.Not)]
-            neg = [c.query for c in q.subqueries if isinstance(c, wq.Not)]
-            if pos:
-                # Whoosh scores each Not child as a match of weight 1 (InverseMatcher).
-                found = self._intersect(self._all_of(pos, wanted), bonus=float(len(neg)))
-                return self._boost(self._exclude(found, neg), q.boost)
-        if kind is wq.AndNot:
+        if isinstance(q, AllOf):
+            neg = list(q.negatives)
+            # Whoosh scores each Not child as a match of weight 1 (InverseMatcher).
+            found = self._intersect(self._all_of(list(q.subqueries), wanted), bonus=float(len(neg)))
+            return self._boost(self._exclude(found, neg), q.boost)
+        if isinstance(q, Excluding):
             return self._exclude(self._eval(q.a), [q.b])
-        if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
+        if isinstance(q, Nothing):
             return _Found({})
         return _Found(self._whoosh(q))
 
-    def _all_of(self, parts: list[Any], wanted: Collection[int] | None) -> list[_Found]:
+    def _all_of(self, parts: list[Node], wanted: Collection[int] | None) -> list[_Found]:
         """The children of an ``And``, in order. The one with the fewest documents (by the
         words' frequencies) is evaluated first; the others then matter only in its
         documents, so a word in many more articles is scored only in those (``that
@@ -121,15 +130,14 @@ class Engine:
                 found[i] = self._eval(c, head.scores.keys())
         return [f for f in found if f is not None]
 
-    def _size(self, q: Any) -> int | None:
+    def _size(self, q: Node) -> int | None:
         """At most how many documents a term or an ``Or`` of terms matches (None: unknown)."""
-        kind = type(q)
-        if kind is wq.Term:
+        if isinstance(q, Term):
             if q.fieldname not in self.searcher.schema:
                 return 0
             btext = self.searcher.schema[q.fieldname].to_bytes(q.text)
             return self.terms.doc_frequency(q.fieldname, btext)
-        if kind in (wq.Or, wq.DefaultOr) and q.scale is None:
+        if isinstance(q, AnyOf):
             total = 0
             for c in q.subqueries:
                 n = self._size(c)
@@ -139,7 +147,9 @@ class Engine:
             return total
         return None
 
-    def _term_within(self, fieldname: str, text: Any, wanted: Collection[int]) -> TermScores:
+    def _term_within(
+        self, fieldname: str, text: str | bytes, wanted: Collection[int]
+    ) -> TermScores:
         """The term's scores, at least of the ``wanted`` documents: from the cache, or read
         for those only when its list is much longer (not cached then)."""
         schema = self.searcher.schema
@@ -153,12 +163,13 @@ class Engine:
                 return terms.read_term(fieldname, btext, False, wanted=wanted)
         return terms.term(fieldname, btext)
 
-    def _whoosh(self, q: Any) -> dict[int, float]:
+    def _whoosh(self, node: Matched) -> dict[int, float]:
         """Any other node, through Whoosh's own matchers (exact, one document at a time)."""
         out: dict[int, float] = {}
         context = self.searcher.context()
+        q: WhooshQuery = node.query
         for leaf, offset in self.searcher.leaf_searchers():
-            m = q.matcher(leaf, context)
+            m: Any = q.matcher(leaf, context)
             while m.is_active():
                 out[m.id() + offset] = m.score()
                 m.next()
@@ -228,7 +239,7 @@ class Engine:
 
         return _Found(merged, check)
 
-    def _exclude(self, found: _Found, negatives: list[Any]) -> _Found:
+    def _exclude(self, found: _Found, negatives: list[Node]) -> _Found:
         scores = found.scores
         for negative in negatives:
             other = self._eval(negative)
@@ -239,12 +250,12 @@ class Engine:
                 scores = {d: s for d, s in scores.items() if d not in common}
         return _Found(scores, found.check)
 
-    def _phrase(self, q: Any) -> _Found:
+    def _phrase(self, q: Phrase) -> _Found:
         if q.fieldname not in self.searcher.schema:
             return _Found({})
         field = self.searcher.schema[q.fieldname]
         words = [field.to_bytes(w) for w in q.words]
-        if len(words) == 2 and self.terms.paired(q.fieldname, q.words):
+        if len(words) == 2 and self.terms.paired(q.fieldname, list(q.words)):
             scores = self.terms.term(PREFIX + q.fieldname, b" ".join(words)).scores
             return _Found(boosted(scores, q.boost))
         terms = self._phrase_terms(q.fieldname, words)

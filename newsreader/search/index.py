@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from newsreader.search import store
+from newsreader.search import generations as store
 from newsreader.search.results import IndexReport, SearchResult
 
 if TYPE_CHECKING:
@@ -383,17 +383,10 @@ _NO_INDEX = "the search index is not built yet (run 'newsreader index')"
 
 
 def open_generation(folder: Path) -> Any:
-    """Open a Whoosh index generation with its own common words (``pairs.py``), with plain
-    reads, not ``mmap``: a segment file truncated while mapped kills the whole process with
-    SIGBUS, where a read raises and the index heals. (At 2k articles the search median was
-    the same, opening ~5 ms faster.)"""
-    from whoosh.filedb.filestore import FileStorage
+    """Open a Whoosh index generation (``whoosh_read.open_generation``)."""
+    from newsreader.search.whoosh_read import open_generation as open_folder
 
-    from newsreader.search.pairs import read_common
-    from newsreader.search.schema import make_schema
-
-    schema = make_schema(read_common(folder))
-    return FileStorage(str(folder), supports_mmap=False).open_index(schema=schema)
+    return open_folder(folder)
 
 
 MERGE_LIMIT = 1000
@@ -404,11 +397,9 @@ def merge_small_only(writer: Any, segments: list[Any]) -> list[Any]:
     """Whoosh's ``MERGE_SMALL`` over the small segments only. Over all of them it merges once
     the segments are many for their total size: at 100k articles in 26 build segments one
     changed file rewrote 22 of them through Python (21 minutes)."""
-    from whoosh.writing import MERGE_SMALL
+    from newsreader.search.whoosh_write import merge_small
 
-    big = [seg for seg in segments if seg.doc_count_all() >= MERGE_LIMIT]
-    small = [seg for seg in segments if seg.doc_count_all() < MERGE_LIMIT]
-    return big + list(MERGE_SMALL(writer, small))
+    return merge_small(writer, segments, MERGE_LIMIT)
 
 
 def _why(exc: BaseException) -> str:

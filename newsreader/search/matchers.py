@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from whoosh import matching
 from whoosh.query import FuzzyTerm, Phrase, Term
 from whoosh.query.spans import Span, SpanWrappingMatcher
 
 from newsreader.search.highlight import fuzzy_accepts
+from newsreader.search.whoosh_read import IntersectionMatcher, NullMatcher, WrappingMatcher
 
 
 class ExactPhrase(Phrase):  # type: ignore[misc]
@@ -27,18 +27,18 @@ class ExactPhrase(Phrase):  # type: ignore[misc]
         if self.slop != 1 or len(self.words) < 2:
             return super().matcher(searcher, context)
         if self.fieldname not in searcher.schema:
-            return matching.NullMatcher()
+            return NullMatcher()
         field = searcher.schema[self.fieldname]
         reader = searcher.reader()
         ms = []
         for word in self.words:
             btext = field.to_bytes(word)
             if (self.fieldname, btext) not in reader:
-                return matching.NullMatcher()
+                return NullMatcher()
             ms.append(Term(self.fieldname, btext).matcher(searcher, context))
         m: Any = _PositionsMatcher(ms)
         if self.boost != 1.0:
-            m = matching.WrappingMatcher(m, boost=self.boost)
+            m = WrappingMatcher(m, boost=self.boost)
         return m
 
 
@@ -47,14 +47,14 @@ class _PositionsMatcher(SpanWrappingMatcher):  # type: ignore[misc]
         self.ms = ms
         child = ms[0]
         for other in ms[1:]:
-            child = matching.IntersectionMatcher(child, other)
+            child = IntersectionMatcher(child, other)
         super().__init__(child)
 
     def copy(self) -> _PositionsMatcher:
         return _PositionsMatcher([m.copy() for m in self.ms])
 
     def replace(self, minquality: float = 0) -> Any:
-        return self if self.is_active() else matching.NullMatcher()
+        return self if self.is_active() else NullMatcher()
 
     def _get_spans(self) -> list[Any]:
         starts: set[int] | None = None

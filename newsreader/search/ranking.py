@@ -15,6 +15,7 @@ from whoosh import query as wq
 
 from newsreader.search.analysis import fold, normalize_literal, query_terms
 from newsreader.search.engine import Engine, TopDocs
+from newsreader.search.fallback import exhaustive_top, log_fallback
 from newsreader.search.highlight import Highlighter, best_paragraph, snippet
 from newsreader.search.matchers import StemFuzzyTerm
 from newsreader.search.query import ParsedQuery, highlighter_for, parse
@@ -22,7 +23,6 @@ from newsreader.search.results import MatchSpan, SearchHit, SearchResult
 from newsreader.search.schema import WORDS, key_path
 from newsreader.search.spelling import OWN_RARE, Vocabulary
 
-EXACT_COUNT = 500
 FUZZY_TERMS = 8
 """Words a ``word~`` stands for at most: the closest and most probable ones."""
 
@@ -76,26 +76,15 @@ def run_query(
 
 
 def _top(searcher: Any, engine: Engine, q: Any, limit: int) -> TopDocs:
-    """The engine's answer; Whoosh's own search if the engine cannot read this index."""
+    """The engine's answer; if the engine cannot read this index, Whoosh's exhaustive
+    ranking (the same hits, order and totals), logged once with the reason."""
     if engine.enabled:
         try:
             return engine.top(q, limit)
-        except Exception:  # an index the bulk reader does not understand: Whoosh still does
+        except Exception as exc:  # an index the bulk reader does not understand: Whoosh still does
             engine.enabled = False
-    results = searcher.search(q, limit=limit)
-    total, estimated = _total(results, limit)
-    return TopDocs(list(results.items()), total, estimated)
-
-
-def _total(results: Any, limit: int) -> tuple[int, bool]:
-    """How many matched, and whether that is an upper-bound estimate (Whoosh's search)."""
-    scored = int(results.scored_length())
-    if scored < limit:
-        return scored, False  # everything that matched was scored
-    estimate = int(results.estimated_length())
-    if estimate <= EXACT_COUNT or results.has_exact_length():
-        return len(results), False
-    return estimate, True
+            log_fallback(exc)
+    return exhaustive_top(searcher, q, limit)
 
 
 def _hit(

@@ -10,14 +10,15 @@ from __future__ import annotations
 import sys
 from array import array
 from collections.abc import Iterator
+from struct import Struct
 from typing import Any
 
-from whoosh import columns, fields, formats
-from whoosh.system import pack_uint
+from whoosh import fields, formats
 
 from newsreader.search.analysis import index_positions, surface_words
-from newsreader.search.pairs import PREFIX, PairField
 from newsreader.search.tokenizer import NewsTokenizer
+from newsreader.search.whoosh_read import bytes_column
+from newsreader.search.word_pairs import PREFIX, PairField
 
 SCHEMA_VERSION = 6
 """Bump when the schema, the analysis or the text parsed from a file changes: an index of
@@ -25,6 +26,8 @@ another version is rebuilt."""
 
 
 _LITTLE = sys.byteorder == "little"
+_UINT = Struct("!I")
+"""Whoosh's big-endian 4-byte count before the positions (its ``pack_uint``)."""
 
 
 def encode_positions(poslist: list[int]) -> bytes:
@@ -33,7 +36,7 @@ def encode_positions(poslist: list[int]) -> bytes:
     arr = array("H" if poslist[-1] < 65536 else "I", poslist)
     if not _LITTLE:
         arr.byteswap()
-    return bytes(pack_uint(len(poslist))) + arr.tobytes()
+    return _UINT.pack(len(poslist)) + arr.tobytes()
 
 
 def decode_positions(value: bytes) -> array[int]:
@@ -94,7 +97,7 @@ WORDS = "words"
 """The field of surface words (title, dateline and body)."""
 
 PAIRED = ("body",)
-"""Text fields whose adjacent common words are also indexed as pairs (``pairs.py``). Not
+"""Text fields whose adjacent common words are also indexed as pairs (``word_pairs.py``). Not
 titles: their posting lists are short (a common word is in at most ~half the titles)."""
 
 
@@ -103,7 +106,7 @@ def make_schema(common: frozenset[str] = frozenset()) -> fields.Schema:
     index generation's common words (``pairs.read_common``); none means no pairs."""
     return fields.Schema(
         path=fields.ID(unique=True, stored=True, sortable=True),
-        sig=fields.COLUMN(columns.VarBytesColumn()),
+        sig=fields.COLUMN(bytes_column()),
         id=fields.STORED(),
         title=NewsText(stored=True),
         dateline=NewsText(stored=True),

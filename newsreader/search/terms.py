@@ -1,11 +1,11 @@
 """A searcher's terms read into BM25F scores, the same floats as Whoosh's matchers give.
 
-A term's postings are read a block at a time (``postings.py``) and scored in one
+A term's postings are read a block at a time (``whoosh_read.py``) and scored in one
 comprehension; the scores are kept until the index changes (a new searcher, a new reader),
 so typing a query re-reads only its new words. The per-searcher facts scoring needs are
 looked up once: a term's term info in each segment (at 100k articles in ~30 segments there
 were ~4 term-table lookups per segment per term), the global field lengths, deletions and
-BM25 length norms. ``engine.py`` evaluates queries from these scores; ``bounded.py`` reads
+BM25 length norms. ``engine.py`` evaluates queries from these scores; ``title_top.py`` reads
 raw postings to score only a few articles of a long list. Imports Whoosh.
 """
 
@@ -18,8 +18,8 @@ from collections.abc import Collection, Sequence
 from math import log
 from typing import Any
 
-from newsreader.search import postings
-from newsreader.search.pairs import PREFIX, PairField, pair_frequencies
+from newsreader.search import whoosh_read as postings
+from newsreader.search.word_pairs import PREFIX, PairField, pair_frequencies
 
 CACHE_POSTINGS = 600_000
 """Scored postings kept between searches (~86 bytes each, twice that with positions: ~50 MB
@@ -31,7 +31,7 @@ at most, reached only in big libraries). Turning them back into a dict costs a t
 reading the postings again: at 100k articles a common word's list is ~100k postings, and the
 two-word p95 was 118 / 110 / 79 ms with 3M / 4M / 8M (FTS5: 114-128 ms)."""
 RAW_POSTINGS = 3_000_000
-"""Docnums and weights of long lists read whole by ``bounded.py`` (which scores few of them),
+"""Docnums and weights of long lists read whole by ``title_top.py`` (which scores few of them),
 kept as arrays (12 bytes a posting, ~36 MB at most): the word's next query reads no block."""
 TERM_INFOS = 4096
 """Terms whose per-segment term infos are kept (the oldest dropped first)."""
@@ -70,7 +70,9 @@ class TermReader:
         self._raw_count = 0
         self._lengths: dict[str, bytes] = {}
         self._norms: dict[str, tuple[float, list[float]]] = {}
-        self._term_infos: dict[tuple[str, bytes], tuple[int, list[tuple[int, Any]]]] = {}
+        self._term_infos: dict[
+            tuple[str, bytes], tuple[int, list[tuple[int, postings.TermInfo]]]
+        ] = {}
         self._deleted: frozenset[int] | None = None
         self._doc_count = searcher.get_parent().doc_count_all()
         self._common = {
@@ -81,7 +83,7 @@ class TermReader:
 
     # --- scores of whole terms (cached) ---------------------------------------------------
 
-    def term(self, fieldname: str, text: Any, values: bool = False) -> TermScores:
+    def term(self, fieldname: str, text: str | bytes, values: bool = False) -> TermScores:
         """Scores of every live document containing the term (with ``values``, their
         positions too); kept for the next queries."""
         schema = self.searcher.schema
@@ -138,7 +140,7 @@ class TermReader:
             self._packed_count -= len(ids)
 
     def paired(self, fieldname: str, words: list[str]) -> bool:
-        """Are the two words' pairs indexed (``pairs.py``)? Only when both are common in the
+        """Are the two words' pairs indexed (``word_pairs.py``)? Only when both are common in the
         generation this searcher reads."""
         common = self._common.get(fieldname)
         return common is not None and all(w in common for w in words)
@@ -253,7 +255,9 @@ class TermReader:
         """In how many documents the term is (deleted ones included, as Whoosh counts)."""
         return self._infos(fieldname, btext)[0]
 
-    def _infos(self, fieldname: str, btext: bytes) -> tuple[int, list[tuple[int, Any]]]:
+    def _infos(
+        self, fieldname: str, btext: bytes
+    ) -> tuple[int, list[tuple[int, postings.TermInfo]]]:
         """The term's document frequency and its term info in each segment that has it: one
         term-table lookup per segment (at 100k articles in ~30 segments, each ~30 µs)."""
         key = (fieldname, btext)
@@ -286,7 +290,7 @@ class TermReader:
         cached = self._norms.get(fieldname)
         if cached is None:
             w = self._weighting
-            big_b = w._field_B.get(fieldname, w.B)
+            big_b = postings.field_b(w, fieldname)
             k1 = w.K1
             avgfl = self.searcher.avg_field_length(fieldname) or 1
             cached = self._norms[fieldname] = (
@@ -309,10 +313,7 @@ class TermReader:
         deleted = self._deleted
         if deleted is None:
             deleted = self._deleted = frozenset(
-                d + offset
-                for reader, offset in self._leaves
-                if reader.has_deletions()
-                for d in reader.deleted_docs_set
+                d + offset for reader, offset in self._leaves for d in postings.deleted_docs(reader)
             )
         return deleted
 

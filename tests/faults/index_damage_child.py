@@ -20,7 +20,7 @@ from typing import Any
 
 from newsreader.library import Library
 from newsreader.search import SearchIndex
-from newsreader.search.store import CURRENT, LOCK, read_current
+from newsreader.search.generations import CURRENT, LOCK, read_current
 
 QUERIES = (
     "quokkabridge",

@@ -77,9 +77,9 @@ def test_bulk_writer_writes_what_whoosh_writes(tmp_path: Path) -> None:
     from whoosh.writing import SegmentWriter
 
     from newsreader.search.analysis import index_positions
-    from newsreader.search.bulkwrite import BulkWriter
-    from newsreader.search.pairs import common_words
     from newsreader.search.schema import make_schema
+    from newsreader.search.whoosh_write import BulkWriter
+    from newsreader.search.word_pairs import common_words
 
     docs = _documents(tmp_path)
     common = common_words(index_positions(doc["body"]) for doc in docs)

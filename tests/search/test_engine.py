@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from newsreader.search import store
+from newsreader.search import generations as store
 from newsreader.search.engine import Engine
 from newsreader.search.index import open_generation
 from newsreader.search.query import parse
@@ -121,7 +121,7 @@ def test_engine_matches_whoosh_on_every_query_shape(big_shelf: Shelf) -> None:
 
 
 def test_common_word_phrases_come_from_pairs_also_after_updates(big_shelf: Shelf) -> None:
-    from newsreader.search.pairs import read_common
+    from newsreader.search.word_pairs import read_common
 
     current = store.read_current(big_shelf.index_dir)
     assert current is not None
@@ -191,7 +191,9 @@ def test_phrase_words_read_only_in_blocks_of_the_rarest_word(
 ) -> None:
     from whoosh.codec.whoosh3 import W3Codec
 
-    from newsreader.search import build, phrasecheck, postings
+    from newsreader.search import build
+    from newsreader.search import phrase_candidates as phrasecheck
+    from newsreader.search import whoosh_read as postings
 
     monkeypatch.setattr(W3Codec.__init__, "__defaults__", (4, 3, 1))  # blocks of 4 postings
     monkeypatch.setattr(build, "PARALLEL_MIN", 10)
@@ -244,7 +246,7 @@ def test_phrase_words_read_only_in_blocks_of_the_rarest_word(
 def test_and_reads_a_far_more_common_word_only_for_the_rarer_words_articles(
     big_shelf: Shelf, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from newsreader.search import phrasecheck
+    from newsreader.search import phrase_candidates as phrasecheck
 
     current = store.read_current(big_shelf.index_dir)
     assert current is not None
@@ -277,7 +279,7 @@ def test_and_reads_a_far_more_common_word_only_for_the_rarer_words_articles(
 def test_title_bounded_top_ranks_and_counts_as_the_full_evaluation(
     big_shelf: Shelf, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from newsreader.search import bounded
+    from newsreader.search import title_top as bounded
 
     monkeypatch.setattr(bounded, "BIG", 1)  # every body list counts as long here
     answered = []
@@ -343,7 +345,7 @@ def test_title_bounded_top_ranks_and_counts_as_the_full_evaluation(
 def test_unreadable_blocks_fall_back_to_whoosh(
     big_shelf: Shelf, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from newsreader.search import postings
+    from newsreader.search import whoosh_read as postings
 
     def broken(*_args: object) -> None:
         raise ValueError("not a Whoosh 3 posting list")
@@ -352,3 +354,41 @@ def test_unreadable_blocks_fall_back_to_whoosh(
     big_shelf.index.close()  # a fresh searcher and engine
     result = big_shelf.index.search("gaza ceasefire", limit=10)
     assert result.hits and result.error is None
+
+
+def test_engine_failure_falls_back_to_the_same_ranking_and_logs_why_once(
+    big_shelf: Shelf, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An index the bulk reader cannot read: Whoosh answers with the same hits, order, scores
+    and totals (the limited Whoosh search ranked some queries differently), and the reason is
+    in the log file, once, not on the terminal."""
+    from newsreader.paths import app_paths
+    from newsreader.search import fallback, whoosh_read
+
+    queries = [t for t in QUERIES if "ANDNOT" not in t]  # Whoosh's AndNot: see above
+    expected = {}
+    for text in queries:
+        result = big_shelf.index.search(text, limit=10)
+        expected[text] = (result.hits, result.total, result.total_estimated)
+
+    def unreadable(*_args: object, **_kwargs: object) -> None:
+        raise ValueError("not a Whoosh 3 posting list")
+
+    monkeypatch.setattr(fallback, "_logged", set())
+    monkeypatch.setattr(fallback.logger, "handlers", [])
+    monkeypatch.setattr(whoosh_read, "_blocks", unreadable)
+    big_shelf.index.close()  # a new searcher and engine: nothing cached
+    for text in queries:
+        result = big_shelf.index.search(text, limit=10)
+        hits, total, estimated = expected[text]
+        assert [h.id for h in result.hits] == [h.id for h in hits], text
+        assert all(
+            math.isclose(a.score, b.score, rel_tol=1e-9)
+            for a, b in zip(result.hits, hits, strict=True)
+        ), text
+        assert not result.total_estimated
+        if not estimated:
+            assert result.total == total, text
+    log = (app_paths().cache_dir / "newsreader.log").read_text(encoding="utf-8")
+    assert log.count("not a Whoosh 3 posting list") == 1, log
+    assert "exhaustive" in log

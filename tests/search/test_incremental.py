@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from newsreader.search import IndexReport
-from newsreader.search.store import read_current
+from newsreader.search.generations import read_current
 from tests.search.conftest import Shelf, article_text
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from newsreader.library import parse_file
 from newsreader.search.analysis import index_positions, index_sequence, tokens
-from newsreader.search.pairs import common_words, pair_terms, read_common, write_common
+from newsreader.search.word_pairs import common_words, pair_terms, read_common, write_common
 from tests.conftest import REPO, SEED
 
 sys.path.insert(0, str(REPO / "benchmarks"))

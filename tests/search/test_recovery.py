@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from newsreader.search import SearchIndex
-from newsreader.search.store import read_current
+from newsreader.search.generations import WHOOSH_VERSION, read_current
 from tests.conftest import REPO
 from tests.search.conftest import Shelf, article_text
 
@@ -90,6 +90,35 @@ def test_wrong_schema_version_rebuilds(shelf: Callable[..., Shelf]) -> None:
     report, found = _fresh_answers(s)
     assert found == ["s03"]
     assert report.rebuilt and "format" in (report.notice or "")  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("recorded", ["2.7.4", "3.0.0", None])
+def test_generation_written_by_another_whoosh_rebuilds(
+    shelf: Callable[..., Shelf], recorded: str | None
+) -> None:
+    """An upgraded (or downgraded) Whoosh may read the old files differently: rebuilt."""
+    s = shelf(FILES)
+    current = s.index_dir / "CURRENT"
+    data = json.loads(current.read_text())
+    assert data["whoosh"] == WHOOSH_VERSION
+    old_generation = _generation(s)
+    data.pop("whoosh")
+    current.write_text(json.dumps(data if recorded is None else {**data, "whoosh": recorded}))
+    report, found = _fresh_answers(s)
+    assert found == ["s03"]
+    assert report.rebuilt and "format" in (report.notice or "")  # type: ignore[attr-defined]
+    assert _generation(s) != old_generation
+    assert json.loads(current.read_text())["whoosh"] == WHOOSH_VERSION
+
+
+def test_another_installed_whoosh_is_refused_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.metadata
+
+    from newsreader.search import whoosh_read
+
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "2.7.9")
+    with pytest.raises(whoosh_read.WhooshVersionError, match=r"whoosh-reloaded==2\.7\.5.*2\.7\.9"):
+        whoosh_read.check_whoosh_version()
 
 
 def test_missing_current_pointer_rebuilds(shelf: Callable[..., Shelf]) -> None:

@@ -156,7 +156,7 @@ def test_the_vocabulary_follows_index_updates_and_is_kept_beside_the_index(
     shelf: Callable[..., Shelf],
 ) -> None:
     from newsreader.search import SearchIndex
-    from newsreader.search.store import read_current
+    from newsreader.search.generations import read_current
 
     s = shelf({"a.txt": article_text("Birds", "A heron stood in the reeds.")})
     assert s.index.suggest("heorn").suggestion == "heron"

@@ -74,7 +74,7 @@ async def test_a_damaged_index_heals_in_the_index_job_not_where_it_was_read(
 
     from textual.worker import get_current_worker
 
-    from newsreader.search import store
+    from newsreader.search import generations as store
     from newsreader.search.index import SearchIndex
 
     if big:

@@ -1,5 +1,7 @@
-"""Reading a term's postings from a Whoosh 3 segment a block at a time, and the per-document
-field lengths in one read, for the bulk engine. Imports Whoosh.
+"""Everything that reads Whoosh's internals, behind a small API of our own: opening an index
+generation, a segment's term table, its posting blocks, field lengths, deletions, a stored
+column's type and BM25F's per-field ``B``. Imports Whoosh; no other module of ours touches a
+Whoosh internal for reading (``whoosh_write`` does for writing).
 
 ``W3LeafMatcher`` reads the same bytes one posting at a time through Python method calls;
 here each block is one read slice, one ``zlib.decompress`` and one ``pickle.loads``.
@@ -7,33 +9,76 @@ here each block is one read slice, one ``zlib.decompress`` and one ``pickle.load
 
 from __future__ import annotations
 
+import importlib.metadata
 import io
 import pickle
 import zlib
 from bisect import bisect_right
 from collections.abc import Iterator
 from itertools import accumulate, islice, repeat
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
-from whoosh.reading import TermNotFound
-from whoosh.util.numeric import byte_to_length
+from newsreader.search.generations import WHOOSH_VERSION
+
+
+class WhooshVersionError(ImportError):
+    """The installed Whoosh is not the release the adapters read and write."""
+
+
+def check_whoosh_version() -> None:
+    """Refuse a Whoosh other than the pinned release: its private parts may differ."""
+    try:
+        found = importlib.metadata.version("whoosh-reloaded")
+    except importlib.metadata.PackageNotFoundError:
+        found = "none"
+    if found != WHOOSH_VERSION:
+        raise WhooshVersionError(
+            f"newsreader needs whoosh-reloaded=={WHOOSH_VERSION} (installed: {found}); "
+            f"reinstall with: pip install 'whoosh-reloaded=={WHOOSH_VERSION}'"
+        )
+
+
+check_whoosh_version()
+
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC  # noqa: E402  (after the version check)
+from whoosh.columns import VarBytesColumn  # noqa: E402
+from whoosh.matching import IntersectionMatcher as IntersectionMatcher  # noqa: E402
+from whoosh.matching import NullMatcher as NullMatcher  # noqa: E402
+from whoosh.matching import WrappingMatcher as WrappingMatcher  # noqa: E402
+from whoosh.reading import TermNotFound  # noqa: E402
+from whoosh.util.numeric import byte_to_length  # noqa: E402
+
+
+class TermInfo(Protocol):
+    """What the engine asks of a term's entry in one segment's term table."""
+
+    def doc_frequency(self) -> int: ...
+
+
+class Weighting(Protocol):
+    """The BM25F parameters the engine reproduces."""
+
+    K1: float
+    B: float
+
 
 LENGTHS = [byte_to_length(i) for i in range(256)]
 """Field length for each stored length byte (Whoosh keeps lengths as one lossy byte)."""
 
 
-def term_info(reader: Any, fieldname: str, btext: bytes) -> Any:
+def term_info(reader: Any, fieldname: str, btext: bytes) -> TermInfo | None:
     """The term's ``W3TermInfo`` in one segment, or None: one lookup in its term table
     (``(field, text) in reader``, ``doc_frequency`` and ``term_info`` are one each)."""
     try:
-        return reader._terms.term_info(fieldname, btext)
+        info: TermInfo = reader._terms.term_info(fieldname, btext)
+        return info
     except (KeyError, TermNotFound):
         return None
 
 
 def read_postings(
-    reader: Any, info: Any, values: bool, wanted: list[int] | None = None, offset: int = 0
+    reader: Any, info: TermInfo, values: bool, wanted: list[int] | None = None, offset: int = 0
 ) -> tuple[list[int], list[float], list[bytes]]:
     """All (docnum + ``offset``, weight[, value]) of a term in one segment (``info`` is its
     term info there), a block at a time; with ``wanted`` (sorted docnums of the segment),
@@ -66,7 +111,7 @@ def read_postings(
     return ids, weights, out_values
 
 
-def read_fixed(reader: Any, info: Any, offset: int = 0) -> tuple[list[int], bytes]:
+def read_fixed(reader: Any, info: TermInfo, offset: int = 0) -> tuple[list[int], bytes]:
     """The docnums (+ ``offset``) of a term in one segment and its fixed-size values, joined."""
     ids: list[int] = []
     blobs: list[bytes] = []
@@ -77,11 +122,12 @@ def read_fixed(reader: Any, info: Any, offset: int = 0) -> tuple[list[int], byte
 
 
 def _blocks(
-    reader: Any, info: Any, wanted: list[int] | None = None, offset: int = 0
+    reader: Any, term: TermInfo, wanted: list[int] | None = None, offset: int = 0
 ) -> Iterator[tuple[Any, int, Any, Any]]:
     """(docnums + ``offset``, count, weights, values) of each block, as the block stores
     them; with ``wanted``, blocks whose docnums (after the last block's, up to their header's
     last one) hold none of those are skipped without being decompressed or unpickled."""
+    info: Any = term  # a W3TermInfo
     if info.is_inlined():
         ids, weights, vals = info.inlined_postings()
         yield [d + offset for d in ids], len(ids), list(weights), vals
@@ -134,3 +180,32 @@ def field_length_bytes(reader: Any, fieldname: str) -> bytes:
         return b"\x01" * count
     lengths = bytes(column._dbfile.get(column._basepos, column._count))
     return lengths + bytes(count - len(lengths))
+
+
+def deleted_docs(reader: Any) -> frozenset[int]:
+    """The segment's deleted docnums (their postings are still in)."""
+    return frozenset(reader.deleted_docs_set) if reader.has_deletions() else frozenset()
+
+
+def field_b(weighting: Weighting, fieldname: str) -> float:
+    """BM25F's ``B`` for one field (a per-field override, else the model's)."""
+    per_field: dict[str, float] = getattr(weighting, "_field_B", {})
+    return float(per_field.get(fieldname, weighting.B))
+
+
+def bytes_column() -> object:
+    """The column type of a variable-length bytes value (stored per document, unindexed)."""
+    return VarBytesColumn()
+
+
+def open_generation(folder: Path) -> Any:
+    """Open a Whoosh index generation with its own common words (``word_pairs.py``), with plain
+    reads, not ``mmap``: a segment file truncated while mapped kills the whole process with
+    SIGBUS, where a read raises and the index heals."""
+    from whoosh.filedb.filestore import FileStorage
+
+    from newsreader.search.schema import make_schema
+    from newsreader.search.word_pairs import read_common
+
+    schema = make_schema(read_common(folder))
+    return FileStorage(str(folder), supports_mmap=False).open_index(schema=schema)

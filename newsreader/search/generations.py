@@ -1,13 +1,16 @@
 """Where the index lives on disk: generations swapped in atomically, and the writers' lock.
 
-    index_dir/CURRENT        {"schema": 1, "generation": "gen-..."} (replaced with os.replace)
+    index_dir/CURRENT        {"schema": 1, "whoosh": "2.7.5", "generation": "gen-..."}
+                             (replaced with os.replace)
     index_dir/gen-.../       a complete Whoosh index
     index_dir/write.lock     flock held by whoever writes (an update or a rebuild)
 
 A rebuild writes a new generation and then points CURRENT at it, so readers always see a
 complete index: the last good one until the swap, the new one after. Old generations are
 deleted by the next writer (one previous generation is kept for readers that still use it).
-No Whoosh import here.
+The Whoosh release that wrote a generation is recorded with it: another release may read
+the files differently, so a generation it did not write counts as another schema and is
+rebuilt. No Whoosh import here.
 """
 
 from __future__ import annotations
@@ -25,6 +28,10 @@ from pathlib import Path
 CURRENT = "CURRENT"
 LOCK = "write.lock"
 GEN_PREFIX = "gen-"
+WHOOSH_VERSION = "2.7.5"
+"""The whoosh-reloaded release the adapters are written against (pinned in pyproject.toml)."""
+OTHER_WHOOSH = -1
+"""The schema version ``read_current`` gives a generation another Whoosh release wrote."""
 
 
 class LockBusy(Exception):
@@ -32,11 +39,14 @@ class LockBusy(Exception):
 
 
 def read_current(index_dir: Path) -> tuple[int, Path] | None:
-    """(schema version, generation folder) of the live index, or None when there is none."""
+    """(schema version, generation folder) of the live index, or None when there is none;
+    the version is ``OTHER_WHOOSH`` when another Whoosh release wrote it."""
     try:
         data = json.loads((index_dir / CURRENT).read_text(encoding="utf-8"))
         name = str(data["generation"])
         version = int(data["schema"])
+        if data.get("whoosh") != WHOOSH_VERSION:
+            version = OTHER_WHOOSH
     except (OSError, ValueError, KeyError, TypeError):
         return None
     if "/" in name or not name.startswith(GEN_PREFIX):
@@ -53,7 +63,9 @@ def new_generation(index_dir: Path) -> Path:
 def publish(index_dir: Path, generation: Path, schema_version: int) -> None:
     """Make ``generation`` the live index in one atomic step."""
     tmp = index_dir / f".{CURRENT}.{os.getpid()}.tmp"
-    payload = json.dumps({"schema": schema_version, "generation": generation.name})
+    payload = json.dumps(
+        {"schema": schema_version, "whoosh": WHOOSH_VERSION, "generation": generation.name}
+    )
     with open(tmp, "w", encoding="utf-8") as fh:
         fh.write(payload)
         fh.flush()

@@ -1,11 +1,14 @@
-"""A Whoosh segment writer for full builds: postings gathered per term, written a block at a time.
+"""Everything that writes Whoosh's internals: the segment writer of full builds (postings
+gathered per term, written a block at a time, through hooks into Whoosh's posting writer) and
+the merge policy of updates. No other module of ours touches a Whoosh internal for writing.
 
 Whoosh's ``SegmentWriter`` turns every posting into a tuple, sorts them all, then hands them one
 by one to the postings writer (~12 µs per posting, most of a full build). Here each term keeps
 its own lists while documents are added, and a flush writes each term's postings in blocks of
 128 through Whoosh's own block writer. The files are Whoosh's (``test_bulk_writer`` compares
-them posting by posting with Whoosh's writer). Relies on private parts of whoosh-reloaded 2.7's
-``W3PostingsWriter``, pinned below 3 in pyproject.toml. Imports Whoosh.
+them posting by posting with Whoosh's writer). Relies on private parts of whoosh-reloaded
+2.7.5's ``W3PostingsWriter``: the release is pinned exactly in pyproject.toml and checked when
+``whoosh_read`` loads (imported with the schema). Imports Whoosh.
 """
 
 from __future__ import annotations
@@ -21,11 +24,11 @@ from typing import Any
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
-from whoosh.writing import SegmentWriter
+from whoosh.writing import MERGE_SMALL, SegmentWriter
 
 from newsreader.search.analysis import index_positions, index_sequence
-from newsreader.search.pairs import PairField, pair_terms, pair_value
 from newsreader.search.schema import NewsText, encode_positions
+from newsreader.search.word_pairs import PairField, pair_terms, pair_value
 
 _Postings = tuple[list[int], list[Any], list[bytes]]
 
@@ -289,3 +292,10 @@ def _write_block(pw: Any, last: bool = False) -> None:
     postfile.write(databytes)
     pw._blockcount += 1
     pw._new_block()
+
+
+def merge_small(writer: Any, segments: list[Any], limit: int) -> list[Any]:
+    """Whoosh's ``MERGE_SMALL`` over the segments of fewer than ``limit`` documents only."""
+    big = [seg for seg in segments if seg.doc_count_all() >= limit]
+    small = [seg for seg in segments if seg.doc_count_all() < limit]
+    return big + list(MERGE_SMALL(writer, small))

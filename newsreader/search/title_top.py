@@ -16,11 +16,9 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_left
-from typing import Any
 
-from whoosh import query as wq
-
-from newsreader.search.phrasecheck import partial_read
+from newsreader.search.phrase_candidates import partial_read
+from newsreader.search.query_model import AllOf, AnyOf, Node, Term
 from newsreader.search.terms import TermReader, boosted
 
 BIG = 5_000
@@ -35,7 +33,7 @@ class _Group:
 
     __slots__ = ("big", "big_boost", "big_df", "big_text", "small")
 
-    def __init__(self, small: dict[int, float], big: Any, big_text: bytes, big_df: int) -> None:
+    def __init__(self, small: dict[int, float], big: Term, big_text: bytes, big_df: int) -> None:
         self.small = small
         self.big = big
         self.big_text = big_text
@@ -44,7 +42,7 @@ class _Group:
 
 
 def bounded_top(
-    terms: TermReader, q: Any, limit: int
+    terms: TermReader, q: Node, limit: int
 ) -> tuple[list[tuple[int, float]], int] | None:
     """(hits, total) for an ``Or`` of two terms or an ``And`` of such ``Or`` s, or None when
     this way does not apply or cannot prove its answer."""
@@ -62,24 +60,22 @@ def bounded_top(
     return _many(terms, groups, limit, bound)
 
 
-def _groups(terms: TermReader, q: Any) -> list[_Group] | None:
-    if type(q) is wq.And and q.boost == 1.0:
+def _groups(terms: TermReader, q: Node) -> list[_Group] | None:
+    parts: tuple[Node, ...]
+    if isinstance(q, AllOf) and q.boost == 1.0:
+        if q.negatives:
+            return None
         parts = q.subqueries
     else:
-        parts = [q]
+        parts = (q,)
     schema = terms.searcher.schema
     words = []
     for p in parts:
-        if (
-            type(p) not in (wq.Or, wq.DefaultOr)
-            or p.scale is not None
-            or p.boost != 1.0
-            or len(p.subqueries) != 2
-        ):
+        if not isinstance(p, AnyOf) or p.boost != 1.0 or len(p.subqueries) != 2:
             return None
         pair = []
         for t in p.subqueries:
-            if type(t) is not wq.Term or t.fieldname not in schema:
+            if not isinstance(t, Term) or t.fieldname not in schema:
                 return None
             btext = schema[t.fieldname].to_bytes(t.text)
             pair.append((terms.doc_frequency(t.fieldname, btext), t, btext))

@@ -1,0 +1,362 @@
+"""Does our engine rank and count as Whoosh's exhaustive ranking does, on every query shape?
+
+    python benchmarks/check_equivalence.py [--size 2000] [--queries 30] [--workdir DIR]
+                                           [--small-thresholds] [--layers]
+
+Builds the generated library (``corpus.py``) of ``--size`` articles, draws ``--queries``
+queries of each shape from the articles' own words, and compares, for limits 1, 10 and 200,
+``Engine.top`` with Whoosh's unlimited search (every match scored: Whoosh's search with a limit
+skips blocks by a quality bound and drops real top hits). Hits must be the same documents in
+the same order; scores equal within a relative 1e-9 (the engine adds the same floats as
+Whoosh's matchers, but an ``Or`` merges its children in another order, which can move the
+last bit or two of a sum: 1e-9 is six orders of magnitude above that and far below any
+difference between two BM25F scores of distinct documents); totals equal unless the engine
+marks its total estimated (then the estimate's error is shown).
+
+``--small-thresholds`` lowers the phrase thresholds (candidates checked for an exact total,
+the sample, partial reads) so that a small library runs every path a 100k one does: the
+best-first heap, estimated totals, partial reads. ``--layers`` times each tuning layer on
+and off (the same queries, engine only, after a warm-up) and checks the answers stay equal.
+Exits 1 when any answer differs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import math
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import write_corpus
+
+from newsreader.library import Library
+from newsreader.search import SearchIndex, engine, terms
+from newsreader.search import generations as store
+from newsreader.search import phrase_candidates as phrasecheck
+from newsreader.search import title_top as bounded
+from newsreader.search.index import open_generation
+from newsreader.search.query import parse
+from newsreader.search.ranking import expand_fuzzy, vocabulary
+
+LIMITS = (1, 10, 200)
+REL_TOL = 1e-9
+SHAPES = (
+    "one word",
+    "two words",
+    "OR",
+    "NOT",
+    "phrase",
+    "common phrase",
+    "prefix",
+    "fuzzy",
+    "title:",
+    "date:",
+    "mixed",
+)
+SMALL: dict[tuple[Any, str], int] = {
+    (phrasecheck, "CHECK_ALL"): 40,
+    (phrasecheck, "SAMPLE"): 20,
+    (phrasecheck, "PARTIAL"): 3,
+    (phrasecheck, "LONG_LIST"): 150,
+    (bounded, "BIG"): 100,
+}
+"""Thresholds low enough for ~2k articles to pass every one of them."""
+
+
+@dataclass
+class Row:
+    shape: str
+    queries: int = 0
+    answers: int = 0
+    same: int = 0
+    max_rel: float = 0.0
+    estimated: int = 0
+    worst_estimate: float = 0.0
+    failures: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Paths:
+    """How often the engine took each phrase path (so a run shows they were exercised)."""
+
+    partial_reads: int = 0
+    heap: int = 0
+    estimated: int = 0
+    bounded: int = 0
+
+
+def build(workdir: Path, n: int) -> Path:
+    folder = workdir / f"corpus-{n}"
+    if len(list(folder.glob("*.txt"))) != n:
+        write_corpus(folder, n)
+    library = Library((folder,), workdir / f"catalog-{n}.sqlite3")
+    index = SearchIndex(workdir / f"index-{n}")
+    index.update(library.scan(), library, procs=2)
+    index.close()
+    current = store.read_current(workdir / f"index-{n}")
+    assert current is not None
+    return current[1]
+
+
+def make_queries(folder: Path, per_shape: int) -> dict[str, list[str]]:
+    """Deterministic queries of each shape from the articles' own words."""
+    rng = random.Random(17)
+    files = sorted(folder.glob("*.txt"))
+    out: dict[str, list[str]] = {shape: [] for shape in SHAPES}
+    while any(len(v) < per_shape for v in out.values()):
+        text = rng.choice(files).read_text(encoding="utf-8")
+        title, dateline = text.split("\n\n")[:2]
+        year = dateline.split("\n")[0].split()[-1]
+        words = [w.strip(".,;:“”\"'’").lower() for w in text.split("\n\n", 2)[2].split()]
+        words = [w for w in words if w.isalpha()]
+        long = [w for w in words if len(w) > 3]
+        if len(long) < 6:
+            continue
+        i = rng.randrange(len(words) - 2)
+        a, b, c, d = (rng.choice(long) for _ in range(4))
+        title_word = rng.choice([w.lower() for w in title.split() if w.isalpha()] or [a])
+        made = {
+            "one word": a,
+            "two words": f"{a} {b}",
+            "OR": f"{a} OR {b}",
+            "NOT": f"{a} -{b}" if rng.random() < 0.5 else f"{a} NOT {b}",
+            "phrase": f'"{words[i]} {words[i + 1]}"'
+            if len(words[i]) > 3
+            else f'"{words[i]} {words[i + 1]} {words[i + 2]}"',
+            "common phrase": f'"{words[i]} {words[i + 1]}"',
+            "prefix": f"{a[:4]}*",
+            "fuzzy": f"{a[:2]}{a[3:]}~" if len(a) > 5 else f"{a}~",
+            "title:": f"title:{title_word}",
+            "date:": f"date:{year} {a}",
+            "mixed": f'"{words[i]} {words[i + 1]}" {c} -{d}'
+            if rng.random() < 0.5
+            else f'title:{title_word} OR "{words[i]} {words[i + 1]}"',
+        }
+        for shape, q in made.items():
+            if len(out[shape]) < per_shape:
+                out[shape].append(q)
+    return out
+
+
+@contextlib.contextmanager
+def thresholds(values: dict[tuple[Any, str], int]) -> Iterator[None]:
+    old = {key: getattr(*key) for key in values}
+    for (module, name), value in values.items():
+        setattr(module, name, value)
+    try:
+        yield
+    finally:
+        for (module, name), value in old.items():
+            setattr(module, name, value)
+
+
+@contextlib.contextmanager
+def counting(paths: Paths) -> Iterator[None]:
+    """Count the phrase paths taken (wrapping the engine's own references to them)."""
+    real_partial, real_lazy, real_bounded = engine.partial_read, engine.lazy_top, engine.bounded_top
+
+    def partial(df: int, candidates: int) -> bool:
+        hit = real_partial(df, candidates)
+        paths.partial_reads += hit
+        return hit
+
+    def lazy(scores: dict[int, float], check: phrasecheck.Check, limit: int) -> Any:
+        paths.heap += len(scores) > phrasecheck.CHECK_ALL
+        top = real_lazy(scores, check, limit)
+        paths.estimated += top.estimated
+        return top
+
+    def bounded(*args: Any) -> Any:
+        found = real_bounded(*args)
+        paths.bounded += found is not None
+        return found
+
+    engine.partial_read, engine.lazy_top, engine.bounded_top = partial, lazy, bounded  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        engine.partial_read, engine.lazy_top, engine.bounded_top = (
+            real_partial,
+            real_lazy,
+            real_bounded,
+        )
+
+
+def compare(generation: Path, queries: dict[str, list[str]]) -> tuple[list[Row], Paths]:
+    paths = Paths()
+    rows = []
+    ix = open_generation(generation)
+    with ix.searcher() as searcher, counting(paths):
+        vocab = vocabulary(searcher)
+        eng = engine.Engine(searcher)
+        for shape, texts in queries.items():
+            row = Row(shape)
+            for text in texts:
+                q = expand_fuzzy(parse(text), lambda: vocab).query
+                if q is None:
+                    continue
+                row.queries += 1
+                results = searcher.search(q, limit=None)
+                theirs = [(int(d), float(s)) for d, s in results.items()]
+                for limit in LIMITS:
+                    top = eng.top(q, limit)
+                    row.answers += 1
+                    ok = [d for d, _s in top.hits] == [d for d, _s in theirs[:limit]]
+                    for (_d, s1), (_d2, s2) in zip(top.hits, theirs, strict=False):
+                        rel = abs(s1 - s2) / max(abs(s2), 1e-300)
+                        row.max_rel = max(row.max_rel, rel)
+                        ok = ok and math.isclose(s1, s2, rel_tol=REL_TOL)
+                    if top.estimated:
+                        row.estimated += 1
+                        err = abs(top.total - len(theirs)) / max(1, len(theirs))
+                        row.worst_estimate = max(row.worst_estimate, err)
+                    else:
+                        ok = ok and top.total == len(theirs)
+                    if ok:
+                        row.same += 1
+                    else:
+                        row.failures.append(f"{text!r} limit {limit}: {top.total} vs {len(theirs)}")
+            rows.append(row)
+    return rows, paths
+
+
+def table(rows: list[Row]) -> str:
+    lines = [
+        "| shape | queries | answers (3 limits) | identical | max score rel. diff "
+        "| estimated totals | worst estimate error |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r.shape} | {r.queries} | {r.answers} | {r.same} | {r.max_rel:.1e} "
+            f"| {r.estimated} | {r.worst_estimate:.0%} |"
+        )
+    return "\n".join(lines)
+
+
+LAYERS: dict[str, Callable[[], contextlib.AbstractContextManager[None]]] = {}
+
+
+def _layer(name: str) -> Callable[[Callable[[], Iterator[None]]], None]:
+    def register(fn: Callable[[], Iterator[None]]) -> None:
+        LAYERS[name] = contextlib.contextmanager(fn)
+
+    return register
+
+
+@_layer("title-bounded top (title_top.py)")
+def _no_bounded() -> Iterator[None]:
+    real = engine.bounded_top
+    engine.bounded_top = lambda *_a: None
+    try:
+        yield
+    finally:
+        engine.bounded_top = real
+
+
+@_layer("partial reads")
+def _no_partial() -> Iterator[None]:
+    real = engine.partial_read
+    engine.partial_read = lambda *_a: False
+    try:
+        yield
+    finally:
+        engine.partial_read = real
+
+
+@_layer("packed and raw cache tiers")
+def _no_tiers() -> Iterator[None]:
+    old = terms.PACKED_POSTINGS, terms.RAW_POSTINGS
+    terms.PACKED_POSTINGS = terms.RAW_POSTINGS = 0
+    try:
+        yield
+    finally:
+        terms.PACKED_POSTINGS, terms.RAW_POSTINGS = old
+
+
+def time_layers(generation: Path, queries: dict[str, list[str]]) -> str:
+    """Engine time for all queries at limit 10, each layer on and off, in a fresh engine
+    after one warm-up pass (the TUI's engine lives across queries: its cache is warm)."""
+    ix = open_generation(generation)
+    flat = [t for texts in queries.values() for t in texts]
+    lines = [
+        "| layer | on ms (all queries) | off ms | off / on | answers equal |",
+        "|---|---|---|---|---|",
+    ]
+    with ix.searcher() as searcher:
+        vocab = vocabulary(searcher)
+        parsed = [q for t in flat if (q := expand_fuzzy(parse(t), lambda: vocab).query)]
+
+        def run() -> tuple[float, list[Any]]:
+            eng = engine.Engine(searcher)
+            for q in parsed:
+                eng.top(q, 10)
+            t = time.perf_counter()
+            answers = [eng.top(q, 10) for q in parsed]
+            cold = engine.Engine(searcher)
+            answers += [cold.top(q, 10) for q in parsed]
+            return (time.perf_counter() - t) * 1000, answers
+
+        for name, off in LAYERS.items():
+            on_ms, on_answers = min((run() for _ in range(3)), key=lambda r: r[0])
+            with off():
+                off_ms, off_answers = min((run() for _ in range(3)), key=lambda r: r[0])
+            equal = all(
+                [d for d, _ in a.hits] == [d for d, _ in b.hits]
+                and all(
+                    math.isclose(x, y, rel_tol=REL_TOL)
+                    for (_, x), (_, y) in zip(a.hits, b.hits, strict=False)
+                )
+                and (a.total == b.total or a.estimated or b.estimated)
+                for a, b in zip(on_answers, off_answers, strict=True)
+            )
+            lines.append(
+                f"| {name} | {on_ms:.0f} | {off_ms:.0f} | {off_ms / on_ms:.2f}x | "
+                f"{'yes' if equal else '**no**'} |"
+            )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--size", type=int, default=2000)
+    p.add_argument("--queries", type=int, default=30, help="per shape")
+    p.add_argument("--workdir", type=Path)
+    p.add_argument("--small-thresholds", action="store_true")
+    p.add_argument("--layers", action="store_true")
+    args = p.parse_args(argv)
+    with contextlib.ExitStack() as stack:
+        workdir = args.workdir or Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        t = time.perf_counter()
+        generation = build(workdir, args.size)
+        print(f"{args.size} articles built in {time.perf_counter() - t:.1f} s")
+        queries = make_queries(workdir / f"corpus-{args.size}", args.queries)
+        if args.small_thresholds:
+            stack.enter_context(thresholds(SMALL))
+        rows, paths = compare(generation, queries)
+        print(table(rows))
+        print(
+            f"\nphrase paths taken: partial reads {paths.partial_reads}, best-first heap "
+            f"{paths.heap}, estimated totals {paths.estimated}; title-bounded tops {paths.bounded}"
+        )
+        failures = [f for r in rows for f in r.failures]
+        for f in failures[:20]:
+            print("DIFFERS:", f)
+        if args.layers:
+            print()
+            print(time_layers(generation, queries))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
