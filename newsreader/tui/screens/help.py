@@ -135,10 +135,10 @@ class HelpScreen(ModalScreen[None]):
     def _live(self, cls: type[DOMNode]) -> DOMNode | None:
         if self.below is None:
             return None
-        if isinstance(self.below, cls):
-            return self.below
-        found = self.below.query(cls)
-        return found.first() if found else None
+        return next(
+            (node for node in self.below.walk_children(with_self=True) if isinstance(node, cls)),
+            None,
+        )
 
     def _table(self) -> Table:
         table = Table.grid(padding=(0, 2), expand=True)
