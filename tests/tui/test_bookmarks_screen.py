@@ -9,6 +9,7 @@ from textual.widgets._toast import Toast
 
 from newsreader.tui.app import NewsreaderApp
 from newsreader.tui.screens.bookmarks import BookmarkList, BookmarksScreen
+from newsreader.tui.widgets.key_bar import KeyBar
 
 from .conftest import settle
 
@@ -67,3 +68,5 @@ async def test_toasts_stay_above_the_bottom_border(
             assert toast.region.bottom <= border_row
         lines = screen_lines(app)
         assert "saved" in lines[border_row]  # the border and its count are not covered
+        keys = app.screen.query_one(KeyBar).render_line(0).text
+        assert "u Undo delete" in keys and "? Help" in keys
