@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, replace
@@ -18,10 +19,13 @@ from typing import Any
 from newsreader.errors import UserError
 from newsreader.feeds.files import StoreError, atomic_write, file_lock
 from newsreader.feeds.urls import normalize_url
+from newsreader.library.parse import ParseError, read_article_bytes
 from newsreader.library.text import clean_line
 from newsreader.paths import AppPaths
 
 _VERSION = 1
+MAX_BYTES = 64 << 20
+"""The largest feeds file read (a thousand feeds take well under a megabyte)."""
 _THREAD_LOCK = threading.Lock()
 
 
@@ -53,12 +57,12 @@ def now_iso() -> str:
 
 def load_subscriptions(path: Path) -> list[Subscription]:
     """The subscriptions in file order; none when the file does not exist yet."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return []
-    except OSError as exc:
-        raise UserError(f"cannot read {path}: {exc.strerror}") from None
+    try:  # never blocks on a FIFO or a device put where the file should be
+        raw, _st = read_article_bytes(path, MAX_BYTES)
+    except ParseError as exc:
+        if not os.path.lexists(path):
+            return []
+        raise UserError(f"cannot read {path}: {exc}") from None
     try:
         data = json.loads(raw)
         return [_subscription(item) for item in data["feeds"]]
