@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, replace
@@ -60,7 +59,7 @@ def load_subscriptions(path: Path) -> list[Subscription]:
     try:  # never blocks on a FIFO or a device put where the file should be
         raw, _st = read_article_bytes(path, MAX_BYTES)
     except ParseError as exc:
-        if not os.path.lexists(path):
+        if _missing(path):  # also a symlink to a file not written yet: saving creates it
             return []
         raise UserError(f"cannot read {path}: {exc}") from None
     try:
@@ -70,6 +69,13 @@ def load_subscriptions(path: Path) -> list[Subscription]:
         raise UserError(
             f"bad feeds file {path}: {exc.__class__.__name__} (fix or remove it)"
         ) from None
+
+
+def _missing(path: Path) -> bool:
+    try:
+        return not path.exists()
+    except OSError:
+        return False
 
 
 def add_subscription(path: Path, url: str, title: str | None) -> bool:
