@@ -14,6 +14,7 @@ from newsreader.feeds.extract import NotAnArticle
 from newsreader.feeds.files import StoreError
 from newsreader.feeds.pagereader import PageReader, reader_for
 from newsreader.feeds.urls import BadUrl, check_web_url, normalize_url
+from newsreader.library.parse import ParseError, read_article_bytes
 
 AddStatus = Literal["saved", "exists", "failed"]
 
@@ -102,16 +103,11 @@ def _add_file(source: str, folder: ArticleFolder, reader: PageReader) -> AddResu
     path = Path(source.removeprefix("file://")).expanduser()
     if not path.exists():
         raise BadUrl(f"not a web address (http:// or https://) or an existing file: {source}")
-    if not path.is_file():
-        raise BadUrl(f"not a file: {source}")
     limit = FetchOptions().max_bytes
-    try:
-        with path.open("rb") as fh:
-            data = fh.read(limit + 1)
-    except OSError as exc:
-        raise BadUrl(f"cannot read {source}: {exc.strerror}") from None
-    if len(data) > limit:
-        raise NotAnArticle(f"too large (over {limit // 1024 // 1024} MB)")
+    try:  # never blocks on a FIFO or a device, nor reads more than the limit
+        data, _st = read_article_bytes(path, limit)
+    except ParseError as exc:
+        raise BadUrl(str(exc)) from None
     if b"\x00" in data[:4096]:
         raise NotAnArticle("not an HTML file (binary content)")
     draft = prepare(reader.read(data))

@@ -18,10 +18,13 @@ from typing import Any
 from newsreader.errors import UserError
 from newsreader.feeds.files import StoreError, atomic_write, file_lock
 from newsreader.feeds.urls import normalize_url
+from newsreader.library.parse import ParseError, read_article_bytes
 from newsreader.library.text import clean_line
 from newsreader.paths import AppPaths
 
 _VERSION = 1
+MAX_BYTES = 64 << 20
+"""The largest feeds file read (a thousand feeds take well under a megabyte)."""
 _THREAD_LOCK = threading.Lock()
 
 
@@ -53,12 +56,12 @@ def now_iso() -> str:
 
 def load_subscriptions(path: Path) -> list[Subscription]:
     """The subscriptions in file order; none when the file does not exist yet."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return []
-    except OSError as exc:
-        raise UserError(f"cannot read {path}: {exc.strerror}") from None
+    try:  # never blocks on a FIFO or a device put where the file should be
+        raw, _st = read_article_bytes(path, MAX_BYTES)
+    except ParseError as exc:
+        if _missing(path):  # also a symlink to a file not written yet: saving creates it
+            return []
+        raise UserError(f"cannot read {path}: {exc}") from None
     try:
         data = json.loads(raw)
         return [_subscription(item) for item in data["feeds"]]
@@ -66,6 +69,13 @@ def load_subscriptions(path: Path) -> list[Subscription]:
         raise UserError(
             f"bad feeds file {path}: {exc.__class__.__name__} (fix or remove it)"
         ) from None
+
+
+def _missing(path: Path) -> bool:
+    try:
+        return not path.exists()
+    except OSError:
+        return False
 
 
 def add_subscription(path: Path, url: str, title: str | None) -> bool:

@@ -9,7 +9,13 @@ import unicodedata
 # C0 and C1 controls except tab and newline, DEL, and the bidi overrides that can make a
 # terminal show text in an order other than the file's.
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_ESCAPE_SEQ = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
+# ESC-based and C1 (U+009B CSI, U+009D OSC; U+0090 DCS, U+0098 SOS, U+009E PM, U+009F APC)
+# sequences: a control string runs to ST (ESC \\ or U+009C) or BEL.
+_ESCAPE_SEQ = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"
+    r"|\x1b[@-Z\\-_]"
+)
 
 
 def decode(data: bytes) -> str:

@@ -175,7 +175,9 @@ class NewsreaderApp(App[int]):
         in_search = self.focused is not None and any(
             isinstance(node, SearchPane) for node in self.focused.ancestors_with_self
         )
-        self.push_screen(HelpScreen(self.help_sections(), syntax_first=in_search))
+        self.push_screen(
+            HelpScreen(self.help_sections(), syntax_first=in_search, below=self.screen)
+        )
 
     def action_help_quit(self) -> None:
         """ctrl+c with no text selected (a selection is copied first, by the screen): say

@@ -32,7 +32,7 @@ class NewsreaderCommands(Provider):
     def _commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
         app = self._app
         main = app.main_screen
-        hide = "Show read articles" if main.rows.hide_read else "Hide read articles"
+        hide = "Show read articles" if main.hiding_read else "Hide read articles"
         yield "Search articles", "Focus the search box (/)", app.palette_search
         yield hide, "Toggle the read filter (M)", main.toggle_read_filter
         yield "Mark all articles read", "Every article in the library (A)", main.mark_all_read
@@ -62,7 +62,7 @@ class NewsreaderCommands(Provider):
         words = query.split()
         if words and words[0].casefold() == "open":
             words = words[1:]  # "open bronzes" finds "Museum returns looted bronzes"
-        for summary in app.main_screen.rows.titles_matching(" ".join(words), TITLE_HITS):
+        for summary in app.main_screen.titles_matching(" ".join(words), TITLE_HITS):
             label = f"Open: {summary.title}"
             # Every word is in the title, so rank it above the plain search offer.
             score = 0.5 + 0.5 * matcher.match(label)

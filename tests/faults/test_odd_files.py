@@ -4,6 +4,7 @@ symlinks, files whose read gives nothing."""
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -129,3 +130,40 @@ def test_lines_that_made_the_parser_backtrack(
     fault_row.cycles = 2
     fault_row.recovered = 2
     fault_row.note = "a heading of 5,000 spaces, 60 x 'icon-' (minutes each before)"
+
+
+def _run_briefly(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The CLI as a process with a deadline: a read that blocks fails the test, not the run."""
+    from tests.cli.conftest import entry_point
+
+    return subprocess.run(
+        [*entry_point(), *args],
+        capture_output=True,
+        text=True,
+        timeout=20,
+        env={**os.environ},
+        cwd=tmp_path,
+    )
+
+
+def test_fifos_given_to_add_or_as_the_feeds_file_are_refused_at_once(
+    tmp_path: Path, user_dirs: Path, fault_row: FaultRow
+) -> None:
+    os.mkfifo(tmp_path / "page.html")
+    (tmp_path / "link.html").symlink_to(tmp_path / "page.html")
+    for name in ("page.html", "link.html"):
+        run = _run_briefly(tmp_path, "add", name)
+        assert run.returncode == 2, run.stderr
+        [line] = run.stderr.strip().splitlines()
+        assert name in line and "not a regular file" in line, line
+    data = user_dirs / "data" / "newsreader"
+    data.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(data / "feeds.json")  # nothing will ever write to it
+    for args in (("feeds", "list"), ("fetch",)):
+        run = _run_briefly(tmp_path, *args)
+        assert run.returncode == 2, (args, run.stderr)
+        [line] = run.stderr.strip().splitlines()
+        assert "feeds.json" in line and "not a regular file" in line, line
+        assert "Traceback" not in run.stderr
+    fault_row.cycles = fault_row.recovered = 4
+    fault_row.note = "a FIFO given to add (also by symlink) or as feeds.json: exit 2 at once"

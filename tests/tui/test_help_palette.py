@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 from textual.command import CommandPalette
 from textual.widgets import Input, Static
@@ -185,3 +186,28 @@ async def test_key_bar_follows_the_focused_pane(
         assert "Open" in shown() and "b Bookmark " not in shown()
         painted = " ".join(seg.text for seg in bar.render_line(0))
         assert "Open" in painted  # drawn, not only computed
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_help_says_what_m_does_now(
+    new_app: Callable[..., NewsreaderApp], size: tuple[int, int]
+) -> None:
+    app = new_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+
+        def m_line() -> str:
+            return next(line for line in help_text(app).splitlines() if line.split()[:1] == ["M"])
+
+        await pilot.press("question_mark")
+        assert "Hide read" in m_line() and "Show read" not in m_line()
+        await pilot.press("escape", "M")  # read articles hidden now
+        await settle(pilot)
+        assert app.main_screen.hiding_read
+        await pilot.press("question_mark")
+        assert "Show read" in m_line() and "Hide read" not in m_line()
+        await pilot.press("escape", "B")  # from the bookmarks screen: no list to ask
+        await settle(pilot)
+        assert isinstance(app.screen, BookmarksScreen)
+        await pilot.press("question_mark")
+        assert "Hide read / Show read" in m_line()

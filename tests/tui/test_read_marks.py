@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from textual.command import CommandPalette
 from textual.widgets import Input
 
 from newsreader.context import build_context
 from newsreader.tui.app import NewsreaderApp, make_app
 from newsreader.tui.screens.confirm import ConfirmDialog
+from newsreader.tui.screens.help import HelpScreen
 from newsreader.tui.widgets.key_bar import KeyBar
 
 from .conftest import make_library, settle, visible_text
@@ -104,3 +106,21 @@ async def test_page_down_in_the_list_turns_a_page(tmp_path: Path) -> None:
         assert last_shown in visible_text(listing)[:2]
         await pilot.press("ctrl+b")
         assert listing.cursor == 0 and int(listing.scroll_offset.y) == 0
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_help_key_stays_in_the_footer_with_undo_showing(
+    new_app: Callable[..., NewsreaderApp], size: tuple[int, int]
+) -> None:
+    app = new_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("A")  # a small library: no question asked
+        await settle(pilot)
+        bar = app.main_screen.query_one(KeyBar)
+        painted = bar.render_line(0).text
+        assert "u Undo mark all" in painted and "? Help" in painted
+        assert len(painted.rstrip()) <= size[0]
+        await pilot.click(KeyBar, offset=(painted.index("? Help") + 1, 0))  # still clickable
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)

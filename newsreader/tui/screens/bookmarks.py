@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import OptionList, Static
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from newsreader.app.session import Session
@@ -34,8 +34,15 @@ READDED = (
     "That bookmark was deleted in another window meanwhile: "
     "your note is saved on a new bookmark of the same passage."
 )
+LOADING = "Loading bookmarks…"
+EMPTY = "No bookmarks yet. In the reader, b bookmarks the paragraph at the cursor."
 NARROW_BELOW = 100
 """Columns below which the passage preview is hidden."""
+
+
+def _placeholder(message: str) -> Option:
+    """A line inside the list's frame that says why nothing is listed; never highlighted."""
+    return Option(Text(message, style="dim"), id="bookmarks-empty", disabled=True)
 
 
 class BookmarkList(OptionList):
@@ -88,9 +95,8 @@ class BookmarksScreen(Screen[Bookmark | None]):
         self._deleted: list[Bookmark] = []
 
     def compose(self) -> ComposeResult:
-        yield Static("Loading bookmarks…", id="bookmarks-empty", markup=False)
         with Horizontal(id="bookmarks-panes"):
-            yield BookmarkList(id="bookmark-list")
+            yield BookmarkList(_placeholder(LOADING), id="bookmark-list")
             yield PassagePreview(self.session, self.summary_for, id="bookmark-preview")
         yield KeyBar()
 
@@ -132,7 +138,7 @@ class BookmarksScreen(Screen[Bookmark | None]):
         orphans = [b for b in self.bookmarks if b.orphaned and b not in elsewhere]
         found = [b for b in self.bookmarks if b not in elsewhere and b not in orphans]
         self._shown = found + orphans + elsewhere
-        options: list[Option | None] = []
+        options: list[Option | None] = [] if self.bookmarks else [_placeholder(EMPTY)]
         for i, bookmark in enumerate(found):
             if i:
                 options.append(None)
@@ -151,9 +157,6 @@ class BookmarksScreen(Screen[Bookmark | None]):
         listing.add_options(options)
         listing.border_subtitle = f"{len(self.bookmarks)} saved"
         self.refresh_bindings()  # Edit, Delete and Undo depend on what is listed
-        empty = self.query_one("#bookmarks-empty", Static)
-        empty.display = not self.bookmarks
-        empty.update("No bookmarks yet. In the reader, b bookmarks the paragraph at the cursor.")
         if self._shown:
             ids = [b.uuid for b in self._shown]
             index = ids.index(keep) if keep in ids else 0

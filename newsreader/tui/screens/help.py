@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
+from textual.actions import ActionError
+from textual.actions import parse as parse_action
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -32,10 +34,17 @@ QUERY_SYNTAX: tuple[tuple[str, str], ...] = (
 
 
 def binding_rows(
-    classes: Iterable[type[DOMNode]], keymap: Mapping[str, str]
+    classes: Iterable[type[DOMNode]],
+    keymap: Mapping[str, str],
+    live: Callable[[type[DOMNode]], DOMNode | None] | None = None,
 ) -> list[tuple[list[str], str, str]]:
-    """(keys, description, id) for every described binding, keys as the keymap sets them."""
-    rows: dict[str, tuple[list[str], str, str]] = {}
+    """(keys, description, id) for every described binding, keys as the keymap sets them.
+
+    A key with two labels (M: "Hide read" or "Show read") is described by what it does now
+    in the node ``live`` finds for its class, or by both labels when there is none.
+    """
+    rows: dict[str, tuple[list[str], list[Binding], str]] = {}
+    nodes: dict[str, DOMNode | None] = {}
     for cls in classes:
         for binding in Binding.make_bindings(cls.__dict__.get("BINDINGS", [])):
             if not binding.description:
@@ -43,11 +52,37 @@ def binding_rows(
             name = binding.id or f"{cls.__name__}.{binding.action}"
             override = keymap.get(binding.id) if binding.id else None
             keys = override.split(",") if override else [binding.key]
-            entry = rows.setdefault(name, ([], binding.description, binding.id or ""))
+            entry = rows.setdefault(name, ([], [], binding.id or ""))
+            entry[1].append(binding)
+            if name not in nodes:
+                nodes[name] = live(cls) if live is not None else None
             for key in keys:
                 if key not in entry[0]:
                     entry[0].append(key)
-    return list(rows.values())
+    return [
+        (keys, _description(bindings, nodes[name]), ident)
+        for name, (keys, bindings, ident) in rows.items()
+    ]
+
+
+def _description(bindings: Sequence[Binding], node: DOMNode | None) -> str:
+    labels = list(dict.fromkeys(b.description for b in bindings))
+    if len(labels) == 1:
+        return labels[0]
+    if node is not None:
+        for binding in bindings:
+            name, params = _action(binding.action)
+            if node.check_action(name, params):
+                return binding.description
+    return " / ".join(labels)
+
+
+def _action(action: str) -> tuple[str, tuple[object, ...]]:
+    try:
+        _, name, params = parse_action(action)
+    except ActionError:
+        return action, ()
+    return name, params
 
 
 class HelpScreen(ModalScreen[None]):
@@ -57,17 +92,25 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark,f1", "close", "Close", id="help.close"),
     ]
 
-    def __init__(self, sections: Sequence[Section], *, syntax_first: bool = False) -> None:
+    def __init__(
+        self,
+        sections: Sequence[Section],
+        *,
+        syntax_first: bool = False,
+        below: DOMNode | None = None,
+    ) -> None:
         super().__init__()
         self.sections = sections
         self.syntax_first = syntax_first
+        self.below = below
+        """The screen the help was opened from: its widgets say what a two-label key does."""
 
     def compose(self) -> ComposeResult:
         keymap: Mapping[str, str] = getattr(self.app, "keymap", {})  # the user's overrides
         blocks: list[Static] = []
         for heading, classes in self.sections:
             table = self._table()
-            for keys, description, binding_id in binding_rows(classes, keymap):
+            for keys, description, binding_id in binding_rows(classes, keymap, self._live):
                 shown = "  ".join(self._key(k) for k in keys)
                 # The id is what config.toml [keys] takes to remap the key.
                 table.add_row(
@@ -88,6 +131,14 @@ class HelpScreen(ModalScreen[None]):
             box.border_title = "Keys"
             box.border_subtitle = "Esc close · remap a key by its id in config.toml"
             yield from blocks
+
+    def _live(self, cls: type[DOMNode]) -> DOMNode | None:
+        if self.below is None:
+            return None
+        return next(
+            (node for node in self.below.walk_children(with_self=True) if isinstance(node, cls)),
+            None,
+        )
 
     def _table(self) -> Table:
         table = Table.grid(padding=(0, 2), expand=True)

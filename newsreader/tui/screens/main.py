@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from newsreader.app.session import Session
-from newsreader.library import LibraryScan
+from newsreader.library import ArticleSummary, LibraryScan
 from newsreader.tui import library_sync as sync
 from newsreader.tui.rows import ArticleRows
 from newsreader.tui.screens.bookmark_flow import BookmarkFlow
@@ -238,6 +238,15 @@ class MainScreen(Screen[None]):
     def mark_all_read(self) -> None:
         """Mark every article in the library read."""
         self.read_marks.mark_all()
+
+    @property
+    def hiding_read(self) -> bool:
+        """Whether read articles are hidden from the list now."""
+        return self.rows.hide_read
+
+    def titles_matching(self, query: str, limit: int) -> list[ArticleSummary]:
+        """Up to ``limit`` articles, newest first, whose title holds every word of ``query``."""
+        return self.rows.titles_matching(query, limit)
 
     def on_reader_position_changed(self, message: Reader.PositionChanged) -> None:
         self.opener.save(message.article.summary, message.position)

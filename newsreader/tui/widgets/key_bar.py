@@ -17,6 +17,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
 
+KEPT_ACTIONS = frozenset({"help", "app.help"})
+"""Hints kept when the line is too narrow for all of them."""
+
 
 class KeyBar(Widget):
     """One line of ``key description`` hints, the command palette key on the right."""
@@ -68,31 +71,51 @@ class KeyBar(Widget):
 
     def render(self) -> Text:
         style = self.get_component_rich_style
-        text = Text(no_wrap=True, overflow="crop", end="")
-        self._targets = []
+        pieces: list[tuple[Text, list[tuple[int, int, str]], bool]] = []
         for members, label in self._hints():
             enabled = any(on for _binding, on in members)
-            text.append(" ")
-            hint_start = text.cell_len
+            piece = Text(" ")
+            targets: list[tuple[int, int, str]] = []
             for binding, _on in members:
-                start = text.cell_len
-                text.append(self.app.get_key_display(binding), style("key-bar--key"))
-                self._targets.append((start, text.cell_len + len(label) + 1, binding.key))
-            text.append(" " + label + " ", style("key-bar--description"))
+                start = piece.cell_len
+                piece.append(self.app.get_key_display(binding), style("key-bar--key"))
+                targets.append((start, piece.cell_len + len(label) + 1, binding.key))
+            piece.append(" " + label + " ", style("key-bar--description"))
             if not enabled:
-                text.stylize(style("key-bar--disabled"), hint_start)
+                piece.stylize(style("key-bar--disabled"), 1)
+            keep = any(binding.action in KEPT_ACTIONS for binding, _on in members)
+            pieces.append((piece, targets, keep))
+        width = self.size.width
+        self._fit(pieces, width)
+        text = Text(no_wrap=True, overflow="crop", end="")
+        self._targets = []
+        for piece, targets, _keep in pieces:
+            offset = text.cell_len
+            self._targets.extend((offset + a, offset + b, key) for a, b, key in targets)
+            text.append_text(piece)
         palette = self.app.COMMAND_PALETTE_BINDING
         if self.app.ENABLE_COMMAND_PALETTE:
             hint = Text.assemble(
                 (self.app.get_key_display(Binding(palette, "")), style("key-bar--key")),
                 (" palette ", style("key-bar--description")),
             )
-            room = self.size.width - text.cell_len - hint.cell_len
+            room = width - text.cell_len - hint.cell_len
             if room > 0:
                 text.append(" " * room)
                 self._targets.append((text.cell_len, text.cell_len + hint.cell_len, palette))
                 text.append_text(hint)
         return text
+
+    @staticmethod
+    def _fit(pieces: list[tuple[Text, list[tuple[int, int, str]], bool]], width: int) -> None:
+        """Too many hints for the width: drop the rightmost one whose room is enough, else
+        from the right until they fit; never the way to help."""
+        while (excess := sum(p.cell_len for p, _t, _k in pieces) - width) > 0:
+            droppable = [i for i in reversed(range(len(pieces))) if not pieces[i][2]]
+            if not droppable:
+                return
+            enough = [i for i in droppable if pieces[i][0].cell_len >= excess]
+            del pieces[enough[0] if enough else droppable[0]]
 
     def on_click(self, event: events.Click) -> None:
         for start, end, key in self._targets:

@@ -1,0 +1,5 @@
+"""Allow ``python -m newsreader.cli``."""
+
+from newsreader.cli import main
+
+raise SystemExit(main())

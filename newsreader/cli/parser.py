@@ -1,0 +1,146 @@
+"""The ``newsreader`` argument parser, and the ``search`` words that start with a dash."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any, NoReturn
+
+from newsreader import __version__
+from newsreader.errors import ExitCode
+
+
+class _OneLineErrors(argparse.ArgumentParser):
+    """Bad usage is one line on stderr and exit 2, like every other bad input."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(ExitCode.BAD_INPUT, f"{self.prog}: {message} (see --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser; also the source of ``--help``."""
+    parser = _OneLineErrors(
+        prog="newsreader",
+        description="Read, search and bookmark news articles in the terminal.",
+    )
+    parser.add_argument("--version", action="version", version=f"newsreader {__version__}")
+    parser.add_argument(
+        "--library",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="DIR",
+        help="a folder of articles (repeatable); default: config, $NEWSREADER_LIBRARY, seeds",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_OneLineErrors)
+
+    p = sub.add_parser("index", help="bring the search index up to date")
+    p.add_argument("--rebuild", action="store_true", help="rebuild from scratch")
+
+    p = sub.add_parser("search", help="ranked full-text search")
+    p.add_argument("query", nargs="+", help='words, "phrases", -not, OR, title:, date:2024')
+    p.add_argument("--limit", type=positive_int, default=10, metavar="N")
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+    p.add_argument(
+        "--as-typed",
+        action="store_true",
+        help="search the words as typed even when nothing matches them",
+    )
+
+    p = sub.add_parser("suggest", help="the did-you-mean spelling of a query")
+    p.add_argument("query", nargs="+", help="words as they would be searched")
+    p.add_argument("--json", action="store_true", help='print {"query": …, "suggestion": …}')
+
+    p = sub.add_parser("list", help="list articles, newest first")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--unread", action="store_true", help="only unread articles")
+
+    p = sub.add_parser("show", help="print one article")
+    p.add_argument("id", help="article id, as shown by list and search")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("bookmarks", help="print bookmarks")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--json", action="store_true")
+    group.add_argument("--markdown", action="store_true")
+
+    p = sub.add_parser("export", help="back up reading state and bookmarks to a JSON file")
+    p.add_argument("file", type=Path, help="the backup file, or - for stdout")
+    p = sub.add_parser("import", help="merge a backup made by export (idempotent)")
+    p.add_argument("file", type=Path)
+
+    sub.add_parser("paths", help="show where newsreader keeps its files")
+    _add_feed_commands(sub)
+    return parser
+
+
+def _add_feed_commands(sub: Any) -> None:
+    """``add``, ``feeds add|list|remove`` and ``fetch``: getting articles in."""
+    p = sub.add_parser("add", help="save web pages or HTML files as articles")
+    p.add_argument("sources", nargs="+", metavar="URL|FILE", help="http(s) address or .html file")
+
+    p = sub.add_parser("feeds", help="manage feed subscriptions (RSS, Atom)")
+    actions = p.add_subparsers(
+        dest="feeds_command", metavar="ACTION", required=True, parser_class=_OneLineErrors
+    )
+    a = actions.add_parser("add", help="subscribe to a feed, or to a site that announces one")
+    a.add_argument("url")
+    a = actions.add_parser("list", help="list subscriptions")
+    a.add_argument("--json", action="store_true")
+    a = actions.add_parser("remove", help="unsubscribe (saved articles stay)")
+    a.add_argument("feed", help="feed address or its number in 'feeds list'")
+
+    p = sub.add_parser("fetch", help="save new articles from every subscribed feed")
+    p.add_argument(
+        "--limit",
+        type=positive_int,
+        default=50,
+        metavar="N",
+        help="save at most N new articles this run (default 50)",
+    )
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+_TOP_OPTIONS_WITH_VALUE = {"--library"}
+_SEARCH_OPTIONS_WITH_VALUE = {"--limit"}
+
+
+def query_words_last(argv: list[str]) -> list[str]:
+    """``search`` words that start with ``-`` (``-rafah``) are exclusions, not options.
+
+    argparse would reject them as unknown options, so the search words are moved after a
+    ``--`` and the real options (``--limit N``, ``--limit=N``, ``--json``, ``-h``) stay in
+    front, wherever they were typed.
+    """
+    i = 0
+    while i < len(argv):  # skip the top-level options to find the subcommand
+        arg = argv[i]
+        if arg == "--" or not arg.startswith("-") or arg == "-":
+            break
+        i += 2 if arg in _TOP_OPTIONS_WITH_VALUE else 1
+    if i >= len(argv) or argv[i] != "search":
+        return argv
+    options: list[str] = []
+    words: list[str] = []
+    rest = iter(argv[i + 1 :])
+    for arg in rest:
+        if arg == "--":
+            words.extend(rest)
+        elif arg.startswith("--") or arg == "-h":
+            options.append(arg)
+            if any(name.startswith(arg) for name in _SEARCH_OPTIONS_WITH_VALUE):  # --lim too
+                value = next(rest, None)
+                if value is not None:
+                    options.append(value)
+        else:
+            words.append(arg)
+    return [*argv[: i + 1], *options, *(["--", *words] if words else [])]
