@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -55,7 +56,7 @@ def md_app(tmp_path: Path) -> NewsreaderApp:
     return make_app(build_context([root]), poll_seconds=None)
 
 
-async def open_note(pilot: Pilot[object], app: NewsreaderApp) -> None:
+async def open_note(pilot: Pilot[Any], app: NewsreaderApp) -> None:
     await settle(pilot)
     index = next(i for i, row in enumerate(app.main_screen.rows.rows) if row.id == "talks")
     await pilot.press(*["j"] * index, "enter")
@@ -171,7 +172,7 @@ async def test_show_prints_rendered_text(md_app: NewsreaderApp) -> None:
 
 
 def test_markdown_reader_snapshot(snap_compare: object, md_app: NewsreaderApp) -> None:
-    async def run(pilot: Pilot[object]) -> None:
+    async def run(pilot: Pilot[Any]) -> None:
         await open_note(pilot, pilot.app)  # type: ignore[arg-type]
         await pilot.press("right_square_bracket")
         pilot.app.clear_notifications()

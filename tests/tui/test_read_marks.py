@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from textual.command import CommandPalette
+from textual.command import CommandList, CommandPalette
 from textual.widgets import Input
 
 from newsreader.context import build_context
@@ -56,9 +56,7 @@ async def test_the_filter_key_and_palette_entry_say_what_they_will_do_now(
         app.screen.query_one(Input).value = "read articles"
         await settle(pilot)
         await pilot.pause(0.3)
-        shown = " ".join(
-            str(option.prompt) for option in app.screen.query_one("CommandList").options
-        )  # type: ignore[attr-defined]
+        shown = " ".join(str(option.prompt) for option in app.screen.query_one(CommandList).options)
         assert "Show read articles" in shown and "Hide read articles" not in shown
         await pilot.press("escape")
         await pilot.press("M")
