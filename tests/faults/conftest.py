@@ -13,7 +13,14 @@ from pathlib import Path
 import pytest
 
 from newsreader.context import AppContext
-from tests.cli.conftest import cli  # noqa: F401  (the CLI fixture, shared)
+from tests.cli.conftest import CLI, subprocess_cli
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> CLI:
+    """Fault tests run ``newsreader`` as a whole process: a crash must not take pytest down."""
+    return subprocess_cli(tmp_path)
+
 
 _ROWS: list[FaultRow] = []
 
