@@ -16,6 +16,7 @@ from textual.pilot import Pilot
 
 from newsreader.context import AppContext, build_context
 from newsreader.tui.app import NewsreaderApp, make_app
+from tests.cli.conftest import cli  # noqa: F401  (in-process CLI calls from TUI tests)
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = REPO / "seeds" / "000_ccd60dcd14a62a27.txt"
