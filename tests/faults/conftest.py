@@ -13,14 +13,7 @@ from pathlib import Path
 import pytest
 
 from newsreader.context import AppContext
-from tests.cli.conftest import CLI, subprocess_cli
-
-
-@pytest.fixture
-def cli(tmp_path: Path) -> CLI:
-    """Fault tests run ``newsreader`` as a whole process: a crash must not take pytest down."""
-    return subprocess_cli(tmp_path)
-
+from tests.cli.conftest import cli  # noqa: F401  (the in-process CLI fixture, shared)
 
 _ROWS: list[FaultRow] = []
 
