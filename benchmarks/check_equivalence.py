@@ -35,10 +35,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import write_corpus
-
+from benchmarks.corpus import write_corpus
 from newsreader.library import Library
 from newsreader.search import SearchIndex, engine, terms
 from newsreader.search import generations as store

@@ -11,6 +11,7 @@ from newsreader.search.results import IndexReport, MatchSpan, SearchHit, SearchR
 
 if TYPE_CHECKING:
     from newsreader.library import Article
+    from newsreader.search.index import SearchIndex
 
 __all__ = [
     "IndexReport",

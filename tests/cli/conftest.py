@@ -1,7 +1,9 @@
-"""Run the installed ``newsreader`` entry point as a subprocess, as scripts do."""
+"""Run the command line: in this process through ``cli.main(argv)`` (so coverage sees it), or
+as the installed ``newsreader`` entry point in a subprocess, as scripts do."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -38,9 +40,8 @@ def entry_point() -> list[str]:
 CLI = Callable[..., Run]
 
 
-@pytest.fixture
-def cli(tmp_path: Path) -> CLI:
-    """Call as ``cli("search", "x", library=path)``; env follows the autouse XDG fixture."""
+def subprocess_cli(cwd: Path) -> CLI:
+    """``newsreader`` as a whole process: the entry point, exit codes, pipes and signals."""
 
     def run(
         *args: str, library: Path | None = None, stdin: str | None = None, timeout: float = 120
@@ -54,9 +55,38 @@ def cli(tmp_path: Path) -> CLI:
             text=True,
             timeout=timeout,
             env={**os.environ},
-            cwd=tmp_path,
+            cwd=cwd,
             input=stdin,
         )
         return Run(proc.returncode, proc.stdout, proc.stderr)
 
     return run
+
+
+@pytest.fixture
+def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> CLI:
+    """Call as ``cli("search", "x", library=path)``: ``main(argv)`` in this process, with
+    stdout and stderr captured, stdin from ``stdin`` and the working directory ``tmp_path``;
+    env follows the autouse XDG fixture. ``timeout`` is the subprocess fixture's; unused here."""
+    from newsreader.cli import main
+
+    monkeypatch.chdir(tmp_path)
+
+    def run(
+        *args: str, library: Path | None = None, stdin: str | None = None, timeout: float = 120
+    ) -> Run:
+        argv = [] if library is None else ["--library", str(library)]
+        capsys.readouterr()  # what ran before this call is not its output
+        with monkeypatch.context() as m:
+            m.setattr(sys, "stdin", io.StringIO(stdin or ""))
+            code = main([*argv, *args])
+        out, err = capsys.readouterr()
+        return Run(code, out, err)
+
+    return run
+
+
+@pytest.fixture
+def cli_process(tmp_path: Path) -> CLI:
+    """The same calls as ``cli``, through the installed entry point in a subprocess."""
+    return subprocess_cli(tmp_path)

@@ -17,8 +17,8 @@ def _one_line_error(err: str) -> None:
     assert len(err.strip().splitlines()) == 1, err
 
 
-def test_version(cli: CLI) -> None:
-    run = cli("--version")
+def test_version(cli_process: CLI) -> None:
+    run = cli_process("--version")  # the installed entry point runs
     assert run.code == 0 and __version__ in run.out
 
 
@@ -81,8 +81,8 @@ def test_list_json_fields(cli: CLI, seed_library: Path) -> None:
         ["show"],
     ],
 )
-def test_bad_input_exits_2_with_one_line(cli: CLI, args: list[str]) -> None:
-    run = cli(*args)
+def test_bad_input_exits_2_with_one_line(cli_process: CLI, args: list[str]) -> None:
+    run = cli_process(*args)  # the process's exit code, not only main's return value
     assert run.code == 2
     _one_line_error(run.err)
 
@@ -136,8 +136,10 @@ def test_python_dash_m_works(tmp_path: Path) -> None:
     assert proc.stdout.strip() == f"newsreader {__version__}"
 
 
-def test_piped_list_and_search_keep_one_record_per_line(cli: CLI, seed_library: Path) -> None:
-    listing = cli("list", library=seed_library)
+def test_piped_list_and_search_keep_one_record_per_line(
+    cli_process: CLI, seed_library: Path
+) -> None:
+    listing = cli_process("list", library=seed_library)  # stdout a real pipe
     assert listing.code == 0
     lines = listing.out.splitlines()
     assert len(lines) == 1

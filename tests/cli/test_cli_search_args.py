@@ -24,7 +24,7 @@ def truce_library(seed_library: Path) -> Path:
     return seed_library
 
 
-def _ids(run_json: list[dict[str, object]]) -> list[object]:
+def _ids(run_json: list[dict[str, str]]) -> list[str]:
     return [hit["id"] for hit in run_json]
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from newsreader.context import AppContext
-from tests.cli.conftest import cli  # noqa: F401  (the CLI fixture, shared)
+from tests.cli.conftest import cli  # noqa: F401  (the in-process CLI fixture, shared)
 
 _ROWS: list[FaultRow] = []
 

@@ -15,10 +15,9 @@ from benchmarks.corpus import write_corpus
 from newsreader.library import Library
 from newsreader.search import SearchIndex
 from tests.faults.conftest import FaultRow
+from tests.faults.index_damage_child import MUTATIONS, plan
 
 CHILD = Path(__file__).with_name("index_damage_child.py")
-sys.path.insert(0, str(CHILD.parent))
-from index_damage_child import MUTATIONS, plan  # noqa: E402
 
 
 def _library(work: Path) -> None:

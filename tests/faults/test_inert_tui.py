@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from textual.app import App
@@ -22,7 +23,7 @@ from tests.tui.conftest import settle
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-def _screen(app: App[object]) -> tuple[str, str, int]:
+def _screen(app: App[Any]) -> tuple[str, str, int]:
     """(the screen's text, the bytes a terminal would get, segments carrying a link)."""
     compositor = app.screen._compositor
     text = "\n".join(strip.text for strip in compositor.render_strips())
@@ -45,7 +46,7 @@ def _screen(app: App[object]) -> tuple[str, str, int]:
     return text, raw, links
 
 
-def _problems(where: str, app: App[object], literal: tuple[str, ...]) -> list[str]:
+def _problems(where: str, app: App[Any], literal: tuple[str, ...]) -> list[str]:
     text, raw, links = _screen(app)
     found = []
     if CONTROL.search(text):

@@ -86,7 +86,6 @@ def test_a_read_that_gives_nothing_is_a_skip(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A non-blocking read of a character device with nothing to give returns None."""
-    from newsreader.library import parse
     from newsreader.library.parse import ParseError, read_article_bytes
 
     file = tmp_path / "quiet.txt"
@@ -105,7 +104,7 @@ def test_a_read_that_gives_nothing_is_a_skip(
         def read(self, size: int) -> None:
             return None
 
-    monkeypatch.setattr(parse.os, "fdopen", _Nothing)
+    monkeypatch.setattr(os, "fdopen", _Nothing)
     with pytest.raises(ParseError, match="nothing to read"):
         read_article_bytes(file)
 

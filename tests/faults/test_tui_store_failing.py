@@ -15,6 +15,7 @@ import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -73,7 +74,7 @@ def fault_stack() -> Iterator[contextlib.ExitStack]:
         yield stack
 
 
-async def _written(pilot: Pilot[object]) -> None:
+async def _written(pilot: Pilot[Any]) -> None:
     """Wait until the app's queued store writes are done and their outcome is shown."""
     app = pilot.app
     assert isinstance(app, NewsreaderApp)

@@ -218,6 +218,7 @@ def test_torn_and_garbage_sidecar_lines_are_skipped(web: Server, articles: Path)
     assert [r.status for r in results] == ["exists", "saved"]
     assert any("skipped 1 unreadable line" in n for n in folder.notices)
     assert {r.url for r in ArticleFolder(articles).records()} == {first, second}
+    assert saved.path is not None and results[1].path is not None
     assert sorted(articles.glob("*.txt")) == sorted([saved.path, results[1].path])
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from newsreader.library.article import Article
 from newsreader.library.blocks import BlockKind, SpanStyle, shown_text
 from newsreader.library.parse import MARKDOWN_MAX_CHARS, parse_bytes
 
@@ -99,11 +100,11 @@ Stocks rose on Thursday.<br>Bonds fell.
 """
 
 
-def parse(text: str, name: str = "a.md"):  # type: ignore[no-untyped-def]
+def parse(text: str, name: str = "a.md") -> Article:
     return parse_bytes(text.encode("utf-8"), Path(name), name.split(".")[0])
 
 
-def spans_of(article, index: int) -> list[tuple[str, str, str | None]]:  # type: ignore[no-untyped-def]
+def spans_of(article: Article, index: int) -> list[tuple[str, str, str | None]]:
     text = article.paragraphs[index]
     return [(text[s.start : s.end], s.style.value, s.url) for s in article.blocks[index].spans]
 

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import os
 import random
-import sys
 from pathlib import Path
 
+from benchmarks.corpus import article
 from newsreader.library import Library
-from tests.conftest import REPO
-
-sys.path.insert(0, str(REPO / "benchmarks"))
-from corpus import article
 
 
 def test_polling_rescan_equals_a_fresh_scan(tmp_path: Path) -> None:

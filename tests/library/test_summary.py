@@ -48,7 +48,7 @@ def test_a_scanned_summary_equals_one_built_by_hand(tmp_path: Path) -> None:
 def test_a_summary_is_frozen_and_copies(tmp_path: Path) -> None:
     s = _scanned(tmp_path)
     with pytest.raises(FrozenInstanceError):
-        s.title = "changed"
+        s.title = "changed"  # type: ignore[misc]
     with pytest.raises(FrozenInstanceError):
         del s.title
     for clone in (pickle.loads(pickle.dumps(s)), copy.copy(s), copy.deepcopy(s)):

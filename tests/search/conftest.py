@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from newsreader.library import Library, LibraryScan
-from newsreader.search import SearchIndex
+from newsreader.search import IndexReport, SearchIndex
 
 
 def article_text(title: str, *paragraphs: str, day: str = "Mon May 06 2024") -> str:
@@ -40,8 +40,16 @@ class Shelf:
     def scan(self) -> LibraryScan:
         return self.library.scan()
 
-    def update(self, **kwargs: object) -> object:
-        return self.index.update(self.scan(), self.library, **kwargs)  # type: ignore[arg-type]
+    def update(
+        self,
+        *,
+        rebuild: bool = False,
+        procs: int = 1,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> IndexReport:
+        return self.index.update(
+            self.scan(), self.library, rebuild=rebuild, procs=procs, progress=progress
+        )
 
     def ids(self, query: str, limit: int = 20) -> list[str]:
         return [h.id for h in self.index.search(query, limit=limit).hits]

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
+from benchmarks.corpus import article
 from newsreader.library import parse_file
 from newsreader.search.analysis import _SKELETON, skeleton
 from newsreader.search.query import parse
 from newsreader.search.schema import decode_positions, encode_positions
-from tests.conftest import REPO, SEED
-
-sys.path.insert(0, str(REPO / "benchmarks"))
-from corpus import article
+from tests.conftest import SEED
 
 
 def _documents(tmp_path: Path) -> list[dict[str, Any]]:

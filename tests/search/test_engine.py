@@ -5,21 +5,17 @@ from __future__ import annotations
 
 import math
 import re
-import sys
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
+from benchmarks.corpus import article
 from newsreader.search import generations as store
 from newsreader.search.engine import Engine
 from newsreader.search.index import open_generation
 from newsreader.search.query import parse
-from tests.conftest import REPO
 from tests.search.conftest import Shelf
-
-sys.path.insert(0, str(REPO / "benchmarks"))
-from corpus import article
 
 QUERIES = (
     "said",

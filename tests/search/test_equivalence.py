@@ -4,15 +4,11 @@ path a big one does (partial reads, the best-first heap, estimated totals)."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
-
-sys.path.insert(0, str(REPO / "benchmarks"))
-import check_equivalence as eq
+from benchmarks import check_equivalence as eq
 
 
 def _check(tmp_path: Path, size: int, per_shape: int) -> eq.Paths:
@@ -56,6 +52,7 @@ def test_the_fallback_ranks_as_the_engine_at_2k(
     from newsreader.search import ranking
     from newsreader.search.engine import Engine
     from newsreader.search.index import open_generation
+    from newsreader.search.phrase_candidates import TopDocs
     from newsreader.search.query import parse
 
     monkeypatch.setattr(ranking, "log_fallback", lambda exc: None, raising=False)
@@ -63,7 +60,7 @@ def test_the_fallback_ranks_as_the_engine_at_2k(
     queries = eq.make_queries(tmp_path / "corpus-2000", 30)
 
     class Broken(Engine):
-        def top(self, query: object, limit: int) -> ranking.TopDocs:
+        def top(self, query: object, limit: int) -> TopDocs:
             raise ValueError("not a Whoosh 3 posting list")
 
     with open_generation(generation).searcher() as searcher:

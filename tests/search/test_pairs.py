@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from collections import defaultdict
 from pathlib import Path
 
+from benchmarks.corpus import article
 from newsreader.library import parse_file
 from newsreader.search.analysis import index_positions, index_sequence, tokens
 from newsreader.search.word_pairs import common_words, pair_terms, read_common, write_common
-from tests.conftest import REPO, SEED
-
-sys.path.insert(0, str(REPO / "benchmarks"))
-from corpus import article
+from tests.conftest import SEED
 
 
 def _by_positions(text: str, common: frozenset[str]) -> dict[str, tuple[int, int]]:

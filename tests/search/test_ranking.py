@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from benchmarks.corpus import article
 from newsreader.library import parse_file
-from tests.conftest import REPO, SEED
+from tests.conftest import SEED
 from tests.search.conftest import Shelf, article_text
-
-sys.path.insert(0, str(REPO / "benchmarks"))
-from corpus import article
 
 
 def test_generated_corpus_distinctive_phrase_ranks_its_article_first(

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from newsreader.search import SearchIndex
+from newsreader.search import IndexReport, SearchIndex
 from newsreader.search.generations import WHOOSH_VERSION, read_current
 from tests.conftest import REPO
 from tests.search.conftest import Shelf, article_text
@@ -39,7 +39,7 @@ def _segment_files(s: Shelf) -> list[Path]:
     return files
 
 
-def _fresh_answers(s: Shelf) -> tuple[object, list[str]]:
+def _fresh_answers(s: Shelf) -> tuple[IndexReport, list[str]]:
     """A new SearchIndex, as a new process would make: update, then search."""
     s.index.close()
     s.index = SearchIndex(s.index_dir)
@@ -69,8 +69,8 @@ def test_damaged_index_is_rebuilt_with_a_notice(shelf: Callable[..., Shelf], dam
             toc.write_bytes(b"")
     report, found = _fresh_answers(s)
     assert found == ["s03"]
-    assert report.rebuilt and report.notice and "rebuilt" in report.notice  # type: ignore[attr-defined]
-    assert "\n" not in report.notice  # type: ignore[attr-defined]
+    assert report.rebuilt and report.notice and "rebuilt" in report.notice
+    assert "\n" not in report.notice
 
 
 def test_damage_found_while_searching_heals_in_place(shelf: Callable[..., Shelf]) -> None:
@@ -89,7 +89,7 @@ def test_wrong_schema_version_rebuilds(shelf: Callable[..., Shelf]) -> None:
     current.write_text(json.dumps({**data, "schema": 0}))
     report, found = _fresh_answers(s)
     assert found == ["s03"]
-    assert report.rebuilt and "format" in (report.notice or "")  # type: ignore[attr-defined]
+    assert report.rebuilt and "format" in (report.notice or "")
 
 
 @pytest.mark.parametrize("recorded", ["2.7.4", "3.0.0", None])
@@ -106,7 +106,7 @@ def test_generation_written_by_another_whoosh_rebuilds(
     current.write_text(json.dumps(data if recorded is None else {**data, "whoosh": recorded}))
     report, found = _fresh_answers(s)
     assert found == ["s03"]
-    assert report.rebuilt and "format" in (report.notice or "")  # type: ignore[attr-defined]
+    assert report.rebuilt and "format" in (report.notice or "")
     assert _generation(s) != old_generation
     assert json.loads(current.read_text())["whoosh"] == WHOOSH_VERSION
 
@@ -125,7 +125,7 @@ def test_missing_current_pointer_rebuilds(shelf: Callable[..., Shelf]) -> None:
     s = shelf(FILES)
     (s.index_dir / "CURRENT").unlink()
     report, found = _fresh_answers(s)
-    assert found == ["s03"] and report.rebuilt  # type: ignore[attr-defined]
+    assert found == ["s03"] and report.rebuilt
 
 
 def test_stale_lock_files_do_not_block(shelf: Callable[..., Shelf]) -> None:
@@ -136,7 +136,7 @@ def test_stale_lock_files_do_not_block(shelf: Callable[..., Shelf]) -> None:
     t = time.perf_counter()
     report = s.update()
     assert time.perf_counter() - t < 2
-    assert report.added == 1 and s.ids("spoonbill") == ["new"]  # type: ignore[attr-defined]
+    assert report.added == 1 and s.ids("spoonbill") == ["new"]
 
 
 def _run(code: str, *args: str) -> subprocess.Popen[bytes]:
@@ -167,12 +167,12 @@ def test_busy_writer_elsewhere_searches_last_snapshot(shelf: Callable[..., Shelf
         t = time.perf_counter()
         report = s.update()
         assert time.perf_counter() - t < 5  # waits briefly, never hangs
-        assert report.notice and "another newsreader" in report.notice  # type: ignore[attr-defined]
+        assert report.notice and "another newsreader" in report.notice
         assert s.ids("token3") == ["s03"]  # the last complete index answers
     finally:
         holder.kill()
         holder.wait()
-    assert s.update().added == 1  # type: ignore[attr-defined]
+    assert s.update().added == 1
 
 
 KILL_MIDWAY = """

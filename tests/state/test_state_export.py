@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-from state_child import article
 
 from newsreader.cli import main
 from newsreader.errors import UserError
@@ -19,6 +18,7 @@ from newsreader.state.export import (
     export_backup,
     import_backup,
 )
+from tests.state.state_child import article
 
 STORY = """Council approves budget
 

@@ -9,13 +9,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from state_child import article
 
 from newsreader.errors import UserError
 from newsreader.library import Library, parse_file
 from newsreader.state import StateStore, migrations, snapshots
 from newsreader.state.export import export_backup, import_backup
 from newsreader.state.position import position_quote, relocate_position
+from tests.state.state_child import article
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_ccd60dcd14a62a27.txt"
 

@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from state_child import article
 
 from newsreader.state import StateStore, migrations, snapshots
+from tests.state.state_child import article
 
 CHILD = Path(__file__).with_name("state_child.py")
 

@@ -9,10 +9,10 @@ import time
 from pathlib import Path
 
 import pytest
-from state_child import article
 
 from newsreader.library import Library
 from newsreader.state import StateStore, statefile
+from tests.state.state_child import article
 
 
 def test_opening_marks_read_and_survives_reopen(store: StateStore, state_file: Path) -> None:

@@ -16,6 +16,7 @@ from textual.pilot import Pilot
 
 from newsreader.context import AppContext, build_context
 from newsreader.tui.app import NewsreaderApp, make_app
+from tests.cli.conftest import cli  # noqa: F401  (in-process CLI calls from TUI tests)
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = REPO / "seeds" / "000_ccd60dcd14a62a27.txt"
@@ -97,7 +98,7 @@ def new_app(ctx: AppContext) -> Callable[..., NewsreaderApp]:
     return make
 
 
-async def settle(pilot: Pilot[object]) -> None:
+async def settle(pilot: Pilot[Any]) -> None:
     """Wait until background workers (scan, index, searches, loads) are done and drawn."""
     from textual.worker import WorkerCancelled
 
@@ -139,7 +140,7 @@ def render_plain(renderable: object, width: int = 100) -> str:
     return " ".join(console.export_text().split())
 
 
-async def search_for(pilot: Pilot[object], query: str) -> Any:
+async def search_for(pilot: Pilot[Any], query: str) -> Any:
     """Type ``query`` a key at a time into the search box (``/`` first unless it has focus),
     wait for the answer; returns the search pane."""
     from textual.widgets import Input

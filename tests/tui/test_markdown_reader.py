@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -14,6 +15,7 @@ from textual.pilot import Pilot
 from newsreader.context import build_context
 from newsreader.state import StateStore
 from newsreader.tui.app import NewsreaderApp, make_app
+from tests.cli.conftest import CLI
 
 from .conftest import SEED, search_for, settle, visible_text
 
@@ -55,7 +57,7 @@ def md_app(tmp_path: Path) -> NewsreaderApp:
     return make_app(build_context([root]), poll_seconds=None)
 
 
-async def open_note(pilot: Pilot[object], app: NewsreaderApp) -> None:
+async def open_note(pilot: Pilot[Any], app: NewsreaderApp) -> None:
     await settle(pilot)
     index = next(i for i, row in enumerate(app.main_screen.rows.rows) if row.id == "talks")
     await pilot.press(*["j"] * index, "enter")
@@ -138,31 +140,16 @@ async def test_search_highlights_and_bookmarks_use_the_rendered_text(
     assert bookmark.quote == text  # the rendered paragraph, the same text as the index's
 
 
-async def test_show_prints_rendered_text(md_app: NewsreaderApp) -> None:
-    import json
-    import subprocess
-
-    from tests.cli.conftest import entry_point
-
+async def test_show_prints_rendered_text(md_app: NewsreaderApp, cli: CLI) -> None:
     root = md_app.ctx.library.roots[0]
-    plain = subprocess.run(
-        [*entry_point(), "--library", str(root), "show", "talks"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert plain.returncode == 0, plain.stderr
-    assert "**" not in plain.stdout and "](" not in plain.stdout
-    assert "• Hostage releases in three phases" in plain.stdout
-    assert "\n  ◦ first phase: 33 people\n" in plain.stdout
-    data = json.loads(
-        subprocess.run(
-            [*entry_point(), "--library", str(root), "show", "talks", "--json"],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        ).stdout
-    )
+    plain = cli("show", "talks", library=root)
+    assert plain.code == 0, plain.err
+    assert "**" not in plain.out and "](" not in plain.out
+    assert "• Hostage releases in three phases" in plain.out
+    assert "\n  ◦ first phase: 33 people\n" in plain.out
+    shown = cli("show", "talks", "--json", library=root)
+    assert shown.code == 0, shown.err
+    data = shown.json()
     assert data["paragraphs"][0].startswith("CAIRO — Negotiators met on Tuesday")
     assert (
         data["paragraphs"][2] == "• Hostage releases in three phases, with a long "
@@ -171,7 +158,7 @@ async def test_show_prints_rendered_text(md_app: NewsreaderApp) -> None:
 
 
 def test_markdown_reader_snapshot(snap_compare: object, md_app: NewsreaderApp) -> None:
-    async def run(pilot: Pilot[object]) -> None:
+    async def run(pilot: Pilot[Any]) -> None:
         await open_note(pilot, pilot.app)  # type: ignore[arg-type]
         await pilot.press("right_square_bracket")
         pilot.app.clear_notifications()
@@ -180,21 +167,14 @@ def test_markdown_reader_snapshot(snap_compare: object, md_app: NewsreaderApp) -
     assert snap_compare(md_app, terminal_size=(80, 24), run_before=run)  # type: ignore[operator]
 
 
-async def test_a_code_paragraph_is_one_line_in_search_output(md_app: NewsreaderApp) -> None:
-    import subprocess
-
-    from tests.cli.conftest import entry_point
-
+async def test_a_code_paragraph_is_one_line_in_search_output(
+    md_app: NewsreaderApp, cli: CLI
+) -> None:
     root = md_app.ctx.library.roots[0]
     (root / "code.md").write_text("# Code\n\n```\ncount = 1\nrafah = count\n```\n", "utf-8")
-    run = subprocess.run(
-        [*entry_point(), "--library", str(root), "search", "count"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert run.returncode == 0, run.stderr
-    lines = run.stdout.splitlines()
+    run = cli("search", "count", library=root)
+    assert run.code == 0, run.err
+    lines = run.out.splitlines()
     assert any("count = 1 rafah = count" in line for line in lines)  # a record per line
 
 

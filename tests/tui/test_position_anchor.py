@@ -13,7 +13,8 @@ from typing import Any
 from textual.pilot import Pilot
 
 from newsreader.tui.app import NewsreaderApp
-from newsreader.tui.widgets.reader import Position, Reader
+from newsreader.tui.page import Position
+from newsreader.tui.widgets.reader import Reader
 
 from .conftest import FILLER, settle, write_article
 
@@ -43,7 +44,7 @@ def _insert_at_top(path: Path, first: str) -> None:
     )
 
 
-async def _open_first(pilot: Pilot[object]) -> Reader:
+async def _open_first(pilot: Pilot[Any]) -> Reader:
     await settle(pilot)
     await pilot.press("enter")
     await settle(pilot)
@@ -54,7 +55,7 @@ async def _open_first(pilot: Pilot[object]) -> Reader:
     return reader
 
 
-async def _read_into_the_middle(pilot: Pilot[object], reader: Reader) -> Position:
+async def _read_into_the_middle(pilot: Pilot[Any], reader: Reader) -> Position:
     """Page down into the article until the top line is inside the cursor paragraph."""
     await pilot.press("space", "space", "space")
     for _ in range(8):

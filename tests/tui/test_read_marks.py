@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from textual.command import CommandPalette
+from textual.command import CommandList, CommandPalette
 from textual.widgets import Input
 
 from newsreader.context import build_context
@@ -58,9 +58,7 @@ async def test_the_filter_key_and_palette_entry_say_what_they_will_do_now(
         app.screen.query_one(Input).value = "read articles"
         await settle(pilot)
         await pilot.pause(0.3)
-        shown = " ".join(
-            str(option.prompt) for option in app.screen.query_one("CommandList").options
-        )  # type: ignore[attr-defined]
+        shown = " ".join(str(option.prompt) for option in app.screen.query_one(CommandList).options)
         assert "Show read articles" in shown and "Hide read articles" not in shown
         await pilot.press("escape")
         await pilot.press("M")

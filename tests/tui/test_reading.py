@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from newsreader.library import ArticleSummary
 from newsreader.state import StateStore
+from newsreader.state.models import ReadingState
 from newsreader.tui.app import NewsreaderApp
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.reader import Reader
@@ -62,7 +64,7 @@ async def test_open_read_scroll_and_paragraph_cursor(
         await pilot.press("G")
         assert reader.progress == 100
         assert reader.cursor == len(reader.article.paragraphs) - 1
-        assert reader.border_subtitle.endswith("100%")
+        assert str(reader.border_subtitle).endswith("100%")
         await pilot.press("g")
         assert reader.progress == 0 and reader.cursor == 0
         await pilot.press("space")
@@ -224,11 +226,11 @@ async def test_opening_does_not_wait_for_a_slow_store(
         assert store is not None
         real = store.mark_opened
 
-        def stuck(summary: object) -> object:
+        def stuck(summary: ArticleSummary) -> ReadingState:
             time.sleep(1.5)  # another process holds the write lock
-            return real(summary)  # type: ignore[arg-type]
+            return real(summary)
 
-        store.mark_opened = stuck  # type: ignore[method-assign]
+        store.mark_opened = stuck  # type: ignore[assignment]
         started = time.monotonic()
         await pilot.press("enter")
         while app.main_screen.reader.article is None and time.monotonic() - started < 5:

@@ -8,35 +8,35 @@ import pytest
 from textual import events
 
 from newsreader.context import build_context
-from newsreader.search import SearchResult
-from newsreader.tui.app import make_app
+from newsreader.search import SearchHit, SearchResult
+from newsreader.tui.app import NewsreaderApp, make_app
 from newsreader.tui.widgets.result_list import RULE
-from newsreader.tui.widgets.search_pane import FIRST_HITS, MORE_HITS
+from newsreader.tui.widgets.search_pane import FIRST_HITS, MORE_HITS, SearchPane
 
 from .conftest import make_library, search_for, settle, visible_text
 
 
-def count_searches(pane: object) -> list[str]:
+def count_searches(pane: SearchPane) -> list[str]:
     """The queries the pane searches from now on (the real search still runs)."""
     searched: list[str] = []
-    search = pane._search  # type: ignore[attr-defined]
+    search = pane._search
 
     def counting(query: str, limit: int) -> SearchResult:
         searched.append(query)
-        return search(query, limit)  # type: ignore[no-any-return]
+        return search(query, limit)
 
-    pane._search = counting  # type: ignore[attr-defined]
+    pane._search = counting
     return searched
 
 
-def _big_app(tmp_path: Path) -> object:
+def _big_app(tmp_path: Path) -> NewsreaderApp:
     # 71 articles; the filler words ("officials", "talks") are in every one of them.
     return make_app(build_context([make_library(tmp_path / "big", extra=60)]), poll_seconds=None)
 
 
 async def test_hits_are_drawn_wrapped_with_rules_and_the_cursor(tmp_path: Path) -> None:
     app = _big_app(tmp_path)
-    async with app.run_test(size=(120, 40)) as pilot:  # type: ignore[attr-defined]
+    async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         pane = await search_for(pilot, "ceasefire")
         results = pane.results
@@ -60,7 +60,7 @@ async def test_hits_are_drawn_wrapped_with_rules_and_the_cursor(tmp_path: Path) 
 
 async def test_more_hits_load_near_the_end_in_the_same_order(tmp_path: Path) -> None:
     app = _big_app(tmp_path)
-    async with app.run_test(size=(120, 40)) as pilot:  # type: ignore[attr-defined]
+    async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         pane = await search_for(pilot, "officials")
         first = pane.result
@@ -83,7 +83,7 @@ async def test_end_goes_to_the_last_result_not_the_last_loaded(
     key: str,
 ) -> None:
     app = _big_app(tmp_path)
-    async with app.run_test(size=size) as pilot:  # type: ignore[attr-defined]
+    async with app.run_test(size=size) as pilot:
         await settle(pilot)
         pane = await search_for(pilot, "officials")
         assert pane.result.total == 71 and len(pane.result.hits) == FIRST_HITS
@@ -100,36 +100,38 @@ async def test_end_goes_to_the_last_result_not_the_last_loaded(
         assert pane.query_input.value == "officials"  # g/G are keys on the hits, not typing
         await pilot.press(key, "enter")
         await settle(pilot)
-        reader = app.main_screen.reader  # type: ignore[attr-defined]
+        reader = app.main_screen.reader
         assert reader.article is not None and reader.article.id == last.id
 
 
 async def test_a_click_opens_the_hit_under_the_mouse(tmp_path: Path) -> None:
     app = _big_app(tmp_path)
-    async with app.run_test(size=(120, 40)) as pilot:  # type: ignore[attr-defined]
+    async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         pane = await search_for(pilot, "ceasefire")
         lines = visible_text(pane.results)
         second = next(i for i, line in enumerate(lines) if RULE * 10 in line) + 1
         assert await pilot.click(pane.results, offset=(5, second))
         await settle(pilot)
-        reader = app.main_screen.reader  # type: ignore[attr-defined]
+        reader = app.main_screen.reader
         assert reader.article is not None and reader.article.id == pane.result.hits[1].id
 
 
 async def test_keys_typed_during_a_search_are_answered_together(tmp_path: Path) -> None:
     app = _big_app(tmp_path)
-    async with app.run_test(size=(120, 40)) as pilot:  # type: ignore[attr-defined]
+    async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        pane = app.main_screen.search_pane  # type: ignore[attr-defined]
+        pane = app.main_screen.search_pane
         searched = count_searches(pane)
         await pilot.press("slash")
         for char in "ceasefire talks":  # all queued at once, as a fast typist's keys
             event = events.Key("space" if char == " " else char, char)
-            event.set_sender(app)  # type: ignore[arg-type]
-            app._driver.send_message(event)  # type: ignore[attr-defined]
+            event.set_sender(app)
+            assert app._driver is not None
+            app._driver.send_message(event)
         await settle(pilot)
         assert pane.query_text == "ceasefire talks"
+        assert pane.result is not None
         assert searched[-1] == "ceasefire talks" and pane.result.query == "ceasefire talks"
         assert len(searched) < len("ceasefire talks"), "keys typed meanwhile share a search"
         assert pane.result.hits
@@ -138,10 +140,10 @@ async def test_keys_typed_during_a_search_are_answered_together(tmp_path: Path) 
 async def test_a_query_longer_than_the_box_scrolls_to_the_cursor(tmp_path: Path) -> None:
     # The query box asks for no screen layout per key: its own scrolling must still follow.
     app = _big_app(tmp_path)
-    async with app.run_test(size=(100, 30)) as pilot:  # type: ignore[attr-defined]
+    async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("slash")
-        box = app.main_screen.search_pane.query_input  # type: ignore[attr-defined]
+        box = app.main_screen.search_pane.query_input
         words = "officials talks border crossing markets bread fuel capitals residents news"
         for char in words:
             await pilot.press("space" if char == " " else char)
@@ -160,9 +162,9 @@ async def test_deleting_back_to_an_earlier_query_answers_without_a_search(
     tmp_path: Path,
 ) -> None:
     app = _big_app(tmp_path)
-    async with app.run_test(size=(120, 40)) as pilot:  # type: ignore[attr-defined]
+    async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        pane = app.main_screen.search_pane  # type: ignore[attr-defined]
+        pane = app.main_screen.search_pane
         searched = count_searches(pane)
         first = (await search_for(pilot, "ceasefire")).result
         assert first.hits and searched[-1] == "ceasefire"
@@ -180,7 +182,7 @@ async def test_deleting_back_to_an_earlier_query_answers_without_a_search(
 async def test_the_status_line_shrinks_back_when_its_text_does(tmp_path: Path) -> None:
     # The status asks for a layout only when its height changes: wrapped lines count.
     app = _big_app(tmp_path)
-    async with app.run_test(size=(100, 30)) as pilot:  # type: ignore[attr-defined]
+    async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         pane = await search_for(pilot, "officials")
         status = pane.query_one("#search-status")
@@ -193,7 +195,7 @@ async def test_the_status_line_shrinks_back_when_its_text_does(tmp_path: Path) -
 
 async def test_hits_are_wrapped_again_when_the_pane_changes_width(tmp_path: Path) -> None:
     app = _big_app(tmp_path)
-    async with app.run_test(size=(160, 40)) as pilot:  # type: ignore[attr-defined]
+    async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
         pane = await search_for(pilot, "ceasefire")
         title = pane.result.hits[0].title
@@ -211,7 +213,7 @@ async def test_a_short_list_after_a_long_one_drops_the_scrollbar(tmp_path: Path)
     # A list that needed a scrollbar, then hits that fit at the full width but not at the
     # width the scrollbar leaves: the scrollbar kept itself (and cut the last hit short).
     app = _big_app(tmp_path)
-    async with app.run_test(size=(120, 40)) as pilot:  # type: ignore[attr-defined]
+    async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         pane = await search_for(pilot, "officials")
         results = pane.results
@@ -221,7 +223,7 @@ async def test_a_short_list_after_a_long_one_drops_the_scrollbar(tmp_path: Path)
         await settle(pilot)
         full = results.scrollable_content_region.width
 
-        def height(hits: tuple[object, ...], width: int) -> int:
+        def height(hits: tuple[SearchHit, ...], width: int) -> int:
             return sum(len(results._wrap(h, width - 2, app.console)) + 1 for h in hits) - 1
 
         bar = results.styles.scrollbar_size_vertical

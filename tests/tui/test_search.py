@@ -51,7 +51,9 @@ async def test_search_as_you_type_then_open_top_hit(
         style = reader.get_component_rich_style("reader--match-current")
         word = reader.article.paragraphs[current.paragraph][current.start : current.end]
         assert any(seg.text == word and seg.style == style for seg in strip)
-        assert f"match {reader.current_match + 1}/{len(reader.matches)}" in reader.border_subtitle
+        assert f"match {reader.current_match + 1}/{len(reader.matches)}" in str(
+            reader.border_subtitle
+        )
 
         before = reader.current_match
         await pilot.press("n")
