@@ -46,6 +46,9 @@ from newsreader.search.index import open_generation
 from newsreader.search.query import parse
 from newsreader.search.ranking import expand_fuzzy, vocabulary
 
+# The engine module's references to the phrase paths, replaced to count or switch them off.
+_ENGINE: Any = engine
+
 LIMITS = (1, 10, 200)
 REL_TOL = 1e-9
 SHAPES = (
@@ -161,7 +164,11 @@ def thresholds(values: dict[tuple[Any, str], int]) -> Iterator[None]:
 @contextlib.contextmanager
 def counting(paths: Paths) -> Iterator[None]:
     """Count the phrase paths taken (wrapping the engine's own references to them)."""
-    real_partial, real_lazy, real_bounded = engine.partial_read, engine.lazy_top, engine.bounded_top
+    real_partial, real_lazy, real_bounded = (
+        _ENGINE.partial_read,
+        _ENGINE.lazy_top,
+        _ENGINE.bounded_top,
+    )
 
     def partial(df: int, candidates: int) -> bool:
         hit = real_partial(df, candidates)
@@ -179,11 +186,11 @@ def counting(paths: Paths) -> Iterator[None]:
         paths.bounded += found is not None
         return found
 
-    engine.partial_read, engine.lazy_top, engine.bounded_top = partial, lazy, bounded  # type: ignore[assignment]
+    _ENGINE.partial_read, _ENGINE.lazy_top, _ENGINE.bounded_top = partial, lazy, bounded
     try:
         yield
     finally:
-        engine.partial_read, engine.lazy_top, engine.bounded_top = (
+        _ENGINE.partial_read, _ENGINE.lazy_top, _ENGINE.bounded_top = (
             real_partial,
             real_lazy,
             real_bounded,
@@ -254,22 +261,22 @@ def _layer(name: str) -> Callable[[Callable[[], Iterator[None]]], None]:
 
 @_layer("title-bounded top (title_top.py)")
 def _no_bounded() -> Iterator[None]:
-    real = engine.bounded_top
-    engine.bounded_top = lambda *_a: None
+    real = _ENGINE.bounded_top
+    _ENGINE.bounded_top = lambda *_a: None
     try:
         yield
     finally:
-        engine.bounded_top = real
+        _ENGINE.bounded_top = real
 
 
 @_layer("partial reads")
 def _no_partial() -> Iterator[None]:
-    real = engine.partial_read
-    engine.partial_read = lambda *_a: False
+    real = _ENGINE.partial_read
+    _ENGINE.partial_read = lambda *_a: False
     try:
         yield
     finally:
-        engine.partial_read = real
+        _ENGINE.partial_read = real
 
 
 @_layer("packed and raw cache tiers")
