@@ -171,7 +171,7 @@ def counting(paths: Paths) -> Iterator[None]:
     )
 
     def partial(df: int, candidates: int) -> bool:
-        hit = real_partial(df, candidates)
+        hit: bool = real_partial(df, candidates)
         paths.partial_reads += hit
         return hit
 
