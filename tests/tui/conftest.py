@@ -117,6 +117,11 @@ async def settle(pilot: Pilot[Any]) -> None:
     await pilot.pause()
 
 
+def notices(app: NewsreaderApp) -> list[str]:
+    """The messages of every notification the app has shown, oldest first."""
+    return [n.message for n in app._notifications]
+
+
 def visible_text(widget: object) -> list[str]:
     """The lines a Line API widget shows now, as plain text."""
     from textual.scroll_view import ScrollView

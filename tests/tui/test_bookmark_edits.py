@@ -17,7 +17,7 @@ from newsreader.tui.app import NewsreaderApp, make_app
 from newsreader.tui.screens.bookmarks import READDED, BookmarkList, BookmarksScreen
 from newsreader.tui.screens.note import NoteDialog
 
-from .conftest import plain, render_plain, settle, write_article
+from .conftest import notices, plain, render_plain, settle, write_article
 
 SIZES = [(120, 40), (80, 24), (60, 20)]
 
@@ -33,10 +33,6 @@ def stored(ctx: AppContext) -> list[Bookmark]:
 def articles(ctx: AppContext) -> list[Article]:
     scan = ctx.library.scan()
     return [ctx.library.load(s) for s in scan.articles]
-
-
-def messages(app: NewsreaderApp) -> list[str]:
-    return [n.message for n in app._notifications]
 
 
 async def type_text(pilot: object, text: str) -> None:
@@ -67,7 +63,7 @@ async def test_b_on_a_bookmarked_paragraph_edits_its_note(
         await pilot.press("enter")
         await settle(pilot)
         assert app.main_screen.reader.bookmarked == {0}
-        assert messages(app)[-1] == "Note saved. B lists bookmarks."
+        assert notices(app)[-1] == "Note saved. B lists bookmarks."
     [bookmark] = stored(ctx)
     assert bookmark.note == "first and more"
 
@@ -173,7 +169,7 @@ async def test_missing_article_is_not_called_orphaned(tmp_path: Path, library: P
         assert "The article is not in this library" in preview
         assert "Second paragraph about it." in preview  # the saved passage
         await pilot.press("enter")
-        assert "That article is not in this library." in messages(app)
+        assert "That article is not in this library." in notices(app)
 
 
 @pytest.mark.parametrize("size", [(120, 40), (60, 20)])
@@ -199,7 +195,7 @@ async def test_note_edited_while_another_window_deletes_it_is_kept(
             assert other.delete_bookmark(original.uuid) is not None  # window A deletes it
             await pilot.press("enter")
             await settle(pilot)
-            assert READDED in messages(app)
+            assert READDED in notices(app)
             listing = app.screen.query_one(BookmarkList)
             assert "old but kept" in plain(listing.get_option_at_index(0).prompt)
         [kept] = other.bookmarks()
@@ -228,7 +224,7 @@ async def test_note_edited_from_the_reader_while_deleted_elsewhere_is_kept(
             other.delete_bookmark(original.uuid)
             await pilot.press("enter")
             await settle(pilot)
-            assert READDED in messages(app)
+            assert READDED in notices(app)
             assert app.main_screen.reader.bookmarked == {0}
         [kept] = other.bookmarks()
         assert kept.note == "old but kept" and kept.quote == original.quote

@@ -30,7 +30,7 @@ from tests.feeds.conftest import (
 )
 from tests.feeds.conftest import web as web  # the local server fixture
 
-from .conftest import plain, settle, visible_text
+from .conftest import notices, plain, settle, visible_text
 
 
 def full_feed(web: Server, path: str, titles: list[str], **route: object) -> str:
@@ -69,10 +69,6 @@ class Gate(dict[str, Route]):
 def subscribe(*urls: str) -> None:
     for url in urls:
         assert add_subscription(subscriptions_file(app_paths()), url, None)
-
-
-def notices(app: NewsreaderApp) -> list[str]:
-    return [n.message for n in app._notifications]
 
 
 def feeds_status(app: NewsreaderApp) -> str:

@@ -14,7 +14,7 @@ import pytest
 from newsreader.context import AppContext, build_context
 from newsreader.tui.app import NewsreaderApp, make_app
 
-from .conftest import search_for, settle, visible_text
+from .conftest import notices, search_for, settle, visible_text
 
 SIZES = [(120, 40), (100, 30), (80, 24), (60, 20)]
 
@@ -81,10 +81,6 @@ def assert_cursor_paragraph_on_screen(app: NewsreaderApp) -> None:
     assert all(part in paragraph for part in marked)
 
 
-def toasts(app: NewsreaderApp) -> list[str]:
-    return [n.message for n in app._notifications]
-
-
 @pytest.mark.parametrize("size", SIZES)
 async def test_search_open_from_the_query_and_from_a_picked_result_then_step_matches(
     new_app: Callable[..., NewsreaderApp],
@@ -111,13 +107,13 @@ async def test_search_open_from_the_query_and_from_a_picked_result_then_step_mat
         for _ in range(count - 1 - first):
             await pilot.press("n")
         assert f"match {count}/{count}" in str(reader.border_subtitle)
-        assert not any("wrapped" in t for t in toasts(app))
+        assert not any("wrapped" in t for t in notices(app))
         await pilot.press("n")  # from the last match to the first: said
         assert f"match 1/{count}" in str(reader.border_subtitle)
-        assert any("Search wrapped to the first match" in t for t in toasts(app))
+        assert any("Search wrapped to the first match" in t for t in notices(app))
         await pilot.press("N")
         assert f"match {count}/{count}" in str(reader.border_subtitle)
-        assert any("Search wrapped to the last match" in t for t in toasts(app))
+        assert any("Search wrapped to the last match" in t for t in notices(app))
 
         await pilot.press("escape")  # back to the results
         await settle(pilot)
@@ -382,4 +378,4 @@ async def test_the_flows_across_a_resize_in_the_middle(
         assert len(reader.matches) == 1
         await pilot.press("n")  # one match: n has nowhere to go, and says so
         assert reader.current_match == 0
-        assert any("The only match" in t for t in toasts(app))
+        assert any("The only match" in t for t in notices(app))

@@ -12,13 +12,9 @@ from textual.widgets import Input
 
 from newsreader.tui.app import NewsreaderApp
 
-from .conftest import settle
+from .conftest import notices, settle
 
 SIZES = [(120, 40), (80, 24), (60, 20)]
-
-
-def messages(app: NewsreaderApp) -> list[str]:
-    return [n.message for n in app._notifications]
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -30,10 +26,10 @@ async def test_ctrl_c_names_the_keys_that_quit_here(
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+c")
-        assert messages(app)[-1] == "Press q or ^q to quit."
+        assert notices(app)[-1] == "Press q or ^q to quit."
         assert app.is_running
         await pilot.press("slash", "ctrl+c")  # in the search box q types a q
-        assert messages(app)[-1] == "Press ^q to quit."
+        assert notices(app)[-1] == "Press ^q to quit."
         assert app.is_running
 
 
@@ -51,7 +47,7 @@ async def test_ctrl_c_follows_a_remapped_quit_key(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+c")
-        assert messages(app)[-1] == "Press x or ^q to quit."
+        assert notices(app)[-1] == "Press x or ^q to quit."
 
 
 async def palette_titles(pilot: object, app: NewsreaderApp) -> list[str]:
@@ -103,7 +99,7 @@ async def test_screenshot_without_a_downloads_folder_goes_to_the_data_folder(
         await settle(pilot)
         saved = list(app.ctx.paths.data_dir.glob("*.svg"))
         assert len(saved) == 1 and saved[0].read_text("utf-8").startswith("<svg")
-        assert f"Screenshot saved to {saved[0]}" in messages(app)
+        assert f"Screenshot saved to {saved[0]}" in notices(app)
         (home / "Downloads").mkdir()
         assert app.save_screen_picture() in set((home / "Downloads").glob("*.svg"))
 
@@ -113,7 +109,7 @@ async def test_screenshot_without_a_downloads_folder_goes_to_the_data_folder(
         monkeypatch.setattr(app, "save_screenshot", full_disk)
         assert app.save_screen_picture() is None
         await pilot.pause()
-        assert "Screenshot not saved: No space left on device" in messages(app), messages(app)
+        assert "Screenshot not saved: No space left on device" in notices(app), notices(app)
 
 
 @pytest.mark.parametrize("binding_id", ["quit", "app.quit"], ids=["old id", "current id"])
