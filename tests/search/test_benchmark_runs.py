@@ -10,50 +10,34 @@ from pathlib import Path
 from tests.conftest import REPO
 
 
-def test_benchmark_runs_on_a_tiny_corpus(tmp_path: Path) -> None:
+def run_benchmark(script: str, *args: str) -> str:
+    """Run ``benchmarks/<script>`` as a whole process; its table on stdout."""
     proc = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "benchmarks" / "bench_search.py"),
-            "--sizes",
-            "30",
-            "--queries",
-            "3",
-            "--procs",
-            "1",
-            "--workdir",
-            str(tmp_path / "bench"),
-        ],
+        [sys.executable, str(REPO / "benchmarks" / script), *args],
         capture_output=True,
         text=True,
         timeout=120,
         env={**os.environ, "PYTHONPATH": str(REPO)},
     )
     assert proc.returncode == 0, proc.stderr
-    lines = proc.stdout.splitlines()
+    return proc.stdout
+
+
+def test_benchmark_runs_on_a_tiny_corpus(tmp_path: Path) -> None:
+    out = run_benchmark(
+        "bench_search.py", "--sizes", "30", "--queries", "3", "--procs", "1",
+        "--workdir", str(tmp_path / "bench"),
+    )  # fmt: skip
+    lines = out.splitlines()
     ours = next(line for line in lines if line.startswith("| 30 | newsreader"))
     fts = next(line for line in lines if line.startswith("| 30 | SQLite FTS5"))
     assert len(ours.split("|")) == len(fts.split("|")) == 10
-    assert "build ratio" in proc.stdout
+    assert "build ratio" in out
 
 
 def test_spelling_benchmark_runs_on_a_tiny_corpus(tmp_path: Path) -> None:
-    proc = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "benchmarks" / "bench_spelling.py"),
-            "--sizes",
-            "60",
-            "--words",
-            "20",
-            "--workdir",
-            str(tmp_path / "bench"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
+    out = run_benchmark(
+        "bench_spelling.py", "--sizes", "60", "--words", "20", "--workdir", str(tmp_path / "bench")
     )
-    assert proc.returncode == 0, proc.stderr
-    row = next(line for line in proc.stdout.splitlines() if line.startswith("| 60 |"))
+    row = next(line for line in out.splitlines() if line.startswith("| 60 |"))
     assert len(row.split("|")) == 10
