@@ -38,10 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.corpus import write_corpus
 from newsreader.library import Library
-from newsreader.search import SearchIndex, engine, terms
-from newsreader.search import generations as store
-from newsreader.search import phrase_candidates as phrasecheck
-from newsreader.search import title_top as bounded
+from newsreader.search import SearchIndex, engine, generations, phrase_candidates, terms, title_top
 from newsreader.search.index import open_generation
 from newsreader.search.query import parse
 from newsreader.search.ranking import expand_fuzzy, vocabulary
@@ -65,11 +62,11 @@ SHAPES = (
     "mixed",
 )
 SMALL: dict[tuple[Any, str], int] = {
-    (phrasecheck, "CHECK_ALL"): 40,
-    (phrasecheck, "SAMPLE"): 20,
-    (phrasecheck, "PARTIAL"): 3,
-    (phrasecheck, "LONG_LIST"): 150,
-    (bounded, "BIG"): 100,
+    (phrase_candidates, "CHECK_ALL"): 40,
+    (phrase_candidates, "SAMPLE"): 20,
+    (phrase_candidates, "PARTIAL"): 3,
+    (phrase_candidates, "LONG_LIST"): 150,
+    (title_top, "BIG"): 100,
 }
 """Thresholds low enough for ~2k articles to pass every one of them."""
 
@@ -104,7 +101,7 @@ def build(workdir: Path, n: int) -> Path:
     index = SearchIndex(workdir / f"index-{n}")
     index.update(library.scan(), library, procs=2)
     index.close()
-    current = store.read_current(workdir / f"index-{n}")
+    current = generations.read_current(workdir / f"index-{n}")
     assert current is not None
     return current[1]
 
@@ -175,8 +172,8 @@ def counting(paths: Paths) -> Iterator[None]:
         paths.partial_reads += hit
         return hit
 
-    def lazy(scores: dict[int, float], check: phrasecheck.Check, limit: int) -> Any:
-        paths.heap += len(scores) > phrasecheck.CHECK_ALL
+    def lazy(scores: dict[int, float], check: phrase_candidates.Check, limit: int) -> Any:
+        paths.heap += len(scores) > phrase_candidates.CHECK_ALL
         top = real_lazy(scores, check, limit)
         paths.estimated += top.estimated
         return top

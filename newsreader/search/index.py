@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from newsreader.search import generations as store
+from newsreader.search import generations
 from newsreader.search.results import IndexReport, SearchResult
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ class SearchIndex:
         from newsreader.search.schema import SCHEMA_VERSION
 
         try:
-            current = store.read_current(self.index_dir)
+            current = generations.read_current(self.index_dir)
         except Exception:
             return False
         return current is not None and current[0] == SCHEMA_VERSION
@@ -80,9 +80,9 @@ class SearchIndex:
             self._ids = {a.path_str: a.id for a in scan.articles}
             self._last = (scan, library)
             try:
-                with store.write_lock(self.index_dir, LOCK_WAIT):
+                with generations.write_lock(self.index_dir, LOCK_WAIT):
                     report = self._update_locked(scan, library, rebuild, progress, procs)
-            except store.LockBusy:
+            except generations.LockBusy:
                 if not self.is_complete():
                     notice = (
                         "another newsreader is building the search index; "
@@ -107,7 +107,7 @@ class SearchIndex:
     ) -> IndexReport:
         from newsreader.search.schema import SCHEMA_VERSION
 
-        current = store.read_current(self.index_dir)
+        current = generations.read_current(self.index_dir)
         notice: str | None = None
         if not rebuild:
             if current is None:
@@ -133,14 +133,14 @@ class SearchIndex:
         from newsreader.search.build import full_build
         from newsreader.search.schema import SCHEMA_VERSION
 
-        folder = store.new_generation(self.index_dir)
+        folder = generations.new_generation(self.index_dir)
         try:
             count, truncated = full_build(folder, scan.articles, library, progress, procs)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
-        store.publish(self.index_dir, folder, SCHEMA_VERSION)
-        store.collect_garbage(self.index_dir, keep=folder)
+        generations.publish(self.index_dir, folder, SCHEMA_VERSION)
+        generations.collect_garbage(self.index_dir, keep=folder)
         return count, truncated
 
     def _incremental(
@@ -217,7 +217,7 @@ class SearchIndex:
 
     def _has_generations(self) -> bool:
         try:
-            return any(p.name.startswith(store.GEN_PREFIX) for p in self.index_dir.iterdir())
+            return any(p.name.startswith(generations.GEN_PREFIX) for p in self.index_dir.iterdir())
         except OSError:
             return False
 
@@ -332,7 +332,7 @@ class SearchIndex:
         ):
             return self._searcher
         self._close_searcher()
-        current = store.read_current(self.index_dir)
+        current = generations.read_current(self.index_dir)
         from newsreader.search.schema import SCHEMA_VERSION
 
         if current is None or current[0] != SCHEMA_VERSION:
@@ -351,7 +351,7 @@ class SearchIndex:
 
     def _stamp(self) -> tuple[int, int] | None:
         try:
-            st = os.stat(self.index_dir / store.CURRENT)
+            st = os.stat(self.index_dir / generations.CURRENT)
         except OSError:
             return None
         return st.st_ino, st.st_mtime_ns

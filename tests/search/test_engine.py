@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from benchmarks.corpus import article
-from newsreader.search import generations as store
+from newsreader.search import generations
 from newsreader.search.engine import Engine
 from newsreader.search.index import open_generation
 from newsreader.search.query import parse
@@ -85,7 +85,7 @@ def big_shelf(shelf: Callable[..., Shelf], monkeypatch: pytest.MonkeyPatch) -> S
 
 
 def test_engine_matches_whoosh_on_every_query_shape(big_shelf: Shelf) -> None:
-    current = store.read_current(big_shelf.index_dir)
+    current = generations.read_current(big_shelf.index_dir)
     assert current is not None
     ix = open_generation(current[1])
     with ix.searcher() as searcher:
@@ -119,7 +119,7 @@ def test_engine_matches_whoosh_on_every_query_shape(big_shelf: Shelf) -> None:
 def test_common_word_phrases_come_from_pairs_also_after_updates(big_shelf: Shelf) -> None:
     from newsreader.search.word_pairs import read_common
 
-    current = store.read_current(big_shelf.index_dir)
+    current = generations.read_current(big_shelf.index_dir)
     assert current is not None
     assert {"said", "that", "the", "of"} <= read_common(current[1])
     ix = open_generation(current[1])
@@ -160,7 +160,7 @@ def test_cache_is_bounded_and_packed_terms_rank_the_same(
 
     monkeypatch.setattr(terms, "CACHE_POSTINGS", 300)
     monkeypatch.setattr(terms, "PACKED_POSTINGS", 2000)
-    current = store.read_current(big_shelf.index_dir)
+    current = generations.read_current(big_shelf.index_dir)
     assert current is not None
     ix = open_generation(current[1])
     with ix.searcher() as searcher:
@@ -187,8 +187,7 @@ def test_phrase_words_read_only_in_blocks_of_the_rarest_word(
 ) -> None:
     from whoosh.codec.whoosh3 import W3Codec
 
-    from newsreader.search import build
-    from newsreader.search import phrase_candidates as phrasecheck
+    from newsreader.search import build, phrase_candidates
     from newsreader.search import whoosh_read as postings
 
     monkeypatch.setattr(W3Codec.__init__, "__defaults__", (4, 3, 1))  # blocks of 4 postings
@@ -217,7 +216,7 @@ def test_phrase_words_read_only_in_blocks_of_the_rarest_word(
         '"the zyxquux"',
         '"zyxquux said the"',
     ]
-    current = store.read_current(s.index_dir)
+    current = generations.read_current(s.index_dir)
     assert current is not None
     ix = open_generation(current[1])
     with ix.searcher() as searcher:
@@ -226,8 +225,8 @@ def test_phrase_words_read_only_in_blocks_of_the_rarest_word(
             q = parse(text).query
             expected, total = _whoosh_top(searcher, q, 10)
             for i, partial in enumerate((1, 10**9)):  # every time, never
-                monkeypatch.setattr(phrasecheck, "PARTIAL", partial)
-                monkeypatch.setattr(phrasecheck, "LONG_LIST", partial * 100)
+                monkeypatch.setattr(phrase_candidates, "PARTIAL", partial)
+                monkeypatch.setattr(phrase_candidates, "LONG_LIST", partial * 100)
                 engine = Engine(searcher)  # nothing cached
                 monkeypatch.setattr(engine.terms, "paired", lambda *_a: False)  # positions
                 decoded = 0
@@ -242,9 +241,9 @@ def test_phrase_words_read_only_in_blocks_of_the_rarest_word(
 def test_and_reads_a_far_more_common_word_only_for_the_rarer_words_articles(
     big_shelf: Shelf, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from newsreader.search import phrase_candidates as phrasecheck
+    from newsreader.search import phrase_candidates
 
-    current = store.read_current(big_shelf.index_dir)
+    current = generations.read_current(big_shelf.index_dir)
     assert current is not None
     ix = open_generation(current[1])
     queries = [
@@ -260,7 +259,7 @@ def test_and_reads_a_far_more_common_word_only_for_the_rarer_words_articles(
     ]
     with ix.searcher() as searcher:
         for partial in (1, 10**9):  # every time, never
-            monkeypatch.setattr(phrasecheck, "PARTIAL", partial)
+            monkeypatch.setattr(phrase_candidates, "PARTIAL", partial)
             engine = Engine(searcher)
             for text in queries:
                 q = parse(text).query
@@ -275,11 +274,11 @@ def test_and_reads_a_far_more_common_word_only_for_the_rarer_words_articles(
 def test_title_bounded_top_ranks_and_counts_as_the_full_evaluation(
     big_shelf: Shelf, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from newsreader.search import title_top as bounded
+    from newsreader.search import title_top
 
-    monkeypatch.setattr(bounded, "BIG", 1)  # every body list counts as long here
+    monkeypatch.setattr(title_top, "BIG", 1)  # every body list counts as long here
     answered = []
-    real = bounded.bounded_top
+    real = title_top.bounded_top
 
     enabled = [True]
 
@@ -291,7 +290,7 @@ def test_title_bounded_top_ranks_and_counts_as_the_full_evaluation(
         return out
 
     monkeypatch.setattr("newsreader.search.engine.bounded_top", counted)
-    current = store.read_current(big_shelf.index_dir)
+    current = generations.read_current(big_shelf.index_dir)
     assert current is not None
     ix = open_generation(current[1])
     queries = [

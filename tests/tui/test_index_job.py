@@ -74,7 +74,7 @@ async def test_a_damaged_index_heals_in_the_index_job_not_where_it_was_read(
 
     from textual.worker import get_current_worker
 
-    from newsreader.search import generations as store
+    from newsreader.search import generations
     from newsreader.search.index import SearchIndex
 
     if big:
@@ -101,7 +101,7 @@ async def test_a_damaged_index_heals_in_the_index_job_not_where_it_was_read(
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert app.session.search("bronzes").hits
-        (app.ctx.index_dir / store.CURRENT).unlink()  # the live index vanishes under the app
+        (app.ctx.index_dir / generations.CURRENT).unlink()  # the live index vanishes under the app
         pane = await search_for(pilot, "bronzes")
         await settle(pilot)
         assert pane.results.hits and pane.results.hits[0].title.startswith("Museum returns")
