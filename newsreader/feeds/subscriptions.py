@@ -42,6 +42,8 @@ class Subscription:
     last_status: str | None = None
     """"ok", "not modified" or "failed"."""
     last_error: str | None = None
+    category: str | None = None
+    """The folder the user files this feed under (an OPML outline folder); None for none."""
 
 
 def subscriptions_file(paths: AppPaths) -> Path:
@@ -78,13 +80,13 @@ def _missing(path: Path) -> bool:
         return False
 
 
-def add_subscription(path: Path, url: str, title: str | None) -> bool:
+def add_subscription(path: Path, url: str, title: str | None, category: str | None = None) -> bool:
     """Subscribe; False when the feed is already there."""
     with _locked(path):
         feeds = load_subscriptions(path)
         if find_subscription(feeds, url) is not None:
             return False
-        feeds.append(Subscription(url=url, title=title, added=now_iso()))
+        feeds.append(Subscription(url=url, title=title, added=now_iso(), category=category))
         _save(path, feeds)
         return True
 
@@ -134,7 +136,7 @@ def _inert(sub: Subscription) -> Subscription:
     a server, and a file written by an older version may still hold them raw."""
     shown = {
         name: clean_line(value)
-        for name in ("url", "title", "last_status", "last_error")
+        for name in ("url", "title", "last_status", "last_error", "category")
         if isinstance(value := getattr(sub, name), str)
     }
     return replace(sub, **shown) if shown else sub
