@@ -19,6 +19,7 @@ from newsreader.feeds.report import (
     FetchReport,
     SavedArticle,
 )
+from newsreader.feeds.sources import articles_by_feed, source_of
 from newsreader.feeds.subscriptions import (
     Subscription,
     add_subscription,
@@ -46,10 +47,12 @@ __all__ = [
     "Subscription",
     "add_sources",
     "add_subscription",
+    "articles_by_feed",
     "fetch_all",
     "fetch_options",
     "find_feed",
     "load_subscriptions",
     "remove_subscription",
+    "source_of",
     "subscriptions_file",
 ]
