@@ -6,7 +6,7 @@ imported inside the functions that use them, so ``import newsreader.feeds`` stay
 
 from newsreader.feeds.articles_folder import SIDECAR, ArticleFolder
 from newsreader.feeds.download import FetchError, FetchOptions, fetch_options
-from newsreader.feeds.fetching import FoundFeed, fetch_all, find_feed
+from newsreader.feeds.fetching import FoundFeed, IsOpml, fetch_all, find_feed
 from newsreader.feeds.pages import AddResult, add_sources
 from newsreader.feeds.report import (
     ArticleSaved,
@@ -43,6 +43,7 @@ __all__ = [
     "FetchOptions",
     "FetchReport",
     "FoundFeed",
+    "IsOpml",
     "SavedArticle",
     "Subscription",
     "add_sources",
