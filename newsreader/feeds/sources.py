@@ -9,23 +9,26 @@ Safe to call from any thread.
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsreader.feeds.articles_folder import SIDECAR, ArticleFolder, SourceRecord
-from newsreader.feeds.files import StoreError
+from newsreader.feeds.articles_folder import SIDECAR, SourceRecord, parse_record
 
 
 @dataclass(slots=True)
 class _Folder:
-    """One folder's records by file name, and the sidecar state they were read at."""
+    """One folder's records by file name, read incrementally like the sidecar is written."""
 
     stamp: tuple[int, int, int] | None = None
+    inode: int | None = None
+    offset: int = 0
     by_file: dict[str, SourceRecord] = field(default_factory=dict)
-    by_feed: dict[str, tuple[Path, ...]] = field(default_factory=dict)
-    reader: ArticleFolder | None = None
+    feed_files: dict[str, dict[str, Path]] = field(default_factory=dict)
+    by_feed: dict[str, tuple[Path, ...]] | None = None
+    """Built from ``feed_files`` when asked for; None after a change."""
 
 
 _lock = threading.Lock()
@@ -41,7 +44,8 @@ def source_of(article_path: Path | str) -> SourceRecord | None:
     library folder that once was the articles folder, not only today's.
     """
     path = Path(article_path)
-    return _folder(path.parent).by_file.get(path.name)
+    with _lock:
+        return _folder(path.parent).by_file.get(path.name)
 
 
 def articles_by_feed(articles_folder: Path) -> dict[str, tuple[Path, ...]]:
@@ -52,43 +56,48 @@ def articles_by_feed(articles_folder: Path) -> dict[str, tuple[Path, ...]]:
 
     The mapping is shared between callers: do not change it.
     """
-    return _folder(articles_folder).by_feed
+    with _lock:
+        entry = _folder(articles_folder)
+        if entry.by_feed is None:
+            entry.by_feed = {f: tuple(files.values()) for f, files in entry.feed_files.items()}
+        return entry.by_feed
 
 
 def _folder(folder: Path) -> _Folder:
+    """The folder's records as the sidecar is now (``_lock`` held)."""
     key = Path(os.path.abspath(folder))
-    stamp = _stamp(key / SIDECAR)
-    with _lock:
-        entry = _folders.setdefault(key, _Folder())
-        if entry.stamp == stamp and stamp is not None:
-            return entry
-        if stamp is None:
-            _folders[key] = entry = _Folder()
-            return entry
-        if entry.reader is None:
-            entry.reader = ArticleFolder(key)
-        try:
-            records = entry.reader.records()  # reads only the lines appended since last time
-        except StoreError:
-            _folders[key] = _Folder()
-            return _folders[key]
-        entry.reader.notices.clear()
-        by_file: dict[str, SourceRecord] = {}
-        feeds: dict[str, list[Path]] = {}
-        for record in records:  # oldest first: a file saved again keeps its newest record
-            by_file[record.file] = record
-        for record in by_file.values():
-            if record.feed:
-                feeds.setdefault(record.feed, []).append(key / record.file)
-        entry.by_file = by_file
-        entry.by_feed = {feed: tuple(paths) for feed, paths in feeds.items()}
-        entry.stamp = stamp
-        return entry
-
-
-def _stamp(path: Path) -> tuple[int, int, int] | None:
+    path = key / SIDECAR
+    entry = _folders.setdefault(key, _Folder())
     try:
-        st = path.stat()
-    except OSError:
-        return None
-    return (st.st_ino, st.st_size, st.st_mtime_ns)
+        with path.open("rb") as fh:
+            st = os.fstat(fh.fileno())
+            stamp = (st.st_ino, st.st_size, st.st_mtime_ns)
+            if stamp == entry.stamp:
+                return entry
+            if st.st_ino != entry.inode or st.st_size < entry.offset:  # replaced or cut
+                entry = _folders[key] = _Folder(inode=st.st_ino)
+            fh.seek(entry.offset)
+            data = fh.read()
+    except OSError:  # no sidecar (yet), or unreadable: nothing is known about the folder
+        entry = _folders[key] = _Folder()
+        return entry
+    end = data.rfind(b"\n") + 1  # a torn last line is read once it is terminated
+    for line in data[:end].splitlines():
+        try:
+            record = parse_record(json.loads(line))
+        except (ValueError, TypeError, KeyError):
+            continue
+        _add(entry, key, record)
+    entry.offset += end
+    entry.stamp = stamp
+    return entry
+
+
+def _add(entry: _Folder, folder: Path, record: SourceRecord) -> None:
+    old = entry.by_file.get(record.file)
+    if old is not None and old.feed and old.feed != record.feed:
+        entry.feed_files.get(old.feed, {}).pop(record.file, None)
+    entry.by_file[record.file] = record  # a file saved again keeps its newest record
+    if record.feed:
+        entry.feed_files.setdefault(record.feed, {})[record.file] = folder / record.file
+    entry.by_feed = None
