@@ -113,11 +113,15 @@ class FoundFeed:
     entries: int
 
 
-class IsOpml(Exception):
-    """The address serves a subscription list (OPML), not a feed; ``body`` is the document."""
+class IsOpml(UserError):
+    """The address serves a subscription list (OPML), not a feed; ``body`` is the document.
+    A UserError, so a caller that does not import lists says so in one line."""
 
-    def __init__(self, body: bytes) -> None:
-        super().__init__("an OPML subscription list, not a feed")
+    def __init__(self, url: str, body: bytes) -> None:
+        super().__init__(
+            f"{clean_line(url, 200)}: a list of feeds (OPML), not a feed; import it with "
+            "'newsreader feeds import'"
+        )
         self.body = body
 
 
@@ -139,7 +143,7 @@ def find_feed(url: str, options: FetchOptions | None = None) -> FoundFeed:
                 from newsreader.feeds.opml import looks_like_opml
 
                 if looks_like_opml(resp.body):
-                    raise IsOpml(resp.body) from None
+                    raise IsOpml(url, resp.body) from None
                 found = (
                     reader.find_feeds(resp.body, resp.url, resp.charset) if resp.is_html() else []
                 )

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from newsreader.feeds import add_subscription, load_subscriptions
+from newsreader.errors import UserError
+from newsreader.feeds import add_subscription, find_feed, load_subscriptions
 from newsreader.feeds.opml import MAX_BYTES, OpmlError, export_opml, read_opml
 from tests.cli.conftest import CLI
-from tests.feeds.conftest import Server, rss, story
+from tests.feeds.conftest import FAST, Server, rss, story
 from tests.feeds.opml_exports import SAMPLES, Expected
 
 
@@ -240,6 +241,9 @@ def test_feeds_add_of_an_address_serving_opml_imports_it(cli: CLI, web: Server) 
     run = cli("feeds", "add", url)
     assert run.code == 0, run.err
     assert _listed(cli) == _expected(feeds, web.base)
+    # callers that only add feeds (the app) get a one-line reason, like any bad address
+    with pytest.raises(UserError, match=r"a list of feeds \(OPML\), not a feed; import it"):
+        find_feed(url, FAST)
 
 
 def test_imported_feeds_fetch_and_their_articles_know_their_feed(
