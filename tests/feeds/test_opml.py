@@ -10,7 +10,7 @@ import pytest
 
 from newsreader.errors import UserError
 from newsreader.feeds import add_subscription, find_feed, load_subscriptions
-from newsreader.feeds.opml import MAX_BYTES, OpmlError, export_opml, read_opml
+from newsreader.feeds.opml import OpmlError, export_opml, read_opml
 from tests.cli.conftest import CLI
 from tests.feeds.conftest import FAST, Server, rss, story
 from tests.feeds.opml_exports import SAMPLES, Expected
@@ -119,95 +119,11 @@ def test_export_never_replaces_the_feeds_file_or_a_fifo(
     _one_line_error(run.err)
 
 
-LAUGHS = """<?xml version="1.0"?>
-<!DOCTYPE opml [
- <!ENTITY a "ha">
- <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
- <!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
- <!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">
- <!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">
- <!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;">
- <!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;">
- <!ENTITY h "&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;">
-]>
-<opml version="1.0"><body>
-<outline text="&h;" xmlUrl="https://x.example/feed"/>
-</body></opml>"""
-
-EXTERNAL = """<?xml version="1.0"?>
-<!DOCTYPE opml [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
-<opml version="1.0"><body><outline text="&secret;" xmlUrl="https://x.example/feed"/></body></opml>"""
-
-PARAMETER = """<?xml version="1.0"?>
-<!DOCTYPE opml [<!ENTITY % remote SYSTEM "http://127.0.0.1:9/evil.dtd"> %remote;]>
-<opml version="1.0"><body><outline text="x" xmlUrl="https://x.example/feed"/></body></opml>"""
-
-EXTERNAL_DTD = """<?xml version="1.0"?>
-<!DOCTYPE opml SYSTEM "http://127.0.0.1:9/evil.dtd">
-<opml version="1.0"><body><outline text="&undeclared;" xmlUrl="https://x.example/f"/></body></opml>"""
-
-
 def _body(outlines: str) -> str:
     return f'<?xml version="1.0"?><opml version="1.0"><body>{outlines}</body></opml>'
 
 
 GOOD = '<outline text="Good" xmlUrl="https://good.example/feed"/>'
-BAD_FILES = {
-    "billion laughs": (LAUGHS, "declares XML entities"),
-    "external entity": (EXTERNAL, "declares XML entities"),
-    "parameter entity": (PARAMETER, "declares XML entities"),
-    "external DTD": (EXTERNAL_DTD, "refers to an external DTD"),
-    "undeclared entity": (
-        _body('<outline text="&nope;" xmlUrl="https://x.example/f"/>'),
-        "undefined",
-    ),
-    "not XML": ("<<not xml at all", "not well-formed XML (line 1"),
-    "empty": ("", "not well-formed XML"),
-    "truncated": (_body(GOOD)[:-20], "not well-formed XML"),
-    "an RSS feed": (rss("A feed", [{"title": "x", "link": "https://x"}]), "its root is <rss>"),
-    "HTML": ("<html><body><p>hi</p></body></html>", "its root is <html>"),
-    "no outlines": (_body(""), "no feeds in it"),
-    "folders only": (_body('<outline text="A"><outline text="B"/></outline>'), "no feeds in it"),
-    "javascript: address": (
-        _body(GOOD + '\n<outline text="x" xmlUrl="javascript:alert(1)"/>'),
-        "line 2: not a web address (need http:// or https://): javascript:alert(1)",
-    ),
-    "file: address": (_body(GOOD + '<outline xmlUrl="file:///etc/passwd"/>'), "file:///etc/passwd"),
-    "newsboat exec: feed": (_body(GOOD + '<outline xmlUrl="exec:~/bin/feed.sh"/>'), "exec:"),
-    "address with a newline": (_body('<outline xmlUrl="https://a.example/&#10;x"/>'), "spaces"),
-    "folders nested without end": ("<opml><body>" + "<outline text='f'>" * 5000, "nested more"),
-}
-
-
-@pytest.mark.parametrize("case", sorted(BAD_FILES))
-def test_bad_and_hostile_files_are_refused_whole(
-    case: str, cli: CLI, tmp_path: Path, user_dirs: Path
-) -> None:
-    doc, message = BAD_FILES[case]
-    feeds = _feeds_file(user_dirs)
-    add_subscription(feeds, "https://kept.example/feed", "Kept", None)
-    kept = feeds.read_bytes()
-    path = tmp_path / "bad.opml"
-    path.write_text(doc, encoding="utf-8")
-    run = cli("feeds", "import", str(path))
-    assert run.code == 2, run.out
-    _one_line_error(run.err)
-    assert message in run.err
-    assert "ha" * 20 not in run.err and "root:" not in run.err  # nothing expanded or read
-    assert run.out == ""
-    assert feeds.read_bytes() == kept  # nothing half-imported
-
-
-def test_a_huge_file_is_refused_before_reading(cli: CLI, tmp_path: Path) -> None:
-    path = tmp_path / "huge.opml"
-    with path.open("wb") as fh:
-        fh.write(_body(GOOD).encode())
-        fh.truncate(MAX_BYTES + 1)  # sparse: no time spent writing it
-    run = cli("feeds", "import", str(path))
-    assert run.code == 2 and "too large" in run.err
-    _one_line_error(run.err)
-    with pytest.raises(OpmlError, match="too large"):
-        read_opml(b" " * (MAX_BYTES + 1))
 
 
 def test_missing_file_fifo_and_stdin(cli: CLI, tmp_path: Path) -> None:
