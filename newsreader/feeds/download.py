@@ -344,7 +344,8 @@ def _proxy_failed(exc: BaseException, proxy: Proxy, timeout: float) -> str:
     elif "timed out" in text or isinstance(inner, TimeoutError):
         why = f"timed out after {timeout:g} s"
     elif "tunnel connection failed" in text:
-        why = "it refused the tunnel (" + clean_line(str(inner), 80).split(": ", 1)[-1] + ")"
+        answer = clean_line(str(inner), 80).split(": ", 1)[-1]
+        return f"the proxy {proxy.shown} ({proxy.variable}) refused the tunnel ({answer})"
     else:
         why = describe(inner, proxy.url, timeout).removeprefix(f"cannot reach {proxy.host}: ")
     return f"cannot reach the proxy {proxy.shown} ({proxy.variable}): {why}"

@@ -5,6 +5,7 @@ rule still holding when a proxy does the asking (tests/faults/test_proxy_escapes
 from __future__ import annotations
 
 import base64
+import socket
 import time
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 
 from newsreader.feeds.proxies import BadProxy, proxy_settings
 from tests.cli.conftest import CLI
+from tests.faults.netservers import raw_server
 from tests.feeds.conftest import Server, article_html, closed_port_url, rss, story
 from tests.feeds.proxy_server import running_proxy
 
@@ -149,3 +151,14 @@ def test_timeouts_from_the_config(cli: CLI, web: Server, user_dirs: Path) -> Non
     _config(user_dirs, "[fetch]\nread_timeout = 0\n")
     bad = cli("add", page)
     assert bad.code == 2 and "'read_timeout' in [fetch] must be a number of seconds" in bad.err
+
+
+def test_a_proxy_that_refuses_the_tunnel_says_so(cli: CLI, monkeypatch: pytest.MonkeyPatch) -> None:
+    def deny(conn: socket.socket) -> None:
+        conn.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
+
+    with raw_server(deny) as proxy:
+        monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+        run = cli("add", "https://news.example.org/story")
+    assert run.code == 2
+    assert f"the proxy 127.0.0.1:{proxy.port} (HTTPS_PROXY) refused the tunnel (403" in run.err
