@@ -9,13 +9,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from newsreader.cli.output import counted, inert, print_json, progress_bar
 from newsreader.errors import ExitCode
 
 if TYPE_CHECKING:
     from newsreader.context import AppContext
+    from newsreader.feeds.opml import OpmlList
 
 
 def _articles_folder(ctx: AppContext) -> Path:
@@ -136,7 +137,7 @@ def _is_local_file(source: str) -> bool:
         return False
 
 
-def _read_opml(source: Path, from_add: bool = False) -> Any:
+def _read_opml(source: Path, from_add: bool = False) -> OpmlList:
     from newsreader.feeds.opml import (
         MAX_BYTES,
         OpmlError,
@@ -167,7 +168,7 @@ def _name(source: str | Path) -> str:
     return "stdin" if str(source) == "-" else inert(str(source))
 
 
-def _import_opml(file: Path, opml: Any, name: str) -> int:
+def _import_opml(file: Path, opml: OpmlList, name: str) -> int:
     from newsreader.feeds.opml import import_opml
 
     report = import_opml(file, opml)
