@@ -9,7 +9,8 @@ from __future__ import annotations
 
 Expected = list[tuple[str, str | None, str | None]]
 
-# newsboat -e: OPML 1.0, flat, tab-indented, `title` only (no `text`), htmlUrl.
+# newsboat -e: OPML 1.0, flat, `type`, `xmlUrl`, `htmlUrl` (empty when unknown) and `title` (no
+# `text`); its exec:, filter: and query: feeds are not exported.
 NEWSBOAT = """<?xml version="1.0"?>
 <opml version="1.0">
 \t<head>
