@@ -11,7 +11,9 @@ from newsreader.errors import UserError
 KNOWN_KEYS = frozenset(
     {"library", "theme", "keys", "articles_dir", "fetch", "reopen_last", "list_width"}
 )
-FETCH_KEYS = frozenset({"deadline", "extract_seconds", "allow_local"})
+FETCH_KEYS = frozenset(
+    {"deadline", "connect_timeout", "read_timeout", "extract_seconds", "allow_local"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +28,10 @@ class FetchSettings:
     """Redirects and entry links may lead to any loopback, private or link-local address."""
     local_hosts: tuple[str, ...] = ()
     """Such addresses allowed by name: ``host`` (any port) or ``host:port``."""
+    connect_timeout: float | None = None
+    """Seconds to connect to a server (or to the proxy)."""
+    read_timeout: float | None = None
+    """Seconds a server (or the proxy) may be silent while answering."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +103,8 @@ def _fetch(value: object, path: Path) -> FetchSettings:
         )
     return FetchSettings(
         deadline=_seconds(value.get("deadline"), "deadline", path),
+        connect_timeout=_seconds(value.get("connect_timeout"), "connect_timeout", path),
+        read_timeout=_seconds(value.get("read_timeout"), "read_timeout", path),
         extract_seconds=_seconds(value.get("extract_seconds"), "extract_seconds", path),
         allow_local=allow_all,
         local_hosts=hosts,

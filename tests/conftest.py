@@ -26,7 +26,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(autouse=True)
 def user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point XDG data/cache/config at tmp_path so no test touches the real user's files."""
+    """Point XDG data/cache/config at tmp_path so no test touches the real user's files, and
+    drop the user's proxy settings, which would send the tests' local requests elsewhere."""
     home = tmp_path / "home"
     for var, sub in (
         ("XDG_DATA_HOME", "data"),
@@ -36,6 +37,9 @@ def user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         monkeypatch.setenv(var, str(home / sub))
     monkeypatch.delenv("NEWSREADER_LIBRARY", raising=False)
     monkeypatch.delenv("NEWSREADER_DEBUG", raising=False)
+    for proxy in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):  # tests ask 127.0.0.1
+        monkeypatch.delenv(proxy, raising=False)
+        monkeypatch.delenv(proxy.upper(), raising=False)
     return home
 
 

@@ -16,6 +16,7 @@ from newsreader.errors import ExitCode
 
 if TYPE_CHECKING:
     from newsreader.context import AppContext
+    from newsreader.feeds.opml import OpmlList
 
 
 def _articles_folder(ctx: AppContext) -> Path:
@@ -57,6 +58,7 @@ def cmd_add(ctx: AppContext, args: argparse.Namespace) -> int:
 
 def cmd_feeds(ctx: AppContext, args: argparse.Namespace) -> int:
     from newsreader.feeds import (
+        IsOpml,
         add_subscription,
         fetch_options,
         find_feed,
@@ -66,8 +68,19 @@ def cmd_feeds(ctx: AppContext, args: argparse.Namespace) -> int:
     )
 
     file = subscriptions_file(ctx.paths)
+    if args.feeds_command == "import":
+        return _import_opml(file, _read_opml(args.file), _name(args.file))
+    if args.feeds_command == "export":
+        return _export_opml(file, args.file)
     if args.feeds_command == "add":
-        found = find_feed(args.url, fetch_options(ctx.config))
+        if _is_local_file(args.url):
+            return _import_opml(file, _read_opml(Path(args.url), True), _name(args.url))
+        try:
+            found = find_feed(args.url, fetch_options(ctx.config))
+        except IsOpml as listing:
+            from newsreader.feeds.opml import read_opml
+
+            return _import_opml(file, read_opml(listing.body, inert(args.url)), inert(args.url))
         if not add_subscription(file, found.url, found.title):
             print(f"newsreader: already subscribed to {inert(found.url)}", file=sys.stderr)
             return ExitCode.OK
@@ -87,6 +100,7 @@ def cmd_feeds(ctx: AppContext, args: argparse.Namespace) -> int:
                         "number": n,
                         "url": f.url,
                         "title": f.title,
+                        "category": f.category,
                         "added": f.added,
                         "last_fetched": f.last_fetched,
                         "last_status": f.last_status,
@@ -97,13 +111,109 @@ def cmd_feeds(ctx: AppContext, args: argparse.Namespace) -> int:
             )
         elif not feeds:
             print(
-                "newsreader: no feeds yet; add one with 'newsreader feeds add URL'", file=sys.stderr
+                "newsreader: no feeds yet; add one with 'newsreader feeds add URL' or "
+                "'newsreader feeds import FILE.opml'",
+                file=sys.stderr,
             )
         for n, f in enumerate([] if args.json else feeds, 1):
             status = f.last_status or "never fetched"
             if f.last_error:
                 status += f": {f.last_error}"
-            print(f"{n:3}  {inert(f.title or '(untitled)')}  <{inert(f.url)}>  [{inert(status)}]")
+            where = f"  in {inert(f.category)}" if f.category else ""
+            print(
+                f"{n:3}  {inert(f.title or '(untitled)')}  <{inert(f.url)}>  [{inert(status)}]"
+                + where
+            )
+    return ExitCode.OK
+
+
+def _is_local_file(source: str) -> bool:
+    """``feeds add subscriptions.opml``: a path on disk rather than an address."""
+    if "://" in source:
+        return False
+    try:
+        return Path(source).is_file()
+    except OSError:
+        return False
+
+
+def _read_opml(source: Path, from_add: bool = False) -> OpmlList:
+    from newsreader.feeds.opml import (
+        MAX_BYTES,
+        OpmlError,
+        looks_like_opml,
+        read_opml,
+        read_opml_file,
+    )
+
+    if str(source) == "-":
+        stream = getattr(sys.stdin, "buffer", None)  # a text stream stands in under tests
+        data = stream.read(MAX_BYTES + 1) if stream else sys.stdin.read().encode("utf-8")
+        return read_opml(data, "stdin")
+    if from_add:
+        try:
+            with source.open("rb") as fh:
+                head = fh.read(4096)
+        except OSError as exc:
+            raise OpmlError(f"cannot read {inert(str(source))}: {exc.strerror or exc}") from None
+        if not looks_like_opml(head):
+            raise OpmlError(
+                f"{inert(str(source))} is a file, not a feed address; 'feeds add' takes an "
+                "http(s) address, or an OPML subscription list to import"
+            )
+    return read_opml_file(source)
+
+
+def _name(source: str | Path) -> str:
+    return "stdin" if str(source) == "-" else inert(str(source))
+
+
+def _import_opml(file: Path, opml: OpmlList, name: str) -> int:
+    from newsreader.feeds.opml import import_opml
+
+    report = import_opml(file, opml)
+    for note in report.skipped:
+        print(f"newsreader: skipped {inert(note)}", file=sys.stderr)
+    for sub in report.added:
+        where = f"  in {inert(sub.category)}" if sub.category else ""
+        print(f"subscribed: {inert(sub.title or sub.url)} <{inert(sub.url)}>{where}")
+    if not report.added:
+        print(
+            f"newsreader: nothing to import: {_all(report.already, name)} already subscribed",
+            file=sys.stderr,
+        )
+        return ExitCode.OK
+    already = f" ({report.already} already subscribed)" if report.already else ""
+    print(f"imported {counted(len(report.added), 'feed')}{already}; 'newsreader fetch' saves them")
+    return ExitCode.OK
+
+
+def _all(n: int, name: str) -> str:
+    return f"the one feed in {name} is" if n == 1 else f"all {n} feeds in {name} are"
+
+
+def _export_opml(file: Path, target: Path | None) -> int:
+    from newsreader.feeds import load_subscriptions
+    from newsreader.feeds.opml import export_opml
+
+    feeds = load_subscriptions(file)
+    text = export_opml(feeds)
+    if target is None or str(target) == "-":
+        sys.stdout.write(text)
+        return ExitCode.OK
+    import os
+
+    from newsreader.errors import UserError
+    from newsreader.filewrite import write_atomic
+
+    try:
+        same = os.path.samefile(target, file)
+    except OSError:
+        same = False
+    if same:
+        raise UserError(f"{inert(str(target))} is newsreader's feeds file; export to another file")
+    write_atomic(target, text.encode("utf-8"))
+    print(f"exported {counted(len(feeds), 'feed')} to {inert(str(target))}", file=sys.stderr)
     return ExitCode.OK
 
 

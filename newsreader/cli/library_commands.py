@@ -211,9 +211,14 @@ def cmd_show(ctx: AppContext, args: argparse.Namespace) -> int:
     scan = scan_library(ctx)
     art = _load(ctx, scan, args.id)
     if args.json:
+        from newsreader.feeds.sources import source_of
+
+        source = source_of(art.summary.path_str)
+        known = {"url": source.url, "feed": source.feed} if source is not None else {}
         print_json(
             {
                 **_summary_json(art.summary),
+                **{k: v for k, v in known.items() if v is not None},
                 "dateline": art.dateline,
                 "paragraphs": list(art.paragraphs),
                 "truncated": art.truncated,

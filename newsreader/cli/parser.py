@@ -75,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_feed_commands(sub: Any) -> None:
-    """``add``, ``feeds add|list|remove`` and ``fetch``: getting articles in."""
+    """``add``, ``feeds add|list|remove|import|export`` and ``fetch``: getting articles in."""
     p = sub.add_parser("add", help="save web pages or HTML files as articles")
     p.add_argument("sources", nargs="+", metavar="URL|FILE", help="http(s) address or .html file")
 
@@ -89,6 +89,16 @@ def _add_feed_commands(sub: Any) -> None:
     a.add_argument("--json", action="store_true")
     a = actions.add_parser("remove", help="unsubscribe (saved articles stay)")
     a.add_argument("feed", help="feed address or its number in 'feeds list'")
+    what = "subscribe to the feeds of an OPML file (folders become categories; idempotent)"
+    a = actions.add_parser("import", help=what, description=what[0].upper() + what[1:] + ".")
+    a.add_argument(
+        "file", type=Path, metavar="FILE", help="an OPML file (newsboat -e, FreshRSS, ...) or -"
+    )
+    what = "write the subscriptions as OPML (categories as folders)"
+    a = actions.add_parser("export", help=what, description=what[0].upper() + what[1:] + ".")
+    a.add_argument(
+        "file", type=Path, nargs="?", metavar="FILE", help="the OPML file to write (default stdout)"
+    )
 
     p = sub.add_parser("fetch", help="save new articles from every subscribed feed")
     p.add_argument(

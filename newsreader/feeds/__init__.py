@@ -6,7 +6,7 @@ imported inside the functions that use them, so ``import newsreader.feeds`` stay
 
 from newsreader.feeds.articles_folder import SIDECAR, ArticleFolder
 from newsreader.feeds.download import FetchError, FetchOptions, fetch_options
-from newsreader.feeds.fetching import FoundFeed, fetch_all, find_feed
+from newsreader.feeds.fetching import FoundFeed, IsOpml, fetch_all, find_feed
 from newsreader.feeds.pages import AddResult, add_sources
 from newsreader.feeds.report import (
     ArticleSaved,
@@ -19,6 +19,7 @@ from newsreader.feeds.report import (
     FetchReport,
     SavedArticle,
 )
+from newsreader.feeds.sources import articles_by_feed, source_of
 from newsreader.feeds.subscriptions import (
     Subscription,
     add_subscription,
@@ -42,14 +43,17 @@ __all__ = [
     "FetchOptions",
     "FetchReport",
     "FoundFeed",
+    "IsOpml",
     "SavedArticle",
     "Subscription",
     "add_sources",
     "add_subscription",
+    "articles_by_feed",
     "fetch_all",
     "fetch_options",
     "find_feed",
     "load_subscriptions",
     "remove_subscription",
+    "source_of",
     "subscriptions_file",
 ]

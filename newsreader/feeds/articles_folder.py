@@ -159,7 +159,7 @@ class ArticleFolder:
         bad = 0
         for line in data[:end].splitlines():
             try:
-                record = _record(json.loads(line))
+                record = parse_record(json.loads(line))
             except (ValueError, TypeError, KeyError):
                 bad += int(bool(line.strip()))
                 continue
@@ -193,7 +193,8 @@ def file_name(title: str, key: str) -> str:
     return f"{slug(title) or slug(host_of(key)) or 'article'}-{url_hash(key)}.txt"
 
 
-def _record(value: Any) -> SourceRecord:
+def parse_record(value: Any) -> SourceRecord:
+    """A sidecar line's record (parsed JSON); TypeError, ValueError or KeyError if bad."""
     fields = dict(value)
     fields["also"] = tuple(fields.get("also", ()))
     record = SourceRecord(**fields)

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from newsreader.config import Config
     from newsreader.feeds.guard import Guard
+    from newsreader.feeds.proxies import Proxy, ProxySettings
 
 USER_AGENT = f"newsreader/{__version__} (terminal news reader; saves articles for offline reading)"
 PAGE_TYPES = ("text/html", "application/xhtml+xml")
@@ -35,7 +36,9 @@ class FetchOptions:
     """Limits for one run; the defaults suit a person's feed list, tests shrink them."""
 
     timeout: float = 15.0
-    """Seconds to connect, and seconds of silence while reading."""
+    """Seconds of silence allowed while reading (and to connect, unless ``connect_timeout``)."""
+    connect_timeout: float | None = None
+    """Seconds to connect; None: ``timeout``."""
     deadline: float = 60.0
     """Seconds for a whole request, redirects and headers included, so a server that drips
     bytes cannot hold a run."""
@@ -61,6 +64,8 @@ class FetchOptions:
     """Seconds to read one page or feed, in a child process that is stopped then."""
     extract_max_bytes: int = 1024 * 1024
     """HTML (after scripts and styles are dropped) given to the extractor; the rest is cut."""
+    proxies: ProxySettings | None = None
+    """The proxies to use; None: those of the environment when the client is made."""
 
 
 def fetch_options(config: Config, **overrides: Any) -> FetchOptions:
@@ -70,9 +75,12 @@ def fetch_options(config: Config, **overrides: Any) -> FetchOptions:
         "allow_local": settings.allow_local,
         "local_hosts": settings.local_hosts,
     }
-    if settings.deadline is not None:
-        values["deadline"] = settings.deadline
-        values["timeout"] = min(FetchOptions().timeout, settings.deadline)
+    deadline = settings.deadline if settings.deadline is not None else FetchOptions().deadline
+    values["deadline"] = deadline
+    read = settings.read_timeout if settings.read_timeout is not None else FetchOptions().timeout
+    values["timeout"] = min(read, deadline)
+    if settings.connect_timeout is not None:
+        values["connect_timeout"] = min(settings.connect_timeout, deadline)
     if settings.extract_seconds is not None:
         values["extract_seconds"] = settings.extract_seconds
     return FetchOptions(**(values | overrides))
@@ -135,10 +143,14 @@ class HttpClient:
     def __init__(self, options: FetchOptions | None = None) -> None:
         # urllib3 costs ~90 ms to import: only commands that go online pay for it.
         from newsreader.feeds.guard import guarded_pool
+        from newsreader.feeds.proxies import proxy_settings
 
         self.options = options or FetchOptions()
         self.throttle = HostThrottle(self.options.host_delay)
         self._pool = guarded_pool(self.options.workers)
+        self._proxies = self.options.proxies or proxy_settings()
+        self._proxied: dict[str, urllib3.ProxyManager] = {}
+        self._proxied_lock = threading.Lock()
 
     def get_page(self, url: str, origin: str | None = None) -> Response:
         """GET an HTML page; FetchError when it is unreachable, too big, or not HTML.
@@ -165,6 +177,27 @@ class HttpClient:
     def close(self) -> None:
         """Close pooled connections."""
         self._pool.clear()
+        with self._proxied_lock:
+            for pool in self._proxied.values():
+                pool.clear()
+
+    def _proxy_for(self, url: str) -> Proxy | None:
+        from newsreader.feeds.proxies import BadProxy
+
+        try:
+            return self._proxies.for_url(url)
+        except BadProxy as exc:
+            raise FetchError(f"cannot use the proxy: {exc}") from None
+
+    def _pool_for(self, proxy: Proxy | None) -> urllib3.PoolManager:
+        if proxy is None:
+            return self._pool
+        from newsreader.feeds.guard import proxied_pool
+
+        with self._proxied_lock:
+            if proxy.url not in self._proxied:
+                self._proxied[proxy.url] = proxied_pool(proxy, self.options.workers)
+            return self._proxied[proxy.url]
 
     def _get(
         self,
@@ -199,8 +232,10 @@ class HttpClient:
             hop = url
             try:
                 for _ in range(opts.max_redirects + 1):
-                    rule.check_url(hop, guard.remaining())
-                    raw = self._request(hop, headers, guard)
+                    proxy = self._proxy_for(hop)
+                    rule.check_url(hop, guard.remaining(), proxied=proxy is not None)
+                    guard.proxy = (proxy.host, proxy.port) if proxy is not None else None
+                    raw = self._request(hop, headers, guard, proxy)
                     read = False
                     try:
                         target = _redirect_target(raw, hop)
@@ -219,26 +254,33 @@ class HttpClient:
                 raise FetchError(_too_slow(opts)) from None
         raise FetchError(f"too many redirects (more than {opts.max_redirects}; a redirect loop?)")
 
-    def _request(self, url: str, headers: dict[str, str], guard: Guard) -> urllib3.BaseHTTPResponse:
+    def _request(
+        self, url: str, headers: dict[str, str], guard: Guard, proxy: Proxy | None
+    ) -> urllib3.BaseHTTPResponse:
         import urllib3
-        from urllib3.exceptions import HTTPError
+        from urllib3.exceptions import HTTPError, ProxyError
 
         opts = self.options
-        wait = min(opts.timeout, guard.remaining())
+        connect = opts.connect_timeout if opts.connect_timeout is not None else opts.timeout
         try:
-            return self._pool.request(
+            return self._pool_for(proxy).request(
                 "GET",
                 url,
                 headers=headers,
                 retries=False,
                 redirect=False,
                 preload_content=False,
-                timeout=urllib3.Timeout(connect=wait, read=wait),
+                timeout=urllib3.Timeout(
+                    connect=min(connect, guard.remaining()),
+                    read=min(opts.timeout, guard.remaining()),
+                ),
             )
         except (HTTPError, ValueError, OSError) as exc:
-            raise FetchError(
-                _too_slow(opts) if guard.expired() else describe(exc, url, opts.timeout)
-            ) from None
+            if guard.expired():
+                raise FetchError(_too_slow(opts)) from None
+            if proxy is not None and _is_proxy_failure(exc, ProxyError):
+                raise FetchError(_proxy_failed(exc, proxy, connect)) from None
+            raise FetchError(describe(exc, url, opts.timeout)) from None
 
     def _finish(
         self, raw: urllib3.BaseHTTPResponse, url: str, guard: Guard, html_only: bool
@@ -285,6 +327,28 @@ class HttpClient:
 
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
+def _is_proxy_failure(exc: BaseException, proxy_error: type[Exception]) -> bool:
+    reason = getattr(exc, "reason", exc)
+    return isinstance(reason, proxy_error)
+
+
+def _proxy_failed(exc: BaseException, proxy: Proxy, timeout: float) -> str:
+    """Why a request through ``proxy`` failed: the proxy named (never its password)."""
+    reason = getattr(exc, "reason", exc)
+    inner: BaseException = getattr(reason, "original_error", None) or reason
+    text = clean_line(str(inner), 120).lower()
+    if "refused" in text:
+        why = "connection refused"
+    elif "timed out" in text or isinstance(inner, TimeoutError):
+        why = f"timed out after {timeout:g} s"
+    elif "tunnel connection failed" in text:
+        answer = clean_line(str(inner), 80).split(": ", 1)[-1]
+        return f"the proxy {proxy.shown} ({proxy.variable}) refused the tunnel ({answer})"
+    else:
+        why = describe(inner, proxy.url, timeout).removeprefix(f"cannot reach {proxy.host}: ")
+    return f"cannot reach the proxy {proxy.shown} ({proxy.variable}): {why}"
 
 
 def _redirect_target(raw: urllib3.BaseHTTPResponse, url: str) -> str | None:

@@ -113,8 +113,21 @@ class FoundFeed:
     entries: int
 
 
+class IsOpml(UserError):
+    """The address serves a subscription list (OPML), not a feed; ``body`` is the document.
+    A UserError, so a caller that does not import lists says so in one line."""
+
+    def __init__(self, url: str, body: bytes) -> None:
+        super().__init__(
+            f"{clean_line(url, 200)}: a list of feeds (OPML), not a feed; import it with "
+            "'newsreader feeds import'"
+        )
+        self.body = body
+
+
 def find_feed(url: str, options: FetchOptions | None = None) -> FoundFeed:
-    """Check that ``url`` is a feed, or a page announcing one; UserError saying why not."""
+    """Check that ``url`` is a feed, or a page announcing one; UserError saying why not,
+    IsOpml when it is a list of feeds to import."""
     opts = options or FetchOptions()
     client = HttpClient(opts)
     reader = reader_for(opts)
@@ -127,6 +140,10 @@ def find_feed(url: str, options: FetchOptions | None = None) -> FoundFeed:
                 parsed = reader.read_feed(resp.body, resp.url, resp.content_type, resp.charset)
                 return FoundFeed(url, parsed.title, len(parsed.entries))
             except NotAFeed as not_feed:
+                from newsreader.feeds.opml import looks_like_opml
+
+                if looks_like_opml(resp.body):
+                    raise IsOpml(url, resp.body) from None
                 found = (
                     reader.find_feeds(resp.body, resp.url, resp.charset) if resp.is_html() else []
                 )

@@ -23,6 +23,7 @@ import urllib3
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
+from newsreader.feeds.proxies import Proxy
 from newsreader.library.text import clean_line
 
 
@@ -79,13 +80,24 @@ class LocalRule:
     hosts: tuple[str, ...] = ()
     _origin_ips: list[str] | None = field(default=None, repr=False)
 
-    def check_url(self, url: str, seconds: float | None = None) -> None:
+    def check_url(self, url: str, seconds: float | None = None, proxied: bool = False) -> None:
         """Refused when ``url``'s host is, or resolves to, a local address not allowed;
-        TimeoutError when resolving it takes longer than ``seconds``."""
+        TimeoutError when resolving it takes longer than ``seconds``.
+
+        ``proxied``: the request goes through a proxy, which resolves the name itself and
+        may reach what we cannot see, so a name that does not resolve here is refused too.
+        """
         host, port = _port(url)
         if self.allow_all or self._named(host, port):
             return
-        for ip in [host] if _is_literal(host) else resolve(host, port, seconds):
+        found = [host] if _is_literal(host) else resolve(host, port, seconds)
+        if proxied and not found:
+            raise Refused(
+                f"refused {clean_line(url, 200)} through the proxy: {clean_line(host, 100)} "
+                "does not resolve here, so it cannot be checked for a local address (allow "
+                "it with allow_local in the [fetch] table of config.toml)"
+            )
+        for ip in found:
             if is_local_ip(ip) and not self._same_as_origin(ip, port):
                 raise Refused(self._why(url, ip))
 
@@ -136,6 +148,9 @@ class Guard:
         self.seconds = seconds
         self.ends = time.monotonic() + seconds
         self.fired = False
+        self.proxy: tuple[str, int] | None = None
+        """The proxy this request goes through: connections to it are not address-checked
+        (the user chose it; the destination was checked before asking)."""
         self._socks: list[socket.socket] = []
         self._lock = threading.Lock()
         self._timer = threading.Timer(seconds, self._fire)
@@ -203,8 +218,9 @@ class _Guarded:
         guard = _current.guard
         if guard is not None:
             try:
-                peer = str(sock.getpeername()[0])
-                guard.rule.check_peer(self.host, self.port, peer)
+                if guard.proxy != (self.host.lower().strip("[]"), self.port):
+                    peer = str(sock.getpeername()[0])
+                    guard.rule.check_peer(self.host, self.port, peer)
                 guard.watch(sock)
             except BaseException:
                 sock.close()
@@ -243,5 +259,15 @@ class _HTTPSPool(_GuardedPool, HTTPSConnectionPool):
 def guarded_pool(workers: int) -> urllib3.PoolManager:
     """A pool whose connections obey the ``Guard`` of the request that opens them."""
     pool = urllib3.PoolManager(num_pools=32, maxsize=max(1, workers))
+    pool.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
+    return pool
+
+
+def proxied_pool(proxy: Proxy, workers: int) -> urllib3.ProxyManager:
+    """``guarded_pool``'s connections, through ``proxy`` (CONNECT tunnels for https)."""
+    headers = urllib3.make_headers(proxy_basic_auth=proxy.auth) if proxy.auth else None
+    pool = urllib3.ProxyManager(
+        proxy.url, num_pools=32, maxsize=max(1, workers), proxy_headers=headers
+    )
     pool.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
     return pool

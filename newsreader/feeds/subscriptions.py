@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -91,6 +91,26 @@ def add_subscription(path: Path, url: str, title: str | None, category: str | No
         return True
 
 
+def add_subscriptions(
+    path: Path, items: Iterable[tuple[str, str | None, str | None]]
+) -> list[Subscription]:
+    """Subscribe to each (url, title, category) not subscribed yet, in one write: all of
+    them or, when the file cannot be written, none. The subscriptions added."""
+    with _locked(path):
+        feeds = load_subscriptions(path)
+        known = {_key(f.url) for f in feeds}
+        added: list[Subscription] = []
+        for url, title, category in items:
+            if _key(url) not in known:
+                known.add(_key(url))
+                sub = Subscription(url=url, title=title, added=now_iso(), category=category)
+                feeds.append(sub)
+                added.append(sub)
+        if added:
+            _save(path, feeds)
+        return added
+
+
 def remove_subscription(path: Path, which: str) -> Subscription:
     """Unsubscribe by address or by the number shown in ``feeds list``; UserError if unknown."""
     with _locked(path):
@@ -122,6 +142,13 @@ def find_subscription(feeds: list[Subscription], url: str) -> Subscription | Non
         if feed.url == url or normalize_url(feed.url) == wanted:
             return feed
     return None
+
+
+def _key(url: str) -> str:
+    try:
+        return normalize_url(url)
+    except ValueError:
+        return url
 
 
 def _subscription(item: Any) -> Subscription:
