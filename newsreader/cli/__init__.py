@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
 def _dispatch(args: argparse.Namespace) -> int:
     from newsreader.context import build_context
 
-    ctx = build_context(args.library)
+    ctx = build_context(args.library, config_file=args.config)
     if args.command is None:
         return _run_app(ctx)
     module_name, function = _COMMANDS[args.command]
