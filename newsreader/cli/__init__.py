@@ -32,6 +32,7 @@ _COMMANDS = {
     "add": ("feed_commands", "cmd_add"),
     "feeds": ("feed_commands", "cmd_feeds"),
     "fetch": ("feed_commands", "cmd_fetch"),
+    "serve": ("serve", "cmd_serve"),
 }
 """Subcommand -> (module in this package, function taking the context and the arguments)."""
 

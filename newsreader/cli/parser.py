@@ -85,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("paths", help="show where newsreader keeps its files")
     _add_feed_commands(sub)
+    _add_tool_commands(sub)
     return parser
 
 
@@ -112,6 +113,29 @@ def _add_feed_commands(sub: Any) -> None:
         metavar="N",
         help="save at most N new articles this run (default 50)",
     )
+
+
+def _add_tool_commands(sub: Any) -> None:
+    """``serve``: the app in a browser."""
+    p = sub.add_parser("serve", help="serve the app to a web browser (needs the serve extra)")
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1); any other than loopback asks for a token",
+    )
+    p.add_argument(
+        "--port", type=port_number, default=8000, help="port to listen on (default 8000)"
+    )
+
+
+def port_number(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError("must be from 1 to 65535")
+    return value
 
 
 def positive_int(text: str) -> int:

@@ -1,0 +1,98 @@
+"""Who may use ``newsreader serve``: loopback by default, a token anywhere else."""
+
+from __future__ import annotations
+
+import http.client
+import sys
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.cli.conftest import CLI
+from tests.serve.conftest import Served
+
+WEBSOCKET = {
+    "Connection": "Upgrade",
+    "Upgrade": "websocket",
+    "Sec-WebSocket-Version": "13",
+    "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+}
+
+
+def request(
+    served: Served, path: str, method: str = "GET", body: str | None = None, **headers: str
+) -> http.client.HTTPResponse:
+    address = urlsplit(served.url)
+    conn = http.client.HTTPConnection(address.hostname or "", address.port, timeout=20)
+    if body is not None:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    conn.request(method, path, body=body, headers=headers)
+    response = conn.getresponse()
+    response.read()
+    return response
+
+
+def test_without_the_serve_extra_is_one_line_exit_2(
+    cli: CLI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "textual_serve.server", None)  # import fails as if absent
+    run = cli("serve")
+    assert run.code == 2
+    assert run.err.strip() == (
+        "newsreader: newsreader serve needs textual-serve: pip install 'newsreader[serve]'"
+    )
+
+
+def test_loopback_serves_the_page_to_this_machine_only(serve: Callable[..., Served]) -> None:
+    served = serve()
+    assert served.token is None
+    page = request(served, "/")
+    assert page.status == 200
+    # A page elsewhere whose name was rebound to 127.0.0.1 sends its own name.
+    assert request(served, "/", Host="attacker.example").status == 403
+    # Browsers let any site open a websocket to localhost: only this server's page may.
+    other = request(served, "/ws", Origin="http://attacker.example", **WEBSOCKET)
+    assert other.status == 403
+    own = request(served, "/ws", Origin=served.url, **WEBSOCKET)
+    assert own.status == 101
+
+
+def test_another_address_asks_for_the_token(serve: Callable[..., Served]) -> None:
+    served = serve("--host", "0.0.0.0")
+    assert served.token and len(served.token) >= 20
+    first = request(served, "/")
+    assert first.status == 303 and first.headers["Location"] == "/login"
+    form = request(served, "/login")
+    assert form.status == 200
+    for path in ("/ws", "/static/js/textual.js", "/download/anything"):
+        assert request(served, path).status == 403, path
+
+    wrong = request(served, "/login", "POST", "token=not-it")
+    assert wrong.status == 403 and wrong.headers.get("Set-Cookie") is None
+    right = request(served, "/login", "POST", f"token={served.token}")
+    assert right.status == 303 and right.headers["Location"] == "/"
+    cookie = right.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    assert served.token not in cookie
+    session = cookie.split(";", 1)[0]
+    page = request(served, "/", Cookie=session)
+    assert page.status == 200
+    assert request(served, "/ws", Cookie=session, **WEBSOCKET).status == 101
+    assert request(served, "/", Cookie=session + "x").status == 303
+
+
+def test_a_taken_port_is_one_line_exit_2(serve: Callable[..., Served], cli: CLI) -> None:
+    served = serve()
+    port = str(urlsplit(served.url).port)
+    run = cli("serve", "--port", port)
+    assert run.code == 2
+    assert (
+        run.err.strip() == f"newsreader: cannot listen on 127.0.0.1:{port}: Address already in use"
+    )
+
+
+@pytest.mark.parametrize("port", ["0", "65536", "http"])
+def test_a_bad_port_is_one_line_exit_2(cli: CLI, port: str) -> None:
+    run = cli("serve", "--port", port)
+    assert run.code == 2 and len(run.err.strip().splitlines()) == 1
