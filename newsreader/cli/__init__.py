@@ -72,6 +72,10 @@ def main(argv: list[str] | None = None) -> int:
 def _dispatch(args: argparse.Namespace) -> int:
     from newsreader.context import build_context
 
+    if args.command == "completion":  # needs no library or config: works where they are bad
+        from newsreader.cli.completion import cmd_completion
+
+        return cmd_completion(args)
     ctx = build_context(args.library, config_file=args.config)
     if args.command is None:
         return _run_app(ctx)

@@ -115,8 +115,11 @@ def _add_feed_commands(sub: Any) -> None:
     )
 
 
+SHELLS = ("bash", "zsh", "fish")
+
+
 def _add_tool_commands(sub: Any) -> None:
-    """``serve``: the app in a browser."""
+    """``serve`` and ``completion``: the app in a browser, and the shell's tab completion."""
     p = sub.add_parser("serve", help="serve the app to a web browser (needs the serve extra)")
     p.add_argument(
         "--host",
@@ -126,6 +129,9 @@ def _add_tool_commands(sub: Any) -> None:
     p.add_argument(
         "--port", type=port_number, default=8000, help="port to listen on (default 8000)"
     )
+
+    p = sub.add_parser("completion", help="print a tab-completion script for a shell")
+    p.add_argument("shell", choices=SHELLS, help="the shell: bash, zsh or fish")
 
 
 def port_number(text: str) -> int:
