@@ -118,7 +118,7 @@ def test_an_unknown_shell_is_one_line_exit_2(cli: CLI) -> None:
     assert run.code == 2 and len(run.err.strip().splitlines()) == 1
 
 
-def test_search_loads_neither_completion_nor_serve(seed_library: Path) -> None:
+def test_search_loads_no_completion_man_page_or_serve_code(seed_library: Path) -> None:
     code = (
         "import sys; from newsreader.cli import main; code = main(['--library', sys.argv[1], "
         "'search', 'x']); print(' '.join(sys.modules)); raise SystemExit(code)"
@@ -128,5 +128,11 @@ def test_search_loads_neither_completion_nor_serve(seed_library: Path) -> None:
     )
     assert run.returncode == 0, run.stderr
     loaded = set(run.stdout.split())
-    for module in ("newsreader.cli.completion", "newsreader.cli.serve", "textual_serve", "aiohttp"):
+    for module in (
+        "newsreader.cli.completion",
+        "newsreader.cli.manpage",
+        "newsreader.cli.serve",
+        "textual_serve",
+        "aiohttp",
+    ):
         assert module not in loaded
