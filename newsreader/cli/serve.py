@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 LOGIN_PATH = "/login"
 COOKIE = "newsreader-session"
+SHUTDOWN_SECONDS = 1.0
 MISSING_EXTRA = "newsreader serve needs textual-serve: pip install 'newsreader[serve]'"
 
 
@@ -203,6 +204,9 @@ def _make_server(
                 port=port,
                 handle_signals=False,
                 loop=loop,
+                # Open websockets never finish by themselves: after this long their
+                # handlers are cancelled, which tells each app to quit and waits for it.
+                shutdown_timeout=SHUTDOWN_SECONDS,
                 print=lambda _aiohttp_banner: _announce(host, port, guard.token),
             )
 

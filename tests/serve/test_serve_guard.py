@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import http.client
 import sys
+import time
 from collections.abc import Callable
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -96,3 +99,65 @@ def test_a_taken_port_is_one_line_exit_2(serve: Callable[..., Served], cli: CLI)
 def test_a_bad_port_is_one_line_exit_2(cli: CLI, port: str) -> None:
     run = cli("serve", "--port", port)
     assert run.code == 2 and len(run.err.strip().splitlines()) == 1
+
+
+def _descendants(pid: int) -> set[int]:
+    found: set[int] = set()
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return found
+    for child in map(int, children):
+        found |= {child, *_descendants(child)}
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+async def test_stopping_with_a_browser_connected_ends_its_app_soon(
+    serve: Callable[..., Served],
+) -> None:
+    import aiohttp
+
+    served = serve()
+    async with (
+        aiohttp.ClientSession() as session,
+        session.ws_connect(f"{served.url}/ws?width=80&height=24", origin=served.url) as ws,
+    ):
+        received = 0
+        while received < 2000:  # the app's first screen
+            message = await asyncio.wait_for(ws.receive(), 30)
+            if message.type == aiohttp.WSMsgType.BINARY:
+                received += len(message.data)
+        apps = _descendants(served.proc.pid)
+        assert apps, "no app process for the websocket"
+        started = time.monotonic()
+        served.proc.terminate()
+        await asyncio.to_thread(served.proc.wait, 30)
+        assert time.monotonic() - started < 8
+    assert served.proc.returncode == 0
+    assert not [pid for pid in apps if _alive(pid)], "an app outlived its server"
+
+
+def test_each_browser_runs_the_app_on_the_same_library_and_config(tmp_path: Path) -> None:
+    import argparse
+    import shlex
+
+    from newsreader.cli.serve import app_command
+
+    lib = tmp_path / "my news; rm -rf ~"  # a folder name is data, never shell syntax
+    args = argparse.Namespace(library=[lib], config=tmp_path / "c.toml")
+    assert shlex.split(app_command(args)) == [
+        sys.executable,
+        "-m",
+        "newsreader",
+        "--library",
+        str(lib),
+        "--config",
+        str(tmp_path / "c.toml"),
+    ]
