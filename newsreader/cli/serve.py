@@ -44,7 +44,10 @@ def cmd_serve(ctx: AppContext, args: argparse.Namespace) -> int:
     except OSError as exc:  # the port is taken, or the address is not this machine's
         import os
 
-        reason = os.strerror(exc.errno) if exc.errno else str(exc)
+        # aiohttp's bind error repeats the address in strerror; a name that does not resolve
+        # has a negative (getaddrinfo) errno and says why in strerror.
+        reason = os.strerror(exc.errno) if exc.errno and exc.errno > 0 else exc.strerror
+        reason = reason or str(exc)
         raise UserError(f"cannot listen on {args.host}:{args.port}: {reason}") from None
     return ExitCode.OK
 

@@ -95,6 +95,13 @@ def test_a_taken_port_is_one_line_exit_2(serve: Callable[..., Served], cli: CLI)
     )
 
 
+def test_a_host_name_that_does_not_resolve_is_one_line_exit_2(cli: CLI) -> None:
+    run = cli("serve", "--host", "no-such-host.invalid", "--port", "8")
+    assert run.code == 2
+    assert run.err.startswith("newsreader: cannot listen on no-such-host.invalid:8: ")
+    assert len(run.err.strip().splitlines()) == 1 and "Unknown error" not in run.err
+
+
 @pytest.mark.parametrize("port", ["0", "65536", "http"])
 def test_a_bad_port_is_one_line_exit_2(cli: CLI, port: str) -> None:
     run = cli("serve", "--port", port)
