@@ -125,6 +125,14 @@ class Guard:
         return response
 
 
+def without_remote_fonts(page: str) -> str:
+    """textual-serve's page loads a web font from Google: every visit would tell a third
+    party, and offline the page waits for it. The terminal falls back to a local monospace."""
+    import re
+
+    return re.sub(r"<link[^>]*fonts\.googleapis\.com[^>]*>", "", page)
+
+
 def _same(given: str, secret: str) -> bool:
     """Compared in constant time, so the answer's timing tells nothing of the secret."""
     return hmac.compare_digest(given.encode("utf-8"), secret.encode("utf-8"))
@@ -183,6 +191,8 @@ def _make_server(
             # browser used, which works for 0.0.0.0 and for any name this machine has.
             self.public_url = _own_origin(request)
             response: web.StreamResponse = await super().handle_index(request)
+            if isinstance(response, web.Response) and response.text:
+                response.text = without_remote_fonts(response.text)
             return response
 
         async def on_startup(self, app: web.Application) -> None:

@@ -36,6 +36,13 @@ def request(
     return response
 
 
+def page_text(served: Served, path: str) -> str:
+    address = urlsplit(served.url)
+    conn = http.client.HTTPConnection(address.hostname or "", address.port, timeout=20)
+    conn.request("GET", path)
+    return conn.getresponse().read().decode("utf-8")
+
+
 def test_without_the_serve_extra_is_one_line_exit_2(
     cli: CLI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -52,6 +59,9 @@ def test_loopback_serves_the_page_to_this_machine_only(serve: Callable[..., Serv
     assert served.token is None
     page = request(served, "/")
     assert page.status == 200
+    html = page_text(served, "/")
+    assert f'data-session-websocket-url="ws://{urlsplit(served.url).netloc}/ws"' in html
+    assert "googleapis" not in html  # nothing loaded from elsewhere
     # A page elsewhere whose name was rebound to 127.0.0.1 sends its own name.
     assert request(served, "/", Host="attacker.example").status == 403
     # Browsers let any site open a websocket to localhost: only this server's page may.
