@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from newsreader.config import Config, load_config
+from newsreader.errors import UserError
 from newsreader.library import Library
 from newsreader.paths import AppPaths, app_paths, bundled_seeds, env_library
 
@@ -68,9 +69,21 @@ def _has_articles(folder: Path) -> bool:
         return False
 
 
-def build_context(cli_roots: list[Path] | None = None, paths: AppPaths | None = None) -> AppContext:
-    """Resolve paths, read config, pick the library roots; raises UserError on bad input."""
+def build_context(
+    cli_roots: list[Path] | None = None,
+    paths: AppPaths | None = None,
+    config_file: Path | None = None,
+) -> AppContext:
+    """Resolve paths, read config, pick the library roots; raises UserError on bad input.
+
+    ``config_file`` (``--config``) must exist: a file named on purpose and missing is a typo,
+    not a wish for the defaults."""
     paths = paths or app_paths()
+    if config_file is not None:
+        config_file = config_file.expanduser()
+        if not config_file.exists():
+            raise UserError(f"cannot read config {config_file}: no such file")
+        paths = replace(paths, config_path=config_file)
     config = load_config(paths.config_file)
     roots, source = choose_roots(list(cli_roots or []), config, articles_folder(paths, config))
     library = Library(roots, paths.catalog_file(tuple(Path(r).expanduser() for r in roots)))

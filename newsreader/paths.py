@@ -19,6 +19,8 @@ class AppPaths:
     data_dir: Path
     cache_dir: Path
     config_dir: Path
+    config_path: Path | None = None
+    """A config file chosen with ``--config``; None: ``config.toml`` in ``config_dir``."""
 
     @property
     def state_file(self) -> Path:
@@ -33,7 +35,7 @@ class AppPaths:
     @property
     def config_file(self) -> Path:
         """The user's TOML configuration."""
-        return self.config_dir / "config.toml"
+        return self.config_path or self.config_dir / "config.toml"
 
     @property
     def index_root(self) -> Path:

@@ -32,6 +32,7 @@ _COMMANDS = {
     "add": ("feed_commands", "cmd_add"),
     "feeds": ("feed_commands", "cmd_feeds"),
     "fetch": ("feed_commands", "cmd_fetch"),
+    "serve": ("serve", "cmd_serve"),
 }
 """Subcommand -> (module in this package, function taking the context and the arguments)."""
 
@@ -71,7 +72,11 @@ def main(argv: list[str] | None = None) -> int:
 def _dispatch(args: argparse.Namespace) -> int:
     from newsreader.context import build_context
 
-    ctx = build_context(args.library)
+    if args.command == "completion":  # needs no library or config: works where they are bad
+        from newsreader.cli.completion import cmd_completion
+
+        return cmd_completion(args)
+    ctx = build_context(args.library, config_file=args.config)
     if args.command is None:
         return _run_app(ctx)
     module_name, function = _COMMANDS[args.command]

@@ -23,14 +23,20 @@ def build_parser() -> argparse.ArgumentParser:
         prog="newsreader",
         description="Read, search and bookmark news articles in the terminal.",
     )
-    parser.add_argument("--version", action="version", version=f"newsreader {__version__}")
+    parser.add_argument("-V", "--version", action="version", version=f"newsreader {__version__}")
     parser.add_argument(
         "--library",
         action="append",
         type=Path,
         default=[],
         metavar="DIR",
-        help="a folder of articles (repeatable); default: config, $NEWSREADER_LIBRARY, seeds",
+        help="a folder of articles (repeatable); default: $NEWSREADER_LIBRARY, config, seeds",
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="PATH",
+        help="read settings from this config.toml instead of the one 'paths' shows",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_OneLineErrors)
 
@@ -39,8 +45,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("search", help="ranked full-text search")
     p.add_argument("query", nargs="+", help='words, "phrases", -not, OR, title:, date:2024')
-    p.add_argument("--limit", type=positive_int, default=10, metavar="N")
-    p.add_argument("--json", action="store_true", help="print a JSON array")
+    p.add_argument(
+        "--limit",
+        type=positive_int,
+        default=10,
+        metavar="N",
+        help="show at most N hits (default 10)",
+    )
+    p.add_argument("--json", action="store_true", help="print a JSON array of hits")
     p.add_argument(
         "--as-typed",
         action="store_true",
@@ -52,25 +64,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help='print {"query": …, "suggestion": …}')
 
     p = sub.add_parser("list", help="list articles, newest first")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print a JSON array of articles")
     p.add_argument("--unread", action="store_true", help="only unread articles")
 
     p = sub.add_parser("show", help="print one article")
     p.add_argument("id", help="article id, as shown by list and search")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print the article as a JSON object")
 
     p = sub.add_parser("bookmarks", help="print bookmarks")
     group = p.add_mutually_exclusive_group()
-    group.add_argument("--json", action="store_true")
-    group.add_argument("--markdown", action="store_true")
+    group.add_argument("--json", action="store_true", help="print a JSON array of bookmarks")
+    group.add_argument(
+        "--markdown", action="store_true", help="print Markdown, one section per article"
+    )
 
     p = sub.add_parser("export", help="back up reading state and bookmarks to a JSON file")
     p.add_argument("file", type=Path, help="the backup file, or - for stdout")
     p = sub.add_parser("import", help="merge a backup made by export (idempotent)")
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=Path, help="a backup file written by export")
 
     sub.add_parser("paths", help="show where newsreader keeps its files")
     _add_feed_commands(sub)
+    _add_tool_commands(sub)
     return parser
 
 
@@ -84,9 +99,9 @@ def _add_feed_commands(sub: Any) -> None:
         dest="feeds_command", metavar="ACTION", required=True, parser_class=_OneLineErrors
     )
     a = actions.add_parser("add", help="subscribe to a feed, or to a site that announces one")
-    a.add_argument("url")
+    a.add_argument("url", help="http(s) address of a feed or of a page that links to one")
     a = actions.add_parser("list", help="list subscriptions")
-    a.add_argument("--json", action="store_true")
+    a.add_argument("--json", action="store_true", help="print a JSON array of feeds")
     a = actions.add_parser("remove", help="unsubscribe (saved articles stay)")
     a.add_argument("feed", help="feed address or its number in 'feeds list'")
     what = "subscribe to the feeds of an OPML file (folders become categories; idempotent)"
@@ -110,6 +125,35 @@ def _add_feed_commands(sub: Any) -> None:
     )
 
 
+SHELLS = ("bash", "zsh", "fish")
+
+
+def _add_tool_commands(sub: Any) -> None:
+    """``serve`` and ``completion``: the app in a browser, and the shell's tab completion."""
+    p = sub.add_parser("serve", help="serve the app to a web browser (needs the serve extra)")
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1); any other than loopback asks for a token",
+    )
+    p.add_argument(
+        "--port", type=port_number, default=8000, help="port to listen on (default 8000)"
+    )
+
+    p = sub.add_parser("completion", help="print a tab-completion script for a shell")
+    p.add_argument("shell", choices=SHELLS, help="the shell: bash, zsh or fish")
+
+
+def port_number(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError("must be from 1 to 65535")
+    return value
+
+
 def positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -120,7 +164,7 @@ def positive_int(text: str) -> int:
     return value
 
 
-_TOP_OPTIONS_WITH_VALUE = {"--library"}
+_TOP_OPTIONS_WITH_VALUE = {"--library", "--config"}
 _SEARCH_OPTIONS_WITH_VALUE = {"--limit"}
 
 

@@ -271,7 +271,8 @@ class NewsreaderApp(App[int]):
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def export_bookmarks(self) -> None:
-        """Write every bookmark to a Markdown file in the data folder."""
+        """Write every bookmark to a Markdown file in the data folder, or, in a browser
+        (``newsreader serve``), send it to the browser as a download."""
         from newsreader.filewrite import write_atomic
         from newsreader.paths import ensure_dir
         from newsreader.state.export import bookmarks_markdown
@@ -282,8 +283,11 @@ class NewsreaderApp(App[int]):
             self.call_from_thread(self.notify, "Bookmarks are not available yet.", markup=False)
             return
         try:
-            target: Path = ensure_dir(self.ctx.paths.data_dir, "data") / EXPORT_NAME
             text = bookmarks_markdown(store, scan, self.ctx.library)
+            if self.is_web:  # the server's disk is not the reader's
+                self.call_from_thread(self._send_to_browser, text)
+                return
+            target: Path = ensure_dir(self.ctx.paths.data_dir, "data") / EXPORT_NAME
             target = write_atomic(target, text.encode("utf-8"))
         except Exception as exc:
             self.call_from_thread(
@@ -293,6 +297,12 @@ class NewsreaderApp(App[int]):
         self.call_from_thread(
             self.notify, f"Bookmarks written to {target}", timeout=8, markup=False
         )
+
+    def _send_to_browser(self, text: str) -> None:
+        import io
+
+        self.deliver_text(io.StringIO(text), save_filename=EXPORT_NAME, mime_type="text/markdown")
+        self.notify("Bookmarks sent to the browser as " + EXPORT_NAME, timeout=8, markup=False)
 
     def _back_to_main(self) -> None:
         while len(self.screen_stack) > 1:
