@@ -43,7 +43,7 @@ def _shell(*argv: str, cwd: Path) -> list[str]:
     ("words", "expected"),
     [
         (["fe"], ["feeds", "fetch"]),
-        (["feeds", ""], ["add", "list", "remove"]),
+        (["feeds", ""], ["add", "list", "remove", "import", "export"]),
         (["search", "--li"], ["--limit"]),
         (["search", "--limit", "5", "--j"], ["--json"]),
         (["--library", "lib", "--config", "c.toml", "se"], ["search", "serve"]),
@@ -95,6 +95,8 @@ def test_fish_completes_in_a_real_fish(script: Callable[[str], Path], tmp_path: 
     )
     assert got == [
         "add\tsubscribe to a feed, or to a site that announces one",
+        "export\twrite the subscriptions as OPML (categories as folders)",
+        "import\tsubscribe to the feeds of an OPML file (folders become categories; idempotent)",
         "list\tlist subscriptions",
         "remove\tunsubscribe (saved articles stay)",
     ]
