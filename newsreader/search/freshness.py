@@ -6,7 +6,9 @@ A generation's ``synced.json`` pairs a Whoosh commit (the number of its table of
 scan that commit was checked against (``LibraryScan.state``). Every commit writes a new table
 of contents, so any other writer's commit (another process's update, a merge) voids the
 record without having to know of it; a rebuild starts a new generation folder, which has no
-record yet. A record that cannot be read only costs the full comparison. No Whoosh import here.
+record yet. A record that cannot be read only costs the full comparison. The record also
+keeps the commit's document signatures, so that a changed library is compared with the index
+without reading a column of it. No Whoosh import here.
 """
 
 from __future__ import annotations
@@ -15,9 +17,12 @@ import contextlib
 import json
 import os
 import re
+import zlib
 from pathlib import Path
 
 RECORD = "synced.json"
+SIGNATURES = "synced.sigs"
+"""Beside the record: each document's path and signature, NUL-separated."""
 _TOC = re.compile(r"^_MAIN_([0-9]+)\.toc$")
 """Whoosh's table-of-contents files for the index name it uses by default."""
 _FILES = re.compile(r"^(_MAIN_[0-9]+\.toc|MAIN_[0-9a-z]+\.[A-Za-z0-9_.]+)$")
@@ -59,36 +64,82 @@ def _stamp(folder: Path, state: bytes) -> dict[str, object] | None:
     return {"commit": number, "state": state.hex(), "files": files}
 
 
+def _read(folder: Path) -> dict[str, object] | None:
+    """The record, when it names the generation's newest commit as its files are now."""
+    try:
+        with open(folder / RECORD, encoding="utf-8") as fh:
+            recorded = json.load(fh)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(recorded, dict):
+        return None
+    if recorded.get("commit") != commit_number(folder) or recorded.get("files") != _files(folder):
+        return None
+    return recorded
+
+
 def holds(folder: Path, state: bytes) -> bool:
     """True when the generation's newest commit, as its files are now, was found to agree
     with catalog ``state``."""
     if not state:
         return False
+    recorded = _read(folder)
+    return recorded is not None and recorded.get("state") == state.hex()
+
+
+def signatures(folder: Path) -> dict[str, bytes] | None:
+    """path -> signature of every document of the newest commit, as the record keeps them
+    (``SIGNATURES``), or None when there is no record of this very commit: reading them from
+    the index's columns costs a read per document."""
+    recorded = _read(folder)
+    if recorded is None or not isinstance(recorded.get("signatures"), int):
+        return None
     try:
-        with open(folder / RECORD, encoding="utf-8") as fh:
-            recorded = json.load(fh)
-    except (OSError, ValueError):
-        return False
-    return bool(recorded) and recorded == _stamp(folder, state)
+        data = (folder / SIGNATURES).read_bytes()
+    except OSError:
+        return None
+    if zlib.crc32(data) != recorded["signatures"]:
+        return None
+    if not data:
+        return {}
+    fields = data.split(b"\0")
+    if len(fields) % 2:
+        return None
+    paths = os.fsdecode(b"\0".join(fields[::2])).split("\0")
+    return dict(zip(paths, fields[1::2], strict=True))
 
 
-def record(folder: Path, state: bytes) -> None:
-    """Note that the generation's newest commit holds catalog ``state``. Call with the
-    writers' lock held, after the commit. Not fsynced: a record lost in a crash is only a
-    slower next check, and one that outlives a lost commit names files that are not there."""
+def record(folder: Path, state: bytes, sigs: dict[str, bytes] | None = None) -> None:
+    """Note that the generation's newest commit holds catalog ``state`` (and, when given,
+    these documents' signatures). Call with the writers' lock held, after the commit. Not
+    fsynced: a record lost in a crash is only a slower next check, and one that outlives a
+    lost commit names files that are not there."""
     stamp = _stamp(folder, state)
     if stamp is None:
         forget(folder)
         return
-    tmp = folder / f".{RECORD}.{os.getpid()}.tmp"
     try:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(stamp, fh)
-        os.replace(tmp, folder / RECORD)
-    except OSError:
+        if sigs is not None:
+            data = b"\0".join(
+                part for path, sig in sigs.items() for part in (os.fsencode(path), sig)
+            )
+            _replace(folder / SIGNATURES, data)
+            stamp["signatures"] = zlib.crc32(data)
+        _replace(folder / RECORD, json.dumps(stamp).encode("utf-8"))
+    except (OSError, ValueError):  # ValueError: a path with a NUL, which no file name has
+        forget(folder)
+
+
+def _replace(target: Path, data: bytes) -> None:
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        forget(folder)
+        raise
 
 
 def forget(folder: Path) -> None:

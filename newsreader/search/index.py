@@ -152,19 +152,24 @@ class SearchIndex:
         library: Library,
         progress: Callable[[int, int], None] | None,
     ) -> IndexReport:
+        from newsreader.search.lean_imports import prepare
+
+        prepare()  # Whoosh without the modules an update never uses (one-thread processes)
         from newsreader.search.build import content_hash_of, document, indexed_signatures, load_all
         from newsreader.search.schema import path_key
 
         ix = open_generation(folder)
         try:
             # Reading every document's signature costs ~25 ms per 1,000 articles (1.6 s at
-            # 100k); keep them while nobody else has committed (same folder and generation).
+            # 100k); keep them while nobody else has committed (same folder and generation),
+            # and take them from the record of this very commit when there is one.
             generation = ix.latest_generation()
             known = self._signatures
             if known is not None and known[0] == (folder, generation):
                 indexed = known[1]
             else:
-                indexed = indexed_signatures(ix)
+                recorded = freshness.signatures(folder)
+                indexed = indexed_signatures(ix) if recorded is None else recorded
                 self._signatures = ((folder, generation), indexed)
             wanted = {a.path_str: a for a in scan.articles}
             changed = [
@@ -174,7 +179,7 @@ class SearchIndex:
             ]
             removed = [p for p in indexed if p not in wanted]
             if not changed and not removed:
-                freshness.record(folder, scan.state)
+                freshness.record(folder, scan.state, indexed)
                 return IndexReport(unchanged=len(wanted))
             self._signatures = None  # until this commit is known to have landed
             added = updated = failed = 0
@@ -208,7 +213,7 @@ class SearchIndex:
                 writer.commit(mergetype=merge_small_only)
                 self._signatures = ((folder, ix.latest_generation()), after)
                 if not failed:  # a file that did not load is looked at again next time
-                    freshness.record(folder, scan.state)
+                    freshness.record(folder, scan.state, after)
             except BaseException:
                 writer.cancel()
                 raise

@@ -114,3 +114,23 @@ def test_a_catalog_thrown_away_and_a_same_stat_edit_are_not_mistaken_for_no_chan
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
     build_context([library]).library.catalog_file.unlink()  # type: ignore[union-attr]
     assert ids(cli, library, "swans") == ["a5"]
+
+
+def test_a_damaged_record_of_signatures_is_not_trusted(cli: CLI, library: Path) -> None:
+    """Trusted, a record missing a5 would have a5 indexed twice."""
+    from newsreader.search.freshness import SIGNATURES
+
+    assert ids(cli, library, "boats") == [f"a{i}" for i in range(6)]
+    write(library, "a1.txt", "Harbour report number 1", "Cormorants came in today.")
+    assert ids(cli, library, "cormorants") == ["a1"]  # an update: the record keeps signatures
+    sigs = live_generation(library) / SIGNATURES
+    fields = sigs.read_bytes().split(b"\0")
+    kept = [
+        part
+        for path, sig in zip(fields[::2], fields[1::2], strict=True)
+        if not path.endswith(b"a5.txt")
+        for part in (path, sig)
+    ]
+    sigs.write_bytes(b"\0".join(kept))
+    write(library, "a0.txt", "Harbour report number 0", "Boats and gulls came in today.")
+    assert ids(cli, library, "boats") == ["a0", "a2", "a3", "a4", "a5"]
