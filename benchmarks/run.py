@@ -1,6 +1,6 @@
 """Every newsreader benchmark in one run, next to its baseline, as a Markdown table.
 
-    python benchmarks/run.py [--sizes 1000,10000] [--quick] [--workdir DIR]
+    python benchmarks/run.py [--sizes 1000,10000] [--quick] [--workdir DIR] [--cli]
 
 For each size: a generated library (``corpus.py``); full index build against SQLite FTS5
 (``porter unicode61``) on the same parsed texts; search median/p95 for one word, two words and
@@ -12,6 +12,9 @@ Textual app; key to repainted search results and page-down to repainted list (ti
 around the paint, not Pilot's wall time); the TUI's peak RSS. Once per run: the state store's
 write latency. Machines here are noisy: the ratio to a baseline measured in the same run is
 the figure that counts. ``--quick`` does fewer repetitions (what the test suite runs).
+``--cli`` times only the command line as whole processes (``bench_cli.py``): ``newsreader
+search`` against ``rg`` and an FTS5 query process, ``newsreader index`` against an FTS5
+freshness check, unchanged and with one file changed.
 """
 
 from __future__ import annotations
@@ -346,6 +349,11 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="keep corpora and indexes here (default: a temporary folder)",
     )
+    parser.add_argument(
+        "--cli",
+        action="store_true",
+        help="whole-process mode: only the command line against rg and FTS5 (bench_cli.py)",
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="newsreader-bench-"))
@@ -361,6 +369,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.pop("NEWSREADER_LIBRARY", None)
     started = time.perf_counter()
     print(f"# newsreader benchmarks\n\nMachine: {machine()} (at start)\n", flush=True)
+    if args.cli:
+        return _cli_mode(sizes, workdir, args)
     try:
         for n in sizes:
             t = time.perf_counter()
@@ -370,6 +380,23 @@ def main(argv: list[str] | None = None) -> int:
         print("## State store (2,000 articles, fsync on every commit)\n")
         print(table(state_rows(workdir)) + "\n")
         print(f"Machine: {machine()} (at the end); whole run {time.perf_counter() - started:.0f} s")
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+def _cli_mode(sizes: list[int], workdir: Path, args: argparse.Namespace) -> int:
+    """Whole processes only: ``newsreader search`` and ``index`` beside rg and FTS5."""
+    import bench_cli
+
+    try:
+        for n in sizes:
+            folder = bench_cli.ensure_corpus(workdir, n)
+            runs = 3 if args.quick else 20
+            rows = bench_cli.bench(folder, workdir, runs)
+            print(bench_cli.table(n, rows, runs) + "\n", flush=True)
+        print(f"Machine: {machine()} (at the end)")
     finally:
         if args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)

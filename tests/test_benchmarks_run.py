@@ -57,3 +57,37 @@ def test_every_benchmark_runs_on_a_tiny_library(tmp_path: Path) -> None:
     assert build.split("|")[4].strip().endswith("x")  # a ratio against FTS5 measured now
     # The benchmark wrote only into its work folder.
     assert (tmp_path / "bench" / "xdg" / "cache").is_dir()
+
+
+CLI_ROWS = (
+    "`search W --json` vs `rg",
+    "misspelled word",
+    "`index`, nothing changed",
+    "`index`, one file changed",
+)
+
+
+def test_the_whole_process_benchmark_runs_on_a_tiny_library(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "run.py"),
+            "--cli",
+            "--sizes",
+            "40",
+            "--quick",
+            "--workdir",
+            str(tmp_path / "bench"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    rows = [line for line in proc.stdout.splitlines() if line.startswith("| ")]
+    for name in CLI_ROWS:
+        row = next((r for r in rows if r.startswith(f"| {name}")), None)
+        assert row is not None, f"missing row {name!r}:\n{proc.stdout}"
+        assert row.split("|")[4].strip().endswith("x"), row  # a ratio measured in this run
+    assert (tmp_path / "bench" / "xdg" / "cache").is_dir()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -51,3 +53,40 @@ def test_cli_import_is_light() -> None:
 
 def test_package_version_is_exposed() -> None:
     assert newsreader.__version__
+
+
+LEAN_CHECK = """
+import functools, sys
+from newsreader.cli import main
+code = main(["--library", sys.argv[1], "search", "harbour", "--json"])
+assert code == 0, code
+print("loaded:", ",".join(m for m in ("asyncio", "urllib.request", "email", "whoosh.lang.morph_en",
+                           "cached_property", "importlib.metadata", "rich") if m in sys.modules))
+# What Whoosh was given in their place works, and the real modules still import.
+import whoosh.query.terms, whoosh.reading
+assert "rendering" in whoosh.query.terms.variations("render")
+assert whoosh.reading.cached_property is functools.cached_property
+import urllib.request, cached_property, asyncio
+assert urllib.request.Request and cached_property.cached_property is not functools.cached_property
+assert asyncio.run(asyncio.sleep(0, result=7)) == 7
+"""
+
+
+def test_a_cli_search_does_not_load_what_its_answer_does_not_use(tmp_path: Path) -> None:
+    library = tmp_path / "news"
+    library.mkdir()
+    (library / "a.txt").write_text("Harbour news\n\nMon Mar 02 2026\n\nBoats in the harbour.\n")
+    env = {
+        **os.environ,
+        **{var: str(tmp_path / var) for var in ("XDG_DATA_HOME", "XDG_CACHE_HOME")},
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+    }
+    proc = subprocess.run(
+        [sys.executable, "-c", LEAN_CHECK, str(library)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "loaded: \n" in proc.stdout, proc.stdout

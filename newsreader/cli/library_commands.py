@@ -7,7 +7,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from newsreader.cli.output import print_json, progress_bar, shown, stderr_console, stdout_console
+from newsreader.cli.output import (
+    plainly_piped,
+    print_json,
+    progress_bar,
+    shown,
+    stderr_console,
+    stdout_console,
+)
 from newsreader.cli.resources import open_store, scan_library
 from newsreader.errors import ExitCode, UserError
 
@@ -74,6 +81,9 @@ def cmd_index(ctx: AppContext, args: argparse.Namespace) -> int:
 
 def _search_index(ctx: AppContext) -> Any:
     """The index brought up to date (the last complete one when it cannot be written)."""
+    from newsreader.search.lean_imports import prepare
+
+    prepare()  # a search needs Whoosh: loaded without the modules it never uses
     scan = scan_library(ctx)
     try:
         index, _report = _update_index(ctx, scan)
@@ -110,19 +120,19 @@ def cmd_search(ctx: AppContext, args: argparse.Namespace) -> int:
         index.close()
     if result.error and not result.hits:
         raise UserError(result.error)
-    from rich.text import Text
-
     from newsreader.library.text import clean_text
 
-    err = stderr_console()
     if result.corrected:  # said on stderr with --json too: the array is the suggestion's
-        err.print(
-            Text.assemble(
-                "Showing results for ",
-                (result.suggestion or "", "bold"),
-                f"; search instead for {clean_text(result.query)} (--as-typed)",
+        suggestion = clean_text(result.suggestion or "")
+        instead = f"; search instead for {clean_text(result.query)} (--as-typed)"
+        if plainly_piped(sys.stderr):
+            sys.stderr.write(f"Showing results for {suggestion}{instead}\n")
+        else:
+            from rich.text import Text
+
+            stderr_console().print(
+                Text.assemble("Showing results for ", (suggestion, "bold"), instead)
             )
-        )
     if args.json:
         print_json(
             [
@@ -139,6 +149,9 @@ def cmd_search(ctx: AppContext, args: argparse.Namespace) -> int:
             ]
         )
         return ExitCode.OK
+    from rich.text import Text
+
+    err = stderr_console()
     if result.suggestion and not result.corrected:
         err.print(Text(f"Did you mean: {result.suggestion}"))
     if result.fallback_any:

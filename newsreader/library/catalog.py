@@ -205,6 +205,10 @@ def _open_checked(target: str, check: bool = True) -> sqlite3.Connection:
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         if check:
             conn.execute("SELECT count(*) FROM files").fetchone()
+        # A cache: a write waits for no fsync (a scan that found one changed file spent most
+        # of its time there). A crash still leaves a whole transaction or none; a power cut
+        # can cost the file, which is then rebuilt like any broken catalog.
+        conn.execute("PRAGMA synchronous = OFF")
     except sqlite3.Error:
         conn.close()
         raise

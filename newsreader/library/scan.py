@@ -18,7 +18,7 @@ from newsreader.library.article import Article, ArticleSummary, Skipped, summari
 from newsreader.library.catalog import Catalog, CatalogEntry
 from newsreader.library.names import inert, inert_all
 from newsreader.library.parse import MAX_BYTES, ParseError, parse_bytes, read_article_bytes
-from newsreader.library.snapshot import Snapshot, decode, encode
+from newsreader.library.snapshot import Snapshot, decode, encode, state_of
 from newsreader.library.walk import Walk, walk
 
 _id = attrgetter("id")
@@ -39,6 +39,9 @@ class LibraryScan:
     parsed: int = 0
     """How many files had to be read this time (0 when nothing changed)."""
     by_id: dict[str, ArticleSummary] = field(default_factory=dict, compare=False, repr=False)
+    state: bytes = field(default=b"", compare=False, repr=False)
+    """The catalog state this result is (``snapshot.state_of``): equal states, equal results.
+    Empty when unknown (never equal to anything)."""
 
     def __post_init__(self) -> None:
         if not self.by_id:
@@ -222,11 +225,13 @@ class Library:
     ) -> LibraryScan:
         """Store the result as the snapshot and as this process's last scan."""
         catalog_skips = tuple(Skipped(Path(e.path), e.reason or "") for e in skips)
-        result = LibraryScan(articles, (*w.skipped, *catalog_skips), parsed=parsed)
-        catalog.set_snapshot(self._snapshot(digest, articles, skips))
+        blob = self._snapshot(digest, articles, skips)
+        state = b"" if blob is None else state_of(blob)
+        result = LibraryScan(articles, (*w.skipped, *catalog_skips), parsed, state=state)
+        catalog.set_snapshot(blob)
         self._last = _Last(
             digest,
-            LibraryScan(articles, catalog_skips, 0, result.by_id),
+            LibraryScan(articles, catalog_skips, 0, result.by_id, state),
             {e.path: (e.size, e.mtime_ns) for e in skips},
             signature,
         )
@@ -285,7 +290,9 @@ class Library:
         """The stored result of the last scan (of these roots), as this process's last scan."""
         with Catalog.open(self.catalog_file, check=False) as catalog:
             blob = catalog.snapshot()
-        snap = decode(blob) if blob is not None else None
+        if blob is None:
+            return None
+        snap = decode(blob)
         if snap is None or snap.roots != self._root_names or snap.max_bytes != self.max_bytes:
             return None
         days = dict.fromkeys(snap.days)  # one date object per day, shared
@@ -306,8 +313,9 @@ class Library:
             zip(snap.skip_paths, zip(snap.skip_sizes, snap.skip_mtimes, strict=True), strict=True)
         )
         by_id = dict(zip(snap.ids, articles, strict=True))
+        state = state_of(blob)
         self._last = _Last(
-            snap.walk_digest, LibraryScan(articles, catalog_skips, 0, by_id), skip_stats
+            snap.walk_digest, LibraryScan(articles, catalog_skips, 0, by_id, state), skip_stats
         )
         return self._last
 
@@ -346,7 +354,7 @@ class _Last:
     def again(self, walk_skips: list[Skipped]) -> LibraryScan:
         """This result once more, with this walk's own skips."""
         last = self.scan
-        return LibraryScan(last.articles, (*walk_skips, *last.skipped), 0, last.by_id)
+        return LibraryScan(last.articles, (*walk_skips, *last.skipped), 0, last.by_id, last.state)
 
     def signature(self) -> dict[str, tuple[int, int]]:
         """(size, mtime_ns) by path (built when a poll first sees a change)."""

@@ -90,6 +90,13 @@ def stored_digest(blob: bytes) -> bytes | None:
     return digest
 
 
+def state_of(blob: bytes) -> bytes:
+    """What identifies the scan in ``blob``: its header (the walk's digest, the counts and the
+    checksum of every listed path, id, title and content hash). Two scans with the same state
+    listed the same files with the same stats and found the same articles in them."""
+    return bytes(blob[: _HEADER.size])
+
+
 def decode(blob: bytes) -> Snapshot | None:
     """The snapshot in ``blob``, or None when it is not one this version wrote, intact."""
     if stored_digest(blob) is None:

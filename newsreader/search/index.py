@@ -16,8 +16,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from newsreader.search import generations
+from newsreader.search import freshness, generations
 from newsreader.search.results import IndexReport, SearchResult
+from newsreader.search.schema_version import SCHEMA_VERSION
 
 if TYPE_CHECKING:
     from newsreader.library import Library, LibraryScan
@@ -52,7 +53,6 @@ class SearchIndex:
 
     def is_complete(self) -> bool:
         """Whether a usable index of the current format is on disk (else a full build is due)."""
-        from newsreader.search.schema import SCHEMA_VERSION
 
         try:
             current = generations.read_current(self.index_dir)
@@ -105,7 +105,6 @@ class SearchIndex:
         progress: Callable[[int, int], None] | None,
         procs: int,
     ) -> IndexReport:
-        from newsreader.search.schema import SCHEMA_VERSION
 
         current = generations.read_current(self.index_dir)
         notice: str | None = None
@@ -115,6 +114,8 @@ class SearchIndex:
                     notice = "the search index was incomplete; rebuilt it"
             elif current[0] != SCHEMA_VERSION:
                 notice = "the search index format changed; rebuilt it"
+            elif freshness.holds(current[1], scan.state):
+                return IndexReport(unchanged=len(scan.articles))  # no column read, no Whoosh
             else:
                 try:
                     return self._incremental(current[1], scan, library, progress)
@@ -131,7 +132,6 @@ class SearchIndex:
         procs: int,
     ) -> tuple[int, list[str]]:
         from newsreader.search.build import full_build
-        from newsreader.search.schema import SCHEMA_VERSION
 
         folder = generations.new_generation(self.index_dir)
         try:
@@ -139,6 +139,8 @@ class SearchIndex:
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
+        if count == len(scan.articles):  # else a file failed to load: look again next time
+            freshness.record(folder, scan.state)
         generations.publish(self.index_dir, folder, SCHEMA_VERSION)
         generations.collect_garbage(self.index_dir, keep=folder)
         return count, truncated
@@ -150,19 +152,24 @@ class SearchIndex:
         library: Library,
         progress: Callable[[int, int], None] | None,
     ) -> IndexReport:
+        from newsreader.search.lean_imports import prepare
+
+        prepare()  # Whoosh without the modules an update never uses (one-thread processes)
         from newsreader.search.build import content_hash_of, document, indexed_signatures, load_all
         from newsreader.search.schema import path_key
 
         ix = open_generation(folder)
         try:
             # Reading every document's signature costs ~25 ms per 1,000 articles (1.6 s at
-            # 100k); keep them while nobody else has committed (same folder and generation).
+            # 100k); keep them while nobody else has committed (same folder and generation),
+            # and take them from the record of this very commit when there is one.
             generation = ix.latest_generation()
             known = self._signatures
             if known is not None and known[0] == (folder, generation):
                 indexed = known[1]
             else:
-                indexed = indexed_signatures(ix)
+                recorded = freshness.signatures(folder)
+                indexed = indexed_signatures(ix) if recorded is None else recorded
                 self._signatures = ((folder, generation), indexed)
             wanted = {a.path_str: a for a in scan.articles}
             changed = [
@@ -172,9 +179,10 @@ class SearchIndex:
             ]
             removed = [p for p in indexed if p not in wanted]
             if not changed and not removed:
+                freshness.record(folder, scan.state, indexed)
                 return IndexReport(unchanged=len(wanted))
             self._signatures = None  # until this commit is known to have landed
-            added = updated = 0
+            added = updated = failed = 0
             truncated: list[str] = []
             writer = ix.writer(timeout=LOCK_WAIT)
             try:
@@ -187,6 +195,7 @@ class SearchIndex:
                     if article is None:
                         writer.delete_by_term("path", path_key(path))
                         after.pop(path, None)
+                        failed += 1
                     else:
                         doc = document(article)
                         if article.truncated:
@@ -200,8 +209,11 @@ class SearchIndex:
                         after[path] = doc["sig"]
                     if progress is not None:
                         progress(done, len(changed))
+                freshness.forget(folder)
                 writer.commit(mergetype=merge_small_only)
                 self._signatures = ((folder, ix.latest_generation()), after)
+                if not failed:  # a file that did not load is looked at again next time
+                    freshness.record(folder, scan.state, after)
             except BaseException:
                 writer.cancel()
                 raise
@@ -333,7 +345,6 @@ class SearchIndex:
             return self._searcher
         self._close_searcher()
         current = generations.read_current(self.index_dir)
-        from newsreader.search.schema import SCHEMA_VERSION
 
         if current is None or current[0] != SCHEMA_VERSION:
             if self._had_index:  # the live index vanished under us: heal it like damage

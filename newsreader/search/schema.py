@@ -16,14 +16,10 @@ from typing import Any
 from whoosh import fields, formats
 
 from newsreader.search.analysis import index_positions, surface_words
+from newsreader.search.schema_version import SCHEMA_VERSION as SCHEMA_VERSION
 from newsreader.search.tokenizer import NewsTokenizer
 from newsreader.search.whoosh_read import bytes_column
 from newsreader.search.word_pairs import PREFIX, PairField
-
-SCHEMA_VERSION = 6
-"""Bump when the schema, the analysis or the text parsed from a file changes: an index of
-another version is rebuilt."""
-
 
 _LITTLE = sys.byteorder == "little"
 _UINT = Struct("!I")

@@ -112,11 +112,11 @@ def test_generation_written_by_another_whoosh_rebuilds(
 
 
 def test_another_installed_whoosh_is_refused_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
-    import importlib.metadata
+    import whoosh
 
     from newsreader.search import whoosh_read
 
-    monkeypatch.setattr(importlib.metadata, "version", lambda name: "2.7.9")
+    monkeypatch.setattr(whoosh, "__version__", (2, 7, 9))
     with pytest.raises(whoosh_read.WhooshVersionError, match=r"whoosh-reloaded==2\.7\.5.*2\.7\.9"):
         whoosh_read.check_whoosh_version()
 

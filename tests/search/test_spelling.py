@@ -205,3 +205,26 @@ def test_spelling_can_be_made_ready_before_the_first_typo(shelf: Callable[..., S
     assert vocab is not None and vocab._index is not None  # built: no wait on the first typo
     assert s.index.suggest("heorn").suggestion == "heron"
     assert s.index._vocab is vocab
+
+
+def test_before_its_index_is_built_a_vocabulary_finds_the_same_words(news: Shelf) -> None:
+    """A process that looks up one word (the command line) does not build the candidate
+    index; what it finds must be what the index finds, typo by typo."""
+    import random
+
+    words = news.index._vocabulary(news.index._fresh_searcher()).counts
+    rng = random.Random(7)
+    typos = []
+    for word in rng.sample(sorted(w for w in words if len(w) >= 4), 60):
+        i = rng.randrange(1, len(word))
+        typos += [word[: i - 1] + word[i] + word[i - 1] + word[i + 1 :], word[:i] + word[i + 1 :]]
+        typos.append(word[:i] + rng.choice("aeiouxz") + word[i:])
+    fresh, indexed = Vocabulary(words), Vocabulary(words)
+    indexed.prepare()
+    for typo in typos:
+        for maxdist in (1, 2):
+            assert sorted(fresh.candidates(typo, maxdist)) == sorted(
+                indexed.candidates(typo, maxdist)
+            ), typo
+        assert fresh.correct(typo) == indexed.correct(typo)
+    assert fresh._index is None  # and it never paid for the index

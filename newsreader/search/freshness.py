@@ -1,0 +1,148 @@
+"""Which state of the library an index generation was last found to hold, so that an unchanged
+library is known to be indexed without opening the index or reading any of its columns.
+
+A generation's ``synced.json`` pairs a Whoosh commit (the number of its table of contents,
+``_MAIN_<n>.toc``, and the size and time of each file it reads) with the catalog state of the
+scan that commit was checked against (``LibraryScan.state``). Every commit writes a new table
+of contents, so any other writer's commit (another process's update, a merge) voids the
+record without having to know of it; a rebuild starts a new generation folder, which has no
+record yet. A record that cannot be read only costs the full comparison. The record also
+keeps the commit's document signatures, so that a changed library is compared with the index
+without reading a column of it. No Whoosh import here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import zlib
+from pathlib import Path
+
+RECORD = "synced.json"
+SIGNATURES = "synced.sigs"
+"""Beside the record: each document's path and signature, NUL-separated."""
+_TOC = re.compile(r"^_MAIN_([0-9]+)\.toc$")
+"""Whoosh's table-of-contents files for the index name it uses by default."""
+_FILES = re.compile(r"^(_MAIN_[0-9]+\.toc|MAIN_[0-9a-z]+\.[A-Za-z0-9_.]+)$")
+"""The files a search reads: tables of contents and segments."""
+
+
+def commit_number(folder: Path) -> int | None:
+    """The newest table of contents' number in ``folder`` (the one Whoosh opens), or None."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return None
+    numbers = [int(m.group(1)) for m in map(_TOC.match, names) if m is not None]
+    return max(numbers) if numbers else None
+
+
+def _files(folder: Path) -> list[list[object]] | None:
+    """(name, size, mtime_ns) of the index's own files in ``folder``, by name: a file cut
+    short, deleted or rewritten since the record was made does not match it (a damaged index
+    is then found and rebuilt by the full comparison, as before)."""
+    try:
+        with os.scandir(folder) as it:
+            found = []
+            for entry in it:
+                if _FILES.match(entry.name):
+                    st = entry.stat()
+                    found.append([entry.name, st.st_size, st.st_mtime_ns])
+    except OSError:
+        return None
+    found.sort()
+    return found
+
+
+def _stamp(folder: Path, state: bytes) -> dict[str, object] | None:
+    number = commit_number(folder)
+    files = _files(folder)
+    if not state or number is None or not files:
+        return None
+    return {"commit": number, "state": state.hex(), "files": files}
+
+
+def _read(folder: Path) -> dict[str, object] | None:
+    """The record, when it names the generation's newest commit as its files are now."""
+    try:
+        with open(folder / RECORD, encoding="utf-8") as fh:
+            recorded = json.load(fh)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(recorded, dict):
+        return None
+    if recorded.get("commit") != commit_number(folder) or recorded.get("files") != _files(folder):
+        return None
+    return recorded
+
+
+def holds(folder: Path, state: bytes) -> bool:
+    """True when the generation's newest commit, as its files are now, was found to agree
+    with catalog ``state``."""
+    if not state:
+        return False
+    recorded = _read(folder)
+    return recorded is not None and recorded.get("state") == state.hex()
+
+
+def signatures(folder: Path) -> dict[str, bytes] | None:
+    """path -> signature of every document of the newest commit, as the record keeps them
+    (``SIGNATURES``), or None when there is no record of this very commit: reading them from
+    the index's columns costs a read per document."""
+    recorded = _read(folder)
+    if recorded is None or not isinstance(recorded.get("signatures"), int):
+        return None
+    try:
+        data = (folder / SIGNATURES).read_bytes()
+    except OSError:
+        return None
+    if zlib.crc32(data) != recorded["signatures"]:
+        return None
+    if not data:
+        return {}
+    fields = data.split(b"\0")
+    if len(fields) % 2:
+        return None
+    paths = os.fsdecode(b"\0".join(fields[::2])).split("\0")
+    return dict(zip(paths, fields[1::2], strict=True))
+
+
+def record(folder: Path, state: bytes, sigs: dict[str, bytes] | None = None) -> None:
+    """Note that the generation's newest commit holds catalog ``state`` (and, when given,
+    these documents' signatures). Call with the writers' lock held, after the commit. Not
+    fsynced: a record lost in a crash is only a slower next check, and one that outlives a
+    lost commit names files that are not there."""
+    stamp = _stamp(folder, state)
+    if stamp is None:
+        forget(folder)
+        return
+    try:
+        if sigs is not None:
+            data = b"\0".join(
+                part for path, sig in sigs.items() for part in (os.fsencode(path), sig)
+            )
+            _replace(folder / SIGNATURES, data)
+            stamp["signatures"] = zlib.crc32(data)
+        _replace(folder / RECORD, json.dumps(stamp).encode("utf-8"))
+    except (OSError, ValueError):  # ValueError: a path with a NUL, which no file name has
+        forget(folder)
+
+
+def _replace(target: Path, data: bytes) -> None:
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def forget(folder: Path) -> None:
+    """Drop the record (the next check compares the index with the library in full)."""
+    with contextlib.suppress(OSError):
+        os.unlink(folder / RECORD)
