@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from newsreader.app.article_opening import OpenRequest
     from newsreader.feeds import FetchOptions
     from newsreader.state import StateStore
+    from newsreader.tui.app import NewsreaderApp
     from newsreader.tui.widgets.reader import Reader
     from newsreader.tui.widgets.search_pane import SearchPane
 
@@ -328,6 +329,32 @@ class MainScreen(Screen[None]):
     @on(FeedFetch.Finished)
     def _feeds_finished(self, message: FeedFetch.Finished) -> None:
         self.feeds.finished(message)
+
+    # --- open and copy (see source_flow) ----------------------------------------------------
+
+    def on_reader_source_requested(self, message: Reader.SourceRequested) -> None:
+        from newsreader.tui.screens.source_flow import open_source
+
+        open_source(self._app, message.article.title, message.article.path)
+
+    def on_reader_copy_requested(self, message: Reader.CopyRequested) -> None:
+        from newsreader.tui.screens.source_flow import copy_passage
+
+        article = message.article
+        copy_passage(
+            self._app,
+            article.paragraphs[message.paragraph],
+            article.title,
+            article.date,
+            article.path,
+        )
+
+    @property
+    def _app(self) -> NewsreaderApp:
+        from newsreader.tui.app import NewsreaderApp
+
+        assert isinstance(self.app, NewsreaderApp)
+        return self.app
 
     # --- bookmarks (see bookmark_flow) ------------------------------------------------------
 
