@@ -152,6 +152,7 @@ class NewsreaderApp(App[int]):
         """What the help screen lists, pane by pane."""
         # Imported here: screens not shown at start stay out of the start-up path.
         from newsreader.tui.screens.bookmarks import BookmarkList, BookmarksScreen
+        from newsreader.tui.screens.feeds import FeedsScreen
         from newsreader.tui.screens.note import NoteDialog
         from newsreader.tui.widgets.article_list import ArticleList
         from newsreader.tui.widgets.reader import Reader
@@ -164,6 +165,7 @@ class NewsreaderApp(App[int]):
             ("Reader", [Reader]),
             ("Search", [SearchPane, ResultList]),
             ("Bookmarks", [BookmarksScreen, BookmarkList, NoteDialog]),
+            ("Feeds", [FeedsScreen]),
         ]
 
     def action_help(self) -> None:
@@ -259,6 +261,16 @@ class NewsreaderApp(App[int]):
         """Open the bookmarks screen."""
         self._back_to_main()
         self.main_screen.show_bookmarks()
+
+    def palette_feeds(self) -> None:
+        """Open the feeds screen."""
+        self._back_to_main()
+        self.main_screen.show_feeds()
+
+    def palette_all_articles(self) -> None:
+        """Show every article in the list again (after narrowing it to a feed)."""
+        self._back_to_main()
+        self.main_screen.narrow_to(None, "")
 
     def fetch_feeds(self) -> None:
         """Fetch every subscribed feed in the background."""
