@@ -52,8 +52,11 @@ class NewsreaderApp(App[int]):
         poll_seconds: float | None = POLL_SECONDS,
         fetch_options: FetchOptions | None = None,
         first_scan: FirstScan | None = None,
+        refresh_seconds: float | None = None,
     ) -> None:
         super().__init__()
+        self.refresh_seconds = refresh_seconds
+        """Seconds between background fetches, instead of config ``fetch_interval``."""
         self.session = Session(ctx, first_scan)
         self.poll_seconds = poll_seconds
         self.fetch_options = fetch_options
@@ -69,7 +72,9 @@ class NewsreaderApp(App[int]):
         return self.session.ctx
 
     def get_default_screen(self) -> Screen[None]:
-        self._main = MainScreen(self.session, self.poll_seconds, self.fetch_options)
+        self._main = MainScreen(
+            self.session, self.poll_seconds, self.fetch_options, self.refresh_seconds
+        )
         return self._main
 
     @property
@@ -317,10 +322,15 @@ def make_app(
     poll_seconds: float | None = POLL_SECONDS,
     fetch_options: FetchOptions | None = None,
     first_scan: FirstScan | None = None,
+    refresh_seconds: float | None = None,
 ) -> NewsreaderApp:
     """The one factory, used by ``run_app`` and by the tests and snapshots."""
     return NewsreaderApp(
-        ctx, poll_seconds=poll_seconds, fetch_options=fetch_options, first_scan=first_scan
+        ctx,
+        poll_seconds=poll_seconds,
+        fetch_options=fetch_options,
+        first_scan=first_scan,
+        refresh_seconds=refresh_seconds,
     )
 
 

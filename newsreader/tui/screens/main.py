@@ -25,6 +25,7 @@ from newsreader.app.session import Session
 from newsreader.library import ArticleSummary, LibraryScan
 from newsreader.tui import library_sync as sync
 from newsreader.tui.rows import ArticleRows
+from newsreader.tui.screens.auto_refresh import AutoRefresh
 from newsreader.tui.screens.bookmark_flow import BookmarkFlow
 from newsreader.tui.screens.feed_flow import FeedFetch
 from newsreader.tui.screens.library_view import LibraryView
@@ -73,6 +74,7 @@ class MainScreen(Screen[None]):
         session: Session,
         poll_seconds: float | None,
         fetch_options: FetchOptions | None = None,
+        refresh_seconds: float | None = None,
     ) -> None:
         super().__init__()
         self.session = session
@@ -85,6 +87,10 @@ class MainScreen(Screen[None]):
         self.library_view = LibraryView(self)
         self._resumed = False
         self.narrowing = Narrowing(self)
+        minutes = session.ctx.config.fetch_interval
+        self.refresher = AutoRefresh(
+            self, refresh_seconds if refresh_seconds is not None else minutes and minutes * 60
+        )
 
     def compose(self) -> ComposeResult:
         yield PaneLayout(self.rows, self.session, self.session.ctx.config.list_width)
@@ -100,6 +106,7 @@ class MainScreen(Screen[None]):
             self.update_counts()
             self.sync.list_painted.set()
         self.sync.start()
+        self.refresher.start()
 
     def on_unmount(self) -> None:
         self.sync.stop()
@@ -339,6 +346,7 @@ class MainScreen(Screen[None]):
     @on(FeedFetch.Finished)
     def _feeds_finished(self, message: FeedFetch.Finished) -> None:
         self.feeds.finished(message)
+        self.refresher.finished(message.report)
         if (shown := self._feeds_screen()) is not None:
             shown.fetch_done()
         self.narrowing.refresh()  # the feed's new articles join a narrowed list
