@@ -65,7 +65,7 @@ class BookmarksScreen(Screen[Bookmark | None]):
         Binding("e", "edit", "Edit note", id="bookmarks.edit"),
         Binding("d,delete", "delete", "Delete", id="bookmarks.delete"),
         Binding("u", "undo", "Undo delete", id="bookmarks.undo"),
-        Binding("y", "copy", "Copy", id="bookmarks.copy"),
+        Binding("y", "copy", "Copy", show=False, id="bookmarks.copy"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {

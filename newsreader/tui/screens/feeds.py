@@ -38,6 +38,15 @@ if TYPE_CHECKING:
 ALL = "*all*"
 """The row key of the first row, "All articles"."""
 EMPTY = "No feeds yet: a adds one by its address (or a web page that announces one)."
+COLUMNS = (
+    ("Feed", "feed"),
+    ("Category", "category"),
+    ("Unread", "unread"),
+    ("Fetched", "fetched"),
+    ("Last error", "error"),
+)
+UNREAD_CELLS = 6
+FETCHED_CELLS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,9 +67,12 @@ def _when(iso: str | None, now: float) -> str:
     if not iso:
         return "never"
     try:
-        then = datetime.fromisoformat(iso).timestamp()
+        stamp = datetime.fromisoformat(iso)
     except ValueError:
         return clean_line(iso, 20)
+    then = stamp.timestamp()
+    if now - then > 30 * 86400:  # "1066 days ago" says less than the date
+        return stamp.strftime("%Y-%m-%d")
     return ago(max(0.0, now - then))
 
 
@@ -94,6 +106,7 @@ class FeedsScreen(Screen[None]):
         self.feeds: list[FeedRow] = []
         self.files: dict[str, set[str]] = {}
         self._subs: list[Subscription] = []
+        self._loaded_once = False
         self._fetching: dict[str, str] = {}
         """Feed url -> what the running fetch says of it ("fetching…", "ok", "failed")."""
 
@@ -107,14 +120,6 @@ class FeedsScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.border_title = "Feeds"
-        for label, key in (
-            ("Feed", "feed"),
-            ("Category", "category"),
-            ("Unread", "unread"),
-            ("Fetched", "fetched"),
-            ("Last error", "error"),
-        ):
-            table.add_column(label, key=key)
         self.query_one("#feed-add", Input).display = False
         self.show_progress()
         table.focus()
@@ -142,7 +147,9 @@ class FeedsScreen(Screen[None]):
             self.notify(clean_line(message.error), severity="error", timeout=10, markup=False)
         self._subs = message.feeds
         self.files = message.files
+        self._loaded_once = True
         self.recount()
+        self.show_progress()
 
     def recount(self) -> None:
         """Count each feed's unread articles in the list as it is now (after a scan, or a
@@ -168,28 +175,47 @@ class FeedsScreen(Screen[None]):
         self.feeds = feeds
         self._fill()
 
+    def on_resize(self) -> None:
+        if self.is_mounted:
+            self._fill()
+
+    def _widths(self) -> tuple[int, int, int]:
+        """Columns for the feed's name, its category and its error: what the screen's
+        width leaves after the fixed columns (no sideways scrolling at 60 columns)."""
+        free = max(24, self.size.width - 4 - 2 * len(COLUMNS) - UNREAD_CELLS - FETCHED_CELLS)
+        name, category = free * 45 // 100, max(8, free * 20 // 100)
+        return name, category, free - name - category
+
     def _fill(self) -> None:
         table: DataTable[Text] = self.query_one(DataTable)
         keep = self._highlighted_key()
-        table.clear()
+        name_w, category_w, error_w = self._widths()
+        table.clear(columns=True)
+        widths = (name_w, category_w, UNREAD_CELLS, FETCHED_CELLS, error_w)
+        for (label, key), width in zip(COLUMNS, widths, strict=True):
+            table.add_column(label, key=key, width=width)
         now = time.time()
         unread = sum(f.unread for f in self.feeds)
+
+        def cell(text: str, width: int, style: str = "") -> Text:
+            return Text(clean_line(text, width) if len(text) > width else text, style=style)
+
         table.add_row(
             Text("All articles", style="bold"),
             Text(""),
-            Text(f"{unread:,}", justify="right"),
+            Text(f"{unread:,}"),
             Text(""),
-            Text(EMPTY if not self.feeds else "", style="dim"),
+            Text(""),
             key=ALL,
         )
         for feed in self.feeds:
             fetched = self._fetching.get(feed.url) or _when(feed.last_fetched, now)
             table.add_row(
-                Text(feed.name),
-                Text(feed.category),
-                Text(f"{feed.unread:,}", justify="right"),
-                Text(fetched),
-                Text(feed.error, style="bold" if feed.error else ""),
+                cell(feed.name, name_w),
+                cell(feed.category, category_w),
+                Text(f"{feed.unread:,}"),
+                cell(fetched, FETCHED_CELLS),
+                cell(feed.error, error_w, "bold" if feed.error else ""),
                 key=feed.url,
             )
         table.border_subtitle = f"{count(len(self.feeds), 'feed')} · {unread:,} unread"
@@ -212,6 +238,10 @@ class FeedsScreen(Screen[None]):
         return next((f for f in self.feeds if f.url == key), None)
 
     # --- narrowing the list ------------------------------------------------------------------
+
+    @on(DataTable.RowHighlighted, "#feed-table")
+    def _moved(self) -> None:
+        self.refresh_bindings()  # d, r and c act on a feed, not on "All articles"
 
     @on(DataTable.RowSelected, "#feed-table")
     def _selected(self) -> None:
@@ -370,7 +400,9 @@ class FeedsScreen(Screen[None]):
             if fetch.new:
                 text.append(f" · {fetch.new:,} new")
             line.update(text)
-        line.display = fetch.running
+        else:
+            line.update(Text(EMPTY if self._loaded_once and not self.feeds else ""))
+        line.display = fetch.running or (self._loaded_once and not self.feeds)
 
     # --- keys ------------------------------------------------------------------------------
 

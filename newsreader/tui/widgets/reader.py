@@ -61,8 +61,9 @@ class Reader(ScrollView, can_focus=True):
         Binding("N", "match(-1)", "Previous match", id="reader.prev_match", group=_MATCH),
         # priority: runs before the keys queued behind it, so a note typed fast lands in the box
         Binding("b", "bookmark", "Bookmark", id="reader.bookmark", priority=True),
-        Binding("o", "open_source", "Open source", id="reader.open_source"),
-        Binding("y", "copy_paragraph", "Copy", id="reader.copy_paragraph"),
+        # Not in the footer, which has no room left at 80 columns: help (?) lists them.
+        Binding("o", "open_source", "Open source", show=False, id="reader.open_source"),
+        Binding("y", "copy_paragraph", "Copy paragraph", show=False, id="reader.copy_paragraph"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
