@@ -152,7 +152,7 @@ async def test_add_a_feed_by_address_then_fetch_only_it(
         assert app.focused is screen.query_one(DataTable) and not box.display
 
         # r on the new feed fetches that one only.
-        await pilot.press("down", "down", "r")
+        await pilot.press("j", "j", "r")  # j/k move, as in the other lists
         await wait_for(pilot, lambda: not app.main_screen.feeds.running, 20)
         await settle(pilot)
         assert web.hits["/new.xml"] == 2 and web.hits["/old.xml"] == 0  # checked, then fetched
@@ -220,8 +220,8 @@ async def test_palette_opens_the_feeds_screen_and_a_resize_mid_fetch_keeps_it_wo
         assert progress.display and "Fetching feeds" in str(progress.render())
         await pilot.resize_terminal(60, 20)
         await pilot.pause(0.2)
-        await pilot.press("j", "k")  # keys still answer while the fetch runs
-        assert app.screen is screen
+        await pilot.press("G", "k", "j")  # keys still answer while the fetch runs
+        assert app.screen is screen and screen.query_one(DataTable).cursor_row == 1
         gate.release()
         await wait_for(pilot, lambda: not app.main_screen.feeds.running, 20)
         await settle(pilot)

@@ -87,6 +87,10 @@ class FeedsScreen(Screen[None]):
         Binding("d,delete", "remove", "Remove", id="feeds.remove"),
         Binding("r", "fetch_one", "Fetch", id="feeds.fetch_one"),
         Binding("R", "fetch_all", "Fetch all", id="feeds.fetch"),
+        Binding("j", "move(1)", "Down", show=False, id="feeds.down"),
+        Binding("k", "move(-1)", "Up", show=False, id="feeds.up"),
+        Binding("g", "move(-1_000_000)", "First", show=False, id="feeds.first"),
+        Binding("G", "move(1_000_000)", "Last", show=False, id="feeds.last"),
     ]
 
     @dataclass
@@ -405,6 +409,12 @@ class FeedsScreen(Screen[None]):
         line.display = fetch.running or (self._loaded_once and not self.feeds)
 
     # --- keys ------------------------------------------------------------------------------
+
+    def action_move(self, rows: int) -> None:
+        table: DataTable[Text] = self.query_one(DataTable)
+        if table.row_count:
+            row = max(0, min(table.row_count - 1, table.cursor_row + rows))
+            table.move_cursor(row=row, animate=False)
 
     def action_close(self) -> None:
         if self.query_one("#feed-add", Input).display:
