@@ -11,7 +11,7 @@ import pytest
 from rich.text import Text
 from textual.command import CommandPalette
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Static
 
 from newsreader.context import build_context
 from newsreader.feeds import add_subscription, load_subscriptions, subscriptions_file
@@ -22,7 +22,7 @@ from newsreader.tui.screens.feeds import FeedsScreen
 from tests.feeds.conftest import FAST, Server
 from tests.feeds.conftest import web as web  # the local server fixture
 
-from .conftest import notices, settle, visible_text
+from .conftest import notices, plain, settle, visible_text
 from .test_feeds import full_feed, wait_for
 
 SIZES = [(120, 40), (100, 30), (80, 24), (60, 20)]
@@ -225,7 +225,7 @@ async def test_palette_opens_the_feeds_screen_and_a_resize_mid_fetch_keeps_it_wo
         gate.release()
         await wait_for(pilot, lambda: not app.main_screen.feeds.running, 20)
         await settle(pilot)
-        assert not progress.display
+        assert str(progress.render()) == slow  # the progress gave way to the feed's address
         assert table_text(screen)[1][0] == "Feed /slow.x…"  # the name's column at 60 wide
         await pilot.resize_terminal(120, 40)
         await pilot.pause(0.2)
@@ -269,6 +269,9 @@ async def test_feed_titles_categories_and_errors_are_shown_inert(
         assert row[1] == "[red]Cat"
         assert row[4] == "HTTP 500 [link=x]boom[/link]"
         assert row[3] == "2024-01-01"  # long ago: the date
-        await pilot.press("down", "enter")
+        await pilot.press("j")  # below the table: the address and the whole error
+        line = screen.query_one("#feed-progress", Static)
+        assert line.display and plain(line.content) == f"{url} · HTTP 500 [link=x]boom[/link]"
+        await pilot.press("enter")
         await settle(pilot)
         assert list_title(app) == "Articles · feed: [bold]Loud[/bold] title red"

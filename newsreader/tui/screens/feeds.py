@@ -246,6 +246,7 @@ class FeedsScreen(Screen[None]):
     @on(DataTable.RowHighlighted, "#feed-table")
     def _moved(self) -> None:
         self.refresh_bindings()  # d, r and c act on a feed, not on "All articles"
+        self.show_progress()
 
     @on(DataTable.RowSelected, "#feed-table")
     def _selected(self) -> None:
@@ -397,16 +398,24 @@ class FeedsScreen(Screen[None]):
         self.reload()
 
     def show_progress(self) -> None:
+        """The line below the table: a fetch's progress; else the highlighted feed's address
+        and whole last error (its column may be cut); else how to add a first feed."""
         line = self.query_one("#feed-progress", Static)
         fetch = self.main.feeds
+        current = self._current()
         if fetch.running:
             text = progress_text("Fetching feeds", fetch.done, fetch.total)
             if fetch.new:
                 text.append(f" · {fetch.new:,} new")
-            line.update(text)
+        elif current is not None:
+            text = Text(clean_line(current.url, 300), style="dim")
+            if current.error:
+                text.append(" · ")
+                text.append(current.error, style="bold")
         else:
-            line.update(Text(EMPTY if self._loaded_once and not self.feeds else ""))
-        line.display = fetch.running or (self._loaded_once and not self.feeds)
+            text = Text(EMPTY if self._loaded_once and not self.feeds else "")
+        line.update(text)
+        line.display = bool(text.plain)
 
     # --- keys ------------------------------------------------------------------------------
 
