@@ -10,10 +10,7 @@ writing the file run in thread workers; fetching goes through the main screen's
 
 from __future__ import annotations
 
-import contextlib
-import time
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -23,57 +20,23 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
-from textual.widgets.data_table import RowDoesNotExist
 
 from newsreader.errors import UserError
 from newsreader.library.text import clean_line
-from newsreader.tui.plural import ago, count
+from newsreader.tui.plural import count
+from newsreader.tui.screens.feed_table import (
+    ALL,
+    EMPTY,
+    FeedRow,
+    fill_table,
+    highlighted_key,
+)
 from newsreader.tui.widgets.key_bar import KeyBar
 from newsreader.tui.widgets.status_bar import progress_text
 
 if TYPE_CHECKING:
     from newsreader.feeds import FeedEvent, Subscription
     from newsreader.tui.screens.main import MainScreen
-
-ALL = "*all*"
-"""The row key of the first row, "All articles"."""
-EMPTY = "No feeds yet: a adds one by its address (or a web page that announces one)."
-COLUMNS = (
-    ("Feed", "feed"),
-    ("Category", "category"),
-    ("Unread", "unread"),
-    ("Fetched", "fetched"),
-    ("Last error", "error"),
-)
-UNREAD_CELLS = 6
-FETCHED_CELLS = 10
-
-
-@dataclass(frozen=True, slots=True)
-class FeedRow:
-    """One feed as the screen shows it."""
-
-    url: str
-    name: str
-    category: str
-    unread: int
-    total: int
-    last_fetched: str | None
-    status: str | None
-    error: str
-
-
-def _when(iso: str | None, now: float) -> str:
-    if not iso:
-        return "never"
-    try:
-        stamp = datetime.fromisoformat(iso)
-    except ValueError:
-        return clean_line(iso, 20)
-    then = stamp.timestamp()
-    if now - then > 30 * 86400:  # "1066 days ago" says less than the date
-        return stamp.strftime("%Y-%m-%d")
-    return ago(max(0.0, now - then))
 
 
 class FeedsScreen(Screen[None]):
@@ -97,6 +60,8 @@ class FeedsScreen(Screen[None]):
     class _Loaded(Message):
         feeds: list[Subscription]
         files: dict[str, set[str]]
+        ids: dict[str, list[str]]
+        """Feed url -> the ids of its articles in the library (as scanned when read)."""
         error: str | None = None
 
     @dataclass
@@ -109,6 +74,7 @@ class FeedsScreen(Screen[None]):
         self.main = main
         self.feeds: list[FeedRow] = []
         self.files: dict[str, set[str]] = {}
+        self._ids: dict[str, list[str]] = {}
         self._subs: list[Subscription] = []
         self._loaded_once = False
         self._fetching: dict[str, str] = {}
@@ -133,17 +99,25 @@ class FeedsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="feeds-screen", exit_on_error=False)
     def reload(self) -> None:
-        """Read the subscriptions and which article files each feed saved (in a thread)."""
+        """Read the subscriptions and which article files each feed saved, and find those
+        articles in the library (in a thread: a dict over every article is ~0.1 s at 100k)."""
         from newsreader.app.sources import feed_files
         from newsreader.feeds import load_subscriptions, subscriptions_file
 
         ctx = self.main.session.ctx
+        articles = self.main.rows.articles  # an immutable tuple, replaced (never changed) by scans
         try:
             feeds = load_subscriptions(subscriptions_file(ctx.paths))
         except UserError as exc:
-            self.post_message(self._Loaded([], {}, str(exc)))
+            self.post_message(self._Loaded([], {}, {}, str(exc)))
             return
-        self.post_message(self._Loaded(feeds, feed_files(ctx.articles_dir)))
+        files = feed_files(ctx.articles_dir)
+        by_path = {a.path_str: a.id for a in articles}
+        ids = {
+            url: list(dict.fromkeys(by_path[p] for p in paths if p in by_path))
+            for url, paths in files.items()
+        }
+        self.post_message(self._Loaded(feeds, files, ids))
 
     @on(_Loaded)
     def _loaded(self, message: _Loaded) -> None:
@@ -151,19 +125,21 @@ class FeedsScreen(Screen[None]):
             self.notify(clean_line(message.error), severity="error", timeout=10, markup=False)
         self._subs = message.feeds
         self.files = message.files
+        self._ids = message.ids
         self._loaded_once = True
-        self.recount()
+        self._count()
         self.show_progress()
 
     def recount(self) -> None:
-        """Count each feed's unread articles in the list as it is now (after a scan, or a
-        change of read marks)."""
+        """The library was scanned again: find the feeds' articles in it (in a thread)."""
+        self.reload()
+
+    def _count(self) -> None:
+        """Count each feed's unread articles (read marks are on this thread)."""
         rows = self.main.rows
-        by_path = {a.path_str: a.id for a in rows.articles}
         feeds = []
         for sub in self._subs:
-            ids = [by_path[p] for p in self.files.get(sub.url, ()) if p in by_path]
-            ids = list(dict.fromkeys(ids))
+            ids = self._ids.get(sub.url, [])
             feeds.append(
                 FeedRow(
                     url=sub.url,
@@ -183,59 +159,11 @@ class FeedsScreen(Screen[None]):
         if self.is_mounted:
             self._fill()
 
-    def _widths(self) -> tuple[int, int, int]:
-        """Columns for the feed's name, its category and its error: what the screen's
-        width leaves after the fixed columns (no sideways scrolling at 60 columns)."""
-        free = max(24, self.size.width - 4 - 2 * len(COLUMNS) - UNREAD_CELLS - FETCHED_CELLS)
-        name, category = free * 45 // 100, max(8, free * 20 // 100)
-        return name, category, free - name - category
-
     def _fill(self) -> None:
-        table: DataTable[Text] = self.query_one(DataTable)
-        keep = self._highlighted_key()
-        name_w, category_w, error_w = self._widths()
-        table.clear(columns=True)
-        widths = (name_w, category_w, UNREAD_CELLS, FETCHED_CELLS, error_w)
-        for (label, key), width in zip(COLUMNS, widths, strict=True):
-            table.add_column(label, key=key, width=width)
-        now = time.time()
-        unread = sum(f.unread for f in self.feeds)
-
-        def cell(text: str, width: int, style: str = "") -> Text:
-            return Text(clean_line(text, width) if len(text) > width else text, style=style)
-
-        table.add_row(
-            Text("All articles", style="bold"),
-            Text(""),
-            Text(f"{unread:,}"),
-            Text(""),
-            Text(""),
-            key=ALL,
-        )
-        for feed in self.feeds:
-            fetched = self._fetching.get(feed.url) or _when(feed.last_fetched, now)
-            table.add_row(
-                cell(feed.name, name_w),
-                cell(feed.category, category_w),
-                Text(f"{feed.unread:,}"),
-                cell(fetched, FETCHED_CELLS),
-                cell(feed.error, error_w, "bold" if feed.error else ""),
-                key=feed.url,
-            )
-        table.border_subtitle = f"{count(len(self.feeds), 'feed')} · {unread:,} unread"
-        if keep is not None:
-            with contextlib.suppress(RowDoesNotExist):  # removed: the cursor stays put
-                table.move_cursor(row=table.get_row_index(keep), animate=False)
+        fill_table(self.query_one(DataTable), self.feeds, self._fetching, self.size.width)
 
     def _highlighted_key(self) -> str | None:
-        table: DataTable[Text] = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        try:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        except Exception:
-            return None
-        return key
+        return highlighted_key(self.query_one(DataTable))
 
     def _current(self) -> FeedRow | None:
         key = self._highlighted_key()
