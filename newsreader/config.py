@@ -9,7 +9,16 @@ from pathlib import Path
 from newsreader.errors import UserError
 
 KNOWN_KEYS = frozenset(
-    {"library", "theme", "keys", "articles_dir", "fetch", "reopen_last", "list_width"}
+    {
+        "library",
+        "theme",
+        "keys",
+        "articles_dir",
+        "fetch",
+        "reopen_last",
+        "list_width",
+        "fetch_interval",
+    }
 )
 FETCH_KEYS = frozenset(
     {"deadline", "connect_timeout", "read_timeout", "extract_seconds", "allow_local"}
@@ -49,6 +58,8 @@ class Config:
     """On start, reopen the article last read, where it was left."""
     list_width: int | None = None
     """Columns of the article list beside the reader (None: sized to leave the reader ~72)."""
+    fetch_interval: float | None = None
+    """Minutes between background fetches of every feed while the app runs (None: off)."""
 
 
 def load_config(path: Path) -> Config:
@@ -82,6 +93,7 @@ def load_config(path: Path) -> Config:
         fetch=_fetch(data.get("fetch", {}), path),
         reopen_last=_bool(data.get("reopen_last", True), "reopen_last", path),
         list_width=_width(data.get("list_width"), path),
+        fetch_interval=_interval(data.get("fetch_interval"), path),
     )
 
 
@@ -133,6 +145,25 @@ def _width(value: object, path: Path) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool) and 20 <= value <= 400:
         return value
     raise UserError(f"bad config {path}: 'list_width' must be a number of columns, 20 to 400")
+
+
+MAX_INTERVAL = 7 * 24 * 60
+"""The longest ``fetch_interval``, in minutes (a week)."""
+
+
+def _interval(value: object, path: Path) -> float | None:
+    if value is None or value is False or value == 0:
+        return None  # off
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not 1 <= value <= MAX_INTERVAL
+    ):
+        raise UserError(
+            f"bad config {path}: 'fetch_interval' must be a number of minutes, "
+            f"1 to {MAX_INTERVAL} (0 or leaving it out: no background fetching)"
+        )
+    return float(value)
 
 
 def _library(value: object, path: Path) -> tuple[Path, ...]:

@@ -27,6 +27,23 @@ def test_config_values_and_relative_library(tmp_path: Path) -> None:
     assert config.reopen_last and config.list_width is None  # the defaults
 
 
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("", None),
+        ("fetch_interval = 0", None),
+        ("fetch_interval = 30", 30.0),
+        ("fetch_interval = 2.5", 2.5),
+    ],
+)
+def test_fetch_interval_is_minutes_and_off_by_default(
+    tmp_path: Path, text: str, minutes: float | None
+) -> None:
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(text)
+    assert load_config(cfg).fetch_interval == minutes
+
+
 def test_reading_place_and_list_width_settings(tmp_path: Path) -> None:
     cfg = tmp_path / "config.toml"
     cfg.write_text("reopen_last = false\nlist_width = 64\n")
@@ -45,6 +62,11 @@ def test_reading_place_and_list_width_settings(tmp_path: Path) -> None:
         ('reopen_last = "yes"', "'reopen_last' must be true or false"),
         ("list_width = 5", "'list_width' must be a number of columns"),
         ("list_width = true", "'list_width' must be a number of columns"),
+        ("fetch_interval = 0.5", "'fetch_interval' must be a number of minutes, 1 to 10080"),
+        ("fetch_interval = -5", "'fetch_interval' must be a number of minutes"),
+        ("fetch_interval = 20000", "'fetch_interval' must be a number of minutes"),
+        ('fetch_interval = "30"', "'fetch_interval' must be a number of minutes"),
+        ("fetch_interval = true", "'fetch_interval' must be a number of minutes"),
     ],
 )
 def test_bad_config_is_one_line_user_error(tmp_path: Path, text: str, message: str) -> None:

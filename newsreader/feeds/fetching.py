@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,8 +52,10 @@ def fetch_all(
     options: FetchOptions | None = None,
     progress: Progress | None = None,
     cancel: Callable[[], bool] | None = None,
+    only: Collection[str] | None = None,
 ) -> FetchReport:
-    """Fetch every feed in ``feeds_file`` and save new entries into ``articles_dir``.
+    """Fetch every feed in ``feeds_file`` (or those whose address is in ``only``) and save
+    new entries into ``articles_dir``.
 
     ``progress`` receives FeedStarted / ArticleSaved / EntryFailed / FeedFinished events from
     worker threads, one call at a time. ``cancel`` is polled between requests; once it returns
@@ -64,6 +66,8 @@ def fetch_all(
     started = time.monotonic()
     opts = options or FetchOptions()
     feeds = load_subscriptions(feeds_file)
+    if only is not None:
+        feeds = [f for f in feeds if f.url in only]
     if not feeds:
         return FetchReport(())
     stop = threading.Event()

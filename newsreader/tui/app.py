@@ -52,8 +52,11 @@ class NewsreaderApp(App[int]):
         poll_seconds: float | None = POLL_SECONDS,
         fetch_options: FetchOptions | None = None,
         first_scan: FirstScan | None = None,
+        refresh_seconds: float | None = None,
     ) -> None:
         super().__init__()
+        self.refresh_seconds = refresh_seconds
+        """Seconds between background fetches, instead of config ``fetch_interval``."""
         self.session = Session(ctx, first_scan)
         self.poll_seconds = poll_seconds
         self.fetch_options = fetch_options
@@ -69,7 +72,9 @@ class NewsreaderApp(App[int]):
         return self.session.ctx
 
     def get_default_screen(self) -> Screen[None]:
-        self._main = MainScreen(self.session, self.poll_seconds, self.fetch_options)
+        self._main = MainScreen(
+            self.session, self.poll_seconds, self.fetch_options, self.refresh_seconds
+        )
         return self._main
 
     @property
@@ -152,6 +157,7 @@ class NewsreaderApp(App[int]):
         """What the help screen lists, pane by pane."""
         # Imported here: screens not shown at start stay out of the start-up path.
         from newsreader.tui.screens.bookmarks import BookmarkList, BookmarksScreen
+        from newsreader.tui.screens.feeds import FeedsScreen
         from newsreader.tui.screens.note import NoteDialog
         from newsreader.tui.widgets.article_list import ArticleList
         from newsreader.tui.widgets.reader import Reader
@@ -164,6 +170,7 @@ class NewsreaderApp(App[int]):
             ("Reader", [Reader]),
             ("Search", [SearchPane, ResultList]),
             ("Bookmarks", [BookmarksScreen, BookmarkList, NoteDialog]),
+            ("Feeds", [FeedsScreen]),
         ]
 
     def action_help(self) -> None:
@@ -260,6 +267,16 @@ class NewsreaderApp(App[int]):
         self._back_to_main()
         self.main_screen.show_bookmarks()
 
+    def palette_feeds(self) -> None:
+        """Open the feeds screen."""
+        self._back_to_main()
+        self.main_screen.show_feeds()
+
+    def palette_all_articles(self) -> None:
+        """Show every article in the list again (after narrowing it to a feed)."""
+        self._back_to_main()
+        self.main_screen.narrow_to(None, "")
+
     def fetch_feeds(self) -> None:
         """Fetch every subscribed feed in the background."""
         self._back_to_main()
@@ -315,10 +332,15 @@ def make_app(
     poll_seconds: float | None = POLL_SECONDS,
     fetch_options: FetchOptions | None = None,
     first_scan: FirstScan | None = None,
+    refresh_seconds: float | None = None,
 ) -> NewsreaderApp:
     """The one factory, used by ``run_app`` and by the tests and snapshots."""
     return NewsreaderApp(
-        ctx, poll_seconds=poll_seconds, fetch_options=fetch_options, first_scan=first_scan
+        ctx,
+        poll_seconds=poll_seconds,
+        fetch_options=fetch_options,
+        first_scan=first_scan,
+        refresh_seconds=refresh_seconds,
     )
 
 

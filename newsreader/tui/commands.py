@@ -38,6 +38,10 @@ class NewsreaderCommands(Provider):
         yield "Mark all articles read", "Every article in the library (A)", main.mark_all_read
         yield "Bookmarks", "List every bookmark (B)", app.palette_bookmarks
         yield "Fetch feeds", "Save new articles from every subscribed feed (R)", app.fetch_feeds
+        yield "Feeds", "Every feed: add, remove, fetch, show its articles (F)", app.palette_feeds
+        if main.narrowed:
+            label = main.rows.narrow_label
+            yield "Show all articles", f"The list shows {label} now", app.palette_all_articles
         yield "Export bookmarks", "Write them all to a Markdown file", app.export_bookmarks
         yield "Re-index library", "Rebuild the search index from scratch", app.reindex
         yield "Keys and search syntax", "Help (? or F1)", app.action_help

@@ -5,7 +5,7 @@ Plain Python (no Textual) so it can be tested directly and shared by the list an
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 
 from newsreader.library import ArticleSummary
@@ -20,6 +20,12 @@ class ArticleRows:
         self.by_id: dict[str, ArticleSummary] = {}
         self.states: dict[str, ReadingState] = {}
         self.hide_read = False
+        self.narrow: Callable[[ArticleSummary], bool] | None = None
+        """Which articles the list shows at all (one feed, one category); None: every one."""
+        self.narrow_label = ""
+        """What ``narrow`` keeps, for the list's header ("" when not narrowed)."""
+        self.narrowed: list[ArticleSummary] = []
+        """The articles ``narrow`` keeps, read or not (empty when not narrowed)."""
         self.states_known = False
         """The reading states have been loaded: until then no row is called read or unread."""
         self.rows: list[ArticleSummary] = []
@@ -75,6 +81,17 @@ class ArticleRows:
         self.hide_read = not self.hide_read
         self._refilter()
         return self.hide_read
+
+    def set_narrow(self, narrow: Callable[[ArticleSummary], bool] | None, label: str = "") -> None:
+        """Show only the articles ``narrow`` keeps (None: all of them again)."""
+        self.narrow = narrow
+        self.narrow_label = label if narrow is not None else ""
+        self._refilter()
+
+    @property
+    def narrowed_unread(self) -> int:
+        """How many of the narrowed articles are not marked read."""
+        return sum(1 for a in self.narrowed if not self.is_read(a.id))
 
     def refilter(self) -> None:
         """Recompute the visible rows from the articles, states and filter."""
@@ -134,7 +151,10 @@ class ArticleRows:
         states = self.states
         read_ids = {i for i, s in states.items() if s.read and i in self.by_id}
         self._unread = len(self.articles) - len(read_ids)
+        narrow = self.narrow
+        self.narrowed = [a for a in self.articles if narrow(a)] if narrow is not None else []
+        shown = self.narrowed if narrow is not None else self.articles
         if self.hide_read:
-            self.rows = [a for a in self.articles if a.id not in read_ids]
+            self.rows = [a for a in shown if a.id not in read_ids]
         else:
-            self.rows = list(self.articles)
+            self.rows = list(shown)

@@ -7,6 +7,7 @@ and look at the SVGs in ``__snapshots__`` before committing them.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
@@ -83,3 +84,46 @@ def test_reader_narrow(snap_compare: SnapCompare, new_app: Callable[..., Newsrea
 
 def test_help_narrow(snap_compare: SnapCompare, new_app: Callable[..., NewsreaderApp]) -> None:
     assert snap_compare(new_app(), terminal_size=NARROW, run_before=steps("question_mark"))
+
+
+def test_feeds_narrow(snap_compare: SnapCompare, library: Path, user_dirs: Path) -> None:
+    # Three feeds (one failing, one in no category); two library files were saved by the first.
+    import json
+
+    from newsreader.context import build_context
+    from newsreader.feeds import subscriptions_file
+    from newsreader.paths import app_paths
+    from newsreader.tui.app import make_app
+
+    config = user_dirs / "config" / "newsreader" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(f'library = ["{library}"]\narticles_dir = "{library}"\n', "utf-8")
+    harbour = "https://news.example/harbour.xml"
+    feeds = [
+        {"url": harbour, "title": "Harbour Gazette", "category": "Shipping"},
+        {
+            "url": "https://wx.example/rss",
+            "title": "Coast [bold]Weather[/bold]",
+            "category": "Weather",
+            "last_status": "failed",
+            "last_error": "HTTP 503 Service Unavailable",
+        },
+        {"url": "https://blog.example/atom.xml"},
+    ]
+    path = subscriptions_file(app_paths())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"version": 1, "feeds": feeds}), "utf-8")
+    records = [
+        {
+            "url": f"https://news.example/{n}",
+            "file": name,
+            "title": n,
+            "origin": "feed",
+            "saved": "2024-05-01T00:00:00+00:00",
+            "feed": harbour,
+        }
+        for n, name in (("a", "001_rotterdam.txt"), ("b", "010_madrid.txt"))
+    ]
+    (library / ".sources.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    app = make_app(build_context(), poll_seconds=None)
+    assert snap_compare(app, terminal_size=NARROW, run_before=steps("F", "down"))

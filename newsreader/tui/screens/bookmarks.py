@@ -65,6 +65,7 @@ class BookmarksScreen(Screen[Bookmark | None]):
         Binding("e", "edit", "Edit note", id="bookmarks.edit"),
         Binding("d,delete", "delete", "Delete", id="bookmarks.delete"),
         Binding("u", "undo", "Undo delete", id="bookmarks.undo"),
+        Binding("y", "copy", "Copy", show=False, id="bookmarks.copy"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -250,8 +251,26 @@ class BookmarksScreen(Screen[Bookmark | None]):
         future.add_done_callback(self._after_write)
         self.notify("Bookmark restored.", timeout=2, markup=False)
 
+    def action_copy(self) -> None:
+        from newsreader.tui.app import NewsreaderApp
+        from newsreader.tui.screens.source_flow import copy_passage
+
+        bookmark = self._current()
+        if bookmark is None or not isinstance(self.app, NewsreaderApp):
+            return
+        summary = self.summary_for(bookmark.article_id)
+        copy_passage(
+            self.app,
+            bookmark.quote,
+            bookmark.article_title,
+            summary.date if summary is not None else None,
+            summary.path if summary is not None else None,
+            note=bookmark.note,
+            what="bookmark",
+        )
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in {"edit", "delete"}:
+        if action in {"edit", "delete", "copy"}:
             return self._current() is not None or None
         if action == "undo":
             return bool(self._deleted) or None

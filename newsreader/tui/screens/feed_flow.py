@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,7 +21,7 @@ from textual.worker import Worker, get_current_worker
 
 from newsreader.errors import UserError
 from newsreader.library.text import clean_line
-from newsreader.tui.plural import count
+from newsreader.tui.plural import ago, count
 from newsreader.tui.widgets.status_bar import progress_text
 
 if TYPE_CHECKING:
@@ -73,6 +74,13 @@ class FeedFetch:
         self._clear_timer: Timer | None = None
         self._library_checked = False
         self._in_thread = False
+        self.only: frozenset[str] | None = None
+        """The feeds the running fetch asked for (None: every one)."""
+        self.auto = False
+        """The running fetch was started by the refresh timer (quieter: no summary toast)."""
+        self.last_finished: float | None = None
+        """When (``time.time()``) the last fetch ended (at start: the newest in feeds.json)."""
+        self._summary_until = 0.0
 
     @property
     def busy(self) -> bool:
@@ -81,13 +89,16 @@ class FeedFetch:
 
     # --- starting --------------------------------------------------------------------------
 
-    def start(self) -> None:
-        """Fetch every subscribed feed in the background (once at a time)."""
+    def start(self, only: frozenset[str] | None = None, *, auto: bool = False) -> bool:
+        """Fetch every subscribed feed (or those in ``only``) in the background, once at a
+        time; False when a fetch is already running."""
         screen = self.screen
         if self.running:
-            screen.notify("Already fetching feeds.", timeout=3, markup=False)
-            return
+            if not auto:
+                screen.notify("Already fetching feeds.", timeout=3, markup=False)
+            return False
         self.running = True
+        self.only, self.auto = only, auto
         self.new = self.done = self.total = 0
         self._failures = []
         self._library_checked = False
@@ -103,6 +114,7 @@ class FeedFetch:
             exclusive=True,
             exit_on_error=False,
         )
+        return True
 
     def _fetch(self) -> None:
         """The worker: runs the fetch in a daemon thread and waits for it, or for the app to
@@ -133,7 +145,9 @@ class FeedFetch:
 
         try:
             feeds_file = subscriptions_file(ctx.paths)
-            post(self.Started(len(load_subscriptions(feeds_file))))
+            feeds = load_subscriptions(feeds_file)
+            only = self.only
+            post(self.Started(sum(1 for f in feeds if only is None or f.url in only)))
             report = fetch_all(
                 feeds_file,
                 ctx.articles_dir,
@@ -141,6 +155,7 @@ class FeedFetch:
                 # fetch_all calls this from its own pool threads: post, never call_from_thread
                 progress=lambda event: post(self.Progress(event)),
                 cancel=lambda: worker.is_cancelled,
+                only=only,
             )
         except UserError as exc:
             post(self.Finished(None, str(exc)))
@@ -197,7 +212,9 @@ class FeedFetch:
     def _failure(self, line: str) -> None:
         line = clean_line(line)
         self._failures.append(line)
-        if len(self._failures) <= FAILURE_TOASTS:
+        # A background refresh keeps quiet about a feed that is down: the status line and
+        # the feeds screen say it, and the back-off spaces its retries.
+        if len(self._failures) <= FAILURE_TOASTS and not self.auto:
             self.screen.notify(
                 line, title="Feed failed", severity="error", timeout=12, markup=False
             )
@@ -269,14 +286,16 @@ class FeedFetch:
             return
         if not report.results:
             screen.status.set_feeds("")
-            screen.notify(NO_FEEDS, title="Feeds", timeout=10, markup=False)
+            if not self.auto:
+                screen.notify(NO_FEEDS, title="Feeds", timeout=10, markup=False)
             return
+        self.last_finished = time.time()
         for notice in report.notices:
             screen.notify(
                 clean_line(notice), title="Feeds", severity="warning", timeout=12, markup=False
             )
         hidden = self._failures[FAILURE_TOASTS:]
-        if hidden:
+        if hidden and not self.auto:
             lines = hidden[:FAILURE_LINES]
             if len(hidden) > FAILURE_LINES:
                 lines.append("… ('newsreader feeds list' shows every feed's last error)")
@@ -295,15 +314,26 @@ class FeedFetch:
             summary += ", stopped early"
         if report.limit_reached:
             summary += ". Stopped at the per-run limit: fetch again for the rest"
-        screen.notify(
-            summary + ".",
-            title="Feeds",
-            severity="warning" if failed else "information",
-            timeout=8,
-            markup=False,
-        )
+        if not self.auto or report.new:
+            screen.notify(
+                summary + ".",
+                title="Feeds",
+                severity="warning" if failed else "information",
+                timeout=8,
+                markup=False,
+            )
         line = Text(f"Feeds: {report.new:,} new")
         if failed:
             line.append(f" · {failed:,} failed", style="bold")
         screen.status.set_feeds(line)
-        self._clear_timer = screen.set_timer(SUMMARY_SECONDS, lambda: screen.status.set_feeds(""))
+        self._summary_until = time.monotonic() + SUMMARY_SECONDS
+        self._clear_timer = screen.set_timer(SUMMARY_SECONDS, self.show_last)
+
+    def show_last(self) -> None:
+        """The status line between fetches: when the last one ran."""
+        if self.running or time.monotonic() < self._summary_until:
+            return
+        if self.last_finished is None:
+            self.screen.status.set_feeds("")
+            return
+        self.screen.status.set_feeds(Text(f"Feeds fetched {ago(time.time() - self.last_finished)}"))

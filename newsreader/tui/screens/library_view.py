@@ -9,6 +9,8 @@ from __future__ import annotations
 import gc
 from typing import TYPE_CHECKING
 
+from rich.text import Text
+
 from newsreader.library import LibraryScan
 from newsreader.tui import library_sync as sync
 from newsreader.tui.plural import count
@@ -116,6 +118,14 @@ class LibraryView:
             listing.border_subtitle = count(rows.total, "article")
             return
         subtitle = f"{rows.unread:,} unread of {rows.total:,}"
+        # The label quotes a feed's title or category: Text, so "[" is never markup.
+        listing.border_title = Text(
+            f"Articles · {rows.narrow_label}" if rows.narrow_label else "Articles"
+        )
+        if rows.narrow is not None:
+            subtitle = (
+                f"{rows.narrowed_unread:,} unread of {len(rows.narrowed):,} · all: {subtitle}"
+            )
         if rows.hide_read:
             subtitle += " · read hidden"
         listing.border_subtitle = subtitle

@@ -12,7 +12,7 @@ Its public methods (``open_article``, ``search``, ``toggle_read_filter``, ``mark
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -25,9 +25,11 @@ from newsreader.app.session import Session
 from newsreader.library import ArticleSummary, LibraryScan
 from newsreader.tui import library_sync as sync
 from newsreader.tui.rows import ArticleRows
+from newsreader.tui.screens.auto_refresh import AutoRefresh
 from newsreader.tui.screens.bookmark_flow import BookmarkFlow
 from newsreader.tui.screens.feed_flow import FeedFetch
 from newsreader.tui.screens.library_view import LibraryView
+from newsreader.tui.screens.narrowing import Narrowing
 from newsreader.tui.screens.open_flow import ArticleOpener, request_for
 from newsreader.tui.screens.panes import Pane, PaneLayout
 from newsreader.tui.screens.read_marks import ReadMarks
@@ -39,6 +41,8 @@ if TYPE_CHECKING:
     from newsreader.app.article_opening import OpenRequest
     from newsreader.feeds import FetchOptions
     from newsreader.state import StateStore
+    from newsreader.tui.app import NewsreaderApp
+    from newsreader.tui.screens.feeds import FeedsScreen
     from newsreader.tui.widgets.reader import Reader
     from newsreader.tui.widgets.search_pane import SearchPane
 
@@ -51,6 +55,7 @@ class MainScreen(Screen[None]):
         Binding("slash", "search", "Search", id="main.search", priority=True),
         Binding("B", "bookmarks", "Bookmarks", id="main.bookmarks"),
         Binding("R", "fetch_feeds", "Fetch feeds", show=False, id="feeds.fetch"),
+        Binding("F", "feeds", "Feeds", show=False, id="main.feeds"),
         Binding("tab,shift+tab", "switch_pane", "Switch pane", show=False, id="main.switch_pane"),
         Binding("escape", "back", "Back", id="main.back"),
         Binding(
@@ -69,6 +74,7 @@ class MainScreen(Screen[None]):
         session: Session,
         poll_seconds: float | None,
         fetch_options: FetchOptions | None = None,
+        refresh_seconds: float | None = None,
     ) -> None:
         super().__init__()
         self.session = session
@@ -80,6 +86,11 @@ class MainScreen(Screen[None]):
         self.opener = ArticleOpener(self)
         self.library_view = LibraryView(self)
         self._resumed = False
+        self.narrowing = Narrowing(self)
+        minutes = session.ctx.config.fetch_interval
+        self.refresher = AutoRefresh(
+            self, refresh_seconds if refresh_seconds is not None else minutes and minutes * 60
+        )
 
     def compose(self) -> ComposeResult:
         yield PaneLayout(self.rows, self.session, self.session.ctx.config.list_width)
@@ -95,6 +106,7 @@ class MainScreen(Screen[None]):
             self.update_counts()
             self.sync.list_painted.set()
         self.sync.start()
+        self.refresher.start()
 
     def on_unmount(self) -> None:
         self.sync.stop()
@@ -174,6 +186,8 @@ class MainScreen(Screen[None]):
 
     def on_library_scanned(self, message: sync.LibraryScanned) -> None:
         self.library_view.scanned(message)
+        if (shown := self._feeds_screen()) is not None:
+            shown.recount()
 
     def on_states_loaded(self, message: sync.StatesLoaded) -> None:
         self.library_view.states_loaded(message)
@@ -320,14 +334,60 @@ class MainScreen(Screen[None]):
     @on(FeedFetch.Started)
     def _feeds_started(self, message: FeedFetch.Started) -> None:
         self.feeds.started(message)
+        if (shown := self._feeds_screen()) is not None:
+            shown.show_progress()
 
     @on(FeedFetch.Progress)
     def _feeds_progress(self, message: FeedFetch.Progress) -> None:
         self.feeds.progress(message)
+        if (shown := self._feeds_screen()) is not None:
+            shown.fetch_event(message.event)
 
     @on(FeedFetch.Finished)
     def _feeds_finished(self, message: FeedFetch.Finished) -> None:
         self.feeds.finished(message)
+        self.refresher.finished(message.report)
+        if (shown := self._feeds_screen()) is not None:
+            shown.fetch_done()
+        self.narrowing.refresh()  # the feed's new articles join a narrowed list
+
+    def _feeds_screen(self) -> FeedsScreen | None:
+        from newsreader.tui.screens.feeds import FeedsScreen
+
+        return next((s for s in self.app.screen_stack if isinstance(s, FeedsScreen)), None)
+
+    def action_feeds(self) -> None:
+        self.show_feeds()
+
+    def show_feeds(self) -> None:
+        """Open the feeds screen."""
+        from newsreader.tui.screens.feeds import FeedsScreen
+
+        if self._feeds_screen() is None:
+            self.app.push_screen(FeedsScreen(self))
+
+    def narrow_to(self, urls: frozenset[str] | None, label: str) -> None:
+        """Show only the articles saved from the feeds ``urls`` (None: every article)."""
+        self.narrowing.to(urls, label)
+
+    @property
+    def narrowed(self) -> bool:
+        """The list shows one feed or category, not every article."""
+        return self.rows.narrow is not None
+
+    # --- open and copy (see source_flow) ----------------------------------------------------
+
+    def on_reader_source_requested(self, message: Reader.SourceRequested) -> None:
+        from newsreader.tui.screens.source_flow import open_source
+
+        open_source(cast("NewsreaderApp", self.app), message.article.title, message.article.path)
+
+    def on_reader_copy_requested(self, message: Reader.CopyRequested) -> None:
+        from newsreader.tui.screens.source_flow import copy_passage
+
+        a = message.article
+        app = cast("NewsreaderApp", self.app)
+        copy_passage(app, a.paragraphs[message.paragraph], a.title, a.date, a.path)
 
     # --- bookmarks (see bookmark_flow) ------------------------------------------------------
 

@@ -61,6 +61,9 @@ class Reader(ScrollView, can_focus=True):
         Binding("N", "match(-1)", "Previous match", id="reader.prev_match", group=_MATCH),
         # priority: runs before the keys queued behind it, so a note typed fast lands in the box
         Binding("b", "bookmark", "Bookmark", id="reader.bookmark", priority=True),
+        # Not in the footer, which has no room left at 80 columns: help (?) lists them.
+        Binding("o", "open_source", "Open source", show=False, id="reader.open_source"),
+        Binding("y", "copy_paragraph", "Copy paragraph", show=False, id="reader.copy_paragraph"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -103,6 +106,19 @@ class Reader(ScrollView, can_focus=True):
         note: str
         bookmark: Bookmark | None = None
         """The paragraph's bookmark whose note was edited (None: a new bookmark)."""
+
+    @dataclass
+    class SourceRequested(Message):
+        """``o``: open the article's web page (or its file)."""
+
+        article: Article
+
+    @dataclass
+    class CopyRequested(Message):
+        """``y``: copy the paragraph under the cursor with its citation."""
+
+        article: Article
+        paragraph: int
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -427,6 +443,15 @@ class Reader(ScrollView, can_focus=True):
             ),
             ask_done,
         )
+
+    def action_open_source(self) -> None:
+        if self.article is not None:
+            self.post_message(self.SourceRequested(self.article))
+
+    def action_copy_paragraph(self) -> None:
+        article = self.article
+        if article is not None and 0 <= self.cursor < len(article.paragraphs):
+            self.post_message(self.CopyRequested(article, self.cursor))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.article is None:
