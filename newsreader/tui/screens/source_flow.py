@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from textual.app import SuspendNotSupported
 
 from newsreader.app.citation import citation
-from newsreader.app.sources import source_of
+from newsreader.feeds.sources import source_of
 from newsreader.library.text import clean_line
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ _OPEN_URL = "import sys, webbrowser\nsys.exit(0 if webbrowser.open(sys.argv[1], 
 
 def source_url(app: NewsreaderApp, path: Path) -> str | None:
     """The web address of the article file at ``path``, if it was saved from one (blocking)."""
-    record = source_of(app.ctx.articles_dir, path)
+    record = source_of(path)
     return record.url if record is not None and "#entry=" not in record.url else None
 
 
