@@ -6,19 +6,19 @@ import contextlib
 import gc
 import os
 from bisect import insort
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
 
 from newsreader.errors import UserError
-from newsreader.library.article import Article, ArticleSummary, Skipped, summaries
+from newsreader.library.article import Article, ArticleSummary, Skipped
 from newsreader.library.catalog import Catalog, CatalogEntry
 from newsreader.library.names import inert, inert_all
+from newsreader.library.packed import PackedIds
 from newsreader.library.parse import MAX_BYTES, ParseError, parse_bytes, read_article_bytes
-from newsreader.library.snapshot import Snapshot, decode, encode
+from newsreader.library.snapshot import Snapshot, decode_packed, encode
 from newsreader.library.walk import Walk, walk
 
 _id = attrgetter("id")
@@ -34,15 +34,16 @@ Progress = Callable[[int, int], None]
 class LibraryScan:
     """The articles found under the roots, newest first, and the files skipped with reasons."""
 
-    articles: tuple[ArticleSummary, ...]
+    articles: Sequence[ArticleSummary]
+    """A tuple, or (the last run's list at start) ``PackedSummaries``: built when asked for."""
     skipped: tuple[Skipped, ...]
     parsed: int = 0
     """How many files had to be read this time (0 when nothing changed)."""
-    by_id: dict[str, ArticleSummary] = field(default_factory=dict, compare=False, repr=False)
+    by_id: Mapping[str, ArticleSummary] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        if not self.by_id:
-            self.by_id.update((a.id, a) for a in self.articles)
+        if not self.by_id and self.articles:
+            object.__setattr__(self, "by_id", {a.id: a for a in self.articles})
 
 
 @contextlib.contextmanager
@@ -285,27 +286,16 @@ class Library:
         """The stored result of the last scan (of these roots), as this process's last scan."""
         with Catalog.open(self.catalog_file, check=False) as catalog:
             blob = catalog.snapshot()
-        snap = decode(blob) if blob is not None else None
+        snap = decode_packed(blob) if blob is not None else None
         if snap is None or snap.roots != self._root_names or snap.max_bytes != self.max_bytes:
             return None
-        days = dict.fromkeys(snap.days)  # one date object per day, shared
-        days.update((d, date.fromordinal(d)) for d in days if d)
-        days[0] = None
-        articles = summaries(
-            snap.ids,
-            snap.paths,
-            snap.titles,
-            map(days.__getitem__, snap.days),
-            snap.datelines,
-            snap.sizes,
-            snap.mtimes,
-            snap.hashes,
-        )
+        # Kept packed: a summary is built when asked for (``packed.py``).
+        articles = snap.articles
         catalog_skips = tuple(map(Skipped, map(Path, snap.skip_paths), snap.reasons))
         skip_stats = dict(
             zip(snap.skip_paths, zip(snap.skip_sizes, snap.skip_mtimes, strict=True), strict=True)
         )
-        by_id = dict(zip(snap.ids, articles, strict=True))
+        by_id = PackedIds(articles)
         self._last = _Last(
             snap.walk_digest, LibraryScan(articles, catalog_skips, 0, by_id), skip_stats
         )

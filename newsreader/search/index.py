@@ -164,12 +164,16 @@ class SearchIndex:
             else:
                 indexed = indexed_signatures(ix)
                 self._signatures = ((folder, generation), indexed)
-            wanted = {a.path_str: a for a in scan.articles}
+            # Paths only, not summaries: a big library's list may be packed (built as read).
+            wanted = {a.path_str for a in scan.articles}
             changed = [
                 a
-                for p, a in wanted.items()
-                if p not in indexed or content_hash_of(indexed[p]) != a.content_hash
+                for a in scan.articles
+                if a.path_str not in indexed
+                or content_hash_of(indexed[a.path_str]) != a.content_hash
             ]
+            if len(wanted) < len(scan.articles):  # a path listed twice is indexed once
+                changed = list({a.path_str: a for a in changed}.values())
             removed = [p for p in indexed if p not in wanted]
             if not changed and not removed:
                 return IndexReport(unchanged=len(wanted))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid as uuidlib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -73,7 +73,8 @@ class StateStore:
 
     def reading_states(self, articles: Iterable[ArticleSummary]) -> dict[str, ReadingState]:
         """The state of every article, by article id; follows renames by content hash."""
-        articles = list(articles)
+        # Read twice, not copied: a big library's list may be packed (built as it is read).
+        articles = articles if isinstance(articles, Collection) else list(articles)
         rows = self._file.read(records.article_rows)
         by_id = {str(r[0]): r for r in rows}
         current = {a.id for a in articles}

@@ -22,6 +22,7 @@ from newsreader.app.session import Session
 from newsreader.context import AppContext
 from newsreader.library import LibraryScan
 from newsreader.state.models import ReadingState
+from newsreader.tui.rows import kept_states
 
 if TYPE_CHECKING:
     from newsreader.search import IndexReport
@@ -243,7 +244,7 @@ class LibrarySync:
         store = self.session.store()
         # No store (it could not be opened): no article has a state, and the list says so.
         states = store.reading_states(scan.articles) if store is not None else {}
-        self._post(StatesLoaded(states))
+        self._post(StatesLoaded(kept_states(states)))
 
     def _index(self, scan: LibraryScan) -> None:
         from newsreader.app import index_job  # in the worker: not on the way to the first paint
