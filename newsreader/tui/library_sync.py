@@ -243,7 +243,7 @@ class LibrarySync:
     def _load_states(self, scan: LibraryScan) -> None:
         store = self.session.store()
         # No store (it could not be opened): no article has a state, and the list says so.
-        states = store.reading_states(scan.articles) if store is not None else {}
+        states = {} if store is None else store.reading_states(scan.articles, unopened=False)
         self._post(StatesLoaded(kept_states(states)))
 
     def _index(self, scan: LibraryScan) -> None:
