@@ -21,6 +21,7 @@ from textual.worker import Worker, get_current_worker
 from newsreader.app.session import Session
 from newsreader.context import AppContext
 from newsreader.library import LibraryScan
+from newsreader.library.packed import PackedSummaries
 from newsreader.state.models import ReadingState
 from newsreader.tui.rows import kept_states
 
@@ -244,6 +245,10 @@ class LibrarySync:
         store = self.session.store()
         # No store (it could not be opened): no article has a state, and the list says so.
         states = {} if store is None else store.reading_states(scan.articles, unopened=False)
+        if isinstance(scan.articles, PackedSummaries):
+            # The lookup by id (a sort of every id) is built here, not by the UI thread's
+            # first use of it when the states arrive.
+            scan.articles.warm()
         self._post(StatesLoaded(kept_states(states)))
 
     def _index(self, scan: LibraryScan) -> None:
