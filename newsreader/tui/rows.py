@@ -84,8 +84,15 @@ class ArticleRows:
         ``refilter``), so the cursor does not jump under the user's hands.
         """
         changed: list[ArticleSummary] = []
+        ids = list(ids)
+        by_id = self.by_id
+        if isinstance(self.articles, PackedSummaries) and len(ids) > 64:
+            # Many at once ("mark all read"): one pass over the packed list, not a bisect
+            # and a built summary per id.
+            wanted = set(ids)
+            by_id = {a.id: a for a in self.articles if a.id in wanted}
         for article_id in ids:
-            summary = self.by_id.get(article_id)
+            summary = by_id.get(article_id)
             if summary is None or self.is_read(article_id) == read:
                 continue
             old = self.states.get(article_id) or ReadingState(article_id)
@@ -112,6 +119,10 @@ class ArticleRows:
     def unread(self) -> int:
         """How many articles are not marked read."""
         return self._unread
+
+    def article_ids(self) -> Iterator[str]:
+        """Every article's id, newest first (read in place from a packed list)."""
+        return _ids(self.articles)
 
     def titles_matching(self, query: str, limit: int) -> list[ArticleSummary]:
         """Up to ``limit`` articles, newest first, whose title holds every word of ``query``."""

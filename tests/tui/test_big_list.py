@@ -89,3 +89,21 @@ async def test_a_remembered_list_hides_read_articles_and_finds_titles(big_librar
         assert listing.highlighted is not None and listing.highlighted.id == "r000"
         found = screen.titles_matching("number 123", 5)
         assert [a.id for a in found] == ["r123"]
+
+
+async def test_a_remembered_list_marks_all_read_and_undoes_it(big_library: Path) -> None:
+    from tests.tui.test_list import read_ids
+
+    app = make_app(build_context([big_library]), poll_seconds=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.main_screen
+        assert isinstance(screen.rows.rows, PackedSummaries)
+        app.set_focus(screen.article_list)
+        await pilot.press("A", "y")
+        await settle(pilot)
+        assert screen.rows.unread == 0 and len(read_ids(app)) == ARTICLES
+        assert screen.article_list.border_subtitle == f"0 unread of {ARTICLES}"
+        await pilot.press("u")
+        await settle(pilot)
+        assert screen.rows.unread == ARTICLES and not read_ids(app)
