@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import overload
 
@@ -96,7 +96,9 @@ class ArticleRows:
             if summary is None or self.is_read(article_id) == read:
                 continue
             old = self.states.get(article_id) or ReadingState(article_id)
-            self.update_state(replace(old, read=read))
+            # ``update_state`` without its lookup: the article is known to be listed.
+            self.states[article_id] = replace(old, read=read)
+            self._unread += -1 if read else 1
             changed.append(summary)
         return changed
 
@@ -177,7 +179,10 @@ class ArticleRows:
 
     def _refilter(self) -> None:
         states, articles = self.states, self.articles
-        read_ids = {i for i, s in states.items() if s.read and i in self.by_id}
+        listed: Container[str] = self.by_id
+        if isinstance(articles, PackedSummaries) and len(states) > 64:
+            listed = set(articles.ids())  # one pass, not a bisect per state
+        read_ids = {i for i, s in states.items() if s.read and i in listed}
         self._unread = len(articles) - len(read_ids)
         if isinstance(articles, PackedSummaries):
             if self.hide_read and read_ids:
