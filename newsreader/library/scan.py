@@ -8,17 +8,18 @@ import os
 from bisect import insort
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
 
 from newsreader.errors import UserError
-from newsreader.library.article import Article, ArticleSummary, Skipped
+from newsreader.library.article import Article, ArticleSummary, Skipped, summaries
 from newsreader.library.catalog import Catalog, CatalogEntry
 from newsreader.library.names import inert, inert_all
 from newsreader.library.packed import PackedIds
 from newsreader.library.parse import MAX_BYTES, ParseError, parse_bytes, read_article_bytes
-from newsreader.library.snapshot import Snapshot, decode_packed, encode
+from newsreader.library.snapshot import Snapshot, decode, decode_packed, encode
 from newsreader.library.walk import Walk, walk
 
 _id = attrgetter("id")
@@ -84,6 +85,10 @@ class Library:
         # The previous scan in this process, so that polling an unchanged library (the TUI
         # does it every few seconds) builds no new objects.
         self._last: _Last | None = None
+        self.packed = False
+        """Keep the last run's list packed, building a summary only when one is read: for an
+        app that holds the list all the time (``remembered`` always does). A command that
+        loops over every article once is faster with plain tuples."""
 
     def check_roots(self) -> None:
         """Raise a UserError when a root is missing or not a folder."""
@@ -279,26 +284,53 @@ class Library:
         """What the last scan (in any run) found, without looking at the folders: the list a
         start-up can show while ``scan()`` checks it. None when there is none for these roots."""
         with _no_gc():
-            last = self._last or self._from_snapshot()
+            last = self._last or self._from_snapshot(packed=True)
         return None if last is None else last.scan
 
-    def _from_snapshot(self) -> _Last | None:
-        """The stored result of the last scan (of these roots), as this process's last scan."""
+    def _from_snapshot(self, packed: bool | None = None) -> _Last | None:
+        """The stored result of the last scan (of these roots), as this process's last scan;
+        its articles packed (``packed.py``) when ``packed`` (default: ``self.packed``)."""
         with Catalog.open(self.catalog_file, check=False) as catalog:
             blob = catalog.snapshot()
-        snap = decode_packed(blob) if blob is not None else None
+        if blob is not None and (self.packed if packed is None else packed):
+            return self._from_packed(blob)
+        snap = decode(blob) if blob is not None else None
         if snap is None or snap.roots != self._root_names or snap.max_bytes != self.max_bytes:
             return None
-        # Kept packed: a summary is built when asked for (``packed.py``).
-        articles = snap.articles
+        days = dict.fromkeys(snap.days)  # one date object per day, shared
+        days.update((d, date.fromordinal(d)) for d in days if d)
+        days[0] = None
+        articles = summaries(
+            snap.ids,
+            snap.paths,
+            snap.titles,
+            map(days.__getitem__, snap.days),
+            snap.datelines,
+            snap.sizes,
+            snap.mtimes,
+            snap.hashes,
+        )
         catalog_skips = tuple(map(Skipped, map(Path, snap.skip_paths), snap.reasons))
         skip_stats = dict(
             zip(snap.skip_paths, zip(snap.skip_sizes, snap.skip_mtimes, strict=True), strict=True)
         )
-        by_id = PackedIds(articles)
+        by_id = dict(zip(snap.ids, articles, strict=True))
         self._last = _Last(
             snap.walk_digest, LibraryScan(articles, catalog_skips, 0, by_id), skip_stats
         )
+        return self._last
+
+    def _from_packed(self, blob: bytes) -> _Last | None:
+        """``_from_snapshot`` with the articles left in the blob (built when read)."""
+        snap = decode_packed(blob)
+        if snap is None or snap.roots != self._root_names or snap.max_bytes != self.max_bytes:
+            return None
+        catalog_skips = tuple(map(Skipped, map(Path, snap.skip_paths), snap.reasons))
+        skip_stats = dict(
+            zip(snap.skip_paths, zip(snap.skip_sizes, snap.skip_mtimes, strict=True), strict=True)
+        )
+        scan = LibraryScan(snap.articles, catalog_skips, 0, PackedIds(snap.articles))
+        self._last = _Last(snap.walk_digest, scan, skip_stats)
         return self._last
 
     def load(self, summary: ArticleSummary) -> Article:
