@@ -80,7 +80,7 @@ class PackedSummaries(Sequence[ArticleSummary]):
         dates: dict[int, date | None] = {d: date.fromordinal(d) for d in set(days) if d}
         dates[0] = None
         self._dates = dates  # one date object per day, shared
-        self._order: array[int] | None = None
+        self._order: dict[int, array[int]] = {}
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -168,26 +168,36 @@ class PackedSummaries(Sequence[ArticleSummary]):
 
     def row_of(self, article_id: str) -> int | None:
         """The row of an article, or None; the rows sorted by id are built on first use."""
-        order = self._by_id()
-        ids = self._text
-        at = bisect_left(order, article_id, key=lambda row: ids(_ID, row))
-        if at < len(order) and ids(_ID, order[at]) == article_id:
+        return self._find(_ID, article_id)
+
+    def id_of_path(self, path: str) -> str | None:
+        """The id of the article whose file is ``path`` (a string as the scan spells it)."""
+        row = self._find(_PATH, path)
+        return None if row is None else self._text(_ID, row)
+
+    def _find(self, field: int, text: str) -> int | None:
+        order = self._sorted(field)
+        texts = self._text
+        at = bisect_left(order, text, key=lambda row: texts(field, row))
+        if at < len(order) and texts(field, order[at]) == text:
             return order[at]
         return None
 
-    def _by_id(self) -> array[int]:
-        order = self._order
+    def _sorted(self, field: int) -> array[int]:
+        """The rows in the order of one field's texts (built once, under the lock)."""
+        order = self._order.get(field)
         if order is None:
             with self._lock:
-                order = self._order
+                order = self._order.get(field)
                 if order is None:
-                    ids = list(self.ids())
-                    order = self._order = array("I", sorted(range(self._n), key=ids.__getitem__))
+                    texts = list(self._column(field, 0, self._n))
+                    order = array("I", sorted(range(self._n), key=texts.__getitem__))
+                    self._order[field] = order
         return order
 
     def warm(self) -> None:
         """Build the lookup by id now (a worker calls this, so the UI thread never does)."""
-        self._by_id()
+        self._sorted(_ID)
 
 
 class PackedIds(Mapping[str, ArticleSummary]):
@@ -215,3 +225,31 @@ class PackedIds(Mapping[str, ArticleSummary]):
 
     def __repr__(self) -> str:
         return f"<{len(self)} packed article summaries by id>"
+
+
+class PathIds(Mapping[str, str]):
+    """Article ids by file path (a string) in ``PackedSummaries``, as a read-only mapping."""
+
+    __slots__ = ("_packed",)
+
+    def __init__(self, packed: PackedSummaries) -> None:
+        self._packed = packed
+
+    def __getitem__(self, path: str) -> str:
+        found = self._packed.id_of_path(path) if isinstance(path, str) else None
+        if found is None:
+            raise KeyError(path)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return self._packed._column(_PATH, 0, len(self._packed))
+
+    def __len__(self) -> int:
+        return len(self._packed)
+
+
+def ids_by_path(articles: Sequence[ArticleSummary]) -> Mapping[str, str]:
+    """Each article's id by its path string: read in place from a packed list, else a dict."""
+    if isinstance(articles, PackedSummaries):
+        return PathIds(articles)
+    return {a.path_str: a.id for a in articles}

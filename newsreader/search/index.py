@@ -11,11 +11,12 @@ import functools
 import os
 import shutil
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from newsreader.library.packed import ids_by_path
 from newsreader.search import generations
 from newsreader.search.results import IndexReport, SearchResult
 
@@ -46,7 +47,7 @@ class SearchIndex:
         self._segment_words: dict[str, dict[str, int]] = {}
         self._folder: Path | None = None
         self._current_stamp: tuple[int, int] | None = None
-        self._ids: dict[str, str] = {}
+        self._ids: Mapping[str, str] = {}
         self._last: tuple[LibraryScan, Library] | None = None
         self._signatures: tuple[tuple[Path, int], dict[str, bytes]] | None = None
 
@@ -77,7 +78,7 @@ class SearchIndex:
         ``procs > 1`` forks worker processes for a full build: only pass it from the CLI.
         """
         with self._write:
-            self._ids = {a.path_str: a.id for a in scan.articles}
+            self._ids = ids_by_path(scan.articles)
             self._last = (scan, library)
             try:
                 with generations.write_lock(self.index_dir, LOCK_WAIT):

@@ -11,7 +11,7 @@ import pytest
 
 from newsreader.library import Library, packed
 from newsreader.library.article import ArticleSummary, summaries
-from newsreader.library.packed import PackedIds, PackedSummaries
+from newsreader.library.packed import PackedIds, PackedSummaries, ids_by_path
 from newsreader.library.snapshot import decode, decode_packed
 
 
@@ -83,6 +83,9 @@ def test_packed_reads_back_what_the_snapshot_holds(
     assert all(by_id[a.id] == a and a.id in by_id for a in plain)
     assert "nothing" not in by_id and by_id.get("nothing") is None and 3 not in by_id
     assert rows.row_of(plain[41].id) == 41
+    paths = ids_by_path(rows)
+    assert dict(paths) == ids_by_path(plain) == {a.path_str: a.id for a in plain}
+    assert paths[plain[7].path_str] == plain[7].id and paths.get("/nowhere") is None
 
 
 def test_a_start_lists_the_packed_snapshot_and_a_change_is_still_seen(tmp_path: Path) -> None:
