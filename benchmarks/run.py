@@ -64,20 +64,50 @@ def _check(ok: bool) -> str:
     return "yes" if ok else "**no**"
 
 
-def bench_size(n: int, workdir: Path, quick: bool) -> list[Row]:
-    """Every measurement for a library of ``n`` generated articles."""
-    import bench_library
-    import bench_search as bs
-    import bench_tui
+def _corpus(n: int, workdir: Path) -> Path:
+    """The generated library of ``n`` articles in the work folder, written if missing."""
     from corpus import write_corpus
-
-    from newsreader.context import build_context
-    from newsreader.search import SearchIndex
 
     folder = workdir / f"corpus-{n}"
     if len(list(folder.glob("*.txt"))) != n:
         shutil.rmtree(folder, ignore_errors=True)
         write_corpus(folder, n)
+    return folder
+
+
+def tui_only(n: int, workdir: Path, quick: bool) -> list[Row]:
+    """The TUI rows alone, on the work folder's library and index: the index is brought up
+    to date (built once if missing, as the app would), never rebuilt."""
+    import bench_tui
+
+    from newsreader.context import build_context
+    from newsreader.search import SearchIndex
+
+    folder = _corpus(n, workdir)
+    ctx = build_context([folder])
+    index = SearchIndex(ctx.index_dir)
+    t = time.perf_counter()
+    index.update(ctx.library.scan(), ctx.library, procs=2)
+    index.close()
+    rows = [
+        Row(
+            "index brought up to date s (not measured against anything)",
+            f"{time.perf_counter() - t:.1f}",
+        )
+    ]
+    return rows + _tui_rows(bench_tui, folder, n, quick)
+
+
+def bench_size(n: int, workdir: Path, quick: bool) -> list[Row]:
+    """Every measurement for a library of ``n`` generated articles."""
+    import bench_library
+    import bench_search as bs
+    import bench_tui
+
+    from newsreader.context import build_context
+    from newsreader.search import SearchIndex
+
+    folder = _corpus(n, workdir)
     ctx = build_context([folder])
     library = ctx.library
     t = time.perf_counter()
@@ -354,6 +384,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="whole-process mode: only the command line against rg and FTS5 (bench_cli.py)",
     )
+    parser.add_argument(
+        "--only",
+        choices=("tui",),
+        default=None,
+        help="tui: only the TUI rows, reusing the work folder's library and index",
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="newsreader-bench-"))
@@ -374,11 +410,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for n in sizes:
             t = time.perf_counter()
-            rows = bench_size(n, workdir, args.quick)
+            measure = tui_only if args.only == "tui" else bench_size
+            rows = measure(n, workdir, args.quick)
             print(f"## {n:,} articles ({time.perf_counter() - t:.0f} s)\n", flush=True)
             print(table(rows) + "\n", flush=True)
-        print("## State store (2,000 articles, fsync on every commit)\n")
-        print(table(state_rows(workdir)) + "\n")
+        if args.only is None:
+            print("## State store (2,000 articles, fsync on every commit)\n")
+            print(table(state_rows(workdir)) + "\n")
         print(f"Machine: {machine()} (at the end); whole run {time.perf_counter() - started:.0f} s")
     finally:
         if args.workdir is None:

@@ -30,6 +30,7 @@ class Session:
 
     def __init__(self, ctx: AppContext, first_scan: FirstScan | None = None) -> None:
         self.ctx = ctx
+        ctx.library.packed = True  # the app holds the list for hours and draws a screenful
         self._first_scan = first_scan
         self.problems: list[str] = []
         """One-line messages about parts that do not work (shown as a persistent notice)."""
@@ -151,6 +152,7 @@ class Session:
         opens on next use. Called from the library worker, between two index updates."""
         with self._index_lock:
             old, self._index = self._index, None
+            ctx.library.packed = True
             self.ctx = ctx
         if old is not None:
             old.close()  # a search still using it reopens its files; nothing is lost

@@ -6,7 +6,7 @@ import contextlib
 import gc
 import os
 from bisect import insort
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from operator import attrgetter
@@ -17,8 +17,9 @@ from newsreader.errors import UserError
 from newsreader.library.article import Article, ArticleSummary, Skipped, summaries
 from newsreader.library.catalog import Catalog, CatalogEntry
 from newsreader.library.names import inert, inert_all
+from newsreader.library.packed import PackedIds
 from newsreader.library.parse import MAX_BYTES, ParseError, parse_bytes, read_article_bytes
-from newsreader.library.snapshot import Snapshot, decode, encode, state_of
+from newsreader.library.snapshot import Snapshot, decode, decode_packed, encode, state_of
 from newsreader.library.walk import Walk, walk
 
 _id = attrgetter("id")
@@ -34,18 +35,19 @@ Progress = Callable[[int, int], None]
 class LibraryScan:
     """The articles found under the roots, newest first, and the files skipped with reasons."""
 
-    articles: tuple[ArticleSummary, ...]
+    articles: Sequence[ArticleSummary]
+    """A tuple, or (the last run's list at start) ``PackedSummaries``: built when asked for."""
     skipped: tuple[Skipped, ...]
     parsed: int = 0
     """How many files had to be read this time (0 when nothing changed)."""
-    by_id: dict[str, ArticleSummary] = field(default_factory=dict, compare=False, repr=False)
+    by_id: Mapping[str, ArticleSummary] = field(default_factory=dict, compare=False, repr=False)
     state: bytes = field(default=b"", compare=False, repr=False)
     """The catalog state this result is (``snapshot.state_of``): equal states, equal results.
     Empty when unknown (never equal to anything)."""
 
     def __post_init__(self) -> None:
-        if not self.by_id:
-            self.by_id.update((a.id, a) for a in self.articles)
+        if not self.by_id and self.articles:
+            object.__setattr__(self, "by_id", {a.id: a for a in self.articles})
 
 
 @contextlib.contextmanager
@@ -86,6 +88,10 @@ class Library:
         # The previous scan in this process, so that polling an unchanged library (the TUI
         # does it every few seconds) builds no new objects.
         self._last: _Last | None = None
+        self.packed = False
+        """Keep the last run's list packed, building a summary only when one is read: for an
+        app that holds the list all the time (``remembered`` always does). A command that
+        loops over every article once is faster with plain tuples."""
 
     def check_roots(self) -> None:
         """Raise a UserError when a root is missing or not a folder."""
@@ -283,15 +289,18 @@ class Library:
         """What the last scan (in any run) found, without looking at the folders: the list a
         start-up can show while ``scan()`` checks it. None when there is none for these roots."""
         with _no_gc():
-            last = self._last or self._from_snapshot()
+            last = self._last or self._from_snapshot(packed=True)
         return None if last is None else last.scan
 
-    def _from_snapshot(self) -> _Last | None:
-        """The stored result of the last scan (of these roots), as this process's last scan."""
+    def _from_snapshot(self, packed: bool | None = None) -> _Last | None:
+        """The stored result of the last scan (of these roots), as this process's last scan;
+        its articles packed (``packed.py``) when ``packed`` (default: ``self.packed``)."""
         with Catalog.open(self.catalog_file, check=False) as catalog:
             blob = catalog.snapshot()
         if blob is None:
             return None
+        if self.packed if packed is None else packed:
+            return self._from_packed(blob)
         snap = decode(blob)
         if snap is None or snap.roots != self._root_names or snap.max_bytes != self.max_bytes:
             return None
@@ -317,6 +326,21 @@ class Library:
         self._last = _Last(
             snap.walk_digest, LibraryScan(articles, catalog_skips, 0, by_id, state), skip_stats
         )
+        return self._last
+
+    def _from_packed(self, blob: bytes) -> _Last | None:
+        """``_from_snapshot`` with the articles left in the blob (built when read)."""
+        snap = decode_packed(blob)
+        if snap is None or snap.roots != self._root_names or snap.max_bytes != self.max_bytes:
+            return None
+        catalog_skips = tuple(map(Skipped, map(Path, snap.skip_paths), snap.reasons))
+        skip_stats = dict(
+            zip(snap.skip_paths, zip(snap.skip_sizes, snap.skip_mtimes, strict=True), strict=True)
+        )
+        scan = LibraryScan(
+            snap.articles, catalog_skips, 0, PackedIds(snap.articles), state_of(blob)
+        )
+        self._last = _Last(snap.walk_digest, scan, skip_stats)
         return self._last
 
     def load(self, summary: ArticleSummary) -> Article:

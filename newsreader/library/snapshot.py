@@ -18,6 +18,8 @@ import zlib
 from array import array
 from typing import NamedTuple
 
+from newsreader.library.packed import PackedSummaries, string_starts
+
 _MAGIC = b"NRSNAP3" + (b"<" if sys.byteorder == "little" else b">")
 # magic, walk digest, roots, articles, skips, max_bytes, integers, crc of the rest
 _HEADER = struct.Struct("<8s16s6Q")
@@ -141,4 +143,54 @@ def decode(blob: bytes) -> Snapshot | None:
         reasons,
         skip_sizes,
         skip_mtimes,
+    )
+
+
+class PackedSnapshot(NamedTuple):
+    """A snapshot whose articles stay packed (``packed.py``); the skips are plain lists."""
+
+    roots: tuple[str, ...]
+    max_bytes: int
+    walk_digest: bytes
+    articles: PackedSummaries
+    skip_paths: list[str]
+    reasons: list[str]
+    skip_sizes: list[int]
+    skip_mtimes: list[int]
+
+
+def decode_packed(blob: bytes) -> PackedSnapshot | None:
+    """``decode``, with the articles left in ``blob`` (read when asked for), or None."""
+    if stored_digest(blob) is None:
+        return None
+    _magic, digest, n_roots, n_rows, n_skips, max_bytes, n_ints, crc = _HEADER.unpack_from(blob)
+    text_at = _HEADER.size + 8 * n_ints
+    body = memoryview(blob)[_HEADER.size :]
+    if n_ints != 3 * n_rows + 2 * n_skips or len(body) < 8 * n_ints or zlib.crc32(body) != crc:
+        return None
+    starts = string_starts(blob, text_at, len(blob))
+    if len(starts) != n_roots + 5 * n_rows + 2 * n_skips + 1:
+        return None
+    ints = array("q")
+    ints.frombytes(body[: 8 * n_ints])
+    days, sizes, mtimes = (ints[i * n_rows : (i + 1) * n_rows] for i in range(3))
+    at = 3 * n_rows
+    skip_sizes, skip_mtimes = ints[at : at + n_skips].tolist(), ints[at + n_skips :].tolist()
+
+    def texts(first: int, count: int) -> list[str]:
+        return [
+            blob[starts[k] : starts[k + 1] - 1].decode("utf-8", "surrogatepass")
+            for k in range(first, first + count)
+        ]
+
+    try:
+        roots = tuple(texts(0, n_roots))
+        skips = n_roots + 5 * n_rows
+        skip_paths, reasons = texts(skips, n_skips), texts(skips + n_skips, n_skips)
+        # The magic and crc say ``encode`` wrote these bytes: every string in them decodes.
+        articles = PackedSummaries(blob, starts, n_roots, n_rows, days, sizes, mtimes)
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return PackedSnapshot(
+        roots, max_bytes, digest, articles, skip_paths, reasons, skip_sizes, skip_mtimes
     )

@@ -76,7 +76,7 @@ def load_all(
 
 def full_build(
     folder: Path,
-    articles: tuple[ArticleSummary, ...],
+    articles: Sequence[ArticleSummary],
     library: Library,
     progress: Progress | None,
     procs: int = 1,
@@ -161,7 +161,7 @@ def _close(writer: BulkWriter) -> Any:
 
 def _parallel_build(
     ix: Any,
-    articles: tuple[ArticleSummary, ...],
+    articles: Sequence[ArticleSummary],
     library: Library,
     progress: Progress | None,
     procs: int,

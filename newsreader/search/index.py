@@ -11,11 +11,12 @@ import functools
 import os
 import shutil
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from newsreader.library.packed import ids_by_path
 from newsreader.search import freshness, generations
 from newsreader.search.results import IndexReport, SearchResult
 from newsreader.search.schema_version import SCHEMA_VERSION
@@ -47,7 +48,7 @@ class SearchIndex:
         self._segment_words: dict[str, dict[str, int]] = {}
         self._folder: Path | None = None
         self._current_stamp: tuple[int, int] | None = None
-        self._ids: dict[str, str] = {}
+        self._ids: Mapping[str, str] = {}
         self._last: tuple[LibraryScan, Library] | None = None
         self._signatures: tuple[tuple[Path, int], dict[str, bytes]] | None = None
 
@@ -77,7 +78,7 @@ class SearchIndex:
         ``procs > 1`` forks worker processes for a full build: only pass it from the CLI.
         """
         with self._write:
-            self._ids = {a.path_str: a.id for a in scan.articles}
+            self._ids = ids_by_path(scan.articles)
             self._last = (scan, library)
             try:
                 with generations.write_lock(self.index_dir, LOCK_WAIT):
@@ -171,12 +172,16 @@ class SearchIndex:
                 recorded = freshness.signatures(folder)
                 indexed = indexed_signatures(ix) if recorded is None else recorded
                 self._signatures = ((folder, generation), indexed)
-            wanted = {a.path_str: a for a in scan.articles}
+            # Paths only, not summaries: a big library's list may be packed (built as read).
+            wanted = {a.path_str for a in scan.articles}
             changed = [
                 a
-                for p, a in wanted.items()
-                if p not in indexed or content_hash_of(indexed[p]) != a.content_hash
+                for a in scan.articles
+                if a.path_str not in indexed
+                or content_hash_of(indexed[a.path_str]) != a.content_hash
             ]
+            if len(wanted) < len(scan.articles):  # a path listed twice is indexed once
+                changed = list({a.path_str: a for a in changed}.values())
             removed = [p for p in indexed if p not in wanted]
             if not changed and not removed:
                 freshness.record(folder, scan.state, indexed)

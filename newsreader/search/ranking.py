@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ def run_query(
     parsed: ParsedQuery,
     raw: str,
     limit: int,
-    ids: dict[str, str],
+    ids: Mapping[str, str],
     engine: Engine | None = None,
     vocab: Callable[[], Vocabulary] | None = None,
     correct: bool = True,
@@ -88,7 +88,7 @@ def _top(searcher: Any, engine: Engine, q: Any, limit: int) -> TopDocs:
 
 
 def _hit(
-    searcher: Any, docnum: int, score: float, hl: Highlighter, ids: dict[str, str]
+    searcher: Any, docnum: int, score: float, hl: Highlighter, ids: Mapping[str, str]
 ) -> SearchHit:
     from newsreader.search.index import stored_date
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid as uuidlib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -71,9 +71,14 @@ class StateStore:
 
     # --- reading state --------------------------------------------------------------------
 
-    def reading_states(self, articles: Iterable[ArticleSummary]) -> dict[str, ReadingState]:
-        """The state of every article, by article id; follows renames by content hash."""
-        articles = list(articles)
+    def reading_states(
+        self, articles: Iterable[ArticleSummary], *, unopened: bool = True
+    ) -> dict[str, ReadingState]:
+        """The state of every article, by article id; follows renames by content hash.
+        Without ``unopened``, articles with nothing stored are left out (instead of a default
+        state each: a big library's list holds mostly those)."""
+        # Read twice, not copied: a big library's list may be packed (built as it is read).
+        articles = articles if isinstance(articles, Collection) else list(articles)
         rows = self._file.read(records.article_rows)
         by_id = {str(r[0]): r for r in rows}
         current = {a.id for a in articles}
@@ -89,7 +94,10 @@ class StateStore:
                 if row is not None:
                     renames.append((str(row[0]), a))
                     hashes[a.content_hash].remove(row)  # one old row moves to one new file
-            states[a.id] = records.state_of(row, a.id) if row else ReadingState(a.id)
+            if row:
+                states[a.id] = records.state_of(row, a.id)
+            elif unopened:
+                states[a.id] = ReadingState(a.id)
         if renames:
             when = records.now()
 

@@ -21,7 +21,9 @@ from textual.worker import Worker, get_current_worker
 from newsreader.app.session import Session
 from newsreader.context import AppContext
 from newsreader.library import LibraryScan
+from newsreader.library.packed import PackedSummaries
 from newsreader.state.models import ReadingState
+from newsreader.tui.rows import kept_states
 
 if TYPE_CHECKING:
     from newsreader.search import IndexReport
@@ -242,8 +244,12 @@ class LibrarySync:
     def _load_states(self, scan: LibraryScan) -> None:
         store = self.session.store()
         # No store (it could not be opened): no article has a state, and the list says so.
-        states = store.reading_states(scan.articles) if store is not None else {}
-        self._post(StatesLoaded(states))
+        states = {} if store is None else store.reading_states(scan.articles, unopened=False)
+        if isinstance(scan.articles, PackedSummaries):
+            # The lookup by id (a sort of every id) is built here, not by the UI thread's
+            # first use of it when the states arrive.
+            scan.articles.warm()
+        self._post(StatesLoaded(kept_states(states)))
 
     def _index(self, scan: LibraryScan) -> None:
         from newsreader.app import index_job  # in the worker: not on the way to the first paint

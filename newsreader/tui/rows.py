@@ -5,19 +5,30 @@ Plain Python (no Textual) so it can be tested directly and shared by the list an
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from array import array
+from bisect import bisect_left
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
+from typing import overload
 
 from newsreader.library import ArticleSummary
+from newsreader.library.packed import PackedIds, PackedSummaries
 from newsreader.state.models import ReadingState
+
+
+def kept_states(states: Mapping[str, ReadingState]) -> dict[str, ReadingState]:
+    """The states that say something: the store hands out one per article, and a big
+    library's never-opened articles would each hold a default one for the app's lifetime.
+    (Opening an article asks the store for its state when the rows have none.)"""
+    return {i: s for i, s in states.items() if s != ReadingState(i)}
 
 
 class ArticleRows:
     """The library's articles plus reading state, filtered into the rows the list displays."""
 
     def __init__(self) -> None:
-        self.articles: tuple[ArticleSummary, ...] = ()
-        self.by_id: dict[str, ArticleSummary] = {}
+        self.articles: Sequence[ArticleSummary] = ()
+        self.by_id: Mapping[str, ArticleSummary] = {}
         self.states: dict[str, ReadingState] = {}
         self.hide_read = False
         self.narrow: Callable[[ArticleSummary], bool] | None = None
@@ -28,17 +39,29 @@ class ArticleRows:
         """The articles ``narrow`` keeps, read or not (empty when not narrowed)."""
         self.states_known = False
         """The reading states have been loaded: until then no row is called read or unread."""
-        self.rows: list[ArticleSummary] = []
+        self.rows: Sequence[ArticleSummary] = []
+        """What the list shows: a list, or for a packed library (``PackedSummaries``) the
+        articles themselves or ``Subset`` of them, so no row is built until it is drawn."""
         self._unread = 0
 
-    def set_articles(self, articles: tuple[ArticleSummary, ...]) -> None:
-        """Replace the articles (already sorted newest first by the library scan)."""
+    def set_articles(
+        self,
+        articles: Sequence[ArticleSummary],
+        by_id: Mapping[str, ArticleSummary] | None = None,
+    ) -> None:
+        """Replace the articles (already sorted newest first by the library scan); ``by_id``
+        is the scan's own lookup of them, shared rather than built again."""
         self.articles = articles
-        self.by_id = {a.id: a for a in articles}
+        if by_id is None and isinstance(articles, PackedSummaries):
+            by_id = PackedIds(articles)
+        elif by_id is None:
+            by_id = {a.id: a for a in articles}
+        self.by_id = by_id
         self._refilter()
 
     def set_states(self, states: Mapping[str, ReadingState]) -> None:
-        """Replace all reading states (after loading the store or another instance's writes)."""
+        """Replace all reading states (after loading the store or another instance's writes);
+        a missing state reads as unread and unopened (``kept_states``)."""
         self.states = dict(states)
         self.states_known = True
         self._refilter()
@@ -67,12 +90,21 @@ class ArticleRows:
         ``refilter``), so the cursor does not jump under the user's hands.
         """
         changed: list[ArticleSummary] = []
+        ids = list(ids)
+        by_id = self.by_id
+        if isinstance(self.articles, PackedSummaries) and len(ids) > 64:
+            # Many at once ("mark all read"): one pass over the packed list, not a bisect
+            # and a built summary per id.
+            wanted = set(ids)
+            by_id = {a.id: a for a in self.articles if a.id in wanted}
         for article_id in ids:
-            summary = self.by_id.get(article_id)
+            summary = by_id.get(article_id)
             if summary is None or self.is_read(article_id) == read:
                 continue
             old = self.states.get(article_id) or ReadingState(article_id)
-            self.update_state(replace(old, read=read))
+            # ``update_state`` without its lookup: the article is known to be listed.
+            self.states[article_id] = replace(old, read=read)
+            self._unread += -1 if read else 1
             changed.append(summary)
         return changed
 
@@ -107,16 +139,26 @@ class ArticleRows:
         """How many articles are not marked read."""
         return self._unread
 
+    def article_ids(self) -> Iterator[str]:
+        """Every article's id, newest first (read in place from a packed list)."""
+        return _ids(self.articles)
+
     def titles_matching(self, query: str, limit: int) -> list[ArticleSummary]:
         """Up to ``limit`` articles, newest first, whose title holds every word of ``query``."""
         words = query.casefold().split()
         found: list[ArticleSummary] = []
         if not words:
             return found
-        for article in self.articles:
-            title = article.title.casefold()
-            if all(word in title for word in words):
-                found.append(article)
+        articles = self.articles
+        titles = (
+            articles.titles()
+            if isinstance(articles, PackedSummaries)
+            else (a.title for a in articles)
+        )
+        for row, title in enumerate(titles):
+            folded = title.casefold()
+            if all(word in folded for word in words):
+                found.append(articles[row])
                 if len(found) >= limit:
                     break
         return found
@@ -125,7 +167,12 @@ class ArticleRows:
         """The row of an article, or None when it is not shown."""
         if article_id is None:
             return None
-        for i, row in enumerate(self.rows):
+        rows = self.rows
+        if isinstance(rows, PackedSummaries):
+            return rows.row_of(article_id)
+        if isinstance(rows, Subset):
+            return rows.index_of(article_id)
+        for i, row in enumerate(rows):
             if row.id == article_id:
                 return i
         return None
@@ -133,28 +180,81 @@ class ArticleRows:
     def nearest_shown(self, article_id: str) -> str | None:
         """The article itself if it is shown, else the next shown one after it in the
         library's order, else the last shown before it; None when no row is shown."""
-        shown = {row.id for row in self.rows}
-        if article_id in shown:
+        if self.index_of(article_id) is not None:
             return article_id
+        shown = set(_ids(self.rows))
         before: str | None = None
         passed = False
-        for article in self.articles:
-            if article.id == article_id:
+        for other in _ids(self.articles):
+            if other == article_id:
                 passed = True
-            elif article.id in shown:
+            elif other in shown:
                 if passed:
-                    return article.id
-                before = article.id
+                    return other
+                before = other
         return before
 
     def _refilter(self) -> None:
-        states = self.states
-        read_ids = {i for i, s in states.items() if s.read and i in self.by_id}
-        self._unread = len(self.articles) - len(read_ids)
+        states, articles = self.states, self.articles
+        listed: Container[str] = self.by_id
+        if isinstance(articles, PackedSummaries) and len(states) > 64:
+            listed = set(articles.ids())  # one pass, not a bisect per state
+        read_ids = {i for i, s in states.items() if s.read and i in listed}
+        self._unread = len(articles) - len(read_ids)
         narrow = self.narrow
-        self.narrowed = [a for a in self.articles if narrow(a)] if narrow is not None else []
-        shown = self.narrowed if narrow is not None else self.articles
-        if self.hide_read:
-            self.rows = [a for a in shown if a.id not in read_ids]
+        if narrow is not None:
+            self.narrowed = [a for a in articles if narrow(a)]
+            if self.hide_read:
+                self.rows = [a for a in self.narrowed if a.id not in read_ids]
+            else:
+                self.rows = list(self.narrowed)
+            return
+        self.narrowed = []
+        if isinstance(articles, PackedSummaries):
+            if self.hide_read and read_ids:
+                shown = (row for row, i in enumerate(articles.ids()) if i not in read_ids)
+                self.rows = Subset(articles, array("I", shown))
+            else:
+                self.rows = articles
+        elif self.hide_read:
+            self.rows = [a for a in articles if a.id not in read_ids]
         else:
-            self.rows = list(shown)
+            self.rows = list(articles)
+
+
+def _ids(rows: Sequence[ArticleSummary]) -> Iterator[str]:
+    """The ids of ``rows`` in order, without building packed summaries."""
+    if isinstance(rows, PackedSummaries):
+        return rows.ids()
+    if isinstance(rows, Subset):
+        return map(rows.packed.article_id, rows.rows)
+    return (row.id for row in rows)
+
+
+class Subset(Sequence[ArticleSummary]):
+    """Some rows of a packed list (those the read filter shows), by row number."""
+
+    def __init__(self, packed: PackedSummaries, rows: array[int]) -> None:
+        self.packed, self.rows = packed, rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @overload
+    def __getitem__(self, index: int) -> ArticleSummary: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[ArticleSummary]: ...
+
+    def __getitem__(self, index: int | slice) -> ArticleSummary | list[ArticleSummary]:
+        if isinstance(index, slice):
+            return [self.packed[row] for row in self.rows[index]]
+        return self.packed[self.rows[index]]
+
+    def index_of(self, article_id: str) -> int | None:
+        """Where an article is among these rows, or None."""
+        row = self.packed.row_of(article_id)
+        if row is None:
+            return None
+        at = bisect_left(self.rows, row)
+        return at if at < len(self.rows) and self.rows[at] == row else None

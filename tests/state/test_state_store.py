@@ -56,6 +56,14 @@ def test_set_read_many_then_unread(store: StateStore) -> None:
     assert [states[a.id].read for a in arts] == [False, False, True, True, True]
 
 
+def test_reading_states_can_leave_out_articles_with_nothing_stored(store: StateStore) -> None:
+    arts = [article(n).summary for n in range(4)]
+    store.set_read(arts[1:2], True)
+    assert set(store.reading_states(arts)) == {a.id for a in arts}
+    stored = store.reading_states(arts, unopened=False)
+    assert list(stored) == [arts[1].id] and stored[arts[1].id].read
+
+
 def _library(tmp_path: Path) -> tuple[Library, Path]:
     lib = tmp_path / "library"
     lib.mkdir(exist_ok=True)

@@ -53,7 +53,7 @@ class LibraryView:
         rows, listing = screen.rows, screen.article_list
         before = set(rows.by_id)
         keep = listing.highlighted
-        rows.set_articles(scan.articles)
+        rows.set_articles(scan.articles, scan.by_id)
         listing.empty_text = (
             "" if scan.articles else "No articles yet: add .txt or .md files to the library."
         )

@@ -7,6 +7,7 @@ position is saved when the reader settles, before another article opens and on q
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 from newsreader.library import ArticleSummary, ParseError
+from newsreader.state.models import ReadingState
 
 if TYPE_CHECKING:
     from newsreader.app.article_opening import OpenedArticle, OpenRequest
@@ -98,7 +100,7 @@ class ArticleOpener:
             screen.notify(opened.notice, severity="warning", timeout=6, markup=False)
         return opened
 
-    def reload_if_changed(self, by_id: dict[str, ArticleSummary]) -> None:
+    def reload_if_changed(self, by_id: Mapping[str, ArticleSummary]) -> None:
         """After a rescan: reopen the article in the reader if its file changed."""
         screen = self.screen
         article = screen.reader.article
@@ -139,18 +141,18 @@ class ArticleOpener:
         screen = self.screen
         # The text there too: reopening after the article changed finds the same passage.
         quote = quote_at(screen.reader.article, summary, position.paragraph, position.offset)
-        state = screen.rows.states.get(summary.id)
-        if state is not None:
-            screen.rows.update_state(
-                replace(
-                    state,
-                    paragraph=position.paragraph,
-                    offset=position.offset,
-                    progress=position.progress,
-                    quote=quote,
-                )
+        # A never-opened article has no state in the rows (``kept_states``).
+        state = screen.rows.states.get(summary.id) or ReadingState(summary.id)
+        screen.rows.update_state(
+            replace(
+                state,
+                paragraph=position.paragraph,
+                offset=position.offset,
+                progress=position.progress,
+                quote=quote,
             )
-            screen.article_list.refresh()
+        )
+        screen.article_list.refresh()
         screen.write(
             lambda store: store.save_position(
                 summary, position.paragraph, position.offset, position.progress, quote

@@ -43,7 +43,7 @@ class ReadMarks:
     def mark_all(self) -> None:
         """Mark every article in the library read (asking first if that is many)."""
         rows = self.screen.rows
-        ids = [a.id for a in rows.articles if not rows.is_read(a.id)]
+        ids = [i for i in rows.article_ids() if not rows.is_read(i)]
         if not ids:
             self.screen.notify("Every article is already read.", timeout=3, markup=False)
             return
