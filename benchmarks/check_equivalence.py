@@ -2,6 +2,7 @@
 
     python benchmarks/check_equivalence.py [--size 2000] [--queries 30] [--workdir DIR]
                                            [--small-thresholds] [--layers]
+                                           [--save FILE] [--compare FILE]
 
 Builds the generated library (``corpus.py``) of ``--size`` articles, draws ``--queries``
 queries of each shape from the articles' own words, and compares, for limits 1, 10 and 200,
@@ -17,6 +18,9 @@ marks its total estimated (then the estimate's error is shown).
 the sample, partial reads) so that a small library runs every path a 100k one does: the
 best-first heap, estimated totals, partial reads. ``--layers`` times each tuning layer on
 and off (the same queries, engine only, after a warm-up) and checks the answers stay equal.
+``--save FILE`` writes every engine answer (each hit's path and the ``repr`` of its score,
+the total, the estimated flag) as JSON; ``--compare FILE`` checks this run's answers against
+such a file, byte for byte, so a change to the engine can show it answers exactly as before.
 Exits 1 when any answer differs.
 """
 
@@ -24,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import math
 import random
 import sys
@@ -194,7 +199,13 @@ def counting(paths: Paths) -> Iterator[None]:
         )
 
 
-def compare(generation: Path, queries: dict[str, list[str]]) -> tuple[list[Row], Paths]:
+Answers = dict[str, list[object]]
+"""Per query text and limit, the engine's answer: [[path, repr(score)], ...], total, estimated."""
+
+
+def compare(
+    generation: Path, queries: dict[str, list[str]], answers: Answers | None = None
+) -> tuple[list[Row], Paths]:
     paths = Paths()
     rows = []
     ix = open_generation(generation)
@@ -213,6 +224,10 @@ def compare(generation: Path, queries: dict[str, list[str]]) -> tuple[list[Row],
                 for limit in LIMITS:
                     top = eng.top(q, limit)
                     row.answers += 1
+                    if answers is not None:
+                        answers[f"{text} @{limit}"] = [
+                            [searcher.stored_fields(d)["path"], repr(s)] for d, s in top.hits
+                        ] + [top.total, top.estimated]
                     ok = [d for d, _s in top.hits] == [d for d, _s in theirs[:limit]]
                     for (_d, s1), (_d2, s2) in zip(top.hits, theirs, strict=False):
                         rel = abs(s1 - s2) / max(abs(s2), 1e-300)
@@ -230,6 +245,18 @@ def compare(generation: Path, queries: dict[str, list[str]]) -> tuple[list[Row],
                         row.failures.append(f"{text!r} limit {limit}: {top.total} vs {len(theirs)}")
             rows.append(row)
     return rows, paths
+
+
+def diff_answers(before: Answers, after: Answers) -> list[str]:
+    """The answers that are not byte-identical between two runs (or missing from one)."""
+    out = [f"only in the saved run: {k!r}" for k in before.keys() - after.keys()]
+    out += [f"only in this run: {k!r}" for k in after.keys() - before.keys()]
+    out += [
+        f"{k!r}: {before[k]} vs {after[k]}"
+        for k in sorted(before.keys() & after.keys())
+        if before[k] != after[k]
+    ]
+    return out
 
 
 def table(rows: list[Row]) -> str:
@@ -336,6 +363,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workdir", type=Path)
     p.add_argument("--small-thresholds", action="store_true")
     p.add_argument("--layers", action="store_true")
+    p.add_argument("--save", type=Path, help="write every engine answer to this JSON file")
+    p.add_argument("--compare", type=Path, help="check the answers against a --save file")
     args = p.parse_args(argv)
     with contextlib.ExitStack() as stack:
         workdir = args.workdir or Path(stack.enter_context(tempfile.TemporaryDirectory()))
@@ -345,7 +374,8 @@ def main(argv: list[str] | None = None) -> int:
         queries = make_queries(workdir / f"corpus-{args.size}", args.queries)
         if args.small_thresholds:
             stack.enter_context(thresholds(SMALL))
-        rows, paths = compare(generation, queries)
+        answers: Answers = {}
+        rows, paths = compare(generation, queries, answers)
         print(table(rows))
         print(
             f"\nphrase paths taken: partial reads {paths.partial_reads}, best-first heap "
@@ -354,6 +384,18 @@ def main(argv: list[str] | None = None) -> int:
         failures = [f for r in rows for f in r.failures]
         for f in failures[:20]:
             print("DIFFERS:", f)
+        if args.save:
+            args.save.write_text(json.dumps(answers, indent=0, sort_keys=True), encoding="utf-8")
+            print(f"\n{len(answers)} answers saved to {args.save}")
+        if args.compare:
+            changed = diff_answers(json.loads(args.compare.read_text(encoding="utf-8")), answers)
+            for c in changed[:20]:
+                print("CHANGED:", c)
+            print(
+                f"\n{len(answers) - len(changed)} of {len(answers)} answers byte-identical "
+                f"to {args.compare}"
+            )
+            failures += changed
         if args.layers:
             print()
             print(time_layers(generation, queries))
