@@ -7,7 +7,7 @@ articles. Here each term's scores come whole from ``terms.py`` (read a block at 
 cached until the index changes) and are combined as dicts.
 
 Supported exactly: terms, ``And``, ``Or`` (plain), ``Not`` inside ``And``, ``AndNot`` and
-``ExactPhrase``. Anything else (prefix, wildcard, fuzzy, dates) is evaluated by Whoosh's own
+``ExactPhrase``. Everything else (prefix, wildcard, fuzzy, dates) is evaluated by Whoosh's own
 matcher for that node. A phrase of two common words reads its pair's postings (``word_pairs.py``).
 Other phrases are checked lazily (``phrase_candidates.py``): candidates (documents with every word)
 are visited best score first until the top N are certain; the total is then exact when every
@@ -23,7 +23,6 @@ import heapq
 from collections.abc import Collection
 from dataclasses import dataclass
 from operator import neg
-from typing import Any
 
 from whoosh.scoring import BM25F
 
@@ -45,11 +44,11 @@ from newsreader.search.query_model import (
     Nothing,
     Phrase,
     Term,
-    WhooshQuery,
     from_whoosh,
 )
 from newsreader.search.terms import TermReader, TermScores, boosted
 from newsreader.search.title_top import bounded_top
+from newsreader.search.whoosh_read import Searcher, WhooshQuery
 from newsreader.search.word_pairs import PREFIX
 
 
@@ -65,7 +64,7 @@ class _Found:
 class Engine:
     """Answers queries for one open Whoosh searcher; drop it when the searcher is closed."""
 
-    def __init__(self, searcher: Any) -> None:
+    def __init__(self, searcher: Searcher) -> None:
         self.searcher = searcher
         self.enabled = type(searcher.weighting) is BM25F
         self.terms = TermReader(searcher)
@@ -164,12 +163,12 @@ class Engine:
         return terms.term(fieldname, btext)
 
     def _whoosh(self, node: Matched) -> dict[int, float]:
-        """Any other node, through Whoosh's own matchers (exact, one document at a time)."""
+        """Every other node, through Whoosh's own matchers (exact, one document at a time)."""
         out: dict[int, float] = {}
         context = self.searcher.context()
         q: WhooshQuery = node.query
         for leaf, offset in self.searcher.leaf_searchers():
-            m: Any = q.matcher(leaf, context)
+            m = q.matcher(leaf, context)
             while m.is_active():
                 out[m.id() + offset] = m.score()
                 m.next()

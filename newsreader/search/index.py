@@ -14,13 +14,16 @@ import threading
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from newsreader.search import generations
 from newsreader.search.results import IndexReport, SearchResult
 
 if TYPE_CHECKING:
     from newsreader.library import Library, LibraryScan
+    from newsreader.search.engine import Engine
+    from newsreader.search.spelling import Vocabulary
+    from newsreader.search.whoosh_read import Index, Searcher, Segment
 
 LOCK_WAIT = 2.0
 """Seconds to wait for another writer before answering from the last complete index."""
@@ -38,11 +41,11 @@ class SearchIndex:
         self._on_damage = on_damage
         self._write = threading.RLock()
         self._read = threading.Lock()
-        self._searcher: Any = None
+        self._searcher: Searcher | None = None
         self._had_index = False
-        self._engine: Any = None
-        self._vocab: Any = None
-        self._last_vocab: Any = None
+        self._engine: Engine | None = None
+        self._vocab: Vocabulary | None = None
+        self._last_vocab: Vocabulary | None = None
         self._segment_words: dict[str, dict[str, int]] = {}
         self._folder: Path | None = None
         self._current_stamp: tuple[int, int] | None = None
@@ -297,7 +300,7 @@ class SearchIndex:
         if vocab is not None:
             vocab.prepare()
 
-    def _vocabulary(self, searcher: Any) -> Any:
+    def _vocabulary(self, searcher: Searcher) -> Vocabulary:
         """The open generation's surface words (read once per searcher)."""
         if self._vocab is None:
             from newsreader.search.vocab import library_vocabulary
@@ -322,7 +325,7 @@ class SearchIndex:
             return False
         return True
 
-    def _fresh_searcher(self) -> Any:
+    def _fresh_searcher(self) -> Searcher | None:
         """The shared searcher, reopened when another writer published or committed."""
         stamp = self._stamp()
         if (
@@ -343,11 +346,11 @@ class SearchIndex:
 
         ix = open_generation(current[1])
         self._folder = current[1]
-        self._searcher = ix.searcher()
+        self._searcher = searcher = ix.searcher()
         self._had_index = True
-        self._engine = Engine(self._searcher)
+        self._engine = Engine(searcher)
         self._current_stamp = stamp
-        return self._searcher
+        return searcher
 
     def _stamp(self) -> tuple[int, int] | None:
         try:
@@ -382,7 +385,7 @@ class SearchIndex:
 _NO_INDEX = "the search index is not built yet (run 'newsreader index')"
 
 
-def open_generation(folder: Path) -> Any:
+def open_generation(folder: Path) -> Index:
     """Open a Whoosh index generation (``whoosh_read.open_generation``)."""
     from newsreader.search.whoosh_read import open_generation as open_folder
 
@@ -393,7 +396,7 @@ MERGE_LIMIT = 1000
 """Segments with at least this many documents (a full build's) are never merged by an update."""
 
 
-def merge_small_only(writer: Any, segments: list[Any]) -> list[Any]:
+def merge_small_only(writer: object, segments: list[Segment]) -> list[Segment]:
     """Whoosh's ``MERGE_SMALL`` over the small segments only. Over all of them it merges once
     the segments are many for their total size: at 100k articles in 26 build segments one
     changed file rewrote 22 of them through Python (21 minutes)."""
@@ -407,7 +410,7 @@ def _why(exc: BaseException) -> str:
     return f"{exc.__class__.__name__}: {text}" if text else exc.__class__.__name__
 
 
-def stored_date(value: Any) -> date | None:
+def stored_date(value: object) -> date | None:
     """A yyyymmdd number back to a date."""
     if not isinstance(value, int) or value <= 0:
         return None

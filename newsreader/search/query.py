@@ -288,7 +288,7 @@ def _parse(text: str, any_word: bool, notes: list[str]) -> Any:
         if q is None:
             return None
         return stem_fuzzy(q).normalize()
-    except Exception:  # Whoosh raises assorted errors on odd input (NOTES.md)
+    except Exception:  # Whoosh raises assorted errors on odd input (ARCHITECTURE.md)
         return None
 
 

@@ -9,17 +9,11 @@ Imports Whoosh's public query classes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
 
 from whoosh import query as wq
 
 from newsreader.search.matchers import ExactPhrase
-
-
-class WhooshQuery(Protocol):
-    """A Whoosh query node: what its matchers need."""
-
-    def matcher(self, searcher: object, context: object = None) -> object: ...
+from newsreader.search.whoosh_read import WhooshQuery
 
 
 @dataclass(frozen=True)
@@ -71,7 +65,7 @@ class Nothing:
 
 @dataclass(frozen=True)
 class Matched:
-    """Any other node: scored by Whoosh's own matchers, one document at a time."""
+    """Every other node: scored by Whoosh's own matchers, one document at a time."""
 
     query: WhooshQuery
 

@@ -16,9 +16,9 @@ from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Collection, Sequence
 from math import log
-from typing import Any
 
 from newsreader.search import whoosh_read as postings
+from newsreader.search.whoosh_read import Searcher
 from newsreader.search.word_pairs import PREFIX, PairField, pair_frequencies
 
 CACHE_POSTINGS = 600_000
@@ -56,7 +56,7 @@ def boosted(scores: dict[int, float], boost: float) -> dict[int, float]:
 class TermReader:
     """Reads and keeps the terms of one open Whoosh searcher; drop it with the searcher."""
 
-    def __init__(self, searcher: Any) -> None:
+    def __init__(self, searcher: Searcher) -> None:
         self.searcher = searcher
         self._weighting = searcher.weighting
         self._leaves = [(s.reader(), offset) for s, offset in searcher.leaf_searchers()]

@@ -87,7 +87,7 @@ def big_shelf(shelf: Callable[..., Shelf], monkeypatch: pytest.MonkeyPatch) -> S
 def test_engine_matches_whoosh_on_every_query_shape(big_shelf: Shelf) -> None:
     current = generations.read_current(big_shelf.index_dir)
     assert current is not None
-    ix = open_generation(current[1])
+    ix: Any = open_generation(current[1])  # Whoosh's own API below, beyond the adapter's
     with ix.searcher() as searcher:
         assert len(searcher.leaf_searchers()) >= 2 and searcher.reader().has_deletions()
         engine = Engine(searcher)
@@ -122,7 +122,7 @@ def test_common_word_phrases_come_from_pairs_also_after_updates(big_shelf: Shelf
     current = generations.read_current(big_shelf.index_dir)
     assert current is not None
     assert {"said", "that", "the", "of"} <= read_common(current[1])
-    ix = open_generation(current[1])
+    ix: Any = open_generation(current[1])
     with ix.searcher() as searcher:
         # The article changed after the build is in a segment of its own, written by an
         # update with the generation's stored common words.
