@@ -58,6 +58,7 @@ SHAPES = (
     "two words",
     "OR",
     "NOT",
+    "ANDNOT",
     "phrase",
     "common phrase",
     "prefix",
@@ -133,6 +134,7 @@ def make_queries(folder: Path, per_shape: int) -> dict[str, list[str]]:
             "two words": f"{a} {b}",
             "OR": f"{a} OR {b}",
             "NOT": f"{a} -{b}" if rng.random() < 0.5 else f"{a} NOT {b}",
+            "ANDNOT": f"{a} ANDNOT {b}",
             "phrase": f'"{words[i]} {words[i + 1]}"'
             if len(words[i]) > 3
             else f'"{words[i]} {words[i + 1]} {words[i + 2]}"',
@@ -248,9 +250,9 @@ def compare(
 
 
 def diff_answers(before: Answers, after: Answers) -> list[str]:
-    """The answers that are not byte-identical between two runs (or missing from one)."""
+    """The saved answers that this run does not repeat byte for byte (queries new in this
+    run, of a shape added since, have nothing to compare with)."""
     out = [f"only in the saved run: {k!r}" for k in before.keys() - after.keys()]
-    out += [f"only in this run: {k!r}" for k in after.keys() - before.keys()]
     out += [
         f"{k!r}: {before[k]} vs {after[k]}"
         for k in sorted(before.keys() & after.keys())
@@ -388,12 +390,13 @@ def main(argv: list[str] | None = None) -> int:
             args.save.write_text(json.dumps(answers, indent=0, sort_keys=True), encoding="utf-8")
             print(f"\n{len(answers)} answers saved to {args.save}")
         if args.compare:
-            changed = diff_answers(json.loads(args.compare.read_text(encoding="utf-8")), answers)
+            saved = json.loads(args.compare.read_text(encoding="utf-8"))
+            changed = diff_answers(saved, answers)
             for c in changed[:20]:
                 print("CHANGED:", c)
             print(
-                f"\n{len(answers) - len(changed)} of {len(answers)} answers byte-identical "
-                f"to {args.compare}"
+                f"\n{len(saved) - len(changed)} of {len(saved)} saved answers byte-identical "
+                f"in this run ({len(answers.keys() - saved.keys())} answers new in this run)"
             )
             failures += changed
         if args.layers:

@@ -7,17 +7,24 @@ scores (the sum of the words' scores).
 
 ``StemFuzzyTerm`` matches a typed word against the index's stems: Whoosh's ``FuzzyTerm``
 compares the stem of a misspelling (``evacuaton``) with stems (``evacu``) and misses.
+
+``ExactAndNot`` is ``a ANDNOT b`` without a slip of Whoosh's ``AndNotMatcher``: it tests a
+segment's first candidate of ``a`` against ``b`` only when ``b``'s first match is that same
+document, so an article with both words was kept when ``b`` matched an earlier one. Whoosh
+answers for the engine when the engine cannot read an index (``fallback.py``), and must then
+answer as the engine does.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from whoosh.query import FuzzyTerm, Phrase, Term
+from whoosh.query import AndNot, FuzzyTerm, Phrase, Term
 from whoosh.query.spans import Span, SpanWrappingMatcher
 
 from newsreader.search.highlight import fuzzy_accepts
 from newsreader.search.whoosh_read import (
+    AndNotMatcher,
     IntersectionMatcher,
     Matcher,
     NullMatcher,
@@ -92,12 +99,33 @@ class StemFuzzyTerm(FuzzyTerm):  # type: ignore[misc]
                 yield btext
 
 
-def stem_fuzzy(q: WhooshQuery) -> WhooshQuery:
+class ExactAndNot(AndNot):  # type: ignore[misc]
+    """``a ANDNOT b``: the documents of ``a`` that ``b`` does not match, every one of them."""
+
+    def matcher(self, searcher: Searcher, context: object = None) -> Matcher:
+        scored = self.a.matcher(searcher, context)
+        excluded = self.b.matcher(searcher, searcher.boolean_context())
+        return _AndNotMatcher(scored, excluded)
+
+
+class _AndNotMatcher(AndNotMatcher):  # type: ignore[misc]
+    def _find_first(self) -> None:
+        # Whoosh's skips this when ``b`` starts before ``a``'s first document; ``_find_next``
+        # moves ``b`` up to it and steps ``a`` past every document they share.
+        if self.a.is_active() and self.b.is_active():
+            self._find_next()
+
+
+def own_classes(q: WhooshQuery) -> WhooshQuery:
     """``q`` with Whoosh's fuzzy terms replaced by ``StemFuzzyTerm`` (``~`` alone: 1 edit;
-    ``~2``: 2). A search expands them into the library's nearest words
-    (``ranking.expand_fuzzy``); the stem matching here is for an index without them."""
+    ``~2``: 2) and its ``AndNot`` by ``ExactAndNot``. A search expands fuzzy terms into the
+    library's nearest words (``ranking.expand_fuzzy``); the stem matching here is for an
+    index without them."""
 
     def swap(node: WhooshQuery) -> WhooshQuery:
+        if isinstance(node, AndNot) and type(node) is AndNot:
+            exact: WhooshQuery = ExactAndNot(node.a, node.b)
+            return exact
         if isinstance(node, FuzzyTerm) and not isinstance(node, StemFuzzyTerm):
             fuzzy: WhooshQuery = StemFuzzyTerm(
                 node.fieldname,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from whoosh import query as wq
 
-from newsreader.search.matchers import ExactPhrase
+from newsreader.search.matchers import ExactAndNot, ExactPhrase
 from newsreader.search.whoosh_read import WhooshQuery
 
 
@@ -91,7 +91,7 @@ def from_whoosh(q: object) -> Node:
                 tuple(from_whoosh(c) for c in neg),
                 float(q.boost),
             )
-    if isinstance(q, wq.AndNot) and kind is wq.AndNot:
+    if isinstance(q, wq.AndNot) and kind in (wq.AndNot, ExactAndNot):
         return Excluding(from_whoosh(q.a), from_whoosh(q.b))
     if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
         return Nothing()

@@ -43,6 +43,7 @@ check_whoosh_version()
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC  # noqa: E402  (after the version check)
 from whoosh.columns import VarBytesColumn  # noqa: E402
+from whoosh.matching import AndNotMatcher as AndNotMatcher  # noqa: E402
 from whoosh.matching import IntersectionMatcher as IntersectionMatcher  # noqa: E402
 from whoosh.matching import NullMatcher as NullMatcher  # noqa: E402
 from whoosh.matching import WrappingMatcher as WrappingMatcher  # noqa: E402
@@ -146,6 +147,8 @@ class Searcher(Protocol):
     def avg_field_length(self, fieldname: str) -> float: ...
 
     def context(self) -> object: ...
+
+    def boolean_context(self) -> object: ...
 
     def stored_fields(self, docnum: int) -> dict[str, object]: ...
 
