@@ -19,11 +19,13 @@ from itertools import accumulate, islice, repeat
 from pathlib import Path
 from typing import Any, Protocol
 
+from newsreader.errors import UserError
 from newsreader.search.generations import WHOOSH_VERSION
 
 
-class WhooshVersionError(ImportError):
-    """The installed Whoosh is not the release the adapters read and write."""
+class WhooshVersionError(UserError, ImportError):
+    """The installed Whoosh is not the release the adapters read and write: the user's to
+    fix (one line, exit code 2 on the command line), never a traceback."""
 
 
 def check_whoosh_version() -> None:

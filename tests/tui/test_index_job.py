@@ -110,3 +110,31 @@ async def test_a_damaged_index_heals_in_the_index_job_not_where_it_was_read(
         assert children == [False, True] and rebuilt_in == []
     else:  # in the library worker, not in the search worker that found the damage
         assert children == [] and rebuilt_in == ["library"]
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_another_installed_whoosh_is_a_notification_not_a_crash(
+    new_app: Callable[..., NewsreaderApp], other_whoosh: str, size: tuple[int, int]
+) -> None:
+    from .conftest import notices
+
+    app = new_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        told = [n for n in notices(app) if "whoosh-reloaded==2.7.5" in n]
+        assert told and other_whoosh in told[0] and "\n" not in told[0], notices(app)
+        assert "Traceback" not in told[0]
+        assert app.main_screen.rows.total == 11  # the list works without search
+        pane = await search_for(pilot, "bronzes")
+        assert not pane.results.hits
+        assert pane.result is not None and "whoosh-reloaded==2.7.5" in (pane.result.error or "")
+
+
+def test_the_index_child_says_another_whoosh_in_one_line(
+    library: Path, other_whoosh: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The child's last stderr line is what the app shows (``run_child``): the reason, not
+    the last line of a traceback."""
+    assert index_job.main(["--", str(library)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("newsreader needs whoosh-reloaded==2.7.5"), err
