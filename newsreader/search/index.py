@@ -29,14 +29,19 @@ LOCK_WAIT = 2.0
 """Seconds to wait for another writer before answering from the last complete index."""
 
 
+class DamagedIndexError(Exception):
+    """An update found the index unreadable and left the rebuild to ``on_damage``'s owner."""
+
+
 class SearchIndex:
     """One library's index. Safe to share between two threads: one may update while another
     searches; searches answer from the last committed state."""
 
     def __init__(self, index_dir: Path, *, on_damage: Callable[[], None] | None = None) -> None:
-        """``on_damage``: called instead of rebuilding here when a read finds the index
-        damaged; the app passes one so that its index job (which sends large builds to a child
-        process) does the rebuild. Without it (the CLI) the index rebuilds in this thread."""
+        """``on_damage``: called instead of rebuilding here when a read (a search, or an
+        update, which then raises ``DamagedIndexError``) finds the index damaged; the app
+        passes one so that its index job (which sends large builds to a child process) does
+        the rebuild. Without it (the CLI) the index rebuilds in this thread."""
         self.index_dir = Path(index_dir)
         self._on_damage = on_damage
         self._write = threading.RLock()
@@ -122,6 +127,11 @@ class SearchIndex:
                 try:
                     return self._incremental(current[1], scan, library, progress)
                 except Exception as exc:  # any damage (ARCHITECTURE.md): the index is a cache
+                    if self._on_damage is not None:  # rebuilt like any full build, elsewhere
+                        self._on_damage()
+                        raise DamagedIndexError(
+                            f"the search index was unreadable ({_why(exc)}); rebuilding it"
+                        ) from exc
                     notice = f"the search index was unreadable ({_why(exc)}); rebuilt it"
         count, truncated = self._rebuild(scan, library, progress, procs)
         return IndexReport(added=count, rebuilt=True, notice=notice, truncated=tuple(truncated))
