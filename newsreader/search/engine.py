@@ -52,6 +52,21 @@ from newsreader.search.whoosh_read import Searcher, WhooshQuery
 from newsreader.search.word_pairs import PREFIX
 
 
+@dataclass(frozen=True)
+class Layers:
+    """The tuning layers the engine may take; each gives the same answers, only faster (so a
+    benchmark can measure one off: ``benchmarks/check_equivalence.py --layers``)."""
+
+    title_top: bool = True
+    """Plain words whose title matches provably hold the top N: score only those."""
+    partial_reads: bool = True
+    """A word far more common than its query's rarest: read only the blocks that matter."""
+    packed_tier: bool = True
+    """Scores of terms dropped from the score cache kept as arrays (``terms.PACKED_POSTINGS``)."""
+    raw_tier: bool = True
+    """Long lists that ``title_top`` reads whole kept as arrays (``terms.RAW_POSTINGS``)."""
+
+
 @dataclass
 class _Found:
     """Documents a query node matches: ``scores`` are exact, or upper bounds when ``check``
@@ -64,10 +79,11 @@ class _Found:
 class Engine:
     """Answers queries for one open Whoosh searcher; drop it when the searcher is closed."""
 
-    def __init__(self, searcher: Searcher) -> None:
+    def __init__(self, searcher: Searcher, layers: Layers = Layers()) -> None:
         self.searcher = searcher
         self.enabled = type(searcher.weighting) is BM25F
-        self.terms = TermReader(searcher)
+        self.layers = layers
+        self.terms = TermReader(searcher, packed=layers.packed_tier, raw=layers.raw_tier)
         """The searcher's terms as scores, kept across queries."""
 
     # --- public -----------------------------------------------------------------------------
@@ -76,7 +92,10 @@ class Engine:
         """The ``limit`` best documents for a Whoosh query, best first (ties: lower docnum
         first)."""
         q = from_whoosh(query)
-        bounded = bounded_top(self.terms, q, limit)
+        layers = self.layers
+        bounded = (
+            bounded_top(self.terms, q, limit, layers.partial_reads) if layers.title_top else None
+        )
         if bounded is not None:
             return TopDocs(*bounded)
         found = self._eval(q)
@@ -158,7 +177,7 @@ class Engine:
         terms = self.terms
         if not terms.is_cached(fieldname, btext):
             df = terms.doc_frequency(fieldname, btext)
-            if partial_read(df, len(wanted)):
+            if self.layers.partial_reads and partial_read(df, len(wanted)):
                 return terms.read_term(fieldname, btext, False, wanted=wanted)
         return terms.term(fieldname, btext)
 
@@ -285,6 +304,7 @@ class Engine:
         one (``"with velquindunren"``) is read only in the blocks that can hold one of the
         rarest word's articles, and not cached: at 100k articles its whole list is ~80 ms."""
         reader = self.terms
+        partial = self.layers.partial_reads
         dfs = [reader.doc_frequency(fieldname, w) for w in words]
         rarest = min(range(len(words)), key=dfs.__getitem__)
         first = reader.term(fieldname, words[rarest], values=True)
@@ -292,8 +312,10 @@ class Engine:
         for i, w in enumerate(words):
             if i == rarest:
                 terms.append(first)
-            elif not reader.is_cached(fieldname, w, values=True) and partial_read(
-                dfs[i], len(first.scores)
+            elif (
+                partial
+                and not reader.is_cached(fieldname, w, values=True)
+                and partial_read(dfs[i], len(first.scores))
             ):
                 terms.append(reader.read_term(fieldname, w, True, wanted=first.scores.keys()))
             else:

@@ -56,8 +56,11 @@ def boosted(scores: dict[int, float], boost: float) -> dict[int, float]:
 class TermReader:
     """Reads and keeps the terms of one open Whoosh searcher; drop it with the searcher."""
 
-    def __init__(self, searcher: Searcher) -> None:
+    def __init__(self, searcher: Searcher, packed: bool = True, raw: bool = True) -> None:
+        """``packed``, ``raw``: keep those tiers (``PACKED_POSTINGS``, ``RAW_POSTINGS``)."""
         self.searcher = searcher
+        self._packed_budget = PACKED_POSTINGS if packed else 0
+        self._raw_budget = RAW_POSTINGS if raw else 0
         self._weighting = searcher.weighting
         self._leaves = [(s.reader(), offset) for s, offset in searcher.leaf_searchers()]
         self._cache: OrderedDict[tuple[str, bytes], TermScores] = OrderedDict()
@@ -131,11 +134,12 @@ class TermReader:
 
     def _pack(self, key: tuple[str, bytes], scores: dict[int, float]) -> None:
         """Keep a term dropped from the dicts as two arrays (12 bytes a posting)."""
-        if not PACKED_POSTINGS or len(scores) > PACKED_POSTINGS:
+        budget = self._packed_budget
+        if not budget or len(scores) > budget:
             return
         self._packed[key] = (array("I", scores), array("d", scores.values()))
         self._packed_count += len(scores)
-        while self._packed_count > PACKED_POSTINGS:
+        while self._packed_count > budget:
             _key, (ids, _scores) = self._packed.popitem(last=False)
             self._packed_count -= len(ids)
 
@@ -173,10 +177,11 @@ class TermReader:
         ``wanted`` (sorted global docnums), only of those. A whole list is kept as arrays."""
         ids, weights, _values = self._postings(fieldname, btext, False, wanted)
         key = (fieldname, btext)
-        if wanted is None and key not in self._raw and len(ids) <= RAW_POSTINGS:
+        budget = self._raw_budget
+        if wanted is None and key not in self._raw and len(ids) <= budget:
             self._raw[key] = packed = (array("I", ids), array("d", weights))
             self._raw_count += len(ids)
-            while self._raw_count > RAW_POSTINGS:
+            while self._raw_count > budget:
                 _key, (old, _weights) = self._raw.popitem(last=False)
                 self._raw_count -= len(old)
             return packed

@@ -42,11 +42,12 @@ class _Group:
 
 
 def bounded_top(
-    terms: TermReader, q: Node, limit: int
+    terms: TermReader, q: Node, limit: int, partial_reads: bool = True
 ) -> tuple[list[tuple[int, float]], int] | None:
     """(hits, total) for an ``Or`` of two terms or an ``And`` of such ``Or`` s, or None when
-    this way does not apply or cannot prove its answer."""
-    groups = _groups(terms, q)
+    this way does not apply or cannot prove its answer. ``partial_reads``: does the engine
+    read a common word only in the rarest word's articles (then it leaves those queries)?"""
+    groups = _groups(terms, q, partial_reads)
     if groups is None or limit < 1:
         return None
     bound = 0.0  # the best score of an article with no small-term match, summed as they are
@@ -60,7 +61,7 @@ def bounded_top(
     return _many(terms, groups, limit, bound)
 
 
-def _groups(terms: TermReader, q: Node) -> list[_Group] | None:
+def _groups(terms: TermReader, q: Node, partial_reads: bool) -> list[_Group] | None:
     parts: tuple[Node, ...]
     if isinstance(q, AllOf) and q.boost == 1.0:
         if q.negatives:
@@ -81,7 +82,7 @@ def _groups(terms: TermReader, q: Node) -> list[_Group] | None:
             pair.append((terms.doc_frequency(t.fieldname, btext), t, btext))
         pair.sort(key=lambda x: x[0])
         words.append(pair)
-    if len(words) > 1:
+    if len(words) > 1 and partial_reads:
         sizes = [small[0] + big[0] for small, big in words]
         least = min(sizes)
         if any(partial_read(n, least) for n in sizes if n != least):

@@ -38,7 +38,8 @@ def test_the_script_prints_its_table_and_layer_times(
 ) -> None:
     assert eq.main(["--size", "60", "--queries", "2", "--workdir", str(tmp_path), "--layers"]) == 0
     out = capsys.readouterr().out
-    assert "| phrase |" in out and "| title-bounded top (title_top.py) |" in out
+    assert "| phrase |" in out and "| title-bounded top (title_top.py) off |" in out
+    assert "| partial reads off |" in out and "**no**" not in out  # same answers, layer off
 
 
 @pytest.mark.slow
