@@ -2,7 +2,7 @@
 
     python benchmarks/check_equivalence.py [--size 2000] [--queries 30] [--workdir DIR]
                                            [--small-thresholds] [--layers [--callgrind]]
-                                           [--save FILE] [--compare FILE]
+                                           [--save FILE] [--compare FILE] [--cache-postings N]
 
 Builds the generated library (``corpus.py``) of ``--size`` articles, draws ``--queries``
 queries of each shape from the articles' own words, and compares, for limits 1, 10 and 200,
@@ -20,7 +20,8 @@ best-first heap, estimated totals, partial reads. ``--layers`` runs the queries 
 tuning layer (``engine.Layers``) switched off in turn and with all on: the work done (posting
 blocks decoded, postings scored), the wall time, and whether the answers stay equal;
 ``--callgrind`` adds the instructions each batch executes, counted by valgrind's callgrind
-(repeatable on a loaded machine, where wall time is not).
+(repeatable on a loaded machine, where wall time is not). ``--cache-postings`` sets the score
+cache's budget: a tenth of it at 10k articles is the pressure the cache is under at 100k.
 ``--save FILE`` writes every engine answer (each hit's path and the ``repr`` of its score,
 the total, the estimated flag) as JSON; ``--compare FILE`` checks this run's answers against
 such a file, byte for byte, so a change to the engine can show it answers exactly as before.
@@ -52,7 +53,6 @@ from newsreader.search import (
     generations,
     phrase_candidates,
     terms,
-    title_top,
     whoosh_read,
 )
 from newsreader.search.engine import Layers, TopDocs
@@ -84,7 +84,6 @@ SMALL: dict[tuple[Any, str], int] = {
     (phrase_candidates, "SAMPLE"): 20,
     (phrase_candidates, "PARTIAL"): 3,
     (phrase_candidates, "LONG_LIST"): 150,
-    (title_top, "BIG"): 100,
 }
 """Thresholds low enough for ~2k articles to pass every one of them."""
 
@@ -108,7 +107,6 @@ class Paths:
     partial_reads: int = 0
     heap: int = 0
     estimated: int = 0
-    bounded: int = 0
 
 
 def build(workdir: Path, n: int) -> Path:
@@ -180,11 +178,7 @@ def thresholds(values: dict[tuple[Any, str], int]) -> Iterator[None]:
 @contextlib.contextmanager
 def counting(paths: Paths) -> Iterator[None]:
     """Count the phrase paths taken (wrapping the engine's own references to them)."""
-    real_partial, real_lazy, real_bounded = (
-        _ENGINE.partial_read,
-        _ENGINE.lazy_top,
-        _ENGINE.bounded_top,
-    )
+    real_partial, real_lazy = _ENGINE.partial_read, _ENGINE.lazy_top
 
     def partial(df: int, candidates: int) -> bool:
         hit: bool = real_partial(df, candidates)
@@ -197,20 +191,11 @@ def counting(paths: Paths) -> Iterator[None]:
         paths.estimated += top.estimated
         return top
 
-    def bounded(*args: Any) -> Any:
-        found = real_bounded(*args)
-        paths.bounded += found is not None
-        return found
-
-    _ENGINE.partial_read, _ENGINE.lazy_top, _ENGINE.bounded_top = partial, lazy, bounded
+    _ENGINE.partial_read, _ENGINE.lazy_top = partial, lazy
     try:
         yield
     finally:
-        _ENGINE.partial_read, _ENGINE.lazy_top, _ENGINE.bounded_top = (
-            real_partial,
-            real_lazy,
-            real_bounded,
-        )
+        _ENGINE.partial_read, _ENGINE.lazy_top = real_partial, real_lazy
 
 
 Answers = dict[str, list[object]]
@@ -289,10 +274,8 @@ def table(rows: list[Row]) -> str:
 
 LAYERS: dict[str, Layers] = {
     "all on": Layers(),
-    "title-bounded top (title_top.py)": Layers(title_top=False),
     "partial reads": Layers(partial_reads=False),
     "packed tier (terms.PACKED_POSTINGS)": Layers(packed_tier=False),
-    "raw tier (terms.RAW_POSTINGS)": Layers(raw_tier=False),
 }
 """Each tuning layer switched off alone (``engine.Layers``), beside all of them on."""
 
@@ -436,6 +419,7 @@ def callgrind(args: argparse.Namespace) -> dict[str, int]:
             str(args.workdir),
             "--batch",
             config,
+            *(["--cache-postings", str(args.cache_postings)] if args.cache_postings else []),
         ]
         env = {**os.environ, "PYTHONHASHSEED": "0"}
         done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
@@ -461,10 +445,22 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--callgrind", action="store_true", help="with --layers: count instructions (valgrind)"
     )
+    p.add_argument(
+        "--cache-postings",
+        type=int,
+        help="the score cache's budget (terms.CACHE_POSTINGS); 1/10 of it at 10k puts the "
+        "cache under the pressure it is under at 100k",
+    )
     p.add_argument("--batch", choices=["setup", *LAYERS], help=argparse.SUPPRESS)
     p.add_argument("--save", type=Path, help="write every engine answer to this JSON file")
     p.add_argument("--compare", type=Path, help="check the answers against a --save file")
     args = p.parse_args(argv)
+    budget = {(terms, "CACHE_POSTINGS"): args.cache_postings} if args.cache_postings else {}
+    with thresholds(budget):
+        return _main(args)
+
+
+def _main(args: argparse.Namespace) -> int:
     if args.batch:  # under callgrind (``callgrind``): the index is built already
         current = generations.read_current(args.workdir / f"index-{args.size}")
         assert current is not None
@@ -486,7 +482,7 @@ def main(argv: list[str] | None = None) -> int:
         print(table(rows))
         print(
             f"\nphrase paths taken: partial reads {paths.partial_reads}, best-first heap "
-            f"{paths.heap}, estimated totals {paths.estimated}; title-bounded tops {paths.bounded}"
+            f"{paths.heap}, estimated totals {paths.estimated}"
         )
         failures = [f for r in rows for f in r.failures]
         for f in failures[:20]:

@@ -56,7 +56,6 @@ WHOOSH_USERS = (
     "query",
     "query_model",
     "terms",
-    "title_top",
     "engine",
     "ranking",
     "fallback",

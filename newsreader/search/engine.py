@@ -11,9 +11,8 @@ Supported exactly: terms, ``And``, ``Or`` (plain), ``Not`` inside ``And``, ``And
 matcher for that node. A phrase of two common words reads its pair's postings (``word_pairs.py``).
 Other phrases are checked lazily (``phrase_candidates.py``): candidates (documents with every word)
 are visited best score first until the top N are certain; the total is then exact when every
-candidate could be checked cheaply, else estimated from a sample. Plain words whose title
-matches provably hold the top N skip scoring the body lists (``title_top.py``); in an ``And``
-a word far more common than the rarest is scored only in the rarest word's articles.
+candidate could be checked cheaply, else estimated from a sample. In an ``And`` a word far
+more common than the rarest is scored only in the rarest word's articles.
 Imports Whoosh.
 """
 
@@ -47,7 +46,6 @@ from newsreader.search.query_model import (
     from_whoosh,
 )
 from newsreader.search.terms import TermReader, TermScores, boosted
-from newsreader.search.title_top import bounded_top
 from newsreader.search.whoosh_read import Searcher, WhooshQuery
 from newsreader.search.word_pairs import PREFIX
 
@@ -57,14 +55,10 @@ class Layers:
     """The tuning layers the engine may take; each gives the same answers, only faster (so a
     benchmark can measure one off: ``benchmarks/check_equivalence.py --layers``)."""
 
-    title_top: bool = True
-    """Plain words whose title matches provably hold the top N: score only those."""
     partial_reads: bool = True
     """A word far more common than its query's rarest: read only the blocks that matter."""
     packed_tier: bool = True
     """Scores of terms dropped from the score cache kept as arrays (``terms.PACKED_POSTINGS``)."""
-    raw_tier: bool = True
-    """Long lists that ``title_top`` reads whole kept as arrays (``terms.RAW_POSTINGS``)."""
 
 
 @dataclass
@@ -83,7 +77,7 @@ class Engine:
         self.searcher = searcher
         self.enabled = type(searcher.weighting) is BM25F
         self.layers = layers
-        self.terms = TermReader(searcher, packed=layers.packed_tier, raw=layers.raw_tier)
+        self.terms = TermReader(searcher, packed=layers.packed_tier)
         """The searcher's terms as scores, kept across queries."""
 
     # --- public -----------------------------------------------------------------------------
@@ -92,12 +86,6 @@ class Engine:
         """The ``limit`` best documents for a Whoosh query, best first (ties: lower docnum
         first)."""
         q = from_whoosh(query)
-        layers = self.layers
-        bounded = (
-            bounded_top(self.terms, q, limit, layers.partial_reads) if layers.title_top else None
-        )
-        if bounded is not None:
-            return TopDocs(*bounded)
         found = self._eval(q)
         scores = found.scores
         if found.check is None:

@@ -30,7 +30,7 @@ def test_engine_answers_as_whoosh_on_every_shape_at_200(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_engine_answers_as_whoosh_on_every_shape_at_2k(tmp_path: Path) -> None:
     paths = _check(tmp_path, 2000, 20)
-    assert paths.partial_reads and paths.heap and paths.estimated and paths.bounded
+    assert paths.partial_reads and paths.heap and paths.estimated
 
 
 def test_the_script_prints_its_table_and_layer_times(
@@ -38,7 +38,7 @@ def test_the_script_prints_its_table_and_layer_times(
 ) -> None:
     assert eq.main(["--size", "60", "--queries", "2", "--workdir", str(tmp_path), "--layers"]) == 0
     out = capsys.readouterr().out
-    assert "| phrase |" in out and "| title-bounded top (title_top.py) off |" in out
+    assert "| phrase |" in out and "| packed tier (terms.PACKED_POSTINGS) off |" in out
     assert "| partial reads off |" in out and "**no**" not in out  # same answers, layer off
 
 
