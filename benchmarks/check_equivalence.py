@@ -1,7 +1,8 @@
 """Does our engine rank and count as Whoosh's exhaustive ranking does, on every query shape?
 
     python benchmarks/check_equivalence.py [--size 2000] [--queries 30] [--workdir DIR]
-                                           [--small-thresholds] [--layers]
+                                           [--small-thresholds] [--layers [--callgrind]]
+                                           [--save FILE] [--compare FILE] [--cache-postings N]
 
 Builds the generated library (``corpus.py``) of ``--size`` articles, draws ``--queries``
 queries of each shape from the articles' own words, and compares, for limits 1, 10 and 200,
@@ -15,8 +16,15 @@ marks its total estimated (then the estimate's error is shown).
 
 ``--small-thresholds`` lowers the phrase thresholds (candidates checked for an exact total,
 the sample, partial reads) so that a small library runs every path a 100k one does: the
-best-first heap, estimated totals, partial reads. ``--layers`` times each tuning layer on
-and off (the same queries, engine only, after a warm-up) and checks the answers stay equal.
+best-first heap, estimated totals, partial reads. ``--layers`` runs the queries with each
+tuning layer (``engine.Layers``) switched off in turn and with all on: the work done (posting
+blocks decoded, postings scored), the wall time, and whether the answers stay equal;
+``--callgrind`` adds the instructions each batch executes, counted by valgrind's callgrind
+(repeatable on a loaded machine, where wall time is not). ``--cache-postings`` sets the score
+cache's budget: a tenth of it at 10k articles is the pressure the cache is under at 100k.
+``--save FILE`` writes every engine answer (each hit's path and the ``repr`` of its score,
+the total, the estimated flag) as JSON; ``--compare FILE`` checks this run's answers against
+such a file, byte for byte, so a change to the engine can show it answers exactly as before.
 Exits 1 when any answer differs.
 """
 
@@ -24,12 +32,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import math
 import random
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,7 +47,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.corpus import write_corpus
 from newsreader.library import Library
-from newsreader.search import SearchIndex, engine, generations, phrase_candidates, terms, title_top
+from newsreader.search import (
+    SearchIndex,
+    engine,
+    generations,
+    phrase_candidates,
+    terms,
+    whoosh_read,
+)
+from newsreader.search.engine import Layers, TopDocs
 from newsreader.search.index import open_generation
 from newsreader.search.query import parse
 from newsreader.search.ranking import expand_fuzzy, vocabulary
@@ -53,6 +70,7 @@ SHAPES = (
     "two words",
     "OR",
     "NOT",
+    "ANDNOT",
     "phrase",
     "common phrase",
     "prefix",
@@ -66,7 +84,6 @@ SMALL: dict[tuple[Any, str], int] = {
     (phrase_candidates, "SAMPLE"): 20,
     (phrase_candidates, "PARTIAL"): 3,
     (phrase_candidates, "LONG_LIST"): 150,
-    (title_top, "BIG"): 100,
 }
 """Thresholds low enough for ~2k articles to pass every one of them."""
 
@@ -90,7 +107,6 @@ class Paths:
     partial_reads: int = 0
     heap: int = 0
     estimated: int = 0
-    bounded: int = 0
 
 
 def build(workdir: Path, n: int) -> Path:
@@ -128,6 +144,7 @@ def make_queries(folder: Path, per_shape: int) -> dict[str, list[str]]:
             "two words": f"{a} {b}",
             "OR": f"{a} OR {b}",
             "NOT": f"{a} -{b}" if rng.random() < 0.5 else f"{a} NOT {b}",
+            "ANDNOT": f"{a} ANDNOT {b}",
             "phrase": f'"{words[i]} {words[i + 1]}"'
             if len(words[i]) > 3
             else f'"{words[i]} {words[i + 1]} {words[i + 2]}"',
@@ -161,11 +178,7 @@ def thresholds(values: dict[tuple[Any, str], int]) -> Iterator[None]:
 @contextlib.contextmanager
 def counting(paths: Paths) -> Iterator[None]:
     """Count the phrase paths taken (wrapping the engine's own references to them)."""
-    real_partial, real_lazy, real_bounded = (
-        _ENGINE.partial_read,
-        _ENGINE.lazy_top,
-        _ENGINE.bounded_top,
-    )
+    real_partial, real_lazy = _ENGINE.partial_read, _ENGINE.lazy_top
 
     def partial(df: int, candidates: int) -> bool:
         hit: bool = real_partial(df, candidates)
@@ -178,23 +191,20 @@ def counting(paths: Paths) -> Iterator[None]:
         paths.estimated += top.estimated
         return top
 
-    def bounded(*args: Any) -> Any:
-        found = real_bounded(*args)
-        paths.bounded += found is not None
-        return found
-
-    _ENGINE.partial_read, _ENGINE.lazy_top, _ENGINE.bounded_top = partial, lazy, bounded
+    _ENGINE.partial_read, _ENGINE.lazy_top = partial, lazy
     try:
         yield
     finally:
-        _ENGINE.partial_read, _ENGINE.lazy_top, _ENGINE.bounded_top = (
-            real_partial,
-            real_lazy,
-            real_bounded,
-        )
+        _ENGINE.partial_read, _ENGINE.lazy_top = real_partial, real_lazy
 
 
-def compare(generation: Path, queries: dict[str, list[str]]) -> tuple[list[Row], Paths]:
+Answers = dict[str, list[object]]
+"""Per query text and limit, the engine's answer: [[path, repr(score)], ...], total, estimated."""
+
+
+def compare(
+    generation: Path, queries: dict[str, list[str]], answers: Answers | None = None
+) -> tuple[list[Row], Paths]:
     paths = Paths()
     rows = []
     ix = open_generation(generation)
@@ -213,6 +223,10 @@ def compare(generation: Path, queries: dict[str, list[str]]) -> tuple[list[Row],
                 for limit in LIMITS:
                     top = eng.top(q, limit)
                     row.answers += 1
+                    if answers is not None:
+                        answers[f"{text} @{limit}"] = [
+                            [searcher.stored_fields(d)["path"], repr(s)] for d, s in top.hits
+                        ] + [top.total, top.estimated]
                     ok = [d for d, _s in top.hits] == [d for d, _s in theirs[:limit]]
                     for (_d, s1), (_d2, s2) in zip(top.hits, theirs, strict=False):
                         rel = abs(s1 - s2) / max(abs(s2), 1e-300)
@@ -232,6 +246,18 @@ def compare(generation: Path, queries: dict[str, list[str]]) -> tuple[list[Row],
     return rows, paths
 
 
+def diff_answers(before: Answers, after: Answers) -> list[str]:
+    """The saved answers that this run does not repeat byte for byte (queries new in this
+    run, of a shape added since, have nothing to compare with)."""
+    out = [f"only in the saved run: {k!r}" for k in before.keys() - after.keys()]
+    out += [
+        f"{k!r}: {before[k]} vs {after[k]}"
+        for k in sorted(before.keys() & after.keys())
+        if before[k] != after[k]
+    ]
+    return out
+
+
 def table(rows: list[Row]) -> str:
     lines = [
         "| shape | queries | answers (3 limits) | identical | max score rel. diff "
@@ -246,87 +272,167 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-LAYERS: dict[str, Callable[[], contextlib.AbstractContextManager[None]]] = {}
+LAYERS: dict[str, Layers] = {
+    "all on": Layers(),
+    "partial reads": Layers(partial_reads=False),
+    "packed tier (terms.PACKED_POSTINGS)": Layers(packed_tier=False),
+}
+"""Each tuning layer switched off alone (``engine.Layers``), beside all of them on."""
 
 
-def _layer(name: str) -> Callable[[Callable[[], Iterator[None]]], None]:
-    def register(fn: Callable[[], Iterator[None]]) -> None:
-        LAYERS[name] = contextlib.contextmanager(fn)
+@dataclass
+class Work:
+    """Work done by a batch, counted the same way on every machine."""
 
-    return register
+    blocks: int = 0
+    postings: int = 0
+    scored: int = 0
 
 
-@_layer("title-bounded top (title_top.py)")
-def _no_bounded() -> Iterator[None]:
-    real = _ENGINE.bounded_top
-    _ENGINE.bounded_top = lambda *_a: None
+@contextlib.contextmanager
+def counting_work(work: Work) -> Iterator[None]:
+    """Count posting blocks decoded, their postings, and postings scored."""
+    real_blocks, real_scored = whoosh_read._blocks, terms.TermReader.scored
+
+    def blocks(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        for block in real_blocks(*args, **kwargs):
+            work.blocks += 1
+            work.postings += block[1]
+            yield block
+
+    def scored(self: terms.TermReader, fieldname: str, df: int, ids: Any, weights: Any) -> Any:
+        work.scored += len(ids)
+        return real_scored(self, fieldname, df, ids, weights)
+
+    whoosh_read._blocks = blocks
+    terms.TermReader.scored = scored  # type: ignore[method-assign]
     try:
         yield
     finally:
-        _ENGINE.bounded_top = real
+        whoosh_read._blocks = real_blocks
+        terms.TermReader.scored = real_scored  # type: ignore[method-assign]
 
 
-@_layer("partial reads")
-def _no_partial() -> Iterator[None]:
-    real = _ENGINE.partial_read
-    _ENGINE.partial_read = lambda *_a: False
-    try:
-        yield
-    finally:
-        _ENGINE.partial_read = real
+def batch(searcher: Any, parsed: list[Any], layers: Layers) -> list[TopDocs]:
+    """Every query at limit 10, twice, in one fresh engine (the TUI's engine lives across
+    queries: the second round finds what the first left in its caches)."""
+    eng = engine.Engine(searcher, layers)
+    return [eng.top(q, 10) for _round in range(2) for q in parsed]
 
 
-@_layer("packed and raw cache tiers")
-def _no_tiers() -> Iterator[None]:
-    old = terms.PACKED_POSTINGS, terms.RAW_POSTINGS
-    terms.PACKED_POSTINGS = terms.RAW_POSTINGS = 0
-    try:
-        yield
-    finally:
-        terms.PACKED_POSTINGS, terms.RAW_POSTINGS = old
-
-
-def time_layers(generation: Path, queries: dict[str, list[str]]) -> str:
-    """Engine time for all queries at limit 10, each layer on and off, in a fresh engine
-    after one warm-up pass (the TUI's engine lives across queries: its cache is warm)."""
-    ix = open_generation(generation)
+def parsed_queries(searcher: Any, queries: dict[str, list[str]]) -> list[Any]:
+    vocab = vocabulary(searcher)
     flat = [t for texts in queries.values() for t in texts]
-    lines = [
-        "| layer | on ms (all queries) | off ms | off / on | answers equal |",
-        "|---|---|---|---|---|",
-    ]
+    return [q for t in flat if (q := expand_fuzzy(parse(t), lambda: vocab).query) is not None]
+
+
+def _same_answers(a: list[TopDocs], b: list[TopDocs]) -> bool:
+    return all(
+        [d for d, _ in x.hits] == [d for d, _ in y.hits]
+        and all(
+            math.isclose(s, t, rel_tol=REL_TOL)
+            for (_, s), (_, t) in zip(x.hits, y.hits, strict=False)
+        )
+        and (x.total == y.total or x.estimated or y.estimated)
+        for x, y in zip(a, b, strict=True)
+    )
+
+
+def measure_layers(
+    generation: Path, queries: dict[str, list[str]], instructions: dict[str, int] | None
+) -> str:
+    """Each layer off against all on: work counted, wall time (best of 3, configurations
+    alternated) and, with ``instructions``, the instructions callgrind counted."""
+    ix = open_generation(generation)
     with ix.searcher() as searcher:
-        vocab = vocabulary(searcher)
-        parsed = [q for t in flat if (q := expand_fuzzy(parse(t), lambda: vocab).query)]
+        parsed = parsed_queries(searcher, queries)
+        work: dict[str, Work] = {}
+        answers: dict[str, list[TopDocs]] = {}
+        for name, layers in LAYERS.items():
+            work[name] = Work()
+            with counting_work(work[name]):
+                answers[name] = batch(searcher, parsed, layers)
+        best = dict.fromkeys(LAYERS, math.inf)
+        for _ in range(3):
+            for name, layers in LAYERS.items():
+                t = time.perf_counter()
+                batch(searcher, parsed, layers)
+                best[name] = min(best[name], (time.perf_counter() - t) * 1000)
+    on = "all on"
+    lines = [
+        f"{len(parsed)} queries x 2 rounds at limit 10, one fresh engine per configuration",
+        "",
+        "| configuration | blocks decoded | postings decoded | postings scored "
+        "| instructions (callgrind) | wall ms (best of 3) | answers as all on |",
+        "|---|---|---|---|---|---|---|",
+    ]
 
-        def run() -> tuple[float, list[Any]]:
-            eng = engine.Engine(searcher)
-            for q in parsed:
-                eng.top(q, 10)
-            t = time.perf_counter()
-            answers = [eng.top(q, 10) for q in parsed]
-            cold = engine.Engine(searcher)
-            answers += [cold.top(q, 10) for q in parsed]
-            return (time.perf_counter() - t) * 1000, answers
+    def ratio(x: float, y: float) -> str:
+        return "" if y == 0 else f" ({x / y:.2f}x)"
 
-        for name, off in LAYERS.items():
-            on_ms, on_answers = min((run() for _ in range(3)), key=lambda r: r[0])
-            with off():
-                off_ms, off_answers = min((run() for _ in range(3)), key=lambda r: r[0])
-            equal = all(
-                [d for d, _ in a.hits] == [d for d, _ in b.hits]
-                and all(
-                    math.isclose(x, y, rel_tol=REL_TOL)
-                    for (_, x), (_, y) in zip(a.hits, b.hits, strict=False)
-                )
-                and (a.total == b.total or a.estimated or b.estimated)
-                for a, b in zip(on_answers, off_answers, strict=True)
-            )
-            lines.append(
-                f"| {name} | {on_ms:.0f} | {off_ms:.0f} | {off_ms / on_ms:.2f}x | "
-                f"{'yes' if equal else '**no**'} |"
-            )
+    for name in LAYERS:
+        w, w_on = work[name], work[on]
+        ins = "" if instructions is None else f"{instructions[name] / 1e9:.2f} G"
+        if instructions is not None and name != on:
+            ins += ratio(instructions[name], instructions[on])
+        cols = [
+            f"{w.blocks:,}" + ("" if name == on else ratio(w.blocks, w_on.blocks)),
+            f"{w.postings:,}" + ("" if name == on else ratio(w.postings, w_on.postings)),
+            f"{w.scored:,}" + ("" if name == on else ratio(w.scored, w_on.scored)),
+            ins,
+            f"{best[name]:.0f}" + ("" if name == on else ratio(best[name], best[on])),
+            "yes" if _same_answers(answers[name], answers[on]) else "**no**",
+        ]
+        label = name if name == on else f"{name} off"
+        lines.append(f"| {label} | " + " | ".join(cols) + " |")
     return "\n".join(lines)
+
+
+def run_batch(generation: Path, queries: dict[str, list[str]], config: str) -> None:
+    """What callgrind counts: the batch of one configuration (``setup``: everything but it)."""
+    ix = open_generation(generation)
+    with ix.searcher() as searcher:
+        parsed = parsed_queries(searcher, queries)
+        if config != "setup":
+            batch(searcher, parsed, LAYERS[config])
+
+
+def callgrind(args: argparse.Namespace) -> dict[str, int]:
+    """Instructions of each configuration's batch: a run under ``valgrind --tool=callgrind``
+    per configuration, less a run doing everything but the batch (hash seed fixed)."""
+    import os
+    import re
+    import subprocess
+
+    def count(config: str) -> int:
+        cmd = [
+            "valgrind",
+            "--tool=callgrind",
+            "--callgrind-out-file=/dev/null",
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--size",
+            str(args.size),
+            "--queries",
+            str(args.queries),
+            "--workdir",
+            str(args.workdir),
+            "--batch",
+            config,
+            *(["--cache-postings", str(args.cache_postings)] if args.cache_postings else []),
+        ]
+        env = {**os.environ, "PYTHONHASHSEED": "0"}
+        done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
+        found = re.search(r"Collected : (\d+)", done.stderr)
+        assert found, done.stderr[-2000:]
+        return int(found.group(1))
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    configs = ["setup", *LAYERS]
+    with ThreadPoolExecutor(2) as pool:  # two processes at a time: counts do not depend on it
+        counts = dict(zip(configs, pool.map(count, configs), strict=True))
+    return {name: counts[name] - counts["setup"] for name in LAYERS}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -336,27 +442,68 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workdir", type=Path)
     p.add_argument("--small-thresholds", action="store_true")
     p.add_argument("--layers", action="store_true")
+    p.add_argument(
+        "--callgrind", action="store_true", help="with --layers: count instructions (valgrind)"
+    )
+    p.add_argument(
+        "--cache-postings",
+        type=int,
+        help="the score cache's budget (terms.CACHE_POSTINGS); 1/10 of it at 10k puts the "
+        "cache under the pressure it is under at 100k",
+    )
+    p.add_argument("--batch", choices=["setup", *LAYERS], help=argparse.SUPPRESS)
+    p.add_argument("--save", type=Path, help="write every engine answer to this JSON file")
+    p.add_argument("--compare", type=Path, help="check the answers against a --save file")
     args = p.parse_args(argv)
+    budget = {(terms, "CACHE_POSTINGS"): args.cache_postings} if args.cache_postings else {}
+    with thresholds(budget):
+        return _main(args)
+
+
+def _main(args: argparse.Namespace) -> int:
+    if args.batch:  # under callgrind (``callgrind``): the index is built already
+        current = generations.read_current(args.workdir / f"index-{args.size}")
+        assert current is not None
+        run_batch(
+            current[1], make_queries(args.workdir / f"corpus-{args.size}", args.queries), args.batch
+        )
+        return 0
     with contextlib.ExitStack() as stack:
         workdir = args.workdir or Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        args.workdir = workdir
         t = time.perf_counter()
         generation = build(workdir, args.size)
         print(f"{args.size} articles built in {time.perf_counter() - t:.1f} s")
         queries = make_queries(workdir / f"corpus-{args.size}", args.queries)
         if args.small_thresholds:
             stack.enter_context(thresholds(SMALL))
-        rows, paths = compare(generation, queries)
+        answers: Answers = {}
+        rows, paths = compare(generation, queries, answers)
         print(table(rows))
         print(
             f"\nphrase paths taken: partial reads {paths.partial_reads}, best-first heap "
-            f"{paths.heap}, estimated totals {paths.estimated}; title-bounded tops {paths.bounded}"
+            f"{paths.heap}, estimated totals {paths.estimated}"
         )
         failures = [f for r in rows for f in r.failures]
         for f in failures[:20]:
             print("DIFFERS:", f)
+        if args.save:
+            args.save.write_text(json.dumps(answers, indent=0, sort_keys=True), encoding="utf-8")
+            print(f"\n{len(answers)} answers saved to {args.save}")
+        if args.compare:
+            saved = json.loads(args.compare.read_text(encoding="utf-8"))
+            changed = diff_answers(saved, answers)
+            for c in changed[:20]:
+                print("CHANGED:", c)
+            print(
+                f"\n{len(saved) - len(changed)} of {len(saved)} saved answers byte-identical "
+                f"in this run ({len(answers.keys() - saved.keys())} answers new in this run)"
+            )
+            failures += changed
         if args.layers:
+            counted = callgrind(args) if args.callgrind else None
             print()
-            print(time_layers(generation, queries))
+            print(measure_layers(generation, queries, counted))
     return 1 if failures else 0
 
 

@@ -50,3 +50,41 @@ def seed_library(tmp_path: Path) -> Path:
     lib.mkdir()
     shutil.copy(SEED, lib / SEED.name)
     return lib
+
+
+WHOOSH_USERS = (
+    "whoosh_read",
+    "whoosh_write",
+    "schema",
+    "matchers",
+    "query",
+    "query_model",
+    "terms",
+    "engine",
+    "ranking",
+    "fallback",
+    "build",
+    "vocab",
+)
+"""The search modules that import the Whoosh adapter (directly or through one another)."""
+
+
+@pytest.fixture
+def other_whoosh(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Another whoosh-reloaded release is installed (2.7.9): the adapter's version check runs
+    again on the next import of these modules, as in a fresh process (all restored after)."""
+    import importlib.metadata
+    import sys
+
+    import newsreader.search
+
+    real = importlib.metadata.version
+
+    def version(name: str) -> str:
+        return "2.7.9" if name.lower() == "whoosh-reloaded" else real(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", version)
+    for name in WHOOSH_USERS:
+        monkeypatch.delitem(sys.modules, f"newsreader.search.{name}", raising=False)
+        monkeypatch.delattr(newsreader.search, name, raising=False)
+    return "2.7.9"

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from pathlib import Path
 
+from newsreader.errors import UserError
 from newsreader.search.results import IndexReport
 
 CHILD_BUILD_MIN = 500
@@ -120,6 +121,9 @@ def main(argv: list[str] | None = None) -> int:
         report = index.update(scan, ctx.library, rebuild=rebuild, progress=progress, procs=PROCS)
     except OSError as exc:  # a full or read-only cache: the reason is the app's last line
         print(f"cannot write the search index ({exc.strerror or exc})", file=sys.stderr)
+        return 2
+    except UserError as exc:  # e.g. another Whoosh release installed: the same, one line
+        print(str(exc), file=sys.stderr)
         return 2
     finally:
         index.close()

@@ -7,13 +7,12 @@ articles. Here each term's scores come whole from ``terms.py`` (read a block at 
 cached until the index changes) and are combined as dicts.
 
 Supported exactly: terms, ``And``, ``Or`` (plain), ``Not`` inside ``And``, ``AndNot`` and
-``ExactPhrase``. Anything else (prefix, wildcard, fuzzy, dates) is evaluated by Whoosh's own
+``ExactPhrase``. Everything else (prefix, wildcard, fuzzy, dates) is evaluated by Whoosh's own
 matcher for that node. A phrase of two common words reads its pair's postings (``word_pairs.py``).
 Other phrases are checked lazily (``phrase_candidates.py``): candidates (documents with every word)
 are visited best score first until the top N are certain; the total is then exact when every
-candidate could be checked cheaply, else estimated from a sample. Plain words whose title
-matches provably hold the top N skip scoring the body lists (``title_top.py``); in an ``And``
-a word far more common than the rarest is scored only in the rarest word's articles.
+candidate could be checked cheaply, else estimated from a sample. In an ``And`` a word far
+more common than the rarest is scored only in the rarest word's articles.
 Imports Whoosh.
 """
 
@@ -23,7 +22,6 @@ import heapq
 from collections.abc import Collection
 from dataclasses import dataclass
 from operator import neg
-from typing import Any
 
 from whoosh.scoring import BM25F
 
@@ -45,12 +43,22 @@ from newsreader.search.query_model import (
     Nothing,
     Phrase,
     Term,
-    WhooshQuery,
     from_whoosh,
 )
 from newsreader.search.terms import TermReader, TermScores, boosted
-from newsreader.search.title_top import bounded_top
+from newsreader.search.whoosh_read import Searcher, WhooshQuery
 from newsreader.search.word_pairs import PREFIX
+
+
+@dataclass(frozen=True)
+class Layers:
+    """The tuning layers the engine may take; each gives the same answers, only faster (so a
+    benchmark can measure one off: ``benchmarks/check_equivalence.py --layers``)."""
+
+    partial_reads: bool = True
+    """A word far more common than its query's rarest: read only the blocks that matter."""
+    packed_tier: bool = True
+    """Scores of terms dropped from the score cache kept as arrays (``terms.PACKED_POSTINGS``)."""
 
 
 @dataclass
@@ -65,10 +73,11 @@ class _Found:
 class Engine:
     """Answers queries for one open Whoosh searcher; drop it when the searcher is closed."""
 
-    def __init__(self, searcher: Any) -> None:
+    def __init__(self, searcher: Searcher, layers: Layers = Layers()) -> None:
         self.searcher = searcher
         self.enabled = type(searcher.weighting) is BM25F
-        self.terms = TermReader(searcher)
+        self.layers = layers
+        self.terms = TermReader(searcher, packed=layers.packed_tier)
         """The searcher's terms as scores, kept across queries."""
 
     # --- public -----------------------------------------------------------------------------
@@ -77,9 +86,6 @@ class Engine:
         """The ``limit`` best documents for a Whoosh query, best first (ties: lower docnum
         first)."""
         q = from_whoosh(query)
-        bounded = bounded_top(self.terms, q, limit)
-        if bounded is not None:
-            return TopDocs(*bounded)
         found = self._eval(q)
         scores = found.scores
         if found.check is None:
@@ -159,17 +165,17 @@ class Engine:
         terms = self.terms
         if not terms.is_cached(fieldname, btext):
             df = terms.doc_frequency(fieldname, btext)
-            if partial_read(df, len(wanted)):
+            if self.layers.partial_reads and partial_read(df, len(wanted)):
                 return terms.read_term(fieldname, btext, False, wanted=wanted)
         return terms.term(fieldname, btext)
 
     def _whoosh(self, node: Matched) -> dict[int, float]:
-        """Any other node, through Whoosh's own matchers (exact, one document at a time)."""
+        """Every other node, through Whoosh's own matchers (exact, one document at a time)."""
         out: dict[int, float] = {}
         context = self.searcher.context()
         q: WhooshQuery = node.query
         for leaf, offset in self.searcher.leaf_searchers():
-            m: Any = q.matcher(leaf, context)
+            m = q.matcher(leaf, context)
             while m.is_active():
                 out[m.id() + offset] = m.score()
                 m.next()
@@ -286,6 +292,7 @@ class Engine:
         one (``"with velquindunren"``) is read only in the blocks that can hold one of the
         rarest word's articles, and not cached: at 100k articles its whole list is ~80 ms."""
         reader = self.terms
+        partial = self.layers.partial_reads
         dfs = [reader.doc_frequency(fieldname, w) for w in words]
         rarest = min(range(len(words)), key=dfs.__getitem__)
         first = reader.term(fieldname, words[rarest], values=True)
@@ -293,8 +300,10 @@ class Engine:
         for i, w in enumerate(words):
             if i == rarest:
                 terms.append(first)
-            elif not reader.is_cached(fieldname, w, values=True) and partial_read(
-                dfs[i], len(first.scores)
+            elif (
+                partial
+                and not reader.is_cached(fieldname, w, values=True)
+                and partial_read(dfs[i], len(first.scores))
             ):
                 terms.append(reader.read_term(fieldname, w, True, wanted=first.scores.keys()))
             else:

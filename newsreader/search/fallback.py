@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 
 from newsreader.search.phrase_candidates import TopDocs
+from newsreader.search.whoosh_read import Searcher, WhooshQuery
 
 LOG_NAME = "newsreader.log"
 logger = logging.getLogger("newsreader.search")
@@ -21,10 +22,10 @@ _logged: set[str] = set()
 _lock = threading.Lock()
 
 
-def exhaustive_top(searcher: object, q: object, limit: int) -> TopDocs:
+def exhaustive_top(searcher: Searcher, q: WhooshQuery, limit: int) -> TopDocs:
     """The ``limit`` best documents by Whoosh's own matchers, every match scored: best
     first, ties by lower docnum, the total exact."""
-    results = searcher.search(q, limit=None)  # type: ignore[attr-defined]
+    results = searcher.search(q, limit=None)
     hits = [(int(d), float(s)) for d, s in list(results.items())[:limit]]
     return TopDocs(hits, len(results))
 

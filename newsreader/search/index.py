@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from newsreader.library.packed import ids_by_path
 from newsreader.search import freshness, generations
@@ -23,9 +23,16 @@ from newsreader.search.schema_version import SCHEMA_VERSION
 
 if TYPE_CHECKING:
     from newsreader.library import Library, LibraryScan
+    from newsreader.search.engine import Engine
+    from newsreader.search.spelling import Vocabulary
+    from newsreader.search.whoosh_read import Index, Searcher, Segment
 
 LOCK_WAIT = 2.0
 """Seconds to wait for another writer before answering from the last complete index."""
+
+
+class DamagedIndexError(Exception):
+    """An update found the index unreadable and left the rebuild to ``on_damage``'s owner."""
 
 
 class SearchIndex:
@@ -33,18 +40,19 @@ class SearchIndex:
     searches; searches answer from the last committed state."""
 
     def __init__(self, index_dir: Path, *, on_damage: Callable[[], None] | None = None) -> None:
-        """``on_damage``: called instead of rebuilding here when a read finds the index
-        damaged; the app passes one so that its index job (which sends large builds to a child
-        process) does the rebuild. Without it (the CLI) the index rebuilds in this thread."""
+        """``on_damage``: called instead of rebuilding here when a read (a search, or an
+        update, which then raises ``DamagedIndexError``) finds the index damaged; the app
+        passes one so that its index job (which sends large builds to a child process) does
+        the rebuild. Without it (the CLI) the index rebuilds in this thread."""
         self.index_dir = Path(index_dir)
         self._on_damage = on_damage
         self._write = threading.RLock()
         self._read = threading.Lock()
-        self._searcher: Any = None
+        self._searcher: Searcher | None = None
         self._had_index = False
-        self._engine: Any = None
-        self._vocab: Any = None
-        self._last_vocab: Any = None
+        self._engine: Engine | None = None
+        self._vocab: Vocabulary | None = None
+        self._last_vocab: Vocabulary | None = None
         self._segment_words: dict[str, dict[str, int]] = {}
         self._folder: Path | None = None
         self._current_stamp: tuple[int, int] | None = None
@@ -121,6 +129,11 @@ class SearchIndex:
                 try:
                     return self._incremental(current[1], scan, library, progress)
                 except Exception as exc:  # any damage (ARCHITECTURE.md): the index is a cache
+                    if self._on_damage is not None:  # rebuilt like any full build, elsewhere
+                        self._on_damage()
+                        raise DamagedIndexError(
+                            f"the search index was unreadable ({_why(exc)}); rebuilding it"
+                        ) from exc
                     notice = f"the search index was unreadable ({_why(exc)}); rebuilt it"
         count, truncated = self._rebuild(scan, library, progress, procs)
         return IndexReport(added=count, rebuilt=True, notice=notice, truncated=tuple(truncated))
@@ -314,7 +327,7 @@ class SearchIndex:
         if vocab is not None:
             vocab.prepare()
 
-    def _vocabulary(self, searcher: Any) -> Any:
+    def _vocabulary(self, searcher: Searcher) -> Vocabulary:
         """The open generation's surface words (read once per searcher)."""
         if self._vocab is None:
             from newsreader.search.vocab import library_vocabulary
@@ -339,7 +352,7 @@ class SearchIndex:
             return False
         return True
 
-    def _fresh_searcher(self) -> Any:
+    def _fresh_searcher(self) -> Searcher | None:
         """The shared searcher, reopened when another writer published or committed."""
         stamp = self._stamp()
         if (
@@ -359,11 +372,11 @@ class SearchIndex:
 
         ix = open_generation(current[1])
         self._folder = current[1]
-        self._searcher = ix.searcher()
+        self._searcher = searcher = ix.searcher()
         self._had_index = True
-        self._engine = Engine(self._searcher)
+        self._engine = Engine(searcher)
         self._current_stamp = stamp
-        return self._searcher
+        return searcher
 
     def _stamp(self) -> tuple[int, int] | None:
         try:
@@ -398,7 +411,7 @@ class SearchIndex:
 _NO_INDEX = "the search index is not built yet (run 'newsreader index')"
 
 
-def open_generation(folder: Path) -> Any:
+def open_generation(folder: Path) -> Index:
     """Open a Whoosh index generation (``whoosh_read.open_generation``)."""
     from newsreader.search.whoosh_read import open_generation as open_folder
 
@@ -409,7 +422,7 @@ MERGE_LIMIT = 1000
 """Segments with at least this many documents (a full build's) are never merged by an update."""
 
 
-def merge_small_only(writer: Any, segments: list[Any]) -> list[Any]:
+def merge_small_only(writer: object, segments: list[Segment]) -> list[Segment]:
     """Whoosh's ``MERGE_SMALL`` over the small segments only. Over all of them it merges once
     the segments are many for their total size: at 100k articles in 26 build segments one
     changed file rewrote 22 of them through Python (21 minutes)."""
@@ -423,7 +436,7 @@ def _why(exc: BaseException) -> str:
     return f"{exc.__class__.__name__}: {text}" if text else exc.__class__.__name__
 
 
-def stored_date(value: Any) -> date | None:
+def stored_date(value: object) -> date | None:
     """A yyyymmdd number back to a date."""
     if not isinstance(value, int) or value <= 0:
         return None

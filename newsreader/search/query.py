@@ -29,7 +29,7 @@ from whoosh.qparser.plugins import FieldsPlugin, TaggingPlugin
 
 from newsreader.library.text import clean_text
 from newsreader.search.highlight import Highlighter
-from newsreader.search.matchers import ExactPhrase, stem_fuzzy
+from newsreader.search.matchers import ExactPhrase, own_classes
 from newsreader.search.schema import make_schema
 
 MAX_QUERY_CHARS = 500
@@ -287,8 +287,8 @@ def _parse(text: str, any_word: bool, notes: list[str]) -> Any:
             q = p.parse(text)
         if q is None:
             return None
-        return stem_fuzzy(q).normalize()
-    except Exception:  # Whoosh raises assorted errors on odd input (NOTES.md)
+        return own_classes(q).normalize()
+    except Exception:  # Whoosh raises assorted errors on odd input (ARCHITECTURE.md)
         return None
 
 

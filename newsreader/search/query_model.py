@@ -9,17 +9,11 @@ Imports Whoosh's public query classes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
 
 from whoosh import query as wq
 
-from newsreader.search.matchers import ExactPhrase
-
-
-class WhooshQuery(Protocol):
-    """A Whoosh query node: what its matchers need."""
-
-    def matcher(self, searcher: object, context: object = None) -> object: ...
+from newsreader.search.matchers import ExactAndNot, ExactPhrase
+from newsreader.search.whoosh_read import WhooshQuery
 
 
 @dataclass(frozen=True)
@@ -71,7 +65,7 @@ class Nothing:
 
 @dataclass(frozen=True)
 class Matched:
-    """Any other node: scored by Whoosh's own matchers, one document at a time."""
+    """Every other node: scored by Whoosh's own matchers, one document at a time."""
 
     query: WhooshQuery
 
@@ -97,7 +91,7 @@ def from_whoosh(q: object) -> Node:
                 tuple(from_whoosh(c) for c in neg),
                 float(q.boost),
             )
-    if isinstance(q, wq.AndNot) and kind is wq.AndNot:
+    if isinstance(q, wq.AndNot) and kind in (wq.AndNot, ExactAndNot):
         return Excluding(from_whoosh(q.a), from_whoosh(q.b))
     if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
         return Nothing()

@@ -9,7 +9,6 @@ import dataclasses
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
 
 from whoosh import query as wq
 
@@ -22,13 +21,14 @@ from newsreader.search.query import ParsedQuery, highlighter_for, parse
 from newsreader.search.results import MatchSpan, SearchHit, SearchResult
 from newsreader.search.schema import WORDS, key_path
 from newsreader.search.spelling import OWN_RARE, Vocabulary
+from newsreader.search.whoosh_read import Searcher, WhooshQuery
 
 FUZZY_TERMS = 8
 """Words a ``word~`` stands for at most: the closest and most probable ones."""
 
 
 def run_query(
-    searcher: Any,
+    searcher: Searcher,
     parsed: ParsedQuery,
     raw: str,
     limit: int,
@@ -75,7 +75,7 @@ def run_query(
     )
 
 
-def _top(searcher: Any, engine: Engine, q: Any, limit: int) -> TopDocs:
+def _top(searcher: Searcher, engine: Engine, q: WhooshQuery, limit: int) -> TopDocs:
     """The engine's answer; if the engine cannot read this index, Whoosh's exhaustive
     ranking (the same hits, order and totals), logged once with the reason."""
     if engine.enabled:
@@ -88,7 +88,7 @@ def _top(searcher: Any, engine: Engine, q: Any, limit: int) -> TopDocs:
 
 
 def _hit(
-    searcher: Any, docnum: int, score: float, hl: Highlighter, ids: Mapping[str, str]
+    searcher: Searcher, docnum: int, score: float, hl: Highlighter, ids: Mapping[str, str]
 ) -> SearchHit:
     from newsreader.search.index import stored_date
 
@@ -113,7 +113,7 @@ def _hit(
     )
 
 
-def vocabulary(searcher: Any) -> Vocabulary:
+def vocabulary(searcher: Searcher) -> Vocabulary:
     """The library's surface words with how many articles use each, read afresh."""
     from newsreader.search.vocab import library_vocabulary
 
@@ -131,7 +131,7 @@ def _once(make: Callable[[], Vocabulary]) -> Callable[[], Vocabulary]:
     return get
 
 
-def word_counter(searcher: Any) -> Callable[[str], int] | None:
+def word_counter(searcher: Searcher) -> Callable[[str], int] | None:
     """How many articles use a surface word, looked up in the index (a word known to be
     common needs no vocabulary read)."""
     reader = searcher.reader()
@@ -188,7 +188,7 @@ def expand_fuzzy(parsed: ParsedQuery, vocab: Callable[[], Vocabulary]) -> Parsed
     found = False
     words: dict[str, list[str]] = {}
 
-    def swap(node: Any) -> Any:
+    def swap(node: WhooshQuery) -> WhooshQuery:
         nonlocal found
         if not isinstance(node, StemFuzzyTerm):
             return node
@@ -200,9 +200,10 @@ def expand_fuzzy(parsed: ParsedQuery, vocab: Callable[[], Vocabulary]) -> Parsed
             for term in query_terms(cand.word):
                 weights[term] = max(weights.get(term, 0.0), weight)
         subs = [wq.Term(node.fieldname, t, boost=node.boost * w) for t, w in weights.items()]
-        if not subs:
-            return wq.NullQuery
-        return subs[0] if len(subs) == 1 else wq.Or(subs)
+        words_q: WhooshQuery = (
+            wq.NullQuery if not subs else subs[0] if len(subs) == 1 else wq.Or(subs)
+        )
+        return words_q
 
     q = parsed.query.accept(swap)
     if not found:

@@ -5,8 +5,7 @@ comprehension; the scores are kept until the index changes (a new searcher, a ne
 so typing a query re-reads only its new words. The per-searcher facts scoring needs are
 looked up once: a term's term info in each segment (at 100k articles in ~30 segments there
 were ~4 term-table lookups per segment per term), the global field lengths, deletions and
-BM25 length norms. ``engine.py`` evaluates queries from these scores; ``title_top.py`` reads
-raw postings to score only a few articles of a long list. Imports Whoosh.
+BM25 length norms. ``engine.py`` evaluates queries from these scores. Imports Whoosh.
 """
 
 from __future__ import annotations
@@ -16,9 +15,9 @@ from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Collection, Sequence
 from math import log
-from typing import Any
 
 from newsreader.search import whoosh_read as postings
+from newsreader.search.whoosh_read import Searcher
 from newsreader.search.word_pairs import PREFIX, PairField, pair_frequencies
 
 CACHE_POSTINGS = 600_000
@@ -30,9 +29,6 @@ PACKED_POSTINGS = 8_000_000
 at most, reached only in big libraries). Turning them back into a dict costs a tenth of
 reading the postings again: at 100k articles a common word's list is ~100k postings, and the
 two-word p95 was 118 / 110 / 79 ms with 3M / 4M / 8M (FTS5: 114-128 ms)."""
-RAW_POSTINGS = 3_000_000
-"""Docnums and weights of long lists read whole by ``title_top.py`` (which scores few of them),
-kept as arrays (12 bytes a posting, ~36 MB at most): the word's next query reads no block."""
 TERM_INFOS = 4096
 """Terms whose per-segment term infos are kept (the oldest dropped first)."""
 
@@ -56,8 +52,10 @@ def boosted(scores: dict[int, float], boost: float) -> dict[int, float]:
 class TermReader:
     """Reads and keeps the terms of one open Whoosh searcher; drop it with the searcher."""
 
-    def __init__(self, searcher: Any) -> None:
+    def __init__(self, searcher: Searcher, packed: bool = True) -> None:
+        """``packed``: keep the scores dropped from the cache as arrays (``PACKED_POSTINGS``)."""
         self.searcher = searcher
+        self._packed_budget = PACKED_POSTINGS if packed else 0
         self._weighting = searcher.weighting
         self._leaves = [(s.reader(), offset) for s, offset in searcher.leaf_searchers()]
         self._cache: OrderedDict[tuple[str, bytes], TermScores] = OrderedDict()
@@ -66,8 +64,6 @@ class TermReader:
             OrderedDict()
         )
         self._packed_count = 0
-        self._raw: OrderedDict[tuple[str, bytes], tuple[array[int], array[float]]] = OrderedDict()
-        self._raw_count = 0
         self._lengths: dict[str, bytes] = {}
         self._norms: dict[str, tuple[float, list[float]]] = {}
         self._term_infos: dict[
@@ -113,10 +109,6 @@ class TermReader:
             return True
         return not values and key in self._packed
 
-    def remember(self, fieldname: str, btext: bytes, scores: dict[int, float]) -> None:
-        """Keep the scores of a whole term (deleted documents dropped) read by the caller."""
-        self._remember((fieldname, btext), TermScores(scores, None))
-
     def _remember(self, key: tuple[str, bytes], term: TermScores) -> None:
         """Cache a term's scores (dropping the least recently used beyond the budget)."""
         cached = self._cache.pop(key, None)
@@ -131,11 +123,12 @@ class TermReader:
 
     def _pack(self, key: tuple[str, bytes], scores: dict[int, float]) -> None:
         """Keep a term dropped from the dicts as two arrays (12 bytes a posting)."""
-        if not PACKED_POSTINGS or len(scores) > PACKED_POSTINGS:
+        budget = self._packed_budget
+        if not budget or len(scores) > budget:
             return
         self._packed[key] = (array("I", scores), array("d", scores.values()))
         self._packed_count += len(scores)
-        while self._packed_count > PACKED_POSTINGS:
+        while self._packed_count > budget:
             _key, (ids, _scores) = self._packed.popitem(last=False)
             self._packed_count -= len(ids)
 
@@ -166,34 +159,9 @@ class TermReader:
         self.drop_deleted(scores, vals)
         return TermScores(scores, vals)
 
-    def postings_of(
-        self, fieldname: str, btext: bytes, wanted: list[int] | None = None
-    ) -> tuple[Sequence[int], Sequence[float]]:
-        """A term's global docnums (ascending, deleted ones included) and weights; with
-        ``wanted`` (sorted global docnums), only of those. A whole list is kept as arrays."""
-        ids, weights, _values = self._postings(fieldname, btext, False, wanted)
-        key = (fieldname, btext)
-        if wanted is None and key not in self._raw and len(ids) <= RAW_POSTINGS:
-            self._raw[key] = packed = (array("I", ids), array("d", weights))
-            self._raw_count += len(ids)
-            while self._raw_count > RAW_POSTINGS:
-                _key, (old, _weights) = self._raw.popitem(last=False)
-                self._raw_count -= len(old)
-            return packed
-        return ids, weights
-
     def _postings(
         self, fieldname: str, btext: bytes, values: bool, wanted: list[int] | None
     ) -> tuple[Sequence[int], Sequence[float], list[bytes]]:
-        raw = None if values else self._raw.get((fieldname, btext))
-        if raw is not None:
-            self._raw.move_to_end((fieldname, btext))
-            ids_arr, weights_arr = raw
-            if wanted is None:
-                return ids_arr, weights_arr, []
-            n = len(ids_arr)
-            at = [i for d in wanted if (i := bisect_left(ids_arr, d)) < n and ids_arr[i] == d]
-            return [ids_arr[i] for i in at], [weights_arr[i] for i in at], []
         ids: list[int] = []
         weights: list[float] = []
         vals: list[bytes] = []
@@ -277,12 +245,6 @@ class TermReader:
     def idf(self, df: int) -> float:
         """``WeightingModel.idf`` from a document frequency (the same float)."""
         return log(self._doc_count / (df + 1)) + 1
-
-    def ceiling(self, df: int) -> float:
-        """More than any one document can score for a term in ``df`` documents (before
-        boost): BM25 saturates below ``idf * (k1 + 1)``."""
-        k1: float = self._weighting.K1
-        return self.idf(df) * (k1 + 1)
 
     def bm25(self, fieldname: str) -> tuple[float, list[float]]:
         """k1 + 1 and the length norm of each length byte, as ``bm25()`` in whoosh.scoring

@@ -13,16 +13,18 @@ import io
 import pickle
 import zlib
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import accumulate, islice, repeat
 from pathlib import Path
 from typing import Any, Protocol
 
+from newsreader.errors import UserError
 from newsreader.search.generations import WHOOSH_VERSION
 
 
-class WhooshVersionError(ImportError):
-    """The installed Whoosh is not the release the adapters read and write."""
+class WhooshVersionError(UserError, ImportError):
+    """The installed Whoosh is not the release the adapters read and write: the user's to
+    fix (one line, exit code 2 on the command line), never a traceback."""
 
 
 def check_whoosh_version() -> None:
@@ -43,6 +45,7 @@ check_whoosh_version()
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC  # noqa: E402  (after the version check)
 from whoosh.columns import VarBytesColumn  # noqa: E402
+from whoosh.matching import AndNotMatcher as AndNotMatcher  # noqa: E402
 from whoosh.matching import IntersectionMatcher as IntersectionMatcher  # noqa: E402
 from whoosh.matching import NullMatcher as NullMatcher  # noqa: E402
 from whoosh.matching import WrappingMatcher as WrappingMatcher  # noqa: E402
@@ -63,22 +66,154 @@ class Weighting(Protocol):
     B: float
 
 
+# --- the index as the rest of search/ sees it ----------------------------------------------
+# Whoosh has no type hints, so its objects are untyped to mypy; these are the few parts we
+# use, described as our own types. A Whoosh index, searcher, reader or query satisfies them.
+
+
+class Field(Protocol):
+    def to_bytes(self, value: str | bytes) -> bytes: ...
+
+
+class Schema(Protocol):
+    def __contains__(self, fieldname: object) -> bool: ...
+
+    def __getitem__(self, fieldname: str) -> Field: ...
+
+    def items(self) -> Iterable[tuple[str, Field]]: ...
+
+
+class Reader(Protocol):
+    """One segment's reader (or all segments' together: ``Searcher.reader``)."""
+
+    schema: Schema
+
+    def doc_count_all(self) -> int: ...
+
+    def doc_frequency(self, fieldname: str, text: str | bytes) -> int: ...
+
+    def __contains__(self, term: tuple[str, bytes]) -> bool: ...
+
+    def expand_prefix(self, fieldname: str, prefix: str) -> Iterable[bytes]: ...
+
+
+class Matcher(Protocol):
+    """Whoosh's matcher of one segment: the documents a query node matches, in order."""
+
+    def is_active(self) -> bool: ...
+
+    def id(self) -> int: ...
+
+    def score(self) -> float: ...
+
+    def next(self) -> object: ...
+
+    def copy(self) -> Matcher: ...
+
+    def value_as(self, astype: str) -> list[int]: ...
+
+
+class Results(Protocol):
+    """Whoosh's search results: (docnum, score) best first, and how many matched."""
+
+    def items(self) -> Iterable[tuple[int, float]]: ...
+
+    def __len__(self) -> int: ...
+
+
+class WhooshQuery(Protocol):
+    """A Whoosh query node: what its matchers and tree walks need."""
+
+    def matcher(self, searcher: Searcher, context: object = None) -> Matcher: ...
+
+    def accept(self, fn: Callable[[WhooshQuery], WhooshQuery]) -> WhooshQuery: ...
+
+    def normalize(self) -> WhooshQuery: ...
+
+
+class Searcher(Protocol):
+    """An open searcher over every segment of a generation (or, from ``leaf_searchers``, over
+    one segment, numbered from its ``offset``)."""
+
+    weighting: Weighting
+    schema: Schema
+
+    def leaf_searchers(self) -> list[tuple[Searcher, int]]: ...
+
+    def reader(self) -> Reader: ...
+
+    def get_parent(self) -> Searcher: ...
+
+    def doc_count_all(self) -> int: ...
+
+    def avg_field_length(self, fieldname: str) -> float: ...
+
+    def context(self) -> object: ...
+
+    def boolean_context(self) -> object: ...
+
+    def stored_fields(self, docnum: int) -> dict[str, object]: ...
+
+    def search(self, q: WhooshQuery, limit: int | None = 10) -> Results: ...
+
+    def up_to_date(self) -> bool: ...
+
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Searcher: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+
+class Writer(Protocol):
+    """The writer of an update (Whoosh's ``SegmentWriter``)."""
+
+    def add_document(self, **fields: object) -> None: ...
+
+    def update_document(self, **fields: object) -> None: ...
+
+    def delete_by_term(self, fieldname: str, text: str) -> int: ...
+
+    def commit(self, mergetype: object = None) -> None: ...
+
+    def cancel(self) -> None: ...
+
+
+class Segment(Protocol):
+    """A segment's entry in the table of contents (what a merge policy weighs)."""
+
+    def doc_count_all(self) -> int: ...
+
+
+class Index(Protocol):
+    """One open index generation."""
+
+    def searcher(self) -> Searcher: ...
+
+    def writer(self, timeout: float = 0.0) -> Writer: ...
+
+    def latest_generation(self) -> int: ...
+
+    def close(self) -> None: ...
+
+
 LENGTHS = [byte_to_length(i) for i in range(256)]
 """Field length for each stored length byte (Whoosh keeps lengths as one lossy byte)."""
 
 
-def term_info(reader: Any, fieldname: str, btext: bytes) -> TermInfo | None:
+def term_info(reader: Reader, fieldname: str, btext: bytes) -> TermInfo | None:
     """The term's ``W3TermInfo`` in one segment, or None: one lookup in its term table
     (``(field, text) in reader``, ``doc_frequency`` and ``term_info`` are one each)."""
+    segment: Any = reader  # a SegmentReader: its private term table
     try:
-        info: TermInfo = reader._terms.term_info(fieldname, btext)
+        info: TermInfo = segment._terms.term_info(fieldname, btext)
         return info
     except (KeyError, TermNotFound):
         return None
 
 
 def read_postings(
-    reader: Any, info: TermInfo, values: bool, wanted: list[int] | None = None, offset: int = 0
+    reader: Reader, info: TermInfo, values: bool, wanted: list[int] | None = None, offset: int = 0
 ) -> tuple[list[int], list[float], list[bytes]]:
     """All (docnum + ``offset``, weight[, value]) of a term in one segment (``info`` is its
     term info there), a block at a time; with ``wanted`` (sorted docnums of the segment),
@@ -111,7 +246,7 @@ def read_postings(
     return ids, weights, out_values
 
 
-def read_fixed(reader: Any, info: TermInfo, offset: int = 0) -> tuple[list[int], bytes]:
+def read_fixed(reader: Reader, info: TermInfo, offset: int = 0) -> tuple[list[int], bytes]:
     """The docnums (+ ``offset``) of a term in one segment and its fixed-size values, joined."""
     ids: list[int] = []
     blobs: list[bytes] = []
@@ -122,8 +257,8 @@ def read_fixed(reader: Any, info: TermInfo, offset: int = 0) -> tuple[list[int],
 
 
 def _blocks(
-    reader: Any, term: TermInfo, wanted: list[int] | None = None, offset: int = 0
-) -> Iterator[tuple[Any, int, Any, Any]]:
+    reader: Reader, term: TermInfo, wanted: list[int] | None = None, offset: int = 0
+) -> Iterator[tuple[Iterable[int], int, Any, Any]]:
     """(docnums + ``offset``, count, weights, values) of each block, as the block stores
     them; with ``wanted``, blocks whose docnums (after the last block's, up to their header's
     last one) hold none of those are skipped without being decompressed or unpickled."""
@@ -135,7 +270,8 @@ def _blocks(
     start, length = info.extent()
     if isinstance(length, tuple):  # W3TermInfo.from_bytes keeps struct's 1-tuple
         length = length[0]
-    data = reader._terms._postfile.get(start, length)
+    segment: Any = reader  # a SegmentReader: its private postings file
+    data = segment._terms._postfile.get(start, length)
     if data[:4] != WHOOSH3_HEADER_MAGIC:
         raise ValueError("not a Whoosh 3 posting list")
     stream = io.BytesIO(data)
@@ -170,11 +306,12 @@ def _blocks(
         pos = end
 
 
-def field_length_bytes(reader: Any, fieldname: str) -> bytes:
+def field_length_bytes(reader: Reader, fieldname: str) -> bytes:
     """Each document's field length as Whoosh stores it (one byte), read in one go."""
     from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 
-    column = reader._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
+    segment: Any = reader  # a SegmentReader: its private per-document columns
+    column = segment._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
     count = int(reader.doc_count_all())
     if column is None:
         return b"\x01" * count
@@ -182,9 +319,10 @@ def field_length_bytes(reader: Any, fieldname: str) -> bytes:
     return lengths + bytes(count - len(lengths))
 
 
-def deleted_docs(reader: Any) -> frozenset[int]:
+def deleted_docs(reader: Reader) -> frozenset[int]:
     """The segment's deleted docnums (their postings are still in)."""
-    return frozenset(reader.deleted_docs_set) if reader.has_deletions() else frozenset()
+    segment: Any = reader  # a SegmentReader
+    return frozenset(segment.deleted_docs_set) if segment.has_deletions() else frozenset()
 
 
 def field_b(weighting: Weighting, fieldname: str) -> float:
@@ -198,7 +336,7 @@ def bytes_column() -> object:
     return VarBytesColumn()
 
 
-def open_generation(folder: Path) -> Any:
+def open_generation(folder: Path) -> Index:
     """Open a Whoosh index generation with its own common words (``word_pairs.py``), with plain
     reads, not ``mmap``: a segment file truncated while mapped kills the whole process with
     SIGBUS, where a read raises and the index heals."""
@@ -208,4 +346,5 @@ def open_generation(folder: Path) -> Any:
     from newsreader.search.word_pairs import read_common
 
     schema = make_schema(read_common(folder))
-    return FileStorage(str(folder), supports_mmap=False).open_index(schema=schema)
+    ix: Index = FileStorage(str(folder), supports_mmap=False).open_index(schema=schema)
+    return ix

@@ -28,6 +28,7 @@ from whoosh.writing import MERGE_SMALL, SegmentWriter
 
 from newsreader.search.analysis import index_positions, index_sequence
 from newsreader.search.schema import NewsText, encode_positions
+from newsreader.search.whoosh_read import Index, Segment
 from newsreader.search.word_pairs import PairField, pair_terms, pair_value
 
 _Postings = tuple[list[int], list[Any], list[bytes]]
@@ -37,7 +38,7 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
     """``SegmentWriter`` for a new segment: ``add_document``, then ``_finalize_segment()``
     (or ``commit()``). No field boosts, term vectors or spelling fields (the schema has none)."""
 
-    def __init__(self, ix: Any, **kwargs: Any) -> None:
+    def __init__(self, ix: Index, **kwargs: object) -> None:
         super().__init__(ix, **kwargs)
         for name, field in self.schema.items():
             if field.vector or field.separate_spelling():
@@ -55,7 +56,7 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
         self.postings = 0
         """Postings held in memory (the caller starts a new segment past a limit)."""
 
-    def add_document(self, **fields: Any) -> None:
+    def add_document(self, **fields: object) -> None:
         self._check_state()
         if any(name.startswith("_") for name in fields):
             raise ValueError("boosts and custom stored values need Whoosh's writer")
@@ -294,7 +295,7 @@ def _write_block(pw: Any, last: bool = False) -> None:
     pw._new_block()
 
 
-def merge_small(writer: Any, segments: list[Any], limit: int) -> list[Any]:
+def merge_small(writer: object, segments: list[Segment], limit: int) -> list[Segment]:
     """Whoosh's ``MERGE_SMALL`` over the segments of fewer than ``limit`` documents only."""
     big = [seg for seg in segments if seg.doc_count_all() >= limit]
     small = [seg for seg in segments if seg.doc_count_all() < limit]

@@ -21,7 +21,6 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
 
 from whoosh import fields, formats
 
@@ -53,7 +52,7 @@ class PairField(fields.FieldType):  # type: ignore[misc]
         self.source = source
         self.common = common
 
-    def index(self, value: str, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+    def index(self, value: str, **kwargs: object) -> Iterator[tuple[bytes, int, float, bytes]]:
         for term, freqs in pair_terms(*index_sequence(value), self.common).items():
             yield term.encode("utf-8"), 1, 1.0, pair_value(*freqs)
 

@@ -184,3 +184,14 @@ def test_search_tells_a_person_how_many_matched_but_not_a_pipe(
         os.close(primary)
     assert proc.returncode == 0
     assert "1 article matches" in b"".join(chunks).decode()
+
+
+@pytest.mark.parametrize("command", [["index"], ["search", "museum"]])
+def test_another_installed_whoosh_is_one_line_and_exit_2(
+    cli: CLI, seed_library: Path, other_whoosh: str, command: list[str]
+) -> None:
+    run = cli(*command, library=seed_library)
+    assert run.code == 2, run
+    assert run.err.count("\n") == 1 and "Traceback" not in run.err, run.err
+    assert "whoosh-reloaded==2.7.5" in run.err and other_whoosh in run.err
+    assert "pip install" in run.err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -136,7 +137,7 @@ def test_an_update_never_merges_full_build_segments(
     def segments() -> dict[str, int]:
         current = read_current(s.index_dir)
         assert current is not None
-        ix = open_generation(current[1])
+        ix: Any = open_generation(current[1])  # its private segment list
         try:
             return {seg.segment_id(): seg.doc_count_all() for seg in ix._segments()}
         finally:

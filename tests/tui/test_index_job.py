@@ -10,7 +10,7 @@ import pytest
 from newsreader.app import index_job
 from newsreader.tui.app import NewsreaderApp
 
-from .conftest import search_for, settle
+from .conftest import notices, search_for, settle
 
 
 async def test_app_builds_a_big_index_in_a_child(
@@ -110,3 +110,89 @@ async def test_a_damaged_index_heals_in_the_index_job_not_where_it_was_read(
         assert children == [False, True] and rebuilt_in == []
     else:  # in the library worker, not in the search worker that found the damage
         assert children == [] and rebuilt_in == ["library"]
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_another_installed_whoosh_is_a_notification_not_a_crash(
+    new_app: Callable[..., NewsreaderApp], other_whoosh: str, size: tuple[int, int]
+) -> None:
+    app = new_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        told = [n for n in notices(app) if "whoosh-reloaded==2.7.5" in n]
+        assert told and other_whoosh in told[0] and "\n" not in told[0], notices(app)
+        assert "Traceback" not in told[0]
+        assert app.main_screen.rows.total == 11  # the list works without search
+        pane = await search_for(pilot, "bronzes")
+        assert not pane.results.hits
+        assert pane.result is not None and "whoosh-reloaded==2.7.5" in (pane.result.error or "")
+
+
+def test_the_index_child_says_another_whoosh_in_one_line(
+    library: Path, other_whoosh: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The child's last stderr line is what the app shows (``run_child``): the reason, not
+    the last line of a traceback."""
+    assert index_job.main(["--", str(library)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("newsreader needs whoosh-reloaded==2.7.5"), err
+
+
+@pytest.mark.parametrize("big", [True, False], ids=["child", "worker"])
+async def test_damage_found_by_an_update_heals_in_the_child_too(
+    new_app: Callable[..., NewsreaderApp],
+    monkeypatch: pytest.MonkeyPatch,
+    library: Path,
+    big: bool,
+) -> None:
+    """An incremental update that finds the index unreadable leaves the rebuild to the index
+    job: a big library's rebuild runs in the child, never in the library worker (a small
+    one's in the library worker, as any small full build)."""
+    import threading
+
+    from textual.worker import get_current_worker
+
+    from newsreader.search import generations
+    from newsreader.search.index import SearchIndex
+
+    if big:
+        monkeypatch.setattr(index_job, "CHILD_BUILD_MIN", 1)  # our 11 articles count as big
+    children: list[bool] = []
+    real_child = index_job.run_child
+
+    def child(roots: object, rebuild: bool, *args: object) -> object:
+        children.append(rebuild)
+        return real_child(roots, rebuild, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(index_job, "run_child", child)
+    in_app: list[str] = []  # the workers that ran a full build (explicit or a heal) here
+    real_rebuild = SearchIndex._rebuild
+
+    def rebuild(self: SearchIndex, *args: object, **kw: object) -> object:
+        assert threading.current_thread() is not threading.main_thread()
+        in_app.append(get_current_worker().group)
+        return real_rebuild(self, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SearchIndex, "_rebuild", rebuild)
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.session.index().is_complete()
+        assert (children, in_app) == (([False], []) if big else ([], ["library"]))
+        app.session.index().close()
+        current = generations.read_current(app.ctx.index_dir)
+        assert current is not None
+        for seg in current[1].glob("*.seg"):
+            seg.write_bytes(b"\0" * 64)
+        first = sorted(library.glob("*.txt"))[0]
+        first.write_text(first.read_text(encoding="utf-8") + "\nA walrus came ashore.\n")
+        app.main_screen.sync.rescan()  # the update finds the damage
+        await settle(pilot)
+        await settle(pilot)
+        if big:
+            assert children == [False, True] and in_app == []
+        else:
+            assert children == [] and in_app == ["library", "library"]
+        assert any("unreadable" in n and "rebuilding it" in n for n in notices(app))
+        hits = app.session.search("walrus").hits
+        assert [h.path.name for h in hits] == [first.name]
