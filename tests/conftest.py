@@ -73,17 +73,13 @@ WHOOSH_USERS = (
 def other_whoosh(monkeypatch: pytest.MonkeyPatch) -> str:
     """Another whoosh-reloaded release is installed (2.7.9): the adapter's version check runs
     again on the next import of these modules, as in a fresh process (all restored after)."""
-    import importlib.metadata
     import sys
+
+    import whoosh
 
     import newsreader.search
 
-    real = importlib.metadata.version
-
-    def version(name: str) -> str:
-        return "2.7.9" if name.lower() == "whoosh-reloaded" else real(name)
-
-    monkeypatch.setattr(importlib.metadata, "version", version)
+    monkeypatch.setattr(whoosh, "__version__", (2, 7, 9))
     for name in WHOOSH_USERS:
         monkeypatch.delitem(sys.modules, f"newsreader.search.{name}", raising=False)
         monkeypatch.delattr(newsreader.search, name, raising=False)
