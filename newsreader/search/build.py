@@ -5,6 +5,7 @@ Importing this imports Whoosh (~100 ms).
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import queue
 from collections.abc import Callable, Iterable, Sequence
@@ -161,6 +162,10 @@ def _index_share(
     truncated: list[str] = []
     segments: list[Any] = []
     writer: BulkWriter | None = None
+    # The cyclic collector paused: a segment in memory is millions of small lists with no
+    # cycles among them, which every full collection would walk again.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         for done, (_summary, article) in enumerate(load_all(library, articles), 1):
             if article is not None:
@@ -179,6 +184,8 @@ def _index_share(
             segments.append(_close(writer))
             writer = None
     finally:
+        if collecting:
+            gc.enable()
         if writer is not None:
             writer.cancel()
     return count, segments, truncated
