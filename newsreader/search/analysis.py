@@ -290,11 +290,26 @@ def surface_words(text: str) -> set[str]:
     a possessive ``'s`` dropped, hyphenated compounds as their parts; not stemmed. The
     vocabulary that spelling suggestions are made from (a stem such as ``minist`` is not a
     word to suggest)."""
-    out: set[str] = set()
-    for raw in _SURFACE.findall(text):
+    # Each distinct spelling once, through a cache (a full build's second-hottest loop was
+    # folding every occurrence of every word).
+    out = set(map(_SURFACE_OF.__getitem__, set(_SURFACE.findall(text))))
+    out.discard("")
+    return out
+
+
+class _SurfaceOf(dict[str, str]):
+    """A raw word -> its surface word, or "" when it is none (computed once per spelling)."""
+
+    def __missing__(self, raw: str) -> str:
         word = _strip_possessive(fold(raw))
         if "'" in word:
             word = word.replace("'", "")
-        if 2 <= len(word) <= _SURFACE_MAX and word.isalpha():
-            out.add(word)
-    return out
+        if not (2 <= len(word) <= _SURFACE_MAX and word.isalpha()):
+            word = ""
+        if len(self) > 300_000:
+            self.clear()
+        self[raw] = word
+        return word
+
+
+_SURFACE_OF = _SurfaceOf()

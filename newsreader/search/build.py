@@ -5,6 +5,7 @@ Importing this imports Whoosh (~100 ms).
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import queue
 from collections.abc import Callable, Iterable, Sequence
@@ -52,15 +53,48 @@ def document(article: Article) -> dict[str, Any]:
     return doc
 
 
-def sample_common(library: Library, articles: Sequence[ArticleSummary]) -> frozenset[str]:
-    """The common words of ``SAMPLE`` articles spread over the library (``word_pairs.py``)."""
+def sample_common(
+    library: Library, articles: Sequence[ArticleSummary], procs: int = 1
+) -> frozenset[str]:
+    """The common words of ``SAMPLE`` articles spread over the library (``word_pairs.py``);
+    with ``procs > 1`` a forked process analyses half of them (the build waits for this)."""
     step = max(1, len(articles) // SAMPLE)
+    sample = articles[::step][:SAMPLE]
+    if procs < 2 or len(sample) < SAMPLE or len(articles) < PARALLEL_MIN:
+        return common_words(_sample_terms(library, sample))
+    ctx = multiprocessing.get_context("fork")
+    results: Any = ctx.Queue()
+    child = ctx.Process(target=_sample_child, args=(library, sample[1::2], results), daemon=True)
+    child.start()
+    try:
+        mine = _sample_terms(library, sample[0::2])
+        while True:
+            try:
+                theirs = results.get(timeout=0.25)
+                break
+            except queue.Empty:
+                if not child.is_alive() and results.empty():
+                    raise RuntimeError("an index worker process died") from None
+        child.join()
+    except BaseException:
+        if child.is_alive():
+            child.kill()
+        raise
+    return common_words([*mine, *theirs])
+
+
+def _sample_terms(library: Library, sample: Sequence[ArticleSummary]) -> list[set[str]]:
+    """Each sampled article's distinct terms in the paired fields."""
     docs = []
-    for _summary, article in load_all(library, articles[::step][:SAMPLE]):
+    for _summary, article in load_all(library, sample):
         if article is not None:
             doc = document(article)
-            docs.append([t for name in PAIRED for t in index_positions(doc[name])])
-    return common_words(docs)
+            docs.append({t for name in PAIRED for t in index_positions(doc[name])})
+    return docs
+
+
+def _sample_child(library: Library, sample: Sequence[ArticleSummary], results: Any) -> None:
+    results.put(_sample_terms(library, sample))
 
 
 def load_all(
@@ -89,7 +123,7 @@ def full_build(
     own ``procs`` parses everything in the parent and pickles it to ``procs`` more processes:
     3 busy processes on 2 cores.)
     """
-    common = sample_common(library, articles)
+    common = sample_common(library, articles, procs)
     write_common(folder, common)
     ix = windex.create_in(str(folder), make_schema(common))
     try:
@@ -128,6 +162,10 @@ def _index_share(
     truncated: list[str] = []
     segments: list[Any] = []
     writer: BulkWriter | None = None
+    # The cyclic collector paused: a segment in memory is millions of small lists with no
+    # cycles among them, which every full collection would walk again.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         for done, (_summary, article) in enumerate(load_all(library, articles), 1):
             if article is not None:
@@ -146,6 +184,8 @@ def _index_share(
             segments.append(_close(writer))
             writer = None
     finally:
+        if collecting:
+            gc.enable()
         if writer is not None:
             writer.cancel()
     return count, segments, truncated

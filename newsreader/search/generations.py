@@ -4,10 +4,16 @@
                              (replaced with os.replace)
     index_dir/gen-.../       a complete Whoosh index
     index_dir/write.lock     flock held by whoever writes (an update or a rebuild)
+    index_dir/readers/gen-....lock
+                             a shared flock per process that has that generation open (or
+                             is building it)
 
 A rebuild writes a new generation and then points CURRENT at it, so readers always see a
-complete index: the last good one until the swap, the new one after. Old generations are
-deleted by the next writer (one previous generation is kept for readers that still use it).
+complete index: the last good one until the swap, the new one after. A generation that is
+not CURRENT is deleted as soon as nobody holds its reader lock: by the writer after it
+publishes, by a reader when it lets go of an old one, and at every open (``collect_garbage``
+takes the lock exclusively without waiting, so a generation in use is skipped). ``flock``
+dies with its process, so a reader killed outright pins nothing.
 The Whoosh release that wrote a generation is recorded with it: another release may read
 the files differently, so a generation it did not write counts as another schema and is
 rebuilt. No Whoosh import here.
@@ -19,14 +25,15 @@ import contextlib
 import fcntl
 import json
 import os
+import secrets
 import shutil
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 CURRENT = "CURRENT"
 LOCK = "write.lock"
+READERS = "readers"
 GEN_PREFIX = "gen-"
 WHOOSH_VERSION = "2.7.5"
 """The whoosh-reloaded release the adapters are written against (pinned in pyproject.toml)."""
@@ -54,10 +61,23 @@ def read_current(index_dir: Path) -> tuple[int, Path] | None:
     return version, index_dir / name
 
 
-def new_generation(index_dir: Path) -> Path:
-    """A fresh empty folder for a build."""
+@contextlib.contextmanager
+def new_generation(index_dir: Path) -> Iterator[Path]:
+    """A fresh empty folder for a build, held like a reader's until the block ends so that
+    ``collect_garbage`` leaves it alone; deleted when the block raises."""
     index_dir.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f"{GEN_PREFIX}{time.time_ns():x}-", dir=index_dir))
+    name = f"{GEN_PREFIX}{time.time_ns():x}-{os.getpid()}-{secrets.token_hex(3)}"
+    hold = ReaderLock.take(index_dir, name, exists=False)
+    folder = index_dir / name
+    try:
+        folder.mkdir()
+        yield folder
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    finally:
+        if hold is not None:
+            hold.release()
 
 
 def publish(index_dir: Path, generation: Path, schema_version: int) -> None:
@@ -73,17 +93,106 @@ def publish(index_dir: Path, generation: Path, schema_version: int) -> None:
     os.replace(tmp, index_dir / CURRENT)
 
 
-def collect_garbage(index_dir: Path, keep: Path | None) -> None:
-    """Delete generations other than ``keep`` and the newest older one. Call with the lock."""
+class ReaderLock:
+    """A shared ``flock`` on ``readers/<generation>.lock``: this process has the generation
+    open. ``collect_garbage`` deletes a generation only when it can lock that file
+    exclusively."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd: int | None = fd
+
+    @classmethod
+    def take(cls, index_dir: Path, name: str, *, exists: bool = True) -> ReaderLock | None:
+        """The lock on generation ``name``, or None when it is being deleted or (``exists``)
+        is gone. A folder that cannot hold lock files gives an unlocked reader (``_NO_LOCK``)
+        rather than no index."""
+        path = _lock_path(index_dir, name)
+        try:
+            path.parent.mkdir(exist_ok=True)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError:
+            return _NO_LOCK
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            # The collector deletes the folder and then the lock file while it holds the
+            # file exclusively: a lock won after that is on a file no longer at this path, or
+            # on a new one beside a folder that is gone.
+            same = os.fstat(fd).st_ino == os.stat(path).st_ino
+            if same and (not exists or (index_dir / name).is_dir()):
+                return cls(fd)
+        except OSError:
+            pass
+        os.close(fd)
+        return None
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+_NO_LOCK = ReaderLock(-1)
+_NO_LOCK._fd = None
+
+
+def _lock_path(index_dir: Path, name: str) -> Path:
+    return index_dir / READERS / f"{name}.lock"
+
+
+def open_current(index_dir: Path) -> tuple[int, Path, ReaderLock] | None:
+    """(schema version, generation folder, its reader lock) of the live index, or None when
+    there is none; hold the lock while the generation is open and release it after."""
+    current = read_current(index_dir)
+    while current is not None:
+        hold = ReaderLock.take(index_dir, current[1].name)
+        if hold is not None:
+            return current[0], current[1], hold
+        again = read_current(index_dir)
+        if again == current:
+            # Not swapped meanwhile: the live folder is missing (opening it fails and the
+            # index heals like any damage).
+            return current[0], current[1], _NO_LOCK
+        current = again
+    return None
+
+
+def collect_garbage(index_dir: Path) -> None:
+    """Delete every generation that is not CURRENT and that no process holds (a reader, or a
+    build in progress); safe to call with or without the writers' lock."""
     try:
-        gens = [p for p in index_dir.iterdir() if p.name.startswith(GEN_PREFIX) and p.is_dir()]
+        names = {p.name for p in index_dir.iterdir() if p.name.startswith(GEN_PREFIX)}
+        names |= {p.name[: -len(".lock")] for p in (index_dir / READERS).glob("gen-*.lock")}
     except OSError:
         return
-    others = sorted((p for p in gens if p != keep), key=lambda p: p.stat().st_mtime)
-    # The newest other one may still be open in another process (a reader of the last
-    # snapshot); a killed build's leftovers are older and go.
-    for path in others[:-1]:
-        shutil.rmtree(path, ignore_errors=True)
+    if len(names) <= 1:
+        return
+    for name in names:
+        current = read_current(index_dir)
+        if current is not None and current[1].name == name:
+            continue
+        _delete_unheld(index_dir, name)
+
+
+def _delete_unheld(index_dir: Path, name: str) -> None:
+    lock = _lock_path(index_dir, name)
+    try:
+        lock.parent.mkdir(exist_ok=True)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        # CURRENT again under the lock: a build holds its generation until it has published.
+        current = read_current(index_dir)
+        if current is not None and current[1].name == name:
+            return
+        shutil.rmtree(index_dir / name, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            lock.unlink()
+    except OSError:
+        return  # held: somebody reads it
+    finally:
+        os.close(fd)
 
 
 @contextlib.contextmanager

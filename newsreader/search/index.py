@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-import shutil
 import threading
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -49,6 +48,7 @@ class SearchIndex:
         self._write = threading.RLock()
         self._read = threading.Lock()
         self._searcher: Searcher | None = None
+        self._reading: generations.ReaderLock | None = None
         self._had_index = False
         self._engine: Engine | None = None
         self._vocab: Vocabulary | None = None
@@ -147,16 +147,12 @@ class SearchIndex:
     ) -> tuple[int, list[str]]:
         from newsreader.search.build import full_build
 
-        folder = generations.new_generation(self.index_dir)
-        try:
+        with generations.new_generation(self.index_dir) as folder:
             count, truncated = full_build(folder, scan.articles, library, progress, procs)
-        except BaseException:
-            shutil.rmtree(folder, ignore_errors=True)
-            raise
-        if count == len(scan.articles):  # else a file failed to load: look again next time
-            freshness.record(folder, scan.state)
-        generations.publish(self.index_dir, folder, SCHEMA_VERSION)
-        generations.collect_garbage(self.index_dir, keep=folder)
+            if count == len(scan.articles):  # else a file failed to load: look again next time
+                freshness.record(folder, scan.state)
+            generations.publish(self.index_dir, folder, SCHEMA_VERSION)
+        generations.collect_garbage(self.index_dir)
         return count, truncated
 
     def _incremental(
@@ -362,17 +358,21 @@ class SearchIndex:
         ):
             return self._searcher
         self._close_searcher()
-        current = generations.read_current(self.index_dir)
+        current = generations.open_current(self.index_dir)
 
         if current is None or current[0] != SCHEMA_VERSION:
+            if current is not None:
+                current[2].release()
             if self._had_index:  # the live index vanished under us: heal it like damage
                 raise RuntimeError("the search index pointer is missing or damaged")
             return None
         from newsreader.search.engine import Engine
 
+        self._reading = current[2]
         ix = open_generation(current[1])
         self._folder = current[1]
         self._searcher = searcher = ix.searcher()
+        generations.collect_garbage(self.index_dir)  # what crashed readers left
         self._had_index = True
         self._engine = Engine(searcher)
         self._current_stamp = stamp
@@ -401,6 +401,10 @@ class SearchIndex:
         self._engine = None
         self._vocab = None
         self._current_stamp = None
+        if self._reading is not None:
+            self._reading.release()
+            self._reading = None
+            generations.collect_garbage(self.index_dir)  # the one let go, if it is old now
 
     def close(self) -> None:
         """Release open files. The object can still be used; it reopens lazily."""

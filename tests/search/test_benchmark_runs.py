@@ -41,3 +41,18 @@ def test_spelling_benchmark_runs_on_a_tiny_corpus(tmp_path: Path) -> None:
     )
     row = next(line for line in out.splitlines() if line.startswith("| 60 |"))
     assert len(row.split("|")) == 10
+
+
+def test_whole_process_build_benchmark_runs_on_a_tiny_corpus(tmp_path: Path) -> None:
+    out = run_benchmark(
+        "bench_build.py", "--sizes", "20", "--runs", "1", "--workdir", str(tmp_path / "bench")
+    )
+    rows = [line for line in out.splitlines() if line.startswith("| ")]
+    names = [row.split("|")[1].strip() for row in rows]
+    assert names == [
+        "process",
+        "newsreader index, new library",
+        "newsreader index --rebuild",
+        "FTS5 build process",
+    ]
+    assert rows[-1].split("|")[3].strip() == "1.00x"
