@@ -212,7 +212,9 @@ def test_before_its_index_is_built_a_vocabulary_finds_the_same_words(news: Shelf
     index; what it finds must be what the index finds, typo by typo."""
     import random
 
-    words = news.index._vocabulary(news.index._fresh_searcher()).counts
+    searcher = news.index._fresh_searcher()
+    assert searcher is not None
+    words = news.index._vocabulary(searcher).counts
     rng = random.Random(7)
     typos = []
     for word in rng.sample(sorted(w for w in words if len(w) >= 4), 60):
