@@ -29,22 +29,7 @@ SECTIONS = (
 
 
 def test_every_benchmark_runs_on_a_tiny_library(tmp_path: Path) -> None:
-    proc = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "benchmarks" / "run.py"),
-            "--sizes",
-            "40",
-            "--quick",
-            "--workdir",
-            str(tmp_path / "bench"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    proc = _run_benchmarks(tmp_path)
     out = proc.stdout
     assert "2 cores" in out or "cores," in out
     rows = [line for line in out.splitlines() if line.startswith("| ")]
@@ -68,26 +53,25 @@ CLI_ROWS = (
 
 
 def test_the_whole_process_benchmark_runs_on_a_tiny_library(tmp_path: Path) -> None:
-    proc = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "benchmarks" / "run.py"),
-            "--cli",
-            "--sizes",
-            "40",
-            "--quick",
-            "--workdir",
-            str(tmp_path / "bench"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    proc = _run_benchmarks(tmp_path, "--cli")
     rows = [line for line in proc.stdout.splitlines() if line.startswith("| ")]
     for name in CLI_ROWS:
         row = next((r for r in rows if r.startswith(f"| {name}")), None)
         assert row is not None, f"missing row {name!r}:\n{proc.stdout}"
         assert row.split("|")[4].strip().endswith("x"), row  # a ratio measured in this run
     assert (tmp_path / "bench" / "xdg" / "cache").is_dir()
+
+
+def _run_benchmarks(tmp_path: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    """``benchmarks/run.py`` on a 40-article library in ``tmp_path``, quickly; it must succeed."""
+    script = str(REPO / "benchmarks" / "run.py")
+    small = ("--sizes", "40", "--quick", "--workdir", str(tmp_path / "bench"))
+    proc = subprocess.run(
+        [sys.executable, script, *options, *small],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return proc

@@ -77,16 +77,7 @@ async def test_a_damaged_index_heals_in_the_index_job_not_where_it_was_read(
     from newsreader.search import generations
     from newsreader.search.index import SearchIndex
 
-    if big:
-        monkeypatch.setattr(index_job, "CHILD_BUILD_MIN", 1)  # our 11 articles count as big
-    children: list[bool] = []
-    real_child = index_job.run_child
-
-    def child(roots: object, rebuild: bool, *args: object) -> object:
-        children.append(rebuild)
-        return real_child(roots, rebuild, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(index_job, "run_child", child)
+    children = _children(monkeypatch, big)
     rebuilt_in: list[str] = []
     real_update = SearchIndex.update
 
@@ -155,16 +146,7 @@ async def test_damage_found_by_an_update_heals_in_the_child_too(
     from newsreader.search import generations
     from newsreader.search.index import SearchIndex
 
-    if big:
-        monkeypatch.setattr(index_job, "CHILD_BUILD_MIN", 1)  # our 11 articles count as big
-    children: list[bool] = []
-    real_child = index_job.run_child
-
-    def child(roots: object, rebuild: bool, *args: object) -> object:
-        children.append(rebuild)
-        return real_child(roots, rebuild, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(index_job, "run_child", child)
+    children = _children(monkeypatch, big)
     in_app: list[str] = []  # the workers that ran a full build (explicit or a heal) here
     real_rebuild = SearchIndex._rebuild
 
@@ -196,3 +178,19 @@ async def test_damage_found_by_an_update_heals_in_the_child_too(
         assert any("unreadable" in n and "rebuilding it" in n for n in notices(app))
         hits = app.session.search("walrus").hits
         assert [h.path.name for h in hits] == [first.name]
+
+
+def _children(monkeypatch: pytest.MonkeyPatch, big: bool) -> list[bool]:
+    """The index children started from now on (their ``rebuild`` flags); ``big`` makes the
+    test's small library count as big enough for the child."""
+    if big:
+        monkeypatch.setattr(index_job, "CHILD_BUILD_MIN", 1)  # our 11 articles count as big
+    children: list[bool] = []
+    real_child = index_job.run_child
+
+    def child(roots: object, rebuild: bool, *args: object) -> object:
+        children.append(rebuild)
+        return real_child(roots, rebuild, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(index_job, "run_child", child)
+    return children
