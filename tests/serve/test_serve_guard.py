@@ -158,7 +158,12 @@ async def test_stopping_with_a_browser_connected_ends_its_app_soon(
         await asyncio.to_thread(served.proc.wait, 30)
         assert time.monotonic() - started < 8
     assert served.proc.returncode == 0
-    assert not [pid for pid in apps if _alive(pid)], "an app outlived its server"
+    # An app's own teardown (state writer, terminal reset) may end a moment after the server
+    # has read its last output; what must not happen is an app left running.
+    deadline = time.monotonic() + 5
+    while [pid for pid in apps if _alive(pid)] and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    assert not [pid for pid in apps if _alive(pid)], "an app outlived its server by 5 s"
 
 
 def test_each_browser_runs_the_app_on_the_same_library_and_config(tmp_path: Path) -> None:
