@@ -90,3 +90,16 @@ def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.
 def cli_process(tmp_path: Path) -> CLI:
     """The same calls as ``cli``, through the installed entry point in a subprocess."""
     return subprocess_cli(tmp_path)
+
+
+def modules_loaded_by_search(library: Path) -> set[str]:
+    """The modules a fresh process has loaded after one ``newsreader search`` on ``library``."""
+    code = (
+        "import sys; from newsreader.cli import main; code = main(['--library', sys.argv[1], "
+        "'search', 'x']); print(' '.join(sys.modules)); raise SystemExit(code)"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code, str(library)], capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode == 0, run.stderr
+    return set(run.stdout.split())

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from newsreader import __version__
+from tests.cli.conftest import modules_loaded_by_search
 
 
 def test_runs_as_a_module() -> None:
@@ -20,15 +21,7 @@ def test_runs_as_a_module() -> None:
 
 
 def test_search_loads_neither_the_feed_nor_the_state_commands(seed_library: Path) -> None:
-    code = (
-        "import sys; from newsreader.cli import main; code = main(['--library', sys.argv[1], "
-        "'search', 'x']); print(' '.join(sys.modules)); raise SystemExit(code)"
-    )
-    run = subprocess.run(
-        [sys.executable, "-c", code, str(seed_library)], capture_output=True, text=True, timeout=60
-    )
-    assert run.returncode == 0, run.stderr
-    loaded = set(run.stdout.split())
+    loaded = modules_loaded_by_search(seed_library)
     assert "newsreader.cli.library_commands" in loaded
     for module in ("newsreader.cli.feed_commands", "newsreader.cli.state_commands", "textual"):
         assert module not in loaded

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import CLI
+from tests.cli.conftest import CLI, modules_loaded_by_search
 
 BASH_COMPLETE = """
 source "$1"; shift
@@ -121,15 +120,7 @@ def test_an_unknown_shell_is_one_line_exit_2(cli: CLI) -> None:
 
 
 def test_search_loads_no_completion_man_page_or_serve_code(seed_library: Path) -> None:
-    code = (
-        "import sys; from newsreader.cli import main; code = main(['--library', sys.argv[1], "
-        "'search', 'x']); print(' '.join(sys.modules)); raise SystemExit(code)"
-    )
-    run = subprocess.run(
-        [sys.executable, "-c", code, str(seed_library)], capture_output=True, text=True, timeout=60
-    )
-    assert run.returncode == 0, run.stderr
-    loaded = set(run.stdout.split())
+    loaded = modules_loaded_by_search(seed_library)
     for module in (
         "newsreader.cli.completion",
         "newsreader.cli.manpage",
