@@ -72,10 +72,14 @@ def describe(exc: BaseException) -> str:
     return f"{kind.value} ({detail})"
 
 
-def connect(target: Path | str, *, mode: str | None = None) -> sqlite3.Connection:
+def connect(
+    target: Path | str, *, mode: str | None = None, opened: Callable[[], None] | None = None
+) -> sqlite3.Connection:
     """A connection in autocommit mode (we write ``BEGIN IMMEDIATE`` ourselves), usable from
     any thread one at a time. ``mode`` is a URI parameter: ``"mode=rw"`` (never create the
-    file), ``"mode=ro"`` or ``"immutable=1"``; None opens or creates the file."""
+    file), ``"mode=ro"`` or ``"immutable=1"``; None opens or creates the file. ``opened``
+    runs once the file is open but before anything is read from it, the last moment to
+    refuse a file that is not the one expected: it raises to refuse."""
     if mode is not None:
         uri = f"file:{quote(str(target))}?{mode}"
         conn = sqlite3.connect(
@@ -93,10 +97,12 @@ def connect(target: Path | str, *, mode: str | None = None) -> sqlite3.Connectio
             check_same_thread=False,
         )
     try:
+        if opened is not None:
+            opened()
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         # FULL: a WAL commit is fsynced before it returns, so "committed" means on disk.
         conn.execute("PRAGMA synchronous = FULL")
-    except sqlite3.Error:
+    except BaseException:
         conn.close()
         raise
     return conn

@@ -12,15 +12,6 @@ from pathlib import Path
 from newsreader.state import file_open, snapshots
 
 
-def identity(path: Path) -> tuple[int, int] | None:
-    """(device, inode) of the file at ``path`` now, or None when there is none."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return st.st_dev, st.st_ino
-
-
 def write_whole(source: sqlite3.Connection, path: Path) -> bool:
     """Put a copy of the database behind ``source`` at ``path`` (temp file, fsynced, linked
     into place). False when another process made a file there first: theirs stays."""

@@ -1,6 +1,6 @@
-"""The state file as the store uses it: a small pool of connections (one per call, so readers
-in WAL mode never wait for a writer), one write at a time per process in ``BEGIN IMMEDIATE``
-with a short busy timeout, and the in-memory fallback.
+"""The state file as the store uses it: a pool of connections (``pool.py``), one write at a
+time per process in ``BEGIN IMMEDIATE`` with a short busy timeout, and the in-memory
+fallback.
 
 When the file cannot be written (disk full, read-only, locked too long) everything the file
 held is copied into memory, work continues there, ``notices`` says so, and every few seconds
@@ -18,16 +18,18 @@ import os
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, TypeVar
 
 from newsreader.state import db, file_open, records, rescue, snapshots
+from newsreader.state.pool import FileReplaced, Pool, identity
 
 T = TypeVar("T")
 
 RETRY_INTERVAL_S = 5.0
 """How often, at most, a write tries the file again while changes are kept in memory."""
-_POOL_MAX = 4
 _SNAPSHOT_CHECK_S = 60.0
 
 
@@ -43,9 +45,7 @@ class StateFile:
         # _memory_lock, so a read never waits behind a disk write or a retry.
         self._lock = threading.RLock()
         self._memory_lock = threading.Lock()
-        self._pool_lock = threading.Lock()
-        self._idle: list[sqlite3.Connection] = []
-        self._generation = 0
+        self._pool = Pool(path)
         self._memory = opened.memory
         self._reason = opened.reason
         self._retry = opened.retry
@@ -54,7 +54,6 @@ class StateFile:
         self._memory_whole = False
         """The in-memory copy is the whole truth, not the file plus ``_pending`` (the file was
         damaged, deleted or replaced under us): resuming writes it whole."""
-        self._identity = rescue.identity(path) if opened.disk is not None else None
         self._watch: sqlite3.Connection | None = None
         self._data_version: int | None = None
         self._seen_serial = 0
@@ -63,7 +62,7 @@ class StateFile:
         self._closed = False
         self._snapshot_checked = time.monotonic()
         if opened.disk is not None:
-            self._idle.append(opened.disk)
+            self._pool.install(opened.disk)
             self._start_watch()
 
     @property
@@ -119,20 +118,25 @@ class StateFile:
             if self._pending and not self._resume(force=True):
                 self.notices.append(f"{len(self._pending)} changes were not saved")
             self._closed = True
+            self._pool.close()
             self._drop_connections()
             with self._memory_lock:
                 db.close_quietly(self._memory)
 
     def _drop_connections(self) -> None:
-        """Close the pooled and watch connections; connections lent out now are retired
-        when they come back (their generation is stale)."""
-        with self._pool_lock:
-            idle, self._idle = self._idle, []
-            self._generation += 1
-        for conn in idle:
-            db.close_quietly(conn)
+        """Close the pooled and watch connections; connections lent out now are closed when
+        they come back."""
+        self._pool.drop()
         db.close_quietly(self._watch)
         self._watch = None
+
+    @contextmanager
+    def _old_file_closed(self) -> Iterator[None]:
+        """Every connection to the file we had open is closed, so the file now at the path
+        can be opened (see ``pool.py`` for why it must not be before)."""
+        watch, self._watch = self._watch, None
+        with self._pool.swapping(watch):
+            yield
 
     def read(self, op: db.Op[T]) -> T:
         """Run ``op`` in one read transaction (on the in-memory copy when not saving)."""
@@ -142,7 +146,11 @@ class StateFile:
                     return op(memory)
         failed: BaseException
         try:
-            conn, generation = self._checkout()
+            conn, generation = self._pool.checkout()
+        except FileReplaced:
+            with self._lock:
+                self._follow_file()
+            return self.read(op)
         except (sqlite3.Error, OSError) as exc:
             failed = exc
         else:
@@ -153,7 +161,7 @@ class StateFile:
                     raise
                 failed = exc
             finally:
-                self._checkin(conn, generation)
+                self._pool.checkin(conn, generation)
         with self._lock:
             if self._memory is None:
                 self._fail_over(failed)
@@ -171,6 +179,8 @@ class StateFile:
             if self._memory is None:
                 try:
                     return self._write_disk(op)
+                except FileReplaced:  # replaced again since _follow_file looked
+                    return self.write(op)
                 except (sqlite3.Error, OSError) as exc:
                     if db.failure(exc) is db.Failure.OTHER:
                         raise
@@ -182,53 +192,52 @@ class StateFile:
             return result
 
     def _write_disk(self, op: db.Op[T]) -> T:
-        conn, generation = self._checkout()
+        conn, generation = self._pool.checkout()
         try:
             result, serial = db.run_write(conn, lambda c: (op(c), records.bump_serial(c)))
         finally:
-            self._checkin(conn, generation)
+            self._pool.checkin(conn, generation)
         self._own_serials.add(serial)
         self._maybe_snapshot()
         return result
 
-    def _checkout(self) -> tuple[sqlite3.Connection, int]:
-        with self._pool_lock:
-            if self._closed:
-                raise RuntimeError("the state store is closed")
-            generation = self._generation
-            if self._idle:
-                return self._idle.pop(), generation
-        # mode=rw: if the file vanished, fail instead of creating an empty one.
-        return db.connect(self.path, mode="mode=rw"), generation
-
-    def _checkin(self, conn: sqlite3.Connection, generation: int) -> None:
-        with self._pool_lock:
-            if generation == self._generation and len(self._idle) < _POOL_MAX:
-                self._idle.append(conn)
-                return
-        db.close_quietly(conn)
-
     def _fail_over(self, exc: BaseException) -> None:
         """Stop writing to the file: continue on an in-memory copy of what it holds."""
+        memory = self._copy_into_memory()
+        with self._old_file_closed():
+            if memory is None:
+                # The file itself is damaged: fall back to the newest good snapshot.
+                memory = (
+                    file_open.read_copy(self.path)
+                    or rescue.snapshot_copy(self.snapshot_dir)
+                    or file_open.empty_memory()
+                )
+                self._memory_whole = True
+            self._keep_in_memory(memory, exc)
+
+    def _copy_into_memory(
+        self, source: sqlite3.Connection | None = None
+    ) -> sqlite3.Connection | None:
+        """What the file we have open holds (through ``source``, else a pooled connection),
+        copied into memory; None when it cannot be read whole."""
         memory = db.memory_db()
         try:
-            conn, generation = self._checkout()
-            try:
-                conn.backup(memory)
-            finally:
-                self._checkin(conn, generation)
+            if source is not None:
+                source.backup(memory)
+            else:
+                conn, generation = self._pool.checkout()
+                try:
+                    conn.backup(memory)
+                finally:
+                    self._pool.checkin(conn, generation)
             if memory.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
                 raise file_open.Damaged("the copy failed its integrity check")
         except (sqlite3.Error, OSError, RuntimeError, file_open.Damaged):
-            # The file itself is damaged: fall back to the newest good snapshot.
             memory.close()
-            memory = (
-                file_open.read_copy(self.path)
-                or rescue.snapshot_copy(self.snapshot_dir)
-                or file_open.empty_memory()
-            )
-            self._memory_whole = True
-        self._drop_connections()
+            return None
+        return memory
+
+    def _keep_in_memory(self, memory: sqlite3.Connection, exc: BaseException) -> None:
         with self._memory_lock:
             self._memory = memory
         self._reason = db.describe(exc)
@@ -254,26 +263,11 @@ class StateFile:
                 op(conn)
             return records.bump_serial(conn)
 
-        whole = False  # what memory holds was written as the file: nothing to replay
-        healed = ""
-        try:
-            # No file (never made, or deleted): memory holds everything, write it whole.
-            if not os.path.lexists(self.path):
-                whole = self._put_memory_in_place()
-            conn = file_open.open_disk(self.path, self.snapshot_dir)
-        except Exception as exc:  # still unusable, for whatever reason: keep waiting
-            if not file_open.damaged(exc) or not self._memory_whole:
-                return False
-            try:  # damaged under us: keep it for a look, write what we hold in its place
-                aside = snapshots.move_aside(self.path)
-                whole = self._put_memory_in_place()
-                conn = file_open.open_disk(self.path, self.snapshot_dir)
-            except Exception:
-                return False
-            healed = (
-                f"the state file was damaged while in use: moved it to {aside.name} "
-                "and saved what newsreader held in its place"
-            )
+        with self._old_file_closed():
+            reopened = self._reopen()
+        if reopened is None:
+            return False
+        conn, whole, healed = reopened
         if whole:
             pending = []
         try:
@@ -282,20 +276,42 @@ class StateFile:
             db.close_quietly(conn)
             return False
         self._own_serials.add(serial)
-        with self._pool_lock:
-            self._generation += 1
-            self._idle = [conn]
+        self._pool.install(conn)
         with self._memory_lock:
             db.close_quietly(self._memory)
             self._memory, self._reason = None, None
         self._pending.clear()
         self._memory_whole = False
-        self._identity = rescue.identity(self.path)
         self._mode_changed = True
         self._start_watch()
         kept = "everything it held" if whole else f"{len(pending)} kept changes"
         self.notices.append(healed or f"saving again: wrote {kept} to {self.path}")
         return True
+
+    def _reopen(self) -> tuple[sqlite3.Connection, bool, str] | None:
+        """The file opened again for ``_resume``, whether what memory holds was written as
+        the file (nothing to replay), and what to tell of a damaged file set aside; None
+        while it is still unusable, for whatever reason."""
+        whole, healed = False, ""
+        try:
+            # No file (never made, or deleted): memory holds everything, write it whole.
+            if not os.path.lexists(self.path):
+                whole = self._put_memory_in_place()
+            conn = file_open.open_disk(self.path, self.snapshot_dir)
+        except Exception as exc:
+            if not file_open.damaged(exc) or not self._memory_whole:
+                return None
+            try:  # damaged under us: keep it for a look, write what we hold in its place
+                aside = snapshots.move_aside(self.path)
+                whole = self._put_memory_in_place()
+                conn = file_open.open_disk(self.path, self.snapshot_dir)
+            except Exception:
+                return None
+            healed = (
+                f"the state file was damaged while in use: moved it to {aside.name} "
+                "and saved what newsreader held in its place"
+            )
+        return conn, whole, healed
 
     def _put_memory_in_place(self) -> bool:
         with self._memory_lock:
@@ -305,30 +321,32 @@ class StateFile:
     def _follow_file(self) -> None:
         """Before a write: if the file was deleted or replaced since we opened it, our
         connections write to a file nobody will open again. Save what we hold in its place
-        (deleted), or move to the new file (replaced)."""
-        now = rescue.identity(self.path)
-        if now == self._identity:
-            return
-        try:
-            if now is None:
-                if self._watch is None:  # nothing left open on the old file to copy from
-                    raise FileNotFoundError(f"{self.path} was deleted")
-                rescue.write_whole(self._watch, self.path)
-                what = "was deleted while newsreader was running; saved it again"
-            else:
-                what = "was replaced by another program; using the new one"
-            conn = file_open.open_disk(self.path, self.snapshot_dir)
-        except Exception as exc:  # the old file is still open: fail over keeps its data
-            self._fail_over(exc)
-            self._memory_whole = True
-            return
-        with self._pool_lock:
-            idle, self._idle = self._idle, [conn]
-            self._generation += 1
-        for old in idle:
-            db.close_quietly(old)
-        db.close_quietly(self._watch)
-        self._identity = rescue.identity(self.path)
+        (deleted), or move to the new file (replaced), keeping what we held as a snapshot."""
+        now = identity(self.path)
+        if now == self._pool.identity or self._memory is not None:
+            return  # our file, or already left it (another thread followed first)
+        # Before the old file is closed: all it holds. The watch connection is on it for
+        # sure; the pool may be empty, and a new connection would open the new file.
+        held = self._copy_into_memory(self._watch)
+        with self._old_file_closed():
+            try:
+                if now is None:
+                    if held is None:  # nothing could be read from the old file
+                        raise FileNotFoundError(f"{self.path} was deleted")
+                    rescue.write_whole(held, self.path)
+                    what = "was deleted while newsreader was running; saved it again"
+                else:
+                    what = "was replaced by another program; using the new one"
+                    if held is not None and self.snapshot_dir is not None:
+                        with suppress(OSError, sqlite3.Error):
+                            kept = snapshots.take(held, self.snapshot_dir)
+                            what += f" (what it replaced is kept as {kept.name})"
+                self._pool.install(file_open.open_disk(self.path, self.snapshot_dir))
+            except Exception as exc:  # keep what the old file held, in memory
+                self._memory_whole = True
+                self._keep_in_memory(held or file_open.empty_memory(), exc)
+                return
+        db.close_quietly(held)
         self._start_watch()
         self._mode_changed = True
         self.notices.append(f"the state file {self.path} {what}")
@@ -338,6 +356,7 @@ class StateFile:
             self._watch = db.connect(self.path, mode="mode=rw")
             self._data_version = int(self._watch.execute("PRAGMA data_version").fetchone()[0])
             self._seen_serial = records.serial(self._watch)
+            self._pool.note_log()
         except sqlite3.Error:
             db.close_quietly(self._watch)
             self._watch = None
@@ -353,7 +372,7 @@ class StateFile:
         # The write before this has committed: a failing snapshot must not look like a
         # failed write, so it only leaves a notice.
         try:
-            conn, generation = self._checkout()
+            conn, generation = self._pool.checkout()
         except (OSError, sqlite3.Error):
             return
         try:
@@ -362,4 +381,4 @@ class StateFile:
         except (OSError, sqlite3.Error) as exc:
             self.notices.append(f"could not write a snapshot ({db.describe(exc)})")
         finally:
-            self._checkin(conn, generation)
+            self._pool.checkin(conn, generation)

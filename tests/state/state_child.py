@@ -1,16 +1,19 @@
 """A separate process that uses the state store, for the crash, concurrency and disk-full tests.
 
-Run as ``python state_child.py MODE STATE_FILE [ARGS]`` (``loop TAG COUNT [TAG,TAG…]`` or
-``diskfull LIMIT``); it prints one line per event on stdout (flushed), so the parent knows
-what was committed before it killed or limited us.
+Run as ``python state_child.py MODE STATE_FILE [ARGS]`` (``loop TAG COUNT [TAG,TAG…]``,
+``diskfull LIMIT`` or ``replace NEW_FILE``); it prints one line per event on stdout
+(flushed), so the parent knows what was committed before it killed or limited us.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import resource
 import signal
+import sqlite3
 import sys
+import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -105,6 +108,35 @@ def disk_full(store: StateStore, limit: int) -> None:
     )
 
 
+def replace_mid_read(store: StateStore, path: Path, new_file: Path) -> None:
+    """Another program moves ``new_file`` over the state file while this process has a read
+    under way on one thread and writes on another (the app's reader and its session worker).
+    Reports as JSON what the store then holds; a crash here is a signal, not a report."""
+    for i in range(5):  # committed, not yet checkpointed: the WAL has frames to look up
+        store.add_bookmark(article(i), 1, note=f"ours-{i}")
+    inside, go_on = threading.Event(), threading.Event()
+    seen: list[int] = []
+
+    def slow_read(conn: sqlite3.Connection) -> int:
+        conn.execute("SELECT count(*) FROM bookmarks").fetchone()
+        inside.set()
+        go_on.wait(10)
+        return int(conn.execute("SELECT count(*) FROM bookmarks WHERE note <> ''").fetchone()[0])
+
+    reader = threading.Thread(target=lambda: seen.append(store._file.read(slow_read)))
+    reader.start()
+    inside.wait(10)
+    os.replace(new_file, path)
+    writer = threading.Thread(target=lambda: store.add_bookmark(article(9), 1, note="after"))
+    writer.start()
+    time.sleep(0.3)  # long enough for the write to open the new file, if it does not wait
+    go_on.set()
+    reader.join(10)
+    writer.join(10)
+    notes = sorted(b.note for b in store.bookmarks())
+    print(json.dumps({"read": seen, "notes": notes, "notices": store.notices}), flush=True)
+
+
 def main() -> None:
     mode, path = sys.argv[1], Path(sys.argv[2])
     store = StateStore.open(path, path.parent / "snapshots")
@@ -116,6 +148,8 @@ def main() -> None:
         loop(store, sys.argv[3], int(sys.argv[4]), wait_for)
     elif mode == "diskfull":
         disk_full(store, int(sys.argv[3]))
+    elif mode == "replace":
+        replace_mid_read(store, path, Path(sys.argv[3]))
     store.close()
 
 

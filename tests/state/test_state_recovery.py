@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -319,3 +320,52 @@ def test_state_file_replaced_by_garbage_while_open(
         assert {b.note for b in again.bookmarks()} == {"precious", "after", "later"}
     finally:
         again.close()
+
+
+def _theirs(path: Path) -> None:
+    """A sound state file made elsewhere (a sync tool's copy, another machine's file)."""
+    other = StateStore.open(path)
+    other.add_bookmark(article(4), 1, note="theirs")
+    other.close()
+
+
+@pytest.mark.parametrize("incoming", [_garbage, _theirs], ids=["garbage", "a sound file"])
+def test_state_file_replaced_while_one_thread_reads_and_another_writes(
+    state_file: Path, tmp_path: Path, incoming: Callable[[Path], None]
+) -> None:
+    """The file is replaced while a read is under way: the old file's shared-memory index is
+    still mapped, and opening the new file before every old connection is closed resets that
+    index under the read (SIGBUS, the whole app gone) and reads the new file through the old
+    file's log. The write waits for the read; the new file is read as it is."""
+    _fill(state_file)
+    new_file = tmp_path / "incoming.sqlite3"
+    incoming(new_file)
+    done = subprocess.run(
+        [sys.executable, str(CHILD), "replace", str(state_file), str(new_file)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
+    report = json.loads(done.stdout.splitlines()[-1])
+    assert report["read"] == [6]  # the read saw the old file whole: precious and ours-0..4
+    if incoming is _theirs:
+        assert report["notes"] == ["after", "theirs"], report
+        conn = sqlite3.connect(state_file)
+        try:
+            assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+            notes = {n for (n,) in conn.execute("SELECT note FROM bookmarks")}
+        finally:
+            conn.close()
+        assert notes == {"after", "theirs"}
+        told = re.search(r"kept as (\S+)\)", report["notices"][-1])
+        assert told, report["notices"]
+        conn = sqlite3.connect(state_file.parent / "snapshots" / told[1])
+        try:  # what this process held before the switch can still be had back
+            old = {n for (n,) in conn.execute("SELECT note FROM bookmarks")}
+        finally:
+            conn.close()
+        assert old == {"precious"} | {f"ours-{i}" for i in range(5)}
+    else:
+        held = {"precious", "after"} | {f"ours-{i}" for i in range(5)}
+        assert set(report["notes"]) == held, report
