@@ -275,3 +275,44 @@ async def test_feed_titles_categories_and_errors_are_shown_inert(
         await pilot.press("enter")
         await settle(pilot)
         assert list_title(app) == "Articles · feed: [bold]Loud[/bold] title red"
+
+
+async def test_a_reload_that_ends_late_does_not_undo_a_newer_one(
+    two_feeds: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fetch's end and the library's rescan each reload the screen, in threads that can end
+    in either order; one that read the library before the rescan must not win by ending last
+    (the unread counts went back to 0 on a loaded machine)."""
+    import threading
+
+    from newsreader.app import sources
+
+    app = the_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = await open_feeds(app, pilot)
+        await pilot.press("R")
+        await wait_for(pilot, lambda: not app.main_screen.feeds.running, 20)
+        await wait_for(pilot, lambda: app.main_screen.rows.total == 14)
+        await settle(pilot)
+        assert [r[2] for r in table_text(screen)] == ["3", "2", "1"]
+
+        release, entered = threading.Event(), threading.Event()
+        real = sources.feed_files
+
+        def stale_then_real(folder: Path) -> dict[str, set[str]]:
+            if not entered.is_set():  # the first reload: holds, then answers as from before
+                entered.set()
+                release.wait(20)
+                return {}
+            return real(folder)
+
+        monkeypatch.setattr(sources, "feed_files", stale_then_real)
+        screen.reload()
+        await wait_for(pilot, entered.is_set)
+        screen.reload()
+        await settle(pilot)
+        release.set()
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert [r[2] for r in table_text(screen)] == ["3", "2", "1"]

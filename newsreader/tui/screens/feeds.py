@@ -62,6 +62,7 @@ class FeedsScreen(Screen[None]):
         files: dict[str, set[str]]
         ids: dict[str, list[str]]
         """Feed url -> the ids of its articles in the library (as scanned when read)."""
+        generation: int
         error: str | None = None
 
     @dataclass
@@ -77,6 +78,8 @@ class FeedsScreen(Screen[None]):
         self._ids: dict[str, list[str]] = {}
         self._subs: list[Subscription] = []
         self._loaded_once = False
+        self._generation = 0
+        """Counts reloads: only the newest one's result is shown."""
         self._fetching: dict[str, str] = {}
         """Feed url -> what the running fetch says of it ("fetching…", "ok", "failed")."""
 
@@ -97,10 +100,16 @@ class FeedsScreen(Screen[None]):
 
     # --- loading ---------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="feeds-screen", exit_on_error=False)
     def reload(self) -> None:
         """Read the subscriptions and which article files each feed saved, and find those
-        articles in the library (in a thread: a dict over every article is ~0.1 s at 100k)."""
+        articles in the library (in a thread: a dict over every article is ~0.1 s at 100k).
+        A reload under way when a newer one starts still ends, in any order (a thread cannot
+        be stopped): what it read may be older, so its result is dropped."""
+        self._generation += 1
+        self._load(self._generation)
+
+    @work(thread=True, exclusive=True, group="feeds-screen", exit_on_error=False)
+    def _load(self, generation: int) -> None:
         from newsreader.app.sources import feed_files
         from newsreader.feeds import load_subscriptions, subscriptions_file
 
@@ -109,7 +118,7 @@ class FeedsScreen(Screen[None]):
         try:
             feeds = load_subscriptions(subscriptions_file(ctx.paths))
         except UserError as exc:
-            self.post_message(self._Loaded([], {}, {}, str(exc)))
+            self.post_message(self._Loaded([], {}, {}, generation, str(exc)))
             return
         files = feed_files(ctx.articles_dir)
         by_path = {a.path_str: a.id for a in articles}
@@ -117,10 +126,12 @@ class FeedsScreen(Screen[None]):
             url: list(dict.fromkeys(by_path[p] for p in paths if p in by_path))
             for url, paths in files.items()
         }
-        self.post_message(self._Loaded(feeds, files, ids))
+        self.post_message(self._Loaded(feeds, files, ids, generation))
 
     @on(_Loaded)
     def _loaded(self, message: _Loaded) -> None:
+        if message.generation != self._generation:
+            return
         if message.error:
             self.notify(clean_line(message.error), severity="error", timeout=10, markup=False)
         self._subs = message.feeds
