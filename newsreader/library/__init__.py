@@ -2,7 +2,8 @@
 
 from newsreader.library.article import Article, ArticleSummary, Skipped
 from newsreader.library.parse import ParseError, parse_bytes, parse_file
-from newsreader.library.scan import Library, LibraryScan
+from newsreader.library.scan import Library
+from newsreader.library.scan_result import LibraryScan
 
 __all__ = [
     "Article",

@@ -6,21 +6,32 @@ import contextlib
 import gc
 import os
 from bisect import insort
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
 from datetime import date
 from operator import attrgetter
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING
 
 from newsreader.errors import UserError
 from newsreader.library.article import Article, ArticleSummary, Skipped, summaries
 from newsreader.library.catalog import Catalog, CatalogEntry
-from newsreader.library.names import inert, inert_all
 from newsreader.library.packed import PackedIds
 from newsreader.library.parse import MAX_BYTES, ParseError, parse_bytes, read_article_bytes
+from newsreader.library.scan_result import (
+    LastScan,
+    LibraryScan,
+    WalkedFile,
+    assign_ids,
+    newest_first,
+    same_stat,
+    skip_entry,
+    stems_of,
+)
 from newsreader.library.snapshot import Snapshot, decode, decode_packed, encode, state_of
 from newsreader.library.walk import Walk, walk
+
+if TYPE_CHECKING:
+    from newsreader.library.watch import FolderWatch
 
 _id = attrgetter("id")
 _path_str = attrgetter("path_str")
@@ -29,25 +40,6 @@ _mtime = attrgetter("mtime_ns")
 
 Progress = Callable[[int, int], None]
 """Called with (done, total) while files are being parsed."""
-
-
-@dataclass(frozen=True, slots=True)
-class LibraryScan:
-    """The articles found under the roots, newest first, and the files skipped with reasons."""
-
-    articles: Sequence[ArticleSummary]
-    """A tuple, or (the last run's list at start) ``PackedSummaries``: built when asked for."""
-    skipped: tuple[Skipped, ...]
-    parsed: int = 0
-    """How many files had to be read this time (0 when nothing changed)."""
-    by_id: Mapping[str, ArticleSummary] = field(default_factory=dict, compare=False, repr=False)
-    state: bytes = field(default=b"", compare=False, repr=False)
-    """The catalog state this result is (``snapshot.state_of``): equal states, equal results.
-    Empty when unknown (never equal to anything)."""
-
-    def __post_init__(self) -> None:
-        if not self.by_id and self.articles:
-            object.__setattr__(self, "by_id", {a.id: a for a in self.articles})
 
 
 @contextlib.contextmanager
@@ -64,16 +56,6 @@ def _no_gc() -> Iterator[bool]:
             gc.enable()
 
 
-class _WalkedFile(NamedTuple):
-    """A file the walk found under one of the roots, with what its stat said."""
-
-    path: str
-    root_index: int
-    rel: str
-    size: int
-    mtime_ns: int
-
-
 class Library:
     """One or more folders of articles."""
 
@@ -87,7 +69,12 @@ class Library:
         self.max_bytes = max_bytes
         # The previous scan in this process, so that polling an unchanged library (the TUI
         # does it every few seconds) builds no new objects.
-        self._last: _Last | None = None
+        self._last: LastScan | None = None
+        self.watch_folders = False
+        """Watch the folders (``watch.py``) so that a scan of an unchanged library does not
+        walk it: for a process that scans again and again."""
+        self._watch: FolderWatch | None = None
+        self._walk_skips: list[Skipped] = []
         self.packed = False
         """Keep the last run's list packed, building a summary only when one is read: for an
         app that holds the list all the time (``remembered`` always does). A command that
@@ -107,7 +94,25 @@ class Library:
             return self._scan(progress, enabled)
 
     def _scan(self, progress: Progress | None, gc_enabled: bool = False) -> LibraryScan:
+        watch, self._watch = self._watch, None
+        if watch is not None and self._last is not None and watch.unchanged():
+            self._watch = watch  # nothing changed: the last result, without a walk
+            return self._last.again(self._walk_skips)
+        if watch is not None:
+            watch.close()
+        if self.watch_folders:  # armed before the walk: what changes during it is seen
+            from newsreader.library.watch import FolderWatch
+
+            folders = watch.folders if watch else list(self._root_names)
+            watch = FolderWatch.start(self.roots, folders)
         w = walk(self.roots)
+        result = self._scan_walked(w, progress, gc_enabled)
+        if watch is not None:
+            watch.vouch_for(w)
+            self._watch, self._walk_skips = watch, list(w.skipped)
+        return result
+
+    def _scan_walked(self, w: Walk, progress: Progress | None, gc_enabled: bool) -> LibraryScan:
         digest = w.digest(self.max_bytes)
         # A start-up takes the last run's result as its "last scan": unchanged, it is the
         # answer; a few files changed, only those are looked at, as in a running app's poll.
@@ -135,7 +140,7 @@ class Library:
         w: Walk,
         digest: bytes,
         signature: dict[str, tuple[int, int]],
-        last: _Last,
+        last: LastScan,
         changed: list[str],
         progress: Progress | None,
         gc_enabled: bool,
@@ -143,7 +148,7 @@ class Library:
         """The last result with the changed files redone (None when ids would move: two
         files share a name, so the whole list is redone)."""
         rels = w.rels()
-        stems = _stems(rels)
+        stems = stems_of(rels)
         if len(set(stems)) != len(stems):
             return None
         id_of = dict(zip(w.paths, stems, strict=True))
@@ -153,7 +158,7 @@ class Library:
             return None  # the last scan had names in common: ids change
         with Catalog.open(self.catalog_file) as catalog:
             known = catalog.entries_for(changed)
-            stale = [p for p in changed if not _fresh(known.get(p), *signature[p])]
+            stale = [p for p in changed if not same_stat(known.get(p), *signature[p])]
             fresh = self._parse_all(stale, signature, progress, gc_enabled)
             gone = [p for p in redo if p not in signature]
             if fresh or gone:
@@ -162,11 +167,9 @@ class Library:
             new = [entries[p] for p in changed]
             for entry in new:
                 if entry.reason is None:
-                    insort(kept, entry.summary(id_of[entry.path]), key=_newest_first)
+                    insort(kept, entry.summary(id_of[entry.path]), key=newest_first)
             skips = [
-                _skip_entry(s, last.skip_stats)
-                for s in last.scan.skipped
-                if str(s.path) not in redo
+                skip_entry(s, last.skip_stats) for s in last.scan.skipped if str(s.path) not in redo
             ]
             skips += [e for e in new if e.reason is not None]
             if len(skips) > 1:  # in the order of a full scan: by root, then path
@@ -178,20 +181,20 @@ class Library:
         self,
         w: Walk,
         digest: bytes,
-        last: _Last | None,
+        last: LastScan | None,
         progress: Progress | None,
         gc_enabled: bool,
     ) -> LibraryScan:
         """Every file's entry from the catalog, or parsed; the list built anew."""
         w.sort()
         found = [
-            _WalkedFile(*f)
+            WalkedFile(*f)
             for f in zip(w.paths, w.root_of, w.rels(), w.sizes, w.mtimes, strict=True)
         ]
         memo = last.memo() if last is not None else {}
         with Catalog.open(self.catalog_file) as catalog:
             known = catalog.entries()
-            stale = [f.path for f in found if not _fresh(known.get(f.path), f.size, f.mtime_ns)]
+            stale = [f.path for f in found if not same_stat(known.get(f.path), f.size, f.mtime_ns)]
             signature = w.signature()
             fresh = self._parse_all(stale, signature, progress, gc_enabled)
             if fresh or len(known) != len(found):
@@ -216,7 +219,7 @@ class Library:
                 ):
                     old = entry.summary(article_id)
                 articles.append(old)
-            articles.sort(key=_newest_first)
+            articles.sort(key=newest_first)
             return self._finish(catalog, w, digest, tuple(articles), skips, len(stale), signature)
 
     def _finish(
@@ -235,7 +238,7 @@ class Library:
         state = b"" if blob is None else state_of(blob)
         result = LibraryScan(articles, (*w.skipped, *catalog_skips), parsed, state=state)
         catalog.set_snapshot(blob)
-        self._last = _Last(
+        self._last = LastScan(
             digest,
             LibraryScan(articles, catalog_skips, 0, result.by_id, state),
             {e.path: (e.size, e.mtime_ns) for e in skips},
@@ -292,7 +295,7 @@ class Library:
             last = self._last or self._from_snapshot(packed=True)
         return None if last is None else last.scan
 
-    def _from_snapshot(self, packed: bool | None = None) -> _Last | None:
+    def _from_snapshot(self, packed: bool | None = None) -> LastScan | None:
         """The stored result of the last scan (of these roots), as this process's last scan;
         its articles packed (``packed.py``) when ``packed`` (default: ``self.packed``)."""
         with Catalog.open(self.catalog_file, check=False) as catalog:
@@ -323,12 +326,12 @@ class Library:
         )
         by_id = dict(zip(snap.ids, articles, strict=True))
         state = state_of(blob)
-        self._last = _Last(
+        self._last = LastScan(
             snap.walk_digest, LibraryScan(articles, catalog_skips, 0, by_id, state), skip_stats
         )
         return self._last
 
-    def _from_packed(self, blob: bytes) -> _Last | None:
+    def _from_packed(self, blob: bytes) -> LastScan | None:
         """``_from_snapshot`` with the articles left in the blob (built when read)."""
         snap = decode_packed(blob)
         if snap is None or snap.roots != self._root_names or snap.max_bytes != self.max_bytes:
@@ -340,7 +343,7 @@ class Library:
         scan = LibraryScan(
             snap.articles, catalog_skips, 0, PackedIds(snap.articles), state_of(blob)
         )
-        self._last = _Last(snap.walk_digest, scan, skip_stats)
+        self._last = LastScan(snap.walk_digest, scan, skip_stats)
         return self._last
 
     def load(self, summary: ArticleSummary) -> Article:
@@ -355,90 +358,3 @@ class Library:
         except ParseError as exc:
             return CatalogEntry.skipped(path, size, mtime_ns, str(exc))
         return CatalogEntry.from_article(art)
-
-
-class _Last:
-    """The last scan in this process: the digest of its walk, which a poll compares first,
-    and its result (with only the skips found from the catalog: the walk's own are found
-    again)."""
-
-    __slots__ = ("_memo", "_signature", "digest", "scan", "skip_stats")
-
-    def __init__(
-        self,
-        digest: bytes,
-        scan: LibraryScan,
-        skip_stats: dict[str, tuple[int, int]],
-        signature: dict[str, tuple[int, int]] | None = None,
-    ) -> None:
-        self.digest, self.scan, self.skip_stats = digest, scan, skip_stats
-        self._signature = signature
-        self._memo: dict[str, ArticleSummary] | None = None
-
-    def again(self, walk_skips: list[Skipped]) -> LibraryScan:
-        """This result once more, with this walk's own skips."""
-        last = self.scan
-        return LibraryScan(last.articles, (*walk_skips, *last.skipped), 0, last.by_id, last.state)
-
-    def signature(self) -> dict[str, tuple[int, int]]:
-        """(size, mtime_ns) by path (built when a poll first sees a change)."""
-        if self._signature is None:
-            arts = self.scan.articles
-            stats = zip(map(_size, arts), map(_mtime, arts), strict=True)
-            self._signature = dict(zip(map(_path_str, arts), stats, strict=True))
-            self._signature.update(self.skip_stats)
-        return self._signature
-
-    def memo(self) -> dict[str, ArticleSummary]:
-        """The summaries by path, so that unchanged files keep their objects."""
-        if self._memo is None:
-            arts = self.scan.articles
-            self._memo = dict(zip(map(_path_str, arts), arts, strict=True))
-        return self._memo
-
-
-def _fresh(entry: CatalogEntry | None, size: int, mtime_ns: int) -> bool:
-    return entry is not None and entry.size == size and entry.mtime_ns == mtime_ns
-
-
-def _skip_entry(skip: Skipped, stats: dict[str, tuple[int, int]]) -> CatalogEntry:
-    path = str(skip.path)
-    size, mtime_ns = stats[path]
-    return CatalogEntry.skipped(path, size, mtime_ns, skip.reason)
-
-
-def _newest_first(a: ArticleSummary) -> tuple[int, str, str]:
-    ordinal = a.date.toordinal() if a.date else 0
-    return (-ordinal, a.title.casefold(), a.id)
-
-
-def _stems(rels: list[str]) -> list[str]:
-    """Each relative path without its suffix (every found file has one), printable: the
-    article ids before two files that share one are told apart."""
-    return inert_all([r[: r.rfind(".")] for r in rels])
-
-
-def assign_ids(found: list[_WalkedFile], root_count: int) -> dict[str, str]:
-    """Stable ids: the path relative to its root without suffix, made unique across roots."""
-    stems = _stems([f.rel for f in found])
-    if len(set(stems)) == len(stems):  # no two files share a name: the usual case
-        return dict(zip([f.path for f in found], stems, strict=True))
-    counts: dict[str, int] = {}
-    for base in stems:
-        counts[base] = counts.get(base, 0) + 1
-    ids: dict[str, str] = {}
-    used: set[str] = set()
-    for f, base in zip(found, stems, strict=True):
-        candidate = base
-        if counts[base] > 1:
-            candidate = inert(f.rel)  # keep the suffix when a.txt and a.md collide
-            if candidate in used and root_count > 1:
-                candidate = f"{f.root_index + 1}:{f.rel}"
-        n = 2
-        unique = candidate
-        while unique in used:
-            unique = f"{candidate}~{n}"
-            n += 1
-        used.add(unique)
-        ids[f.path] = unique
-    return ids

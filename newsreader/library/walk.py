@@ -30,6 +30,7 @@ _IFMT = 0o170000
 _IFREG = stat.S_IFREG
 _IFDIR = stat.S_IFDIR
 _stat = os.DirEntry.stat
+_is_symlink = os.DirEntry.is_symlink
 _path = attrgetter("path")
 _mode = attrgetter("st_mode")
 _size = attrgetter("st_size")
@@ -50,6 +51,10 @@ class Walk:
     """The index of each file's root in ``roots``."""
     skipped: list[Skipped] = field(default_factory=list)
     """Broken links, loops, FIFOs, unreadable folders: found again by every walk."""
+    folders: list[str] = field(default_factory=list)
+    """Every folder walked through, in walk order."""
+    links: int = 0
+    """How many files were reached through a symlink."""
 
     def signature(self) -> dict[str, tuple[int, int]]:
         """Each file's (size, mtime_ns) by path."""
@@ -129,6 +134,7 @@ def _walk_dir(folder: str, seen: set[tuple[int, int]], out: Walk, folders: list[
     if key in seen:
         return
     seen.add(key)
+    out.folders.append(folder)
     batch: list[os.DirEntry[str]] = []
     others: list[os.DirEntry[str]] = []
     try:
@@ -163,6 +169,7 @@ def _add_files(files: list[os.DirEntry[str]], out: Walk, folders: list[str]) -> 
         regular = all(map(S_ISREG, map(_mode, stats)))
     except OSError:
         regular = False
+    out.links += sum(map(_is_symlink, files))
     if regular:
         out.paths += map(_path, files)
         out.sizes += map(_size, stats)

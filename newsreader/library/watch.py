@@ -1,0 +1,165 @@
+"""Knowing that nothing under the library roots changed without walking them: Linux inotify
+on every folder a walk went through, for a process that scans the same library again and
+again (the search server).
+
+Trusted only where the kernel sees every change: on a local filesystem (a network or FUSE
+mount changes without events), and with no article reached through a symlink to a file
+(its target's folder is not watched). Anything else, or any doubt (an event queue that
+overflowed, a root that is now another folder), means "changed", and the caller walks as
+usual. A watch is armed before the walk it vouches for, so a change during that walk counts
+as a change.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import struct
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from newsreader.library.walk import Walk
+
+_IN_NONBLOCK = 0o4000
+_IN_CLOEXEC = 0o2000000
+_IN_ISDIR = 0x40000000
+_IN_Q_OVERFLOW = 0x4000
+_MASK = (
+    0x2  # IN_MODIFY
+    | 0x4  # IN_ATTRIB (touch, chmod)
+    | 0x8  # IN_CLOSE_WRITE
+    | 0x40  # IN_MOVED_FROM
+    | 0x80  # IN_MOVED_TO
+    | 0x100  # IN_CREATE
+    | 0x200  # IN_DELETE
+    | 0x400  # IN_DELETE_SELF
+    | 0x800  # IN_MOVE_SELF
+    | 0x01000000  # IN_ONLYDIR
+)
+_EVENT = struct.Struct("iIII")
+# statfs f_type of filesystems whose changes all go through this kernel.
+_LOCAL_FILESYSTEMS = frozenset(
+    {
+        0xEF53,  # ext2/3/4
+        0x58465342,  # xfs
+        0x9123683E,  # btrfs
+        0x01021994,  # tmpfs
+        0x858458F6,  # ramfs
+        0x794C7630,  # overlayfs
+        0xF2F52010,  # f2fs
+        0x2FC12FC1,  # zfs
+        0xCA451A4E,  # bcachefs
+        0x3153464A,  # jfs
+        0x52654973,  # reiserfs
+        0x4D44,  # vfat
+        0x2011BAB0,  # exfat
+    }
+)
+
+
+class FolderWatch:
+    """Watches the folders one walk went through; ``unchanged()`` says whether any of them
+    (or the files in them) changed since."""
+
+    def __init__(self, fd: int, roots: tuple[Path, ...], folders: list[str]) -> None:
+        self._fd = fd
+        self._roots = roots
+        self._root_ids = [_identity(r) for r in roots]
+        self.folders = folders
+        self._changed = False
+
+    @classmethod
+    def start(cls, roots: tuple[Path, ...], folders: list[str]) -> FolderWatch | None:
+        """A watch on ``folders``; None where one cannot be trusted or made."""
+        if not sys.platform.startswith("linux") or not all(map(_local, roots)):
+            return None
+        libc = _libc()
+        if libc is None:
+            return None
+        fd = libc.inotify_init1(_IN_NONBLOCK | _IN_CLOEXEC)
+        if fd < 0:
+            return None
+        watch = cls(fd, roots, folders)
+        for folder in folders:
+            if libc.inotify_add_watch(fd, os.fsencode(folder), _MASK) < 0:
+                watch.close()  # out of watches, or the folder went away meanwhile
+                return None
+        return watch
+
+    def vouch_for(self, walk: Walk) -> None:
+        """After the walk this watch was armed before: trust it only if that walk went
+        through exactly the folders watched, and reached no file through a symlink."""
+        if walk.folders != self.folders or walk.links:
+            self._changed = True
+        self.folders = walk.folders
+
+    def unchanged(self) -> bool:
+        """No event since the watch was armed, and the roots are the same folders."""
+        if self._changed:
+            return False
+        while True:
+            try:
+                data = os.read(self._fd, 65536)
+            except BlockingIOError:
+                break
+            except OSError:
+                self._changed = True
+                break
+            if _matters(data):
+                self._changed = True
+        if not self._changed and [_identity(r) for r in self._roots] != self._root_ids:
+            self._changed = True  # a root (or a folder above it) was moved or replaced
+        return not self._changed
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+
+def _matters(data: bytes) -> bool:
+    """Whether a batch of events holds one a walk would see: names starting with a dot
+    (editor swap files, our own sidecars) are skipped by the walk too."""
+    offset = 0
+    while offset + _EVENT.size <= len(data):
+        _wd, mask, _cookie, length = _EVENT.unpack_from(data, offset)
+        name = data[offset + _EVENT.size : offset + _EVENT.size + length].rstrip(b"\0")
+        offset += _EVENT.size + length
+        if mask & _IN_Q_OVERFLOW or not name.startswith(b"."):
+            return True
+    return False
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+_LIBC: ctypes.CDLL | None = None
+
+
+def _libc() -> ctypes.CDLL | None:
+    global _LIBC
+    if _LIBC is None:
+        try:
+            _LIBC = ctypes.CDLL(None, use_errno=True)  # the C library this Python runs on
+        except OSError:
+            return None
+    return _LIBC if hasattr(_LIBC, "inotify_init1") else None
+
+
+def _local(path: Path) -> bool:
+    """Whether ``path`` is on a filesystem in ``_LOCAL_FILESYSTEMS``."""
+    libc = _libc()
+    if libc is None:
+        return False
+    buf = ctypes.create_string_buffer(512)  # struct statfs, whose first field is f_type
+    if libc.statfs(os.fsencode(path), buf) != 0:
+        return False
+    f_type = ctypes.c_long.from_buffer(buf).value & 0xFFFFFFFF
+    return f_type in _LOCAL_FILESYSTEMS

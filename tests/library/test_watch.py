@@ -1,0 +1,152 @@
+"""A library scanned again and again with its folders watched (the search server's): an
+unchanged library is answered without a walk, and every kind of change is still seen."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from benchmarks.corpus import article
+from newsreader.library import Library, scan, walk, watch
+
+
+def _write(path: Path, seed: int, title: str | None = None) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = article(seed)
+    if title is not None:
+        text = title + text[text.index("\n") :]
+    path.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Path:
+    root = tmp_path / "lib"
+    for i in range(12):
+        _write(root / f"a{i}.txt", i)
+    _write(root / "sub" / "b.txt", 40)
+    if watch.FolderWatch.start((root,), [str(root)]) is None:
+        pytest.skip("no inotify on this filesystem: every scan walks, as before")
+    return root
+
+
+@pytest.fixture
+def walks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the walks scans make."""
+    counted: list[int] = []
+    real = walk.walk
+
+    def counting(roots: tuple[Path, ...]) -> object:
+        counted.append(1)
+        return real(roots)
+
+    monkeypatch.setattr(scan, "walk", counting)
+    return counted
+
+
+def _titles(lib: Library) -> set[str]:
+    return {a.title for a in lib.scan().articles}
+
+
+def _fresh_titles(root: Path, tmp_path: Path, n: int) -> set[str]:
+    return {a.title for a in Library((root,), tmp_path / f"fresh{n}.sqlite3").scan().articles}
+
+
+def test_an_unchanged_library_is_not_walked_again(
+    library: Path, tmp_path: Path, walks: list[int]
+) -> None:
+    lib = Library((library,), tmp_path / "catalog.sqlite3")
+    lib.watch_folders = True
+    first = _titles(lib)
+    _titles(lib)  # the first watch was armed on the roots only: this walk learns the folders
+    before = len(walks)
+    for _ in range(5):
+        assert _titles(lib) == first
+    assert len(walks) == before
+    (library / ".a0.txt.swp").write_text("an editor's swap file")  # the walk skips it too
+    assert _titles(lib) == first
+    assert len(walks) == before
+
+
+def _append(root: Path) -> None:
+    with (root / "a1.txt").open("a", encoding="utf-8") as f:
+        f.write("\nA new closing paragraph.\n")
+
+
+def _retitle_same_size(root: Path) -> None:
+    path = root / "a2.txt"
+    text = path.read_text(encoding="utf-8")
+    first, rest = text.split("\n", 1)
+    path.write_text(first[::-1] + "\n" + rest, encoding="utf-8")
+
+
+def _add_in_new_folder(root: Path) -> None:
+    _write(root / "new" / "deeper" / "c.txt", 77, title="Arrived in a new folder")
+
+
+def _delete(root: Path) -> None:
+    (root / "a3.txt").unlink()
+
+
+def _rename(root: Path) -> None:
+    (root / "a4.txt").rename(root / "sub" / "a4-moved.txt")
+
+
+def _atomic_replace(root: Path) -> None:  # how most editors and sync tools save
+    _write(root / ".a5.tmp", 88, title="Saved by renaming over")
+    os.replace(root / ".a5.tmp", root / "a5.txt")
+
+
+def _replace_root(root: Path) -> None:
+    root.rename(root.with_name("lib-old"))
+    _write(root / "only.txt", 99, title="A root that is another folder now")
+
+
+def _edit_through_symlink(root: Path) -> None:
+    target = root.parent / "elsewhere" / "t.txt"
+    _write(target, 5, title="Kept elsewhere")
+    (root / "linked.txt").symlink_to(target)
+
+
+CHANGES: dict[str, Callable[[Path], None]] = {
+    "appended": _append,
+    "retitled, same size": _retitle_same_size,
+    "added in a new folder": _add_in_new_folder,
+    "deleted": _delete,
+    "renamed": _rename,
+    "replaced by rename": _atomic_replace,
+    "root replaced": _replace_root,
+    "linked from elsewhere": _edit_through_symlink,
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_every_change_is_seen(library: Path, tmp_path: Path, change: str) -> None:
+    lib = Library((library,), tmp_path / "catalog.sqlite3")
+    lib.watch_folders = True
+    _titles(lib)
+    _titles(lib)
+    CHANGES[change](library)
+    assert _titles(lib) == _fresh_titles(library, tmp_path, 1)
+    if change == "linked from elsewhere":  # its target's folder is not watched: walk always
+        target = library.parent / "elsewhere" / "t.txt"
+        _write(target, 6, title="Edited where it is kept")
+        assert "Edited where it is kept" in _titles(lib)
+    _write(library / "late.txt", 123, title="Arrived after the change")  # still watched
+    assert _titles(lib) == _fresh_titles(library, tmp_path, 2)
+
+
+def test_a_folder_without_inotify_is_walked_every_time(
+    library: Path, tmp_path: Path, walks: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(watch, "_local", lambda _path: False)  # e.g. an NFS or sshfs mount
+    lib = Library((library,), tmp_path / "catalog.sqlite3")
+    lib.watch_folders = True
+    for _ in range(3):
+        _titles(lib)
+    assert len(walks) == 3
+    shutil.rmtree(library / "sub")
+    assert _titles(lib) == _fresh_titles(library, tmp_path, 1)
