@@ -18,6 +18,7 @@ KNOWN_KEYS = frozenset(
         "reopen_last",
         "list_width",
         "fetch_interval",
+        "search_server_minutes",
     }
 )
 FETCH_KEYS = frozenset(
@@ -60,6 +61,9 @@ class Config:
     """Columns of the article list beside the reader (None: sized to leave the reader ~72)."""
     fetch_interval: float | None = None
     """Minutes between background fetches of every feed while the app runs (None: off)."""
+    search_server_minutes: float = 10.0
+    """How long the search server (``cli/search_server.py``) waits for the next ``search``
+    before it exits; 0: no server, every search runs in its own process."""
 
 
 def load_config(path: Path) -> Config:
@@ -94,6 +98,7 @@ def load_config(path: Path) -> Config:
         reopen_last=_bool(data.get("reopen_last", True), "reopen_last", path),
         list_width=_width(data.get("list_width"), path),
         fetch_interval=_interval(data.get("fetch_interval"), path),
+        search_server_minutes=_server_minutes(data.get("search_server_minutes", 10.0), path),
     )
 
 
@@ -164,6 +169,15 @@ def _interval(value: object, path: Path) -> float | None:
             f"1 to {MAX_INTERVAL} (0 or leaving it out: no background fetching)"
         )
     return float(value)
+
+
+def _server_minutes(value: object, path: Path) -> float:
+    if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1440:
+        return float(value)
+    raise UserError(
+        f"bad config {path}: 'search_server_minutes' must be a number of minutes, "
+        "0 (no search server) to 1440"
+    )
 
 
 def _library(value: object, path: Path) -> tuple[Path, ...]:

@@ -73,11 +73,14 @@ def build_context(
     cli_roots: list[Path] | None = None,
     paths: AppPaths | None = None,
     config_file: Path | None = None,
+    libraries: dict[tuple[Path, ...], Library] | None = None,
 ) -> AppContext:
     """Resolve paths, read config, pick the library roots; raises UserError on bad input.
 
     ``config_file`` (``--config``) must exist: a file named on purpose and missing is a typo,
-    not a wish for the defaults."""
+    not a wish for the defaults. ``libraries``, kept by a caller that runs many commands,
+    gives back the same ``Library`` for the same roots: its last scan is where the next one
+    starts."""
     paths = paths or app_paths()
     if config_file is not None:
         config_file = config_file.expanduser()
@@ -86,6 +89,12 @@ def build_context(
         paths = replace(paths, config_path=config_file)
     config = load_config(paths.config_file)
     roots, source = choose_roots(list(cli_roots or []), config, articles_folder(paths, config))
-    library = Library(roots, paths.catalog_file(tuple(Path(r).expanduser() for r in roots)))
+    expanded = tuple(Path(r).expanduser() for r in roots)
+    library = libraries.get(expanded) if libraries is not None else None
+    if library is None or library.catalog_file != paths.catalog_file(expanded):
+        library = Library(roots, paths.catalog_file(expanded))
+        if libraries is not None:
+            library.watch_folders = True  # scanned again and again: no walk when unchanged
+            libraries[expanded] = library
     library.check_roots()
     return AppContext(paths=paths, config=config, library=library, library_source=source)

@@ -37,6 +37,8 @@ def user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         monkeypatch.setenv(var, str(home / sub))
     monkeypatch.delenv("NEWSREADER_LIBRARY", raising=False)
     monkeypatch.delenv("NEWSREADER_DEBUG", raising=False)
+    # A search server outlives the command that started it: only the tests of it start one.
+    monkeypatch.setenv("NEWSREADER_SEARCH_SERVER", "0")
     for proxy in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):  # tests ask 127.0.0.1
         monkeypatch.delenv(proxy, raising=False)
         monkeypatch.delenv(proxy.upper(), raising=False)

@@ -44,6 +44,16 @@ def test_fetch_interval_is_minutes_and_off_by_default(
     assert load_config(cfg).fetch_interval == minutes
 
 
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [("", 10.0), ("search_server_minutes = 0", 0.0), ("search_server_minutes = 2.5", 2.5)],
+)
+def test_search_server_minutes_default_to_ten(tmp_path: Path, text: str, minutes: float) -> None:
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(text)
+    assert load_config(cfg).search_server_minutes == minutes
+
+
 def test_reading_place_and_list_width_settings(tmp_path: Path) -> None:
     cfg = tmp_path / "config.toml"
     cfg.write_text("reopen_last = false\nlist_width = 64\n")
@@ -67,6 +77,9 @@ def test_reading_place_and_list_width_settings(tmp_path: Path) -> None:
         ("fetch_interval = 20000", "'fetch_interval' must be a number of minutes"),
         ('fetch_interval = "30"', "'fetch_interval' must be a number of minutes"),
         ("fetch_interval = true", "'fetch_interval' must be a number of minutes"),
+        ("search_server_minutes = -1", "'search_server_minutes' must be a number of minutes"),
+        ('search_server_minutes = "10"', "'search_server_minutes' must be a number"),
+        ("search_server_minutes = false", "'search_server_minutes' must be a number"),
     ],
 )
 def test_bad_config_is_one_line_user_error(tmp_path: Path, text: str, message: str) -> None:

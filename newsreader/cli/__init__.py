@@ -6,18 +6,30 @@ runs, and subcommands never import the TUI (Textual costs ~120 ms to import).
 
 from __future__ import annotations
 
-import argparse
-import importlib
 import sys
-from typing import TYPE_CHECKING
 
-from newsreader.cli.parser import build_parser, query_words_last
-from newsreader.errors import ExitCode, UserError
-
+# Not typing.TYPE_CHECKING: a search handed to the search server imports nothing it does not
+# use, and typing alone costs more than the rest of that path (mypy knows this spelling).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import argparse
+
+    from newsreader.cli.parser import build_parser as build_parser
+    from newsreader.cli.search_server import Kept
     from newsreader.context import AppContext
 
-__all__ = ["build_parser", "main"]
+__all__ = ["build_parser", "main", "run"]
+
+
+def __getattr__(name: str) -> object:
+    # The parser is imported only when a command is parsed: a search handed to the search
+    # server never needs it.
+    if name == "build_parser":
+        from newsreader.cli.parser import build_parser
+
+        return build_parser
+    raise AttributeError(name)
+
 
 _COMMANDS = {
     "index": ("library_commands", "cmd_index"),
@@ -38,14 +50,31 @@ _COMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
-    parser = build_parser()
+    """Run the command line (a search in the search server when one runs); returns the exit
+    code. With ``argv`` given (a caller in this process) it always runs here."""
+    if argv is None:
+        argv = sys.argv[1:]
+        from newsreader.cli.search_client import served
+
+        code = served(argv)
+        if code is not None:
+            return code
+    return run(argv)
+
+
+def run(argv: list[str], kept: Kept | None = None) -> int:
+    """Run one command in this process; returns the exit code. ``kept``: what a long-lived
+    caller keeps from one command to the next (the parser, the libraries' last scans)."""
+    from newsreader.cli.parser import build_parser, query_words_last
+    from newsreader.errors import ExitCode, UserError
+
+    parser = kept.parser if kept is not None else build_parser()
     try:
-        args = parser.parse_args(query_words_last(sys.argv[1:] if argv is None else argv))
+        args = parser.parse_args(query_words_last(argv))
     except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help
         return int(exc.code or 0)
     try:
-        return _dispatch(args)
+        return _dispatch(args, kept)
     except UserError as exc:  # messages quote paths and ids: shown printable, on one line
         from newsreader.cli.output import shown
 
@@ -69,14 +98,17 @@ def main(argv: list[str] | None = None) -> int:
         return ExitCode.UNEXPECTED
 
 
-def _dispatch(args: argparse.Namespace) -> int:
+def _dispatch(args: argparse.Namespace, kept: Kept | None = None) -> int:
+    import importlib
+
     from newsreader.context import build_context
 
     if args.command == "completion":  # needs no library or config: works where they are bad
         from newsreader.cli.completion import cmd_completion
 
         return cmd_completion(args)
-    ctx = build_context(args.library, config_file=args.config)
+    libraries = kept.libraries if kept is not None else None
+    ctx = build_context(args.library, config_file=args.config, libraries=libraries)
     if args.command is None:
         return _run_app(ctx)
     module_name, function = _COMMANDS[args.command]

@@ -118,6 +118,9 @@ def cmd_search(ctx: AppContext, args: argparse.Namespace) -> int:
         result = index.search(" ".join(args.query), limit=args.limit, correct=not args.as_typed)
     finally:
         index.close()
+    from newsreader.cli.search_server import start_if_wanted
+
+    start_if_wanted(ctx)  # the next search skips the start-up this one paid for
     if result.error and not result.hits:
         raise UserError(result.error)
     from newsreader.library.text import clean_text

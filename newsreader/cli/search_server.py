@@ -1,0 +1,245 @@
+"""The search server: one background process per user, set of folders and installed
+newsreader, with the search code loaded, that runs ``newsreader search`` commands handed to it
+by ``search_client.py`` on the caller's own terminal. Like Mercurial's command server (chg), it
+saves the start-up, not the work: every command still checks the library for changes and
+updates the index first.
+
+A search run in its own process starts one (``start_if_wanted``). It exits after
+``search_server_minutes`` without a command (config.toml; 0: never started), when the
+installed code changes (it refuses the command, which then runs in its own process), or on
+SIGTERM. It runs one command at a time. Only this user can connect: the socket is in a folder
+only they can enter, and on Linux the peer's uid is checked too.
+
+    python -m newsreader.cli.search_server SOCKET IDLE_SECONDS
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import signal
+import socket
+import struct
+import subprocess
+import sys
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, TextIO
+
+from newsreader.cli.search_client import decode_request, server_key, socket_path
+
+if TYPE_CHECKING:
+    import argparse
+
+    from newsreader.context import AppContext
+    from newsreader.library import Library
+
+_MAX_REQUEST = 1 << 20
+SERVING = False
+"""True in the server process: a search run there never starts another server."""
+
+
+class Kept:
+    """What the server keeps from one command to the next: the parser (built once), and each
+    library with its last scan, so a search starts from it instead of the stored snapshot."""
+
+    def __init__(self) -> None:
+        from newsreader.cli.parser import build_parser
+
+        self.parser: argparse.ArgumentParser = build_parser()
+        self.libraries: dict[tuple[Path, ...], Library] = {}
+
+
+def start_if_wanted(ctx: AppContext) -> None:
+    """After a search run in its own process: start a server for the next one."""
+    minutes = ctx.config.search_server_minutes
+    if SERVING or minutes <= 0 or os.environ.get("NEWSREADER_SEARCH_SERVER") == "0":
+        return
+    address = socket_path()
+    if address is None:
+        return
+    with contextlib.suppress(OSError):
+        subprocess.Popen(
+            [sys.executable, "-m", "newsreader.cli.search_server", address, str(minutes * 60)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # not ours to wait for, and no Ctrl-C from our terminal
+            close_fds=True,
+        )
+
+
+def stop(address: str) -> bool:
+    """Ask the server at ``address`` to exit (SIGTERM); False when none runs."""
+    try:
+        pid = int(Path(f"{address}.lock").read_text())
+        os.kill(pid, signal.SIGTERM)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def serve(address: str, idle_s: float) -> None:
+    """Listen on ``address`` until ``idle_s`` pass without a command."""
+    global SERVING
+    SERVING = True
+    lock = _take_lock(f"{address}.lock")
+    if lock is None:  # another server took this address first: it serves
+        return
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(address)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        listener.bind(address)
+        os.chmod(address, 0o600)
+        listener.listen(16)
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        key = server_key()
+        kept = _warm_up()
+        listener.settimeout(idle_s)
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                return
+            with conn:
+                if not _handle(conn, key, kept):
+                    return
+    finally:
+        # The socket first: from then on no client finds us. The lock last, while held, so a
+        # server starting now either waits for it or makes a new one.
+        for path in (address, lock.name):
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+        listener.close()
+        lock.close()
+
+
+def _take_lock(path: str) -> IO[str] | None:
+    """The lock file at ``path``, held (with our pid in it); None when another server holds
+    it. A lock file unlinked by an exiting server while we waited is not a lock: try again."""
+    import fcntl
+
+    while True:
+        lock = open(path, "a+")  # noqa: SIM115 (held for the server's life)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            lock.close()
+            return None
+        try:
+            same = os.stat(path).st_ino == os.fstat(lock.fileno()).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            lock.truncate(0)
+            lock.write(str(os.getpid()))
+            lock.flush()
+            return lock
+        lock.close()
+
+
+def _warm_up() -> Kept:
+    """Load what a search uses, so the first command handed over is as quick as the rest."""
+    from newsreader.cli import library_commands  # noqa: F401
+    from newsreader.search import index, query  # noqa: F401
+    from newsreader.search.lean_imports import prepare
+
+    prepare()
+    import rich.console
+    import rich.text  # noqa: F401
+
+    kept = Kept()
+    gc.collect()
+    gc.freeze()  # what is loaded now lives as long as the server: never scan it again
+    return kept
+
+
+def _handle(conn: socket.socket, key: str, kept: Kept) -> bool:
+    """Run one command; False when the server should exit."""
+    conn.settimeout(5.0)
+    fds: list[int] = []
+    try:
+        if not _same_user(conn):
+            return True
+        data, fds, _flags, _addr = socket.recv_fds(conn, _MAX_REQUEST, 3)
+        size, _, body = data.partition(b":")
+        if not size.isdigit() or int(size) > _MAX_REQUEST:
+            return True
+        while len(body) < int(size):
+            chunk = conn.recv(int(size) - len(body))
+            if not chunk:
+                return True
+            body += chunk
+        request = decode_request(body)
+        if len(fds) != 3 or request is None or request[0] != key:
+            conn.sendall(b"R")  # another newsreader: it runs the command itself
+            return False
+        conn.sendall(b"A")
+        code = _run(request, fds, kept)
+        conn.settimeout(None)
+        with contextlib.suppress(OSError):
+            conn.sendall(f"{code}\n".encode())
+        return True
+    except (OSError, ValueError):
+        return True
+    finally:
+        for fd in fds:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
+def _same_user(conn: socket.socket) -> bool:
+    peercred = getattr(socket, "SO_PEERCRED", None)
+    if peercred is None:  # not Linux: the socket's folder is the guard
+        return True
+    _pid, uid, _gid = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, peercred, 12))
+    return bool(uid == os.getuid())
+
+
+def _run(request: tuple[str, str, list[str], dict[str, str]], fds: list[int], kept: Kept) -> int:
+    """``newsreader ARGV`` in this process, on the caller's streams, folder and environment."""
+    from newsreader.cli import run
+
+    saved_fds = [os.dup(n) for n in (0, 1, 2)]
+    saved_env, saved_streams = dict(os.environ), (sys.stdin, sys.stdout, sys.stderr)
+    try:
+        for n, fd in enumerate(fds):
+            os.dup2(fd, n)
+        _key, cwd, argv, env = request
+        os.environ.clear()
+        os.environ.update(env)
+        os.chdir(cwd)
+        sys.stdin, sys.stdout, sys.stderr = _stream(0), _stream(1), _stream(2)
+        try:
+            return run(argv, kept)
+        except SystemExit as exc:
+            return exc.code if isinstance(exc.code, int) else 1
+    except OSError:  # the caller's folder is gone, or a stream cannot be opened
+        return 1
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
+        sys.stdin, sys.stdout, sys.stderr = saved_streams
+        for n, fd in enumerate(saved_fds):
+            os.dup2(fd, n)
+            os.close(fd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+        os.chdir("/")
+
+
+def _stream(fd: int) -> TextIO:
+    """A fresh text stream on standard stream ``fd`` (what is left in one a closed pipe broke
+    is dropped with it), line-buffered on a terminal as Python's own are."""
+    encoding = sys.__stdout__.encoding if sys.__stdout__ else "utf-8"
+    if fd == 0:
+        return open(fd, encoding=encoding, closefd=False)
+    errors = "backslashreplace" if fd == 2 else "strict"
+    return open(fd, "w", encoding=encoding, errors=errors, closefd=False)
+
+
+if __name__ == "__main__":
+    os.chdir("/")  # never keep a folder busy (an unmount, a deleted library)
+    serve(sys.argv[1], float(sys.argv[2]))

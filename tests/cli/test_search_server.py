@@ -1,0 +1,218 @@
+"""``newsreader search`` as a shell runs it, with the search server: the first search starts
+one, the next are handed to it, and a served search answers exactly what a search in its own
+process answers, on the caller's own terminal, never from stale data."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import pty
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from newsreader.cli import search_client
+from tests.tui.conftest import make_library
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="Unix sockets")
+
+
+class Shell:
+    """Runs ``newsreader`` as a fresh process in one environment, search server allowed."""
+
+    def __init__(self, library: Path, env: dict[str, str]) -> None:
+        self.library, self.env = library, env
+
+    def run(
+        self, *args: str, served: bool = True, importtime: bool = False
+    ) -> subprocess.CompletedProcess[str]:
+        env = dict(self.env)
+        if not served:
+            env["NEWSREADER_SEARCH_SERVER"] = "0"
+        cmd = [sys.executable, *(["-X", "importtime"] if importtime else []), "-m", "newsreader"]
+        return subprocess.run(
+            [*cmd, "--library", str(self.library), *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+
+    def address(self) -> str:
+        saved = dict(os.environ)
+        try:
+            os.environ.clear()
+            os.environ.update(self.env)
+            address = search_client.socket_path()
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+        assert address is not None
+        return address
+
+    def wait_for_server(self) -> int:
+        """The pid of the server once it listens."""
+        lock = Path(f"{self.address()}.lock")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if os.path.exists(self.address()) and lock.exists() and lock.read_text().isdigit():
+                return int(lock.read_text())
+            time.sleep(0.05)
+        raise AssertionError("no search server started")
+
+
+@pytest.fixture
+def shell(tmp_path: Path) -> Iterator[Shell]:
+    runtime = Path(tempfile.mkdtemp(prefix="nr-"))  # short: a socket path has ~100 bytes
+    env = {k: v for k, v in os.environ.items() if k != "NEWSREADER_SEARCH_SERVER"}
+    env["XDG_RUNTIME_DIR"] = str(runtime)
+    sh = Shell(make_library(tmp_path / "library"), env)
+    yield sh
+    for lock in (runtime / "newsreader").glob("*.lock"):
+        with contextlib.suppress(OSError, ValueError):
+            os.kill(int(lock.read_text()), signal.SIGKILL)
+    shutil.rmtree(runtime, ignore_errors=True)
+
+
+def _loaded_search_code(stderr: str) -> bool:
+    return "newsreader.search" in stderr or "whoosh" in stderr
+
+
+def test_a_served_search_answers_what_its_own_process_answers(shell: Shell) -> None:
+    alone = shell.run("search", "ceasefire", "--json", served=False)
+    assert alone.returncode == 0 and json.loads(alone.stdout), alone.stderr
+    first = shell.run("search", "ceasefire", "--json")  # runs itself, then starts a server
+    assert first.stdout == alone.stdout
+    shell.wait_for_server()
+    served = shell.run("search", "ceasefire", "--json", importtime=True)
+    assert served.returncode == 0
+    assert served.stdout == alone.stdout
+    assert not _loaded_search_code(served.stderr), "the search ran in the calling process"
+    assert _loaded_search_code(shell.run("search", "x", served=False, importtime=True).stderr)
+
+
+def test_a_change_between_served_searches_is_seen(shell: Shell, tmp_path: Path) -> None:
+    shell.run("search", "ceasefire")
+    shell.wait_for_server()
+    assert shell.run("search", "zqxjkv", "--json").stdout.strip() == "[]"
+    target = next(shell.library.glob("00*.txt"))
+    with target.open("a", encoding="utf-8") as f:
+        f.write("\nThe zqxjkv paragraph, written just now.\n")
+    hits = json.loads(shell.run("search", "zqxjkv", "--json").stdout)
+    assert [h["path"] for h in hits] == [str(target)]
+    (shell.library / "later").mkdir()
+    moved = shell.library / "later" / "moved.txt"
+    target.rename(moved)
+    hits = json.loads(shell.run("search", "zqxjkv", "--json").stdout)
+    assert [h["path"] for h in hits] == [str(moved)]
+    moved.unlink()
+    assert shell.run("search", "zqxjkv", "--json").stdout.strip() == "[]"
+
+
+def test_errors_and_exit_codes_are_the_same_when_served(shell: Shell) -> None:
+    shell.run("search", "ceasefire")
+    shell.wait_for_server()
+    for args in (["search", "title:("], ["search"], ["search", "--limit", "x", "a"]):
+        alone, served = shell.run(*args, served=False), shell.run(*args)
+        assert (served.returncode, served.stdout, served.stderr) == (
+            alone.returncode,
+            alone.stdout,
+            alone.stderr,
+        )
+        assert served.returncode == 2 and "Traceback" not in served.stderr
+
+
+def test_a_served_search_on_a_terminal_looks_as_it_does_alone(shell: Shell) -> None:
+    shell.run("search", "ceasefire")
+    shell.wait_for_server()
+
+    def on_terminal(served: bool) -> bytes:
+        env = dict(shell.env, COLUMNS="90", LINES="30", TERM="xterm-256color")
+        if not served:
+            env["NEWSREADER_SEARCH_SERVER"] = "0"
+        main, child = pty.openpty()
+        argv = ["--library", str(shell.library), "search", "ceasefire"]
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "newsreader", *argv],
+            stdin=child,
+            stdout=child,
+            stderr=child,
+            env=env,
+        )
+        os.close(child)
+        out = b""
+        while True:
+            try:
+                chunk = os.read(main, 65536)
+            except OSError:  # EIO: the last writer closed the terminal
+                break
+            if not chunk:
+                break
+            out += chunk
+        os.close(main)
+        assert proc.wait(60) == 0
+        return out
+
+    alone, served = on_terminal(served=False), on_terminal(served=True)
+    assert b"\x1b[1;7mceasefire" in alone  # Rich styled it for a terminal
+    for out in (alone, served):  # a progress bar, only ever drawn on a terminal
+        assert b"Reading articles" in out
+    # What stays on the screen once the (animated, so never twice the same) bar is gone:
+    after_bar = b"\x1b[?25h"
+    assert served.split(after_bar)[-1] == alone.split(after_bar)[-1]
+
+
+def test_a_killed_server_is_not_waited_for(shell: Shell) -> None:
+    shell.run("search", "ceasefire")
+    os.kill(shell.wait_for_server(), signal.SIGKILL)
+    time.sleep(0.2)
+    done = shell.run("search", "ceasefire", "--json")
+    assert done.returncode == 0 and json.loads(done.stdout)
+    shell.wait_for_server()  # and the next one is served again
+
+
+def test_a_server_of_other_code_refuses_and_exits(shell: Shell) -> None:
+    """As after an upgrade: a server whose code is not the installed code must not answer."""
+    address = shell.address()
+    other = subprocess.Popen(
+        [sys.executable, "-m", "newsreader.cli.search_server", address, "60"],
+        env=dict(shell.env, HOME="/nonexistent/another-install"),  # another key
+    )
+    try:
+        shell.wait_for_server()
+        done = shell.run("search", "ceasefire", "--json", importtime=True)
+        assert done.returncode == 0 and json.loads(done.stdout)
+        assert _loaded_search_code(done.stderr), "answered by the other server"
+        assert other.wait(30) == 0
+    finally:
+        other.kill()
+
+
+def test_the_server_exits_when_idle_and_none_starts_when_turned_off(
+    shell: Shell, user_dirs: Path
+) -> None:
+    config = Path(shell.env["XDG_CONFIG_HOME"]) / "newsreader" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text("search_server_minutes = 0.02\n")  # 1.2 s
+    shell.run("search", "ceasefire")
+    pid = shell.wait_for_server()
+    deadline = time.monotonic() + 30
+    while os.path.exists(shell.address()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not os.path.exists(shell.address())
+    with pytest.raises(ProcessLookupError):
+        for _ in range(50):
+            os.kill(pid, 0)
+            time.sleep(0.1)
+    config.write_text("search_server_minutes = 0\n")
+    shell.run("search", "ceasefire")
+    time.sleep(1.5)
+    assert not os.path.exists(shell.address())
