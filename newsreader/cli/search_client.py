@@ -1,5 +1,5 @@
-"""The first thing ``newsreader search`` does: hand the command to a running search server, if
-there is one, and return its exit code.
+"""The first thing ``newsreader search`` (and ``suggest`` and ``index``) does: hand the command
+to a running search server, if there is one, and return its exit code.
 
 A search in a fresh process spends most of its time starting Python and importing Whoosh and
 our own code, none of which depends on the query. The server (``search_server.py``) has all
@@ -19,6 +19,8 @@ import sys
 import zlib
 
 PROTOCOL = 1
+SERVED = frozenset({"search", "suggest", "index"})
+"""The subcommands a server runs: the ones whose cost is the index and the library."""
 _GLOBAL_OPTIONS = {"--library", "--config"}
 _ACK_TIMEOUT_S = 2.0
 """How long a server has to take a command before this process runs it itself."""
@@ -26,8 +28,8 @@ _ACK_TIMEOUT_S = 2.0
 
 def served(argv: list[str]) -> int | None:
     """Run ``argv`` in the search server and return its exit code; None when no server can
-    take it (none runs, another version, not a search), so it runs in this process."""
-    if not is_search(argv) or os.environ.get("NEWSREADER_SEARCH_SERVER") == "0":
+    take it (none runs, another version, not a served command), so it runs in this process."""
+    if subcommand(argv) not in SERVED or os.environ.get("NEWSREADER_SEARCH_SERVER") == "0":
         return None
     address = socket_path()
     if address is None or not os.path.exists(address):
@@ -63,7 +65,7 @@ def served(argv: list[str]) -> int | None:
     try:
         return int(reply)
     except ValueError:
-        sys.stderr.write("newsreader: the search server stopped during the search; run it again\n")
+        sys.stderr.write("newsreader: the search server stopped during the command; run it again\n")
         return 1  # ExitCode.UNEXPECTED, not imported: this module stays stdlib-only
 
 
@@ -88,8 +90,8 @@ def decode_request(body: bytes) -> tuple[str, str, list[str], dict[str, str]] | 
     return fields[1], fields[2], argv, env
 
 
-def is_search(argv: list[str]) -> bool:
-    """Whether ``argv`` is ``[global options] search ...``."""
+def subcommand(argv: list[str]) -> str | None:
+    """The subcommand of ``[global options] COMMAND ...``; None when there is none."""
     i = 0
     while i < len(argv):
         arg = argv[i]
@@ -98,8 +100,8 @@ def is_search(argv: list[str]) -> bool:
         elif arg.split("=", 1)[0] in _GLOBAL_OPTIONS:
             i += 1
         else:
-            return arg == "search"
-    return False
+            return None if arg.startswith("-") else arg
+    return None
 
 
 def runtime_dir() -> str | None:

@@ -1,6 +1,6 @@
 """The search server: one background process per user, set of folders and installed
-newsreader, with the search code loaded, that runs ``newsreader search`` commands handed to it
-by ``search_client.py`` on the caller's own terminal. Like Mercurial's command server (chg), it
+newsreader, with the search code loaded, that runs the ``search``, ``suggest`` and ``index``
+commands handed to it by ``search_client.py`` on the caller's own terminal. Like Mercurial's command server (chg), it
 saves the start-up, not the work: every command still checks the library for changes and
 updates the index first.
 
@@ -69,14 +69,17 @@ def start_if_wanted(ctx: AppContext) -> None:
         )
 
 
-def stop(address: str) -> bool:
-    """Ask the server at ``address`` to exit (SIGTERM); False when none runs."""
-    try:
-        pid = int(Path(f"{address}.lock").read_text())
-        os.kill(pid, signal.SIGTERM)
-    except (OSError, ValueError):
-        return False
-    return True
+def stop_all(runtime: Path) -> int:
+    """End every search server whose socket is in ``runtime``'s ``newsreader`` folder (each
+    lock file holds its server's pid); how many were asked to."""
+    stopped = 0
+    for lock in (runtime / "newsreader").glob("*.sock.lock"):
+        try:
+            os.kill(int(lock.read_text()), signal.SIGTERM)
+        except (OSError, ValueError):
+            continue
+        stopped += 1
+    return stopped
 
 
 def serve(address: str, idle_s: float) -> None:

@@ -4,7 +4,6 @@ process answers, on the caller's own terminal, never from stale data."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import pty
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from newsreader.cli import search_client
+from newsreader.cli import search_client, search_server
 from tests.tui.conftest import make_library
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="Unix sockets")
@@ -76,9 +75,7 @@ def shell(tmp_path: Path) -> Iterator[Shell]:
     env["XDG_RUNTIME_DIR"] = str(runtime)
     sh = Shell(make_library(tmp_path / "library"), env)
     yield sh
-    for lock in (runtime / "newsreader").glob("*.lock"):
-        with contextlib.suppress(OSError, ValueError):
-            os.kill(int(lock.read_text()), signal.SIGKILL)
+    search_server.stop_all(runtime)
     shutil.rmtree(runtime, ignore_errors=True)
 
 
@@ -115,6 +112,20 @@ def test_a_change_between_served_searches_is_seen(shell: Shell, tmp_path: Path) 
     assert [h["path"] for h in hits] == [str(moved)]
     moved.unlink()
     assert shell.run("search", "zqxjkv", "--json").stdout.strip() == "[]"
+
+
+def test_index_and_suggest_are_served_too(shell: Shell) -> None:
+    shell.run("search", "ceasefire")
+    shell.wait_for_server()
+    (shell.library / "new.txt").write_text("A new arrival\n\nThe truce held overnight.\n")
+    served = shell.run("index", importtime=True)
+    assert served.returncode == 0 and not _loaded_search_code(served.stderr)
+    assert "12 articles: 1 added, 0 updated, 0 removed" in served.stdout
+    assert shell.run("index").stdout == shell.run("index", served=False).stdout
+    for args in (["suggest", "ceasfire"], ["suggest", "ceasfire", "--json"]):
+        served, alone = shell.run(*args), shell.run(*args, served=False)
+        assert served.returncode == alone.returncode == 0
+        assert served.stdout == alone.stdout and "ceasefire" in served.stdout
 
 
 def test_errors_and_exit_codes_are_the_same_when_served(shell: Shell) -> None:
