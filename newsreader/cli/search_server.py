@@ -1,8 +1,8 @@
 """The search server: one background process per user, set of folders and installed
 newsreader, with the search code loaded, that runs the ``search``, ``suggest`` and ``index``
-commands handed to it by ``search_client.py`` on the caller's own terminal. Like Mercurial's command server (chg), it
-saves the start-up, not the work: every command still checks the library for changes and
-updates the index first.
+commands handed to it by ``search_client.py`` on the caller's own terminal. Like Mercurial's
+command server (chg), it saves the start-up, not the work: every command still checks the
+library for changes and updates the index first.
 
 A search run in its own process starts one (``start_if_wanted``). It exits after
 ``search_server_minutes`` without a command (config.toml; 0: never started), when the
