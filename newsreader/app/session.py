@@ -31,6 +31,7 @@ class Session:
     def __init__(self, ctx: AppContext, first_scan: FirstScan | None = None) -> None:
         self.ctx = ctx
         ctx.library.packed = True  # the app holds the list for hours and draws a screenful
+        ctx.library.watch_folders = True  # polled every few seconds: no walk when unchanged
         self._first_scan = first_scan
         self.problems: list[str] = []
         """One-line messages about parts that do not work (shown as a persistent notice)."""
@@ -153,6 +154,7 @@ class Session:
         with self._index_lock:
             old, self._index = self._index, None
             ctx.library.packed = True
+            ctx.library.watch_folders = True
             self.ctx = ctx
         if old is not None:
             old.close()  # a search still using it reopens its files; nothing is lost
