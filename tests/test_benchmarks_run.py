@@ -45,7 +45,9 @@ def test_every_benchmark_runs_on_a_tiny_library(tmp_path: Path) -> None:
 
 
 CLI_ROWS = (
-    "`search W --json` vs `rg",
+    "`search W --json`, served, vs `rg",
+    "  same, in its own process, vs rg",
+    "  same, the first since a file changed",
     "misspelled word",
     "`index`, nothing changed",
     "`index`, one file changed",

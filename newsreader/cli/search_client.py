@@ -39,34 +39,70 @@ def served(argv: list[str]) -> int | None:
     except (AttributeError, OSError):
         return None
     with conn:
+        lines = _Lines(conn)
         try:
             conn.settimeout(_ACK_TIMEOUT_S)
             conn.connect(address)
             request = encode_request(argv, os.getcwd(), os.environ)
             socket.send_fds(conn, [request], [0, 1, 2])
-            if conn.recv(1) != b"A":  # refused (another version) or gone
+            ack = lines.next()  # "A<pid>": taken; "R": another version; nothing: gone
+            if ack is None or not ack.startswith(b"A") or not ack[1:].isdigit():
                 return None
         except OSError:
             return None
         # From here the server runs the command on our streams: whatever happens, it must
         # not run a second time here.
-        conn.settimeout(None)
-        reply = b""
+        return _wait_for_exit_code(conn, lines, int(ack[1:]))
+
+
+def _wait_for_exit_code(conn: socket.socket, lines: _Lines, server_pid: int) -> int:
+    """The exit code the server sends when the command ends. Ctrl-C reaches only this
+    process (the server has its own session): it is passed on, so the command stops there as
+    it would have here, instead of drawing on the terminal after the prompt is back."""
+    conn.settimeout(None)
+    interrupted = False
+    while True:
         try:
-            while not reply.endswith(b"\n"):
-                chunk = conn.recv(64)
-                if not chunk:
-                    break
-                reply += chunk
+            reply = lines.next()
+            break
         except KeyboardInterrupt:
-            return 130
+            if interrupted:
+                return 130
+            interrupted = True
+            import signal
+
+            try:
+                os.kill(server_pid, signal.SIGINT)
+            except OSError:
+                return 130
+            conn.settimeout(5.0)  # it answers 130 at once, or it is stuck: do not wait on
         except OSError:
-            pass
-    try:
+            reply = None
+            break
+    if reply is not None and reply.lstrip(b"-").isdigit():
         return int(reply)
-    except ValueError:
-        sys.stderr.write("newsreader: the search server stopped during the command; run it again\n")
-        return 1  # ExitCode.UNEXPECTED, not imported: this module stays stdlib-only
+    if interrupted:
+        return 130
+    sys.stderr.write("newsreader: the search server stopped during the command; run it again\n")
+    return 1  # ExitCode.UNEXPECTED, not imported: this module stays stdlib-only
+
+
+class _Lines:
+    """Lines from a socket, however its bytes arrive."""
+
+    def __init__(self, conn: socket.socket) -> None:
+        self._conn = conn
+        self._buffer = b""
+
+    def next(self) -> bytes | None:
+        """The next line without its newline; None at the end."""
+        while b"\n" not in self._buffer:
+            chunk = self._conn.recv(64)
+            if not chunk:
+                return None
+            self._buffer += chunk
+        line, _, self._buffer = self._buffer.partition(b"\n")
+        return line
 
 
 def encode_request(argv: list[str], cwd: str, env: os._Environ[str] | dict[str, str]) -> bytes:

@@ -97,6 +97,7 @@ def serve(address: str, idle_s: float) -> None:
         os.chmod(address, 0o600)
         listener.listen(16)
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        signal.signal(signal.SIGINT, _interrupt)
         key = server_key()
         kept = _warm_up()
         listener.settimeout(idle_s)
@@ -178,7 +179,7 @@ def _handle(conn: socket.socket, key: str, kept: Kept) -> bool:
         if len(fds) != 3 or request is None or request[0] != key:
             conn.sendall(b"R")  # another newsreader: it runs the command itself
             return False
-        conn.sendall(b"A")
+        conn.sendall(b"A%d\n" % os.getpid())  # the pid: the caller passes Ctrl-C on to us
         code = _run(request, fds, kept)
         conn.settimeout(None)
         with contextlib.suppress(OSError):
@@ -200,6 +201,16 @@ def _same_user(conn: socket.socket) -> bool:
     return bool(uid == os.getuid())
 
 
+_running = False
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    """A caller's Ctrl-C, passed on: it stops the command running (as it would stop it in the
+    caller's process), and nothing else."""
+    if _running:
+        raise KeyboardInterrupt
+
+
 def _run(request: tuple[str, str, list[str], dict[str, str]], fds: list[int], kept: Kept) -> int:
     """``newsreader ARGV`` in this process, on the caller's streams, folder and environment."""
     from newsreader.cli import run
@@ -214,10 +225,16 @@ def _run(request: tuple[str, str, list[str], dict[str, str]], fds: list[int], ke
         os.environ.update(env)
         os.chdir(cwd)
         sys.stdin, sys.stdout, sys.stderr = _stream(0), _stream(1), _stream(2)
+        global _running
+        _running = True
         try:
             return run(argv, kept)
         except SystemExit as exc:
             return exc.code if isinstance(exc.code, int) else 1
+        except KeyboardInterrupt:  # after run() had returned: the command was done anyway
+            return 130
+        finally:
+            _running = False
     except OSError:  # the caller's folder is gone, or a stream cannot be opened
         return 1
     finally:

@@ -227,3 +227,39 @@ def test_the_server_exits_when_idle_and_none_starts_when_turned_off(
     shell.run("search", "ceasefire")
     time.sleep(1.5)
     assert not os.path.exists(shell.address())
+
+
+def test_ctrl_c_stops_the_command_in_the_server_and_the_server_goes_on(
+    shell: Shell, tmp_path: Path
+) -> None:
+    """Ctrl-C reaches the typed command's process only: it must stop the work it handed over
+    too, as it would in its own process, not leave it drawing on the terminal."""
+    make_library(shell.library, extra=400)
+    shell.run("search", "ceasefire")
+    pid = shell.wait_for_server()
+    env = dict(shell.env)
+    out = tmp_path / "out.txt"
+    with out.open("w") as sink:
+        started = time.monotonic()
+        argv = ["--library", str(shell.library), "index", "--rebuild"]
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "newsreader", *argv],
+            stdout=sink,
+            stderr=sink,
+            env=env,
+        )
+        time.sleep(0.8)
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(30) == 130
+        stopped = time.monotonic() - started
+    size = out.stat().st_size
+    os.kill(pid, 0)  # still running
+    deadline = time.monotonic() + 60
+    while True:  # until the server takes a command again (busy, it is run here instead)
+        done = shell.run("search", "ceasefire", "--json", importtime=True)
+        assert done.returncode == 0 and json.loads(done.stdout)
+        if not _loaded_search_code(done.stderr) or time.monotonic() > deadline:
+            break
+    assert not _loaded_search_code(done.stderr)
+    assert out.stat().st_size == size, "the server went on writing after the command ended"
+    assert stopped < 10
