@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from newsreader.config import Config, load_config
 from newsreader.errors import UserError
 from newsreader.library import Library
 from newsreader.paths import AppPaths, app_paths, bundled_seeds, env_library
+
+
+@dataclass(slots=True)
+class Resident:
+    """What a process that runs many commands (the search server) keeps from one to the next:
+    each library, whose last scan is where the next one starts, and each open search index."""
+
+    libraries: dict[tuple[Path, ...], Library] = field(default_factory=dict)
+    indexes: dict[Path, object] = field(default_factory=dict)
+    """``SearchIndex`` by folder (not named here: the search layer sits above this module)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +31,8 @@ class AppContext:
     library: Library
     library_source: str
     """Where the roots came from: "--library", "NEWSREADER_LIBRARY", "config" or "seeds"."""
+    resident: Resident | None = None
+    """Set in a process that runs many commands: keep what is opened, do not close it."""
 
     @property
     def articles_dir(self) -> Path:
@@ -73,14 +85,13 @@ def build_context(
     cli_roots: list[Path] | None = None,
     paths: AppPaths | None = None,
     config_file: Path | None = None,
-    libraries: dict[tuple[Path, ...], Library] | None = None,
+    resident: Resident | None = None,
 ) -> AppContext:
     """Resolve paths, read config, pick the library roots; raises UserError on bad input.
 
     ``config_file`` (``--config``) must exist: a file named on purpose and missing is a typo,
-    not a wish for the defaults. ``libraries``, kept by a caller that runs many commands,
-    gives back the same ``Library`` for the same roots: its last scan is where the next one
-    starts."""
+    not a wish for the defaults. With ``resident`` (a caller that runs many commands) the
+    same roots give back the same ``Library``, watching its folders."""
     paths = paths or app_paths()
     if config_file is not None:
         config_file = config_file.expanduser()
@@ -90,11 +101,13 @@ def build_context(
     config = load_config(paths.config_file)
     roots, source = choose_roots(list(cli_roots or []), config, articles_folder(paths, config))
     expanded = tuple(Path(r).expanduser() for r in roots)
-    library = libraries.get(expanded) if libraries is not None else None
+    library = resident.libraries.get(expanded) if resident is not None else None
     if library is None or library.catalog_file != paths.catalog_file(expanded):
         library = Library(roots, paths.catalog_file(expanded))
-        if libraries is not None:
+        if resident is not None:
             library.watch_folders = True  # scanned again and again: no walk when unchanged
-            libraries[expanded] = library
+            resident.libraries[expanded] = library
     library.check_roots()
-    return AppContext(paths=paths, config=config, library=library, library_source=source)
+    return AppContext(
+        paths=paths, config=config, library=library, library_source=source, resident=resident
+    )

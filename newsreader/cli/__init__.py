@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(argv: list[str], kept: Kept | None = None) -> int:
     """Run one command in this process; returns the exit code. ``kept``: what a long-lived
-    caller keeps from one command to the next (the parser, the libraries' last scans)."""
+    caller keeps from one command to the next (the parser, libraries and indexes)."""
     from newsreader.cli.parser import build_parser, query_words_last
     from newsreader.errors import ExitCode, UserError
 
@@ -107,8 +107,8 @@ def _dispatch(args: argparse.Namespace, kept: Kept | None = None) -> int:
         from newsreader.cli.completion import cmd_completion
 
         return cmd_completion(args)
-    libraries = kept.libraries if kept is not None else None
-    ctx = build_context(args.library, config_file=args.config, libraries=libraries)
+    resident = kept.resident if kept is not None else None
+    ctx = build_context(args.library, config_file=args.config, resident=resident)
     if args.command is None:
         return _run_app(ctx)
     module_name, function = _COMMANDS[args.command]

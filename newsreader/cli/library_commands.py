@@ -21,6 +21,8 @@ from newsreader.errors import ExitCode, UserError
 if TYPE_CHECKING:
     from newsreader.context import AppContext
     from newsreader.library import Article, ArticleSummary, LibraryScan
+    from newsreader.search.index import SearchIndex
+    from newsreader.search.results import IndexReport
 
 
 def _summary_json(a: ArticleSummary) -> dict[str, Any]:
@@ -39,19 +41,47 @@ class IndexUnwritable(UserError):
         super().__init__(f"cannot write the search index in {shown(folder)}: {exc.strerror or exc}")
 
 
-def _update_index(ctx: AppContext, scan: LibraryScan, rebuild: bool = False) -> Any:
-    from newsreader.paths import ensure_dir
+def _open_index(ctx: AppContext) -> SearchIndex:
+    """The library's index: the one the search server keeps open, or a new one."""
     from newsreader.search.index import SearchIndex
 
+    if ctx.resident is None:
+        return SearchIndex(ctx.index_dir)
+    index = ctx.resident.indexes.get(ctx.index_dir)
+    if not isinstance(index, SearchIndex):
+        index = ctx.resident.indexes[ctx.index_dir] = SearchIndex(ctx.index_dir)
+    return index
+
+
+def _done_with(ctx: AppContext, index: SearchIndex) -> None:
+    if ctx.resident is None:
+        index.close()
+
+
+def _drop_index(ctx: AppContext, index: SearchIndex) -> None:
+    """Close ``index`` even when it is kept: it failed, the next command opens it anew."""
+    if ctx.resident is not None:
+        ctx.resident.indexes.pop(ctx.index_dir, None)
+    index.close()
+
+
+def _update_index(
+    ctx: AppContext, scan: LibraryScan, rebuild: bool = False
+) -> tuple[SearchIndex, IndexReport]:
+    from newsreader.paths import ensure_dir
+
     ensure_dir(ctx.paths.index_root, "cache")
-    index = SearchIndex(ctx.index_dir)
+    index = _open_index(ctx)
     try:
         with progress_bar("Indexing") as update:
             # procs only matters for a full build, which forks: fine here, never in the TUI.
             report = index.update(scan, ctx.library, rebuild=rebuild, progress=update, procs=2)
     except OSError as exc:  # a full disk, a read-only cache: the last index is kept as it was
-        index.close()
+        _drop_index(ctx, index)
         raise IndexUnwritable(ctx.index_dir, exc) from None
+    except BaseException:
+        _drop_index(ctx, index)
+        raise
     if report.notice:
         print(f"newsreader: {report.notice}", file=sys.stderr)
     return index, report
@@ -60,7 +90,7 @@ def _update_index(ctx: AppContext, scan: LibraryScan, rebuild: bool = False) -> 
 def cmd_index(ctx: AppContext, args: argparse.Namespace) -> int:
     scan = scan_library(ctx)
     index, report = _update_index(ctx, scan, rebuild=args.rebuild)
-    index.close()
+    _done_with(ctx, index)
     print(
         f"{len(scan.articles)} articles: {report.added} added, {report.updated} updated, "
         f"{report.removed} removed, {len(scan.skipped)} skipped"
@@ -79,7 +109,7 @@ def cmd_index(ctx: AppContext, args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def _search_index(ctx: AppContext) -> Any:
+def _search_index(ctx: AppContext) -> SearchIndex:
     """The index brought up to date (the last complete one when it cannot be written)."""
     from newsreader.search.lean_imports import prepare
 
@@ -88,10 +118,9 @@ def _search_index(ctx: AppContext) -> Any:
     try:
         index, _report = _update_index(ctx, scan)
     except IndexUnwritable as exc:  # a full disk or unwritable cache: the last index answers
-        from newsreader.search.index import SearchIndex
-
-        index = SearchIndex(ctx.index_dir)
+        index = _open_index(ctx)
         if not index.is_complete():
+            _drop_index(ctx, index)
             raise UserError(f"{exc}; there is no earlier index to search") from None
         print(f"newsreader: {exc}; searching the last complete one", file=sys.stderr)
     return index
@@ -102,7 +131,7 @@ def cmd_suggest(ctx: AppContext, args: argparse.Namespace) -> int:
     try:
         result = index.suggest(" ".join(args.query))
     finally:
-        index.close()
+        _done_with(ctx, index)
     if result.error:
         raise UserError(result.error)
     if args.json:
@@ -117,7 +146,7 @@ def cmd_search(ctx: AppContext, args: argparse.Namespace) -> int:
     try:
         result = index.search(" ".join(args.query), limit=args.limit, correct=not args.as_typed)
     finally:
-        index.close()
+        _done_with(ctx, index)
     from newsreader.cli.search_server import start_if_wanted
 
     start_if_wanted(ctx)  # the next search skips the start-up this one paid for

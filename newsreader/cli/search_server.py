@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     import argparse
 
     from newsreader.context import AppContext
-    from newsreader.library import Library
 
 _MAX_REQUEST = 1 << 20
 SERVING = False
@@ -40,14 +39,15 @@ SERVING = False
 
 
 class Kept:
-    """What the server keeps from one command to the next: the parser (built once), and each
-    library with its last scan, so a search starts from it instead of the stored snapshot."""
+    """What the server keeps from one command to the next: the parser (built once), and
+    each library with its last scan and each search index, open."""
 
     def __init__(self) -> None:
         from newsreader.cli.parser import build_parser
+        from newsreader.context import Resident
 
         self.parser: argparse.ArgumentParser = build_parser()
-        self.libraries: dict[tuple[Path, ...], Library] = {}
+        self.resident = Resident()
 
 
 def start_if_wanted(ctx: AppContext) -> None:
