@@ -101,12 +101,14 @@ def build_context(
     config = load_config(paths.config_file)
     roots, source = choose_roots(list(cli_roots or []), config, articles_folder(paths, config))
     expanded = tuple(Path(r).expanduser() for r in roots)
-    library = resident.libraries.get(expanded) if resident is not None else None
+    # Keyed by absolute paths: a served command's relative --library is relative to its folder.
+    key = tuple(Path(os.path.abspath(r)) for r in expanded)
+    library = resident.libraries.get(key) if resident is not None else None
     if library is None or library.catalog_file != paths.catalog_file(expanded):
         library = Library(roots, paths.catalog_file(expanded))
         if resident is not None:
             library.watch_folders = True  # scanned again and again: no walk when unchanged
-            resident.libraries[expanded] = library
+            resident.libraries[key] = library
     library.check_roots()
     return AppContext(
         paths=paths, config=config, library=library, library_source=source, resident=resident

@@ -128,6 +128,27 @@ def test_index_and_suggest_are_served_too(shell: Shell) -> None:
         assert served.stdout == alone.stdout and "ceasefire" in served.stdout
 
 
+def test_a_relative_library_is_relative_to_the_callers_folder(shell: Shell, tmp_path: Path) -> None:
+    shell.run("search", "ceasefire")
+    shell.wait_for_server()
+    for place in ("north", "south"):
+        (tmp_path / place / "lib").mkdir(parents=True)
+        (tmp_path / place / "lib" / "a.txt").write_text(f"News from the {place}\n\nHeadline.\n")
+    for place in ("north", "south"):
+        argv = ["--library", "lib", "search", "headline", "--json"]
+        done = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "newsreader", *argv],
+            capture_output=True,
+            text=True,
+            env=shell.env,
+            cwd=tmp_path / place,
+            timeout=60,
+        )
+        titles = [h["title"] for h in json.loads(done.stdout)]
+        assert titles == [f"News from the {place}"]
+        assert not _loaded_search_code(done.stderr)  # served, both times
+
+
 def test_errors_and_exit_codes_are_the_same_when_served(shell: Shell) -> None:
     shell.run("search", "ceasefire")
     shell.wait_for_server()
