@@ -177,12 +177,17 @@ def server_key() -> str:
     """Names one server: same Python, same newsreader code, same per-user folders. A server
     whose code is not the code installed now refuses every command, and exits."""
     package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    parts = [str(PROTOCOL), sys.executable, package_fingerprint(package)]
-    parts += [
-        os.environ.get(name, "")
-        for name in ("HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME")
-    ]
+    parts = [str(PROTOCOL), sys.executable, package_fingerprint(package), folders()]
     return "\n".join(parts)
+
+
+def folders() -> str:
+    """The per-user folders a server works in: two servers with the same ones but other code
+    are an old one and a new one, and the new one ends the old one."""
+    names = ("HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME")
+    joined = "\0".join(os.environ.get(name, "") for name in names)
+    encoded = joined.encode("utf-8", "surrogateescape")
+    return f"{zlib.crc32(encoded):08x}{zlib.adler32(encoded):08x}"
 
 
 def package_fingerprint(root: str) -> str:

@@ -23,10 +23,11 @@ import socket
 import struct
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, TextIO
 
-from newsreader.cli.search_client import decode_request, server_key, socket_path
+from newsreader.cli.search_client import decode_request, folders, server_key, socket_path
 
 if TYPE_CHECKING:
     import argparse
@@ -70,15 +71,25 @@ def start_if_wanted(ctx: AppContext) -> None:
 
 
 def stop_all(runtime: Path) -> int:
-    """End every search server whose socket is in ``runtime``'s ``newsreader`` folder (each
-    lock file holds its server's pid); how many were asked to."""
+    """End every search server whose socket is in ``runtime``'s ``newsreader`` folder; how
+    many were asked to."""
+    return _stop(runtime / "newsreader", lambda _folders: True)
+
+
+def _stop(folder: Path, which: Callable[[str], bool], spare: str = "") -> int:
+    """SIGTERM to the servers whose lock file in ``folder`` (``PID FOLDERS``) passes ``which``,
+    but the one at ``spare``."""
     stopped = 0
-    for lock in (runtime / "newsreader").glob("*.sock.lock"):
+    for lock in folder.glob("*.sock.lock"):
+        if str(lock) == spare:
+            continue
         try:
-            os.kill(int(lock.read_text()), signal.SIGTERM)
+            pid, _, their_folders = lock.read_text().partition(" ")
+            if which(their_folders):
+                os.kill(int(pid), signal.SIGTERM)
+                stopped += 1
         except (OSError, ValueError):
             continue
-        stopped += 1
     return stopped
 
 
@@ -89,6 +100,10 @@ def serve(address: str, idle_s: float) -> None:
     lock = _take_lock(f"{address}.lock")
     if lock is None:  # another server took this address first: it serves
         return
+    # A server for the same folders with other code (the newsreader before an upgrade) would
+    # wait out its idle minutes holding an old index open: end it now.
+    mine = folders()
+    _stop(Path(address).parent, lambda theirs: theirs == mine, spare=lock.name)
     with contextlib.suppress(FileNotFoundError):
         os.unlink(address)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -120,7 +135,8 @@ def serve(address: str, idle_s: float) -> None:
 
 
 def _take_lock(path: str) -> IO[str] | None:
-    """The lock file at ``path``, held (with our pid in it); None when another server holds
+    """The lock file at ``path``, held (with our pid and folders in it); None when another
+    server holds
     it. A lock file unlinked by an exiting server while we waited is not a lock: try again."""
     import fcntl
 
@@ -137,7 +153,7 @@ def _take_lock(path: str) -> IO[str] | None:
             same = False
         if same:
             lock.truncate(0)
-            lock.write(str(os.getpid()))
+            lock.write(f"{os.getpid()} {folders()}")
             lock.flush()
             return lock
         lock.close()

@@ -62,8 +62,9 @@ class Shell:
         lock = Path(f"{self.address()}.lock")
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            if os.path.exists(self.address()) and lock.exists() and lock.read_text().isdigit():
-                return int(lock.read_text())
+            pid = lock.read_text().split(" ")[0] if lock.exists() else ""
+            if os.path.exists(self.address()) and pid.isdigit():
+                return int(pid)
             time.sleep(0.05)
         raise AssertionError("no search server started")
 
@@ -226,6 +227,33 @@ def test_a_server_of_other_code_refuses_and_exits(shell: Shell) -> None:
         assert other.wait(30) == 0
     finally:
         other.kill()
+
+
+def test_a_new_server_ends_the_one_an_upgrade_left_behind(shell: Shell, tmp_path: Path) -> None:
+    """Same folders, other code (here the venv's Python by another name, which makes another
+    key, as reinstalling does): the old server is never asked again, and must not sit out its
+    idle minutes."""
+    names = [f"python{v}" for v in ("", "3", f"3.{sys.version_info.minor}")]
+    here = Path(sys.executable)
+    other_python = next(
+        here.with_name(n) for n in names if n != here.name and here.with_name(n).exists()
+    )
+    old_address = str(Path(shell.address()).with_name("search-before.sock"))
+    old = subprocess.Popen(
+        [str(other_python), "-m", "newsreader.cli.search_server", old_address, "600"],
+        env=shell.env,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not os.path.exists(old_address) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert os.path.exists(old_address)
+        shell.run("search", "ceasefire")  # in its own process: starts today's server
+        shell.wait_for_server()
+        assert old.wait(30) == 0
+        assert not os.path.exists(old_address)
+    finally:
+        old.kill()
 
 
 def test_the_server_exits_when_idle_and_none_starts_when_turned_off(
