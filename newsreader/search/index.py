@@ -59,6 +59,8 @@ class SearchIndex:
         self._ids: Mapping[str, str] = {}
         self._last: tuple[LibraryScan, Library] | None = None
         self._signatures: tuple[tuple[Path, int], dict[str, bytes]] | None = None
+        self._wrote = False
+        """Whether the update under way has committed (then the searcher is reopened)."""
 
     def is_complete(self) -> bool:
         """Whether a usable index of the current format is on disk (else a full build is due)."""
@@ -88,6 +90,7 @@ class SearchIndex:
         with self._write:
             self._ids = ids_by_path(scan.articles)
             self._last = (scan, library)
+            self._wrote = False
             try:
                 with generations.write_lock(self.index_dir, LOCK_WAIT):
                     report = self._update_locked(scan, library, rebuild, progress, procs)
@@ -103,7 +106,8 @@ class SearchIndex:
                         "searching the last complete one"
                     )
                 return IndexReport(unchanged=len(scan.articles), notice=notice)
-            self._reopen()
+            if self._wrote:  # else the open searcher (and its vocabulary) still holds
+                self._reopen()
             return report
 
     def _update_locked(
@@ -151,6 +155,7 @@ class SearchIndex:
             count, truncated = full_build(folder, scan.articles, library, progress, procs)
             if count == len(scan.articles):  # else a file failed to load: look again next time
                 freshness.record(folder, scan.state)
+            self._wrote = True
             generations.publish(self.index_dir, folder, SCHEMA_VERSION)
         generations.collect_garbage(self.index_dir)
         return count, truncated
@@ -224,6 +229,7 @@ class SearchIndex:
                     if progress is not None:
                         progress(done, len(changed))
                 freshness.forget(folder)
+                self._wrote = True
                 writer.commit(mergetype=merge_small_only)
                 self._signatures = ((folder, ix.latest_generation()), after)
                 if not failed:  # a file that did not load is looked at again next time

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
 from newsreader.search import SearchIndex
 from tests.search.conftest import Shelf, article_text
 
@@ -30,3 +32,33 @@ def test_another_writer_invalidates_remembered_signatures(shelf: Callable[..., S
     report = s.update()
     assert report.updated == 1 and report.unchanged == 1
     assert s.ids("rafah") == ["a"] and s.ids("doha") == ["b"] and s.ids("cairo") == []
+
+
+def test_an_update_with_nothing_to_do_keeps_the_open_searcher(
+    shelf: Callable[..., Shelf], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long-lived index (the search server's, the app's) updated before every search: when
+    the update writes nothing, the next search must not reopen every segment and reread the
+    spelling vocabulary (~0.7 s at 100k articles), only when it wrote something."""
+    from newsreader.search import index as index_module
+
+    s = shelf({"a.txt": article_text("Truce", "A ceasefire was agreed.")})
+    s.update()
+    opened: list[object] = []
+    real = index_module.open_generation
+
+    def counting(folder: object) -> object:
+        opened.append(folder)
+        return real(folder)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(index_module, "open_generation", counting)
+    assert s.ids("ceasefire") == ["a"]
+    searches_opened = len(opened)
+    for _ in range(3):
+        assert s.update().unchanged == 1
+        assert s.ids("ceasefire") == ["a"]
+    assert len(opened) == searches_opened
+    s.write("a.txt", article_text("Truce", "A ceasefire held in Rafah."))
+    assert s.update().updated == 1
+    assert s.ids("rafah") == ["a"]  # the commit is seen
+    assert len(opened) > searches_opened
