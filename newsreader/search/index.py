@@ -10,7 +10,7 @@ import contextlib
 import functools
 import os
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -59,6 +59,7 @@ class SearchIndex:
         self._ids: Mapping[str, str] = {}
         self._last: tuple[LibraryScan, Library] | None = None
         self._signatures: tuple[tuple[Path, int], dict[str, bytes]] | None = None
+        self._doc_keys: tuple[Searcher, dict[str, int]] | None = None
 
     def is_complete(self) -> bool:
         """Whether a usable index of the current format is on disk (else a full build is due)."""
@@ -249,10 +250,17 @@ class SearchIndex:
 
     # --- searching --------------------------------------------------------------------------
 
-    def search(self, query: str, limit: int = 20, *, correct: bool = True) -> SearchResult:
+    def search(
+        self,
+        query: str,
+        limit: int = 20,
+        *,
+        correct: bool = True,
+        within: Collection[str] | None = None,
+    ) -> SearchResult:
         """Ranked hits for ``query``; bad syntax gives a message or a literal search. When
         nothing matches, the hits are for the did-you-mean suggestion (``corrected``) unless
-        ``correct`` is off."""
+        ``correct`` is off. ``within`` (article paths) keeps the hits to those articles."""
         from newsreader.search.query import parse
         from newsreader.search.ranking import run_query
 
@@ -274,6 +282,7 @@ class SearchIndex:
                         self._engine,
                         functools.partial(self._vocabulary, searcher),
                         correct,
+                        None if within is None else self._docnums(searcher, within),
                     )
                 except Exception as exc:
                     self._close_searcher()
@@ -377,6 +386,17 @@ class SearchIndex:
         self._engine = Engine(searcher)
         self._current_stamp = stamp
         return searcher
+
+    def _docnums(self, searcher: Searcher, paths: Collection[str]) -> frozenset[int]:
+        """The docnums of ``paths`` in this searcher's index (the path column is read once
+        per searcher)."""
+        from newsreader.search.schema import path_key
+        from newsreader.search.whoosh_read import doc_keys
+
+        if self._doc_keys is None or self._doc_keys[0] is not searcher:
+            self._doc_keys = (searcher, doc_keys(searcher.reader()))
+        keys = self._doc_keys[1]
+        return frozenset(d for p in paths if (d := keys.get(path_key(p))) is not None)
 
     def _stamp(self) -> tuple[int, int] | None:
         try:
