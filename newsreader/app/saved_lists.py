@@ -1,6 +1,8 @@
-"""Saved searches as lists: what one matches now, how many of those are unread, and which
-are new since the user last looked at it. Always the query as saved: no did-you-mean in
-its place and no any-word fallback, so a list never quietly becomes another one.
+"""Saved searches as lists: the articles one matches now (ranked, or newest first), how many
+of them are unread, and which are new since the user last looked at it. Always the query as
+saved: no did-you-mean in its place and no any-word fallback, so a list never quietly
+becomes another one; ranked without snippets (``SearchIndex.ranked_paths``), so counting
+every match is cheap.
 """
 
 from __future__ import annotations
@@ -9,15 +11,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from newsreader.app.shelves import Search, Shelf
+from newsreader.app.filters import split
+from newsreader.app.shelves import Shelf
 
 if TYPE_CHECKING:
     from newsreader.library import ArticleSummary
-    from newsreader.search import SearchHit
     from newsreader.state.models import SavedSearch
 
-DATE_LIMIT = 2000
-"""A date-ordered saved search sorts at most this many of its best matches by date."""
+Rank = Callable[..., tuple[list[str], int, "str | None"]]
+"""``SearchIndex.ranked_paths``: (query, limit, within=paths) -> (paths, total, error)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,40 +37,43 @@ class SavedList:
     """What a saved search shows now."""
 
     saved: SavedSearch
-    hits: tuple[SearchHit, ...]
+    articles: list[ArticleSummary]
+    """In the saved search's order."""
     counts: Counts
     new_ids: frozenset[str]
-    """The ids among ``hits`` the user has not seen in this list before."""
+    """The ids the user has not seen in this list before."""
 
 
-def _total(
-    shelf: Shelf, search: Search, saved: SavedSearch, only: Callable[[ArticleSummary], bool]
-) -> int:
-    result = shelf.search(search, saved.query, 1, only=only, correct=False)
-    if (result.error and not result.hits) or result.fallback_any or result.corrected:
-        return 0
-    return result.total
+def matches(
+    shelf: Shelf, rank: Rank, query: str, limit: int | None = None
+) -> tuple[list[ArticleSummary], str | None]:
+    """The articles ``query`` finds, best first (newest first for filters alone), at most
+    ``limit`` (None: every one), and a one-line error when the query cannot be answered."""
+    parts = split(query)
+    if parts.error:
+        return [], parts.error
+    passing = shelf.matching(parts.filters) if parts.filters else None
+    if not parts.words:
+        found = passing if passing is not None else list(shelf.articles)
+        return (found if limit is None else found[:limit]), None
+    within = None if passing is None else [a.path_str for a in passing]
+    paths, _total, error = rank(parts.words, limit or max(len(shelf.articles), 1), within=within)
+    by_path = shelf.by_path()
+    return [by_path[p] for p in paths if p in by_path], error
 
 
-def counts(shelf: Shelf, search: Search, saved: SavedSearch) -> Counts:
-    """How many articles match, how many of them are unread, how many are new."""
-    first = shelf.search(search, saved.query, 1, correct=False)
-    if first.error and not first.hits:
-        return Counts(0, 0, 0, first.error)
-    if first.fallback_any or not first.total:
-        return Counts(0, 0, 0)
-    unread = _total(shelf, search, saved, lambda a: not shelf.state(a).read)
-    new = _total(shelf, search, saved, lambda a: a.id not in saved.seen)
-    return Counts(first.total, unread, new)
-
-
-def show(shelf: Shelf, search: Search, saved: SavedSearch, limit: int) -> SavedList:
-    """The articles of a saved search in its order (relevance, or newest first)."""
-    wanted = DATE_LIMIT if saved.sort == "date" else limit
-    result = shelf.search(search, saved.query, wanted, correct=False)
-    hits = () if result.fallback_any else result.hits
+def show(shelf: Shelf, rank: Rank, saved: SavedSearch) -> SavedList:
+    """Every article of a saved search in its order (relevance, or newest first), with its
+    counts and which are new."""
+    found, error = matches(shelf, rank, saved.query)
     if saved.sort == "date":
-        hits = tuple(sorted(hits, key=lambda h: (h.date is not None, h.date), reverse=True))
-    hits = hits[:limit]
-    found = counts(shelf, search, saved)
-    return SavedList(saved, hits, found, frozenset(h.id for h in hits if h.id not in saved.seen))
+        place = shelf.places()
+        found.sort(key=lambda a: place.get(a.id, len(place)))
+    new = frozenset(a.id for a in found if a.id not in saved.seen)
+    unread = sum(1 for a in found if not shelf.state(a).read)
+    return SavedList(saved, found, Counts(len(found), unread, len(new), error), new)
+
+
+def counts(shelf: Shelf, rank: Rank, saved: SavedSearch) -> Counts:
+    """How many articles match, how many of them are unread, how many are new."""
+    return show(shelf, rank, saved).counts

@@ -86,6 +86,20 @@ class Shelf:
         self.articles = articles
         self.states = states
         self.links = links or FeedLinks()
+        self._by_path: dict[str, ArticleSummary] | None = None
+        self._places: dict[str, int] | None = None
+
+    def by_path(self) -> dict[str, ArticleSummary]:
+        """The articles by their path string."""
+        if self._by_path is None:
+            self._by_path = {a.path_str: a for a in self.articles}
+        return self._by_path
+
+    def places(self) -> dict[str, int]:
+        """Each article's place in the scan's order (newest first), by id."""
+        if self._places is None:
+            self._places = {a.id: n for n, a in enumerate(self.articles)}
+        return self._places
 
     def state(self, article: ArticleSummary) -> ReadingState:
         """The article's reading state (defaults when nothing is stored)."""

@@ -213,7 +213,7 @@ def _listed(ctx: AppContext, args: argparse.Namespace) -> tuple[Any, list[Articl
         with open_store(ctx) as store:
             shelf = shelf_for(ctx, scan.articles, store)
         return shelf, shelf.matching(filters)
-    from newsreader.app.saved_lists import DATE_LIMIT
+    from newsreader.app.saved_lists import show
 
     with open_store(ctx) as store:
         saved = store.saved_search(args.saved)
@@ -222,15 +222,12 @@ def _listed(ctx: AppContext, args: argparse.Namespace) -> tuple[Any, list[Articl
         index, scan = search_index(ctx)
         try:
             shelf = shelf_for(ctx, scan.articles, store)
-            found = shelf.search(index.search, saved.query, DATE_LIMIT, correct=False)
+            view = show(shelf, index.ranked_paths, saved)
         finally:
             index.close()
-    hits = () if found.fallback_any else found.hits
-    chosen = [scan.by_id[h.id] for h in hits if h.id in scan.by_id]
-    if saved.sort == "date":
-        order = {a.id: n for n, a in enumerate(scan.articles)}
-        chosen.sort(key=lambda a: order[a.id])
-    return shelf, [a for a in chosen if shelf.matches(a, filters)]
+    if view.counts.error:
+        raise UserError(view.counts.error)
+    return shelf, [a for a in view.articles if shelf.matches(a, filters)]
 
 
 def organised_json(shelf: Any, a: ArticleSummary) -> dict[str, Any]:

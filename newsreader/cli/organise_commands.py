@@ -11,7 +11,7 @@ from newsreader.cli.resources import open_store, scan_library
 from newsreader.errors import ExitCode, UserError
 
 if TYPE_CHECKING:
-    from newsreader.app.saved_lists import Counts
+    from newsreader.app.saved_lists import Counts, SavedList
     from newsreader.context import AppContext
     from newsreader.library import ArticleSummary, LibraryScan
     from newsreader.state.models import SavedSearch
@@ -130,16 +130,17 @@ def cmd_saved(ctx: AppContext, args: argparse.Namespace) -> int:
             if action == "show":
                 saved = store.saved_search(args.name)
                 assert saved is not None
-                view = saved_lists.show(shelf, index.search, saved, args.limit)
-                store.mark_seen(saved.name, _all_ids(shelf, index.search, saved))
+                view = saved_lists.show(shelf, index.ranked_paths, saved)
+                store.mark_seen(saved.name, [a.id for a in view.articles])
             else:
                 found = [
-                    (s, saved_lists.counts(shelf, index.search, s)) for s in store.saved_searches()
+                    (s, saved_lists.show(shelf, index.ranked_paths, s).counts)
+                    for s in store.saved_searches()
                 ]
         finally:
             index.close()
     if action == "show":
-        return _print_saved(view, args.json)
+        return _print_saved(view, args.json, args.limit)
     if args.json:
         print_json([_saved_json(s, c) for s, c in found])
         return ExitCode.OK
@@ -149,13 +150,6 @@ def cmd_saved(ctx: AppContext, args: argparse.Namespace) -> int:
         new = f", {c.new} new" if c.new else ""
         print(shown(f"{s.name}: {c.total} articles, {c.unread} unread{new}  [{s.query}]"))
     return ExitCode.OK
-
-
-def _all_ids(shelf: Any, search: Any, saved: SavedSearch) -> list[str]:
-    from newsreader.app.saved_lists import DATE_LIMIT
-
-    result = shelf.search(search, saved.query, DATE_LIMIT, correct=False)
-    return [] if result.fallback_any else [h.id for h in result.hits]
 
 
 def _saved_add(ctx: AppContext, args: argparse.Namespace) -> int:
@@ -174,20 +168,21 @@ def _saved_add(ctx: AppContext, args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def _print_saved(view: Any, as_json: bool) -> int:
+def _print_saved(view: SavedList, as_json: bool, limit: int) -> int:
+    articles = view.articles[:limit]
     if as_json:
         print_json(
             {
                 **_saved_json(view.saved, view.counts),
                 "hits": [
                     {
-                        "id": h.id,
-                        "title": h.title,
-                        "path": shown(h.path),
-                        "date": h.date.isoformat() if h.date else None,
-                        "new": h.id in view.new_ids,
+                        "id": a.id,
+                        "title": a.title,
+                        "path": shown(a.path_str),
+                        "date": a.date.isoformat() if a.date else None,
+                        "new": a.id in view.new_ids,
                     }
-                    for h in view.hits
+                    for a in articles
                 ],
             }
         )
@@ -197,11 +192,11 @@ def _print_saved(view: Any, as_json: bool) -> int:
     out = stdout_console()
     if view.counts.error:
         print(f"newsreader: {shown(view.counts.error)}", file=sys.stderr)
-    for h in view.hits:
-        line = Text("new " if h.id in view.new_ids else "    ", style="bold yellow")
-        line.append(f"{h.date.isoformat() if h.date else '':10}  ", style="dim")
-        line.append(h.title)
-        line.append(f"  [{h.id}]", style="dim")
+    for a in articles:
+        line = Text("new " if a.id in view.new_ids else "    ", style="bold yellow")
+        line.append(f"{a.date.isoformat() if a.date else '':10}  ", style="dim")
+        line.append(a.title)
+        line.append(f"  [{a.id}]", style="dim")
         out.print(line)
     c = view.counts
     print(f"{c.total} articles, {c.unread} unread, {c.new} new", file=sys.stderr)

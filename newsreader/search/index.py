@@ -60,6 +60,7 @@ class SearchIndex:
         self._last: tuple[LibraryScan, Library] | None = None
         self._signatures: tuple[tuple[Path, int], dict[str, bytes]] | None = None
         self._doc_keys: tuple[Searcher, dict[str, int]] | None = None
+        self._doc_paths_of: tuple[Searcher, dict[int, str]] | None = None
 
     def is_complete(self) -> bool:
         """Whether a usable index of the current format is on disk (else a full build is due)."""
@@ -291,6 +292,44 @@ class SearchIndex:
                 break
         advice = "rebuilding it" if self._on_damage else "run 'newsreader index --rebuild'"
         return SearchResult(query, (), 0, error=f"search index damaged ({_why(failure)}); {advice}")
+
+    def ranked_paths(
+        self, query: str, limit: int, *, within: Collection[str] | None = None
+    ) -> tuple[list[str], int, str | None]:
+        """The paths of the best ``limit`` articles for ``query`` as typed (no did-you-mean,
+        no any-word fallback, no snippets: a saved search's list and counts), how many
+        match, and a one-line error (the query cannot be read, no index yet)."""
+        from newsreader.search.query import parse
+        from newsreader.search.ranking import expand_fuzzy, rank_top
+
+        parsed = parse(query)
+        if parsed.query is None:
+            return [], 0, parsed.error or "nothing to search for"
+        with self._read:
+            try:
+                searcher = self._fresh_searcher()
+                if searcher is None or self._engine is None:
+                    return [], 0, _NO_INDEX
+                used = expand_fuzzy(parsed, functools.partial(self._vocabulary, searcher))
+                keep = None if within is None else self._docnums(searcher, within)
+                top = rank_top(searcher, self._engine, used.query, limit, keep)
+                paths = self._doc_paths(searcher)
+            except Exception as exc:
+                self._close_searcher()
+                return [], 0, f"search index damaged ({_why(exc)})"
+        return [paths[d] for d, _score in top.hits if d in paths], top.total, parsed.error
+
+    def _doc_paths(self, searcher: Searcher) -> dict[int, str]:
+        """Docnum -> article path for this searcher's index (built once per searcher)."""
+        from newsreader.search.schema import key_path
+        from newsreader.search.whoosh_read import doc_keys
+
+        if self._doc_paths_of is None or self._doc_paths_of[0] is not searcher:
+            if self._doc_keys is None or self._doc_keys[0] is not searcher:
+                self._doc_keys = (searcher, doc_keys(searcher.reader()))
+            paths = {d: key_path(k) for k, d in self._doc_keys[1].items()}
+            self._doc_paths_of = (searcher, paths)
+        return self._doc_paths_of[1]
 
     def suggest(self, query: str) -> SearchResult:
         """The did-you-mean suggestion for ``query`` (None: the query stands), without

@@ -77,6 +77,17 @@ def run_query(
     )
 
 
+def rank_top(
+    searcher: Searcher,
+    engine: Engine,
+    q: WhooshQuery,
+    limit: int,
+    keep: Collection[int] | None = None,
+) -> TopDocs:
+    """The best ``limit`` documents for a query (among ``keep``), without hit details."""
+    return _top(searcher, engine, q, limit, keep)
+
+
 def _top(
     searcher: Searcher,
     engine: Engine,

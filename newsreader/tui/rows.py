@@ -1,4 +1,5 @@
-"""What the article list shows: articles newest first, their read state, and the read filter.
+"""What the article list shows: articles newest first (or sorted otherwise), their read state
+and star, the read filter and the list chosen (a feed, a tag, a saved search).
 
 Plain Python (no Textual) so it can be tested directly and shared by the list and the palette.
 """
@@ -14,6 +15,10 @@ from typing import overload
 from newsreader.library import ArticleSummary
 from newsreader.library.packed import PackedIds, PackedSummaries
 from newsreader.state.models import ReadingState
+from newsreader.state.tags import key as tag_key
+
+SORTS = ("date", "title", "source", "progress")
+"""The list's orders: newest first, by title, by folder then newest, furthest read first."""
 
 
 def kept_states(states: Mapping[str, ReadingState]) -> dict[str, ReadingState]:
@@ -42,6 +47,11 @@ class ArticleRows:
         self.rows: Sequence[ArticleSummary] = []
         """What the list shows: a list, or for a packed library (``PackedSummaries``) the
         articles themselves or ``Subset`` of them, so no row is built until it is drawn."""
+        self.sort = "date"
+        self.order: Mapping[str, int] | None = None
+        """The narrowed articles' own order (a saved search by relevance), or None."""
+        self.fresh: frozenset[str] = frozenset()
+        """Articles the list marks new (a saved search's matches since it was last seen)."""
         self._unread = 0
 
     def set_articles(
@@ -77,6 +87,25 @@ class ArticleRows:
         """Whether the article is marked read."""
         state = self.states.get(article_id)
         return bool(state and state.read)
+
+    def is_starred(self, article_id: str) -> bool:
+        """Whether the article is starred."""
+        state = self.states.get(article_id)
+        return bool(state and state.starred)
+
+    def tags(self, article_id: str) -> tuple[str, ...]:
+        """The user's tags on the article."""
+        state = self.states.get(article_id)
+        return state.tags if state else ()
+
+    def has_tag(self, article_id: str, key: str) -> bool:
+        """Whether the user put the tag ``key`` (``state.tags.key``) on the article."""
+        return any(tag_key(t) == key for t in self.tags(article_id))
+
+    def set_sort(self, sort: str) -> None:
+        """Order the rows by ``sort`` (one of ``SORTS``)."""
+        self.sort = sort if sort in SORTS else "date"
+        self._refilter()
 
     def progress(self, article_id: str) -> int:
         """How far the article has been read, 0-100."""
@@ -114,10 +143,19 @@ class ArticleRows:
         self._refilter()
         return self.hide_read
 
-    def set_narrow(self, narrow: Callable[[ArticleSummary], bool] | None, label: str = "") -> None:
-        """Show only the articles ``narrow`` keeps (None: all of them again)."""
+    def set_narrow(
+        self,
+        narrow: Callable[[ArticleSummary], bool] | None,
+        label: str = "",
+        order: Mapping[str, int] | None = None,
+        fresh: frozenset[str] = frozenset(),
+    ) -> None:
+        """Show only the articles ``narrow`` keeps (None: all of them again), in ``order``
+        (article id -> rank) when given, those in ``fresh`` marked new."""
         self.narrow = narrow
         self.narrow_label = label if narrow is not None else ""
+        self.order = order if narrow is not None else None
+        self.fresh = fresh if narrow is not None else frozenset()
         self._refilter()
 
     @property
@@ -208,8 +246,16 @@ class ArticleRows:
                 self.rows = [a for a in self.narrowed if a.id not in read_ids]
             else:
                 self.rows = list(self.narrowed)
+            order = self.order
+            if order is not None and self.sort == "date":  # its own order stands for "date"
+                self.rows.sort(key=lambda a: order.get(a.id, len(order)))
+            self._sort()
             return
         self.narrowed = []
+        if self.sort != "date":
+            self.rows = [a for a in articles if not (self.hide_read and a.id in read_ids)]
+            self._sort()
+            return
         if isinstance(articles, PackedSummaries):
             if self.hide_read and read_ids:
                 shown = (row for row, i in enumerate(articles.ids()) if i not in read_ids)
@@ -220,6 +266,17 @@ class ArticleRows:
             self.rows = [a for a in articles if a.id not in read_ids]
         else:
             self.rows = list(articles)
+
+    def _sort(self) -> None:
+        rows = self.rows
+        if self.sort == "date" or not isinstance(rows, list):
+            return
+        if self.sort == "title":
+            rows.sort(key=lambda a: a.title.casefold())
+        elif self.sort == "source":  # the folder it is in (a feed's, or the user's own)
+            rows.sort(key=lambda a: a.path_str.rpartition("/")[0].casefold())
+        else:  # furthest read first; stable, so newest first among equals
+            rows.sort(key=lambda a: -self.progress(a.id))
 
 
 def _ids(rows: Sequence[ArticleSummary]) -> Iterator[str]:
