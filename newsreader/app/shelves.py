@@ -35,8 +35,8 @@ class FeedLinks:
     """Path -> the ``key``s a ``feed:`` filter may use for the feed that saved it."""
     categories: Mapping[str, str] = field(default_factory=dict)
     """Path -> the category of the feed that saved it, as the user spelled it."""
-    feeds: tuple[tuple[str, str], ...] = ()
-    """(title, category) of every subscription, for the list picker."""
+    feeds: tuple[tuple[str, str, str], ...] = ()
+    """(address, title, category) of every subscription, for the list picker."""
 
 
 def shelf_for(ctx: AppContext, articles: Sequence[ArticleSummary], store: StateStore) -> Shelf:
@@ -60,11 +60,11 @@ def feed_links(subscriptions_path: Path, articles_dir: Path) -> FeedLinks:
         return FeedLinks()
     names: dict[str, tuple[str, ...]] = {}
     categories: dict[str, str] = {}
-    feeds: list[tuple[str, str]] = []
+    feeds: list[tuple[str, str, str]] = []
     for sub in subs:
         title = clean_line(sub.title or sub.url, 80)
         category = clean_line(sub.category or "", 80)
-        feeds.append((title, category))
+        feeds.append((sub.url, title, category))
         keys = tuple({key(title), key(sub.url)})
         for path in files.get(sub.url, ()):
             names[path] = keys
@@ -163,28 +163,18 @@ class Shelf:
         out += [(t, n, False) for k, (t, n) in sorted(sources.items()) if k not in users]
         return out
 
-    def search(
-        self,
-        search: Search,
-        text: str,
-        limit: int,
-        only: Callable[[ArticleSummary], bool] | None = None,
-        **options: object,
-    ) -> SearchResult:
-        """``text`` searched: its words by the index, its filters here (and ``only``, when
-        given, keeps fewer). Filters alone list the matching articles newest first (no
-        index needed)."""
+    def search(self, search: Search, text: str, limit: int, **options: object) -> SearchResult:
+        """``text`` searched: its words by the index, its filters here. Filters alone list
+        the matching articles newest first (no index needed)."""
         from newsreader.search import SearchHit, SearchResult
 
         parts = split(text)
         if parts.error:
             return SearchResult(text, (), 0, error=parts.error)
-        if not parts.filters and only is None:
+        if not parts.filters:
             result: SearchResult = search(text, limit, **options)
             return result
         passing = self.matching(parts.filters)
-        if only is not None:
-            passing = [a for a in passing if only(a)]
         if not parts.words:
             hits = tuple(
                 SearchHit(a.id, a.title, a.path, a.date, 0.0, 0, "", (), (), ())

@@ -70,7 +70,7 @@ class ArticleList(ScrollView, can_focus=True):
         Binding("M", "filter(False)", "Show read", id="list.toggle_filter"),
         Binding("A", "mark_all_read", "Mark all read", show=False, id="list.mark_all_read"),
         Binding("u", "undo", "Undo mark all", id="list.undo"),
-        Binding("s", "toggle_star", "Star", id="list.toggle_star"),
+        Binding("s", "toggle_star", "Star", show=False, id="list.toggle_star"),
         Binding("t", "edit_tags", "Tags", show=False, id="list.edit_tags"),
         Binding("S", "cycle_sort", "Sort", show=False, id="list.sort"),
     ]

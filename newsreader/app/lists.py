@@ -1,0 +1,80 @@
+"""The lists a reader can narrow the article list to (All, Unread, Starred, each tag, each
+feed and category, each saved search), each with its count, and which articles each holds.
+Plain Python, blocking (saved searches search the index): call from a worker.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from newsreader.app import saved_lists
+from newsreader.app.filters import Filters
+from newsreader.app.shelves import Shelf
+from newsreader.state.tags import key
+
+if TYPE_CHECKING:
+    from newsreader.library import ArticleSummary
+    from newsreader.state.models import SavedSearch
+
+KINDS = ("all", "unread", "starred", "tag", "feed", "category", "saved")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One list: what it is (``kind`` and, for a tag, feed, category or saved search, its
+    ``name``), how many articles it has, and for a saved search its unread and new ones."""
+
+    kind: str
+    name: str
+    label: str
+    count: int
+    unread: int | None = None
+    new: int | None = None
+    urls: tuple[str, ...] = ()
+    """The feeds a feed or category list shows."""
+    mine: bool = True
+    """A tag the user put on articles (else one they came with)."""
+
+
+def entries(shelf: Shelf, saved: Sequence[SavedSearch], rank: saved_lists.Rank) -> list[Entry]:
+    """Every list with its count, in the picker's order."""
+    states = [shelf.state(a) for a in shelf.articles]
+    out = [
+        Entry("all", "", "All articles", len(states)),
+        Entry("unread", "", "Unread", sum(1 for s in states if not s.read)),
+        Entry("starred", "", "Starred", sum(1 for s in states if s.starred)),
+    ]
+    out += [Entry("tag", name, f"#{name}", n, mine=mine) for name, n, mine in shelf.tag_counts()]
+    per_feed: Counter[str] = Counter()
+    names = shelf.links.names
+    for a in shelf.articles:
+        for k in names.get(a.path_str, ()):
+            per_feed[k] += 1
+    categories: dict[str, list[str]] = {}
+    for url, title, category in shelf.links.feeds:
+        out.append(Entry("feed", title, title, per_feed[key(url)], urls=(url,)))
+        if category:
+            categories.setdefault(category, []).append(url)
+    for category, urls in sorted(categories.items(), key=lambda kv: key(kv[0])):
+        count = sum(per_feed[key(u)] for u in urls)
+        out.append(Entry("category", category, f"{category}/", count, urls=tuple(urls)))
+    for s in saved:
+        c = saved_lists.show(shelf, rank, s).counts
+        out.append(Entry("saved", s.name, s.name, c.total, c.unread, c.new))
+    return out
+
+
+def tag_members(shelf: Shelf, name: str) -> frozenset[str]:
+    """The ids of the articles with tag ``name`` (the user's or their own)."""
+    return frozenset(a.id for a in shelf.matching(Filters(tags=(key(name),))))
+
+
+def saved_members(
+    shelf: Shelf, rank: saved_lists.Rank, saved: SavedSearch
+) -> tuple[list[ArticleSummary], frozenset[str]]:
+    """A saved search's articles in its order, and those new to it."""
+    view = saved_lists.show(shelf, rank, saved)
+    return view.articles, view.new_ids
