@@ -246,7 +246,7 @@ class ArticleList(ScrollView, can_focus=True):
         styles = self._row_styles(cursor, hover)
         # Before the reading states load (a few frames at start) no row claims to be unread.
         dot = "●" if self.rows.states_known and not read else " "
-        marker = f" {dot}{'★' if starred else ' '}"
+        marker = f"{'★' if starred else ' '}{dot} "
         date = format_date(summary).ljust(DATE_WIDTH)
         tail = f" {progress}% " if 0 < progress < 100 else " "
         if fresh:  # a saved search's match since it was last looked at
