@@ -210,3 +210,24 @@ async def test_filters_work_in_the_search_pane(ctx: AppContext) -> None:
         await settle(pilot)
         result = app.main_screen.search_pane.result
         assert result is not None and [h.id for h in result.hits] == [starred]
+
+
+async def test_the_new_keys_are_remapped_by_their_ids(library: Path, user_dirs: Path) -> None:
+    from newsreader.context import build_context
+
+    config = user_dirs / "config" / "newsreader" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text('[keys]\n"list.toggle_star" = "x"\n"main.lists" = "ctrl+l"\n', "utf-8")
+    app = make_app(build_context([library]), poll_seconds=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        first = app.main_screen.rows.rows[0].id
+        await pilot.press("s")  # no longer the star key
+        await settle(pilot)
+        assert not app.main_screen.rows.is_starred(first)
+        await pilot.press("x")
+        await settle(pilot)
+        assert app.main_screen.rows.is_starred(first)
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert isinstance(app.screen, ListPicker)
