@@ -310,3 +310,17 @@ def test_tag_names_normalise_without_a_store() -> None:
     assert tags.key("Straße") == tags.key("STRASSE")
     assert tags.normalise("e\u0301") == "é"  # NFC: one spelling for one name
     assert tags.normalise("pasted\r\nover two lines") == "pasted over two lines"
+
+
+def test_saved_searches_alone_are_worth_a_snapshot(state_file: Path, snapshot_dir: Path) -> None:
+    store = StateStore.open(state_file, snapshot_dir)
+    store.save_search("only this", "council")
+    store.close()
+    assert snapshots.snapshots(snapshot_dir) == []
+    StateStore.open(state_file, snapshot_dir).close()  # an open takes one when due
+    [snap] = snapshots.snapshots(snapshot_dir)
+    conn = sqlite3.connect(snap.path)
+    try:
+        assert conn.execute("SELECT name FROM saved_searches").fetchall() == [("only this",)]
+    finally:
+        conn.close()
