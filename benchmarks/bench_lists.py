@@ -67,6 +67,8 @@ def _prepare(workdir: Path, n: int) -> Path:
     library = workdir / "library"
     if not library.is_dir():
         write_corpus(library, n)
+    for left in library.glob("z-new-*.txt"):  # the arrivals of an earlier run
+        left.unlink()
     ctx = build_context([library])
     scan = ctx.library.scan()
     ensure_dir(ctx.paths.index_root, "cache")

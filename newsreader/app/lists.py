@@ -16,7 +16,6 @@ from newsreader.app.shelves import Shelf
 from newsreader.state.tags import key
 
 if TYPE_CHECKING:
-    from newsreader.library import ArticleSummary
     from newsreader.state.models import SavedSearch
 
 KINDS = ("all", "unread", "starred", "tag", "feed", "category", "saved")
@@ -41,17 +40,18 @@ class Entry:
 
 def entries(shelf: Shelf, saved: Sequence[SavedSearch], rank: saved_lists.Rank) -> list[Entry]:
     """Every list with its count, in the picker's order."""
-    states = [shelf.state(a) for a in shelf.articles]
+    ids, paths, _mtimes = shelf.columns()
+    known = [st for aid in ids if (st := shelf.states.get(aid)) is not None]
     out = [
-        Entry("all", "", "All articles", len(states)),
-        Entry("unread", "", "Unread", sum(1 for s in states if not s.read)),
-        Entry("starred", "", "Starred", sum(1 for s in states if s.starred)),
+        Entry("all", "", "All articles", len(ids)),
+        Entry("unread", "", "Unread", len(ids) - sum(1 for st in known if st.read)),
+        Entry("starred", "", "Starred", sum(1 for st in known if st.starred)),
     ]
     out += [Entry("tag", name, f"#{name}", n, mine=mine) for name, n, mine in shelf.tag_counts()]
     per_feed: Counter[str] = Counter()
     names = shelf.links.names
-    for a in shelf.articles:
-        for k in names.get(a.path_str, ()):
+    for path in paths:
+        for k in names.get(path, ()):
             per_feed[k] += 1
     categories: dict[str, list[str]] = {}
     for url, title, category in shelf.links.feeds:
@@ -69,12 +69,12 @@ def entries(shelf: Shelf, saved: Sequence[SavedSearch], rank: saved_lists.Rank) 
 
 def tag_members(shelf: Shelf, name: str) -> frozenset[str]:
     """The ids of the articles with tag ``name`` (the user's or their own)."""
-    return frozenset(a.id for a in shelf.matching(Filters(tags=(key(name),))))
+    return frozenset(shelf.matching_ids(Filters(tags=(key(name),))))
 
 
 def saved_members(
     shelf: Shelf, rank: saved_lists.Rank, saved: SavedSearch
-) -> tuple[list[ArticleSummary], frozenset[str]]:
-    """A saved search's articles in its order, and those new to it."""
+) -> tuple[list[str], frozenset[str]]:
+    """A saved search's article ids in its order, and those new to it."""
     view = saved_lists.show(shelf, rank, saved)
-    return view.articles, view.new_ids
+    return view.ids, view.new_ids

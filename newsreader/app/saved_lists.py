@@ -15,7 +15,6 @@ from newsreader.app.filters import split
 from newsreader.app.shelves import Shelf
 
 if TYPE_CHECKING:
-    from newsreader.library import ArticleSummary
     from newsreader.state.models import SavedSearch
 
 Rank = Callable[..., tuple[list[str], int, "str | None"]]
@@ -37,8 +36,8 @@ class SavedList:
     """What a saved search shows now."""
 
     saved: SavedSearch
-    articles: list[ArticleSummary]
-    """In the saved search's order."""
+    ids: list[str]
+    """Its articles' ids, in the saved search's order."""
     counts: Counts
     new_ids: frozenset[str]
     """The ids the user has not seen in this list before."""
@@ -46,20 +45,27 @@ class SavedList:
 
 def matches(
     shelf: Shelf, rank: Rank, query: str, limit: int | None = None
-) -> tuple[list[ArticleSummary], str | None]:
-    """The articles ``query`` finds, best first (newest first for filters alone), at most
-    ``limit`` (None: every one), and a one-line error when the query cannot be answered."""
+) -> tuple[list[str], str | None]:
+    """The ids of the articles ``query`` finds, best first (newest first for filters
+    alone), at most ``limit`` (None: every one), and a one-line error when the query cannot
+    be answered."""
     parts = split(query)
     if parts.error:
         return [], parts.error
-    passing = shelf.matching(parts.filters) if parts.filters else None
+    passing = shelf.matching_ids(parts.filters) if parts.filters else None
     if not parts.words:
-        found = passing if passing is not None else list(shelf.articles)
+        found = passing if passing is not None else list(shelf.columns()[0])
         return (found if limit is None else found[:limit]), None
-    within = None if passing is None else [a.path_str for a in passing]
-    paths, _total, error = rank(parts.words, limit or max(len(shelf.articles), 1), within=within)
-    by_path = shelf.by_path()
-    return [by_path[p] for p in paths if p in by_path], error
+    within = None
+    if passing is not None:
+        paths = shelf.columns()[1]
+        places = shelf.places()
+        within = [paths[places[aid]] for aid in passing]
+    paths_found, _total, error = rank(
+        parts.words, limit or max(len(shelf.articles), 1), within=within
+    )
+    by_path = shelf.id_of_path()
+    return [by_path[p] for p in paths_found if p in by_path], error
 
 
 def show(shelf: Shelf, rank: Rank, saved: SavedSearch) -> SavedList:
@@ -68,9 +74,10 @@ def show(shelf: Shelf, rank: Rank, saved: SavedSearch) -> SavedList:
     found, error = matches(shelf, rank, saved.query)
     if saved.sort == "date":
         place = shelf.places()
-        found.sort(key=lambda a: place.get(a.id, len(place)))
-    new = frozenset(a.id for a in found if a.id not in saved.seen)
-    unread = sum(1 for a in found if not shelf.state(a).read)
+        found.sort(key=lambda aid: place.get(aid, len(place)))
+    new = frozenset(aid for aid in found if aid not in saved.seen)
+    states = shelf.states
+    unread = sum(1 for aid in found if not ((s := states.get(aid)) and s.read))
     return SavedList(saved, found, Counts(len(found), unread, len(new), error), new)
 
 

@@ -7,6 +7,7 @@ answered, with counts. Plain Python; blocking (files, the index): call it from a
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,8 +75,9 @@ def feed_links(subscriptions_path: Path, articles_dir: Path) -> FeedLinks:
 
 
 class Shelf:
-    """The articles of one scan with what is known about each; built per question (cheap:
-    dictionary lookups per article, front matter read once per file and cached)."""
+    """The articles of one scan with what is known about each. Questions over every article
+    read the scan's id, path and mtime columns (a packed list gives them without building a
+    summary per article); front matter is read once per file and cached."""
 
     def __init__(
         self,
@@ -86,19 +88,37 @@ class Shelf:
         self.articles = articles
         self.states = states
         self.links = links or FeedLinks()
-        self._by_path: dict[str, ArticleSummary] | None = None
+        self._columns: tuple[list[str], list[str], Sequence[int]] | None = None
+        self._ids_of_paths: dict[str, str] | None = None
         self._places: dict[str, int] | None = None
 
-    def by_path(self) -> dict[str, ArticleSummary]:
-        """The articles by their path string."""
-        if self._by_path is None:
-            self._by_path = {a.path_str: a for a in self.articles}
-        return self._by_path
+    def columns(self) -> tuple[list[str], list[str], Sequence[int]]:
+        """Every article's id, path and mtime, in the scan's order (built once)."""
+        if self._columns is None:
+            from newsreader.library.packed import PackedSummaries
+
+            arts = self.articles
+            if isinstance(arts, PackedSummaries):
+                self._columns = (list(arts.ids()), list(arts.paths()), arts.mtimes())
+            else:
+                self._columns = (
+                    [a.id for a in arts],
+                    [a.path_str for a in arts],
+                    [a.mtime_ns for a in arts],
+                )
+        return self._columns
+
+    def id_of_path(self) -> dict[str, str]:
+        """Article id by path string."""
+        if self._ids_of_paths is None:
+            ids, paths, _mtimes = self.columns()
+            self._ids_of_paths = dict(zip(paths, ids, strict=True))
+        return self._ids_of_paths
 
     def places(self) -> dict[str, int]:
         """Each article's place in the scan's order (newest first), by id."""
         if self._places is None:
-            self._places = {a.id: n for n, a in enumerate(self.articles)}
+            self._places = {aid: n for n, aid in enumerate(self.columns()[0])}
         return self._places
 
     def state(self, article: ArticleSummary) -> ReadingState:
@@ -107,60 +127,85 @@ class Shelf:
 
     def source_tags(self, article: ArticleSummary) -> tuple[str, ...]:
         """The tags the article came with: its front matter's and its feed's category."""
-        own = file_tags(article.path_str, article.mtime_ns)
-        category = self.links.categories.get(article.path_str)
+        return self._source_tags(article.path_str, article.mtime_ns)
+
+    def _source_tags(self, path: str, mtime_ns: int) -> tuple[str, ...]:
+        own = file_tags(path, mtime_ns)
+        category = self.links.categories.get(path)
         return (*own, category) if category and key(category) not in map(key, own) else own
 
-    def _tag_keys(self, article: ArticleSummary) -> set[str]:
-        keys = {key(t) for t in self.state(article).tags}
-        for tag in self.source_tags(article):
+    def _tag_keys(self, article_id: str, path: str, mtime_ns: int) -> set[str]:
+        state = self.states.get(article_id)
+        keys = {key(t) for t in state.tags} if state is not None else set()
+        for tag in self._source_tags(path, mtime_ns):
             keys.add(key(tag))
             parts = key(tag).split("/")  # a nested category also files under its parents
             keys.update("/".join(parts[:n]) for n in range(1, len(parts)))
         return keys
 
-    def matches(self, article: ArticleSummary, filters: Filters) -> bool:
-        """Whether one article passes every filter."""
-        state = self.state(article)
-        if filters.starred is not None and state.starred != filters.starred:
+    def _passes(self, article_id: str, path: str, mtime_ns: int, filters: Filters) -> bool:
+        state = self.states.get(article_id)
+        if filters.starred is not None and bool(state and state.starred) != filters.starred:
             return False
-        if filters.read is not None and state.read != filters.read:
+        if filters.read is not None and bool(state and state.read) != filters.read:
             return False
         if filters.tags or filters.without_tags:
-            keys = self._tag_keys(article)
+            keys = self._tag_keys(article_id, path, mtime_ns)
             if not all(t in keys for t in filters.tags) or any(
                 t in keys for t in filters.without_tags
             ):
                 return False
         if filters.feeds or filters.without_feeds:
-            names = set(self.links.names.get(article.path_str, ()))
+            names = set(self.links.names.get(path, ()))
             if not all(f in names for f in filters.feeds) or any(
                 f in names for f in filters.without_feeds
             ):
                 return False
         return True
 
+    def matches(self, article: ArticleSummary, filters: Filters) -> bool:
+        """Whether one article passes every filter."""
+        return self._passes(article.id, article.path_str, article.mtime_ns, filters)
+
+    def matching_ids(self, filters: Filters) -> list[str]:
+        """The ids of the articles passing ``filters``, in the scan's order (newest first)."""
+        ids, paths, mtimes = self.columns()
+        if not filters:
+            return list(ids)
+        passes = self._passes
+        return [
+            aid
+            for aid, path, mtime in zip(ids, paths, mtimes, strict=True)
+            if passes(aid, path, mtime, filters)
+        ]
+
     def matching(self, filters: Filters) -> list[ArticleSummary]:
         """The articles passing ``filters``, in the scan's order (newest first)."""
         if not filters:
             return list(self.articles)
-        return [a for a in self.articles if self.matches(a, filters)]
+        places = self.places()
+        return [self.articles[places[aid]] for aid in self.matching_ids(filters)]
 
     def tag_counts(self) -> list[tuple[str, int, bool]]:
         """Every tag in use: (name, articles, is the user's), the user's first, each sorted
         case-insensitively. A tag both the user and a source use counts once, as the user's."""
-        users: dict[str, tuple[str, int]] = {}
-        sources: dict[str, tuple[str, int]] = {}
-        for article in self.articles:
-            mine = {key(t): t for t in self.state(article).tags}
+        names: dict[str, str] = {}
+        users: Counter[str] = Counter()
+        sources: Counter[str] = Counter()
+        states = self.states
+        for aid, path, mtime in zip(*self.columns(), strict=True):
+            state = states.get(aid)
+            mine = {key(t): t for t in state.tags} if state is not None and state.tags else {}
             for k, t in mine.items():
-                users[k] = (users.get(k, (t, 0))[0], users.get(k, (t, 0))[1] + 1)
-            for t in self.source_tags(article):
+                names.setdefault(k, t)
+                users[k] += 1
+            for t in self._source_tags(path, mtime):
                 k = key(t)
                 if k not in mine:
-                    sources[k] = (sources.get(k, (t, 0))[0], sources.get(k, (t, 0))[1] + 1)
-        out = [(t, n, True) for _k, (t, n) in sorted(users.items())]
-        out += [(t, n, False) for k, (t, n) in sorted(sources.items()) if k not in users]
+                    names.setdefault(k, t)
+                    sources[k] += 1
+        out = [(names[k], users[k], True) for k in sorted(users)]
+        out += [(names[k], sources[k], False) for k in sorted(sources) if k not in users]
         return out
 
     def search(self, search: Search, text: str, limit: int, **options: object) -> SearchResult:

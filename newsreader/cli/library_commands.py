@@ -227,7 +227,8 @@ def _listed(ctx: AppContext, args: argparse.Namespace) -> tuple[Any, list[Articl
             index.close()
     if view.counts.error:
         raise UserError(view.counts.error)
-    return shelf, [a for a in view.articles if shelf.matches(a, filters)]
+    chosen = [scan.by_id[aid] for aid in view.ids if aid in scan.by_id]
+    return shelf, [a for a in chosen if shelf.matches(a, filters)]
 
 
 def organised_json(shelf: Any, a: ArticleSummary) -> dict[str, Any]:

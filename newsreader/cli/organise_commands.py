@@ -131,7 +131,7 @@ def cmd_saved(ctx: AppContext, args: argparse.Namespace) -> int:
                 saved = store.saved_search(args.name)
                 assert saved is not None
                 view = saved_lists.show(shelf, index.ranked_paths, saved)
-                store.mark_seen(saved.name, [a.id for a in view.articles])
+                store.mark_seen(saved.name, view.ids)
             else:
                 found = [
                     (s, saved_lists.show(shelf, index.ranked_paths, s).counts)
@@ -140,7 +140,7 @@ def cmd_saved(ctx: AppContext, args: argparse.Namespace) -> int:
         finally:
             index.close()
     if action == "show":
-        return _print_saved(view, args.json, args.limit)
+        return _print_saved(view, [scan.by_id[i] for i in view.ids[: args.limit]], args.json)
     if args.json:
         print_json([_saved_json(s, c) for s, c in found])
         return ExitCode.OK
@@ -168,8 +168,7 @@ def _saved_add(ctx: AppContext, args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def _print_saved(view: SavedList, as_json: bool, limit: int) -> int:
-    articles = view.articles[:limit]
+def _print_saved(view: SavedList, articles: list[ArticleSummary], as_json: bool) -> int:
     if as_json:
         print_json(
             {

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 NAME_MAX = 80
 """The longest name, in characters: a tag is a label, not a note."""
@@ -31,6 +32,7 @@ def normalise(name: str, what: str = "tag") -> str:
     return cleaned
 
 
+@lru_cache(maxsize=8192)  # a list of 10k articles asks for the same few tags' keys
 def key(name: str) -> str:
     """What two spellings of one name have in common: ``Économie`` and ``économie`` match."""
     return " ".join(unicodedata.normalize("NFC", name).split()).casefold()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import overload
 
@@ -40,13 +40,16 @@ class ArticleRows:
         """Which articles the list shows at all (one feed, one category); None: every one."""
         self.narrow_label = ""
         """What ``narrow`` keeps, for the list's header ("" when not narrowed)."""
-        self.narrowed: list[ArticleSummary] = []
+        self.narrowed: Sequence[ArticleSummary] = []
         """The articles ``narrow`` keeps, read or not (empty when not narrowed)."""
         self.states_known = False
         """The reading states have been loaded: until then no row is called read or unread."""
         self.rows: Sequence[ArticleSummary] = []
         """What the list shows: a list, or for a packed library (``PackedSummaries``) the
         articles themselves or ``Subset`` of them, so no row is built until it is drawn."""
+        self.members: Collection[str] | None = None
+        """With ``narrow``: the ids it keeps, so the rows are picked by id from the packed
+        list (no summary built per article); None: ``narrow`` is asked of each article."""
         self.sort = "date"
         self.order: Mapping[str, int] | None = None
         """The narrowed articles' own order (a saved search by relevance), or None."""
@@ -149,19 +152,33 @@ class ArticleRows:
         label: str = "",
         order: Mapping[str, int] | None = None,
         fresh: frozenset[str] = frozenset(),
+        members: Collection[str] | None = None,
     ) -> None:
         """Show only the articles ``narrow`` keeps (None: all of them again), in ``order``
-        (article id -> rank) when given, those in ``fresh`` marked new."""
+        (article id -> rank) when given, those in ``fresh`` marked new; ``members``, when
+        given, are the ids ``narrow`` keeps."""
+        self.members = members if narrow is not None else None
         self.narrow = narrow
         self.narrow_label = label if narrow is not None else ""
         self.order = order if narrow is not None else None
         self.fresh = fresh if narrow is not None else frozenset()
         self._refilter()
 
+    def set_members(
+        self,
+        members: Collection[str],
+        label: str,
+        order: Mapping[str, int] | None = None,
+        fresh: frozenset[str] = frozenset(),
+    ) -> None:
+        """Show only the articles whose ids are in ``members`` (a list: a tag, a saved
+        search), in ``order`` when given, those in ``fresh`` marked new."""
+        self.set_narrow(lambda a: a.id in members, label, order, fresh, members)
+
     @property
     def narrowed_unread(self) -> int:
         """How many of the narrowed articles are not marked read."""
-        return sum(1 for a in self.narrowed if not self.is_read(a.id))
+        return sum(1 for i in _ids(self.narrowed) if not self.is_read(i))
 
     def refilter(self) -> None:
         """Recompute the visible rows from the articles, states and filter."""
@@ -240,6 +257,22 @@ class ArticleRows:
         read_ids = {i for i, s in states.items() if s.read and i in listed}
         self._unread = len(articles) - len(read_ids)
         narrow = self.narrow
+        members = self.members
+        if narrow is not None and members is not None and isinstance(articles, PackedSummaries):
+            kept = array("I", (row for row, i in enumerate(articles.ids()) if i in members))
+            self.narrowed = Subset(articles, kept)
+            if self.hide_read:
+                kept = array("I", (r for r in kept if articles.article_id(r) not in read_ids))
+            if self.order is not None and self.sort == "date":  # its own order is its "date"
+                ranks, last = self.order, len(self.order)
+                ranked = sorted(kept, key=lambda r: ranks.get(articles.article_id(r), last))
+                self.rows = [articles[r] for r in ranked]
+            elif self.sort == "date":
+                self.rows = Subset(articles, kept)
+            else:
+                self.rows = [articles[r] for r in kept]
+                self._sort()
+            return
         if narrow is not None:
             self.narrowed = [a for a in articles if narrow(a)]
             if self.hide_read:

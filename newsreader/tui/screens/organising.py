@@ -7,6 +7,7 @@ saved search's matches) is read in a thread worker and handed back to the UI thr
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,7 @@ class Organising:
         self._saved: SavedSearch | None = None
         """The saved search shown, as it was when first shown (what it had seen then)."""
         self._links: FeedLinks | None = None
+        self._kept: Shelf | None = None
 
     # --- helpers for workers --------------------------------------------------------------
 
@@ -43,9 +45,15 @@ class Organising:
         from newsreader.feeds import subscriptions_file
 
         rows, ctx = self.screen.rows, self.screen.session.ctx
-        if self._links is None:
-            self._links = feed_links(subscriptions_file(ctx.paths), ctx.articles_dir)
-        return Shelf(rows.articles, dict(rows.states), self._links)
+        links = self._links
+        if links is None:
+            links = self._links = feed_links(subscriptions_file(ctx.paths), ctx.articles_dir)
+        articles, states = rows.articles, dict(rows.states)
+        kept = self._kept
+        if kept is None or kept.articles is not articles:  # its columns are read once a scan
+            kept = self._kept = Shelf(articles, states, links)
+        kept.states, kept.links = states, links
+        return kept
 
     def search(self, query: str, limit: int = 40, **options: object) -> SearchResult:
         """The search pane's search: words by the index, ``tag:``/``is:``/``feed:`` here."""
@@ -115,6 +123,8 @@ class Organising:
             self.screen.rows.update_state(replace(self._state(summary), tags=new))
             self.screen.write(lambda store: store.change_tags(summary, new, replace=True))
             self._redraw()
+            if self.current[0] == "tag":  # the list of a tag just added or removed follows
+                self._show_tag(self.current[1])
             shown = ", ".join(new) if new else "none"
             self.screen.notify(f"Tags: {shown}", timeout=2, markup=False)
 
@@ -193,10 +203,10 @@ class Organising:
             return
         if entry.kind == "all":
             screen.narrow_to(None, "")
-        elif entry.kind == "unread":
-            self._narrow(lambda a: not rows.is_read(a.id), "unread")
+        elif entry.kind == "unread":  # picked now: one marked read stays until the next pick
+            self._narrow({i for i in rows.article_ids() if not rows.is_read(i)}, "unread")
         elif entry.kind == "starred":
-            self._narrow(lambda a: rows.is_starred(a.id), "starred")
+            self._narrow({i for i, s in rows.states.items() if s.starred}, "starred")
         elif entry.kind == "tag":
             self._show_tag(entry.name)
         elif entry.kind == "saved":
@@ -204,22 +214,20 @@ class Organising:
 
     def _narrow(
         self,
-        keep: object,
+        members: Collection[str],
         label: str,
         order: dict[str, int] | None = None,
         fresh: frozenset[str] = frozenset(),
     ) -> None:
         screen = self.screen
         screen.narrowing.urls = None  # a feed narrowing in flight is overtaken
-        keep_id = screen.article_list.highlighted
-        screen.rows.set_narrow(keep, label, order, fresh)  # type: ignore[arg-type]
-        screen.article_list.refresh_rows(keep_id.id if keep_id else None)
+        keep = screen.article_list.highlighted
+        screen.rows.set_members(members, label, order, fresh)
+        screen.article_list.refresh_rows(keep.id if keep else None)
         screen.update_counts()
 
     def _show_tag(self, name: str) -> None:
-        from newsreader.state.tags import key
-
-        screen, rows, wanted = self.screen, self.screen.rows, key(name)
+        screen = self.screen
 
         def members() -> None:
             from newsreader.app.lists import tag_members
@@ -229,8 +237,7 @@ class Organising:
 
         def apply(found: frozenset[str]) -> None:
             if self.current == ("tag", name):
-                # The user's own tags are read live: one added or removed shows at once.
-                self._narrow(lambda a: a.id in found or rows.has_tag(a.id, wanted), f"#{name}")
+                self._narrow(found, f"#{name}")
 
         screen.run_worker(members, name="tag", group="lists", thread=True, exclusive=True)
 
@@ -245,16 +252,16 @@ class Organising:
             if store is None or saved is None:
                 return
             found, fresh = saved_members(self._shelf(), screen.session.index().ranked_paths, saved)
-            store.mark_seen(saved.name, [a.id for a in found])
             screen.app.call_from_thread(apply, saved, found, fresh)
+            store.mark_seen(saved.name, found)  # after the list is handed over: not waited for
 
-        def apply(saved: SavedSearch, found: list[ArticleSummary], fresh: frozenset[str]) -> None:
+        def apply(saved: SavedSearch, found: list[str], fresh: frozenset[str]) -> None:
             if self.current != ("saved", name):
                 return
             self._saved = saved
-            ids = {a.id: n for n, a in enumerate(found)}
-            order = ids if saved.sort == "relevance" else None
-            self._narrow(lambda a: a.id in ids, f"saved: {saved.name}", order, fresh)
+            ranks = {aid: n for n, aid in enumerate(found)}
+            order = ranks if saved.sort == "relevance" else None
+            self._narrow(ranks.keys(), f"saved: {saved.name}", order, fresh)
 
         screen.run_worker(members, name="saved", group="lists", thread=True, exclusive=True)
 
