@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from newsreader.app import saved_lists
-from newsreader.app.filters import Filters
 from newsreader.app.shelves import Shelf
 from newsreader.state.tags import key
 
@@ -69,7 +68,7 @@ def entries(shelf: Shelf, saved: Sequence[SavedSearch], rank: saved_lists.Rank) 
 
 def tag_members(shelf: Shelf, name: str) -> frozenset[str]:
     """The ids of the articles with tag ``name`` (the user's or their own)."""
-    return frozenset(shelf.matching_ids(Filters(tags=(key(name),))))
+    return frozenset(shelf.tag_index().get(key(name), ()))
 
 
 def saved_members(

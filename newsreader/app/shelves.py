@@ -91,6 +91,7 @@ class Shelf:
         self._columns: tuple[list[str], list[str], Sequence[int]] | None = None
         self._ids_of_paths: dict[str, str] | None = None
         self._places: dict[str, int] | None = None
+        self._tags: dict[str, list[str]] | None = None
 
     def columns(self) -> tuple[list[str], list[str], Sequence[int]]:
         """Every article's id, path and mtime, in the scan's order (built once)."""
@@ -107,6 +108,11 @@ class Shelf:
                     [a.mtime_ns for a in arts],
                 )
         return self._columns
+
+    def adopt_columns(self, other: Shelf) -> None:
+        """Use ``other``'s columns and lookups (the same scan's articles, newer states)."""
+        self._columns, self._ids_of_paths = other._columns, other._ids_of_paths
+        self._places = other._places
 
     def id_of_path(self) -> dict[str, str]:
         """Article id by path string."""
@@ -185,6 +191,17 @@ class Shelf:
             return list(self.articles)
         places = self.places()
         return [self.articles[places[aid]] for aid in self.matching_ids(filters)]
+
+    def tag_index(self) -> dict[str, list[str]]:
+        """Tag key -> the ids of the articles with it (the user's or their own, a nested
+        category under its parents too), in the scan's order; built once per shelf."""
+        if self._tags is None:
+            index: dict[str, list[str]] = {}
+            for aid, path, mtime in zip(*self.columns(), strict=True):
+                for k in self._tag_keys(aid, path, mtime):
+                    index.setdefault(k, []).append(aid)
+            self._tags = index
+        return self._tags
 
     def tag_counts(self) -> list[tuple[str, int, bool]]:
         """Every tag in use: (name, articles, is the user's), the user's first, each sorted

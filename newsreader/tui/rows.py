@@ -50,6 +50,9 @@ class ArticleRows:
         self.members: Collection[str] | None = None
         """With ``narrow``: the ids it keeps, so the rows are picked by id from the packed
         list (no summary built per article); None: ``narrow`` is asked of each article."""
+        self.version = 0
+        """Counts changes to ``states``: a copy of them made at one version is still good."""
+        self._listed: tuple[Sequence[ArticleSummary], set[str]] | None = None
         self.sort = "date"
         self.order: Mapping[str, int] | None = None
         """The narrowed articles' own order (a saved search by relevance), or None."""
@@ -77,10 +80,12 @@ class ArticleRows:
         a missing state reads as unread and unopened (``kept_states``)."""
         self.states = dict(states)
         self.states_known = True
+        self.version += 1
         self._refilter()
 
     def update_state(self, state: ReadingState) -> None:
         """Apply one article's new state without changing which rows are shown."""
+        self.version += 1
         was = self.is_read(state.article_id)
         self.states[state.article_id] = state
         if state.article_id in self.by_id and was != state.read:
@@ -138,6 +143,7 @@ class ArticleRows:
             self.states[article_id] = replace(old, read=read)
             self._unread += -1 if read else 1
             changed.append(summary)
+        self.version += len(changed)
         return changed
 
     def toggle_filter(self) -> bool:
@@ -253,13 +259,17 @@ class ArticleRows:
         states, articles = self.states, self.articles
         listed: Container[str] = self.by_id
         if isinstance(articles, PackedSummaries) and len(states) > 64:
-            listed = set(articles.ids())  # one pass, not a bisect per state
+            listed = self._listed_ids(articles)  # one pass, not a bisect per state
         read_ids = {i for i, s in states.items() if s.read and i in listed}
         self._unread = len(articles) - len(read_ids)
         narrow = self.narrow
         members = self.members
         if narrow is not None and members is not None and isinstance(articles, PackedSummaries):
-            kept = array("I", (row for row, i in enumerate(articles.ids()) if i in members))
+            if len(members) * 8 < len(articles):  # a few: look each up (bisect)
+                found = (articles.row_of(i) for i in members)
+                kept = array("I", sorted(r for r in found if r is not None))
+            else:
+                kept = array("I", (row for row, i in enumerate(articles.ids()) if i in members))
             self.narrowed = Subset(articles, kept)
             if self.hide_read:
                 kept = array("I", (r for r in kept if articles.article_id(r) not in read_ids))
@@ -299,6 +309,11 @@ class ArticleRows:
             self.rows = [a for a in articles if a.id not in read_ids]
         else:
             self.rows = list(articles)
+
+    def _listed_ids(self, articles: PackedSummaries) -> set[str]:
+        if self._listed is None or self._listed[0] is not articles:
+            self._listed = (articles, set(articles.ids()))
+        return self._listed[1]
 
     def _sort(self) -> None:
         rows = self.rows

@@ -35,7 +35,7 @@ class Organising:
         self._saved: SavedSearch | None = None
         """The saved search shown, as it was when first shown (what it had seen then)."""
         self._links: FeedLinks | None = None
-        self._kept: Shelf | None = None
+        self._kept: tuple[int, Shelf] | None = None
 
     # --- helpers for workers --------------------------------------------------------------
 
@@ -48,12 +48,16 @@ class Organising:
         links = self._links
         if links is None:
             links = self._links = feed_links(subscriptions_file(ctx.paths), ctx.articles_dir)
-        articles, states = rows.articles, dict(rows.states)
-        kept = self._kept
-        if kept is None or kept.articles is not articles:  # its columns are read once a scan
-            kept = self._kept = Shelf(articles, states, links)
-        kept.states, kept.links = states, links
-        return kept
+        kept, version = self._kept, rows.version
+        same = kept is not None and kept[1].articles is rows.articles
+        if kept is not None and same and kept[0] == version and kept[1].links is links:
+            return kept[1]  # nothing changed: its tag index and columns stand
+        # A copy: the UI thread changes the rows' states while a worker reads these.
+        shelf = Shelf(rows.articles, dict(rows.states), links)
+        if kept is not None and same:
+            shelf.adopt_columns(kept[1])
+        self._kept = (version, shelf)
+        return shelf
 
     def search(self, query: str, limit: int = 40, **options: object) -> SearchResult:
         """The search pane's search: words by the index, ``tag:``/``is:``/``feed:`` here."""
