@@ -164,13 +164,22 @@ async def _drive(library: Path, rounds: int) -> dict[str, Any]:
         out["count every list"] = time.perf_counter() - started
         out["lists"] = len(found)
         kinds = [e for e in found if e.kind in ("all", "unread", "starred", "tag", "saved")]
-        times: dict[str, list[float]] = {"tag": [], "saved": [], "other": [], "filter": []}
-        for _ in range(rounds):
+        times: dict[str, list[float]] = {
+            "tag": [],
+            "saved": [],
+            "saved first": [],
+            "other": [],
+            "filter": [],
+        }
+        for round_ in range(rounds):
             for entry in kinds:
                 t0 = time.perf_counter()
                 org.choose(entry)
                 elapsed = await repainted(t0)
-                times[entry.kind if entry.kind in times else "other"].append(elapsed)
+                kind = entry.kind if entry.kind in times else "other"
+                if kind == "saved" and round_ == 0:  # searched; later rounds are remembered
+                    kind = "saved first"
+                times[kind].append(elapsed)
             org.choose(found[0])  # All
             await settle()
             for _ in range(4):
@@ -231,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     prepared = time.perf_counter() - began
     out = asyncio.run(_drive(library, args.rounds))
     times = out["times"]
-    switch = times["tag"] + times["saved"] + times["other"]
+    switch = times["tag"] + times["saved"] + times["saved first"] + times["other"]
     base = times["filter"]
     ms = 1000.0
 
@@ -250,7 +259,15 @@ def main(argv: list[str] | None = None) -> int:
             "yes" if _p95(switch) <= 0.05 else "no",
         ),
         ("  a tag list", pair(times["tag"]), "", "", "", ""),
-        ("  a saved search", pair(times["saved"]), "", "", "", ""),
+        ("  a saved search, first shown (searched)", pair(times["saved first"]), "", "", "", ""),
+        (
+            "  a saved search, shown again (remembered)",
+            pair(times["saved"] or [0.0]),
+            "",
+            "",
+            "",
+            "",
+        ),
         ("  All, Unread, Starred", pair(times["other"]), "", "", "", ""),
         (
             "new article to its saved search repainted (rescan as after a fetch)",

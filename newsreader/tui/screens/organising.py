@@ -36,6 +36,9 @@ class Organising:
         """The saved search shown, as it was when first shown (what it had seen then)."""
         self._links: FeedLinks | None = None
         self._kept: tuple[int, Shelf] | None = None
+        self._answers: dict[str, tuple[Shelf, list[str]]] = {}
+        """A saved query's article ids, for the shelf they were found on (switching back to
+        a list costs no search until the library or the states change)."""
 
     # --- helpers for workers --------------------------------------------------------------
 
@@ -255,7 +258,14 @@ class Organising:
             saved = self._saved or (store.saved_search(name) if store is not None else None)
             if store is None or saved is None:
                 return
-            found, fresh = saved_members(self._shelf(), screen.session.index().ranked_paths, saved)
+            shelf = self._shelf()
+            known = self._answers.get(saved.query)
+            if known is not None and known[0] is shelf:  # same library, same states
+                found = known[1]
+                fresh = frozenset(aid for aid in found if aid not in saved.seen)
+            else:
+                found, fresh = saved_members(shelf, screen.session.index().ranked_paths, saved)
+                self._answers[saved.query] = (shelf, found)
             screen.app.call_from_thread(apply, saved, found, fresh)
             store.mark_seen(saved.name, found)  # after the list is handed over: not waited for
 
@@ -272,6 +282,7 @@ class Organising:
     def library_changed(self) -> None:
         """The index took in new or changed articles: a saved search shown updates."""
         self._links = None  # a fetch may have saved files from feeds
+        self._answers.clear()
         kind, name = self.current
         if kind == "saved":
             self._show_saved(name)
