@@ -276,7 +276,7 @@ class ArticleRows:
             if self.order is not None and self.sort == "date":  # its own order is its "date"
                 ranks, last = self.order, len(self.order)
                 ranked = sorted(kept, key=lambda r: ranks.get(articles.article_id(r), last))
-                self.rows = [articles[r] for r in ranked]
+                self.rows = Ranked(articles, array("I", ranked))
             elif self.sort == "date":
                 self.rows = Subset(articles, kept)
             else:
@@ -363,3 +363,19 @@ class Subset(Sequence[ArticleSummary]):
             return None
         at = bisect_left(self.rows, row)
         return at if at < len(self.rows) and self.rows[at] == row else None
+
+
+class Ranked(Subset):
+    """Rows of a packed list in an order of their own (a saved search's by relevance)."""
+
+    def __init__(self, packed: PackedSummaries, rows: array[int]) -> None:
+        super().__init__(packed, rows)
+        self._places: dict[int, int] | None = None
+
+    def index_of(self, article_id: str) -> int | None:
+        row = self.packed.row_of(article_id)
+        if row is None:
+            return None
+        if self._places is None:
+            self._places = {r: n for n, r in enumerate(self.rows)}
+        return self._places.get(row)
