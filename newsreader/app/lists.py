@@ -37,8 +37,15 @@ class Entry:
     """A tag the user put on articles (else one they came with)."""
 
 
-def entries(shelf: Shelf, saved: Sequence[SavedSearch], rank: saved_lists.Rank) -> list[Entry]:
-    """Every list with its count, in the picker's order."""
+def entries(
+    shelf: Shelf,
+    saved: Sequence[SavedSearch],
+    rank: saved_lists.Rank,
+    *,
+    count_saved: bool = True,
+) -> list[Entry]:
+    """Every list with its count, in the picker's order. Without ``count_saved`` the saved
+    searches (a search each) are listed with no counts yet (``saved_entry`` counts one)."""
     ids, paths, _mtimes = shelf.columns()
     known = [st for aid in ids if (st := shelf.states.get(aid)) is not None]
     out = [
@@ -61,9 +68,16 @@ def entries(shelf: Shelf, saved: Sequence[SavedSearch], rank: saved_lists.Rank) 
         count = sum(per_feed[key(u)] for u in urls)
         out.append(Entry("category", category, f"{category}/", count, urls=tuple(urls)))
     for s in saved:
-        c = saved_lists.show(shelf, rank, s).counts
-        out.append(Entry("saved", s.name, s.name, c.total, c.unread, c.new))
+        out.append(
+            saved_entry(shelf, rank, s) if count_saved else Entry("saved", s.name, s.name, -1)
+        )
     return out
+
+
+def saved_entry(shelf: Shelf, rank: saved_lists.Rank, saved: SavedSearch) -> Entry:
+    """A saved search's list, counted: its articles, unread ones and new ones."""
+    c = saved_lists.show(shelf, rank, saved).counts
+    return Entry("saved", saved.name, saved.name, c.total, c.unread, c.new)
 
 
 def tag_members(shelf: Shelf, name: str) -> frozenset[str]:

@@ -5,6 +5,7 @@ list to it. Names come from the user, files and feeds: every label is ``Text``."
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import suppress
 from typing import ClassVar
 
 from rich.text import Text
@@ -12,6 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -25,7 +27,9 @@ def entry_label(entry: Entry, current: bool = False) -> Text:
     """One line of the picker: the list's name, then its count (and unread, new)."""
     text = Text("● " if current else "  ", style="bold")
     text.append(entry.label, style="" if entry.mine else "dim")
-    if entry.kind == "saved":
+    if entry.kind == "saved" and entry.count < 0:
+        text.append("  counting…", style="dim")
+    elif entry.kind == "saved":
         text.append(f"  {entry.unread} unread of {entry.count}", style="dim")
         if entry.new:
             text.append(f"  {entry.new} new", style="bold")
@@ -69,6 +73,18 @@ class ListPicker(ModalScreen[Entry | None]):
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
+
+    def counted(self, entry: Entry) -> None:
+        """Show a saved search's counts once they are known."""
+        for n, known in enumerate(self.entries):
+            if (known.kind, known.name) == (entry.kind, entry.name):
+                self.entries[n] = entry  # composed from these when not yet composed
+                now = (entry.kind, entry.name) == self.current
+                with suppress(NoMatches):
+                    self.query_one(OptionList).replace_option_prompt(
+                        f"list-{n}", entry_label(entry, now)
+                    )
+                return
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:

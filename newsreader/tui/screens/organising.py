@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from newsreader.app.shelves import FeedLinks, Shelf
     from newsreader.search import SearchResult
     from newsreader.state.models import SavedSearch
+    from newsreader.tui.screens.list_picker import ListPicker
     from newsreader.tui.screens.main import MainScreen
 
 SORT_SETTING = "list.sort"
@@ -181,23 +182,32 @@ class Organising:
         screen = self.screen
 
         def count() -> None:
-            from newsreader.app.lists import entries
+            from newsreader.app.lists import entries, saved_entry
 
             store = screen.session.store()
             saved = store.saved_searches() if store is not None else []
-            found = entries(self._shelf(), saved, screen.session.index().ranked_paths)
-            screen.app.call_from_thread(self._offer, found)
+            shelf, rank = self._shelf(), screen.session.index().ranked_paths
+            # Offered at once; each saved search (a search) is counted after, in turn.
+            picker = screen.app.call_from_thread(
+                self._offer, entries(shelf, saved, rank, count_saved=False)
+            )
+            for s in saved:
+                if not picker.is_attached:
+                    return
+                screen.app.call_from_thread(picker.counted, saved_entry(shelf, rank, s))
 
         screen.run_worker(count, name="lists", group="lists", thread=True, exclusive=True)
 
-    def _offer(self, found: list[Entry]) -> None:
+    def _offer(self, found: list[Entry]) -> ListPicker:
         from newsreader.tui.screens.list_picker import ListPicker
 
         def chosen(entry: Entry | None) -> None:
             if entry is not None:
                 self.choose(entry)
 
-        self.screen.app.push_screen(ListPicker(found, self.current), chosen)
+        picker = ListPicker(found, self.current)
+        self.screen.app.push_screen(picker, chosen)
+        return picker
 
     def choose(self, entry: Entry) -> None:
         """Narrow the article list to ``entry``'s articles."""
