@@ -231,3 +231,33 @@ async def test_the_new_keys_are_remapped_by_their_ids(library: Path, user_dirs: 
         await pilot.press("ctrl+l")
         await settle(pilot)
         assert isinstance(app.screen, ListPicker)
+
+
+async def test_a_saved_search_is_forgotten_from_the_picker(ctx: AppContext) -> None:
+    store = _store(ctx)
+    store.save_search("Old", "ceasefire")
+    store.close()
+    app = make_app(ctx, poll_seconds=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("L")
+        await settle(pilot)
+        assert isinstance(app.screen, ListPicker)
+        options = app.screen.query_one(OptionList)
+        lines = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        options.highlighted = next(i for i, line in enumerate(lines) if "Old" in line)
+        await pilot.press("d")
+        await settle(pilot)
+        lines = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert not any("Old" in line for line in lines)
+        options.highlighted = 0  # All: not the user's to delete
+        await pilot.press("d")
+        await settle(pilot)
+        assert options.option_count == len(lines)
+        await pilot.press("escape")
+        await settle(pilot)
+    store = _store(ctx)
+    try:
+        assert store.saved_searches() == []
+    finally:
+        store.close()

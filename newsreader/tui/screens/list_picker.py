@@ -4,7 +4,7 @@ list to it. Names come from the user, files and feeds: every label is ``Text``."
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 from typing import ClassVar
 
@@ -45,12 +45,19 @@ class ListPicker(ModalScreen[Entry | None]):
         Binding("escape,L", "cancel", "Back", id="lists.close"),
         Binding("j", "move(1)", "Down", show=False, id="lists.down"),
         Binding("k", "move(-1)", "Up", show=False, id="lists.up"),
+        Binding("d,delete", "remove", "Forget saved search", id="lists.remove"),
     ]
 
-    def __init__(self, entries: Sequence[Entry], current: tuple[str, str]) -> None:
+    def __init__(
+        self,
+        entries: Sequence[Entry],
+        current: tuple[str, str],
+        on_remove: Callable[[Entry], None] | None = None,
+    ) -> None:
         super().__init__()
         self.entries = list(entries)
         self.current = current
+        self.on_remove = on_remove
 
     def compose(self) -> ComposeResult:
         options: list[Option | None] = []
@@ -66,7 +73,7 @@ class ListPicker(ModalScreen[Entry | None]):
             options.append(Option(entry_label(entry, now), id=f"list-{n}"))
         with Vertical(id="lists-box") as box:
             box.border_title = "Lists"
-            box.border_subtitle = "Enter show · Esc back"
+            box.border_subtitle = "Enter show · d forget a saved search · Esc back"
             picker = OptionList(*options, id="lists-options")
             picker.highlighted = highlight
             yield picker
@@ -95,6 +102,22 @@ class ListPicker(ModalScreen[Entry | None]):
     def action_move(self, step: int) -> None:
         picker = self.query_one(OptionList)
         picker.action_cursor_down() if step > 0 else picker.action_cursor_up()
+
+    def action_remove(self) -> None:
+        """Forget the highlighted saved search (other lists are not the user's to delete)."""
+        options = self.query_one(OptionList)
+        if options.highlighted is None:
+            return
+        option_id = options.get_option_at_index(options.highlighted).id or ""
+        if not option_id.startswith("list-"):
+            return
+        entry = self.entries[int(option_id[5:])]
+        if entry.kind != "saved":
+            self.notify("Only a saved search can be forgotten here.", timeout=3, markup=False)
+            return
+        if self.on_remove is not None:
+            self.on_remove(entry)
+        options.remove_option(option_id)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -205,9 +205,18 @@ class Organising:
             if entry is not None:
                 self.choose(entry)
 
-        picker = ListPicker(found, self.current)
+        picker = ListPicker(found, self.current, self._forget)
         self.screen.app.push_screen(picker, chosen)
         return picker
+
+    def _forget(self, entry: Entry) -> None:
+        name = entry.name
+        self.screen.write(lambda store: store.remove_search(name))
+        self._answers.clear()
+        self.screen.notify(f"Forgot the saved search “{name}”.", timeout=3, markup=False)
+        if self.current == ("saved", name):
+            self.current = ("all", "")
+            self.screen.narrow_to(None, "")
 
     def choose(self, entry: Entry) -> None:
         """Narrow the article list to ``entry``'s articles."""
