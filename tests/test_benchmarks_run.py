@@ -77,3 +77,20 @@ def _run_benchmarks(tmp_path: Path, *options: str) -> subprocess.CompletedProces
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return proc
+
+
+def test_the_lists_benchmark_runs_on_a_tiny_library(tmp_path: Path) -> None:
+    script = str(REPO / "benchmarks" / "bench_lists.py")
+    proc = subprocess.run(
+        [sys.executable, script, "--articles", "40", "--rounds", "1", "--workdir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    rows = [line for line in proc.stdout.splitlines() if line.startswith("| ")]
+    for name in ("switching lists to repainted list", "new article to its saved search"):
+        row = next((r for r in rows if r.startswith(f"| {name}")), None)
+        assert row is not None, f"missing row {name!r}:\n{proc.stdout}"
+        assert row.split("|")[4].strip().endswith("x"), row  # a ratio measured in this run

@@ -53,7 +53,8 @@ def _open_index(ctx: AppContext) -> SearchIndex:
     return index
 
 
-def _done_with(ctx: AppContext, index: SearchIndex) -> None:
+def release_index(ctx: AppContext, index: SearchIndex) -> None:
+    """Done with ``index`` for this command (closed, unless the search server keeps it)."""
     if ctx.resident is None:
         index.close()
 
@@ -90,7 +91,7 @@ def _update_index(
 def cmd_index(ctx: AppContext, args: argparse.Namespace) -> int:
     scan = scan_library(ctx)
     index, report = _update_index(ctx, scan, rebuild=args.rebuild)
-    _done_with(ctx, index)
+    release_index(ctx, index)
     print(
         f"{len(scan.articles)} articles: {report.added} added, {report.updated} updated, "
         f"{report.removed} removed, {len(scan.skipped)} skipped"
@@ -109,8 +110,9 @@ def cmd_index(ctx: AppContext, args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def _search_index(ctx: AppContext) -> SearchIndex:
-    """The index brought up to date (the last complete one when it cannot be written)."""
+def search_index(ctx: AppContext) -> tuple[SearchIndex, LibraryScan]:
+    """The index brought up to date (the last complete one when it cannot be written), and
+    the scan it was brought up to."""
     from newsreader.search.lean_imports import prepare
 
     prepare()  # a search needs Whoosh: loaded without the modules it never uses
@@ -123,15 +125,15 @@ def _search_index(ctx: AppContext) -> SearchIndex:
             _drop_index(ctx, index)
             raise UserError(f"{exc}; there is no earlier index to search") from None
         print(f"newsreader: {exc}; searching the last complete one", file=sys.stderr)
-    return index
+    return index, scan
 
 
 def cmd_suggest(ctx: AppContext, args: argparse.Namespace) -> int:
-    index = _search_index(ctx)
+    index, _scan = search_index(ctx)
     try:
         result = index.suggest(" ".join(args.query))
     finally:
-        _done_with(ctx, index)
+        release_index(ctx, index)
     if result.error:
         raise UserError(result.error)
     if args.json:
@@ -142,11 +144,24 @@ def cmd_suggest(ctx: AppContext, args: argparse.Namespace) -> int:
 
 
 def cmd_search(ctx: AppContext, args: argparse.Namespace) -> int:
-    index = _search_index(ctx)
+    from newsreader.app.filters import split
+
+    text = " ".join(args.query)
+    parts = split(text)
+    if parts.error:  # before the library is read: a typo costs nothing
+        raise UserError(parts.error)
+    index, scan = search_index(ctx)
     try:
-        result = index.search(" ".join(args.query), limit=args.limit, correct=not args.as_typed)
+        if parts.filters:
+            from newsreader.app.shelves import shelf_for
+
+            with open_store(ctx) as store:
+                shelf = shelf_for(ctx, scan.articles, store)
+            result = shelf.search(index.search, text, args.limit, correct=not args.as_typed)
+        else:
+            result = index.search(text, limit=args.limit, correct=not args.as_typed)
     finally:
-        _done_with(ctx, index)
+        release_index(ctx, index)
     from newsreader.cli.search_server import start_if_wanted
 
     start_if_wanted(ctx)  # the next search skips the start-up this one paid for
@@ -199,6 +214,8 @@ def cmd_search(ctx: AppContext, args: argparse.Namespace) -> int:
         line.append(f"  {h.date.isoformat() if h.date else ''}  ", style="dim")
         line.append(h.id, style="cyan")
         out.print(line)
+        if not h.snippet:  # listed by a filter alone: no words to show in context
+            continue
         snippet = Text(h.snippet)
         for start, end in h.snippet_spans:
             snippet.stylize("bold reverse" if out.is_terminal else "", start, end)
@@ -211,17 +228,65 @@ def cmd_search(ctx: AppContext, args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def cmd_list(ctx: AppContext, args: argparse.Namespace) -> int:
-    scan = scan_library(ctx)
+def _listed(ctx: AppContext, args: argparse.Namespace) -> tuple[Any, list[ArticleSummary]]:
+    """The shelf and the articles ``list`` shows, its filters applied."""
+    from newsreader.app.filters import Filters
+    from newsreader.app.shelves import shelf_for
+    from newsreader.state.tags import key, normalise
+
+    try:
+        wanted = tuple(key(normalise(t)) for t in args.tag)
+    except ValueError as exc:
+        raise UserError(f"--tag: {exc}") from None
+    filters = Filters(
+        tags=wanted, starred=True if args.starred else None, read=False if args.unread else None
+    )
+    if args.saved is None:
+        scan = scan_library(ctx)
+        with open_store(ctx) as store:
+            shelf = shelf_for(ctx, scan.articles, store)
+        return shelf, shelf.matching(filters)
+    from newsreader.app.saved_lists import show
+
     with open_store(ctx) as store:
-        states = store.reading_states(scan.articles)
+        saved = store.saved_search(args.saved)
+        if saved is None:
+            raise UserError(f"no saved search named {args.saved!r} (see 'newsreader saved')")
+        index, scan = search_index(ctx)
+        try:
+            shelf = shelf_for(ctx, scan.articles, store)
+            view = show(shelf, index.ranked_paths, saved)
+        finally:
+            release_index(ctx, index)
+    if view.counts.error:
+        raise UserError(view.counts.error)
+    chosen = [scan.by_id[aid] for aid in view.ids if aid in scan.by_id]
+    return shelf, [a for a in chosen if shelf.matches(a, filters)]
+
+
+def organised_json(shelf: Any, a: ArticleSummary) -> dict[str, Any]:
+    """The ``tags``, ``source_tags`` and ``starred`` keys of an article's JSON."""
+    state = shelf.state(a)
+    return {
+        "starred": state.starred,
+        "tags": list(state.tags),
+        "source_tags": list(shelf.source_tags(a)),
+    }
+
+
+def cmd_list(ctx: AppContext, args: argparse.Namespace) -> int:
+    shelf, articles = _listed(ctx, args)
     rows = []
-    for a in scan.articles:
-        st = states.get(a.id)
-        read = bool(st and st.read)
-        if args.unread and read:
-            continue
-        rows.append({**_summary_json(a), "read": read, "progress": st.progress if st else 0})
+    for a in articles:
+        st = shelf.state(a)
+        rows.append(
+            {
+                **_summary_json(a),
+                "read": st.read,
+                "progress": st.progress,
+                **organised_json(shelf, a),
+            }
+        )
     if args.json:
         print_json(rows)
         return ExitCode.OK
@@ -230,8 +295,13 @@ def cmd_list(ctx: AppContext, args: argparse.Namespace) -> int:
 
     for row in rows:
         line = Text("  " if row["read"] else "● ", style="bold cyan")
+        line.append("★ " if row["starred"] else "  ", style="bold yellow")
         line.append(f"{row['date'] or '':10}  ", style="dim")
         line.append(row["title"])
+        for tag in row["tags"]:
+            line.append(f"  #{tag}", style="green")
+        for tag in row["source_tags"]:
+            line.append(f"  #{tag}", style="dim green")
         line.append(f"  [{row['id']}]", style="dim")
         if out.is_terminal:
             out.print(line, overflow="ellipsis", no_wrap=True)
@@ -256,13 +326,17 @@ def cmd_show(ctx: AppContext, args: argparse.Namespace) -> int:
     scan = scan_library(ctx)
     art = _load(ctx, scan, args.id)
     if args.json:
+        from newsreader.app.shelves import shelf_for
         from newsreader.feeds.sources import source_of
 
         source = source_of(art.summary.path_str)
         known = {"url": source.url, "feed": source.feed} if source is not None else {}
+        with open_store(ctx) as store:
+            shelf = shelf_for(ctx, [art.summary], store)
         print_json(
             {
                 **_summary_json(art.summary),
+                **organised_json(shelf, art.summary),
                 **{k: v for k, v in known.items() if v is not None},
                 "dateline": art.dateline,
                 "paragraphs": list(art.paragraphs),

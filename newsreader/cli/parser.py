@@ -44,7 +44,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rebuild", action="store_true", help="rebuild from scratch")
 
     p = sub.add_parser("search", help="ranked full-text search")
-    p.add_argument("query", nargs="+", help='words, "phrases", -not, OR, title:, date:2024')
+    p.add_argument(
+        "query",
+        nargs="+",
+        help='words, "phrases", -not, OR, title:, date:2024, tag:, is:starred, is:unread, feed:',
+    )
     p.add_argument(
         "--limit",
         type=positive_int,
@@ -66,10 +70,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("list", help="list articles, newest first")
     p.add_argument("--json", action="store_true", help="print a JSON array of articles")
     p.add_argument("--unread", action="store_true", help="only unread articles")
+    p.add_argument("--starred", action="store_true", help="only starred articles")
+    p.add_argument(
+        "--tag", action="append", default=[], metavar="TAG", help="only articles with TAG"
+    )
+    p.add_argument("--saved", metavar="NAME", help="only the articles of a saved search")
 
     p = sub.add_parser("show", help="print one article")
     p.add_argument("id", help="article id, as shown by list and search")
     p.add_argument("--json", action="store_true", help="print the article as a JSON object")
+
+    _add_organising_commands(sub)
 
     p = sub.add_parser("bookmarks", help="print bookmarks")
     group = p.add_mutually_exclusive_group()
@@ -87,6 +98,47 @@ def build_parser() -> argparse.ArgumentParser:
     _add_feed_commands(sub)
     _add_tool_commands(sub)
     return parser
+
+
+def _add_organising_commands(sub: Any) -> None:
+    """``star``, ``tag``, ``tags`` and ``saved``: what the user organises the library with."""
+    p = sub.add_parser("star", help="star an article, or unstar a starred one")
+    p.add_argument("id", help="article id, as shown by list and search")
+    p.add_argument("--off", action="store_true", help="unstar (never star)")
+
+    p = sub.add_parser("tag", help="add (+TAG) or remove (-TAG) an article's tags")
+    p.add_argument("id", help="article id, as shown by list and search")
+    p.add_argument(
+        "changes", nargs="*", metavar="+TAG|-TAG", help="tags to add or remove; none: show them"
+    )
+
+    p = sub.add_parser("tags", help="list the tags in use, with how many articles have each")
+    p.add_argument("--json", action="store_true", help="print a JSON array of tags")
+
+    p = sub.add_parser("saved", help="saved searches: list, add, remove, show")
+    p.add_argument("--json", action="store_true", help="print a JSON array of saved searches")
+    actions = p.add_subparsers(dest="saved_command", metavar="ACTION", parser_class=_OneLineErrors)
+    a = actions.add_parser("add", help="save a query under a name (replaces one of that name)")
+    a.add_argument("name", help="the saved search's name")
+    a.add_argument("query", nargs="+", help="the query, as for search")
+    a.add_argument(
+        "--sort",
+        choices=("relevance", "date"),
+        default="relevance",
+        help="order its articles by relevance (default) or date",
+    )
+    a = actions.add_parser("remove", help="forget a saved search")
+    a.add_argument("name", help="the saved search's name")
+    a = actions.add_parser("show", help="the articles a saved search matches now")
+    a.add_argument("name", help="the saved search's name")
+    a.add_argument("--json", action="store_true", help="print a JSON object")
+    a.add_argument(
+        "--limit",
+        type=positive_int,
+        default=50,
+        metavar="N",
+        help="show at most N articles (default 50)",
+    )
 
 
 def _add_feed_commands(sub: Any) -> None:
@@ -165,13 +217,20 @@ def positive_int(text: str) -> int:
 
 
 _TOP_OPTIONS_WITH_VALUE = {"--library", "--config"}
-_SEARCH_OPTIONS_WITH_VALUE = {"--limit"}
+# Where free words may start with a dash: the subcommand (and action) -> its options that
+# take a value.
+_FREE_WORDS: dict[tuple[str, ...], set[str]] = {
+    ("search",): {"--limit"},
+    ("tag",): set(),
+    ("saved", "add"): {"--sort"},
+}
 
 
 def query_words_last(argv: list[str]) -> list[str]:
-    """``search`` words that start with ``-`` (``-rafah``) are exclusions, not options.
+    """``search`` words that start with ``-`` (``-rafah``) are exclusions, not options; so
+    are ``tag``'s ``-TAG`` and a saved query's words.
 
-    argparse would reject them as unknown options, so the search words are moved after a
+    argparse would reject them as unknown options, so those words are moved after a
     ``--`` and the real options (``--limit N``, ``--limit=N``, ``--json``, ``-h``) stay in
     front, wherever they were typed.
     """
@@ -181,8 +240,11 @@ def query_words_last(argv: list[str]) -> list[str]:
         if arg == "--" or not arg.startswith("-") or arg == "-":
             break
         i += 2 if arg in _TOP_OPTIONS_WITH_VALUE else 1
-    if i >= len(argv) or argv[i] != "search":
+    command = next((c for c in _FREE_WORDS if tuple(argv[i : i + len(c)]) == c), None)
+    if command is None:
         return argv
+    i += len(command) - 1
+    with_value = _FREE_WORDS[command]
     options: list[str] = []
     words: list[str] = []
     rest = iter(argv[i + 1 :])
@@ -191,7 +253,7 @@ def query_words_last(argv: list[str]) -> list[str]:
             words.extend(rest)
         elif arg.startswith("--") or arg == "-h":
             options.append(arg)
-            if any(name.startswith(arg) for name in _SEARCH_OPTIONS_WITH_VALUE):  # --lim too
+            if any(name.startswith(arg) for name in with_value):  # --lim too
                 value = next(rest, None)
                 if value is not None:
                     options.append(value)

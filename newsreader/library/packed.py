@@ -166,6 +166,14 @@ class PackedSummaries(Sequence[ArticleSummary]):
         """Every id, in list order."""
         return self._column(_ID, 0, self._n)
 
+    def paths(self) -> Iterator[str]:
+        """Every path (as the scan spells it), in list order."""
+        return self._column(_PATH, 0, self._n)
+
+    def mtimes(self) -> array[int]:
+        """Every file's modification time (ns), in list order."""
+        return self._mtimes
+
     def row_of(self, article_id: str) -> int | None:
         """The row of an article, or None; the rows sorted by id are built on first use."""
         return self._find(_ID, article_id)

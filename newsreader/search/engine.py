@@ -82,12 +82,14 @@ class Engine:
 
     # --- public -----------------------------------------------------------------------------
 
-    def top(self, query: object, limit: int) -> TopDocs:
+    def top(self, query: object, limit: int, keep: Collection[int] | None = None) -> TopDocs:
         """The ``limit`` best documents for a Whoosh query, best first (ties: lower docnum
-        first)."""
+        first); with ``keep``, only among those documents."""
         q = from_whoosh(query)
-        found = self._eval(q)
+        found = self._eval(q, keep)
         scores = found.scores
+        if keep is not None:
+            scores = {d: s for d, s in scores.items() if d in keep}
         if found.check is None:
             best = heapq.nlargest(limit, zip(scores.values(), map(neg, scores), strict=True))
             return TopDocs([(-d, s) for s, d in best], len(scores))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Collection
 from pathlib import Path
 
 from newsreader.search.phrase_candidates import TopDocs
@@ -22,12 +23,16 @@ _logged: set[str] = set()
 _lock = threading.Lock()
 
 
-def exhaustive_top(searcher: Searcher, q: WhooshQuery, limit: int) -> TopDocs:
+def exhaustive_top(
+    searcher: Searcher, q: WhooshQuery, limit: int, keep: Collection[int] | None = None
+) -> TopDocs:
     """The ``limit`` best documents by Whoosh's own matchers, every match scored: best
-    first, ties by lower docnum, the total exact."""
+    first, ties by lower docnum, the total exact; with ``keep``, only among those."""
     results = searcher.search(q, limit=None)
-    hits = [(int(d), float(s)) for d, s in list(results.items())[:limit]]
-    return TopDocs(hits, len(results))
+    items = [(int(d), float(s)) for d, s in results.items()]
+    if keep is not None:
+        items = [(d, s) for d, s in items if d in keep]
+    return TopDocs(items[:limit], len(items))
 
 
 def log_path() -> Path:

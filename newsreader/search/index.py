@@ -10,7 +10,7 @@ import contextlib
 import functools
 import os
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -61,6 +61,8 @@ class SearchIndex:
         self._signatures: tuple[tuple[Path, int], dict[str, bytes]] | None = None
         self._wrote = False
         """Whether the update under way has committed (then the searcher is reopened)."""
+        self._doc_keys: tuple[Searcher, dict[str, int]] | None = None
+        self._doc_paths_of: tuple[Searcher, dict[int, str]] | None = None
 
     def is_complete(self) -> bool:
         """Whether a usable index of the current format is on disk (else a full build is due)."""
@@ -255,10 +257,17 @@ class SearchIndex:
 
     # --- searching --------------------------------------------------------------------------
 
-    def search(self, query: str, limit: int = 20, *, correct: bool = True) -> SearchResult:
+    def search(
+        self,
+        query: str,
+        limit: int = 20,
+        *,
+        correct: bool = True,
+        within: Collection[str] | None = None,
+    ) -> SearchResult:
         """Ranked hits for ``query``; bad syntax gives a message or a literal search. When
         nothing matches, the hits are for the did-you-mean suggestion (``corrected``) unless
-        ``correct`` is off."""
+        ``correct`` is off. ``within`` (article paths) keeps the hits to those articles."""
         from newsreader.search.query import parse
         from newsreader.search.ranking import run_query
 
@@ -280,6 +289,7 @@ class SearchIndex:
                         self._engine,
                         functools.partial(self._vocabulary, searcher),
                         correct,
+                        None if within is None else self._docnums(searcher, within),
                     )
                 except Exception as exc:
                     self._close_searcher()
@@ -288,6 +298,44 @@ class SearchIndex:
                 break
         advice = "rebuilding it" if self._on_damage else "run 'newsreader index --rebuild'"
         return SearchResult(query, (), 0, error=f"search index damaged ({_why(failure)}); {advice}")
+
+    def ranked_paths(
+        self, query: str, limit: int, *, within: Collection[str] | None = None
+    ) -> tuple[list[str], int, str | None]:
+        """The paths of the best ``limit`` articles for ``query`` as typed (no did-you-mean,
+        no any-word fallback, no snippets: a saved search's list and counts), how many
+        match, and a one-line error (the query cannot be read, no index yet)."""
+        from newsreader.search.query import parse
+        from newsreader.search.ranking import expand_fuzzy, rank_top
+
+        parsed = parse(query)
+        if parsed.query is None:
+            return [], 0, parsed.error or "nothing to search for"
+        with self._read:
+            try:
+                searcher = self._fresh_searcher()
+                if searcher is None or self._engine is None:
+                    return [], 0, _NO_INDEX
+                used = expand_fuzzy(parsed, functools.partial(self._vocabulary, searcher))
+                keep = None if within is None else self._docnums(searcher, within)
+                top = rank_top(searcher, self._engine, used.query, limit, keep)
+                paths = self._doc_paths(searcher)
+            except Exception as exc:
+                self._close_searcher()
+                return [], 0, f"search index damaged ({_why(exc)})"
+        return [paths[d] for d, _score in top.hits if d in paths], top.total, parsed.error
+
+    def _doc_paths(self, searcher: Searcher) -> dict[int, str]:
+        """Docnum -> article path for this searcher's index (built once per searcher)."""
+        from newsreader.search.schema import key_path
+        from newsreader.search.whoosh_read import doc_keys
+
+        if self._doc_paths_of is None or self._doc_paths_of[0] is not searcher:
+            if self._doc_keys is None or self._doc_keys[0] is not searcher:
+                self._doc_keys = (searcher, doc_keys(searcher.reader()))
+            paths = {d: key_path(k) for k, d in self._doc_keys[1].items()}
+            self._doc_paths_of = (searcher, paths)
+        return self._doc_paths_of[1]
 
     def suggest(self, query: str) -> SearchResult:
         """The did-you-mean suggestion for ``query`` (None: the query stands), without
@@ -383,6 +431,17 @@ class SearchIndex:
         self._engine = Engine(searcher)
         self._current_stamp = stamp
         return searcher
+
+    def _docnums(self, searcher: Searcher, paths: Collection[str]) -> frozenset[int]:
+        """The docnums of ``paths`` in this searcher's index (the path column is read once
+        per searcher)."""
+        from newsreader.search.schema import path_key
+        from newsreader.search.whoosh_read import doc_keys
+
+        if self._doc_keys is None or self._doc_keys[0] is not searcher:
+            self._doc_keys = (searcher, doc_keys(searcher.reader()))
+        keys = self._doc_keys[1]
+        return frozenset(d for p in paths if (d := keys.get(path_key(p))) is not None)
 
     def _stamp(self) -> tuple[int, int] | None:
         try:

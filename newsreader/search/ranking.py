@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 
 from whoosh import query as wq
@@ -36,26 +36,28 @@ def run_query(
     engine: Engine | None = None,
     vocab: Callable[[], Vocabulary] | None = None,
     correct: bool = True,
+    keep: Collection[int] | None = None,
 ) -> SearchResult:
     """Search; when nothing matches, search the did-you-mean suggestion instead (unless
-    ``correct`` is off), then fall back to any word when no article has them all."""
+    ``correct`` is off), then fall back to any word when no article has them all. With
+    ``keep``, only those documents can be hits."""
     engine = engine or Engine(searcher)
     vocab = vocab or _once(lambda: vocabulary(searcher))
     used = expand_fuzzy(parsed, vocab)
-    top = _top(searcher, engine, used.query, limit)
+    top = _top(searcher, engine, used.query, limit, keep)
     fallback = corrected = False
     suggestion = suggest(vocab, parsed, word_counter(searcher))
     if top.total == 0 and suggestion and correct:
         instead = expand_fuzzy(parse(suggestion), vocab)
         if instead.query is not None:
-            found = _top(searcher, engine, instead.query, limit)
+            found = _top(searcher, engine, instead.query, limit, keep)
             if found.total:
                 top, used, corrected = found, instead, True
     if top.total == 0 and parsed.plain and len(query_terms(parsed.text)) > 1:
         anyq = parse(raw, any_word=True)
         if anyq.query is not None:
             anyq = expand_fuzzy(anyq, vocab)
-            top = _top(searcher, engine, anyq.query, limit)
+            top = _top(searcher, engine, anyq.query, limit, keep)
             used, fallback = anyq, top.total > 0
     hits = tuple(_hit(searcher, docnum, score, used.highlighter, ids) for docnum, score in top.hits)
     error = parsed.error
@@ -75,16 +77,33 @@ def run_query(
     )
 
 
-def _top(searcher: Searcher, engine: Engine, q: WhooshQuery, limit: int) -> TopDocs:
+def rank_top(
+    searcher: Searcher,
+    engine: Engine,
+    q: WhooshQuery,
+    limit: int,
+    keep: Collection[int] | None = None,
+) -> TopDocs:
+    """The best ``limit`` documents for a query (among ``keep``), without hit details."""
+    return _top(searcher, engine, q, limit, keep)
+
+
+def _top(
+    searcher: Searcher,
+    engine: Engine,
+    q: WhooshQuery,
+    limit: int,
+    keep: Collection[int] | None = None,
+) -> TopDocs:
     """The engine's answer; if the engine cannot read this index, Whoosh's exhaustive
     ranking (the same hits, order and totals), logged once with the reason."""
     if engine.enabled:
         try:
-            return engine.top(q, limit)
+            return engine.top(q, limit, keep)
         except Exception as exc:  # an index the bulk reader does not understand: Whoosh still does
             engine.enabled = False
             log_fallback(exc)
-    return exhaustive_top(searcher, q, limit)
+    return exhaustive_top(searcher, q, limit, keep)
 
 
 def _hit(

@@ -319,6 +319,13 @@ def field_length_bytes(reader: Reader, fieldname: str) -> bytes:
     return lengths + bytes(count - len(lengths))
 
 
+def doc_keys(reader: Reader) -> dict[str, int]:
+    """The stored ``path`` key of every live document, with its docnum."""
+    whole: Any = reader  # the public column API, which our Protocol leaves out
+    paths = whole.column_reader("path")
+    return {str(paths[docnum]): int(docnum) for docnum in whole.all_doc_ids()}
+
+
 def deleted_docs(reader: Reader) -> frozenset[int]:
     """The segment's deleted docnums (their postings are still in)."""
     segment: Any = reader  # a SegmentReader

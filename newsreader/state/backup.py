@@ -3,6 +3,7 @@ way in, merged so that importing the same file twice changes nothing the second 
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -10,7 +11,7 @@ from typing import Any
 
 from newsreader.library.names import inert
 from newsreader.library.text import clean_text
-from newsreader.state import records
+from newsreader.state import organising, records, tags
 from newsreader.state.models import Bookmark
 
 FORMAT = "newsreader-backup"
@@ -31,9 +32,22 @@ _ARTICLE_FIELDS: dict[str, tuple[type, ...]] = {
 }
 # Fields added after format 1 shipped: optional on the way in (older backups lack them), and
 # older newsreaders ignore them, so the format version stays 1.
+# ``None`` for stars and tags means "not in this backup": the local value is kept.
 _ARTICLE_OPTIONAL: dict[str, tuple[tuple[type, ...], Any]] = {
     "position_quote": ((str,), ""),
+    "starred": ((bool,), None),
+    "tags": ((list,), None),
 }
+_SAVED_FIELDS: dict[str, tuple[type, ...]] = {
+    "name": (str,),
+    "query": (str,),
+    "sort": (str,),
+    "seen": (list,),
+    "last_seen": (str, type(None)),
+    "created": (str,),
+    "updated": (str,),
+}
+_SETTING_FIELDS: dict[str, tuple[type, ...]] = {"key": (str,), "value": (str,), "updated": (str,)}
 _BOOKMARK_FIELDS: dict[str, tuple[type, ...]] = {
     "uuid": (str,),
     "article_id": (str,),
@@ -50,7 +64,9 @@ _BOOKMARK_FIELDS: dict[str, tuple[type, ...]] = {
     "orphaned": (bool,),
 }
 # Shown on screen: a backup is untrusted, so terminal escapes go like they do from articles.
-_DISPLAYED = frozenset({"title", "article_title", "quote", "prefix", "suffix", "note"})
+_DISPLAYED = frozenset(
+    {"title", "article_title", "quote", "prefix", "suffix", "note", "query", "value"}
+)
 # Ids and paths are spelled as the scanner spells file names (``library.names``).
 _NAMES = frozenset({"id", "article_id", "path"})
 # The largest value each integer may have: a percentage, or a place in an article (SQLite
@@ -65,6 +81,8 @@ class BackupData:
 
     articles: list[dict[str, Any]] = field(default_factory=list)
     bookmarks: list[dict[str, Any]] = field(default_factory=list)
+    saved_searches: list[dict[str, Any]] = field(default_factory=list)
+    settings: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self, exported: datetime) -> dict[str, Any]:
         """The whole backup document."""
@@ -74,12 +92,16 @@ class BackupData:
             "exported": records.stamp(exported),
             "articles": self.articles,
             "bookmarks": self.bookmarks,
+            "saved_searches": self.saved_searches,
+            "settings": self.settings,
         }
 
     @property
     def count(self) -> int:
         """How many records."""
-        return len(self.articles) + len(self.bookmarks)
+        return (
+            len(self.articles) + len(self.bookmarks) + len(self.saved_searches) + len(self.settings)
+        )
 
 
 @dataclass(slots=True)
@@ -90,13 +112,20 @@ class ImportReport:
     articles_updated: int = 0
     bookmarks_added: int = 0
     bookmarks_updated: int = 0
+    searches_added: int = 0
+    searches_updated: int = 0
     unchanged: int = 0
 
     def __str__(self) -> str:
+        searches = ""
+        if self.searches_added or self.searches_updated:
+            searches = (
+                f"{self.searches_added} saved searches added, {self.searches_updated} updated; "
+            )
         return (
             f"{self.articles_added} articles added, {self.articles_updated} updated; "
             f"{self.bookmarks_added} bookmarks added, {self.bookmarks_updated} updated; "
-            f"{self.unchanged} unchanged"
+            f"{searches}{self.unchanged} unchanged"
         )
 
 
@@ -112,7 +141,26 @@ def parse(document: object) -> BackupData:
     return BackupData(
         articles=_checked(document.get("articles"), "articles", _ARTICLE_FIELDS, _ARTICLE_OPTIONAL),
         bookmarks=_checked(document.get("bookmarks"), "bookmarks", _BOOKMARK_FIELDS),
+        # Added after format 1 shipped: a backup from before them has neither list.
+        saved_searches=_saved(
+            _checked(document.get("saved_searches", []), "saved_searches", _SAVED_FIELDS)
+        ),
+        settings=_checked(document.get("settings", []), "settings", _SETTING_FIELDS),
     )
+
+
+def _saved(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for n, item in enumerate(items, 1):
+        try:
+            item["name"] = tags.normalise(item["name"], "saved search")
+        except ValueError as exc:
+            raise ValueError(f"saved_searches record {n}: {exc}") from None
+        if item["sort"] not in organising.SORTS:
+            raise ValueError(f"saved_searches record {n}: 'sort' is not one of {organising.SORTS}")
+        if not all(isinstance(s, str) for s in item["seen"]):
+            raise ValueError(f"saved_searches record {n}: 'seen' holds something not an id")
+        item["seen"] = [inert(s) for s in item["seen"]]
+    return items
 
 
 def _checked(
@@ -148,11 +196,22 @@ def _checked(
                     )
             if isinstance(value, str) and key not in _NAMES and not _encodable(value):
                 raise ValueError(f"{name} record {n}: {key!r} is not valid text (a lone surrogate)")
-        for key in ("updated", "created", "first_opened", "last_opened"):
+        if isinstance(item.get("tags"), list):
+            try:
+                item = {**item, "tags": list(tags.merged([], map(_tag, item["tags"]), []))}
+            except ValueError as exc:
+                raise ValueError(f"{name} record {n}: 'tags': {exc}") from None
+        for key in ("updated", "created", "first_opened", "last_opened", "last_seen"):
             if isinstance(item.get(key), str) and records.unstamp(item[key]) is None:
                 raise ValueError(f"{name} record {n}: {key!r} is not a timestamp")
         out.append({key: _cleaned(key, item[key]) for key in (*fields, *optional)})
     return out
+
+
+def _tag(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError("a tag is not a string")
+    return tags.normalise(value)
 
 
 def _cleaned(key: str, value: Any) -> Any:
@@ -187,6 +246,8 @@ def dump(conn: sqlite3.Connection) -> BackupData:
             "last_opened": r[9],
             "updated": r[10],
             "position_quote": r[11],
+            "starred": bool(r[12]),
+            "tags": list(records.tags_of(r[13])),
         }
         for r in sorted(records.article_rows(conn), key=lambda r: str(r[0]))
     ]
@@ -208,7 +269,23 @@ def dump(conn: sqlite3.Connection) -> BackupData:
         }
         for b in records.list_bookmarks(conn, None)
     ]
-    return BackupData(articles, bookmarks)
+    searches = [
+        {
+            "name": s.name,
+            "query": s.query,
+            "sort": s.sort,
+            "seen": sorted(s.seen),
+            "last_seen": records.stamp(s.last_seen),
+            "created": records.stamp(s.created),
+            "updated": records.stamp(s.updated),
+        }
+        for s in organising.saved_searches(conn)
+    ]
+    settings = [
+        {"key": str(k), "value": str(v), "updated": str(u)}
+        for k, v, u in conn.execute("SELECT key, value, updated FROM settings ORDER BY key")
+    ]
+    return BackupData(articles, bookmarks, searches, settings)
 
 
 def merge(conn: sqlite3.Connection, data: BackupData) -> ImportReport:
@@ -219,15 +296,27 @@ def merge(conn: sqlite3.Connection, data: BackupData) -> ImportReport:
         _merge_article(conn, a, report)
     for b in data.bookmarks:
         _merge_bookmark(conn, b, report)
+    for s in data.saved_searches:
+        _merge_search(conn, s, report)
+    for setting in data.settings:
+        _merge_setting(conn, setting, report)
     return report
 
 
 def _merge_article(conn: sqlite3.Connection, a: dict[str, Any], report: ImportReport) -> None:
     row = conn.execute(
         "SELECT path, content_hash, title, read, progress, paragraph, para_offset, "
-        "position_quote, first_opened, last_opened, updated FROM articles WHERE id = ?",
+        "position_quote, starred, tags, first_opened, last_opened, updated "
+        "FROM articles WHERE id = ?",
         (a["id"],),
     ).fetchone()
+    # A backup from before stars and tags says nothing about them: keep what is here.
+    starred = int(a["starred"]) if a["starred"] is not None else (row[8] if row else 0)
+    tagged = (
+        json.dumps(a["tags"], ensure_ascii=False)
+        if a["tags"] is not None
+        else (row[9] if row else "[]")
+    )
     # The quote travels with the position it describes: both come from the newer record.
     incoming = (
         a["path"],
@@ -238,32 +327,70 @@ def _merge_article(conn: sqlite3.Connection, a: dict[str, Any], report: ImportRe
         a["paragraph"],
         a["offset"],
         a["position_quote"],
+        starred,
+        tagged,
     )
     if row is None:
         conn.execute(
             "INSERT INTO articles (id, path, content_hash, title, read, progress, paragraph, "
-            "para_offset, position_quote, first_opened, last_opened, updated) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            "para_offset, position_quote, starred, tags, first_opened, last_opened, updated) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (a["id"], *incoming, a["first_opened"], a["last_opened"], a["updated"]),
         )
         report.articles_added += 1
         return
-    newer = _later(a["updated"], row[10])
-    values = incoming if newer else tuple(row[:8])
-    first = _pick(row[8], a["first_opened"], earliest=True)
-    last = _pick(row[9], a["last_opened"], earliest=False)
-    updated = a["updated"] if newer else row[10]
+    newer = _later(a["updated"], row[12])
+    values = incoming if newer else tuple(row[:10])
+    first = _pick(row[10], a["first_opened"], earliest=True)
+    last = _pick(row[11], a["last_opened"], earliest=False)
+    updated = a["updated"] if newer else row[12]
     merged = (*values, first, last, updated)
     if merged == tuple(row):
         report.unchanged += 1
         return
     conn.execute(
         "UPDATE articles SET path = ?, content_hash = ?, title = ?, read = ?, progress = ?, "
-        "paragraph = ?, para_offset = ?, position_quote = ?, first_opened = ?, "
-        "last_opened = ?, updated = ? WHERE id = ?",
+        "paragraph = ?, para_offset = ?, position_quote = ?, starred = ?, tags = ?, "
+        "first_opened = ?, last_opened = ?, updated = ? WHERE id = ?",
         (*merged, a["id"]),
     )
     report.articles_updated += 1
+
+
+def _merge_search(conn: sqlite3.Connection, s: dict[str, Any], report: ImportReport) -> None:
+    existing = organising.saved_search(conn, s["name"])
+    if existing is not None and not _later(s["updated"], records.stamp(existing.updated)):
+        report.unchanged += 1
+        return
+    conn.execute(
+        "INSERT OR REPLACE INTO saved_searches "
+        "(key, name, query, sort, seen, last_seen, created, updated) VALUES (?,?,?,?,?,?,?,?)",
+        (
+            tags.key(s["name"]),
+            s["name"],
+            s["query"],
+            s["sort"],
+            json.dumps(sorted(set(s["seen"])), ensure_ascii=False),
+            s["last_seen"],
+            s["created"],
+            s["updated"],
+        ),
+    )
+    if existing is None:
+        report.searches_added += 1
+    else:
+        report.searches_updated += 1
+
+
+def _merge_setting(conn: sqlite3.Connection, s: dict[str, Any], report: ImportReport) -> None:
+    row = conn.execute("SELECT updated FROM settings WHERE key = ?", (s["key"],)).fetchone()
+    if row is not None and not _later(s["updated"], row[0]):
+        report.unchanged += 1
+        return
+    conn.execute(
+        "INSERT OR REPLACE INTO settings (key, value, updated) VALUES (?,?,?)",
+        (s["key"], s["value"], s["updated"]),
+    )
 
 
 def _merge_bookmark(conn: sqlite3.Connection, b: dict[str, Any], report: ImportReport) -> None:

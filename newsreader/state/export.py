@@ -14,11 +14,13 @@ from typing import Any
 from newsreader.errors import UserError
 from newsreader.filewrite import resolve_target, write_atomic
 from newsreader.library import Article, ArticleSummary, Library, LibraryScan, ParseError
+from newsreader.library.front_matter import file_tags
 from newsreader.library.names import inert
 from newsreader.state import backup, records
 from newsreader.state.backup import ImportReport
 from newsreader.state.models import Anchor, Bookmark
 from newsreader.state.state_store import StateStore
+from newsreader.state.tags import merged
 
 __all__ = [
     "ImportReport",
@@ -77,13 +79,18 @@ def _order(p: _Placed) -> tuple[int, int, str, str, int, int, int]:
 def bookmarks_json(store: StateStore, scan: LibraryScan, library: Library) -> list[dict[str, Any]]:
     """Every bookmark, re-anchored against its article's current text, as JSON-ready dicts."""
     out: list[dict[str, Any]] = []
-    for p in _placed(store, scan, library):
+    placed = _placed(store, scan, library)
+    tags = _tags(store, scan)
+    for p in placed:
         bm, s = p.bookmark, p.summary
+        user, own = tags.get(bm.article_id, ((), ()))
         out.append(
             {
                 "uuid": bm.uuid,
                 "article_id": bm.article_id,
                 "article_title": s.title if s is not None else bm.article_title,
+                "article_tags": list(user),
+                "article_source_tags": list(own),
                 "article_date": s.date.isoformat() if s is not None and s.date else None,
                 "article_path": inert(s.path_str) if s is not None else None,
                 "article_missing": s is None,
@@ -99,6 +106,20 @@ def bookmarks_json(store: StateStore, scan: LibraryScan, library: Library) -> li
             }
         )
     return out
+
+
+def _tags(
+    store: StateStore, scan: LibraryScan
+) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Article id -> (the user's tags, the file's own front-matter tags), for articles with
+    bookmarks."""
+    marked = {bm.article_id for bm in store.bookmarks()}
+    articles = [scan.by_id[i] for i in marked if i in scan.by_id]
+    states = store.reading_states(articles, unopened=False)
+    return {
+        a.id: (states[a.id].tags if a.id in states else (), file_tags(a.path_str, a.mtime_ns))
+        for a in articles
+    }
 
 
 _LINE_START = re.compile(r"^(\s*)([#>*+\-]|\d+[.)])", re.MULTILINE)
@@ -118,6 +139,7 @@ def bookmarks_markdown(store: StateStore, scan: LibraryScan, library: Library) -
     note. Orphaned passages (the article is here, the passage is not) and passages of
     articles not in this library show their saved quote; both say which."""
     placed = _placed(store, scan, library)
+    tags = _tags(store, scan)
     lines = ["# Bookmarks", ""]
     if not placed:
         lines += ["No bookmarks yet.", ""]
@@ -132,6 +154,9 @@ def bookmarks_markdown(store: StateStore, scan: LibraryScan, library: Library) -
             meta.append(f"`{bm.article_id}`")
             if s is None:
                 meta.append("article not in this library")
+            user, own = tags.get(bm.article_id, ((), ()))
+            if user or own:
+                meta.append("tags: " + ", ".join(_md(t) for t in merged(user, own, ())))
             lines += [" · ".join(meta), ""]
         lines += [_blockquote(p.text), ""]
         if p.anchor is None and s is not None:

@@ -59,7 +59,28 @@ _V3 = """
 ALTER TABLE articles ADD COLUMN position_quote TEXT NOT NULL DEFAULT '';
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+# Version 4: what the user organises the library with. Stars and tags sit on the article's
+# row, so they follow a rename or an edit exactly as its reading state does (``rekey``);
+# tags are a JSON list of the user's spellings. Saved searches and the list's settings are
+# keyed by a case-folded name; ``seen`` lists the article ids a saved search matched when it
+# was last looked at, so new matches can be marked.
+_V4 = """
+ALTER TABLE articles ADD COLUMN starred INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE articles ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
+CREATE TABLE saved_searches (
+    key TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    query TEXT NOT NULL,
+    sort TEXT NOT NULL DEFAULT 'relevance',
+    seen TEXT NOT NULL DEFAULT '[]',
+    last_seen TEXT,
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL
+);
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated TEXT NOT NULL);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 """``MIGRATIONS[n]`` takes a file from version n to n + 1."""
 CURRENT = len(MIGRATIONS)
 

@@ -22,6 +22,9 @@ class ReadingState:
     quote: str = ""
     """The first words of the text at ``paragraph``/``offset`` when it was saved ("" when
     unknown), to find the same passage again after the article changed."""
+    starred: bool = False
+    tags: tuple[str, ...] = ()
+    """The user's own tags, as spelled, in the order added (never the article's source tags)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,3 +61,18 @@ class Bookmark:
     updated: datetime
     orphaned: bool = False
     """The passage could not be found in the article's current text with confidence."""
+
+
+@dataclass(frozen=True, slots=True)
+class SavedSearch:
+    """A query kept under a name: a list of the articles it matches, kept current."""
+
+    name: str
+    query: str
+    sort: str
+    """``relevance`` or ``date``."""
+    seen: frozenset[str]
+    """The ids it matched when the user last looked at it; the others are new."""
+    last_seen: datetime | None
+    created: datetime
+    updated: datetime

@@ -6,6 +6,7 @@ later (changes kept in memory while the file could not be written) with the same
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from collections.abc import Iterable
@@ -21,7 +22,7 @@ Row = tuple[Any, ...]
 
 _ARTICLE = (
     "id, path, content_hash, title, read, progress, paragraph, para_offset, "
-    "first_opened, last_opened, updated, position_quote"
+    "first_opened, last_opened, updated, position_quote, starred, tags"
 )
 _BOOKMARK = (
     "uuid, article_id, article_title, quote, prefix, suffix, paragraph, start_pos, "
@@ -64,7 +65,18 @@ def state_of(row: Row, article_id: str) -> ReadingState:
         first_opened=unstamp(row[8]),
         last_opened=unstamp(row[9]),
         quote=str(row[11] or ""),
+        starred=bool(row[12]),
+        tags=tags_of(row[13]),
     )
+
+
+def tags_of(stored: object) -> tuple[str, ...]:
+    """The tags column as a tuple (an unreadable value counts as none)."""
+    try:
+        value = json.loads(str(stored or "[]"))
+    except ValueError:
+        return ()
+    return tuple(t for t in value if isinstance(t, str)) if isinstance(value, list) else ()
 
 
 def article_rows(conn: sqlite3.Connection) -> list[Row]:

@@ -62,10 +62,18 @@ def due(folder: Path | None, interval: float = INTERVAL_S) -> bool:
     return age.total_seconds() >= interval
 
 
+_RECORDS = ("articles", "bookmarks", "saved_searches")
+"""The tables whose rows are worth a snapshot (saved searches only from schema 4 on)."""
+
+
 def has_data(conn: sqlite3.Connection) -> bool:
     """Whether the database holds any record worth a snapshot."""
+    tables = {str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    present = [t for t in _RECORDS if t in tables]
+    if not present:
+        return False
     row = conn.execute(
-        "SELECT EXISTS (SELECT 1 FROM articles) OR EXISTS (SELECT 1 FROM bookmarks)"
+        "SELECT " + " OR ".join(f"EXISTS (SELECT 1 FROM {t})" for t in present)
     ).fetchone()
     return bool(row and row[0])
 

@@ -14,8 +14,8 @@ from typing import Any
 
 from newsreader.library import Article, ArticleSummary
 from newsreader.library.text import clean_text
-from newsreader.state import anchoring, backup, file_open, records
-from newsreader.state.models import Anchor, Bookmark, ReadingState
+from newsreader.state import anchoring, backup, file_open, organising, records, tags
+from newsreader.state.models import Anchor, Bookmark, ReadingState, SavedSearch
 from newsreader.state.statefile import StateFile
 
 
@@ -144,6 +144,73 @@ class StateStore:
         self._file.write(
             lambda c: records.save_position(c, article, paragraph, offset, progress, when, quote)
         )
+
+    # --- stars, tags, saved searches, settings ---------------------------------------------
+
+    def set_starred(self, article: ArticleSummary, starred: bool | None = None) -> ReadingState:
+        """Star (True) or unstar (False) an article, or turn its star over (None)."""
+        when = records.now()
+        return self._file.write(lambda c: organising.set_starred(c, article, starred, when))
+
+    def change_tags(
+        self,
+        article: ArticleSummary,
+        add: Iterable[str] = (),
+        remove: Iterable[str] = (),
+        *,
+        replace: bool = False,
+    ) -> ReadingState:
+        """Add and remove the user's tags on an article (``replace``: ``add`` becomes its
+        whole set). Raises ValueError (one line) for an empty or unprintable name."""
+        adding = [tags.normalise(t) for t in add]
+        removing = [tags.normalise(t) for t in remove]
+        when = records.now()
+        return self._file.write(
+            lambda c: organising.change_tags(c, article, adding, removing, when, replace)
+        )
+
+    def tags_in_use(self) -> list[str]:
+        """Every tag the user has put on some article, one spelling each, sorted."""
+        return self._file.read(organising.tags_in_use)
+
+    def save_search(self, name: str, query: str, sort: str = "relevance") -> SavedSearch:
+        """Keep ``query`` under ``name`` (a search of that name, in any case, is replaced).
+        Raises ValueError (one line) for a bad name, an empty query or an unknown sort."""
+        name = tags.normalise(name, "saved search")
+        query = " ".join(clean_text(query).split())
+        if not query:
+            raise ValueError("the query is empty")
+        if sort not in organising.SORTS:
+            raise ValueError(f"sort must be one of: {', '.join(organising.SORTS)}")
+        when = records.now()
+        return self._file.write(lambda c: organising.save_search(c, name, query, sort, when))
+
+    def remove_search(self, name: str) -> SavedSearch | None:
+        """Forget a saved search; returns it, or None when there is none of that name."""
+        return self._file.write(lambda c: organising.remove_search(c, name))
+
+    def saved_searches(self) -> list[SavedSearch]:
+        """Every saved search, by name."""
+        return self._file.read(organising.saved_searches)
+
+    def saved_search(self, name: str) -> SavedSearch | None:
+        """One saved search by name (any case), or None."""
+        return self._file.read(lambda c: organising.saved_search(c, name))
+
+    def mark_seen(self, name: str, ids: Iterable[str]) -> SavedSearch | None:
+        """The user looked at a saved search while it matched ``ids``: none of them is new."""
+        ids = list(ids)
+        when = records.now()
+        return self._file.write(lambda c: organising.mark_seen(c, name, ids, when))
+
+    def setting(self, key: str) -> str | None:
+        """A remembered setting, or None."""
+        return self._file.read(lambda c: organising.setting(c, key))
+
+    def set_setting(self, key: str, value: str) -> None:
+        """Remember a setting (the list's sort order, …)."""
+        when = records.now()
+        self._file.write(lambda c: organising.set_setting(c, key, value, when))
 
     # --- bookmarks ------------------------------------------------------------------------
 

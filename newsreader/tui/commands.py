@@ -1,6 +1,6 @@
 """The command palette's newsreader commands: open an article by title, search, filters,
-bookmarks, fetching feeds, export and re-index. Themes and quit come from Textual's system
-commands."""
+lists, saved searches, sorting, bookmarks, fetching feeds, export and re-index. Themes and
+quit come from Textual's system commands."""
 
 from __future__ import annotations
 
@@ -36,6 +36,19 @@ class NewsreaderCommands(Provider):
         yield "Search articles", "Focus the search box (/)", app.palette_search
         yield hide, "Toggle the read filter (M)", main.toggle_read_filter
         yield "Mark all articles read", "Every article in the library (A)", main.mark_all_read
+        yield "Lists", "All, unread, starred, tags, feeds, saved searches (L)", main.show_lists
+        yield (
+            "Sort the list",
+            "By date, title, source or progress, in turn (S)",
+            (main.organising.cycle_sort),
+        )
+        if main.panes_mounted and main.search_pane.query_text:
+            query = main.search_pane.query_text
+            yield (
+                "Save this search",
+                f"Keep “{query}” as a list (ctrl+s)",
+                partial(main.organising.save_search, query),
+            )
         yield "Bookmarks", "List every bookmark (B)", app.palette_bookmarks
         yield "Fetch feeds", "Save new articles from every subscribed feed (R)", app.fetch_feeds
         yield "Feeds", "Every feed: add, remove, fetch, show its articles (F)", app.palette_feeds

@@ -1,4 +1,5 @@
-"""What the article list shows: articles newest first, their read state, and the read filter.
+"""What the article list shows: articles newest first (or sorted otherwise), their read state
+and star, the read filter and the list chosen (a feed, a tag, a saved search).
 
 Plain Python (no Textual) so it can be tested directly and shared by the list and the palette.
 """
@@ -7,13 +8,17 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import overload
 
 from newsreader.library import ArticleSummary
 from newsreader.library.packed import PackedIds, PackedSummaries
 from newsreader.state.models import ReadingState
+from newsreader.state.tags import key as tag_key
+
+SORTS = ("date", "title", "source", "progress")
+"""The list's orders: newest first, by title, by folder then newest, furthest read first."""
 
 
 def kept_states(states: Mapping[str, ReadingState]) -> dict[str, ReadingState]:
@@ -35,13 +40,24 @@ class ArticleRows:
         """Which articles the list shows at all (one feed, one category); None: every one."""
         self.narrow_label = ""
         """What ``narrow`` keeps, for the list's header ("" when not narrowed)."""
-        self.narrowed: list[ArticleSummary] = []
+        self.narrowed: Sequence[ArticleSummary] = []
         """The articles ``narrow`` keeps, read or not (empty when not narrowed)."""
         self.states_known = False
         """The reading states have been loaded: until then no row is called read or unread."""
         self.rows: Sequence[ArticleSummary] = []
         """What the list shows: a list, or for a packed library (``PackedSummaries``) the
         articles themselves or ``Subset`` of them, so no row is built until it is drawn."""
+        self.members: Collection[str] | None = None
+        """With ``narrow``: the ids it keeps, so the rows are picked by id from the packed
+        list (no summary built per article); None: ``narrow`` is asked of each article."""
+        self.version = 0
+        """Counts changes to ``states``: a copy of them made at one version is still good."""
+        self._listed: tuple[Sequence[ArticleSummary], set[str]] | None = None
+        self.sort = "date"
+        self.order: Mapping[str, int] | None = None
+        """The narrowed articles' own order (a saved search by relevance), or None."""
+        self.fresh: frozenset[str] = frozenset()
+        """Articles the list marks new (a saved search's matches since it was last seen)."""
         self._unread = 0
 
     def set_articles(
@@ -64,10 +80,12 @@ class ArticleRows:
         a missing state reads as unread and unopened (``kept_states``)."""
         self.states = dict(states)
         self.states_known = True
+        self.version += 1
         self._refilter()
 
     def update_state(self, state: ReadingState) -> None:
         """Apply one article's new state without changing which rows are shown."""
+        self.version += 1
         was = self.is_read(state.article_id)
         self.states[state.article_id] = state
         if state.article_id in self.by_id and was != state.read:
@@ -77,6 +95,25 @@ class ArticleRows:
         """Whether the article is marked read."""
         state = self.states.get(article_id)
         return bool(state and state.read)
+
+    def is_starred(self, article_id: str) -> bool:
+        """Whether the article is starred."""
+        state = self.states.get(article_id)
+        return bool(state and state.starred)
+
+    def tags(self, article_id: str) -> tuple[str, ...]:
+        """The user's tags on the article."""
+        state = self.states.get(article_id)
+        return state.tags if state else ()
+
+    def has_tag(self, article_id: str, key: str) -> bool:
+        """Whether the user put the tag ``key`` (``state.tags.key``) on the article."""
+        return any(tag_key(t) == key for t in self.tags(article_id))
+
+    def set_sort(self, sort: str) -> None:
+        """Order the rows by ``sort`` (one of ``SORTS``)."""
+        self.sort = sort if sort in SORTS else "date"
+        self._refilter()
 
     def progress(self, article_id: str) -> int:
         """How far the article has been read, 0-100."""
@@ -106,6 +143,7 @@ class ArticleRows:
             self.states[article_id] = replace(old, read=read)
             self._unread += -1 if read else 1
             changed.append(summary)
+        self.version += len(changed)
         return changed
 
     def toggle_filter(self) -> bool:
@@ -114,16 +152,39 @@ class ArticleRows:
         self._refilter()
         return self.hide_read
 
-    def set_narrow(self, narrow: Callable[[ArticleSummary], bool] | None, label: str = "") -> None:
-        """Show only the articles ``narrow`` keeps (None: all of them again)."""
+    def set_narrow(
+        self,
+        narrow: Callable[[ArticleSummary], bool] | None,
+        label: str = "",
+        order: Mapping[str, int] | None = None,
+        fresh: frozenset[str] = frozenset(),
+        members: Collection[str] | None = None,
+    ) -> None:
+        """Show only the articles ``narrow`` keeps (None: all of them again), in ``order``
+        (article id -> rank) when given, those in ``fresh`` marked new; ``members``, when
+        given, are the ids ``narrow`` keeps."""
+        self.members = members if narrow is not None else None
         self.narrow = narrow
         self.narrow_label = label if narrow is not None else ""
+        self.order = order if narrow is not None else None
+        self.fresh = fresh if narrow is not None else frozenset()
         self._refilter()
+
+    def set_members(
+        self,
+        members: Collection[str],
+        label: str,
+        order: Mapping[str, int] | None = None,
+        fresh: frozenset[str] = frozenset(),
+    ) -> None:
+        """Show only the articles whose ids are in ``members`` (a list: a tag, a saved
+        search), in ``order`` when given, those in ``fresh`` marked new."""
+        self.set_narrow(lambda a: a.id in members, label, order, fresh, members)
 
     @property
     def narrowed_unread(self) -> int:
         """How many of the narrowed articles are not marked read."""
-        return sum(1 for a in self.narrowed if not self.is_read(a.id))
+        return sum(1 for i in _ids(self.narrowed) if not self.is_read(i))
 
     def refilter(self) -> None:
         """Recompute the visible rows from the articles, states and filter."""
@@ -198,18 +259,46 @@ class ArticleRows:
         states, articles = self.states, self.articles
         listed: Container[str] = self.by_id
         if isinstance(articles, PackedSummaries) and len(states) > 64:
-            listed = set(articles.ids())  # one pass, not a bisect per state
+            listed = self._listed_ids(articles)  # one pass, not a bisect per state
         read_ids = {i for i, s in states.items() if s.read and i in listed}
         self._unread = len(articles) - len(read_ids)
         narrow = self.narrow
+        members = self.members
+        if narrow is not None and members is not None and isinstance(articles, PackedSummaries):
+            if len(members) * 8 < len(articles):  # a few: look each up (bisect)
+                found = (articles.row_of(i) for i in members)
+                kept = array("I", sorted(r for r in found if r is not None))
+            else:
+                kept = array("I", (row for row, i in enumerate(articles.ids()) if i in members))
+            self.narrowed = Subset(articles, kept)
+            if self.hide_read:
+                kept = array("I", (r for r in kept if articles.article_id(r) not in read_ids))
+            if self.order is not None and self.sort == "date":  # its own order is its "date"
+                ranks, last = self.order, len(self.order)
+                ranked = sorted(kept, key=lambda r: ranks.get(articles.article_id(r), last))
+                self.rows = Ranked(articles, array("I", ranked))
+            elif self.sort == "date":
+                self.rows = Subset(articles, kept)
+            else:
+                self.rows = [articles[r] for r in kept]
+                self._sort()
+            return
         if narrow is not None:
             self.narrowed = [a for a in articles if narrow(a)]
             if self.hide_read:
                 self.rows = [a for a in self.narrowed if a.id not in read_ids]
             else:
                 self.rows = list(self.narrowed)
+            order = self.order
+            if order is not None and self.sort == "date":  # its own order stands for "date"
+                self.rows.sort(key=lambda a: order.get(a.id, len(order)))
+            self._sort()
             return
         self.narrowed = []
+        if self.sort != "date":
+            self.rows = [a for a in articles if not (self.hide_read and a.id in read_ids)]
+            self._sort()
+            return
         if isinstance(articles, PackedSummaries):
             if self.hide_read and read_ids:
                 shown = (row for row, i in enumerate(articles.ids()) if i not in read_ids)
@@ -220,6 +309,22 @@ class ArticleRows:
             self.rows = [a for a in articles if a.id not in read_ids]
         else:
             self.rows = list(articles)
+
+    def _listed_ids(self, articles: PackedSummaries) -> set[str]:
+        if self._listed is None or self._listed[0] is not articles:
+            self._listed = (articles, set(articles.ids()))
+        return self._listed[1]
+
+    def _sort(self) -> None:
+        rows = self.rows
+        if self.sort == "date" or not isinstance(rows, list):
+            return
+        if self.sort == "title":
+            rows.sort(key=lambda a: a.title.casefold())
+        elif self.sort == "source":  # the folder it is in (a feed's, or the user's own)
+            rows.sort(key=lambda a: a.path_str.rpartition("/")[0].casefold())
+        else:  # furthest read first; stable, so newest first among equals
+            rows.sort(key=lambda a: -self.progress(a.id))
 
 
 def _ids(rows: Sequence[ArticleSummary]) -> Iterator[str]:
@@ -258,3 +363,19 @@ class Subset(Sequence[ArticleSummary]):
             return None
         at = bisect_left(self.rows, row)
         return at if at < len(self.rows) and self.rows[at] == row else None
+
+
+class Ranked(Subset):
+    """Rows of a packed list in an order of their own (a saved search's by relevance)."""
+
+    def __init__(self, packed: PackedSummaries, rows: array[int]) -> None:
+        super().__init__(packed, rows)
+        self._places: dict[int, int] | None = None
+
+    def index_of(self, article_id: str) -> int | None:
+        row = self.packed.row_of(article_id)
+        if row is None:
+            return None
+        if self._places is None:
+            self._places = {r: n for n, r in enumerate(self.rows)}
+        return self._places.get(row)

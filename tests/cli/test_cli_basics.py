@@ -66,6 +66,9 @@ def test_list_json_fields(cli: CLI, seed_library: Path) -> None:
             "date": "2024-05-06",
             "read": False,
             "progress": 0,
+            "starred": False,
+            "tags": [],
+            "source_tags": [],
         }
     ]
     assert cli("list", "--json", "--unread", library=seed_library).json() == rows

@@ -50,6 +50,12 @@ def _shell(*argv: str, cwd: Path) -> list[str]:
         (["--library", "li"], ["lib"]),  # a folder
         (["export", "c."], ["c.toml"]),  # a file
         (["bookmarks", "--"], ["--help", "--json", "--markdown"]),
+        (["ta"], ["tag", "tags"]),
+        (["st"], ["star"]),
+        (["saved", ""], ["add", "remove", "show"]),
+        (["saved", "add", "--s"], ["--sort"]),
+        (["list", "--s"], ["--starred", "--saved"]),
+        (["star", "--"], ["--help", "--off"]),
     ],
 )
 def test_bash_completes_in_a_real_bash(

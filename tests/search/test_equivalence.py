@@ -62,7 +62,7 @@ def test_the_fallback_ranks_as_the_engine_at_2k(
     queries = eq.make_queries(tmp_path / "corpus-2000", 30)
 
     class Broken(Engine):
-        def top(self, query: object, limit: int) -> TopDocs:
+        def top(self, query: object, limit: int, keep: object = None) -> TopDocs:
             raise ValueError("not a Whoosh 3 posting list")
 
     with open_generation(generation).searcher() as searcher:

@@ -1,8 +1,9 @@
 """A separate process that uses the state store, for the crash, concurrency and disk-full tests.
 
 Run as ``python state_child.py MODE STATE_FILE [ARGS]`` (``loop TAG COUNT [TAG,TAG…]``,
-``diskfull LIMIT`` or ``replace NEW_FILE``); it prints one line per event on stdout
-(flushed), so the parent knows what was committed before it killed or limited us.
+``tags TAG COUNT [TAG,TAG…]``, ``diskfull LIMIT`` or ``replace NEW_FILE``); it prints one
+line per event on stdout (flushed), so the parent knows what was committed before it
+killed or limited us.
 """
 
 from __future__ import annotations
@@ -81,6 +82,29 @@ def see(store: StateStore, tag: str, writers: list[str]) -> None:
     )
 
 
+def tag_loop(store: StateStore, tag: str, count: int, wait_for: list[str] | None = None) -> None:
+    """Put tag ``TAG-i`` on article ``i % 10`` and star it (``count`` 0: forever), printing
+    each write after it returns; with ``wait_for``, then report every tag and star seen."""
+    i = 0
+    while count == 0 or i < count:
+        art = article(i % 10).summary
+        store.change_tags(art, [f"{tag}-{i}"])
+        store.set_starred(art, True)
+        print(f"ok {i}", flush=True)
+        i += 1
+    if not wait_for:
+        return
+    store.change_tags(article(0).summary, [f"{tag}-done"])
+    wanted = {f"{w}-done" for w in wait_for}
+    deadline = time.monotonic() + 60
+    while not wanted <= set(store.tags_in_use()) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    states = store.reading_states(article(n).summary for n in range(10))
+    seen = {aid: sorted(s.tags) for aid, s in states.items()}
+    stars = sorted(aid for aid, s in states.items() if s.starred)
+    print("sees " + json.dumps({"tags": seen, "starred": stars}), flush=True)
+
+
 def disk_full(store: StateStore, limit: int) -> None:
     """Write big notes past an RLIMIT_FSIZE until the store stops saving; report as JSON."""
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # else the kernel kills us at the limit
@@ -146,6 +170,9 @@ def main() -> None:
     if mode == "loop":
         wait_for = sys.argv[5].split(",") if len(sys.argv) > 5 else None
         loop(store, sys.argv[3], int(sys.argv[4]), wait_for)
+    elif mode == "tags":
+        wait_for = sys.argv[5].split(",") if len(sys.argv) > 5 else None
+        tag_loop(store, sys.argv[3], int(sys.argv[4]), wait_for)
     elif mode == "diskfull":
         disk_full(store, int(sys.argv[3]))
     elif mode == "replace":

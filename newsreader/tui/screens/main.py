@@ -31,6 +31,7 @@ from newsreader.tui.screens.feed_flow import FeedFetch
 from newsreader.tui.screens.library_view import LibraryView
 from newsreader.tui.screens.narrowing import Narrowing
 from newsreader.tui.screens.open_flow import ArticleOpener, request_for
+from newsreader.tui.screens.organising import Organising
 from newsreader.tui.screens.panes import Pane, PaneLayout
 from newsreader.tui.screens.read_marks import ReadMarks
 from newsreader.tui.widgets.article_list import ArticleList
@@ -62,6 +63,10 @@ class MainScreen(Screen[None]):
             "less_than_sign", "list_width(-4)", "Narrower list", show=False, id="list.narrower"
         ),
         Binding("greater_than_sign", "list_width(4)", "Wider list", show=False, id="list.wider"),
+        Binding("L", "lists", "Lists", show=False, id="main.lists"),
+        # The list has its own s and t; these act on the article open in the reader.
+        Binding("s", "star_open", "Star the open article", show=False, id="reader.toggle_star"),
+        Binding("t", "tags_open", "Tag the open article", show=False, id="reader.edit_tags"),
     ]
 
     AUTO_FOCUS = "#articles"
@@ -87,13 +92,16 @@ class MainScreen(Screen[None]):
         self.library_view = LibraryView(self)
         self._resumed = False
         self.narrowing = Narrowing(self)
+        self.organising = Organising(self)
         minutes = session.ctx.config.fetch_interval
         self.refresher = AutoRefresh(
             self, refresh_seconds if refresh_seconds is not None else minutes and minutes * 60
         )
 
     def compose(self) -> ComposeResult:
-        yield PaneLayout(self.rows, self.session, self.session.ctx.config.list_width)
+        yield PaneLayout(
+            self.rows, self.session, self.session.ctx.config.list_width, self.organising.search
+        )
         yield StatusBar(id="status")
         yield KeyBar()
 
@@ -178,7 +186,42 @@ class MainScreen(Screen[None]):
             return not isinstance(self.focused, Input)  # let "/" be typed into inputs
         if action == "back":
             return self.pane != "list"
+        if action in ("star_open", "tags_open"):
+            return self.pane == "reader" and self._open_summary() is not None
         return True
+
+    # --- organising (see organising) --------------------------------------------------------
+
+    def _open_summary(self) -> ArticleSummary | None:
+        article = self.reader.article if self.panes_mounted else None
+        return self.rows.by_id.get(article.id) if article is not None else None
+
+    def action_lists(self) -> None:
+        self.show_lists()
+
+    def show_lists(self) -> None:
+        """Offer the lists (All, Unread, Starred, tags, feeds, saved searches)."""
+        self.organising.show_picker()
+
+    def action_star_open(self) -> None:
+        if (summary := self._open_summary()) is not None:
+            self.organising.toggle_star(summary)
+
+    def action_tags_open(self) -> None:
+        if (summary := self._open_summary()) is not None:
+            self.organising.edit_tags(summary)
+
+    def on_article_list_star_toggled(self, message: ArticleList.StarToggled) -> None:
+        self.organising.toggle_star(message.summary)
+
+    def on_article_list_tags_requested(self, message: ArticleList.TagsRequested) -> None:
+        self.organising.edit_tags(message.summary)
+
+    def on_article_list_sort_requested(self) -> None:
+        self.organising.cycle_sort()
+
+    def on_search_pane_save_requested(self, message: SearchPane.SaveRequested) -> None:
+        self.organising.save_search(message.query)
 
     # --- the library -----------------------------------------------------------------------
 
@@ -195,12 +238,14 @@ class MainScreen(Screen[None]):
             self._resumed = True
             self.ensure_panes()
             self.opener.reopen_last()
+            self.organising.load_sort()
 
     def on_activity(self, message: sync.Activity) -> None:
         self.library_view.activity(message)
 
     def on_index_updated(self, message: sync.IndexUpdated) -> None:
         self.library_view.index_updated(message)
+        self.organising.library_changed()
 
     def on_index_damaged(self, message: sync.IndexDamaged) -> None:
         self.sync.heal()
@@ -368,6 +413,8 @@ class MainScreen(Screen[None]):
 
     def narrow_to(self, urls: frozenset[str] | None, label: str) -> None:
         """Show only the articles saved from the feeds ``urls`` (None: every article)."""
+        if urls is None:
+            self.organising.current = ("all", "")
         self.narrowing.to(urls, label)
 
     @property

@@ -9,6 +9,7 @@ it is painted, or earlier when an action needs them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal
 
 from textual import events
@@ -22,6 +23,7 @@ from newsreader.tui.widgets.article_list import ArticleList
 
 if TYPE_CHECKING:
     from newsreader.app.session import Session
+    from newsreader.search import SearchResult
     from newsreader.tui.widgets.reader import Reader
     from newsreader.tui.widgets.search_pane import SearchPane
 
@@ -44,10 +46,17 @@ class PaneLayout(Horizontal):
     pane: reactive[Pane] = reactive[Pane]("list")
     """The pane in use: the list or search on the left, or the reader."""
 
-    def __init__(self, rows: ArticleRows, session: Session, list_width: int | None) -> None:
+    def __init__(
+        self,
+        rows: ArticleRows,
+        session: Session,
+        list_width: int | None,
+        search: Callable[..., SearchResult] | None = None,
+    ) -> None:
         super().__init__(id="panes")
         self._rows = rows
         self._session = session
+        self._search_with = search or session.search
         self.list_width = list_width
         """Columns of the list beside the reader; None: what the reader cannot use."""
         self._reader: Reader | None = None
@@ -99,7 +108,7 @@ class PaneLayout(Horizontal):
         from newsreader.tui.widgets.reader import Reader
         from newsreader.tui.widgets.search_pane import SearchPane
 
-        search = self._search = SearchPane(self._session.search, id="search")
+        search = self._search = SearchPane(self._search_with, id="search")
         search.border_title = "Search"
         search.display = False  # until "/"
         reader = self._reader = Reader(id="reader")

@@ -54,7 +54,7 @@ class _RowStyles(NamedTuple):
 
 
 class ArticleList(ScrollView, can_focus=True):
-    """Every article, newest first, with an unread marker, date, title and progress."""
+    """Every article, newest first, with unread and star markers, date, title and progress."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open", id="list.open"),
@@ -70,6 +70,9 @@ class ArticleList(ScrollView, can_focus=True):
         Binding("M", "filter(False)", "Show read", id="list.toggle_filter"),
         Binding("A", "mark_all_read", "Mark all read", show=False, id="list.mark_all_read"),
         Binding("u", "undo", "Undo mark all", id="list.undo"),
+        Binding("s", "toggle_star", "Star", show=False, id="list.toggle_star"),
+        Binding("t", "edit_tags", "Tags", show=False, id="list.edit_tags"),
+        Binding("S", "cycle_sort", "Sort", show=False, id="list.sort"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -113,6 +116,21 @@ class ArticleList(ScrollView, can_focus=True):
 
     class UndoRequested(Message):
         """``u``: undo the last "mark all read"."""
+
+    @dataclass
+    class StarToggled(Message):
+        """``s``: star or unstar an article."""
+
+        summary: ArticleSummary
+
+    @dataclass
+    class TagsRequested(Message):
+        """``t``: edit an article's tags."""
+
+        summary: ArticleSummary
+
+    class SortRequested(Message):
+        """``S``: the next sort order."""
 
     def __init__(self, rows: ArticleRows, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -189,11 +207,15 @@ class ArticleList(ScrollView, can_focus=True):
         summary = rows[index]
         read = self.rows.is_read(summary.id)
         progress = self.rows.progress(summary.id)
+        starred = self.rows.is_starred(summary.id)
+        fresh = summary.id in self.rows.fresh
         cursor = index == self.cursor
         key = (
             summary,
             read,
             progress,
+            starred,
+            fresh,
             width,
             cursor,
             index == self.hover,
@@ -202,7 +224,9 @@ class ArticleList(ScrollView, can_focus=True):
         )
         strip = self._cache.get(key)
         if strip is None:
-            strip = self._render_row(summary, read, progress, width, cursor, index == self.hover)
+            strip = self._render_row(
+                summary, read, progress, width, cursor, index == self.hover, starred, fresh
+            )
             self._cache[key] = strip
         return strip
 
@@ -214,14 +238,19 @@ class ArticleList(ScrollView, can_focus=True):
         width: int,
         cursor: bool,
         hover: bool,
+        starred: bool = False,
+        fresh: bool = False,
     ) -> Strip:
         # Segments straight from cached styles: a page of rows through Rich's Text cost
         # ~10 ms, on the first paint and on every page down.
         styles = self._row_styles(cursor, hover)
         # Before the reading states load (a few frames at start) no row claims to be unread.
-        marker = " ● " if self.rows.states_known and not read else "   "
+        dot = "●" if self.rows.states_known and not read else " "
+        marker = f"{'★' if starred else ' '}{dot} "
         date = format_date(summary).ljust(DATE_WIDTH)
         tail = f" {progress}% " if 0 < progress < 100 else " "
+        if fresh:  # a saved search's match since it was last looked at
+            tail = " new" + tail
         # What the other parts take, measured (a date in another locale may be longer).
         room = max(width - cell_len(marker + date + "  " + tail), 1)
         segments = [
@@ -328,12 +357,24 @@ class ArticleList(ScrollView, can_focus=True):
     def action_undo(self) -> None:
         self.post_message(self.UndoRequested())
 
+    def action_toggle_star(self) -> None:
+        if (summary := self.highlighted) is not None:
+            self.post_message(self.StarToggled(summary))
+
+    def action_edit_tags(self) -> None:
+        if (summary := self.highlighted) is not None:
+            self.post_message(self.TagsRequested(summary))
+
+    def action_cycle_sort(self) -> None:
+        self.post_message(self.SortRequested())
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "filter":
             return parameters[0] != self.rows.hide_read
         if action == "undo":
             return self.can_undo
-        return not (action in {"open", "toggle_read"} and self.highlighted is None)
+        needs_row = {"open", "toggle_read", "toggle_star", "edit_tags"}
+        return not (action in needs_row and self.highlighted is None)
 
     # --- mouse ----------------------------------------------------------------------------
 

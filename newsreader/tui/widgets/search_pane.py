@@ -35,7 +35,10 @@ MORE_HITS = 40
 MAX_HITS = 400
 REMEMBERED = 64
 """First answers kept, so deleting back to an earlier query shows it without a search."""
-SYNTAX_HINT = 'words · "exact phrase" · -exclude · a OR b · title:word · date:2024-05 · F1 help'
+SYNTAX_HINT = (
+    'words · "exact phrase" · -exclude · a OR b · title:word · date:2024-05 · tag:x · '
+    "is:unread · F1 help"
+)
 
 
 class QueryBox(Input):
@@ -51,7 +54,14 @@ class SearchPane(Vertical):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "to_results", "Results", show=False, id="search.to_results"),
+        Binding("ctrl+s", "save_search", "Save search", show=False, id="search.save"),
     ]
+
+    @dataclass
+    class SaveRequested(Message):
+        """``ctrl+s``: keep the query as a saved search."""
+
+        query: str
 
     @dataclass
     class HitChosen(Message):
@@ -120,6 +130,9 @@ class SearchPane(Vertical):
     def pending(self) -> bool:
         """Typed, and the search for it has not been answered yet."""
         return self._busy or self._queued
+
+    def action_save_search(self) -> None:
+        self.post_message(self.SaveRequested(self.query_text))
 
     def set_index_note(self, note: str) -> None:
         """Say that the index is being built (results may be incomplete)."""

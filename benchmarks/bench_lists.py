@@ -1,0 +1,303 @@
+"""Lists and saved searches in the real app (headless, in this process): how long choosing a
+list takes to repaint the article list, and how long a new article takes to reach a saved
+search that is shown. Prints a Markdown table; the numbers go in benchmarks/README.md.
+
+    python benchmarks/bench_lists.py [--articles 10000] [--rounds 3] [--workdir DIR]
+
+The library is ``corpus.py``'s; 50 tags spread over the articles (the user's own), every
+tenth article starred, 20 saved searches. The baseline, measured in the same run, is the
+list's existing read filter (``M``): the same rows changing and repainting, without a list.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.corpus import write_corpus
+from benchmarks.run import machine
+
+TAGS = [f"topic-{n:02d}" for n in range(50)]
+SAVED = [
+    ("ceasefire", "ceasefire", "relevance"),
+    ("inflation", "inflation prices", "date"),
+    ("un", '"united nations"', "relevance"),
+    ("talks-03", "tag:topic-03 talks", "date"),
+    ("unread military", "is:unread military", "relevance"),
+    ("starred", "is:starred", "date"),
+    ("hostages", "hostages released", "relevance"),
+    ("gaza", "gaza -rafah", "relevance"),
+    ("election", "election vote", "date"),
+    ("court", "court ruling", "relevance"),
+    ("energy", "oil OR energy", "relevance"),
+    ("refugees", "refugees aid", "date"),
+    ("sanctions", "sanctions", "relevance"),
+    ("troops", "troops withdrawal", "relevance"),
+    ("budget", "budget taxes", "date"),
+    ("police", "police protest", "relevance"),
+    ("topic-10", "tag:topic-10", "date"),
+    ("health", "health ministry", "relevance"),
+    ("drones", "drone OR drones", "relevance"),
+    ("peace", "peace agreement", "date"),
+]
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+
+
+def _prepare(workdir: Path, n: int) -> Path:
+    """The library, its index and the state file (tags, stars, saved searches)."""
+    from newsreader.context import build_context
+    from newsreader.paths import ensure_dir
+    from newsreader.search.index import SearchIndex
+    from newsreader.state import StateStore, organising, records
+
+    library = workdir / "library"
+    if not library.is_dir():
+        write_corpus(library, n)
+    for left in library.glob("z-new-*.txt"):  # the arrivals of an earlier run
+        left.unlink()
+    ctx = build_context([library])
+    scan = ctx.library.scan()
+    ensure_dir(ctx.paths.index_root, "cache")
+    index = SearchIndex(ctx.index_dir)
+    index.update(scan, ctx.library, procs=2)
+    index.close()
+    store = StateStore.open(ctx.paths.state_file)
+    when = records.now()
+
+    def organise(conn: Any) -> None:
+        for i, a in enumerate(scan.articles):
+            tags = [TAGS[i % 50]] + ([TAGS[(i * 7) % 50]] if i % 3 == 0 else [])
+            organising.change_tags(conn, a, tags, [], when)
+            if i % 10 == 0:
+                organising.set_starred(conn, a, True, when)
+
+    store._file.write(organise)  # one transaction, not 10k fsyncs
+    for name, query, sort in SAVED:
+        store.save_search(name, query, sort)
+    store.close()
+    return library
+
+
+async def _drive(library: Path, rounds: int) -> dict[str, Any]:
+    from textual.worker import WorkerCancelled
+
+    from newsreader.app.lists import entries
+    from newsreader.context import build_context
+    from newsreader.tui.app import make_app
+    from newsreader.tui.rows import ArticleRows
+    from newsreader.tui.widgets.article_list import ArticleList
+
+    paints: list[float] = []
+    applied: list[float] = []
+    original_render = ArticleList.render_lines
+    original_narrow = ArticleRows.set_narrow
+    original_filter = ArticleRows.toggle_filter
+
+    def render_lines(self: Any, crop: Any) -> Any:
+        lines = original_render(self, crop)
+        paints.append(time.perf_counter())
+        return lines
+
+    def set_narrow(self: Any, *args: Any, **kwargs: Any) -> None:
+        original_narrow(self, *args, **kwargs)
+        applied.append(time.perf_counter())
+
+    def toggle_filter(self: Any) -> bool:
+        hidden = original_filter(self)
+        applied.append(time.perf_counter())
+        return hidden
+
+    ArticleList.render_lines = render_lines  # type: ignore[method-assign]
+    ArticleRows.set_narrow = set_narrow  # type: ignore[method-assign]
+    ArticleRows.toggle_filter = toggle_filter  # type: ignore[method-assign]
+    app = make_app(build_context([library]), poll_seconds=None)
+    out: dict[str, Any] = {}
+    async with app.run_test(size=(120, 40)) as pilot:
+
+        async def settle() -> None:
+            for _ in range(200):
+                try:
+                    await app.workers.wait_for_complete()
+                except WorkerCancelled:
+                    continue
+                await pilot.pause()
+                if not any(w.is_running for w in app.workers):
+                    break
+
+        async def repainted(start: float, *, timeout: float = 30) -> float:
+            """Seconds from ``start`` to the first paint after the rows last changed."""
+            deadline = time.perf_counter() + timeout
+            while time.perf_counter() < deadline:
+                await pilot.pause(0.001)
+                done = [t for t in applied if t >= start]
+                if done and any(p >= done[-1] for p in paints) and not _busy():
+                    return min(p for p in paints if p >= done[-1]) - start
+            raise TimeoutError("the list was not repainted")
+
+        def _busy() -> bool:
+            return any(w.is_running and w.group == "lists" for w in app.workers)
+
+        await settle()
+        screen = app.main_screen
+        org = screen.organising
+        session = screen.session
+        started = time.perf_counter()
+        store = session.store()
+        assert store is not None
+        found = await asyncio.to_thread(
+            lambda: entries(org._shelf(), store.saved_searches(), session.index().ranked_paths)
+        )
+        out["count every list"] = time.perf_counter() - started
+        out["lists"] = len(found)
+        kinds = [e for e in found if e.kind in ("all", "unread", "starred", "tag", "saved")]
+        times: dict[str, list[float]] = {
+            "tag": [],
+            "saved": [],
+            "saved first": [],
+            "other": [],
+            "filter": [],
+        }
+        for round_ in range(rounds):
+            for entry in kinds:
+                t0 = time.perf_counter()
+                org.choose(entry)
+                elapsed = await repainted(t0)
+                kind = entry.kind if entry.kind in times else "other"
+                if kind == "saved" and round_ == 0:  # searched; later rounds are remembered
+                    kind = "saved first"
+                times[kind].append(elapsed)
+            org.choose(found[0])  # All
+            await settle()
+            for _ in range(4):
+                t0 = time.perf_counter()
+                screen.toggle_read_filter()
+                times["filter"].append(await repainted(t0))
+        out["times"] = times
+        # A new article arrives while a saved search is shown.
+        saved = next(e for e in found if e.kind == "saved" and e.name == "ceasefire")
+        org.choose(saved)
+        await settle()
+        arrivals: list[float] = []
+        index_times: list[float] = []
+        original_updated = type(screen).on_index_updated
+        updated: list[float] = []
+
+        def on_index_updated(self: Any, message: Any) -> None:
+            updated.append(time.perf_counter())
+            original_updated(self, message)
+
+        type(screen).on_index_updated = on_index_updated  # type: ignore[method-assign]
+        for k in range(max(3, rounds)):
+            name = f"z-new-{k}.txt"
+            (library / name).write_text(
+                f"Ceasefire news {k}\n\nMon May 06 2024\n\nThe ceasefire held again today, "
+                f"officials said, round {k}.\n",
+                encoding="utf-8",
+            )
+            t0 = time.perf_counter()
+            screen.sync.rescan()  # what a feed fetch does when it saved files
+            deadline = t0 + 30
+            new_id = name[:-4]
+            while time.perf_counter() < deadline:
+                await pilot.pause(0.005)
+                if screen.rows.index_of(new_id) is not None and paints[-1] >= applied[-1]:
+                    break
+            arrivals.append(time.perf_counter() - t0)
+            index_times.append(max(u for u in updated if u >= t0) - t0)
+            await settle()
+        out["arrival"] = arrivals
+        out["index only"] = index_times
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--workdir", type=Path, default=None)
+    args = parser.parse_args(argv)
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="newsreader-lists-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    for var in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
+        os.environ[var] = str(workdir / "xdg" / var.lower())
+    print(f"Machine: {machine()} (at start)\n", flush=True)
+    began = time.perf_counter()
+    library = _prepare(workdir, args.articles)
+    prepared = time.perf_counter() - began
+    out = asyncio.run(_drive(library, args.rounds))
+    times = out["times"]
+    switch = times["tag"] + times["saved"] + times["saved first"] + times["other"]
+    base = times["filter"]
+    ms = 1000.0
+
+    def pair(values: list[float]) -> str:
+        return f"{statistics.median(values) * ms:.1f} / {_p95(values) * ms:.1f} ms"
+
+    ratio = _p95(switch) / _p95(base) if base and _p95(base) > 0 else float("nan")
+    arrival = out["arrival"]
+    rows = [
+        (
+            f"switching lists to repainted list, median / p95 ({len(switch)} switches)",
+            pair(switch),
+            f"read filter `M`: {pair(base)}",
+            f"{ratio:.2f}x",
+            "p95 <= 50 ms",
+            "yes" if _p95(switch) <= 0.05 else "no",
+        ),
+        ("  a tag list", pair(times["tag"]), "", "", "", ""),
+        ("  a saved search, first shown (searched)", pair(times["saved first"]), "", "", "", ""),
+        (
+            "  a saved search, shown again (remembered)",
+            pair(times["saved"] or [0.0]),
+            "",
+            "",
+            "",
+            "",
+        ),
+        ("  All, Unread, Starred", pair(times["other"]), "", "", "", ""),
+        (
+            "new article to its saved search repainted (rescan as after a fetch)",
+            pair(arrival),
+            f"rescan + index update alone: {pair(out['index only'])}",
+            f"{statistics.median(arrival) / statistics.median(out['index only']):.2f}x",
+            "<= 1 s",
+            "yes" if max(arrival) <= 1.0 else "no",
+        ),
+        (
+            f"counting all {out['lists']} lists for the picker (L)",
+            pair([out["count every list"]]),
+            "",
+            "",
+            "",
+            "",
+        ),
+    ]
+    print(
+        f"{args.articles:,} articles, {len(TAGS)} tags, {len(SAVED)} saved searches; "
+        f"setup (corpus, index, state) {prepared:.0f} s\n"
+    )
+    print("| measure | newsreader | baseline | ratio | target | met |\n|---|---|---|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+    print(f"\nMachine: {machine()} (at the end)")
+    if args.workdir is None:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,86 @@
+"""Saved searches as lists: the articles one matches now (ranked, or newest first), how many
+of them are unread, and which are new since the user last looked at it. Always the query as
+saved: no did-you-mean in its place and no any-word fallback, so a list never quietly
+becomes another one; ranked without snippets (``SearchIndex.ranked_paths``), so counting
+every match is cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from newsreader.app.filters import split
+from newsreader.app.shelves import Shelf
+
+if TYPE_CHECKING:
+    from newsreader.state.models import SavedSearch
+
+Rank = Callable[..., tuple[list[str], int, "str | None"]]
+"""``SearchIndex.ranked_paths``: (query, limit, within=paths) -> (paths, total, error)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """A saved search's numbers, for the list picker and ``newsreader saved``."""
+
+    total: int
+    unread: int
+    new: int
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SavedList:
+    """What a saved search shows now."""
+
+    saved: SavedSearch
+    ids: list[str]
+    """Its articles' ids, in the saved search's order."""
+    counts: Counts
+    new_ids: frozenset[str]
+    """The ids the user has not seen in this list before."""
+
+
+def matches(
+    shelf: Shelf, rank: Rank, query: str, limit: int | None = None
+) -> tuple[list[str], str | None]:
+    """The ids of the articles ``query`` finds, best first (newest first for filters
+    alone), at most ``limit`` (None: every one), and a one-line error when the query cannot
+    be answered."""
+    parts = split(query)
+    if parts.error:
+        return [], parts.error
+    passing = shelf.matching_ids(parts.filters) if parts.filters else None
+    if not parts.words:
+        found = passing if passing is not None else list(shelf.columns()[0])
+        return (found if limit is None else found[:limit]), None
+    within = None
+    if passing is not None:
+        paths = shelf.columns()[1]
+        places = shelf.places()
+        within = [paths[places[aid]] for aid in passing]
+    paths_found, _total, error = rank(
+        parts.words, limit or max(len(shelf.articles), 1), within=within
+    )
+    by_path = shelf.id_of_path()
+    return [by_path[p] for p in paths_found if p in by_path], error
+
+
+def show(shelf: Shelf, rank: Rank, saved: SavedSearch) -> SavedList:
+    """Every article of a saved search in its order (relevance, or newest first), with its
+    counts and which are new."""
+    found, error = matches(shelf, rank, saved.query)
+    if saved.sort == "date":
+        place = shelf.places()
+        found.sort(key=lambda aid: place.get(aid, len(place)))
+    new = frozenset(aid for aid in found if aid not in saved.seen)
+    states = shelf.states
+    unread = sum(1 for aid in found if not ((s := states.get(aid)) and s.read))
+    return SavedList(saved, found, Counts(len(found), unread, len(new), error), new)
+
+
+def counts(shelf: Shelf, rank: Rank, saved: SavedSearch) -> Counts:
+    """How many articles match, how many of them are unread, how many are new."""
+    return show(shelf, rank, saved).counts

@@ -1,0 +1,346 @@
+"""Stars, tags, the list's sort, the list picker and saved searches, for ``MainScreen``.
+
+Like ``ReadMarks``: a change shows in the rows at once and its store write is queued through
+the screen. What needs the store, the feeds' files or the index (tags in use, counts, a
+saved search's matches) is read in a thread worker and handed back to the UI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from newsreader.library import ArticleSummary
+from newsreader.state.models import ReadingState
+from newsreader.tui.rows import SORTS
+
+if TYPE_CHECKING:
+    from newsreader.app.lists import Entry
+    from newsreader.app.shelves import FeedLinks, Shelf
+    from newsreader.search import SearchResult
+    from newsreader.state.models import SavedSearch
+    from newsreader.tui.screens.list_picker import ListPicker
+    from newsreader.tui.screens.main import MainScreen
+
+SORT_SETTING = "list.sort"
+
+
+class Organising:
+    """What the user organises the library with, on the main screen."""
+
+    def __init__(self, screen: MainScreen) -> None:
+        self.screen = screen
+        self.current: tuple[str, str] = ("all", "")
+        """The list shown: (kind, name) of an ``Entry``."""
+        self._saved: SavedSearch | None = None
+        """The saved search shown, as it was when first shown (what it had seen then)."""
+        self._links: FeedLinks | None = None
+        self._kept: tuple[int, Shelf] | None = None
+        self._answers: dict[str, tuple[Shelf, list[str]]] = {}
+        """A saved query's article ids, for the shelf they were found on (switching back to
+        a list costs no search until the library or the states change)."""
+
+    # --- helpers for workers --------------------------------------------------------------
+
+    def _shelf(self) -> Shelf:
+        """The rows as a shelf (called in a worker: copies what it reads)."""
+        from newsreader.app.shelves import Shelf, feed_links
+        from newsreader.feeds import subscriptions_file
+
+        rows, ctx = self.screen.rows, self.screen.session.ctx
+        links = self._links
+        if links is None:
+            links = self._links = feed_links(subscriptions_file(ctx.paths), ctx.articles_dir)
+        kept, version = self._kept, rows.version
+        same = kept is not None and kept[1].articles is rows.articles
+        if kept is not None and same and kept[0] == version and kept[1].links is links:
+            return kept[1]  # nothing changed: its tag index and columns stand
+        # A copy: the UI thread changes the rows' states while a worker reads these.
+        shelf = Shelf(rows.articles, dict(rows.states), links)
+        if kept is not None and same:
+            shelf.adopt_columns(kept[1])
+        self._kept = (version, shelf)
+        return shelf
+
+    def search(self, query: str, limit: int = 40, **options: object) -> SearchResult:
+        """The search pane's search: words by the index, ``tag:``/``is:``/``feed:`` here."""
+        from newsreader.app.filters import split
+
+        session = self.screen.session
+        if not split(query).filters and not split(query).error:
+            return session.search(query, limit, **options)  # type: ignore[arg-type]
+        return self._shelf().search(session.index().search, query, limit, **options)
+
+    def _state(self, summary: ArticleSummary) -> ReadingState:
+        return self.screen.rows.states.get(summary.id) or ReadingState(summary.id)
+
+    def _redraw(self) -> None:
+        screen = self.screen
+        keep = screen.article_list.highlighted
+        screen.article_list.refresh_rows(keep.id if keep else None)
+        screen.update_counts()
+
+    # --- stars and tags -------------------------------------------------------------------
+
+    def toggle_star(self, summary: ArticleSummary) -> None:
+        """Star or unstar an article (the list keeps its row until the next change)."""
+        starred = not self._state(summary).starred
+        self.screen.rows.update_state(replace(self._state(summary), starred=starred))
+        self.screen.write(lambda store: store.set_starred(summary, starred))
+        self._redraw()
+        self.screen.notify(
+            f"{'Starred' if starred else 'Unstarred'}: {summary.title}", timeout=2, markup=False
+        )
+
+    def edit_tags(self, summary: ArticleSummary) -> None:
+        """Ask for the article's tags (completed from those in use), then save them."""
+        screen = self.screen
+
+        def tags_in_use() -> None:
+            store = screen.session.store()
+            mine = store.tags_in_use() if store is not None else []
+            own = self._shelf().source_tags(summary)
+            screen.app.call_from_thread(self._ask_tags, summary, mine, own)
+
+        screen.run_worker(tags_in_use, name="tags", group="tags", thread=True, exclusive=True)
+
+    def _ask_tags(self, summary: ArticleSummary, in_use: list[str], own: tuple[str, ...]) -> None:
+        from newsreader.state.tags import normalise
+        from newsreader.tui.screens.name_dialog import NameDialog, split_tags
+
+        def check(text: str) -> str | None:
+            try:
+                for tag in split_tags(text):
+                    normalise(tag)
+            except ValueError as exc:
+                return str(exc)
+            return None
+
+        about = summary.title
+        if own:
+            about += "\nFrom its source (kept apart): " + ", ".join(own)
+
+        def answered(text: str | None) -> None:
+            if text is None:
+                return
+            tags = [normalise(t) for t in split_tags(text)]
+            from newsreader.state.tags import merged
+
+            new = merged([], tags, [])
+            self.screen.rows.update_state(replace(self._state(summary), tags=new))
+            self.screen.write(lambda store: store.change_tags(summary, new, replace=True))
+            self._redraw()
+            if self.current[0] == "tag":  # the list of a tag just added or removed follows
+                self._show_tag(self.current[1])
+            shown = ", ".join(new) if new else "none"
+            self.screen.notify(f"Tags: {shown}", timeout=2, markup=False)
+
+        current = ", ".join(self._state(summary).tags)
+        dialog = NameDialog(
+            "Tags",
+            about,
+            current + (", " if current else ""),
+            placeholder="tags, separated by commas",
+            check=check,
+            suggestions=in_use,
+        )
+        self.screen.app.push_screen(dialog, answered)
+
+    # --- sorting ----------------------------------------------------------------------------
+
+    def cycle_sort(self) -> None:
+        """Sort the list the next way (date, title, source, progress) and remember it."""
+        rows = self.screen.rows
+        sort = SORTS[(SORTS.index(rows.sort) + 1) % len(SORTS)]
+        self.apply_sort(sort)
+        self.screen.write(lambda store: store.set_setting(SORT_SETTING, sort))
+        names = {"date": "date, newest first", "source": "source (folder)"}
+        self.screen.notify(f"Sorted by {names.get(sort, sort)}.", timeout=2, markup=False)
+
+    def apply_sort(self, sort: str) -> None:
+        """Show the rows in ``sort`` order."""
+        self.screen.rows.set_sort(sort)
+        self._redraw()
+
+    def load_sort(self) -> None:
+        """Apply the remembered sort order (once the store is open)."""
+        screen = self.screen
+
+        def read() -> None:
+            store = screen.session.store()
+            sort = store.setting(SORT_SETTING) if store is not None else None
+            if sort in SORTS and sort != "date":
+                screen.app.call_from_thread(self.apply_sort, sort)
+
+        screen.run_worker(read, name="sort", group="sort", thread=True)
+
+    # --- lists ------------------------------------------------------------------------------
+
+    def show_picker(self) -> None:
+        """Count every list (in a worker), then offer them."""
+        screen = self.screen
+
+        def count() -> None:
+            from newsreader.app.lists import entries, saved_entry
+
+            store = screen.session.store()
+            saved = store.saved_searches() if store is not None else []
+            shelf, rank = self._shelf(), screen.session.index().ranked_paths
+            # Offered at once; each saved search (a search) is counted after, in turn.
+            picker = screen.app.call_from_thread(
+                self._offer, entries(shelf, saved, rank, count_saved=False)
+            )
+            for s in saved:
+                if not picker.is_attached:
+                    return
+                screen.app.call_from_thread(picker.counted, saved_entry(shelf, rank, s))
+
+        screen.run_worker(count, name="lists", group="lists", thread=True, exclusive=True)
+
+    def _offer(self, found: list[Entry]) -> ListPicker:
+        from newsreader.tui.screens.list_picker import ListPicker
+
+        def chosen(entry: Entry | None) -> None:
+            if entry is not None:
+                self.choose(entry)
+
+        picker = ListPicker(found, self.current, self._forget)
+        self.screen.app.push_screen(picker, chosen)
+        return picker
+
+    def _forget(self, entry: Entry) -> None:
+        name = entry.name
+        self.screen.write(lambda store: store.remove_search(name))
+        self._answers.clear()
+        self.screen.notify(f"Forgot the saved search “{name}”.", timeout=3, markup=False)
+        if self.current == ("saved", name):
+            self.current = ("all", "")
+            self.screen.narrow_to(None, "")
+
+    def choose(self, entry: Entry) -> None:
+        """Narrow the article list to ``entry``'s articles."""
+        screen, rows = self.screen, self.screen.rows
+        self.current = (entry.kind, entry.name)
+        self._saved = None
+        if entry.kind in ("feed", "category"):
+            label = f"{'feed' if entry.kind == 'feed' else 'category'}: {entry.name}"
+            screen.narrow_to(frozenset(entry.urls), label)
+            return
+        if entry.kind == "all":
+            screen.narrow_to(None, "")
+        elif entry.kind == "unread":  # picked now: one marked read stays until the next pick
+            self._narrow({i for i in rows.article_ids() if not rows.is_read(i)}, "unread")
+        elif entry.kind == "starred":
+            self._narrow({i for i, s in rows.states.items() if s.starred}, "starred")
+        elif entry.kind == "tag":
+            self._show_tag(entry.name)
+        elif entry.kind == "saved":
+            self._show_saved(entry.name)
+
+    def _narrow(
+        self,
+        members: Collection[str],
+        label: str,
+        order: dict[str, int] | None = None,
+        fresh: frozenset[str] = frozenset(),
+    ) -> None:
+        screen = self.screen
+        screen.narrowing.urls = None  # a feed narrowing in flight is overtaken
+        keep = screen.article_list.highlighted
+        screen.rows.set_members(members, label, order, fresh)
+        screen.article_list.refresh_rows(keep.id if keep else None)
+        screen.update_counts()
+
+    def _show_tag(self, name: str) -> None:
+        screen = self.screen
+
+        def members() -> None:
+            from newsreader.app.lists import tag_members
+
+            found = tag_members(self._shelf(), name)
+            screen.app.call_from_thread(apply, found)
+
+        def apply(found: frozenset[str]) -> None:
+            if self.current == ("tag", name):
+                self._narrow(found, f"#{name}")
+
+        screen.run_worker(members, name="tag", group="lists", thread=True, exclusive=True)
+
+    def _show_saved(self, name: str) -> None:
+        screen = self.screen
+
+        def members() -> None:
+            from newsreader.app.lists import saved_members
+
+            store = screen.session.store()
+            saved = self._saved or (store.saved_search(name) if store is not None else None)
+            if store is None or saved is None:
+                return
+            shelf = self._shelf()
+            known = self._answers.get(saved.query)
+            if known is not None and known[0] is shelf:  # same library, same states
+                found = known[1]
+                fresh = frozenset(aid for aid in found if aid not in saved.seen)
+            else:
+                found, fresh = saved_members(shelf, screen.session.index().ranked_paths, saved)
+                self._answers[saved.query] = (shelf, found)
+            screen.app.call_from_thread(apply, saved, found, fresh)
+            store.mark_seen(saved.name, found)  # after the list is handed over: not waited for
+
+        def apply(saved: SavedSearch, found: list[str], fresh: frozenset[str]) -> None:
+            if self.current != ("saved", name):
+                return
+            self._saved = saved
+            ranks = {aid: n for n, aid in enumerate(found)}
+            order = ranks if saved.sort == "relevance" else None
+            self._narrow(ranks.keys(), f"saved: {saved.name}", order, fresh)
+
+        screen.run_worker(members, name="saved", group="lists", thread=True, exclusive=True)
+
+    def library_changed(self) -> None:
+        """The index took in new or changed articles: a saved search shown updates."""
+        self._links = None  # a fetch may have saved files from feeds
+        self._answers.clear()
+        kind, name = self.current
+        if kind == "saved":
+            self._show_saved(name)
+        elif kind == "tag":
+            self._show_tag(name)
+
+    # --- saving a search --------------------------------------------------------------------
+
+    def save_search(self, query: str) -> None:
+        """Ask for a name, then keep ``query`` as a saved search."""
+        from newsreader.app.filters import split
+        from newsreader.state.tags import normalise
+        from newsreader.tui.screens.name_dialog import NameDialog
+
+        query = query.strip()
+        if not query:
+            self.screen.notify("Type a search first, then save it.", timeout=3, markup=False)
+            return
+        if (error := split(query).error) is not None:
+            self.screen.notify(error, severity="warning", timeout=4, markup=False)
+            return
+
+        def check(text: str) -> str | None:
+            try:
+                normalise(text, "saved search")
+            except ValueError as exc:
+                return str(exc)
+            return None
+
+        def answered(name: str | None) -> None:
+            if name is None:
+                return
+            clean = normalise(name, "saved search")
+            self.screen.write(lambda store: store.save_search(clean, query))
+            self.screen.notify(
+                f"Saved search “{clean}”: L lists it with its count.", timeout=3, markup=False
+            )
+
+        dialog = NameDialog(
+            "Save this search", query, placeholder="a name for the list", check=check
+        )
+        self.screen.app.push_screen(dialog, answered)
