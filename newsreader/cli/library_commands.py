@@ -93,7 +93,8 @@ def cmd_index(ctx: AppContext, args: argparse.Namespace) -> int:
     index, report = _update_index(ctx, scan, rebuild=args.rebuild)
     release_index(ctx, index)
     print(
-        f"{len(scan.articles)} articles: {report.added} added, {report.updated} updated, "
+        f"{len(scan.articles)} article{'' if len(scan.articles) == 1 else 's'}: "
+        f"{report.added} added, {report.updated} updated, "
         f"{report.removed} removed, {len(scan.skipped)} skipped"
         + (" (rebuilt)" if report.rebuilt else "")
     )

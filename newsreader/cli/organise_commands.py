@@ -148,7 +148,7 @@ def cmd_saved(ctx: AppContext, args: argparse.Namespace) -> int:
         print("No saved searches: add one with 'newsreader saved add NAME QUERY'.", file=sys.stderr)
     for s, c in found:
         new = f", {c.new} new" if c.new else ""
-        print(shown(f"{s.name}: {c.total} articles, {c.unread} unread{new}  [{s.query}]"))
+        print(shown(f"{s.name}: {_articles(c.total)}, {c.unread} unread{new}  [{s.query}]"))
     return ExitCode.OK
 
 
@@ -198,5 +198,9 @@ def _print_saved(view: SavedList, articles: list[ArticleSummary], as_json: bool)
         line.append(f"  [{a.id}]", style="dim")
         out.print(line)
     c = view.counts
-    print(f"{c.total} articles, {c.unread} unread, {c.new} new", file=sys.stderr)
+    print(f"{_articles(c.total)}, {c.unread} unread, {c.new} new", file=sys.stderr)
     return ExitCode.OK
+
+
+def _articles(n: int) -> str:
+    return f"{n:,} article" if n == 1 else f"{n:,} articles"

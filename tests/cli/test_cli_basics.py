@@ -118,7 +118,7 @@ def test_skipped_files_are_reported_by_index(cli: CLI, seed_library: Path) -> No
     (seed_library / "junk.txt").write_bytes(b"\x00\xff\x00")
     run = cli("index", library=seed_library)
     assert run.code == 0, run.err
-    assert "1 articles: 1 added" in run.out
+    assert "1 article: 1 added" in run.out
     assert "empty.txt: empty file" in run.out
     assert "junk.txt: binary file" in run.out
     again = cli("index", library=seed_library)

@@ -126,6 +126,8 @@ def test_saved_searches_count_show_and_mark_what_is_new(cli: CLI, library: Path)
         ("Dated", 3, 3, 3),
         ("Money", 1, 1, 1),
     ]
+    listed = cli("saved", library=library).out.splitlines()
+    assert listed[1].startswith("Money: 1 article, 1 unread")  # one, not "1 articles"
     shown = cli("saved", "show", "dated", "--json", library=library).json()
     assert [(h["id"], h["new"]) for h in shown["hits"]] == [
         ("rates", True),

@@ -70,7 +70,7 @@ def test_links_to_kernel_files_are_not_read(cli: CLI, tmp_path: Path, fault_row:
     (lib / "deeper" / "proc.md").symlink_to("/proc/self/cmdline")
     run = cli("index", library=lib)
     assert run.code == 0, run.err
-    assert run.out.startswith("1 articles: 1 added"), run.out
+    assert run.out.startswith("1 article: 1 added"), run.out
     for name in (*targets, "proc.md"):
         line = next(x for x in run.out.splitlines() if name in x)
         assert "skipped" in line, line
