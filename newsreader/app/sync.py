@@ -1,0 +1,381 @@
+"""Sync run: this device's changes out to the sync folder, the others' merged in.
+
+One run (``sync_once``): record feed subscriptions added or removed here since the last run,
+take in every other device's new segments, write the merged state of everything they touched
+to the state file and the subscriptions file, then write this device's new changes as one
+segment. Changes made through the store are recorded as they happen (``attach``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from newsreader.errors import UserError
+from newsreader.library.names import inert
+from newsreader.library.text import clean_line, clean_text
+from newsreader.paths import AppPaths
+from newsreader.sync import merge
+from newsreader.sync.ledger import Ledger, Pending, sync_lock
+from newsreader.sync.segments import DEVICE, NAME, SegmentError, read_segment, write_segment
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from newsreader.state import StateStore
+    from newsreader.state.state_store import ChangeItem
+
+_BATCH = 2000
+"""Things written to the state file per transaction (a long one would hold the app's writes)."""
+
+
+def ledger_path(paths: AppPaths) -> Path:
+    """This device's sync ledger."""
+    return paths.data_dir / "sync" / "ledger.sqlite3"
+
+
+def attach(store: StateStore, paths: AppPaths, changed: Callable[[], None] | None = None) -> None:
+    """Record the store's changes for sync, once sync has been used on this device (so a
+    ``newsreader sync --dir`` without the config key still gets every later change)."""
+    path = ledger_path(paths)
+    if not Ledger.exists(path):
+        return
+    ledger = Ledger(path)
+
+    def record(items: list[ChangeItem]) -> None:
+        ledger.record(items)
+        if changed is not None:
+            changed()
+
+    store.on_change = record
+
+
+@dataclass(slots=True)
+class SyncReport:
+    """What one run did; ``notices`` are one line each (files skipped and why)."""
+
+    device: str = ""
+    segments_read: int = 0
+    changes_in: int = 0
+    changes_out: int = 0
+    written: int = 0
+    notices: list[str] = field(default_factory=list)
+    busy: bool = False
+    """Another sync of this device was running; nothing was done."""
+
+    def __str__(self) -> str:
+        if self.busy:
+            return "another sync is running"
+        return (
+            f"{self.changes_in} changes in from {self.segments_read} files, "
+            f"{self.changes_out} out; {self.written} things updated here"
+        )
+
+
+def resolve_sync_dir(folder: Path) -> Path:
+    """The sync folder, made if only its last part is missing; UserError when unusable."""
+    folder = folder.expanduser()
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"sync folder {folder} is not a folder")
+    if not folder.exists():
+        if not folder.parent.is_dir():
+            raise UserError(f"sync folder {folder}: its parent folder does not exist")
+        try:
+            folder.mkdir()
+        except OSError as exc:
+            raise UserError(f"cannot create sync folder {folder}: {exc.strerror}") from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UserError(f"sync folder {folder} is not writable")
+    return folder
+
+
+def sync_once(
+    paths: AppPaths,
+    sync_dir: Path,
+    store: StateStore,
+    feeds_file: Path | None = None,
+    wait: bool = True,
+) -> SyncReport:
+    """One sync run; never raises for a bad file in the folder (it is skipped and told)."""
+    with sync_lock(paths.data_dir / "sync" / "sync.lock", wait) as got:
+        if not got:
+            return SyncReport(busy=True)
+        ledger = Ledger(ledger_path(paths))
+        if store.on_change is None:
+            attach(store, paths)
+        report = SyncReport(device=ledger.device)
+        if ledger.flag("baseline") is None:
+            ledger.record(_baseline(store), walls=True)
+            ledger.flag("baseline", "done")
+        if feeds_file is not None:
+            _record_feeds(ledger, feeds_file)
+        _take_in(ledger, sync_dir, report)
+        report.written = _write_merged(ledger, store, feeds_file)
+        first, out = ledger.unexported()
+        if out:
+            write_segment(sync_dir / ledger.device, ledger.device, ledger.host, first, out)
+            ledger.exported(len(out), first)
+        report.changes_out = len(out)
+        ledger.flag("last_sync", _now_iso())
+        return report
+
+
+def _now_iso() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+# --- in ------------------------------------------------------------------------------------
+
+
+def _take_in(ledger: Ledger, sync_dir: Path, report: SyncReport) -> None:
+    present: set[str] = set()
+    known = ledger.signatures()
+    for entry in sorted(os.scandir(sync_dir), key=lambda e: e.name):
+        if entry.name.startswith("."):  # the sync tool's own files, temporary files
+            continue
+        if entry.name == ledger.device:
+            continue
+        if not entry.is_dir() or not DEVICE.match(entry.name):
+            _skipped(ledger, report, present, entry.name, "not a device folder of newsreader")
+            continue
+        for seg in sorted(os.scandir(entry.path), key=lambda e: e.name):
+            name = f"{entry.name}/{seg.name}"
+            if seg.name.startswith("."):
+                continue
+            if not NAME.match(seg.name) or not seg.is_file():
+                _skipped(ledger, report, present, name, "not a sync segment")
+                continue
+            st = seg.stat()
+            signature = f"{st.st_size}:{st.st_mtime_ns}"
+            if known.get(name) == signature:
+                continue
+            try:
+                segment = read_segment(Path(seg.path), entry.name)
+            except SegmentError as exc:
+                _skipped(ledger, report, present, name, str(exc))
+                continue
+            new = ledger.take_in(name, signature, segment.host, segment.changes, _now_iso())
+            report.segments_read += 1
+            report.changes_in += new
+    ledger.forget_skipped(present)
+
+
+def _skipped(ledger: Ledger, report: SyncReport, present: set[str], name: str, reason: str) -> None:
+    present.add(name)
+    shown = clean_line(name)
+    report.notices.append(f"sync: skipped {shown}: {reason}; will retry")
+    ledger.skip(name, reason, _now_iso())
+
+
+# --- what this device had before sync, and its feeds -----------------------------------------
+
+
+def _ms(text: Any) -> int | None:
+    from newsreader.state.records import unstamp
+
+    when = unstamp(text) if isinstance(text, str) else None
+    return int(when.timestamp() * 1000) if when is not None else None
+
+
+def _baseline(store: StateStore) -> list[ChangeItem]:
+    """Everything the state file holds, as changes stamped when they were made, so the first
+    sync passes on what was read and marked before sync was set up."""
+    data = store.backup_records()
+    items: list[ChangeItem] = []
+    where: dict[str, tuple[str, str]] = {}
+    for a in data.articles:
+        where[a["id"]] = (a["content_hash"], a["path"])
+        ident = {"id": a["id"], "path": a["path"], "title": a["title"]}
+        wall = _ms(a["updated"]) or 0
+        key = a["content_hash"]
+        if a["read"]:
+            items.append(("read", key, {**ident, "read": True, "_wall": wall}))
+        if a["progress"] or a["paragraph"] or a["offset"]:
+            place = {k: a[k] for k in ("paragraph", "offset", "progress")}
+            body = {**ident, **place, "quote": a["position_quote"], "_wall": wall}
+            items.append(("position", key, body))
+        for opened in {a["first_opened"], a["last_opened"]} - {None}:
+            at = _ms(opened)
+            if at is not None:
+                items.append(("opened", key, {**ident, "at": at, "_wall": wall}))
+    for b in data.bookmarks:
+        content_hash, path = where.get(b["article_id"], ("", ""))
+        body = {k: b[k] for k in ("article_id", "article_title", "quote", "prefix", "suffix")}
+        body |= {k: b[k] for k in ("paragraph", "start", "end", "note")}
+        body |= {"article_hash": content_hash, "article_path": path}
+        body |= {"created": _ms(b["created"]) or 0, "_wall": _ms(b["updated"]) or 0}
+        items.append(("bookmark", b["uuid"], body))
+    return items
+
+
+def _feed_key(url: str) -> str:
+    from newsreader.feeds.urls import normalize_url
+
+    try:
+        return normalize_url(url)
+    except ValueError:
+        return url
+
+
+def _record_feeds(ledger: Ledger, feeds_file: Path) -> None:
+    """Feeds added or removed here since the last run (by any means, the file's editor
+    included) become changes: the file after the last run is the baseline."""
+    from newsreader.feeds.subscriptions import load_subscriptions
+
+    feeds = {_feed_key(f.url): f for f in load_subscriptions(feeds_file)}
+    before = ledger.applied_feeds()
+    items: list[ChangeItem] = []
+    for key in sorted(set(feeds) - before):
+        f = feeds[key]
+        items.append(("feed", key, {"url": f.url, "title": f.title, "category": f.category}))
+    items += [("unfeed", key, {}) for key in sorted(before - set(feeds))]
+    if items:
+        ledger.record(items)
+    ledger.set_applied_feeds(set(feeds))
+
+
+# --- the merged state into the state file -----------------------------------------------------
+
+
+def _write_merged(ledger: Ledger, store: StateStore, feeds_file: Path | None) -> int:
+    pending = ledger.pending()
+    by_entity: dict[str, list[str]] = {}
+    for entity, key in pending:
+        by_entity.setdefault(entity, []).append(key)
+    written = 0
+    for entity, keys in sorted(by_entity.items()):
+        for start in range(0, len(keys), _BATCH):
+            batch = keys[start : start + _BATCH]
+            changes = ledger.changes_for(entity, batch)
+            if entity == "article":
+                states = [s for k in batch if (s := merge.article(k, changes[k]))]
+                store.write_synced(partial(_write_articles, states=states))
+            elif entity == "bookmark":
+                marks = [m for k in batch if (m := merge.bookmark(k, changes[k]))]
+                store.write_synced(partial(_write_bookmarks, marks=marks))
+            elif entity == "feed":
+                if feeds_file is None:
+                    continue  # kept pending until a run that knows the file
+                _write_feeds(
+                    ledger, feeds_file, [f for k in batch if (f := merge.feed(k, changes[k]))]
+                )
+            done: list[Pending] = [(entity, k) for k in batch]
+            ledger.written(done)
+            written += len(batch)
+    return written
+
+
+def _when(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="microseconds")
+
+
+def _write_articles(conn: sqlite3.Connection, states: list[merge.ArticleState]) -> None:
+    for s in states:
+        ids = [
+            r[0]
+            for r in conn.execute(
+                "SELECT id FROM articles WHERE content_hash = ?", (s.content_hash,)
+            )
+        ]
+        if not ids:  # not read here yet: kept under the other device's id until the scan finds it
+            cur = conn.execute(
+                "INSERT INTO articles (id, path, content_hash, title, updated) VALUES (?,?,?,?,?) "
+                "ON CONFLICT(id) DO NOTHING",
+                (inert(s.id), inert(s.path), s.content_hash, clean_text(s.title), _when(s.updated)),
+            )
+            ids = [inert(s.id)] if cur.rowcount else []
+        sets: dict[str, Any] = {"updated": _when(s.updated)}
+        if s.read is not None:
+            sets["read"] = int(s.read)
+        if s.position is not None:
+            paragraph, offset, progress, quote = s.position
+            sets |= {"paragraph": paragraph, "para_offset": offset, "progress": progress}
+            sets["position_quote"] = clean_text(quote)
+        if s.first_opened is not None:
+            sets["first_opened"] = _when(s.first_opened)
+        if s.last_opened is not None:
+            sets["last_opened"] = _when(s.last_opened)
+        assignments = ", ".join(f"{name} = ?" for name in sets)
+        for article_id in ids:
+            conn.execute(
+                f"UPDATE articles SET {assignments} WHERE id = ?", (*sets.values(), article_id)
+            )
+
+
+def _write_bookmarks(conn: sqlite3.Connection, marks: list[merge.BookmarkState]) -> None:
+    from newsreader.state import records
+    from newsreader.state.models import Bookmark
+
+    for m in marks:
+        if not m.alive:
+            conn.execute("DELETE FROM bookmarks WHERE uuid = ?", (m.uuid,))
+            continue
+        f = m.fields
+        held = records.get_bookmark(conn, m.uuid)
+        article_id = _local_article(conn, f, held)
+        bookmark = Bookmark(
+            uuid=m.uuid,
+            article_id=article_id,
+            article_title=clean_text(str(f["article_title"])),
+            quote=clean_text(str(f["quote"])),
+            prefix=clean_text(str(f["prefix"])),
+            suffix=clean_text(str(f["suffix"])),
+            # Where the passage sits in this device's copy was found here: keep it.
+            paragraph=held.paragraph if held else int(f["paragraph"]),
+            start=held.start if held else int(f["start"]),
+            end=held.end if held else int(f["end"]),
+            note=clean_text(m.note),
+            created=datetime.fromtimestamp(int(f["created"]) / 1000, UTC),
+            updated=datetime.fromtimestamp(m.updated / 1000, UTC),
+            orphaned=held.orphaned if held else False,
+        )
+        records.put_bookmark(conn, bookmark)
+
+
+def _local_article(conn: sqlite3.Connection, f: dict[str, Any], held: Any) -> str:
+    """The id this device knows the bookmarked article by: found by its content hash, else the
+    other device's id (with a row, so a later scan moves it to the local file by hash)."""
+    if held is not None:
+        return str(held.article_id)
+    content_hash = str(f["article_hash"])
+    if content_hash:
+        row = conn.execute(
+            "SELECT id FROM articles WHERE content_hash = ? ORDER BY updated DESC LIMIT 1",
+            (content_hash,),
+        ).fetchone()
+        if row is not None:
+            return str(row[0])
+        conn.execute(
+            "INSERT INTO articles (id, path, content_hash, title, updated) VALUES (?,?,?,?,?) "
+            "ON CONFLICT(id) DO NOTHING",
+            (
+                inert(str(f["article_id"])),
+                inert(str(f["article_path"])),
+                content_hash,
+                clean_text(str(f["article_title"])),
+                _when(int(f["created"])),
+            ),
+        )
+    return inert(str(f["article_id"]))
+
+
+def _write_feeds(ledger: Ledger, feeds_file: Path, states: list[merge.FeedState]) -> None:
+    from newsreader.feeds.subscriptions import (
+        add_subscriptions,
+        load_subscriptions,
+        remove_subscription,
+    )
+
+    held = {_feed_key(f.url): f for f in load_subscriptions(feeds_file)}
+    add = [(s.url, s.title, s.category) for s in states if s.alive and s.key not in held]
+    if add:
+        add_subscriptions(feeds_file, [(clean_line(u), t, c) for u, t, c in add])
+    for s in states:
+        if not s.alive and s.key in held:
+            remove_subscription(feeds_file, held[s.key].url)
+    ledger.set_applied_feeds({_feed_key(f.url) for f in load_subscriptions(feeds_file)})
