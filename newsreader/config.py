@@ -18,6 +18,7 @@ KNOWN_KEYS = frozenset(
         "reopen_last",
         "list_width",
         "fetch_interval",
+        "sync_dir",
     }
 )
 FETCH_KEYS = frozenset(
@@ -60,6 +61,9 @@ class Config:
     """Columns of the article list beside the reader (None: sized to leave the reader ~72)."""
     fetch_interval: float | None = None
     """Minutes between background fetches of every feed while the app runs (None: off)."""
+    sync_dir: Path | None = None
+    """A folder another program keeps the same on every device (Syncthing, Dropbox…):
+    reading state, bookmarks and feeds are synced through it (None: no sync)."""
 
 
 def load_config(path: Path) -> Config:
@@ -94,6 +98,7 @@ def load_config(path: Path) -> Config:
         reopen_last=_bool(data.get("reopen_last", True), "reopen_last", path),
         list_width=_width(data.get("list_width"), path),
         fetch_interval=_interval(data.get("fetch_interval"), path),
+        sync_dir=_folder(data.get("sync_dir"), "sync_dir", path),
     )
 
 

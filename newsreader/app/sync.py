@@ -20,6 +20,7 @@ from newsreader.errors import UserError
 from newsreader.library.names import inert
 from newsreader.library.text import clean_line, clean_text
 from newsreader.paths import AppPaths
+from newsreader.state.change_items import from_backup
 from newsreader.sync import merge
 from newsreader.sync.ledger import Ledger, Pending, sync_lock
 from newsreader.sync.segments import DEVICE, NAME, SegmentError, read_segment, write_segment
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     import sqlite3
 
     from newsreader.state import StateStore
-    from newsreader.state.state_store import ChangeItem
+    from newsreader.state.change_items import ChangeItem
 
 _BATCH = 2000
 """Things written to the state file per transaction (a long one would hold the app's writes)."""
@@ -110,7 +111,7 @@ def sync_once(
             attach(store, paths)
         report = SyncReport(device=ledger.device)
         if ledger.flag("baseline") is None:
-            ledger.record(_baseline(store), walls=True)
+            ledger.record(from_backup(store.backup_records()))
             ledger.flag("baseline", "done")
         if feeds_file is not None:
             _record_feeds(ledger, feeds_file)
@@ -173,44 +174,6 @@ def _skipped(ledger: Ledger, report: SyncReport, present: set[str], name: str, r
 
 
 # --- what this device had before sync, and its feeds -----------------------------------------
-
-
-def _ms(text: Any) -> int | None:
-    from newsreader.state.records import unstamp
-
-    when = unstamp(text) if isinstance(text, str) else None
-    return int(when.timestamp() * 1000) if when is not None else None
-
-
-def _baseline(store: StateStore) -> list[ChangeItem]:
-    """Everything the state file holds, as changes stamped when they were made, so the first
-    sync passes on what was read and marked before sync was set up."""
-    data = store.backup_records()
-    items: list[ChangeItem] = []
-    where: dict[str, tuple[str, str]] = {}
-    for a in data.articles:
-        where[a["id"]] = (a["content_hash"], a["path"])
-        ident = {"id": a["id"], "path": a["path"], "title": a["title"]}
-        wall = _ms(a["updated"]) or 0
-        key = a["content_hash"]
-        if a["read"]:
-            items.append(("read", key, {**ident, "read": True, "_wall": wall}))
-        if a["progress"] or a["paragraph"] or a["offset"]:
-            place = {k: a[k] for k in ("paragraph", "offset", "progress")}
-            body = {**ident, **place, "quote": a["position_quote"], "_wall": wall}
-            items.append(("position", key, body))
-        for opened in {a["first_opened"], a["last_opened"]} - {None}:
-            at = _ms(opened)
-            if at is not None:
-                items.append(("opened", key, {**ident, "at": at, "_wall": wall}))
-    for b in data.bookmarks:
-        content_hash, path = where.get(b["article_id"], ("", ""))
-        body = {k: b[k] for k in ("article_id", "article_title", "quote", "prefix", "suffix")}
-        body |= {k: b[k] for k in ("paragraph", "start", "end", "note")}
-        body |= {"article_hash": content_hash, "article_path": path}
-        body |= {"created": _ms(b["created"]) or 0, "_wall": _ms(b["updated"]) or 0}
-        items.append(("bookmark", b["uuid"], body))
-    return items
 
 
 def _feed_key(url: str) -> str:

@@ -15,12 +15,17 @@ from typing import Any, TypeVar
 from newsreader.library import Article, ArticleSummary
 from newsreader.library.text import clean_text
 from newsreader.state import anchoring, backup, file_open, records
+from newsreader.state.change_items import (
+    ChangeItem,
+    article_change,
+    bookmark_change,
+    from_backup,
+    ms,
+)
 from newsreader.state.models import Anchor, Bookmark, ReadingState
 from newsreader.state.statefile import StateFile
 
 T = TypeVar("T")
-ChangeItem = tuple[str, str, dict[str, Any]]
-"""A change made here, for sync: (kind, key, body); see ``newsreader.sync.changes``."""
 
 
 class StateStore:
@@ -146,8 +151,8 @@ class StateStore:
         state = self._file.write(lambda c: records.mark_opened(c, article, when))
         self._tell(
             [
-                _article_change("read", article, read=True),
-                _article_change("opened", article, at=_ms(when)),
+                article_change("read", article, read=True),
+                article_change("opened", article, at=ms(when)),
             ]
         )
         return state
@@ -158,7 +163,7 @@ class StateStore:
         if articles:
             when = records.now()
             self._file.write(lambda c: records.set_read(c, articles, read, when))
-            self._tell([_article_change("read", a, read=read) for a in articles])
+            self._tell([article_change("read", a, read=read) for a in articles])
 
     def save_position(
         self,
@@ -176,7 +181,7 @@ class StateStore:
         )
         place = {"paragraph": max(0, paragraph), "offset": max(0, offset)}
         progress = min(100, max(0, progress))
-        self._tell([_article_change("position", article, **place, progress=progress, quote=quote)])
+        self._tell([article_change("position", article, **place, progress=progress, quote=quote)])
 
     # --- bookmarks ------------------------------------------------------------------------
 
@@ -214,7 +219,7 @@ class StateStore:
             records.put_bookmark(conn, bookmark)
 
         self._file.write(op)
-        self._tell([_bookmark_change(bookmark, summary.content_hash, str(summary.path))])
+        self._tell([bookmark_change(bookmark, summary.content_hash, str(summary.path))])
         return bookmark
 
     def update_note(self, uuid: str, note: str) -> Bookmark | None:
@@ -266,7 +271,7 @@ class StateStore:
             ).fetchone()
         )
         content_hash, path = (str(row[0]), str(row[1])) if row else ("", "")
-        return _bookmark_change(bookmark, content_hash, path)
+        return bookmark_change(bookmark, content_hash, path)
 
     def bookmarks(self, article_id: str | None = None) -> list[Bookmark]:
         """Bookmarks of one article in text order, or all of them, oldest first."""
@@ -303,32 +308,12 @@ class StateStore:
 
     def merge_records(self, data: backup.BackupData) -> backup.ImportReport:
         """Merge records from a backup: newer wins per record, so it is idempotent."""
-        return self._file.write(lambda c: backup.merge(c, data))
-
-
-def _ms(when: Any) -> int:
-    return int(when.timestamp() * 1000)
-
-
-def _article_change(kind: str, article: ArticleSummary, **fields: Any) -> ChangeItem:
-    # Keyed by content: the other device may keep the same article under another path.
-    body = {"id": article.id, "path": str(article.path), "title": article.title, **fields}
-    return (kind, article.content_hash, body)
-
-
-def _bookmark_change(bm: Bookmark, content_hash: str, path: str) -> ChangeItem:
-    body = {
-        "article_hash": content_hash,
-        "article_id": bm.article_id,
-        "article_path": path,
-        "article_title": bm.article_title,
-        "quote": bm.quote,
-        "prefix": bm.prefix,
-        "suffix": bm.suffix,
-        "paragraph": bm.paragraph,
-        "start": bm.start,
-        "end": bm.end,
-        "note": bm.note,
-        "created": _ms(bm.created),
-    }
-    return ("bookmark", bm.uuid, body)
+        report = self._file.write(lambda c: backup.merge(c, data))
+        articles, bookmarks = set(report.changed_articles), set(report.changed_bookmarks)
+        if articles or bookmarks:
+            taken = backup.BackupData(
+                [a for a in data.articles if a["id"] in articles],
+                [b for b in data.bookmarks if b["uuid"] in bookmarks],
+            )
+            self._tell(from_backup(taken))
+        return report

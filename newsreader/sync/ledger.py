@@ -82,20 +82,18 @@ class Ledger:
 
     # --- this device's changes -------------------------------------------------------------
 
-    def record(
-        self, items: Iterable[tuple[str, str, dict[str, Any]]], walls: bool = False
-    ) -> list[Change]:
+    def record(self, items: Iterable[tuple[str, str, dict[str, Any]]]) -> list[Change]:
         """Record changes made here: (kind, key, body) each, stamped by this device's clock.
         Bookmark and feed edits and removals get ``seen``: the adds and edits known now.
-        With ``walls`` each body's ``_wall`` (milliseconds) stamps it instead of the clock
-        (records made before sync was set up keep the time they were made)."""
+        A body's ``_wall`` (milliseconds) stamps it instead of the clock: records that were
+        made before sync was set up, or come from a backup, keep the time they were made."""
         made: list[Change] = []
         with self._tx() as conn:
             clock = self._clock(conn)
             seq = int(conn.execute("SELECT coalesce(max(seq), 0) FROM changes").fetchone()[0])
             for n, (kind, key, body) in enumerate(items):
                 body = dict(body)
-                if walls and "_wall" in body:
+                if "_wall" in body:
                     stamp = f"{int(body.pop('_wall')):013d}.{n % 1_000_000:06d}.{self.device}"
                     clock.observe(stamp)
                 else:

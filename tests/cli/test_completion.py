@@ -50,6 +50,8 @@ def _shell(*argv: str, cwd: Path) -> list[str]:
         (["--library", "li"], ["lib"]),  # a folder
         (["export", "c."], ["c.toml"]),  # a file
         (["bookmarks", "--"], ["--help", "--json", "--markdown"]),
+        (["sync", "--"], ["--help", "--dir", "--status", "--json"]),
+        (["sy"], ["sync"]),
     ],
 )
 def test_bash_completes_in_a_real_bash(
