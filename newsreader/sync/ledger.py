@@ -12,6 +12,7 @@ import os
 import secrets
 import socket
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,6 +38,9 @@ CREATE TABLE IF NOT EXISTS skipped (name TEXT PRIMARY KEY, reason TEXT NOT NULL,
 CREATE TABLE IF NOT EXISTS applied_feeds (key TEXT PRIMARY KEY);
 """
 
+_READY: set[Path] = set()
+"""Ledger files whose schema this process has made sure of."""
+
 Pending = tuple[str, str]
 """(entity, key) of something whose merged state must still reach the state file."""
 
@@ -47,17 +51,19 @@ class Ledger:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._local = threading.local()
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._tx() as conn:
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    conn.execute(statement)
+            if path not in _READY:
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
             if _meta(conn, "device") is None:
                 _set_meta(conn, "device", secrets.token_hex(8))
                 _set_meta(conn, "host", socket.gethostname())
-        with self._tx() as conn:
             self.device = str(_meta(conn, "device"))
             self.host = str(_meta(conn, "host") or "")
+        _READY.add(path)
 
     @staticmethod
     def exists(path: Path) -> bool:
@@ -66,19 +72,21 @@ class Ledger:
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
-        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        try:
+        # One connection per thread, kept: opening and closing one per call would create and
+        # remove the WAL each time (the last connection to close checkpoints it).
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
-        finally:
-            conn.close()
+            self._local.conn = conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
 
     # --- this device's changes -------------------------------------------------------------
 

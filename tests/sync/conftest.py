@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,6 +26,7 @@ class Device:
         self.sync_dir = sync_dir
         sync_dir.mkdir(parents=True, exist_ok=True)
         self.store = StateStore.open(self.paths.state_file, self.paths.snapshot_dir)
+        self._ledger: Ledger | None = None
 
     @property
     def feeds_file(self) -> Path:
@@ -34,24 +36,28 @@ class Device:
         return sync_once(self.paths, self.sync_dir, self.store, self.feeds_file)
 
     def ledger(self) -> Ledger:
-        return Ledger(ledger_path(self.paths))
+        if self._ledger is None:
+            self._ledger = Ledger(ledger_path(self.paths))
+        return self._ledger
 
     def feeds(self) -> list[str]:
         return sorted(f.url for f in load_subscriptions(self.feeds_file))
 
-    def snapshot(self) -> tuple[object, ...]:
+    def snapshot(self) -> tuple[list[tuple[Any, ...]], list[tuple[str, str, str]], list[str]]:
         """What the user sees: read marks and places by content hash, bookmarks, feeds."""
         data = self.store.backup_records()
         articles = sorted(
-            (
-                a["content_hash"],
-                a["read"],
-                a["progress"],
-                a["paragraph"],
-                a["offset"],
-                a["position_quote"],
-            )
-            for a in data.articles
+            {
+                (
+                    a["content_hash"],
+                    a["read"],
+                    a["progress"],
+                    a["paragraph"],
+                    a["offset"],
+                    a["position_quote"],
+                )
+                for a in data.articles
+            }
         )
         marks = sorted((b["uuid"], b["quote"], b["note"]) for b in data.bookmarks)
         return (articles, marks, self.feeds())
