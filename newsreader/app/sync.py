@@ -22,6 +22,7 @@ from newsreader.library.text import clean_line, clean_text
 from newsreader.paths import AppPaths
 from newsreader.state.change_items import from_backup
 from newsreader.sync import merge
+from newsreader.sync.changes import Change
 from newsreader.sync.ledger import Ledger, Pending, sync_lock
 from newsreader.sync.segments import DEVICE, NAME, SegmentError, read_segment, write_segment
 
@@ -115,8 +116,8 @@ def sync_once(
             ledger.flag("baseline", "done")
         if feeds_file is not None:
             _record_feeds(ledger, feeds_file)
-        _take_in(ledger, sync_dir, report)
-        report.written = _write_merged(ledger, store, feeds_file)
+        fresh = _take_in(ledger, sync_dir, report)
+        report.written = _write_merged(ledger, store, feeds_file, fresh)
         first, out = ledger.unexported()
         if out:
             write_segment(sync_dir / ledger.device, ledger.device, ledger.host, first, out)
@@ -133,7 +134,10 @@ def _now_iso() -> str:
 # --- in ------------------------------------------------------------------------------------
 
 
-def _take_in(ledger: Ledger, sync_dir: Path, report: SyncReport) -> None:
+def _take_in(ledger: Ledger, sync_dir: Path, report: SyncReport) -> dict[str, Change]:
+    """Take in every new segment; returns the changes read, by stamp (the merge needs them
+    again, and reading them back from the ledger would decode them twice)."""
+    fresh: dict[str, Change] = {}
     present: set[str] = set()
     known = ledger.signatures()
     for entry in sorted(os.scandir(sync_dir), key=lambda e: e.name):
@@ -163,7 +167,9 @@ def _take_in(ledger: Ledger, sync_dir: Path, report: SyncReport) -> None:
             new = ledger.take_in(name, signature, segment.host, segment.changes, _now_iso())
             report.segments_read += 1
             report.changes_in += new
+            fresh.update((c.id, c) for c in segment.changes)
     ledger.forget_skipped(present)
+    return fresh
 
 
 def _skipped(ledger: Ledger, report: SyncReport, present: set[str], name: str, reason: str) -> None:
@@ -205,7 +211,9 @@ def _record_feeds(ledger: Ledger, feeds_file: Path) -> None:
 # --- the merged state into the state file -----------------------------------------------------
 
 
-def _write_merged(ledger: Ledger, store: StateStore, feeds_file: Path | None) -> int:
+def _write_merged(
+    ledger: Ledger, store: StateStore, feeds_file: Path | None, fresh: dict[str, Change]
+) -> int:
     pending = ledger.pending()
     by_entity: dict[str, list[str]] = {}
     for entity, key in pending:
@@ -214,7 +222,7 @@ def _write_merged(ledger: Ledger, store: StateStore, feeds_file: Path | None) ->
     for entity, keys in sorted(by_entity.items()):
         for start in range(0, len(keys), _BATCH):
             batch = keys[start : start + _BATCH]
-            changes = ledger.changes_for(entity, batch)
+            changes = ledger.changes_for(entity, batch, fresh)
             if entity == "article":
                 states = [s for k in batch if (s := merge.article(k, changes[k]))]
                 store.write_synced(partial(_write_articles, states=states))
@@ -238,20 +246,8 @@ def _when(ms: int) -> str:
 
 
 def _write_articles(conn: sqlite3.Connection, states: list[merge.ArticleState]) -> None:
+    known = _hashes_held(conn, [s.content_hash for s in states])
     for s in states:
-        ids = [
-            r[0]
-            for r in conn.execute(
-                "SELECT id FROM articles WHERE content_hash = ?", (s.content_hash,)
-            )
-        ]
-        if not ids:  # not read here yet: kept under the other device's id until the scan finds it
-            cur = conn.execute(
-                "INSERT INTO articles (id, path, content_hash, title, updated) VALUES (?,?,?,?,?) "
-                "ON CONFLICT(id) DO NOTHING",
-                (inert(s.id), inert(s.path), s.content_hash, clean_text(s.title), _when(s.updated)),
-            )
-            ids = [inert(s.id)] if cur.rowcount else []
         sets: dict[str, Any] = {"updated": _when(s.updated)}
         if s.read is not None:
             sets["read"] = int(s.read)
@@ -263,11 +259,35 @@ def _write_articles(conn: sqlite3.Connection, states: list[merge.ArticleState]) 
             sets["first_opened"] = _when(s.first_opened)
         if s.last_opened is not None:
             sets["last_opened"] = _when(s.last_opened)
-        assignments = ", ".join(f"{name} = ?" for name in sets)
-        for article_id in ids:
+        if s.content_hash in known:  # every copy here with this content
+            assignments = ", ".join(f"{name} = ?" for name in sets)
             conn.execute(
-                f"UPDATE articles SET {assignments} WHERE id = ?", (*sets.values(), article_id)
+                f"UPDATE articles SET {assignments} WHERE content_hash = ?",
+                (*sets.values(), s.content_hash),
             )
+            continue
+        # Not read here yet: kept under the other device's id and path until a scan finds
+        # the file here by its content hash (as it follows a rename).
+        row = {"id": inert(s.id), "path": inert(s.path), "content_hash": s.content_hash}
+        row |= {"title": clean_text(s.title), **sets}
+        conn.execute(
+            f"INSERT INTO articles ({', '.join(row)}) VALUES ({','.join('?' * len(row))}) "
+            "ON CONFLICT(id) DO NOTHING",
+            tuple(row.values()),
+        )
+
+
+def _hashes_held(conn: sqlite3.Connection, hashes: list[str]) -> set[str]:
+    held: set[str] = set()
+    for start in range(0, len(hashes), 500):
+        chunk = hashes[start : start + 500]
+        rows = conn.execute(
+            "SELECT DISTINCT content_hash FROM articles "
+            f"WHERE content_hash IN ({','.join('?' * len(chunk))})",
+            chunk,
+        )
+        held.update(str(r[0]) for r in rows)
+    return held
 
 
 def _write_bookmarks(conn: sqlite3.Connection, marks: list[merge.BookmarkState]) -> None:

@@ -93,6 +93,8 @@ class Change:
     kind: str
     key: str
     body: dict[str, Any]
+    line: str = field(default="", compare=False, repr=False)
+    """The record's text as read from a segment ("" when made here)."""
 
     @property
     def device(self) -> str:
@@ -125,37 +127,46 @@ class Change:
         return {"id": self.id, "kind": self.kind, "key": self.key, "body": self.body}
 
     def encoded(self) -> str:
-        """The body as stored: compact, keys sorted, so equal changes have equal text."""
+        """The body as text: compact, keys sorted, so equal changes have equal text."""
         return json.dumps(self.body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
+    def record_text(self) -> str:
+        """The whole record as one line of text: as read, or written compact."""
+        return self.line or json.dumps(self.to_json(), ensure_ascii=False, separators=(",", ":"))
 
-def checked(item: object, device: str) -> Change:
-    """A change read from ``device``'s segment; ValueError with one line when it is not one."""
-    if not isinstance(item, dict):
+
+def checked(item: object, device: str, line: str = "") -> Change:
+    """A change read from ``device``'s segment (``line``: its text there); ValueError with one
+    line when it is not one."""
+    if type(item) is not dict:
         raise ValueError("a record is not an object")
     stamp, kind, key, body = item.get("id"), item.get("kind"), item.get("key"), item.get("body")
-    parsed = parse_stamp(stamp) if isinstance(stamp, str) else None
+    parsed = parse_stamp(stamp) if type(stamp) is str else None
     if parsed is None:
         raise ValueError(f"a record has no valid stamp: {str(stamp)[:40]!r}")
     if parsed[2] != device:
         raise ValueError(f"record {stamp} was made by another device")
-    if not isinstance(kind, str) or not kind or not isinstance(key, str) or not key:
+    if type(kind) is not str or not kind or type(key) is not str or not key:
         raise ValueError(f"record {stamp} has no kind or key")
-    if not isinstance(body, dict):
+    if type(body) is not dict:
         raise ValueError(f"record {stamp} has no body")
-    rtype = TYPES.get(kind)
-    if rtype is not None:
-        for name, types in rtype.fields.items():
-            value = body.get(name)
-            if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
-                raise ValueError(f"record {stamp}: {name!r} is missing or has the wrong type")
-            if isinstance(value, int) and not isinstance(value, bool):
-                if value < 0:
-                    raise ValueError(f"record {stamp}: {name!r} is negative")
-                if value > (100 if name == "progress" else _INT_MAX.get(name, _PLACE_MAX)):
-                    raise ValueError(f"record {stamp}: {name!r} is too large")
-            if isinstance(value, list) and not all(
-                isinstance(s, str) and parse_stamp(s) for s in value
-            ):
-                raise ValueError(f"record {stamp}: 'seen' holds something not a stamp")
-    return Change(str(stamp), kind, key, body)
+    for name, types, limit in _CHECKS.get(kind, ()):
+        value: Any = body.get(name)
+        kind_of = type(value)  # exact types, as JSON decodes them: a bool is not an int here
+        if kind_of not in types:
+            raise ValueError(f"record {stamp}: {name!r} is missing or has the wrong type")
+        if kind_of is int and not 0 <= value <= limit:
+            raise ValueError(f"record {stamp}: {name!r} is out of range")
+        if kind_of is list and not all(type(s) is str and parse_stamp(s) for s in value):
+            raise ValueError(f"record {stamp}: 'seen' holds something not a stamp")
+    return Change(str(stamp), kind, key, body, line)
+
+
+def _limit(name: str) -> int:
+    return 100 if name == "progress" else _INT_MAX.get(name, _PLACE_MAX)
+
+
+_CHECKS: dict[str, tuple[tuple[str, tuple[type, ...], int], ...]] = {
+    kind: tuple((name, types, _limit(name)) for name, types in t.fields.items())
+    for kind, t in TYPES.items()
+}

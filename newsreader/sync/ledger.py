@@ -26,7 +26,7 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS changes (
     id TEXT PRIMARY KEY, device TEXT NOT NULL, entity TEXT NOT NULL, kind TEXT NOT NULL,
-    key TEXT NOT NULL, body TEXT NOT NULL, seq INTEGER UNIQUE
+    key TEXT NOT NULL, record TEXT NOT NULL, seq INTEGER UNIQUE
 );
 CREATE INDEX IF NOT EXISTS changes_key ON changes(entity, key);
 CREATE TABLE IF NOT EXISTS segments (name TEXT PRIMARY KEY, signature TEXT NOT NULL);
@@ -113,9 +113,9 @@ class Ledger:
                     change = Change(stamp, kind, key, body)
                 seq += 1
                 conn.execute(
-                    "INSERT OR IGNORE INTO changes (id, device, entity, kind, key, body, seq) "
+                    "INSERT OR IGNORE INTO changes (id, device, entity, kind, key, record, seq) "
                     "VALUES (?,?,?,?,?,?,?)",
-                    (stamp, self.device, change.entity, kind, key, change.encoded(), seq),
+                    (stamp, self.device, change.entity, kind, key, change.record_text(), seq),
                 )
                 made.append(change)
             self._save_clock(conn, clock)
@@ -126,9 +126,9 @@ class Ledger:
         with self._tx() as conn:
             done = int(_meta(conn, "exported") or 0)
             rows = conn.execute(
-                "SELECT id, kind, key, body, seq FROM changes WHERE seq > ? ORDER BY seq", (done,)
+                "SELECT record FROM changes WHERE seq > ? ORDER BY seq", (done,)
             ).fetchall()
-        return done + 1, [Change(r[0], r[1], r[2], json.loads(r[3])) for r in rows]
+        return done + 1, [_change(r[0]) for r in rows]
 
     def exported(self, count: int, first: int) -> None:
         """Segment written: changes up to ``first + count - 1`` are out."""
@@ -149,20 +149,20 @@ class Ledger:
         segment as taken in; one transaction. Returns how many changes were new."""
         with self._tx() as conn:
             clock = self._clock(conn)
-            new = 0
-            for c in changes:
-                cur = conn.execute(
-                    "INSERT OR IGNORE INTO changes (id, device, entity, kind, key, body) "
-                    "VALUES (?,?,?,?,?,?)",
-                    (c.id, c.device, c.entity, c.kind, c.key, c.encoded()),
+            before = conn.total_changes
+            conn.executemany(
+                "INSERT OR IGNORE INTO changes (id, device, entity, kind, key, record) "
+                "VALUES (?,?,?,?,?,?)",
+                [(c.id, c.device, c.entity, c.kind, c.key, c.record_text()) for c in changes],
+            )
+            new = conn.total_changes - before
+            if new:  # a segment read again after its file changed may hold nothing new
+                touched = sorted({(c.entity, c.key) for c in changes})
+                conn.executemany(
+                    "INSERT OR IGNORE INTO pending (entity, key) VALUES (?,?)", touched
                 )
-                if cur.rowcount:
-                    new += 1
-                    conn.execute(
-                        "INSERT OR IGNORE INTO pending (entity, key) VALUES (?,?)",
-                        (c.entity, c.key),
-                    )
-                clock.observe(c.id)
+            if changes:
+                clock.observe(max(c.id for c in changes))
             self._save_clock(conn, clock)
             conn.execute("INSERT OR REPLACE INTO segments VALUES (?,?)", (name, signature))
             conn.execute("DELETE FROM skipped WHERE name = ?", (name,))
@@ -175,12 +175,24 @@ class Ledger:
         with self._tx() as conn:
             return [(str(e), str(k)) for e, k in conn.execute("SELECT entity, key FROM pending")]
 
-    def changes_for(self, entity: str, keys: Iterable[str]) -> dict[str, list[Change]]:
-        """Every change known for each key."""
-        out: dict[str, list[Change]] = {}
+    def changes_for(
+        self, entity: str, keys: Iterable[str], parsed: dict[str, Change] | None = None
+    ) -> dict[str, list[Change]]:
+        """Every change known for each key (``parsed``: some already decoded, by stamp)."""
+        parsed = parsed or {}
+        keys = list(keys)
+        out: dict[str, list[Change]] = {k: [] for k in keys}
         with self._tx() as conn:
-            for key in keys:
-                out[key] = self._changes(conn, entity, key)
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = conn.execute(
+                    f"SELECT key, id, record FROM changes WHERE entity = ? AND key IN ({marks})",
+                    (entity, *chunk),
+                )
+                for key, stamp, record in rows:
+                    held = parsed.get(stamp)
+                    out[key].append(held if held is not None else _change(record))
         return out
 
     def written(self, items: Iterable[Pending]) -> None:
@@ -282,9 +294,14 @@ class Ledger:
     @staticmethod
     def _changes(conn: sqlite3.Connection, entity: str, key: str) -> list[Change]:
         rows = conn.execute(
-            "SELECT id, kind, key, body FROM changes WHERE entity = ? AND key = ?", (entity, key)
+            "SELECT record FROM changes WHERE entity = ? AND key = ?", (entity, key)
         )
-        return [Change(r[0], r[1], r[2], json.loads(r[3])) for r in rows]
+        return [_change(r[0]) for r in rows]
+
+
+def _change(record: str) -> Change:
+    item = json.loads(record)
+    return Change(item["id"], item["kind"], item["key"], item["body"], record)
 
 
 def _meta(conn: sqlite3.Connection, key: str) -> str | None:

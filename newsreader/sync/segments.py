@@ -49,7 +49,7 @@ def write_segment(
     folder: Path, device: str, host: str, first_seq: int, changes: Iterable[Change]
 ) -> Path:
     """Write a segment atomically (temporary file, fsync, rename); returns its path."""
-    lines = [json.dumps(c.to_json(), ensure_ascii=False, separators=(",", ":")) for c in changes]
+    lines = [c.record_text() for c in changes]
     header = {"format": FORMAT, "version": VERSION, "device": device, "host": host}
     header["count"] = len(lines)
     text = "".join(x + "\n" for x in [json.dumps(header, ensure_ascii=False), *lines])
@@ -122,7 +122,8 @@ def read_segment(path: Path, device: str) -> Segment:
     changes: list[Change] = []
     try:
         for line in lines:
-            changes.append(checked(json.loads(line), device))
+            text = line.decode("utf-8")
+            changes.append(checked(json.loads(text), device, text))
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise SegmentError(f"garbled record ({str(exc)[:80]})") from None
     host = header.get("host")
