@@ -67,6 +67,8 @@ class SyncReport:
     changes_out: int = 0
     written: int = 0
     notices: list[str] = field(default_factory=list)
+    fresh_notices: list[str] = field(default_factory=list)
+    """The notices not given at the run before (a file newly skipped, or for a new reason)."""
     busy: bool = False
     """Another sync of this device was running; nothing was done."""
 
@@ -102,14 +104,17 @@ def sync_once(
     store: StateStore,
     feeds_file: Path | None = None,
     wait: bool = True,
+    changed: Callable[[], None] | None = None,
 ) -> SyncReport:
-    """One sync run; never raises for a bad file in the folder (it is skipped and told)."""
+    """One sync run; never raises for a bad file in the folder (it is skipped and told).
+    Without ``wait`` it returns at once (``busy``) while another sync of this device runs;
+    ``changed`` is told of each change recorded from now on (see ``attach``)."""
     with sync_lock(paths.data_dir / "sync" / "sync.lock", wait) as got:
         if not got:
             return SyncReport(busy=True)
         ledger = Ledger(ledger_path(paths))
         if store.on_change is None:
-            attach(store, paths)
+            attach(store, paths, changed)
         report = SyncReport(device=ledger.device)
         if ledger.flag("baseline") is None:
             ledger.record(from_backup(store.backup_records()))
@@ -174,9 +179,10 @@ def _take_in(ledger: Ledger, sync_dir: Path, report: SyncReport) -> dict[str, Ch
 
 def _skipped(ledger: Ledger, report: SyncReport, present: set[str], name: str, reason: str) -> None:
     present.add(name)
-    shown = clean_line(name)
-    report.notices.append(f"sync: skipped {shown}: {reason}; will retry")
-    ledger.skip(name, reason, _now_iso())
+    notice = f"sync: skipped {clean_line(name)}: {reason}; will retry"
+    report.notices.append(notice)
+    if ledger.skip(name, reason, _now_iso()):
+        report.fresh_notices.append(notice)
 
 
 # --- what this device had before sync, and its feeds -----------------------------------------
