@@ -9,6 +9,7 @@ segment. Changes made through the store are recorded as they happen (``attach``)
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,8 +28,6 @@ from newsreader.sync.ledger import Ledger, Pending, sync_lock
 from newsreader.sync.segments import DEVICE, NAME, SegmentError, read_segment, write_segment
 
 if TYPE_CHECKING:
-    import sqlite3
-
     from newsreader.state import StateStore
     from newsreader.state.change_items import ChangeItem
 
@@ -47,7 +46,13 @@ def attach(store: StateStore, paths: AppPaths, changed: Callable[[], None] | Non
     path = ledger_path(paths)
     if not Ledger.exists(path):
         return
-    ledger = Ledger(path)
+    try:
+        ledger, notice = Ledger.open(path)
+    except (OSError, sqlite3.Error) as exc:  # reading state works on without sync
+        store.notices.append(f"sync: changes here are not recorded ({exc})")
+        return
+    if notice is not None:
+        store.notices.append(notice)
 
     def record(items: list[ChangeItem]) -> None:
         ledger.record(items)
@@ -63,6 +68,8 @@ class SyncReport:
 
     device: str = ""
     segments_read: int = 0
+    skipped: int = 0
+    """Files in the folder that could not be used (yet)."""
     changes_in: int = 0
     changes_out: int = 0
     written: int = 0
@@ -112,10 +119,13 @@ def sync_once(
     with sync_lock(paths.data_dir / "sync" / "sync.lock", wait) as got:
         if not got:
             return SyncReport(busy=True)
-        ledger = Ledger(ledger_path(paths))
+        ledger, notice = Ledger.open(ledger_path(paths))
         if store.on_change is None:
             attach(store, paths, changed)
         report = SyncReport(device=ledger.device)
+        if notice is not None:
+            report.notices.append(notice)
+            report.fresh_notices.append(notice)
         if ledger.flag("baseline") is None:
             ledger.record(from_backup(store.backup_records()))
             ledger.flag("baseline", "done")
@@ -181,6 +191,7 @@ def _skipped(ledger: Ledger, report: SyncReport, present: set[str], name: str, r
     present.add(name)
     notice = f"sync: skipped {clean_line(name)}: {reason}; will retry"
     report.notices.append(notice)
+    report.skipped += 1
     if ledger.skip(name, reason, _now_iso()):
         report.fresh_notices.append(notice)
 

@@ -46,7 +46,10 @@ def _status(ctx: AppContext, args: argparse.Namespace) -> int:
 
     path = ledger_path(ctx.paths)
     if Ledger.exists(path):
-        status: dict[str, Any] = Ledger(path).status()
+        ledger, notice = Ledger.open(path)
+        if notice is not None:
+            print(f"newsreader: {notice}", file=sys.stderr)
+        status: dict[str, Any] = ledger.status()
     else:  # opening the ledger would make one: a device id, and changes recorded from now on
         status = {"device": None, "last_sync": None, "devices": [], "skipped": []}
         status |= {"waiting": 0, "unexported": 0}

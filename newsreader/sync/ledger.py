@@ -6,6 +6,7 @@ files skipped and why. Apart from the state file, so sync needs no change to its
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -13,6 +14,7 @@ import secrets
 import socket
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -64,6 +66,25 @@ class Ledger:
             self.device = str(_meta(conn, "device"))
             self.host = str(_meta(conn, "host") or "")
         _READY.add(path)
+
+    @classmethod
+    def open(cls, path: Path) -> tuple[Ledger, str | None]:
+        """The ledger, and a notice when the file was damaged: it is moved aside and a new
+        one started (this device then sends everything again under a new id, and the merge
+        takes it in as nothing new). Sync's bookkeeping never stands in the way of the state
+        file."""
+        try:
+            return cls(path), None
+        except sqlite3.DatabaseError as exc:
+            aside = path.with_name(f"{path.name}.damaged-{int(time.time())}")
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(OSError):
+                    os.replace(f"{path}{suffix}", f"{aside}{suffix}")
+            _READY.discard(path)
+            notice = (
+                f"sync: the sync ledger was damaged ({exc}); moved to {aside.name}, starting afresh"
+            )
+            return cls(path), notice
 
     @staticmethod
     def exists(path: Path) -> bool:

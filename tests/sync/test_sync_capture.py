@@ -132,3 +132,33 @@ def test_an_article_kept_elsewhere_is_matched_by_content(devices: tuple[Device, 
     state = desktop.store.reading_state(moved.summary)
     assert state.read
     assert [b.note for b in desktop.store.bookmarks(moved.id)] == ["n"]
+
+
+def test_a_damaged_ledger_never_stops_the_state_and_is_started_afresh(
+    devices: tuple[Device, Device],
+) -> None:
+    import gc
+
+    from newsreader.app.sync import attach, ledger_path
+    from newsreader.state import StateStore
+
+    laptop, desktop = devices
+    laptop.sync()
+    mark = laptop.store.add_bookmark(article(1), 1, note="kept")
+    laptop.store.close()
+    laptop.store.on_change, laptop._ledger = None, None
+    gc.collect()  # the ledger's connections close; its WAL is checkpointed into the file
+    path = ledger_path(laptop.paths)
+    assert not path.with_name(path.name + "-wal").exists()
+    path.write_bytes(b"\x00garbage" * 600)  # a disk error, a bad copy
+    store = StateStore.open(laptop.paths.state_file, laptop.paths.snapshot_dir)
+    attach(store, laptop.paths)  # what every command and the app do on opening the store
+    assert any("sync ledger was damaged" in n for n in store.notices)
+    assert [b.note for b in store.bookmarks()] == ["kept"]
+    store.update_note(mark.uuid, "still recorded")
+    laptop.store = store
+    laptop._ledger = None
+    laptop.sync()
+    desktop.sync()  # the new ledger sent everything again, under a new device id
+    assert [b.note for b in desktop.store.bookmarks()] == ["still recorded"]
+    assert list(laptop.paths.data_dir.glob("sync/ledger.sqlite3.damaged-*"))

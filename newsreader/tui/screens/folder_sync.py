@@ -124,7 +124,7 @@ class FolderSync:
         if report is None:
             return "⇅ syncing…"
         text = f"⇅ synced {datetime.now():%H:%M}"
-        if report.notices:
-            files = len(report.notices)
+        if report.skipped:
+            files = report.skipped
             text += f" · {files} file{'s' if files != 1 else ''} skipped"
         return text
