@@ -8,6 +8,7 @@ segment. Changes made through the store are recorded as they happen (``attach``)
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from collections.abc import Callable
@@ -135,11 +136,27 @@ def sync_once(
         report.written = _write_merged(ledger, store, feeds_file, fresh)
         first, out = ledger.unexported()
         if out:
-            write_segment(sync_dir / ledger.device, ledger.device, ledger.host, first, out)
+            own = sync_dir / ledger.device
+            try:
+                _drop_stale_temporaries(own)
+                write_segment(own, ledger.device, ledger.host, first, out)
+            except OSError as exc:  # kept in the ledger: the next run writes them
+                reason = exc.strerror or exc.__class__.__name__
+                raise UserError(f"cannot write to the sync folder {own}: {reason}") from None
             ledger.exported(len(out), first)
         report.changes_out = len(out)
         ledger.flag("last_sync", _now_iso())
         return report
+
+
+def _drop_stale_temporaries(own: Path) -> None:
+    """Temporary files a killed run left in this device's folder (only one run of a device
+    writes at a time: under ``sync.lock``, any such file is stale)."""
+    if not own.is_dir():
+        return
+    for path in own.glob(".*.tmp"):
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 def _now_iso() -> str:

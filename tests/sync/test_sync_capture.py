@@ -162,3 +162,17 @@ def test_a_damaged_ledger_never_stops_the_state_and_is_started_afresh(
     desktop.sync()  # the new ledger sent everything again, under a new device id
     assert [b.note for b in desktop.store.bookmarks()] == ["still recorded"]
     assert list(laptop.paths.data_dir.glob("sync/ledger.sqlite3.damaged-*"))
+
+
+def test_a_temporary_file_left_by_a_killed_run_is_removed(devices: tuple[Device, Device]) -> None:
+    laptop, desktop = devices
+    laptop.store.add_bookmark(article(1), 1)
+    laptop.sync()
+    own = laptop.sync_dir / laptop.ledger().device
+    stale = own / ".0000000002.jsonl.4242.tmp"
+    stale.write_text('{"format": "newsreader-sync", "ver')  # killed while writing
+    laptop.store.add_bookmark(article(2), 1)
+    laptop.sync()
+    assert not stale.exists()
+    assert sorted(p.name for p in own.iterdir()) == ["0000000001.jsonl", "0000000002.jsonl"]
+    assert desktop.sync().notices == []  # hidden files are never read as segments
