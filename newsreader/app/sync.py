@@ -84,9 +84,13 @@ class SyncReport:
         if self.busy:
             return "another sync is running"
         return (
-            f"{self.changes_in} changes in from {self.segments_read} files, "
-            f"{self.changes_out} out; {self.written} things updated here"
+            f"{_count(self.changes_in, 'change')} in from {_count(self.segments_read, 'file')}, "
+            f"{self.changes_out} out; {_count(self.written, 'thing')} updated here"
         )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def resolve_sync_dir(folder: Path) -> Path:
