@@ -113,31 +113,42 @@ def resolve_sync_dir(folder: Path) -> Path:
 def sync_once(
     paths: AppPaths,
     sync_dir: Path,
-    store: StateStore,
+    store: StateStore | Callable[[], StateStore],
     feeds_file: Path | None = None,
     wait: bool = True,
     changed: Callable[[], None] | None = None,
 ) -> SyncReport:
     """One sync run; never raises for a bad file in the folder (it is skipped and told).
+    ``store`` may be a function that opens it: a run with nothing new then never does.
     Without ``wait`` it returns at once (``busy``) while another sync of this device runs;
     ``changed`` is told of each change recorded from now on (see ``attach``)."""
+    opened: list[StateStore] = []
+
+    def the_store() -> StateStore:
+        if not opened:
+            held = store() if callable(store) else store
+            if held.on_change is None:
+                attach(held, paths, changed)
+            opened.append(held)
+        return opened[0]
+
     with sync_lock(paths.data_dir / "sync" / "sync.lock", wait) as got:
         if not got:
             return SyncReport(busy=True)
         ledger, notice = Ledger.open(ledger_path(paths))
-        if store.on_change is None:
-            attach(store, paths, changed)
+        if not callable(store):
+            the_store()  # its changes are recorded from now on
         report = SyncReport(device=ledger.device)
         if notice is not None:
             report.notices.append(notice)
             report.fresh_notices.append(notice)
         if ledger.flag("baseline") is None:
-            ledger.record(from_backup(store.backup_records()))
+            ledger.record(from_backup(the_store().backup_records()))
             ledger.flag("baseline", "done")
         if feeds_file is not None:
             _record_feeds(ledger, feeds_file)
         fresh = _take_in(ledger, sync_dir, report)
-        report.written = _write_merged(ledger, store, feeds_file, fresh)
+        report.written = _write_merged(ledger, the_store, feeds_file, fresh)
         first, out = ledger.unexported()
         if out:
             own = sync_dir / ledger.device
@@ -229,9 +240,19 @@ def _feed_key(url: str) -> str:
         return url
 
 
+def _feeds_signature(feeds_file: Path) -> str:
+    try:
+        st = feeds_file.stat()
+    except OSError:
+        return "none"
+    return f"{st.st_size}:{st.st_mtime_ns}"
+
+
 def _record_feeds(ledger: Ledger, feeds_file: Path) -> None:
     """Feeds added or removed here since the last run (by any means, the file's editor
     included) become changes: the file after the last run is the baseline."""
+    if ledger.flag("feeds_file") == _feeds_signature(feeds_file):
+        return  # unchanged since this device last read or wrote it
     from newsreader.feeds.subscriptions import load_subscriptions
 
     feeds = {_feed_key(f.url): f for f in load_subscriptions(feeds_file)}
@@ -244,13 +265,17 @@ def _record_feeds(ledger: Ledger, feeds_file: Path) -> None:
     if items:
         ledger.record(items)
     ledger.set_applied_feeds(set(feeds))
+    ledger.flag("feeds_file", _feeds_signature(feeds_file))
 
 
 # --- the merged state into the state file -----------------------------------------------------
 
 
 def _write_merged(
-    ledger: Ledger, store: StateStore, feeds_file: Path | None, fresh: dict[str, Change]
+    ledger: Ledger,
+    the_store: Callable[[], StateStore],
+    feeds_file: Path | None,
+    fresh: dict[str, Change],
 ) -> int:
     pending = ledger.pending()
     by_entity: dict[str, list[str]] = {}
@@ -263,10 +288,10 @@ def _write_merged(
             changes = ledger.changes_for(entity, batch, fresh)
             if entity == "article":
                 states = [s for k in batch if (s := merge.article(k, changes[k]))]
-                store.write_synced(partial(write_articles, states=states))
+                the_store().write_synced(partial(write_articles, states=states))
             elif entity == "bookmark":
                 marks = [m for k in batch if (m := merge.bookmark(k, changes[k]))]
-                store.write_synced(partial(write_bookmarks, marks=marks))
+                the_store().write_synced(partial(write_bookmarks, marks=marks))
             elif entity == "feed":
                 if feeds_file is None:
                     continue  # kept pending until a run that knows the file
@@ -294,3 +319,4 @@ def _write_feeds(ledger: Ledger, feeds_file: Path, states: list[merge.FeedState]
         if not s.alive and s.key in held:
             remove_subscription(feeds_file, held[s.key].url)
     ledger.set_applied_feeds({_feed_key(f.url) for f in load_subscriptions(feeds_file)})
+    ledger.flag("feeds_file", _feeds_signature(feeds_file))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,8 +33,14 @@ def cmd_sync(ctx: AppContext, args: argparse.Namespace) -> int:
     from newsreader.feeds.subscriptions import subscriptions_file
 
     folder = resolve_sync_dir(_folder(ctx, args.dir))
-    with open_store(ctx) as store:
-        report = sync_once(ctx.paths, folder, store, subscriptions_file(ctx.paths))
+    with ExitStack() as stack:
+        # Opened only when the run writes to it: a sync with nothing new does not.
+        report = sync_once(
+            ctx.paths,
+            folder,
+            lambda: stack.enter_context(open_store(ctx)),
+            subscriptions_file(ctx.paths),
+        )
     for notice in report.notices:
         print(f"newsreader: {notice}", file=sys.stderr)
     print(f"synced with {shown(folder)}: {report}", file=sys.stderr)
