@@ -298,6 +298,8 @@ def _write_merged(
                 _write_feeds(
                     ledger, feeds_file, [f for k in batch if (f := merge.feed(k, changes[k]))]
                 )
+            else:
+                continue  # a kind of a newer version: pending until a version that knows it
             done: list[Pending] = [(entity, k) for k in batch]
             ledger.written(done)
             written += len(batch)

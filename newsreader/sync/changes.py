@@ -4,7 +4,8 @@ A change is one JSON object: its stamp (``id``, see ``hlc``), its ``kind``, the 
 thing it changes and a ``body``. Each kind belongs to an entity (an article by content hash,
 a bookmark by uuid, a feed by normalized address) and lists the fields its body must have.
 A new kind of record (a tag, a star, a saved search) is one more ``RecordType`` here and a
-rule in ``merge``; kinds this version does not know are kept and passed on, not applied.
+rule in ``merge``; kinds this version does not know are kept in the ledger, and what they
+touch stays pending, so a version that knows them applies them.
 """
 
 from __future__ import annotations

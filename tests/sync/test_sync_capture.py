@@ -177,3 +177,19 @@ def test_a_temporary_file_left_by_a_killed_run_is_removed(devices: tuple[Device,
     names = sorted(p.name for p in own.iterdir())
     assert len(names) == 2 and all(n.endswith(".jsonl") and n[0] != "." for n in names)
     assert desktop.sync().notices == []  # hidden files are never read as segments
+
+
+def test_a_kind_from_a_newer_version_waits_for_a_version_that_knows_it(
+    devices: tuple[Device, Device],
+) -> None:
+    from newsreader.sync.changes import Change
+    from newsreader.sync.hlc import format_stamp
+    from newsreader.sync.segments import write_segment
+
+    _, desktop = devices
+    other = "fedcba9876543210"
+    star = Change(format_stamp(1, 0, other), "star", "hash1", {"starred": True})
+    write_segment(desktop.sync_dir / other, other, "newer", 1, [star])
+    report = desktop.sync()
+    assert report.notices == [] and report.changes_in == 1
+    assert desktop.ledger().pending() == [("star", "hash1")]  # kept, not dropped
