@@ -19,6 +19,7 @@ KNOWN_KEYS = frozenset(
         "list_width",
         "fetch_interval",
         "search_server_minutes",
+        "sync_dir",
     }
 )
 FETCH_KEYS = frozenset(
@@ -64,6 +65,9 @@ class Config:
     search_server_minutes: float = 10.0
     """How long the search server (``cli/search_server.py``) waits for the next ``search``
     before it exits; 0: no server, every search runs in its own process."""
+    sync_dir: Path | None = None
+    """A folder another program keeps the same on every device (Syncthing, Dropbox…):
+    reading state, bookmarks and feeds are synced through it (None: no sync)."""
 
 
 def load_config(path: Path) -> Config:
@@ -99,6 +103,7 @@ def load_config(path: Path) -> Config:
         list_width=_width(data.get("list_width"), path),
         fetch_interval=_interval(data.get("fetch_interval"), path),
         search_server_minutes=_server_minutes(data.get("search_server_minutes", 10.0), path),
+        sync_dir=_folder(data.get("sync_dir"), "sync_dir", path),
     )
 
 

@@ -139,3 +139,13 @@ def test_a_fifo_config_is_refused_at_once(tmp_path: Path) -> None:
     os.mkfifo(cfg)  # reading it would wait for a writer forever
     with pytest.raises(UserError, match="not a regular file"):
         load_config(cfg)
+
+
+def test_sync_dir_is_a_folder_relative_to_the_config_file(tmp_path: Path) -> None:
+    cfg = tmp_path / "conf" / "config.toml"
+    cfg.parent.mkdir()
+    cfg.write_text('sync_dir = "../Sync/newsreader"\n')
+    assert load_config(cfg).sync_dir == tmp_path / "conf" / ".." / "Sync" / "newsreader"
+    cfg.write_text('sync_dir = ""\n')
+    with pytest.raises(UserError, match="'sync_dir' must not be empty"):
+        load_config(cfg)

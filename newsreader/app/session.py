@@ -42,6 +42,8 @@ class Session:
         self._open_lock = threading.Lock()
         self._index: SearchIndex | None = None
         self._index_lock = threading.Lock()
+        self.on_store_change: Callable[[], None] | None = None
+        """Called (on the writer thread) after each change made here is recorded for sync."""
         self.on_index_damage: Callable[[], None] | None = None
         """Called (from any thread) when a search finds the index damaged, so that the owner
         rebuilds it through the index job; without one the index rebuilds where it was read."""
@@ -54,10 +56,17 @@ class Session:
         try:
             # No folder check first: the store makes it, or works in memory and says why.
             self._store = StateStore.open(self.ctx.paths.state_file, self.ctx.paths.snapshot_dir)
+            from newsreader.app.sync import attach
+
+            attach(self._store, self.ctx.paths, self._store_changed)
         except Exception as exc:  # any failure leaves the app usable for reading
             self.problems.append(f"Reading state unavailable: {exc}")
             return None
         return self._store
+
+    def _store_changed(self) -> None:
+        if self.on_store_change is not None:
+            self.on_store_change()
 
     def _opening(self) -> Future[StateStore | None]:
         # Opened on first use, not at start: its imports and SQLite work would compete with

@@ -45,6 +45,7 @@ _COMMANDS = {
     "export": ("state_commands", "cmd_export"),
     "import": ("state_commands", "cmd_import"),
     "paths": ("state_commands", "cmd_paths"),
+    "sync": ("sync_commands", "cmd_sync"),
     "add": ("feed_commands", "cmd_add"),
     "feeds": ("feed_commands", "cmd_feeds"),
     "fetch": ("feed_commands", "cmd_fetch"),

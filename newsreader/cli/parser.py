@@ -95,6 +95,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path, help="a backup file written by export")
 
     sub.add_parser("paths", help="show where newsreader keeps its files")
+
+    what = "sync reading state, bookmarks and feeds with other devices through a shared folder"
+    p = sub.add_parser("sync", help=what, description=what[0].upper() + what[1:] + ".")
+    p.add_argument(
+        "--dir", type=Path, metavar="DIR", help="the sync folder (default: config sync_dir)"
+    )
+    p.add_argument(
+        "--status",
+        action="store_true",
+        help="show the devices seen, the last change from each and the files skipped",
+    )
+    p.add_argument("--json", action="store_true", help="with --status: print a JSON object")
     _add_feed_commands(sub)
     _add_tool_commands(sub)
     return parser

@@ -23,9 +23,11 @@ def scan_library(ctx: AppContext) -> LibraryScan:
 @contextmanager
 def open_store(ctx: AppContext) -> Iterator[StateStore]:
     """The state store for one command; every notice it raises (also on close) goes to stderr."""
+    from newsreader.app.sync import attach
     from newsreader.state import StateStore
 
     store = StateStore.open(ctx.paths.state_file, ctx.paths.snapshot_dir)
+    attach(store, ctx.paths)
     try:
         yield store
     finally:

@@ -115,6 +115,10 @@ class ImportReport:
     searches_added: int = 0
     searches_updated: int = 0
     unchanged: int = 0
+    changed_articles: list[str] = field(default_factory=list)
+    """Ids of the articles added or updated (sync passes these on)."""
+    changed_bookmarks: list[str] = field(default_factory=list)
+    """Uuids of the bookmarks added or updated."""
 
     def __str__(self) -> str:
         searches = ""
@@ -338,6 +342,7 @@ def _merge_article(conn: sqlite3.Connection, a: dict[str, Any], report: ImportRe
             (a["id"], *incoming, a["first_opened"], a["last_opened"], a["updated"]),
         )
         report.articles_added += 1
+        report.changed_articles.append(a["id"])
         return
     newer = _later(a["updated"], row[12])
     values = incoming if newer else tuple(row[:10])
@@ -355,6 +360,7 @@ def _merge_article(conn: sqlite3.Connection, a: dict[str, Any], report: ImportRe
         (*merged, a["id"]),
     )
     report.articles_updated += 1
+    report.changed_articles.append(a["id"])
 
 
 def _merge_search(conn: sqlite3.Connection, s: dict[str, Any], report: ImportReport) -> None:
@@ -419,6 +425,7 @@ def _merge_bookmark(conn: sqlite3.Connection, b: dict[str, Any], report: ImportR
             orphaned=existing.orphaned if existing is not None else b["orphaned"],
         ),
     )
+    report.changed_bookmarks.append(b["uuid"])
     if existing is None:
         report.bookmarks_added += 1
     else:

@@ -7,16 +7,25 @@ from __future__ import annotations
 
 import sqlite3
 import uuid as uuidlib
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from newsreader.library import Article, ArticleSummary
 from newsreader.library.text import clean_text
 from newsreader.state import anchoring, backup, file_open, organising, records, tags
+from newsreader.state.change_items import (
+    ChangeItem,
+    article_change,
+    bookmark_change,
+    from_backup,
+    ms,
+)
 from newsreader.state.models import Anchor, Bookmark, ReadingState, SavedSearch
 from newsreader.state.statefile import StateFile
+
+T = TypeVar("T")
 
 
 class StateStore:
@@ -27,6 +36,9 @@ class StateStore:
         self._file = StateFile(path, snapshot_dir, opened)
         self.notices: list[str] = self._file.notices
         """One-line messages for the user, oldest first (restored, read-only, not saving…)."""
+        self.on_change: Callable[[list[ChangeItem]], None] | None = None
+        """Told of every change the user makes (read marks, positions, bookmarks) after it is
+        written, so sync can pass it on; never of ``write_synced``."""
 
     @classmethod
     def open(cls, path: Path, snapshot_dir: Path | None = None) -> StateStore:
@@ -68,6 +80,21 @@ class StateStore:
     def close(self) -> None:
         """Write back kept changes if possible, then close every connection."""
         self._file.close()
+
+    def write_synced(self, op: Callable[[sqlite3.Connection], T]) -> T:
+        """Write what sync merged from other devices: not told to ``on_change`` (it is not a
+        change made here, and passing it on again would echo it forever)."""
+        return self._file.write(op)
+
+    def _tell(self, items: list[ChangeItem]) -> None:
+        if self.on_change is None or not items:
+            return
+        try:
+            self.on_change(items)
+        except Exception as exc:  # the change itself is saved; only passing it on failed
+            notice = f"sync: a change was saved here but not recorded for sync ({exc})"
+            if notice not in self.notices:
+                self.notices.append(notice)
 
     # --- reading state --------------------------------------------------------------------
 
@@ -121,7 +148,14 @@ class StateStore:
     def mark_opened(self, article: ArticleSummary) -> ReadingState:
         """Opening an article marks it read and records the first and last time."""
         when = records.now()
-        return self._file.write(lambda c: records.mark_opened(c, article, when))
+        state = self._file.write(lambda c: records.mark_opened(c, article, when))
+        self._tell(
+            [
+                article_change("read", article, read=True),
+                article_change("opened", article, at=ms(when)),
+            ]
+        )
+        return state
 
     def set_read(self, articles: Iterable[ArticleSummary], read: bool) -> None:
         """Mark articles read or unread."""
@@ -129,6 +163,7 @@ class StateStore:
         if articles:
             when = records.now()
             self._file.write(lambda c: records.set_read(c, articles, read, when))
+            self._tell([article_change("read", a, read=read) for a in articles])
 
     def save_position(
         self,
@@ -144,6 +179,9 @@ class StateStore:
         self._file.write(
             lambda c: records.save_position(c, article, paragraph, offset, progress, when, quote)
         )
+        place = {"paragraph": max(0, paragraph), "offset": max(0, offset)}
+        progress = min(100, max(0, progress))
+        self._tell([article_change("position", article, **place, progress=progress, quote=quote)])
 
     # --- stars, tags, saved searches, settings ---------------------------------------------
 
@@ -248,13 +286,17 @@ class StateStore:
             records.put_bookmark(conn, bookmark)
 
         self._file.write(op)
+        self._tell([bookmark_change(bookmark, summary.content_hash, str(summary.path))])
         return bookmark
 
     def update_note(self, uuid: str, note: str) -> Bookmark | None:
         """Change a bookmark's note; None when there is no such bookmark."""
         note = clean_text(note)
         when = records.now()
-        return self._file.write(lambda c: records.update_note(c, uuid, note, when))
+        updated = self._file.write(lambda c: records.update_note(c, uuid, note, when))
+        if updated is not None:
+            self._tell([("note", uuid, {"note": note})])
+        return updated
 
     def save_note(self, bookmark: Bookmark, note: str) -> tuple[Bookmark, bool]:
         """Set ``bookmark``'s note. If it was deleted meanwhile (by another instance), the note
@@ -273,15 +315,30 @@ class StateStore:
             records.put_bookmark(conn, again)
             return again, True
 
-        return self._file.write(op)
+        saved, again = self._file.write(op)
+        self._tell([self._restored(saved) if again else ("note", saved.uuid, {"note": note})])
+        return saved, again
 
     def delete_bookmark(self, uuid: str) -> Bookmark | None:
         """Delete a bookmark; returns it (for undo), or None when there was none."""
-        return self._file.write(lambda c: records.delete_bookmark(c, uuid))
+        gone = self._file.write(lambda c: records.delete_bookmark(c, uuid))
+        if gone is not None:
+            self._tell([("unbookmark", uuid, {})])
+        return gone
 
     def restore_bookmark(self, bookmark: Bookmark) -> None:
         """Undo a delete: put the bookmark back with the same uuid."""
         self._file.write(lambda c: records.put_bookmark(c, bookmark))
+        self._tell([self._restored(bookmark)])
+
+    def _restored(self, bookmark: Bookmark) -> ChangeItem:
+        row = self._file.read(
+            lambda c: c.execute(
+                "SELECT content_hash, path FROM articles WHERE id = ?", (bookmark.article_id,)
+            ).fetchone()
+        )
+        content_hash, path = (str(row[0]), str(row[1])) if row else ("", "")
+        return bookmark_change(bookmark, content_hash, path)
 
     def bookmarks(self, article_id: str | None = None) -> list[Bookmark]:
         """Bookmarks of one article in text order, or all of them, oldest first."""
@@ -318,4 +375,12 @@ class StateStore:
 
     def merge_records(self, data: backup.BackupData) -> backup.ImportReport:
         """Merge records from a backup: newer wins per record, so it is idempotent."""
-        return self._file.write(lambda c: backup.merge(c, data))
+        report = self._file.write(lambda c: backup.merge(c, data))
+        articles, bookmarks = set(report.changed_articles), set(report.changed_bookmarks)
+        if articles or bookmarks:
+            taken = backup.BackupData(
+                [a for a in data.articles if a["id"] in articles],
+                [b for b in data.bookmarks if b["uuid"] in bookmarks],
+            )
+            self._tell(from_backup(taken))
+        return report

@@ -104,6 +104,7 @@ class LibrarySync:
         """The serial of the worker that will still look at ``_wake``; 0 when none will."""
         self._serial = 0
         self._next_ctx: AppContext | None = None
+        self._states_stale = False
         self.painted = threading.Event()
         """Set by the screen once the first scan's list has been drawn."""
         self.list_painted = threading.Event()
@@ -132,6 +133,12 @@ class LibrarySync:
                 self._wake.set()
                 return
         self.start()
+
+    def reload_states(self) -> None:
+        """Read every reading state again soon (sync wrote others' changes through this very
+        store, which ``has_changed`` does not count)."""
+        self._states_stale = True
+        self.rescan()
 
     def use_context(self, ctx: AppContext) -> None:
         """Switch to another library (its roots changed): applied between two scans, so an
@@ -294,7 +301,8 @@ class LibrarySync:
         elif self._rebuild:
             self._index(scan)
         store = self.session.store()
-        if store is not None and store.has_changed():
+        stale, self._states_stale = self._states_stale, False
+        if store is not None and (store.has_changed() or stale):
             self._load_states(self.scan or scan)
 
 

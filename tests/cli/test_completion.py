@@ -56,6 +56,8 @@ def _shell(*argv: str, cwd: Path) -> list[str]:
         (["saved", "add", "--s"], ["--sort"]),
         (["list", "--s"], ["--starred", "--saved"]),
         (["star", "--"], ["--help", "--off"]),
+        (["sync", "--"], ["--help", "--dir", "--status", "--json"]),
+        (["sy"], ["sync"]),
     ],
 )
 def test_bash_completes_in_a_real_bash(

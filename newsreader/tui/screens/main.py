@@ -28,6 +28,7 @@ from newsreader.tui.rows import ArticleRows
 from newsreader.tui.screens.auto_refresh import AutoRefresh
 from newsreader.tui.screens.bookmark_flow import BookmarkFlow
 from newsreader.tui.screens.feed_flow import FeedFetch
+from newsreader.tui.screens.folder_sync import FolderSync
 from newsreader.tui.screens.library_view import LibraryView
 from newsreader.tui.screens.narrowing import Narrowing
 from newsreader.tui.screens.open_flow import ArticleOpener, request_for
@@ -97,6 +98,7 @@ class MainScreen(Screen[None]):
         self.refresher = AutoRefresh(
             self, refresh_seconds if refresh_seconds is not None else minutes and minutes * 60
         )
+        self.folder_sync = FolderSync(self, poll_seconds)
 
     def compose(self) -> ComposeResult:
         yield PaneLayout(
@@ -115,6 +117,7 @@ class MainScreen(Screen[None]):
             self.sync.list_painted.set()
         self.sync.start()
         self.refresher.start()
+        self.folder_sync.start()
 
     def on_unmount(self) -> None:
         self.sync.stop()

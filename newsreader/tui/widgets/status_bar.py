@@ -36,6 +36,7 @@ class StatusBar(Horizontal):
     def compose(self) -> ComposeResult:
         yield Static("", id="activity", markup=False)
         yield Static("", id="feeds", markup=False)
+        yield Static("", id="sync", markup=False)
         yield Static("", id="notice", markup=False)
 
     def set_activity(self, label: str, done: int = 0, total: int = 0) -> None:
@@ -52,6 +53,13 @@ class StatusBar(Horizontal):
         empty hides it."""
         widget = self.query_one("#feeds", Static)
         widget.update(text)
+        widget.display = bool(text)
+
+    def set_sync(self, text: str, *, warning: bool = False) -> None:
+        """Sync's short state ("⇅ synced 14:05"); empty hides it."""
+        widget = self.query_one("#sync", Static)
+        widget.update(Text(text))
+        widget.set_class(warning, "-warning")
         widget.display = bool(text)
 
     def set_notice(self, notice: str, *, warning: bool = True) -> None:

@@ -1,0 +1,127 @@
+"""Sync: merging another device's changes into a fresh state file, against importing the
+same records as a backup (``newsreader import``'s merge) in the same run; a sync with nothing
+new, in a running process and as a whole ``newsreader sync`` process against ``newsreader
+paths`` (a process that reads config and exits).
+
+    python benchmarks/bench_sync.py [--changes 100000] [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from newsreader.app.sync import ledger_path, sync_once
+from newsreader.paths import AppPaths
+from newsreader.state import StateStore
+from newsreader.state.backup import BackupData
+from newsreader.sync.ledger import Ledger
+
+STAMP = "2026-01-02T03:04:05.000000+00:00"
+
+
+def records(articles: int) -> BackupData:
+    rows = [
+        {
+            "id": f"a{n}",
+            "path": f"/elsewhere/{n}.txt",
+            "content_hash": f"{n:016x}",
+            "title": f"Article {n}",
+            "read": True,
+            "progress": n % 101,
+            "paragraph": n % 9 + 1,
+            "offset": 0,
+            "first_opened": STAMP,
+            "last_opened": STAMP,
+            "updated": STAMP,
+            "position_quote": "The council met",
+        }
+        for n in range(articles)
+    ]
+    return BackupData(rows, [])
+
+
+def device(root: Path, name: str) -> AppPaths:
+    paths = AppPaths(root / name / "data", root / name / "cache", root / name / "config")
+    paths.data_dir.mkdir(parents=True)
+    return paths
+
+
+def timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--changes", type=int, default=100_000)
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+    articles = args.changes // 3  # a read mark, a position and an open each
+    root = Path(tempfile.mkdtemp(prefix="bench-sync-"))
+    folder = root / "Sync"
+    folder.mkdir()
+    data = records(articles)
+
+    # the other device: its changes written as a segment, as its sync leaves them
+    other = device(root, "other")
+    store = StateStore.open(other.state_file)
+    store.merge_records(data)
+    sync_once(other, folder, store)
+    store.close()
+    changes = Ledger(ledger_path(other)).status()["devices"][0]["changes"]
+
+    merges, imports, noops = [], [], []
+    for r in range(args.repeat):
+        here = device(root, f"here{r}")
+        store = StateStore.open(here.state_file)
+        merges.append(timed(partial(sync_once, here, folder, store)))
+        noops.append(timed(partial(sync_once, here, folder, store)))
+        store.close()
+        plain = device(root, f"plain{r}")
+        store = StateStore.open(plain.state_file)
+        imports.append(timed(partial(store.merge_records, data)))
+        store.close()
+
+    env = {**os.environ, "XDG_DATA_HOME": str(root / "cli" / "data")}
+    env |= {"XDG_CONFIG_HOME": str(root / "cli" / "config"), "XDG_CACHE_HOME": str(root / "c")}
+    exe = [sys.executable, "-m", "newsreader"]
+    sync_cmd = [*exe, "sync", "--dir", str(folder)]
+    run = partial(subprocess.run, env=env, check=True, capture_output=True)
+    run(sync_cmd)
+    cli_sync = [timed(partial(run, sync_cmd)) for _ in range(args.repeat)]
+    cli_paths = [timed(partial(run, [*exe, "paths"])) for _ in range(args.repeat)]
+
+    med = statistics.median
+    load = os.getloadavg()[0]
+    print(f"{os.cpu_count()} cores, load {load:.2f}; {changes:,} changes from another device")
+    print(f"({articles:,} articles); medians of {args.repeat}")
+    print()
+    print("| what | ours | baseline | ratio | baseline is |")
+    print("|---|--:|--:|--:|---|")
+    m, i = med(merges), med(imports)
+    print(
+        f"| merge {changes:,} changes into a new state file, s | {m:.2f} | {i:.2f} | "
+        f"{m / i:.1f}x | importing the same records as a backup |"
+    )
+    print(f"| sync with nothing new, in a running process, ms | {med(noops) * 1000:.1f} | | | |")
+    c, p = med(cli_sync), med(cli_paths)
+    print(
+        f"| `newsreader sync`, nothing new, whole process, ms | {c * 1000:.0f} | {p * 1000:.0f} "
+        f"| {c / p:.2f}x | `newsreader paths` |"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,324 @@
+"""Sync run: this device's changes out to the sync folder, the others' merged in.
+
+One run (``sync_once``): record feed subscriptions added or removed here since the last run,
+take in every other device's new segments, write the merged state of everything they touched
+to the state file and the subscriptions file, then write this device's new changes as one
+segment. Changes made through the store are recorded as they happen (``attach``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from newsreader.app.sync_apply import write_articles, write_bookmarks
+from newsreader.errors import UserError
+from newsreader.library.text import clean_line
+from newsreader.paths import AppPaths
+from newsreader.state.change_items import from_backup
+from newsreader.sync import merge
+from newsreader.sync.changes import Change
+from newsreader.sync.ledger import Ledger, Pending, sync_lock
+from newsreader.sync.segments import DEVICE, NAME, SegmentError, read_segment, write_segment
+
+if TYPE_CHECKING:
+    from newsreader.state import StateStore
+    from newsreader.state.change_items import ChangeItem
+
+_BATCH = 2000
+"""Things written to the state file per transaction (a long one would hold the app's writes)."""
+
+
+def ledger_path(paths: AppPaths) -> Path:
+    """This device's sync ledger."""
+    return paths.data_dir / "sync" / "ledger.sqlite3"
+
+
+def attach(store: StateStore, paths: AppPaths, changed: Callable[[], None] | None = None) -> None:
+    """Record the store's changes for sync, once sync has been used on this device (so a
+    ``newsreader sync --dir`` without the config key still gets every later change)."""
+    path = ledger_path(paths)
+    if not Ledger.exists(path):
+        return
+    try:
+        ledger, notice = Ledger.open(path)
+    except (OSError, sqlite3.Error) as exc:  # reading state works on without sync
+        store.notices.append(f"sync: changes here are not recorded ({exc})")
+        return
+    if notice is not None:
+        store.notices.append(notice)
+
+    def record(items: list[ChangeItem]) -> None:
+        ledger.record(items)
+        if changed is not None:
+            changed()
+
+    store.on_change = record
+
+
+@dataclass(slots=True)
+class SyncReport:
+    """What one run did; ``notices`` are one line each (files skipped and why)."""
+
+    device: str = ""
+    segments_read: int = 0
+    skipped: int = 0
+    """Files in the folder that could not be used (yet)."""
+    changes_in: int = 0
+    changes_out: int = 0
+    written: int = 0
+    notices: list[str] = field(default_factory=list)
+    fresh_notices: list[str] = field(default_factory=list)
+    """The notices not given at the run before (a file newly skipped, or for a new reason)."""
+    busy: bool = False
+    """Another sync of this device was running; nothing was done."""
+
+    def __str__(self) -> str:
+        if self.busy:
+            return "another sync is running"
+        return (
+            f"{_count(self.changes_in, 'change')} in from {_count(self.segments_read, 'file')}, "
+            f"{self.changes_out} out; {_count(self.written, 'thing')} updated here"
+        )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def resolve_sync_dir(folder: Path) -> Path:
+    """The sync folder, made if only its last part is missing; UserError when unusable."""
+    folder = folder.expanduser()
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"sync folder {folder} is not a folder")
+    if not folder.exists():
+        if not folder.parent.is_dir():
+            raise UserError(f"sync folder {folder}: its parent folder does not exist")
+        try:
+            folder.mkdir()
+        except OSError as exc:
+            raise UserError(f"cannot create sync folder {folder}: {exc.strerror}") from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UserError(f"sync folder {folder} is not writable")
+    return folder
+
+
+def sync_once(
+    paths: AppPaths,
+    sync_dir: Path,
+    store: StateStore | Callable[[], StateStore],
+    feeds_file: Path | None = None,
+    wait: bool = True,
+    changed: Callable[[], None] | None = None,
+) -> SyncReport:
+    """One sync run; never raises for a bad file in the folder (it is skipped and told).
+    ``store`` may be a function that opens it: a run with nothing new then never does.
+    Without ``wait`` it returns at once (``busy``) while another sync of this device runs;
+    ``changed`` is told of each change recorded from now on (see ``attach``)."""
+    opened: list[StateStore] = []
+
+    def the_store() -> StateStore:
+        if not opened:
+            held = store() if callable(store) else store
+            if held.on_change is None:
+                attach(held, paths, changed)
+            opened.append(held)
+        return opened[0]
+
+    with sync_lock(paths.data_dir / "sync" / "sync.lock", wait) as got:
+        if not got:
+            return SyncReport(busy=True)
+        ledger, notice = Ledger.open(ledger_path(paths))
+        if not callable(store):
+            the_store()  # its changes are recorded from now on
+        report = SyncReport(device=ledger.device)
+        if notice is not None:
+            report.notices.append(notice)
+            report.fresh_notices.append(notice)
+        if ledger.flag("baseline") is None:
+            ledger.record(from_backup(the_store().backup_records()))
+            ledger.flag("baseline", "done")
+        if feeds_file is not None:
+            _record_feeds(ledger, feeds_file)
+        fresh = _take_in(ledger, sync_dir, report)
+        report.written = _write_merged(ledger, the_store, feeds_file, fresh)
+        first, out = ledger.unexported()
+        if out:
+            own = sync_dir / ledger.device
+            try:
+                _drop_stale_temporaries(own)
+                write_segment(own, ledger.device, ledger.host, first, out)
+            except OSError as exc:  # kept in the ledger: the next run writes them
+                reason = exc.strerror or exc.__class__.__name__
+                raise UserError(f"cannot write to the sync folder {own}: {reason}") from None
+            ledger.exported(len(out), first)
+        report.changes_out = len(out)
+        ledger.flag("last_sync", _now_iso())
+        return report
+
+
+def _drop_stale_temporaries(own: Path) -> None:
+    """Temporary files a killed run left in this device's folder (only one run of a device
+    writes at a time: under ``sync.lock``, any such file is stale)."""
+    if not own.is_dir():
+        return
+    for path in own.glob(".*.tmp"):
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def _now_iso() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+# --- in ------------------------------------------------------------------------------------
+
+
+def _take_in(ledger: Ledger, sync_dir: Path, report: SyncReport) -> dict[str, Change]:
+    """Take in every new segment; returns the changes read, by stamp (the merge needs them
+    again, and reading them back from the ledger would decode them twice)."""
+    fresh: dict[str, Change] = {}
+    present: set[str] = set()
+    known = ledger.signatures()
+    for entry in sorted(os.scandir(sync_dir), key=lambda e: e.name):
+        if entry.name.startswith("."):  # the sync tool's own files, temporary files
+            continue
+        if entry.name == ledger.device:
+            continue
+        if not entry.is_dir() or not DEVICE.match(entry.name):
+            _skipped(ledger, report, present, entry.name, "not a device folder of newsreader")
+            continue
+        for seg in sorted(os.scandir(entry.path), key=lambda e: e.name):
+            name = f"{entry.name}/{seg.name}"
+            if seg.name.startswith("."):
+                continue
+            if not NAME.match(seg.name) or not seg.is_file():
+                _skipped(ledger, report, present, name, "not a sync segment")
+                continue
+            st = seg.stat()
+            signature = f"{st.st_size}:{st.st_mtime_ns}"
+            if known.get(name) == signature:
+                continue
+            try:
+                segment = read_segment(Path(seg.path), entry.name)
+            except SegmentError as exc:
+                _skipped(ledger, report, present, name, str(exc))
+                continue
+            new = ledger.take_in(name, signature, segment.host, segment.changes, _now_iso())
+            report.segments_read += 1
+            report.changes_in += new
+            fresh.update((c.id, c) for c in segment.changes)
+    ledger.forget_skipped(present)
+    return fresh
+
+
+def _skipped(ledger: Ledger, report: SyncReport, present: set[str], name: str, reason: str) -> None:
+    present.add(name)
+    notice = f"sync: skipped {clean_line(name)}: {reason}; will retry"
+    report.notices.append(notice)
+    report.skipped += 1
+    if ledger.skip(name, reason, _now_iso()):
+        report.fresh_notices.append(notice)
+
+
+# --- what this device had before sync, and its feeds -----------------------------------------
+
+
+def _feed_key(url: str) -> str:
+    from newsreader.feeds.urls import normalize_url
+
+    try:
+        return normalize_url(url)
+    except ValueError:
+        return url
+
+
+def _feeds_signature(feeds_file: Path) -> str:
+    try:
+        st = feeds_file.stat()
+    except OSError:
+        return "none"
+    return f"{st.st_size}:{st.st_mtime_ns}"
+
+
+def _record_feeds(ledger: Ledger, feeds_file: Path) -> None:
+    """Feeds added or removed here since the last run (by any means, the file's editor
+    included) become changes: the file after the last run is the baseline."""
+    if ledger.flag("feeds_file") == _feeds_signature(feeds_file):
+        return  # unchanged since this device last read or wrote it
+    from newsreader.feeds.subscriptions import load_subscriptions
+
+    feeds = {_feed_key(f.url): f for f in load_subscriptions(feeds_file)}
+    before = ledger.applied_feeds()
+    items: list[ChangeItem] = []
+    for key in sorted(set(feeds) - before):
+        f = feeds[key]
+        items.append(("feed", key, {"url": f.url, "title": f.title, "category": f.category}))
+    items += [("unfeed", key, {}) for key in sorted(before - set(feeds))]
+    if items:
+        ledger.record(items)
+    ledger.set_applied_feeds(set(feeds))
+    ledger.flag("feeds_file", _feeds_signature(feeds_file))
+
+
+# --- the merged state into the state file -----------------------------------------------------
+
+
+def _write_merged(
+    ledger: Ledger,
+    the_store: Callable[[], StateStore],
+    feeds_file: Path | None,
+    fresh: dict[str, Change],
+) -> int:
+    pending = ledger.pending()
+    by_entity: dict[str, list[str]] = {}
+    for entity, key in pending:
+        by_entity.setdefault(entity, []).append(key)
+    written = 0
+    for entity, keys in sorted(by_entity.items()):
+        for start in range(0, len(keys), _BATCH):
+            batch = keys[start : start + _BATCH]
+            changes = ledger.changes_for(entity, batch, fresh)
+            if entity == "article":
+                states = [s for k in batch if (s := merge.article(k, changes[k]))]
+                the_store().write_synced(partial(write_articles, states=states))
+            elif entity == "bookmark":
+                marks = [m for k in batch if (m := merge.bookmark(k, changes[k]))]
+                the_store().write_synced(partial(write_bookmarks, marks=marks))
+            elif entity == "feed":
+                if feeds_file is None:
+                    continue  # kept pending until a run that knows the file
+                _write_feeds(
+                    ledger, feeds_file, [f for k in batch if (f := merge.feed(k, changes[k]))]
+                )
+            else:
+                continue  # a kind of a newer version: pending until a version that knows it
+            done: list[Pending] = [(entity, k) for k in batch]
+            ledger.written(done)
+            written += len(batch)
+    return written
+
+
+def _write_feeds(ledger: Ledger, feeds_file: Path, states: list[merge.FeedState]) -> None:
+    from newsreader.feeds.subscriptions import (
+        add_subscriptions,
+        load_subscriptions,
+        remove_subscription,
+    )
+
+    held = {_feed_key(f.url): f for f in load_subscriptions(feeds_file)}
+    add = [(s.url, s.title, s.category) for s in states if s.alive and s.key not in held]
+    if add:
+        add_subscriptions(feeds_file, [(clean_line(u), t, c) for u, t, c in add])
+    for s in states:
+        if not s.alive and s.key in held:
+            remove_subscription(feeds_file, held[s.key].url)
+    ledger.set_applied_feeds({_feed_key(f.url) for f in load_subscriptions(feeds_file)})
+    ledger.flag("feeds_file", _feeds_signature(feeds_file))

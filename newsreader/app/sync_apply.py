@@ -1,0 +1,121 @@
+"""The merged state of articles and bookmarks written into the state file (in one of its
+write transactions, through ``StateStore.write_synced``). Text from another device is data:
+cleaned of terminal controls as a backup's is, ids and paths made inert."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from typing import Any
+
+from newsreader.library.names import inert
+from newsreader.library.text import clean_text
+from newsreader.sync import merge
+
+
+def _when(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="microseconds")
+
+
+def write_articles(conn: sqlite3.Connection, states: list[merge.ArticleState]) -> None:
+    """Each article's merged read mark, place and opening times, on every copy held here."""
+    known = _hashes_held(conn, [s.content_hash for s in states])
+    for s in states:
+        sets: dict[str, Any] = {"updated": _when(s.updated)}
+        if s.read is not None:
+            sets["read"] = int(s.read)
+        if s.position is not None:
+            paragraph, offset, progress, quote = s.position
+            sets |= {"paragraph": paragraph, "para_offset": offset, "progress": progress}
+            sets["position_quote"] = clean_text(quote)
+        if s.first_opened is not None:
+            sets["first_opened"] = _when(s.first_opened)
+        if s.last_opened is not None:
+            sets["last_opened"] = _when(s.last_opened)
+        if s.content_hash in known:  # every copy here with this content
+            assignments = ", ".join(f"{name} = ?" for name in sets)
+            conn.execute(
+                f"UPDATE articles SET {assignments} WHERE content_hash = ?",
+                (*sets.values(), s.content_hash),
+            )
+            continue
+        # Not read here yet: kept under the other device's id and path until a scan finds
+        # the file here by its content hash (as it follows a rename).
+        row = {"id": inert(s.id), "path": inert(s.path), "content_hash": s.content_hash}
+        row |= {"title": clean_text(s.title), **sets}
+        conn.execute(
+            f"INSERT INTO articles ({', '.join(row)}) VALUES ({','.join('?' * len(row))}) "
+            "ON CONFLICT(id) DO NOTHING",
+            tuple(row.values()),
+        )
+
+
+def _hashes_held(conn: sqlite3.Connection, hashes: list[str]) -> set[str]:
+    held: set[str] = set()
+    for start in range(0, len(hashes), 500):
+        chunk = hashes[start : start + 500]
+        rows = conn.execute(
+            "SELECT DISTINCT content_hash FROM articles "
+            f"WHERE content_hash IN ({','.join('?' * len(chunk))})",
+            chunk,
+        )
+        held.update(str(r[0]) for r in rows)
+    return held
+
+
+def write_bookmarks(conn: sqlite3.Connection, marks: list[merge.BookmarkState]) -> None:
+    """Each merged bookmark put in place, or removed."""
+    from newsreader.state import records
+    from newsreader.state.models import Bookmark
+
+    for m in marks:
+        if not m.alive:
+            conn.execute("DELETE FROM bookmarks WHERE uuid = ?", (m.uuid,))
+            continue
+        f = m.fields
+        held = records.get_bookmark(conn, m.uuid)
+        article_id = _local_article(conn, f, held)
+        bookmark = Bookmark(
+            uuid=m.uuid,
+            article_id=article_id,
+            article_title=clean_text(str(f["article_title"])),
+            quote=clean_text(str(f["quote"])),
+            prefix=clean_text(str(f["prefix"])),
+            suffix=clean_text(str(f["suffix"])),
+            # Where the passage sits in this device's copy was found here: keep it.
+            paragraph=held.paragraph if held else int(f["paragraph"]),
+            start=held.start if held else int(f["start"]),
+            end=held.end if held else int(f["end"]),
+            note=clean_text(m.note),
+            created=datetime.fromtimestamp(int(f["created"]) / 1000, UTC),
+            updated=datetime.fromtimestamp(m.updated / 1000, UTC),
+            orphaned=held.orphaned if held else False,
+        )
+        records.put_bookmark(conn, bookmark)
+
+
+def _local_article(conn: sqlite3.Connection, f: dict[str, Any], held: Any) -> str:
+    """The id this device knows the bookmarked article by: found by its content hash, else the
+    other device's id (with a row, so a later scan moves it to the local file by hash)."""
+    if held is not None:
+        return str(held.article_id)
+    content_hash = str(f["article_hash"])
+    if content_hash:
+        row = conn.execute(
+            "SELECT id FROM articles WHERE content_hash = ? ORDER BY updated DESC LIMIT 1",
+            (content_hash,),
+        ).fetchone()
+        if row is not None:
+            return str(row[0])
+        conn.execute(
+            "INSERT INTO articles (id, path, content_hash, title, updated) VALUES (?,?,?,?,?) "
+            "ON CONFLICT(id) DO NOTHING",
+            (
+                inert(str(f["article_id"])),
+                inert(str(f["article_path"])),
+                content_hash,
+                clean_text(str(f["article_title"])),
+                _when(int(f["created"])),
+            ),
+        )
+    return inert(str(f["article_id"]))

@@ -1,0 +1,83 @@
+"""The store's changes as sync records them: (kind, key, body), in the shapes the sync log
+(``newsreader.sync.changes``) defines. Articles are keyed by content hash, not path or id:
+another device may keep the same article elsewhere."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from newsreader.library import ArticleSummary
+from newsreader.state import records
+from newsreader.state.backup import BackupData
+from newsreader.state.models import Bookmark
+
+ChangeItem = tuple[str, str, dict[str, Any]]
+"""One change for sync. A body's ``_wall`` (milliseconds) is the time it was made, when that
+is not now (records from before sync was set up, or from a backup)."""
+
+
+def ms(when: datetime) -> int:
+    """A time as sync stamps it: milliseconds since the epoch."""
+    return int(when.timestamp() * 1000)
+
+
+def article_change(kind: str, article: ArticleSummary, **fields: Any) -> ChangeItem:
+    """A ``read``, ``position`` or ``opened`` change of one article."""
+    body = {"id": article.id, "path": str(article.path), "title": article.title, **fields}
+    return (kind, article.content_hash, body)
+
+
+def bookmark_change(bm: Bookmark, content_hash: str, path: str) -> ChangeItem:
+    """A whole bookmark, as added or restored."""
+    body = {
+        "article_hash": content_hash,
+        "article_id": bm.article_id,
+        "article_path": path,
+        "article_title": bm.article_title,
+        "quote": bm.quote,
+        "prefix": bm.prefix,
+        "suffix": bm.suffix,
+        "paragraph": bm.paragraph,
+        "start": bm.start,
+        "end": bm.end,
+        "note": bm.note,
+        "created": ms(bm.created),
+    }
+    return ("bookmark", bm.uuid, body)
+
+
+def _ms(text: Any) -> int | None:
+    when = records.unstamp(text) if isinstance(text, str) else None
+    return ms(when) if when is not None else None
+
+
+def from_backup(data: BackupData) -> list[ChangeItem]:
+    """Records (as ``backup.dump`` gives them) as changes stamped when each was made."""
+    items: list[ChangeItem] = []
+    where: dict[str, tuple[str, str]] = {}
+    for a in data.articles:
+        where[a["id"]] = (a["content_hash"], a["path"])
+        ident = {
+            "id": a["id"],
+            "path": a["path"],
+            "title": a["title"],
+            "_wall": _ms(a["updated"]) or 0,
+        }
+        key = a["content_hash"]
+        items.append(("read", key, {**ident, "read": bool(a["read"])}))
+        if a["progress"] or a["paragraph"] or a["offset"]:
+            place = {k: a[k] for k in ("paragraph", "offset", "progress")}
+            items.append(("position", key, {**ident, **place, "quote": a["position_quote"]}))
+        for opened in sorted({a["first_opened"], a["last_opened"]} - {None}):
+            at = _ms(opened)
+            if at is not None:
+                items.append(("opened", key, {**ident, "at": at}))
+    for b in data.bookmarks:
+        content_hash, path = where.get(b["article_id"], ("", ""))
+        body = {k: b[k] for k in ("article_id", "article_title", "quote", "prefix", "suffix")}
+        body |= {k: b[k] for k in ("paragraph", "start", "end", "note")}
+        body |= {"article_hash": content_hash, "article_path": path}
+        body |= {"created": _ms(b["created"]) or 0, "_wall": _ms(b["updated"]) or 0}
+        items.append(("bookmark", b["uuid"], body))
+    return items

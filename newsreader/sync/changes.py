@@ -1,0 +1,173 @@
+"""Changes as they travel between devices, and the kinds of record they may carry.
+
+A change is one JSON object: its stamp (``id``, see ``hlc``), its ``kind``, the ``key`` of the
+thing it changes and a ``body``. Each kind belongs to an entity (an article by content hash,
+a bookmark by uuid, a feed by normalized address) and lists the fields its body must have.
+A new kind of record (a tag, a star, a saved search) is one more ``RecordType`` here and a
+rule in ``merge``; kinds this version does not know are kept in the ledger, and what they
+touch stays pending, so a version that knows them applies them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from newsreader.sync.hlc import parse_stamp
+
+_PLACE_MAX = 2**31 - 1
+_INT_MAX = {"at": 2**53, "created": 2**53}
+"""Times are milliseconds since the epoch; every other integer is a place in an article."""
+_NULLABLE_STR = (str, type(None))
+
+
+@dataclass(frozen=True, slots=True)
+class RecordType:
+    """One kind of change: which entity it belongs to and the fields of its body."""
+
+    kind: str
+    entity: str
+    fields: dict[str, tuple[type, ...]] = field(default_factory=dict)
+
+
+_IDENTITY = {"id": (str,), "path": (str,), "title": (str,)}
+"""What a device knows of an article besides its content hash: the id and path it has there
+(the other device may keep it elsewhere), and its title."""
+
+TYPES: dict[str, RecordType] = {
+    t.kind: t
+    for t in (
+        RecordType("read", "article", {**_IDENTITY, "read": (bool,)}),
+        RecordType(
+            "position",
+            "article",
+            {
+                **_IDENTITY,
+                "paragraph": (int,),
+                "offset": (int,),
+                "progress": (int,),
+                "quote": (str,),
+            },
+        ),
+        RecordType("opened", "article", {**_IDENTITY, "at": (int,)}),
+        RecordType(
+            "bookmark",
+            "bookmark",
+            {
+                "article_hash": (str,),
+                "article_id": (str,),
+                "article_path": (str,),
+                "article_title": (str,),
+                "quote": (str,),
+                "prefix": (str,),
+                "suffix": (str,),
+                "paragraph": (int,),
+                "start": (int,),
+                "end": (int,),
+                "note": (str,),
+                "created": (int,),
+                "seen": (list,),
+            },
+        ),
+        RecordType("note", "bookmark", {"note": (str,), "seen": (list,)}),
+        RecordType("unbookmark", "bookmark", {"seen": (list,)}),
+        RecordType(
+            "feed", "feed", {"url": (str,), "title": _NULLABLE_STR, "category": _NULLABLE_STR}
+        ),
+        RecordType("unfeed", "feed", {"seen": (list,)}),
+    )
+}
+
+
+def record_type(kind: str) -> RecordType | None:
+    """The record type of ``kind``; None for a kind this version does not know."""
+    return TYPES.get(kind)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One change made on one device."""
+
+    id: str
+    """Its hybrid-logical-clock stamp, which names the device too; unique."""
+    kind: str
+    key: str
+    body: dict[str, Any]
+    line: str = field(default="", compare=False, repr=False)
+    """The record's text as read from a segment ("" when made here)."""
+
+    @property
+    def device(self) -> str:
+        """The device that made it."""
+        return self.id.rsplit(".", 1)[-1]
+
+    @property
+    def wall(self) -> int:
+        """Its wall-clock part, milliseconds since the epoch (as that device saw it)."""
+        return int(self.id.split(".", 1)[0])
+
+    @property
+    def entity(self) -> str:
+        """What it changes: "article", "bookmark", "feed", or its kind when unknown."""
+        t = TYPES.get(self.kind)
+        return t.entity if t is not None else self.kind
+
+    @property
+    def seen(self) -> frozenset[str]:
+        """The changes it replaces or removes, for the kinds that say so."""
+        seen = self.body.get("seen")
+        return (
+            frozenset(s for s in seen if isinstance(s, str))
+            if isinstance(seen, list)
+            else frozenset()
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The change as written to a segment."""
+        return {"id": self.id, "kind": self.kind, "key": self.key, "body": self.body}
+
+    def encoded(self) -> str:
+        """The body as text: compact, keys sorted, so equal changes have equal text."""
+        return json.dumps(self.body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+    def record_text(self) -> str:
+        """The whole record as one line of text: as read, or written compact."""
+        return self.line or json.dumps(self.to_json(), ensure_ascii=False, separators=(",", ":"))
+
+
+def checked(item: object, device: str, line: str = "") -> Change:
+    """A change read from ``device``'s segment (``line``: its text there); ValueError with one
+    line when it is not one."""
+    if type(item) is not dict:
+        raise ValueError("a record is not an object")
+    stamp, kind, key, body = item.get("id"), item.get("kind"), item.get("key"), item.get("body")
+    parsed = parse_stamp(stamp) if type(stamp) is str else None
+    if parsed is None:
+        raise ValueError(f"a record has no valid stamp: {str(stamp)[:40]!r}")
+    if parsed[2] != device:
+        raise ValueError(f"record {stamp} was made by another device")
+    if type(kind) is not str or not kind or type(key) is not str or not key:
+        raise ValueError(f"record {stamp} has no kind or key")
+    if type(body) is not dict:
+        raise ValueError(f"record {stamp} has no body")
+    for name, types, limit in _CHECKS.get(kind, ()):
+        value: Any = body.get(name)
+        kind_of = type(value)  # exact types, as JSON decodes them: a bool is not an int here
+        if kind_of not in types:
+            raise ValueError(f"record {stamp}: {name!r} is missing or has the wrong type")
+        if kind_of is int and not 0 <= value <= limit:
+            raise ValueError(f"record {stamp}: {name!r} is out of range")
+        if kind_of is list and not all(type(s) is str and parse_stamp(s) for s in value):
+            raise ValueError(f"record {stamp}: 'seen' holds something not a stamp")
+    return Change(str(stamp), kind, key, body, line)
+
+
+def _limit(name: str) -> int:
+    return 100 if name == "progress" else _INT_MAX.get(name, _PLACE_MAX)
+
+
+_CHECKS: dict[str, tuple[tuple[str, tuple[type, ...], int], ...]] = {
+    kind: tuple((name, types, _limit(name)) for name, types in t.fields.items())
+    for kind, t in TYPES.items()
+}

@@ -1,0 +1,351 @@
+"""This device's side of sync, in a small SQLite file of its own next to the state file:
+its device id and clock, every change known (its own, numbered, and the others'), which
+segments were taken in, which things still wait to be written to the state file, and the
+files skipped and why. Apart from the state file, so sync needs no change to its schema.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import secrets
+import socket
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from newsreader.sync import merge
+from newsreader.sync.changes import Change
+from newsreader.sync.hlc import Clock, parse_stamp
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS changes (
+    id TEXT PRIMARY KEY, device TEXT NOT NULL, entity TEXT NOT NULL, kind TEXT NOT NULL,
+    key TEXT NOT NULL, record TEXT NOT NULL, seq INTEGER UNIQUE
+);
+CREATE INDEX IF NOT EXISTS changes_key ON changes(entity, key);
+CREATE TABLE IF NOT EXISTS segments (name TEXT PRIMARY KEY, signature TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS devices (device TEXT PRIMARY KEY, host TEXT NOT NULL, synced TEXT);
+CREATE TABLE IF NOT EXISTS pending (entity TEXT NOT NULL, key TEXT NOT NULL,
+    PRIMARY KEY (entity, key));
+CREATE TABLE IF NOT EXISTS skipped (name TEXT PRIMARY KEY, reason TEXT NOT NULL,
+    since TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS applied_feeds (key TEXT PRIMARY KEY);
+"""
+
+_READY: set[Path] = set()
+"""Ledger files whose schema this process has made sure of."""
+
+Pending = tuple[str, str]
+"""(entity, key) of something whose merged state must still reach the state file."""
+
+
+class Ledger:
+    """The sync ledger; thread-safe (a connection per call), shared by processes (SQLite
+    ``BEGIN IMMEDIATE``)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._tx() as conn:
+            if path not in _READY:
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+            if _meta(conn, "device") is None:
+                _set_meta(conn, "device", secrets.token_hex(8))
+                _set_meta(conn, "host", socket.gethostname())
+            self.device = str(_meta(conn, "device"))
+            self.host = str(_meta(conn, "host") or "")
+        _READY.add(path)
+
+    @classmethod
+    def open(cls, path: Path) -> tuple[Ledger, str | None]:
+        """The ledger, and a notice when the file was damaged: it is moved aside and a new
+        one started (this device then sends everything again under a new id, and the merge
+        takes it in as nothing new). Sync's bookkeeping never stands in the way of the state
+        file."""
+        try:
+            return cls(path), None
+        except sqlite3.DatabaseError as exc:
+            aside = path.with_name(f"{path.name}.damaged-{int(time.time())}")
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(OSError):
+                    os.replace(f"{path}{suffix}", f"{aside}{suffix}")
+            _READY.discard(path)
+            notice = (
+                f"sync: the sync ledger was damaged ({exc}); moved to {aside.name}, starting afresh"
+            )
+            return cls(path), notice
+
+    @staticmethod
+    def exists(path: Path) -> bool:
+        """Whether sync was ever used on this device (its changes are then recorded)."""
+        return path.is_file()
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        # One connection per thread, kept: opening and closing one per call would create and
+        # remove the WAL each time (the last connection to close checkpoints it).
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            self._local.conn = conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    # --- this device's changes -------------------------------------------------------------
+
+    def record(self, items: Iterable[tuple[str, str, dict[str, Any]]]) -> list[Change]:
+        """Record changes made here: (kind, key, body) each, stamped by this device's clock.
+        Bookmark and feed edits and removals get ``seen``: the adds and edits known now.
+        A body's ``_wall`` (milliseconds) stamps it instead of the clock: records that were
+        made before sync was set up, or come from a backup, keep the time they were made."""
+        made: list[Change] = []
+        with self._tx() as conn:
+            clock = self._clock(conn)
+            seq = int(conn.execute("SELECT coalesce(max(seq), 0) FROM changes").fetchone()[0])
+            for n, (kind, key, body) in enumerate(items):
+                body = dict(body)
+                if "_wall" in body:
+                    stamp = f"{int(body.pop('_wall')):013d}.{n % 1_000_000:06d}.{self.device}"
+                    clock.observe(stamp)
+                else:
+                    stamp = clock.tick()
+                change = Change(stamp, kind, key, body)
+                if kind in ("bookmark", "note", "unbookmark", "unfeed"):
+                    known = self._changes(conn, change.entity, key)
+                    body["seen"] = merge.writes_of(change.entity, known)
+                    change = Change(stamp, kind, key, body)
+                seq += 1
+                conn.execute(
+                    "INSERT OR IGNORE INTO changes (id, device, entity, kind, key, record, seq) "
+                    "VALUES (?,?,?,?,?,?,?)",
+                    (stamp, self.device, change.entity, kind, key, change.record_text(), seq),
+                )
+                made.append(change)
+            self._save_clock(conn, clock)
+        return made
+
+    def unexported(self) -> tuple[int, list[Change]]:
+        """(first sequence number, changes) made here and not yet in a segment."""
+        with self._tx() as conn:
+            done = int(_meta(conn, "exported") or 0)
+            rows = conn.execute(
+                "SELECT record FROM changes WHERE seq > ? ORDER BY seq", (done,)
+            ).fetchall()
+        return done + 1, [_change(r[0]) for r in rows]
+
+    def exported(self, count: int, first: int) -> None:
+        """Segment written: changes up to ``first + count - 1`` are out."""
+        with self._tx() as conn:
+            _set_meta(conn, "exported", str(first + count - 1))
+
+    # --- others' changes -------------------------------------------------------------------
+
+    def signatures(self) -> dict[str, str]:
+        """The size and time each segment had when it was taken in, by name."""
+        with self._tx() as conn:
+            return {str(n): str(s) for n, s in conn.execute("SELECT name, signature FROM segments")}
+
+    def take_in(
+        self, name: str, signature: str, host: str, changes: list[Change], when: str
+    ) -> int:
+        """Keep a segment's changes, mark what they touch for the state file, note the
+        segment as taken in; one transaction. Returns how many changes were new."""
+        with self._tx() as conn:
+            clock = self._clock(conn)
+            before = conn.total_changes
+            conn.executemany(
+                "INSERT OR IGNORE INTO changes (id, device, entity, kind, key, record) "
+                "VALUES (?,?,?,?,?,?)",
+                [(c.id, c.device, c.entity, c.kind, c.key, c.record_text()) for c in changes],
+            )
+            new = conn.total_changes - before
+            if new:  # a segment read again after its file changed may hold nothing new
+                touched = sorted({(c.entity, c.key) for c in changes})
+                conn.executemany(
+                    "INSERT OR IGNORE INTO pending (entity, key) VALUES (?,?)", touched
+                )
+            if changes:
+                clock.observe(max(c.id for c in changes))
+            self._save_clock(conn, clock)
+            conn.execute("INSERT OR REPLACE INTO segments VALUES (?,?)", (name, signature))
+            conn.execute("DELETE FROM skipped WHERE name = ?", (name,))
+            device = name.split("/", 1)[0]
+            conn.execute("INSERT OR REPLACE INTO devices VALUES (?,?,?)", (device, host, when))
+        return new
+
+    def pending(self) -> list[Pending]:
+        """What waits to be written to the state file."""
+        with self._tx() as conn:
+            return [(str(e), str(k)) for e, k in conn.execute("SELECT entity, key FROM pending")]
+
+    def changes_for(
+        self, entity: str, keys: Iterable[str], parsed: dict[str, Change] | None = None
+    ) -> dict[str, list[Change]]:
+        """Every change known for each key (``parsed``: some already decoded, by stamp)."""
+        parsed = parsed or {}
+        keys = list(keys)
+        out: dict[str, list[Change]] = {k: [] for k in keys}
+        with self._tx() as conn:
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = conn.execute(
+                    f"SELECT key, id, record FROM changes WHERE entity = ? AND key IN ({marks})",
+                    (entity, *chunk),
+                )
+                for key, stamp, record in rows:
+                    held = parsed.get(stamp)
+                    out[key].append(held if held is not None else _change(record))
+        return out
+
+    def written(self, items: Iterable[Pending]) -> None:
+        """These reached the state file."""
+        with self._tx() as conn:
+            conn.executemany("DELETE FROM pending WHERE entity = ? AND key = ?", list(items))
+
+    def keys(self, entity: str) -> list[str]:
+        """Every key of an entity that has changes."""
+        with self._tx() as conn:
+            rows = conn.execute("SELECT DISTINCT key FROM changes WHERE entity = ?", (entity,))
+            return [str(r[0]) for r in rows]
+
+    # --- skipped files, feeds, status ------------------------------------------------------
+
+    def skip(self, name: str, reason: str, when: str) -> bool:
+        """Note a file skipped; True when it is new or its reason changed (worth a notice)."""
+        with self._tx() as conn:
+            row = conn.execute("SELECT reason FROM skipped WHERE name = ?", (name,)).fetchone()
+            if row is not None and row[0] == reason:
+                return False
+            conn.execute("INSERT OR REPLACE INTO skipped VALUES (?,?,?)", (name, reason, when))
+            return True
+
+    def forget_skipped(self, names: set[str]) -> None:
+        """Files gone from the folder are no longer skipped."""
+        with self._tx() as conn:
+            for (name,) in conn.execute("SELECT name FROM skipped").fetchall():
+                if name not in names:
+                    conn.execute("DELETE FROM skipped WHERE name = ?", (name,))
+
+    def applied_feeds(self) -> set[str]:
+        """The feeds the subscriptions file held after the last sync."""
+        with self._tx() as conn:
+            return {str(r[0]) for r in conn.execute("SELECT key FROM applied_feeds")}
+
+    def set_applied_feeds(self, keys: set[str]) -> None:
+        with self._tx() as conn:
+            conn.execute("DELETE FROM applied_feeds")
+            conn.executemany("INSERT INTO applied_feeds VALUES (?)", [(k,) for k in sorted(keys)])
+
+    def flag(self, name: str, value: str | None = None) -> str | None:
+        """Read (or with ``value``, set) one of the ledger's own settings."""
+        with self._tx() as conn:
+            if value is not None:
+                _set_meta(conn, name, value)
+            return _meta(conn, name)
+
+    def status(self) -> dict[str, Any]:
+        """Devices seen (with their last change), and files skipped."""
+        with self._tx() as conn:
+            hosts = {str(d): (str(h), s) for d, h, s in conn.execute("SELECT * FROM devices")}
+            rows = conn.execute(
+                "SELECT device, count(*), max(id) FROM changes GROUP BY device"
+            ).fetchall()
+            skipped = conn.execute("SELECT name, reason, since FROM skipped ORDER BY name")
+            skipped_list = [{"file": n, "reason": r, "since": s} for n, r, s in skipped]
+            last_sync = _meta(conn, "last_sync")
+            waiting = int(conn.execute("SELECT count(*) FROM pending").fetchone()[0])
+            done = int(_meta(conn, "exported") or 0)
+            unexported = int(
+                conn.execute("SELECT count(*) FROM changes WHERE seq > ?", (done,)).fetchone()[0]
+            )
+        devices = []
+        for device, count, last in rows:
+            parsed = parse_stamp(str(last))
+            host, synced = hosts.get(
+                str(device), (self.host if device == self.device else "", None)
+            )
+            devices.append(
+                {
+                    "device": device,
+                    "host": host,
+                    "this": device == self.device,
+                    "changes": int(count),
+                    "last_change_ms": parsed[0] if parsed else None,
+                    "taken_in": synced,
+                }
+            )
+        devices.sort(key=lambda d: (not d["this"], str(d["device"])))
+        return {
+            "device": self.device,
+            "last_sync": last_sync,
+            "devices": devices,
+            "skipped": skipped_list,
+            "waiting": waiting,
+            "unexported": unexported,
+        }
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def _clock(self, conn: sqlite3.Connection) -> Clock:
+        wall, counter = json.loads(_meta(conn, "clock") or "[0, 0]")
+        return Clock(self.device, (int(wall), int(counter)))
+
+    def _save_clock(self, conn: sqlite3.Connection, clock: Clock) -> None:
+        _set_meta(conn, "clock", json.dumps([clock.wall, clock.counter]))
+
+    @staticmethod
+    def _changes(conn: sqlite3.Connection, entity: str, key: str) -> list[Change]:
+        rows = conn.execute(
+            "SELECT record FROM changes WHERE entity = ? AND key = ?", (entity, key)
+        )
+        return [_change(r[0]) for r in rows]
+
+
+def _change(record: str) -> Change:
+    item = json.loads(record)
+    return Change(item["id"], item["kind"], item["key"], item["body"], record)
+
+
+def _meta(conn: sqlite3.Connection, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return str(row[0]) if row else None
+
+
+def _set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
+    conn.execute("INSERT OR REPLACE INTO meta VALUES (?,?)", (key, value))
+
+
+@contextmanager
+def sync_lock(path: Path, wait: bool = True) -> Iterator[bool]:
+    """One sync at a time per device (the app and a ``newsreader sync``). Yields False,
+    without waiting, when another holds it and ``wait`` is off."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)

@@ -1,0 +1,159 @@
+"""The merge: what one article, bookmark or feed is, given every change known for it.
+
+Each function here depends only on the *set* of changes (duplicates and order do not
+matter), so every device that holds the same changes holds the same state, however they
+arrived and however often. The rules:
+
+- Article read mark and reading position: the change with the latest stamp wins, each field
+  on its own. First and last opened: the earliest and the latest seen.
+- Bookmarks and feeds are observed-remove sets: a removal takes away only the changes it had
+  seen, so an add or an edit it had not seen keeps the thing (an edit on one device and a
+  delete on the other keep the bookmark, with the edited note).
+- A note is a multi-value register: an edit replaces the notes it had seen. Edits made apart
+  are all kept, joined under a conflict line, until the next edit (which has seen them all)
+  replaces them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from newsreader.sync.changes import Change
+
+CONFLICT_LINE = "──── note edited on two devices; both versions kept ────"
+"""Put between the versions of a note edited apart: the user sees both and keeps what they
+want by editing it once."""
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleState:
+    """An article's synced state; None for what no change has said."""
+
+    content_hash: str
+    id: str
+    path: str
+    title: str
+    read: bool | None
+    position: tuple[int, int, int, str] | None
+    """(paragraph, offset, progress, quote)."""
+    first_opened: int | None
+    last_opened: int | None
+    """Milliseconds since the epoch."""
+    updated: int
+
+
+@dataclass(frozen=True, slots=True)
+class BookmarkState:
+    """A bookmark's synced state."""
+
+    uuid: str
+    alive: bool
+    fields: dict[str, Any]
+    """The body of its latest ``bookmark`` change (the passage and the article)."""
+    note: str
+    conflict: bool
+    updated: int
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    """A feed subscription's synced state."""
+
+    key: str
+    alive: bool
+    url: str
+    title: str | None
+    category: str | None
+
+
+def distinct(changes: Iterable[Change]) -> list[Change]:
+    """One change per stamp, in stamp order. Two different bodies under one stamp (a device
+    that reused one) keep the one whose text sorts first, on every device alike."""
+    best: dict[str, Change] = {}
+    for c in changes:
+        held = best.get(c.id)
+        if held is None or (c.kind, c.key, c.encoded()) < (held.kind, held.key, held.encoded()):
+            best[c.id] = c
+    return [best[k] for k in sorted(best)]
+
+
+def article(content_hash: str, changes: Iterable[Change]) -> ArticleState | None:
+    """The merged state of the article with this content hash; None without changes."""
+    mine = [c for c in distinct(changes) if c.entity == "article"]
+    if not mine:
+        return None
+    last = mine[-1]
+    reads = [c for c in mine if c.kind == "read"]
+    positions = [c for c in mine if c.kind == "position"]
+    opened = [int(c.body["at"]) for c in mine if c.kind == "opened"]
+    pos = positions[-1].body if positions else None
+    return ArticleState(
+        content_hash=content_hash,
+        id=str(last.body["id"]),
+        path=str(last.body["path"]),
+        title=str(last.body["title"]),
+        read=bool(reads[-1].body["read"]) if reads else None,
+        position=(
+            (int(pos["paragraph"]), int(pos["offset"]), int(pos["progress"]), str(pos["quote"]))
+            if pos is not None
+            else None
+        ),
+        first_opened=min(opened) if opened else None,
+        last_opened=max(opened) if opened else None,
+        updated=max(c.wall for c in mine),
+    )
+
+
+def bookmark(uuid: str, changes: Iterable[Change]) -> BookmarkState | None:
+    """The merged bookmark; None while no change has said which passage it marks."""
+    mine = [c for c in distinct(changes) if c.entity == "bookmark"]
+    puts = [c for c in mine if c.kind == "bookmark"]
+    if not puts:
+        return None
+    writes = [c for c in mine if c.kind in ("bookmark", "note")]
+    removed = frozenset().union(*(c.seen for c in mine if c.kind == "unbookmark"))
+    replaced = frozenset().union(*(c.seen for c in writes))
+    alive = any(w.id not in removed for w in writes)
+    current = [w for w in writes if w.id not in replaced]
+    kept = [w for w in current if w.id not in removed] or current or writes[-1:]
+    notes: list[str] = []
+    for w in kept:  # stamp order: the same text on two devices is one version, not two
+        text = str(w.body["note"])
+        if text not in notes:
+            notes.append(text)
+    notes = [n for n in notes if n] or notes[:1]
+    return BookmarkState(
+        uuid=uuid,
+        alive=alive,
+        fields=dict(puts[-1].body),
+        note=f"\n{CONFLICT_LINE}\n".join(notes),
+        conflict=len(notes) > 1,
+        updated=max(c.wall for c in mine),
+    )
+
+
+def feed(key: str, changes: Iterable[Change]) -> FeedState | None:
+    """The merged subscription; None without an add."""
+    mine = [c for c in distinct(changes) if c.entity == "feed"]
+    adds = [c for c in mine if c.kind == "feed"]
+    if not adds:
+        return None
+    removed = frozenset().union(*(c.seen for c in mine if c.kind == "unfeed"))
+    live = [a for a in adds if a.id not in removed]
+    body = (live or adds)[-1].body
+    return FeedState(
+        key=key,
+        alive=bool(live),
+        url=str(body["url"]),
+        title=body.get("title"),
+        category=body.get("category"),
+    )
+
+
+def writes_of(entity: str, changes: Iterable[Change]) -> list[str]:
+    """The stamps a new edit or removal of this thing has seen: for a bookmark its adds and
+    note edits, for a feed its adds."""
+    kinds = {"bookmark": ("bookmark", "note"), "feed": ("feed",)}.get(entity, ())
+    return sorted(c.id for c in changes if c.kind in kinds)

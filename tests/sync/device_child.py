@@ -1,0 +1,49 @@
+"""Changes made on one device by a separate process, through the store as a command opens it
+(``cli.resources.open_store``: sync's recording attached). Run as
+``python device_child.py DEVICE '[["mark", 1, 2, "note"], ["note", UUID, "text"], ...]'``;
+prints a JSON list with one result per step (a new bookmark's uuid, else null)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from newsreader.cli.resources import open_store
+from newsreader.context import build_context
+from newsreader.library import Article
+from tests.state.state_child import article
+
+
+def local(n: int, device: str) -> Article:
+    # Each device keeps the article elsewhere: matched across devices by content hash.
+    return replace(article(n), id=f"{device}-{n}", path=Path(f"/nonexistent/{device}/{n}.txt"))
+
+
+def main() -> None:
+    device, steps = sys.argv[1], json.loads(sys.argv[2])
+    out: list[str | None] = []
+    with open_store(build_context()) as store:
+        for op, *args in steps:
+            result = None
+            if op == "open":
+                store.mark_opened(local(args[0], device).summary)
+            elif op == "read":
+                store.set_read([local(args[0], device).summary], bool(args[1]))
+            elif op == "pos":
+                store.save_position(local(args[0], device).summary, args[1], 0, args[2], "P")
+            elif op == "mark":
+                result = store.add_bookmark(local(args[0], device), args[1], note=args[2]).uuid
+            elif op == "note":
+                store.update_note(args[0], args[1])
+            elif op == "delete":
+                store.delete_bookmark(args[0])
+            else:
+                raise SystemExit(f"unknown step {op!r}")
+            out.append(result)
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

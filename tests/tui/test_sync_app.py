@@ -1,0 +1,90 @@
+"""Sync while the app runs: another device's bookmark and read mark arrive at start and show
+in the list, a change made in the app reaches the other device after the debounce, a file in
+the folder that cannot be used is told once, and the status line says when it synced."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from newsreader.context import build_context
+from newsreader.tui.app import make_app
+from newsreader.tui.screens import folder_sync
+from tests.sync.conftest import Device
+
+from .conftest import notices, settle
+
+
+async def wait_until(
+    pilot: Pilot[Any], ok: Callable[[], bool], what: Callable[[], object], seconds: float = 40
+) -> None:
+    deadline = time.monotonic() + seconds
+    while not ok():
+        assert time.monotonic() < deadline, f"timed out; {what()}"
+        await pilot.pause(0.1)
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_the_app_syncs_at_start_and_after_a_change(
+    library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
+) -> None:
+    monkeypatch.setattr(folder_sync, "DEBOUNCE", 0.3)
+    folder = tmp_path / "Sync"
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(f'sync_dir = "{folder}"\n')
+    ctx = build_context([library], config_file=cfg)
+    summary = sorted(ctx.library.scan().articles, key=lambda a: a.title)[0]
+    # The desktop keeps the same article elsewhere; it read it and bookmarked a passage.
+    desktop = Device(tmp_path, "desktop", folder)
+    theirs = replace(ctx.library.load(summary), id="desktop-copy", path=Path("/x/elsewhere.txt"))
+    mark = desktop.store.add_bookmark(theirs, 1, note="noted on the desktop")
+    desktop.store.set_read([theirs.summary], True)
+    desktop.sync()
+    (folder / "stray.txt").write_text("not a device folder")
+
+    app = make_app(ctx, poll_seconds=None)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = app.main_screen
+        sync_slot = screen.status.query_one("#sync", Static)
+        status = screen.folder_sync
+
+        def state() -> object:
+            return (str(sync_slot.render()), status.error, status.last, notices(app))
+
+        await wait_until(pilot, lambda: "synced" in str(sync_slot.render()), state)
+        assert "1 file skipped" in str(sync_slot.render())
+        assert sync_slot.region.width > 0  # on screen at this size
+        assert any("skipped stray.txt" in n for n in notices(app))
+        await wait_until(pilot, lambda: screen.rows.is_read(summary.id), state)
+        store = app.session.store()
+        assert store is not None
+        assert [b.note for b in store.bookmarks(summary.id)] == ["noted on the desktop"]
+        # Changes here (a note, and a read mark by key): the desktop gets them after the
+        # debounce, with nothing else pressed.
+        store.update_note(mark.uuid, "answered on the laptop")
+        toggled = screen.article_list.highlighted
+        assert toggled is not None
+        was_read = screen.rows.is_read(toggled.id)
+        await pilot.press("m")
+        theirs_dir = desktop.ledger().device
+
+        def sent() -> bool:
+            mine = [p for p in folder.iterdir() if p.is_dir() and p.name != theirs_dir]
+            text = "".join(f.read_text() for d in mine for f in d.glob("*.jsonl"))
+            return "answered on the laptop" in text and f'"key":"{toggled.content_hash}"' in text
+
+        await wait_until(pilot, sent, state)
+        await settle(pilot)
+    desktop.sync()
+    assert desktop.store.reading_state(toggled).read is (not was_read)
+    desktop.sync()
+    assert [b.note for b in desktop.store.bookmarks()] == ["answered on the laptop"]
+    desktop.store.close()
