@@ -1,0 +1,229 @@
+"""How well near-duplicate grouping finds the versions of a story, and what it costs.
+
+Quality: ``BASES`` corpus articles each get versions made from them (paragraphs reordered,
+sentences dropped, words reworded, title changed, a paragraph added, the story trimmed to
+its first half, and an "update" doing several at once); the other corpus articles, written
+from the same vocabulary, names and places, are the unrelated stories, and some of them
+quote two sentences of a grouped story (a follow-up quoting the wire copy, which is not the
+same story). Pairs are counted over the groups the user sees (two articles in one story).
+
+Cost: the per-article work (shingles and signature of a parsed article) and the store's
+``add`` (its LSH band lookup, the check of the candidates, the inserts) against a table of
+``--table`` signatures in a real SQLite file; the filler signatures are random, which is
+what unrelated articles look like to the bands.
+
+    python benchmarks/bench_stories.py [--bases 300] [--others 3000] [--table 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import random
+import statistics
+import sys
+import tempfile
+import time
+from array import array
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from corpus import article
+
+from newsreader.library import parse_bytes
+from newsreader.stories import StoryGroups, StoryStore, signature
+from newsreader.stories.minhash import BINS, Signature, band_keys
+
+KINDS = ("reordered", "dropped", "reworded", "retitled", "added", "trimmed", "updated")
+
+
+def _split(text: str) -> tuple[str, str, list[str]]:
+    title, head, *paras = text.split("\n\n")
+    return title, head, paras[:-1]  # the last is the share-noise line
+
+
+def _join(title: str, head: str, paras: list[str]) -> str:
+    return "\n\n".join([title, head, *paras])
+
+
+def _sentences(para: str) -> list[str]:
+    return [s + "." for s in para.split(". ") if s]
+
+
+def variant(text: str, kind: str, rng: random.Random, filler: str) -> str:
+    title, head, paras = _split(text)
+    paras = list(paras)
+    if kind in ("reordered", "updated"):
+        rng.shuffle(paras)
+    if kind in ("dropped", "updated"):
+        for _ in range(rng.randint(1, 3)):
+            i = rng.randrange(len(paras))
+            sent = _sentences(paras[i])
+            if len(sent) > 1:
+                del sent[rng.randrange(len(sent))]
+                paras[i] = " ".join(sent)
+    if kind in ("reworded", "updated"):
+        fill = filler.split()
+        rate = 0.04 if kind == "reworded" else 0.02
+        paras = [
+            " ".join(rng.choice(fill) if rng.random() < rate else w for w in p.split())
+            for p in paras
+        ]
+    if kind in ("retitled", "updated"):
+        title = "Update: " + " ".join(reversed(title.split()))
+    if kind in ("added", "updated"):
+        extra = _split(filler)[2][0]
+        paras.insert(rng.randrange(len(paras) + 1), extra)
+    if kind == "trimmed":
+        paras = paras[: max(2, len(paras) // 2)]
+    return _join(title, head, paras)
+
+
+def quoting(text: str, quoted: str, rng: random.Random) -> str:
+    """An unrelated story that quotes two sentences of ``quoted``."""
+    title, head, paras = _split(text)
+    sent = [s for p in _split(quoted)[2] for s in _sentences(p)]
+    start = rng.randrange(max(1, len(sent) - 1))
+    paras.insert(1, " ".join(sent[start : start + 2]))
+    return _join(title, head, paras)
+
+
+def _sig(text: str, i: int) -> tuple[Signature, float]:
+    data = text.encode()
+    t0 = time.perf_counter()
+    art = parse_bytes(data, Path(f"/bench/s{i}.txt"), f"s{i}")
+    t1 = time.perf_counter()
+    sig = signature(art.paragraphs)
+    return sig, (time.perf_counter() - t1) * 1000 + 0 * (t1 - t0)
+
+
+def quality(bases: int, others: int, seed: int) -> dict[str, float]:
+    rng = random.Random(seed)
+    docs: list[tuple[str, int]] = []  # text, true story (-1: a story of its own)
+    kinds_of: dict[int, str] = {}
+    for b in range(bases):
+        base = article(b, seed)
+        docs.append((base, b))
+        for kind in rng.sample(KINDS, 4):
+            kinds_of[len(docs)] = kind
+            docs.append((variant(base, kind, rng, article(10**6 + len(docs), seed)), b))
+    for o in range(others):
+        text = article(bases + o, seed)
+        if o % 10 == 0:
+            text = quoting(text, article(rng.randrange(bases), seed), rng)
+        docs.append((text, -1 - o))
+    with StoryStore.open(None) as store:
+        hashes = []
+        for i, (text, _) in enumerate(docs):
+            sig, _ms = _sig(text, i)
+            h = f"{i:08d}"
+            store.add(h, sig)
+            hashes.append(h)
+        groups = StoryGroups(store.pairs(), hashes)
+    truth = [t for _, t in docs]
+    story = [groups.story(h) for h in hashes]
+    tp = fp = fn = 0
+    missed: dict[str, int] = {}
+    by_story: dict[str, list[int]] = {}
+    for i, s in enumerate(story):
+        by_story.setdefault(s, []).append(i)
+    for members in by_story.values():
+        for i, j in itertools.combinations(members, 2):
+            if truth[i] == truth[j]:
+                tp += 1
+            else:
+                fp += 1
+    by_truth: dict[int, list[int]] = {}
+    for i, t in enumerate(truth):
+        by_truth.setdefault(t, []).append(i)
+    for members in by_truth.values():
+        for i, j in itertools.combinations(members, 2):
+            if story[i] != story[j]:
+                fn += 1
+                for k in (i, j):
+                    if k in kinds_of:
+                        missed[kinds_of[k]] = missed.get(kinds_of[k], 0) + 1
+    return {
+        "articles": len(docs),
+        "true_pairs": tp + fn,
+        "precision": tp / (tp + fp) if tp + fp else 1.0,
+        "recall": tp / (tp + fn) if tp + fn else 1.0,
+        "false_pairs": fp,
+        "missed_pairs": fn,
+        **{f"missed_{k}": v for k, v in sorted(missed.items())},
+    }
+
+
+def cost(table: int, samples: int, seed: int) -> dict[str, float]:
+    rng = random.Random(seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "stories.sqlite3"
+        with StoryStore.open(path) as store:
+            conn = store._conn
+            t0 = time.perf_counter()
+            for start in range(0, table, 5000):
+                sigs = []
+                for i in range(start, min(table, start + 5000)):
+                    mins = array("I", (rng.getrandbits(32) & 0xFFFFFFFE for _ in range(BINS)))
+                    sigs.append((i + 1, f"fill{i:08d}", Signature(mins, 400)))
+                conn.executemany(
+                    "INSERT INTO sigs (id, hash, sig) VALUES (?, ?, ?)",
+                    [(i, h, s.to_bytes()) for i, h, s in sigs],
+                )
+                conn.executemany(
+                    "INSERT INTO bands VALUES (?, ?)",
+                    [(k, i) for i, _h, s in sigs for k in band_keys(s)],
+                )
+            conn.commit()
+            fill_s = time.perf_counter() - t0
+            texts = [article(10**7 + i, seed) for i in range(samples)]
+            parse_ms, sig_ms, add_ms = [], [], []
+            for i, text in enumerate(texts):
+                data = text.encode()
+                t0 = time.perf_counter()
+                art = parse_bytes(data, Path(f"/bench/n{i}.txt"), f"n{i}")
+                t1 = time.perf_counter()
+                sig = signature(art.paragraphs)
+                t2 = time.perf_counter()
+                store.add(f"new{i:08d}", sig)
+                t3 = time.perf_counter()
+                parse_ms.append((t1 - t0) * 1000)
+                sig_ms.append((t2 - t1) * 1000)
+                add_ms.append((t3 - t2) * 1000)
+            store.commit()
+            size_mb = path.stat().st_size / 1e6
+    return {
+        "table": table,
+        "fill_s": fill_s,
+        "file_mb": size_mb,
+        "parse_ms": statistics.median(parse_ms),
+        "signature_ms": statistics.median(sig_ms),
+        "lsh_add_ms": statistics.median(add_ms),
+        "lsh_add_p95_ms": sorted(add_ms)[int(len(add_ms) * 0.95)],
+        "per_article_ms": statistics.median(s + a for s, a in zip(sig_ms, add_ms, strict=True)),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--bases", type=int, default=300)
+    ap.add_argument("--others", type=int, default=3000)
+    ap.add_argument("--table", type=int, default=100_000)
+    ap.add_argument("--samples", type=int, default=200)
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args(argv)
+    q = quality(args.bases, args.others, args.seed)
+    print("quality (pairs of articles put in one story)")
+    for k, v in q.items():
+        print(f"  {k:<20} {v:.3f}" if isinstance(v, float) else f"  {k:<20} {v}")
+    c = cost(args.table, args.samples, args.seed)
+    print(f"cost per added article against {args.table:,} signatures")
+    for k, v in c.items():
+        print(f"  {k:<20} {v:.3f}" if isinstance(v, float) else f"  {k:<20} {v}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
