@@ -25,6 +25,8 @@ _COMMANDS = {
     "suggest": ("library_commands", "cmd_suggest"),
     "list": ("library_commands", "cmd_list"),
     "show": ("library_commands", "cmd_show"),
+    "stories": ("story_commands", "cmd_stories"),
+    "related": ("story_commands", "cmd_related"),
     "bookmarks": ("state_commands", "cmd_bookmarks"),
     "export": ("state_commands", "cmd_export"),
     "import": ("state_commands", "cmd_import"),

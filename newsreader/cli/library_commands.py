@@ -79,8 +79,9 @@ def cmd_index(ctx: AppContext, args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def _search_index(ctx: AppContext) -> Any:
-    """The index brought up to date (the last complete one when it cannot be written)."""
+def search_index(ctx: AppContext) -> tuple[Any, LibraryScan]:
+    """The index brought up to date (the last complete one when it cannot be written), and
+    the scan it was brought in line with."""
     from newsreader.search.lean_imports import prepare
 
     prepare()  # a search needs Whoosh: loaded without the modules it never uses
@@ -94,11 +95,11 @@ def _search_index(ctx: AppContext) -> Any:
         if not index.is_complete():
             raise UserError(f"{exc}; there is no earlier index to search") from None
         print(f"newsreader: {exc}; searching the last complete one", file=sys.stderr)
-    return index
+    return index, scan
 
 
 def cmd_suggest(ctx: AppContext, args: argparse.Namespace) -> int:
-    index = _search_index(ctx)
+    index, _scan = search_index(ctx)
     try:
         result = index.suggest(" ".join(args.query))
     finally:
@@ -113,7 +114,7 @@ def cmd_suggest(ctx: AppContext, args: argparse.Namespace) -> int:
 
 
 def cmd_search(ctx: AppContext, args: argparse.Namespace) -> int:
-    index = _search_index(ctx)
+    index, scan = search_index(ctx)
     try:
         result = index.search(" ".join(args.query), limit=args.limit, correct=not args.as_typed)
     finally:
@@ -134,6 +135,9 @@ def cmd_search(ctx: AppContext, args: argparse.Namespace) -> int:
                 Text.assemble("Showing results for ", (suggestion, "bold"), instead)
             )
     if args.json:
+        from newsreader.cli.story_commands import story_by_path, story_groups
+
+        story = story_by_path(story_groups(ctx, scan.articles), scan.articles)
         print_json(
             [
                 {
@@ -144,6 +148,7 @@ def cmd_search(ctx: AppContext, args: argparse.Namespace) -> int:
                     "score": round(h.score, 4),
                     "paragraph": h.paragraph,
                     "snippet": h.snippet,
+                    "story": story.get(str(h.path)),
                 }
                 for h in result.hits
             ]
@@ -191,7 +196,11 @@ def cmd_list(ctx: AppContext, args: argparse.Namespace) -> int:
             continue
         rows.append({**_summary_json(a), "read": read, "progress": st.progress if st else 0})
     if args.json:
-        print_json(rows)
+        from newsreader.cli.story_commands import story_groups
+
+        groups = story_groups(ctx, scan.articles)
+        story = {a.id: groups.story(a.content_hash) for a in scan.articles}
+        print_json([{**row, "story": story[row["id"]]} for row in rows])
         return ExitCode.OK
     out = stdout_console()
     from rich.text import Text

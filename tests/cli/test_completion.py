@@ -50,6 +50,9 @@ def _shell(*argv: str, cwd: Path) -> list[str]:
         (["--library", "li"], ["lib"]),  # a folder
         (["export", "c."], ["c.toml"]),  # a file
         (["bookmarks", "--"], ["--help", "--json", "--markdown"]),
+        (["sto"], ["stories"]),
+        (["rel"], ["related"]),
+        (["related", "--"], ["--help", "--limit", "--json"]),
     ],
 )
 def test_bash_completes_in_a_real_bash(
