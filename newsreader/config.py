@@ -18,6 +18,7 @@ KNOWN_KEYS = frozenset(
         "reopen_last",
         "list_width",
         "fetch_interval",
+        "read_versions_together",
     }
 )
 FETCH_KEYS = frozenset(
@@ -60,6 +61,8 @@ class Config:
     """Columns of the article list beside the reader (None: sized to leave the reader ~72)."""
     fetch_interval: float | None = None
     """Minutes between background fetches of every feed while the app runs (None: off)."""
+    read_versions_together: bool = True
+    """Opening one version of a story marks its other versions read too."""
 
 
 def load_config(path: Path) -> Config:
@@ -94,6 +97,9 @@ def load_config(path: Path) -> Config:
         reopen_last=_bool(data.get("reopen_last", True), "reopen_last", path),
         list_width=_width(data.get("list_width"), path),
         fetch_interval=_interval(data.get("fetch_interval"), path),
+        read_versions_together=_bool(
+            data.get("read_versions_together", True), "read_versions_together", path
+        ),
     )
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from newsreader.app.story_map import StoryMap
 from newsreader.context import AppContext
 from newsreader.library import ArticleSummary
 from newsreader.stories import StoryGroups, StoryStore, story_groups, sync
@@ -70,3 +71,22 @@ def stories(groups: StoryGroups, articles: Sequence[ArticleSummary]) -> list[Sto
         out.append(Story(story_id, tuple(group), sources))
     out.sort(key=lambda s: _order(s.members[0]))
     return out
+
+
+def story_map(groups: StoryGroups, articles: Sequence[ArticleSummary]) -> StoryMap:
+    """The list's view of ``groups`` over ``articles`` (in their order)."""
+    grouped = {h for members in groups.grouped().values() for h in members}
+    members: dict[str, list[ArticleSummary]] = {}
+    for a in articles:
+        if a.content_hash in grouped:
+            members.setdefault(groups.story(a.content_hash), []).append(a)
+    story_of: dict[str, str] = {}
+    ordered: dict[str, tuple[str, ...]] = {}
+    sources: dict[str, int] = {}
+    for story_id, group in members.items():
+        if len(group) < 2:  # a pair with a file gone from the scan
+            continue
+        ordered[story_id] = tuple(a.id for a in group)
+        sources[story_id] = len({source_name(a) for a in group})
+        story_of.update((a.id, story_id) for a in group)
+    return StoryMap(story_of, ordered, sources)

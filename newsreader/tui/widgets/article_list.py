@@ -42,6 +42,25 @@ def _fit(title: str, room: int) -> str:
     return set_cell_size(title, room - 1) + "…"
 
 
+MIN_TITLE = 16
+"""Cells a title keeps before its story's count is shortened."""
+
+
+def _story_parts(label: str, room: int) -> tuple[str, str]:
+    """What goes before and after the title for its story: "↳ " before a version shown
+    under the first, the count after the first ("4 versions · 3 sources", shortened to
+    "4 versions" or "×4" when the title would have too little room)."""
+    if not label:
+        return "", ""
+    if label == "↳":
+        return "↳ ", ""
+    versions = label.split(" · ")[0]
+    for text in (label, versions, "×" + versions.split()[0]):
+        if room - cell_len(text) - 2 >= MIN_TITLE:
+            return "", "  " + text
+    return "", " ×" + versions.split()[0]
+
+
 class _RowStyles(NamedTuple):
     """A row's styles for one cursor/hover/focus case: each part over the line's style."""
 
@@ -70,6 +89,7 @@ class ArticleList(ScrollView, can_focus=True):
         Binding("M", "filter(False)", "Show read", id="list.toggle_filter"),
         Binding("A", "mark_all_read", "Mark all read", show=False, id="list.mark_all_read"),
         Binding("u", "undo", "Undo mark all", id="list.undo"),
+        Binding("v", "versions", "Versions", id="list.versions"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -113,6 +133,12 @@ class ArticleList(ScrollView, can_focus=True):
 
     class UndoRequested(Message):
         """``u``: undo the last "mark all read"."""
+
+    @dataclass
+    class VersionsToggled(Message):
+        """``v``: show or hide the other versions of the article's story."""
+
+        summary: ArticleSummary
 
     def __init__(self, rows: ArticleRows, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -189,9 +215,11 @@ class ArticleList(ScrollView, can_focus=True):
         summary = rows[index]
         read = self.rows.is_read(summary.id)
         progress = self.rows.progress(summary.id)
+        label = self.rows.row_label(summary.id)
         cursor = index == self.cursor
         key = (
             summary,
+            label,
             read,
             progress,
             width,
@@ -202,7 +230,9 @@ class ArticleList(ScrollView, can_focus=True):
         )
         strip = self._cache.get(key)
         if strip is None:
-            strip = self._render_row(summary, read, progress, width, cursor, index == self.hover)
+            strip = self._render_row(
+                summary, read, progress, width, cursor, index == self.hover, label
+            )
             self._cache[key] = strip
         return strip
 
@@ -214,6 +244,7 @@ class ArticleList(ScrollView, can_focus=True):
         width: int,
         cursor: bool,
         hover: bool,
+        label: str = "",
     ) -> Strip:
         # Segments straight from cached styles: a page of rows through Rich's Text cost
         # ~10 ms, on the first paint and on every page down.
@@ -224,13 +255,17 @@ class ArticleList(ScrollView, can_focus=True):
         tail = f" {progress}% " if 0 < progress < 100 else " "
         # What the other parts take, measured (a date in another locale may be longer).
         room = max(width - cell_len(marker + date + "  " + tail), 1)
-        segments = [
-            Segment(marker, styles.marker),
-            Segment(date, styles.date),
-            Segment("  ", styles.line),
-            Segment(_fit(summary.title, room), styles.read if read else styles.unread),
-            Segment(tail, styles.progress),
-        ]
+        before, after = _story_parts(label, room)
+        room = max(room - cell_len(before + after), 1)
+        title = Segment(_fit(summary.title, room), styles.read if read else styles.unread)
+        segments = [Segment(marker, styles.marker), Segment(date, styles.date)]
+        segments.append(Segment("  ", styles.line))
+        if before:
+            segments.append(Segment(before, styles.progress))
+        segments.append(title)
+        if after:
+            segments.append(Segment(after, styles.progress))
+        segments.append(Segment(tail, styles.progress))
         return Strip(segments).crop_extend(0, width, styles.line)
 
     def _row_styles(self, cursor: bool, hover: bool) -> _RowStyles:
@@ -328,11 +363,18 @@ class ArticleList(ScrollView, can_focus=True):
     def action_undo(self) -> None:
         self.post_message(self.UndoRequested())
 
+    def action_versions(self) -> None:
+        if (summary := self.highlighted) is not None:
+            self.post_message(self.VersionsToggled(summary))
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "filter":
             return parameters[0] != self.rows.hide_read
         if action == "undo":
             return self.can_undo
+        if action == "versions":
+            summary = self.highlighted
+            return summary is not None and self.rows.story_of(summary.id) is not None
         return not (action in {"open", "toggle_read"} and self.highlighted is None)
 
     # --- mouse ----------------------------------------------------------------------------
