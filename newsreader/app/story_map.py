@@ -3,6 +3,7 @@ start-up; the groups themselves come from ``app/stories.py`` in the library work
 
 from __future__ import annotations
 
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 
 
@@ -19,6 +20,23 @@ class StoryMap:
         """The count on a story's row: "4 versions · 3 sources"."""
         count, sources = len(self.members.get(story_id, ())), self.sources.get(story_id, 1)
         return f"{count} versions · {sources} {'source' if sources == 1 else 'sources'}"
+
+    def fold(self, ids: Sequence[str], expanded: Container[str]) -> list[tuple[int, str]]:
+        """Which of ``ids`` (ranked or listed) to show: each story once, at its first place,
+        unless ``expanded``; with what each shown one says of its story (the count on the
+        first, "↳" on the versions after it, "" for an article told once)."""
+        shown: list[tuple[int, str]] = []
+        seen: set[str] = set()
+        for i, article_id in enumerate(ids):
+            story = self.story_of.get(article_id)
+            if story is None:
+                shown.append((i, ""))
+            elif story not in seen:
+                seen.add(story)
+                shown.append((i, self.label(story)))
+            elif story in expanded:
+                shown.append((i, "↳"))
+        return shown
 
 
 EMPTY_MAP = StoryMap({}, {}, {})

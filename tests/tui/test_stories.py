@@ -13,7 +13,7 @@ from newsreader.state import StateStore
 from newsreader.tui.app import NewsreaderApp, make_app
 from newsreader.tui.screens.related import RelatedScreen
 
-from .conftest import make_library, settle, visible_text
+from .conftest import make_library, search_for, settle, visible_text
 
 CAIRO = "002_cairo"
 WIRE = "wire/cairo-rewrite"
@@ -165,3 +165,33 @@ async def test_r_lists_related_articles_without_the_story_and_opens_one(
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, RelatedScreen)
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_search_shows_a_story_once_and_unfolds_its_versions(
+    stories_app: NewsreaderApp, size: tuple[int, int]
+) -> None:
+    app = stories_app
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        words = _paragraphs(Path(app.ctx.library.roots[0]) / f"{CAIRO}.txt")[2][1].split()[:3]
+        pane = await search_for(pilot, '"' + " ".join(words) + '"')
+        results = pane.results
+        assert {h.id for h in pane.result.hits} >= {CAIRO, WIRE, UPDATE}  # all found
+        shown = [h.id for h in results.hits]
+        assert len([i for i in shown if i in (CAIRO, WIRE, UPDATE)]) == 1
+        text = "\n".join(visible_text(results))
+        assert "3 versions" in text
+        await pilot.press("down")  # into the results
+        index = next(i for i, h in enumerate(results.hits) if h.id in (CAIRO, WIRE, UPDATE))
+        results.highlighted = index
+        await pilot.press("v")
+        await settle(pilot)
+        assert {CAIRO, WIRE, UPDATE} <= {h.id for h in results.hits}
+        assert "↳" in "\n".join(visible_text(results))
+        # Enter opens the hit under the cursor, as shown (not the answer's n-th hit).
+        results.highlighted = next(i for i, h in enumerate(results.hits) if h.id == WIRE)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.main_screen.reader.article is not None
+        assert app.main_screen.reader.article.id == WIRE

@@ -56,6 +56,8 @@ class StoryFlow:
         keep = screen.article_list.highlighted
         screen.rows.set_stories(message.stories)
         screen.article_list.refresh_rows(keep.id if keep else None)
+        screen.ensure_panes()
+        screen.search_pane.results.set_stories(message.stories)
 
     def toggle_versions(self, summary: ArticleSummary) -> None:
         """``v``: show the story's other versions under it, or fold them again."""
