@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from array import array
+from hashlib import blake2b
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -34,7 +35,7 @@ from corpus import article
 
 from newsreader.library import parse_bytes
 from newsreader.stories import StoryGroups, StoryStore, signature
-from newsreader.stories.minhash import BINS, Signature, band_keys, near_duplicates
+from newsreader.stories.minhash import BINS, Signature, band_keys, near_duplicates, shingles
 
 KINDS = ("reordered", "dropped", "reworded", "retitled", "added", "trimmed", "updated")
 
@@ -94,9 +95,11 @@ def _sig(text: str, i: int) -> Signature:
     return signature(parse_bytes(text.encode(), Path(f"/bench/s{i}.txt"), f"s{i}").paragraphs)
 
 
-def quality(bases: int, others: int, seed: int) -> dict[str, float]:
+def corpus(bases: int, others: int, seed: int) -> tuple[list[tuple[str, int]], dict[int, str]]:
+    """The articles (text, true story; an unrelated one is a story of its own) and the kind
+    of each version."""
     rng = random.Random(seed)
-    docs: list[tuple[str, int]] = []  # text, true story (-1: a story of its own)
+    docs: list[tuple[str, int]] = []
     kinds_of: dict[int, str] = {}
     for b in range(bases):
         base = article(b, seed)
@@ -109,16 +112,11 @@ def quality(bases: int, others: int, seed: int) -> dict[str, float]:
         if o % 10 == 0:
             text = quoting(text, article(rng.randrange(bases), seed), rng)
         docs.append((text, -1 - o))
-    with StoryStore.open(None) as store:
-        hashes = []
-        for i, (text, _) in enumerate(docs):
-            sig = _sig(text, i)
-            h = f"{i:08d}"
-            store.add(h, sig)
-            hashes.append(h)
-        groups = StoryGroups(store.pairs(), hashes)
-    truth = [t for _, t in docs]
-    story = [groups.story(h) for h in hashes]
+    return docs, kinds_of
+
+
+def score(story: list[str], truth: list[int], kinds_of: dict[int, str]) -> dict[str, float]:
+    """Precision and recall of the pairs put in one story."""
     tp = fp = fn = 0
     missed: dict[str, int] = {}
     by_story: dict[str, list[int]] = {}
@@ -141,7 +139,6 @@ def quality(bases: int, others: int, seed: int) -> dict[str, float]:
                     if k in kinds_of:
                         missed[kinds_of[k]] = missed.get(kinds_of[k], 0) + 1
     return {
-        "articles": len(docs),
         "true_pairs": tp + fn,
         "precision": tp / (tp + fp) if tp + fp else 1.0,
         "recall": tp / (tp + fn) if tp + fn else 1.0,
@@ -149,6 +146,59 @@ def quality(bases: int, others: int, seed: int) -> dict[str, float]:
         "missed_pairs": fn,
         **{f"missed_{k}": v for k, v in sorted(missed.items())},
     }
+
+
+def quality(docs: list[tuple[str, int]], kinds_of: dict[int, str]) -> dict[str, float]:
+    """MinHash with LSH, as the app does it (through the store)."""
+    with StoryStore.open(None) as store:
+        hashes = []
+        for i, (text, _) in enumerate(docs):
+            h = f"{i:08d}"
+            store.add(h, _sig(text, i))
+            hashes.append(h)
+        groups = StoryGroups(store.pairs(), hashes)
+    story = [groups.story(h) for h in hashes]
+    return {"articles": len(docs), **score(story, [t for _, t in docs], kinds_of)}
+
+
+def simhash(paragraphs: tuple[str, ...]) -> int:
+    """64-bit SimHash of the same shingles (the alternative measured, not used)."""
+    counts = [0] * 64
+    for sh in shingles(paragraphs):
+        h = int.from_bytes(blake2b(sh.encode(), digest_size=8).digest(), "little")
+        for bit in range(64):
+            counts[bit] += 1 if h >> bit & 1 else -1
+    return sum(1 << bit for bit in range(64) if counts[bit] > 0)
+
+
+def simhash_quality(
+    docs: list[tuple[str, int]], kinds_of: dict[int, str], limits: tuple[int, ...]
+) -> dict[int, dict[str, float]]:
+    """SimHash at several Hamming distances, every pair compared (no banding: its best
+    case), grouped the same way."""
+    t0 = time.perf_counter()
+    hashes = [
+        simhash(parse_bytes(t.encode(), Path(f"/b/{i}.txt"), f"{i}").paragraphs)
+        for i, (t, _) in enumerate(docs)
+    ]
+    per_article_ms = (time.perf_counter() - t0) * 1000 / len(docs)
+    close: dict[int, list[tuple[str, str]]] = {k: [] for k in limits}
+    top = max(limits)
+    for i, a in enumerate(hashes):
+        for j in range(i + 1, len(hashes)):
+            d = (a ^ hashes[j]).bit_count()
+            if d <= top:
+                for k in limits:
+                    if d <= k:
+                        close[k].append((f"{i:08d}", f"{j:08d}"))
+    names = [f"{i:08d}" for i in range(len(docs))]
+    truth = [t for _, t in docs]
+    out = {}
+    for k in limits:
+        groups = StoryGroups(close[k], names)
+        result = score([groups.story(n) for n in names], truth, kinds_of)
+        out[k] = {"signature_ms": per_article_ms, **result}
+    return out
 
 
 def cost(table: int, samples: int, seed: int) -> dict[str, float]:
@@ -218,11 +268,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--table", type=int, default=100_000)
     ap.add_argument("--samples", type=int, default=200)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument(
+        "--simhash", action="store_true", help="also measure SimHash (every pair: slow)"
+    )
     args = ap.parse_args(argv)
-    q = quality(args.bases, args.others, args.seed)
+    docs, kinds_of = corpus(args.bases, args.others, args.seed)
+    q = quality(docs, kinds_of)
     print("quality (pairs of articles put in one story)")
     for k, v in q.items():
         print(f"  {k:<20} {v:.3f}" if isinstance(v, float) else f"  {k:<20} {v}")
+    if args.simhash:
+        limits = (3, 6, 10, 16)
+        print("SimHash, every pair compared: bits apart | precision | recall | false | missed")
+        for k, r in simhash_quality(docs, kinds_of, limits).items():
+            print(
+                f"  <= {k:<2} bits  {r['precision']:.3f}  {r['recall']:.3f}  "
+                f"{r['false_pairs']}  {r['missed_pairs']}  ({r['signature_ms']:.2f} ms/article)"
+            )
     c = cost(args.table, args.samples, args.seed)
     print(f"cost per added article against {args.table:,} signatures")
     for k, v in c.items():
