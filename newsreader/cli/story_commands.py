@@ -39,14 +39,14 @@ def cmd_stories(ctx: AppContext, args: argparse.Namespace) -> int:
             [
                 {
                     "story": s.id,
-                    "sources": list(s.sources),
+                    "sources": [shown(source) for source in s.sources],
                     "articles": [
                         {
                             "id": a.id,
                             "title": a.title,
                             "path": shown(a.path_str),
                             "date": a.date.isoformat() if a.date else None,
-                            "source": source_name(a),
+                            "source": shown(source_name(a)),
                         }
                         for a in s.members
                     ],
@@ -68,7 +68,7 @@ def cmd_stories(ctx: AppContext, args: argparse.Namespace) -> int:
             line = Text("  ")
             line.append(f"{a.date.isoformat() if a.date else '':10}  ", style="dim")
             line.append(a.title)
-            line.append(f"  {source_name(a)}  [{a.id}]", style="dim")
+            line.append(f"  {shown(source_name(a))}  [{a.id}]", style="dim")
             out.print(line)
     return ExitCode.OK
 
