@@ -112,9 +112,7 @@ def test_a_cache_folder_that_cannot_hold_the_store_still_groups_the_versions(
     assert len(story) == 22 and len({story[v] for v in VERSIONS}) == 1  # grouped in memory
 
 
-def test_a_source_folder_name_with_terminal_codes_is_printed_inert(
-    cli: CLI, library: Path
-) -> None:
+def test_a_source_folder_name_with_terminal_codes_is_printed_inert(cli: CLI, library: Path) -> None:
     (library / "agency").rename(library / "agency\x1b[31m")
     run = cli("stories", library=library)
     assert run.code == 0 and "\x1b" not in run.out
