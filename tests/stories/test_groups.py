@@ -112,3 +112,16 @@ def test_an_article_that_vanished_before_it_was_read_stands_alone(
     by_id = {a.id: a.content_hash for a in scan.articles}
     assert groups.story(by_id["rewrite"]) == by_id["rewrite"]
     assert groups.story(by_id["wire"]) == groups.story(by_id["update"])
+
+
+def test_a_version_added_later_joins_its_story_and_only_it_is_read(
+    library: Path, tmp_path: Path
+) -> None:
+    lib = Library((library,), tmp_path / "catalog.sqlite3")
+    store = tmp_path / "stories.sqlite3"
+    _, before, _ = _groups(lib, store)
+    write(library, "late.txt", rewrite(4, add=702))  # a rewrite of other4, arriving later
+    _, after, load = _groups(lib, store)
+    assert load.read == ["late"]
+    assert after["late"] == after["other4"]
+    assert after["wire"] == before["wire"]
