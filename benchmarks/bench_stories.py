@@ -261,6 +261,38 @@ def cost(table: int, samples: int, seed: int) -> dict[str, float]:
     }
 
 
+def first_sync(n: int, seed: int) -> dict[str, float]:
+    """A library of ``n`` corpus files signed from nothing (each read, parsed, signed,
+    looked up), then again with nothing changed (the known hashes and the pairs read)."""
+    from corpus import write_corpus
+
+    from newsreader.library import Library
+    from newsreader.stories import story_groups, sync
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "lib"
+        write_corpus(folder, n, seed)
+        lib = Library((folder,), Path(tmp) / "catalog.sqlite3")
+        scan = lib.scan()
+        store_file = Path(tmp) / "stories.sqlite3"
+        t0 = time.perf_counter()
+        with StoryStore.open(store_file) as store:
+            sync(store, scan.articles, lib.load)
+            story_groups(store, scan.articles)
+        first = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        with StoryStore.open(store_file) as store:
+            sync(store, scan.articles, lib.load)
+            story_groups(store, scan.articles)
+        again = time.perf_counter() - t0
+    return {
+        "articles": n,
+        "first_s": first,
+        "first_per_article_ms": first * 1000 / n,
+        "unchanged_ms": again * 1000,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--bases", type=int, default=300)
@@ -268,6 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--table", type=int, default=100_000)
     ap.add_argument("--samples", type=int, default=200)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--library", type=int, default=0, help="also sign a library of N files")
     ap.add_argument(
         "--simhash", action="store_true", help="also measure SimHash (every pair: slow)"
     )
@@ -285,6 +318,10 @@ def main(argv: list[str] | None = None) -> int:
                 f"  <= {k:<2} bits  {r['precision']:.3f}  {r['recall']:.3f}  "
                 f"{r['false_pairs']}  {r['missed_pairs']}  ({r['signature_ms']:.2f} ms/article)"
             )
+    if args.library:
+        print("a whole library signed (read, parse, sign, look up), then unchanged")
+        for k, v in first_sync(args.library, args.seed).items():
+            print(f"  {k:<20} {v:.3f}" if isinstance(v, float) else f"  {k:<20} {v}")
     c = cost(args.table, args.samples, args.seed)
     print(f"cost per added article against {args.table:,} signatures")
     for k, v in c.items():
