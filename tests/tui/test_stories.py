@@ -195,3 +195,30 @@ async def test_search_shows_a_story_once_and_unfolds_its_versions(
         await settle(pilot)
         assert app.main_screen.reader.article is not None
         assert app.main_screen.reader.article.id == WIRE
+
+
+async def test_opening_a_folded_version_puts_the_cursor_on_its_story(
+    stories_app: NewsreaderApp,
+) -> None:
+    app = stories_app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.main_screen
+        screen.open_article(WIRE)  # as the palette's "Open: title" does; the story is folded
+        await settle(pilot)
+        assert screen.reader.article is not None and screen.reader.article.id == WIRE
+        assert screen.article_list.highlighted is not None
+        assert screen.article_list.highlighted.id == UPDATE
+
+
+async def test_the_versions_key_is_remapped_by_its_id(tmp_path: Path) -> None:
+    ctx = build_context([story_library(tmp_path / "library")])
+    ctx.paths.config_file.parent.mkdir(parents=True, exist_ok=True)
+    ctx.paths.config_file.write_text('[keys]\n"list.versions" = "x"\n', "utf-8")
+    app = make_app(build_context([tmp_path / "library"]), poll_seconds=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.main_screen.article_list.select_id(UPDATE)
+        await pilot.press("x")
+        await settle(pilot)
+        assert len(shown_ids(app)) == 13

@@ -171,8 +171,11 @@ class ArticleList(ScrollView, can_focus=True):
         return rows[self.cursor] if 0 <= self.cursor < len(rows) else None
 
     def select_id(self, article_id: str) -> bool:
-        """Move the cursor to an article; False when it is not shown."""
+        """Move the cursor to an article, or to its story's row when the story is folded;
+        False when neither is shown."""
         index = self.rows.index_of(article_id)
+        if index is None:
+            index = self.rows.index_of(self.rows.lead_of(article_id))
         if index is None:
             return False
         self.cursor = index
