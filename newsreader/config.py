@@ -20,6 +20,7 @@ KNOWN_KEYS = frozenset(
         "fetch_interval",
         "search_server_minutes",
         "sync_dir",
+        "read_versions_together",
     }
 )
 FETCH_KEYS = frozenset(
@@ -68,6 +69,8 @@ class Config:
     sync_dir: Path | None = None
     """A folder another program keeps the same on every device (Syncthing, Dropbox…):
     reading state, bookmarks and feeds are synced through it (None: no sync)."""
+    read_versions_together: bool = True
+    """Opening one version of a story marks its other versions read too."""
 
 
 def load_config(path: Path) -> Config:
@@ -104,6 +107,9 @@ def load_config(path: Path) -> Config:
         fetch_interval=_interval(data.get("fetch_interval"), path),
         search_server_minutes=_server_minutes(data.get("search_server_minutes", 10.0), path),
         sync_dir=_folder(data.get("sync_dir"), "sync_dir", path),
+        read_versions_together=_bool(
+            data.get("read_versions_together", True), "read_versions_together", path
+        ),
     )
 
 

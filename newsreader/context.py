@@ -44,6 +44,11 @@ class AppContext:
         """The search index folder for this library."""
         return self.paths.index_dir(self.library.roots)
 
+    @property
+    def stories_file(self) -> Path:
+        """The near-duplicate store for this library."""
+        return self.paths.stories_file(self.library.roots)
+
 
 def articles_folder(paths: AppPaths, config: Config) -> Path:
     """The folder saved articles go to: config ``articles_dir``, else ``<data dir>/articles``."""

@@ -50,6 +50,11 @@ class AppPaths:
         """The stat cache of one set of library roots."""
         return self.cache_dir / "catalog" / f"{roots_key(roots)}.sqlite3"
 
+    def stories_file(self, roots: tuple[Path, ...]) -> Path:
+        """The near-duplicate signatures and pairs of one set of library roots: beside the
+        index, not in it, so a rebuilt index keeps them."""
+        return self.cache_dir / "stories" / f"{roots_key(roots)}.sqlite3"
+
 
 def roots_key(roots: tuple[Path, ...]) -> str:
     """A short stable name for a set of library roots (order-insensitive)."""

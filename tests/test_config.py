@@ -25,6 +25,7 @@ def test_config_values_and_relative_library(tmp_path: Path) -> None:
     assert config.theme == "nord"
     assert config.keys == {"quit": "ctrl+q"}
     assert config.reopen_last and config.list_width is None  # the defaults
+    assert config.read_versions_together
 
 
 @pytest.mark.parametrize(
@@ -70,6 +71,7 @@ def test_reading_place_and_list_width_settings(tmp_path: Path) -> None:
         ("[keys]\nquit = 1", r"\[keys\]"),
         ("library = [", "bad config"),
         ('reopen_last = "yes"', "'reopen_last' must be true or false"),
+        ("read_versions_together = 1", "'read_versions_together' must be true or false"),
         ("list_width = 5", "'list_width' must be a number of columns"),
         ("list_width = true", "'list_width' must be a number of columns"),
         ("fetch_interval = 0.5", "'fetch_interval' must be a number of minutes, 1 to 10080"),

@@ -17,6 +17,7 @@ DOMAIN = [
     "newsreader.search",
     "newsreader.state",
     "newsreader.feeds",
+    "newsreader.stories",
     "newsreader.app",  # the application layer: the TUI runs on it, but it has no Textual
 ]
 

@@ -8,7 +8,7 @@ thread; reads may come from any worker (the store and the index are thread-safe)
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, TypeVar
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from newsreader.library import LibraryScan
     from newsreader.search import IndexReport, SearchResult
     from newsreader.search.index import SearchIndex
+    from newsreader.search.related import RelatedHit
     from newsreader.state import StateStore
 
 T = TypeVar("T")
@@ -146,6 +147,13 @@ class Session:
         """Ranked hits for ``query`` from whatever index is on disk now (for the suggestion
         when nothing matches, unless ``correct`` is off)."""
         return self.index().search(query, limit=limit, correct=correct)
+
+    def related(
+        self, path: str, exclude: Collection[str], limit: int = 20
+    ) -> tuple[RelatedHit, ...] | None:
+        """Articles related to the one at ``path``, without those at ``exclude`` (its
+        versions); None when it is not indexed yet."""
+        return self.index().related(path, limit=limit, exclude=exclude)
 
     def warm_spelling(self) -> None:
         """Get did-you-mean ready before the first typo is typed (in a worker)."""

@@ -41,6 +41,8 @@ _COMMANDS = {
     "tag": ("organise_commands", "cmd_tag"),
     "tags": ("organise_commands", "cmd_tags"),
     "saved": ("organise_commands", "cmd_saved"),
+    "stories": ("story_commands", "cmd_stories"),
+    "related": ("story_commands", "cmd_related"),
     "bookmarks": ("state_commands", "cmd_bookmarks"),
     "export": ("state_commands", "cmd_export"),
     "import": ("state_commands", "cmd_import"),

@@ -182,6 +182,9 @@ def cmd_search(ctx: AppContext, args: argparse.Namespace) -> int:
                 Text.assemble("Showing results for ", (suggestion, "bold"), instead)
             )
     if args.json:
+        from newsreader.cli.story_commands import story_by_path, story_groups
+
+        story = story_by_path(story_groups(ctx, scan.articles), scan.articles)
         print_json(
             [
                 {
@@ -192,6 +195,7 @@ def cmd_search(ctx: AppContext, args: argparse.Namespace) -> int:
                     "score": round(h.score, 4),
                     "paragraph": h.paragraph,
                     "snippet": h.snippet,
+                    "story": story.get(str(h.path)),
                 }
                 for h in result.hits
             ]
@@ -289,7 +293,12 @@ def cmd_list(ctx: AppContext, args: argparse.Namespace) -> int:
             }
         )
     if args.json:
-        print_json(rows)
+        from newsreader.cli.story_commands import story_groups
+
+        everything = shelf.articles  # a story is grouped among all articles, not the listed
+        groups = story_groups(ctx, everything)
+        story = {a.id: groups.story(a.content_hash) for a in articles}
+        print_json([{**row, "story": story[row["id"]]} for row in rows])
         return ExitCode.OK
     out = stdout_console()
     from rich.text import Text

@@ -82,6 +82,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_organising_commands(sub)
 
+    p = sub.add_parser("stories", help="list the stories told by more than one article")
+    p.add_argument("--json", action="store_true", help="print a JSON array of stories")
+
+    p = sub.add_parser("related", help="articles related to one (its own versions left out)")
+    p.add_argument("id", help="article id, as shown by list and search")
+    p.add_argument(
+        "--limit",
+        type=positive_int,
+        default=10,
+        metavar="N",
+        help="show at most N articles (default 10)",
+    )
+    p.add_argument("--json", action="store_true", help="print a JSON array of articles")
+
     p = sub.add_parser("bookmarks", help="print bookmarks")
     group = p.add_mutually_exclusive_group()
     group.add_argument("--json", action="store_true", help="print a JSON array of bookmarks")

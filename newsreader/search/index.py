@@ -23,6 +23,7 @@ from newsreader.search.schema_version import SCHEMA_VERSION
 if TYPE_CHECKING:
     from newsreader.library import Library, LibraryScan
     from newsreader.search.engine import Engine
+    from newsreader.search.related import RelatedHit
     from newsreader.search.spelling import Vocabulary
     from newsreader.search.whoosh_read import Index, Searcher, Segment
 
@@ -363,6 +364,20 @@ class SearchIndex:
                     error=f"search index damaged ({_why(exc)}); run 'newsreader index --rebuild'",
                 )
         return SearchResult(query, (), 0, suggestion=suggestion)
+
+    def related(
+        self, path: str, limit: int = 10, exclude: Collection[str] = ()
+    ) -> tuple[RelatedHit, ...] | None:
+        """Articles related to the one at ``path`` (``related.py``), without those in
+        ``exclude``; None when it is not indexed. Raises when the index cannot be read."""
+        from newsreader.search.related import related_hits
+        from newsreader.search.schema import path_key
+
+        with self._read:
+            searcher = self._fresh_searcher()
+            if searcher is None:
+                return None
+            return related_hits(searcher, path_key(path), self._ids, limit, exclude)
 
     def warm_spelling(self) -> None:
         """Read the vocabulary and build its candidate index now, off the typing path: the

@@ -355,3 +355,23 @@ def open_generation(folder: Path) -> Index:
     schema = make_schema(read_common(folder))
     ix: Index = FileStorage(str(folder), supports_mmap=False).open_index(schema=schema)
     return ix
+
+
+def more_like(
+    searcher: Searcher, docnum: int, fieldname: str, text: str, top: int, numterms: int
+) -> list[tuple[int, float]]:
+    """Whoosh's more-like-this for one document over one field: the ``numterms`` key terms of
+    ``text`` (the document's stored field: the schema keeps no term vectors) searched for,
+    the document itself left out; (docnum, score) pairs, best first."""
+    if not text.strip():
+        return []
+    results: Any = searcher.more_like(  # type: ignore[attr-defined]
+        docnum, fieldname, text=text, top=top, numterms=numterms
+    )
+    return [(int(d), float(s)) for d, s in results.items()]
+
+
+def document_number(searcher: Searcher, path_key: str) -> int | None:
+    """The document number of the article indexed under ``path_key``, or None."""
+    found: Any = searcher.document_number(path=path_key)  # type: ignore[attr-defined]
+    return None if found is None else int(found)

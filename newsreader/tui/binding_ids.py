@@ -1,9 +1,9 @@
 """Binding ids, the names config.toml ``[keys]`` remaps keys by: ``area.action_name``.
 
 The area is the part of the app the key acts in (``app``, ``main``, ``list``, ``reader``,
-``search``, ``bookmarks``, ``feeds``, ``note``, ``confirm``, ``help``); the action is lower case
-with underscores. Ids from before the convention keep working, because users' config files
-name them.
+``search``, ``bookmarks``, ``feeds``, ``note``, ``confirm``, ``help``, ``related``); the
+action is lower case with underscores. Ids from before the convention keep working,
+because users' config files name them.
 """
 
 from __future__ import annotations

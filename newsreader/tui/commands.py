@@ -50,6 +50,8 @@ class NewsreaderCommands(Provider):
                 partial(main.organising.save_search, query),
             )
         yield "Bookmarks", "List every bookmark (B)", app.palette_bookmarks
+        if main.panes_mounted and main.reader.article is not None:
+            yield "Related articles", "Articles like the one in the reader (r)", main.show_related
         yield "Fetch feeds", "Save new articles from every subscribed feed (R)", app.fetch_feeds
         yield "Feeds", "Every feed: add, remove, fetch, show its articles (F)", app.palette_feeds
         if main.narrowed:

@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.worker import Worker, get_current_worker
 
 from newsreader.app.session import Session
+from newsreader.app.story_map import StoryMap
 from newsreader.context import AppContext
 from newsreader.library import LibraryScan
 from newsreader.library.packed import PackedSummaries
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
 
 PROGRESS_EVERY = 0.1
 """Seconds between progress messages, so 100k files do not flood the message queue."""
+FINDING_VERSIONS = "Finding versions"
+"""The activity of signing new articles for their story groups (after the index update)."""
 PAINT_WAIT = 1.0
 """Seconds the worker waits for the first list to be painted before it loads reading state
 (SQLite and Python work that would slow that paint down)."""
@@ -65,6 +68,14 @@ class IndexUpdated(Message):
 
     report: IndexReport | None
     error: str | None = None
+
+
+@dataclass
+class StoriesFound(Message):
+    """The story groups among a scan's articles (after the index caught up with it)."""
+
+    stories: StoryMap
+    scan: LibraryScan
 
 
 class IndexDamaged(Message):
@@ -284,6 +295,17 @@ class LibrarySync:
         self._post(IndexUpdated(report))
         with contextlib.suppress(Exception):  # a head start only: a search reads it itself
             self.session.warm_spelling()
+        self._stories(scan)
+
+    def _stories(self, scan: LibraryScan) -> None:
+        from newsreader.app.stories import refresh, story_map
+
+        groups, notice = refresh(
+            self.session.ctx, scan.articles, progress=self._progress(FINDING_VERSIONS)
+        )
+        if notice:
+            self._post(SyncFailed(notice))
+        self._post(StoriesFound(story_map(groups, scan.articles), scan))
 
     def _started(self, child: subprocess.Popen[str]) -> None:
         self._child = child

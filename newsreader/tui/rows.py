@@ -12,6 +12,7 @@ from collections.abc import Callable, Collection, Container, Iterable, Iterator,
 from dataclasses import replace
 from typing import overload
 
+from newsreader.app.story_map import EMPTY_MAP, StoryMap
 from newsreader.library import ArticleSummary
 from newsreader.library.packed import PackedIds, PackedSummaries
 from newsreader.state.models import ReadingState
@@ -59,6 +60,54 @@ class ArticleRows:
         self.fresh: frozenset[str] = frozenset()
         """Articles the list marks new (a saved search's matches since it was last seen)."""
         self._unread = 0
+        self.stories: StoryMap = EMPTY_MAP
+        """Stories told by more than one article: each shows as one row (its first version
+        shown) until expanded."""
+        self.expanded: set[str] = set()
+        """Stories whose every version is shown."""
+        self._leads: dict[str, str] = {}
+        """Each grouped story's first shown version."""
+
+    def set_stories(self, stories: StoryMap) -> None:
+        """Replace the story groups (after an index update found them)."""
+        self.stories = stories
+        self.expanded &= set(stories.members)
+        self._refilter()
+
+    def story_of(self, article_id: str) -> str | None:
+        """The story of an article told by others too, or None."""
+        return self.stories.story_of.get(article_id)
+
+    def versions(self, article_id: str) -> tuple[str, ...]:
+        """Every version of the article's story, itself included (just itself when alone)."""
+        story = self.stories.story_of.get(article_id)
+        return (article_id,) if story is None else self.stories.members[story]
+
+    def toggle_versions(self, article_id: str) -> bool | None:
+        """Show or hide the other versions of the article's story; the new state, or None
+        when it has none."""
+        story = self.stories.story_of.get(article_id)
+        if story is None:
+            return None
+        self.expanded ^= {story}
+        self._refilter()
+        return story in self.expanded
+
+    def lead_of(self, article_id: str) -> str:
+        """The row that stands for the article's story while it is folded (itself when it
+        has no other version, or none of them is shown)."""
+        story = self.stories.story_of.get(article_id)
+        return self._leads.get(story, article_id) if story is not None else article_id
+
+    def row_label(self, article_id: str) -> str:
+        """What a row says of its story: the count on its first version, "↳" on the others
+        while expanded, "" for an article told once."""
+        story = self.stories.story_of.get(article_id)
+        if story is None:
+            return ""
+        if self._leads.get(story) == article_id:
+            return self.stories.label(story)
+        return "↳"
 
     def set_articles(
         self,
@@ -256,6 +305,49 @@ class ArticleRows:
         return before
 
     def _refilter(self) -> None:
+        self._filter()
+        self._group()
+
+    def _group(self) -> None:
+        """Keep one row per story (its first shown version) unless it is expanded."""
+        self._leads = {}
+        story_of = self.stories.story_of
+        if not story_of:
+            return
+        leads, expanded = self._leads, self.expanded
+        rows = self.rows
+        if isinstance(rows, (PackedSummaries, Subset)):
+            packed = rows if isinstance(rows, PackedSummaries) else rows.packed
+            numbered = (
+                enumerate(packed.ids())
+                if isinstance(rows, PackedSummaries)
+                else ((n, packed.article_id(n)) for n in rows.rows)
+            )
+            keep = array("I")
+            for n, article_id in numbered:
+                story = story_of.get(article_id)
+                if story is not None:
+                    if story in leads:
+                        if story not in expanded:
+                            continue
+                    else:
+                        leads[story] = article_id
+                keep.append(n)
+            self.rows = Subset(packed, keep)
+            return
+        kept: list[ArticleSummary] = []
+        for a in rows:
+            story = story_of.get(a.id)
+            if story is not None:
+                if story in leads:
+                    if story not in expanded:
+                        continue
+                else:
+                    leads[story] = a.id
+            kept.append(a)
+        self.rows = kept
+
+    def _filter(self) -> None:
         states, articles = self.states, self.articles
         listed: Container[str] = self.by_id
         if isinstance(articles, PackedSummaries) and len(states) > 64:

@@ -57,7 +57,10 @@ def test_show_json_plain_and_unknown(cli: CLI, seed_library: Path) -> None:
 
 
 def test_list_json_fields(cli: CLI, seed_library: Path) -> None:
+    from newsreader.library.parse import content_hash
+
     rows = cli("list", "--json", library=seed_library).json()
+    own = content_hash((seed_library / f"{SEED_ID}.txt").read_bytes())
     assert rows == [
         {
             "id": SEED_ID,
@@ -69,6 +72,7 @@ def test_list_json_fields(cli: CLI, seed_library: Path) -> None:
             "starred": False,
             "tags": [],
             "source_tags": [],
+            "story": own,  # told once: its own story
         }
     ]
     assert cli("list", "--json", "--unread", library=seed_library).json() == rows

@@ -51,13 +51,16 @@ def _shell(*argv: str, cwd: Path) -> list[str]:
         (["export", "c."], ["c.toml"]),  # a file
         (["bookmarks", "--"], ["--help", "--json", "--markdown"]),
         (["ta"], ["tag", "tags"]),
-        (["st"], ["star"]),
+        (["st"], ["star", "stories"]),
         (["saved", ""], ["add", "remove", "show"]),
         (["saved", "add", "--s"], ["--sort"]),
         (["list", "--s"], ["--starred", "--saved"]),
         (["star", "--"], ["--help", "--off"]),
         (["sync", "--"], ["--help", "--dir", "--status", "--json"]),
         (["sy"], ["sync"]),
+        (["sto"], ["stories"]),
+        (["rel"], ["related"]),
+        (["related", "--"], ["--help", "--limit", "--json"]),
     ],
 )
 def test_bash_completes_in_a_real_bash(

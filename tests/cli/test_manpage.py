@@ -45,6 +45,8 @@ def test_man_renders_every_command_and_option() -> None:
         "-V, --version",
         "newsreader search [-h] [--limit N] [--json] [--as-typed] query [query ...]",
         "feeds remove",
+        "newsreader stories [-h] [--json]",
+        "newsreader related [-h] [--limit N] [--json] id",
         "newsreader serve [-h] [--host HOST] [--port PORT]",
         "newsreader completion [-h] {bash,zsh,fish}",
         "EXIT STATUS",

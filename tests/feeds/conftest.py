@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import random
 import socket
 import threading
 import time
@@ -220,12 +221,54 @@ def article_html(
 
 
 def story(n: int, words: int = 60) -> list[str]:
-    """Distinct prose paragraphs for article ``n``."""
+    """Distinct prose paragraphs for article ``n``: a stock opening shared by all, then
+    words of its own (articles that differ only in a number are one story to the app)."""
     base = (
         "Officials said on Monday that the talks in the capital would continue next week, "
         "despite a dispute over the schedule and the number of delegates allowed"
     )
-    return [f"{base}, in a statement numbered {n}.{i} that ran to {words} words." for i in range(4)]
+    rng = random.Random(n)
+    own = [" ".join(rng.choices(_STORY_WORDS, k=14)) for _ in range(4)]
+    return [
+        f"{base}, in a statement numbered {n}.{i} that ran to {words} words. {own[i].capitalize()}."
+        for i in range(4)
+    ]
+
+
+_STORY_WORDS = [
+    "harbour",
+    "river",
+    "market",
+    "bridge",
+    "council",
+    "winter",
+    "garden",
+    "railway",
+    "museum",
+    "school",
+    "farmers",
+    "festival",
+    "hospital",
+    "station",
+    "library",
+    "forest",
+    "village",
+    "mayor",
+    "drought",
+    "bakery",
+    "island",
+    "ferry",
+    "orchard",
+    "quarry",
+    "tower",
+    "canal",
+    "theatre",
+    "stadium",
+    "clinic",
+    "workshop",
+    "valley",
+    "lantern",
+]
 
 
 def rss(title: str, items: list[dict[str, str]]) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -34,13 +35,15 @@ from .conftest import notices, plain, settle, visible_text
 
 
 def full_feed(web: Server, path: str, titles: list[str], **route: object) -> str:
-    """A feed whose entries carry their whole text (no page requests)."""
+    """A feed whose entries carry their whole text (no page requests); two feeds' first
+    entries tell different stories (the same text would be one story in the list)."""
+    first = zlib.crc32(path.encode()) % 10_000 * 100
     items = [
         {
             "title": title,
             "link": web.url(f"{path}/{i}"),
             "pubDate": rfc822(i + 1),
-            "content": "".join(f"<p>{p}</p>" for p in story(i)),
+            "content": "".join(f"<p>{p}</p>" for p in story(first + i)),
         }
         for i, title in enumerate(titles)
     ]

@@ -83,7 +83,7 @@ class LibraryView:
         screen = self.screen
         if message.label:
             screen.status.set_activity(message.label, message.done, message.total)
-            if message.label != "Reading articles":
+            if message.label not in ("Reading articles", sync.FINDING_VERSIONS):
                 screen.ensure_panes()
                 done = f" ({message.done:,}/{message.total:,})" if message.total else ""
                 screen.search_pane.set_index_note(f"Updating the search index{done}…")

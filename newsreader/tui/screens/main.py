@@ -35,6 +35,7 @@ from newsreader.tui.screens.open_flow import ArticleOpener, request_for
 from newsreader.tui.screens.organising import Organising
 from newsreader.tui.screens.panes import Pane, PaneLayout
 from newsreader.tui.screens.read_marks import ReadMarks
+from newsreader.tui.screens.story_flow import StoryFlow
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.key_bar import KeyBar
 from newsreader.tui.widgets.status_bar import StatusBar
@@ -91,6 +92,7 @@ class MainScreen(Screen[None]):
         self.feeds = FeedFetch(self, fetch_options)
         self.opener = ArticleOpener(self)
         self.library_view = LibraryView(self)
+        self.story_flow = StoryFlow(self)
         self._resumed = False
         self.narrowing = Narrowing(self)
         self.organising = Organising(self)
@@ -250,6 +252,28 @@ class MainScreen(Screen[None]):
         self.library_view.index_updated(message)
         self.organising.library_changed()
 
+    def on_stories_found(self, message: sync.StoriesFound) -> None:
+        self.story_flow.found(message)
+
+    def on_article_list_versions_toggled(self, message: ArticleList.VersionsToggled) -> None:
+        self.story_flow.toggle_versions(message.summary)
+
+    @on(StoryFlow.Compared)
+    def _compared(self, message: StoryFlow.Compared) -> None:
+        self.story_flow.compared(message)
+
+    def on_reader_related_requested(self, message: Reader.RelatedRequested) -> None:
+        self.story_flow.related(message.article)
+
+    def show_related(self) -> None:
+        """Articles related to the one in the reader."""
+        if self.panes_mounted and self.reader.article is not None:
+            self.story_flow.related(self.reader.article)
+
+    @on(StoryFlow.RelatedFound)
+    def _related_found(self, message: StoryFlow.RelatedFound) -> None:
+        self.story_flow.related_found(message)
+
     def on_index_damaged(self, message: sync.IndexDamaged) -> None:
         self.sync.heal()
 
@@ -351,6 +375,7 @@ class MainScreen(Screen[None]):
         if opened is None:
             return
         self.bookmark_flow.refresh_marks()  # margin marks (and which bookmark) follow soon
+        self.story_flow.opened(opened.article)
         if message.focus:
             self.show_reader()
 

@@ -42,6 +42,25 @@ def _fit(title: str, room: int) -> str:
     return set_cell_size(title, room - 1) + "…"
 
 
+MIN_TITLE = 16
+"""Cells a title keeps before its story's count is shortened."""
+
+
+def _story_parts(label: str, room: int) -> tuple[str, str]:
+    """What goes before and after the title for its story: "↳ " before a version shown
+    under the first, the count after the first ("4 versions · 3 sources", shortened to
+    "4 versions" or "×4" when the title would have too little room)."""
+    if not label:
+        return "", ""
+    if label == "↳":
+        return "↳ ", ""
+    versions = label.split(" · ")[0]
+    for text in (label, versions, "×" + versions.split()[0]):
+        if room - cell_len(text) - 2 >= MIN_TITLE:
+            return "", "  " + text
+    return "", " ×" + versions.split()[0]
+
+
 class _RowStyles(NamedTuple):
     """A row's styles for one cursor/hover/focus case: each part over the line's style."""
 
@@ -73,6 +92,7 @@ class ArticleList(ScrollView, can_focus=True):
         Binding("s", "toggle_star", "Star", show=False, id="list.toggle_star"),
         Binding("t", "edit_tags", "Tags", show=False, id="list.edit_tags"),
         Binding("S", "cycle_sort", "Sort", show=False, id="list.sort"),
+        Binding("v", "versions", "Versions", id="list.versions"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -132,6 +152,12 @@ class ArticleList(ScrollView, can_focus=True):
     class SortRequested(Message):
         """``S``: the next sort order."""
 
+    @dataclass
+    class VersionsToggled(Message):
+        """``v``: show or hide the other versions of the article's story."""
+
+        summary: ArticleSummary
+
     def __init__(self, rows: ArticleRows, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.rows = rows
@@ -163,8 +189,11 @@ class ArticleList(ScrollView, can_focus=True):
         return rows[self.cursor] if 0 <= self.cursor < len(rows) else None
 
     def select_id(self, article_id: str) -> bool:
-        """Move the cursor to an article; False when it is not shown."""
+        """Move the cursor to an article, or to its story's row when the story is folded;
+        False when neither is shown."""
         index = self.rows.index_of(article_id)
+        if index is None:
+            index = self.rows.index_of(self.rows.lead_of(article_id))
         if index is None:
             return False
         self.cursor = index
@@ -209,9 +238,11 @@ class ArticleList(ScrollView, can_focus=True):
         progress = self.rows.progress(summary.id)
         starred = self.rows.is_starred(summary.id)
         fresh = summary.id in self.rows.fresh
+        label = self.rows.row_label(summary.id)
         cursor = index == self.cursor
         key = (
             summary,
+            label,
             read,
             progress,
             starred,
@@ -225,7 +256,15 @@ class ArticleList(ScrollView, can_focus=True):
         strip = self._cache.get(key)
         if strip is None:
             strip = self._render_row(
-                summary, read, progress, width, cursor, index == self.hover, starred, fresh
+                summary,
+                read,
+                progress,
+                width,
+                cursor,
+                index == self.hover,
+                starred,
+                fresh,
+                label,
             )
             self._cache[key] = strip
         return strip
@@ -240,6 +279,7 @@ class ArticleList(ScrollView, can_focus=True):
         hover: bool,
         starred: bool = False,
         fresh: bool = False,
+        label: str = "",
     ) -> Strip:
         # Segments straight from cached styles: a page of rows through Rich's Text cost
         # ~10 ms, on the first paint and on every page down.
@@ -253,13 +293,17 @@ class ArticleList(ScrollView, can_focus=True):
             tail = " new" + tail
         # What the other parts take, measured (a date in another locale may be longer).
         room = max(width - cell_len(marker + date + "  " + tail), 1)
-        segments = [
-            Segment(marker, styles.marker),
-            Segment(date, styles.date),
-            Segment("  ", styles.line),
-            Segment(_fit(summary.title, room), styles.read if read else styles.unread),
-            Segment(tail, styles.progress),
-        ]
+        before, after = _story_parts(label, room)
+        room = max(room - cell_len(before + after), 1)
+        title = Segment(_fit(summary.title, room), styles.read if read else styles.unread)
+        segments = [Segment(marker, styles.marker), Segment(date, styles.date)]
+        segments.append(Segment("  ", styles.line))
+        if before:
+            segments.append(Segment(before, styles.progress))
+        segments.append(title)
+        if after:
+            segments.append(Segment(after, styles.progress))
+        segments.append(Segment(tail, styles.progress))
         return Strip(segments).crop_extend(0, width, styles.line)
 
     def _row_styles(self, cursor: bool, hover: bool) -> _RowStyles:
@@ -368,11 +412,18 @@ class ArticleList(ScrollView, can_focus=True):
     def action_cycle_sort(self) -> None:
         self.post_message(self.SortRequested())
 
+    def action_versions(self) -> None:
+        if (summary := self.highlighted) is not None:
+            self.post_message(self.VersionsToggled(summary))
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "filter":
             return parameters[0] != self.rows.hide_read
         if action == "undo":
             return self.can_undo
+        if action == "versions":
+            summary = self.highlighted
+            return summary is not None and self.rows.story_of(summary.id) is not None
         needs_row = {"open", "toggle_read", "toggle_star", "edit_tags"}
         return not (action in needs_row and self.highlighted is None)
 

@@ -64,6 +64,7 @@ class Reader(ScrollView, can_focus=True):
         # Not in the footer, which has no room left at 80 columns: help (?) lists them.
         Binding("o", "open_source", "Open source", show=False, id="reader.open_source"),
         Binding("y", "copy_paragraph", "Copy paragraph", show=False, id="reader.copy_paragraph"),
+        Binding("r", "related", "Related", show=False, id="reader.related"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -75,6 +76,7 @@ class Reader(ScrollView, can_focus=True):
         "reader--cursor",
         "reader--cursor-blurred",
         "reader--bookmark",
+        "reader--new",
         "reader--match",
         "reader--match-current",
         "reader--empty",
@@ -114,6 +116,12 @@ class Reader(ScrollView, can_focus=True):
         article: Article
 
     @dataclass
+    class RelatedRequested(Message):
+        """``r``: show articles related to this one."""
+
+        article: Article
+
+    @dataclass
     class CopyRequested(Message):
         """``y``: copy the paragraph under the cursor with its citation."""
 
@@ -126,6 +134,8 @@ class Reader(ScrollView, can_focus=True):
         self.matches: tuple[MatchSpan, ...] = ()
         self.current_match = -1
         self.bookmarked: frozenset[int] = frozenset()
+        self.new_paragraphs: frozenset[int] = frozenset()
+        """Paragraphs the version of this story read before did not have (margin marks)."""
         self.bookmark_at: Callable[[Article, int], Bookmark | None] = lambda _a, _p: None
         """The bookmark on a paragraph of an article, as far as the screen knows."""
         self._page: Page | None = None
@@ -164,6 +174,7 @@ class Reader(ScrollView, can_focus=True):
             after = [i for i, m in enumerate(self.matches) if m.paragraph >= paragraph]
             self.current_match = after[0] if after else 0
         self.bookmarked = frozenset(bookmarked)
+        self.new_paragraphs = frozenset()
         self.dateline = dateline_span(article) if article else None
         self._page = None
         self._layout_for = None
@@ -171,6 +182,12 @@ class Reader(ScrollView, can_focus=True):
         self.scroll_to(0, 0, animate=False, force=True)
         self._relayout()
         self.refresh_bindings()  # the keys shown depend on the article and its matches
+
+    def set_new_paragraphs(self, paragraphs: Iterable[int]) -> None:
+        """Mark the paragraphs another version of the story did not have."""
+        self.new_paragraphs = frozenset(paragraphs)
+        self._painter.clear()
+        self.refresh()
 
     def set_bookmarked(self, paragraphs: Iterable[int]) -> None:
         """Update the margin marks of bookmarked paragraphs."""
@@ -447,6 +464,10 @@ class Reader(ScrollView, can_focus=True):
     def action_open_source(self) -> None:
         if self.article is not None:
             self.post_message(self.SourceRequested(self.article))
+
+    def action_related(self) -> None:
+        if self.article is not None:
+            self.post_message(self.RelatedRequested(self.article))
 
     def action_copy_paragraph(self) -> None:
         article = self.article

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 CURSOR_MARK = "▍"
 BOOKMARK_MARK = "◆"
+NEW_MARK = "+"
+"""Beside a paragraph the version read before did not have (a bookmark's mark wins)."""
 _BLOCK_STYLES = {BlockKind.HEADING: "reader--heading", BlockKind.CODE: "reader--code"}
 _SPAN_STYLES = {
     SpanStyle.BOLD: Style(bold=True),
@@ -67,7 +69,14 @@ class LinePainter:
         line = page.lines[index]
         on_cursor = line.paragraph == reader.cursor and line.kind is LineKind.BODY
         current = reader.current_match if line.paragraph in reader.by_paragraph else -1
-        key = (index, on_cursor, line.paragraph in reader.bookmarked, current, reader.has_focus)
+        key = (
+            index,
+            on_cursor,
+            line.paragraph in reader.bookmarked,
+            line.paragraph in reader.new_paragraphs,
+            current,
+            reader.has_focus,
+        )
         strip = self._cache.get(key)
         if strip is None:
             strip = self._draw(page, line, width, on_cursor)
@@ -83,10 +92,13 @@ class LinePainter:
             text.append(CURSOR_MARK, self.style(cursor))
         else:
             text.append(" ")
-        marked = (
-            line.kind is LineKind.BODY and line.start == 0 and line.paragraph in reader.bookmarked
-        )
-        text.append(BOOKMARK_MARK if marked else " ", self.style("reader--bookmark"))
+        body = line.kind is LineKind.BODY
+        if body and line.start == 0 and line.paragraph in reader.bookmarked:
+            text.append(BOOKMARK_MARK, self.style("reader--bookmark"))
+        elif body and line.paragraph in reader.new_paragraphs:
+            text.append(NEW_MARK, self.style("reader--new"))  # on every line: a margin bar
+        else:
+            text.append(" ", self.style("reader--bookmark"))
         text.append(" ")
         if line.prefix:
             text.append(line.prefix, self.style("reader--quote"))

@@ -23,6 +23,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from newsreader.app.story_map import EMPTY_MAP, StoryMap
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -48,6 +50,7 @@ class ResultList(ScrollView, can_focus=True):
         Binding("pageup", "page_up", "Page up", show=False, id="search.page_up"),
         Binding("home,g", "first", "First", show=False, id="search.first"),
         Binding("end,G", "last", "Last", show=False, id="search.last"),
+        Binding("v", "versions", "Versions", id="search.versions"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -86,6 +89,14 @@ class ResultList(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.hits: tuple[SearchHit, ...] = ()
+        """The hits shown: those of the answer, each story once unless unfolded."""
+        self.all_hits: tuple[SearchHit, ...] = ()
+        """Every hit of the answer, in rank order."""
+        self.stories: StoryMap = EMPTY_MAP
+        self.expanded: set[str] = set()
+        """Stories whose every matching version is shown."""
+        self._labels: list[str] = []
+        """Per shown hit, what it says of its story ("3 versions · 2 sources", "↳", "")."""
         self._wrapped: list[list[Text]] = []
         """Per hit, its lines (title, then date and snippet) at ``_width``."""
         self._starts: list[int] = []
@@ -107,6 +118,12 @@ class ResultList(ScrollView, can_focus=True):
 
     def set_hits(self, hits: tuple[SearchHit, ...], keep: int | None = None) -> None:
         """Show ``hits``; the cursor goes to the first, or stays on ``keep`` (more loaded)."""
+        if hits is not self.all_hits and keep is None:
+            self.expanded.clear()  # a new answer starts folded
+        self.all_hits = hits
+        folded = self.stories.fold([h.id for h in hits], self.expanded)
+        hits = tuple(self.all_hits[i] for i, _label in folded)
+        self._labels = [label for _i, label in folded]
         self.hits = hits
         self._reset()
         self._drop_needless_scrollbar()
@@ -128,7 +145,12 @@ class ResultList(ScrollView, can_focus=True):
         region = self.scrollable_content_region
         full = region.width + self.scrollbar_size_vertical
         width = max(full - 2, 8)
-        height = sum(len(self._wrap(h, width, self.app.console)) + 1 for h in self.hits) - 1
+        console = self.app.console
+        height = sum(
+            len(self._wrap(h, width, console, label)) + 1
+            for h, label in zip(self.hits, self._labels, strict=True)
+        )
+        height -= 1
         if height <= region.height:
             self.virtual_size = Size(full, height)
 
@@ -149,7 +171,8 @@ class ResultList(ScrollView, can_focus=True):
         grew = False
         while len(wrapped) < len(hits) and (end <= line or len(wrapped) <= index):
             starts.append(end)
-            wrapped.append(self._wrap(hits[len(wrapped)], width, self.app.console))
+            at = len(wrapped)
+            wrapped.append(self._wrap(hits[at], width, self.app.console, self._labels[at]))
             end += len(wrapped[-1]) + 1
             grew = True
         if grew or not wrapped:
@@ -180,15 +203,19 @@ class ResultList(ScrollView, can_focus=True):
             )
         return styles[name]
 
-    def _wrap(self, hit: SearchHit, width: int, console: Console) -> list[Text]:
+    def _wrap(self, hit: SearchHit, width: int, console: Console, label: str = "") -> list[Text]:
         part = self._style
         match = part("match")
         title = Text(hit.title, part("title"))
         for start, end in hit.title_spans:
             title.stylize(match, start, end)
+        if label == "↳":  # a version shown under the story's first hit
+            title = Text("↳ ", part("date")).append_text(title)
         snippet = Text()
         if hit.date:
             snippet.append(f"{hit.date:%d %b %Y} · ", part("date"))
+        if label and label != "↳":
+            snippet.append(f"{label} · ", part("date"))
         offset = len(snippet)
         snippet.append(hit.snippet)
         for begin, end in hit.snippet_spans:
@@ -324,11 +351,56 @@ class ResultList(ScrollView, can_focus=True):
             self.highlighted = len(self.hits) - 1
             self.scroll_to_highlighted()
 
+    def set_stories(self, stories: StoryMap) -> None:
+        """New story groups: fold the hits shown by them, the cursor on the same hit."""
+        self.stories = stories
+        self.expanded &= set(stories.members)
+        self._regroup(self.highlighted_hit)
+
+    @property
+    def highlighted_hit(self) -> SearchHit | None:
+        """The hit under the cursor."""
+        index = self.highlighted
+        return self.hits[index] if index is not None and index < len(self.hits) else None
+
+    def _regroup(self, keep: SearchHit | None) -> None:
+        top = self.scroll_offset.y
+        self.set_hits(self.all_hits, keep=0)
+        if keep is not None:
+            story = self.stories.story_of.get(keep.id)
+            at = next(
+                (
+                    i
+                    for i, h in enumerate(self.hits)
+                    if h is keep or (story and self.stories.story_of.get(h.id) == story)
+                ),
+                0,
+            )
+            self.set_reactive(ResultList.highlighted, at if self.hits else None)
+        self.scroll_to(y=top, animate=False, immediate=True)
+        self.scroll_to_highlighted()
+
+    def action_versions(self) -> None:
+        hit = self.highlighted_hit
+        story = None if hit is None else self.stories.story_of.get(hit.id)
+        if story is None:
+            return
+        self.expanded ^= {story}
+        self._regroup(hit if story in self.expanded else None)
+        if story not in self.expanded:  # folded: the cursor on the story's first hit
+            first = next(
+                i for i, h in enumerate(self.hits) if self.stories.story_of.get(h.id) == story
+            )
+            self.highlighted = first
+
     def action_select(self) -> None:
         if self.highlighted is not None:
             self.post_message(self.Selected(self.highlighted))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "versions":
+            hit = self.highlighted_hit
+            return hit is not None and hit.id in self.stories.story_of
         return not (action == "select" and self.highlighted is None)
 
     # --- keys and mouse -------------------------------------------------------------------

@@ -327,8 +327,9 @@ class SearchPane(Vertical):
     @on(ResultList.Selected)
     def _hit_selected(self, event: ResultList.Selected) -> None:
         event.stop()
-        if self.result is not None and event.index < len(self.result.hits):
-            hit = self.result.hits[event.index]
+        shown = self.results.hits  # the hits as folded by story
+        if self.result is not None and event.index < len(shown):
+            hit = shown[event.index]
             self.post_message(self.HitChosen(hit, _searched(self.result)))
 
     def on_click(self, event: events.Click) -> None:

@@ -1,0 +1,129 @@
+"""The subcommands about stories told more than once: ``stories`` and ``related``, and the
+``story`` key that ``list --json`` and ``search --json`` carry."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from newsreader.cli.output import print_json, shown, stdout_console
+from newsreader.cli.resources import scan_library
+from newsreader.errors import ExitCode, UserError
+
+if TYPE_CHECKING:
+    from newsreader.context import AppContext
+    from newsreader.library import ArticleSummary
+    from newsreader.stories import StoryGroups
+
+
+def story_groups(ctx: AppContext, articles: Sequence[ArticleSummary]) -> StoryGroups:
+    """The library's story groups, after signing the articles not seen before; a store that
+    cannot be used is said on stderr and leaves every article its own story."""
+    from newsreader.app.stories import refresh
+
+    groups, notice = refresh(ctx, articles)
+    if notice:
+        print(f"newsreader: {notice}", file=sys.stderr)
+    return groups
+
+
+def cmd_stories(ctx: AppContext, args: argparse.Namespace) -> int:
+    from newsreader.app.stories import source_name, stories
+
+    scan = scan_library(ctx)
+    found = stories(story_groups(ctx, scan.articles), scan.articles)
+    if args.json:
+        print_json(
+            [
+                {
+                    "story": s.id,
+                    "sources": [shown(source) for source in s.sources],
+                    "articles": [
+                        {
+                            "id": a.id,
+                            "title": a.title,
+                            "path": shown(a.path_str),
+                            "date": a.date.isoformat() if a.date else None,
+                            "source": shown(source_name(a)),
+                        }
+                        for a in s.members
+                    ],
+                }
+                for s in found
+            ]
+        )
+        return ExitCode.OK
+    from rich.text import Text
+
+    out = stdout_console()
+    if not found:
+        print("No story is told by more than one article.", file=sys.stderr)
+    for s in found:
+        versions = f"{len(s.members)} versions · {len(s.sources)} "
+        versions += "source" if len(s.sources) == 1 else "sources"
+        out.print(Text.assemble((s.members[0].title, "bold"), ("  " + versions, "dim")))
+        for a in s.members:
+            line = Text("  ")
+            line.append(f"{a.date.isoformat() if a.date else '':10}  ", style="dim")
+            line.append(a.title)
+            line.append(f"  {shown(source_name(a))}  [{a.id}]", style="dim")
+            out.print(line)
+    return ExitCode.OK
+
+
+def cmd_related(ctx: AppContext, args: argparse.Namespace) -> int:
+    from newsreader.cli.library_commands import search_index
+
+    index, scan = search_index(ctx)
+    try:
+        summary = scan.by_id.get(args.id)
+        if summary is None:
+            raise UserError(f"no article with id '{args.id}' (see 'newsreader list')")
+        groups = story_groups(ctx, scan.articles)
+        story = groups.story(summary.content_hash)
+        versions = {a.path_str for a in scan.articles if groups.story(a.content_hash) == story}
+        try:
+            hits = index.related(summary.path_str, limit=args.limit, exclude=versions)
+        except Exception as exc:  # a damaged index: said in one line, like a failed search
+            raise UserError(
+                f"search index damaged ({exc.__class__.__name__}); run 'newsreader index --rebuild'"
+            ) from None
+    finally:
+        index.close()
+    if hits is None:
+        raise UserError(f"'{args.id}' is not in the search index yet (run 'newsreader index')")
+    if args.json:
+        stories_by_path = story_by_path(groups, scan.articles)
+        print_json(
+            [
+                {
+                    "id": h.id,
+                    "title": h.title,
+                    "path": shown(h.path),
+                    "date": h.date.isoformat() if h.date else None,
+                    "score": round(h.score, 4),
+                    "story": stories_by_path.get(str(h.path)),
+                }
+                for h in hits
+            ]
+        )
+        return ExitCode.OK
+    from rich.text import Text
+
+    out = stdout_console()
+    if not hits:
+        print("Nothing related found.", file=sys.stderr)
+    for h in hits:
+        line = Text()
+        line.append(f"{h.date.isoformat() if h.date else '':10}  ", style="dim")
+        line.append(h.title, style="bold")
+        line.append(f"  [{h.id}]", style="dim")
+        out.print(line)
+    return ExitCode.OK
+
+
+def story_by_path(groups: StoryGroups, articles: Sequence[ArticleSummary]) -> dict[str, str]:
+    """Each article's story id, by its path."""
+    return {a.path_str: groups.story(a.content_hash) for a in articles}

@@ -1,0 +1,149 @@
+"""The near-duplicate store: each content hash's signature, its LSH band keys, and the pairs
+found so far, in one SQLite file in the cache folder.
+
+Derived data, like the catalog: keyed by content hash, so a renamed file keeps its signature
+and an index rebuild leaves it alone; a damaged or outdated file is recreated and filled
+again. Pairs are found when a signature is added (its bands looked up against every stored
+one), so reading the groups never compares signatures.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from newsreader.stories.minhash import Signature, band_keys, near_duplicates
+
+SCHEMA_VERSION = 1
+"""Bump when a signature's meaning changes (shingle size, bins, hashing)."""
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS sigs (
+    id INTEGER PRIMARY KEY, hash TEXT NOT NULL UNIQUE, sig BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS bands (
+    key INTEGER NOT NULL, art INTEGER NOT NULL, PRIMARY KEY (key, art)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS pairs (
+    a INTEGER NOT NULL, b INTEGER NOT NULL, PRIMARY KEY (a, b)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS pairs_b ON pairs (b);
+"""
+_TABLES = {"sigs", "bands", "pairs"}
+
+
+class StoryStore:
+    """Signatures and near-duplicate pairs by content hash. One writer at a time (SQLite's
+    lock); falls back to memory when its file cannot be used."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    @classmethod
+    @contextlib.contextmanager
+    def open(cls, path: Path | None) -> Iterator[StoryStore]:
+        """Open (or recreate) the store at ``path``; None or an unusable path: memory."""
+        conn = _connect(path)
+        try:
+            yield cls(conn)
+        finally:
+            conn.close()
+
+    def known(self) -> dict[str, int]:
+        """Every stored content hash, to its row id."""
+        return dict(self._conn.execute("SELECT hash, id FROM sigs"))
+
+    def add(self, content_hash: str, sig: Signature) -> list[str]:
+        """Store one article's signature and pair it with every stored near-duplicate;
+        returns their content hashes. An empty signature (an unreadable or wordless
+        article) is stored so it is not read again, and pairs with nothing."""
+        conn = self._conn
+        old = conn.execute("SELECT id FROM sigs WHERE hash = ?", (content_hash,)).fetchone()
+        if old is not None:
+            self.remove([old[0]])
+        cur = conn.execute(
+            "INSERT INTO sigs (hash, sig) VALUES (?, ?)", (content_hash, sig.to_bytes())
+        )
+        art = cur.lastrowid
+        assert art is not None  # an INSERT always sets it
+        keys = band_keys(sig)
+        if not keys:
+            return []
+        candidates: set[int] = set()
+        for key in keys:
+            candidates.update(
+                r[0] for r in conn.execute("SELECT art FROM bands WHERE key = ?", (key,))
+            )
+        candidates.discard(art)
+        found: list[str] = []
+        for other in sorted(candidates):
+            row = conn.execute("SELECT hash, sig FROM sigs WHERE id = ?", (other,)).fetchone()
+            if row is None:
+                continue
+            if near_duplicates(sig, Signature.from_bytes(row[1])):
+                conn.execute(
+                    "INSERT OR IGNORE INTO pairs VALUES (?, ?)", (min(art, other), max(art, other))
+                )
+                found.append(row[0])
+        conn.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)", [(k, art) for k in keys])
+        return found
+
+    def remove(self, ids: Iterable[int]) -> None:
+        """Forget these rows: their signatures, band keys and pairs."""
+        conn = self._conn
+        for art in ids:
+            row = conn.execute("SELECT sig FROM sigs WHERE id = ?", (art,)).fetchone()
+            if row is not None:
+                keys = band_keys(Signature.from_bytes(row[0]))
+                conn.executemany(
+                    "DELETE FROM bands WHERE key = ? AND art = ?", [(k, art) for k in keys]
+                )
+            conn.execute("DELETE FROM pairs WHERE a = ? OR b = ?", (art, art))
+            conn.execute("DELETE FROM sigs WHERE id = ?", (art,))
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """Every near-duplicate pair, as content hashes."""
+        return list(
+            self._conn.execute(
+                "SELECT x.hash, y.hash FROM pairs JOIN sigs x ON x.id = pairs.a "
+                "JOIN sigs y ON y.id = pairs.b"
+            )
+        )
+
+    def commit(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self._conn.commit()
+
+
+def _connect(path: Path | None) -> sqlite3.Connection:
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            return _open_checked(str(path))
+        except (sqlite3.Error, OSError):
+            with contextlib.suppress(OSError):
+                path.unlink()
+            with contextlib.suppress(sqlite3.Error, OSError):
+                return _open_checked(str(path))
+    return _open_checked(":memory:")
+
+
+def _open_checked(target: str) -> sqlite3.Connection:
+    conn = sqlite3.connect(target, timeout=10)
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if version != SCHEMA_VERSION or not tables >= _TABLES:
+            for table in _TABLES:
+                conn.execute(f"DROP TABLE IF EXISTS {table}")
+            conn.executescript(_SCHEMA)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.commit()
+        conn.execute("SELECT count(*) FROM sigs").fetchone()
+        # A cache: a crash leaves a whole transaction or none; a lost file is filled again.
+        conn.execute("PRAGMA synchronous = OFF")
+    except sqlite3.Error:
+        conn.close()
+        raise
+    return conn

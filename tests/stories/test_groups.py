@@ -1,0 +1,127 @@
+"""Story groups over a real library folder and a real store file: found when articles are
+added, kept across runs, updated when files change or go."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from benchmarks.corpus import article
+from newsreader.library import Article, ArticleSummary, Library
+from newsreader.stories import StoryGroups, StoryStore, story_groups, sync
+from tests.stories.versions import rewrite, write
+
+
+class Counting:
+    """``Library.load`` that counts the files it reads."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self.read: list[str] = []
+
+    def __call__(self, summary: ArticleSummary) -> Article:
+        self.read.append(summary.id)
+        return self.library.load(summary)
+
+
+def _groups(lib: Library, store_file: Path) -> tuple[StoryGroups, dict[str, str], Counting]:
+    scan = lib.scan()
+    load = Counting(lib)
+    with StoryStore.open(store_file) as store:
+        sync(store, scan.articles, load)
+        groups = story_groups(store, scan.articles)
+    return groups, {a.id: groups.story(a.content_hash) for a in scan.articles}, load
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Path:
+    folder = tmp_path / "lib"
+    write(folder, "wire.txt", article(1))
+    write(folder, "rewrite.txt", rewrite(1, add=700))
+    write(folder, "update.txt", rewrite(1, title="Later: what happened next", add=701))
+    for i in range(2, 8):
+        write(folder, f"other{i}.txt", article(i))
+    return folder
+
+
+def test_versions_of_one_story_share_its_id_and_the_others_stand_alone(
+    library: Path, tmp_path: Path
+) -> None:
+    lib = Library((library,), tmp_path / "catalog.sqlite3")
+    groups, story, _ = _groups(lib, tmp_path / "stories.sqlite3")
+    assert story["wire"] == story["rewrite"] == story["update"]
+    hashes = {a.id: a.content_hash for a in lib.scan().articles}
+    assert story["wire"] == min(hashes[i] for i in ("wire", "rewrite", "update"))
+    assert len({story[f"other{i}"] for i in range(2, 8)} | {story["wire"]}) == 7
+    assert list(groups.grouped().values()) == [
+        sorted(hashes[i] for i in ("wire", "rewrite", "update"))
+    ]
+
+
+def test_a_second_run_reads_no_file_and_finds_the_same_groups(
+    library: Path, tmp_path: Path
+) -> None:
+    lib = Library((library,), tmp_path / "catalog.sqlite3")
+    _, first, load = _groups(lib, tmp_path / "stories.sqlite3")
+    assert len(load.read) == 9
+    _, again, load = _groups(
+        Library((library,), tmp_path / "catalog.sqlite3"), tmp_path / "stories.sqlite3"
+    )
+    assert again == first
+    assert load.read == []
+
+
+def test_a_changed_file_is_read_again_and_a_removed_one_leaves_its_story(
+    library: Path, tmp_path: Path
+) -> None:
+    lib = Library((library,), tmp_path / "catalog.sqlite3")
+    store = tmp_path / "stories.sqlite3"
+    _groups(lib, store)
+    write(library, "other2.txt", rewrite(3))  # other2 now retells other3
+    (library / "update.txt").unlink()
+    _, story, load = _groups(lib, store)
+    assert load.read == ["other2"]
+    assert story["other2"] == story["other3"]
+    assert story["wire"] == story["rewrite"]
+    assert "update" not in story
+    (library / "rewrite.txt").unlink()
+    _, story, _ = _groups(lib, store)
+    hashes = {a.id: a.content_hash for a in lib.scan().articles}
+    assert story["wire"] == hashes["wire"]  # alone again: its own story
+
+
+def test_an_unreadable_store_file_is_made_again(library: Path, tmp_path: Path) -> None:
+    store = tmp_path / "stories.sqlite3"
+    store.write_bytes(b"not a database" * 100)
+    lib = Library((library,), tmp_path / "catalog.sqlite3")
+    _, story, load = _groups(lib, store)
+    assert story["wire"] == story["rewrite"]
+    assert len(load.read) == 9
+
+
+def test_an_article_that_vanished_before_it_was_read_stands_alone(
+    library: Path, tmp_path: Path
+) -> None:
+    lib = Library((library,), tmp_path / "catalog.sqlite3")
+    scan = lib.scan()
+    (library / "rewrite.txt").unlink()  # listed, then gone before its signature was made
+    with StoryStore.open(tmp_path / "stories.sqlite3") as store:
+        sync(store, scan.articles, lib.load)
+        groups = story_groups(store, scan.articles)
+    by_id = {a.id: a.content_hash for a in scan.articles}
+    assert groups.story(by_id["rewrite"]) == by_id["rewrite"]
+    assert groups.story(by_id["wire"]) == groups.story(by_id["update"])
+
+
+def test_a_version_added_later_joins_its_story_and_only_it_is_read(
+    library: Path, tmp_path: Path
+) -> None:
+    lib = Library((library,), tmp_path / "catalog.sqlite3")
+    store = tmp_path / "stories.sqlite3"
+    _, before, _ = _groups(lib, store)
+    write(library, "late.txt", rewrite(4, add=702))  # a rewrite of other4, arriving later
+    _, after, load = _groups(lib, store)
+    assert load.read == ["late"]
+    assert after["late"] == after["other4"]
+    assert after["wire"] == before["wire"]
