@@ -20,6 +20,8 @@ class Resident:
     libraries: dict[tuple[Path, ...], Library] = field(default_factory=dict)
     indexes: dict[Path, object] = field(default_factory=dict)
     """``SearchIndex`` by folder (not named here: the search layer sits above this module)."""
+    stories: dict[Path, tuple[bytes, object]] = field(default_factory=dict)
+    """The story groups of the last scan, by store file, with that scan's catalog state."""
 
 
 @dataclass(frozen=True, slots=True)

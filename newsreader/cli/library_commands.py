@@ -89,9 +89,14 @@ def _update_index(
 
 
 def cmd_index(ctx: AppContext, args: argparse.Namespace) -> int:
+    from newsreader.cli.story_commands import story_groups
+
     scan = scan_library(ctx)
     index, report = _update_index(ctx, scan, rebuild=args.rebuild)
     release_index(ctx, index)
+    # Grouped here, where waiting is expected: else a new library's first 'search --json'
+    # or 'list --json' would read and sign every article.
+    story_groups(ctx, scan.articles, scan.state)
     print(
         f"{len(scan.articles)} article{'' if len(scan.articles) == 1 else 's'}: "
         f"{report.added} added, {report.updated} updated, "
@@ -184,7 +189,7 @@ def cmd_search(ctx: AppContext, args: argparse.Namespace) -> int:
     if args.json:
         from newsreader.cli.story_commands import story_by_path, story_groups
 
-        story = story_by_path(story_groups(ctx, scan.articles), scan.articles)
+        story = story_by_path(story_groups(ctx, scan.articles, scan.state), scan.articles)
         print_json(
             [
                 {

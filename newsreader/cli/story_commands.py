@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from newsreader.cli.output import print_json, shown, stdout_console
+from newsreader.cli.output import print_json, progress_bar, shown, stdout_console
 from newsreader.cli.resources import scan_library
 from newsreader.errors import ExitCode, UserError
 
@@ -18,14 +18,25 @@ if TYPE_CHECKING:
     from newsreader.stories import StoryGroups
 
 
-def story_groups(ctx: AppContext, articles: Sequence[ArticleSummary]) -> StoryGroups:
-    """The library's story groups, after signing the articles not seen before; a store that
-    cannot be used is said on stderr and leaves every article its own story."""
+def story_groups(
+    ctx: AppContext, articles: Sequence[ArticleSummary], state: bytes = b""
+) -> StoryGroups:
+    """The library's story groups, after signing the articles not seen before (with a
+    progress bar: a new library's first time reads every article); a store that cannot be
+    used is said on stderr and leaves every article its own story. ``state``: the scan's
+    catalog state, which lets the search server answer again from the groups it made."""
     from newsreader.app.stories import refresh
+    from newsreader.stories import StoryGroups
 
-    groups, notice = refresh(ctx, articles)
+    kept = ctx.resident.stories.get(ctx.stories_file) if ctx.resident is not None else None
+    if kept is not None and state and kept[0] == state and isinstance(kept[1], StoryGroups):
+        return kept[1]
+    with progress_bar("Grouping stories") as update:
+        groups, notice = refresh(ctx, articles, update)
     if notice:
         print(f"newsreader: {notice}", file=sys.stderr)
+    elif ctx.resident is not None and state:
+        ctx.resident.stories[ctx.stories_file] = (state, groups)
     return groups
 
 

@@ -119,3 +119,26 @@ def test_a_source_folder_name_with_terminal_codes_is_printed_inert(cli: CLI, lib
     assert "agency\\x1b[31m" in run.out  # the escape shown as text
     (story,) = cli("stories", "--json", library=library).json()
     assert "agency\\x1b[31m" in story["sources"]
+
+
+def test_index_groups_the_stories_so_a_search_reads_no_article(
+    cli: CLI, library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The wait for reading and signing every article of a new library belongs to
+    ``index``, not to the first ``search --json`` a script runs after it."""
+    from newsreader.library import scan as scan_module
+
+    assert cli("index", library=library).code == 0
+    loaded: list[object] = []
+    real = scan_module.Library.load
+
+    def counting(self: scan_module.Library, summary: object) -> object:
+        loaded.append(summary)
+        return real(self, summary)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(scan_module.Library, "load", counting)
+    run = cli("search", "--json", "talks", library=library)
+    assert run.code == 0 and loaded == []  # snippets come from the index, stories from disk
+    assert {h["story"] for h in run.json() if h["id"] in VERSIONS} <= {
+        _stories(cli, library)["a01"]
+    }
