@@ -31,6 +31,9 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+LOCK_WAIT = 2.0
+"""Seconds to wait for another writer before answering from the last complete index."""
+
 CURRENT = "CURRENT"
 LOCK = "write.lock"
 READERS = "readers"

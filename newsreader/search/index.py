@@ -11,7 +11,6 @@ import functools
 import os
 import threading
 from collections.abc import Callable, Collection, Mapping
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,13 +21,11 @@ from newsreader.search.schema_version import SCHEMA_VERSION
 
 if TYPE_CHECKING:
     from newsreader.library import Library, LibraryScan
+    from newsreader.search.doc_map import DocMap
     from newsreader.search.engine import Engine
     from newsreader.search.related import RelatedHit
     from newsreader.search.spelling import Vocabulary
-    from newsreader.search.whoosh_read import Index, Searcher, Segment
-
-LOCK_WAIT = 2.0
-"""Seconds to wait for another writer before answering from the last complete index."""
+    from newsreader.search.whoosh_read import Index, Searcher
 
 
 class DamagedIndexError(Exception):
@@ -62,8 +59,7 @@ class SearchIndex:
         self._signatures: tuple[tuple[Path, int], dict[str, bytes]] | None = None
         self._wrote = False
         """Whether the update under way has committed (then the searcher is reopened)."""
-        self._doc_keys: tuple[Searcher, dict[str, int]] | None = None
-        self._doc_paths_of: tuple[Searcher, dict[int, str]] | None = None
+        self._docs: DocMap | None = None
 
     def is_complete(self) -> bool:
         """Whether a usable index of the current format is on disk (else a full build is due)."""
@@ -95,7 +91,7 @@ class SearchIndex:
             self._last = (scan, library)
             self._wrote = False
             try:
-                with generations.write_lock(self.index_dir, LOCK_WAIT):
+                with generations.write_lock(self.index_dir, generations.LOCK_WAIT):
                     report = self._update_locked(scan, library, rebuild, progress, procs)
             except generations.LockBusy:
                 if not self.is_complete():
@@ -170,85 +166,14 @@ class SearchIndex:
         library: Library,
         progress: Callable[[int, int], None] | None,
     ) -> IndexReport:
-        from newsreader.search.lean_imports import prepare
+        from newsreader.search.incremental import IncrementalUpdate
 
-        prepare()  # Whoosh without the modules an update never uses (one-thread processes)
-        from newsreader.search.build import content_hash_of, document, indexed_signatures, load_all
-        from newsreader.search.schema import path_key
-
-        ix = open_generation(folder)
+        update = IncrementalUpdate(self._signatures)
         try:
-            # Reading every document's signature costs ~25 ms per 1,000 articles (1.6 s at
-            # 100k); keep them while nobody else has committed (same folder and generation),
-            # and take them from the record of this very commit when there is one.
-            generation = ix.latest_generation()
-            known = self._signatures
-            if known is not None and known[0] == (folder, generation):
-                indexed = known[1]
-            else:
-                recorded = freshness.signatures(folder)
-                indexed = indexed_signatures(ix) if recorded is None else recorded
-                self._signatures = ((folder, generation), indexed)
-            # Paths only, not summaries: a big library's list may be packed (built as read).
-            wanted = {a.path_str for a in scan.articles}
-            changed = [
-                a
-                for a in scan.articles
-                if a.path_str not in indexed
-                or content_hash_of(indexed[a.path_str]) != a.content_hash
-            ]
-            if len(wanted) < len(scan.articles):  # a path listed twice is indexed once
-                changed = list({a.path_str: a for a in changed}.values())
-            removed = [p for p in indexed if p not in wanted]
-            if not changed and not removed:
-                freshness.record(folder, scan.state, indexed)
-                return IndexReport(unchanged=len(wanted))
-            self._signatures = None  # until this commit is known to have landed
-            added = updated = failed = 0
-            truncated: list[str] = []
-            writer = ix.writer(timeout=LOCK_WAIT)
-            try:
-                after = dict(indexed)
-                for p in removed:
-                    writer.delete_by_term("path", path_key(p))
-                    after.pop(p, None)
-                for done, (summary, article) in enumerate(load_all(library, changed), 1):
-                    path = summary.path_str
-                    if article is None:
-                        writer.delete_by_term("path", path_key(path))
-                        after.pop(path, None)
-                        failed += 1
-                    else:
-                        doc = document(article)
-                        if article.truncated:
-                            truncated.append(article.id)
-                        if path in indexed:
-                            writer.update_document(**doc)
-                            updated += 1
-                        else:
-                            writer.add_document(**doc)
-                            added += 1
-                        after[path] = doc["sig"]
-                    if progress is not None:
-                        progress(done, len(changed))
-                freshness.forget(folder)
-                self._wrote = True
-                writer.commit(mergetype=merge_small_only)
-                self._signatures = ((folder, ix.latest_generation()), after)
-                if not failed:  # a file that did not load is looked at again next time
-                    freshness.record(folder, scan.state, after)
-            except BaseException:
-                writer.cancel()
-                raise
-            return IndexReport(
-                added=added,
-                updated=updated,
-                removed=len(removed),
-                unchanged=len(wanted) - len(changed),
-                truncated=tuple(truncated),
-            )
+            return update.run(folder, scan, library, progress)
         finally:
-            ix.close()
+            self._signatures = update.signatures
+            self._wrote = self._wrote or update.wrote
 
     def _has_generations(self) -> bool:
         try:
@@ -290,7 +215,7 @@ class SearchIndex:
                         self._engine,
                         functools.partial(self._vocabulary, searcher),
                         correct,
-                        None if within is None else self._docnums(searcher, within),
+                        None if within is None else self._doc_map(searcher).docnums(within),
                     )
                 except Exception as exc:
                     self._close_searcher()
@@ -318,25 +243,20 @@ class SearchIndex:
                 if searcher is None or self._engine is None:
                     return [], 0, _NO_INDEX
                 used = expand_fuzzy(parsed, functools.partial(self._vocabulary, searcher))
-                keep = None if within is None else self._docnums(searcher, within)
+                keep = None if within is None else self._doc_map(searcher).docnums(within)
                 top = rank_top(searcher, self._engine, used.query, limit, keep)
-                paths = self._doc_paths(searcher)
+                paths = self._doc_map(searcher).paths()
             except Exception as exc:
                 self._close_searcher()
                 return [], 0, f"search index damaged ({_why(exc)})"
         return [paths[d] for d, _score in top.hits if d in paths], top.total, parsed.error
 
-    def _doc_paths(self, searcher: Searcher) -> dict[int, str]:
-        """Docnum -> article path for this searcher's index (built once per searcher)."""
-        from newsreader.search.schema import key_path
-        from newsreader.search.whoosh_read import doc_keys
+    def _doc_map(self, searcher: Searcher) -> DocMap:
+        from newsreader.search.doc_map import DocMap
 
-        if self._doc_paths_of is None or self._doc_paths_of[0] is not searcher:
-            if self._doc_keys is None or self._doc_keys[0] is not searcher:
-                self._doc_keys = (searcher, doc_keys(searcher.reader()))
-            paths = {d: key_path(k) for k, d in self._doc_keys[1].items()}
-            self._doc_paths_of = (searcher, paths)
-        return self._doc_paths_of[1]
+        if self._docs is None or self._docs.searcher is not searcher:
+            self._docs = DocMap(searcher)
+        return self._docs
 
     def suggest(self, query: str) -> SearchResult:
         """The did-you-mean suggestion for ``query`` (None: the query stands), without
@@ -447,17 +367,6 @@ class SearchIndex:
         self._current_stamp = stamp
         return searcher
 
-    def _docnums(self, searcher: Searcher, paths: Collection[str]) -> frozenset[int]:
-        """The docnums of ``paths`` in this searcher's index (the path column is read once
-        per searcher)."""
-        from newsreader.search.schema import path_key
-        from newsreader.search.whoosh_read import doc_keys
-
-        if self._doc_keys is None or self._doc_keys[0] is not searcher:
-            self._doc_keys = (searcher, doc_keys(searcher.reader()))
-        keys = self._doc_keys[1]
-        return frozenset(d for p in paths if (d := keys.get(path_key(p))) is not None)
-
     def _stamp(self) -> tuple[int, int] | None:
         try:
             st = os.stat(self.index_dir / generations.CURRENT)
@@ -502,29 +411,6 @@ def open_generation(folder: Path) -> Index:
     return open_folder(folder)
 
 
-MERGE_LIMIT = 1000
-"""Segments with at least this many documents (a full build's) are never merged by an update."""
-
-
-def merge_small_only(writer: object, segments: list[Segment]) -> list[Segment]:
-    """Whoosh's ``MERGE_SMALL`` over the small segments only. Over all of them it merges once
-    the segments are many for their total size: at 100k articles in 26 build segments one
-    changed file rewrote 22 of them through Python (21 minutes)."""
-    from newsreader.search.whoosh_write import merge_small
-
-    return merge_small(writer, segments, MERGE_LIMIT)
-
-
 def _why(exc: BaseException) -> str:
     text = str(exc).splitlines()[0][:80] if str(exc) else ""
     return f"{exc.__class__.__name__}: {text}" if text else exc.__class__.__name__
-
-
-def stored_date(value: object) -> date | None:
-    """A yyyymmdd number back to a date."""
-    if not isinstance(value, int) or value <= 0:
-        return None
-    try:
-        return date(value // 10000, value // 100 % 100, value % 100)
-    except ValueError:
-        return None

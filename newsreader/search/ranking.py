@@ -109,7 +109,7 @@ def _top(
 def _hit(
     searcher: Searcher, docnum: int, score: float, hl: Highlighter, ids: Mapping[str, str]
 ) -> SearchHit:
-    from newsreader.search.index import stored_date
+    from newsreader.search.results import stored_date
 
     fields = searcher.stored_fields(docnum)
     path = key_path(str(fields.get("path", "")))

@@ -39,7 +39,7 @@ def related_hits(
 ) -> tuple[RelatedHit, ...] | None:
     """The best ``limit`` articles related to the one indexed under ``path_key`` (None: it
     is not in the index); ``exclude``: paths never to list (its versions)."""
-    from newsreader.search.index import stored_date
+    from newsreader.search.results import stored_date
     from newsreader.search.schema import key_path
 
     docnum = document_number(searcher, path_key)

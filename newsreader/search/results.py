@@ -76,3 +76,13 @@ class IndexReport:
     """A one-line message for the user, e.g. that a broken index was rebuilt."""
     truncated: tuple[str, ...] = ()
     """Ids of the articles indexed this time that are too long to index whole."""
+
+
+def stored_date(value: object) -> date | None:
+    """A date as the index stores it (a yyyymmdd number) back to a date."""
+    if not isinstance(value, int) or value <= 0:
+        return None
+    try:
+        return date(value // 10000, value // 100 % 100, value % 100)
+    except ValueError:
+        return None

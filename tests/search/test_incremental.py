@@ -124,11 +124,11 @@ def test_parallel_full_build_matches_single_process(
 def test_an_update_never_merges_full_build_segments(
     shelf: Callable[..., Shelf], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from newsreader.search import build, index
+    from newsreader.search import build, incremental
     from newsreader.search.index import open_generation
 
     monkeypatch.setattr(build, "SEGMENT_POSTINGS", 60)  # a segment every 3 articles
-    monkeypatch.setattr(index, "MERGE_LIMIT", 3)
+    monkeypatch.setattr(incremental, "MERGE_LIMIT", 3)
     s = shelf()
     for name, text in _files(40).items():
         s.write(name, text)
