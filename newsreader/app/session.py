@@ -172,6 +172,7 @@ class Session:
             old, self._index = self._index, None
             ctx.library.packed = True
             ctx.library.watch_folders = True
+            self.ctx.library.stop_watching()
             self.ctx = ctx
         if old is not None:
             old.close()  # a search still using it reopens its files; nothing is lost
@@ -184,6 +185,7 @@ class Session:
             return
         self._closed = True
         self._writer.shutdown(wait=True)
+        self.ctx.library.stop_watching()
         if self._store is not None:
             self._store.close()
         with self._index_lock:

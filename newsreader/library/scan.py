@@ -80,6 +80,13 @@ class Library:
         app that holds the list all the time (``remembered`` always does). A command that
         loops over every article once is faster with plain tuples."""
 
+    def stop_watching(self) -> None:
+        """Close the folder watch (``watch_folders``); the next scan walks and arms a new one
+        if it is still wanted."""
+        watch, self._watch = self._watch, None
+        if watch is not None:
+            watch.close()
+
     def check_roots(self) -> None:
         """Raise a UserError when a root is missing or not a folder."""
         for root in self.roots:

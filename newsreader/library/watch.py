@@ -16,6 +16,7 @@ import ctypes
 import os
 import struct
 import sys
+import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -65,6 +66,9 @@ class FolderWatch:
 
     def __init__(self, fd: int, roots: tuple[Path, ...], folders: list[str]) -> None:
         self._fd = fd
+        # Closed with the watch, even when nobody calls close(): each inotify instance counts
+        # against a per-user limit (128 by default) that other programs need too.
+        self._finalizer = weakref.finalize(self, os.close, fd)
         self._roots = roots
         self._root_ids = [_identity(r) for r in roots]
         self.folders = folders
@@ -97,7 +101,7 @@ class FolderWatch:
 
     def unchanged(self) -> bool:
         """No event since the watch was armed, and the roots are the same folders."""
-        if self._changed:
+        if self._changed or not self._finalizer.alive:  # closed: its number may be reused
             return False
         while True:
             try:
@@ -114,9 +118,7 @@ class FolderWatch:
         return not self._changed
 
     def close(self) -> None:
-        if self._fd >= 0:
-            os.close(self._fd)
-            self._fd = -1
+        self._finalizer()  # closes the file descriptor once, however often it is called
 
 
 def _matters(data: bytes) -> bool:

@@ -3,6 +3,7 @@ unchanged library is answered without a walk, and every kind of change is still 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Callable
@@ -28,8 +29,10 @@ def library(tmp_path: Path) -> Path:
     for i in range(12):
         _write(root / f"a{i}.txt", i)
     _write(root / "sub" / "b.txt", 40)
-    if watch.FolderWatch.start((root,), [str(root)]) is None:
+    probe = watch.FolderWatch.start((root,), [str(root)])
+    if probe is None:
         pytest.skip("no inotify on this filesystem: every scan walks, as before")
+    probe.close()
     return root
 
 
@@ -137,6 +140,34 @@ def test_every_change_is_seen(library: Path, tmp_path: Path, change: str) -> Non
         assert "Edited where it is kept" in _titles(lib)
     _write(library / "late.txt", 123, title="Arrived after the change")  # still watched
     assert _titles(lib) == _fresh_titles(library, tmp_path, 2)
+
+
+def test_watches_are_given_back_to_the_system(library: Path, tmp_path: Path) -> None:
+    """Each watch is an inotify instance, of which a user has 128 for every program: a
+    library let go of, or told to stop, must not keep its own."""
+    import gc
+
+    def instances() -> int:
+        count = 0
+        for fd in os.listdir("/proc/self/fd"):
+            with contextlib.suppress(OSError):  # the listing's own, closed by now
+                count += "inotify" in os.readlink(f"/proc/self/fd/{fd}")
+        return count
+
+    before = instances()
+    for n in range(3):
+        lib = Library((library,), tmp_path / f"catalog{n}.sqlite3")
+        lib.watch_folders = True
+        lib.scan()
+    kept = Library((library,), tmp_path / "kept.sqlite3")
+    kept.watch_folders = True
+    kept.scan()
+    del lib
+    gc.collect()
+    assert instances() == before + 1  # only the library still held
+    kept.stop_watching()
+    assert instances() == before
+    assert _titles(kept)  # and it still scans (a new watch, armed again)
 
 
 def test_a_folder_without_inotify_is_walked_every_time(
