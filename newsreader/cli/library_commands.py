@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from newsreader.cli.output import (
     plainly_piped,
@@ -23,6 +24,30 @@ if TYPE_CHECKING:
     from newsreader.library import Article, ArticleSummary, LibraryScan
     from newsreader.search.index import SearchIndex
     from newsreader.search.results import IndexReport
+
+
+class _Hit(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def path(self) -> Path: ...
+    @property
+    def date(self) -> date | None: ...
+    @property
+    def score(self) -> float: ...
+
+
+def hit_json(h: _Hit) -> dict[str, Any]:
+    """The fields every ranked article has in ``--json`` (search hits, related articles)."""
+    return {
+        "id": h.id,
+        "title": h.title,
+        "path": shown(h.path),
+        "date": h.date.isoformat() if h.date else None,
+        "score": round(h.score, 4),
+    }
 
 
 def _summary_json(a: ArticleSummary) -> dict[str, Any]:
@@ -193,11 +218,7 @@ def cmd_search(ctx: AppContext, args: argparse.Namespace) -> int:
         print_json(
             [
                 {
-                    "id": h.id,
-                    "title": h.title,
-                    "path": shown(h.path),
-                    "date": h.date.isoformat() if h.date else None,
-                    "score": round(h.score, 4),
+                    **hit_json(h),
                     "paragraph": h.paragraph,
                     "snippet": h.snippet,
                     "story": story.get(str(h.path)),

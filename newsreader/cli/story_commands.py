@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from newsreader.cli.library_commands import hit_json
 from newsreader.cli.output import print_json, progress_bar, shown, stdout_console
 from newsreader.cli.resources import scan_library
 from newsreader.errors import ExitCode, UserError
@@ -107,19 +108,7 @@ def cmd_related(ctx: AppContext, args: argparse.Namespace) -> int:
         raise UserError(f"'{args.id}' is not in the search index yet (run 'newsreader index')")
     if args.json:
         stories_by_path = story_by_path(groups, scan.articles)
-        print_json(
-            [
-                {
-                    "id": h.id,
-                    "title": h.title,
-                    "path": shown(h.path),
-                    "date": h.date.isoformat() if h.date else None,
-                    "score": round(h.score, 4),
-                    "story": stories_by_path.get(str(h.path)),
-                }
-                for h in hits
-            ]
-        )
+        print_json([{**hit_json(h), "story": stories_by_path.get(str(h.path))} for h in hits])
         return ExitCode.OK
     from rich.text import Text
 

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
+from newsreader.cache_db import CacheSchema, open_cache
 from newsreader.library.article import Article, ArticleSummary, make_summary
 
 SCHEMA_VERSION = 2
@@ -22,6 +23,7 @@ CREATE TABLE IF NOT EXISTS files (
 );
 CREATE TABLE IF NOT EXISTS snapshot (id INTEGER PRIMARY KEY CHECK (id = 0), data BLOB NOT NULL);
 """
+_CACHE = CacheSchema(_SCHEMA, SCHEMA_VERSION, frozenset({"files", "snapshot"}), "files")
 
 
 class CatalogEntry(NamedTuple):
@@ -83,7 +85,7 @@ class Catalog:
 
         ``check=False`` skips reading every row to find damage (for reading the snapshot
         only: its own checksum covers it)."""
-        conn = _connect(path, check)
+        conn = open_cache(path, _CACHE, timeout=5, probe=check)
         try:
             yield cls(conn)
         finally:
@@ -174,42 +176,3 @@ def _storable(path: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
-
-
-def _connect(path: Path | None, check: bool = True) -> sqlite3.Connection:
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            conn = _open_checked(str(path), check)
-            return conn
-        except (sqlite3.Error, OSError):
-            with contextlib.suppress(OSError):
-                path.unlink()
-            with contextlib.suppress(sqlite3.Error, OSError):
-                return _open_checked(str(path))
-    return _open_checked(":memory:")
-
-
-def _open_checked(target: str, check: bool = True) -> sqlite3.Connection:
-    conn = sqlite3.connect(target, timeout=5)
-    try:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        # Only a catalog that needs it is written to: opening one must not change the file
-        # (each write is a journal and an fsync; a start-up only reads).
-        if version != SCHEMA_VERSION or not {"files", "snapshot"} <= tables:
-            if version not in (0, SCHEMA_VERSION):
-                conn.execute("DROP TABLE IF EXISTS files")
-                conn.execute("DROP TABLE IF EXISTS snapshot")
-            conn.executescript(_SCHEMA)
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        if check:
-            conn.execute("SELECT count(*) FROM files").fetchone()
-        # A cache: a write waits for no fsync (a scan that found one changed file spent most
-        # of its time there). A crash still leaves a whole transaction or none; a power cut
-        # can cost the file, which is then rebuilt like any broken catalog.
-        conn.execute("PRAGMA synchronous = OFF")
-    except sqlite3.Error:
-        conn.close()
-        raise
-    return conn

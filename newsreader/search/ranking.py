@@ -44,20 +44,20 @@ def run_query(
     engine = engine or Engine(searcher)
     vocab = vocab or _once(lambda: vocabulary(searcher))
     used = expand_fuzzy(parsed, vocab)
-    top = _top(searcher, engine, used.query, limit, keep)
+    top = rank_top(searcher, engine, used.query, limit, keep)
     fallback = corrected = False
     suggestion = suggest(vocab, parsed, word_counter(searcher))
     if top.total == 0 and suggestion and correct:
         instead = expand_fuzzy(parse(suggestion), vocab)
         if instead.query is not None:
-            found = _top(searcher, engine, instead.query, limit, keep)
+            found = rank_top(searcher, engine, instead.query, limit, keep)
             if found.total:
                 top, used, corrected = found, instead, True
     if top.total == 0 and parsed.plain and len(query_terms(parsed.text)) > 1:
         anyq = parse(raw, any_word=True)
         if anyq.query is not None:
             anyq = expand_fuzzy(anyq, vocab)
-            top = _top(searcher, engine, anyq.query, limit, keep)
+            top = rank_top(searcher, engine, anyq.query, limit, keep)
             used, fallback = anyq, top.total > 0
     hits = tuple(_hit(searcher, docnum, score, used.highlighter, ids) for docnum, score in top.hits)
     error = parsed.error
@@ -84,19 +84,9 @@ def rank_top(
     limit: int,
     keep: Collection[int] | None = None,
 ) -> TopDocs:
-    """The best ``limit`` documents for a query (among ``keep``), without hit details."""
-    return _top(searcher, engine, q, limit, keep)
-
-
-def _top(
-    searcher: Searcher,
-    engine: Engine,
-    q: WhooshQuery,
-    limit: int,
-    keep: Collection[int] | None = None,
-) -> TopDocs:
-    """The engine's answer; if the engine cannot read this index, Whoosh's exhaustive
-    ranking (the same hits, order and totals), logged once with the reason."""
+    """The best ``limit`` documents for a query (among ``keep``), without hit details: the
+    engine's answer; if the engine cannot read this index, Whoosh's exhaustive ranking (the
+    same hits, order and totals), logged once with the reason."""
     if engine.enabled:
         try:
             return engine.top(q, limit, keep)

@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from newsreader.cache_db import CacheSchema, open_cache
 from newsreader.stories.minhash import Signature, band_keys, near_duplicates
 
 SCHEMA_VERSION = 1
@@ -30,7 +31,7 @@ CREATE TABLE IF NOT EXISTS pairs (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS pairs_b ON pairs (b);
 """
-_TABLES = {"sigs", "bands", "pairs"}
+_CACHE = CacheSchema(_SCHEMA, SCHEMA_VERSION, frozenset({"sigs", "bands", "pairs"}), "sigs")
 
 
 class StoryStore:
@@ -44,7 +45,7 @@ class StoryStore:
     @contextlib.contextmanager
     def open(cls, path: Path | None) -> Iterator[StoryStore]:
         """Open (or recreate) the store at ``path``; None or an unusable path: memory."""
-        conn = _connect(path)
+        conn = open_cache(path, _CACHE, timeout=10)
         try:
             yield cls(conn)
         finally:
@@ -114,36 +115,3 @@ class StoryStore:
     def commit(self) -> None:
         with contextlib.suppress(sqlite3.Error):
             self._conn.commit()
-
-
-def _connect(path: Path | None) -> sqlite3.Connection:
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            return _open_checked(str(path))
-        except (sqlite3.Error, OSError):
-            with contextlib.suppress(OSError):
-                path.unlink()
-            with contextlib.suppress(sqlite3.Error, OSError):
-                return _open_checked(str(path))
-    return _open_checked(":memory:")
-
-
-def _open_checked(target: str) -> sqlite3.Connection:
-    conn = sqlite3.connect(target, timeout=10)
-    try:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        if version != SCHEMA_VERSION or not tables >= _TABLES:
-            for table in _TABLES:
-                conn.execute(f"DROP TABLE IF EXISTS {table}")
-            conn.executescript(_SCHEMA)
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            conn.commit()
-        conn.execute("SELECT count(*) FROM sigs").fetchone()
-        # A cache: a crash leaves a whole transaction or none; a lost file is filled again.
-        conn.execute("PRAGMA synchronous = OFF")
-    except sqlite3.Error:
-        conn.close()
-        raise
-    return conn

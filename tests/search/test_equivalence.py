@@ -72,7 +72,7 @@ def test_the_fallback_ranks_as_the_engine_at_2k(
             for text in texts:
                 q = ranking.expand_fuzzy(parse(text), lambda: vocab).query
                 ours = engine.top(q, 10)
-                theirs = ranking._top(searcher, Broken(searcher), q, 10)
+                theirs = ranking.rank_top(searcher, Broken(searcher), q, 10)
                 assert [d for d, _ in theirs.hits] == [d for d, _ in ours.hits], text
                 assert all(
                     math.isclose(a, b, rel_tol=eq.REL_TOL)
