@@ -93,6 +93,10 @@ def test_organising_reaches_the_other_device_and_is_not_sent_back(
     assert desktop.store.setting("list.sort") == "title"
     assert desktop.ledger().unexported()[1] == []  # merged in, not echoed
     assert organised(desktop.store) == organised(laptop.store)
+    laptop.store.change_tags(a1, add=["ÉCONOMIE"], remove=["économie"])  # spelled anew
+    laptop.sync()
+    desktop.sync()
+    assert desktop.store.reading_state(a1).tags == ("ÉCONOMIE",)
 
 
 def test_changes_made_apart_converge(devices: tuple[Device, Device]) -> None:
