@@ -187,10 +187,10 @@ def organise(sim: Sim, i: int, n: int) -> None:
         sim.log.append(("search", tags.key(name), i, query if save else None, dom))
         sim.count("searches saved" if save else "searches removed")
     else:
-        value = rnd.choice(("date", "title", "source"))
+        sort = rnd.choice(("date", "title", "source"))
         dom = seen_all(sim, i, "setting", "list.sort")
-        d.store.set_setting("list.sort", value)
-        sim.log.append(("setting", "list.sort", i, value, dom))
+        d.store.set_setting("list.sort", sort)
+        sim.log.append(("setting", "list.sort", i, sort, dom))
         sim.count("sort settings")
 
 
