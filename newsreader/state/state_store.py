@@ -394,10 +394,13 @@ class StateStore:
         """Merge records from a backup: newer wins per record, so it is idempotent."""
         report = self._file.write(lambda c: backup.merge(c, data))
         articles, bookmarks = set(report.changed_articles), set(report.changed_bookmarks)
-        if articles or bookmarks:
+        searches, settings = set(report.changed_searches), set(report.changed_settings)
+        if articles or bookmarks or searches or settings:
             taken = backup.BackupData(
                 [a for a in data.articles if a["id"] in articles],
                 [b for b in data.bookmarks if b["uuid"] in bookmarks],
+                [s for s in data.saved_searches if s["name"] in searches],
+                [s for s in data.settings if s["key"] in settings],
             )
             self._tell(from_backup(taken))
         return report

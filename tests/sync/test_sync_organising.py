@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -205,3 +206,57 @@ def test_a_segment_without_the_new_kinds_still_merges(
     assert report.notices == [] and report.changes_in == 1
     state = desktop.store.reading_state(a1)
     assert state.read and state.tags == ("mine",)
+
+
+def test_an_import_passes_on_its_stars_tags_and_saved_searches(
+    devices: tuple[Device, Device],
+) -> None:
+    from newsreader.state.backup import BackupData
+
+    laptop, desktop = devices
+    laptop.sync()
+    stamp = "2026-01-02T03:04:05.000000+00:00"
+    row: dict[str, Any] = {"id": "a1", "path": "/nonexistent/a1.txt", "content_hash": "hash1"}
+    row |= {"title": "Article 1", "read": True, "progress": 0, "paragraph": 0, "offset": 0}
+    row |= {"first_opened": None, "last_opened": None, "updated": stamp, "position_quote": ""}
+    row |= {"starred": True, "tags": ["imported"]}
+    saved: dict[str, Any] = {"name": "From backup", "query": "budget", "sort": "date", "seen": []}
+    saved |= {"last_seen": None, "created": stamp, "updated": stamp}
+    setting = {"key": "list.sort", "value": "date", "updated": stamp}
+    laptop.store.merge_records(BackupData([row], [], [saved], [setting]))
+    laptop.sync()
+    desktop.sync()
+    state = desktop.store.reading_state(article(1).summary)
+    assert state.starred and state.tags == ("imported",)
+    assert [s.name for s in desktop.store.saved_searches()] == ["From backup"]
+    assert desktop.store.setting("list.sort") == "date"
+
+
+def test_odd_names_from_another_device_are_cleaned_or_left_out(
+    devices: tuple[Device, Device],
+) -> None:
+    _, desktop = devices
+    desktop.store.mark_opened(article(1).summary)
+    desktop.sync()
+    other = "0123456789abcdef"
+    ident = {"id": "../../etc/a1", "path": "/elsewhere/a1.txt", "title": "Article 1"}
+    made = [
+        ("tag", "hash1 \x1b[31mred", {**ident, "name": "\x1b[31mred"}),  # a control: left out
+        ("tag", "hash1 fine", {**ident, "name": "Fine"}),
+        ("tag", "hash1 other", {**ident, "name": "Mismatch"}),  # key and name disagree
+        ("search", "x", {"name": "X", "query": "q\x07 \x1b]0;t\x07", "sort": "weird"}),
+        ("setting", "list.sort", {"value": "date\x1b[2J"}),
+    ]
+    records = [
+        Change(_stamp(2_000_000_000_000 + n, other), kind, key, body)
+        for n, (kind, key, body) in enumerate(made)
+    ]
+    write_segment(desktop.sync_dir / other, other, "odd", 1, records)
+    report = desktop.sync()
+    assert report.notices == [] and report.changes_in == len(made)
+    assert desktop.store.reading_state(article(1).summary).tags == ("Fine",)
+    (found,) = desktop.store.saved_searches()
+    assert found.name == "X" and "\x1b" not in found.query and "\x07" not in found.query
+    assert found.sort == "relevance"
+    value = desktop.store.setting("list.sort")
+    assert value is not None and "\x1b" not in value
