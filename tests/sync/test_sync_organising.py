@@ -5,6 +5,7 @@ reaches the state file (and is not sent back), and changes made apart converge."
 from __future__ import annotations
 
 import itertools
+import time
 from pathlib import Path
 from typing import Any
 
@@ -114,13 +115,14 @@ def test_changes_made_apart_converge(devices: tuple[Device, Device]) -> None:
     # on one only goes; the same saved search edited on both keeps the later edit; a saved
     # search removed on one and edited on the other stays, edited.
     desktop.store.change_tags(a1, remove=["climate", "energy"])
+    desktop.store.remove_search("Old")
     laptop.store.change_tags(a1, add=["climate"])  # there already: added again
     laptop.store.set_starred(a1, True)
-    desktop.store.set_starred(a1, False)  # later: wins
     laptop.store.save_search("Rates", "rates rise", "date")
-    desktop.store.save_search("rates", "rates fall")  # later: wins
-    desktop.store.remove_search("Old")
     laptop.store.save_search("Old", "old query edited")
+    time.sleep(0.01)  # one clock for both: the desktop's edits below are stamped later
+    desktop.store.set_starred(a1, False)  # later: wins
+    desktop.store.save_search("rates", "rates fall")  # later: wins
     laptop.sync()
     desktop.sync()
     laptop.sync()
