@@ -30,7 +30,11 @@ from newsreader.sync.ledger import Ledger
 STAMP = "2026-01-02T03:04:05.000000+00:00"
 
 
-def records(articles: int) -> BackupData:
+def records(articles: int, organised: bool = False) -> BackupData:
+    """A read mark, a position and an open per article; with ``organised`` also a star and
+    two user tags (six changes each)."""
+    # None: "not in this backup", as a backup from before stars and tags reads
+    extra: dict[str, object] = {"starred": True} if organised else {"starred": None}
     rows = [
         {
             "id": f"a{n}",
@@ -45,6 +49,8 @@ def records(articles: int) -> BackupData:
             "last_opened": STAMP,
             "updated": STAMP,
             "position_quote": "The council met",
+            **extra,
+            "tags": ["Économie", f"topic {n % 50}"] if organised else None,
         }
         for n in range(articles)
     ]
@@ -63,16 +69,13 @@ def timed(fn: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--changes", type=int, default=100_000)
-    ap.add_argument("--repeat", type=int, default=5)
-    args = ap.parse_args()
-    articles = args.changes // 3  # a read mark, a position and an open each
-    root = Path(tempfile.mkdtemp(prefix="bench-sync-"))
+def measure(
+    root: Path, articles: int, organised: bool, repeat: int
+) -> tuple[int, list[float], list[float], list[float]]:
+    """(changes, merge times, import times, nothing-new sync times)."""
     folder = root / "Sync"
-    folder.mkdir()
-    data = records(articles)
+    folder.mkdir(parents=True)
+    data = records(articles, organised)
 
     # the other device: its changes written as a segment, as its sync leaves them
     other = device(root, "other")
@@ -80,10 +83,10 @@ def main() -> None:
     store.merge_records(data)
     sync_once(other, folder, store)
     store.close()
-    changes = Ledger(ledger_path(other)).status()["devices"][0]["changes"]
+    changes = int(Ledger(ledger_path(other)).status()["devices"][0]["changes"])
 
     merges, imports, noops = [], [], []
-    for r in range(args.repeat):
+    for r in range(repeat):
         here = device(root, f"here{r}")
         store = StateStore.open(here.state_file)
         merges.append(timed(partial(sync_once, here, folder, store)))
@@ -93,6 +96,21 @@ def main() -> None:
         store = StateStore.open(plain.state_file)
         imports.append(timed(partial(store.merge_records, data)))
         store.close()
+    return changes, merges, imports, noops
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--changes", type=int, default=100_000)
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+    root = Path(tempfile.mkdtemp(prefix="bench-sync-"))
+    merged: dict[bool, tuple[int, list[float], list[float], list[float]]] = {}
+    for organised in (False, True):
+        articles = args.changes // (6 if organised else 3)
+        merged[organised] = measure(root / str(organised), articles, organised, args.repeat)
+    changes, merges, imports, noops = merged[False]
+    folder = root / "False" / "Sync"
 
     env = {**os.environ, "XDG_DATA_HOME": str(root / "cli" / "data")}
     env |= {"XDG_CONFIG_HOME": str(root / "cli" / "config"), "XDG_CACHE_HOME": str(root / "c")}
@@ -105,8 +123,7 @@ def main() -> None:
 
     med = statistics.median
     load = os.getloadavg()[0]
-    print(f"{os.cpu_count()} cores, load {load:.2f}; {changes:,} changes from another device")
-    print(f"({articles:,} articles); medians of {args.repeat}")
+    print(f"{os.cpu_count()} cores, load {load:.2f}; medians of {args.repeat}")
     print()
     print("| what | ours | baseline | ratio | baseline is |")
     print("|---|--:|--:|--:|---|")
@@ -114,6 +131,12 @@ def main() -> None:
     print(
         f"| merge {changes:,} changes into a new state file, s | {m:.2f} | {i:.2f} | "
         f"{m / i:.1f}x | importing the same records as a backup |"
+    )
+    changes, merges, imports, _ = merged[True]
+    m, i = med(merges), med(imports)
+    print(
+        f"| merge {changes:,} changes (stars, two tags each) into a new state file, s | "
+        f"{m:.2f} | {i:.2f} | {m / i:.1f}x | importing the same records as a backup |"
     )
     print(f"| sync with nothing new, in a running process, ms | {med(noops) * 1000:.1f} | | | |")
     c, p = med(cli_sync), med(cli_paths)

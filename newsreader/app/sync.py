@@ -18,7 +18,13 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newsreader.app.sync_apply import write_articles, write_bookmarks
+from newsreader.app.sync_apply import (
+    write_articles,
+    write_bookmarks,
+    write_searches,
+    write_settings,
+    write_tags,
+)
 from newsreader.errors import UserError
 from newsreader.library.text import clean_line
 from newsreader.paths import AppPaths
@@ -292,6 +298,15 @@ def _write_merged(
             elif entity == "bookmark":
                 marks = [m for k in batch if (m := merge.bookmark(k, changes[k]))]
                 the_store().write_synced(partial(write_bookmarks, marks=marks))
+            elif entity == "tag":
+                tagged = [t for k in batch if (t := merge.tag(k, changes[k]))]
+                the_store().write_synced(partial(write_tags, states=tagged))
+            elif entity == "search":
+                found = [q for k in batch if (q := merge.search(k, changes[k]))]
+                the_store().write_synced(partial(write_searches, states=found))
+            elif entity == "setting":
+                kept = [v for k in batch if (v := merge.setting(k, changes[k]))]
+                the_store().write_synced(partial(write_settings, states=kept))
             elif entity == "feed":
                 if feeds_file is None:
                     continue  # kept pending until a run that knows the file

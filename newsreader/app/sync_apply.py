@@ -1,10 +1,13 @@
-"""The merged state of articles and bookmarks written into the state file (in one of its
-write transactions, through ``StateStore.write_synced``). Text from another device is data:
-cleaned of terminal controls as a backup's is, ids and paths made inert."""
+"""The merged state of articles, bookmarks, tags, saved searches and settings written into
+the state file (in one of its write transactions, through ``StateStore.write_synced``). Text
+from another device is data: cleaned of terminal controls as a backup's is, ids and paths
+made inert."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,6 +35,8 @@ def write_articles(conn: sqlite3.Connection, states: list[merge.ArticleState]) -
             sets["first_opened"] = _when(s.first_opened)
         if s.last_opened is not None:
             sets["last_opened"] = _when(s.last_opened)
+        if s.starred is not None:
+            sets["starred"] = int(s.starred)
         if s.content_hash in known:  # every copy here with this content
             assignments = ", ".join(f"{name} = ?" for name in sets)
             conn.execute(
@@ -119,3 +124,81 @@ def _local_article(conn: sqlite3.Connection, f: dict[str, Any], held: Any) -> st
             ),
         )
     return inert(str(f["article_id"]))
+
+
+def write_tags(conn: sqlite3.Connection, states: list[merge.TagState]) -> None:
+    """Each merged user tag put on, or taken off, every copy here of its article. A name this
+    version would not accept (from a damaged or odd device) is left out."""
+    from newsreader.state import records, tags
+
+    for s in states:
+        try:
+            name = tags.normalise(s.name)
+        except ValueError:
+            continue
+        if tags.key(name) != s.key:
+            continue
+        rows = conn.execute(
+            "SELECT id, tags FROM articles WHERE content_hash = ?", (s.content_hash,)
+        ).fetchall()
+        if not rows and s.alive:
+            ident = s.identity
+            conn.execute(
+                "INSERT INTO articles (id, path, content_hash, title, updated) "
+                "VALUES (?,?,?,?,?) ON CONFLICT(id) DO NOTHING",
+                (
+                    inert(ident["id"]),
+                    inert(ident["path"]),
+                    s.content_hash,
+                    clean_text(ident["title"]),
+                    _when(time.time_ns() // 1_000_000),
+                ),
+            )
+            rows = [(inert(ident["id"]), "[]")]
+        for article_id, stored in rows:
+            held = records.tags_of(stored)
+            spelled = {tags.key(t): t for t in held}
+            if s.alive:
+                if spelled.get(s.key) == name:
+                    continue
+                # In its place if there, spelled as its latest add is on every device.
+                new = tuple(name if tags.key(t) == s.key else t for t in held)
+                new = new if s.key in spelled else (*held, name)
+            else:
+                if s.key not in spelled:
+                    continue
+                new = tuple(t for t in held if tags.key(t) != s.key)
+            conn.execute(
+                "UPDATE articles SET tags = ? WHERE id = ?",
+                (json.dumps(list(new), ensure_ascii=False), article_id),
+            )
+
+
+def write_searches(conn: sqlite3.Connection, states: list[merge.SearchState]) -> None:
+    """Each merged saved search kept (what it had been seen matching here stays), or
+    forgotten."""
+    from newsreader.state import organising, tags
+
+    for s in states:
+        if not s.alive:
+            conn.execute("DELETE FROM saved_searches WHERE key = ?", (s.key,))
+            continue
+        try:
+            name = tags.normalise(s.name, "saved search")
+        except ValueError:
+            continue
+        query = " ".join(clean_text(s.query).split())
+        if not query or tags.key(name) != s.key:
+            continue
+        sort = s.sort if s.sort in organising.SORTS else "relevance"
+        organising.save_search(
+            conn, name, query, sort, datetime.fromtimestamp(s.updated / 1000, UTC)
+        )
+
+
+def write_settings(conn: sqlite3.Connection, states: list[merge.SettingState]) -> None:
+    """Each merged setting remembered."""
+    from newsreader.state import organising
+
+    for s in states:
+        organising.set_setting(conn, clean_text(s.key), clean_text(s.value), datetime.now(UTC))

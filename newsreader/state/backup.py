@@ -119,6 +119,10 @@ class ImportReport:
     """Ids of the articles added or updated (sync passes these on)."""
     changed_bookmarks: list[str] = field(default_factory=list)
     """Uuids of the bookmarks added or updated."""
+    changed_searches: list[str] = field(default_factory=list)
+    """Names of the saved searches added or updated, as in the backup."""
+    changed_settings: list[str] = field(default_factory=list)
+    """Keys of the settings taken from the backup."""
 
     def __str__(self) -> str:
         searches = ""
@@ -382,6 +386,7 @@ def _merge_search(conn: sqlite3.Connection, s: dict[str, Any], report: ImportRep
             s["updated"],
         ),
     )
+    report.changed_searches.append(s["name"])
     if existing is None:
         report.searches_added += 1
     else:
@@ -397,6 +402,7 @@ def _merge_setting(conn: sqlite3.Connection, s: dict[str, Any], report: ImportRe
         "INSERT OR REPLACE INTO settings (key, value, updated) VALUES (?,?,?)",
         (s["key"], s["value"], s["updated"]),
     )
+    report.changed_settings.append(s["key"])
 
 
 def _merge_bookmark(conn: sqlite3.Connection, b: dict[str, Any], report: ImportReport) -> None:

@@ -4,11 +4,12 @@ another device may keep the same article elsewhere."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from newsreader.library import ArticleSummary
-from newsreader.state import records
+from newsreader.state import records, tags
 from newsreader.state.backup import BackupData
 from newsreader.state.models import Bookmark
 
@@ -26,6 +27,40 @@ def article_change(kind: str, article: ArticleSummary, **fields: Any) -> ChangeI
     """A ``read``, ``position`` or ``opened`` change of one article."""
     body = {"id": article.id, "path": str(article.path), "title": article.title, **fields}
     return (kind, article.content_hash, body)
+
+
+def tag_changes(
+    article: ArticleSummary,
+    before: Iterable[str],
+    after: Iterable[str],
+    added: Iterable[str] = (),
+) -> list[ChangeItem]:
+    """A ``tag`` change per user tag the article gained or the user added again (``added``:
+    a tag named is an add even when it was there, so it outlives a removal made meanwhile on
+    another device), an ``untag`` per tag it lost. A tag is keyed by the content hash and its
+    name's key; its body holds the spelling the article keeps."""
+    ident = {"id": article.id, "path": str(article.path), "title": article.title}
+    return tag_changes_of(article.content_hash, ident, before, after, added)
+
+
+def tag_changes_of(
+    content_hash: str,
+    ident: dict[str, Any],
+    before: Iterable[str],
+    after: Iterable[str],
+    added: Iterable[str] = (),
+) -> list[ChangeItem]:
+    """``tag_changes`` for an article known by its hash and identity (id, path, title)."""
+    had = {tags.key(t): t for t in before}
+    has = {tags.key(t): t for t in after if isinstance(t, str)}
+    again = {tags.key(t) for t in added}
+    items: list[ChangeItem] = [
+        ("tag", f"{content_hash} {k}", {**ident, "name": name})
+        for k, name in has.items()
+        if k not in had or k in again or had[k] != name
+    ]
+    items += [("untag", f"{content_hash} {k}", {}) for k in had if k not in has]
+    return items
 
 
 def bookmark_change(bm: Bookmark, content_hash: str, path: str) -> ChangeItem:
@@ -73,6 +108,17 @@ def from_backup(data: BackupData) -> list[ChangeItem]:
             at = _ms(opened)
             if at is not None:
                 items.append(("opened", key, {**ident, "at": at}))
+        if a.get("starred"):
+            items.append(("star", key, {**ident, "starred": True}))
+        held = a.get("tags")
+        if isinstance(held, list):
+            items += tag_changes_of(key, ident, (), held)
+    for s in data.saved_searches:
+        body = {"name": s["name"], "query": s["query"], "sort": s["sort"]}
+        items.append(("search", tags.key(s["name"]), {**body, "_wall": _ms(s["updated"]) or 0}))
+    for setting in data.settings:
+        body = {"value": setting["value"], "_wall": _ms(setting["updated"]) or 0}
+        items.append(("setting", setting["key"], body))
     for b in data.bookmarks:
         content_hash, path = where.get(b["article_id"], ("", ""))
         body = {k: b[k] for k in ("article_id", "article_title", "quote", "prefix", "suffix")}

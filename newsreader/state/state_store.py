@@ -21,6 +21,7 @@ from newsreader.state.change_items import (
     bookmark_change,
     from_backup,
     ms,
+    tag_changes,
 )
 from newsreader.state.models import Anchor, Bookmark, ReadingState, SavedSearch
 from newsreader.state.statefile import StateFile
@@ -37,8 +38,9 @@ class StateStore:
         self.notices: list[str] = self._file.notices
         """One-line messages for the user, oldest first (restored, read-only, not saving…)."""
         self.on_change: Callable[[list[ChangeItem]], None] | None = None
-        """Told of every change the user makes (read marks, positions, bookmarks) after it is
-        written, so sync can pass it on; never of ``write_synced``."""
+        """Told of every change the user makes (read marks, positions, bookmarks, stars, tags,
+        saved searches, settings) after it is written, so sync can pass it on; never of
+        ``write_synced``."""
 
     @classmethod
     def open(cls, path: Path, snapshot_dir: Path | None = None) -> StateStore:
@@ -188,7 +190,9 @@ class StateStore:
     def set_starred(self, article: ArticleSummary, starred: bool | None = None) -> ReadingState:
         """Star (True) or unstar (False) an article, or turn its star over (None)."""
         when = records.now()
-        return self._file.write(lambda c: organising.set_starred(c, article, starred, when))
+        state = self._file.write(lambda c: organising.set_starred(c, article, starred, when))
+        self._tell([article_change("star", article, starred=state.starred)])
+        return state
 
     def change_tags(
         self,
@@ -203,9 +207,15 @@ class StateStore:
         adding = [tags.normalise(t) for t in add]
         removing = [tags.normalise(t) for t in remove]
         when = records.now()
-        return self._file.write(
-            lambda c: organising.change_tags(c, article, adding, removing, when, replace)
-        )
+
+        def op(conn: sqlite3.Connection) -> tuple[tuple[str, ...], ReadingState]:
+            row = conn.execute("SELECT tags FROM articles WHERE id = ?", (article.id,)).fetchone()
+            before = records.tags_of(row[0]) if row else ()
+            return before, organising.change_tags(conn, article, adding, removing, when, replace)
+
+        before, state = self._file.write(op)
+        self._tell(tag_changes(article, before, state.tags, adding))
+        return state
 
     def tags_in_use(self) -> list[str]:
         """Every tag the user has put on some article, one spelling each, sorted."""
@@ -221,11 +231,17 @@ class StateStore:
         if sort not in organising.SORTS:
             raise ValueError(f"sort must be one of: {', '.join(organising.SORTS)}")
         when = records.now()
-        return self._file.write(lambda c: organising.save_search(c, name, query, sort, when))
+        saved = self._file.write(lambda c: organising.save_search(c, name, query, sort, when))
+        body = {"name": saved.name, "query": saved.query, "sort": saved.sort}
+        self._tell([("search", tags.key(saved.name), body)])
+        return saved
 
     def remove_search(self, name: str) -> SavedSearch | None:
         """Forget a saved search; returns it, or None when there is none of that name."""
-        return self._file.write(lambda c: organising.remove_search(c, name))
+        gone = self._file.write(lambda c: organising.remove_search(c, name))
+        if gone is not None:
+            self._tell([("unsearch", tags.key(gone.name), {})])
+        return gone
 
     def saved_searches(self) -> list[SavedSearch]:
         """Every saved search, by name."""
@@ -249,6 +265,7 @@ class StateStore:
         """Remember a setting (the list's sort order, …)."""
         when = records.now()
         self._file.write(lambda c: organising.set_setting(c, key, value, when))
+        self._tell([("setting", key, {"value": value})])
 
     # --- bookmarks ------------------------------------------------------------------------
 
@@ -377,10 +394,13 @@ class StateStore:
         """Merge records from a backup: newer wins per record, so it is idempotent."""
         report = self._file.write(lambda c: backup.merge(c, data))
         articles, bookmarks = set(report.changed_articles), set(report.changed_bookmarks)
-        if articles or bookmarks:
+        searches, settings = set(report.changed_searches), set(report.changed_settings)
+        if articles or bookmarks or searches or settings:
             taken = backup.BackupData(
                 [a for a in data.articles if a["id"] in articles],
                 [b for b in data.bookmarks if b["uuid"] in bookmarks],
+                [s for s in data.saved_searches if s["name"] in searches],
+                [s for s in data.settings if s["key"] in settings],
             )
             self._tell(from_backup(taken))
         return report

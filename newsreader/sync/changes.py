@@ -3,9 +3,10 @@
 A change is one JSON object: its stamp (``id``, see ``hlc``), its ``kind``, the ``key`` of the
 thing it changes and a ``body``. Each kind belongs to an entity (an article by content hash,
 a bookmark by uuid, a feed by normalized address) and lists the fields its body must have.
-A new kind of record (a tag, a star, a saved search) is one more ``RecordType`` here and a
-rule in ``merge``; kinds this version does not know are kept in the ledger, and what they
-touch stays pending, so a version that knows them applies them.
+A new kind of record is one more ``RecordType`` here and a rule in ``merge``; kinds this
+version does not know are kept in the ledger, and what they touch stays pending, so a
+version that knows them applies them (``REFILED``: the ledger files them under their entity
+then).
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ TYPES: dict[str, RecordType] = {
             },
         ),
         RecordType("opened", "article", {**_IDENTITY, "at": (int,)}),
+        RecordType("star", "article", {**_IDENTITY, "starred": (bool,)}),
         RecordType(
             "bookmark",
             "bookmark",
@@ -76,8 +78,25 @@ TYPES: dict[str, RecordType] = {
             "feed", "feed", {"url": (str,), "title": _NULLABLE_STR, "category": _NULLABLE_STR}
         ),
         RecordType("unfeed", "feed", {"seen": (list,)}),
+        # A user tag on an article: key "<content hash> <tag key>", one element of the set.
+        RecordType("tag", "tag", {**_IDENTITY, "name": (str,)}),
+        RecordType("untag", "tag", {"seen": (list,)}),
+        # A saved search, keyed by its name's key; what the user has looked at stays local.
+        RecordType("search", "search", {"name": (str,), "query": (str,), "sort": (str,)}),
+        RecordType("unsearch", "search", {"seen": (list,)}),
+        RecordType("setting", "setting", {"value": (str,)}),
     )
 }
+
+
+REFILED: dict[str, str] = {k: t.entity for k, t in TYPES.items() if t.entity != k}
+"""Kinds whose entity is not their own name: a version that did not know one filed its
+changes under the kind's name, and this version files them again under the entity."""
+
+
+def tag_key(content_hash: str, tag_key: str) -> str:
+    """The key of one tag on one article (a content hash has no space)."""
+    return f"{content_hash} {tag_key}"
 
 
 def record_type(kind: str) -> RecordType | None:
@@ -109,7 +128,8 @@ class Change:
 
     @property
     def entity(self) -> str:
-        """What it changes: "article", "bookmark", "feed", or its kind when unknown."""
+        """What it changes: "article", "bookmark", "feed", "tag", "search", "setting", or
+        its kind when unknown."""
         t = TYPES.get(self.kind)
         return t.entity if t is not None else self.kind
 

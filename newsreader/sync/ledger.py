@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from newsreader.sync import merge
-from newsreader.sync.changes import Change
+from newsreader.sync.changes import REFILED, Change
 from newsreader.sync.hlc import Clock, parse_stamp
 
 _SCHEMA = """
@@ -43,6 +43,9 @@ CREATE TABLE IF NOT EXISTS applied_feeds (key TEXT PRIMARY KEY);
 _READY: set[Path] = set()
 """Ledger files whose schema this process has made sure of."""
 
+_SEES = frozenset({"bookmark", "note", "unbookmark", "unfeed", "untag", "unsearch"})
+"""The kinds that carry ``seen``: the adds and edits known when they were made."""
+
 Pending = tuple[str, str]
 """(entity, key) of something whose merged state must still reach the state file."""
 
@@ -60,6 +63,7 @@ class Ledger:
                 for statement in _SCHEMA.split(";"):
                     if statement.strip():
                         conn.execute(statement)
+                _refile(conn)
             if _meta(conn, "device") is None:
                 _set_meta(conn, "device", secrets.token_hex(8))
                 _set_meta(conn, "host", socket.gethostname())
@@ -128,7 +132,7 @@ class Ledger:
                 else:
                     stamp = clock.tick()
                 change = Change(stamp, kind, key, body)
-                if kind in ("bookmark", "note", "unbookmark", "unfeed"):
+                if kind in _SEES:
                     known = self._changes(conn, change.entity, key)
                     body["seen"] = merge.writes_of(change.entity, known)
                     change = Change(stamp, kind, key, body)
@@ -349,3 +353,19 @@ def sync_lock(path: Path, wait: bool = True) -> Iterator[bool]:
         yield True
     finally:
         os.close(fd)
+
+
+def _refile(conn: sqlite3.Connection) -> None:
+    """Changes of a kind an older version did not know were filed under the kind's name, and
+    so was what they touch: file them under the entity this version knows them by, so they
+    merge with the rest of it and reach the state file."""
+    for kind, entity in REFILED.items():
+        conn.execute(
+            "UPDATE changes SET entity = ? WHERE entity = ? AND kind = ?", (entity, kind, kind)
+        )
+        conn.execute(
+            "INSERT OR IGNORE INTO pending (entity, key) SELECT ?, key FROM pending "
+            "WHERE entity = ?",
+            (entity, kind),
+        )
+        conn.execute("DELETE FROM pending WHERE entity = ?", (kind,))

@@ -4,11 +4,14 @@ Each function here depends only on the *set* of changes (duplicates and order do
 matter), so every device that holds the same changes holds the same state, however they
 arrived and however often. The rules:
 
-- Article read mark and reading position: the change with the latest stamp wins, each field
-  on its own. First and last opened: the earliest and the latest seen.
-- Bookmarks and feeds are observed-remove sets: a removal takes away only the changes it had
-  seen, so an add or an edit it had not seen keeps the thing (an edit on one device and a
-  delete on the other keep the bookmark, with the edited note).
+- Article read mark, reading position and star, a saved search's query and sort, a setting:
+  the change with the latest stamp wins, each on its own. First and last opened: the
+  earliest and the latest seen.
+- Bookmarks, feeds, saved searches and each user tag on an article are observed-remove sets:
+  a removal takes away only the changes it had seen, so an add or an edit it had not seen
+  keeps the thing (an edit on one device and a delete on the other keep the bookmark, with
+  the edited note, and the saved search, with the edited query; a tag added on one device
+  and removed on the other stays). A tag keeps the spelling of its latest add.
 - A note is a multi-value register: an edit replaces the notes it had seen. Edits made apart
   are all kept, joined under a conflict line, until the next edit (which has seen them all)
   replaces them.
@@ -42,6 +45,7 @@ class ArticleState:
     last_opened: int | None
     """Milliseconds since the epoch."""
     updated: int
+    starred: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +72,39 @@ class FeedState:
     category: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class TagState:
+    """One user tag on one article (by content hash)."""
+
+    content_hash: str
+    key: str
+    alive: bool
+    name: str
+    """The spelling of its latest add."""
+    identity: dict[str, Any]
+    """The article as the latest add knew it: id, path, title."""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchState:
+    """A saved search, by its name's key."""
+
+    key: str
+    alive: bool
+    name: str
+    query: str
+    sort: str
+    updated: int
+
+
+@dataclass(frozen=True, slots=True)
+class SettingState:
+    """A remembered setting (the list's sort order)."""
+
+    key: str
+    value: str
+
+
 def distinct(changes: Iterable[Change]) -> list[Change]:
     """One change per stamp, in stamp order. Two different bodies under one stamp (a device
     that reused one) keep the one whose text sorts first, on every device alike."""
@@ -88,6 +125,7 @@ def article(content_hash: str, changes: Iterable[Change]) -> ArticleState | None
     reads = [c for c in mine if c.kind == "read"]
     positions = [c for c in mine if c.kind == "position"]
     opened = [int(c.body["at"]) for c in mine if c.kind == "opened"]
+    stars = [c for c in mine if c.kind == "star"]
     pos = positions[-1].body if positions else None
     return ArticleState(
         content_hash=content_hash,
@@ -103,6 +141,7 @@ def article(content_hash: str, changes: Iterable[Change]) -> ArticleState | None
         first_opened=min(opened) if opened else None,
         last_opened=max(opened) if opened else None,
         updated=max(c.wall for c in mine),
+        starred=bool(stars[-1].body["starred"]) if stars else None,
     )
 
 
@@ -152,8 +191,59 @@ def feed(key: str, changes: Iterable[Change]) -> FeedState | None:
     )
 
 
+def _live(mine: list[Change], add: str, remove: str) -> tuple[list[Change], list[Change]]:
+    """(adds, the adds no removal had seen), in stamp order."""
+    adds = [c for c in mine if c.kind == add]
+    removed = frozenset().union(*(c.seen for c in mine if c.kind == remove))
+    return adds, [a for a in adds if a.id not in removed]
+
+
+def tag(key: str, changes: Iterable[Change]) -> TagState | None:
+    """The merged tag (``key``: ``changes.tag_key``); None without an add."""
+    adds, live = _live([c for c in distinct(changes) if c.entity == "tag"], "tag", "untag")
+    if not adds:
+        return None
+    body = (live or adds)[-1].body
+    content_hash, _, tag_key = key.partition(" ")
+    return TagState(
+        content_hash=content_hash,
+        key=tag_key,
+        alive=bool(live),
+        name=str(body["name"]),
+        identity={k: str(body[k]) for k in ("id", "path", "title")},
+    )
+
+
+def search(key: str, changes: Iterable[Change]) -> SearchState | None:
+    """The merged saved search; None without a save."""
+    mine = [c for c in distinct(changes) if c.entity == "search"]
+    adds, live = _live(mine, "search", "unsearch")
+    if not adds:
+        return None
+    body = (live or adds)[-1].body
+    return SearchState(
+        key=key,
+        alive=bool(live),
+        name=str(body["name"]),
+        query=str(body["query"]),
+        sort=str(body["sort"]),
+        updated=max(c.wall for c in mine),
+    )
+
+
+def setting(key: str, changes: Iterable[Change]) -> SettingState | None:
+    """The merged setting; None without a change."""
+    mine = [c for c in distinct(changes) if c.kind == "setting"]
+    return SettingState(key, str(mine[-1].body["value"])) if mine else None
+
+
 def writes_of(entity: str, changes: Iterable[Change]) -> list[str]:
     """The stamps a new edit or removal of this thing has seen: for a bookmark its adds and
-    note edits, for a feed its adds."""
-    kinds = {"bookmark": ("bookmark", "note"), "feed": ("feed",)}.get(entity, ())
+    note edits, for a feed, a tag or a saved search its adds."""
+    kinds = {
+        "bookmark": ("bookmark", "note"),
+        "feed": ("feed",),
+        "tag": ("tag",),
+        "search": ("search",),
+    }.get(entity, ())
     return sorted(c.id for c in changes if c.kind in kinds)

@@ -44,7 +44,8 @@ class Device:
         return sorted(f.url for f in load_subscriptions(self.feeds_file))
 
     def snapshot(self) -> tuple[list[tuple[Any, ...]], list[tuple[str, str, str]], list[str]]:
-        """What the user sees: read marks and places by content hash, bookmarks, feeds."""
+        """What the user sees: read marks, places, stars and tags (in any order) by content
+        hash, bookmarks, feeds."""
         data = self.store.backup_records()
         articles = sorted(
             {
@@ -55,12 +56,19 @@ class Device:
                     a["paragraph"],
                     a["offset"],
                     a["position_quote"],
+                    a["starred"],
+                    tuple(sorted(a["tags"])),
                 )
                 for a in data.articles
             }
         )
         marks = sorted((b["uuid"], b["quote"], b["note"]) for b in data.bookmarks)
         return (articles, marks, self.feeds())
+
+    def organised(self) -> tuple[list[tuple[str, str, str]], str | None]:
+        """The saved searches (name, query, sort) and the list's sort order."""
+        saved = sorted((s.name, s.query, s.sort) for s in self.store.saved_searches())
+        return (saved, self.store.setting("list.sort"))
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Changes made on one device by a separate process, through the store as a command opens it
 (``cli.resources.open_store``: sync's recording attached). Run as
-``python device_child.py DEVICE '[["mark", 1, 2, "note"], ["note", UUID, "text"], ...]'``;
+``python device_child.py DEVICE '[["mark", 1, 2, "note"], ["tag", 1, ["a"], []], ...]'``;
 prints a JSON list with one result per step (a new bookmark's uuid, else null)."""
 
 from __future__ import annotations
@@ -39,6 +39,14 @@ def main() -> None:
                 store.update_note(args[0], args[1])
             elif op == "delete":
                 store.delete_bookmark(args[0])
+            elif op == "star":
+                store.set_starred(local(args[0], device).summary, bool(args[1]))
+            elif op == "tag":  # ["tag", n, [added...], [removed...]]
+                store.change_tags(local(args[0], device).summary, add=args[1], remove=args[2])
+            elif op == "search":
+                store.save_search(args[0], args[1], args[2])
+            elif op == "unsearch":
+                store.remove_search(args[0])
             else:
                 raise SystemExit(f"unknown step {op!r}")
             out.append(result)

@@ -188,8 +188,8 @@ def test_a_kind_from_a_newer_version_waits_for_a_version_that_knows_it(
 
     _, desktop = devices
     other = "fedcba9876543210"
-    star = Change(format_stamp(1, 0, other), "star", "hash1", {"starred": True})
-    write_segment(desktop.sync_dir / other, other, "newer", 1, [star])
+    mark = Change(format_stamp(1, 0, other), "highlight", "hash1", {"colour": "red"})
+    write_segment(desktop.sync_dir / other, other, "newer", 1, [mark])
     report = desktop.sync()
     assert report.notices == [] and report.changes_in == 1
-    assert desktop.ledger().pending() == [("star", "hash1")]  # kept, not dropped
+    assert desktop.ledger().pending() == [("highlight", "hash1")]  # kept, not dropped

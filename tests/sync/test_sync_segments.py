@@ -87,6 +87,6 @@ def test_a_record_with_a_bad_field_refuses_the_file(tmp_path: Path) -> None:
 
 
 def test_a_kind_this_version_does_not_know_is_kept(tmp_path: Path) -> None:
-    star = Change(format_stamp(1, 0, DEVICE), "star", "h", {"starred": True})
-    path = write_segment(tmp_path / DEVICE, DEVICE, "laptop", 1, [star])
-    assert read_segment(path, DEVICE).changes == [star]
+    mark = Change(format_stamp(1, 0, DEVICE), "highlight", "h", {"colour": "red"})
+    path = write_segment(tmp_path / DEVICE, DEVICE, "laptop", 1, [mark])
+    assert read_segment(path, DEVICE).changes == [mark]

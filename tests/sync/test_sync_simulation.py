@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from newsreader.library import Article
+from newsreader.state import tags
 from newsreader.sync.hlc import SKEW_ENV
 from tests.state.state_child import article
 from tests.sync.conftest import Device
@@ -91,8 +92,15 @@ def local(i: int, n: int) -> Article:
 def seen_all(sim: Sim, i: int, entity: str, key: str) -> bool:
     """Whether device i had taken in every earlier change to this thing (its change then
     comes causally after all of them)."""
-    held = sim.devices[i].ledger().changes_for(entity, [key])[key]
-    kinds = {"article": ("read",), "bookmark": ("bookmark", "note", "unbookmark")}[entity]
+    stored, kinds = {
+        "article": ("article", ("read",)),
+        "bookmark": ("bookmark", ("bookmark", "note", "unbookmark")),
+        "star": ("article", ("star",)),
+        "tag": ("tag", ("tag", "untag")),
+        "search": ("search", ("search", "unsearch")),
+        "setting": ("setting", ("setting",)),
+    }[entity]
+    held = sim.devices[i].ledger().changes_for(stored, [key])[key]
     return len([c for c in held if c.kind in kinds]) == len(
         [e for e in sim.log if e[0] == entity and e[1] == key]
     )
@@ -104,19 +112,21 @@ def operate(sim: Sim, i: int, uuids: list[str]) -> None:
     roll = rnd.random()
     marks = [b.uuid for b in d.store.bookmarks()]
     if roll < 0.3:
+        organise(sim, i, n)
+    elif roll < 0.45:
         value = rnd.random() < 0.7
         dom = seen_all(sim, i, "article", f"hash{n}")
         d.store.set_read([local(i, n).summary], value)
         sim.log.append(("article", f"hash{n}", i, value, dom))
         sim.count("read marks")
-    elif roll < 0.45:
+    elif roll < 0.52:
         d.store.save_position(local(i, n).summary, rnd.randrange(6), 0, rnd.randrange(101), "P")
         sim.count("positions")
-    elif roll < 0.55:
+    elif roll < 0.6:
         d.store.mark_opened(local(i, n).summary)
         sim.log.append(("article", f"hash{n}", i, True, False))  # a read mark too
         sim.count("opens")
-    elif roll < 0.7 or not marks:
+    elif roll < 0.72 or not marks:
         note = f"note {len(sim.log)} from device {i}"
         bm = d.store.add_bookmark(local(i, n), rnd.randrange(6), note=note)
         uuids.append(bm.uuid)
@@ -135,6 +145,57 @@ def operate(sim: Sim, i: int, uuids: list[str]) -> None:
         d.store.delete_bookmark(uuid)
         sim.log.append(("bookmark", uuid, i, None, dom))
         sim.count("bookmark deletes")
+
+
+TAGS = ("Économie", "économie", "ÉCONOMIE", "climate", "Policy")
+"""Three spellings of one tag, and two more."""
+SEARCHES = ("Rates", "rates", "Energy")
+
+
+def organise(sim: Sim, i: int, n: int) -> None:
+    """A star, a tag added or removed, a saved search saved or removed, or the list's sort."""
+    rnd, d = sim.rnd, sim.on(i)
+    summary = local(i, n).summary
+    roll = rnd.random()
+    if roll < 0.25:
+        value = rnd.random() < 0.6
+        dom = seen_all(sim, i, "star", f"hash{n}")
+        d.store.set_starred(summary, value)
+        sim.log.append(("star", f"hash{n}", i, value, dom))
+        sim.count("stars")
+    elif roll < 0.65:
+        name = rnd.choice(TAGS)
+        key = f"hash{n} {tags.key(name)}"
+        held = {tags.key(t) for t in d.store.reading_state(summary).tags}
+        add = tags.key(name) not in held or rnd.random() < 0.4  # a removal needs a tag
+        dom = seen_all(sim, i, "tag", key)
+        if add:
+            d.store.change_tags(summary, add=[name])
+        else:
+            d.store.change_tags(summary, remove=[name])
+        sim.log.append(("tag", key, i, add, dom))
+        sim.count("tags added" if add else "tags removed")
+    elif roll < 0.9:
+        name = rnd.choice(SEARCHES)
+        save = d.store.saved_search(name) is None or rnd.random() < 0.6
+        dom = seen_all(sim, i, "search", tags.key(name))
+        query = f"query {len(sim.log)} from device {i}"
+        if save:
+            d.store.save_search(name, query, rnd.choice(("relevance", "date")))
+        else:
+            d.store.remove_search(name)
+        sim.log.append(("search", tags.key(name), i, query if save else None, dom))
+        sim.count("searches saved" if save else "searches removed")
+    else:
+        sort = rnd.choice(("date", "title", "source"))
+        dom = seen_all(sim, i, "setting", "list.sort")
+        d.store.set_setting("list.sort", sort)
+        sim.log.append(("setting", "list.sort", i, sort, dom))
+        sim.count("sort settings")
+
+
+def state_of(d: Device) -> str:
+    return repr((d.snapshot(), d.organised()))
 
 
 def run(tmp_path: Path, seed: int, ops: int) -> Sim:
@@ -169,7 +230,7 @@ def run(tmp_path: Path, seed: int, ops: int) -> Sim:
         sim.heal()
         for i in range(3):
             sim.on(i).sync()
-        if len({repr(d.snapshot()) for d in devices}) == 1 or rounds > 3:
+        if len({state_of(d) for d in devices}) == 1 or rounds > 3:
             break
     sim.figures["rounds to converge after healing"] = rounds
     return sim
@@ -178,7 +239,10 @@ def run(tmp_path: Path, seed: int, ops: int) -> Sim:
 def check(sim: Sim) -> None:
     first = sim.devices[0].snapshot()
     for d in sim.devices[1:]:
-        assert d.snapshot() == first, "devices did not converge"
+        assert state_of(d) == state_of(sim.devices[0]), "devices did not converge"
+    store = sim.devices[0].store
+    by_hash = {a[0]: a for a in first[0]}
+    saved = {tags.key(s.name): s.query for s in store.saved_searches()}
     notes = {b.uuid: b.note for b in sim.devices[0].store.bookmarks()}
     last: dict[tuple[str, str], tuple[int, object, bool]] = {}
     for entity, key, i, value, dom in sim.log:
@@ -193,6 +257,25 @@ def check(sim: Sim) -> None:
                 lost += 1  # the last note written is never dropped
             elif dom and notes[key] != value:
                 lost += 1  # written after seeing every other version: no conflict left
+        elif entity == "tag":
+            content_hash, _, tag = key.partition(" ")
+            present = tag in {tags.key(t) for t in by_hash[content_hash][7]}
+            if value and not present:
+                lost += 1  # the last add is never undone by a removal that had not seen it
+            elif not value and dom and present:
+                lost += 1
+        elif entity == "search":
+            if value is None:
+                if dom and key in saved:
+                    lost += 1
+            elif key not in saved or (dom and saved[key] != value):
+                lost += 1  # the last save keeps it; made after seeing all, its query wins
+        elif entity == "setting":
+            if dom and store.setting(key) != value:
+                lost += 1
+        elif entity == "star":
+            if dom and bool(by_hash[key][6]) != value:
+                lost += 1
         elif dom:
             read = {a[0]: a[1] for a in first[0]}
             if read.get(key) != value:
