@@ -14,6 +14,8 @@ PLAIN = [
     "newsreader.tui.row_views",
     "newsreader.tui.story_rows",
     "newsreader.tui.article_row",
+    "newsreader.tui.hit_lines",
+    "newsreader.tui.hit_stories",
     "newsreader.tui.page",
     "newsreader.app.article_opening",
     "newsreader.tui.plural",
