@@ -11,7 +11,7 @@ from collections.abc import Container, Mapping, Sequence
 
 from newsreader.library import ArticleSummary
 from newsreader.library.packed import PackedSummaries
-from newsreader.tui.row_views import Subset
+from newsreader.tui.row_views import Ranked, Subset
 
 
 def fold_stories(
@@ -41,7 +41,10 @@ def fold_stories(
                 else:
                     leads[story] = article_id
             keep.append(n)
-        return Subset(packed, keep), leads
+        # A saved search's relevance order stays one: a plain ``Subset`` looks rows up by
+        # bisecting, which only holds in the library's order.
+        view = Ranked if isinstance(rows, Ranked) else Subset
+        return view(packed, keep), leads
     kept: list[ArticleSummary] = []
     for a in rows:
         story = story_of.get(a.id)
