@@ -7,16 +7,16 @@ Plain Python (no Textual) so it can be tested directly and shared by the list an
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_left
 from collections.abc import Callable, Collection, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
-from typing import overload
 
 from newsreader.app.story_map import EMPTY_MAP, StoryMap
 from newsreader.library import ArticleSummary
 from newsreader.library.packed import PackedIds, PackedSummaries
 from newsreader.state.models import ReadingState
 from newsreader.state.tags import key as tag_key
+from newsreader.tui.row_views import Ranked, Subset, ids_of
+from newsreader.tui.story_rows import fold_stories
 
 SORTS = ("date", "title", "source", "progress")
 """The list's orders: newest first, by title, by folder then newest, furthest read first."""
@@ -233,7 +233,7 @@ class ArticleRows:
     @property
     def narrowed_unread(self) -> int:
         """How many of the narrowed articles are not marked read."""
-        return sum(1 for i in _ids(self.narrowed) if not self.is_read(i))
+        return sum(1 for i in ids_of(self.narrowed) if not self.is_read(i))
 
     def refilter(self) -> None:
         """Recompute the visible rows from the articles, states and filter."""
@@ -251,7 +251,7 @@ class ArticleRows:
 
     def article_ids(self) -> Iterator[str]:
         """Every article's id, newest first (read in place from a packed list)."""
-        return _ids(self.articles)
+        return ids_of(self.articles)
 
     def titles_matching(self, query: str, limit: int) -> list[ArticleSummary]:
         """Up to ``limit`` articles, newest first, whose title holds every word of ``query``."""
@@ -292,10 +292,10 @@ class ArticleRows:
         library's order, else the last shown before it; None when no row is shown."""
         if self.index_of(article_id) is not None:
             return article_id
-        shown = set(_ids(self.rows))
+        shown = set(ids_of(self.rows))
         before: str | None = None
         passed = False
-        for other in _ids(self.articles):
+        for other in ids_of(self.articles):
             if other == article_id:
                 passed = True
             elif other in shown:
@@ -309,49 +309,13 @@ class ArticleRows:
         self._group()
 
     def _group(self) -> None:
-        """Keep one row per story (its first shown version) unless it is expanded."""
-        self._leads = {}
-        story_of = self.stories.story_of
-        if not story_of:
-            return
-        leads, expanded = self._leads, self.expanded
-        rows = self.rows
-        if isinstance(rows, (PackedSummaries, Subset)):
-            packed = rows if isinstance(rows, PackedSummaries) else rows.packed
-            numbered = (
-                enumerate(packed.ids())
-                if isinstance(rows, PackedSummaries)
-                else ((n, packed.article_id(n)) for n in rows.rows)
-            )
-            keep = array("I")
-            for n, article_id in numbered:
-                story = story_of.get(article_id)
-                if story is not None:
-                    if story in leads:
-                        if story not in expanded:
-                            continue
-                    else:
-                        leads[story] = article_id
-                keep.append(n)
-            self.rows = Subset(packed, keep)
-            return
-        kept: list[ArticleSummary] = []
-        for a in rows:
-            story = story_of.get(a.id)
-            if story is not None:
-                if story in leads:
-                    if story not in expanded:
-                        continue
-                else:
-                    leads[story] = a.id
-            kept.append(a)
-        self.rows = kept
+        self.rows, self._leads = fold_stories(self.rows, self.stories.story_of, self.expanded)
 
     def _filter(self) -> None:
         states, articles = self.states, self.articles
         listed: Container[str] = self.by_id
         if isinstance(articles, PackedSummaries) and len(states) > 64:
-            listed = self._listed_ids(articles)  # one pass, not a bisect per state
+            listed = self._listedids_of(articles)  # one pass, not a bisect per state
         read_ids = {i for i, s in states.items() if s.read and i in listed}
         self._unread = len(articles) - len(read_ids)
         narrow = self.narrow
@@ -402,7 +366,7 @@ class ArticleRows:
         else:
             self.rows = list(articles)
 
-    def _listed_ids(self, articles: PackedSummaries) -> set[str]:
+    def _listedids_of(self, articles: PackedSummaries) -> set[str]:
         if self._listed is None or self._listed[0] is not articles:
             self._listed = (articles, set(articles.ids()))
         return self._listed[1]
@@ -417,57 +381,3 @@ class ArticleRows:
             rows.sort(key=lambda a: a.path_str.rpartition("/")[0].casefold())
         else:  # furthest read first; stable, so newest first among equals
             rows.sort(key=lambda a: -self.progress(a.id))
-
-
-def _ids(rows: Sequence[ArticleSummary]) -> Iterator[str]:
-    """The ids of ``rows`` in order, without building packed summaries."""
-    if isinstance(rows, PackedSummaries):
-        return rows.ids()
-    if isinstance(rows, Subset):
-        return map(rows.packed.article_id, rows.rows)
-    return (row.id for row in rows)
-
-
-class Subset(Sequence[ArticleSummary]):
-    """Some rows of a packed list (those the read filter shows), by row number."""
-
-    def __init__(self, packed: PackedSummaries, rows: array[int]) -> None:
-        self.packed, self.rows = packed, rows
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    @overload
-    def __getitem__(self, index: int) -> ArticleSummary: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[ArticleSummary]: ...
-
-    def __getitem__(self, index: int | slice) -> ArticleSummary | list[ArticleSummary]:
-        if isinstance(index, slice):
-            return [self.packed[row] for row in self.rows[index]]
-        return self.packed[self.rows[index]]
-
-    def index_of(self, article_id: str) -> int | None:
-        """Where an article is among these rows, or None."""
-        row = self.packed.row_of(article_id)
-        if row is None:
-            return None
-        at = bisect_left(self.rows, row)
-        return at if at < len(self.rows) and self.rows[at] == row else None
-
-
-class Ranked(Subset):
-    """Rows of a packed list in an order of their own (a saved search's by relevance)."""
-
-    def __init__(self, packed: PackedSummaries, rows: array[int]) -> None:
-        super().__init__(packed, rows)
-        self._places: dict[int, int] | None = None
-
-    def index_of(self, article_id: str) -> int | None:
-        row = self.packed.row_of(article_id)
-        if row is None:
-            return None
-        if self._places is None:
-            self._places = {r: n for n, r in enumerate(self.rows)}
-        return self._places.get(row)

@@ -11,7 +11,7 @@ import pytest
 from newsreader.context import build_context
 from newsreader.library.packed import PackedSummaries
 from newsreader.tui.app import make_app
-from newsreader.tui.rows import Subset
+from newsreader.tui.row_views import Subset
 from tests.tui.conftest import settle
 
 ARTICLES = 400

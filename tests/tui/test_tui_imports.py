@@ -11,6 +11,11 @@ PLAIN = [
     "newsreader.app.index_job",  # the child build process: no Textual start-up cost
     "newsreader.app.session",
     "newsreader.tui.rows",
+    "newsreader.tui.row_views",
+    "newsreader.tui.story_rows",
+    "newsreader.tui.article_row",
+    "newsreader.tui.hit_lines",
+    "newsreader.tui.hit_stories",
     "newsreader.tui.page",
     "newsreader.app.article_opening",
     "newsreader.tui.plural",

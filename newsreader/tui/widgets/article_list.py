@@ -8,9 +8,8 @@ per line, drawn on demand.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar, NamedTuple
+from typing import ClassVar
 
-from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -23,53 +22,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from newsreader.library import ArticleSummary
+from newsreader.tui.article_row import RowStyles, row_segments
 from newsreader.tui.rows import ArticleRows
-
-DATE_WIDTH = 11
-"""Cells of "06 May 2024"."""
-
-
-def format_date(summary: ArticleSummary) -> str:
-    """The list's date column: day, short month and year, or blank when undated."""
-    return summary.date.strftime("%d %b %Y") if summary.date else ""
-
-
-def _fit(title: str, room: int) -> str:
-    """``title`` in exactly ``room`` cells: padded, or cut with an ellipsis."""
-    width = cell_len(title)
-    if width <= room:
-        return title + " " * (room - width)
-    return set_cell_size(title, room - 1) + "…"
-
-
-MIN_TITLE = 16
-"""Cells a title keeps before its story's count is shortened."""
-
-
-def _story_parts(label: str, room: int) -> tuple[str, str]:
-    """What goes before and after the title for its story: "↳ " before a version shown
-    under the first, the count after the first ("4 versions · 3 sources", shortened to
-    "4 versions" or "×4" when the title would have too little room)."""
-    if not label:
-        return "", ""
-    if label == "↳":
-        return "↳ ", ""
-    versions = label.split(" · ")[0]
-    for text in (label, versions, "×" + versions.split()[0]):
-        if room - cell_len(text) - 2 >= MIN_TITLE:
-            return "", "  " + text
-    return "", " ×" + versions.split()[0]
-
-
-class _RowStyles(NamedTuple):
-    """A row's styles for one cursor/hover/focus case: each part over the line's style."""
-
-    line: Style
-    marker: Style
-    date: Style
-    read: Style
-    unread: Style
-    progress: Style
 
 
 class ArticleList(ScrollView, can_focus=True):
@@ -165,7 +119,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.can_undo = False
         """``u`` has a "mark all read" to undo (the screen sets it)."""
         self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(512)
-        self._styles: dict[tuple[bool, bool, bool], _RowStyles] = {}
+        self._styles: dict[tuple[bool, bool, bool], RowStyles] = {}
 
     # --- data -----------------------------------------------------------------------------
 
@@ -285,28 +239,13 @@ class ArticleList(ScrollView, can_focus=True):
         # ~10 ms, on the first paint and on every page down.
         styles = self._row_styles(cursor, hover)
         # Before the reading states load (a few frames at start) no row claims to be unread.
-        dot = "●" if self.rows.states_known and not read else " "
-        marker = f"{'★' if starred else ' '}{dot} "
-        date = format_date(summary).ljust(DATE_WIDTH)
-        tail = f" {progress}% " if 0 < progress < 100 else " "
-        if fresh:  # a saved search's match since it was last looked at
-            tail = " new" + tail
-        # What the other parts take, measured (a date in another locale may be longer).
-        room = max(width - cell_len(marker + date + "  " + tail), 1)
-        before, after = _story_parts(label, room)
-        room = max(room - cell_len(before + after), 1)
-        title = Segment(_fit(summary.title, room), styles.read if read else styles.unread)
-        segments = [Segment(marker, styles.marker), Segment(date, styles.date)]
-        segments.append(Segment("  ", styles.line))
-        if before:
-            segments.append(Segment(before, styles.progress))
-        segments.append(title)
-        if after:
-            segments.append(Segment(after, styles.progress))
-        segments.append(Segment(tail, styles.progress))
+        unread = self.rows.states_known and not read
+        segments = row_segments(
+            summary, read, unread, progress, width, styles, starred, fresh, label
+        )
         return Strip(segments).crop_extend(0, width, styles.line)
 
-    def _row_styles(self, cursor: bool, hover: bool) -> _RowStyles:
+    def _row_styles(self, cursor: bool, hover: bool) -> RowStyles:
         key = (cursor, hover, self.has_focus)
         styles = self._styles.get(key)
         if styles is None:
@@ -317,7 +256,7 @@ class ArticleList(ScrollView, can_focus=True):
                 line = self.get_component_rich_style("article-list--cursor")
             elif hover:
                 line = self.get_component_rich_style("article-list--hover")
-            styles = self._styles[key] = _RowStyles(
+            styles = self._styles[key] = RowStyles(
                 line,
                 line + part("article-list--marker"),
                 line + part("article-list--date"),

@@ -24,6 +24,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from newsreader.app.story_map import EMPTY_MAP, StoryMap
+from newsreader.tui.hit_lines import estimate_lines, hit_lines
+from newsreader.tui.hit_stories import first_of_story, fold_hits, row_of
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -121,9 +123,7 @@ class ResultList(ScrollView, can_focus=True):
         if hits is not self.all_hits and keep is None:
             self.expanded.clear()  # a new answer starts folded
         self.all_hits = hits
-        folded = self.stories.fold([h.id for h in hits], self.expanded)
-        hits = tuple(self.all_hits[i] for i, _label in folded)
-        self._labels = [label for _i, label in folded]
+        hits, self._labels = fold_hits(hits, self.stories, self.expanded)
         self.hits = hits
         self._reset()
         self._drop_needless_scrollbar()
@@ -176,15 +176,9 @@ class ResultList(ScrollView, can_focus=True):
             end += len(wrapped[-1]) + 1
             grew = True
         if grew or not wrapped:
-            rest = sum(self._estimate(hit, width) + 1 for hit in hits[len(wrapped) :])
+            rest = sum(estimate_lines(hit, width) + 1 for hit in hits[len(wrapped) :])
             height = max(end + rest - 1, 0)
             self.virtual_size = Size(region_width, height)
-
-    @staticmethod
-    def _estimate(hit: SearchHit, width: int) -> int:
-        title = -(-len(hit.title) // width)
-        snippet = -(-(len(hit.snippet) + 14) // width)
-        return max(title, 1) + max(snippet, 1)
 
     def _style(self, name: str) -> Style:
         styles = self._styles
@@ -204,23 +198,7 @@ class ResultList(ScrollView, can_focus=True):
         return styles[name]
 
     def _wrap(self, hit: SearchHit, width: int, console: Console, label: str = "") -> list[Text]:
-        part = self._style
-        match = part("match")
-        title = Text(hit.title, part("title"))
-        for start, end in hit.title_spans:
-            title.stylize(match, start, end)
-        if label == "↳":  # a version shown under the story's first hit
-            title = Text("↳ ", part("date")).append_text(title)
-        snippet = Text()
-        if hit.date:
-            snippet.append(f"{hit.date:%d %b %Y} · ", part("date"))
-        if label and label != "↳":
-            snippet.append(f"{label} · ", part("date"))
-        offset = len(snippet)
-        snippet.append(hit.snippet)
-        for begin, end in hit.snippet_spans:
-            snippet.stylize(match, offset + begin, offset + end)
-        return [*title.wrap(console, width), *snippet.wrap(console, width)]
+        return hit_lines(hit, width, console, self._style, label)
 
     def _hit_at_line(self, line: int) -> tuple[int, int] | None:
         """(hit index, line within the hit) for a virtual line; None on a rule or past the end."""
@@ -367,15 +345,7 @@ class ResultList(ScrollView, can_focus=True):
         top = self.scroll_offset.y
         self.set_hits(self.all_hits, keep=0)
         if keep is not None:
-            story = self.stories.story_of.get(keep.id)
-            at = next(
-                (
-                    i
-                    for i, h in enumerate(self.hits)
-                    if h is keep or (story and self.stories.story_of.get(h.id) == story)
-                ),
-                0,
-            )
+            at = row_of(self.hits, keep, self.stories.story_of)
             self.set_reactive(ResultList.highlighted, at if self.hits else None)
         self.scroll_to(y=top, animate=False, immediate=True)
         self.scroll_to_highlighted()
@@ -388,10 +358,7 @@ class ResultList(ScrollView, can_focus=True):
         self.expanded ^= {story}
         self._regroup(hit if story in self.expanded else None)
         if story not in self.expanded:  # folded: the cursor on the story's first hit
-            first = next(
-                i for i, h in enumerate(self.hits) if self.stories.story_of.get(h.id) == story
-            )
-            self.highlighted = first
+            self.highlighted = first_of_story(self.hits, story, self.stories.story_of)
 
     def action_select(self) -> None:
         if self.highlighted is not None:
