@@ -79,12 +79,20 @@ def stop_all(runtime: Path) -> int:
 def _stop(folder: Path, which: Callable[[str], bool], spare: str = "") -> int:
     """SIGTERM to the servers whose lock file in ``folder`` (``PID FOLDERS``) passes ``which``,
     but the one at ``spare``."""
+    import fcntl
+
     stopped = 0
     for lock in folder.glob("*.sock.lock"):
         if str(lock) == spare:
             continue
         try:
-            pid, _, their_folders = lock.read_text().partition(" ")
+            with lock.open() as held:
+                try:  # free: its server is gone, and its pid may be another program's now
+                    fcntl.flock(held, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                    continue
+                except BlockingIOError:
+                    pass
+                pid, _, their_folders = held.read().partition(" ")
             if which(their_folders):
                 os.kill(int(pid), signal.SIGTERM)
                 stopped += 1
@@ -104,17 +112,23 @@ def serve(address: str, idle_s: float) -> None:
     # wait out its idle minutes holding an old index open: end it now.
     mine = folders()
     _stop(Path(address).parent, lambda theirs: theirs == mine, spare=lock.name)
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(address)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGINT, _interrupt)
+    key = server_key()
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
-        listener.bind(address)
-        os.chmod(address, 0o600)
-        listener.listen(16)
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-        signal.signal(signal.SIGINT, _interrupt)
-        key = server_key()
+        # Loaded before the socket is there: a caller that finds it is answered at once,
+        # never kept waiting past its ack timeout while the server imports (it would run the
+        # command itself after all).
         kept = _warm_up()
+        # Bound under another name and renamed into place: the address appears ready.
+        ready = f"{address}.{os.getpid()}.new"
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(ready)
+        listener.bind(ready)
+        os.chmod(ready, 0o600)
+        listener.listen(16)
+        os.replace(ready, address)
         listener.settimeout(idle_s)
         while True:
             try:
@@ -136,8 +150,8 @@ def serve(address: str, idle_s: float) -> None:
 
 def _take_lock(path: str) -> IO[str] | None:
     """The lock file at ``path``, held (with our pid and folders in it); None when another
-    server holds
-    it. A lock file unlinked by an exiting server while we waited is not a lock: try again."""
+    server holds it. A lock file unlinked by an exiting server while we waited is not a
+    lock: try again."""
     import fcntl
 
     while True:
