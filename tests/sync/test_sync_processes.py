@@ -255,6 +255,11 @@ def readable(m: Machine) -> None:
         conn = sqlite3.connect(data / name)
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         conn.close()
+    ledger = sqlite3.connect(data / "sync" / "ledger.sqlite3")
+    made = ledger.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone()
+    ledger.close()
+    if made is None:
+        return  # killed between creating the ledger and making its tables: made next time
     device = str(
         sqlite3.connect(data / "sync" / "ledger.sqlite3")
         .execute("SELECT value FROM meta WHERE key = 'device'")
