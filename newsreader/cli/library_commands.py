@@ -50,7 +50,8 @@ def hit_json(h: _Hit) -> dict[str, Any]:
     }
 
 
-def _summary_json(a: ArticleSummary) -> dict[str, Any]:
+def summary_json(a: ArticleSummary) -> dict[str, Any]:
+    """The fields every listed article has in ``--json``."""
     return {
         "id": a.id,
         "title": a.title,
@@ -312,7 +313,7 @@ def cmd_list(ctx: AppContext, args: argparse.Namespace) -> int:
         st = shelf.state(a)
         rows.append(
             {
-                **_summary_json(a),
+                **summary_json(a),
                 "read": st.read,
                 "progress": st.progress,
                 **organised_json(shelf, a),
@@ -371,7 +372,7 @@ def cmd_show(ctx: AppContext, args: argparse.Namespace) -> int:
             shelf = shelf_for(ctx, [art.summary], store)
         print_json(
             {
-                **_summary_json(art.summary),
+                **summary_json(art.summary),
                 **organised_json(shelf, art.summary),
                 **{k: v for k, v in known.items() if v is not None},
                 "dateline": art.dateline,

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from newsreader.cli.library_commands import hit_json
+from newsreader.cli.library_commands import hit_json, summary_json
 from newsreader.cli.output import print_json, progress_bar, shown, stdout_console
 from newsreader.cli.resources import scan_library
 from newsreader.errors import ExitCode, UserError
@@ -53,14 +53,7 @@ def cmd_stories(ctx: AppContext, args: argparse.Namespace) -> int:
                     "story": s.id,
                     "sources": [shown(source) for source in s.sources],
                     "articles": [
-                        {
-                            "id": a.id,
-                            "title": a.title,
-                            "path": shown(a.path_str),
-                            "date": a.date.isoformat() if a.date else None,
-                            "source": shown(source_name(a)),
-                        }
-                        for a in s.members
+                        {**summary_json(a), "source": shown(source_name(a))} for a in s.members
                     ],
                 }
                 for s in found
@@ -86,7 +79,7 @@ def cmd_stories(ctx: AppContext, args: argparse.Namespace) -> int:
 
 
 def cmd_related(ctx: AppContext, args: argparse.Namespace) -> int:
-    from newsreader.cli.library_commands import search_index
+    from newsreader.cli.library_commands import release_index, search_index
 
     index, scan = search_index(ctx)
     try:
@@ -103,7 +96,7 @@ def cmd_related(ctx: AppContext, args: argparse.Namespace) -> int:
                 f"search index damaged ({exc.__class__.__name__}); run 'newsreader index --rebuild'"
             ) from None
     finally:
-        index.close()
+        release_index(ctx, index)
     if hits is None:
         raise UserError(f"'{args.id}' is not in the search index yet (run 'newsreader index')")
     if args.json:
