@@ -175,7 +175,8 @@ def _take_lock(path: str) -> IO[str] | None:
 
 def _warm_up() -> Kept:
     """Load what a search uses, so the first command handed over is as quick as the rest."""
-    from newsreader.cli import library_commands  # noqa: F401
+    from newsreader.app import filters, stories  # noqa: F401 (a search's filters, --json's story)
+    from newsreader.cli import library_commands, story_commands  # noqa: F401
     from newsreader.search import index, query  # noqa: F401
     from newsreader.search.lean_imports import prepare
 
