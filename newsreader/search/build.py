@@ -25,6 +25,7 @@ from newsreader.search.schema import (
     path_key,
     signature,
 )
+from newsreader.search.whoosh_read import Index, Segment, doc_signatures
 from newsreader.search.whoosh_write import BulkWriter
 from newsreader.search.word_pairs import PREFIX, SAMPLE, common_words, write_common
 
@@ -133,12 +134,7 @@ def full_build(
             count, segments, truncated = _index_share(
                 ix, articles, library, progress, lambda: 0, len(articles)
             )
-        writer = BulkWriter(ix, _lk=False)  # adds nothing: writes the table of contents
-        try:
-            writer._close_segment()
-            writer._commit_toc(segments)
-        finally:
-            writer._finish()
+        BulkWriter(ix, _lk=False).write_contents(segments)
         return count, truncated
     finally:
         ix.close()
@@ -149,18 +145,18 @@ PARALLEL_MIN = 200
 
 
 def _index_share(
-    ix: Any,
+    ix: Index,
     articles: Sequence[ArticleSummary],
     library: Library,
     progress: Progress | None,
     others_done: Callable[[], int],
     total: int,
-) -> tuple[int, list[Any], list[str]]:
+) -> tuple[int, list[Segment], list[str]]:
     """Index ``articles`` into new segments (one per ``SEGMENT_POSTINGS``); returns the
     number of documents, the segments (for a table of contents) and the truncated ids."""
     count = 0
     truncated: list[str] = []
-    segments: list[Any] = []
+    segments: list[Segment] = []
     writer: BulkWriter | None = None
     # The cyclic collector paused: a segment in memory is millions of small lists with no
     # cycles among them, which every full collection would walk again.
@@ -176,12 +172,12 @@ def _index_share(
                 if article.truncated:
                     truncated.append(article.id)
                 if writer.postings >= SEGMENT_POSTINGS:
-                    segments.append(_close(writer))
+                    segments.append(writer.close_share())
                     writer = None
             if progress is not None:
                 progress(done + others_done(), total)
         if writer is not None:
-            segments.append(_close(writer))
+            segments.append(writer.close_share())
             writer = None
     finally:
         if collecting:
@@ -191,21 +187,13 @@ def _index_share(
     return count, segments, truncated
 
 
-def _close(writer: BulkWriter) -> Any:
-    segment = writer._finalize_segment()
-    # Not writer._finish(): it deletes the temporary folder that every writer of this index
-    # shares (MAIN.tmp), under the other processes' feet; the table-of-contents writer does.
-    writer.is_closed = True
-    return segment
-
-
 def _parallel_build(
-    ix: Any,
+    ix: Index,
     articles: Sequence[ArticleSummary],
     library: Library,
     progress: Progress | None,
     procs: int,
-) -> tuple[int, list[Any], list[str]]:
+) -> tuple[int, list[Segment], list[str]]:
     ctx = multiprocessing.get_context("fork")
     done = ctx.Value("i", 0, lock=False)
     results: Any = ctx.Queue()
@@ -244,7 +232,7 @@ def _parallel_build(
 
 
 def _child(
-    ix: Any, share: Sequence[ArticleSummary], library: Library, done: Any, results: Any
+    ix: Index, share: Sequence[ArticleSummary], library: Library, done: Any, results: Any
 ) -> None:
     """Index ``share`` into segments of its own and send them back."""
 
@@ -254,15 +242,10 @@ def _child(
     results.put(_index_share(ix, share, library, one_more, lambda: 0, len(share)))
 
 
-def indexed_signatures(ix: Any) -> dict[str, bytes]:
+def indexed_signatures(ix: Index) -> dict[str, bytes]:
     """path -> signature of every live document (reads two columns, not the stored text)."""
-    out: dict[str, bytes] = {}
     with ix.reader() as reader:
-        paths = reader.column_reader("path")
-        sigs = reader.column_reader("sig")
-        for docnum in reader.all_doc_ids():
-            out[key_path(paths[docnum])] = sigs[docnum]
-    return out
+        return {key_path(path): sig for path, sig in doc_signatures(reader)}
 
 
 def content_hash_of(sig: bytes) -> str:

@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from whoosh.query import AndNot, FuzzyTerm, Phrase, Term
-from whoosh.query.spans import Span, SpanWrappingMatcher
 
 from newsreader.search.highlight import fuzzy_accepts
 from newsreader.search.whoosh_read import (
@@ -30,6 +29,8 @@ from newsreader.search.whoosh_read import (
     NullMatcher,
     Reader,
     Searcher,
+    Span,
+    SpanWrappingMatcher,
     WhooshQuery,
     WrappingMatcher,
 )

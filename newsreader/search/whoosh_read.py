@@ -49,6 +49,8 @@ from whoosh.matching import AndNotMatcher as AndNotMatcher  # noqa: E402
 from whoosh.matching import IntersectionMatcher as IntersectionMatcher  # noqa: E402
 from whoosh.matching import NullMatcher as NullMatcher  # noqa: E402
 from whoosh.matching import WrappingMatcher as WrappingMatcher  # noqa: E402
+from whoosh.query.spans import Span as Span  # noqa: E402
+from whoosh.query.spans import SpanWrappingMatcher as SpanWrappingMatcher  # noqa: E402
 from whoosh.reading import TermNotFound  # noqa: E402
 from whoosh.util.numeric import byte_to_length  # noqa: E402
 
@@ -95,6 +97,10 @@ class Reader(Protocol):
     def __contains__(self, term: tuple[str, bytes]) -> bool: ...
 
     def expand_prefix(self, fieldname: str, prefix: str) -> Iterable[bytes]: ...
+
+    def __enter__(self) -> Reader: ...
+
+    def __exit__(self, *exc: object) -> None: ...
 
 
 class Matcher(Protocol):
@@ -189,6 +195,8 @@ class Index(Protocol):
     """One open index generation."""
 
     def searcher(self) -> Searcher: ...
+
+    def reader(self) -> Reader: ...
 
     def writer(self, timeout: float = 0.0) -> Writer: ...
 
@@ -324,6 +332,15 @@ def doc_keys(reader: Reader) -> dict[str, int]:
     whole: Any = reader  # the public column API, which our Protocol leaves out
     paths = whole.column_reader("path")
     return {str(paths[docnum]): int(docnum) for docnum in whole.all_doc_ids()}
+
+
+def doc_signatures(reader: Reader) -> list[tuple[str, bytes]]:
+    """The stored ``path`` key and ``sig`` of every live document (two columns, no stored
+    text)."""
+    whole: Any = reader  # the public column API, which our Protocol leaves out
+    paths = whole.column_reader("path")
+    sigs = whole.column_reader("sig")
+    return [(str(paths[docnum]), bytes(sigs[docnum])) for docnum in whole.all_doc_ids()]
 
 
 def deleted_docs(reader: Reader) -> frozenset[int]:

@@ -178,6 +178,24 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
             self._lengths.setdefault(name, {})[docnum] = byte_to_length(length_to_byte(length))
         return length
 
+    def close_share(self) -> Segment:
+        """End this writer's segment and return it for a table of contents written elsewhere.
+
+        Not ``_finish()``: that deletes the temporary folder every writer of this index shares
+        (MAIN.tmp), under the other build processes' feet; ``write_contents`` does it once."""
+        segment: Segment = self._finalize_segment()
+        self.is_closed = True
+        return segment
+
+    def write_contents(self, segments: list[Segment]) -> None:
+        """Publish ``segments`` (from ``close_share``) as the index's table of contents; this
+        writer has added nothing of its own."""
+        try:
+            self._close_segment()
+            self._commit_toc(segments)
+        finally:
+            self._finish()
+
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
         fw = self.fieldwriter
