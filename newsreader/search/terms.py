@@ -22,13 +22,12 @@ from newsreader.search.word_pairs import PREFIX, PairField, pair_frequencies
 
 CACHE_POSTINGS = 600_000
 """Scored postings kept between searches (~86 bytes each, twice that with positions: ~50 MB
-at most), least recently used dropped first. At 10k articles 400k -> 600k took the phrase
-p95 from ~28 to ~23 ms (common words recur across queries); the TUI stays under ~130 MB."""
+at most), least recently used dropped first: common words recur across queries, so the next
+query reads only its new words."""
 PACKED_POSTINGS = 8_000_000
 """Scores of terms dropped from the cache above, kept as arrays (12 bytes a posting: ~96 MB
-at most, reached only in big libraries). Turning them back into a dict costs a tenth of
-reading the postings again: at 100k articles a common word's list is ~100k postings, and the
-two-word p95 was 118 / 110 / 79 ms with 3M / 4M / 8M (FTS5: 114-128 ms)."""
+at most, reached only in big libraries, where a common word's list is as long as the
+library). Turning them back into a dict costs a tenth of reading the postings again."""
 TERM_INFOS = 4096
 """Terms whose per-segment term infos are kept (the oldest dropped first)."""
 
