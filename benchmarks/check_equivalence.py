@@ -199,7 +199,8 @@ def counting(paths: Paths) -> Iterator[None]:
 
 
 Answers = dict[str, list[object]]
-"""Per query text and limit, the engine's answer: [[path, repr(score)], ...], total, estimated."""
+"""Per query text and limit, the engine's answer: [[file name, repr(score)], ...], total,
+estimated."""
 
 
 def compare(
@@ -225,7 +226,9 @@ def compare(
                     row.answers += 1
                     if answers is not None:
                         answers[f"{text} @{limit}"] = [
-                            [searcher.stored_fields(d)["path"], repr(s)] for d, s in top.hits
+                            # The file's name: runs in two work folders compare.
+                            [Path(searcher.stored_fields(d)["path"]).name, repr(s)]
+                            for d, s in top.hits
                         ] + [top.total, top.estimated]
                     ok = [d for d, _s in top.hits] == [d for d, _s in theirs[:limit]]
                     for (_d, s1), (_d2, s2) in zip(top.hits, theirs, strict=False):
