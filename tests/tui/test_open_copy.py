@@ -103,6 +103,30 @@ async def test_o_opens_the_source_address_through_webbrowser(
         assert app.is_running and app.screen is app.main_screen
 
 
+@pytest.mark.parametrize("size", SIZES)
+async def test_o_in_the_list_opens_the_highlighted_articles_address(
+    saved_page: str, size: tuple[int, int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As in newsboat's article list: no need to open the article first."""
+    record = fake_browser(tmp_path, monkeypatch)
+    app = app_on_library()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = app.main_screen
+        article_id = next(a.id for a in screen.rows.articles if a.title == TITLE)
+        index = screen.rows.index_of(article_id)
+        assert index is not None
+        screen.article_list.focus()
+        screen.article_list.cursor = index
+        await settle(pilot)
+        await pilot.press("o")
+        await wait_until(pilot, record.exists)
+        await wait_until(pilot, lambda: record.read_text("utf-8") != "")
+        assert record.read_text("utf-8") == saved_page
+        assert screen.reader.article is None or screen.reader.article.title != TITLE
+        assert app.screen is screen and screen.article_list.has_focus
+
+
 async def test_a_failing_browser_is_reported_and_the_app_goes_on(
     saved_page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
