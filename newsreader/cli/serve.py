@@ -28,7 +28,10 @@ if TYPE_CHECKING:
 LOGIN_PATH = "/login"
 COOKIE = "newsreader-session"
 SHUTDOWN_SECONDS = 1.0
-MISSING_EXTRA = "newsreader serve needs textual-serve: pip install 'newsreader[serve]'"
+MISSING_EXTRA = (
+    "newsreader serve needs textual-serve (the serve extra): pip install '.[serve]' in "
+    "newsreader's folder, or pip install textual-serve (pipx inject newsreader textual-serve)"
+)
 
 
 def cmd_serve(ctx: AppContext, args: argparse.Namespace) -> int:

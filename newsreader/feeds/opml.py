@@ -7,7 +7,8 @@ anything is subscribed: a bad one changes nothing.
 
 The parser is expat with every way for a document to grow or reach out refused: an entity
 declaration (the "billion laughs" and external entities) or an external reference stops the
-read, as does a file over ``MAX_BYTES`` or folders nested deeper than ``MAX_DEPTH``.
+read, as does a file over ``MAX_BYTES``, one listing over ``MAX_FEEDS`` feeds, or folders
+nested deeper than ``MAX_DEPTH``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ from newsreader.library.text import clean_line
 
 MAX_BYTES = 16 << 20
 """The largest OPML file read (ten thousand feeds take about two megabytes)."""
+MAX_FEEDS = 10_000
+"""More feeds than this is not someone's subscription list (and would slow every command
+that reads feeds.json): refused whole."""
 MAX_DEPTH = 32
 """Folders within folders deeper than this are not a subscription list."""
 _SCRAPED = frozenset({"html+xpath", "xml+xpath", "json+dotnotation", "html+xpath+json+dotnotation"})
@@ -231,6 +235,8 @@ class _Reader:
             first = attrs.get("category", "").split(",")[0].strip().strip("/")
             category = clean_line(first, 200) or None
         self.feeds.setdefault(url, OpmlFeed(url, title or None, category))
+        if len(self.feeds) > MAX_FEEDS:
+            raise OpmlError(f"{self.name}: lists more than {MAX_FEEDS:,} feeds; refused")
         return None
 
 

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from newsreader.feeds import add_subscription
-from newsreader.feeds.opml import MAX_BYTES
+from newsreader.feeds.opml import MAX_BYTES, MAX_FEEDS
 from tests.cli.conftest import CLI
 from tests.faults.conftest import FaultRow
 from tests.feeds.conftest import rss
@@ -95,6 +95,10 @@ def test_hostile_opml_files_are_refused_whole(
         fh.write(_body(GOOD).encode())
         fh.truncate(MAX_BYTES + 1)  # sparse: no time spent writing it
     cases["over 16 MB"] = (huge, "too large")
+    crowded = tmp_path / "crowded.opml"
+    many = "".join(f'<outline xmlUrl="https://f{i}.example/feed"/>\n' for i in range(MAX_FEEDS + 1))
+    crowded.write_text(_body(many), encoding="utf-8")  # well under 16 MB
+    cases["more feeds than a reader follows"] = (crowded, f"more than {MAX_FEEDS:,} feeds")
     fifo = tmp_path / "fifo.opml"
     os.mkfifo(fifo)  # never waited on for a writer
     cases["a FIFO"] = (fifo, "not a regular file")
@@ -117,7 +121,9 @@ def test_hostile_opml_files_are_refused_whole(
             fault_row.recovered += 1
         else:
             problems.append(f"{case}: {run.code} {run.err!r}")
-    fault_row.note = "entity bombs, external entities/DTD, 16 MB, bad roots, exec:/file:, nesting"
+    fault_row.note = (
+        "entity bombs, external entities/DTD, 16 MB, 10,001 feeds, bad roots, exec:/file:, nesting"
+    )
     assert problems == []
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 Expected = list[tuple[str, str | None, str | None]]
 
-# newsboat -e: OPML 1.0, flat, `type`, `xmlUrl`, `htmlUrl` (empty when unknown) and `title` (no
-# `text`); its exec:, filter: and query: feeds are not exported.
+# newsboat -e of older releases: OPML 1.0, flat, `type`, `xmlUrl`, `htmlUrl` (empty when unknown) and
+# `title` (no `text`); its exec:, filter: and query: feeds are not exported.
 NEWSBOAT = """<?xml version="1.0"?>
 <opml version="1.0">
 \t<head>
@@ -27,6 +27,25 @@ NEWSBOAT_FEEDS: Expected = [
     ("{base}/lwn.xml", "LWN.net", None),
     ("{base}/planet.xml?lang=en&n=20", 'Planet "Debian"', None),
     ("{base}/untitled.xml", None, None),
+]
+
+# newsboat --export-to-opml2 (newer releases, whose -e writes this as OPML 1.0 without `category`):
+# `text` beside `title`, and the feed's tags in OPML 2.0's `category`, comma separated, no
+# leading slash, an empty one when the feed has none.
+NEWSBOAT2 = """<?xml version="1.0"?>
+<opml version="2.0">
+  <head>
+    <title>newsboat - Exported Feeds</title>
+  </head>
+  <body>
+    <outline type="rss" xmlUrl="{base}/lwn.xml" htmlUrl="https://lwn.net" title="LWN.net" text="LWN.net" category="linux,news"/>
+    <outline type="rss" xmlUrl="{base}/xkcd.xml" htmlUrl="https://xkcd.com/" title="xkcd.com" text="xkcd.com" category=""/>
+  </body>
+</opml>
+"""
+NEWSBOAT2_FEEDS: Expected = [
+    ("{base}/lwn.xml", "LWN.net", "linux"),
+    ("{base}/xkcd.xml", "xkcd.com", None),
 ]
 
 # FreshRSS: OPML 2.0 with its own namespace, categories as folders (`text` only), feeds with
@@ -121,6 +140,7 @@ ODD_FEEDS: Expected = [
 
 SAMPLES = {
     "newsboat": (NEWSBOAT, NEWSBOAT_FEEDS),
+    "newsboat2": (NEWSBOAT2, NEWSBOAT2_FEEDS),
     "freshrss": (FRESHRSS, FRESHRSS_FEEDS),
     "feedly": (FEEDLY, FEEDLY_FEEDS),
     "inoreader": (INOREADER, INOREADER_FEEDS),

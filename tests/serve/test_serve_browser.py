@@ -6,6 +6,7 @@ server sent it over the websocket (the app's screen updates), with escape sequen
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from collections.abc import Callable, Iterator
@@ -79,13 +80,23 @@ def browser_page(tmp_path: Path) -> Iterator[Page]:
             context.close()
 
 
+ORKNEY_URL = "https://orkney.example/news/keepers"
+
+
 def test_read_search_bookmark_and_export_in_a_browser(
-    serve: Callable[..., Served], browser_page: Page, user_dirs: Path
+    serve: Callable[..., Served], browser_page: Page, user_dirs: Path, two_articles: Path
 ) -> None:
+    # Orkney's article was saved from a web page, as `newsreader add` records it.
+    record = {"url": ORKNEY_URL, "file": "orkney.txt", "title": "Lighthouse keepers"}
+    record |= {"origin": "page", "saved": "2024-06-04T08:00:00+00:00"}
+    (two_articles / ".sources.jsonl").write_text(json.dumps(record) + "\n", "utf-8")
     served = serve("--host", "0.0.0.0")  # not loopback: the page asks for the token
     page = browser_page
     screen = Screen(page)
     downloads: list[tuple[dict[str, str], bytes]] = []
+    tabs: list[Page] = []
+    page.context.on("page", lambda tab: tabs.append(tab))
+    page.context.route(ORKNEY_URL, lambda route: route.fulfill(body="the keepers' page"))
 
     def keep_download(route: Route) -> None:
         response = route.fetch()
@@ -113,6 +124,17 @@ def test_read_search_bookmark_and_export_in_a_browser(
     mark = screen.mark()
     page.keyboard.press("Enter")  # opens the top hit in the reader
     screen.wait_for("fewer than last year", since=mark)
+
+    # o: the address opens in a new tab of this browser, not in one on the server.
+    page.keyboard.press("o")
+    for _ in range(100):
+        if tabs:
+            break
+        page.wait_for_timeout(100)
+    assert tabs, "o opened no tab"
+    tabs[0].wait_for_load_state()
+    assert tabs[0].url == ORKNEY_URL
+    tabs[0].close()
 
     mark = screen.mark()
     page.keyboard.press("b")

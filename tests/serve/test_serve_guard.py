@@ -49,9 +49,11 @@ def test_without_the_serve_extra_is_one_line_exit_2(
     monkeypatch.setitem(sys.modules, "textual_serve.server", None)  # import fails as if absent
     run = cli("serve")
     assert run.code == 2
-    assert run.err.strip() == (
-        "newsreader: newsreader serve needs textual-serve: pip install 'newsreader[serve]'"
-    )
+    # What it says to run works where newsreader was installed from its folder (pip, pipx),
+    # not only from an index.
+    assert run.err.strip().startswith("newsreader: newsreader serve needs textual-serve")
+    assert "pip install '.[serve]'" in run.err and "pipx inject newsreader textual-serve" in run.err
+    assert len(run.err.strip().splitlines()) == 1
 
 
 def test_loopback_serves_the_page_to_this_machine_only(serve: Callable[..., Served]) -> None:

@@ -97,7 +97,9 @@ async def test_fetch_all_then_narrow_to_a_feed_and_a_category_and_back(
         await settle(pilot)
         rows = table_text(screen)
         assert shows(rows[1][0], "Feed /harbour.xml") and shows(rows[2][0], "Feed /weather.xml")
-        assert [r[2] for r in rows] == ["3", "2", "1"]  # unread: all, then per feed
+        # unread: every article's (what Enter there shows, as the list counts it), then per feed
+        assert [r[2] for r in rows] == ["14", "2", "1"]
+        assert screen.query_one(DataTable).border_subtitle == "2 feeds · 3 unread"
         assert [r[3] for r in rows[1:]] == ["just now", "just now"]
 
         # Enter on the first feed: the list shows its two articles and says so.
@@ -295,7 +297,7 @@ async def test_a_reload_that_ends_late_does_not_undo_a_newer_one(
         await wait_for(pilot, lambda: not app.main_screen.feeds.running, 20)
         await wait_for(pilot, lambda: app.main_screen.rows.total == 14)
         await settle(pilot)
-        assert [r[2] for r in table_text(screen)] == ["3", "2", "1"]
+        assert [r[2] for r in table_text(screen)] == ["14", "2", "1"]
 
         release, entered = threading.Event(), threading.Event()
         real = sources.feed_files
@@ -315,4 +317,4 @@ async def test_a_reload_that_ends_late_does_not_undo_a_newer_one(
         release.set()
         await pilot.pause(0.3)
         await settle(pilot)
-        assert [r[2] for r in table_text(screen)] == ["3", "2", "1"]
+        assert [r[2] for r in table_text(screen)] == ["14", "2", "1"]

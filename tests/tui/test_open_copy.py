@@ -103,6 +103,58 @@ async def test_o_opens_the_source_address_through_webbrowser(
         assert app.is_running and app.screen is app.main_screen
 
 
+@pytest.mark.parametrize("size", SIZES)
+async def test_o_in_the_list_opens_the_highlighted_articles_address(
+    saved_page: str, size: tuple[int, int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As in newsboat's article list: no need to open the article first."""
+    record = fake_browser(tmp_path, monkeypatch)
+    app = app_on_library()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = app.main_screen
+        article_id = next(a.id for a in screen.rows.articles if a.title == TITLE)
+        index = screen.rows.index_of(article_id)
+        assert index is not None
+        screen.article_list.focus()
+        screen.article_list.cursor = index
+        await settle(pilot)
+        await pilot.press("o")
+        await wait_until(pilot, record.exists)
+        await wait_until(pilot, lambda: record.read_text("utf-8") != "")
+        assert record.read_text("utf-8") == saved_page
+        assert screen.reader.article is None or screen.reader.article.title != TITLE
+        assert app.screen is screen and screen.article_list.has_focus
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_under_serve_o_opens_the_address_in_the_readers_browser(
+    saved_page: str, size: tuple[int, int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a browser (``newsreader serve``) the page opens the address, through Textual's
+    open_url; a browser on the server's machine is never started. A file of one's own is on
+    the server: no editor is offered (the browser session cannot be suspended for one)."""
+    record = fake_browser(tmp_path, monkeypatch)
+    monkeypatch.setenv("EDITOR", "vi")
+    monkeypatch.setattr(NewsreaderApp, "is_web", property(lambda _app: True))
+    app = app_on_library()
+    opened: list[str] = []
+    monkeypatch.setattr(app, "open_url", lambda url, new_tab=True: opened.append(url))
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await open_titled(app, pilot, TITLE)
+        await pilot.press("o")
+        await wait_until(pilot, lambda: opened != [])
+        assert opened == [saved_page]
+        await pilot.pause(0.3)
+        assert not record.exists()
+
+        await open_titled(app, pilot, "Rail workers vote on a new pay offer")
+        await pilot.press("o")
+        await wait_until(pilot, lambda: any("on the server" in m for m in notices(app)))
+        assert not isinstance(app.screen, ConfirmDialog) and opened == [saved_page]
+
+
 async def test_a_failing_browser_is_reported_and_the_app_goes_on(
     saved_page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

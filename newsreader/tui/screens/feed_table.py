@@ -67,11 +67,16 @@ def widths(screen_width: int) -> tuple[int, int, int]:
 
 
 def fill_table(
-    table: DataTable[Text], feeds: list[FeedRow], fetching: dict[str, str], screen_width: int
+    table: DataTable[Text],
+    feeds: list[FeedRow],
+    fetching: dict[str, str],
+    screen_width: int,
+    all_unread: int,
 ) -> None:
     """Lay the table out for the screen's width and show ``feeds`` in it, "All articles"
-    first; ``fetching`` says what a running fetch did of each feed. The cursor stays on its
-    feed."""
+    first with ``all_unread``, the library's unread count (what choosing it shows, articles
+    of no feed too); ``fetching`` says what a running fetch did of each feed. The cursor
+    stays on its feed."""
     keep = highlighted_key(table)
     name_w, category_w, error_w = widths(screen_width)
     table.clear(columns=True)
@@ -87,7 +92,7 @@ def fill_table(
     table.add_row(
         Text("All articles", style="bold"),
         Text(""),
-        Text(f"{unread:,}"),
+        Text(f"{all_unread:,}"),
         Text(""),
         Text(""),
         key=ALL,

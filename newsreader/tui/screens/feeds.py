@@ -171,7 +171,8 @@ class FeedsScreen(Screen[None]):
             self._fill()
 
     def _fill(self) -> None:
-        fill_table(self.query_one(DataTable), self.feeds, self._fetching, self.size.width)
+        table = self.query_one(DataTable)
+        fill_table(table, self.feeds, self._fetching, self.size.width, self.main.rows.unread)
 
     def _highlighted_key(self) -> str | None:
         return highlighted_key(self.query_one(DataTable))

@@ -457,6 +457,12 @@ class MainScreen(Screen[None]):
 
         open_source(cast("NewsreaderApp", self.app), message.article.title, message.article.path)
 
+    def on_article_list_source_requested(self, message: ArticleList.SourceRequested) -> None:
+        from newsreader.tui.screens.source_flow import open_source
+
+        summary = message.summary
+        open_source(cast("NewsreaderApp", self.app), summary.title, summary.path)
+
     def on_reader_copy_requested(self, message: Reader.CopyRequested) -> None:
         from newsreader.tui.screens.source_flow import copy_passage
 

@@ -4,7 +4,9 @@ Plain functions over the app, used by the reader (through the main screen) and t
 screen. Looking up an article's address reads the articles folder's sidecar, so it runs in a
 thread worker. The browser runs in a child process with no terminal (its own session, stdio
 detached): a browser that fails, prints or asks for input cannot disturb the app's screen.
-An editor needs the terminal, so the app is suspended while it runs.
+An editor needs the terminal, so the app is suspended while it runs. Under ``newsreader
+serve`` the page's own browser opens the address (Textual's ``open_url``), and no editor is
+offered: the file is on the server.
 """
 
 from __future__ import annotations
@@ -88,6 +90,9 @@ def open_source(app: NewsreaderApp, title: str, path: Path) -> None:
         app.call_from_thread(
             app.notify, f"Opening {clean_line(url, 120)}…", timeout=3, markup=False
         )
+        if app.is_web:  # under serve: the reader's browser opens it, not one on the server
+            app.call_from_thread(app.open_url, url)
+            return
         problem = _run_browser(url)
         if problem:
             app.call_from_thread(
@@ -142,6 +147,14 @@ def _viewer() -> tuple[str, list[str]] | None:
 def _offer_editor(app: NewsreaderApp, title: str, path: Path) -> None:
     from newsreader.tui.screens.confirm import ConfirmDialog
 
+    if app.is_web:  # the file is on the server, and a browser session cannot be suspended
+        app.notify(
+            f"No web address is known for this article; its file is on the server: "
+            f"{clean_line(str(path), 200)}",
+            timeout=8,
+            markup=False,
+        )
+        return
     viewer = _viewer()
     if viewer is None:
         app.notify(

@@ -47,6 +47,7 @@ class ArticleList(ScrollView, can_focus=True):
         Binding("t", "edit_tags", "Tags", show=False, id="list.edit_tags"),
         Binding("S", "cycle_sort", "Sort", show=False, id="list.sort"),
         Binding("v", "versions", "Versions", id="list.versions"),
+        Binding("o", "open_source", "Open source", show=False, id="list.open_source"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -90,6 +91,12 @@ class ArticleList(ScrollView, can_focus=True):
 
     class UndoRequested(Message):
         """``u``: undo the last "mark all read"."""
+
+    @dataclass
+    class SourceRequested(Message):
+        """``o``: open an article's web page (newsboat's list does it, unopened)."""
+
+        summary: ArticleSummary
 
     @dataclass
     class StarToggled(Message):
@@ -339,6 +346,10 @@ class ArticleList(ScrollView, can_focus=True):
 
     def action_undo(self) -> None:
         self.post_message(self.UndoRequested())
+
+    def action_open_source(self) -> None:
+        if (summary := self.highlighted) is not None:
+            self.post_message(self.SourceRequested(summary))
 
     def action_toggle_star(self) -> None:
         if (summary := self.highlighted) is not None:
