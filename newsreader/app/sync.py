@@ -38,6 +38,9 @@ if TYPE_CHECKING:
     from newsreader.state import StateStore
     from newsreader.state.change_items import ChangeItem
 
+Fresh = dict[str, dict[str, list[Change]]]
+"""Changes read from segments in this run, by entity and key."""
+
 _BATCH = 2000
 """Things written to the state file per transaction (a long one would hold the app's writes)."""
 
@@ -187,10 +190,10 @@ def _now_iso() -> str:
 # --- in ------------------------------------------------------------------------------------
 
 
-def _take_in(ledger: Ledger, sync_dir: Path, report: SyncReport) -> dict[str, Change]:
-    """Take in every new segment; returns the changes read, by stamp (the merge needs them
-    again, and reading them back from the ledger would decode them twice)."""
-    fresh: dict[str, Change] = {}
+def _take_in(ledger: Ledger, sync_dir: Path, report: SyncReport) -> Fresh:
+    """Take in every new segment; returns the changes read and kept, by entity and key: the
+    merge needs them again, and reading them back from the ledger would decode them twice."""
+    fresh: Fresh = {}
     present: set[str] = set()
     known = ledger.signatures()
     for entry in sorted(os.scandir(sync_dir), key=lambda e: e.name):
@@ -220,7 +223,9 @@ def _take_in(ledger: Ledger, sync_dir: Path, report: SyncReport) -> dict[str, Ch
             new = ledger.take_in(name, signature, segment.host, segment.changes, _now_iso())
             report.segments_read += 1
             report.changes_in += new
-            fresh.update((c.id, c) for c in segment.changes)
+            if new == len(segment.changes):  # each is its row (none was there under its stamp)
+                for c in segment.changes:
+                    fresh.setdefault(c.entity, {}).setdefault(c.key, []).append(c)
     ledger.forget_skipped(present)
     return fresh
 
@@ -281,7 +286,7 @@ def _write_merged(
     ledger: Ledger,
     the_store: Callable[[], StateStore],
     feeds_file: Path | None,
-    fresh: dict[str, Change],
+    fresh: Fresh,
 ) -> int:
     pending = ledger.pending()
     by_entity: dict[str, list[str]] = {}
@@ -291,7 +296,7 @@ def _write_merged(
     for entity, keys in sorted(by_entity.items()):
         for start in range(0, len(keys), _BATCH):
             batch = keys[start : start + _BATCH]
-            changes = ledger.changes_for(entity, batch, fresh)
+            changes = ledger.changes_for(entity, batch, fresh.get(entity))
             if entity == "article":
                 states = [s for k in batch if (s := merge.article(k, changes[k]))]
                 the_store().write_synced(partial(write_articles, states=states))

@@ -15,7 +15,7 @@ import socket
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -175,14 +175,18 @@ class Ledger:
         with self._tx() as conn:
             clock = self._clock(conn)
             before = conn.total_changes
+            rows = [
+                (c.id, c.device, c.entity, c.kind, c.key, c.line or c.record_text())
+                for c in changes
+            ]
             conn.executemany(
                 "INSERT OR IGNORE INTO changes (id, device, entity, kind, key, record) "
                 "VALUES (?,?,?,?,?,?)",
-                [(c.id, c.device, c.entity, c.kind, c.key, c.record_text()) for c in changes],
+                rows,
             )
             new = conn.total_changes - before
             if new:  # a segment read again after its file changed may hold nothing new
-                touched = sorted({(c.entity, c.key) for c in changes})
+                touched = sorted({(r[2], r[4]) for r in rows})
                 conn.executemany(
                     "INSERT OR IGNORE INTO pending (entity, key) VALUES (?,?)", touched
                 )
@@ -201,23 +205,38 @@ class Ledger:
             return [(str(e), str(k)) for e, k in conn.execute("SELECT entity, key FROM pending")]
 
     def changes_for(
-        self, entity: str, keys: Iterable[str], parsed: dict[str, Change] | None = None
+        self, entity: str, keys: Iterable[str], held: Mapping[str, list[Change]] | None = None
     ) -> dict[str, list[Change]]:
-        """Every change known for each key (``parsed``: some already decoded, by stamp)."""
-        parsed = parsed or {}
+        """Every change known for each key. ``held``: changes already decoded, by key (each
+        inserted by this process, so its row is this very change); a key whose rows number
+        as many is not read again, only counted (on the ``changes_key`` index alone)."""
+        held = held or {}
         keys = list(keys)
         out: dict[str, list[Change]] = {k: [] for k in keys}
         with self._tx() as conn:
-            for start in range(0, len(keys), 500):
-                chunk = keys[start : start + 500]
-                marks = ",".join("?" * len(chunk))
+            again: list[str] = []
+            for chunk in _chunks(keys):
                 rows = conn.execute(
-                    f"SELECT key, id, record FROM changes WHERE entity = ? AND key IN ({marks})",
+                    f"SELECT key, count(*) FROM changes WHERE entity = ? AND key IN "
+                    f"({','.join('?' * len(chunk))}) GROUP BY key",
+                    (entity, *chunk),
+                )
+                for key, count in rows:
+                    mine = held.get(key, ())
+                    if len(mine) == count:
+                        out[key] = list(mine)
+                    else:
+                        again.append(key)
+            for chunk in _chunks(again):
+                known = {c.id: c for k in chunk for c in held.get(k, ())}
+                rows = conn.execute(
+                    f"SELECT key, id, record FROM changes WHERE entity = ? AND key IN "
+                    f"({','.join('?' * len(chunk))})",
                     (entity, *chunk),
                 )
                 for key, stamp, record in rows:
-                    held = parsed.get(stamp)
-                    out[key].append(held if held is not None else _change(record))
+                    change = known.get(stamp)
+                    out[key].append(change if change is not None else _change(record))
         return out
 
     def written(self, items: Iterable[Pending]) -> None:
@@ -322,6 +341,12 @@ class Ledger:
             "SELECT record FROM changes WHERE entity = ? AND key = ?", (entity, key)
         )
         return [_change(r[0]) for r in rows]
+
+
+def _chunks(keys: list[str], size: int = 500) -> Iterator[list[str]]:
+    """Keys in pieces small enough for one statement's parameters."""
+    for start in range(0, len(keys), size):
+        yield keys[start : start + size]
 
 
 def _change(record: str) -> Change:
