@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from newsreader.app.sync_apply import (
     write_articles,
@@ -64,12 +65,42 @@ def attach(store: StateStore, paths: AppPaths, changed: Callable[[], None] | Non
     if notice is not None:
         store.notices.append(notice)
 
-    def record(items: list[ChangeItem]) -> None:
-        ledger.record(items)
+    def record(items: list[ChangeItem], token: str) -> None:
+        ledger.record(items, token)
         if changed is not None:
             changed()
 
     store.on_change = record
+    if recover(store, ledger) and changed is not None:
+        changed()
+
+
+def recover(store: StateStore, ledger: Ledger) -> int:
+    """Record the changes the state file kept for sync and the ledger may not have (a
+    process killed between the two writes); each is recorded once, however often this runs.
+    Returns how many were recorded now."""
+    try:
+        kept = store.outbox.kept()
+    except (OSError, sqlite3.Error):  # a state file that cannot be read now: next time
+        return 0
+    made = sum(len(ledger.record(items, token)) for token, items in kept)
+    with contextlib.suppress(OSError, sqlite3.Error):
+        store.outbox.forget([token for token, _ in kept])
+    return made
+
+
+def _outbox_waiting(state_file: Path) -> bool:
+    """Whether the state file holds changes kept for sync (cheap: no store is opened)."""
+    try:
+        conn = sqlite3.connect(f"file:{quote(str(state_file))}?mode=ro", uri=True, timeout=1)
+    except sqlite3.Error:
+        return False
+    try:
+        return conn.execute("SELECT 1 FROM sync_outbox LIMIT 1").fetchone() is not None
+    except sqlite3.Error:  # no such file or table: nothing kept
+        return False
+    finally:
+        conn.close()
 
 
 @dataclass(slots=True)
@@ -145,8 +176,9 @@ def sync_once(
         if not got:
             return SyncReport(busy=True)
         ledger, notice = Ledger.open(ledger_path(paths))
-        if not callable(store):
-            the_store()  # its changes are recorded from now on
+        if not callable(store) or _outbox_waiting(paths.state_file):
+            # Its changes are recorded from now on, and those a killed process left, now.
+            recover(the_store(), ledger)
         report = SyncReport(device=ledger.device)
         if notice is not None:
             report.notices.append(notice)

@@ -4,6 +4,7 @@ another device may keep the same article elsewhere."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -80,6 +81,15 @@ def bookmark_change(bm: Bookmark, content_hash: str, path: str) -> ChangeItem:
         "created": ms(bm.created),
     }
     return ("bookmark", bm.uuid, body)
+
+
+def restored_change(conn: sqlite3.Connection, bm: Bookmark) -> ChangeItem:
+    """A bookmark put back or saved again, whole, with its article as the state file has it."""
+    row = conn.execute(
+        "SELECT content_hash, path FROM articles WHERE id = ?", (bm.article_id,)
+    ).fetchone()
+    content_hash, path = (str(row[0]), str(row[1])) if row else ("", "")
+    return bookmark_change(bm, content_hash, path)
 
 
 def _ms(text: Any) -> int | None:

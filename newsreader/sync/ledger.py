@@ -1,7 +1,9 @@
 """This device's side of sync, in a small SQLite file of its own next to the state file:
 its device id and clock, every change known (its own, numbered, and the others'), which
-segments were taken in, which things still wait to be written to the state file, and the
-files skipped and why. Apart from the state file, so sync needs no change to its schema.
+segments were taken in, which things still wait to be written to the state file, the
+files skipped and why, and the tokens of the state file's outbox rows it has recorded.
+Apart from the state file, so sync's bookkeeping never changes the state file's schema
+(only the outbox is there, in the transactions that make the changes).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ CREATE TABLE IF NOT EXISTS pending (entity TEXT NOT NULL, key TEXT NOT NULL,
 CREATE TABLE IF NOT EXISTS skipped (name TEXT PRIMARY KEY, reason TEXT NOT NULL,
     since TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS applied_feeds (key TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS outbox (token TEXT PRIMARY KEY);
 """
 
 _READY: set[Path] = set()
@@ -115,13 +118,22 @@ class Ledger:
 
     # --- this device's changes -------------------------------------------------------------
 
-    def record(self, items: Iterable[tuple[str, str, dict[str, Any]]]) -> list[Change]:
+    def record(
+        self, items: Iterable[tuple[str, str, dict[str, Any]]], token: str | None = None
+    ) -> list[Change]:
         """Record changes made here: (kind, key, body) each, stamped by this device's clock.
         Bookmark and feed edits and removals get ``seen``: the adds and edits known now.
         A body's ``_wall`` (milliseconds) stamps it instead of the clock: records that were
-        made before sync was set up, or come from a backup, keep the time they were made."""
+        made before sync was set up, or come from a backup, keep the time they were made.
+        ``token`` names the state file's outbox row they come from: a row recorded before
+        is not recorded again (nothing is made)."""
         made: list[Change] = []
         with self._tx() as conn:
+            if token is not None:
+                before = conn.total_changes
+                conn.execute("INSERT OR IGNORE INTO outbox (token) VALUES (?)", (token,))
+                if conn.total_changes == before:
+                    return made
             clock = self._clock(conn)
             seq = int(conn.execute("SELECT coalesce(max(seq), 0) FROM changes").fetchone()[0])
             for n, (kind, key, body) in enumerate(items):
