@@ -97,8 +97,10 @@ def _ms(text: Any) -> int | None:
     return ms(when) if when is not None else None
 
 
-def from_backup(data: BackupData) -> list[ChangeItem]:
-    """Records (as ``backup.dump`` gives them) as changes stamped when each was made."""
+def from_backup(data: BackupData, unstars: bool = False) -> list[ChangeItem]:
+    """Records (as ``backup.dump`` gives them) as changes stamped when each was made. With
+    ``unstars`` (records an import took in), an article the record says is not starred is a
+    ``star`` change too: the import may have taken its star away."""
     items: list[ChangeItem] = []
     where: dict[str, tuple[str, str]] = {}
     for a in data.articles:
@@ -118,8 +120,9 @@ def from_backup(data: BackupData) -> list[ChangeItem]:
             at = _ms(opened)
             if at is not None:
                 items.append(("opened", key, {**ident, "at": at}))
-        if a.get("starred"):
-            items.append(("star", key, {**ident, "starred": True}))
+        starred = a.get("starred")
+        if starred or (unstars and starred is False):
+            items.append(("star", key, {**ident, "starred": bool(starred)}))
         held = a.get("tags")
         if isinstance(held, list):
             items += tag_changes_of(key, ident, (), held)

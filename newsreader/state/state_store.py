@@ -409,6 +409,6 @@ class StateStore:
                 [s for s in data.saved_searches if s["name"] in searches],
                 [s for s in data.settings if s["key"] in settings],
             )
-            return report, from_backup(taken)
+            return report, from_backup(taken, unstars=True)
 
         return self._write_told(op)
