@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from newsreader.app.sync_apply import (
     write_articles,
@@ -37,6 +38,9 @@ from newsreader.sync.segments import DEVICE, NAME, SegmentError, read_segment, w
 if TYPE_CHECKING:
     from newsreader.state import StateStore
     from newsreader.state.change_items import ChangeItem
+
+Fresh = dict[str, dict[str, list[Change]]]
+"""Changes read from segments in this run, by entity and key."""
 
 _BATCH = 2000
 """Things written to the state file per transaction (a long one would hold the app's writes)."""
@@ -61,12 +65,42 @@ def attach(store: StateStore, paths: AppPaths, changed: Callable[[], None] | Non
     if notice is not None:
         store.notices.append(notice)
 
-    def record(items: list[ChangeItem]) -> None:
-        ledger.record(items)
+    def record(items: list[ChangeItem], token: str) -> None:
+        ledger.record(items, token)
         if changed is not None:
             changed()
 
     store.on_change = record
+    if recover(store, ledger) and changed is not None:
+        changed()
+
+
+def recover(store: StateStore, ledger: Ledger) -> int:
+    """Record the changes the state file kept for sync and the ledger may not have (a
+    process killed between the two writes); each is recorded once, however often this runs.
+    Returns how many were recorded now."""
+    try:
+        kept = store.outbox.kept()
+    except (OSError, sqlite3.Error):  # a state file that cannot be read now: next time
+        return 0
+    made = sum(len(ledger.record(items, token)) for token, items in kept)
+    with contextlib.suppress(OSError, sqlite3.Error):
+        store.outbox.forget([token for token, _ in kept])
+    return made
+
+
+def _outbox_waiting(state_file: Path) -> bool:
+    """Whether the state file holds changes kept for sync (cheap: no store is opened)."""
+    try:
+        conn = sqlite3.connect(f"file:{quote(str(state_file))}?mode=ro", uri=True, timeout=1)
+    except sqlite3.Error:
+        return False
+    try:
+        return conn.execute("SELECT 1 FROM sync_outbox LIMIT 1").fetchone() is not None
+    except sqlite3.Error:  # no such file or table: nothing kept
+        return False
+    finally:
+        conn.close()
 
 
 @dataclass(slots=True)
@@ -142,8 +176,9 @@ def sync_once(
         if not got:
             return SyncReport(busy=True)
         ledger, notice = Ledger.open(ledger_path(paths))
-        if not callable(store):
-            the_store()  # its changes are recorded from now on
+        if not callable(store) or _outbox_waiting(paths.state_file):
+            # Its changes are recorded from now on, and those a killed process left, now.
+            recover(the_store(), ledger)
         report = SyncReport(device=ledger.device)
         if notice is not None:
             report.notices.append(notice)
@@ -187,10 +222,10 @@ def _now_iso() -> str:
 # --- in ------------------------------------------------------------------------------------
 
 
-def _take_in(ledger: Ledger, sync_dir: Path, report: SyncReport) -> dict[str, Change]:
-    """Take in every new segment; returns the changes read, by stamp (the merge needs them
-    again, and reading them back from the ledger would decode them twice)."""
-    fresh: dict[str, Change] = {}
+def _take_in(ledger: Ledger, sync_dir: Path, report: SyncReport) -> Fresh:
+    """Take in every new segment; returns the changes read and kept, by entity and key: the
+    merge needs them again, and reading them back from the ledger would decode them twice."""
+    fresh: Fresh = {}
     present: set[str] = set()
     known = ledger.signatures()
     for entry in sorted(os.scandir(sync_dir), key=lambda e: e.name):
@@ -220,7 +255,9 @@ def _take_in(ledger: Ledger, sync_dir: Path, report: SyncReport) -> dict[str, Ch
             new = ledger.take_in(name, signature, segment.host, segment.changes, _now_iso())
             report.segments_read += 1
             report.changes_in += new
-            fresh.update((c.id, c) for c in segment.changes)
+            if new == len(segment.changes):  # each is its row (none was there under its stamp)
+                for c in segment.changes:
+                    fresh.setdefault(c.entity, {}).setdefault(c.key, []).append(c)
     ledger.forget_skipped(present)
     return fresh
 
@@ -281,7 +318,7 @@ def _write_merged(
     ledger: Ledger,
     the_store: Callable[[], StateStore],
     feeds_file: Path | None,
-    fresh: dict[str, Change],
+    fresh: Fresh,
 ) -> int:
     pending = ledger.pending()
     by_entity: dict[str, list[str]] = {}
@@ -291,7 +328,7 @@ def _write_merged(
     for entity, keys in sorted(by_entity.items()):
         for start in range(0, len(keys), _BATCH):
             batch = keys[start : start + _BATCH]
-            changes = ledger.changes_for(entity, batch, fresh)
+            changes = ledger.changes_for(entity, batch, fresh.get(entity))
             if entity == "article":
                 states = [s for k in batch if (s := merge.article(k, changes[k]))]
                 the_store().write_synced(partial(write_articles, states=states))

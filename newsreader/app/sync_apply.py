@@ -23,6 +23,7 @@ def _when(ms: int) -> str:
 def write_articles(conn: sqlite3.Connection, states: list[merge.ArticleState]) -> None:
     """Each article's merged read mark, place and opening times, on every copy held here."""
     known = _hashes_held(conn, [s.content_hash for s in states])
+    batch = _Statements(conn)
     for s in states:
         sets: dict[str, Any] = {"updated": _when(s.updated)}
         if s.read is not None:
@@ -39,7 +40,7 @@ def write_articles(conn: sqlite3.Connection, states: list[merge.ArticleState]) -
             sets["starred"] = int(s.starred)
         if s.content_hash in known:  # every copy here with this content
             assignments = ", ".join(f"{name} = ?" for name in sets)
-            conn.execute(
+            batch.add(
                 f"UPDATE articles SET {assignments} WHERE content_hash = ?",
                 (*sets.values(), s.content_hash),
             )
@@ -48,11 +49,33 @@ def write_articles(conn: sqlite3.Connection, states: list[merge.ArticleState]) -
         # the file here by its content hash (as it follows a rename).
         row = {"id": inert(s.id), "path": inert(s.path), "content_hash": s.content_hash}
         row |= {"title": clean_text(s.title), **sets}
-        conn.execute(
+        batch.add(
             f"INSERT INTO articles ({', '.join(row)}) VALUES ({','.join('?' * len(row))}) "
             "ON CONFLICT(id) DO NOTHING",
             tuple(row.values()),
         )
+    batch.flush()
+
+
+class _Statements:
+    """Statements run in the order given, each run of the same statement as one
+    ``executemany`` (the order matters: of two articles under one id, the first is kept)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        self._sql = ""
+        self._rows: list[tuple[Any, ...]] = []
+
+    def add(self, sql: str, row: tuple[Any, ...]) -> None:
+        if sql != self._sql:
+            self.flush()
+            self._sql = sql
+        self._rows.append(row)
+
+    def flush(self) -> None:
+        if self._rows:
+            self._conn.executemany(self._sql, self._rows)
+        self._rows = []
 
 
 def _hashes_held(conn: sqlite3.Connection, hashes: list[str]) -> set[str]:

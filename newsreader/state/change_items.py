@@ -4,6 +4,7 @@ another device may keep the same article elsewhere."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -82,13 +83,24 @@ def bookmark_change(bm: Bookmark, content_hash: str, path: str) -> ChangeItem:
     return ("bookmark", bm.uuid, body)
 
 
+def restored_change(conn: sqlite3.Connection, bm: Bookmark) -> ChangeItem:
+    """A bookmark put back or saved again, whole, with its article as the state file has it."""
+    row = conn.execute(
+        "SELECT content_hash, path FROM articles WHERE id = ?", (bm.article_id,)
+    ).fetchone()
+    content_hash, path = (str(row[0]), str(row[1])) if row else ("", "")
+    return bookmark_change(bm, content_hash, path)
+
+
 def _ms(text: Any) -> int | None:
     when = records.unstamp(text) if isinstance(text, str) else None
     return ms(when) if when is not None else None
 
 
-def from_backup(data: BackupData) -> list[ChangeItem]:
-    """Records (as ``backup.dump`` gives them) as changes stamped when each was made."""
+def from_backup(data: BackupData, unstars: bool = False) -> list[ChangeItem]:
+    """Records (as ``backup.dump`` gives them) as changes stamped when each was made. With
+    ``unstars`` (records an import took in), an article the record says is not starred is a
+    ``star`` change too: the import may have taken its star away."""
     items: list[ChangeItem] = []
     where: dict[str, tuple[str, str]] = {}
     for a in data.articles:
@@ -108,8 +120,9 @@ def from_backup(data: BackupData) -> list[ChangeItem]:
             at = _ms(opened)
             if at is not None:
                 items.append(("opened", key, {**ident, "at": at}))
-        if a.get("starred"):
-            items.append(("star", key, {**ident, "starred": True}))
+        starred = a.get("starred")
+        if starred or (unstars and starred is False):
+            items.append(("star", key, {**ident, "starred": bool(starred)}))
         held = a.get("tags")
         if isinstance(held, list):
             items += tag_changes_of(key, ident, (), held)

@@ -80,7 +80,14 @@ CREATE TABLE saved_searches (
 CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated TEXT NOT NULL);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+# Version 5: each change made here kept for sync in the transaction that makes it, until
+# the sync ledger (a file of its own) has it too, so a kill between the two loses nothing
+# (``StateStore._write_told``). ``items`` is a JSON list of [kind, key, body].
+_V5 = """
+CREATE TABLE sync_outbox (token TEXT PRIMARY KEY, items TEXT NOT NULL);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
 """``MIGRATIONS[n]`` takes a file from version n to n + 1."""
 CURRENT = len(MIGRATIONS)
 

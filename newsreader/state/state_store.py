@@ -21,9 +21,11 @@ from newsreader.state.change_items import (
     bookmark_change,
     from_backup,
     ms,
+    restored_change,
     tag_changes,
 )
 from newsreader.state.models import Anchor, Bookmark, ReadingState, SavedSearch
+from newsreader.state.outbox import Outbox, Told
 from newsreader.state.statefile import StateFile
 
 T = TypeVar("T")
@@ -37,10 +39,13 @@ class StateStore:
         self._file = StateFile(path, snapshot_dir, opened)
         self.notices: list[str] = self._file.notices
         """One-line messages for the user, oldest first (restored, read-only, not saving…)."""
-        self.on_change: Callable[[list[ChangeItem]], None] | None = None
+        self.on_change: Told | None = None
         """Told of every change the user makes (read marks, positions, bookmarks, stars, tags,
         saved searches, settings) after it is written, so sync can pass it on; never of
-        ``write_synced``."""
+        ``write_synced``. While it is set, each change is also kept in the file's outbox
+        under a token (its second argument) by the transaction that makes it (``outbox``)."""
+        self.outbox = Outbox(self._file, self.notices)
+        """Changes kept for sync until its ledger has them (what a killed process left)."""
 
     @classmethod
     def open(cls, path: Path, snapshot_dir: Path | None = None) -> StateStore:
@@ -81,6 +86,7 @@ class StateStore:
 
     def close(self) -> None:
         """Write back kept changes if possible, then close every connection."""
+        self.outbox.close()
         self._file.close()
 
     def write_synced(self, op: Callable[[sqlite3.Connection], T]) -> T:
@@ -88,15 +94,13 @@ class StateStore:
         change made here, and passing it on again would echo it forever)."""
         return self._file.write(op)
 
-    def _tell(self, items: list[ChangeItem]) -> None:
-        if self.on_change is None or not items:
-            return
-        try:
-            self.on_change(items)
-        except Exception as exc:  # the change itself is saved; only passing it on failed
-            notice = f"sync: a change was saved here but not recorded for sync ({exc})"
-            if notice not in self.notices:
-                self.notices.append(notice)
+    def _write_told(self, op: Callable[[sqlite3.Connection], tuple[T, list[ChangeItem]]]) -> T:
+        return self.outbox.write(op, self.on_change)
+
+    def _write_then_tell(
+        self, op: Callable[[sqlite3.Connection], object], told: list[ChangeItem]
+    ) -> None:
+        self.outbox.write(lambda c: (op(c), told), self.on_change)
 
     # --- reading state --------------------------------------------------------------------
 
@@ -150,22 +154,19 @@ class StateStore:
     def mark_opened(self, article: ArticleSummary) -> ReadingState:
         """Opening an article marks it read and records the first and last time."""
         when = records.now()
-        state = self._file.write(lambda c: records.mark_opened(c, article, when))
-        self._tell(
-            [
-                article_change("read", article, read=True),
-                article_change("opened", article, at=ms(when)),
-            ]
-        )
-        return state
+        told = [
+            article_change("read", article, read=True),
+            article_change("opened", article, at=ms(when)),
+        ]
+        return self._write_told(lambda c: (records.mark_opened(c, article, when), told))
 
     def set_read(self, articles: Iterable[ArticleSummary], read: bool) -> None:
         """Mark articles read or unread."""
         articles = list(articles)
         if articles:
             when = records.now()
-            self._file.write(lambda c: records.set_read(c, articles, read, when))
-            self._tell([article_change("read", a, read=read) for a in articles])
+            told = [article_change("read", a, read=read) for a in articles]
+            self._write_then_tell(lambda c: records.set_read(c, articles, read, when), told)
 
     def save_position(
         self,
@@ -178,21 +179,25 @@ class StateStore:
         """Remember where the reader is: paragraph, offset inside it, progress 0-100, and the
         text there (``anchoring.position_quote``), which finds the place again after edits."""
         when = records.now()
-        self._file.write(
-            lambda c: records.save_position(c, article, paragraph, offset, progress, when, quote)
-        )
         place = {"paragraph": max(0, paragraph), "offset": max(0, offset)}
-        progress = min(100, max(0, progress))
-        self._tell([article_change("position", article, **place, progress=progress, quote=quote)])
+        kept = min(100, max(0, progress))
+        told = [article_change("position", article, **place, progress=kept, quote=quote)]
+        self._write_then_tell(
+            lambda c: records.save_position(c, article, paragraph, offset, progress, when, quote),
+            told,
+        )
 
     # --- stars, tags, saved searches, settings ---------------------------------------------
 
     def set_starred(self, article: ArticleSummary, starred: bool | None = None) -> ReadingState:
         """Star (True) or unstar (False) an article, or turn its star over (None)."""
         when = records.now()
-        state = self._file.write(lambda c: organising.set_starred(c, article, starred, when))
-        self._tell([article_change("star", article, starred=state.starred)])
-        return state
+
+        def op(conn: sqlite3.Connection) -> tuple[ReadingState, list[ChangeItem]]:
+            state = organising.set_starred(conn, article, starred, when)
+            return state, [article_change("star", article, starred=state.starred)]
+
+        return self._write_told(op)
 
     def change_tags(
         self,
@@ -208,14 +213,13 @@ class StateStore:
         removing = [tags.normalise(t) for t in remove]
         when = records.now()
 
-        def op(conn: sqlite3.Connection) -> tuple[tuple[str, ...], ReadingState]:
+        def op(conn: sqlite3.Connection) -> tuple[ReadingState, list[ChangeItem]]:
             row = conn.execute("SELECT tags FROM articles WHERE id = ?", (article.id,)).fetchone()
             before = records.tags_of(row[0]) if row else ()
-            return before, organising.change_tags(conn, article, adding, removing, when, replace)
+            state = organising.change_tags(conn, article, adding, removing, when, replace)
+            return state, tag_changes(article, before, state.tags, adding)
 
-        before, state = self._file.write(op)
-        self._tell(tag_changes(article, before, state.tags, adding))
-        return state
+        return self._write_told(op)
 
     def tags_in_use(self) -> list[str]:
         """Every tag the user has put on some article, one spelling each, sorted."""
@@ -231,17 +235,22 @@ class StateStore:
         if sort not in organising.SORTS:
             raise ValueError(f"sort must be one of: {', '.join(organising.SORTS)}")
         when = records.now()
-        saved = self._file.write(lambda c: organising.save_search(c, name, query, sort, when))
-        body = {"name": saved.name, "query": saved.query, "sort": saved.sort}
-        self._tell([("search", tags.key(saved.name), body)])
-        return saved
+
+        def op(conn: sqlite3.Connection) -> tuple[SavedSearch, list[ChangeItem]]:
+            saved = organising.save_search(conn, name, query, sort, when)
+            body = {"name": saved.name, "query": saved.query, "sort": saved.sort}
+            return saved, [("search", tags.key(saved.name), body)]
+
+        return self._write_told(op)
 
     def remove_search(self, name: str) -> SavedSearch | None:
         """Forget a saved search; returns it, or None when there is none of that name."""
-        gone = self._file.write(lambda c: organising.remove_search(c, name))
-        if gone is not None:
-            self._tell([("unsearch", tags.key(gone.name), {})])
-        return gone
+
+        def op(conn: sqlite3.Connection) -> tuple[SavedSearch | None, list[ChangeItem]]:
+            gone = organising.remove_search(conn, name)
+            return gone, [("unsearch", tags.key(gone.name), {})] if gone is not None else []
+
+        return self._write_told(op)
 
     def saved_searches(self) -> list[SavedSearch]:
         """Every saved search, by name."""
@@ -264,8 +273,8 @@ class StateStore:
     def set_setting(self, key: str, value: str) -> None:
         """Remember a setting (the list's sort order, …)."""
         when = records.now()
-        self._file.write(lambda c: organising.set_setting(c, key, value, when))
-        self._tell([("setting", key, {"value": value})])
+        told: list[ChangeItem] = [("setting", key, {"value": value})]
+        self._write_then_tell(lambda c: organising.set_setting(c, key, value, when), told)
 
     # --- bookmarks ------------------------------------------------------------------------
 
@@ -297,23 +306,25 @@ class StateStore:
             updated=when,
         )
         summary = article.summary
+        told = [bookmark_change(bookmark, summary.content_hash, str(summary.path))]
 
-        def op(conn: sqlite3.Connection) -> None:
+        def op(conn: sqlite3.Connection) -> tuple[Bookmark, list[ChangeItem]]:
             records.ensure_article(conn, summary, when)
             records.put_bookmark(conn, bookmark)
+            return bookmark, told
 
-        self._file.write(op)
-        self._tell([bookmark_change(bookmark, summary.content_hash, str(summary.path))])
-        return bookmark
+        return self._write_told(op)
 
     def update_note(self, uuid: str, note: str) -> Bookmark | None:
         """Change a bookmark's note; None when there is no such bookmark."""
         note = clean_text(note)
         when = records.now()
-        updated = self._file.write(lambda c: records.update_note(c, uuid, note, when))
-        if updated is not None:
-            self._tell([("note", uuid, {"note": note})])
-        return updated
+
+        def op(conn: sqlite3.Connection) -> tuple[Bookmark | None, list[ChangeItem]]:
+            updated = records.update_note(conn, uuid, note, when)
+            return updated, [("note", uuid, {"note": note})] if updated is not None else []
+
+        return self._write_told(op)
 
     def save_note(self, bookmark: Bookmark, note: str) -> tuple[Bookmark, bool]:
         """Set ``bookmark``'s note. If it was deleted meanwhile (by another instance), the note
@@ -322,40 +333,35 @@ class StateStore:
         note = clean_text(note)
         when = records.now()
 
-        def op(conn: sqlite3.Connection) -> tuple[Bookmark, bool]:
+        def op(conn: sqlite3.Connection) -> tuple[tuple[Bookmark, bool], list[ChangeItem]]:
             updated = records.update_note(conn, bookmark.uuid, note, when)
             if updated is not None:
-                return updated, False
+                return (updated, False), [("note", updated.uuid, {"note": note})]
             again = replace(
                 bookmark, uuid=str(uuidlib.uuid4()), note=note, created=when, updated=when
             )
             records.put_bookmark(conn, again)
-            return again, True
+            return (again, True), [restored_change(conn, again)]
 
-        saved, again = self._file.write(op)
-        self._tell([self._restored(saved) if again else ("note", saved.uuid, {"note": note})])
-        return saved, again
+        return self._write_told(op)
 
     def delete_bookmark(self, uuid: str) -> Bookmark | None:
         """Delete a bookmark; returns it (for undo), or None when there was none."""
-        gone = self._file.write(lambda c: records.delete_bookmark(c, uuid))
-        if gone is not None:
-            self._tell([("unbookmark", uuid, {})])
-        return gone
+
+        def op(conn: sqlite3.Connection) -> tuple[Bookmark | None, list[ChangeItem]]:
+            gone = records.delete_bookmark(conn, uuid)
+            return gone, [("unbookmark", uuid, {})] if gone is not None else []
+
+        return self._write_told(op)
 
     def restore_bookmark(self, bookmark: Bookmark) -> None:
         """Undo a delete: put the bookmark back with the same uuid."""
-        self._file.write(lambda c: records.put_bookmark(c, bookmark))
-        self._tell([self._restored(bookmark)])
 
-    def _restored(self, bookmark: Bookmark) -> ChangeItem:
-        row = self._file.read(
-            lambda c: c.execute(
-                "SELECT content_hash, path FROM articles WHERE id = ?", (bookmark.article_id,)
-            ).fetchone()
-        )
-        content_hash, path = (str(row[0]), str(row[1])) if row else ("", "")
-        return bookmark_change(bookmark, content_hash, path)
+        def op(conn: sqlite3.Connection) -> tuple[None, list[ChangeItem]]:
+            records.put_bookmark(conn, bookmark)
+            return None, [restored_change(conn, bookmark)]
+
+        self._write_told(op)
 
     def bookmarks(self, article_id: str | None = None) -> list[Bookmark]:
         """Bookmarks of one article in text order, or all of them, oldest first."""
@@ -392,15 +398,17 @@ class StateStore:
 
     def merge_records(self, data: backup.BackupData) -> backup.ImportReport:
         """Merge records from a backup: newer wins per record, so it is idempotent."""
-        report = self._file.write(lambda c: backup.merge(c, data))
-        articles, bookmarks = set(report.changed_articles), set(report.changed_bookmarks)
-        searches, settings = set(report.changed_searches), set(report.changed_settings)
-        if articles or bookmarks or searches or settings:
+
+        def op(conn: sqlite3.Connection) -> tuple[backup.ImportReport, list[ChangeItem]]:
+            report = backup.merge(conn, data)
+            articles, bookmarks = set(report.changed_articles), set(report.changed_bookmarks)
+            searches, settings = set(report.changed_searches), set(report.changed_settings)
             taken = backup.BackupData(
                 [a for a in data.articles if a["id"] in articles],
                 [b for b in data.bookmarks if b["uuid"] in bookmarks],
                 [s for s in data.saved_searches if s["name"] in searches],
                 [s for s in data.settings if s["key"] in settings],
             )
-            self._tell(from_backup(taken))
-        return report
+            return report, from_backup(taken, unstars=True)
+
+        return self._write_told(op)

@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsreader.sync.hlc import parse_stamp
+from newsreader.sync.hlc import stamp_device
 
 _PLACE_MAX = 2**31 - 1
 _INT_MAX = {"at": 2**53, "created": 2**53}
@@ -159,28 +159,46 @@ class Change:
 def checked(item: object, device: str, line: str = "") -> Change:
     """A change read from ``device``'s segment (``line``: its text there); ValueError with one
     line when it is not one."""
+    # Called once per record of every segment taken in: kept to plain look-ups.
     if type(item) is not dict:
         raise ValueError("a record is not an object")
     stamp, kind, key, body = item.get("id"), item.get("kind"), item.get("key"), item.get("body")
-    parsed = parse_stamp(stamp) if type(stamp) is str else None
-    if parsed is None:
+    made_by = stamp_device(stamp)
+    if made_by is None:
         raise ValueError(f"a record has no valid stamp: {str(stamp)[:40]!r}")
-    if parsed[2] != device:
+    if made_by != device:
         raise ValueError(f"record {stamp} was made by another device")
     if type(kind) is not str or not kind or type(key) is not str or not key:
         raise ValueError(f"record {stamp} has no kind or key")
     if type(body) is not dict:
         raise ValueError(f"record {stamp} has no body")
+    shape = _SHAPES.get(kind)
+    if shape is not None:
+        names, exact, numbers, lists = shape
+        # Exact types, as JSON decodes them (a bool is not an int here), all in one go.
+        if tuple(map(type, map(body.get, names))) != exact:
+            _check_fields(str(stamp), kind, body)
+        for name, limit in numbers:
+            if not 0 <= body[name] <= limit:
+                raise ValueError(f"record {stamp}: {name!r} is out of range")
+        for name in lists:
+            if not all(stamp_device(s) for s in body[name]):
+                raise ValueError(f"record {stamp}: 'seen' holds something not a stamp")
+    return Change(str(stamp), kind, key, body, line)
+
+
+def _check_fields(stamp: str, kind: str, body: dict[str, Any]) -> None:
+    """Each field of the body one by one: raises for the first wrong one (a field that may
+    be one of two types, as a feed's title, is checked only here)."""
     for name, types, limit in _CHECKS.get(kind, ()):
         value: Any = body.get(name)
-        kind_of = type(value)  # exact types, as JSON decodes them: a bool is not an int here
+        kind_of = type(value)
         if kind_of not in types:
             raise ValueError(f"record {stamp}: {name!r} is missing or has the wrong type")
         if kind_of is int and not 0 <= value <= limit:
             raise ValueError(f"record {stamp}: {name!r} is out of range")
-        if kind_of is list and not all(type(s) is str and parse_stamp(s) for s in value):
+        if kind_of is list and not all(stamp_device(s) for s in value):
             raise ValueError(f"record {stamp}: 'seen' holds something not a stamp")
-    return Change(str(stamp), kind, key, body, line)
 
 
 def _limit(name: str) -> int:
@@ -191,3 +209,17 @@ _CHECKS: dict[str, tuple[tuple[str, tuple[type, ...], int], ...]] = {
     kind: tuple((name, types, _limit(name)) for name, types in t.fields.items())
     for kind, t in TYPES.items()
 }
+
+_SHAPES: dict[
+    str, tuple[tuple[str, ...], tuple[type, ...], tuple[tuple[str, int], ...], tuple[str, ...]]
+] = {
+    kind: (
+        tuple(t.fields),
+        # A field of two types stands as None here: any other value goes field by field.
+        tuple(types[0] if len(types) == 1 else type(None) for types in t.fields.values()),
+        tuple((n, _limit(n)) for n, types in t.fields.items() if types == (int,)),
+        tuple(n for n, types in t.fields.items() if types == (list,)),
+    )
+    for kind, t in TYPES.items()
+}
+"""Per kind: its fields, their types, the integers and their limits, the lists of stamps."""

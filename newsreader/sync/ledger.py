@@ -1,7 +1,9 @@
 """This device's side of sync, in a small SQLite file of its own next to the state file:
 its device id and clock, every change known (its own, numbered, and the others'), which
-segments were taken in, which things still wait to be written to the state file, and the
-files skipped and why. Apart from the state file, so sync needs no change to its schema.
+segments were taken in, which things still wait to be written to the state file, the
+files skipped and why, and the tokens of the state file's outbox rows it has recorded.
+Apart from the state file, so sync's bookkeeping never changes the state file's schema
+(only the outbox is there, in the transactions that make the changes).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import socket
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -38,6 +40,7 @@ CREATE TABLE IF NOT EXISTS pending (entity TEXT NOT NULL, key TEXT NOT NULL,
 CREATE TABLE IF NOT EXISTS skipped (name TEXT PRIMARY KEY, reason TEXT NOT NULL,
     since TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS applied_feeds (key TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS outbox (token TEXT PRIMARY KEY);
 """
 
 _READY: set[Path] = set()
@@ -115,13 +118,22 @@ class Ledger:
 
     # --- this device's changes -------------------------------------------------------------
 
-    def record(self, items: Iterable[tuple[str, str, dict[str, Any]]]) -> list[Change]:
+    def record(
+        self, items: Iterable[tuple[str, str, dict[str, Any]]], token: str | None = None
+    ) -> list[Change]:
         """Record changes made here: (kind, key, body) each, stamped by this device's clock.
         Bookmark and feed edits and removals get ``seen``: the adds and edits known now.
         A body's ``_wall`` (milliseconds) stamps it instead of the clock: records that were
-        made before sync was set up, or come from a backup, keep the time they were made."""
+        made before sync was set up, or come from a backup, keep the time they were made.
+        ``token`` names the state file's outbox row they come from: a row recorded before
+        is not recorded again (nothing is made)."""
         made: list[Change] = []
         with self._tx() as conn:
+            if token is not None:
+                before = conn.total_changes
+                conn.execute("INSERT OR IGNORE INTO outbox (token) VALUES (?)", (token,))
+                if conn.total_changes == before:
+                    return made
             clock = self._clock(conn)
             seq = int(conn.execute("SELECT coalesce(max(seq), 0) FROM changes").fetchone()[0])
             for n, (kind, key, body) in enumerate(items):
@@ -175,14 +187,18 @@ class Ledger:
         with self._tx() as conn:
             clock = self._clock(conn)
             before = conn.total_changes
+            rows = [
+                (c.id, c.device, c.entity, c.kind, c.key, c.line or c.record_text())
+                for c in changes
+            ]
             conn.executemany(
                 "INSERT OR IGNORE INTO changes (id, device, entity, kind, key, record) "
                 "VALUES (?,?,?,?,?,?)",
-                [(c.id, c.device, c.entity, c.kind, c.key, c.record_text()) for c in changes],
+                rows,
             )
             new = conn.total_changes - before
             if new:  # a segment read again after its file changed may hold nothing new
-                touched = sorted({(c.entity, c.key) for c in changes})
+                touched = sorted({(r[2], r[4]) for r in rows})
                 conn.executemany(
                     "INSERT OR IGNORE INTO pending (entity, key) VALUES (?,?)", touched
                 )
@@ -201,23 +217,38 @@ class Ledger:
             return [(str(e), str(k)) for e, k in conn.execute("SELECT entity, key FROM pending")]
 
     def changes_for(
-        self, entity: str, keys: Iterable[str], parsed: dict[str, Change] | None = None
+        self, entity: str, keys: Iterable[str], held: Mapping[str, list[Change]] | None = None
     ) -> dict[str, list[Change]]:
-        """Every change known for each key (``parsed``: some already decoded, by stamp)."""
-        parsed = parsed or {}
+        """Every change known for each key. ``held``: changes already decoded, by key (each
+        inserted by this process, so its row is this very change); a key whose rows number
+        as many is not read again, only counted (on the ``changes_key`` index alone)."""
+        held = held or {}
         keys = list(keys)
         out: dict[str, list[Change]] = {k: [] for k in keys}
         with self._tx() as conn:
-            for start in range(0, len(keys), 500):
-                chunk = keys[start : start + 500]
-                marks = ",".join("?" * len(chunk))
+            again: list[str] = []
+            for chunk in _chunks(keys):
                 rows = conn.execute(
-                    f"SELECT key, id, record FROM changes WHERE entity = ? AND key IN ({marks})",
+                    f"SELECT key, count(*) FROM changes WHERE entity = ? AND key IN "
+                    f"({','.join('?' * len(chunk))}) GROUP BY key",
+                    (entity, *chunk),
+                )
+                for key, count in rows:
+                    mine = held.get(key, ())
+                    if len(mine) == count:
+                        out[key] = list(mine)
+                    else:
+                        again.append(key)
+            for chunk in _chunks(again):
+                known = {c.id: c for k in chunk for c in held.get(k, ())}
+                rows = conn.execute(
+                    f"SELECT key, id, record FROM changes WHERE entity = ? AND key IN "
+                    f"({','.join('?' * len(chunk))})",
                     (entity, *chunk),
                 )
                 for key, stamp, record in rows:
-                    held = parsed.get(stamp)
-                    out[key].append(held if held is not None else _change(record))
+                    change = known.get(stamp)
+                    out[key].append(change if change is not None else _change(record))
         return out
 
     def written(self, items: Iterable[Pending]) -> None:
@@ -322,6 +353,12 @@ class Ledger:
             "SELECT record FROM changes WHERE entity = ? AND key = ?", (entity, key)
         )
         return [_change(r[0]) for r in rows]
+
+
+def _chunks(keys: list[str], size: int = 500) -> Iterator[list[str]]:
+    """Keys in pieces small enough for one statement's parameters."""
+    for start in range(0, len(keys), size):
+        yield keys[start : start + size]
 
 
 def _change(record: str) -> Change:

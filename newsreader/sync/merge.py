@@ -121,27 +121,44 @@ def article(content_hash: str, changes: Iterable[Change]) -> ArticleState | None
     mine = [c for c in distinct(changes) if c.entity == "article"]
     if not mine:
         return None
+    # One pass in stamp order (this runs once per article a sync touches): the last of each.
+    read: Change | None = None
+    pos: Change | None = None
+    star: Change | None = None
+    opened: list[int] = []
+    for c in mine:
+        kind = c.kind
+        if kind == "read":
+            read = c
+        elif kind == "position":
+            pos = c
+        elif kind == "opened":
+            opened.append(int(c.body["at"]))
+        elif kind == "star":
+            star = c
     last = mine[-1]
-    reads = [c for c in mine if c.kind == "read"]
-    positions = [c for c in mine if c.kind == "position"]
-    opened = [int(c.body["at"]) for c in mine if c.kind == "opened"]
-    stars = [c for c in mine if c.kind == "star"]
-    pos = positions[-1].body if positions else None
+    body = last.body
+    place = pos.body if pos is not None else None
     return ArticleState(
         content_hash=content_hash,
-        id=str(last.body["id"]),
-        path=str(last.body["path"]),
-        title=str(last.body["title"]),
-        read=bool(reads[-1].body["read"]) if reads else None,
+        id=str(body["id"]),
+        path=str(body["path"]),
+        title=str(body["title"]),
+        read=bool(read.body["read"]) if read is not None else None,
         position=(
-            (int(pos["paragraph"]), int(pos["offset"]), int(pos["progress"]), str(pos["quote"]))
-            if pos is not None
+            (
+                int(place["paragraph"]),
+                int(place["offset"]),
+                int(place["progress"]),
+                str(place["quote"]),
+            )
+            if place is not None
             else None
         ),
         first_opened=min(opened) if opened else None,
         last_opened=max(opened) if opened else None,
-        updated=max(c.wall for c in mine),
-        starred=bool(stars[-1].body["starred"]) if stars else None,
+        updated=last.wall,  # stamps sort by their wall clock first: the last is the latest
+        starred=bool(star.body["starred"]) if star is not None else None,
     )
 
 

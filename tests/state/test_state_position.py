@@ -161,7 +161,7 @@ def test_a_second_schema_file_migrates_and_keeps_positions(
     finally:
         store.close()
     conn = sqlite3.connect(state_file)
-    assert migrations.user_version(conn) == migrations.CURRENT == 4
+    assert migrations.user_version(conn) == migrations.CURRENT == 5
     assert conn.execute(
         "SELECT paragraph, para_offset, position_quote FROM articles"
     ).fetchall() == [(3, 5, "of article 1")]

@@ -1,18 +1,24 @@
 """Changes made on one device by a separate process, through the store as a command opens it
 (``cli.resources.open_store``: sync's recording attached). Run as
 ``python device_child.py DEVICE '[["mark", 1, 2, "note"], ["tag", 1, ["a"], []], ...]'``;
-prints a JSON list with one result per step (a new bookmark's uuid, else null)."""
+prints a JSON list with one result per step (a new bookmark's uuid, else null). With
+``DIE_AT=before-ledger`` (or ``after-ledger``) in the environment it is killed (SIGKILL) at the
+first change it tells sync of, just before (or just after) the sync ledger records it."""
 
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from newsreader.cli.resources import open_store
 from newsreader.context import build_context
 from newsreader.library import Article
+from newsreader.state.outbox import Outbox
 from tests.state.state_child import article
 
 
@@ -21,8 +27,24 @@ def local(n: int, device: str) -> Article:
     return replace(article(n), id=f"{device}-{n}", path=Path(f"/nonexistent/{device}/{n}.txt"))
 
 
+def die_at(when: str) -> None:
+    """Be killed at the first change the store tells sync of: the state file has it by then,
+    and with ``after-ledger`` the sync ledger too."""
+    tell = Outbox._tell
+
+    def killed(self: Outbox, *args: Any) -> Any:
+        if when == "after-ledger":
+            tell(self, *args)
+        os.kill(os.getpid(), signal.SIGKILL)
+        raise AssertionError("not killed")
+
+    Outbox._tell = killed  # type: ignore[method-assign,assignment]
+
+
 def main() -> None:
     device, steps = sys.argv[1], json.loads(sys.argv[2])
+    if "DIE_AT" in os.environ:
+        die_at(os.environ["DIE_AT"])
     out: list[str | None] = []
     with open_store(build_context()) as store:
         for op, *args in steps:

@@ -234,6 +234,27 @@ def test_an_import_passes_on_its_stars_tags_and_saved_searches(
     assert desktop.store.setting("list.sort") == "date"
 
 
+def test_an_import_that_unstars_an_article_passes_it_on(devices: tuple[Device, Device]) -> None:
+    from newsreader.state.backup import BackupData
+
+    laptop, desktop = devices
+    a1 = article(1).summary
+    laptop.store.set_starred(a1, True)
+    laptop.sync()
+    desktop.sync()
+    assert desktop.store.reading_state(a1).starred
+    later = "2099-01-02T03:04:05.000000+00:00"  # newer than the star: the import wins
+    row: dict[str, Any] = {"id": a1.id, "path": str(a1.path), "content_hash": a1.content_hash}
+    row |= {"title": a1.title, "read": False, "progress": 0, "paragraph": 0, "offset": 0}
+    row |= {"first_opened": None, "last_opened": None, "updated": later, "position_quote": ""}
+    row |= {"starred": False, "tags": []}
+    laptop.store.merge_records(BackupData([row], []))
+    assert not laptop.store.reading_state(a1).starred
+    laptop.sync()
+    desktop.sync()
+    assert not desktop.store.reading_state(a1).starred
+
+
 def test_odd_names_from_another_device_are_cleaned_or_left_out(
     devices: tuple[Device, Device],
 ) -> None:

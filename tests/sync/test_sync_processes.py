@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -36,14 +37,17 @@ class Machine:
             "PYTHONPATH": str(REPO),
         }
 
-    def do(self, *steps: list[Any]) -> list[str | None]:
+    def do(self, *steps: list[Any], die_at: str | None = None) -> list[str | None]:
         run = subprocess.run(
             [sys.executable, str(CHILD), self.name, json.dumps(list(steps))],
             capture_output=True,
             text=True,
-            env=self.env,
+            env={**self.env, "DIE_AT": die_at} if die_at else self.env,
             timeout=60,
         )
+        if die_at:
+            assert run.returncode == -signal.SIGKILL, run.stderr
+            return []
         assert run.returncode == 0, run.stderr
         result: list[str | None] = json.loads(run.stdout)
         return result
@@ -58,6 +62,13 @@ class Machine:
         assert run.returncode == 0, run.stderr
         assert "Traceback" not in run.stderr
         return run.stderr
+
+    def changes_made(self) -> int:
+        """How many changes this device has recorded for sync."""
+        run = self.cli("sync", "--status", "--json")
+        assert run.returncode == 0, run.stderr
+        (mine,) = [d for d in json.loads(run.stdout)["devices"] if d["this"]]
+        return int(mine["changes"])
 
     def state(self) -> tuple[list[tuple[Any, ...]], list[tuple[str, str]]]:
         run = self.cli("export", "-")
@@ -129,6 +140,41 @@ def test_both_change_apart_then_sync_both_ways_nothing_lost(
     desktop.sync()
     laptop.sync()
     assert dict(laptop.state()[1])[shared] == "both thoughts, merged by hand"
+
+
+def test_a_change_saved_just_before_a_kill_reaches_the_other_device(
+    machines: tuple[Machine, Machine],
+) -> None:
+    """Killed after the state file took a change and before the sync ledger did: the change
+    is still passed on (the state file keeps it for sync in the same transaction)."""
+    laptop, desktop = machines
+    doomed, kept = laptop.do(["mark", 1, 1, "delete me"], ["mark", 2, 0, "keep me"])
+    laptop.sync()
+    desktop.sync()
+    laptop.do(["star", 3, True], die_at="before-ledger")
+    laptop.do(["delete", doomed], die_at="before-ledger")
+    laptop.do(["tag", 3, ["later"], []], die_at="before-ledger")
+    marks, _ = laptop.organised()
+    assert ("hash3", True, ("later",)) in marks  # all three are in the laptop's state file
+    assert [u for u, _ in laptop.state()[1]] == [kept]
+    laptop.sync()
+    desktop.sync()
+    assert desktop.organised() == laptop.organised()
+    assert desktop.state()[1] == [(kept, "keep me")]
+
+
+def test_a_change_recorded_just_before_a_kill_is_recorded_once(
+    machines: tuple[Machine, Machine],
+) -> None:
+    """Killed after the ledger took the change too: it is not passed on a second time."""
+    laptop, _desktop = machines
+    laptop.do(["open", 1])
+    laptop.sync()
+    before = laptop.changes_made()
+    laptop.do(["star", 1, True], die_at="after-ledger")
+    laptop.sync()
+    laptop.do(["read", 2, True])
+    assert laptop.changes_made() == before + 2  # the star once, then the read mark
 
 
 def test_stars_tags_and_saved_searches_made_apart_converge(
