@@ -53,6 +53,26 @@ def document(article: Article) -> dict[str, Any]:
     return doc
 
 
+def stored_document(reader: Any, docnum: int) -> dict[str, Any]:
+    """The fields ``document`` gave a document, from what it stored (its text fields, id,
+    path and date) and its signature column: for adding it again when segments merge."""
+    stored = reader.stored_fields(docnum)
+    doc: dict[str, Any] = {
+        "path": stored["path"],
+        "sig": reader.column_reader("sig")[docnum],
+        "id": stored["id"],
+        "title": stored["title"],
+        "dateline": stored["dateline"],
+        "body": stored["body"],
+    }
+    doc[WORDS] = "\n".join((doc["title"], doc["dateline"], doc["body"]))
+    if stored.get("date") is not None:
+        doc["date"] = stored["date"]
+    for name in PAIRED:
+        doc[PREFIX + name] = doc[name]
+    return doc
+
+
 def sample_common(
     library: Library, articles: Sequence[ArticleSummary], procs: int = 1
 ) -> frozenset[str]:
