@@ -10,7 +10,7 @@ import multiprocessing
 import queue
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from whoosh import index as windex
 
@@ -134,9 +134,10 @@ def full_build(
     library: Library,
     progress: Progress | None,
     procs: int = 1,
-) -> tuple[int, list[str]]:
-    """Create a complete index in the empty ``folder``; returns the number of documents and
-    the ids of those cut short (``Article.truncated``).
+) -> tuple[int, list[str], dict[str, bytes]]:
+    """Create a complete index in the empty ``folder``; returns the number of documents, the
+    ids of those cut short (``Article.truncated``) and each document's signature by path
+    (for ``freshness.record``: else the first update would read them from the index).
 
     With ``procs > 1`` the work is split by forking: every process reads, parses and indexes
     its share into segments of its own, and this one writes the table of contents. (Whoosh's
@@ -148,9 +149,11 @@ def full_build(
     ix = windex.create_in(str(folder), make_schema(common))
     try:
         if procs > 1 and len(articles) >= PARALLEL_MIN:
-            count, segments, truncated = _parallel_build(ix, articles, library, progress, procs)
+            count, segments, truncated, sigs = _parallel_build(
+                ix, articles, library, progress, procs
+            )
         else:
-            count, segments, truncated = _index_share(
+            count, segments, truncated, sigs = _index_share(
                 ix, articles, library, progress, lambda: 0, len(articles)
             )
         writer = BulkWriter(ix, _lk=False)  # adds nothing: writes the table of contents
@@ -159,9 +162,18 @@ def full_build(
             writer._commit_toc(segments)
         finally:
             writer._finish()
-        return count, truncated
+        return count, truncated, sigs
     finally:
         ix.close()
+
+
+class Share(NamedTuple):
+    """What one build process indexed."""
+
+    documents: int
+    segments: list[Any]
+    truncated: list[str]
+    sigs: dict[str, bytes]
 
 
 PARALLEL_MIN = 200
@@ -175,11 +187,13 @@ def _index_share(
     progress: Progress | None,
     others_done: Callable[[], int],
     total: int,
-) -> tuple[int, list[Any], list[str]]:
+) -> Share:
     """Index ``articles`` into new segments (one per ``SEGMENT_POSTINGS``); returns the
-    number of documents, the segments (for a table of contents) and the truncated ids."""
+    number of documents, the segments (for a table of contents), the truncated ids and the
+    documents' signatures."""
     count = 0
     truncated: list[str] = []
+    sigs: dict[str, bytes] = {}
     segments: list[Any] = []
     writer: BulkWriter | None = None
     # The cyclic collector paused: a segment in memory is millions of small lists with no
@@ -191,7 +205,9 @@ def _index_share(
             if article is not None:
                 if writer is None:
                     writer = BulkWriter(ix, _lk=False)
-                writer.add_document(**document(article))
+                doc = document(article)
+                writer.add_document(**doc)
+                sigs[str(article.path)] = doc["sig"]
                 count += 1
                 if article.truncated:
                     truncated.append(article.id)
@@ -208,7 +224,7 @@ def _index_share(
             gc.enable()
         if writer is not None:
             writer.cancel()
-    return count, segments, truncated
+    return Share(count, segments, truncated, sigs)
 
 
 def _close(writer: BulkWriter) -> Any:
@@ -225,7 +241,7 @@ def _parallel_build(
     library: Library,
     progress: Progress | None,
     procs: int,
-) -> tuple[int, list[Any], list[str]]:
+) -> Share:
     ctx = multiprocessing.get_context("fork")
     done = ctx.Value("i", 0, lock=False)
     results: Any = ctx.Queue()
@@ -237,13 +253,15 @@ def _parallel_build(
     try:
         for child in children:
             child.start()
-        count, segments, truncated = _index_share(
+        count, segments, truncated, sigs = _index_share(
             ix, shares[0], library, progress, lambda: int(done.value), len(articles)
         )
         for _ in children:
             while True:
                 try:
-                    child_count, child_segments, child_truncated = results.get(timeout=0.25)
+                    child_count, child_segments, child_truncated, child_sigs = results.get(
+                        timeout=0.25
+                    )
                     break
                 except queue.Empty:
                     if progress is not None:
@@ -253,6 +271,7 @@ def _parallel_build(
             count += child_count
             segments += child_segments
             truncated += child_truncated
+            sigs.update(child_sigs)
         for child in children:
             child.join()
     except BaseException:
@@ -260,7 +279,7 @@ def _parallel_build(
             if child.is_alive():
                 child.kill()
         raise
-    return count, segments, truncated
+    return Share(count, segments, truncated, sigs)
 
 
 def _child(

@@ -151,9 +151,9 @@ class SearchIndex:
         from newsreader.search.build import full_build
 
         with generations.new_generation(self.index_dir) as folder:
-            count, truncated = full_build(folder, scan.articles, library, progress, procs)
+            count, truncated, sigs = full_build(folder, scan.articles, library, progress, procs)
             if count == len(scan.articles):  # else a file failed to load: look again next time
-                freshness.record(folder, scan.state)
+                freshness.record(folder, scan.state, sigs)
             self._wrote = True
             generations.publish(self.index_dir, folder, SCHEMA_VERSION)
         generations.collect_garbage(self.index_dir)
