@@ -20,6 +20,7 @@ from newsreader.library.remembered import last_scan_of
 from newsreader.library.scan_result import (
     LastScan,
     LibraryScan,
+    ScanChange,
     WalkedFile,
     assign_ids,
     newest_first,
@@ -183,6 +184,7 @@ class Library:
                 return None
             articles = list(last.scan.articles)
             ids = dict(by_id)
+            came = []
             for path, prev in before.items():
                 at = bisect_left(articles, newest_first(prev), key=newest_first)
                 if at == len(articles) or articles[at] is not prev:
@@ -190,9 +192,12 @@ class Library:
                 del articles[at]
                 ids[prev.id] = summary = entries[path].summary(prev.id)
                 insort(articles, summary, key=newest_first)
+                came.append(summary)
             skips = [skip_entry(s, last.skip_stats) for s in last.scan.skipped]
+            left = tuple(a.content_hash for a in before.values())
+            since = ScanChange(last.scan.state, tuple(came), (), left)
             return self._finish(catalog, w, w.digest(self.max_bytes), tuple(articles), skips,
-                                len(stale), None, ids)  # fmt: skip
+                                len(stale), None, ids, since)  # fmt: skip
 
     def _scan_walked(self, w: Walk, progress: Progress | None, gc_enabled: bool) -> LibraryScan:
         digest = w.digest(self.max_bytes)
@@ -247,9 +252,14 @@ class Library:
                 catalog.replace(fresh, gone=gone)
             entries = {**known, **{e.path: e for e in fresh}}
             new = [entries[p] for p in changed]
+            came = []
             for entry in new:
                 if entry.reason is None:
-                    insort(kept, entry.summary(id_of[entry.path]), key=newest_first)
+                    came.append(entry.summary(id_of[entry.path]))
+                    insort(kept, came[-1], key=newest_first)
+            went = tuple(redo.difference(a.path_str for a in came))
+            left = tuple(a.content_hash for a in last.scan.articles if a.path_str in redo)
+            since = ScanChange(last.scan.state, tuple(came), went, left)
             skips = [
                 skip_entry(s, last.skip_stats) for s in last.scan.skipped if str(s.path) not in redo
             ]
@@ -257,7 +267,9 @@ class Library:
             if len(skips) > 1:  # in the order of a full scan: by root, then path
                 root = dict(zip(w.paths, w.root_of, strict=True))
                 skips.sort(key=lambda e: (root[e.path], e.path))
-            return self._finish(catalog, w, digest, tuple(kept), skips, len(stale), signature)
+            return self._finish(
+                catalog, w, digest, tuple(kept), skips, len(stale), signature, since=since
+            )
 
     def _full(
         self,
@@ -314,14 +326,15 @@ class Library:
         parsed: int,
         signature: dict[str, tuple[int, int]] | None,
         by_id: dict[str, ArticleSummary] | None = None,
+        since: ScanChange | None = None,
     ) -> LibraryScan:
         """Store the result as the snapshot and as this process's last scan (``signature``
-        and ``by_id``: made from it when not given)."""
+        and ``by_id``: made from it when not given; ``since``: what it changed)."""
         catalog_skips = tuple(Skipped(Path(e.path), e.reason or "") for e in skips)
         blob = self._snapshot(digest, articles, skips)
         state = b"" if blob is None else state_of(blob)
         result = LibraryScan(
-            articles, (*w.skipped, *catalog_skips), parsed, by_id or {}, state=state
+            articles, (*w.skipped, *catalog_skips), parsed, by_id or {}, state, since
         )
         catalog.set_snapshot(blob)
         self._last = LastScan(
