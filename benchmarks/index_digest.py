@@ -18,6 +18,7 @@ import shutil
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -32,7 +33,7 @@ SCORED = ("title", "dateline", "body")
 def digest(generation: Path) -> list[str]:
     """One line per check: stored fields and lengths, field totals, then each field's terms."""
     lines = []
-    ix = open_generation(generation)
+    ix: Any = open_generation(generation)  # its reader and schema: Whoosh's own API
     with ix.reader() as r:
         docs = sorted(r.all_doc_ids(), key=lambda d: r.stored_fields(d)["path"])
         order = {d: i for i, d in enumerate(docs)}

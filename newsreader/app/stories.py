@@ -11,8 +11,9 @@ from urllib.parse import urlsplit
 
 from newsreader.app.story_map import StoryMap
 from newsreader.context import AppContext
-from newsreader.library import ArticleSummary
-from newsreader.stories import StoryGroups, StoryStore, story_groups, sync
+from newsreader.library import ArticleSummary, ParseError
+from newsreader.library.scan_result import ScanChange
+from newsreader.stories import StoryGroups, StoryStore, signature, story_groups, sync
 from newsreader.stories.groups import Progress
 
 
@@ -37,6 +38,43 @@ def refresh(
             return story_groups(store, articles), None
     except sqlite3.Error as exc:  # another process holds it too long, a broken disk
         return StoryGroups((), ()), f"story groups unavailable: {exc}"
+
+
+def regroup(
+    ctx: AppContext,
+    groups: StoryGroups,
+    articles: Sequence[ArticleSummary],
+    since: ScanChange,
+) -> StoryGroups | None:
+    """``groups`` again for the scan of ``articles`` that changed only ``since`` from the one
+    they were made for: the contents that left and no article has now are forgotten, those
+    that came are signed and paired (the only new work), and when none of them pairs with
+    anything and none that left was in a story, the groups are the same. None: group the
+    whole scan again (``refresh``)."""
+    if groups.touches(since.left):
+        return None
+    try:
+        with StoryStore.open(ctx.stories_file) as store:
+            try:
+                if since.left:  # else a saved edit pairs with the version it replaced
+                    present = {a.content_hash for a in articles}
+                    for h in set(since.left).difference(present):
+                        store.forget(h)
+                for a in since.articles:
+                    paired = store.paired(a.content_hash)
+                    if paired is None:
+                        try:
+                            paragraphs: tuple[str, ...] = ctx.library.load(a).paragraphs
+                        except (ParseError, OSError):
+                            paragraphs = ()
+                        paired = bool(store.add(a.content_hash, signature(paragraphs)))
+                    if paired:
+                        return None
+            finally:
+                store.commit()
+    except sqlite3.Error:
+        return None
+    return groups
 
 
 def source_name(summary: ArticleSummary) -> str:

@@ -122,7 +122,7 @@ def cmd_index(ctx: AppContext, args: argparse.Namespace) -> int:
     release_index(ctx, index)
     # Grouped here, where waiting is expected: else a new library's first 'search --json'
     # or 'list --json' would read and sign every article.
-    story_groups(ctx, scan.articles, scan.state)
+    story_groups(ctx, scan.articles, scan.state, scan.since)
     print(
         f"{len(scan.articles)} article{'' if len(scan.articles) == 1 else 's'}: "
         f"{report.added} added, {report.updated} updated, "
@@ -215,7 +215,8 @@ def cmd_search(ctx: AppContext, args: argparse.Namespace) -> int:
     if args.json:
         from newsreader.cli.story_commands import story_by_path, story_groups
 
-        story = story_by_path(story_groups(ctx, scan.articles, scan.state), scan.articles)
+        groups = story_groups(ctx, scan.articles, scan.state, scan.since)
+        story = story_by_path(groups, scan.articles)
         print_json(
             [
                 {

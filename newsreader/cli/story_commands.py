@@ -16,22 +16,33 @@ from newsreader.errors import ExitCode, UserError
 if TYPE_CHECKING:
     from newsreader.context import AppContext
     from newsreader.library import ArticleSummary
+    from newsreader.library.scan_result import ScanChange
     from newsreader.stories import StoryGroups
 
 
 def story_groups(
-    ctx: AppContext, articles: Sequence[ArticleSummary], state: bytes = b""
+    ctx: AppContext,
+    articles: Sequence[ArticleSummary],
+    state: bytes = b"",
+    since: ScanChange | None = None,
 ) -> StoryGroups:
     """The library's story groups, after signing the articles not seen before (with a
     progress bar: a new library's first time reads every article); a store that cannot be
     used is said on stderr and leaves every article its own story. ``state``: the scan's
-    catalog state, which lets the search server answer again from the groups it made."""
-    from newsreader.app.stories import refresh
+    catalog state, which lets the search server answer again from the groups it made, and
+    (``since``, the scan's change) regroup only what changed since them."""
+    from newsreader.app.stories import refresh, regroup
     from newsreader.stories import StoryGroups
 
     kept = ctx.resident.stories.get(ctx.stories_file) if ctx.resident is not None else None
-    if kept is not None and state and kept[0] == state and isinstance(kept[1], StoryGroups):
-        return kept[1]
+    if kept is not None and state and isinstance(kept[1], StoryGroups):
+        if kept[0] == state:
+            return kept[1]
+        if since is not None and since.state and kept[0] == since.state:
+            again = regroup(ctx, kept[1], articles, since)
+            if again is not None and ctx.resident is not None:
+                ctx.resident.stories[ctx.stories_file] = (state, again)
+                return again
     with progress_bar("Grouping stories") as update:
         groups, notice = refresh(ctx, articles, update)
     if notice:

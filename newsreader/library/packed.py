@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from itertools import accumulate, repeat
 from operator import add, methodcaller, sub
@@ -261,3 +261,15 @@ def ids_by_path(articles: Sequence[ArticleSummary]) -> Mapping[str, str]:
     if isinstance(articles, PackedSummaries):
         return PathIds(articles)
     return {a.path_str: a.id for a in articles}
+
+
+def patched_ids(
+    ids: dict[str, str], came: Iterable[ArticleSummary], gone: Iterable[str]
+) -> dict[str, str]:
+    """``ids`` (``ids_by_path`` of an earlier list) with the paths that went left out and
+    the articles that came or changed put in (a copy: a dict copy is C, a pass is Python)."""
+    out = dict(ids)
+    for path in gone:
+        out.pop(path, None)
+    out.update((a.path_str, a.id) for a in came)
+    return out

@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import os
-from bisect import insort
+from bisect import bisect_left, insort
 from collections.abc import Callable, Iterator
-from datetime import date
 from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsreader.errors import UserError
-from newsreader.library.article import Article, ArticleSummary, Skipped, summaries
+from newsreader.library.article import Article, ArticleSummary, Skipped
 from newsreader.library.catalog import Catalog, CatalogEntry
-from newsreader.library.packed import PackedIds
 from newsreader.library.parse import MAX_BYTES, ParseError, parse_bytes, read_article_bytes
+from newsreader.library.remembered import last_scan_of
 from newsreader.library.scan_result import (
     LastScan,
     LibraryScan,
+    ScanChange,
     WalkedFile,
     assign_ids,
     newest_first,
@@ -27,8 +28,8 @@ from newsreader.library.scan_result import (
     skip_entry,
     stems_of,
 )
-from newsreader.library.snapshot import Snapshot, decode, decode_packed, encode, state_of
-from newsreader.library.walk import Walk, walk
+from newsreader.library.snapshot import Snapshot, encode, state_of
+from newsreader.library.walk import Walk, walk, walk_again
 
 if TYPE_CHECKING:
     from newsreader.library.watch import FolderWatch
@@ -75,6 +76,8 @@ class Library:
         walk it: for a process that scans again and again."""
         self._watch: FolderWatch | None = None
         self._walk_skips: list[Skipped] = []
+        self._walked: Walk | None = None
+        """The last walk of a watched library, in its own order: events patch it."""
         self.packed = False
         """Keep the last run's list packed, building a summary only when one is read: for an
         app that holds the list all the time (``remembered`` always does). A command that
@@ -102,9 +105,12 @@ class Library:
 
     def _scan(self, progress: Progress | None, gc_enabled: bool = False) -> LibraryScan:
         watch, self._watch = self._watch, None
-        if watch is not None and self._last is not None and watch.unchanged():
-            self._watch = watch  # nothing changed: the last result, without a walk
-            return self._last.again(self._walk_skips)
+        if watch is not None and self._last is not None:
+            files = watch.changes()
+            result = None if files is None else self._from_events(files, progress, gc_enabled)
+            if result is not None:
+                self._watch = watch  # it goes on: its next events are the next changes
+                return result
         if watch is not None:
             watch.close()
         if self.watch_folders:  # armed before the walk: what changes during it is seen
@@ -113,11 +119,85 @@ class Library:
             folders = watch.folders if watch else list(self._root_names)
             watch = FolderWatch.start(self.roots, folders)
         w = walk(self.roots)
+        walked = dataclasses.replace(w)  # its order, before a scan sorts it: the next walk's
         result = self._scan_walked(w, progress, gc_enabled)
         if watch is not None:
             watch.vouch_for(w)
-            self._watch, self._walk_skips = watch, list(w.skipped)
+            self._watch, self._walk_skips, self._walked = watch, list(w.skipped), walked
         return result
+
+    def _from_events(
+        self, files: set[str], progress: Progress | None, gc_enabled: bool
+    ) -> LibraryScan | None:
+        """The scan of a watched library whose events named only ``files`` (nothing: the
+        last result): those stat-ed again instead of a walk, and when they only changed in
+        place, only their articles redone (``_patch_in_place``). None: walk."""
+        last, walked = self._last, self._walked
+        if last is None or walked is None:
+            return None
+        if not files:
+            return last.again(self._walk_skips)
+        again = walk_again(walked, files)
+        if again is None:
+            return None
+        w, changed = again
+        if not changed:
+            return last.again(self._walk_skips)
+        result = self._patch_in_place(w, changed, progress, gc_enabled)
+        if result is None:  # files came or went: the patch of any scan, from this walk
+            result = self._scan_walked(dataclasses.replace(w), progress, gc_enabled)
+        self._walked = w
+        return result
+
+    def _patch_in_place(
+        self,
+        w: Walk,
+        changed: dict[str, tuple[int, int] | None],
+        progress: Progress | None,
+        gc_enabled: bool,
+    ) -> LibraryScan | None:
+        """The last result with the articles of files changed in place redone, without a
+        pass over the others' summaries; None when files came or went, an article was or
+        is now skipped, or ids may have a suffix (two files sharing a name): ``_patch``."""
+        last = self._last
+        if last is None or not isinstance(last.scan.articles, tuple) or len(self.roots) != 1:
+            return None  # (a packed list is patched by ``_patch``)
+        stats = {p: st for p, st in changed.items() if st is not None}
+        if len(stats) != len(changed):
+            return None
+        cut = len(self._root_names[0]) + 1
+        by_id = last.scan.by_id
+        before = {}
+        for path in stats:
+            prev = by_id.get(stems_of([path[cut:]])[0])
+            if prev is None or prev.path_str != path:
+                return None
+            before[path] = prev
+        with Catalog.open(self.catalog_file) as catalog:
+            known = catalog.entries_for(stats)
+            stale = [p for p in stats if not same_stat(known.get(p), *stats[p])]
+            fresh = self._parse_all(stale, stats, progress, gc_enabled)
+            if fresh:
+                catalog.replace(fresh)
+            entries = {**known, **{e.path: e for e in fresh}}
+            if any(entries[p].reason is not None for p in stats):
+                return None
+            articles = list(last.scan.articles)
+            ids = dict(by_id)
+            came = []
+            for path, prev in before.items():
+                at = bisect_left(articles, newest_first(prev), key=newest_first)
+                if at == len(articles) or articles[at] is not prev:
+                    return None
+                del articles[at]
+                ids[prev.id] = summary = entries[path].summary(prev.id)
+                insort(articles, summary, key=newest_first)
+                came.append(summary)
+            skips = [skip_entry(s, last.skip_stats) for s in last.scan.skipped]
+            left = tuple(a.content_hash for a in before.values())
+            since = ScanChange(last.scan.state, tuple(came), (), left)
+            return self._finish(catalog, w, w.digest(self.max_bytes), tuple(articles), skips,
+                                len(stale), None, ids, since)  # fmt: skip
 
     def _scan_walked(self, w: Walk, progress: Progress | None, gc_enabled: bool) -> LibraryScan:
         digest = w.digest(self.max_bytes)
@@ -172,9 +252,14 @@ class Library:
                 catalog.replace(fresh, gone=gone)
             entries = {**known, **{e.path: e for e in fresh}}
             new = [entries[p] for p in changed]
+            came = []
             for entry in new:
                 if entry.reason is None:
-                    insort(kept, entry.summary(id_of[entry.path]), key=newest_first)
+                    came.append(entry.summary(id_of[entry.path]))
+                    insort(kept, came[-1], key=newest_first)
+            went = tuple(redo.difference(a.path_str for a in came))
+            left = tuple(a.content_hash for a in last.scan.articles if a.path_str in redo)
+            since = ScanChange(last.scan.state, tuple(came), went, left)
             skips = [
                 skip_entry(s, last.skip_stats) for s in last.scan.skipped if str(s.path) not in redo
             ]
@@ -182,7 +267,9 @@ class Library:
             if len(skips) > 1:  # in the order of a full scan: by root, then path
                 root = dict(zip(w.paths, w.root_of, strict=True))
                 skips.sort(key=lambda e: (root[e.path], e.path))
-            return self._finish(catalog, w, digest, tuple(kept), skips, len(stale), signature)
+            return self._finish(
+                catalog, w, digest, tuple(kept), skips, len(stale), signature, since=since
+            )
 
     def _full(
         self,
@@ -237,13 +324,18 @@ class Library:
         articles: tuple[ArticleSummary, ...],
         skips: list[CatalogEntry],
         parsed: int,
-        signature: dict[str, tuple[int, int]],
+        signature: dict[str, tuple[int, int]] | None,
+        by_id: dict[str, ArticleSummary] | None = None,
+        since: ScanChange | None = None,
     ) -> LibraryScan:
-        """Store the result as the snapshot and as this process's last scan."""
+        """Store the result as the snapshot and as this process's last scan (``signature``
+        and ``by_id``: made from it when not given; ``since``: what it changed)."""
         catalog_skips = tuple(Skipped(Path(e.path), e.reason or "") for e in skips)
         blob = self._snapshot(digest, articles, skips)
         state = b"" if blob is None else state_of(blob)
-        result = LibraryScan(articles, (*w.skipped, *catalog_skips), parsed, state=state)
+        result = LibraryScan(
+            articles, (*w.skipped, *catalog_skips), parsed, by_id or {}, state, since
+        )
         catalog.set_snapshot(blob)
         self._last = LastScan(
             digest,
@@ -309,49 +401,12 @@ class Library:
             blob = catalog.snapshot()
         if blob is None:
             return None
-        if self.packed if packed is None else packed:
-            return self._from_packed(blob)
-        snap = decode(blob)
-        if snap is None or snap.roots != self._root_names or snap.max_bytes != self.max_bytes:
-            return None
-        days = dict.fromkeys(snap.days)  # one date object per day, shared
-        days.update((d, date.fromordinal(d)) for d in days if d)
-        days[0] = None
-        articles = summaries(
-            snap.ids,
-            snap.paths,
-            snap.titles,
-            map(days.__getitem__, snap.days),
-            snap.datelines,
-            snap.sizes,
-            snap.mtimes,
-            snap.hashes,
+        last = last_scan_of(
+            blob, self._root_names, self.max_bytes, self.packed if packed is None else packed
         )
-        catalog_skips = tuple(map(Skipped, map(Path, snap.skip_paths), snap.reasons))
-        skip_stats = dict(
-            zip(snap.skip_paths, zip(snap.skip_sizes, snap.skip_mtimes, strict=True), strict=True)
-        )
-        by_id = dict(zip(snap.ids, articles, strict=True))
-        state = state_of(blob)
-        self._last = LastScan(
-            snap.walk_digest, LibraryScan(articles, catalog_skips, 0, by_id, state), skip_stats
-        )
-        return self._last
-
-    def _from_packed(self, blob: bytes) -> LastScan | None:
-        """``_from_snapshot`` with the articles left in the blob (built when read)."""
-        snap = decode_packed(blob)
-        if snap is None or snap.roots != self._root_names or snap.max_bytes != self.max_bytes:
-            return None
-        catalog_skips = tuple(map(Skipped, map(Path, snap.skip_paths), snap.reasons))
-        skip_stats = dict(
-            zip(snap.skip_paths, zip(snap.skip_sizes, snap.skip_mtimes, strict=True), strict=True)
-        )
-        scan = LibraryScan(
-            snap.articles, catalog_skips, 0, PackedIds(snap.articles), state_of(blob)
-        )
-        self._last = LastScan(snap.walk_digest, scan, skip_stats)
-        return self._last
+        if last is not None:
+            self._last = last
+        return last
 
     def load(self, summary: ArticleSummary) -> Article:
         """Read the whole article; raises ParseError if the file is gone or no longer parses."""

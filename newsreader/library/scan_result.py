@@ -17,6 +17,19 @@ _size = attrgetter("size")
 _mtime = attrgetter("mtime_ns")
 
 
+class ScanChange(NamedTuple):
+    """How a scan differs from the one it patched (this process's last)."""
+
+    state: bytes
+    """That scan's catalog state."""
+    articles: tuple[ArticleSummary, ...]
+    """The articles that came or changed since."""
+    gone: tuple[str, ...]
+    """The paths that went (or are skipped now)."""
+    left: tuple[str, ...]
+    """The content hashes of the articles that changed or went, as they were."""
+
+
 @dataclass(frozen=True, slots=True)
 class LibraryScan:
     """The articles found under the roots, newest first, and the files skipped with reasons."""
@@ -30,6 +43,9 @@ class LibraryScan:
     state: bytes = field(default=b"", compare=False, repr=False)
     """The catalog state this result is (``snapshot.state_of``): equal states, equal results.
     Empty when unknown (never equal to anything)."""
+    since: ScanChange | None = field(default=None, compare=False, repr=False)
+    """What changed since the last scan, when this one was patched from it: an index or a
+    story store known to hold that scan need only look at these."""
 
     def __post_init__(self) -> None:
         if not self.by_id and self.articles:

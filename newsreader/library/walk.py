@@ -200,3 +200,73 @@ def _one(entry: os.DirEntry[str], out: Walk, folders: list[str]) -> None:
         out.sizes.append(st.st_size)
         out.mtimes.append(st.st_mtime_ns)
         out.inodes.append((st.st_dev, st.st_ino))
+
+
+def walk_again(w: Walk, files: set[str]) -> tuple[Walk, dict[str, tuple[int, int] | None]] | None:
+    """What a walk of ``w``'s roots would find now when only ``files`` (paths in the folders
+    ``w`` went through, from a folder watch's events) can have changed: a new ``Walk`` (``w``
+    is left as it was) and each path whose stat changed, to its (size, mtime_ns), None when
+    it went. None when only a walk can tell: something other than a regular file under an
+    article's name (a link, a folder, a FIFO), a file ``w`` skipped, or a new file in a
+    library of several roots (its place in their order) or reached twice (a hard link)."""
+    named = sorted(p for p in files if p.rpartition("/")[2].lower().endswith(SUFFIXES))
+    skipped = {str(s.path) for s in w.skipped}
+    index = dict(zip(w.paths, range(len(w.paths)), strict=True))
+    found: dict[str, os.stat_result | None] = {}
+    for path in named:
+        if path in skipped:
+            return None
+        try:
+            st = os.lstat(path)
+        except FileNotFoundError:
+            found[path] = None
+            continue
+        except OSError:
+            return None
+        if not S_ISREG(st.st_mode):
+            return None
+        found[path] = st
+    new = [(st.st_dev, st.st_ino) for p, st in found.items() if st is not None and p not in index]
+    if new:
+        # A file moved here is the one that left its old name (one inode); any other inode
+        # listed already is a second name for a listed file.
+        taken = set(w.inodes).difference(w.inodes[index[p]] for p in found if p in index)
+        if len(w.roots) != 1 or len(set(new)) != len(new) or not taken.isdisjoint(new):
+            return None
+    out = Walk(
+        w.roots,
+        list(w.paths),
+        list(w.sizes),
+        list(w.mtimes),
+        list(w.inodes),
+        list(w.root_of),
+        list(w.skipped),
+        list(w.folders),
+        w.links,
+    )
+    changed: dict[str, tuple[int, int] | None] = {}
+    gone: list[int] = []
+    for path, now in found.items():
+        i = index.get(path)
+        if now is None:
+            if i is not None:
+                gone.append(i)
+                changed[path] = None
+            continue
+        stats = (now.st_size, now.st_mtime_ns)
+        if i is None:  # new: listed after the others (a walk's order may differ)
+            out.paths.append(path)
+            out.sizes.append(stats[0])
+            out.mtimes.append(stats[1])
+            out.inodes.append((now.st_dev, now.st_ino))
+            out.root_of.append(0)
+            changed[path] = stats
+        else:
+            out.inodes[i] = (now.st_dev, now.st_ino)  # replaced by a rename: another file
+            if stats != (out.sizes[i], out.mtimes[i]):
+                out.sizes[i], out.mtimes[i] = stats
+                changed[path] = stats
+    for i in sorted(gone, reverse=True):
+        for column in (out.paths, out.sizes, out.mtimes, out.inodes, out.root_of):
+            del column[i]
+    return out, changed

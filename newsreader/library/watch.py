@@ -27,6 +27,11 @@ _IN_NONBLOCK = 0o4000
 _IN_CLOEXEC = 0o2000000
 _IN_ISDIR = 0x40000000
 _IN_Q_OVERFLOW = 0x4000
+_IN_IGNORED = 0x8000
+_IN_DELETE_SELF = 0x400
+_IN_MOVE_SELF = 0x800
+_STRUCTURE = _IN_ISDIR | _IN_Q_OVERFLOW | _IN_IGNORED | _IN_DELETE_SELF | _IN_MOVE_SELF
+"""Events that change which folders there are (or lost events): only a walk tells what."""
 _MASK = (
     0x2  # IN_MODIFY
     | 0x4  # IN_ATTRIB (touch, chmod)
@@ -61,8 +66,8 @@ _LOCAL_FILESYSTEMS = frozenset(
 
 
 class FolderWatch:
-    """Watches the folders one walk went through; ``unchanged()`` says whether any of them
-    (or the files in them) changed since."""
+    """Watches the folders one walk went through; ``changes()`` says which files in them
+    changed since, or that a walk is needed."""
 
     def __init__(self, fd: int, roots: tuple[Path, ...], folders: list[str]) -> None:
         self._fd = fd
@@ -73,6 +78,12 @@ class FolderWatch:
         self._root_ids = [_identity(r) for r in roots]
         self.folders = folders
         self._changed = False
+        """A walk is needed: the folders changed, events were lost, or the walk is not
+        trusted."""
+        self._wds: dict[int, bytes] = {}
+        """Each watch descriptor's folder, as the walk spelled it."""
+        self._files: set[str] = set()
+        """Paths of the files events named since ``changes()`` last told them."""
 
     @classmethod
     def start(cls, roots: tuple[Path, ...], folders: list[str]) -> FolderWatch | None:
@@ -87,9 +98,11 @@ class FolderWatch:
             return None
         watch = cls(fd, roots, folders)
         for folder in folders:
-            if libc.inotify_add_watch(fd, os.fsencode(folder), _MASK) < 0:
+            wd = libc.inotify_add_watch(fd, os.fsencode(folder), _MASK)
+            if wd < 0:
                 watch.close()  # out of watches, or the folder went away meanwhile
                 return None
+            watch._wds[wd] = os.fsencode(folder)
         return watch
 
     def vouch_for(self, walk: Walk) -> None:
@@ -101,9 +114,17 @@ class FolderWatch:
 
     def unchanged(self) -> bool:
         """No event since the watch was armed, and the roots are the same folders."""
+        return self.changes() == set()
+
+    def changes(self) -> set[str] | None:
+        """The paths of the files (in the watched folders, as the walk spells them) that
+        were created, written, touched, moved or deleted since the last call, or since the
+        watch was armed; None when only a walk can tell (a folder came or went, events were
+        lost, a root is another folder now). A path named here may be unchanged after all
+        (touched, or written back as it was): its stat tells."""
         if self._changed or not self._finalizer.alive:  # closed: its number may be reused
-            return False
-        while True:
+            return None
+        while not self._changed:
             try:
                 data = os.read(self._fd, 65536)
             except BlockingIOError:
@@ -111,27 +132,32 @@ class FolderWatch:
             except OSError:
                 self._changed = True
                 break
-            if _matters(data):
-                self._changed = True
+            self._read_events(data)
         if not self._changed and [_identity(r) for r in self._roots] != self._root_ids:
             self._changed = True  # a root (or a folder above it) was moved or replaced
-        return not self._changed
+        if self._changed:
+            return None
+        files, self._files = self._files, set()
+        return files
+
+    def _read_events(self, data: bytes) -> None:
+        """Note the files a batch of events names, or that a walk is needed. Names starting
+        with a dot (editor swap files, our own sidecars) are skipped by the walk too."""
+        offset = 0
+        while offset + _EVENT.size <= len(data):
+            wd, mask, _cookie, length = _EVENT.unpack_from(data, offset)
+            name = data[offset + _EVENT.size : offset + _EVENT.size + length].rstrip(b"\0")
+            offset += _EVENT.size + length
+            if name.startswith(b".") and not mask & _IN_Q_OVERFLOW:
+                continue
+            folder = self._wds.get(wd)
+            if mask & _STRUCTURE or folder is None or not name:
+                self._changed = True
+                return
+            self._files.add(os.fsdecode(folder + b"/" + name))
 
     def close(self) -> None:
         self._finalizer()  # closes the file descriptor once, however often it is called
-
-
-def _matters(data: bytes) -> bool:
-    """Whether a batch of events holds one a walk would see: names starting with a dot
-    (editor swap files, our own sidecars) are skipped by the walk too."""
-    offset = 0
-    while offset + _EVENT.size <= len(data):
-        _wd, mask, _cookie, length = _EVENT.unpack_from(data, offset)
-        name = data[offset + _EVENT.size : offset + _EVENT.size + length].rstrip(b"\0")
-        offset += _EVENT.size + length
-        if mask & _IN_Q_OVERFLOW or not name.startswith(b"."):
-            return True
-    return False
 
 
 def _identity(path: Path) -> tuple[int, int] | None:

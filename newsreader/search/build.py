@@ -10,7 +10,7 @@ import multiprocessing
 import queue
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from whoosh import index as windex
 
@@ -49,6 +49,26 @@ def document(article: Article) -> dict[str, Any]:
     day = date_number(article.date)
     if day is not None:
         doc["date"] = day
+    for name in PAIRED:
+        doc[PREFIX + name] = doc[name]
+    return doc
+
+
+def stored_document(reader: Any, docnum: int) -> dict[str, Any]:
+    """The fields ``document`` gave a document, from what it stored (its text fields, id,
+    path and date) and its signature column: for adding it again when segments merge."""
+    stored = reader.stored_fields(docnum)
+    doc: dict[str, Any] = {
+        "path": stored["path"],
+        "sig": reader.column_reader("sig")[docnum],
+        "id": stored["id"],
+        "title": stored["title"],
+        "dateline": stored["dateline"],
+        "body": stored["body"],
+    }
+    doc[WORDS] = "\n".join((doc["title"], doc["dateline"], doc["body"]))
+    if stored.get("date") is not None:
+        doc["date"] = stored["date"]
     for name in PAIRED:
         doc[PREFIX + name] = doc[name]
     return doc
@@ -115,9 +135,10 @@ def full_build(
     library: Library,
     progress: Progress | None,
     procs: int = 1,
-) -> tuple[int, list[str]]:
-    """Create a complete index in the empty ``folder``; returns the number of documents and
-    the ids of those cut short (``Article.truncated``).
+) -> tuple[int, list[str], dict[str, bytes]]:
+    """Create a complete index in the empty ``folder``; returns the number of documents, the
+    ids of those cut short (``Article.truncated``) and each document's signature by path
+    (for ``freshness.record``: else the first update would read them from the index).
 
     With ``procs > 1`` the work is split by forking: every process reads, parses and indexes
     its share into segments of its own, and this one writes the table of contents. (Whoosh's
@@ -129,15 +150,26 @@ def full_build(
     ix = windex.create_in(str(folder), make_schema(common))
     try:
         if procs > 1 and len(articles) >= PARALLEL_MIN:
-            count, segments, truncated = _parallel_build(ix, articles, library, progress, procs)
+            count, segments, truncated, sigs = _parallel_build(
+                ix, articles, library, progress, procs
+            )
         else:
-            count, segments, truncated = _index_share(
+            count, segments, truncated, sigs = _index_share(
                 ix, articles, library, progress, lambda: 0, len(articles)
             )
         BulkWriter(ix, _lk=False).write_contents(segments)
-        return count, truncated
+        return count, truncated, sigs
     finally:
         ix.close()
+
+
+class Share(NamedTuple):
+    """What one build process indexed."""
+
+    documents: int
+    segments: list[Segment]
+    truncated: list[str]
+    sigs: dict[str, bytes]
 
 
 PARALLEL_MIN = 200
@@ -151,11 +183,13 @@ def _index_share(
     progress: Progress | None,
     others_done: Callable[[], int],
     total: int,
-) -> tuple[int, list[Segment], list[str]]:
+) -> Share:
     """Index ``articles`` into new segments (one per ``SEGMENT_POSTINGS``); returns the
-    number of documents, the segments (for a table of contents) and the truncated ids."""
+    number of documents, the segments (for a table of contents), the truncated ids and the
+    documents' signatures."""
     count = 0
     truncated: list[str] = []
+    sigs: dict[str, bytes] = {}
     segments: list[Segment] = []
     writer: BulkWriter | None = None
     # The cyclic collector paused: a segment in memory is millions of small lists with no
@@ -167,7 +201,9 @@ def _index_share(
             if article is not None:
                 if writer is None:
                     writer = BulkWriter(ix, _lk=False)
-                writer.add_document(**document(article))
+                doc = document(article)
+                writer.add_document(**doc)
+                sigs[str(article.path)] = doc["sig"]
                 count += 1
                 if article.truncated:
                     truncated.append(article.id)
@@ -184,7 +220,7 @@ def _index_share(
             gc.enable()
         if writer is not None:
             writer.cancel()
-    return count, segments, truncated
+    return Share(count, segments, truncated, sigs)
 
 
 def _parallel_build(
@@ -193,7 +229,7 @@ def _parallel_build(
     library: Library,
     progress: Progress | None,
     procs: int,
-) -> tuple[int, list[Segment], list[str]]:
+) -> Share:
     ctx = multiprocessing.get_context("fork")
     done = ctx.Value("i", 0, lock=False)
     results: Any = ctx.Queue()
@@ -205,13 +241,15 @@ def _parallel_build(
     try:
         for child in children:
             child.start()
-        count, segments, truncated = _index_share(
+        count, segments, truncated, sigs = _index_share(
             ix, shares[0], library, progress, lambda: int(done.value), len(articles)
         )
         for _ in children:
             while True:
                 try:
-                    child_count, child_segments, child_truncated = results.get(timeout=0.25)
+                    child_count, child_segments, child_truncated, child_sigs = results.get(
+                        timeout=0.25
+                    )
                     break
                 except queue.Empty:
                     if progress is not None:
@@ -221,6 +259,7 @@ def _parallel_build(
             count += child_count
             segments += child_segments
             truncated += child_truncated
+            sigs.update(child_sigs)
         for child in children:
             child.join()
     except BaseException:
@@ -228,7 +267,7 @@ def _parallel_build(
             if child.is_alive():
                 child.kill()
         raise
-    return count, segments, truncated
+    return Share(count, segments, truncated, sigs)
 
 
 def _child(

@@ -14,7 +14,7 @@ from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newsreader.library.packed import ids_by_path
+from newsreader.library.packed import ids_by_path, patched_ids
 from newsreader.search import freshness, generations
 from newsreader.search.results import IndexReport, SearchResult
 from newsreader.search.schema_version import SCHEMA_VERSION
@@ -87,7 +87,7 @@ class SearchIndex:
         ``procs > 1`` forks worker processes for a full build: only pass it from the CLI.
         """
         with self._write:
-            self._ids = ids_by_path(scan.articles)
+            self._ids = self._ids_for(scan)
             self._last = (scan, library)
             self._wrote = False
             try:
@@ -108,6 +108,14 @@ class SearchIndex:
             if self._wrote:  # else the open searcher (and its vocabulary) still holds
                 self._reopen()
             return report
+
+    def _ids_for(self, scan: LibraryScan) -> Mapping[str, str]:
+        """Each article's id by path (hits carry ids): the last update's, patched, when
+        ``scan`` was patched from that update's scan."""
+        since, last, ids = scan.since, self._last, self._ids
+        if since and since.state and last and last[0].state == since.state and type(ids) is dict:
+            return patched_ids(ids, since.articles, since.gone)
+        return ids_by_path(scan.articles)
 
     def _update_locked(
         self,
@@ -151,9 +159,9 @@ class SearchIndex:
         from newsreader.search.build import full_build
 
         with generations.new_generation(self.index_dir) as folder:
-            count, truncated = full_build(folder, scan.articles, library, progress, procs)
+            count, truncated, sigs = full_build(folder, scan.articles, library, progress, procs)
             if count == len(scan.articles):  # else a file failed to load: look again next time
-                freshness.record(folder, scan.state)
+                freshness.record(folder, scan.state, sigs)
             self._wrote = True
             generations.publish(self.index_dir, folder, SCHEMA_VERSION)
         generations.collect_garbage(self.index_dir)

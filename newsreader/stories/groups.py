@@ -81,6 +81,10 @@ class StoryGroups:
         """The story id of an article's content."""
         return self._root.get(content_hash, content_hash)
 
+    def touches(self, hashes: Iterable[str]) -> bool:
+        """Whether any of these contents is in a story with another."""
+        return any(h in self._root for h in hashes)
+
     def grouped(self) -> dict[str, list[str]]:
         """Stories with more than one distinct content, to their members' hashes (sorted)."""
         out: dict[str, list[str]] = {}

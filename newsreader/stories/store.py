@@ -55,6 +55,22 @@ class StoryStore:
         """Every stored content hash, to its row id."""
         return dict(self._conn.execute("SELECT hash, id FROM sigs"))
 
+    def forget(self, content_hash: str) -> None:
+        """Forget one content: its signature, band keys and pairs."""
+        row = self._conn.execute("SELECT id FROM sigs WHERE hash = ?", (content_hash,)).fetchone()
+        if row is not None:
+            self.remove([row[0]])
+
+    def paired(self, content_hash: str) -> bool | None:
+        """Whether this content has a near-duplicate pair stored; None when it is not stored."""
+        row = self._conn.execute("SELECT id FROM sigs WHERE hash = ?", (content_hash,)).fetchone()
+        if row is None:
+            return None
+        found = self._conn.execute(
+            "SELECT 1 FROM pairs WHERE a = ?1 OR b = ?1 LIMIT 1", (row[0],)
+        ).fetchone()
+        return found is not None
+
     def add(self, content_hash: str, sig: Signature) -> list[str]:
         """Store one article's signature and pair it with every stored near-duplicate;
         returns their content hashes. An empty signature (an unreadable or wordless

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.corpus import article
-from newsreader.library import Library, scan, walk, watch
+from newsreader.library import Library, LibraryScan, scan, walk, watch
 
 
 def _write(path: Path, seed: int, title: str | None = None) -> None:
@@ -124,6 +124,48 @@ CHANGES: dict[str, Callable[[Path], None]] = {
     "root replaced": _replace_root,
     "linked from elsewhere": _edit_through_symlink,
 }
+
+
+def _add_sharing_a_name(root: Path) -> None:  # a6.txt and a6.md: both ids change
+    (root / "a6.md").write_text("# Told in Markdown\n\nThe same name, another suffix.\n")
+
+
+FILE_CHANGES: dict[str, Callable[[Path], None]] = {
+    "appended": _append,
+    "retitled, same size": _retitle_same_size,
+    "deleted": _delete,
+    "renamed": _rename,
+    "replaced by rename": _atomic_replace,
+    "added": lambda root: _write(root / "late.txt", 123, title="Arrived late"),
+    "added, sharing a name": _add_sharing_a_name,
+}
+
+
+def _rows(found: LibraryScan) -> list[tuple[object, ...]]:
+    return [(a.id, a.path_str, a.title, a.size, a.mtime_ns, a.content_hash) for a in found.articles]
+
+
+@pytest.mark.parametrize("change", list(FILE_CHANGES))
+def test_files_changed_in_watched_folders_are_seen_without_a_walk(
+    library: Path, tmp_path: Path, walks: list[int], change: str
+) -> None:
+    """The watch's events name the files: only those are looked at again, and the scan is
+    the one a walk gives, down to its ids, its order and its catalog state."""
+    lib = Library((library,), tmp_path / "catalog.sqlite3")
+    lib.watch_folders = True
+    lib.scan()
+    lib.scan()
+    before = len(walks)
+    FILE_CHANGES[change](library)
+    found = lib.scan()
+    assert len(walks) == before
+    fresh = Library((library,), tmp_path / "fresh.sqlite3").scan()
+    assert _rows(found) == _rows(fresh)
+    assert found.skipped == fresh.skipped
+    if change not in ("added", "added, sharing a name", "renamed"):  # else in another order
+        assert found.state == fresh.state
+    (library / "a0.txt").unlink()  # and the next change after it is seen too
+    assert _rows(lib.scan()) == _rows(Library((library,), tmp_path / "fresh2.sqlite3").scan())
 
 
 @pytest.mark.parametrize("change", list(CHANGES))

@@ -151,3 +151,42 @@ def test_an_update_never_merges_full_build_segments(
         after = segments()
         assert all(seg in after for seg in built), i
         assert s.ids(f"walrus{i}") == [f"n{i:02d}"]
+
+
+def test_segments_merged_by_updates_hold_what_a_full_build_holds(
+    shelf: Callable[..., Shelf],
+) -> None:
+    """Updates write one-article segments and now and then merge the small ones (the full
+    build's too, at this size) by indexing their stored documents again: every term,
+    posting, length and stored field must be what a full build of the same files gives."""
+    from benchmarks.index_digest import digest
+    from newsreader.search.word_pairs import read_common
+
+    def text(title: str, words: str) -> str:  # a dateline: every segment has that field
+        return article_text(title, f"GENEVA (Reuters) — {words}", "A second paragraph.")
+
+    s = shelf({f"n{i:02d}.txt": text(f"Story {i}", f"Common words, marker{i}.") for i in range(12)})
+
+    def generation() -> Any:
+        current = read_current(s.index_dir)
+        assert current is not None
+        return current[1]
+
+    def segment_count() -> int:
+        return len(list(generation().glob("*.seg")))
+
+    most = 0
+    for i in range(9):
+        s.write(f"n{i % 4:02d}.txt", text(f"Story {i}", f"Common words, walrus{i}."))
+        s.write(f"new{i}.txt", text(f"New {i}", f"Common words, heron{i}."))
+        s.update()
+        most = max(most, segment_count())
+    (s.root / "n05.txt").unlink()  # a deleted document is left out of the next merge
+    s.update()
+    assert segment_count() < most  # segments were merged on the way
+    assert s.ids("walrus8") == ["n00"] and s.ids("walrus4") == []
+    assert s.ids("marker5") == []
+    updated, common = digest(generation()), read_common(generation())
+    s.update(rebuild=True)
+    assert read_common(generation()) == common  # the pairs field is made of the same words
+    assert digest(generation()) == updated

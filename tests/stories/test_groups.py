@@ -125,3 +125,41 @@ def test_a_version_added_later_joins_its_story_and_only_it_is_read(
     assert load.read == ["late"]
     assert after["late"] == after["other4"]
     assert after["wire"] == before["wire"]
+
+
+def test_a_served_library_regroups_only_what_its_scan_changed(
+    library: Path, tmp_path: Path
+) -> None:
+    """The search server keeps a library's groups; after a scan that changed a few files it
+    signs only those, keeps the groups when none of them is near another article, and still
+    gives what grouping the whole library gives."""
+    from newsreader.cli.story_commands import story_groups as served_groups
+    from newsreader.context import Resident, build_context
+
+    ctx = build_context([library], resident=Resident())
+    ctx.library.scan()
+
+    def served() -> tuple[StoryGroups, dict[str, str]]:
+        scan = ctx.library.scan()
+        groups = served_groups(ctx, scan.articles, scan.state, scan.since)
+        return groups, {a.id: groups.story(a.content_hash) for a in scan.articles}
+
+    def fresh(n: int) -> dict[str, str]:
+        lib = Library((library,), tmp_path / f"fresh{n}.sqlite3")
+        return _groups(lib, tmp_path / f"fresh{n}-stories.sqlite3")[1]
+
+    first, story = served()
+    assert story == fresh(0)
+    write(library, "other3.txt", article(30))  # unrelated to every other article
+    again, story = served()
+    assert again is first and story == fresh(1)
+    edited = library / "other5.txt"  # near its own last version, which no article has now
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nA closing line.\n", encoding="utf-8")
+    again, story = served()
+    assert again is first and story == fresh(4)
+    write(library, "other4.txt", rewrite(1, title="Another telling", add=702))  # joins it
+    _groups_joined, story = served()
+    assert story == fresh(2) and story["other4"] == story["wire"]
+    write(library, "rewrite.txt", article(50))  # leaves the story
+    _groups_left, story = served()
+    assert story == fresh(3) and story["rewrite"] != story["wire"]
