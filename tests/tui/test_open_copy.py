@@ -10,8 +10,10 @@ import stat
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 
 from newsreader.context import build_context
 from newsreader.feeds import add_sources
@@ -69,6 +71,14 @@ async def wait_until(pilot: object, ready: object, seconds: float = 10.0) -> Non
     assert ready()  # type: ignore[operator]
 
 
+async def browsed_after_o(pilot: Pilot[Any], record: Path) -> str:
+    """Press ``o`` and wait for the fake browser to write the address it was given."""
+    await pilot.press("o")
+    await wait_until(pilot, record.exists)
+    await wait_until(pilot, lambda: record.read_text("utf-8") != "")
+    return record.read_text("utf-8")
+
+
 @pytest.mark.parametrize("size", SIZES)
 async def test_y_copies_the_paragraph_with_title_date_and_address(
     saved_page: str, size: tuple[int, int]
@@ -96,10 +106,7 @@ async def test_o_opens_the_source_address_through_webbrowser(
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
         await open_titled(app, pilot, TITLE)
-        await pilot.press("o")
-        await wait_until(pilot, record.exists)
-        await wait_until(pilot, lambda: record.read_text("utf-8") != "")
-        assert record.read_text("utf-8") == saved_page
+        assert await browsed_after_o(pilot, record) == saved_page
         assert app.is_running and app.screen is app.main_screen
 
 
@@ -119,10 +126,7 @@ async def test_o_in_the_list_opens_the_highlighted_articles_address(
         screen.article_list.focus()
         screen.article_list.cursor = index
         await settle(pilot)
-        await pilot.press("o")
-        await wait_until(pilot, record.exists)
-        await wait_until(pilot, lambda: record.read_text("utf-8") != "")
-        assert record.read_text("utf-8") == saved_page
+        assert await browsed_after_o(pilot, record) == saved_page
         assert screen.reader.article is None or screen.reader.article.title != TITLE
         assert app.screen is screen and screen.article_list.has_focus
 
