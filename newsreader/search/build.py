@@ -8,7 +8,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import queue
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -37,38 +37,42 @@ SEGMENT_POSTINGS = 2_000_000
 
 def document(article: Article) -> dict[str, Any]:
     """The fields of one article's index document."""
-    doc: dict[str, Any] = {
-        "path": path_key(str(article.path)),
-        "sig": signature(article.size, article.mtime_ns, article.content_hash),
-        "id": article.id,
-        "title": article.title,
-        "dateline": article.dateline or "",
-        "body": "\n\n".join(article.paragraphs),
-    }
-    doc[WORDS] = "\n".join((doc["title"], doc["dateline"], doc["body"]))
-    day = date_number(article.date)
-    if day is not None:
-        doc["date"] = day
-    for name in PAIRED:
-        doc[PREFIX + name] = doc[name]
-    return doc
+    return _fields(
+        path=path_key(str(article.path)),
+        sig=signature(article.size, article.mtime_ns, article.content_hash),
+        id=article.id,
+        title=article.title,
+        dateline=article.dateline or "",
+        body="\n\n".join(article.paragraphs),
+        date=date_number(article.date),
+    )
 
 
-def stored_document(reader: Any, docnum: int) -> dict[str, Any]:
-    """The fields ``document`` gave a document, from what it stored (its text fields, id,
-    path and date) and its signature column: for adding it again when segments merge."""
-    stored = reader.stored_fields(docnum)
-    doc: dict[str, Any] = {
-        "path": stored["path"],
-        "sig": reader.column_reader("sig")[docnum],
-        "id": stored["id"],
-        "title": stored["title"],
-        "dateline": stored["dateline"],
-        "body": stored["body"],
-    }
+def stored_documents(reader: Any) -> Iterator[dict[str, Any]]:
+    """The fields ``document`` gave each live document of a segment, from what it stored (its
+    text fields, id, path and date) and its signature column: for adding them again when
+    segments merge."""
+    sigs = reader.column_reader("sig")
+    for docnum in reader.all_doc_ids():  # the deleted ones are left out
+        stored = reader.stored_fields(docnum)
+        yield _fields(
+            path=stored["path"],
+            sig=sigs[docnum],
+            id=stored["id"],
+            title=stored["title"],
+            dateline=stored["dateline"],
+            body=stored["body"],
+            date=stored.get("date"),
+        )
+
+
+def _fields(date: int | None, **stored: Any) -> dict[str, Any]:
+    """A document from its stored fields: the derived fields (all words, the pair fields)
+    added, and the date only when the article has one."""
+    doc = dict(stored)
     doc[WORDS] = "\n".join((doc["title"], doc["dateline"], doc["body"]))
-    if stored.get("date") is not None:
-        doc["date"] = stored["date"]
+    if date is not None:
+        doc["date"] = date
     for name in PAIRED:
         doc[PREFIX + name] = doc[name]
     return doc

@@ -46,7 +46,7 @@ class IncrementalUpdate:
             document,
             indexed_signatures,
             load_all,
-            stored_document,
+            stored_documents,
         )
         from newsreader.search.index import open_generation
         from newsreader.search.schema import path_key
@@ -94,7 +94,7 @@ class IncrementalUpdate:
             # The full build's writer: a one-article segment is written in about half the
             # time of Whoosh's own, and merged segments are indexed again from what they
             # stored instead of copied term by term (benchmarks/README.md).
-            writer = BulkWriter(ix, stored_document, timeout=LOCK_WAIT)
+            writer = BulkWriter(ix, stored_documents, timeout=LOCK_WAIT)
             try:
                 after = dict(indexed)
                 for p in removed:

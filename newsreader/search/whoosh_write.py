@@ -16,7 +16,7 @@ from __future__ import annotations
 import pickle
 import zlib
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from itertools import chain
 from operator import sub
 from types import MethodType
@@ -35,8 +35,8 @@ from newsreader.search.word_pairs import PairField, pair_terms, pair_value
 _Postings = tuple[list[int], list[Any], list[bytes]]
 
 
-Restore = Callable[[Any, int], dict[str, Any]]
-"""The fields to add a stored document again with, from (segment reader, docnum)."""
+Restore = Callable[[Any], Iterable[dict[str, Any]]]
+"""The fields to add each live document of a segment again with, from its reader."""
 
 
 class BulkWriter(SegmentWriter):  # type: ignore[misc]
@@ -102,8 +102,8 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
         (a reader and a matcher per term) cost more than indexing them again (~5 ms)."""
         if self._restore is None:
             raise ValueError("merging needs the restore function of the documents")
-        for docnum in reader.all_doc_ids():  # the deleted ones are left out
-            self.add_document(**self._restore(reader, docnum))
+        for doc in self._restore(reader):
+            self.add_document(**doc)
 
     def _add_postings(self, name: str, field: Any, docnum: int, value: Any) -> int:
         if isinstance(field, NewsText):
