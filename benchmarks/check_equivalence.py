@@ -227,7 +227,7 @@ def compare(
                     if answers is not None:
                         answers[f"{text} @{limit}"] = [
                             # The file's name: runs in two work folders compare.
-                            [Path(searcher.stored_fields(d)["path"]).name, repr(s)]
+                            [Path(str(searcher.stored_fields(d)["path"])).name, repr(s)]
                             for d, s in top.hits
                         ] + [top.total, top.estimated]
                     ok = [d for d, _s in top.hits] == [d for d, _s in theirs[:limit]]
