@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the feeds package costs ~50 ms to import; the app loads this at start
+    from newsreader.feeds.subscriptions import Subscription
 
 BACKOFF_CAP = 6 * 3600.0
 """The longest wait after failures, in seconds."""
@@ -31,12 +35,16 @@ class RefreshPlan:
         longest = max(self.interval, BACKOFF_CAP)
         return min(self.interval * float(1 << min(failures, _MAX_DOUBLINGS)), longest)
 
-    def seed(self, url: str, last_fetched: str | None, failed: bool) -> None:
-        """What feeds.json says of a feed at start: due one wait after its last fetch."""
+    def seed(self, feed: Subscription) -> None:
+        """What feeds.json says of a feed at start (its last fetch and the failures in a row
+        that led to it): due one wait after that fetch, as if the app had kept running."""
+        url = feed.url
         if url in self.next_due:
             return
-        self.failures[url] = 1 if failed else 0
-        when = _timestamp(last_fetched)
+        # A file written before failures were counted says only that the last one failed.
+        failures = feed.failures or (1 if feed.last_status == "failed" else 0)
+        self.failures[url] = max(0, failures)
+        when = _timestamp(feed.last_fetched)
         self.next_due[url] = when + self.wait_after(self.failures[url]) if when else 0.0
 
     def due(self, urls: Iterable[str], now: float) -> frozenset[str]:

@@ -368,7 +368,7 @@ def _write_feeds(ledger: Ledger, feeds_file: Path, states: list[merge.FeedState]
     held = {_feed_key(f.url): f for f in load_subscriptions(feeds_file)}
     add = [(s.url, s.title, s.category) for s in states if s.alive and s.key not in held]
     if add:
-        add_subscriptions(feeds_file, [(clean_line(u), t, c) for u, t, c in add])
+        add_subscriptions(feeds_file, [(clean_line(u), t, c, None) for u, t, c in add])
     for s in states:
         if not s.alive and s.key in held:
             remove_subscription(feeds_file, held[s.key].url)

@@ -105,6 +105,8 @@ def cmd_feeds(ctx: AppContext, args: argparse.Namespace) -> int:
                         "last_fetched": f.last_fetched,
                         "last_status": f.last_status,
                         "last_error": f.last_error,
+                        "failures": f.failures,
+                        "site": f.site,
                     }
                     for n, f in enumerate(feeds, 1)
                 ]

@@ -94,6 +94,7 @@ def feed_to_json(feed: ParsedFeed) -> dict[str, Any]:
     return {
         "title": feed.title,
         "problem": feed.problem,
+        "site": feed.site,
         "entries": [
             {
                 "link": e.link,
@@ -122,7 +123,9 @@ def feed_from_json(data: dict[str, Any]) -> ParsedFeed:
         )
         for e in data.get("entries") or ()
     )
-    return ParsedFeed(_str(data.get("title")), entries, _str(data.get("problem")))
+    return ParsedFeed(
+        _str(data.get("title")), entries, _str(data.get("problem")), _str(data.get("site"))
+    )
 
 
 def _day(day: date | None) -> str | None:

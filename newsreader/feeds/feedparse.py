@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from newsreader.feeds.htmltext import html_paragraphs, html_text
+from newsreader.feeds.urls import BadUrl, check_web_url
 from newsreader.library.text import clean_line
 
 FULL_TEXT_MIN = 800
@@ -54,6 +55,8 @@ class ParsedFeed:
     entries: tuple[FeedEntry, ...]
     problem: str | None = None
     """What was wrong with a feed that was read only in part (broken XML), if anything."""
+    site: str | None = None
+    """The address of the web site the feed is of (its channel ``<link>``), when it is one."""
 
 
 def parse_feed(
@@ -89,7 +92,7 @@ def parse_feed(
         entries = tuple(e for e in entries if e.link or e.paragraphs)
         if not entries:
             raise NotAFeed(f"not a valid feed ({problem})")
-    return ParsedFeed(title, entries, problem)
+    return ParsedFeed(title, entries, problem, _site(parsed.feed.get("link"), url))
 
 
 def _entry(e: Any, feed_url: str) -> FeedEntry:
@@ -122,6 +125,17 @@ def _paragraphs(kind: str, value: str) -> tuple[str, ...]:
     if "html" in kind or "xml" in kind:
         return tuple(html_paragraphs(value))
     return tuple(html_paragraphs(value.replace("<", "&lt;")))
+
+
+def _site(link: Any, feed_url: str) -> str | None:
+    """The channel's link made absolute, when it is a web address (a feed can put anything
+    there, and the address is exported and may be opened in a browser)."""
+    if not isinstance(link, str) or not link.strip():
+        return None
+    try:
+        return check_web_url(urljoin(feed_url, link.strip()))
+    except (BadUrl, ValueError):  # urljoin refuses some malformed addresses
+        return None
 
 
 def _text(detail: Any, value: Any) -> str:

@@ -96,7 +96,11 @@ def fetch_all(
         client.close()
         run.reader.close()
     update_subscriptions(
-        feeds_file, {r.url: _changes(r, run.validators.get(r.url)) for r in results}
+        feeds_file,
+        {
+            r.url: _changes(r, f, run.validators.get(r.url))
+            for f, r in zip(feeds, results, strict=True)
+        },
     )
     return FetchReport(
         tuple(results),
@@ -285,6 +289,7 @@ def _fetch_feed_inner(feed: Subscription, client: HttpClient, run: _Run) -> Feed
         failures=tuple(failures),
         limited=limited,
         notice=notice,
+        site=parsed.site,
     )
 
 
@@ -361,15 +366,21 @@ def _save_entry(
 
 
 def _changes(
-    result: FeedResult, validators: tuple[str | None, str | None] | None
+    result: FeedResult, feed: Subscription, validators: tuple[str | None, str | None] | None
 ) -> Mapping[str, Any]:
     changes: dict[str, Any] = {
         "last_fetched": now_iso(),
         "last_status": result.status,
         "last_error": result.error,
     }
+    if result.status == "failed":
+        changes["failures"] = feed.failures + 1
+    elif result.status != "cancelled":
+        changes["failures"] = 0
     if result.title:
         changes["title"] = result.title
+    if result.site:
+        changes["site"] = result.site
     if validators is not None:
         changes["etag"], changes["last_modified"] = validators
     return changes

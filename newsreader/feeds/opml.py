@@ -52,6 +52,8 @@ class OpmlFeed:
     title: str | None
     category: str | None
     """Its folders, outermost first, joined with ``/``; None at the top level."""
+    site: str | None = None
+    """The web site the feed is of (``htmlUrl``), when the file gives a web address."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +131,9 @@ def read_opml(data: bytes, name: str = "the OPML file") -> OpmlList:
 def import_opml(subscriptions: Path, opml: OpmlList) -> ImportReport:
     """Subscribe to every feed of ``opml`` not subscribed yet, in one write; a feed already
     there is left as it is (its category too), so importing a file twice adds nothing."""
-    added = add_subscriptions(subscriptions, [(f.url, f.title, f.category) for f in opml.feeds])
+    added = add_subscriptions(
+        subscriptions, [(f.url, f.title, f.category, f.site) for f in opml.feeds]
+    )
     return ImportReport(tuple(added), len(opml.feeds) - len(added), opml.skipped)
 
 
@@ -234,9 +238,18 @@ class _Reader:
         if category is None:  # OPML 2.0's own attribute: "/News/World,/Other"
             first = attrs.get("category", "").split(",")[0].strip().strip("/")
             category = clean_line(first, 200) or None
-        self.feeds.setdefault(url, OpmlFeed(url, title or None, category))
+        self.feeds.setdefault(url, OpmlFeed(url, title or None, category, _site(attrs)))
         if len(self.feeds) > MAX_FEEDS:
             raise OpmlError(f"{self.name}: lists more than {MAX_FEEDS:,} feeds; refused")
+        return None
+
+
+def _site(attrs: dict[str, str]) -> str | None:
+    """``htmlUrl`` when it is a web address; anything else is left out, not refused (only
+    the feed's own address has to be usable)."""
+    try:
+        return check_web_url(attrs.get("htmlurl", "").strip()) or None
+    except BadUrl:
         return None
 
 
@@ -251,9 +264,10 @@ def _attr(value: str) -> str:
 
 def _feed_line(feed: Subscription, depth: int) -> str:
     title = feed.title or feed.url
+    site = f" htmlUrl={_attr(feed.site)}" if feed.site else ""
     return (
         f'{"  " * depth}<outline type="rss" text={_attr(title)} title={_attr(title)} '
-        f"xmlUrl={_attr(feed.url)}/>"
+        f"xmlUrl={_attr(feed.url)}{site}/>"
     )
 
 

@@ -49,6 +49,8 @@ class FeedResult:
     """Some new entries were left for the next run by the per-run limit."""
     notice: str | None = None
     """A warning for a feed that was read anyway (e.g. broken XML, partly salvaged)."""
+    site: str | None = None
+    """The feed's web site, when the feed names one."""
 
     @property
     def name(self) -> str:

@@ -44,6 +44,11 @@ class Subscription:
     last_error: str | None = None
     category: str | None = None
     """The folder the user files this feed under (an OPML outline folder); None for none."""
+    site: str | None = None
+    """The web site the feed belongs to (its ``<link>``; OPML's ``htmlUrl``)."""
+    failures: int = 0
+    """Fetches in a row that failed: how long the app's refresh waits before the next try
+    (kept here so that the wait survives a restart)."""
 
 
 def subscriptions_file(paths: AppPaths) -> Path:
@@ -92,18 +97,20 @@ def add_subscription(path: Path, url: str, title: str | None, category: str | No
 
 
 def add_subscriptions(
-    path: Path, items: Iterable[tuple[str, str | None, str | None]]
+    path: Path, items: Iterable[tuple[str, str | None, str | None, str | None]]
 ) -> list[Subscription]:
-    """Subscribe to each (url, title, category) not subscribed yet, in one write: all of
-    them or, when the file cannot be written, none. The subscriptions added."""
+    """Subscribe to each (url, title, category, site) not subscribed yet, in one write: all
+    of them or, when the file cannot be written, none. The subscriptions added."""
     with _locked(path):
         feeds = load_subscriptions(path)
         known = {_key(f.url) for f in feeds}
         added: list[Subscription] = []
-        for url, title, category in items:
+        for url, title, category, site in items:
             if _key(url) not in known:
                 known.add(_key(url))
-                sub = Subscription(url=url, title=title, added=now_iso(), category=category)
+                sub = Subscription(
+                    url=url, title=title, added=now_iso(), category=category, site=site
+                )
                 feeds.append(sub)
                 added.append(sub)
         if added:
@@ -155,15 +162,17 @@ def _subscription(item: Any) -> Subscription:
     sub = Subscription(**item)
     if not isinstance(sub.url, str) or not sub.url:
         raise TypeError("feed without url")
+    if not isinstance(sub.failures, int) or isinstance(sub.failures, bool) or sub.failures < 0:
+        sub = replace(sub, failures=0)  # a hand-edited count: only the wait depends on it
     return _inert(sub)
 
 
 def _inert(sub: Subscription) -> Subscription:
     """The fields ``feeds list`` shows, without control characters: they came from a feed or
     a server, and a file written by an older version may still hold them raw."""
-    shown = {
+    shown: dict[str, Any] = {
         name: clean_line(value)
-        for name in ("url", "title", "last_status", "last_error", "category")
+        for name in ("url", "title", "last_status", "last_error", "category", "site")
         if isinstance(value := getattr(sub, name), str)
     }
     return replace(sub, **shown) if shown else sub

@@ -332,3 +332,42 @@ def test_a_feed_of_dead_links_is_asked_a_bounded_number_of_times(
     assert len(result.failures) == 5
     assert result.notice is not None and "stopped after 5 entries failed" in result.notice
     assert sum(1 for a in web.agents if a) == 6  # the feed and five pages, not 41 requests
+
+
+def test_failures_in_a_row_are_kept_so_the_back_off_survives_a_restart(
+    web: Server, articles: Path, tmp_path: Path
+) -> None:
+    from newsreader.app.refresh import RefreshPlan
+
+    feeds = tmp_path / "feeds.json"
+    down = web.url("/down.xml")  # no route: 404 every time
+    _subscribe(feeds, down)
+    for _ in range(3):
+        fetch_all(feeds, articles, options=FAST)
+    [sub] = load_subscriptions(feeds)
+    assert sub.failures == 3
+    # The app starts again: the wait is the one after three failures (8 intervals), not
+    # the one after a single failure, so a feed that is down is not asked again at once.
+    plan = RefreshPlan(600.0)
+    plan.seed(sub)
+    assert plan.failures[down] == 3
+    fetched = plan.next_due[down] - 8 * 600.0
+    assert plan.due([down], fetched + 2 * 600.0 + 1) == frozenset()
+    # It comes back: the count starts again from nothing.
+    _summary_feed(web, 1, path="/down.xml")
+    fetch_all(feeds, articles, options=FAST)
+    assert load_subscriptions(feeds)[0].failures == 0
+
+
+def test_the_feeds_web_site_is_kept_and_only_when_it_is_a_web_address(
+    web: Server, articles: Path, tmp_path: Path
+) -> None:
+    feeds = tmp_path / "feeds.json"
+    good = _summary_feed(web, 1)
+    odd = web.feed(
+        "/odd.xml", rss("Odd", []).replace("http://example.invalid/", "javascript:alert(1)")
+    )
+    _subscribe(feeds, good, odd)
+    fetch_all(feeds, articles, options=FAST)
+    sites = {f.url: f.site for f in load_subscriptions(feeds)}
+    assert sites == {good: "http://example.invalid/", odd: None}

@@ -215,3 +215,26 @@ def test_load_after_import_is_the_whole_list(tmp_path: Path) -> None:
     report = import_opml(feeds, read_opml(_body(outlines).encode()))
     assert len(report.added) == 2000 and report.already == 0
     assert len(load_subscriptions(feeds)) == 2000
+
+
+def test_the_web_site_of_each_feed_goes_out_and_comes_back(
+    cli: CLI, tmp_path: Path, user_dirs: Path
+) -> None:
+    doc = _body(
+        '<outline text="A" xmlUrl="https://a.example/feed" htmlUrl="https://a.example/"/>'
+        '<outline text="B" xmlUrl="https://b.example/feed" htmlUrl=""/>'
+        '<outline text="C" xmlUrl="https://c.example/feed" htmlUrl="javascript:alert(1)"/>'
+    )
+    assert cli("feeds", "import", "-", stdin=doc).code == 0
+    sites = {r["url"]: r["site"] for r in cli("feeds", "list", "--json").json()}
+    assert sites == {
+        "https://a.example/feed": "https://a.example/",
+        "https://b.example/feed": None,
+        "https://c.example/feed": None,  # not a web address: left out, the feed kept
+    }
+    out = cli("feeds", "export").out
+    assert 'xmlUrl="https://a.example/feed" htmlUrl="https://a.example/"/>' in out
+    assert out.count("htmlUrl") == 1
+    _feeds_file(user_dirs).unlink()
+    assert cli("feeds", "import", "-", stdin=out).code == 0
+    assert {r["url"]: r["site"] for r in cli("feeds", "list", "--json").json()} == sites

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from newsreader.app.refresh import RefreshPlan
 from newsreader.errors import UserError
 from newsreader.feeds import (
     add_subscription,
@@ -91,3 +92,15 @@ def test_find_feed_refuses_with_a_reason(web: Server, setup: object, message: st
     with pytest.raises(UserError, match=message) as info:
         find_feed(setup(web), FAST)  # type: ignore[operator]
     assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("count", ['"three"', "-4", "true", "2.5"])
+def test_a_hand_edited_failure_count_is_read_as_none(tmp_path: Path, count: str) -> None:
+    feeds = tmp_path / "feeds.json"
+    record = f'{{"url": "https://a.example/feed", "failures": {count}}}'
+    feeds.write_text(f'{{"version": 1, "feeds": [{record}]}}', "utf-8")
+    [sub] = load_subscriptions(feeds)
+    assert sub.failures == 0
+    plan = RefreshPlan(60.0)
+    plan.seed(sub)  # no crash: a feed never fetched is due at once
+    assert plan.due([sub.url], 0.0) == {sub.url}

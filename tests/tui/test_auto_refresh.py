@@ -8,7 +8,7 @@ from pathlib import Path
 
 from newsreader.app.refresh import BACKOFF_CAP, RefreshPlan
 from newsreader.context import build_context
-from newsreader.feeds import add_subscription, subscriptions_file
+from newsreader.feeds import Subscription, add_subscription, subscriptions_file
 from newsreader.paths import app_paths
 from newsreader.tui.app import make_app
 from tests.feeds.conftest import FAST, Server
@@ -35,7 +35,7 @@ def test_the_plan_doubles_the_wait_after_each_failure_up_to_a_cap() -> None:
     assert plan.next_due["b"] == 600.0 and plan.failures["b"] == 0  # back to the interval
     # From feeds.json at start: due one wait after the last fetch.
     fresh = RefreshPlan(600.0)
-    fresh.seed("c", "2024-01-01T00:00:00+00:00", failed=True)
+    fresh.seed(Subscription("c", last_fetched="2024-01-01T00:00:00+00:00", last_status="failed"))
     assert fresh.next_due["c"] == 1704067200.0 + 1200.0
 
 

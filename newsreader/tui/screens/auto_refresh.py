@@ -85,7 +85,7 @@ class AutoRefresh:
         if plan is None or fetch.running:
             return
         for feed in feeds:
-            plan.seed(feed.url, feed.last_fetched, feed.last_status == "failed")
+            plan.seed(feed)
         due = plan.due((f.url for f in feeds), time.time())
         if due:
             fetch.start(due, auto=True)
