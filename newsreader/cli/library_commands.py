@@ -139,6 +139,10 @@ def cmd_index(ctx: AppContext, args: argparse.Namespace) -> int:
                 f"  too long to index whole: {article_id} (the first {MAX_PARAGRAPHS:,} "
                 f"paragraphs or {MAX_TEXT:,} characters are shown and searched)"
             )
+    from newsreader.cli.search_server import start_if_wanted
+
+    # A script or cron job that runs 'index' again (or a search after it) skips the start-up.
+    start_if_wanted(ctx)
     return ExitCode.OK
 
 

@@ -52,7 +52,8 @@ class Kept:
 
 
 def start_if_wanted(ctx: AppContext) -> None:
-    """After a search run in its own process: start a server for the next one."""
+    """After a search or an index update run in its own process: start a server for the
+    next command."""
     minutes = ctx.config.search_server_minutes
     if SERVING or minutes <= 0 or os.environ.get("NEWSREADER_SEARCH_SERVER") == "0":
         return
@@ -293,4 +294,9 @@ def _stream(fd: int) -> TextIO:
 
 if __name__ == "__main__":
     os.chdir("/")  # never keep a folder busy (an unmount, a deleted library)
-    serve(sys.argv[1], float(sys.argv[2]))
+    # Through the package's own module, not this ``__main__`` copy of it: the commands
+    # import ``newsreader.cli.search_server`` and must see its ``SERVING`` set (else every
+    # served search would start another server, which finds the lock taken and exits).
+    from newsreader.cli import search_server
+
+    search_server.serve(sys.argv[1], float(sys.argv[2]))

@@ -129,6 +129,54 @@ def test_index_and_suggest_are_served_too(shell: Shell) -> None:
         assert served.stdout == alone.stdout and "ceasefire" in served.stdout
 
 
+def _servers() -> set[int]:
+    """The pids of every search server process running now."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"newsreader.cli.search_server" in cmdline:
+            found.add(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="reads /proc")
+def test_a_served_command_starts_no_other_server(shell: Shell) -> None:
+    shell.run("search", "ceasefire")
+    pid = shell.wait_for_server()
+    for args in (("search", "truce"), ("index",)):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "newsreader", "--library", str(shell.library), *args],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=shell.env,
+        )
+        seen: set[int] = set()
+        while proc.poll() is None:
+            seen |= _servers()
+            time.sleep(0.002)
+        deadline = time.monotonic() + 1.0
+        while time.monotonic() < deadline:  # a server started at the end is still starting
+            seen |= _servers()
+            time.sleep(0.01)
+        assert proc.returncode == 0
+        assert seen == {pid}, f"{args}: other servers started: {seen - {pid}}"
+
+
+def test_an_index_update_in_its_own_process_starts_the_server_for_the_next(
+    shell: Shell,
+) -> None:
+    first = shell.run("index")
+    assert first.returncode == 0 and "11 articles" in first.stdout, first.stderr
+    shell.wait_for_server()
+    (shell.library / "new.txt").write_text("A new arrival\n\nThe truce held overnight.\n")
+    again = shell.run("index", importtime=True)
+    assert again.returncode == 0 and not _loaded_search_code(again.stderr)
+    assert "12 articles: 1 added" in again.stdout
+
+
 def test_a_relative_library_is_relative_to_the_callers_folder(shell: Shell, tmp_path: Path) -> None:
     shell.run("search", "ceasefire")
     shell.wait_for_server()
@@ -284,7 +332,8 @@ def test_ctrl_c_stops_the_command_in_the_server_and_the_server_goes_on(
 ) -> None:
     """Ctrl-C reaches the typed command's process only: it must stop the work it handed over
     too, as it would in its own process, not leave it drawing on the terminal."""
-    make_library(shell.library, extra=400)
+    # Enough articles that the rebuild still runs when Ctrl-C comes (400 took ~0.8 s).
+    make_library(shell.library, extra=1500)
     shell.run("search", "ceasefire")
     pid = shell.wait_for_server()
     env = dict(shell.env)
@@ -300,7 +349,7 @@ def test_ctrl_c_stops_the_command_in_the_server_and_the_server_goes_on(
         )
         time.sleep(0.8)
         proc.send_signal(signal.SIGINT)
-        assert proc.wait(30) == 130
+        assert proc.wait(30) == 130, out.read_text()
         stopped = time.monotonic() - started
     size = out.stat().st_size
     os.kill(pid, 0)  # still running
