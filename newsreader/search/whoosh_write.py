@@ -229,11 +229,17 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
             else:
                 terms = self._terms.pop(name)
                 keys = [(b, b) for b in sorted(terms)]
-            inline = INLINE if isinstance(self.schema[name], PairField) else 0
+            field = self.schema[name]
+            inline = INLINE if isinstance(field, (PairField, NewsText, SurfaceWords)) else 0
+            scored = lengths if field.scorable else None
+            # A format without values (the surface words) reads back None for each posting.
+            valueless = field.format.fixed_value_size() == 0
             for btext, key in keys:
                 ids, weights, values = terms[key]
                 if len(ids) <= inline:
-                    _write_inlined(fw, btext, ids, values)
+                    if valueless:
+                        values = [None] * len(ids)
+                    _write_inlined(fw, btext, ids, weights, values, scored)
                     continue
                 fw.start_term(btext)
                 _write_postings(pw, ids, weights, values, lengths)
@@ -243,20 +249,38 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
 
 
 INLINE = 8
-"""Pair terms with at most this many postings are kept inside their term entry instead of a
-posting list of their own (most pairs are rare: a third of a full build's time was spent
-writing one-block lists, and their headers were most of the pairs' size). Whoosh reads
-inlined postings (``W3TermInfo.inlined_postings``); its own writer never inlines (its
+"""Terms of the text, pair and surface-word fields with at most this many postings are kept
+inside their term entry instead of a posting list of their own. Most terms are rare (one to
+eight articles), and writing a one-block list per term (its header, two pickles, the
+postings file) was most of what a build spent per term and nearly all of what an update's
+one-article segment cost. Whoosh reads inlined postings (``W3TermInfo.inlined_postings``),
+and so does ``whoosh_read._blocks``; Whoosh's own writer never inlines (its
 ``finish_postings`` calls ``set_inline``, a method ``W3TermInfo`` lacks)."""
 
 
-def _write_inlined(fw: Any, btext: bytes, ids: list[int], values: list[bytes]) -> None:
-    """The term entry ``W3FieldWriter.finish_term`` would write for this unscored, weight-1
-    posting list (what ``W3TermInfo.add_block`` records), with the postings inside."""
+def _write_inlined(
+    fw: Any,
+    btext: bytes,
+    ids: list[int],
+    weights: list[Any],
+    values: list[bytes] | list[None],
+    lengths: dict[int, int] | None,
+) -> None:
+    """The term entry ``W3FieldWriter.finish_term`` would write for this posting list (what
+    ``W3TermInfo.add_block`` records of its one block), with the postings inside.
+    ``lengths``: the field's document lengths, for a scored field."""
+    floats = [float(w) for w in weights]
+    known = [x for x in map(lengths.get, ids) if x] if lengths is not None else []
     info = W3TermInfo(
-        weight=float(len(ids)), df=len(ids), maxweight=1.0, minid=ids[0], maxid=ids[-1]
+        weight=float(sum(floats)),
+        df=len(ids),
+        minlength=min(known) if known else None,
+        maxlength=max(known) if known else 0,
+        maxweight=max(floats),
+        minid=ids[0],
+        maxid=ids[-1],
     )
-    info.set_inlined(ids, [1.0] * len(ids), values)
+    info.set_inlined(ids, floats, values)
     fw._tindex.add(pack_ushort(fw._fieldid) + btext, info.to_bytes())
 
 
