@@ -22,7 +22,8 @@ from pathlib import Path
 
 RECORD = "synced.json"
 SIGNATURES = "synced.sigs"
-"""Beside the record: each document's path and signature, NUL-separated."""
+"""Beside the record: each document's path and signature (``_encode_signatures``)."""
+_SIGS_MAGIC = b"NRSIGS2\n"
 _TOC = re.compile(r"^_MAIN_([0-9]+)\.toc$")
 """Whoosh's table-of-contents files for the index name it uses by default."""
 _FILES = re.compile(r"^(_MAIN_[0-9]+\.toc|MAIN_[0-9a-z]+\.[A-Za-z0-9_.]+)$")
@@ -100,13 +101,37 @@ def signatures(folder: Path) -> dict[str, bytes] | None:
         return None
     if zlib.crc32(data) != recorded["signatures"]:
         return None
-    if not data:
-        return {}
-    fields = data.split(b"\0")
-    if len(fields) % 2:
+    return _decode_signatures(data)
+
+
+def _encode_signatures(sigs: dict[str, bytes]) -> bytes:
+    """The paths, NUL-separated, then the signatures, NUL-separated, each list joined in one
+    call (a pair at a time, through a generator, cost ~70 ms at 100k articles, on every
+    update). ValueError for a path with a NUL, which no file name has."""
+    paths = "\0".join(sigs)
+    values = b"\0".join(sigs.values())
+    if sigs and (paths.count("\0") != len(sigs) - 1 or values.count(b"\0") != len(sigs) - 1):
+        raise ValueError("a NUL in a path or a signature")
+    encoded = os.fsencode(paths)
+    return _SIGS_MAGIC + len(encoded).to_bytes(8, "little") + encoded + values
+
+
+def _decode_signatures(data: bytes) -> dict[str, bytes] | None:
+    """What ``_encode_signatures`` wrote; None for anything else (an older layout included)."""
+    head = len(_SIGS_MAGIC) + 8
+    if len(data) < head or not data.startswith(_SIGS_MAGIC):
         return None
-    paths = os.fsdecode(b"\0".join(fields[::2])).split("\0")
-    return dict(zip(paths, fields[1::2], strict=True))
+    size = int.from_bytes(data[len(_SIGS_MAGIC) : head], "little")
+    if head + size > len(data):
+        return None
+    encoded, values = data[head : head + size], data[head + size :]
+    if not encoded and not values:
+        return {}
+    paths = os.fsdecode(encoded).split("\0")
+    sigs = values.split(b"\0")
+    if len(paths) != len(sigs):
+        return None
+    return dict(zip(paths, sigs, strict=True))
 
 
 def record(folder: Path, state: bytes, sigs: dict[str, bytes] | None = None) -> None:
@@ -120,9 +145,7 @@ def record(folder: Path, state: bytes, sigs: dict[str, bytes] | None = None) -> 
         return
     try:
         if sigs is not None:
-            data = b"\0".join(
-                part for path, sig in sigs.items() for part in (os.fsencode(path), sig)
-            )
+            data = _encode_signatures(sigs)
             _replace(folder / SIGNATURES, data)
             stamp["signatures"] = zlib.crc32(data)
         _replace(folder / RECORD, json.dumps(stamp).encode("utf-8"))
