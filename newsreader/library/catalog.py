@@ -1,10 +1,21 @@
 """The stat cache: per file (size, mtime_ns) and the parsed summary, so an unchanged library
-is listed without reading a single file. It is derived data; a broken catalog is rebuilt."""
+is listed without reading a single file. It is derived data; a broken catalog is rebuilt.
+
+The last scan's snapshot (``snapshot.py``, ~180 bytes an article) is a file beside the
+catalog, and the catalog's ``snapshot`` row holds only its header (the walk's digest, the
+counts and the checksum of the rest), so the file is used only when the catalog that wrote it
+vouches for it: a catalog rebuilt or thrown away has no row, and a file another writer
+replaced meanwhile has another header. Kept whole in SQLite, every scan that found a change
+wrote the whole snapshot through the database, and every start read it back from it
+(benchmarks/README.md has the numbers).
+"""
 
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
@@ -12,6 +23,7 @@ from typing import NamedTuple
 
 from newsreader.cache_db import CacheSchema, open_cache
 from newsreader.library.article import Article, ArticleSummary, make_summary
+from newsreader.library.snapshot import HEADER_SIZE, state_of
 
 SCHEMA_VERSION = 2
 """Bump when parsing gives a file another title, date or dateline (2: Markdown rendered), so
@@ -24,6 +36,24 @@ CREATE TABLE IF NOT EXISTS files (
 CREATE TABLE IF NOT EXISTS snapshot (id INTEGER PRIMARY KEY CHECK (id = 0), data BLOB NOT NULL);
 """
 _CACHE = CacheSchema(_SCHEMA, SCHEMA_VERSION, frozenset({"files", "snapshot"}), "files")
+
+
+SNAPSHOT_SUFFIX = ".snapshot"
+"""The snapshot's file: the catalog's name with this added."""
+
+
+def _write_file(target: Path, data: bytes) -> None:
+    """``data`` in place of ``target`` at once (another process reads it whole or not at
+    all). Not fsynced: it is a cache, checked by its header and checksum when read."""
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 class CatalogEntry(NamedTuple):
@@ -77,6 +107,9 @@ class Catalog:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
+        row = conn.execute("PRAGMA database_list").fetchone()
+        self._snapshot_file = Path(row[2] + SNAPSHOT_SUFFIX) if row and row[2] else None
+        """Where the snapshot is kept; None for a catalog in memory (it keeps it in its row)."""
 
     @classmethod
     @contextlib.contextmanager
@@ -118,16 +151,33 @@ class Catalog:
             row = self._conn.execute("SELECT data FROM snapshot WHERE id = 0").fetchone()
         except sqlite3.Error:
             return None
-        return row[0] if row is not None and isinstance(row[0], bytes) else None
+        if row is None or not isinstance(row[0], bytes):
+            return None
+        held: bytes = row[0]
+        if len(held) != HEADER_SIZE or self._snapshot_file is None:
+            return held  # the whole snapshot (in memory, or as an older version stored it)
+        try:
+            with open(self._snapshot_file, "rb") as fh:
+                blob = fh.read()
+        except OSError:
+            return None
+        return blob if state_of(blob) == held else None
 
     def set_snapshot(self, data: bytes | None) -> None:
         """Store (or, with None, forget) the packed result of this scan."""
+        row = data
+        if data is not None and self._snapshot_file is not None:
+            try:
+                _write_file(self._snapshot_file, data)
+                row = state_of(data)
+            except OSError:
+                pass  # kept in the row, as a catalog in memory keeps it
         try:
             with self._conn:
-                if data is None:
+                if row is None:
                     self._conn.execute("DELETE FROM snapshot")
                 else:
-                    self._conn.execute("INSERT OR REPLACE INTO snapshot VALUES (0, ?)", (data,))
+                    self._conn.execute("INSERT OR REPLACE INTO snapshot VALUES (0, ?)", (row,))
         except sqlite3.Error:
             pass  # a cache that cannot be written only costs a slower start next time
 

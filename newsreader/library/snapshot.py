@@ -23,6 +23,8 @@ from newsreader.library.packed import PackedSummaries, string_starts
 _MAGIC = b"NRSNAP3" + (b"<" if sys.byteorder == "little" else b">")
 # magic, walk digest, roots, articles, skips, max_bytes, integers, crc of the rest
 _HEADER = struct.Struct("<8s16s6Q")
+HEADER_SIZE = _HEADER.size
+"""The bytes of a blob's header (``state_of``)."""
 _NONE = ""  # a dateline is never empty (the parser needs two letters): "" stands for None
 
 

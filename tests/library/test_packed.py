@@ -3,7 +3,6 @@ exactly the summaries the snapshot's plain decoding gives."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 
 from newsreader.library import Library, packed
 from newsreader.library.article import ArticleSummary, summaries
+from newsreader.library.catalog import Catalog
 from newsreader.library.packed import PackedIds, PackedSummaries, ids_by_path
 from newsreader.library.snapshot import decode, decode_packed
 
@@ -32,8 +32,8 @@ def _library(root: Path, n: int) -> Path:
 
 
 def _blob(catalog: Path) -> bytes:
-    with sqlite3.connect(catalog) as conn:
-        (blob,) = conn.execute("SELECT data FROM snapshot").fetchone()
+    with Catalog.open(catalog) as held:
+        blob = held.snapshot()
     assert isinstance(blob, bytes)
     return blob
 

@@ -64,7 +64,8 @@ def test_unchanged_start_reads_nothing_and_leaves_the_catalog_alone(tmp_path: Pa
     assert again.parsed == 0
     _same(again, first)
     assert _stamp(catalog) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["cat.sqlite3", "lib"]  # no journal
+    listed = sorted(p.name for p in tmp_path.iterdir())
+    assert listed == ["cat.sqlite3", "cat.sqlite3.snapshot", "lib"]  # no journal
 
 
 def _edit_same_size(lib: Path) -> None:
@@ -154,22 +155,78 @@ def test_two_roots_and_a_file_reached_twice(tmp_path: Path) -> None:
     _same(swapped, _without_snapshot((b, a), tmp_path, "swapped"))
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "flipped", "other roots"])
-def test_a_damaged_snapshot_is_only_a_miss(tmp_path: Path, damage: str) -> None:
+def _stored(catalog: Path) -> bytes:
+    from newsreader.library.catalog import Catalog
+
+    with Catalog.open(catalog) as held:
+        blob = held.snapshot()
+    assert blob is not None
+    return blob
+
+
+def test_the_snapshot_is_a_file_the_catalog_vouches_for(tmp_path: Path) -> None:
+    """Written beside the catalog, which keeps only its header: a catalog thrown away (or
+    rebuilt) does not take a stale file for its own."""
+    from newsreader.library.catalog import SNAPSHOT_SUFFIX
+    from newsreader.library.snapshot import HEADER_SIZE, state_of
+
     lib = _library(tmp_path)
     catalog = tmp_path / "cat.sqlite3"
     first = Library((lib,), catalog).scan()
-    conn = sqlite3.connect(catalog)
-    (blob,) = conn.execute("SELECT data FROM snapshot").fetchone()
+    file = catalog.with_name(catalog.name + SNAPSHOT_SUFFIX)
+    with sqlite3.connect(catalog) as conn:
+        (row,) = conn.execute("SELECT data FROM snapshot").fetchone()
+    assert len(row) == HEADER_SIZE and row == state_of(file.read_bytes())
+    assert Library((lib,), catalog).scan().parsed == 0
+    catalog.unlink()  # the file stays
+    rebuilt = Library((lib,), catalog).scan()
+    assert rebuilt.parsed >= len(first.articles)  # read again, not taken from the file
+    _same(rebuilt, first)
+
+
+def test_a_snapshot_stored_whole_in_the_catalog_is_still_read(tmp_path: Path) -> None:
+    """As versions before the file kept it: the first start after an upgrade is not a miss."""
+    lib = _library(tmp_path)
+    catalog = tmp_path / "cat.sqlite3"
+    first = Library((lib,), catalog).scan()
+    blob = _stored(catalog)
+    with sqlite3.connect(catalog) as conn:
+        conn.execute("UPDATE snapshot SET data = ?", (blob,))
+    catalog.with_name(catalog.name + ".snapshot").unlink()
+    before = _stamp(catalog)
+    again = Library((lib,), catalog).scan()
+    assert again.parsed == 0
+    _same(again, first)
+    assert _stamp(catalog) == before  # applied as it is: nothing written
+
+
+@pytest.mark.parametrize("where", ["row", "file"])
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "flipped", "other roots", "gone"])
+def test_a_damaged_snapshot_is_only_a_miss(tmp_path: Path, damage: str, where: str) -> None:
+    from newsreader.library.catalog import SNAPSHOT_SUFFIX
+
+    lib = _library(tmp_path)
+    catalog = tmp_path / "cat.sqlite3"
+    first = Library((lib,), catalog).scan()
+    blob = _stored(catalog)
+    file = catalog.with_name(catalog.name + SNAPSHOT_SUFFIX)
     bad = {
         "garbage": b"\x00" * 64,
         "truncated": blob[: len(blob) // 2],
         "flipped": blob[:-3] + bytes([blob[-3] ^ 0x20]) + blob[-2:],
         "other roots": blob.replace(str(lib).encode(), str(tmp_path / "lix").encode()),
+        "gone": None,
     }[damage]
-    with conn:
-        conn.execute("UPDATE snapshot SET data = ?", (bad,))
-    conn.close()
+    if where == "file":
+        file.unlink()
+        if bad is not None:
+            file.write_bytes(bad)
+    else:
+        with sqlite3.connect(catalog) as conn:
+            if bad is None:
+                conn.execute("DELETE FROM snapshot")
+            else:
+                conn.execute("UPDATE snapshot SET data = ?", (bad,))
     again = Library((lib,), catalog).scan()
     assert again.parsed == 0  # the catalog's rows still spare the reading
     _same(again, first)
@@ -198,15 +255,12 @@ def test_a_snapshot_of_another_walk_order_still_applies(tmp_path: Path) -> None:
     lib = _library(tmp_path)
     catalog = tmp_path / "cat.sqlite3"
     first = Library((lib,), catalog).scan()
-    conn = sqlite3.connect(catalog)
-    (blob,) = conn.execute("SELECT data FROM snapshot").fetchone()
-    snap = decode(blob)
+    snap = decode(_stored(catalog))
     assert snap is not None and len(snap.paths) > 3
-    with conn:
+    with sqlite3.connect(catalog) as conn:  # stored whole, as an older version did
         conn.execute(
             "UPDATE snapshot SET data = ?", (encode(snap._replace(walk_digest=bytes(16))),)
         )
-    conn.close()
     before = _stamp(catalog)
     again = Library((lib,), catalog).scan()
     _same(again, first)

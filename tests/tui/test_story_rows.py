@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from newsreader.app.story_map import StoryMap
 from newsreader.library import Library
+from newsreader.library.catalog import Catalog
 from newsreader.library.packed import PackedSummaries
 from newsreader.library.snapshot import decode_packed
 from newsreader.tui.rows import ArticleRows
@@ -21,8 +21,9 @@ def packed_library(tmp_path: Path, n: int) -> PackedSummaries:
         )
     catalog = tmp_path / "cat.sqlite3"
     Library((root,), catalog).scan()
-    with sqlite3.connect(catalog) as conn:
-        (blob,) = conn.execute("SELECT data FROM snapshot").fetchone()
+    with Catalog.open(catalog) as held:
+        blob = held.snapshot()
+    assert blob is not None
     snap = decode_packed(blob)
     assert snap is not None and isinstance(snap.articles, PackedSummaries)
     return snap.articles
