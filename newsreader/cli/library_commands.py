@@ -217,17 +217,16 @@ def cmd_search(ctx: AppContext, args: argparse.Namespace) -> int:
                 Text.assemble("Showing results for ", (suggestion, "bold"), instead)
             )
     if args.json:
-        from newsreader.cli.story_commands import story_by_path, story_groups
+        from newsreader.cli.story_commands import story_groups, story_of
 
         groups = story_groups(ctx, scan.articles, scan.state, scan.since)
-        story = story_by_path(groups, scan.articles)
         print_json(
             [
                 {
                     **hit_json(h),
                     "paragraph": h.paragraph,
                     "snippet": h.snippet,
-                    "story": story.get(str(h.path)),
+                    "story": story_of(groups, scan, h.id),
                 }
                 for h in result.hits
             ]

@@ -23,6 +23,7 @@ import socket
 import struct
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, TextIO
@@ -216,6 +217,7 @@ def _handle(conn: socket.socket, key: str, kept: Kept) -> bool:
         conn.settimeout(None)
         with contextlib.suppress(OSError):
             conn.sendall(f"{code}\n".encode())
+        warm_spelling(kept)
         return True
     except (OSError, ValueError):
         return True
@@ -223,6 +225,38 @@ def _handle(conn: socket.socket, key: str, kept: Kept) -> bool:
         for fd in fds:
             with contextlib.suppress(OSError):
                 os.close(fd)
+
+
+_warming: threading.Thread | None = None
+
+
+def warm_spelling(kept: Kept) -> threading.Thread | None:
+    """Build the did-you-mean candidate index of every index kept, in a thread, once the
+    caller has its answer (as the app does after its first scan): a process that lives for
+    many searches gets the first misspelt word's look-up back many times over, where a
+    one-off command's single pass over the words would not. One build at a time; an index
+    whose candidate index is built already is left alone."""
+    global _warming
+    if _warming is not None and _warming.is_alive():
+        return None
+    from newsreader.search import SearchIndex
+
+    indexes = [
+        ix
+        for ix in kept.resident.indexes.values()
+        if isinstance(ix, SearchIndex) and not ix.spelling_ready()
+    ]
+    if not indexes:
+        return None
+
+    def build() -> None:
+        for index in indexes:
+            with contextlib.suppress(Exception):  # a damaged index heals on the next search
+                index.warm_spelling()
+
+    _warming = threading.Thread(target=build, name="newsreader-warm-spelling", daemon=True)
+    _warming.start()
+    return _warming
 
 
 def _same_user(conn: socket.socket) -> bool:

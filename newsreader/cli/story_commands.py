@@ -15,7 +15,7 @@ from newsreader.errors import ExitCode, UserError
 
 if TYPE_CHECKING:
     from newsreader.context import AppContext
-    from newsreader.library import ArticleSummary
+    from newsreader.library import ArticleSummary, LibraryScan
     from newsreader.library.scan_result import ScanChange
     from newsreader.stories import StoryGroups
 
@@ -111,8 +111,7 @@ def cmd_related(ctx: AppContext, args: argparse.Namespace) -> int:
     if hits is None:
         raise UserError(f"'{args.id}' is not in the search index yet (run 'newsreader index')")
     if args.json:
-        stories_by_path = story_by_path(groups, scan.articles)
-        print_json([{**hit_json(h), "story": stories_by_path.get(str(h.path))} for h in hits])
+        print_json([{**hit_json(h), "story": story_of(groups, scan, h.id)} for h in hits])
         return ExitCode.OK
     from rich.text import Text
 
@@ -128,6 +127,8 @@ def cmd_related(ctx: AppContext, args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def story_by_path(groups: StoryGroups, articles: Sequence[ArticleSummary]) -> dict[str, str]:
-    """Each article's story id, by its path."""
-    return {a.path_str: groups.story(a.content_hash) for a in articles}
+def story_of(groups: StoryGroups, scan: LibraryScan, article_id: str) -> str | None:
+    """The story id of one article of ``scan`` (None when it is not in it): looked up for
+    the hits shown, not made for every article of the library on each search."""
+    summary = scan.by_id.get(article_id)
+    return None if summary is None else groups.story(summary.content_hash)

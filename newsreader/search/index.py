@@ -320,6 +320,12 @@ class SearchIndex:
         if vocab is not None:
             vocab.prepare()
 
+    def spelling_ready(self) -> bool:
+        """Is the open generation's candidate index built (``warm_spelling`` has nothing to
+        do)?"""
+        vocab = self._vocab
+        return vocab is not None and vocab.prepared
+
     def _vocabulary(self, searcher: Searcher) -> Vocabulary:
         """The open generation's surface words (read once per searcher)."""
         if self._vocab is None:

@@ -221,6 +221,11 @@ class Vocabulary:
         """Build the candidate index now rather than on the first look-up."""
         self._deletions()
 
+    @property
+    def prepared(self) -> bool:
+        """Is the candidate index built?"""
+        return self._index is not None
+
     def _deletions(self) -> _Deletions:
         if self._index is None:
             self._index = _Deletions(self.counts)

@@ -362,3 +362,27 @@ def test_ctrl_c_stops_the_command_in_the_server_and_the_server_goes_on(
     assert not _loaded_search_code(done.stderr)
     assert out.stat().st_size == size, "the server went on writing after the command ended"
     assert stopped < 10
+
+
+def test_the_server_builds_the_spelling_index_once_a_command_is_answered(
+    tmp_path: Path, user_dirs: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A one-off process looks a misspelt word up with a pass over every word; the server,
+    which answers many, builds the candidate index after its first answer, so the next
+    misspelt word is looked up in it, with the same answer."""
+    from newsreader.cli import run
+    from newsreader.search import SearchIndex
+
+    library = str(make_library(tmp_path / "library"))
+    kept = search_server.Kept()
+    assert run(["--library", library, "suggest", "ceasfire"], kept) == 0
+    one_pass = capsys.readouterr().out
+    [index] = kept.resident.indexes.values()
+    assert isinstance(index, SearchIndex) and not index.spelling_ready()
+    thread = search_server.warm_spelling(kept)
+    assert thread is not None
+    thread.join(60)
+    assert index.spelling_ready()
+    assert search_server.warm_spelling(kept) is None  # nothing left to build
+    assert run(["--library", library, "suggest", "ceasfire"], kept) == 0
+    assert capsys.readouterr().out == one_pass == "ceasefire\n"
