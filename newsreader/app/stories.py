@@ -4,7 +4,7 @@ from it, and each group's members and sources as the list and the CLI show them.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -28,13 +28,17 @@ class Story:
 
 
 def refresh(
-    ctx: AppContext, articles: Sequence[ArticleSummary], progress: Progress | None = None
+    ctx: AppContext,
+    articles: Sequence[ArticleSummary],
+    progress: Progress | None = None,
+    signed: Mapping[str, bytes] | None = None,
 ) -> tuple[StoryGroups, str | None]:
-    """The groups among ``articles``, after signing the ones the store has not seen; with a
-    one-line notice when the store could not be used (then every article is its own story)."""
+    """The groups among ``articles``, after signing the ones the store has not seen (but
+    those ``signed`` already, ``stories.story_signature`` by content hash); with a one-line
+    notice when the store could not be used (then every article is its own story)."""
     try:
         with StoryStore.open(ctx.stories_file) as store:
-            sync(store, articles, ctx.library.load, progress)
+            sync(store, articles, ctx.library.load, progress, signed)
             return story_groups(store, articles), None
     except sqlite3.Error as exc:  # another process holds it too long, a broken disk
         return StoryGroups((), ()), f"story groups unavailable: {exc}"

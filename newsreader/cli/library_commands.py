@@ -22,6 +22,7 @@ from newsreader.errors import ExitCode, UserError
 if TYPE_CHECKING:
     from newsreader.context import AppContext
     from newsreader.library import Article, ArticleSummary, LibraryScan
+    from newsreader.search.build import Extra
     from newsreader.search.index import SearchIndex
     from newsreader.search.results import IndexReport
 
@@ -93,7 +94,7 @@ def _drop_index(ctx: AppContext, index: SearchIndex) -> None:
 
 
 def _update_index(
-    ctx: AppContext, scan: LibraryScan, rebuild: bool = False
+    ctx: AppContext, scan: LibraryScan, rebuild: bool = False, extra: Extra | None = None
 ) -> tuple[SearchIndex, IndexReport]:
     from newsreader.paths import ensure_dir
 
@@ -102,7 +103,9 @@ def _update_index(
     try:
         with progress_bar("Indexing") as update:
             # procs only matters for a full build, which forks: fine here, never in the TUI.
-            report = index.update(scan, ctx.library, rebuild=rebuild, progress=update, procs=2)
+            report = index.update(
+                scan, ctx.library, rebuild=rebuild, progress=update, procs=2, extra=extra
+            )
     except OSError as exc:  # a full disk, a read-only cache: the last index is kept as it was
         _drop_index(ctx, index)
         raise IndexUnwritable(ctx.index_dir, exc) from None
@@ -116,13 +119,15 @@ def _update_index(
 
 def cmd_index(ctx: AppContext, args: argparse.Namespace) -> int:
     from newsreader.cli.story_commands import story_groups
+    from newsreader.stories import story_signature
 
     scan = scan_library(ctx)
-    index, report = _update_index(ctx, scan, rebuild=args.rebuild)
+    # A full build reads and parses every article: it signs them for the story groups too.
+    index, report = _update_index(ctx, scan, rebuild=args.rebuild, extra=story_signature)
     release_index(ctx, index)
     # Grouped here, where waiting is expected: else a new library's first 'search --json'
     # or 'list --json' would read and sign every article.
-    story_groups(ctx, scan.articles, scan.state, scan.since)
+    story_groups(ctx, scan.articles, scan.state, scan.since, signed=report.extras)
     print(
         f"{len(scan.articles)} article{'' if len(scan.articles) == 1 else 's'}: "
         f"{report.added} added, {report.updated} updated, "

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from newsreader.cli.library_commands import hit_json, summary_json
@@ -25,12 +25,14 @@ def story_groups(
     articles: Sequence[ArticleSummary],
     state: bytes = b"",
     since: ScanChange | None = None,
+    signed: Mapping[str, bytes] | None = None,
 ) -> StoryGroups:
     """The library's story groups, after signing the articles not seen before (with a
     progress bar: a new library's first time reads every article); a store that cannot be
     used is said on stderr and leaves every article its own story. ``state``: the scan's
     catalog state, which lets the search server answer again from the groups it made, and
-    (``since``, the scan's change) regroup only what changed since them."""
+    (``since``, the scan's change) regroup only what changed since them. ``signed``: story
+    signatures already made, by content hash (``stories.story_signature``)."""
     from newsreader.app.stories import refresh, regroup
     from newsreader.stories import StoryGroups
 
@@ -44,7 +46,7 @@ def story_groups(
                 ctx.resident.stories[ctx.stories_file] = (state, again)
                 return again
     with progress_bar("Grouping stories") as update:
-        groups, notice = refresh(ctx, articles, update)
+        groups, notice = refresh(ctx, articles, update, signed)
     if notice:
         print(f"newsreader: {notice}", file=sys.stderr)
     elif ctx.resident is not None and state:

@@ -30,6 +30,10 @@ from newsreader.search.whoosh_write import BulkWriter
 from newsreader.search.word_pairs import PREFIX, SAMPLE, common_words, write_common
 
 Progress = Callable[[int, int], None]
+Extra = Callable[[Article], bytes]
+"""Something more to make of each article while a full build has it read and parsed (the
+CLI's story signatures: else a new library's articles are all read and parsed again right
+after the build, in one process). Its results come back by content hash."""
 
 SEGMENT_POSTINGS = 2_000_000
 """Postings a full build holds in memory before writing a segment (~150 MB; ~5,500 articles)."""
@@ -139,10 +143,9 @@ def full_build(
     library: Library,
     progress: Progress | None,
     procs: int = 1,
-) -> tuple[int, list[str], dict[str, bytes]]:
-    """Create a complete index in the empty ``folder``; returns the number of documents, the
-    ids of those cut short (``Article.truncated``) and each document's signature by path
-    (for ``freshness.record``: else the first update would read them from the index).
+    extra: Extra | None = None,
+) -> Built:
+    """Create a complete index in the empty ``folder``.
 
     With ``procs > 1`` the work is split by forking: every process reads, parses and indexes
     its share into segments of its own, and this one writes the table of contents. (Whoosh's
@@ -154,15 +157,11 @@ def full_build(
     ix = windex.create_in(str(folder), make_schema(common))
     try:
         if procs > 1 and len(articles) >= PARALLEL_MIN:
-            count, segments, truncated, sigs = _parallel_build(
-                ix, articles, library, progress, procs
-            )
+            share = _parallel_build(ix, articles, library, progress, procs, extra)
         else:
-            count, segments, truncated, sigs = _index_share(
-                ix, articles, library, progress, lambda: 0, len(articles)
-            )
-        BulkWriter(ix, _lk=False).write_contents(segments)
-        return count, truncated, sigs
+            share = _index_share(ix, articles, library, progress, lambda: 0, len(articles), extra)
+        BulkWriter(ix, _lk=False).write_contents(share.segments)
+        return Built(share.documents, share.truncated, share.sigs, share.extras)
     finally:
         ix.close()
 
@@ -174,6 +173,18 @@ class Share(NamedTuple):
     segments: list[Segment]
     truncated: list[str]
     sigs: dict[str, bytes]
+    extras: dict[str, bytes]
+
+
+class Built(NamedTuple):
+    """What a full build made: the documents, the ids of those cut short
+    (``Article.truncated``), each document's signature by path (for ``freshness.record``:
+    else the first update would read them from the index) and ``Extra``'s results."""
+
+    documents: int
+    truncated: list[str]
+    sigs: dict[str, bytes]
+    extras: dict[str, bytes]
 
 
 PARALLEL_MIN = 200
@@ -187,13 +198,15 @@ def _index_share(
     progress: Progress | None,
     others_done: Callable[[], int],
     total: int,
+    extra: Extra | None = None,
 ) -> Share:
     """Index ``articles`` into new segments (one per ``SEGMENT_POSTINGS``); returns the
-    number of documents, the segments (for a table of contents), the truncated ids and the
-    documents' signatures."""
+    number of documents, the segments (for a table of contents), the truncated ids, the
+    documents' signatures and ``extra``'s results."""
     count = 0
     truncated: list[str] = []
     sigs: dict[str, bytes] = {}
+    extras: dict[str, bytes] = {}
     segments: list[Segment] = []
     writer: BulkWriter | None = None
     # The cyclic collector paused: a segment in memory is millions of small lists with no
@@ -208,6 +221,8 @@ def _index_share(
                 doc = document(article)
                 writer.add_document(**doc)
                 sigs[str(article.path)] = doc["sig"]
+                if extra is not None and article.content_hash not in extras:
+                    extras[article.content_hash] = extra(article)
                 count += 1
                 if article.truncated:
                     truncated.append(article.id)
@@ -224,7 +239,7 @@ def _index_share(
             gc.enable()
         if writer is not None:
             writer.cancel()
-    return Share(count, segments, truncated, sigs)
+    return Share(count, segments, truncated, sigs, extras)
 
 
 def _parallel_build(
@@ -233,37 +248,37 @@ def _parallel_build(
     library: Library,
     progress: Progress | None,
     procs: int,
+    extra: Extra | None,
 ) -> Share:
     ctx = multiprocessing.get_context("fork")
     done = ctx.Value("i", 0, lock=False)
     results: Any = ctx.Queue()
     shares = [articles[i::procs] for i in range(procs)]
     children = [
-        ctx.Process(target=_child, args=(ix, share, library, done, results), daemon=True)
+        ctx.Process(target=_child, args=(ix, share, library, done, results, extra), daemon=True)
         for share in shares[1:]
     ]
     try:
         for child in children:
             child.start()
-        count, segments, truncated, sigs = _index_share(
-            ix, shares[0], library, progress, lambda: int(done.value), len(articles)
+        count, segments, truncated, sigs, extras = _index_share(
+            ix, shares[0], library, progress, lambda: int(done.value), len(articles), extra
         )
         for _ in children:
             while True:
                 try:
-                    child_count, child_segments, child_truncated, child_sigs = results.get(
-                        timeout=0.25
-                    )
+                    theirs: Share = results.get(timeout=0.25)
                     break
                 except queue.Empty:
                     if progress is not None:
                         progress(len(shares[0]) + int(done.value), len(articles))
                     if not any(c.is_alive() for c in children) and results.empty():
                         raise RuntimeError("an index worker process died") from None
-            count += child_count
-            segments += child_segments
-            truncated += child_truncated
-            sigs.update(child_sigs)
+            count += theirs.documents
+            segments += theirs.segments
+            truncated += theirs.truncated
+            sigs.update(theirs.sigs)
+            extras.update(theirs.extras)
         for child in children:
             child.join()
     except BaseException:
@@ -271,18 +286,23 @@ def _parallel_build(
             if child.is_alive():
                 child.kill()
         raise
-    return Share(count, segments, truncated, sigs)
+    return Share(count, segments, truncated, sigs, extras)
 
 
 def _child(
-    ix: Index, share: Sequence[ArticleSummary], library: Library, done: Any, results: Any
+    ix: Index,
+    share: Sequence[ArticleSummary],
+    library: Library,
+    done: Any,
+    results: Any,
+    extra: Extra | None,
 ) -> None:
     """Index ``share`` into segments of its own and send them back."""
 
     def one_more(_done: int, _total: int) -> None:
         done.value += 1
 
-    results.put(_index_share(ix, share, library, one_more, lambda: 0, len(share)))
+    results.put(_index_share(ix, share, library, one_more, lambda: 0, len(share), extra))
 
 
 def indexed_signatures(ix: Index) -> dict[str, bytes]:

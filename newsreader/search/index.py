@@ -21,6 +21,7 @@ from newsreader.search.schema_version import SCHEMA_VERSION
 
 if TYPE_CHECKING:
     from newsreader.library import Library, LibraryScan
+    from newsreader.search.build import Built, Extra
     from newsreader.search.doc_map import DocMap
     from newsreader.search.engine import Engine
     from newsreader.search.related import RelatedHit
@@ -80,11 +81,13 @@ class SearchIndex:
         rebuild: bool = False,
         progress: Callable[[int, int], None] | None = None,
         procs: int = 1,
+        extra: Extra | None = None,
     ) -> IndexReport:
         """Bring the index in line with ``scan``: add, re-index and delete what changed.
 
         A full build happens when asked, when there is no index, or when it cannot be read.
         ``procs > 1`` forks worker processes for a full build: only pass it from the CLI.
+        ``extra``: made of each article a full build reads (``IndexReport.extras``).
         """
         with self._write:
             self._ids = self._ids_for(scan)
@@ -92,7 +95,7 @@ class SearchIndex:
             self._wrote = False
             try:
                 with generations.write_lock(self.index_dir, generations.LOCK_WAIT):
-                    report = self._update_locked(scan, library, rebuild, progress, procs)
+                    report = self._update_locked(scan, library, rebuild, progress, procs, extra)
             except generations.LockBusy:
                 if not self.is_complete():
                     notice = (
@@ -124,8 +127,8 @@ class SearchIndex:
         rebuild: bool,
         progress: Callable[[int, int], None] | None,
         procs: int,
+        extra: Extra | None,
     ) -> IndexReport:
-
         current = generations.read_current(self.index_dir)
         notice: str | None = None
         if not rebuild:
@@ -146,8 +149,14 @@ class SearchIndex:
                             f"the search index was unreadable ({_why(exc)}); rebuilding it"
                         ) from exc
                     notice = f"the search index was unreadable ({_why(exc)}); rebuilt it"
-        count, truncated = self._rebuild(scan, library, progress, procs)
-        return IndexReport(added=count, rebuilt=True, notice=notice, truncated=tuple(truncated))
+        built = self._rebuild(scan, library, progress, procs, extra)
+        return IndexReport(
+            added=built.documents,
+            rebuilt=True,
+            notice=notice,
+            truncated=tuple(built.truncated),
+            extras=built.extras,
+        )
 
     def _rebuild(
         self,
@@ -155,17 +164,18 @@ class SearchIndex:
         library: Library,
         progress: Callable[[int, int], None] | None,
         procs: int,
-    ) -> tuple[int, list[str]]:
+        extra: Extra | None = None,
+    ) -> Built:
         from newsreader.search.build import full_build
 
         with generations.new_generation(self.index_dir) as folder:
-            count, truncated, sigs = full_build(folder, scan.articles, library, progress, procs)
-            if count == len(scan.articles):  # else a file failed to load: look again next time
-                freshness.record(folder, scan.state, sigs)
+            built = full_build(folder, scan.articles, library, progress, procs, extra)
+            if built.documents == len(scan.articles):  # else a file failed: look again later
+                freshness.record(folder, scan.state, built.sigs)
             self._wrote = True
             generations.publish(self.index_dir, folder, SCHEMA_VERSION)
         generations.collect_garbage(self.index_dir)
-        return count, truncated
+        return built
 
     def _incremental(
         self,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -76,6 +77,8 @@ class IndexReport:
     """A one-line message for the user, e.g. that a broken index was rebuilt."""
     truncated: tuple[str, ...] = ()
     """Ids of the articles indexed this time that are too long to index whole."""
+    extras: Mapping[str, bytes] = field(default_factory=dict, compare=False, repr=False)
+    """What the caller's ``extra`` made of each article a full build read, by content hash."""
 
 
 def stored_date(value: object) -> date | None:

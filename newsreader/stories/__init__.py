@@ -2,7 +2,7 @@
 by content hash in the cache folder, and their connected components. No Textual here."""
 
 from newsreader.stories.groups import StoryGroups, SyncReport, story_groups, sync
-from newsreader.stories.minhash import Signature, signature
+from newsreader.stories.minhash import Signature, signature, story_signature
 from newsreader.stories.store import StoryStore
 
 __all__ = [
@@ -12,5 +12,6 @@ __all__ = [
     "SyncReport",
     "signature",
     "story_groups",
+    "story_signature",
     "sync",
 ]

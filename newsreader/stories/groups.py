@@ -3,11 +3,11 @@ articles, and keeping the store in line with the scan."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from newsreader.library import Article, ArticleSummary, ParseError
-from newsreader.stories.minhash import signature
+from newsreader.stories.minhash import Signature, signature
 from newsreader.stories.store import StoryStore
 
 Progress = Callable[[int, int], None]
@@ -24,9 +24,11 @@ def sync(
     articles: Sequence[ArticleSummary],
     load: Callable[[ArticleSummary], Article],
     progress: Progress | None = None,
+    signed: Mapping[str, bytes] | None = None,
 ) -> SyncReport:
     """Give every article of the scan a signature (reading only those whose content the
-    store has not seen) and forget the content no article has any more."""
+    store has not seen, and not those whose signature is in ``signed``: ``story_signature``
+    by content hash) and forget the content no article has any more."""
     known = store.known()
     wanted: dict[str, ArticleSummary] = {}
     for a in articles:
@@ -36,11 +38,15 @@ def sync(
     if gone:
         store.remove(gone)
     for done, summary in enumerate(fresh, 1):
-        try:
-            paragraphs: tuple[str, ...] = load(summary).paragraphs
-        except (ParseError, OSError):
-            paragraphs = ()  # stored empty: read again only when the file changes
-        store.add(summary.content_hash, signature(paragraphs))
+        made = signed.get(summary.content_hash) if signed else None
+        if made is not None:
+            store.add(summary.content_hash, Signature.from_bytes(made))
+        else:
+            try:
+                paragraphs: tuple[str, ...] = load(summary).paragraphs
+            except (ParseError, OSError):
+                paragraphs = ()  # stored empty: read again only when the file changes
+            store.add(summary.content_hash, signature(paragraphs))
         if done % 500 == 0:
             store.commit()
         if progress is not None:

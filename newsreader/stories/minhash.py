@@ -14,6 +14,10 @@ import re
 from array import array
 from dataclasses import dataclass
 from hashlib import blake2b
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from newsreader.library import Article
 
 SHINGLE = 4
 """Words per shingle: three share too much between unrelated stories told in the same
@@ -79,6 +83,11 @@ def signature(paragraphs: tuple[str, ...] | list[str]) -> Signature:
     if found:
         _densify(mins)
     return Signature(array("I", mins), len(found))
+
+
+def story_signature(article: Article) -> bytes:
+    """``signature`` of an article's body, as the store keeps it (a full build's ``Extra``)."""
+    return signature(article.paragraphs).to_bytes()
 
 
 def _densify(mins: list[int]) -> None:

@@ -163,3 +163,45 @@ def test_a_served_library_regroups_only_what_its_scan_changed(
     write(library, "rewrite.txt", article(50))  # leaves the story
     _groups_left, story = served()
     assert story == fresh(3) and story["rewrite"] != story["wire"]
+
+
+def test_signatures_a_full_build_made_are_taken_not_made_again(
+    library: Path, tmp_path: Path
+) -> None:
+    """``newsreader index`` signs the articles in its build processes, which have them
+    parsed: the store then reads none of them and finds the groups a store that read them
+    finds."""
+    from newsreader.search import SearchIndex
+    from newsreader.stories import story_signature
+
+    lib = Library((library,), tmp_path / "catalog.sqlite3")
+    scan = lib.scan()
+    report = SearchIndex(tmp_path / "index").update(
+        scan, lib, rebuild=True, procs=1, extra=story_signature
+    )
+    assert set(report.extras) == {a.content_hash for a in scan.articles}
+    load = Counting(lib)
+    with StoryStore.open(tmp_path / "signed.sqlite3") as store:
+        sync(store, scan.articles, load, signed=report.extras)
+        signed = story_groups(store, scan.articles)
+    assert load.read == []
+    read, _, _ = _groups(lib, tmp_path / "read.sqlite3")
+    assert signed.grouped() == read.grouped() and len(signed.grouped()) == 1
+
+
+def test_a_parallel_build_signs_every_article_once(tmp_path: Path) -> None:
+    from newsreader.search import SearchIndex
+    from newsreader.search.build import PARALLEL_MIN
+    from newsreader.stories import signature, story_signature
+
+    folder = tmp_path / "lib"
+    for i in range(PARALLEL_MIN + 20):
+        write(folder, f"a{i:03d}.txt", article(i))
+    lib = Library((folder,), tmp_path / "catalog.sqlite3")
+    scan = lib.scan()
+    report = SearchIndex(tmp_path / "index").update(
+        scan, lib, rebuild=True, procs=2, extra=story_signature
+    )
+    assert report.extras == {
+        a.content_hash: signature(lib.load(a).paragraphs).to_bytes() for a in scan.articles
+    }
