@@ -23,7 +23,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from newsreader.errors import UserError
@@ -117,8 +117,17 @@ def main(argv: list[str] | None = None) -> int:
     def progress(done: int, total: int) -> None:
         print(f"progress {done} {total}", flush=True)
 
+    from newsreader.stories import story_signature
+
     try:
-        report = index.update(scan, ctx.library, rebuild=rebuild, progress=progress, procs=PROCS)
+        report = index.update(
+            scan,
+            ctx.library,
+            rebuild=rebuild,
+            progress=progress,
+            procs=PROCS,
+            extra=story_signature,
+        )
     except OSError as exc:  # a full or read-only cache: the reason is the app's last line
         print(f"cannot write the search index ({exc.strerror or exc})", file=sys.stderr)
         return 2
@@ -127,7 +136,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     finally:
         index.close()
-    print("report " + json.dumps(asdict(report)), flush=True)
+    if report.extras:
+        # The story signatures the build made as it read each article, stored here: else
+        # the app's library worker reads and signs every article again after the build.
+        from newsreader.app.stories import refresh
+
+        refresh(ctx, scan.articles, signed=report.extras)
+    print("report " + json.dumps(asdict(replace(report, extras={}))), flush=True)
     return 0
 
 

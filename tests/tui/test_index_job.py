@@ -194,3 +194,17 @@ def _children(monkeypatch: pytest.MonkeyPatch, big: bool) -> list[bool]:
 
     monkeypatch.setattr(index_job, "run_child", child)
     return children
+
+
+def test_the_child_stores_the_story_signatures_it_made_while_building(
+    library: Path, user_dirs: Path
+) -> None:
+    """The app's library worker then finds every article signed and reads none again."""
+    from newsreader.context import build_context
+    from newsreader.stories import StoryStore
+
+    index_job.run_child((library,), False, lambda d, t: None, lambda child: None)
+    ctx = build_context([library])
+    with StoryStore.open(ctx.stories_file) as store:
+        known = store.known()
+    assert set(known) == {a.content_hash for a in ctx.library.scan().articles}
