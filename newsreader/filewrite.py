@@ -87,3 +87,21 @@ def _fsync_dir(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def replace_unsynced(target: Path, data: bytes) -> None:
+    """``data`` in place of ``target`` at once, for derived data in the cache folder: another
+    process reads the old file or the new one whole, never a mix. Not fsynced and no
+    symlink followed (unlike ``write_atomic``): a cache file lost in a crash is made again,
+    and each reader checks what it reads. Raises OSError."""
+    import threading
+
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

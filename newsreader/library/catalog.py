@@ -13,9 +13,7 @@ wrote the whole snapshot through the database, and every start read it back from
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
-import threading
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
@@ -40,20 +38,6 @@ _CACHE = CacheSchema(_SCHEMA, SCHEMA_VERSION, frozenset({"files", "snapshot"}), 
 
 SNAPSHOT_SUFFIX = ".snapshot"
 """The snapshot's file: the catalog's name with this added."""
-
-
-def _write_file(target: Path, data: bytes) -> None:
-    """``data`` in place of ``target`` at once (another process reads it whole or not at
-    all). Not fsynced: it is a cache, checked by its header and checksum when read."""
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 class CatalogEntry(NamedTuple):
@@ -167,8 +151,10 @@ class Catalog:
         """Store (or, with None, forget) the packed result of this scan."""
         row = data
         if data is not None and self._snapshot_file is not None:
+            from newsreader.filewrite import replace_unsynced
+
             try:
-                _write_file(self._snapshot_file, data)
+                replace_unsynced(self._snapshot_file, data)
                 row = state_of(data)
             except OSError:
                 pass  # kept in the row, as a catalog in memory keeps it

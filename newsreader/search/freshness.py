@@ -139,6 +139,8 @@ def record(folder: Path, state: bytes, sigs: dict[str, bytes] | None = None) -> 
     these documents' signatures). Call with the writers' lock held, after the commit. Not
     fsynced: a record lost in a crash is only a slower next check, and one that outlives a
     lost commit names files that are not there."""
+    from newsreader.filewrite import replace_unsynced
+
     stamp = _stamp(folder, state)
     if stamp is None:
         forget(folder)
@@ -146,23 +148,11 @@ def record(folder: Path, state: bytes, sigs: dict[str, bytes] | None = None) -> 
     try:
         if sigs is not None:
             data = _encode_signatures(sigs)
-            _replace(folder / SIGNATURES, data)
+            replace_unsynced(folder / SIGNATURES, data)
             stamp["signatures"] = zlib.crc32(data)
-        _replace(folder / RECORD, json.dumps(stamp).encode("utf-8"))
+        replace_unsynced(folder / RECORD, json.dumps(stamp).encode("utf-8"))
     except (OSError, ValueError):  # ValueError: a path with a NUL, which no file name has
         forget(folder)
-
-
-def _replace(target: Path, data: bytes) -> None:
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def forget(folder: Path) -> None:
