@@ -24,7 +24,7 @@ from typing import Any
 
 from newsreader.sync import merge
 from newsreader.sync.changes import REFILED, Change
-from newsreader.sync.hlc import Clock, parse_stamp
+from newsreader.sync.hlc import COUNTER_MAX, Clock, format_stamp, parse_stamp
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -136,13 +136,19 @@ class Ledger:
                     return made
             clock = self._clock(conn)
             seq = int(conn.execute("SELECT coalesce(max(seq), 0) FROM changes").fetchone()[0])
-            for n, (kind, key, body) in enumerate(items):
+            free: dict[int, int] = {}
+            """The next counter no stamp of this device has used, by wall time: a stamp
+            taken twice would keep only the first change under it."""
+            for kind, key, body in items:
                 body = dict(body)
                 if "_wall" in body:
-                    stamp = f"{int(body.pop('_wall')):013d}.{n % 1_000_000:06d}.{self.device}"
+                    wall, counter = self._free_stamp(conn, int(body.pop("_wall")), free)
+                    stamp = format_stamp(wall, counter, self.device)
                     clock.observe(stamp)
                 else:
                     stamp = clock.tick()
+                    wall, counter = clock.wall, clock.counter
+                free[wall] = max(free.get(wall, 0), counter + 1)
                 change = Change(stamp, kind, key, body)
                 if kind in _SEES:
                     known = self._changes(conn, change.entity, key)
@@ -346,6 +352,23 @@ class Ledger:
 
     def _save_clock(self, conn: sqlite3.Connection, clock: Clock) -> None:
         _set_meta(conn, "clock", json.dumps([clock.wall, clock.counter]))
+
+    def _free_stamp(
+        self, conn: sqlite3.Connection, wall: int, free: dict[int, int]
+    ) -> tuple[int, int]:
+        """(wall, counter) of a stamp of this device at ``wall`` that no change has: records
+        of a backup share their times, and a change ticked here may have had that time."""
+        while True:
+            if wall not in free:
+                row = conn.execute(
+                    "SELECT max(id) FROM changes WHERE id >= ? AND id < ? AND device = ?",
+                    (f"{wall:013d}.", f"{wall:013d}/", self.device),  # "/" sorts after "."
+                ).fetchone()
+                parsed = parse_stamp(str(row[0])) if row[0] is not None else None
+                free[wall] = parsed[1] + 1 if parsed else 0
+            if free[wall] <= COUNTER_MAX:
+                return wall, free[wall]
+            wall += 1  # a million changes in one millisecond: the next one
 
     @staticmethod
     def _changes(conn: sqlite3.Connection, entity: str, key: str) -> list[Change]:
