@@ -59,7 +59,7 @@ def attach(store: StateStore, paths: AppPaths, changed: Callable[[], None] | Non
         return
     try:
         ledger, notice = Ledger.open(path)
-    except (OSError, sqlite3.Error) as exc:  # reading state works on without sync
+    except (OSError, sqlite3.Error, UserError) as exc:  # reading state works on without sync
         store.notices.append(f"sync: changes here are not recorded ({exc})")
         return
     if notice is not None:
@@ -256,8 +256,10 @@ def _take_in(ledger: Ledger, sync_dir: Path, report: SyncReport) -> Fresh:
             report.segments_read += 1
             report.changes_in += new
             if new == len(segment.changes):  # each is its row (none was there under its stamp)
+                entity_of: dict[str, str] = {}
                 for c in segment.changes:
-                    fresh.setdefault(c.entity, {}).setdefault(c.key, []).append(c)
+                    entity = entity_of.get(c.kind) or entity_of.setdefault(c.kind, c.entity)
+                    fresh.setdefault(entity, {}).setdefault(c.key, []).append(c)
     ledger.forget_skipped(present)
     return fresh
 

@@ -22,17 +22,23 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from newsreader.errors import UserError
 from newsreader.sync import merge
-from newsreader.sync.changes import REFILED, Change
-from newsreader.sync.hlc import COUNTER_MAX, Clock, format_stamp, parse_stamp
+from newsreader.sync.changes import REFILED, Change, record_type
+from newsreader.sync.hlc import COUNTER_MAX, Clock, format_stamp, parse_stamp, wall_ms
+
+SCHEMA_VERSION = 2
+"""The ledger's layout, in its ``meta`` as ``schema`` (a ledger without it is of version 1:
+each change's row repeated its device and kind, and the table had a rowid and a sequence
+index besides its stamp; ``_migrate`` carries such a ledger over whole)."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS changes (
-    id TEXT PRIMARY KEY, device TEXT NOT NULL, entity TEXT NOT NULL, kind TEXT NOT NULL,
-    key TEXT NOT NULL, record TEXT NOT NULL, seq INTEGER UNIQUE
-);
+    id TEXT PRIMARY KEY, entity TEXT NOT NULL, key TEXT NOT NULL, record TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS changes_key ON changes(entity, key);
+CREATE TABLE IF NOT EXISTS own (seq INTEGER PRIMARY KEY, id TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS segments (name TEXT PRIMARY KEY, signature TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS devices (device TEXT PRIMARY KEY, host TEXT NOT NULL, synced TEXT);
 CREATE TABLE IF NOT EXISTS pending (entity TEXT NOT NULL, key TEXT NOT NULL,
@@ -40,8 +46,21 @@ CREATE TABLE IF NOT EXISTS pending (entity TEXT NOT NULL, key TEXT NOT NULL,
 CREATE TABLE IF NOT EXISTS skipped (name TEXT PRIMARY KEY, reason TEXT NOT NULL,
     since TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS applied_feeds (key TEXT PRIMARY KEY);
-CREATE TABLE IF NOT EXISTS outbox (token TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS outbox (token TEXT PRIMARY KEY, at INTEGER NOT NULL);
 """
+"""A change's row is its stamp (the table's key: a device's segment goes in in stamp order),
+what it changes and the record as its segment has it; this device's own changes are also
+numbered in ``own``, in the order they were made, for export. ``outbox``: the state file's
+outbox rows recorded, and when (milliseconds)."""
+
+_DEVICE_OF = "substr(id, 22)"
+"""The device of a stamp ``wall.counter.device`` (13 and 6 digits), in SQL."""
+
+
+class NewerLedger(UserError):
+    """A ledger written by a newer newsreader: left as it is (it may hold changes not yet
+    sent), and sync stops until that version runs again."""
+
 
 _READY: set[Path] = set()
 """Ledger files whose schema this process has made sure of."""
@@ -63,9 +82,7 @@ class Ledger:
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._tx() as conn:
             if path not in _READY:
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
+                _make_schema(conn)
                 _refile(conn)
             if _meta(conn, "device") is None:
                 _set_meta(conn, "device", secrets.token_hex(8))
@@ -82,6 +99,8 @@ class Ledger:
         file."""
         try:
             return cls(path), None
+        except NewerLedger:
+            raise
         except sqlite3.DatabaseError as exc:
             aside = path.with_name(f"{path.name}.damaged-{int(time.time())}")
             for suffix in ("", "-wal", "-shm"):
@@ -131,11 +150,13 @@ class Ledger:
         with self._tx() as conn:
             if token is not None:
                 before = conn.total_changes
-                conn.execute("INSERT OR IGNORE INTO outbox (token) VALUES (?)", (token,))
+                conn.execute(
+                    "INSERT OR IGNORE INTO outbox (token, at) VALUES (?,?)", (token, wall_ms())
+                )
                 if conn.total_changes == before:
                     return made
             clock = self._clock(conn)
-            seq = int(conn.execute("SELECT coalesce(max(seq), 0) FROM changes").fetchone()[0])
+            seq = int(conn.execute("SELECT coalesce(max(seq), 0) FROM own").fetchone()[0])
             free: dict[int, int] = {}
             """The next counter no stamp of this device has used, by wall time: a stamp
             taken twice would keep only the first change under it."""
@@ -156,10 +177,10 @@ class Ledger:
                     change = Change(stamp, kind, key, body)
                 seq += 1
                 conn.execute(
-                    "INSERT OR IGNORE INTO changes (id, device, entity, kind, key, record, seq) "
-                    "VALUES (?,?,?,?,?,?,?)",
-                    (stamp, self.device, change.entity, kind, key, change.record_text(), seq),
+                    "INSERT INTO changes (id, entity, key, record) VALUES (?,?,?,?)",
+                    (stamp, change.entity, key, change.record_text()),
                 )
+                conn.execute("INSERT INTO own (seq, id) VALUES (?,?)", (seq, stamp))
                 made.append(change)
             self._save_clock(conn, clock)
         return made
@@ -169,7 +190,8 @@ class Ledger:
         with self._tx() as conn:
             done = int(_meta(conn, "exported") or 0)
             rows = conn.execute(
-                "SELECT record FROM changes WHERE seq > ? ORDER BY seq", (done,)
+                "SELECT record FROM own JOIN changes USING (id) WHERE seq > ? ORDER BY seq",
+                (done,),
             ).fetchall()
         return done + 1, [_change(r[0]) for r in rows]
 
@@ -193,18 +215,14 @@ class Ledger:
         with self._tx() as conn:
             clock = self._clock(conn)
             before = conn.total_changes
-            rows = [
-                (c.id, c.device, c.entity, c.kind, c.key, c.line or c.record_text())
-                for c in changes
-            ]
+            entity_of = {k: _entity(k) for k in {c.kind for c in changes}}  # not per change
+            rows = [(c.id, entity_of[c.kind], c.key, c.line or c.record_text()) for c in changes]
             conn.executemany(
-                "INSERT OR IGNORE INTO changes (id, device, entity, kind, key, record) "
-                "VALUES (?,?,?,?,?,?)",
-                rows,
+                "INSERT OR IGNORE INTO changes (id, entity, key, record) VALUES (?,?,?,?)", rows
             )
             new = conn.total_changes - before
             if new:  # a segment read again after its file changed may hold nothing new
-                touched = sorted({(r[2], r[4]) for r in rows})
+                touched = sorted({(r[1], r[2]) for r in rows})
                 conn.executemany(
                     "INSERT OR IGNORE INTO pending (entity, key) VALUES (?,?)", touched
                 )
@@ -308,7 +326,7 @@ class Ledger:
         with self._tx() as conn:
             hosts = {str(d): (str(h), s) for d, h, s in conn.execute("SELECT * FROM devices")}
             rows = conn.execute(
-                "SELECT device, count(*), max(id) FROM changes GROUP BY device"
+                f"SELECT {_DEVICE_OF}, count(*), max(id) FROM changes GROUP BY {_DEVICE_OF}"
             ).fetchall()
             skipped = conn.execute("SELECT name, reason, since FROM skipped ORDER BY name")
             skipped_list = [{"file": n, "reason": r, "since": s} for n, r, s in skipped]
@@ -316,7 +334,7 @@ class Ledger:
             waiting = int(conn.execute("SELECT count(*) FROM pending").fetchone()[0])
             done = int(_meta(conn, "exported") or 0)
             unexported = int(
-                conn.execute("SELECT count(*) FROM changes WHERE seq > ?", (done,)).fetchone()[0]
+                conn.execute("SELECT count(*) FROM own WHERE seq > ?", (done,)).fetchone()[0]
             )
         devices = []
         for device, count, last in rows:
@@ -361,7 +379,7 @@ class Ledger:
         while True:
             if wall not in free:
                 row = conn.execute(
-                    "SELECT max(id) FROM changes WHERE id >= ? AND id < ? AND device = ?",
+                    f"SELECT max(id) FROM changes WHERE id >= ? AND id < ? AND {_DEVICE_OF} = ?",
                     (f"{wall:013d}.", f"{wall:013d}/", self.device),  # "/" sorts after "."
                 ).fetchone()
                 parsed = parse_stamp(str(row[0])) if row[0] is not None else None
@@ -387,6 +405,12 @@ def _chunks(keys: list[str], size: int = 500) -> Iterator[list[str]]:
 def _change(record: str) -> Change:
     item = json.loads(record)
     return Change(item["id"], item["kind"], item["key"], item["body"], record)
+
+
+def _entity(kind: str) -> str:
+    """What a kind changes; a kind this version does not know is filed under its name."""
+    t = record_type(kind)
+    return t.entity if t is not None else kind
 
 
 def _meta(conn: sqlite3.Connection, key: str) -> str | None:
@@ -420,12 +444,63 @@ def _refile(conn: sqlite3.Connection) -> None:
     so was what they touch: file them under the entity this version knows them by, so they
     merge with the rest of it and reach the state file."""
     for kind, entity in REFILED.items():
-        conn.execute(
-            "UPDATE changes SET entity = ? WHERE entity = ? AND kind = ?", (entity, kind, kind)
-        )
+        # No entity is named as one of these kinds: rows filed under such a name are of it.
+        conn.execute("UPDATE changes SET entity = ? WHERE entity = ?", (entity, kind))
         conn.execute(
             "INSERT OR IGNORE INTO pending (entity, key) SELECT ?, key FROM pending "
             "WHERE entity = ?",
             (entity, kind),
         )
         conn.execute("DELETE FROM pending WHERE entity = ?", (kind,))
+
+
+def _make_schema(conn: sqlite3.Connection) -> None:
+    """The tables of this version: made in a new ledger, carried over from an older one."""
+    version = _schema_version(conn)
+    if version > SCHEMA_VERSION:
+        raise NewerLedger(
+            f"the sync ledger was written by a newer newsreader (layout {version}; this one "
+            f"knows {SCHEMA_VERSION}): sync is off until that version runs here again"
+        )
+    if version == 1:
+        _migrate_from_1(conn)
+    for statement in _SCHEMA.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+    _set_meta(conn, "schema", str(SCHEMA_VERSION))
+
+
+def _schema_version(conn: sqlite3.Connection) -> int:
+    """The layout of the ledger as found: 0 when new."""
+    tables = {str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if "meta" in tables:
+        held = _meta(conn, "schema")
+        if held is not None:
+            return int(held) if held.isdigit() else SCHEMA_VERSION + 1
+    return 1 if "changes" in tables else 0
+
+
+def _migrate_from_1(conn: sqlite3.Connection) -> None:
+    """A ledger of version 1 in this version's layout, in the transaction that opens it (a
+    kill leaves it as it was): every change, this device's numbering, the outbox's tokens."""
+    conn.execute("ALTER TABLE changes RENAME TO changes_1")
+    conn.execute("DROP INDEX IF EXISTS changes_key")
+    conn.execute("ALTER TABLE outbox RENAME TO outbox_1")
+    for statement in _SCHEMA.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+    conn.execute(
+        "INSERT INTO changes (id, entity, key, record) "
+        "SELECT id, entity, key, record FROM changes_1 ORDER BY id"
+    )
+    conn.execute("INSERT INTO own (seq, id) SELECT seq, id FROM changes_1 WHERE seq IS NOT NULL")
+    # Kept as if recorded now: a row of the state file's outbox may still name one.
+    conn.execute("INSERT INTO outbox (token, at) SELECT token, ? FROM outbox_1", (wall_ms(),))
+    counts = conn.execute(
+        "SELECT (SELECT count(*) FROM changes_1), (SELECT count(*) FROM changes), "
+        "(SELECT count(*) FROM changes_1 WHERE seq IS NOT NULL), (SELECT count(*) FROM own)"
+    ).fetchone()
+    if counts[0] != counts[1] or counts[2] != counts[3]:
+        raise sqlite3.DatabaseError(f"the ledger did not carry over whole ({counts})")
+    conn.execute("DROP TABLE changes_1")
+    conn.execute("DROP TABLE outbox_1")

@@ -3,9 +3,17 @@ does not grow without end, and a ledger an older version wrote is carried over w
 
 from __future__ import annotations
 
+import sqlite3
+import tarfile
+from pathlib import Path
 from typing import Any
 
+import pytest
+
+from newsreader.app.sync import ledger_path
+from newsreader.errors import UserError
 from newsreader.state.backup import BackupData
+from newsreader.sync.ledger import _READY, SCHEMA_VERSION
 from tests.state.state_child import article
 from tests.sync.conftest import Device
 
@@ -34,7 +42,10 @@ def test_two_imports_of_records_from_the_same_millisecond_both_reach_the_other_d
     laptop.store.merge_records(BackupData([backup_row(2)], []))
     laptop.sync()
     desktop.sync()
-    assert read_hashes(desktop) == {article(1).summary.content_hash, article(2).summary.content_hash}
+    assert read_hashes(desktop) == {
+        article(1).summary.content_hash,
+        article(2).summary.content_hash,
+    }
 
 
 def test_a_change_stamped_with_its_own_time_never_takes_the_stamp_of_one_made_here(
@@ -51,3 +62,71 @@ def test_a_change_stamped_with_its_own_time_never_takes_the_stamp_of_one_made_he
     laptop.sync()
     desktop.sync()
     assert read_hashes(desktop) == {a1.content_hash, a2.content_hash}
+
+
+V1 = Path(__file__).with_name("data") / "ledger-v1.tar.gz"
+"""Two devices as the version with ledger layout 1 left them (commit 4b9535c): the laptop
+read, bookmarked, tagged and subscribed, and synced; the desktop took that in, moved its
+place in article 2 and synced, then edited the note, starred, saved a search, chose a sort
+and added and deleted a bookmark without syncing (six changes only in its ledger)."""
+
+
+def v1_devices(root: Path) -> tuple[Device, Device]:
+    with tarfile.open(V1) as held:
+        held.extractall(root, filter="data")
+    return Device(root, "laptop", root / "Sync"), Device(root, "desktop", root / "Sync")
+
+
+def ledger_rows(device: Device) -> tuple[set[tuple[str, str]], list[str]]:
+    """(stamp, record) of every change the ledger holds, and this device's in order."""
+    conn = sqlite3.connect(ledger_path(device.paths))
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        every = set(conn.execute("SELECT id, record FROM changes"))
+        if "own" in tables:
+            own = [r[0] for r in conn.execute("SELECT id FROM own ORDER BY seq")]
+        else:
+            own = [
+                r[0]
+                for r in conn.execute("SELECT id FROM changes WHERE seq IS NOT NULL ORDER BY seq")
+            ]
+        return every, own
+    finally:
+        conn.close()
+
+
+def held(device: Device) -> tuple[object, ...]:
+    """What the user sees, leaving out articles with nothing stored (the desktop has a row
+    for the article of the bookmark it deleted; it holds no state)."""
+    articles, marks, feeds = device.snapshot()
+    return [a for a in articles if a[1] or a[2] or a[6] or a[7]], marks, feeds
+
+
+def test_a_ledger_of_the_version_before_is_carried_over_whole(tmp_path: Path) -> None:
+    laptop, desktop = v1_devices(tmp_path)
+    before = ledger_rows(desktop)
+    assert len(before[0]) == 12 and len(before[1]) == 7  # what the fixture holds
+    report = desktop.sync()
+    assert report.changes_out == 6  # the six it had not sent yet, and no more
+    assert ledger_rows(desktop) == before
+    assert desktop.ledger().flag("schema") == str(SCHEMA_VERSION)
+    laptop.sync()
+    assert held(laptop) == held(desktop)
+    (mark,) = laptop.store.bookmarks()
+    assert mark.note == "edited on the desktop"
+    assert laptop.store.reading_state(article(2).summary).starred
+    assert laptop.organised() == ([("Rates", "interest rates", "date")], "title")
+    again = desktop.sync()  # nothing is sent twice
+    assert (again.changes_out, again.changes_in) == (0, 0)
+
+
+def test_a_ledger_of_a_newer_version_is_left_alone(devices: tuple[Device, Device]) -> None:
+    laptop, _ = devices
+    laptop.sync()
+    laptop.ledger().flag("schema", str(SCHEMA_VERSION + 1))
+    _READY.clear()
+    laptop._ledger = None
+    held = ledger_path(laptop.paths).read_bytes()
+    with pytest.raises(UserError, match="newer newsreader"):
+        laptop.sync()
+    assert ledger_path(laptop.paths).read_bytes() == held
