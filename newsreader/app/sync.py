@@ -86,6 +86,7 @@ def recover(store: StateStore, ledger: Ledger) -> int:
     made = sum(len(ledger.record(items, token)) for token, items in kept)
     with contextlib.suppress(OSError, sqlite3.Error):
         store.outbox.forget([token for token, _ in kept])
+    ledger.forget_tokens({token for token, _ in kept})
     return made
 
 
@@ -179,6 +180,8 @@ def sync_once(
         if not callable(store) or _outbox_waiting(paths.state_file):
             # Its changes are recorded from now on, and those a killed process left, now.
             recover(the_store(), ledger)
+        else:
+            ledger.forget_tokens(())  # the state file holds none of them
         report = SyncReport(device=ledger.device)
         if notice is not None:
             report.notices.append(notice)

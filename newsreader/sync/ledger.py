@@ -17,7 +17,7 @@ import socket
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -47,11 +47,18 @@ CREATE TABLE IF NOT EXISTS skipped (name TEXT PRIMARY KEY, reason TEXT NOT NULL,
     since TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS applied_feeds (key TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS outbox (token TEXT PRIMARY KEY, at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS outbox_at ON outbox(at);
 """
 """A change's row is its stamp (the table's key: a device's segment goes in in stamp order),
 what it changes and the record as its segment has it; this device's own changes are also
 numbered in ``own``, in the order they were made, for export. ``outbox``: the state file's
 outbox rows recorded, and when (milliseconds)."""
+
+TOKEN_DAYS = 7
+"""How long the token of an outbox row recorded is kept once the state file no longer holds
+the row. A row comes back only from a state file that was kept in memory meanwhile (its
+writes are replayed, outbox rows with them), and a token forgotten then would have the row's
+changes recorded again, with new stamps that could outrank a later change elsewhere."""
 
 _DEVICE_OF = "substr(id, 22)"
 """The device of a stamp ``wall.counter.device`` (13 and 6 digits), in SQL."""
@@ -184,6 +191,16 @@ class Ledger:
                 made.append(change)
             self._save_clock(conn, clock)
         return made
+
+    def forget_tokens(self, held: Collection[str]) -> int:
+        """Forget the outbox rows recorded more than ``TOKEN_DAYS`` ago, except those the
+        state file still ``held`` (read before this call); returns how many."""
+        cutoff = wall_ms() - TOKEN_DAYS * 86_400_000
+        with self._tx() as conn:
+            rows = conn.execute("SELECT token FROM outbox WHERE at < ?", (cutoff,)).fetchall()
+            old = [(t,) for (t,) in rows if t not in held]
+            conn.executemany("DELETE FROM outbox WHERE token = ?", old)
+        return len(old)
 
     def unexported(self) -> tuple[int, list[Change]]:
         """(first sequence number, changes) made here and not yet in a segment."""

@@ -10,10 +10,12 @@ from typing import Any
 
 import pytest
 
-from newsreader.app.sync import ledger_path
+from newsreader.app.sync import ledger_path, sync_once
 from newsreader.errors import UserError
+from newsreader.state import StateStore
 from newsreader.state.backup import BackupData
-from newsreader.sync.ledger import _READY, SCHEMA_VERSION
+from newsreader.sync.hlc import SKEW_ENV
+from newsreader.sync.ledger import _READY, SCHEMA_VERSION, TOKEN_DAYS
 from tests.state.state_child import article
 from tests.sync.conftest import Device
 
@@ -130,3 +132,47 @@ def test_a_ledger_of_a_newer_version_is_left_alone(devices: tuple[Device, Device
     with pytest.raises(UserError, match="newer newsreader"):
         laptop.sync()
     assert ledger_path(laptop.paths).read_bytes() == held
+
+
+def tokens(device: Device) -> int:
+    """How many outbox rows of the state file the ledger remembers having recorded."""
+    conn = sqlite3.connect(ledger_path(device.paths))
+    try:
+        return int(conn.execute("SELECT count(*) FROM outbox").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_the_ledger_forgets_the_outbox_rows_it_recorded_once_they_cannot_come_back(
+    devices: tuple[Device, Device], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    laptop, desktop = devices
+    laptop.sync()
+    for n in range(1, 31):
+        laptop.store.set_read([article(n).summary], True)
+    laptop.sync()
+    assert tokens(laptop) == 30
+    monkeypatch.setenv(SKEW_ENV, str(TOKEN_DAYS * 86400 + 3600))  # past the time they are kept
+    laptop.store.set_read([article(31).summary], True)
+    laptop.sync()
+    assert tokens(laptop) == 1  # the change just made
+    desktop.sync()
+    assert len(read_hashes(desktop)) == 31
+
+
+def test_an_old_row_a_killed_process_left_in_the_state_file_is_still_recorded_once(
+    devices: tuple[Device, Device], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    laptop, _ = devices
+    laptop.sync()
+    laptop.store.set_read([article(1).summary], True)  # recorded; its row stays in the file
+    assert len(laptop.ledger().unexported()[1]) == 1
+    monkeypatch.setenv(SKEW_ENV, str(TOKEN_DAYS * 86400 + 3600))
+    # Another process (the app was killed: its store never deleted the row) syncs later.
+    later = StateStore.open(laptop.paths.state_file, laptop.paths.snapshot_dir)
+    try:
+        sync_once(laptop.paths, laptop.sync_dir, later)
+        sync_once(laptop.paths, laptop.sync_dir, later)
+    finally:
+        later.close()
+    assert laptop.ledger().status()["devices"][0]["changes"] == 1
