@@ -115,6 +115,9 @@ class SyncReport:
     changes_in: int = 0
     changes_out: int = 0
     written: int = 0
+    touched: set[str] = field(default_factory=set)
+    """What the things written to the state file are: "article" (read marks, places, stars),
+    "bookmark", "tag", "search", "setting", "feed"; what is shown of them is stale."""
     notices: list[str] = field(default_factory=list)
     fresh_notices: list[str] = field(default_factory=list)
     """The notices not given at the run before (a file newly skipped, or for a new reason)."""
@@ -192,7 +195,7 @@ def sync_once(
         if feeds_file is not None:
             _record_feeds(ledger, feeds_file)
         fresh = _take_in(ledger, sync_dir, report)
-        report.written = _write_merged(ledger, the_store, feeds_file, fresh)
+        report.written = _write_merged(ledger, the_store, feeds_file, fresh, report.touched)
         first, out = ledger.unexported()
         if out:
             own = sync_dir / ledger.device
@@ -324,7 +327,10 @@ def _write_merged(
     the_store: Callable[[], StateStore],
     feeds_file: Path | None,
     fresh: Fresh,
+    touched: set[str],
 ) -> int:
+    """Write the merged state of everything pending; ``touched`` gets the entities written.
+    Returns how many things were written."""
     pending = ledger.pending()
     by_entity: dict[str, list[str]] = {}
     for entity, key in pending:
@@ -360,6 +366,7 @@ def _write_merged(
             done: list[Pending] = [(entity, k) for k in batch]
             ledger.written(done)
             written += len(batch)
+            touched.add(entity)
     return written
 
 
