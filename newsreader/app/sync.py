@@ -337,9 +337,16 @@ def _write_merged(
         by_entity.setdefault(entity, []).append(key)
     written = 0
     for entity, keys in sorted(by_entity.items()):
+        held = fresh.get(entity, {})
+        # Every change known of it was read in this run (a device's first sync): none is
+        # looked up or counted in the ledger.
+        whole = bool(held) and ledger.count(entity) == sum(map(len, held.values()))
         for start in range(0, len(keys), _BATCH):
             batch = keys[start : start + _BATCH]
-            changes = ledger.changes_for(entity, batch, fresh.get(entity))
+            if whole:
+                changes = {k: held.get(k, []) for k in batch}
+            else:
+                changes = ledger.changes_for(entity, batch, held)
             if entity == "article":
                 states = [s for k in batch if (s := merge.article(k, changes[k]))]
                 the_store().write_synced(partial(write_articles, states=states))

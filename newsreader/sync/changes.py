@@ -106,9 +106,10 @@ def record_type(kind: str) -> RecordType | None:
     return TYPES.get(kind)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Change:
-    """One change made on one device."""
+    """One change made on one device; never changed once made (not frozen only because a
+    merge makes one per record read, and a frozen one costs a third more to make)."""
 
     id: str
     """Its hybrid-logical-clock stamp, which names the device too; unique."""

@@ -255,7 +255,7 @@ class Ledger:
     def pending(self) -> list[Pending]:
         """What waits to be written to the state file."""
         with self._tx() as conn:
-            return [(str(e), str(k)) for e, k in conn.execute("SELECT entity, key FROM pending")]
+            return conn.execute("SELECT entity, key FROM pending").fetchall()
 
     def changes_for(
         self, entity: str, keys: Iterable[str], held: Mapping[str, list[Change]] | None = None
@@ -291,6 +291,12 @@ class Ledger:
                     change = known.get(stamp)
                     out[key].append(change if change is not None else _change(record))
         return out
+
+    def count(self, entity: str) -> int:
+        """How many changes of an entity are known."""
+        with self._tx() as conn:
+            row = conn.execute("SELECT count(*) FROM changes WHERE entity = ?", (entity,))
+            return int(row.fetchone()[0])
 
     def written(self, items: Iterable[Pending]) -> None:
         """These reached the state file."""
