@@ -32,7 +32,8 @@ from newsreader.paths import AppPaths
 from newsreader.state.change_items import from_backup
 from newsreader.sync import merge
 from newsreader.sync.changes import Change
-from newsreader.sync.ledger import Ledger, Pending, sync_lock
+from newsreader.sync.ledger import Ledger, Pending
+from newsreader.sync.lock import sync_lock
 from newsreader.sync.segments import DEVICE, NAME, SegmentError, read_segment, write_segment
 
 if TYPE_CHECKING:

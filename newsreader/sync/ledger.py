@@ -3,13 +3,13 @@ its device id and clock, every change known (its own, numbered, and the others')
 segments were taken in, which things still wait to be written to the state file, the
 files skipped and why, and the tokens of the state file's outbox rows it has recorded.
 Apart from the state file, so sync's bookkeeping never changes the state file's schema
-(only the outbox is there, in the transactions that make the changes).
+(only the outbox is there, in the transactions that make the changes). Its own layout is
+versioned (``SCHEMA_VERSION``); an older one is carried over as it is opened.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import secrets
@@ -22,37 +22,19 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from newsreader.errors import UserError
 from newsreader.sync import merge
-from newsreader.sync.changes import REFILED, Change, record_type
+from newsreader.sync.changes import Change, record_type
 from newsreader.sync.hlc import COUNTER_MAX, Clock, format_stamp, parse_stamp, wall_ms
+from newsreader.sync.ledger_layout import (
+    NewerLedger,
+    make_schema,
+    meta,
+    refile,
+    set_meta,
+)
 
-SCHEMA_VERSION = 2
-"""The ledger's layout, in its ``meta`` as ``schema`` (a ledger without it is of version 1:
-each change's row repeated its device and kind, and the table had a rowid and a sequence
-index besides its stamp; ``_migrate`` carries such a ledger over whole)."""
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS changes (
-    id TEXT PRIMARY KEY, entity TEXT NOT NULL, key TEXT NOT NULL, record TEXT NOT NULL
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS changes_key ON changes(entity, key);
-CREATE TABLE IF NOT EXISTS own (seq INTEGER PRIMARY KEY, id TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS segments (name TEXT PRIMARY KEY, signature TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS devices (device TEXT PRIMARY KEY, host TEXT NOT NULL, synced TEXT);
-CREATE TABLE IF NOT EXISTS pending (entity TEXT NOT NULL, key TEXT NOT NULL,
-    PRIMARY KEY (entity, key));
-CREATE TABLE IF NOT EXISTS skipped (name TEXT PRIMARY KEY, reason TEXT NOT NULL,
-    since TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS applied_feeds (key TEXT PRIMARY KEY);
-CREATE TABLE IF NOT EXISTS outbox (token TEXT PRIMARY KEY, at INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS outbox_at ON outbox(at);
-"""
-"""A change's row is its stamp (the table's key: a device's segment goes in in stamp order),
-what it changes and the record as its segment has it; this device's own changes are also
-numbered in ``own``, in the order they were made, for export. ``outbox``: the state file's
-outbox rows recorded, and when (milliseconds)."""
+_READY: set[Path] = set()
+"""Ledger files whose schema this process has made sure of."""
 
 TOKEN_DAYS = 7
 """How long the token of an outbox row recorded is kept once the state file no longer holds
@@ -63,14 +45,6 @@ changes recorded again, with new stamps that could outrank a later change elsewh
 _DEVICE_OF = "substr(id, 22)"
 """The device of a stamp ``wall.counter.device`` (13 and 6 digits), in SQL."""
 
-
-class NewerLedger(UserError):
-    """A ledger written by a newer newsreader: left as it is (it may hold changes not yet
-    sent), and sync stops until that version runs again."""
-
-
-_READY: set[Path] = set()
-"""Ledger files whose schema this process has made sure of."""
 
 _SEES = frozenset({"bookmark", "note", "unbookmark", "unfeed", "untag", "unsearch"})
 """The kinds that carry ``seen``: the adds and edits known when they were made."""
@@ -89,13 +63,13 @@ class Ledger:
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._tx() as conn:
             if path not in _READY:
-                _make_schema(conn)
-                _refile(conn)
-            if _meta(conn, "device") is None:
-                _set_meta(conn, "device", secrets.token_hex(8))
-                _set_meta(conn, "host", socket.gethostname())
-            self.device = str(_meta(conn, "device"))
-            self.host = str(_meta(conn, "host") or "")
+                make_schema(conn)
+                refile(conn)
+            if meta(conn, "device") is None:
+                set_meta(conn, "device", secrets.token_hex(8))
+                set_meta(conn, "host", socket.gethostname())
+            self.device = str(meta(conn, "device"))
+            self.host = str(meta(conn, "host") or "")
         _READY.add(path)
 
     @classmethod
@@ -205,7 +179,7 @@ class Ledger:
     def unexported(self) -> tuple[int, list[Change]]:
         """(first sequence number, changes) made here and not yet in a segment."""
         with self._tx() as conn:
-            done = int(_meta(conn, "exported") or 0)
+            done = int(meta(conn, "exported") or 0)
             rows = conn.execute(
                 "SELECT record FROM own JOIN changes USING (id) WHERE seq > ? ORDER BY seq",
                 (done,),
@@ -215,7 +189,7 @@ class Ledger:
     def exported(self, count: int, first: int) -> None:
         """Segment written: changes up to ``first + count - 1`` are out."""
         with self._tx() as conn:
-            _set_meta(conn, "exported", str(first + count - 1))
+            set_meta(conn, "exported", str(first + count - 1))
 
     # --- others' changes -------------------------------------------------------------------
 
@@ -341,8 +315,8 @@ class Ledger:
         """Read (or with ``value``, set) one of the ledger's own settings."""
         with self._tx() as conn:
             if value is not None:
-                _set_meta(conn, name, value)
-            return _meta(conn, name)
+                set_meta(conn, name, value)
+            return meta(conn, name)
 
     def status(self) -> dict[str, Any]:
         """Devices seen (with their last change), and files skipped."""
@@ -353,9 +327,9 @@ class Ledger:
             ).fetchall()
             skipped = conn.execute("SELECT name, reason, since FROM skipped ORDER BY name")
             skipped_list = [{"file": n, "reason": r, "since": s} for n, r, s in skipped]
-            last_sync = _meta(conn, "last_sync")
+            last_sync = meta(conn, "last_sync")
             waiting = int(conn.execute("SELECT count(*) FROM pending").fetchone()[0])
-            done = int(_meta(conn, "exported") or 0)
+            done = int(meta(conn, "exported") or 0)
             unexported = int(
                 conn.execute("SELECT count(*) FROM own WHERE seq > ?", (done,)).fetchone()[0]
             )
@@ -388,11 +362,11 @@ class Ledger:
     # --- helpers ---------------------------------------------------------------------------
 
     def _clock(self, conn: sqlite3.Connection) -> Clock:
-        wall, counter = json.loads(_meta(conn, "clock") or "[0, 0]")
+        wall, counter = json.loads(meta(conn, "clock") or "[0, 0]")
         return Clock(self.device, (int(wall), int(counter)))
 
     def _save_clock(self, conn: sqlite3.Connection, clock: Clock) -> None:
-        _set_meta(conn, "clock", json.dumps([clock.wall, clock.counter]))
+        set_meta(conn, "clock", json.dumps([clock.wall, clock.counter]))
 
     def _free_stamp(
         self, conn: sqlite3.Connection, wall: int, free: dict[int, int]
@@ -434,96 +408,3 @@ def _entity(kind: str) -> str:
     """What a kind changes; a kind this version does not know is filed under its name."""
     t = record_type(kind)
     return t.entity if t is not None else kind
-
-
-def _meta(conn: sqlite3.Connection, key: str) -> str | None:
-    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-    return str(row[0]) if row else None
-
-
-def _set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
-    conn.execute("INSERT OR REPLACE INTO meta VALUES (?,?)", (key, value))
-
-
-@contextmanager
-def sync_lock(path: Path, wait: bool = True) -> Iterator[bool]:
-    """One sync at a time per device (the app and a ``newsreader sync``). Yields False,
-    without waiting, when another holds it and ``wait`` is off."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError:
-            yield False
-            return
-        yield True
-    finally:
-        os.close(fd)
-
-
-def _refile(conn: sqlite3.Connection) -> None:
-    """Changes of a kind an older version did not know were filed under the kind's name, and
-    so was what they touch: file them under the entity this version knows them by, so they
-    merge with the rest of it and reach the state file."""
-    for kind, entity in REFILED.items():
-        # No entity is named as one of these kinds: rows filed under such a name are of it.
-        conn.execute("UPDATE changes SET entity = ? WHERE entity = ?", (entity, kind))
-        conn.execute(
-            "INSERT OR IGNORE INTO pending (entity, key) SELECT ?, key FROM pending "
-            "WHERE entity = ?",
-            (entity, kind),
-        )
-        conn.execute("DELETE FROM pending WHERE entity = ?", (kind,))
-
-
-def _make_schema(conn: sqlite3.Connection) -> None:
-    """The tables of this version: made in a new ledger, carried over from an older one."""
-    version = _schema_version(conn)
-    if version > SCHEMA_VERSION:
-        raise NewerLedger(
-            f"the sync ledger was written by a newer newsreader (layout {version}; this one "
-            f"knows {SCHEMA_VERSION}): sync is off until that version runs here again"
-        )
-    if version == 1:
-        _migrate_from_1(conn)
-    for statement in _SCHEMA.split(";"):
-        if statement.strip():
-            conn.execute(statement)
-    _set_meta(conn, "schema", str(SCHEMA_VERSION))
-
-
-def _schema_version(conn: sqlite3.Connection) -> int:
-    """The layout of the ledger as found: 0 when new."""
-    tables = {str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    if "meta" in tables:
-        held = _meta(conn, "schema")
-        if held is not None:
-            return int(held) if held.isdigit() else SCHEMA_VERSION + 1
-    return 1 if "changes" in tables else 0
-
-
-def _migrate_from_1(conn: sqlite3.Connection) -> None:
-    """A ledger of version 1 in this version's layout, in the transaction that opens it (a
-    kill leaves it as it was): every change, this device's numbering, the outbox's tokens."""
-    conn.execute("ALTER TABLE changes RENAME TO changes_1")
-    conn.execute("DROP INDEX IF EXISTS changes_key")
-    conn.execute("ALTER TABLE outbox RENAME TO outbox_1")
-    for statement in _SCHEMA.split(";"):
-        if statement.strip():
-            conn.execute(statement)
-    conn.execute(
-        "INSERT INTO changes (id, entity, key, record) "
-        "SELECT id, entity, key, record FROM changes_1 ORDER BY id"
-    )
-    conn.execute("INSERT INTO own (seq, id) SELECT seq, id FROM changes_1 WHERE seq IS NOT NULL")
-    # Kept as if recorded now: a row of the state file's outbox may still name one.
-    conn.execute("INSERT INTO outbox (token, at) SELECT token, ? FROM outbox_1", (wall_ms(),))
-    counts = conn.execute(
-        "SELECT (SELECT count(*) FROM changes_1), (SELECT count(*) FROM changes), "
-        "(SELECT count(*) FROM changes_1 WHERE seq IS NOT NULL), (SELECT count(*) FROM own)"
-    ).fetchone()
-    if counts[0] != counts[1] or counts[2] != counts[3]:
-        raise sqlite3.DatabaseError(f"the ledger did not carry over whole ({counts})")
-    conn.execute("DROP TABLE changes_1")
-    conn.execute("DROP TABLE outbox_1")

@@ -15,7 +15,8 @@ from newsreader.errors import UserError
 from newsreader.state import StateStore
 from newsreader.state.backup import BackupData
 from newsreader.sync.hlc import SKEW_ENV
-from newsreader.sync.ledger import _READY, SCHEMA_VERSION, TOKEN_DAYS
+from newsreader.sync.ledger import _READY, TOKEN_DAYS
+from newsreader.sync.ledger_layout import SCHEMA_VERSION
 from tests.state.state_child import article
 from tests.sync.conftest import Device
 

@@ -136,7 +136,7 @@ async def test_a_bookmark_merged_while_the_bookmarks_are_listed_appears_there(
 async def test_a_sort_chosen_on_another_device_is_applied_while_the_app_runs(
     library: Path, tmp_path: Path, size: tuple[int, int]
 ) -> None:
-    ctx, desktop, app = _synced_app(library, tmp_path)
+    _ctx, desktop, app = _synced_app(library, tmp_path)
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
         screen = app.main_screen
