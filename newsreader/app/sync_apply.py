@@ -153,47 +153,83 @@ def write_tags(conn: sqlite3.Connection, states: list[merge.TagState]) -> None:
     version would not accept (from a damaged or odd device) is left out."""
     from newsreader.state import records, tags
 
+    named: list[tuple[merge.TagState, str]] = []
     for s in states:
         try:
             name = tags.normalise(s.name)
         except ValueError:
             continue
-        if tags.key(name) != s.key:
-            continue
+        if tags.key(name) == s.key:
+            named.append((s, name))
+    # Every copy's tags read at once and changed here; each changed copy written once.
+    held: dict[str, list[str]] = {}
+    """The ids of the copies held here, by content hash."""
+    stored: dict[str, tuple[str, ...]] = {}
+    """Each copy's tags as they stand, by id."""
+    hashes = sorted({s.content_hash for s, _ in named})
+    for start in range(0, len(hashes), 500):
+        chunk = hashes[start : start + 500]
         rows = conn.execute(
-            "SELECT id, tags FROM articles WHERE content_hash = ?", (s.content_hash,)
-        ).fetchall()
-        if not rows and s.alive:
-            ident = s.identity
-            conn.execute(
-                "INSERT INTO articles (id, path, content_hash, title, updated) "
-                "VALUES (?,?,?,?,?) ON CONFLICT(id) DO NOTHING",
-                (
-                    inert(ident["id"]),
-                    inert(ident["path"]),
-                    s.content_hash,
-                    clean_text(ident["title"]),
-                    _when(time.time_ns() // 1_000_000),
-                ),
-            )
-            rows = [(inert(ident["id"]), "[]")]
-        for article_id, stored in rows:
-            held = records.tags_of(stored)
-            spelled = {tags.key(t): t for t in held}
+            "SELECT id, content_hash, tags FROM articles "
+            f"WHERE content_hash IN ({','.join('?' * len(chunk))})",
+            chunk,
+        )
+        for article_id, content_hash, text in rows:
+            held.setdefault(content_hash, []).append(article_id)
+            stored[article_id] = records.tags_of(text)
+    changed: dict[str, None] = {}
+    for s, name in named:
+        ids = held.get(s.content_hash)
+        if not ids:
+            if not s.alive:
+                continue
+            ids = held[s.content_hash] = [_tagged_article(conn, s, stored)]
+        for article_id in ids:
+            now = stored[article_id]
+            spelled = {tags.key(t): t for t in now}
             if s.alive:
                 if spelled.get(s.key) == name:
                     continue
                 # In its place if there, spelled as its latest add is on every device.
-                new = tuple(name if tags.key(t) == s.key else t for t in held)
-                new = new if s.key in spelled else (*held, name)
+                new = tuple(name if tags.key(t) == s.key else t for t in now)
+                new = new if s.key in spelled else (*now, name)
             else:
                 if s.key not in spelled:
                     continue
-                new = tuple(t for t in held if tags.key(t) != s.key)
-            conn.execute(
-                "UPDATE articles SET tags = ? WHERE id = ?",
-                (json.dumps(list(new), ensure_ascii=False), article_id),
-            )
+                new = tuple(t for t in now if tags.key(t) != s.key)
+            stored[article_id] = new
+            changed[article_id] = None
+    conn.executemany(
+        "UPDATE articles SET tags = ? WHERE id = ?",
+        [(json.dumps(list(stored[i]), ensure_ascii=False), i) for i in changed],
+    )
+
+
+def _tagged_article(
+    conn: sqlite3.Connection, s: merge.TagState, stored: dict[str, tuple[str, ...]]
+) -> str:
+    """The id to tag for content not held here: a row under the other device's id and path
+    (a scan moves it to the local file by hash), or the row that already has that id here
+    (its content changed), whose own tags stay."""
+    from newsreader.state import records
+
+    ident = s.identity
+    article_id = inert(ident["id"])
+    conn.execute(
+        "INSERT INTO articles (id, path, content_hash, title, updated) "
+        "VALUES (?,?,?,?,?) ON CONFLICT(id) DO NOTHING",
+        (
+            article_id,
+            inert(ident["path"]),
+            s.content_hash,
+            clean_text(ident["title"]),
+            _when(time.time_ns() // 1_000_000),
+        ),
+    )
+    if article_id not in stored:
+        row = conn.execute("SELECT tags FROM articles WHERE id = ?", (article_id,)).fetchone()
+        stored[article_id] = records.tags_of(row[0]) if row else ()
+    return article_id
 
 
 def write_searches(conn: sqlite3.Connection, states: list[merge.SearchState]) -> None:
