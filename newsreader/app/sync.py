@@ -26,6 +26,7 @@ from newsreader.app.sync_apply import (
     write_settings,
     write_tags,
 )
+from newsreader.app.sync_feeds import record_feeds, write_feeds
 from newsreader.errors import UserError
 from newsreader.library.text import clean_line
 from newsreader.paths import AppPaths
@@ -194,7 +195,7 @@ def sync_once(
             ledger.record(from_backup(the_store().backup_records()))
             ledger.flag("baseline", "done")
         if feeds_file is not None:
-            _record_feeds(ledger, feeds_file)
+            record_feeds(ledger, feeds_file)
         fresh = _take_in(ledger, sync_dir, report)
         report.written = _write_merged(ledger, the_store, feeds_file, fresh, report.touched)
         first, out = ledger.unexported()
@@ -263,12 +264,23 @@ def _take_in(ledger: Ledger, sync_dir: Path, report: SyncReport) -> Fresh:
             report.segments_read += 1
             report.changes_in += new
             if new == len(segment.changes):  # each is its row (none was there under its stamp)
-                entity_of: dict[str, str] = {}
-                for c in segment.changes:
-                    entity = entity_of.get(c.kind) or entity_of.setdefault(c.kind, c.entity)
-                    fresh.setdefault(entity, {}).setdefault(c.key, []).append(c)
+                _group(segment.changes, fresh)
     ledger.forget_skipped(present)
     return fresh
+
+
+def _group(changes: list[Change], fresh: Fresh) -> None:
+    """Add ``changes`` to ``fresh`` by entity and key (plain look-ups: once per change)."""
+    by_kind: dict[str, dict[str, list[Change]]] = {}
+    for c in changes:
+        keyed = by_kind.get(c.kind)
+        if keyed is None:
+            keyed = by_kind[c.kind] = fresh.setdefault(c.entity, {})
+        held = keyed.get(c.key)
+        if held is None:
+            keyed[c.key] = [c]
+        else:
+            held.append(c)
 
 
 def _skipped(ledger: Ledger, report: SyncReport, present: set[str], name: str, reason: str) -> None:
@@ -278,46 +290,6 @@ def _skipped(ledger: Ledger, report: SyncReport, present: set[str], name: str, r
     report.skipped += 1
     if ledger.skip(name, reason, _now_iso()):
         report.fresh_notices.append(notice)
-
-
-# --- what this device had before sync, and its feeds -----------------------------------------
-
-
-def _feed_key(url: str) -> str:
-    from newsreader.feeds.urls import normalize_url
-
-    try:
-        return normalize_url(url)
-    except ValueError:
-        return url
-
-
-def _feeds_signature(feeds_file: Path) -> str:
-    try:
-        st = feeds_file.stat()
-    except OSError:
-        return "none"
-    return f"{st.st_size}:{st.st_mtime_ns}"
-
-
-def _record_feeds(ledger: Ledger, feeds_file: Path) -> None:
-    """Feeds added or removed here since the last run (by any means, the file's editor
-    included) become changes: the file after the last run is the baseline."""
-    if ledger.flag("feeds_file") == _feeds_signature(feeds_file):
-        return  # unchanged since this device last read or wrote it
-    from newsreader.feeds.subscriptions import load_subscriptions
-
-    feeds = {_feed_key(f.url): f for f in load_subscriptions(feeds_file)}
-    before = ledger.applied_feeds()
-    items: list[ChangeItem] = []
-    for key in sorted(set(feeds) - before):
-        f = feeds[key]
-        items.append(("feed", key, {"url": f.url, "title": f.title, "category": f.category}))
-    items += [("unfeed", key, {}) for key in sorted(before - set(feeds))]
-    if items:
-        ledger.record(items)
-    ledger.set_applied_feeds(set(feeds))
-    ledger.flag("feeds_file", _feeds_signature(feeds_file))
 
 
 # --- the merged state into the state file -----------------------------------------------------
@@ -366,7 +338,7 @@ def _write_merged(
             elif entity == "feed":
                 if feeds_file is None:
                     continue  # kept pending until a run that knows the file
-                _write_feeds(
+                write_feeds(
                     ledger, feeds_file, [f for k in batch if (f := merge.feed(k, changes[k]))]
                 )
             else:
@@ -376,21 +348,3 @@ def _write_merged(
             written += len(batch)
             touched.add(entity)
     return written
-
-
-def _write_feeds(ledger: Ledger, feeds_file: Path, states: list[merge.FeedState]) -> None:
-    from newsreader.feeds.subscriptions import (
-        add_subscriptions,
-        load_subscriptions,
-        remove_subscription,
-    )
-
-    held = {_feed_key(f.url): f for f in load_subscriptions(feeds_file)}
-    add = [(s.url, s.title, s.category) for s in states if s.alive and s.key not in held]
-    if add:
-        add_subscriptions(feeds_file, [(clean_line(u), t, c) for u, t, c in add])
-    for s in states:
-        if not s.alive and s.key in held:
-            remove_subscription(feeds_file, held[s.key].url)
-    ledger.set_applied_feeds({_feed_key(f.url) for f in load_subscriptions(feeds_file)})
-    ledger.flag("feeds_file", _feeds_signature(feeds_file))
