@@ -5,12 +5,16 @@ paths`` (a process that reads config and exits). The merges run in this process,
 time (``time.process_time``) is given too: on a shared machine it moves far less than the
 wall time.
 
-    python benchmarks/bench_sync.py [--changes 100000] [--repeat 5]
+    python benchmarks/bench_sync.py [--changes 100000] [--repeat 5] [--steps]
+
+``--steps`` also gives the CPU time of each step of the first row's merges (reading the
+segments, the ledger's insert, the merge, the state file's writes), per merge.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import statistics
 import subprocess
@@ -23,10 +27,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import newsreader.app.sync as sync_run
 from newsreader.app.sync import ledger_path, sync_once
 from newsreader.paths import AppPaths
 from newsreader.state import StateStore
 from newsreader.state.backup import BackupData
+from newsreader.sync import merge
 from newsreader.sync.ledger import Ledger
 
 STAMP = "2026-01-02T03:04:05.000000+00:00"
@@ -57,6 +63,36 @@ def records(articles: int, organised: bool = False) -> BackupData:
         for n in range(articles)
     ]
     return BackupData(rows, [])
+
+
+STEPS = {
+    "read and check the segments": (sync_run, "read_segment"),
+    "keep the changes in the ledger": (Ledger, "take_in"),
+    "what waits for the state file": (Ledger, "pending"),
+    "count what the ledger holds": (Ledger, "changes_for"),
+    "merge (articles)": (merge, "article"),
+    "merge (tags)": (merge, "tag"),
+    "write the state file": (StateStore, "write_synced"),
+    "mark them written": (Ledger, "written"),
+}
+"""The steps of a merge, timed by wrapping the function that does each."""
+
+
+def time_steps() -> dict[str, float]:
+    """Wrap each step so that its CPU time adds up in the returned dict, by step."""
+    spent = dict.fromkeys(STEPS, 0.0)
+    for name, (owner, attr) in STEPS.items():
+        fn = getattr(owner, attr)
+
+        def timed_step(*args: object, _fn: Callable[..., object] = fn, _name: str = name) -> object:
+            start = time.process_time()
+            try:
+                return _fn(*args)
+            finally:
+                spent[_name] += time.process_time() - start
+
+        setattr(owner, attr, functools.wraps(fn)(timed_step))
+    return spent
 
 
 def device(root: Path, name: str) -> AppPaths:
@@ -117,12 +153,20 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--changes", type=int, default=100_000)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--steps", action="store_true", help="the CPU time of each step too")
     args = ap.parse_args()
     root = Path(tempfile.mkdtemp(prefix="bench-sync-"))
     merged: dict[bool, Measured] = {}
+    spent: dict[str, float] = {}
     for organised in (False, True):
         articles = args.changes // (6 if organised else 3)
+        if args.steps and not organised:
+            spent = time_steps()
         merged[organised] = measure(root / str(organised), articles, organised, args.repeat)
+        if spent and not organised:
+            steps, spent = dict(spent), {}
+            for owner, attr in STEPS.values():  # unwrapped for the rows after
+                setattr(owner, attr, getattr(owner, attr).__wrapped__)
     changes, merges, imports, noops, merge_cpu, import_cpu = merged[False]
     folder = root / "False" / "Sync"
 
@@ -161,6 +205,13 @@ def main() -> None:
         f"| `newsreader sync`, nothing new, whole process, ms | {c * 1000:.0f} | {p * 1000:.0f} "
         f"| {c / p:.2f}x | `newsreader paths` | | |"
     )
+    if args.steps:
+        # Per merge; the other device's export and the syncs with nothing new count too (ms).
+        print()
+        print(f"| step of the first row's merge | CPU s, mean of {args.repeat} |")
+        print("|---|--:|")
+        for name, total in steps.items():
+            print(f"| {name} | {total / args.repeat:.3f} |")
 
 
 if __name__ == "__main__":
