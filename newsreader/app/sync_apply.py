@@ -162,10 +162,8 @@ def write_tags(conn: sqlite3.Connection, states: list[merge.TagState]) -> None:
         if tags.key(name) == s.key:
             named.append((s, name))
     # Every copy's tags read at once and changed here; each changed copy written once.
-    held: dict[str, list[str]] = {}
-    """The ids of the copies held here, by content hash."""
-    stored: dict[str, tuple[str, ...]] = {}
-    """Each copy's tags as they stand, by id."""
+    held: dict[str, list[str]] = {}  # the ids of the copies held here, by content hash
+    stored: dict[str, tuple[str, ...]] = {}  # each copy's tags as they stand, by id
     hashes = sorted({s.content_hash for s, _ in named})
     for start in range(0, len(hashes), 500):
         chunk = hashes[start : start + 500]

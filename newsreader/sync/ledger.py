@@ -138,9 +138,9 @@ class Ledger:
                     return made
             clock = self._clock(conn)
             seq = int(conn.execute("SELECT coalesce(max(seq), 0) FROM own").fetchone()[0])
+            # The next counter no stamp of this device has used, by wall time: a stamp
+            # taken twice would keep only the first change under it.
             free: dict[int, int] = {}
-            """The next counter no stamp of this device has used, by wall time: a stamp
-            taken twice would keep only the first change under it."""
             for kind, key, body in items:
                 body = dict(body)
                 if "_wall" in body:
