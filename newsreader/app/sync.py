@@ -35,7 +35,14 @@ from newsreader.sync import merge
 from newsreader.sync.changes import Change
 from newsreader.sync.ledger import Ledger, Pending
 from newsreader.sync.lock import sync_lock
-from newsreader.sync.segments import DEVICE, NAME, SegmentError, read_segment, write_segment
+from newsreader.sync.segments import (
+    DEVICE,
+    NAME,
+    SegmentError,
+    read_segment,
+    segment_name,
+    write_segment,
+)
 
 if TYPE_CHECKING:
     from newsreader.state import StateStore
@@ -196,11 +203,14 @@ def sync_once(
             ledger.flag("baseline", "done")
         if feeds_file is not None:
             record_feeds(ledger, feeds_file)
-        fresh = _take_in(ledger, sync_dir, report)
+        fresh, foreign = _take_in(ledger, sync_dir, report)
         report.written = _write_merged(ledger, the_store, feeds_file, fresh, report.touched)
         first, out = ledger.unexported()
         if out:
             own = sync_dir / ledger.device
+            if segment_name(first) in foreign:  # never over another machine's changes
+                name = f"{ledger.device}/{segment_name(first)}"
+                raise UserError(f"{name} in the sync folder was {TWIN}")
             try:
                 _drop_stale_temporaries(own)
                 write_segment(own, ledger.device, ledger.host, first, out)
@@ -230,16 +240,21 @@ def _now_iso() -> str:
 # --- in ------------------------------------------------------------------------------------
 
 
-def _take_in(ledger: Ledger, sync_dir: Path, report: SyncReport) -> Fresh:
-    """Take in every new segment; returns the changes read and kept, by entity and key: the
-    merge needs them again, and reading them back from the ledger would decode them twice."""
+def _take_in(ledger: Ledger, sync_dir: Path, report: SyncReport) -> tuple[Fresh, set[str]]:
+    """Take in every new segment; returns the changes read and kept, by entity and key (the
+    merge needs them again, and reading them back from the ledger would decode them twice),
+    and the files in this device's own folder that another machine wrote."""
     fresh: Fresh = {}
+    foreign: set[str] = set()
     present: set[str] = set()
     known = ledger.signatures()
     for entry in sorted(os.scandir(sync_dir), key=lambda e: e.name):
         if entry.name.startswith("."):  # the sync tool's own files, temporary files
             continue
         if entry.name == ledger.device:
+            for name in _not_mine(ledger, Path(entry.path)):
+                _skipped(ledger, report, present, f"{entry.name}/{name}", TWIN)
+                foreign.add(name)
             continue
         if not entry.is_dir() or not DEVICE.match(entry.name):
             _skipped(ledger, report, present, entry.name, "not a device folder of newsreader")
@@ -266,7 +281,41 @@ def _take_in(ledger: Ledger, sync_dir: Path, report: SyncReport) -> Fresh:
             if new == len(segment.changes):  # each is its row (none was there under its stamp)
                 _group(segment.changes, fresh)
     ledger.forget_skipped(present)
-    return fresh
+    return fresh, foreign
+
+
+TWIN = (
+    "written by another machine under this device's id (its data folder was copied from this "
+    "one?); delete sync/ledger.sqlite3 in the data folder of one of the two, which then syncs "
+    "as a new device"
+)
+
+
+def _not_mine(ledger: Ledger, own: Path) -> list[str]:
+    """The files in this device's own folder it did not write: a segment past the ones it
+    wrote (one just past them is its own when a run was killed after writing it: then it
+    holds the changes waiting to go out), and any other file, as the conflict copy a sync
+    tool makes of a file two machines wrote."""
+    exported = int(ledger.flag("exported") or 0)
+    names: list[str] = []
+    for seg in os.scandir(own):
+        if seg.name.startswith(".") or not seg.is_file():
+            continue
+        found = NAME.match(seg.name)
+        first = int(found[1]) if found else exported + 2
+        if first > exported + 1 or (first > exported and not _holds_mine(ledger, seg.path)):
+            names.append(seg.name)
+    return sorted(names)
+
+
+def _holds_mine(ledger: Ledger, path: str) -> bool:
+    """Whether a segment holds the changes this device has waiting to go out."""
+    try:
+        held = read_segment(Path(path), ledger.device).changes
+    except SegmentError:
+        return False
+    waiting = ledger.unexported()[1]
+    return [c.id for c in held] == [c.id for c in waiting[: len(held)]]
 
 
 def _group(changes: list[Change], fresh: Fresh) -> None:

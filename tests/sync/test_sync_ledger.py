@@ -180,3 +180,36 @@ def test_an_old_row_a_killed_process_left_in_the_state_file_is_still_recorded_on
     finally:
         later.close()
     assert laptop.ledger().status()["devices"][0]["changes"] == 1
+
+
+def test_a_machine_set_up_from_a_copy_of_another_is_told_and_overwrites_nothing(
+    devices: tuple[Device, Device],
+) -> None:
+    """The desktop's data folder was copied from the laptop's, sync ledger and all: both
+    write as one device. Neither overwrites the other's file, and the laptop says what to do."""
+    laptop, desktop = devices
+    laptop.store.set_read([article(1).summary], True)
+    laptop.sync()
+    desktop.store.close()
+    for name in ("state.sqlite3", "sync/ledger.sqlite3"):
+        for suffix in ("", "-wal"):  # as a copy of the folder takes them
+            source = laptop.paths.data_dir / f"{name}{suffix}"
+            if source.exists():
+                target = desktop.paths.data_dir / f"{name}{suffix}"
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(source.read_bytes())
+    desktop.store = StateStore.open(desktop.paths.state_file, desktop.paths.snapshot_dir)
+    assert desktop.ledger().device == laptop.ledger().device
+    desktop.sync()  # from now on its changes are recorded
+    desktop.store.set_read([article(2).summary], True)
+    desktop.sync()  # writes the next segment under the laptop's id
+    assert (laptop.sync_dir / desktop.ledger().device / "0000000002.jsonl").exists()
+    own = laptop.sync_dir / laptop.ledger().device
+    theirs = {p.name: p.read_bytes() for p in own.iterdir()}
+    laptop.store.set_read([article(3).summary], True)
+    with pytest.raises(UserError, match="another machine"):
+        laptop.sync()
+    assert {p.name: p.read_bytes() for p in own.iterdir()} == theirs  # nothing overwritten
+    (skipped,) = laptop.ledger().status()["skipped"]
+    assert skipped["file"].endswith("/0000000002.jsonl")
+    assert "another machine" in skipped["reason"] and "ledger.sqlite3" in skipped["reason"]
