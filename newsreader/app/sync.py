@@ -210,7 +210,10 @@ def sync_once(
             own = sync_dir / ledger.device
             if segment_name(first) in foreign:  # never over another machine's changes
                 name = f"{ledger.device}/{segment_name(first)}"
-                raise UserError(f"{name} in the sync folder was {TWIN}")
+                raise UserError(
+                    f"another machine syncs under this device's id ({name} in the sync "
+                    f"folder is its): {TWIN_FIX}"
+                )
             try:
                 _drop_stale_temporaries(own)
                 write_segment(own, ledger.device, ledger.host, first, out)
@@ -284,11 +287,11 @@ def _take_in(ledger: Ledger, sync_dir: Path, report: SyncReport) -> tuple[Fresh,
     return fresh, foreign
 
 
-TWIN = (
-    "written by another machine under this device's id (its data folder was copied from this "
-    "one?); delete sync/ledger.sqlite3 in the data folder of one of the two, which then syncs "
-    "as a new device"
+TWIN_FIX = (
+    "its data folder was copied from this one? Delete sync/ledger.sqlite3 in the data folder "
+    "of one of the two, which then syncs as a new device"
 )
+TWIN = f"written by another machine under this device's id ({TWIN_FIX})"
 
 
 def _not_mine(ledger: Ledger, own: Path) -> list[str]:

@@ -150,3 +150,27 @@ async def test_a_sort_chosen_on_another_device_is_applied_while_the_app_runs(
         titles = [r.title.casefold() for r in screen.rows.rows]
         assert titles == sorted(titles)
     desktop.store.close()
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_a_long_sync_error_is_short_in_the_status_line_and_whole_once_in_a_notice(
+    library: Path, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    folder = tmp_path / ("a-folder-name-long-enough-to-fill-the-status-line" * 2) / "Sync"
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(f'sync_dir = "{folder}"\n')
+    app = make_app(build_context([library], config_file=cfg), poll_seconds=None)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = app.main_screen
+        await wait_until(pilot, lambda: screen.folder_sync.error is not None, lambda: None)
+        screen.folder_sync.run()  # fails again: told once
+        await settle(pilot)
+        error = screen.folder_sync.error
+        assert error is not None and "parent folder does not exist" in error
+        sync_slot = screen.status.query_one("#sync", Static)
+        shown = str(sync_slot.render())
+        assert shown.startswith("⇅ sync:") and len(shown) <= 50
+        activity = screen.status.query_one("#activity", Static)
+        assert "articles" in str(activity.render()) and activity.region.width >= 11
+        assert [n for n in notices(app) if "parent folder does not exist" in n] == [error]

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 from newsreader.errors import UserError
+from newsreader.library.text import clean_line
 
 if TYPE_CHECKING:
     from newsreader.app.sync import SyncReport
@@ -31,6 +32,9 @@ DEBOUNCE = 3.0
 """Seconds without a new change before the changes made here are sent."""
 CHECK = 0.5
 """How often the UI looks whether a debounced run is due."""
+ERROR_CHARS = 40
+"""The most of an error the status line shows (it shares the line); the whole error is told
+once in a notification."""
 
 
 @dataclass
@@ -117,6 +121,8 @@ class FolderSync:
 
     def _done(self, report: SyncReport | None, error: str | None) -> None:
         self._running = False
+        if error is not None and error != self.error:  # told once, not at every poll
+            self.screen.notify(error, title="Sync", severity="error", timeout=10, markup=False)
         self.error = error
         if report is not None and not report.busy:
             self.last = report
@@ -134,7 +140,7 @@ class FolderSync:
     def status_text(self) -> str:
         """ "⇅ synced 14:05", with what was skipped or why sync does not work."""
         if self.error is not None:
-            return f"⇅ sync: {self.error}"
+            return f"⇅ sync: {clean_line(self.error, ERROR_CHARS)}"
         report = self.last
         if report is None:
             return "⇅ syncing…"
