@@ -26,14 +26,23 @@ from newsreader.app.sync_apply import (
     write_settings,
     write_tags,
 )
+from newsreader.app.sync_feeds import record_feeds, write_feeds
 from newsreader.errors import UserError
 from newsreader.library.text import clean_line
 from newsreader.paths import AppPaths
 from newsreader.state.change_items import from_backup
 from newsreader.sync import merge
 from newsreader.sync.changes import Change
-from newsreader.sync.ledger import Ledger, Pending, sync_lock
-from newsreader.sync.segments import DEVICE, NAME, SegmentError, read_segment, write_segment
+from newsreader.sync.ledger import Ledger, Pending
+from newsreader.sync.lock import sync_lock
+from newsreader.sync.segments import (
+    DEVICE,
+    NAME,
+    SegmentError,
+    read_segment,
+    segment_name,
+    write_segment,
+)
 
 if TYPE_CHECKING:
     from newsreader.state import StateStore
@@ -59,7 +68,7 @@ def attach(store: StateStore, paths: AppPaths, changed: Callable[[], None] | Non
         return
     try:
         ledger, notice = Ledger.open(path)
-    except (OSError, sqlite3.Error) as exc:  # reading state works on without sync
+    except (OSError, sqlite3.Error, UserError) as exc:  # reading state works on without sync
         store.notices.append(f"sync: changes here are not recorded ({exc})")
         return
     if notice is not None:
@@ -86,6 +95,7 @@ def recover(store: StateStore, ledger: Ledger) -> int:
     made = sum(len(ledger.record(items, token)) for token, items in kept)
     with contextlib.suppress(OSError, sqlite3.Error):
         store.outbox.forget([token for token, _ in kept])
+    ledger.forget_tokens({token for token, _ in kept})
     return made
 
 
@@ -114,6 +124,9 @@ class SyncReport:
     changes_in: int = 0
     changes_out: int = 0
     written: int = 0
+    touched: set[str] = field(default_factory=set)
+    """What the things written to the state file are: "article" (read marks, places, stars),
+    "bookmark", "tag", "search", "setting", "feed"; what is shown of them is stale."""
     notices: list[str] = field(default_factory=list)
     fresh_notices: list[str] = field(default_factory=list)
     """The notices not given at the run before (a file newly skipped, or for a new reason)."""
@@ -179,6 +192,8 @@ def sync_once(
         if not callable(store) or _outbox_waiting(paths.state_file):
             # Its changes are recorded from now on, and those a killed process left, now.
             recover(the_store(), ledger)
+        else:
+            ledger.forget_tokens(())  # the state file holds none of them
         report = SyncReport(device=ledger.device)
         if notice is not None:
             report.notices.append(notice)
@@ -187,12 +202,18 @@ def sync_once(
             ledger.record(from_backup(the_store().backup_records()))
             ledger.flag("baseline", "done")
         if feeds_file is not None:
-            _record_feeds(ledger, feeds_file)
-        fresh = _take_in(ledger, sync_dir, report)
-        report.written = _write_merged(ledger, the_store, feeds_file, fresh)
+            record_feeds(ledger, feeds_file)
+        fresh, foreign = _take_in(ledger, sync_dir, report)
+        report.written = _write_merged(ledger, the_store, feeds_file, fresh, report.touched)
         first, out = ledger.unexported()
         if out:
             own = sync_dir / ledger.device
+            if segment_name(first) in foreign:  # never over another machine's changes
+                name = f"{ledger.device}/{segment_name(first)}"
+                raise UserError(
+                    f"another machine syncs under this device's id ({name} in the sync "
+                    f"folder is its): {TWIN_FIX}"
+                )
             try:
                 _drop_stale_temporaries(own)
                 write_segment(own, ledger.device, ledger.host, first, out)
@@ -222,16 +243,21 @@ def _now_iso() -> str:
 # --- in ------------------------------------------------------------------------------------
 
 
-def _take_in(ledger: Ledger, sync_dir: Path, report: SyncReport) -> Fresh:
-    """Take in every new segment; returns the changes read and kept, by entity and key: the
-    merge needs them again, and reading them back from the ledger would decode them twice."""
+def _take_in(ledger: Ledger, sync_dir: Path, report: SyncReport) -> tuple[Fresh, set[str]]:
+    """Take in every new segment; returns the changes read and kept, by entity and key (the
+    merge needs them again, and reading them back from the ledger would decode them twice),
+    and the files in this device's own folder that another machine wrote."""
     fresh: Fresh = {}
+    foreign: set[str] = set()
     present: set[str] = set()
     known = ledger.signatures()
     for entry in sorted(os.scandir(sync_dir), key=lambda e: e.name):
         if entry.name.startswith("."):  # the sync tool's own files, temporary files
             continue
         if entry.name == ledger.device:
+            for name in _not_mine(ledger, Path(entry.path)):
+                _skipped(ledger, report, present, f"{entry.name}/{name}", TWIN)
+                foreign.add(name)
             continue
         if not entry.is_dir() or not DEVICE.match(entry.name):
             _skipped(ledger, report, present, entry.name, "not a device folder of newsreader")
@@ -256,10 +282,57 @@ def _take_in(ledger: Ledger, sync_dir: Path, report: SyncReport) -> Fresh:
             report.segments_read += 1
             report.changes_in += new
             if new == len(segment.changes):  # each is its row (none was there under its stamp)
-                for c in segment.changes:
-                    fresh.setdefault(c.entity, {}).setdefault(c.key, []).append(c)
+                _group(segment.changes, fresh)
     ledger.forget_skipped(present)
-    return fresh
+    return fresh, foreign
+
+
+TWIN_FIX = (
+    "its data folder was copied from this one? Delete sync/ledger.sqlite3 in the data folder "
+    "of one of the two, which then syncs as a new device"
+)
+TWIN = f"written by another machine under this device's id ({TWIN_FIX})"
+
+
+def _not_mine(ledger: Ledger, own: Path) -> list[str]:
+    """The files in this device's own folder it did not write: a segment past the ones it
+    wrote (one just past them is its own when a run was killed after writing it: then it
+    holds the changes waiting to go out), and any other file, as the conflict copy a sync
+    tool makes of a file two machines wrote."""
+    exported = int(ledger.flag("exported") or 0)
+    names: list[str] = []
+    for seg in os.scandir(own):
+        if seg.name.startswith(".") or not seg.is_file():
+            continue
+        found = NAME.match(seg.name)
+        first = int(found[1]) if found else exported + 2
+        if first > exported + 1 or (first > exported and not _holds_mine(ledger, seg.path)):
+            names.append(seg.name)
+    return sorted(names)
+
+
+def _holds_mine(ledger: Ledger, path: str) -> bool:
+    """Whether a segment holds the changes this device has waiting to go out."""
+    try:
+        held = read_segment(Path(path), ledger.device).changes
+    except SegmentError:
+        return False
+    waiting = ledger.unexported()[1]
+    return [c.id for c in held] == [c.id for c in waiting[: len(held)]]
+
+
+def _group(changes: list[Change], fresh: Fresh) -> None:
+    """Add ``changes`` to ``fresh`` by entity and key (plain look-ups: once per change)."""
+    by_kind: dict[str, dict[str, list[Change]]] = {}
+    for c in changes:
+        keyed = by_kind.get(c.kind)
+        if keyed is None:
+            keyed = by_kind[c.kind] = fresh.setdefault(c.entity, {})
+        held = keyed.get(c.key)
+        if held is None:
+            keyed[c.key] = [c]
+        else:
+            held.append(c)
 
 
 def _skipped(ledger: Ledger, report: SyncReport, present: set[str], name: str, reason: str) -> None:
@@ -271,46 +344,6 @@ def _skipped(ledger: Ledger, report: SyncReport, present: set[str], name: str, r
         report.fresh_notices.append(notice)
 
 
-# --- what this device had before sync, and its feeds -----------------------------------------
-
-
-def _feed_key(url: str) -> str:
-    from newsreader.feeds.urls import normalize_url
-
-    try:
-        return normalize_url(url)
-    except ValueError:
-        return url
-
-
-def _feeds_signature(feeds_file: Path) -> str:
-    try:
-        st = feeds_file.stat()
-    except OSError:
-        return "none"
-    return f"{st.st_size}:{st.st_mtime_ns}"
-
-
-def _record_feeds(ledger: Ledger, feeds_file: Path) -> None:
-    """Feeds added or removed here since the last run (by any means, the file's editor
-    included) become changes: the file after the last run is the baseline."""
-    if ledger.flag("feeds_file") == _feeds_signature(feeds_file):
-        return  # unchanged since this device last read or wrote it
-    from newsreader.feeds.subscriptions import load_subscriptions
-
-    feeds = {_feed_key(f.url): f for f in load_subscriptions(feeds_file)}
-    before = ledger.applied_feeds()
-    items: list[ChangeItem] = []
-    for key in sorted(set(feeds) - before):
-        f = feeds[key]
-        items.append(("feed", key, {"url": f.url, "title": f.title, "category": f.category}))
-    items += [("unfeed", key, {}) for key in sorted(before - set(feeds))]
-    if items:
-        ledger.record(items)
-    ledger.set_applied_feeds(set(feeds))
-    ledger.flag("feeds_file", _feeds_signature(feeds_file))
-
-
 # --- the merged state into the state file -----------------------------------------------------
 
 
@@ -319,16 +352,26 @@ def _write_merged(
     the_store: Callable[[], StateStore],
     feeds_file: Path | None,
     fresh: Fresh,
+    touched: set[str],
 ) -> int:
+    """Write the merged state of everything pending; ``touched`` gets the entities written.
+    Returns how many things were written."""
     pending = ledger.pending()
     by_entity: dict[str, list[str]] = {}
     for entity, key in pending:
         by_entity.setdefault(entity, []).append(key)
     written = 0
     for entity, keys in sorted(by_entity.items()):
+        held = fresh.get(entity, {})
+        # Every change known of it was read in this run (a device's first sync): none is
+        # looked up or counted in the ledger.
+        whole = bool(held) and ledger.count(entity) == sum(map(len, held.values()))
         for start in range(0, len(keys), _BATCH):
             batch = keys[start : start + _BATCH]
-            changes = ledger.changes_for(entity, batch, fresh.get(entity))
+            if whole:
+                changes = {k: held.get(k, []) for k in batch}
+            else:
+                changes = ledger.changes_for(entity, batch, held)
             if entity == "article":
                 states = [s for k in batch if (s := merge.article(k, changes[k]))]
                 the_store().write_synced(partial(write_articles, states=states))
@@ -347,7 +390,7 @@ def _write_merged(
             elif entity == "feed":
                 if feeds_file is None:
                     continue  # kept pending until a run that knows the file
-                _write_feeds(
+                write_feeds(
                     ledger, feeds_file, [f for k in batch if (f := merge.feed(k, changes[k]))]
                 )
             else:
@@ -355,22 +398,5 @@ def _write_merged(
             done: list[Pending] = [(entity, k) for k in batch]
             ledger.written(done)
             written += len(batch)
+            touched.add(entity)
     return written
-
-
-def _write_feeds(ledger: Ledger, feeds_file: Path, states: list[merge.FeedState]) -> None:
-    from newsreader.feeds.subscriptions import (
-        add_subscriptions,
-        load_subscriptions,
-        remove_subscription,
-    )
-
-    held = {_feed_key(f.url): f for f in load_subscriptions(feeds_file)}
-    add = [(s.url, s.title, s.category) for s in states if s.alive and s.key not in held]
-    if add:
-        add_subscriptions(feeds_file, [(clean_line(u), t, c, None) for u, t, c in add])
-    for s in states:
-        if not s.alive and s.key in held:
-            remove_subscription(feeds_file, held[s.key].url)
-    ledger.set_applied_feeds({_feed_key(f.url) for f in load_subscriptions(feeds_file)})
-    ledger.flag("feeds_file", _feeds_signature(feeds_file))

@@ -20,62 +20,61 @@ def _when(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="microseconds")
 
 
+def _iso(param: str) -> str:
+    """SQL for the time ``param`` holds (milliseconds) as the state file writes times (the
+    ISO form of ``datetime.isoformat``, in UTC); NULL stays NULL. SQLite formats it at a
+    third of Python's cost, which a merge of 100k changes pays per change."""
+    return (
+        f"strftime('%Y-%m-%dT%H:%M:%S', {param} / 1000, 'unixepoch') "
+        f"|| printf('.%03d000+00:00', {param} % 1000)"
+    )
+
+
+_UPDATE_ARTICLE = (
+    f"UPDATE articles SET updated = {_iso('?1')}, read = coalesce(?2, read), "
+    "paragraph = coalesce(?3, paragraph), para_offset = coalesce(?4, para_offset), "
+    "progress = coalesce(?5, progress), position_quote = coalesce(?6, position_quote), "
+    f"first_opened = coalesce({_iso('?7')}, first_opened), "
+    f"last_opened = coalesce({_iso('?8')}, last_opened), "
+    "starred = coalesce(?9, starred) WHERE content_hash = ?10"
+)
+"""What a merge says of an article, on every copy held here; None leaves a field as it is."""
+_INSERT_ARTICLE = (
+    "INSERT INTO articles (updated, read, paragraph, para_offset, progress, position_quote, "
+    "first_opened, last_opened, starred, content_hash, id, path, title) "
+    f"VALUES ({_iso('?1')}, coalesce(?2, 0), coalesce(?3, 0), coalesce(?4, 0), "
+    f"coalesce(?5, 0), coalesce(?6, ''), {_iso('?7')}, {_iso('?8')}, coalesce(?9, 0), "
+    "?10, ?11, ?12, ?13) ON CONFLICT(id) DO NOTHING"
+)
+"""An article not held here: what a merge says, else the columns' defaults."""
+
+
 def write_articles(conn: sqlite3.Connection, states: list[merge.ArticleState]) -> None:
     """Each article's merged read mark, place and opening times, on every copy held here."""
     known = _hashes_held(conn, [s.content_hash for s in states])
-    batch = _Statements(conn)
+    updates: list[tuple[Any, ...]] = []
+    inserts: list[tuple[Any, ...]] = []
     for s in states:
-        sets: dict[str, Any] = {"updated": _when(s.updated)}
-        if s.read is not None:
-            sets["read"] = int(s.read)
-        if s.position is not None:
-            paragraph, offset, progress, quote = s.position
-            sets |= {"paragraph": paragraph, "para_offset": offset, "progress": progress}
-            sets["position_quote"] = clean_text(quote)
-        if s.first_opened is not None:
-            sets["first_opened"] = _when(s.first_opened)
-        if s.last_opened is not None:
-            sets["last_opened"] = _when(s.last_opened)
-        if s.starred is not None:
-            sets["starred"] = int(s.starred)
-        if s.content_hash in known:  # every copy here with this content
-            assignments = ", ".join(f"{name} = ?" for name in sets)
-            batch.add(
-                f"UPDATE articles SET {assignments} WHERE content_hash = ?",
-                (*sets.values(), s.content_hash),
-            )
-            continue
-        # Not read here yet: kept under the other device's id and path until a scan finds
-        # the file here by its content hash (as it follows a rename).
-        row = {"id": inert(s.id), "path": inert(s.path), "content_hash": s.content_hash}
-        row |= {"title": clean_text(s.title), **sets}
-        batch.add(
-            f"INSERT INTO articles ({', '.join(row)}) VALUES ({','.join('?' * len(row))}) "
-            "ON CONFLICT(id) DO NOTHING",
-            tuple(row.values()),
+        place = s.position
+        row = (
+            s.updated,
+            None if s.read is None else int(s.read),
+            *((None,) * 4 if place is None else (*place[:3], clean_text(place[3]))),
+            s.first_opened,
+            s.last_opened,
+            None if s.starred is None else int(s.starred),
+            s.content_hash,
         )
-    batch.flush()
-
-
-class _Statements:
-    """Statements run in the order given, each run of the same statement as one
-    ``executemany`` (the order matters: of two articles under one id, the first is kept)."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self._conn = conn
-        self._sql = ""
-        self._rows: list[tuple[Any, ...]] = []
-
-    def add(self, sql: str, row: tuple[Any, ...]) -> None:
-        if sql != self._sql:
-            self.flush()
-            self._sql = sql
-        self._rows.append(row)
-
-    def flush(self) -> None:
-        if self._rows:
-            self._conn.executemany(self._sql, self._rows)
-        self._rows = []
+        if s.content_hash in known:  # every copy here with this content
+            updates.append(row)
+        else:
+            # Not read here yet: kept under the other device's id and path until a scan
+            # finds the file here by its content hash (as it follows a rename).
+            inserts.append((*row, inert(s.id), inert(s.path), clean_text(s.title)))
+    # Apart, not in turn: an update touches only copies held before, an insert only content
+    # not held (of two articles under one id, the first inserted is kept).
+    conn.executemany(_UPDATE_ARTICLE, updates)
+    conn.executemany(_INSERT_ARTICLE, inserts)
 
 
 def _hashes_held(conn: sqlite3.Connection, hashes: list[str]) -> set[str]:
@@ -154,47 +153,81 @@ def write_tags(conn: sqlite3.Connection, states: list[merge.TagState]) -> None:
     version would not accept (from a damaged or odd device) is left out."""
     from newsreader.state import records, tags
 
+    named: list[tuple[merge.TagState, str]] = []
     for s in states:
         try:
             name = tags.normalise(s.name)
         except ValueError:
             continue
-        if tags.key(name) != s.key:
-            continue
+        if tags.key(name) == s.key:
+            named.append((s, name))
+    # Every copy's tags read at once and changed here; each changed copy written once.
+    held: dict[str, list[str]] = {}  # the ids of the copies held here, by content hash
+    stored: dict[str, tuple[str, ...]] = {}  # each copy's tags as they stand, by id
+    hashes = sorted({s.content_hash for s, _ in named})
+    for start in range(0, len(hashes), 500):
+        chunk = hashes[start : start + 500]
         rows = conn.execute(
-            "SELECT id, tags FROM articles WHERE content_hash = ?", (s.content_hash,)
-        ).fetchall()
-        if not rows and s.alive:
-            ident = s.identity
-            conn.execute(
-                "INSERT INTO articles (id, path, content_hash, title, updated) "
-                "VALUES (?,?,?,?,?) ON CONFLICT(id) DO NOTHING",
-                (
-                    inert(ident["id"]),
-                    inert(ident["path"]),
-                    s.content_hash,
-                    clean_text(ident["title"]),
-                    _when(time.time_ns() // 1_000_000),
-                ),
-            )
-            rows = [(inert(ident["id"]), "[]")]
-        for article_id, stored in rows:
-            held = records.tags_of(stored)
-            spelled = {tags.key(t): t for t in held}
+            "SELECT id, content_hash, tags FROM articles "
+            f"WHERE content_hash IN ({','.join('?' * len(chunk))})",
+            chunk,
+        )
+        for article_id, content_hash, text in rows:
+            held.setdefault(content_hash, []).append(article_id)
+            stored[article_id] = records.tags_of(text)
+    changed: dict[str, None] = {}
+    for s, name in named:
+        ids = held.get(s.content_hash)
+        if not ids:
+            if not s.alive:
+                continue
+            ids = held[s.content_hash] = [_tagged_article(conn, s, stored)]
+        for article_id in ids:
+            now = stored[article_id]
+            spelled = {tags.key(t): t for t in now}
             if s.alive:
                 if spelled.get(s.key) == name:
                     continue
                 # In its place if there, spelled as its latest add is on every device.
-                new = tuple(name if tags.key(t) == s.key else t for t in held)
-                new = new if s.key in spelled else (*held, name)
+                new = tuple(name if tags.key(t) == s.key else t for t in now)
+                new = new if s.key in spelled else (*now, name)
             else:
                 if s.key not in spelled:
                     continue
-                new = tuple(t for t in held if tags.key(t) != s.key)
-            conn.execute(
-                "UPDATE articles SET tags = ? WHERE id = ?",
-                (json.dumps(list(new), ensure_ascii=False), article_id),
-            )
+                new = tuple(t for t in now if tags.key(t) != s.key)
+            stored[article_id] = new
+            changed[article_id] = None
+    conn.executemany(
+        "UPDATE articles SET tags = ? WHERE id = ?",
+        [(json.dumps(list(stored[i]), ensure_ascii=False), i) for i in changed],
+    )
+
+
+def _tagged_article(
+    conn: sqlite3.Connection, s: merge.TagState, stored: dict[str, tuple[str, ...]]
+) -> str:
+    """The id to tag for content not held here: a row under the other device's id and path
+    (a scan moves it to the local file by hash), or the row that already has that id here
+    (its content changed), whose own tags stay."""
+    from newsreader.state import records
+
+    ident = s.identity
+    article_id = inert(ident["id"])
+    conn.execute(
+        "INSERT INTO articles (id, path, content_hash, title, updated) "
+        "VALUES (?,?,?,?,?) ON CONFLICT(id) DO NOTHING",
+        (
+            article_id,
+            inert(ident["path"]),
+            s.content_hash,
+            clean_text(ident["title"]),
+            _when(time.time_ns() // 1_000_000),
+        ),
+    )
+    if article_id not in stored:
+        row = conn.execute("SELECT tags FROM articles WHERE id = ?", (article_id,)).fetchone()
+        stored[article_id] = records.tags_of(row[0]) if row else ()
+    return article_id
 
 
 def write_searches(conn: sqlite3.Connection, states: list[merge.SearchState]) -> None:

@@ -69,6 +69,8 @@ def _status(ctx: AppContext, args: argparse.Namespace) -> int:
     print(f"last sync:    {status['last_sync'] or 'never'}")
     print(f"not yet out:  {status['unexported']} changes")
     print("devices:")
+    if not status["devices"]:
+        print("  (none with changes yet)")
     for d in status["devices"]:
         last = d["last_change_ms"]
         when = (

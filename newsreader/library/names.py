@@ -26,6 +26,8 @@ def _escape(match: re.Match[str]) -> str:
 
 def inert(name: str) -> str:
     """``name`` with every unprintable or unencodable character as a backslash escape."""
+    if name.isascii() and name.isprintable():  # nothing to escape: no scan
+        return name
     return _UNSAFE.sub(_escape, name)
 
 

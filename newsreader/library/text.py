@@ -36,6 +36,8 @@ def clean_text(text: str) -> str:
 
     Whole escape sequences go first so that no printable residue such as ``[31m`` is left.
     """
+    if text.isascii() and text.isprintable():  # nothing to do (most titles): no scans
+        return text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _ESCAPE_SEQ.sub("", text)
     text = _UNSAFE.sub("", text)

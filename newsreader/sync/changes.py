@@ -18,7 +18,9 @@ from typing import Any
 from newsreader.sync.hlc import stamp_device
 
 _PLACE_MAX = 2**31 - 1
-_INT_MAX = {"at": 2**53, "created": 2**53}
+_TIME_MAX = 253_402_300_799_999
+"""The last millisecond of the year 9999, the last the state file's times can hold."""
+_INT_MAX = {"at": _TIME_MAX, "created": _TIME_MAX}
 """Times are milliseconds since the epoch; every other integer is a place in an article."""
 _NULLABLE_STR = (str, type(None))
 
@@ -104,9 +106,10 @@ def record_type(kind: str) -> RecordType | None:
     return TYPES.get(kind)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Change:
-    """One change made on one device."""
+    """One change made on one device; never changed once made (not frozen only because a
+    merge makes one per record read, and a frozen one costs a third more to make)."""
 
     id: str
     """Its hybrid-logical-clock stamp, which names the device too; unique."""

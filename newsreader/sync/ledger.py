@@ -3,13 +3,13 @@ its device id and clock, every change known (its own, numbered, and the others')
 segments were taken in, which things still wait to be written to the state file, the
 files skipped and why, and the tokens of the state file's outbox rows it has recorded.
 Apart from the state file, so sync's bookkeeping never changes the state file's schema
-(only the outbox is there, in the transactions that make the changes).
+(only the outbox is there, in the transactions that make the changes). Its own layout is
+versioned (``SCHEMA_VERSION``); an older one is carried over as it is opened.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import secrets
@@ -17,34 +17,34 @@ import socket
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from newsreader.sync import merge
-from newsreader.sync.changes import REFILED, Change
-from newsreader.sync.hlc import Clock, parse_stamp
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS changes (
-    id TEXT PRIMARY KEY, device TEXT NOT NULL, entity TEXT NOT NULL, kind TEXT NOT NULL,
-    key TEXT NOT NULL, record TEXT NOT NULL, seq INTEGER UNIQUE
-);
-CREATE INDEX IF NOT EXISTS changes_key ON changes(entity, key);
-CREATE TABLE IF NOT EXISTS segments (name TEXT PRIMARY KEY, signature TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS devices (device TEXT PRIMARY KEY, host TEXT NOT NULL, synced TEXT);
-CREATE TABLE IF NOT EXISTS pending (entity TEXT NOT NULL, key TEXT NOT NULL,
-    PRIMARY KEY (entity, key));
-CREATE TABLE IF NOT EXISTS skipped (name TEXT PRIMARY KEY, reason TEXT NOT NULL,
-    since TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS applied_feeds (key TEXT PRIMARY KEY);
-CREATE TABLE IF NOT EXISTS outbox (token TEXT PRIMARY KEY);
-"""
+from newsreader.sync.changes import Change, record_type
+from newsreader.sync.hlc import COUNTER_MAX, Clock, format_stamp, parse_stamp, wall_ms
+from newsreader.sync.ledger_layout import (
+    NewerLedger,
+    make_schema,
+    meta,
+    refile,
+    set_meta,
+)
 
 _READY: set[Path] = set()
 """Ledger files whose schema this process has made sure of."""
+
+TOKEN_DAYS = 7
+"""How long the token of an outbox row recorded is kept once the state file no longer holds
+the row. A row comes back only from a state file that was kept in memory meanwhile (its
+writes are replayed, outbox rows with them), and a token forgotten then would have the row's
+changes recorded again, with new stamps that could outrank a later change elsewhere."""
+
+_DEVICE_OF = "substr(id, 22)"
+"""The device of a stamp ``wall.counter.device`` (13 and 6 digits), in SQL."""
+
 
 _SEES = frozenset({"bookmark", "note", "unbookmark", "unfeed", "untag", "unsearch"})
 """The kinds that carry ``seen``: the adds and edits known when they were made."""
@@ -63,15 +63,13 @@ class Ledger:
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._tx() as conn:
             if path not in _READY:
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
-                _refile(conn)
-            if _meta(conn, "device") is None:
-                _set_meta(conn, "device", secrets.token_hex(8))
-                _set_meta(conn, "host", socket.gethostname())
-            self.device = str(_meta(conn, "device"))
-            self.host = str(_meta(conn, "host") or "")
+                make_schema(conn)
+                refile(conn)
+            if meta(conn, "device") is None:
+                set_meta(conn, "device", secrets.token_hex(8))
+                set_meta(conn, "host", socket.gethostname())
+            self.device = str(meta(conn, "device"))
+            self.host = str(meta(conn, "host") or "")
         _READY.add(path)
 
     @classmethod
@@ -82,6 +80,8 @@ class Ledger:
         file."""
         try:
             return cls(path), None
+        except NewerLedger:
+            raise
         except sqlite3.DatabaseError as exc:
             aside = path.with_name(f"{path.name}.damaged-{int(time.time())}")
             for suffix in ("", "-wal", "-shm"):
@@ -131,18 +131,26 @@ class Ledger:
         with self._tx() as conn:
             if token is not None:
                 before = conn.total_changes
-                conn.execute("INSERT OR IGNORE INTO outbox (token) VALUES (?)", (token,))
+                conn.execute(
+                    "INSERT OR IGNORE INTO outbox (token, at) VALUES (?,?)", (token, wall_ms())
+                )
                 if conn.total_changes == before:
                     return made
             clock = self._clock(conn)
-            seq = int(conn.execute("SELECT coalesce(max(seq), 0) FROM changes").fetchone()[0])
-            for n, (kind, key, body) in enumerate(items):
+            seq = int(conn.execute("SELECT coalesce(max(seq), 0) FROM own").fetchone()[0])
+            # The next counter no stamp of this device has used, by wall time: a stamp
+            # taken twice would keep only the first change under it.
+            free: dict[int, int] = {}
+            for kind, key, body in items:
                 body = dict(body)
                 if "_wall" in body:
-                    stamp = f"{int(body.pop('_wall')):013d}.{n % 1_000_000:06d}.{self.device}"
+                    wall, counter = self._free_stamp(conn, int(body.pop("_wall")), free)
+                    stamp = format_stamp(wall, counter, self.device)
                     clock.observe(stamp)
                 else:
                     stamp = clock.tick()
+                    wall, counter = clock.wall, clock.counter
+                free[wall] = max(free.get(wall, 0), counter + 1)
                 change = Change(stamp, kind, key, body)
                 if kind in _SEES:
                     known = self._changes(conn, change.entity, key)
@@ -150,27 +158,38 @@ class Ledger:
                     change = Change(stamp, kind, key, body)
                 seq += 1
                 conn.execute(
-                    "INSERT OR IGNORE INTO changes (id, device, entity, kind, key, record, seq) "
-                    "VALUES (?,?,?,?,?,?,?)",
-                    (stamp, self.device, change.entity, kind, key, change.record_text(), seq),
+                    "INSERT INTO changes (id, entity, key, record) VALUES (?,?,?,?)",
+                    (stamp, change.entity, key, change.record_text()),
                 )
+                conn.execute("INSERT INTO own (seq, id) VALUES (?,?)", (seq, stamp))
                 made.append(change)
             self._save_clock(conn, clock)
         return made
 
+    def forget_tokens(self, held: Collection[str]) -> int:
+        """Forget the outbox rows recorded more than ``TOKEN_DAYS`` ago, except those the
+        state file still ``held`` (read before this call); returns how many."""
+        cutoff = wall_ms() - TOKEN_DAYS * 86_400_000
+        with self._tx() as conn:
+            rows = conn.execute("SELECT token FROM outbox WHERE at < ?", (cutoff,)).fetchall()
+            old = [(t,) for (t,) in rows if t not in held]
+            conn.executemany("DELETE FROM outbox WHERE token = ?", old)
+        return len(old)
+
     def unexported(self) -> tuple[int, list[Change]]:
         """(first sequence number, changes) made here and not yet in a segment."""
         with self._tx() as conn:
-            done = int(_meta(conn, "exported") or 0)
+            done = int(meta(conn, "exported") or 0)
             rows = conn.execute(
-                "SELECT record FROM changes WHERE seq > ? ORDER BY seq", (done,)
+                "SELECT record FROM own JOIN changes USING (id) WHERE seq > ? ORDER BY seq",
+                (done,),
             ).fetchall()
         return done + 1, [_change(r[0]) for r in rows]
 
     def exported(self, count: int, first: int) -> None:
         """Segment written: changes up to ``first + count - 1`` are out."""
         with self._tx() as conn:
-            _set_meta(conn, "exported", str(first + count - 1))
+            set_meta(conn, "exported", str(first + count - 1))
 
     # --- others' changes -------------------------------------------------------------------
 
@@ -187,18 +206,14 @@ class Ledger:
         with self._tx() as conn:
             clock = self._clock(conn)
             before = conn.total_changes
-            rows = [
-                (c.id, c.device, c.entity, c.kind, c.key, c.line or c.record_text())
-                for c in changes
-            ]
+            entity_of = {k: _entity(k) for k in {c.kind for c in changes}}  # not per change
+            rows = [(c.id, entity_of[c.kind], c.key, c.line or c.record_text()) for c in changes]
             conn.executemany(
-                "INSERT OR IGNORE INTO changes (id, device, entity, kind, key, record) "
-                "VALUES (?,?,?,?,?,?)",
-                rows,
+                "INSERT OR IGNORE INTO changes (id, entity, key, record) VALUES (?,?,?,?)", rows
             )
             new = conn.total_changes - before
             if new:  # a segment read again after its file changed may hold nothing new
-                touched = sorted({(r[2], r[4]) for r in rows})
+                touched = sorted({(r[1], r[2]) for r in rows})
                 conn.executemany(
                     "INSERT OR IGNORE INTO pending (entity, key) VALUES (?,?)", touched
                 )
@@ -214,7 +229,7 @@ class Ledger:
     def pending(self) -> list[Pending]:
         """What waits to be written to the state file."""
         with self._tx() as conn:
-            return [(str(e), str(k)) for e, k in conn.execute("SELECT entity, key FROM pending")]
+            return conn.execute("SELECT entity, key FROM pending").fetchall()
 
     def changes_for(
         self, entity: str, keys: Iterable[str], held: Mapping[str, list[Change]] | None = None
@@ -250,6 +265,12 @@ class Ledger:
                     change = known.get(stamp)
                     out[key].append(change if change is not None else _change(record))
         return out
+
+    def count(self, entity: str) -> int:
+        """How many changes of an entity are known."""
+        with self._tx() as conn:
+            row = conn.execute("SELECT count(*) FROM changes WHERE entity = ?", (entity,))
+            return int(row.fetchone()[0])
 
     def written(self, items: Iterable[Pending]) -> None:
         """These reached the state file."""
@@ -294,23 +315,23 @@ class Ledger:
         """Read (or with ``value``, set) one of the ledger's own settings."""
         with self._tx() as conn:
             if value is not None:
-                _set_meta(conn, name, value)
-            return _meta(conn, name)
+                set_meta(conn, name, value)
+            return meta(conn, name)
 
     def status(self) -> dict[str, Any]:
         """Devices seen (with their last change), and files skipped."""
         with self._tx() as conn:
             hosts = {str(d): (str(h), s) for d, h, s in conn.execute("SELECT * FROM devices")}
             rows = conn.execute(
-                "SELECT device, count(*), max(id) FROM changes GROUP BY device"
+                f"SELECT {_DEVICE_OF}, count(*), max(id) FROM changes GROUP BY {_DEVICE_OF}"
             ).fetchall()
             skipped = conn.execute("SELECT name, reason, since FROM skipped ORDER BY name")
             skipped_list = [{"file": n, "reason": r, "since": s} for n, r, s in skipped]
-            last_sync = _meta(conn, "last_sync")
+            last_sync = meta(conn, "last_sync")
             waiting = int(conn.execute("SELECT count(*) FROM pending").fetchone()[0])
-            done = int(_meta(conn, "exported") or 0)
+            done = int(meta(conn, "exported") or 0)
             unexported = int(
-                conn.execute("SELECT count(*) FROM changes WHERE seq > ?", (done,)).fetchone()[0]
+                conn.execute("SELECT count(*) FROM own WHERE seq > ?", (done,)).fetchone()[0]
             )
         devices = []
         for device, count, last in rows:
@@ -341,11 +362,28 @@ class Ledger:
     # --- helpers ---------------------------------------------------------------------------
 
     def _clock(self, conn: sqlite3.Connection) -> Clock:
-        wall, counter = json.loads(_meta(conn, "clock") or "[0, 0]")
+        wall, counter = json.loads(meta(conn, "clock") or "[0, 0]")
         return Clock(self.device, (int(wall), int(counter)))
 
     def _save_clock(self, conn: sqlite3.Connection, clock: Clock) -> None:
-        _set_meta(conn, "clock", json.dumps([clock.wall, clock.counter]))
+        set_meta(conn, "clock", json.dumps([clock.wall, clock.counter]))
+
+    def _free_stamp(
+        self, conn: sqlite3.Connection, wall: int, free: dict[int, int]
+    ) -> tuple[int, int]:
+        """(wall, counter) of a stamp of this device at ``wall`` that no change has: records
+        of a backup share their times, and a change ticked here may have had that time."""
+        while True:
+            if wall not in free:
+                row = conn.execute(
+                    f"SELECT max(id) FROM changes WHERE id >= ? AND id < ? AND {_DEVICE_OF} = ?",
+                    (f"{wall:013d}.", f"{wall:013d}/", self.device),  # "/" sorts after "."
+                ).fetchone()
+                parsed = parse_stamp(str(row[0])) if row[0] is not None else None
+                free[wall] = parsed[1] + 1 if parsed else 0
+            if free[wall] <= COUNTER_MAX:
+                return wall, free[wall]
+            wall += 1  # a million changes in one millisecond: the next one
 
     @staticmethod
     def _changes(conn: sqlite3.Connection, entity: str, key: str) -> list[Change]:
@@ -366,43 +404,7 @@ def _change(record: str) -> Change:
     return Change(item["id"], item["kind"], item["key"], item["body"], record)
 
 
-def _meta(conn: sqlite3.Connection, key: str) -> str | None:
-    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-    return str(row[0]) if row else None
-
-
-def _set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
-    conn.execute("INSERT OR REPLACE INTO meta VALUES (?,?)", (key, value))
-
-
-@contextmanager
-def sync_lock(path: Path, wait: bool = True) -> Iterator[bool]:
-    """One sync at a time per device (the app and a ``newsreader sync``). Yields False,
-    without waiting, when another holds it and ``wait`` is off."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError:
-            yield False
-            return
-        yield True
-    finally:
-        os.close(fd)
-
-
-def _refile(conn: sqlite3.Connection) -> None:
-    """Changes of a kind an older version did not know were filed under the kind's name, and
-    so was what they touch: file them under the entity this version knows them by, so they
-    merge with the rest of it and reach the state file."""
-    for kind, entity in REFILED.items():
-        conn.execute(
-            "UPDATE changes SET entity = ? WHERE entity = ? AND kind = ?", (entity, kind, kind)
-        )
-        conn.execute(
-            "INSERT OR IGNORE INTO pending (entity, key) SELECT ?, key FROM pending "
-            "WHERE entity = ?",
-            (entity, kind),
-        )
-        conn.execute("DELETE FROM pending WHERE entity = ?", (kind,))
+def _entity(kind: str) -> str:
+    """What a kind changes; a kind this version does not know is filed under its name."""
+    t = record_type(kind)
+    return t.entity if t is not None else kind

@@ -23,11 +23,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from newsreader.sync.changes import Change
+from newsreader.sync.changes import TYPES, Change
 
 CONFLICT_LINE = "──── note edited on two devices; both versions kept ────"
 """Put between the versions of a note edited apart: the user sees both and keeps what they
 want by editing it once."""
+
+
+_ARTICLE_KINDS = frozenset(k for k, t in TYPES.items() if t.entity == "article")
+"""Compared by kind, not ``Change.entity``: this runs for every change of a merge."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +122,7 @@ def distinct(changes: Iterable[Change]) -> list[Change]:
 
 def article(content_hash: str, changes: Iterable[Change]) -> ArticleState | None:
     """The merged state of the article with this content hash; None without changes."""
-    mine = [c for c in distinct(changes) if c.entity == "article"]
+    mine = [c for c in distinct(changes) if c.kind in _ARTICLE_KINDS]
     if not mine:
         return None
     # One pass in stamp order (this runs once per article a sync touches): the last of each.

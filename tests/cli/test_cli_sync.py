@@ -126,3 +126,12 @@ def test_files_that_cannot_be_used_are_skipped_with_a_notice(cli: CLI, tmp_path:
     (folder / "notes.txt").unlink()
     cli("sync", "--dir", str(folder))
     assert "notes.txt" not in cli("sync", "--status").out  # gone from the folder, forgotten
+
+
+def test_status_with_no_changes_anywhere_says_none_yet(cli: CLI, tmp_path: Path) -> None:
+    folder = tmp_path / "Sync"
+    folder.mkdir()
+    assert cli("sync", "--dir", str(folder)).code == 0
+    lines = cli("sync", "--dir", str(folder), "--status").out.splitlines()
+    at = lines.index("devices:")
+    assert lines[at + 1].strip() == "(none with changes yet)"

@@ -6,7 +6,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from newsreader.feeds.subscriptions import add_subscription, remove_subscription
+from newsreader.sync.changes import Change
+from newsreader.sync.hlc import format_stamp
 from newsreader.sync.merge import CONFLICT_LINE
+from newsreader.sync.segments import write_segment
 from tests.state.state_child import article
 from tests.sync.conftest import Device
 
@@ -193,3 +196,20 @@ def test_a_kind_from_a_newer_version_waits_for_a_version_that_knows_it(
     report = desktop.sync()
     assert report.notices == [] and report.changes_in == 1
     assert desktop.ledger().pending() == [("highlight", "hash1")]  # kept, not dropped
+
+
+def test_a_time_past_the_year_9999_from_another_device_is_skipped_not_fatal(
+    devices: tuple[Device, Device],
+) -> None:
+    """A stamp's millisecond count fits any year; the state file's times end at 9999."""
+    laptop, desktop = devices
+    laptop.store.add_bookmark(article(1), 1, note="kept")
+    laptop.sync()
+    other = "fedcba9876543210"
+    (uuid,) = [b.uuid for b in laptop.store.bookmarks()]
+    (mark,) = laptop.ledger().changes_for("bookmark", [uuid])[uuid]
+    far = Change(format_stamp(1000, 0, other), "bookmark", "u-far", {**mark.body, "created": 2**53})
+    write_segment(laptop.sync_dir / other, other, "odd", 1, [far])
+    report = desktop.sync()
+    assert report.skipped == 1 and "out of range" in report.notices[0]
+    assert [b.note for b in desktop.store.bookmarks()] == ["kept"]

@@ -283,3 +283,18 @@ def test_odd_names_from_another_device_are_cleaned_or_left_out(
     assert found.sort == "relevance"
     value = desktop.store.setting("list.sort")
     assert value is not None and "\x1b" not in value
+
+
+def test_a_tag_for_other_content_under_an_id_held_here_keeps_the_tags_there(
+    devices: tuple[Device, Device],
+) -> None:
+    """The desktop edited its copy of a1 (same id, new content) and tagged it; the laptop
+    tags the old content. The desktop's own tag stays, the laptop's joins it."""
+    laptop, desktop = devices
+    edited = article(1).summary._replace(content_hash="hash1-edited")
+    desktop.store.change_tags(edited, add=["mine"])
+    desktop.sync()
+    laptop.store.change_tags(article(1).summary, add=["theirs"])
+    laptop.sync()
+    desktop.sync()
+    assert sorted(desktop.store.reading_state(edited).tags) == ["mine", "theirs"]

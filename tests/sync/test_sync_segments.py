@@ -3,6 +3,7 @@ version is refused with a reason instead of being read in part."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -90,3 +91,15 @@ def test_a_kind_this_version_does_not_know_is_kept(tmp_path: Path) -> None:
     mark = Change(format_stamp(1, 0, DEVICE), "highlight", "h", {"colour": "red"})
     path = write_segment(tmp_path / DEVICE, DEVICE, "laptop", 1, [mark])
     assert read_segment(path, DEVICE).changes == [mark]
+
+
+@pytest.mark.parametrize("extra", [" ", ' {"id": 1}', "x"])
+def test_a_line_holding_more_than_its_record_refuses_the_file(tmp_path: Path, extra: str) -> None:
+    path = write_segment(tmp_path / DEVICE, DEVICE, "laptop", 1, changes(2))
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[1] += extra
+    body = "\n".join(lines[:-2]) + "\n"
+    end = {"end": 2, "sha256": hashlib.sha256(body.encode()).hexdigest()}
+    path.write_text(body + json.dumps(end) + "\n", encoding="utf-8")
+    with pytest.raises(SegmentError, match="garbled record"):
+        read_segment(path, DEVICE)

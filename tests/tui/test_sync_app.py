@@ -88,3 +88,89 @@ async def test_the_app_syncs_at_start_and_after_a_change(
     desktop.sync()
     assert [b.note for b in desktop.store.bookmarks()] == ["answered on the laptop"]
     desktop.store.close()
+
+
+def _synced_app(library: Path, tmp_path: Path) -> tuple[Any, Device, Any]:
+    """An app syncing through a folder (no timers of its own: the test says when), and the
+    desktop sharing it, which has synced once."""
+    folder = tmp_path / "Sync"
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(f'sync_dir = "{folder}"\n')
+    ctx = build_context([library], config_file=cfg)
+    desktop = Device(tmp_path, "desktop", folder)
+    desktop.sync()
+    return ctx, desktop, make_app(ctx, poll_seconds=None)
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_a_bookmark_merged_while_the_bookmarks_are_listed_appears_there(
+    library: Path, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    from newsreader.tui.screens.bookmarks import BookmarkList, BookmarksScreen
+
+    ctx, desktop, app = _synced_app(library, tmp_path)
+    summary = sorted(ctx.library.scan().articles, key=lambda a: a.title)[0]
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = app.main_screen
+        await wait_until(pilot, lambda: screen.folder_sync.last is not None, lambda: None)
+        await pilot.press("B")
+        await settle(pilot)
+        listed = app.screen
+        assert isinstance(listed, BookmarksScreen) and listed.bookmarks == []
+        await pilot.resize_terminal(*((80, 24) if size == (120, 40) else (120, 40)))
+        desktop.store.add_bookmark(ctx.library.load(summary), 1, note="from the desktop")
+        desktop.sync()
+        screen.folder_sync.run()
+        await wait_until(pilot, lambda: len(listed.bookmarks) == 1, lambda: listed.bookmarks)
+        await settle(pilot)
+        options = listed.query_one(BookmarkList)
+        shown = "".join(
+            str(options.get_option_at_index(i).prompt) for i in range(options.option_count)
+        )
+        assert "from the desktop" in shown
+    desktop.store.close()
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_a_sort_chosen_on_another_device_is_applied_while_the_app_runs(
+    library: Path, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    _ctx, desktop, app = _synced_app(library, tmp_path)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = app.main_screen
+        await wait_until(pilot, lambda: screen.folder_sync.last is not None, lambda: None)
+        assert screen.rows.sort == "date"
+        desktop.store.set_setting("list.sort", "title")
+        desktop.sync()
+        screen.folder_sync.run()
+        await wait_until(pilot, lambda: screen.rows.sort == "title", lambda: screen.rows.sort)
+        await settle(pilot)
+        titles = [r.title.casefold() for r in screen.rows.rows]
+        assert titles == sorted(titles)
+    desktop.store.close()
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_a_long_sync_error_is_short_in_the_status_line_and_whole_once_in_a_notice(
+    library: Path, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    folder = tmp_path / ("a-folder-name-long-enough-to-fill-the-status-line" * 2) / "Sync"
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(f'sync_dir = "{folder}"\n')
+    app = make_app(build_context([library], config_file=cfg), poll_seconds=None)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = app.main_screen
+        await wait_until(pilot, lambda: screen.folder_sync.error is not None, lambda: None)
+        screen.folder_sync.run()  # fails again: told once
+        await settle(pilot)
+        error = screen.folder_sync.error
+        assert error is not None and "parent folder does not exist" in error
+        sync_slot = screen.status.query_one("#sync", Static)
+        shown = str(sync_slot.render())
+        assert shown.startswith("⇅ sync:") and len(shown) <= 50
+        activity = screen.status.query_one("#activity", Static)
+        assert "articles" in str(activity.render()) and activity.region.width >= 11
+        assert [n for n in notices(app) if "parent folder does not exist" in n] == [error]

@@ -25,6 +25,7 @@ from textual.widgets.option_list import Option
 from newsreader.app.session import Session
 from newsreader.library import ArticleSummary
 from newsreader.state.models import Bookmark
+from newsreader.tui.screens.folder_sync import SyncMerged
 from newsreader.tui.screens.note import NoteDialog
 from newsreader.tui.widgets.key_bar import KeyBar
 from newsreader.tui.widgets.passage_preview import PassagePreview
@@ -121,6 +122,11 @@ class BookmarksScreen(Screen[Bookmark | None]):
         """Read every bookmark from the store (in a thread)."""
         store = self.session.store()
         self.post_message(self._Loaded(store.bookmarks() if store is not None else []))
+
+    @on(SyncMerged)
+    def _merged(self, message: SyncMerged) -> None:
+        if "bookmark" in message.touched:  # added, edited or deleted on another device
+            self.reload()
 
     @on(_Changed)
     def _changed(self, message: _Changed) -> None:

@@ -1,20 +1,26 @@
 """Sync through the sync folder while the app runs (config ``sync_dir``), and the status
-line's short "⇅ synced 14:05".
+line's short "⇅ synced 14:05"; ``SyncMerged`` tells each screen what a run changed.
 
 A helper of ``MainScreen``. A run (``app.sync.sync_once``) goes in a thread worker: at start,
 after the first paint; every poll (the library's interval: a run with nothing new lists the
 folder and reads a few ledger rows); and a few seconds after a change made here, once
 changes stop coming (each change is told from the writer thread; a UI timer looks at when the
-last one came, so no thread calls into the UI). Merged changes reload the list's read marks.
+last one came, so no thread calls into the UI). A run that merged changes posts ``SyncMerged``
+to every screen open (the main screen reloads read marks, the margin's bookmarks and the
+sort; the bookmarks screen its list).
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from textual.message import Message
+
 from newsreader.errors import UserError
+from newsreader.library.text import clean_line
 
 if TYPE_CHECKING:
     from newsreader.app.sync import SyncReport
@@ -26,6 +32,17 @@ DEBOUNCE = 3.0
 """Seconds without a new change before the changes made here are sent."""
 CHECK = 0.5
 """How often the UI looks whether a debounced run is due."""
+ERROR_CHARS = 40
+"""The most of an error the status line shows (it shares the line); the whole error is told
+once in a notification."""
+
+
+@dataclass
+class SyncMerged(Message):
+    """A sync run wrote changes from other devices to the state file."""
+
+    touched: frozenset[str]
+    """What they were of (``SyncReport.touched``): "article", "bookmark", "tag", …"""
 
 
 class FolderSync:
@@ -104,13 +121,17 @@ class FolderSync:
 
     def _done(self, report: SyncReport | None, error: str | None) -> None:
         self._running = False
+        if error is not None and error != self.error:  # told once, not at every poll
+            self.screen.notify(error, title="Sync", severity="error", timeout=10, markup=False)
         self.error = error
         if report is not None and not report.busy:
             self.last = report
             for notice in report.fresh_notices:
                 self.screen.notify(notice, title="Sync", severity="warning", markup=False)
-            if report.written:
-                self.screen.sync.reload_states()
+            if report.touched:
+                merged = frozenset(report.touched)
+                for screen in self.screen.app.screen_stack:
+                    screen.post_message(SyncMerged(merged))
         self.screen.status.set_sync(self.status_text(), warning=error is not None)
         if self._again:
             self._again = False
@@ -119,7 +140,7 @@ class FolderSync:
     def status_text(self) -> str:
         """ "⇅ synced 14:05", with what was skipped or why sync does not work."""
         if self.error is not None:
-            return f"⇅ sync: {self.error}"
+            return f"⇅ sync: {clean_line(self.error, ERROR_CHARS)}"
         report = self.last
         if report is None:
             return "⇅ syncing…"

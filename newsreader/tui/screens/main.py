@@ -28,7 +28,7 @@ from newsreader.tui.rows import ArticleRows
 from newsreader.tui.screens.auto_refresh import AutoRefresh
 from newsreader.tui.screens.bookmark_flow import BookmarkFlow
 from newsreader.tui.screens.feed_flow import FeedFetch
-from newsreader.tui.screens.folder_sync import FolderSync
+from newsreader.tui.screens.folder_sync import FolderSync, SyncMerged
 from newsreader.tui.screens.library_view import LibraryView
 from newsreader.tui.screens.narrowing import Narrowing
 from newsreader.tui.screens.open_flow import ArticleOpener, request_for
@@ -243,6 +243,15 @@ class MainScreen(Screen[None]):
             self._resumed = True
             self.ensure_panes()
             self.opener.reopen_last()
+            self.organising.load_sort()
+
+    def on_sync_merged(self, message: SyncMerged) -> None:
+        touched = message.touched
+        if touched & {"article", "tag", "bookmark"}:  # marks, stars, tags; a row for a mark
+            self.sync.reload_states()
+        if "bookmark" in touched:
+            self.bookmark_flow.refresh_marks()
+        if "setting" in touched:
             self.organising.load_sort()
 
     def on_activity(self, message: sync.Activity) -> None:

@@ -158,20 +158,25 @@ class Organising:
         names = {"date": "date, newest first", "source": "source (folder)"}
         self.screen.notify(f"Sorted by {names.get(sort, sort)}.", timeout=2, markup=False)
 
+    def _sort_if_other(self, sort: str) -> None:
+        if sort != self.screen.rows.sort:
+            self.apply_sort(sort)
+
     def apply_sort(self, sort: str) -> None:
         """Show the rows in ``sort`` order."""
         self.screen.rows.set_sort(sort)
         self._redraw()
 
     def load_sort(self) -> None:
-        """Apply the remembered sort order (once the store is open)."""
+        """Apply the remembered sort order (once the store is open, and when sync brought
+        one chosen on another device)."""
         screen = self.screen
 
         def read() -> None:
             store = screen.session.store()
             sort = store.setting(SORT_SETTING) if store is not None else None
-            if sort in SORTS and sort != "date":
-                screen.app.call_from_thread(self.apply_sort, sort)
+            if sort in SORTS:
+                screen.app.call_from_thread(self._sort_if_other, sort)
 
         screen.run_worker(read, name="sort", group="sort", thread=True)
 
