@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import Reactive, reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -62,6 +62,11 @@ class ResultList(ScrollView, can_focus=True):
         "result-list--cursor",
         "result-list--rule",
     }
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+    """Set by ``_set_virtual_size``: a new answer's height alone changes nothing else on the
+    screen, so it asks for a screen layout (~5-10 ms a keystroke) only when the scrollbar has
+    to come or go."""
 
     highlighted: reactive[int | None] = reactive(None, init=False)
     """Index of the hit under the cursor (None when there are no hits)."""
@@ -152,7 +157,7 @@ class ResultList(ScrollView, can_focus=True):
         )
         height -= 1
         if height <= region.height:
-            self.virtual_size = Size(full, height)
+            self._set_virtual_size(Size(full, height))
 
     def _reset(self) -> None:
         self._width = 0  # _ensure starts over: no wrapped hits, no cached lines
@@ -178,7 +183,24 @@ class ResultList(ScrollView, can_focus=True):
         if grew or not wrapped:
             rest = sum(estimate_lines(hit, width) + 1 for hit in hits[len(wrapped) :])
             height = max(end + rest - 1, 0)
-            self.virtual_size = Size(region_width, height)
+            self._set_virtual_size(Size(region_width, height))
+
+    def _set_virtual_size(self, size: Size) -> None:
+        """The list's scrollable size: the scrollbar's thumb follows it, and a screen layout
+        is asked for only when the scrollbar appears or goes (the width it takes changes)."""
+        old = self.virtual_size
+        if size == old:
+            return
+        self.virtual_size = size
+        shown = self.show_vertical_scrollbar
+        region = self.scrollable_content_region
+        if size.width > region.width or shown != (size.height > region.height):
+            self.refresh(layout=True)
+            return
+        if shown:
+            self.vertical_scrollbar.window_virtual_size = size.height
+        if self.scroll_y > self.max_scroll_y:
+            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
 
     def _style(self, name: str) -> Style:
         styles = self._styles
