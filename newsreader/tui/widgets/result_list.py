@@ -2,7 +2,10 @@
 
 An ``OptionList`` builds and measures every option on every keystroke. Here a new answer only
 stores the hits: they are wrapped when first shown (hits further down have an estimated height
-until then) and only the lines on screen are rendered.
+until then) and only the lines on screen are rendered. The answer's status (its count,
+did-you-mean, errors) is the list's first lines: its height changes with nearly every key
+while a query is typed, and as lines of the list that moves the hits without laying out the
+screen.
 """
 
 from __future__ import annotations
@@ -61,6 +64,8 @@ class ResultList(ScrollView, can_focus=True):
         "result-list--match",
         "result-list--cursor",
         "result-list--rule",
+        "result-list--status",
+        "result-list--attention",
     }
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
@@ -79,6 +84,9 @@ class ResultList(ScrollView, can_focus=True):
 
     class BackToQuery(Message):
         """``up`` on the first hit."""
+
+    class StatusClicked(Message):
+        """A click on the status lines (did-you-mean, "search instead for")."""
 
     @dataclass
     class TypedOn(Message):
@@ -109,6 +117,12 @@ class ResultList(ScrollView, can_focus=True):
         self._starts: list[int] = []
         """First virtual line of each wrapped hit (a rule line separates hits)."""
         self._width = 0
+        self._status: list[Text] = []
+        """The status lines above the hits, unwrapped."""
+        self._status_wrapped: list[Text] = []
+        """The status lines at ``_width``; the first hit starts below them."""
+        self._attention = False
+        """The status says something to act on (an error, a suggestion)."""
         self._cache: LRUCache[tuple[int, int, bool, bool, int], Strip] = LRUCache(256)
         self._styles: dict[str, Style] = {}
         """Component styles, looked up once per theme/focus change (each lookup walks the
@@ -117,6 +131,34 @@ class ResultList(ScrollView, can_focus=True):
         """Content width, read once per paint (the property is dear in a per-line loop)."""
 
     # --- data -----------------------------------------------------------------------------
+
+    @property
+    def status_lines(self) -> int:
+        """How many lines the status takes above the hits, as drawn."""
+        return len(self._status_wrapped)
+
+    def set_status(self, lines: list[Text], attention: bool = False) -> None:
+        """Show ``lines`` above the hits (``attention``: in the warning colour)."""
+        self._status, self._attention = lines, attention
+        if not self._width:  # not laid out yet: _ensure wraps them
+            return
+        before = len(self._status_wrapped)
+        self._status_wrapped = self._wrap_status(self._width)
+        moved = len(self._status_wrapped) - before
+        if moved:
+            self._starts = [start + moved for start in self._starts]
+        self._ensure(line=self.scrollable_content_region.height, resize=True)
+        self._drop_needless_scrollbar()  # a shorter status can let the hits fit without it
+        self.refresh()
+
+    def _wrap_status(self, width: int) -> list[Text]:
+        console = self.app.console
+        return [wrapped for line in self._status for wrapped in line.wrap(console, width)]
+
+    @property
+    def status_text(self) -> str:
+        """The status lines, as plain text (a line each)."""
+        return "\n".join(line.plain for line in self._status)
 
     @property
     def hit_count(self) -> int:
@@ -155,7 +197,7 @@ class ResultList(ScrollView, can_focus=True):
             len(self._wrap(h, width, console, label)) + 1
             for h, label in zip(self.hits, self._labels, strict=True)
         )
-        height -= 1
+        height += len(self._wrap_status(width)) - 1
         if height <= region.height:
             self._set_virtual_size(Size(full, height))
 
@@ -163,16 +205,19 @@ class ResultList(ScrollView, can_focus=True):
         self._width = 0  # _ensure starts over: no wrapped hits, no cached lines
         self._ensure(line=self.scrollable_content_region.height)
 
-    def _ensure(self, *, line: int = -1, index: int = -1) -> None:
+    def _ensure(self, *, line: int = -1, index: int = -1, resize: bool = False) -> None:
         """Wrap hits (in order) until virtual ``line`` and hit ``index`` are laid out; the
-        hits below stay unwrapped, their height estimated, until they come into view."""
+        hits below stay unwrapped, their height estimated, until they come into view
+        (``resize``: the status changed, measure the height again)."""
         region_width = self._region_width = self.scrollable_content_region.width
         width = max(region_width - 2, 8)
         if width != self._width:
             self._wrapped, self._starts, self._width = [], [], width
             self._cache.clear()
+            self._status_wrapped = self._wrap_status(width)
         wrapped, starts, hits = self._wrapped, self._starts, self.hits
-        end = starts[-1] + len(wrapped[-1]) + 1 if wrapped else 0
+        top = len(self._status_wrapped)
+        end = starts[-1] + len(wrapped[-1]) + 1 if wrapped else top
         grew = False
         while len(wrapped) < len(hits) and (end <= line or len(wrapped) <= index):
             starts.append(end)
@@ -180,9 +225,9 @@ class ResultList(ScrollView, can_focus=True):
             wrapped.append(self._wrap(hits[at], width, self.app.console, self._labels[at]))
             end += len(wrapped[-1]) + 1
             grew = True
-        if grew or not wrapped:
+        if grew or not wrapped or resize:
             rest = sum(estimate_lines(hit, width) + 1 for hit in hits[len(wrapped) :])
-            height = max(end + rest - 1, 0)
+            height = max(end + rest - 1, 0) if hits else top
             self._set_virtual_size(Size(region_width, height))
 
     def _set_virtual_size(self, size: Size) -> None:
@@ -214,6 +259,9 @@ class ResultList(ScrollView, can_focus=True):
                     "match": get("result-list--match"),
                     "cursor": get("result-list--cursor"),
                     "rule": get("result-list--rule"),
+                    # Whole styles: muted colours are blended with the background.
+                    "status": get("result-list--status"),
+                    "attention": get("result-list--attention"),
                     "base": self.rich_style,
                 }
             )
@@ -254,7 +302,15 @@ class ResultList(ScrollView, can_focus=True):
         line = y + int(self.scroll_offset.y)
         found = self._hit_at_line(line)
         if found is None:
-            if self.hits and 0 < line < self.virtual_size.height:
+            top = len(self._status_wrapped)
+            if line < top:
+                text = Text(" ", end="")
+                text.append_text(self._status_wrapped[line])
+                base = self._style("attention" if self._attention else "status")
+                text.stylize_before(base)
+                segments = list(text.render(self.app.console))
+                return Strip(segments).crop_extend(0, full, base)
+            if self.hits and top < line < self.virtual_size.height:
                 return Strip(
                     [Segment(" " + RULE * max(full - 2, 0) + " ", self._style("rule"))], full
                 )
@@ -290,9 +346,10 @@ class ResultList(ScrollView, can_focus=True):
         if index >= len(self._starts):
             return
         top, height = self._starts[index], len(self._wrapped[index])
+        start = 0 if index == 0 else top - 1  # the first hit with the status above it
         view = self.scrollable_content_region.height
         self.scroll_to_region(
-            Region(0, max(top - 1, 0), 1, min(height + 2, max(view, 1))),
+            Region(0, start, 1, min(top + height + 1 - start, max(view, 1))),
             animate=False,
             immediate=True,
         )
@@ -413,7 +470,11 @@ class ResultList(ScrollView, can_focus=True):
         offset = event.get_content_offset(self)
         if offset is None:
             return
-        found = self._hit_at_line(offset.y + int(self.scroll_offset.y))
+        line = offset.y + int(self.scroll_offset.y)
+        if line < len(self._status_wrapped):
+            self.post_message(self.StatusClicked())
+            return
+        found = self._hit_at_line(line)
         if found is not None:
             self.focus()
             self.highlighted = found[0]
