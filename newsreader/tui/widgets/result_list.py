@@ -124,6 +124,9 @@ class ResultList(ScrollView, can_focus=True):
         self._attention = False
         """The status says something to act on (an error, a suggestion)."""
         self._cache: LRUCache[tuple[int, int, bool, bool, int], Strip] = LRUCache(256)
+        self._wraps: dict[tuple[int, int, str], tuple[SearchHit, list[Text]]] = {}
+        """The shown answer's hits wrapped, by (id of the hit, width, label): an answer is
+        wrapped at up to two widths (with and without the scrollbar), each once."""
         self._styles: dict[str, Style] = {}
         """Component styles, looked up once per theme/focus change (each lookup walks the
         node's ancestors: ~50 µs, a few milliseconds per paint when done per line)."""
@@ -148,7 +151,8 @@ class ResultList(ScrollView, can_focus=True):
         if moved:
             self._starts = [start + moved for start in self._starts]
         self._ensure(line=self.scrollable_content_region.height, resize=True)
-        self._drop_needless_scrollbar()  # a shorter status can let the hits fit without it
+        if moved < 0:  # a shorter status can let the hits fit without the scrollbar
+            self._drop_needless_scrollbar()
         self.refresh()
 
     def _wrap_status(self, width: int) -> list[Text]:
@@ -169,6 +173,7 @@ class ResultList(ScrollView, can_focus=True):
         """Show ``hits``; the cursor goes to the first, or stays on ``keep`` (more loaded)."""
         if hits is not self.all_hits and keep is None:
             self.expanded.clear()  # a new answer starts folded
+            self._wraps.clear()
         self.all_hits = hits
         hits, self._labels = fold_hits(hits, self.stories, self.expanded)
         self.hits = hits
@@ -193,11 +198,11 @@ class ResultList(ScrollView, can_focus=True):
         full = region.width + self.scrollbar_size_vertical
         width = max(full - 2, 8)
         console = self.app.console
-        height = sum(
-            len(self._wrap(h, width, console, label)) + 1
-            for h, label in zip(self.hits, self._labels, strict=True)
-        )
-        height += len(self._wrap_status(width)) - 1
+        height = len(self._wrap_status(width)) - 1
+        for hit, label in zip(self.hits, self._labels, strict=True):
+            height += len(self._wrap(hit, width, console, label)) + 1
+            if height > region.height:
+                return
         if height <= region.height:
             self._set_virtual_size(Size(full, height))
 
@@ -268,7 +273,13 @@ class ResultList(ScrollView, can_focus=True):
         return styles[name]
 
     def _wrap(self, hit: SearchHit, width: int, console: Console, label: str = "") -> list[Text]:
-        return hit_lines(hit, width, console, self._style, label)
+        key = (id(hit), width, label)
+        known = self._wraps.get(key)
+        if known is not None and known[0] is hit:
+            return known[1]
+        lines = hit_lines(hit, width, console, self._style, label)
+        self._wraps[key] = (hit, lines)
+        return lines
 
     def _hit_at_line(self, line: int) -> tuple[int, int] | None:
         """(hit index, line within the hit) for a virtual line; None on a rule or past the end."""
@@ -285,6 +296,7 @@ class ResultList(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles.clear()
+        self._wraps.clear()
         if self.is_mounted:
             self._reset()
 
