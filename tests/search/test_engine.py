@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
@@ -385,16 +386,17 @@ def test_the_cache_counts_the_bytes_its_terms_hold(big_shelf: Shelf) -> None:
         reader.read_term("body", b"the", False)  # the field's lengths and term infos, once
         for word in (b"the", b"said", b"and"):
             for values in (False, True):
-                term, held = _held(lambda: reader.read_term("body", word, values))  # noqa: B023
+                term, held = _held(partial(reader.read_term, "body", word, values))
                 assert len(term.scores) > 40, word
                 assert held <= term.size() < 2.2 * held, (word, values, term.size(), held)
     # A common word of a 100k library: 30k postings with docnums in the tens of thousands.
     docnums = range(50_000, 110_000, 2)
+
+    def common_word(values: bool) -> TermScores:
+        scores = {d: d / 7 for d in docnums}
+        positions = {d: (d % 50_000).to_bytes(3, "big") * 4 for d in docnums}
+        return TermScores(scores, positions if values else None)
+
     for values in (False, True):
-        big, held = _held(
-            lambda: TermScores(  # noqa: B023
-                {d: d / 7 for d in docnums},
-                {d: (d % 50_000).to_bytes(3, "big") * 4 for d in docnums} if values else None,
-            )
-        )
+        big, held = _held(partial(common_word, values))
         assert 0.85 < big.size() / held < 1.2, (values, big.size(), held)
