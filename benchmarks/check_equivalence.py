@@ -278,7 +278,7 @@ def table(rows: list[Row]) -> str:
 LAYERS: dict[str, Layers] = {
     "all on": Layers(),
     "partial reads": Layers(partial_reads=False),
-    "packed tier (terms.PACKED_POSTINGS)": Layers(packed_tier=False),
+    "packed tier (terms.PACKED_BYTES)": Layers(packed_tier=False),
 }
 """Each tuning layer switched off alone (``engine.Layers``), beside all of them on."""
 
@@ -451,14 +451,19 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--cache-postings",
         type=int,
-        help="the score cache's budget (terms.CACHE_POSTINGS); 1/10 of it at 10k puts the "
-        "cache under the pressure it is under at 100k",
+        help="the score cache's budget in postings without positions (terms.CACHE_BYTES = "
+        "this times terms.SCORE_BYTES); ~60000 at 10k puts the cache under the pressure it "
+        "is under at 100k",
     )
     p.add_argument("--batch", choices=["setup", *LAYERS], help=argparse.SUPPRESS)
     p.add_argument("--save", type=Path, help="write every engine answer to this JSON file")
     p.add_argument("--compare", type=Path, help="check the answers against a --save file")
     args = p.parse_args(argv)
-    budget = {(terms, "CACHE_POSTINGS"): args.cache_postings} if args.cache_postings else {}
+    budget = (
+        {(terms, "CACHE_BYTES"): args.cache_postings * terms.SCORE_BYTES}
+        if args.cache_postings
+        else {}
+    )
     with thresholds(budget):
         return _main(args)
 

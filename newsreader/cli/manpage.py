@@ -35,7 +35,7 @@ _SECTIONS = [
             ),
             ("XDG_DATA_HOME, XDG_CACHE_HOME, XDG_CONFIG_HOME", "where the files below live"),
             ("NEWSREADER_DEBUG", "when set, an unexpected error shows its traceback"),
-            ("TEXTUAL_FPS", "frames a second the app draws at (default 120)"),
+            ("TEXTUAL_FPS", "frames a second the app draws at, at most (default 240)"),
         ],
     ),
     (

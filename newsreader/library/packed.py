@@ -26,6 +26,8 @@ FIELDS = 5
 _ID, _PATH, _TITLE, _DATELINE, _HASH = range(FIELDS)
 _CHUNK = 1 << 20
 """Bytes of text split at a time while finding where strings start (bounded scratch)."""
+_BATCH = 4096
+"""Summaries built at a time by a loop over the list: fast, and never all of them at once."""
 _decode = methodcaller("decode", "utf-8", "surrogatepass")
 
 
@@ -131,7 +133,7 @@ class PackedSummaries(Sequence[ArticleSummary]):
         return self._rows(row, row + 1)[0]
 
     def __iter__(self) -> Iterator[ArticleSummary]:
-        step = 4096  # a batch at a time: fast, and never all of them at once
+        step = _BATCH
         for lo in range(0, self._n, step):
             yield from self._rows(lo, min(lo + step, self._n))
 

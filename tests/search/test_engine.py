@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
@@ -157,8 +158,8 @@ def test_cache_is_bounded_and_packed_terms_rank_the_same(
 ) -> None:
     from newsreader.search import terms
 
-    monkeypatch.setattr(terms, "CACHE_POSTINGS", 300)
-    monkeypatch.setattr(terms, "PACKED_POSTINGS", 2000)
+    monkeypatch.setattr(terms, "CACHE_BYTES", 300 * terms.SCORE_BYTES)
+    monkeypatch.setattr(terms, "PACKED_BYTES", 2000 * terms.PACKED_POSTING_BYTES)
     current = generations.read_current(big_shelf.index_dir)
     assert current is not None
     ix = open_generation(current[1])
@@ -169,13 +170,14 @@ def test_cache_is_bounded_and_packed_terms_rank_the_same(
         for _round in range(2):
             for text in QUERIES:
                 q = parse(text).query
-                before = cache._packed_count
+                before = cache._packed_bytes
                 top = engine.top(q, 10)
-                packed_hits += cache._packed_count < before
+                packed_hits += cache._packed_bytes < before
                 assert _same(top.hits, _whoosh_top(searcher, q, 10)[0]), text
-                assert cache._cached <= 300 or len(cache._cache) == 1
-                assert cache._packed_count <= 2000
-                assert cache._packed_count == sum(len(i) for i, _s in cache._packed.values())
+                assert cache._cached <= terms.CACHE_BYTES or len(cache._cache) == 1
+                assert cache._packed_bytes <= terms.PACKED_BYTES
+                packed = sum(len(i) for i, _s in cache._packed.values())
+                assert cache._packed_bytes == packed * terms.PACKED_POSTING_BYTES
         assert packed_hits > 5  # terms came back from their arrays
 
 
@@ -355,3 +357,46 @@ def test_andnot_drops_an_article_with_both_words_even_first_in_its_segment(
         }[text]
         assert sorted(h.id for h in result.hits) == expected, text
         assert result.total == len(expected), text
+
+
+def _held(make: Callable[[], Any]) -> tuple[Any, int]:
+    """What ``make()`` returns and the bytes it holds (traced allocations still alive)."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        made = make()
+        return made, tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+
+
+def test_the_cache_counts_the_bytes_its_terms_hold(big_shelf: Shelf) -> None:
+    # The cache is bounded in bytes (terms.CACHE_BYTES): a term's estimated size must follow
+    # the memory it really holds, with and without positions, or the app's memory is not
+    # bounded by it. Never less; in a small index more (docnums under 256 are shared ints).
+    from newsreader.search.terms import TermScores
+
+    current = generations.read_current(big_shelf.index_dir)
+    assert current is not None
+    ix = open_generation(current[1])
+    with ix.searcher() as searcher:
+        reader = Engine(searcher).terms
+        reader.read_term("body", b"the", False)  # the field's lengths and term infos, once
+        for word in (b"the", b"said", b"and"):
+            for values in (False, True):
+                term, held = _held(partial(reader.read_term, "body", word, values))
+                assert len(term.scores) > 40, word
+                assert held <= term.size() < 2.2 * held, (word, values, term.size(), held)
+    # A common word of a 100k library: 30k postings with docnums in the tens of thousands.
+    docnums = range(50_000, 110_000, 2)
+
+    def common_word(values: bool) -> TermScores:
+        scores = {d: d / 7 for d in docnums}
+        positions = {d: (d % 50_000).to_bytes(3, "big") * 4 for d in docnums}
+        return TermScores(scores, positions if values else None)
+
+    for values in (False, True):
+        big, held = _held(partial(common_word, values))
+        assert 0.85 < big.size() / held < 1.2, (values, big.size(), held)

@@ -38,7 +38,7 @@ def test_the_script_prints_its_table_and_layer_times(
 ) -> None:
     assert eq.main(["--size", "60", "--queries", "2", "--workdir", str(tmp_path), "--layers"]) == 0
     out = capsys.readouterr().out
-    assert "| phrase |" in out and "| packed tier (terms.PACKED_POSTINGS) off |" in out
+    assert "| phrase |" in out and "| packed tier (terms.PACKED_BYTES) off |" in out
     assert "| partial reads off |" in out and "**no**" not in out  # same answers, layer off
 
 

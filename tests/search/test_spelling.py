@@ -230,3 +230,24 @@ def test_before_its_index_is_built_a_vocabulary_finds_the_same_words(news: Shelf
             ), typo
         assert fresh.correct(typo) == indexed.correct(typo)
     assert fresh._index is None  # and it never paid for the index
+
+
+def test_words_every_segment_has_are_held_once(shelf: Callable[..., Shelf]) -> None:
+    # Segments repeat most of a library's words (at 100k articles 852k words in 42 segments,
+    # 20k of them different): each segment's copy of the strings took ~60 MB of the app.
+    from newsreader.search import SearchIndex
+
+    s = shelf({"a.txt": article_text("Birds", "A heron stood in the reeds at dawn.")})
+    s.write("b.txt", article_text("More birds", "A kookaburra laughed in the reeds at dawn."))
+    s.update()  # a second segment
+    fresh = SearchIndex(s.index_dir)  # another process: reads the kept words of each
+    assert fresh.suggest("kookabura").suggestion == "kookaburra"
+    segments = list(fresh._segment_words.values())
+    assert len(segments) == 2
+    first, second = ({w: w for w in words} for words, _counts in segments)
+    shared = set(first) & set(second)
+    assert {"reeds", "dawn"} <= shared
+    assert all(first[w] is second[w] for w in shared)
+    vocab = fresh._vocab
+    assert vocab is not None and vocab.counts["reeds"] == 2 and vocab.counts["heron"] == 1
+    fresh.close()

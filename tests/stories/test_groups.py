@@ -205,3 +205,39 @@ def test_a_parallel_build_signs_every_article_once(tmp_path: Path) -> None:
     assert report.extras == {
         a.content_hash: signature(lib.load(a).paragraphs).to_bytes() for a in scan.articles
     }
+
+
+def test_a_sync_keeps_no_summary_of_a_packed_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The app's list is packed (summaries built a chunk at a time as it is read): a sync
+    # that kept every article's summary held ~800 bytes an article (80 MB at 100k), only to
+    # compare content hashes.
+    import tracemalloc
+
+    from newsreader.library import packed
+    from newsreader.library.packed import PackedSummaries
+
+    monkeypatch.setattr(packed, "_BATCH", 16)  # 16 summaries at a time, not 4,096: 400 is many
+
+    folder = tmp_path / "lib"
+    for i in range(400):
+        write(folder, f"a{i:03d}.txt", article(i))
+    catalog = tmp_path / "catalog.sqlite3"
+    Library((folder,), catalog).scan()
+    lib = Library((folder,), catalog)
+    lib.packed = True  # as the app reads it
+    scan = lib.scan()
+    assert isinstance(scan.articles, PackedSummaries)
+    store_file = tmp_path / "stories.sqlite3"
+    with StoryStore.open(store_file) as store:
+        sync(store, scan.articles, lib.load)  # every article read once
+    with StoryStore.open(store_file) as store:
+        tracemalloc.start()
+        try:
+            report = sync(store, scan.articles, lib.load)  # nothing new: nothing read
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert report.added == report.removed == 0
+    assert peak / 400 < 450, peak  # the hashes, not the summaries

@@ -42,7 +42,9 @@ async def test_hits_are_drawn_wrapped_with_rules_and_the_cursor(tmp_path: Path) 
         results = pane.results
         hits = pane.result.hits
         assert len(hits) >= 2
-        lines = visible_text(results)
+        top = results.status_lines  # the count above the hits
+        assert "articles" in visible_text(results)[0]
+        lines = visible_text(results)[top:]
         text = "\n".join(lines)
         assert hits[0].title.split()[0] in lines[0]
         assert any(line.strip().startswith(RULE * 10) for line in lines), "a rule between hits"
@@ -53,8 +55,8 @@ async def test_hits_are_drawn_wrapped_with_rules_and_the_cursor(tmp_path: Path) 
         # The highlighted hit is drawn in the cursor style, the others not.
         await pilot.press("down")
         cursor = results.get_component_rich_style("result-list--cursor")
-        assert next(iter(results.render_line(0))).style.bgcolor == cursor.bgcolor
-        rule_at = next(i for i, line in enumerate(lines) if RULE * 10 in line)
+        assert next(iter(results.render_line(top))).style.bgcolor == cursor.bgcolor
+        rule_at = top + next(i for i, line in enumerate(lines) if RULE * 10 in line)
         assert next(iter(results.render_line(rule_at + 1))).style.bgcolor != cursor.bgcolor
 
 
@@ -179,18 +181,30 @@ async def test_deleting_back_to_an_earlier_query_answers_without_a_search(
         assert searched.count("ceasefire") == 2 and pane.result is not first
 
 
-async def test_the_status_line_shrinks_back_when_its_text_does(tmp_path: Path) -> None:
-    # The status asks for a layout only when its height changes: wrapped lines count.
+@pytest.mark.parametrize("size", [(120, 40), (100, 30), (80, 24)])
+async def test_the_hits_start_right_below_the_status_whatever_its_height(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
     app = _big_app(tmp_path)
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await settle(pilot)
-        pane = await search_for(pilot, "officials")
-        status = pane.query_one("#search-status")
-        assert status.size.height == 2  # one line of text, wrapped in the narrow pane
-        await search_for(pilot, "qqq")
-        assert not pane.result.hits and not pane.result.suggestion
-        assert status.size.height == 1  # "No matches."
-        assert pane.results.region.y == status.region.bottom  # no gap above the list
+        pane = await search_for(pilot, "ceasfire")  # did-you-mean: two status lines or more
+        assert pane.result.corrected and pane.result.hits
+        lines = visible_text(pane.results)
+        top = pane.results.status_lines
+        assert top >= 2 and "Showing results for ceasefire" in " ".join(lines[:top])
+        assert lines[top].strip() == pane.result.hits[0].title[: len(lines[top].strip())]
+        for query in ("officials", "qqq"):
+            pane.query_input.value = query
+            await settle(pilot)
+            lines = visible_text(pane.results)
+            top = pane.results.status_lines
+            assert 1 <= top < 3  # shorter: the hits moved up with it
+            if pane.result.hits:
+                first = lines[top].strip()
+                assert first and pane.result.hits[0].title.startswith(first)
+            else:  # "No matches.", and nothing below it
+                assert lines[0].strip() == "No matches." and not any(lines[top:])
 
 
 async def test_hits_are_wrapped_again_when_the_pane_changes_width(tmp_path: Path) -> None:
@@ -199,10 +213,10 @@ async def test_hits_are_wrapped_again_when_the_pane_changes_width(tmp_path: Path
         await settle(pilot)
         pane = await search_for(pilot, "ceasefire")
         title = pane.result.hits[0].title
-        wide = visible_text(pane.results)
+        wide = visible_text(pane.results)[pane.results.status_lines :]
         await pilot.resize_terminal(110, 40)
         await settle(pilot)
-        narrow = visible_text(pane.results)
+        narrow = visible_text(pane.results)[pane.results.status_lines :]
         assert len(narrow[0]) < len(wide[0]) or len(title) < len(narrow[0])
         rule = next(i for i, line in enumerate(narrow) if RULE * 10 in line)
         # The first hit's lines, re-wrapped, still hold the whole title.
@@ -236,7 +250,7 @@ async def test_a_short_list_after_a_long_one_drops_the_scrollbar(tmp_path: Path)
         # The terminal as tall as the short list at the full width: one line short of it
         # at the narrower width.
         overhead = 40 - results.scrollable_content_region.height
-        await pilot.resize_terminal(120, height(short, full) + overhead)
+        await pilot.resize_terminal(120, height(short, full) + results.status_lines + overhead)
         await settle(pilot)
         results.set_hits(long_hits)
         await settle(pilot)

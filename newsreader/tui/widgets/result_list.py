@@ -2,7 +2,10 @@
 
 An ``OptionList`` builds and measures every option on every keystroke. Here a new answer only
 stores the hits: they are wrapped when first shown (hits further down have an estimated height
-until then) and only the lines on screen are rendered.
+until then) and only the lines on screen are rendered. The answer's status (its count,
+did-you-mean, errors) is the list's first lines: its height changes with nearly every key
+while a query is typed, and as lines of the list that moves the hits without laying out the
+screen.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import Reactive, reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -61,7 +64,14 @@ class ResultList(ScrollView, can_focus=True):
         "result-list--match",
         "result-list--cursor",
         "result-list--rule",
+        "result-list--status",
+        "result-list--attention",
     }
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+    """Set by ``_set_virtual_size``: a new answer's height alone changes nothing else on the
+    screen, so it asks for a screen layout (~5-10 ms a keystroke) only when the scrollbar has
+    to come or go."""
 
     highlighted: reactive[int | None] = reactive(None, init=False)
     """Index of the hit under the cursor (None when there are no hits)."""
@@ -74,6 +84,9 @@ class ResultList(ScrollView, can_focus=True):
 
     class BackToQuery(Message):
         """``up`` on the first hit."""
+
+    class StatusClicked(Message):
+        """A click on the status lines (did-you-mean, "search instead for")."""
 
     @dataclass
     class TypedOn(Message):
@@ -104,7 +117,16 @@ class ResultList(ScrollView, can_focus=True):
         self._starts: list[int] = []
         """First virtual line of each wrapped hit (a rule line separates hits)."""
         self._width = 0
+        self._status: list[Text] = []
+        """The status lines above the hits, unwrapped."""
+        self._status_wrapped: list[Text] = []
+        """The status lines at ``_width``; the first hit starts below them."""
+        self._attention = False
+        """The status says something to act on (an error, a suggestion)."""
         self._cache: LRUCache[tuple[int, int, bool, bool, int], Strip] = LRUCache(256)
+        self._wraps: dict[tuple[int, int, str], tuple[SearchHit, list[Text]]] = {}
+        """The shown answer's hits wrapped, by (id of the hit, width, label): an answer is
+        wrapped at up to two widths (with and without the scrollbar), each once."""
         self._styles: dict[str, Style] = {}
         """Component styles, looked up once per theme/focus change (each lookup walks the
         node's ancestors: ~50 µs, a few milliseconds per paint when done per line)."""
@@ -112,6 +134,35 @@ class ResultList(ScrollView, can_focus=True):
         """Content width, read once per paint (the property is dear in a per-line loop)."""
 
     # --- data -----------------------------------------------------------------------------
+
+    @property
+    def status_lines(self) -> int:
+        """How many lines the status takes above the hits, as drawn."""
+        return len(self._status_wrapped)
+
+    def set_status(self, lines: list[Text], attention: bool = False) -> None:
+        """Show ``lines`` above the hits (``attention``: in the warning colour)."""
+        self._status, self._attention = lines, attention
+        if not self._width:  # not laid out yet: _ensure wraps them
+            return
+        before = len(self._status_wrapped)
+        self._status_wrapped = self._wrap_status(self._width)
+        moved = len(self._status_wrapped) - before
+        if moved:
+            self._starts = [start + moved for start in self._starts]
+        self._ensure(line=self.scrollable_content_region.height, resize=True)
+        if moved < 0:  # a shorter status can let the hits fit without the scrollbar
+            self._drop_needless_scrollbar()
+        self.refresh()
+
+    def _wrap_status(self, width: int) -> list[Text]:
+        console = self.app.console
+        return [wrapped for line in self._status for wrapped in line.wrap(console, width)]
+
+    @property
+    def status_text(self) -> str:
+        """The status lines, as plain text (a line each)."""
+        return "\n".join(line.plain for line in self._status)
 
     @property
     def hit_count(self) -> int:
@@ -122,6 +173,7 @@ class ResultList(ScrollView, can_focus=True):
         """Show ``hits``; the cursor goes to the first, or stays on ``keep`` (more loaded)."""
         if hits is not self.all_hits and keep is None:
             self.expanded.clear()  # a new answer starts folded
+            self._wraps.clear()
         self.all_hits = hits
         hits, self._labels = fold_hits(hits, self.stories, self.expanded)
         self.hits = hits
@@ -146,28 +198,31 @@ class ResultList(ScrollView, can_focus=True):
         full = region.width + self.scrollbar_size_vertical
         width = max(full - 2, 8)
         console = self.app.console
-        height = sum(
-            len(self._wrap(h, width, console, label)) + 1
-            for h, label in zip(self.hits, self._labels, strict=True)
-        )
-        height -= 1
+        height = len(self._wrap_status(width)) - 1
+        for hit, label in zip(self.hits, self._labels, strict=True):
+            height += len(self._wrap(hit, width, console, label)) + 1
+            if height > region.height:
+                return
         if height <= region.height:
-            self.virtual_size = Size(full, height)
+            self._set_virtual_size(Size(full, height))
 
     def _reset(self) -> None:
         self._width = 0  # _ensure starts over: no wrapped hits, no cached lines
         self._ensure(line=self.scrollable_content_region.height)
 
-    def _ensure(self, *, line: int = -1, index: int = -1) -> None:
+    def _ensure(self, *, line: int = -1, index: int = -1, resize: bool = False) -> None:
         """Wrap hits (in order) until virtual ``line`` and hit ``index`` are laid out; the
-        hits below stay unwrapped, their height estimated, until they come into view."""
+        hits below stay unwrapped, their height estimated, until they come into view
+        (``resize``: the status changed, measure the height again)."""
         region_width = self._region_width = self.scrollable_content_region.width
         width = max(region_width - 2, 8)
         if width != self._width:
             self._wrapped, self._starts, self._width = [], [], width
             self._cache.clear()
+            self._status_wrapped = self._wrap_status(width)
         wrapped, starts, hits = self._wrapped, self._starts, self.hits
-        end = starts[-1] + len(wrapped[-1]) + 1 if wrapped else 0
+        top = len(self._status_wrapped)
+        end = starts[-1] + len(wrapped[-1]) + 1 if wrapped else top
         grew = False
         while len(wrapped) < len(hits) and (end <= line or len(wrapped) <= index):
             starts.append(end)
@@ -175,10 +230,27 @@ class ResultList(ScrollView, can_focus=True):
             wrapped.append(self._wrap(hits[at], width, self.app.console, self._labels[at]))
             end += len(wrapped[-1]) + 1
             grew = True
-        if grew or not wrapped:
+        if grew or not wrapped or resize:
             rest = sum(estimate_lines(hit, width) + 1 for hit in hits[len(wrapped) :])
-            height = max(end + rest - 1, 0)
-            self.virtual_size = Size(region_width, height)
+            height = max(end + rest - 1, 0) if hits else top
+            self._set_virtual_size(Size(region_width, height))
+
+    def _set_virtual_size(self, size: Size) -> None:
+        """The list's scrollable size: the scrollbar's thumb follows it, and a screen layout
+        is asked for only when the scrollbar appears or goes (the width it takes changes)."""
+        old = self.virtual_size
+        if size == old:
+            return
+        self.virtual_size = size
+        shown = self.show_vertical_scrollbar
+        region = self.scrollable_content_region
+        if size.width > region.width or shown != (size.height > region.height):
+            self.refresh(layout=True)
+            return
+        if shown:
+            self.vertical_scrollbar.window_virtual_size = size.height
+        if self.scroll_y > self.max_scroll_y:
+            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
 
     def _style(self, name: str) -> Style:
         styles = self._styles
@@ -192,13 +264,22 @@ class ResultList(ScrollView, can_focus=True):
                     "match": get("result-list--match"),
                     "cursor": get("result-list--cursor"),
                     "rule": get("result-list--rule"),
+                    # Whole styles: muted colours are blended with the background.
+                    "status": get("result-list--status"),
+                    "attention": get("result-list--attention"),
                     "base": self.rich_style,
                 }
             )
         return styles[name]
 
     def _wrap(self, hit: SearchHit, width: int, console: Console, label: str = "") -> list[Text]:
-        return hit_lines(hit, width, console, self._style, label)
+        key = (id(hit), width, label)
+        known = self._wraps.get(key)
+        if known is not None and known[0] is hit:
+            return known[1]
+        lines = hit_lines(hit, width, console, self._style, label)
+        self._wraps[key] = (hit, lines)
+        return lines
 
     def _hit_at_line(self, line: int) -> tuple[int, int] | None:
         """(hit index, line within the hit) for a virtual line; None on a rule or past the end."""
@@ -215,6 +296,7 @@ class ResultList(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles.clear()
+        self._wraps.clear()
         if self.is_mounted:
             self._reset()
 
@@ -232,7 +314,15 @@ class ResultList(ScrollView, can_focus=True):
         line = y + int(self.scroll_offset.y)
         found = self._hit_at_line(line)
         if found is None:
-            if self.hits and 0 < line < self.virtual_size.height:
+            top = len(self._status_wrapped)
+            if line < top:
+                text = Text(" ", end="")
+                text.append_text(self._status_wrapped[line])
+                base = self._style("attention" if self._attention else "status")
+                text.stylize_before(base)
+                segments = list(text.render(self.app.console))
+                return Strip(segments).crop_extend(0, full, base)
+            if self.hits and top < line < self.virtual_size.height:
                 return Strip(
                     [Segment(" " + RULE * max(full - 2, 0) + " ", self._style("rule"))], full
                 )
@@ -268,9 +358,10 @@ class ResultList(ScrollView, can_focus=True):
         if index >= len(self._starts):
             return
         top, height = self._starts[index], len(self._wrapped[index])
+        start = 0 if index == 0 else top - 1  # the first hit with the status above it
         view = self.scrollable_content_region.height
         self.scroll_to_region(
-            Region(0, max(top - 1, 0), 1, min(height + 2, max(view, 1))),
+            Region(0, start, 1, min(top + height + 1 - start, max(view, 1))),
             animate=False,
             immediate=True,
         )
@@ -391,7 +482,11 @@ class ResultList(ScrollView, can_focus=True):
         offset = event.get_content_offset(self)
         if offset is None:
             return
-        found = self._hit_at_line(offset.y + int(self.scroll_offset.y))
+        line = offset.y + int(self.scroll_offset.y)
+        if line < len(self._status_wrapped):
+            self.post_message(self.StatusClicked())
+            return
+        found = self._hit_at_line(line)
         if found is not None:
             self.focus()
             self.highlighted = found[0]

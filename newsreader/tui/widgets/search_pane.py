@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import Reactive
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from newsreader.tui.plural import count
 from newsreader.tui.widgets.result_list import ResultList
@@ -98,12 +98,12 @@ class SearchPane(Vertical):
         """The latest first answers by query, until the index changes."""
         self.result: SearchResult | None = None
         self.index_note = ""
-        self._status_lines = 1
 
     def compose(self) -> ComposeResult:
         yield QueryBox(placeholder="Search every article…", id="query")
-        yield Static(SYNTAX_HINT, id="search-status", markup=False)
-        yield ResultList(id="results")
+        results = ResultList(id="results")
+        results.set_status([Text(SYNTAX_HINT)])
+        yield results
 
     @property
     def query_input(self) -> Input:
@@ -264,7 +264,6 @@ class SearchPane(Vertical):
         self._run_search(result.query, self._generation, self._asked, more=True)
 
     def _show_status(self) -> None:
-        status = self.query_one("#search-status", Static)
         result = self.result
         lines: list[Text] = []
         if result is None:
@@ -298,12 +297,12 @@ class SearchPane(Vertical):
                 lines.append(Text(f"{about}{count(result.total, 'article')}{more}{hint}"))
         if self.index_note:
             lines.append(Text(self.index_note))
-        status.set_class(bool(result and (result.error or result.suggestion)), "-attention")
-        # A layout pass re-arranges the whole screen (~10-20 ms): only when the height changes.
-        width = max(status.content_region.width, 1)
-        height = sum(len(line.wrap(self.app.console, width)) for line in lines)  # as shown
-        status.update(Text("\n").join(lines), layout=height != self._status_lines)
-        self._status_lines = height
+        self.results.set_status(lines, bool(result and (result.error or result.suggestion)))
+
+    @property
+    def status_text(self) -> str:
+        """The status lines above the hits (counts, did-you-mean, errors), as plain text."""
+        return self.results.status_text
 
     # --- choosing --------------------------------------------------------------------------
 
@@ -332,16 +331,17 @@ class SearchPane(Vertical):
             hit = shown[event.index]
             self.post_message(self.HitChosen(hit, _searched(self.result)))
 
-    def on_click(self, event: events.Click) -> None:
-        # A click on the status line takes its alternative: the did-you-mean suggestion, or
-        # the words as typed when the results shown are the suggestion's.
-        if event.widget is not None and event.widget.id == "search-status":
-            result = self.result
-            if result is not None and result.corrected:
-                self.search_as_typed()
-            elif result is not None and result.suggestion:
-                self.query_input.value = result.suggestion
-                self.query_input.cursor_position = len(result.suggestion)
+    @on(ResultList.StatusClicked)
+    def _status_clicked(self, message: ResultList.StatusClicked) -> None:
+        # A click on the status takes its alternative: the did-you-mean suggestion, or the
+        # words as typed when the results shown are the suggestion's.
+        message.stop()
+        result = self.result
+        if result is not None and result.corrected:
+            self.search_as_typed()
+        elif result is not None and result.suggestion:
+            self.query_input.value = result.suggestion
+            self.query_input.cursor_position = len(result.suggestion)
 
     def search_as_typed(self) -> None:
         """Search the box's words as typed, not the suggestion shown in their place."""
