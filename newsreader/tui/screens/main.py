@@ -441,8 +441,7 @@ class MainScreen(Screen[None]):
 
     def narrow_to(self, urls: frozenset[str] | None, label: str) -> None:
         """Show only the articles saved from the feeds ``urls`` (None: every article)."""
-        if urls is None:
-            self.organising.current = ("all", "")
+        self.organising.left_lists(urls is not None)
         self.narrowing.to(urls, label)
 
     @property

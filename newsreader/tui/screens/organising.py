@@ -40,6 +40,9 @@ class Organising:
         self._answers: dict[str, tuple[Shelf, list[str]]] = {}
         """A saved query's article ids, for the shelf they were found on (switching back to
         a list costs no search until the library or the states change)."""
+        self._asked = 0
+        """Counts the lists asked for (a choice, or the library changing under one): a
+        worker's answer for an older one is dropped, even when it comes back last."""
 
     # --- helpers for workers --------------------------------------------------------------
 
@@ -209,13 +212,19 @@ class Organising:
         self.screen.app.push_screen(picker, chosen)
         return picker
 
+    def left_lists(self, feeds: bool) -> None:
+        """The list was narrowed to some feeds (or shown whole) from elsewhere: no list of
+        the picker is shown now, and an answer on its way for one is dropped."""
+        self.current = ("feeds", "") if feeds else ("all", "")
+        self._saved = None
+        self._asked += 1
+
     def _forget(self, entry: Entry) -> None:
         name = entry.name
         self.screen.write(lambda store: store.remove_search(name))
         self._answers.clear()
         self.screen.notify(f"Forgot the saved search “{name}”.", timeout=3, markup=False)
         if self.current == ("saved", name):
-            self.current = ("all", "")
             self.screen.narrow_to(None, "")
 
     def choose(self, entry: Entry) -> None:
@@ -223,9 +232,11 @@ class Organising:
         screen, rows = self.screen, self.screen.rows
         self.current = (entry.kind, entry.name)
         self._saved = None
+        self._asked += 1
         if entry.kind in ("feed", "category"):
             label = f"{'feed' if entry.kind == 'feed' else 'category'}: {entry.name}"
             screen.narrow_to(frozenset(entry.urls), label)
+            self.current = (entry.kind, entry.name)
             return
         if entry.kind == "all":
             screen.narrow_to(None, "")
@@ -253,7 +264,8 @@ class Organising:
         screen.update_counts()
 
     def _show_tag(self, name: str) -> None:
-        screen = self.screen
+        self._asked += 1
+        screen, asked = self.screen, self._asked
 
         def members() -> None:
             from newsreader.app.lists import tag_members
@@ -262,13 +274,14 @@ class Organising:
             screen.app.call_from_thread(apply, found)
 
         def apply(found: frozenset[str]) -> None:
-            if self.current == ("tag", name):
+            if asked == self._asked:
                 self._narrow(found, f"#{name}")
 
         screen.run_worker(members, name="tag", group="lists", thread=True, exclusive=True)
 
     def _show_saved(self, name: str) -> None:
-        screen = self.screen
+        self._asked += 1
+        screen, asked = self.screen, self._asked
 
         def members() -> None:
             from newsreader.app.lists import saved_members
@@ -284,13 +297,15 @@ class Organising:
                 fresh = frozenset(aid for aid in found if aid not in saved.seen)
             else:
                 found, fresh = saved_members(shelf, screen.session.index().ranked_paths, saved)
-                self._answers[saved.query] = (shelf, found)
+                if asked == self._asked:  # else maybe from an index older than the library
+                    self._answers[saved.query] = (shelf, found)
             screen.app.call_from_thread(apply, saved, found, fresh)
-            store.mark_seen(saved.name, found)  # after the list is handed over: not waited for
 
         def apply(saved: SavedSearch, found: list[str], fresh: frozenset[str]) -> None:
-            if self.current != ("saved", name):
+            if asked != self._asked:
                 return
+            seen = list(found)
+            screen.write(lambda store: store.mark_seen(saved.name, seen))
             self._saved = saved
             ranks = {aid: n for n, aid in enumerate(found)}
             order = ranks if saved.sort == "relevance" else None
@@ -302,6 +317,7 @@ class Organising:
         """The index took in new or changed articles: a saved search shown updates."""
         self._links = None  # a fetch may have saved files from feeds
         self._answers.clear()
+        self._asked += 1
         kind, name = self.current
         if kind == "saved":
             self._show_saved(name)
