@@ -120,3 +120,24 @@ async def test_what_a_saved_search_has_seen_is_written_by_the_store_writer(
         assert app.is_running and app.return_code is None
         assert _shown(app) and app.main_screen.rows.narrow_label == "saved: Cease"
         assert threads and all(t.startswith("newsreader-state") for t in threads)
+
+
+async def test_narrowing_to_a_feed_leaves_the_saved_search(ctx: AppContext, library: Path) -> None:
+    _save(ctx, "Cease", "ceasefire")
+    app = make_app(ctx, poll_seconds=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.main_screen
+        await _show_saved(pilot, app, "Cease")
+        screen.narrow_to(frozenset({"https://example.org/feed"}), "feed: Example")  # feeds screen
+        await settle(pilot)
+        write_article(
+            library / "200_first.txt",
+            "Ceasefire monitors arrive",
+            date(2024, 10, 1),
+            ["GENEVA: monitors of the ceasefire arrived at the border on Monday."],
+        )
+        screen.sync.rescan()
+        await settle(pilot)
+        assert screen.rows.narrow_label == "feed: Example"
+        assert _shown(app) == set()  # that feed saved none of these
