@@ -109,8 +109,8 @@ class Organising:
         screen.run_worker(tags_in_use, name="tags", group="tags", thread=True, exclusive=True)
 
     def _ask_tags(self, summary: ArticleSummary, in_use: list[str], own: tuple[str, ...]) -> None:
-        from newsreader.state.tags import normalise
-        from newsreader.tui.screens.name_dialog import NameDialog, split_tags
+        from newsreader.state.tags import join_tags, normalise, split_tags
+        from newsreader.tui.screens.name_dialog import NameDialog
 
         def check(text: str) -> str | None:
             try:
@@ -122,7 +122,7 @@ class Organising:
 
         about = summary.title
         if own:
-            about += "\nFrom its source (kept apart): " + ", ".join(own)
+            about += "\nFrom its source (kept apart): " + join_tags(own)
 
         def answered(text: str | None) -> None:
             if text is None:
@@ -136,15 +136,15 @@ class Organising:
             self._redraw()
             if self.current[0] == "tag":  # the list of a tag just added or removed follows
                 self._show_tag(self.current[1])
-            shown = ", ".join(new) if new else "none"
+            shown = join_tags(new) if new else "none"
             self.screen.notify(f"Tags: {shown}", timeout=2, markup=False)
 
-        current = ", ".join(self._state(summary).tags)
+        current = join_tags(self._state(summary).tags)
         dialog = NameDialog(
             "Tags",
             about,
             current + (", " if current else ""),
-            placeholder="tags, separated by commas",
+            placeholder='tags, separated by commas ("quoted, if one has a comma")',
             check=check,
             suggestions=in_use,
         )
