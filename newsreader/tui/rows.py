@@ -99,6 +99,33 @@ class ArticleRows:
         story = self.stories.story_of.get(article_id)
         return self._leads.get(story, article_id) if story is not None else article_id
 
+    def folded_under(self, article_id: str) -> list[str]:
+        """The versions the list holds folded under the article's row (none when its story
+        is unfolded or it does not stand for one)."""
+        story = self.stories.story_of.get(article_id)
+        if story is None or story in self.expanded or self._leads.get(story) != article_id:
+            return []
+        return [m for m in self.stories.members[story] if m != article_id and self._lists(m)]
+
+    def folded_news(self, article_id: str) -> tuple[bool, bool]:
+        """For the row standing for a folded story: whether a version folded under it is
+        unread, and whether one is new to the saved search shown (a new version of a story
+        read before shows on its row, not nowhere)."""
+        others = self.folded_under(article_id)
+        if not others:
+            return False, False
+        unread = self.states_known and any(not self.is_read(m) for m in others)
+        return unread, any(m in self.fresh for m in others)
+
+    def _lists(self, article_id: str) -> bool:
+        """Whether the list chosen holds the article (read or not)."""
+        if self.narrow is None:
+            return article_id in self.by_id
+        if self.members is not None:
+            return article_id in self.members
+        summary = self.by_id.get(article_id)
+        return summary is not None and self.narrow(summary)
+
     def row_label(self, article_id: str) -> str:
         """What a row says of its story: the count on its first version, "↳" on the others
         while expanded, "" for an article told once."""

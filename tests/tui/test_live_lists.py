@@ -141,3 +141,74 @@ async def test_narrowing_to_a_feed_leaves_the_saved_search(ctx: AppContext, libr
         await settle(pilot)
         assert screen.rows.narrow_label == "feed: Example"
         assert _shown(app) == set()  # that feed saved none of these
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_a_new_version_folded_under_a_seen_story_marks_its_row_new(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    from newsreader.app.lists import Entry
+    from newsreader.context import build_context
+
+    from .test_stories import CAIRO, UPDATE, story_library
+
+    root = story_library(tmp_path / "library")
+    ctx = build_context([root])
+    _save(ctx, "Cairo", "cairo", "date")
+    store = StateStore.open(ctx.paths.state_file)
+    try:  # the story read: its three versions
+        store.set_read([a for a in ctx.library.scan().articles if "cairo" in a.id], True)
+    finally:
+        store.close()
+    app = make_app(ctx, poll_seconds=None)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = app.main_screen
+        assert all(screen.rows.is_read(i) for i in screen.rows.versions(UPDATE))
+        await _show_saved(pilot, app, "Cairo")  # looked at: its three versions seen
+        screen.organising.choose(Entry("all", "", "All articles", 0))
+        await settle(pilot)
+        await _show_saved(pilot, app, "Cairo")
+        rows = screen.rows
+        assert not rows.fresh and rows.row_label(UPDATE).startswith("3 versions")
+
+        def lead_line() -> str:
+            index = rows.index_of(UPDATE)
+            assert index is not None
+            listing = screen.article_list
+            line = listing.render_line(index - int(listing.scroll_offset.y)).text
+            return line
+
+        assert " new" not in lead_line() and "●" not in lead_line()
+        _title, _day, *paras = (root / f"{CAIRO}.txt").read_text("utf-8").strip().split("\n\n")
+        (root / "late").mkdir()
+        (root / "late" / "cairo-again.txt").write_text(
+            "\n\n".join(["Cairo talks, as filed", "Wed Jan 10 2024", *paras]) + "\n", "utf-8"
+        )
+        screen.sync.rescan()
+        await settle(pilot)
+        new = "late/cairo-again"
+        assert new in rows.fresh and rows.story_of(new) == rows.story_of(UPDATE)
+        assert rows.index_of(new) is None  # folded under the story's row ...
+        assert rows.row_label(UPDATE).startswith("4 versions")
+        assert " new" in lead_line() and "●" in lead_line()  # ... which says so
+
+
+async def test_m_on_a_folded_story_marks_every_version_under_it(tmp_path: Path) -> None:
+    from newsreader.context import build_context
+
+    from .test_stories import UPDATE, story_library
+
+    app = make_app(build_context([story_library(tmp_path / "library")]), poll_seconds=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        rows = app.main_screen.rows
+        versions = rows.versions(UPDATE)
+        assert len(versions) == 3 and rows.index_of(UPDATE) is not None
+        app.main_screen.article_list.select_id(UPDATE)
+        await pilot.press("m")
+        await settle(pilot)
+        assert all(rows.is_read(i) for i in versions)
+        await pilot.press("m")
+        await settle(pilot)
+        assert not any(rows.is_read(i) for i in versions)

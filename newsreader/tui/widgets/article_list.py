@@ -198,13 +198,15 @@ class ArticleList(ScrollView, can_focus=True):
         read = self.rows.is_read(summary.id)
         progress = self.rows.progress(summary.id)
         starred = self.rows.is_starred(summary.id)
-        fresh = summary.id in self.rows.fresh
+        folded_unread, folded_fresh = self.rows.folded_news(summary.id)
+        fresh = folded_fresh or summary.id in self.rows.fresh
         label = self.rows.row_label(summary.id)
         cursor = index == self.cursor
         key = (
             summary,
             label,
             read,
+            folded_unread,
             progress,
             starred,
             fresh,
@@ -226,6 +228,7 @@ class ArticleList(ScrollView, can_focus=True):
                 starred,
                 fresh,
                 label,
+                folded_unread,
             )
             self._cache[key] = strip
         return strip
@@ -241,12 +244,14 @@ class ArticleList(ScrollView, can_focus=True):
         starred: bool = False,
         fresh: bool = False,
         label: str = "",
+        folded_unread: bool = False,
     ) -> Strip:
         # Segments straight from cached styles: a page of rows through Rich's Text cost
         # ~10 ms, on the first paint and on every page down.
         styles = self._row_styles(cursor, hover)
-        # Before the reading states load (a few frames at start) no row claims to be unread.
-        unread = self.rows.states_known and not read
+        # Before the reading states load (a few frames at start) no row claims to be unread;
+        # a folded story's row is unread while any version under it is.
+        unread = self.rows.states_known and (not read or folded_unread)
         segments = row_segments(
             summary, read, unread, progress, width, styles, starred, fresh, label
         )
