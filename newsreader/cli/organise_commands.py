@@ -133,7 +133,7 @@ def cmd_saved(ctx: AppContext, args: argparse.Namespace) -> int:
                 saved = store.saved_search(args.name)
                 assert saved is not None
                 view = saved_lists.show(shelf, index.ranked_paths, saved)
-                store.mark_seen(saved.name, view.ids)
+                store.mark_seen(saved.name, view.seen)
             else:
                 found = [
                     (s, saved_lists.show(shelf, index.ranked_paths, s).counts)

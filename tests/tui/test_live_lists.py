@@ -212,3 +212,23 @@ async def test_m_on_a_folded_story_marks_every_version_under_it(tmp_path: Path) 
         await pilot.press("m")
         await settle(pilot)
         assert not any(rows.is_read(i) for i in versions)
+
+
+async def test_a_file_moved_while_its_saved_search_is_shown_is_not_new(
+    ctx: AppContext, library: Path
+) -> None:
+    _save(ctx, "Cease", "ceasefire")
+    app = make_app(ctx, poll_seconds=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.main_screen
+        await _show_saved(pilot, app, "Cease")  # looked at: every match seen
+        await _show_saved(pilot, app, "Cease")  # shown again: none of them new
+        assert not screen.rows.fresh
+        matched = sorted(_shown(app))
+        moved = matched[0]
+        (library / f"{moved}.txt").rename(library / "moved-here.txt")
+        screen.sync.rescan()
+        await settle(pilot)
+        assert "moved-here" in _shown(app) and moved not in _shown(app)
+        assert "moved-here" not in screen.rows.fresh

@@ -285,6 +285,7 @@ class Organising:
 
         def members() -> None:
             from newsreader.app.lists import saved_members
+            from newsreader.app.saved_lists import new_ids, seen_keys
 
             store = screen.session.store()
             saved = self._saved or (store.saved_search(name) if store is not None else None)
@@ -294,17 +295,19 @@ class Organising:
             known = self._answers.get(saved.query)
             if known is not None and known[0] is shelf:  # same library, same states
                 found = known[1]
-                fresh = frozenset(aid for aid in found if aid not in saved.seen)
+                fresh, seen = new_ids(shelf, found, saved.seen), seen_keys(shelf, found)
             else:
-                found, fresh = saved_members(shelf, screen.session.index().ranked_paths, saved)
+                view = saved_members(shelf, screen.session.index().ranked_paths, saved)
+                found, fresh, seen = view.ids, view.new_ids, view.seen
                 if asked == self._asked:  # else maybe from an index older than the library
                     self._answers[saved.query] = (shelf, found)
-            screen.app.call_from_thread(apply, saved, found, fresh)
+            screen.app.call_from_thread(apply, saved, found, fresh, seen)
 
-        def apply(saved: SavedSearch, found: list[str], fresh: frozenset[str]) -> None:
+        def apply(
+            saved: SavedSearch, found: list[str], fresh: frozenset[str], seen: list[str]
+        ) -> None:
             if asked != self._asked:
                 return
-            seen = list(found)
             screen.write(lambda store: store.mark_seen(saved.name, seen))
             self._saved = saved
             ranks = {aid: n for n, aid in enumerate(found)}
