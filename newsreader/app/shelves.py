@@ -212,6 +212,10 @@ class Shelf:
             self._tags = index
         return self._tags
 
+    def has_tag_index(self) -> bool:
+        """Whether ``tag_index`` is built (asking for it then costs nothing)."""
+        return self._tags is not None
+
     def tag_counts(self) -> list[tuple[str, int, bool]]:
         """Every tag in use: (name, articles, is the user's), the user's first, each sorted
         case-insensitively. A tag both the user and a source use counts once, as the user's."""

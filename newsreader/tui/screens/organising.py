@@ -7,12 +7,13 @@ saved search's matches) is read in a thread worker and handed back to the UI thr
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from newsreader.library import ArticleSummary
 from newsreader.state.models import ReadingState
+from newsreader.tui.row_picking import ALL, Choice, Picked, members_choice
 from newsreader.tui.rows import SORTS
 
 if TYPE_CHECKING:
@@ -24,6 +25,25 @@ if TYPE_CHECKING:
     from newsreader.tui.screens.main import MainScreen
 
 SORT_SETTING = "list.sort"
+PICK_HERE_MAX = 20_000
+"""Up to this many articles a list's rows are picked on the UI thread once the shelf is
+built: at 10k a tag's rows take ~1 ms and Unread's ~4 ms, less than a worker's hop, whose
+answer comes a frame later (benchmarks/README.md, issue #20)."""
+
+Shown: TypeAlias = "Callable[[], None] | None"
+ChoiceOf: TypeAlias = "Callable[[Shelf, Callable[[], bool]], tuple[Choice, Shown] | None]"
+"""What a list keeps, from the shelf (in a worker; the second argument says whether it is
+still the list asked for), with what to do once it is shown."""
+
+
+def _unread(shelf: Shelf, _asked: Callable[[], bool]) -> tuple[Choice, Shown]:
+    states = shelf.states
+    ids = {i for i in shelf.columns()[0] if not ((s := states.get(i)) and s.read)}
+    return members_choice(ids, "unread"), None
+
+
+def _starred(shelf: Shelf, _asked: Callable[[], bool]) -> tuple[Choice, Shown]:
+    return members_choice({i for i, s in shelf.states.items() if s.starred}, "starred"), None
 
 
 class Organising:
@@ -48,6 +68,10 @@ class Organising:
 
     def _shelf(self) -> Shelf:
         """The rows as a shelf (called in a worker: copies what it reads)."""
+        return self._versioned_shelf()[1]
+
+    def _versioned_shelf(self) -> tuple[int, Shelf]:
+        """The rows as a shelf, and the version of the rows' states it copied."""
         from newsreader.app.shelves import Shelf, feed_links
         from newsreader.feeds import subscriptions_file
 
@@ -58,13 +82,13 @@ class Organising:
         kept, version = self._kept, rows.version
         same = kept is not None and kept[1].articles is rows.articles
         if kept is not None and same and kept[0] == version and kept[1].links is links:
-            return kept[1]  # nothing changed: its tag index and columns stand
+            return kept  # nothing changed: its tag index and columns stand
         # A copy: the UI thread changes the rows' states while a worker reads these.
         shelf = Shelf(rows.articles, dict(rows.states), links)
         if kept is not None and same:
             shelf.adopt_columns(kept[1])
         self._kept = (version, shelf)
-        return shelf
+        return version, shelf
 
     def search(self, query: str, limit: int = 40, **options: object) -> SearchResult:
         """The search pane's search: words by the index, ``tag:``/``is:``/``feed:`` here."""
@@ -198,6 +222,7 @@ class Organising:
                 if not picker.is_attached:
                     return
                 screen.app.call_from_thread(picker.counted, saved_entry(shelf, rank, s))
+            shelf.tag_index()  # while the user reads: choosing a tag then needs no worker
 
         screen.run_worker(count, name="lists", group="lists", thread=True, exclusive=True)
 
@@ -228,70 +253,103 @@ class Organising:
             self.screen.narrow_to(None, "")
 
     def choose(self, entry: Entry) -> None:
-        """Narrow the article list to ``entry``'s articles."""
-        screen, rows = self.screen, self.screen.rows
+        """Narrow the article list to ``entry``'s articles (picked in a worker)."""
         self.current = (entry.kind, entry.name)
         self._saved = None
         self._asked += 1
         if entry.kind in ("feed", "category"):
             label = f"{'feed' if entry.kind == 'feed' else 'category'}: {entry.name}"
-            screen.narrow_to(frozenset(entry.urls), label)
+            self.screen.narrow_to(frozenset(entry.urls), label)
             self.current = (entry.kind, entry.name)
-            return
-        if entry.kind == "all":
-            screen.narrow_to(None, "")
+        elif entry.kind == "all":
+            self._pick("all", lambda _shelf, _asked: (ALL, None))
         elif entry.kind == "unread":  # picked now: one marked read stays until the next pick
-            self._narrow({i for i in rows.article_ids() if not rows.is_read(i)}, "unread")
+            self._pick("unread", _unread)
         elif entry.kind == "starred":
-            self._narrow({i for i, s in rows.states.items() if s.starred}, "starred")
+            self._pick("starred", _starred)
         elif entry.kind == "tag":
             self._show_tag(entry.name)
         elif entry.kind == "saved":
             self._show_saved(entry.name)
 
-    def _narrow(
-        self,
-        members: Collection[str],
-        label: str,
-        order: dict[str, int] | None = None,
-        fresh: frozenset[str] = frozenset(),
+    def _pick(
+        self, name: str, choice_of: ChoiceOf, *, searches: bool = False, tags: bool = False
     ) -> None:
-        screen = self.screen
-        screen.narrowing.urls = None  # a feed narrowing in flight is overtaken
-        keep = screen.article_list.highlighted
-        screen.rows.set_members(members, label, order, fresh)
-        screen.article_list.refresh_rows(keep.id if keep else None)
-        screen.update_counts()
+        """Show a list: ``choice_of`` its articles, from the shelf, with what to do once they
+        are shown. Picked here when the shelf is at hand and the library small enough
+        (``PICK_HERE_MAX``), else in a worker (the shelf built, the index searched, the rows
+        picked there); an answer for a list no longer asked for is dropped."""
+        self._asked += 1
+        screen, asked = self.screen, self._asked
+
+        def still_asked() -> bool:
+            return asked == self._asked
+
+        def work(here: bool) -> None:
+            version, shelf = self._versioned_shelf()
+            chosen = choice_of(shelf, still_asked)
+            if chosen is None or not still_asked():
+                return
+            picked, made_for = screen.rows.pick(chosen[0], shelf.states, version)
+            if here:
+                apply(chosen, picked, made_for)
+            else:
+                screen.app.call_from_thread(apply, chosen, picked, made_for)
+
+        def apply(
+            chosen: tuple[Choice, Shown], picked: Picked, made_for: tuple[object, ...]
+        ) -> None:
+            if not still_asked():
+                return
+            screen.narrowing.urls = None  # a feed narrowing in flight is overtaken
+            keep = screen.article_list.highlighted
+            screen.rows.install(chosen[0], picked, made_for)
+            screen.article_list.refresh_rows(keep.id if keep else None)
+            screen.update_counts()
+            if chosen[1] is not None:
+                chosen[1]()
+
+        if not searches and self._shelf_at_hand(tags):
+            work(here=True)
+            return
+        screen.run_worker(
+            lambda: work(here=False), name=name, group="lists", thread=True, exclusive=True
+        )
+
+    def _shelf_at_hand(self, tags: bool) -> bool:
+        """Whether the shelf of the rows as they are now is built (no file, no copy of the
+        states, and with ``tags`` no tag index to make) and the library is small enough to
+        pick rows here."""
+        rows, kept, links = self.screen.rows, self._kept, self._links
+        return (
+            kept is not None
+            and len(rows.articles) <= PICK_HERE_MAX
+            and kept[0] == rows.version
+            and kept[1].articles is rows.articles
+            and links is not None
+            and kept[1].links is links
+            and (kept[1].has_tag_index() or not tags)
+        )
 
     def _show_tag(self, name: str) -> None:
-        self._asked += 1
-        screen, asked = self.screen, self._asked
-
-        def members() -> None:
+        def choice_of(shelf: Shelf, _asked: Callable[[], bool]) -> tuple[Choice, Shown]:
             from newsreader.app.lists import tag_members
 
-            found = tag_members(self._shelf(), name)
-            screen.app.call_from_thread(apply, found)
+            return members_choice(tag_members(shelf, name), f"#{name}"), None
 
-        def apply(found: frozenset[str]) -> None:
-            if asked == self._asked:
-                self._narrow(found, f"#{name}")
-
-        screen.run_worker(members, name="tag", group="lists", thread=True, exclusive=True)
+        self._pick("tag", choice_of, tags=True)
 
     def _show_saved(self, name: str) -> None:
-        self._asked += 1
-        screen, asked = self.screen, self._asked
+        screen = self.screen
 
-        def members() -> None:
+        def choice_of(shelf: Shelf, asked: Callable[[], bool]) -> tuple[Choice, Shown] | None:
             from newsreader.app.lists import saved_members
             from newsreader.app.saved_lists import new_ids, seen_keys
 
             store = screen.session.store()
             saved = self._saved or (store.saved_search(name) if store is not None else None)
             if store is None or saved is None:
-                return
-            shelf = self._shelf()
+                return None
             known = self._answers.get(saved.query)
             if known is not None and known[0] is shelf:  # same library, same states
                 found = known[1]
@@ -299,22 +357,22 @@ class Organising:
             else:
                 view = saved_members(shelf, screen.session.index().ranked_paths, saved)
                 found, fresh, seen = view.ids, view.new_ids, view.seen
-                if asked == self._asked:  # else maybe from an index older than the library
+                if asked():  # else maybe from an index older than the library
                     self._answers[saved.query] = (shelf, found)
-            screen.app.call_from_thread(apply, saved, found, fresh, seen)
-
-        def apply(
-            saved: SavedSearch, found: list[str], fresh: frozenset[str], seen: list[str]
-        ) -> None:
-            if asked != self._asked:
-                return
-            screen.write(lambda store: store.mark_seen(saved.name, seen))
-            self._saved = saved
             ranks = {aid: n for n, aid in enumerate(found)}
             order = ranks if saved.sort == "relevance" else None
-            self._narrow(ranks.keys(), f"saved: {saved.name}", order, fresh)
+            choice = members_choice(ranks.keys(), f"saved: {saved.name}", order, fresh)
 
-        screen.run_worker(members, name="saved", group="lists", thread=True, exclusive=True)
+            unchanged = not fresh and saved.seen == frozenset(seen)  # looked at as it is
+
+            def shown() -> None:
+                self._saved = saved
+                if not unchanged:
+                    screen.write(lambda store: store.mark_seen(saved.name, seen))
+
+            return choice, shown
+
+        self._pick("saved", choice_of, searches=True)
 
     def library_changed(self) -> None:
         """The index took in new or changed articles: a saved search shown updates."""
