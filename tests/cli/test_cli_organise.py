@@ -89,6 +89,12 @@ def test_tags_are_added_removed_and_kept_apart_from_the_sources(cli: CLI, librar
     listed = cli("list", "--json", "--tag", "ÉCONOMIE", library=library).json()
     assert _ids(listed) == ["rates", "council"]
     assert _ids(cli("list", "--json", "--tag", "local", library=library).json()) == ["council"]
+    run = cli("tag", "football", "+Gaza, north", "+plain", library=library)
+    assert run.out == '"Gaza, north", plain\n'  # as the app's tag box reads it back
+    assert cli("show", "football", "--json", library=library).json()["tags"] == [
+        "Gaza, north",
+        "plain",
+    ]
 
 
 def test_filters_combine_with_words_phrases_and_dates(cli: CLI, library: Path) -> None:
