@@ -111,32 +111,26 @@ async def _drive(library: Path, rounds: int, arrivals: int) -> dict[str, Any]:
     paints: list[float] = []
     applied: list[float] = []
     original_render = ArticleList.render_lines
-    original_narrow = ArticleRows.set_narrow
-    original_filter = ArticleRows.toggle_filter
-    original_stories = ArticleRows.set_stories
 
     def render_lines(self: Any, crop: Any) -> Any:
         lines = original_render(self, crop)
         paints.append(time.perf_counter())
         return lines
 
-    def set_narrow(self: Any, *args: Any, **kwargs: Any) -> None:
-        original_narrow(self, *args, **kwargs)
-        applied.append(time.perf_counter())
+    def changed_after(method: Any) -> Any:
+        def wrapped(self: Any, *args: Any, **kwargs: Any) -> Any:
+            out = method(self, *args, **kwargs)
+            applied.append(time.perf_counter())
+            return out
 
-    def toggle_filter(self: Any) -> bool:
-        hidden = original_filter(self)
-        applied.append(time.perf_counter())
-        return hidden
+        return wrapped
 
-    def set_stories(self: Any, stories: Any) -> None:
-        original_stories(self, stories)
-        applied.append(time.perf_counter())
-
+    # Where the rows change: a list's picked on the UI thread (choose) or handed over by a
+    # worker (install), or in trees before those set_narrow; the read filter; the stories.
+    for name in ("choose", "install", "set_narrow", "toggle_filter", "set_stories"):
+        if hasattr(ArticleRows, name):
+            setattr(ArticleRows, name, changed_after(getattr(ArticleRows, name)))
     ArticleList.render_lines = render_lines  # type: ignore[method-assign]
-    ArticleRows.set_stories = set_stories  # type: ignore[method-assign]
-    ArticleRows.set_narrow = set_narrow  # type: ignore[method-assign]
-    ArticleRows.toggle_filter = toggle_filter  # type: ignore[method-assign]
     app = make_app(build_context([library]), poll_seconds=None)
     out: dict[str, Any] = {}
     async with app.run_test(size=(120, 40)) as pilot:
