@@ -201,6 +201,7 @@ async def _drive(library: Path, rounds: int, arrivals: int) -> dict[str, Any]:
             options.action_select()  # Enter: the picker's selection, dismissed, chosen
             return await repainted(t0)
 
+        each: list[tuple[float, int, str]] = []
         for round_ in range(rounds):
             for entry in kinds:
                 elapsed = await pick(entry)
@@ -208,6 +209,7 @@ async def _drive(library: Path, rounds: int, arrivals: int) -> dict[str, Any]:
                 if kind == "saved" and round_ == 0:  # searched; later rounds are remembered
                     kind = "saved first"
                 times[kind].append(elapsed)
+                each.append((elapsed, round_, entry.label))
             org.choose(found[0])  # All
             await settle()
             for _ in range(4):
@@ -215,6 +217,7 @@ async def _drive(library: Path, rounds: int, arrivals: int) -> dict[str, Any]:
                 screen.toggle_read_filter()
                 times["filter"].append(await repainted(t0))
         out["times"] = times
+        out["slowest"] = sorted(each, reverse=True)[:5]
         # A new article arrives while a saved search is shown.
         saved = next(e for e in found if e.kind == "saved" and e.name == "ceasefire")
         org.choose(saved)
@@ -364,6 +367,10 @@ def main(argv: list[str] | None = None) -> int:
     print("| measure | newsreader | baseline | ratio | target | met |\n|---|---|---|---|---|---|")
     for row in rows:
         print("| " + " | ".join(row) + " |")
+    slowest = ", ".join(
+        f"{t * ms:.0f} ms {label} (round {r + 1})" for t, r, label in out["slowest"]
+    )
+    print(f"\nSlowest switches: {slowest}")
     print(f"\nMachine: {machine()} (at the end)")
     if args.workdir is None:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -14,9 +14,10 @@ from newsreader.library import ArticleSummary
 from newsreader.library.packed import PackedSummaries
 from newsreader.tui.row_views import Ranked, Subset
 
-FEW = 20
-"""Grouped articles are looked up one by one (a bisect each, ~20 ids read) when there are
-fewer than the rows over this; else every row's id is read once."""
+FEW = 16
+"""Grouped articles are looked up one by one (a bisect each, ~14 ids read in Python) when
+there are fewer than the rows over this; else every row's id is read once (in C), as
+``row_picking.BISECT_RATIO`` says."""
 
 
 def fold_stories(

@@ -253,7 +253,7 @@ class Organising:
             self.screen.narrow_to(None, "")
 
     def choose(self, entry: Entry) -> None:
-        """Narrow the article list to ``entry``'s articles (picked in a worker)."""
+        """Narrow the article list to ``entry``'s articles (see ``_pick``)."""
         self.current = (entry.kind, entry.name)
         self._saved = None
         self._asked += 1
