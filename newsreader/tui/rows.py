@@ -55,7 +55,7 @@ class ArticleRows:
         self.stories: StoryMap = EMPTY_MAP
         """Stories told by more than one article: each shows as one row (its first version
         shown) until expanded."""
-        self.expanded: set[str] = set()
+        self.expanded: frozenset[str] = frozenset()
         """Stories whose every version is shown."""
         self._leads: dict[str, str] = {}
         """Each grouped story's first shown version."""
@@ -89,7 +89,7 @@ class ArticleRows:
     def set_stories(self, stories: StoryMap) -> None:
         """Replace the story groups (after an index update found them)."""
         self.stories = stories
-        self.expanded &= set(stories.members)
+        self.expanded = self.expanded & set(stories.members)  # replaced: a worker reads it
         self._refilter()
 
     def story_of(self, article_id: str) -> str | None:
@@ -107,7 +107,7 @@ class ArticleRows:
         story = self.stories.story_of.get(article_id)
         if story is None:
             return None
-        self.expanded ^= {story}
+        self.expanded = self.expanded ^ {story}
         self._refilter()
         return story in self.expanded
 
@@ -277,7 +277,7 @@ class ArticleRows:
 
     def view(self) -> View:
         """How the rows are shown besides the list chosen."""
-        return View(self.hide_read, self.sort, self.stories, frozenset(self.expanded))
+        return View(self.hide_read, self.sort, self.stories, self.expanded)
 
     def pick(
         self, choice: Choice, states: Mapping[str, ReadingState], version: int
