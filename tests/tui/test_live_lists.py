@@ -232,3 +232,16 @@ async def test_a_file_moved_while_its_saved_search_is_shown_is_not_new(
         await settle(pilot)
         assert "moved-here" in _shown(app) and moved not in _shown(app)
         assert "moved-here" not in screen.rows.fresh
+
+
+async def test_files_dropped_in_and_taken_out_are_counted(ctx: AppContext, library: Path) -> None:
+    from .conftest import notices
+
+    app = make_app(ctx, poll_seconds=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        write_article(library / "300_new.txt", "Harbour reopens", date(2024, 11, 1), ["Open."])
+        (library / "010_madrid.txt").unlink()
+        app.main_screen.sync.rescan()
+        await settle(pilot)
+        assert "Library changed: 1 new, 1 removed." in notices(app)
