@@ -161,12 +161,15 @@ async def _drive(library: Path, rounds: int, arrivals: int) -> dict[str, Any]:
         await settle()
         screen = app.main_screen
         org = screen.organising
+        # The lists' side (list_flow) and the shelf, in this tree or the one before it.
+        lists = getattr(screen, "lists", org)
+        shelf_of = getattr(org, "shelf", None) or org._shelf
         session = screen.session
         started = time.perf_counter()
         store = session.store()
         assert store is not None
         found = await asyncio.to_thread(
-            lambda: entries(org._shelf(), store.saved_searches(), session.index().ranked_paths)
+            lambda: entries(shelf_of(), store.saved_searches(), session.index().ranked_paths)
         )
         out["count every list"] = time.perf_counter() - started
         out["lists"] = len(found)
@@ -210,7 +213,7 @@ async def _drive(library: Path, rounds: int, arrivals: int) -> dict[str, Any]:
                     kind = "saved first"
                 times[kind].append(elapsed)
                 each.append((elapsed, round_, entry.label))
-            org.choose(found[0])  # All
+            lists.choose(found[0])  # All
             await settle()
             for _ in range(4):
                 t0 = time.perf_counter()
@@ -220,7 +223,7 @@ async def _drive(library: Path, rounds: int, arrivals: int) -> dict[str, Any]:
         out["slowest"] = sorted(each, reverse=True)[:5]
         # A new article arrives while a saved search is shown.
         saved = next(e for e in found if e.kind == "saved" and e.name == "ceasefire")
-        org.choose(saved)
+        lists.choose(saved)
         await settle()
         arrived: list[float] = []
         index_times: list[float] = []

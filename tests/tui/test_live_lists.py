@@ -39,7 +39,7 @@ def _save(ctx: AppContext, name: str, query: str, sort: str = "relevance") -> No
 async def _show_saved(pilot: Pilot[Any], app: NewsreaderApp, name: str) -> None:
     from newsreader.app.lists import Entry
 
-    app.main_screen.organising.choose(Entry("saved", name, name, -1))
+    app.main_screen.lists.choose(Entry("saved", name, name, -1))
     await settle(pilot)
 
 
@@ -166,7 +166,7 @@ async def test_a_new_version_folded_under_a_seen_story_marks_its_row_new(
         screen = app.main_screen
         assert all(screen.rows.is_read(i) for i in screen.rows.versions(UPDATE))
         await _show_saved(pilot, app, "Cairo")  # looked at: its three versions seen
-        screen.organising.choose(Entry("all", "", "All articles", 0))
+        screen.lists.choose(Entry("all", "", "All articles", 0))
         await settle(pilot)
         await _show_saved(pilot, app, "Cairo")
         rows = screen.rows
