@@ -87,7 +87,7 @@ def tag_members(shelf: Shelf, name: str) -> frozenset[str]:
 
 def saved_members(
     shelf: Shelf, rank: saved_lists.Rank, saved: SavedSearch
-) -> tuple[list[str], frozenset[str]]:
-    """A saved search's article ids in its order, and those new to it."""
-    view = saved_lists.show(shelf, rank, saved)
-    return view.ids, view.new_ids
+) -> saved_lists.SavedList:
+    """A saved search's article ids in its order, those new to it, and what to record as
+    seen once it is shown."""
+    return saved_lists.show(shelf, rank, saved)

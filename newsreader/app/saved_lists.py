@@ -41,6 +41,8 @@ class SavedList:
     counts: Counts
     new_ids: frozenset[str]
     """The ids the user has not seen in this list before."""
+    seen: list[str]
+    """What to record once the user has looked at it (``seen_keys`` of ``ids``)."""
 
 
 def matches(
@@ -68,6 +70,22 @@ def matches(
     return [by_path[p] for p in paths_found if p in by_path], error
 
 
+def seen_keys(shelf: Shelf, ids: list[str]) -> list[str]:
+    """What a saved search records as seen for the articles ``ids``: their ids and their
+    content hashes, so that one is not new again under another name (moved or renamed,
+    which changes its id) nor after an edit in place (which changes its hash)."""
+    return [*ids, *shelf.hashes_of(ids)]
+
+
+def new_ids(shelf: Shelf, ids: list[str], seen: frozenset[str]) -> frozenset[str]:
+    """Those of ``ids`` that a saved search that has ``seen`` (``seen_keys``) has not."""
+    unseen = [aid for aid in ids if aid not in seen]
+    if not seen or not unseen:
+        return frozenset(unseen)
+    hashes = shelf.hashes_of(unseen)
+    return frozenset(aid for aid, h in zip(unseen, hashes, strict=True) if h not in seen)
+
+
 def show(shelf: Shelf, rank: Rank, saved: SavedSearch) -> SavedList:
     """Every article of a saved search in its order (relevance, or newest first), with its
     counts and which are new."""
@@ -75,10 +93,11 @@ def show(shelf: Shelf, rank: Rank, saved: SavedSearch) -> SavedList:
     if saved.sort == "date":
         place = shelf.places()
         found.sort(key=lambda aid: place.get(aid, len(place)))
-    new = frozenset(aid for aid in found if aid not in saved.seen)
+    new = new_ids(shelf, found, saved.seen)
     states = shelf.states
     unread = sum(1 for aid in found if not ((s := states.get(aid)) and s.read))
-    return SavedList(saved, found, Counts(len(found), unread, len(new), error), new)
+    counts = Counts(len(found), unread, len(new), error)
+    return SavedList(saved, found, counts, new, seen_keys(shelf, found))
 
 
 def counts(shelf: Shelf, rank: Rank, saved: SavedSearch) -> Counts:

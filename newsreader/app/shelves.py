@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -127,6 +127,15 @@ class Shelf:
             self._places = {aid: n for n, aid in enumerate(self.columns()[0])}
         return self._places
 
+    def hashes_of(self, ids: Iterable[str]) -> list[str]:
+        """The content hashes of the articles ``ids`` (each in this scan)."""
+        from newsreader.library.packed import PackedSummaries
+
+        arts, places = self.articles, self.places()
+        if isinstance(arts, PackedSummaries):
+            return [arts.content_hash(places[aid]) for aid in ids]
+        return [arts[places[aid]].content_hash for aid in ids]
+
     def state(self, article: ArticleSummary) -> ReadingState:
         """The article's reading state (defaults when nothing is stored)."""
         return self.states.get(article.id) or ReadingState(article.id)
@@ -202,6 +211,10 @@ class Shelf:
                     index.setdefault(k, []).append(aid)
             self._tags = index
         return self._tags
+
+    def has_tag_index(self) -> bool:
+        """Whether ``tag_index`` is built (asking for it then costs nothing)."""
+        return self._tags is not None
 
     def tag_counts(self) -> list[tuple[str, int, bool]]:
         """Every tag in use: (name, articles, is the user's), the user's first, each sorted

@@ -61,11 +61,13 @@ def cmd_tag(ctx: AppContext, args: argparse.Namespace) -> int:
             state = store.change_tags(article, add, remove)
         else:
             state = store.reading_state(article)
+    from newsreader.state.tags import join_tags
+
     links = feed_links(subscriptions_file(ctx.paths), ctx.articles_dir)
     own = Shelf([article], {article.id: state}, links).source_tags(article)
-    line = ", ".join(state.tags) or "(no tags)"
+    line = join_tags(state.tags) or "(no tags)"
     if own:
-        line += f"; from its source: {', '.join(own)}"
+        line += f"; from its source: {join_tags(own)}"
     print(shown(line))
     return ExitCode.OK
 
@@ -131,7 +133,7 @@ def cmd_saved(ctx: AppContext, args: argparse.Namespace) -> int:
                 saved = store.saved_search(args.name)
                 assert saved is not None
                 view = saved_lists.show(shelf, index.ranked_paths, saved)
-                store.mark_seen(saved.name, view.ids)
+                store.mark_seen(saved.name, view.seen)
             else:
                 found = [
                     (s, saved_lists.show(shelf, index.ranked_paths, s).counts)

@@ -168,6 +168,10 @@ class PackedSummaries(Sequence[ArticleSummary]):
         """Every id, in list order."""
         return self._column(_ID, 0, self._n)
 
+    def content_hash(self, row: int) -> str:
+        """The content hash of row ``row`` alone."""
+        return self._text(_HASH, row)
+
     def paths(self) -> Iterator[str]:
         """Every path (as the scan spells it), in list order."""
         return self._column(_PATH, 0, self._n)

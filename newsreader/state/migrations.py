@@ -62,8 +62,9 @@ ALTER TABLE articles ADD COLUMN position_quote TEXT NOT NULL DEFAULT '';
 # Version 4: what the user organises the library with. Stars and tags sit on the article's
 # row, so they follow a rename or an edit exactly as its reading state does (``rekey``);
 # tags are a JSON list of the user's spellings. Saved searches and the list's settings are
-# keyed by a case-folded name; ``seen`` lists the article ids a saved search matched when it
-# was last looked at, so new matches can be marked.
+# keyed by a case-folded name; ``seen`` lists the article ids (and content hashes, so a
+# moved file is not new again) a saved search matched when it was last looked at, so new
+# matches can be marked.
 _V4 = """
 ALTER TABLE articles ADD COLUMN starred INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE articles ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';

@@ -72,7 +72,8 @@ class SavedSearch:
     sort: str
     """``relevance`` or ``date``."""
     seen: frozenset[str]
-    """The ids it matched when the user last looked at it; the others are new."""
+    """What it matched when the user last looked at it, by article id and by content hash
+    (``app.saved_lists.seen_keys``); an article known by neither is new."""
     last_seen: datetime | None
     created: datetime
     updated: datetime

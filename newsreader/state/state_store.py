@@ -261,7 +261,8 @@ class StateStore:
         return self._file.read(lambda c: organising.saved_search(c, name))
 
     def mark_seen(self, name: str, ids: Iterable[str]) -> SavedSearch | None:
-        """The user looked at a saved search while it matched ``ids``: none of them is new."""
+        """The user looked at a saved search while it matched ``ids`` (article ids and
+        content hashes, ``SavedSearch.seen``): none of them is new."""
         ids = list(ids)
         when = records.now()
         return self._file.write(lambda c: organising.mark_seen(c, name, ids, when))

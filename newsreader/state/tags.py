@@ -4,6 +4,7 @@ the store."""
 
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -49,3 +50,16 @@ def merged(current: Iterable[str], add: Iterable[str], remove: Iterable[str]) ->
     for tag in add:
         out.setdefault(key(tag), tag)
     return tuple(out.values())
+
+
+def split_tags(text: str) -> list[str]:
+    """The tags of a line of comma-separated values, read as a CSV line is: a tag with a
+    comma in it is quoted (``"Gaza, north"``), a quote inside a quoted tag doubled; empty
+    pieces dropped."""
+    rows = list(csv.reader([text], skipinitialspace=True))
+    return [piece for piece in (rows[0] if rows else []) if piece.strip()]
+
+
+def join_tags(tags: Iterable[str]) -> str:
+    """Tags as one line that ``split_tags`` reads back to the same tags."""
+    return ", ".join('"' + t.replace('"', '""') + '"' if "," in t or '"' in t else t for t in tags)

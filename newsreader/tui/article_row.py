@@ -51,6 +51,21 @@ def story_parts(label: str, room: int) -> tuple[str, str]:
     return "", " ×" + versions.split()[0]
 
 
+class RowMarks(NamedTuple):
+    """What a row says of its article besides its date and title."""
+
+    read: bool
+    """The title is drawn as read."""
+    unread: bool
+    """The unread dot (false for every row until the reading states are known)."""
+    progress: int
+    starred: bool = False
+    fresh: bool = False
+    """New to the saved search shown."""
+    label: str = ""
+    """What the row says of its story (``ArticleRows.row_label``)."""
+
+
 class RowStyles(NamedTuple):
     """A row's styles for one cursor/hover/focus case: each part over the line's style."""
 
@@ -63,19 +78,10 @@ class RowStyles(NamedTuple):
 
 
 def row_segments(
-    summary: ArticleSummary,
-    read: bool,
-    unread: bool,
-    progress: int,
-    width: int,
-    styles: RowStyles,
-    starred: bool = False,
-    fresh: bool = False,
-    label: str = "",
+    summary: ArticleSummary, marks: RowMarks, width: int, styles: RowStyles
 ) -> list[Segment]:
-    """The row's segments in ``width`` cells; ``unread`` draws the dot (false for every row
-    until the reading states are known), ``read`` picks the title's style, ``label`` is what
-    the row says of its story (``ArticleRows.row_label``)."""
+    """The row's segments in ``width`` cells."""
+    read, unread, progress, starred, fresh, label = marks
     marker = f"{'★' if starred else ' '}{'●' if unread else ' '} "
     date = format_date(summary).ljust(DATE_WIDTH)
     tail = f" {progress}% " if 0 < progress < 100 else " "

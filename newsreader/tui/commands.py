@@ -47,7 +47,7 @@ class NewsreaderCommands(Provider):
             yield (
                 "Save this search",
                 f"Keep “{query}” as a list (ctrl+s)",
-                partial(main.organising.save_search, query),
+                partial(main.lists.save_search, query),
             )
         yield "Bookmarks", "List every bookmark (B)", app.palette_bookmarks
         if main.panes_mounted and main.reader.article is not None:

@@ -6,7 +6,6 @@ Plain Python (no Textual) so it can be tested directly and shared by the list an
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Callable, Collection, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 
@@ -15,8 +14,8 @@ from newsreader.library import ArticleSummary
 from newsreader.library.packed import PackedIds, PackedSummaries
 from newsreader.state.models import ReadingState
 from newsreader.state.tags import key as tag_key
-from newsreader.tui.row_views import Ranked, Subset, ids_of
-from newsreader.tui.story_rows import fold_stories
+from newsreader.tui.row_picking import ALL, Choice, Picked, View, members_choice, pick
+from newsreader.tui.row_views import Subset, ids_of
 
 SORTS = ("date", "title", "source", "progress")
 """The list's orders: newest first, by title, by folder then newest, furthest read first."""
@@ -37,41 +36,60 @@ class ArticleRows:
         self.by_id: Mapping[str, ArticleSummary] = {}
         self.states: dict[str, ReadingState] = {}
         self.hide_read = False
-        self.narrow: Callable[[ArticleSummary], bool] | None = None
-        """Which articles the list shows at all (one feed, one category); None: every one."""
-        self.narrow_label = ""
-        """What ``narrow`` keeps, for the list's header ("" when not narrowed)."""
+        self.choice: Choice = ALL
+        """The list chosen (every article, a feed, a tag, a saved search)."""
         self.narrowed: Sequence[ArticleSummary] = []
-        """The articles ``narrow`` keeps, read or not (empty when not narrowed)."""
+        """The articles the choice keeps, read or not (empty when not narrowed)."""
         self.states_known = False
         """The reading states have been loaded: until then no row is called read or unread."""
         self.rows: Sequence[ArticleSummary] = []
         """What the list shows: a list, or for a packed library (``PackedSummaries``) the
         articles themselves or ``Subset`` of them, so no row is built until it is drawn."""
-        self.members: Collection[str] | None = None
-        """With ``narrow``: the ids it keeps, so the rows are picked by id from the packed
-        list (no summary built per article); None: ``narrow`` is asked of each article."""
         self.version = 0
         """Counts changes to ``states``: a copy of them made at one version is still good."""
         self._listed: tuple[Sequence[ArticleSummary], set[str]] | None = None
         self.sort = "date"
-        self.order: Mapping[str, int] | None = None
-        """The narrowed articles' own order (a saved search by relevance), or None."""
-        self.fresh: frozenset[str] = frozenset()
-        """Articles the list marks new (a saved search's matches since it was last seen)."""
         self._unread = 0
+        self._narrowed_unread = (-1, 0)
+        """(version, count) of the narrowed articles not read, as last counted."""
         self.stories: StoryMap = EMPTY_MAP
         """Stories told by more than one article: each shows as one row (its first version
         shown) until expanded."""
-        self.expanded: set[str] = set()
+        self.expanded: frozenset[str] = frozenset()
         """Stories whose every version is shown."""
         self._leads: dict[str, str] = {}
         """Each grouped story's first shown version."""
 
+    @property
+    def narrow(self) -> Callable[[ArticleSummary], bool] | None:
+        """Which articles the list shows at all (a feed, a tag…); None: every one."""
+        return self.choice.narrow
+
+    @property
+    def narrow_label(self) -> str:
+        """What the list chosen is, for the list's header ("" when not narrowed)."""
+        return self.choice.label if self.choice.narrow is not None else ""
+
+    @property
+    def members(self) -> Collection[str] | None:
+        """The ids the list chosen keeps when known, so the rows are picked by id from the
+        packed list (no summary built per article); None: ``narrow`` is asked of each."""
+        return self.choice.members
+
+    @property
+    def order(self) -> Mapping[str, int] | None:
+        """The narrowed articles' own order (a saved search by relevance), or None."""
+        return self.choice.order
+
+    @property
+    def fresh(self) -> frozenset[str]:
+        """Articles the list marks new (a saved search's matches since it was last seen)."""
+        return self.choice.fresh
+
     def set_stories(self, stories: StoryMap) -> None:
         """Replace the story groups (after an index update found them)."""
         self.stories = stories
-        self.expanded &= set(stories.members)
+        self.expanded = self.expanded & set(stories.members)  # replaced: a worker reads it
         self._refilter()
 
     def story_of(self, article_id: str) -> str | None:
@@ -89,7 +107,7 @@ class ArticleRows:
         story = self.stories.story_of.get(article_id)
         if story is None:
             return None
-        self.expanded ^= {story}
+        self.expanded = self.expanded ^ {story}
         self._refilter()
         return story in self.expanded
 
@@ -98,6 +116,33 @@ class ArticleRows:
         has no other version, or none of them is shown)."""
         story = self.stories.story_of.get(article_id)
         return self._leads.get(story, article_id) if story is not None else article_id
+
+    def folded_under(self, article_id: str) -> list[str]:
+        """The versions the list holds folded under the article's row (none when its story
+        is unfolded or it does not stand for one)."""
+        story = self.stories.story_of.get(article_id)
+        if story is None or story in self.expanded or self._leads.get(story) != article_id:
+            return []
+        return [m for m in self.stories.members[story] if m != article_id and self._lists(m)]
+
+    def folded_news(self, article_id: str) -> tuple[bool, bool]:
+        """For the row standing for a folded story: whether a version folded under it is
+        unread, and whether one is new to the saved search shown (a new version of a story
+        read before shows on its row, not nowhere)."""
+        others = self.folded_under(article_id)
+        if not others:
+            return False, False
+        unread = self.states_known and any(not self.is_read(m) for m in others)
+        return unread, any(m in self.fresh for m in others)
+
+    def _lists(self, article_id: str) -> bool:
+        """Whether the list chosen holds the article (read or not)."""
+        if self.narrow is None:
+            return article_id in self.by_id
+        if self.members is not None:
+            return article_id in self.members
+        summary = self.by_id.get(article_id)
+        return summary is not None and self.narrow(summary)
 
     def row_label(self, article_id: str) -> str:
         """What a row says of its story: the count on its first version, "↳" on the others
@@ -212,12 +257,7 @@ class ArticleRows:
         """Show only the articles ``narrow`` keeps (None: all of them again), in ``order``
         (article id -> rank) when given, those in ``fresh`` marked new; ``members``, when
         given, are the ids ``narrow`` keeps."""
-        self.members = members if narrow is not None else None
-        self.narrow = narrow
-        self.narrow_label = label if narrow is not None else ""
-        self.order = order if narrow is not None else None
-        self.fresh = fresh if narrow is not None else frozenset()
-        self._refilter()
+        self.choose(Choice(narrow, label, order, fresh, members) if narrow is not None else ALL)
 
     def set_members(
         self,
@@ -228,12 +268,44 @@ class ArticleRows:
     ) -> None:
         """Show only the articles whose ids are in ``members`` (a list: a tag, a saved
         search), in ``order`` when given, those in ``fresh`` marked new."""
-        self.set_narrow(lambda a: a.id in members, label, order, fresh, members)
+        self.choose(members_choice(members, label, order, fresh))
+
+    def choose(self, choice: Choice) -> None:
+        """Show the list ``choice``, its rows picked now."""
+        self.choice = choice
+        self._refilter()
+
+    def view(self) -> View:
+        """How the rows are shown besides the list chosen."""
+        return View(self.hide_read, self.sort, self.stories, self.expanded)
+
+    def pick(
+        self, choice: Choice, states: Mapping[str, ReadingState], version: int
+    ) -> tuple[Picked, tuple[object, ...]]:
+        """The rows ``choice`` would show, from ``states`` (a copy made at ``version``); for
+        a worker, with what ``install`` checks that they are still good for."""
+        articles, view = self.articles, self.view()
+        picked = pick(articles, self._listed_ids(articles), states, choice, view)
+        return picked, (articles, version, view)
+
+    def install(self, choice: Choice, picked: Picked, made_for: tuple[object, ...]) -> None:
+        """Show ``choice`` with the rows a worker picked (``pick``), or with rows picked
+        now when the articles, the states or the view changed since."""
+        articles, version, view = made_for
+        if articles is not self.articles or version != self.version or view != self.view():
+            self.choose(choice)
+            return
+        self.choice = choice
+        self._put(picked)
 
     @property
     def narrowed_unread(self) -> int:
         """How many of the narrowed articles are not marked read."""
-        return sum(1 for i in ids_of(self.narrowed) if not self.is_read(i))
+        version, count = self._narrowed_unread
+        if version != self.version:
+            count = sum(1 for i in ids_of(self.narrowed) if not self.is_read(i))
+            self._narrowed_unread = (self.version, count)
+        return count
 
     def refilter(self) -> None:
         """Recompute the visible rows from the articles, states and filter."""
@@ -305,79 +377,20 @@ class ArticleRows:
         return before
 
     def _refilter(self) -> None:
-        self._filter()
-        self._group()
+        articles = self.articles
+        self._put(pick(articles, self._listed_ids(articles), self.states, self.choice, self.view()))
 
-    def _group(self) -> None:
-        self.rows, self._leads = fold_stories(self.rows, self.stories.story_of, self.expanded)
+    def _put(self, picked: Picked) -> None:
+        self.rows, self.narrowed, self._leads = picked.rows, picked.narrowed, picked.leads
+        self._unread = picked.unread
+        self._narrowed_unread = (self.version, picked.narrowed_unread)
 
-    def _filter(self) -> None:
-        states, articles = self.states, self.articles
-        listed: Container[str] = self.by_id
-        if isinstance(articles, PackedSummaries) and len(states) > 64:
-            listed = self._listedids_of(articles)  # one pass, not a bisect per state
-        read_ids = {i for i, s in states.items() if s.read and i in listed}
-        self._unread = len(articles) - len(read_ids)
-        narrow = self.narrow
-        members = self.members
-        if narrow is not None and members is not None and isinstance(articles, PackedSummaries):
-            if len(members) * 8 < len(articles):  # a few: look each up (bisect)
-                found = (articles.row_of(i) for i in members)
-                kept = array("I", sorted(r for r in found if r is not None))
-            else:
-                kept = array("I", (row for row, i in enumerate(articles.ids()) if i in members))
-            self.narrowed = Subset(articles, kept)
-            if self.hide_read:
-                kept = array("I", (r for r in kept if articles.article_id(r) not in read_ids))
-            if self.order is not None and self.sort == "date":  # its own order is its "date"
-                ranks, last = self.order, len(self.order)
-                ranked = sorted(kept, key=lambda r: ranks.get(articles.article_id(r), last))
-                self.rows = Ranked(articles, array("I", ranked))
-            elif self.sort == "date":
-                self.rows = Subset(articles, kept)
-            else:
-                self.rows = [articles[r] for r in kept]
-                self._sort()
-            return
-        if narrow is not None:
-            self.narrowed = [a for a in articles if narrow(a)]
-            if self.hide_read:
-                self.rows = [a for a in self.narrowed if a.id not in read_ids]
-            else:
-                self.rows = list(self.narrowed)
-            order = self.order
-            if order is not None and self.sort == "date":  # its own order stands for "date"
-                self.rows.sort(key=lambda a: order.get(a.id, len(order)))
-            self._sort()
-            return
-        self.narrowed = []
-        if self.sort != "date":
-            self.rows = [a for a in articles if not (self.hide_read and a.id in read_ids)]
-            self._sort()
-            return
-        if isinstance(articles, PackedSummaries):
-            if self.hide_read and read_ids:
-                shown = (row for row, i in enumerate(articles.ids()) if i not in read_ids)
-                self.rows = Subset(articles, array("I", shown))
-            else:
-                self.rows = articles
-        elif self.hide_read:
-            self.rows = [a for a in articles if a.id not in read_ids]
-        else:
-            self.rows = list(articles)
-
-    def _listedids_of(self, articles: PackedSummaries) -> set[str]:
-        if self._listed is None or self._listed[0] is not articles:
-            self._listed = (articles, set(articles.ids()))
-        return self._listed[1]
-
-    def _sort(self) -> None:
-        rows = self.rows
-        if self.sort == "date" or not isinstance(rows, list):
-            return
-        if self.sort == "title":
-            rows.sort(key=lambda a: a.title.casefold())
-        elif self.sort == "source":  # the folder it is in (a feed's, or the user's own)
-            rows.sort(key=lambda a: a.path_str.rpartition("/")[0].casefold())
-        else:  # furthest read first; stable, so newest first among equals
-            rows.sort(key=lambda a: -self.progress(a.id))
+    def _listed_ids(self, articles: Sequence[ArticleSummary]) -> Container[str]:
+        """Every article's id: for a packed list a set, built once per list (a bisect per
+        state would cost more), else the lookup by id."""
+        if not isinstance(articles, PackedSummaries) or len(self.states) <= 64:
+            return self.by_id if articles is self.articles else {a.id for a in articles}
+        listed = self._listed
+        if listed is None or listed[0] is not articles:
+            listed = self._listed = (articles, set(articles.ids()))
+        return listed[1]

@@ -89,6 +89,12 @@ def test_tags_are_added_removed_and_kept_apart_from_the_sources(cli: CLI, librar
     listed = cli("list", "--json", "--tag", "ÉCONOMIE", library=library).json()
     assert _ids(listed) == ["rates", "council"]
     assert _ids(cli("list", "--json", "--tag", "local", library=library).json()) == ["council"]
+    run = cli("tag", "football", "+Gaza, north", "+plain", library=library)
+    assert run.out == '"Gaza, north", plain\n'  # as the app's tag box reads it back
+    assert cli("show", "football", "--json", library=library).json()["tags"] == [
+        "Gaza, north",
+        "plain",
+    ]
 
 
 def test_filters_combine_with_words_phrases_and_dates(cli: CLI, library: Path) -> None:
@@ -155,6 +161,23 @@ def test_saved_searches_count_show_and_mark_what_is_new(cli: CLI, library: Path)
     ]
     assert cli("saved", "remove", "money", library=library).code == 0
     assert [r["name"] for r in cli("saved", "--json", library=library).json()] == ["Dated"]
+
+
+def test_a_renamed_or_edited_article_is_not_new_to_a_saved_search(cli: CLI, library: Path) -> None:
+    cli("saved", "add", "Money", "inflation", library=library)
+    shown = cli("saved", "show", "money", "--json", library=library).json()
+    assert {(h["id"], h["new"]) for h in shown["hits"]} == {("rates", True), ("council", True)}
+    (library / "council.txt").rename(library / "council-2024.txt")  # moved: same text
+    with (library / "rates.md").open("a", encoding="utf-8") as rates:  # edited in place
+        rates.write("\nCorrected: the rise was a quarter point.\n")
+    shown = cli("saved", "show", "money", "--json", library=library).json()
+    assert {(h["id"], h["new"]) for h in shown["hits"]} == {
+        ("council-2024", False),
+        ("rates", False),
+    }
+    _write(library, "copy.txt", (library / "council-2024.txt").read_text("utf-8"))
+    rows = cli("saved", "--json", library=library).json()
+    assert [(r["articles"], r["new"]) for r in rows] == [(3, 0)]  # the same text again
 
 
 def test_bookmark_export_carries_the_tags(cli: CLI, library: Path) -> None:

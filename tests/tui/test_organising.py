@@ -261,3 +261,45 @@ async def test_a_saved_search_is_forgotten_from_the_picker(ctx: AppContext) -> N
         assert store.saved_searches() == []
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_a_tag_may_hold_a_comma_when_quoted(ctx: AppContext, size: tuple[int, int]) -> None:
+    app = make_app(ctx, poll_seconds=None)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        rows = app.main_screen.rows
+        first, second = rows.rows[0].id, rows.rows[1].id
+        await pilot.press("t")
+        await settle(pilot)
+        app.screen.query_one(Input).value = '"Gaza, north", [b]x[/b]'
+        await pilot.press("enter")
+        await settle(pilot)
+        assert rows.tags(first) == ("Gaza, north", "[b]x[/b]")
+        await pilot.press("t")  # offered again as typed: the comma tag quoted
+        await settle(pilot)
+        box = app.screen.query_one(Input)
+        assert box.value == '"Gaza, north", [b]x[/b], '
+        await pilot.press("escape", "j", "t")
+        await settle(pilot)
+        await pilot.press("G", "a")  # completed, quoted, from the tags in use
+        await pilot.pause(0.1)
+        box = app.screen.query_one(Input)
+        assert box._suggestion == '"Gaza, north"'
+        await pilot.press("right", "enter")
+        await settle(pilot)
+        assert rows.tags(second) == ("Gaza, north",)
+        await _choose(pilot, app, "#Gaza, north")
+        assert {r.id for r in rows.rows} == {first, second}
+
+
+@pytest.mark.parametrize(
+    "tags",
+    [("plain",), ("Gaza, north", "b"), ('say "no"',), ('a, "b"', " c")],
+)
+def test_tags_written_on_one_line_read_back_the_same(tags: tuple[str, ...]) -> None:
+    from newsreader.state.tags import join_tags, split_tags
+
+    line = join_tags(tags)
+    assert [t.strip() for t in split_tags(line)] == [t.strip() for t in tags]
+    assert split_tags(line + ", ") == split_tags(line)  # the dialog's trailing ", "

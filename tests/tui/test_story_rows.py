@@ -46,3 +46,39 @@ def test_a_saved_search_by_relevance_still_finds_its_rows_once_a_story_is_folded
     # Where the cursor is kept (a row marked read, the list refreshed, a version opened).
     assert [rows.index_of(i) for i in shown] == list(range(len(shown)))
     assert rows.index_of(rows.lead_of(ids[2])) == shown.index(ids[5])
+
+
+def test_few_grouped_articles_fold_as_a_pass_over_every_row_does(tmp_path: Path) -> None:
+    """The look-up of each grouped article gives the rows and leads of the pass over every
+    row: for the whole list, a subset, and a relevance order, folded and expanded."""
+    from array import array
+
+    import pytest
+
+    from newsreader.tui import story_rows
+    from newsreader.tui.row_views import Ranked, Subset
+    from newsreader.tui.story_rows import fold_stories
+
+    articles = packed_library(tmp_path, 28)
+    ids = list(articles.ids())
+    story_of = {ids[3]: "a", ids[9]: "a", ids[20]: "a", ids[5]: "b", ids[6]: "b"}
+
+    views = [
+        articles,
+        Subset(articles, array("I", [r for r in range(28) if r not in (3, 11)])),
+        Ranked(articles, array("I", [20, 9, 1, 6, 5, 0, 3])),
+    ]
+    patch = pytest.MonkeyPatch()
+    try:
+        for rows in views:
+            for expanded in (set(), {"a"}):
+                patch.setattr(story_rows, "FEW", 1)  # each grouped article looked up
+                few = fold_stories(rows, story_of, expanded)
+                patch.setattr(story_rows, "FEW", 10**6)  # every row's id read
+                every = fold_stories(rows, story_of, expanded)
+                patch.undo()
+                assert [a.id for a in few[0]] == [a.id for a in every[0]]
+                assert few[1] == every[1]
+                assert len(few[0]) < len(rows) or expanded
+    finally:
+        patch.undo()

@@ -11,6 +11,7 @@ PLAIN = [
     "newsreader.app.index_job",  # the child build process: no Textual start-up cost
     "newsreader.app.session",
     "newsreader.tui.rows",
+    "newsreader.tui.row_picking",
     "newsreader.tui.row_views",
     "newsreader.tui.story_rows",
     "newsreader.tui.article_row",

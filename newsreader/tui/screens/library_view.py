@@ -14,6 +14,7 @@ from rich.text import Text
 from newsreader.library import LibraryScan
 from newsreader.tui import library_sync as sync
 from newsreader.tui.plural import count
+from newsreader.tui.row_views import ids_of
 
 if TYPE_CHECKING:
     from newsreader.tui.screens.host import LibraryHost
@@ -62,7 +63,10 @@ class LibraryView:
         if changed:
             # Articles a feed fetch saved are counted in its own progress, not here.
             saved = screen.feeds.saved_paths
-            added = sum(1 for a in scan.articles if a.id not in before and a.path not in saved)
+            # By id first: a summary is built only for a new article (building one for each
+            # of a packed 10k took ~18 ms of the UI thread at every change).
+            came = [i for i in ids_of(scan.articles) if i not in before]
+            added = sum(1 for i in came if scan.by_id[i].path not in saved)
             removed = len(before - set(rows.by_id))
             parts = [f"{n} {what}" for n, what in ((added, "new"), (removed, "removed")) if n]
             if parts:

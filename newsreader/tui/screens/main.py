@@ -30,6 +30,7 @@ from newsreader.tui.screens.bookmark_flow import BookmarkFlow
 from newsreader.tui.screens.feed_flow import FeedFetch
 from newsreader.tui.screens.folder_sync import FolderSync, SyncMerged
 from newsreader.tui.screens.library_view import LibraryView
+from newsreader.tui.screens.list_flow import ListFlow
 from newsreader.tui.screens.narrowing import Narrowing
 from newsreader.tui.screens.open_flow import ArticleOpener, request_for
 from newsreader.tui.screens.organising import Organising
@@ -96,6 +97,7 @@ class MainScreen(Screen[None]):
         self._resumed = False
         self.narrowing = Narrowing(self)
         self.organising = Organising(self)
+        self.lists = ListFlow(self, self.organising)
         minutes = session.ctx.config.fetch_interval
         self.refresher = AutoRefresh(
             self, refresh_seconds if refresh_seconds is not None else minutes and minutes * 60
@@ -206,7 +208,7 @@ class MainScreen(Screen[None]):
 
     def show_lists(self) -> None:
         """Offer the lists (All, Unread, Starred, tags, feeds, saved searches)."""
-        self.organising.show_picker()
+        self.lists.show_picker()
 
     def action_star_open(self) -> None:
         if (summary := self._open_summary()) is not None:
@@ -226,7 +228,7 @@ class MainScreen(Screen[None]):
         self.organising.cycle_sort()
 
     def on_search_pane_save_requested(self, message: SearchPane.SaveRequested) -> None:
-        self.organising.save_search(message.query)
+        self.lists.save_search(message.query)
 
     # --- the library -----------------------------------------------------------------------
 
@@ -259,7 +261,7 @@ class MainScreen(Screen[None]):
 
     def on_index_updated(self, message: sync.IndexUpdated) -> None:
         self.library_view.index_updated(message)
-        self.organising.library_changed()
+        self.lists.library_changed()
 
     def on_stories_found(self, message: sync.StoriesFound) -> None:
         self.story_flow.found(message)
@@ -450,8 +452,7 @@ class MainScreen(Screen[None]):
 
     def narrow_to(self, urls: frozenset[str] | None, label: str) -> None:
         """Show only the articles saved from the feeds ``urls`` (None: every article)."""
-        if urls is None:
-            self.organising.current = ("all", "")
+        self.lists.left_lists(urls is not None)
         self.narrowing.to(urls, label)
 
     @property

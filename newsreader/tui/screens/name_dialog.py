@@ -16,25 +16,27 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
-from newsreader.state.tags import key
+from newsreader.state.tags import join_tags, key, split_tags
 
 
 class TagSuggester(Suggester):
-    """Completes the tag being typed (after the last comma) from the tags in use."""
+    """Completes the tag being typed (after the last comma outside quotes) from the tags in
+    use, quoted when it holds a comma."""
 
     def __init__(self, tags: Sequence[str]) -> None:
         super().__init__(use_cache=False, case_sensitive=True)
         self.tags = list(tags)
 
     async def get_suggestion(self, value: str) -> str | None:
-        head, _comma, last = value.rpartition(",")
-        typed = last.lstrip()
-        if not typed:
+        head, typed = _last_piece(value)
+        bare = typed.lstrip()
+        wanted = key(bare[1:] if bare.startswith('"') else bare)
+        if not wanted:
             return None
-        already = {key(t) for t in head.split(",")}
+        already = {key(t) for t in split_tags(head)}
         for tag in self.tags:
-            if key(tag).startswith(key(typed)) and key(tag) not in already:
-                return value[: len(value) - len(typed)] + tag
+            if key(tag).startswith(wanted) and key(tag) not in already:
+                return value[: len(value) - len(bare)] + join_tags([tag])
         return None
 
 
@@ -99,6 +101,13 @@ class NameDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-def split_tags(text: str) -> list[str]:
-    """The tags of a comma-separated line, empty pieces dropped."""
-    return [piece for piece in text.split(",") if piece.strip()]
+def _last_piece(value: str) -> tuple[str, str]:
+    """``value`` cut after its last comma outside quotes: what is before, and the piece
+    being typed."""
+    cut, quoted = -1, False
+    for at, ch in enumerate(value):
+        if ch == '"':
+            quoted = not quoted
+        elif ch == "," and not quoted:
+            cut = at
+    return value[: max(cut, 0)], value[cut + 1 :]

@@ -1,13 +1,13 @@
-"""Stars, tags, the list's sort, the list picker and saved searches, for ``MainScreen``.
+"""Stars, tags and the list's sort, for ``MainScreen``, and the shelf (the rows with what
+the user organised) that the lists (``list_flow``) and the search pane ask.
 
 Like ``ReadMarks``: a change shows in the rows at once and its store write is queued through
-the screen. What needs the store, the feeds' files or the index (tags in use, counts, a
-saved search's matches) is read in a thread worker and handed back to the UI thread.
+the screen. What needs the store or the feeds' files (tags in use, the sort) is read in a
+thread worker and handed back to the UI thread.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -16,11 +16,8 @@ from newsreader.state.models import ReadingState
 from newsreader.tui.rows import SORTS
 
 if TYPE_CHECKING:
-    from newsreader.app.lists import Entry
     from newsreader.app.shelves import FeedLinks, Shelf
     from newsreader.search import SearchResult
-    from newsreader.state.models import SavedSearch
-    from newsreader.tui.screens.list_picker import ListPicker
     from newsreader.tui.screens.main import MainScreen
 
 SORT_SETTING = "list.sort"
@@ -31,20 +28,21 @@ class Organising:
 
     def __init__(self, screen: MainScreen) -> None:
         self.screen = screen
-        self.current: tuple[str, str] = ("all", "")
-        """The list shown: (kind, name) of an ``Entry``."""
-        self._saved: SavedSearch | None = None
-        """The saved search shown, as it was when first shown (what it had seen then)."""
         self._links: FeedLinks | None = None
         self._kept: tuple[int, Shelf] | None = None
-        self._answers: dict[str, tuple[Shelf, list[str]]] = {}
-        """A saved query's article ids, for the shelf they were found on (switching back to
-        a list costs no search until the library or the states change)."""
 
     # --- helpers for workers --------------------------------------------------------------
 
-    def _shelf(self) -> Shelf:
+    def shelf(self) -> Shelf:
         """The rows as a shelf (called in a worker: copies what it reads)."""
+        return self.versioned_shelf()[1]
+
+    def forget_links(self) -> None:
+        """Read the feeds' links again on next use (a fetch may have saved files)."""
+        self._links = None
+
+    def versioned_shelf(self) -> tuple[int, Shelf]:
+        """The rows as a shelf, and the version of the rows' states it copied."""
         from newsreader.app.shelves import Shelf, feed_links
         from newsreader.feeds import subscriptions_file
 
@@ -55,13 +53,26 @@ class Organising:
         kept, version = self._kept, rows.version
         same = kept is not None and kept[1].articles is rows.articles
         if kept is not None and same and kept[0] == version and kept[1].links is links:
-            return kept[1]  # nothing changed: its tag index and columns stand
+            return kept  # nothing changed: its tag index and columns stand
         # A copy: the UI thread changes the rows' states while a worker reads these.
         shelf = Shelf(rows.articles, dict(rows.states), links)
         if kept is not None and same:
             shelf.adopt_columns(kept[1])
         self._kept = (version, shelf)
-        return shelf
+        return version, shelf
+
+    def shelf_at_hand(self, tags: bool) -> bool:
+        """Whether the shelf of the rows as they are now is built: asking for it reads no
+        file and copies no states, and with ``tags`` has no tag index to make."""
+        rows, kept, links = self.screen.rows, self._kept, self._links
+        return (
+            kept is not None
+            and kept[0] == rows.version
+            and kept[1].articles is rows.articles
+            and links is not None
+            and kept[1].links is links
+            and (kept[1].has_tag_index() or not tags)
+        )
 
     def search(self, query: str, limit: int = 40, **options: object) -> SearchResult:
         """The search pane's search: words by the index, ``tag:``/``is:``/``feed:`` here."""
@@ -70,7 +81,7 @@ class Organising:
         session = self.screen.session
         if not split(query).filters and not split(query).error:
             return session.search(query, limit, **options)  # type: ignore[arg-type]
-        return self._shelf().search(session.index().search, query, limit, **options)
+        return self.shelf().search(session.index().search, query, limit, **options)
 
     def _state(self, summary: ArticleSummary) -> ReadingState:
         return self.screen.rows.states.get(summary.id) or ReadingState(summary.id)
@@ -100,14 +111,14 @@ class Organising:
         def tags_in_use() -> None:
             store = screen.session.store()
             mine = store.tags_in_use() if store is not None else []
-            own = self._shelf().source_tags(summary)
+            own = self.shelf().source_tags(summary)
             screen.app.call_from_thread(self._ask_tags, summary, mine, own)
 
         screen.run_worker(tags_in_use, name="tags", group="tags", thread=True, exclusive=True)
 
     def _ask_tags(self, summary: ArticleSummary, in_use: list[str], own: tuple[str, ...]) -> None:
-        from newsreader.state.tags import normalise
-        from newsreader.tui.screens.name_dialog import NameDialog, split_tags
+        from newsreader.state.tags import join_tags, normalise, split_tags
+        from newsreader.tui.screens.name_dialog import NameDialog
 
         def check(text: str) -> str | None:
             try:
@@ -119,7 +130,7 @@ class Organising:
 
         about = summary.title
         if own:
-            about += "\nFrom its source (kept apart): " + ", ".join(own)
+            about += "\nFrom its source (kept apart): " + join_tags(own)
 
         def answered(text: str | None) -> None:
             if text is None:
@@ -131,17 +142,16 @@ class Organising:
             self.screen.rows.update_state(replace(self._state(summary), tags=new))
             self.screen.write(lambda store: store.change_tags(summary, new, replace=True))
             self._redraw()
-            if self.current[0] == "tag":  # the list of a tag just added or removed follows
-                self._show_tag(self.current[1])
-            shown = ", ".join(new) if new else "none"
+            self.screen.lists.tags_changed()  # the list of a tag added or removed follows
+            shown = join_tags(new) if new else "none"
             self.screen.notify(f"Tags: {shown}", timeout=2, markup=False)
 
-        current = ", ".join(self._state(summary).tags)
+        current = join_tags(self._state(summary).tags)
         dialog = NameDialog(
             "Tags",
             about,
             current + (", " if current else ""),
-            placeholder="tags, separated by commas",
+            placeholder='tags, separated by commas ("quoted, if one has a comma")',
             check=check,
             suggestions=in_use,
         )
@@ -179,173 +189,3 @@ class Organising:
                 screen.app.call_from_thread(self._sort_if_other, sort)
 
         screen.run_worker(read, name="sort", group="sort", thread=True)
-
-    # --- lists ------------------------------------------------------------------------------
-
-    def show_picker(self) -> None:
-        """Count every list (in a worker), then offer them."""
-        screen = self.screen
-
-        def count() -> None:
-            from newsreader.app.lists import entries, saved_entry
-
-            store = screen.session.store()
-            saved = store.saved_searches() if store is not None else []
-            shelf, rank = self._shelf(), screen.session.index().ranked_paths
-            # Offered at once; each saved search (a search) is counted after, in turn.
-            picker = screen.app.call_from_thread(
-                self._offer, entries(shelf, saved, rank, count_saved=False)
-            )
-            for s in saved:
-                if not picker.is_attached:
-                    return
-                screen.app.call_from_thread(picker.counted, saved_entry(shelf, rank, s))
-
-        screen.run_worker(count, name="lists", group="lists", thread=True, exclusive=True)
-
-    def _offer(self, found: list[Entry]) -> ListPicker:
-        from newsreader.tui.screens.list_picker import ListPicker
-
-        def chosen(entry: Entry | None) -> None:
-            if entry is not None:
-                self.choose(entry)
-
-        picker = ListPicker(found, self.current, self._forget)
-        self.screen.app.push_screen(picker, chosen)
-        return picker
-
-    def _forget(self, entry: Entry) -> None:
-        name = entry.name
-        self.screen.write(lambda store: store.remove_search(name))
-        self._answers.clear()
-        self.screen.notify(f"Forgot the saved search “{name}”.", timeout=3, markup=False)
-        if self.current == ("saved", name):
-            self.current = ("all", "")
-            self.screen.narrow_to(None, "")
-
-    def choose(self, entry: Entry) -> None:
-        """Narrow the article list to ``entry``'s articles."""
-        screen, rows = self.screen, self.screen.rows
-        self.current = (entry.kind, entry.name)
-        self._saved = None
-        if entry.kind in ("feed", "category"):
-            label = f"{'feed' if entry.kind == 'feed' else 'category'}: {entry.name}"
-            screen.narrow_to(frozenset(entry.urls), label)
-            return
-        if entry.kind == "all":
-            screen.narrow_to(None, "")
-        elif entry.kind == "unread":  # picked now: one marked read stays until the next pick
-            self._narrow({i for i in rows.article_ids() if not rows.is_read(i)}, "unread")
-        elif entry.kind == "starred":
-            self._narrow({i for i, s in rows.states.items() if s.starred}, "starred")
-        elif entry.kind == "tag":
-            self._show_tag(entry.name)
-        elif entry.kind == "saved":
-            self._show_saved(entry.name)
-
-    def _narrow(
-        self,
-        members: Collection[str],
-        label: str,
-        order: dict[str, int] | None = None,
-        fresh: frozenset[str] = frozenset(),
-    ) -> None:
-        screen = self.screen
-        screen.narrowing.urls = None  # a feed narrowing in flight is overtaken
-        keep = screen.article_list.highlighted
-        screen.rows.set_members(members, label, order, fresh)
-        screen.article_list.refresh_rows(keep.id if keep else None)
-        screen.update_counts()
-
-    def _show_tag(self, name: str) -> None:
-        screen = self.screen
-
-        def members() -> None:
-            from newsreader.app.lists import tag_members
-
-            found = tag_members(self._shelf(), name)
-            screen.app.call_from_thread(apply, found)
-
-        def apply(found: frozenset[str]) -> None:
-            if self.current == ("tag", name):
-                self._narrow(found, f"#{name}")
-
-        screen.run_worker(members, name="tag", group="lists", thread=True, exclusive=True)
-
-    def _show_saved(self, name: str) -> None:
-        screen = self.screen
-
-        def members() -> None:
-            from newsreader.app.lists import saved_members
-
-            store = screen.session.store()
-            saved = self._saved or (store.saved_search(name) if store is not None else None)
-            if store is None or saved is None:
-                return
-            shelf = self._shelf()
-            known = self._answers.get(saved.query)
-            if known is not None and known[0] is shelf:  # same library, same states
-                found = known[1]
-                fresh = frozenset(aid for aid in found if aid not in saved.seen)
-            else:
-                found, fresh = saved_members(shelf, screen.session.index().ranked_paths, saved)
-                self._answers[saved.query] = (shelf, found)
-            screen.app.call_from_thread(apply, saved, found, fresh)
-            store.mark_seen(saved.name, found)  # after the list is handed over: not waited for
-
-        def apply(saved: SavedSearch, found: list[str], fresh: frozenset[str]) -> None:
-            if self.current != ("saved", name):
-                return
-            self._saved = saved
-            ranks = {aid: n for n, aid in enumerate(found)}
-            order = ranks if saved.sort == "relevance" else None
-            self._narrow(ranks.keys(), f"saved: {saved.name}", order, fresh)
-
-        screen.run_worker(members, name="saved", group="lists", thread=True, exclusive=True)
-
-    def library_changed(self) -> None:
-        """The index took in new or changed articles: a saved search shown updates."""
-        self._links = None  # a fetch may have saved files from feeds
-        self._answers.clear()
-        kind, name = self.current
-        if kind == "saved":
-            self._show_saved(name)
-        elif kind == "tag":
-            self._show_tag(name)
-
-    # --- saving a search --------------------------------------------------------------------
-
-    def save_search(self, query: str) -> None:
-        """Ask for a name, then keep ``query`` as a saved search."""
-        from newsreader.app.filters import split
-        from newsreader.state.tags import normalise
-        from newsreader.tui.screens.name_dialog import NameDialog
-
-        query = query.strip()
-        if not query:
-            self.screen.notify("Type a search first, then save it.", timeout=3, markup=False)
-            return
-        if (error := split(query).error) is not None:
-            self.screen.notify(error, severity="warning", timeout=4, markup=False)
-            return
-
-        def check(text: str) -> str | None:
-            try:
-                normalise(text, "saved search")
-            except ValueError as exc:
-                return str(exc)
-            return None
-
-        def answered(name: str | None) -> None:
-            if name is None:
-                return
-            clean = normalise(name, "saved search")
-            self.screen.write(lambda store: store.save_search(clean, query))
-            self.screen.notify(
-                f"Saved search “{clean}”: L lists it with its count.", timeout=3, markup=False
-            )
-
-        dialog = NameDialog(
-            "Save this search", query, placeholder="a name for the list", check=check
-        )
-        self.screen.app.push_screen(dialog, answered)

@@ -25,8 +25,11 @@ class ReadMarks:
         """The articles the last "mark all read" changed."""
 
     def toggle(self, summary: ArticleSummary) -> None:
-        """Flip one article's read mark."""
-        self.set_read([summary.id], not self.screen.rows.is_read(summary.id))
+        """Flip one article's read mark; on a folded story's row, the mark of the row as it
+        shows (read once every version under it is), for all of them."""
+        rows = self.screen.rows
+        ids = [summary.id, *rows.folded_under(summary.id)]
+        self.set_read(ids, not all(rows.is_read(i) for i in ids))
 
     def toggle_filter(self) -> None:
         """Hide or show read articles; the cursor stays on its article, or when that is now

@@ -22,7 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from newsreader.library import ArticleSummary
-from newsreader.tui.article_row import RowStyles, row_segments
+from newsreader.tui.article_row import RowMarks, RowStyles, row_segments
 from newsreader.tui.rows import ArticleRows
 
 
@@ -195,62 +195,32 @@ class ArticleList(ScrollView, can_focus=True):
         if index >= len(rows):
             return Strip.blank(width, self.rich_style)
         summary = rows[index]
-        read = self.rows.is_read(summary.id)
-        progress = self.rows.progress(summary.id)
-        starred = self.rows.is_starred(summary.id)
-        fresh = summary.id in self.rows.fresh
-        label = self.rows.row_label(summary.id)
-        cursor = index == self.cursor
-        key = (
-            summary,
-            label,
-            read,
-            progress,
-            starred,
-            fresh,
-            width,
-            cursor,
-            index == self.hover,
-            self.has_focus,
-            self.rows.states_known,
-        )
+        marks = self._marks(summary.id)
+        cursor, hover = index == self.cursor, index == self.hover
+        key = (summary, marks, width, cursor, hover, self.has_focus)
         strip = self._cache.get(key)
         if strip is None:
-            strip = self._render_row(
-                summary,
-                read,
-                progress,
-                width,
-                cursor,
-                index == self.hover,
-                starred,
-                fresh,
-                label,
-            )
-            self._cache[key] = strip
+            # Segments straight from cached styles: a page of rows through Rich's Text cost
+            # ~10 ms, on the first paint and on every page down.
+            styles = self._row_styles(cursor, hover)
+            segments = row_segments(summary, marks, width, styles)
+            strip = self._cache[key] = Strip(segments).crop_extend(0, width, styles.line)
         return strip
 
-    def _render_row(
-        self,
-        summary: ArticleSummary,
-        read: bool,
-        progress: int,
-        width: int,
-        cursor: bool,
-        hover: bool,
-        starred: bool = False,
-        fresh: bool = False,
-        label: str = "",
-    ) -> Strip:
-        # Segments straight from cached styles: a page of rows through Rich's Text cost
-        # ~10 ms, on the first paint and on every page down.
-        styles = self._row_styles(cursor, hover)
-        # Before the reading states load (a few frames at start) no row claims to be unread.
-        unread = self.rows.states_known and not read
-        segments = row_segments(
-            summary, read, unread, progress, width, styles, starred, fresh, label
+    def _marks(self, article_id: str) -> RowMarks:
+        rows = self.rows
+        read = rows.is_read(article_id)
+        folded_unread, folded_fresh = rows.folded_news(article_id)
+        return RowMarks(
+            read,
+            # Before the reading states load (a few frames at start) no row claims to be
+            # unread; a folded story's row is unread while any version under it is.
+            rows.states_known and (not read or folded_unread),
+            rows.progress(article_id),
+            rows.is_starred(article_id),
+            folded_fresh or article_id in rows.fresh,
+            rows.row_label(article_id),
         )
-        return Strip(segments).crop_extend(0, width, styles.line)
 
     def _row_styles(self, cursor: bool, hover: bool) -> RowStyles:
         key = (cursor, hover, self.has_focus)
