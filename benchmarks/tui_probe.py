@@ -10,6 +10,9 @@ sleeps ~62 ms a key; ARCHITECTURE.md, "Facts about the libraries").
     python tui_probe.py bare                 # first paint of a bare app's Static
     python tui_probe.py type LIBRARY [--keys N]
                                              # key -> repainted results / list, peak RSS
+
+The app's processes start as ``newsreader`` starts them, with one malloc arena
+(``cli.one_malloc_arena``); ``BENCH_DEFAULT_MALLOC=1`` leaves glibc's default, for an A/B.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import resource
 import sys
 import time
@@ -217,6 +221,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keys", type=int, default=20, help="page-down presses in the list")
     parser.add_argument("--quick", action="store_true", help="type one short word")
     args = parser.parse_args(argv)
+    if args.mode != "bare" and os.environ.get("BENCH_DEFAULT_MALLOC") != "1":
+        from newsreader.cli import one_malloc_arena
+
+        one_malloc_arena()  # as ``newsreader`` does before its first thread
     if args.mode == "bare":
         result = bare()
     elif args.mode == "start":
