@@ -303,3 +303,24 @@ def test_tags_written_on_one_line_read_back_the_same(tags: tuple[str, ...]) -> N
     line = join_tags(tags)
     assert [t.strip() for t in split_tags(line)] == [t.strip() for t in tags]
     assert split_tags(line + ", ") == split_tags(line)  # the dialog's trailing ", "
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_toast_is_shown_once_while_a_dialog_is_open(
+    ctx: AppContext, size: tuple[int, int]
+) -> None:
+    """The screen beneath a dialog shows through it: its copy of a toast was drawn too."""
+    app = make_app(ctx, poll_seconds=None)
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert app.export_screenshot().count("Starred") == 1
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, NameDialog)
+        assert app.export_screenshot().count("Starred") == 1
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, NameDialog)
+        assert app.export_screenshot().count("Starred") == 1  # the toast back on its screen

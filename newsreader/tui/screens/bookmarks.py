@@ -18,7 +18,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -27,6 +26,7 @@ from newsreader.library import ArticleSummary
 from newsreader.state.models import Bookmark
 from newsreader.tui.screens.folder_sync import SyncMerged
 from newsreader.tui.screens.note import NoteDialog
+from newsreader.tui.screens.toasts import OwnToasts
 from newsreader.tui.widgets.key_bar import KeyBar
 from newsreader.tui.widgets.passage_preview import PassagePreview
 
@@ -58,7 +58,7 @@ class BookmarkList(OptionList):
     ]
 
 
-class BookmarksScreen(Screen[Bookmark | None]):
+class BookmarksScreen(OwnToasts[Bookmark | None]):
     """Lists bookmarks; dismisses with the bookmark to jump to, or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

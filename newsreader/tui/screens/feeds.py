@@ -18,7 +18,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from newsreader.errors import UserError
@@ -31,6 +30,7 @@ from newsreader.tui.screens.feed_table import (
     fill_table,
     highlighted_key,
 )
+from newsreader.tui.screens.toasts import OwnToasts
 from newsreader.tui.widgets.key_bar import KeyBar
 from newsreader.tui.widgets.status_bar import progress_text
 
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from newsreader.tui.screens.main import MainScreen
 
 
-class FeedsScreen(Screen[None]):
+class FeedsScreen(OwnToasts[None]):
     """Lists the feeds; keys act on the highlighted one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

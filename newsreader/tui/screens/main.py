@@ -18,7 +18,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Input
 
 from newsreader.app.session import Session
@@ -37,6 +36,7 @@ from newsreader.tui.screens.organising import Organising
 from newsreader.tui.screens.panes import Pane, PaneLayout
 from newsreader.tui.screens.read_marks import ReadMarks
 from newsreader.tui.screens.story_flow import StoryFlow
+from newsreader.tui.screens.toasts import OwnToasts
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.key_bar import KeyBar
 from newsreader.tui.widgets.status_bar import StatusBar
@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from newsreader.tui.widgets.search_pane import SearchPane
 
 
-class MainScreen(Screen[None]):
+class MainScreen(OwnToasts[None]):
     """List, search and reader, and the flows between them."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
