@@ -15,15 +15,6 @@ if TYPE_CHECKING:
     from newsreader.state.change_items import ChangeItem
 
 
-def _feed_key(url: str) -> str:
-    from newsreader.feeds.urls import normalize_url
-
-    try:
-        return normalize_url(url)
-    except ValueError:
-        return url
-
-
 def _feeds_signature(feeds_file: Path) -> str:
     try:
         st = feeds_file.stat()
@@ -37,9 +28,9 @@ def record_feeds(ledger: Ledger, feeds_file: Path) -> None:
     included) become changes: the file after the last run is the baseline."""
     if ledger.flag("feeds_file") == _feeds_signature(feeds_file):
         return  # unchanged since this device last read or wrote it
-    from newsreader.feeds.subscriptions import load_subscriptions
+    from newsreader.feeds.subscriptions import feed_key, load_subscriptions
 
-    feeds = {_feed_key(f.url): f for f in load_subscriptions(feeds_file)}
+    feeds = {feed_key(f.url): f for f in load_subscriptions(feeds_file)}
     before = ledger.applied_feeds()
     items: list[ChangeItem] = []
     for key in sorted(set(feeds) - before):
@@ -56,16 +47,17 @@ def write_feeds(ledger: Ledger, feeds_file: Path, states: list[merge.FeedState])
     """The merged subscriptions into the subscriptions file: added, or removed."""
     from newsreader.feeds.subscriptions import (
         add_subscriptions,
+        feed_key,
         load_subscriptions,
         remove_subscription,
     )
 
-    held = {_feed_key(f.url): f for f in load_subscriptions(feeds_file)}
+    held = {feed_key(f.url): f for f in load_subscriptions(feeds_file)}
     add = [(s.url, s.title, s.category) for s in states if s.alive and s.key not in held]
     if add:
         add_subscriptions(feeds_file, [(clean_line(u), t, c, None) for u, t, c in add])
     for s in states:
         if not s.alive and s.key in held:
             remove_subscription(feeds_file, held[s.key].url)
-    ledger.set_applied_feeds({_feed_key(f.url) for f in load_subscriptions(feeds_file)})
+    ledger.set_applied_feeds({feed_key(f.url) for f in load_subscriptions(feeds_file)})
     ledger.flag("feeds_file", _feeds_signature(feeds_file))

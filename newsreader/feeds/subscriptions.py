@@ -103,11 +103,11 @@ def add_subscriptions(
     of them or, when the file cannot be written, none. The subscriptions added."""
     with _locked(path):
         feeds = load_subscriptions(path)
-        known = {_key(f.url) for f in feeds}
+        known = {feed_key(f.url) for f in feeds}
         added: list[Subscription] = []
         for url, title, category, site in items:
-            if _key(url) not in known:
-                known.add(_key(url))
+            if feed_key(url) not in known:
+                known.add(feed_key(url))
                 sub = Subscription(
                     url=url, title=title, added=now_iso(), category=category, site=site
                 )
@@ -151,7 +151,8 @@ def find_subscription(feeds: list[Subscription], url: str) -> Subscription | Non
     return None
 
 
-def _key(url: str) -> str:
+def feed_key(url: str) -> str:
+    """How two addresses of one feed compare: normalized, or as given when they cannot be."""
     try:
         return normalize_url(url)
     except ValueError:

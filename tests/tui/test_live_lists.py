@@ -20,6 +20,16 @@ from newsreader.tui.app import NewsreaderApp, make_app
 from .conftest import settle, write_article
 
 
+def _first_arrival(library: Path) -> None:
+    """An article the saved search "Cease…" matches, dropped into the folder."""
+    write_article(
+        library / "200_first.txt",
+        "Ceasefire monitors arrive",
+        date(2024, 10, 1),
+        ["GENEVA: monitors of the ceasefire arrived at the border on Monday."],
+    )
+
+
 async def _until(pilot: Pilot[Any], done: Callable[[], bool], seconds: float = 20) -> None:
     """Let the app run until ``done()`` (workers may be blocked on purpose: no ``settle``)."""
     deadline = time.monotonic() + seconds
@@ -74,12 +84,7 @@ async def test_a_late_answer_does_not_undo_a_newer_one(
             return found
 
         index.ranked_paths = ranked_paths  # type: ignore[method-assign]
-        write_article(
-            library / "200_first.txt",
-            "Ceasefire monitors arrive",
-            date(2024, 10, 1),
-            ["GENEVA: monitors of the ceasefire arrived at the border on Monday."],
-        )
+        _first_arrival(library)
         screen.sync.rescan()
         await _until(pilot, held.is_set)
         write_article(
@@ -131,12 +136,7 @@ async def test_narrowing_to_a_feed_leaves_the_saved_search(ctx: AppContext, libr
         await _show_saved(pilot, app, "Cease")
         screen.narrow_to(frozenset({"https://example.org/feed"}), "feed: Example")  # feeds screen
         await settle(pilot)
-        write_article(
-            library / "200_first.txt",
-            "Ceasefire monitors arrive",
-            date(2024, 10, 1),
-            ["GENEVA: monitors of the ceasefire arrived at the border on Monday."],
-        )
+        _first_arrival(library)
         screen.sync.rescan()
         await settle(pilot)
         assert screen.rows.narrow_label == "feed: Example"
