@@ -129,15 +129,17 @@ def test_index_and_suggest_are_served_too(shell: Shell) -> None:
         assert served.stdout == alone.stdout and "ceasefire" in served.stdout
 
 
-def _servers() -> set[int]:
-    """The pids of every search server process running now."""
+def _servers(address: str) -> set[int]:
+    """The pids of the search server processes for ``address`` running now (not those of
+    other tests or other runs, which serve other sockets)."""
     found = set()
+    wanted = os.fsencode(address)
     for entry in Path("/proc").iterdir():
         try:
             cmdline = (entry / "cmdline").read_bytes()
         except OSError:
             continue
-        if b"newsreader.cli.search_server" in cmdline:
+        if b"newsreader.cli.search_server" in cmdline and wanted in cmdline.split(b"\0"):
             found.add(int(entry.name))
     return found
 
@@ -146,6 +148,7 @@ def _servers() -> set[int]:
 def test_a_served_command_starts_no_other_server(shell: Shell) -> None:
     shell.run("search", "ceasefire")
     pid = shell.wait_for_server()
+    address = shell.address()
     for args in (("search", "truce"), ("index",)):
         proc = subprocess.Popen(
             [sys.executable, "-m", "newsreader", "--library", str(shell.library), *args],
@@ -155,11 +158,11 @@ def test_a_served_command_starts_no_other_server(shell: Shell) -> None:
         )
         seen: set[int] = set()
         while proc.poll() is None:
-            seen |= _servers()
+            seen |= _servers(address)
             time.sleep(0.002)
         deadline = time.monotonic() + 1.0
         while time.monotonic() < deadline:  # a server started at the end is still starting
-            seen |= _servers()
+            seen |= _servers(address)
             time.sleep(0.01)
         assert proc.returncode == 0
         assert seen == {pid}, f"{args}: other servers started: {seen - {pid}}"
