@@ -42,8 +42,7 @@ class RefreshPlan:
         if url in self.next_due:
             return
         # A file written before failures were counted says only that the last one failed.
-        failures = feed.failures or (1 if feed.last_status == "failed" else 0)
-        self.failures[url] = max(0, failures)
+        self.failures[url] = feed.failures or (1 if feed.last_status == "failed" else 0)
         when = _timestamp(feed.last_fetched)
         self.next_due[url] = when + self.wait_after(self.failures[url]) if when else 0.0
 

@@ -127,9 +127,9 @@ def _dispatch(args: argparse.Namespace, kept: Kept | None = None) -> int:
 def one_malloc_arena() -> None:
     """Have glibc's malloc serve every thread from one arena. By default each thread that
     allocates gets an arena of its own (up to eight per core) and each keeps what was freed
-    in it for reuse by that thread: the app's scan, search and library workers held tens of
-    megabytes of freed memory so at 100k articles. Python allocates under the GIL anyway, so
-    one arena costs no waiting. Elsewhere than glibc, nothing."""
+    in it for reuse by that thread, so the app's scan, search and library workers each held
+    freed memory (benchmarks/README.md has the sizes). Python allocates under the GIL
+    anyway, so one arena costs no waiting. Elsewhere than glibc, nothing."""
     if not sys.platform.startswith("linux"):
         return
     import ctypes

@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from newsreader.feeds.htmltext import html_paragraphs, html_text
-from newsreader.feeds.urls import BadUrl, check_web_url
+from newsreader.feeds.urls import web_url_or_none
 from newsreader.library.text import clean_line
 
 FULL_TEXT_MIN = 800
@@ -133,9 +133,10 @@ def _site(link: Any, feed_url: str) -> str | None:
     if not isinstance(link, str) or not link.strip():
         return None
     try:
-        return check_web_url(urljoin(feed_url, link.strip()))
-    except (BadUrl, ValueError):  # urljoin refuses some malformed addresses
+        joined = urljoin(feed_url, link.strip())
+    except ValueError:  # urljoin refuses some malformed addresses
         return None
+    return web_url_or_none(joined)
 
 
 def _text(detail: Any, value: Any) -> str:

@@ -25,7 +25,7 @@ from xml.sax.saxutils import quoteattr
 
 from newsreader.errors import UserError
 from newsreader.feeds.subscriptions import Subscription, add_subscriptions
-from newsreader.feeds.urls import BadUrl, check_web_url
+from newsreader.feeds.urls import BadUrl, check_web_url, web_url_or_none
 from newsreader.library.parse import ParseError, read_article_bytes
 from newsreader.library.text import clean_line
 
@@ -238,18 +238,10 @@ class _Reader:
         if category is None:  # OPML 2.0's own attribute: "/News/World,/Other"
             first = attrs.get("category", "").split(",")[0].strip().strip("/")
             category = clean_line(first, 200) or None
-        self.feeds.setdefault(url, OpmlFeed(url, title or None, category, _site(attrs)))
+        site = web_url_or_none(attrs.get("htmlurl", ""))  # left out, not refused, when odd
+        self.feeds.setdefault(url, OpmlFeed(url, title or None, category, site))
         if len(self.feeds) > MAX_FEEDS:
             raise OpmlError(f"{self.name}: lists more than {MAX_FEEDS:,} feeds; refused")
-        return None
-
-
-def _site(attrs: dict[str, str]) -> str | None:
-    """``htmlUrl`` when it is a web address; anything else is left out, not refused (only
-    the feed's own address has to be usable)."""
-    try:
-        return check_web_url(attrs.get("htmlurl", "").strip()) or None
-    except BadUrl:
         return None
 
 

@@ -106,8 +106,9 @@ def add_subscriptions(
         known = {feed_key(f.url) for f in feeds}
         added: list[Subscription] = []
         for url, title, category, site in items:
-            if feed_key(url) not in known:
-                known.add(feed_key(url))
+            key = feed_key(url)
+            if key not in known:
+                known.add(key)
                 sub = Subscription(
                     url=url, title=title, added=now_iso(), category=category, site=site
                 )

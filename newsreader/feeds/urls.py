@@ -50,6 +50,15 @@ def check_web_url(url: str) -> str:
     return url
 
 
+def web_url_or_none(url: str) -> str | None:
+    """``check_web_url(url)``, or None where that refuses it: for an address that is only
+    kept when usable (a feed's web site), never a reason to refuse what holds it."""
+    try:
+        return check_web_url(url) or None
+    except BadUrl:
+        return None
+
+
 def normalize_url(url: str) -> str:
     """The form used to recognise the same article: lower-case scheme and host, no default port,
     no fragment, no tracking parameters. Path and other parameters are kept as they are."""

@@ -144,8 +144,8 @@ def full_build(
     progress: Progress | None,
     procs: int = 1,
     extra: Extra | None = None,
-) -> Built:
-    """Create a complete index in the empty ``folder``.
+) -> Share:
+    """Create a complete index in the empty ``folder``; what it indexed (``Share``).
 
     With ``procs > 1`` the work is split by forking: every process reads, parses and indexes
     its share into segments of its own, and this one writes the table of contents. (Whoosh's
@@ -161,30 +161,23 @@ def full_build(
         else:
             share = _index_share(ix, articles, library, progress, lambda: 0, len(articles), extra)
         BulkWriter(ix, _lk=False).write_contents(share.segments)
-        return Built(share.documents, share.truncated, share.sigs, share.extras)
+        return share
     finally:
         ix.close()
 
 
 class Share(NamedTuple):
-    """What one build process indexed."""
+    """What a build process (or the whole build) indexed."""
 
     documents: int
     segments: list[Segment]
     truncated: list[str]
+    """The ids of the articles cut short (``Article.truncated``)."""
     sigs: dict[str, bytes]
+    """Each document's signature by path (for ``freshness.record``: else the first update
+    would read them from the index)."""
     extras: dict[str, bytes]
-
-
-class Built(NamedTuple):
-    """What a full build made: the documents, the ids of those cut short
-    (``Article.truncated``), each document's signature by path (for ``freshness.record``:
-    else the first update would read them from the index) and ``Extra``'s results."""
-
-    documents: int
-    truncated: list[str]
-    sigs: dict[str, bytes]
-    extras: dict[str, bytes]
+    """``Extra``'s results, by content hash."""
 
 
 PARALLEL_MIN = 200

@@ -21,7 +21,7 @@ from newsreader.search.schema_version import SCHEMA_VERSION
 
 if TYPE_CHECKING:
     from newsreader.library import Library, LibraryScan
-    from newsreader.search.build import Built, Extra
+    from newsreader.search.build import Extra, Share
     from newsreader.search.doc_map import DocMap
     from newsreader.search.engine import Engine
     from newsreader.search.related import RelatedHit
@@ -166,7 +166,7 @@ class SearchIndex:
         progress: Callable[[int, int], None] | None,
         procs: int,
         extra: Extra | None = None,
-    ) -> Built:
+    ) -> Share:
         from newsreader.search.build import full_build
 
         with generations.new_generation(self.index_dir) as folder:
