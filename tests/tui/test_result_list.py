@@ -259,3 +259,23 @@ async def test_a_short_list_after_a_long_one_drops_the_scrollbar(tmp_path: Path)
         await settle(pilot)
         assert not results.show_vertical_scrollbar
         assert results.virtual_size.height <= results.scrollable_content_region.height
+
+
+async def test_the_hit_layout_alone_knows_the_styles_it_draws_with() -> None:
+    """The layout wraps hits with the list's component styles, so it declares them itself:
+    a widget built on it has them without repeating the list's declaration."""
+    from textual.app import App, ComposeResult
+
+    from newsreader.tui.widgets.hit_layout import HitLayout
+
+    class Plain(HitLayout):
+        pass
+
+    class Host(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Plain()
+
+    async with Host().run_test(size=(60, 20)) as pilot:
+        layout = pilot.app.query_one(Plain)
+        for part in ("title", "date", "match", "cursor", "rule", "status", "attention"):
+            layout._style(part)

@@ -7,7 +7,7 @@ for a screen layout only when the scrollbar has to come or go (see ``result_list
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -30,6 +30,17 @@ FIT_CHECK = 12
 
 class HitLayout(ScrollView):
     """The hit list's lines: which virtual line is which hit's, wrapped at the list's width."""
+
+    # Declared where ``_style`` reads them; Textual merges them into subclasses.
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "result-list--title",
+        "result-list--date",
+        "result-list--match",
+        "result-list--cursor",
+        "result-list--rule",
+        "result-list--status",
+        "result-list--attention",
+    }
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
     """Set by ``_set_virtual_size``: a new answer's height alone changes nothing else on the

@@ -50,16 +50,6 @@ class ResultList(HitLayout, can_focus=True):
         Binding("v", "versions", "Versions", id="search.versions"),
     ]
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "result-list--title",
-        "result-list--date",
-        "result-list--match",
-        "result-list--cursor",
-        "result-list--rule",
-        "result-list--status",
-        "result-list--attention",
-    }
-
     highlighted: reactive[int | None] = reactive(None, init=False)
     """Index of the hit under the cursor (None when there are no hits)."""
 
