@@ -139,9 +139,9 @@ def main(argv: list[str] | None = None) -> int:
     if report.extras:
         # The story signatures the build made as it read each article, stored here: else
         # the app's library worker reads and signs every article again after the build.
-        from newsreader.app.stories import refresh
+        from newsreader.app.stories import sign
 
-        refresh(ctx, scan.articles, signed=report.extras)
+        sign(ctx, scan.articles, scan.state, signed=report.extras)
     print("report " + json.dumps(asdict(replace(report, extras={}))), flush=True)
     return 0
 

@@ -32,16 +32,36 @@ def refresh(
     articles: Sequence[ArticleSummary],
     progress: Progress | None = None,
     signed: Mapping[str, bytes] | None = None,
+    state: bytes = b"",
 ) -> tuple[StoryGroups, str | None]:
     """The groups among ``articles``, after signing the ones the store has not seen (but
     those ``signed`` already, ``stories.story_signature`` by content hash); with a one-line
-    notice when the store could not be used (then every article is its own story)."""
+    notice when the store could not be used (then every article is its own story).
+    ``state``: the scan's catalog state, when known (the store synced with it last time is
+    not compared with the scan again)."""
     try:
         with StoryStore.open(ctx.stories_file) as store:
-            sync(store, articles, ctx.library.load, progress, signed)
+            sync(store, articles, ctx.library.load, progress, signed, state)
             return story_groups(store, articles), None
     except sqlite3.Error as exc:  # another process holds it too long, a broken disk
         return StoryGroups((), ()), f"story groups unavailable: {exc}"
+
+
+def sign(
+    ctx: AppContext,
+    articles: Sequence[ArticleSummary],
+    state: bytes,
+    progress: Progress | None = None,
+    signed: Mapping[str, bytes] | None = None,
+) -> str | None:
+    """``refresh`` without reading the groups back, for a process that only keeps the
+    store in line with the library (one ``index`` command); the notice, if any."""
+    try:
+        with StoryStore.open(ctx.stories_file) as store:
+            sync(store, articles, ctx.library.load, progress, signed, state)
+    except sqlite3.Error as exc:
+        return f"story groups unavailable: {exc}"
+    return None
 
 
 def regroup(

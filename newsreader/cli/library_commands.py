@@ -118,16 +118,20 @@ def _update_index(
 
 
 def cmd_index(ctx: AppContext, args: argparse.Namespace) -> int:
-    from newsreader.cli.story_commands import story_groups
+    from newsreader.cli.story_commands import sign_stories, story_groups
     from newsreader.stories import story_signature
 
     scan = scan_library(ctx)
     # A full build reads and parses every article: it signs them for the story groups too.
     index, report = _update_index(ctx, scan, rebuild=args.rebuild, extra=story_signature)
     release_index(ctx, index)
-    # Grouped here, where waiting is expected: else a new library's first 'search --json'
-    # or 'list --json' would read and sign every article.
-    story_groups(ctx, scan.articles, scan.state, scan.since, signed=report.extras)
+    # Signed here, where waiting is expected: else a new library's first 'search --json'
+    # or 'list --json' would read and sign every article. The search server keeps the
+    # groups for the next command; a process that ends now only needs the store signed.
+    if ctx.resident is None:
+        sign_stories(ctx, scan, report.extras)
+    else:
+        story_groups(ctx, scan.articles, scan.state, scan.since, signed=report.extras)
     print(
         f"{len(scan.articles)} article{'' if len(scan.articles) == 1 else 's'}: "
         f"{report.added} added, {report.updated} updated, "

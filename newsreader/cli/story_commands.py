@@ -46,12 +46,23 @@ def story_groups(
                 ctx.resident.stories[ctx.stories_file] = (state, again)
                 return again
     with progress_bar("Grouping stories") as update:
-        groups, notice = refresh(ctx, articles, update, signed)
+        groups, notice = refresh(ctx, articles, update, signed, state)
     if notice:
         print(f"newsreader: {notice}", file=sys.stderr)
     elif ctx.resident is not None and state:
         ctx.resident.stories[ctx.stories_file] = (state, groups)
     return groups
+
+
+def sign_stories(ctx: AppContext, scan: LibraryScan, signed: Mapping[str, bytes]) -> None:
+    """``story_groups`` for a command that ends now and has no server to keep them: the
+    store brought in line with the scan (nothing to do when it already is), no groups read."""
+    from newsreader.app.stories import sign
+
+    with progress_bar("Grouping stories") as update:
+        notice = sign(ctx, scan.articles, scan.state, update, signed)
+    if notice:
+        print(f"newsreader: {notice}", file=sys.stderr)
 
 
 def cmd_stories(ctx: AppContext, args: argparse.Namespace) -> int:

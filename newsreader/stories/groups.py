@@ -25,10 +25,14 @@ def sync(
     load: Callable[[ArticleSummary], Article],
     progress: Progress | None = None,
     signed: Mapping[str, bytes] | None = None,
+    state: bytes = b"",
 ) -> SyncReport:
     """Give every article of the scan a signature (reading only those whose content the
     store has not seen, and not those whose signature is in ``signed``: ``story_signature``
-    by content hash) and forget the content no article has any more."""
+    by content hash) and forget the content no article has any more. ``state``: the scan's
+    catalog state; the store synced with that state last time is not compared again."""
+    if state and store.synced_to() == state:
+        return SyncReport()
     known = store.known()
     # Each content's first row, not its summary: a packed list (``library/packed.py``)
     # builds a summary per row read, and keeping them all held ~800 bytes an article.
@@ -53,6 +57,8 @@ def sync(
             store.commit()
         if progress is not None:
             progress(done, len(fresh))
+    if state:
+        store.mark_synced(state)
     store.commit()
     return SyncReport(added=len(fresh), removed=len(gone))
 

@@ -30,8 +30,9 @@ CREATE TABLE IF NOT EXISTS pairs (
     a INTEGER NOT NULL, b INTEGER NOT NULL, PRIMARY KEY (a, b)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS pairs_b ON pairs (b);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
 """
-_CACHE = CacheSchema(_SCHEMA, SCHEMA_VERSION, frozenset({"sigs", "bands", "pairs"}), "sigs")
+_CACHE = CacheSchema(_SCHEMA, SCHEMA_VERSION, frozenset({"sigs", "bands", "pairs", "meta"}), "sigs")
 
 
 class StoryStore:
@@ -40,6 +41,8 @@ class StoryStore:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
+        self._unmarked = False
+        """The synced mark is gone in this transaction (or was never there)."""
 
     @classmethod
     @contextlib.contextmanager
@@ -50,6 +53,25 @@ class StoryStore:
             yield cls(conn)
         finally:
             conn.close()
+
+    def synced_to(self) -> bytes:
+        """The catalog state (``snapshot.state_of``) the store was last synced with, when
+        nothing has changed it since; else empty."""
+        row = self._conn.execute("SELECT value FROM meta WHERE key = 'synced'").fetchone()
+        return bytes(row[0]) if row is not None else b""
+
+    def mark_synced(self, state: bytes) -> None:
+        """The store holds exactly the contents of the scan with this catalog state: a
+        later scan with the same state has nothing to sign or forget."""
+        self._conn.execute("INSERT OR REPLACE INTO meta VALUES ('synced', ?)", (state,))
+        self._unmarked = False
+
+    def _unmark(self) -> None:
+        # Any change but a whole sync's makes the mark untrue; dropped once per transaction,
+        # so a build that adds 10k signatures deletes it once.
+        if not self._unmarked:
+            self._conn.execute("DELETE FROM meta WHERE key = 'synced'")
+            self._unmarked = True
 
     def known(self) -> dict[str, int]:
         """Every stored content hash, to its row id."""
@@ -76,6 +98,7 @@ class StoryStore:
         returns their content hashes. An empty signature (an unreadable or wordless
         article) is stored so it is not read again, and pairs with nothing."""
         conn = self._conn
+        self._unmark()
         old = conn.execute("SELECT id FROM sigs WHERE hash = ?", (content_hash,)).fetchone()
         if old is not None:
             self.remove([old[0]])
@@ -109,6 +132,7 @@ class StoryStore:
     def remove(self, ids: Iterable[int]) -> None:
         """Forget these rows: their signatures, band keys and pairs."""
         conn = self._conn
+        self._unmark()
         for art in ids:
             row = conn.execute("SELECT sig FROM sigs WHERE id = ?", (art,)).fetchone()
             if row is not None:
@@ -131,3 +155,4 @@ class StoryStore:
     def commit(self) -> None:
         with contextlib.suppress(sqlite3.Error):
             self._conn.commit()
+        self._unmarked = False  # the next transaction drops the mark again if it changes

@@ -301,7 +301,10 @@ class LibrarySync:
         from newsreader.app.stories import refresh, story_map
 
         groups, notice = refresh(
-            self.session.ctx, scan.articles, progress=self._progress(FINDING_VERSIONS)
+            self.session.ctx,
+            scan.articles,
+            progress=self._progress(FINDING_VERSIONS),
+            state=scan.state,
         )
         if notice:
             self._post(SyncFailed(notice))

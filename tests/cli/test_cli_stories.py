@@ -142,3 +142,29 @@ def test_index_groups_the_stories_so_a_search_reads_no_article(
     assert {h["story"] for h in run.json() if h["id"] in VERSIONS} <= {
         _stories(cli, library)["a01"]
     }
+
+
+def test_index_of_an_unchanged_library_does_not_compare_it_with_the_story_store(
+    cli: CLI, library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``index`` with nothing to do reads none of the story store's rows (a cron job runs
+    it every few minutes); once a file changes, the store is compared and the new version
+    joins its story."""
+    from newsreader.stories.store import StoryStore
+
+    assert cli("index", library=library).code == 0
+    compared: list[int] = []
+    real = StoryStore.known
+
+    def counting(self: StoryStore) -> dict[str, int]:
+        compared.append(1)
+        return real(self)
+
+    monkeypatch.setattr(StoryStore, "known", counting)
+    assert cli("index", library=library).code == 0
+    assert compared == []
+    write(library, "a19.txt", rewrite(1, title="Last: the talks end", add=502))
+    assert cli("index", library=library).code == 0
+    assert compared == [1]
+    stories = _stories(cli, library)
+    assert stories["a19"] == stories["a01"]

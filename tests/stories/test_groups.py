@@ -241,3 +241,30 @@ def test_a_sync_keeps_no_summary_of_a_packed_list(
             tracemalloc.stop()
     assert report.added == report.removed == 0
     assert peak / 400 < 450, peak  # the hashes, not the summaries
+
+
+def test_a_store_changed_after_a_sync_is_compared_with_the_scan_again(
+    library: Path, tmp_path: Path
+) -> None:
+    """The store remembers the scan it was synced with, so the same scan again costs no
+    comparison; any other change to it (a version signed by the app) drops that, and the
+    next sync of the same scan puts the store back in line."""
+    from newsreader.stories import signature
+
+    lib = Library((library,), tmp_path / "catalog.sqlite3")
+    scan = lib.scan()
+    store_file = tmp_path / "stories.sqlite3"
+    with StoryStore.open(store_file) as store:
+        assert sync(store, scan.articles, lib.load, state=scan.state).added == 9
+        assert store.synced_to() == scan.state
+        store.add("stray", signature(("A paragraph no article of the scan has.",)))
+        assert store.synced_to() == b""
+        store.commit()
+    with StoryStore.open(store_file) as store:
+        assert store.synced_to() == b""
+        assert sync(store, scan.articles, lib.load, state=scan.state).removed == 1
+        assert "stray" not in store.known()
+        assert store.synced_to() == scan.state
+    with StoryStore.open(store_file) as store:
+        report = sync(store, scan.articles, Counting(lib), state=scan.state)
+        assert (report.added, report.removed) == (0, 0)
