@@ -91,3 +91,36 @@ def test_a_cli_search_does_not_load_what_its_answer_does_not_use(tmp_path: Path)
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "loaded: \n" in proc.stdout, proc.stdout
+
+
+INDEX_CHECK = """
+import sys
+from newsreader.cli import main
+assert main(["--library", sys.argv[1], "index"]) == 0
+print("loaded:", ",".join(m for m in ("socket", "subprocess", "whoosh") if m in sys.modules))
+"""
+
+
+def test_an_index_with_nothing_to_do_loads_no_sockets_and_no_whoosh(tmp_path: Path) -> None:
+    """A cron job's ``index`` run in its own process, the library unchanged: it loads
+    neither the search server's sockets nor Whoosh (a search loads them)."""
+    library = tmp_path / "news"
+    library.mkdir()
+    (library / "a.txt").write_text("Harbour news\n\nMon Mar 02 2026\n\nBoats in the harbour.\n")
+    env = {
+        **os.environ,
+        **{var: str(tmp_path / var) for var in ("XDG_DATA_HOME", "XDG_CACHE_HOME")},
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "NEWSREADER_SEARCH_SERVER": "0",
+    }
+    for _run in ("the first, which builds", "the one checked"):
+        proc = subprocess.run(
+            [sys.executable, "-c", INDEX_CHECK, str(library)],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+        assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "0 added, 0 updated" in proc.stdout, proc.stdout
+    assert "loaded: \n" in proc.stdout, proc.stdout

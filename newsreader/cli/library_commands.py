@@ -148,7 +148,7 @@ def cmd_index(ctx: AppContext, args: argparse.Namespace) -> int:
                 f"  too long to index whole: {article_id} (the first {MAX_PARAGRAPHS:,} "
                 f"paragraphs or {MAX_TEXT:,} characters are shown and searched)"
             )
-    from newsreader.cli.search_server import start_if_wanted
+    from newsreader.cli.search_client import start_if_wanted
 
     # A script or cron job that runs 'index' again (or a search after it) skips the start-up.
     start_if_wanted(ctx)
@@ -207,7 +207,7 @@ def cmd_search(ctx: AppContext, args: argparse.Namespace) -> int:
             result = index.search(text, limit=args.limit, correct=not args.as_typed)
     finally:
         release_index(ctx, index)
-    from newsreader.cli.search_server import start_if_wanted
+    from newsreader.cli.search_client import start_if_wanted
 
     start_if_wanted(ctx)  # the next search skips the start-up this one paid for
     if result.error and not result.hits:

@@ -12,16 +12,25 @@ library, and costs nothing when no server runs: the command then runs here.
 
 from __future__ import annotations
 
+import contextlib
 import os
-import socket
 import stat
 import sys
 import zlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import socket
+
+    from newsreader.context import AppContext
 
 PROTOCOL = 1
 SERVED = frozenset({"search", "suggest", "index"})
 """The subcommands a server runs: the ones whose cost is the index and the library."""
 _GLOBAL_OPTIONS = {"--library", "--config"}
+SERVING = False
+"""True in the search server's process (``search_server.serve`` sets it): a command run
+there never starts another server."""
 _ACK_TIMEOUT_S = 2.0
 """How long a server has to take a command before this process runs it itself."""
 
@@ -34,6 +43,8 @@ def served(argv: list[str]) -> int | None:
     address = socket_path()
     if address is None or not os.path.exists(address):
         return None
+    import socket  # here: a command with no server to go to does not pay for it
+
     try:
         conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     except (AttributeError, OSError):
@@ -162,7 +173,7 @@ def runtime_dir() -> str | None:
 
 def socket_path() -> str | None:
     """Where the server for this user, these folders and this newsreader listens."""
-    if not hasattr(socket, "AF_UNIX") or not hasattr(socket, "send_fds"):
+    if os.name != "posix":  # Unix sockets that pass file descriptors (``socket.send_fds``)
         return None
     folder = runtime_dir()
     if folder is None:
@@ -206,3 +217,26 @@ def package_fingerprint(root: str) -> str:
     seen.sort()
     listing = "\n".join(seen).encode("utf-8", "surrogateescape")
     return f"{zlib.crc32(listing):08x}{zlib.adler32(listing):08x}"
+
+
+def start_if_wanted(ctx: AppContext) -> None:
+    """After a search or an index update run in its own process: start a server for the
+    next command (here, not in the server's module: a command run in its own process does
+    not import the server's sockets and threads)."""
+    minutes = ctx.config.search_server_minutes
+    if SERVING or minutes <= 0 or os.environ.get("NEWSREADER_SEARCH_SERVER") == "0":
+        return
+    address = socket_path()
+    if address is None:
+        return
+    import subprocess
+
+    with contextlib.suppress(OSError):
+        subprocess.Popen(
+            [sys.executable, "-m", "newsreader.cli.search_server", address, str(minutes * 60)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # not ours to wait for, and no Ctrl-C from our terminal
+            close_fds=True,
+        )

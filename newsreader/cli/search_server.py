@@ -4,7 +4,7 @@ commands handed to it by ``search_client.py`` on the caller's own terminal. Like
 command server (chg), it saves the start-up, not the work: every command still checks the
 library for changes and updates the index first.
 
-A search run in its own process starts one (``start_if_wanted``). It exits after
+A search run in its own process starts one (``search_client.start_if_wanted``). It exits after
 ``search_server_minutes`` without a command (config.toml; 0: never started), when the
 installed code changes (it refuses the command, which then runs in its own process), or on
 SIGTERM. It runs one command at a time. Only this user can connect: the socket is in a folder
@@ -21,23 +21,20 @@ import os
 import signal
 import socket
 import struct
-import subprocess
 import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, TextIO
 
-from newsreader.cli.search_client import decode_request, folders, server_key, socket_path
+from newsreader.cli import search_client
+from newsreader.cli.search_client import decode_request, folders, server_key
 
 if TYPE_CHECKING:
     import argparse
 
-    from newsreader.context import AppContext
 
 _MAX_REQUEST = 1 << 20
-SERVING = False
-"""True in the server process: a search run there never starts another server."""
 
 
 class Kept:
@@ -50,26 +47,6 @@ class Kept:
 
         self.parser: argparse.ArgumentParser = build_parser()
         self.resident = Resident()
-
-
-def start_if_wanted(ctx: AppContext) -> None:
-    """After a search or an index update run in its own process: start a server for the
-    next command."""
-    minutes = ctx.config.search_server_minutes
-    if SERVING or minutes <= 0 or os.environ.get("NEWSREADER_SEARCH_SERVER") == "0":
-        return
-    address = socket_path()
-    if address is None:
-        return
-    with contextlib.suppress(OSError):
-        subprocess.Popen(
-            [sys.executable, "-m", "newsreader.cli.search_server", address, str(minutes * 60)],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,  # not ours to wait for, and no Ctrl-C from our terminal
-            close_fds=True,
-        )
 
 
 def stop_all(runtime: Path) -> int:
@@ -105,8 +82,7 @@ def _stop(folder: Path, which: Callable[[str], bool], spare: str = "") -> int:
 
 def serve(address: str, idle_s: float) -> None:
     """Listen on ``address`` until ``idle_s`` pass without a command."""
-    global SERVING
-    SERVING = True
+    search_client.SERVING = True
     lock = _take_lock(f"{address}.lock")
     if lock is None:  # another server took this address first: it serves
         return
@@ -328,9 +304,8 @@ def _stream(fd: int) -> TextIO:
 
 if __name__ == "__main__":
     os.chdir("/")  # never keep a folder busy (an unmount, a deleted library)
-    # Through the package's own module, not this ``__main__`` copy of it: the commands
-    # import ``newsreader.cli.search_server`` and must see its ``SERVING`` set (else every
-    # served search would start another server, which finds the lock taken and exits).
+    # Through the package's own module, not this ``__main__`` copy of it: one copy of its
+    # state in the process, whichever way a module reaches it.
     from newsreader.cli import search_server
 
     search_server.serve(sys.argv[1], float(sys.argv[2]))
