@@ -149,13 +149,13 @@ async def test_a_very_long_article_is_laid_out_off_the_ui_thread(
 ) -> None:
     from datetime import date
 
-    from newsreader.tui.widgets import reader as reader_module
+    from newsreader.tui.widgets import reader_layout
 
     paragraphs = [f"Paragraph {i}: " + "the talks went on " * 20 for i in range(500)]
     write_article(
         library / "zz_long.txt", "A very long record of the talks", date(2030, 1, 1), paragraphs
     )
-    assert sum(map(len, paragraphs)) > reader_module.LAYOUT_IN_THREAD
+    assert sum(map(len, paragraphs)) > reader_layout.LAYOUT_IN_THREAD
     app = new_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

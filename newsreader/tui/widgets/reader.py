@@ -1,8 +1,8 @@
 """The reader pane: one article as wrapped, centred text with a paragraph cursor.
 
 A Line API ``ScrollView``: the layout (``newsreader.tui.page``) is computed once per width
-and lines are drawn on demand, so long articles open as fast as short ones. Article text is
-always plain ``rich.text.Text``, never markup.
+(``reader_layout``) and lines are drawn on demand, so long articles open as fast as short
+ones. Article text is always plain ``rich.text.Text``, never markup.
 """
 
 from __future__ import annotations
@@ -11,37 +11,27 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
-from textual import events, on, work
+from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
 from newsreader.library import Article
 from newsreader.search.results import MatchSpan
 from newsreader.state.models import Bookmark
-from newsreader.tui.page import (
-    LineKind,
-    Page,
-    Position,
-    dateline_span,
-    lay_out,
-    reveal,
-)
+from newsreader.tui.page import LineKind, Position, dateline_span, reveal
+from newsreader.tui.widgets.reader_layout import ReaderLayout
 from newsreader.tui.widgets.reader_lines import LinePainter
 
 _PARAGRAPH = Binding.Group("¶", compact=True)
 _MATCH = Binding.Group("match", compact=True)
-LAYOUT_IN_THREAD = 100_000
-"""Characters above which an article is laid out in a thread (~0.35 s per MB here)."""
 SETTLE_SECONDS = 0.6
 """Quiet time after scrolling before the position is reported for saving."""
 
 
-class Reader(ScrollView, can_focus=True):
+class Reader(ReaderLayout, can_focus=True):
     """Shows one article; posts its position and bookmark requests up to the screen."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -130,7 +120,6 @@ class Reader(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.article: Article | None = None
         self.matches: tuple[MatchSpan, ...] = ()
         self.current_match = -1
         self.bookmarked: frozenset[int] = frozenset()
@@ -138,12 +127,6 @@ class Reader(ScrollView, can_focus=True):
         """Paragraphs the version of this story read before did not have (margin marks)."""
         self.bookmark_at: Callable[[Article, int], Bookmark | None] = lambda _a, _p: None
         """The bookmark on a paragraph of an article, as far as the screen knows."""
-        self._page: Page | None = None
-        self._layout_for: tuple[Article, int] | None = None
-        """The article and width of the current layout, or of the one being made."""
-        self._layout_queued = False
-        self._pending: tuple[int, int, bool] | None = None
-        """Where to go once laid out: paragraph, offset, whether to the current match."""
         self.by_paragraph: dict[int, list[int]] = {}
         self.dateline: tuple[int, int] | None = None
         self._settle: Timer | None = None
@@ -176,11 +159,7 @@ class Reader(ScrollView, can_focus=True):
         self.bookmarked = frozenset(bookmarked)
         self.new_paragraphs = frozenset()
         self.dateline = dateline_span(article) if article else None
-        self._page = None
-        self._layout_for = None
-        self._pending = (paragraph, offset, focus_match)
-        self.scroll_to(0, 0, animate=False, force=True)
-        self._relayout()
+        self._lay_out_new(paragraph, offset, focus_match)
         self.refresh_bindings()  # the keys shown depend on the article and its matches
 
     def set_new_paragraphs(self, paragraphs: Iterable[int]) -> None:
@@ -203,72 +182,6 @@ class Reader(ScrollView, can_focus=True):
             return None
         paragraph, offset = page.view_anchor(int(self.scroll_offset.y), self.cursor)
         return Position(paragraph, offset, self.progress)
-
-    # --- layout ----------------------------------------------------------------------------
-
-    def _ensure_layout(self) -> None:
-        """Lay the article out if it is not laid out (or on its way) for the width it has now.
-
-        Called wherever the width may have become known: an article shown while the pane was
-        hidden (width 0) is laid out when the pane appears, at whatever width that is.
-        """
-        self._layout_queued = False
-        if self._needs_layout():
-            self._relayout()
-
-    def _needs_layout(self) -> bool:
-        width = self.scrollable_content_region.width
-        if self.article is None or width <= 0:
-            return False
-        laid = self._layout_for
-        return laid is None or laid[0] is not self.article or laid[1] != width
-
-    def _relayout(self) -> None:
-        width = self.scrollable_content_region.width
-        if self.article is None or width <= 0:
-            self._layout_for = None
-            self._page = None
-            self.virtual_size = Size(0, 0)
-            self._painter.clear()
-            self.refresh()
-            self._update_subtitle()
-            return
-        if self._page is not None and self._pending is None:
-            here = self.position
-            if here is not None:  # keep the cursor and the top line across a resize
-                self._pending = (here.paragraph, here.offset, False)
-        self._layout_for = (self.article, width)
-        if len(self.article.text) > LAYOUT_IN_THREAD:
-            self._lay_out_in_thread(self.article, width)
-            return
-        self._apply_page(lay_out(self.article, width))
-
-    @work(thread=True, exclusive=True, group="layout", exit_on_error=False)
-    def _lay_out_in_thread(self, article: Article, width: int) -> None:
-        page = lay_out(article, width)
-        self.post_message(self._LaidOut(article, width, page))
-
-    @dataclass
-    class _LaidOut(Message):
-        article: Article
-        width: int
-        page: Page
-
-    @on(_LaidOut)
-    def _laid_out(self, message: _LaidOut) -> None:
-        message.stop()
-        laid = self._layout_for  # the layout on its way: not replaced since it was asked for
-        if laid is not None and laid[0] is message.article and laid[1] == message.width:
-            self._apply_page(message.page)
-
-    def _apply_page(self, page: Page) -> None:
-        self._page = page
-        self.virtual_size = Size(page.width, len(page.lines))
-        self._painter.clear()
-        if self._pending is not None:
-            pending, self._pending = self._pending, None
-            self.call_after_refresh(self._go_to, *pending)
-        self.refresh()
 
     def _go_to(self, paragraph: int, offset: int, focus_match: bool) -> None:
         page = self._page
@@ -294,19 +207,14 @@ class Reader(ScrollView, can_focus=True):
         self._ensure_layout()
         self._update_progress()
 
-    def on_show(self) -> None:
-        self._ensure_layout()
+    # --- drawing (see reader_lines) ---------------------------------------------------------
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._painter.clear()
 
-    # --- drawing (see reader_lines) ---------------------------------------------------------
-
-    @property
-    def page(self) -> Page | None:
-        """The current layout (None until the width is known or a big layout is ready)."""
-        return self._page
+    def _forget_lines(self) -> None:
+        self._painter.clear()
 
     def render_line(self, y: int) -> Strip:
         if not self._layout_queued and self._needs_layout():
