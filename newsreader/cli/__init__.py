@@ -36,7 +36,7 @@ _COMMANDS = {
     "search": ("library_commands", "cmd_search"),
     "suggest": ("library_commands", "cmd_suggest"),
     "list": ("library_commands", "cmd_list"),
-    "show": ("library_commands", "cmd_show"),
+    "show": ("show_command", "cmd_show"),
     "star": ("organise_commands", "cmd_star"),
     "tag": ("organise_commands", "cmd_tag"),
     "tags": ("organise_commands", "cmd_tags"),

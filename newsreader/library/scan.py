@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import gc
 import os
 from bisect import bisect_left, insort
-from collections.abc import Callable, Iterator
 from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,8 +12,9 @@ from typing import TYPE_CHECKING
 from newsreader.errors import UserError
 from newsreader.library.article import Article, ArticleSummary, Skipped
 from newsreader.library.catalog import Catalog, CatalogEntry
-from newsreader.library.parse import MAX_BYTES, ParseError, parse_bytes, read_article_bytes
+from newsreader.library.parse import MAX_BYTES, parse_bytes, read_article_bytes
 from newsreader.library.remembered import last_scan_of
+from newsreader.library.scan_parse import Progress, no_gc, parse_all
 from newsreader.library.scan_result import (
     LastScan,
     LibraryScan,
@@ -38,23 +36,6 @@ _id = attrgetter("id")
 _path_str = attrgetter("path_str")
 _size = attrgetter("size")
 _mtime = attrgetter("mtime_ns")
-
-Progress = Callable[[int, int], None]
-"""Called with (done, total) while files are being parsed."""
-
-
-@contextlib.contextmanager
-def _no_gc() -> Iterator[bool]:
-    """The cyclic collector paused; yields whether it was on. A scan makes ~5 objects per file
-    and no cycles among them: the collector would only re-walk the whole heap several times
-    (a sizeable share of a re-scan, and more of reading the last scan's summaries)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield enabled
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class Library:
@@ -100,7 +81,7 @@ class Library:
 
     def scan(self, progress: Progress | None = None) -> LibraryScan:
         """Walk the roots; files whose (size, mtime_ns) match the catalog are not read."""
-        with _no_gc() as enabled:
+        with no_gc() as enabled:
             return self._scan(progress, enabled)
 
     def _scan(self, progress: Progress | None, gc_enabled: bool = False) -> LibraryScan:
@@ -176,7 +157,7 @@ class Library:
         with Catalog.open(self.catalog_file) as catalog:
             known = catalog.entries_for(stats)
             stale = [p for p in stats if not same_stat(known.get(p), *stats[p])]
-            fresh = self._parse_all(stale, stats, progress, gc_enabled)
+            fresh = parse_all(stale, stats, self.max_bytes, progress, gc_enabled)
             if fresh:
                 catalog.replace(fresh)
             entries = {**known, **{e.path: e for e in fresh}}
@@ -246,7 +227,7 @@ class Library:
         with Catalog.open(self.catalog_file) as catalog:
             known = catalog.entries_for(changed)
             stale = [p for p in changed if not same_stat(known.get(p), *signature[p])]
-            fresh = self._parse_all(stale, signature, progress, gc_enabled)
+            fresh = parse_all(stale, signature, self.max_bytes, progress, gc_enabled)
             gone = [p for p in redo if p not in signature]
             if fresh or gone:
                 catalog.replace(fresh, gone=gone)
@@ -290,7 +271,7 @@ class Library:
             known = catalog.entries()
             stale = [f.path for f in found if not same_stat(known.get(f.path), f.size, f.mtime_ns)]
             signature = w.signature()
-            fresh = self._parse_all(stale, signature, progress, gc_enabled)
+            fresh = parse_all(stale, signature, self.max_bytes, progress, gc_enabled)
             if fresh or len(known) != len(found):
                 catalog.replace(fresh, keep=set(signature))
             entries = {**known, **{e.path: e for e in fresh}}
@@ -345,25 +326,6 @@ class Library:
         )
         return result
 
-    def _parse_all(
-        self,
-        paths: list[str],
-        signature: dict[str, tuple[int, int]],
-        progress: Progress | None,
-        gc_enabled: bool,
-    ) -> list[CatalogEntry]:
-        if paths and gc_enabled:
-            gc.enable()  # parsing can take minutes; the rest of the app makes garbage too
-        try:
-            out = []
-            for done, path in enumerate(paths, 1):
-                out.append(self._parse_entry(path, *signature[path]))
-                if progress is not None:
-                    progress(done, len(paths))
-            return out
-        finally:
-            gc.disable()
-
     def _snapshot(
         self, digest: bytes, articles: tuple[ArticleSummary, ...], skips: list[CatalogEntry]
     ) -> bytes | None:
@@ -390,7 +352,7 @@ class Library:
     def remembered(self) -> LibraryScan | None:
         """What the last scan (in any run) found, without looking at the folders: the list a
         start-up can show while ``scan()`` checks it. None when there is none for these roots."""
-        with _no_gc():
+        with no_gc():
             last = self._last or self._from_snapshot(packed=True)
         return None if last is None else last.scan
 
@@ -412,11 +374,3 @@ class Library:
         """Read the whole article; raises ParseError if the file is gone or no longer parses."""
         data, st = read_article_bytes(summary.path, self.max_bytes)
         return parse_bytes(data, summary.path, summary.id, size=st.st_size, mtime_ns=st.st_mtime_ns)
-
-    def _parse_entry(self, path: str, size: int, mtime_ns: int) -> CatalogEntry:
-        try:
-            data, st = read_article_bytes(Path(path), self.max_bytes)
-            art = parse_bytes(data, Path(path), "", size=st.st_size, mtime_ns=st.st_mtime_ns)
-        except ParseError as exc:
-            return CatalogEntry.skipped(path, size, mtime_ns, str(exc))
-        return CatalogEntry.from_article(art)

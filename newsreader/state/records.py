@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -102,6 +102,33 @@ def by_hash(rows: Iterable[Row]) -> dict[str, list[Row]]:
     for row in sorted(rows, key=lambda r: str(r[10]), reverse=True):
         grouped.setdefault(str(row[2]), []).append(row)
     return grouped
+
+
+def states_of(
+    rows: list[Row], articles: Collection[ArticleSummary], unopened: bool
+) -> tuple[dict[str, ReadingState], list[tuple[str, ArticleSummary]]]:
+    """The state of each of ``articles`` from every stored row (``article_rows``), by
+    article id, and the renames followed by content hash: (old id, article) pairs for
+    ``rekey``. Without ``unopened``, articles with no row are left out."""
+    by_id = {str(r[0]): r for r in rows}
+    current = {a.id for a in articles}
+    hashes: dict[str, list[Row]] | None = None
+    states: dict[str, ReadingState] = {}
+    renames: list[tuple[str, ArticleSummary]] = []
+    for a in articles:
+        row = by_id.get(a.id)
+        if row is None:
+            if hashes is None:
+                hashes = by_hash(r for r in rows if str(r[0]) not in current)
+            row = renamed_from(hashes, a, current)
+            if row is not None:
+                renames.append((str(row[0]), a))
+                hashes[a.content_hash].remove(row)  # one old row moves to one new file
+        if row:
+            states[a.id] = state_of(row, a.id)
+        elif unopened:
+            states[a.id] = ReadingState(a.id)
+    return states, renames
 
 
 def find_row(conn: sqlite3.Connection, article: ArticleSummary) -> Row | None:

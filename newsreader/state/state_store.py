@@ -10,7 +10,7 @@ import uuid as uuidlib
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from newsreader.library import Article, ArticleSummary
 from newsreader.library.text import clean_text
@@ -113,24 +113,7 @@ class StateStore:
         # Read twice, not copied: a big library's list may be packed (built as it is read).
         articles = articles if isinstance(articles, Collection) else list(articles)
         rows = self._file.read(records.article_rows)
-        by_id = {str(r[0]): r for r in rows}
-        current = {a.id for a in articles}
-        hashes: dict[str, list[tuple[Any, ...]]] | None = None
-        states: dict[str, ReadingState] = {}
-        renames: list[tuple[str, ArticleSummary]] = []
-        for a in articles:
-            row = by_id.get(a.id)
-            if row is None:
-                if hashes is None:
-                    hashes = records.by_hash(r for r in rows if str(r[0]) not in current)
-                row = records.renamed_from(hashes, a, current)
-                if row is not None:
-                    renames.append((str(row[0]), a))
-                    hashes[a.content_hash].remove(row)  # one old row moves to one new file
-            if row:
-                states[a.id] = records.state_of(row, a.id)
-            elif unopened:
-                states[a.id] = ReadingState(a.id)
+        states, renames = records.states_of(rows, articles, unopened)
         if renames:
             when = records.now()
 

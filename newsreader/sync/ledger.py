@@ -24,7 +24,8 @@ from typing import Any
 
 from newsreader.sync import merge
 from newsreader.sync.changes import Change, record_type
-from newsreader.sync.hlc import COUNTER_MAX, Clock, format_stamp, parse_stamp, wall_ms
+from newsreader.sync.hlc import format_stamp, parse_stamp, wall_ms
+from newsreader.sync.ledger_clock import DEVICE_OF, free_stamp, load_clock, save_clock
 from newsreader.sync.ledger_layout import (
     NewerLedger,
     make_schema,
@@ -41,10 +42,6 @@ TOKEN_DAYS = 7
 the row. A row comes back only from a state file that was kept in memory meanwhile (its
 writes are replayed, outbox rows with them), and a token forgotten then would have the row's
 changes recorded again, with new stamps that could outrank a later change elsewhere."""
-
-_DEVICE_OF = "substr(id, 22)"
-"""The device of a stamp ``wall.counter.device`` (13 and 6 digits), in SQL."""
-
 
 _SEES = frozenset({"bookmark", "note", "unbookmark", "unfeed", "untag", "unsearch"})
 """The kinds that carry ``seen``: the adds and edits known when they were made."""
@@ -136,7 +133,7 @@ class Ledger:
                 )
                 if conn.total_changes == before:
                     return made
-            clock = self._clock(conn)
+            clock = load_clock(conn, self.device)
             seq = int(conn.execute("SELECT coalesce(max(seq), 0) FROM own").fetchone()[0])
             # The next counter no stamp of this device has used, by wall time: a stamp
             # taken twice would keep only the first change under it.
@@ -144,7 +141,7 @@ class Ledger:
             for kind, key, body in items:
                 body = dict(body)
                 if "_wall" in body:
-                    wall, counter = self._free_stamp(conn, int(body.pop("_wall")), free)
+                    wall, counter = free_stamp(conn, self.device, int(body.pop("_wall")), free)
                     stamp = format_stamp(wall, counter, self.device)
                     clock.observe(stamp)
                 else:
@@ -163,7 +160,7 @@ class Ledger:
                 )
                 conn.execute("INSERT INTO own (seq, id) VALUES (?,?)", (seq, stamp))
                 made.append(change)
-            self._save_clock(conn, clock)
+            save_clock(conn, clock)
         return made
 
     def forget_tokens(self, held: Collection[str]) -> int:
@@ -204,7 +201,7 @@ class Ledger:
         """Keep a segment's changes, mark what they touch for the state file, note the
         segment as taken in; one transaction. Returns how many changes were new."""
         with self._tx() as conn:
-            clock = self._clock(conn)
+            clock = load_clock(conn, self.device)
             before = conn.total_changes
             entity_of = {k: _entity(k) for k in {c.kind for c in changes}}  # not per change
             rows = [(c.id, entity_of[c.kind], c.key, c.line or c.record_text()) for c in changes]
@@ -219,7 +216,7 @@ class Ledger:
                 )
             if changes:
                 clock.observe(max(c.id for c in changes))
-            self._save_clock(conn, clock)
+            save_clock(conn, clock)
             conn.execute("INSERT OR REPLACE INTO segments VALUES (?,?)", (name, signature))
             conn.execute("DELETE FROM skipped WHERE name = ?", (name,))
             device = name.split("/", 1)[0]
@@ -323,7 +320,7 @@ class Ledger:
         with self._tx() as conn:
             hosts = {str(d): (str(h), s) for d, h, s in conn.execute("SELECT * FROM devices")}
             rows = conn.execute(
-                f"SELECT {_DEVICE_OF}, count(*), max(id) FROM changes GROUP BY {_DEVICE_OF}"
+                f"SELECT {DEVICE_OF}, count(*), max(id) FROM changes GROUP BY {DEVICE_OF}"
             ).fetchall()
             skipped = conn.execute("SELECT name, reason, since FROM skipped ORDER BY name")
             skipped_list = [{"file": n, "reason": r, "since": s} for n, r, s in skipped]
@@ -360,30 +357,6 @@ class Ledger:
         }
 
     # --- helpers ---------------------------------------------------------------------------
-
-    def _clock(self, conn: sqlite3.Connection) -> Clock:
-        wall, counter = json.loads(meta(conn, "clock") or "[0, 0]")
-        return Clock(self.device, (int(wall), int(counter)))
-
-    def _save_clock(self, conn: sqlite3.Connection, clock: Clock) -> None:
-        set_meta(conn, "clock", json.dumps([clock.wall, clock.counter]))
-
-    def _free_stamp(
-        self, conn: sqlite3.Connection, wall: int, free: dict[int, int]
-    ) -> tuple[int, int]:
-        """(wall, counter) of a stamp of this device at ``wall`` that no change has: records
-        of a backup share their times, and a change ticked here may have had that time."""
-        while True:
-            if wall not in free:
-                row = conn.execute(
-                    f"SELECT max(id) FROM changes WHERE id >= ? AND id < ? AND {_DEVICE_OF} = ?",
-                    (f"{wall:013d}.", f"{wall:013d}/", self.device),  # "/" sorts after "."
-                ).fetchone()
-                parsed = parse_stamp(str(row[0])) if row[0] is not None else None
-                free[wall] = parsed[1] + 1 if parsed else 0
-            if free[wall] <= COUNTER_MAX:
-                return wall, free[wall]
-            wall += 1  # a million changes in one millisecond: the next one
 
     @staticmethod
     def _changes(conn: sqlite3.Connection, entity: str, key: str) -> list[Change]:

@@ -64,12 +64,12 @@ def test_unchanged_rescan_reads_no_file(tmp_path: Path, monkeypatch: pytest.Monk
     first = Library((lib,), catalog).scan()
     assert first.parsed == 20
 
-    import newsreader.library.scan as scan_mod
+    import newsreader.library.scan_parse as scan_parse
 
     def boom(*args: object, **kwargs: object) -> object:
         raise AssertionError("an unchanged file was read")
 
-    monkeypatch.setattr(scan_mod, "read_article_bytes", boom)
+    monkeypatch.setattr(scan_parse, "read_article_bytes", boom)
     again = Library((lib,), catalog).scan()
     assert again.parsed == 0
     assert again.articles == first.articles
