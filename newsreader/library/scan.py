@@ -104,7 +104,7 @@ class Library:
         result = self._scan_walked(w, progress, gc_enabled)
         if watch is not None:
             watch.vouch_for(w)
-            self._watch, self._walk_skips, self._walked = watch, list(w.skipped), walked
+            self._watch, self._walk_skips, self._walked = watch, list(w.skipped), walked.kept()
         return result
 
     def _from_events(
@@ -127,7 +127,7 @@ class Library:
         result = self._patch_in_place(w, changed, progress, gc_enabled)
         if result is None:  # files came or went: the patch of any scan, from this walk
             result = self._scan_walked(dataclasses.replace(w), progress, gc_enabled)
-        self._walked = w
+        self._walked = w.kept()
         return result
 
     def _patch_in_place(

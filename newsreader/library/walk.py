@@ -12,6 +12,7 @@ import os
 import stat
 import struct
 from array import array
+from collections.abc import Iterable, Iterator, MutableSequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
@@ -44,10 +45,10 @@ class Walk:
 
     roots: tuple[str, ...]
     paths: list[str] = field(default_factory=list)
-    sizes: list[int] = field(default_factory=list)
-    mtimes: list[int] = field(default_factory=list)
-    inodes: list[tuple[int, int]] = field(default_factory=list)
-    root_of: list[int] = field(default_factory=list)
+    sizes: MutableSequence[int] = field(default_factory=list)
+    mtimes: MutableSequence[int] = field(default_factory=list)
+    inodes: MutableSequence[tuple[int, int]] = field(default_factory=list)
+    root_of: MutableSequence[int] = field(default_factory=list)
     """The index of each file's root in ``roots``."""
     skipped: list[Skipped] = field(default_factory=list)
     """Broken links, loops, FIFOs, unreadable folders: found again by every walk."""
@@ -55,6 +56,23 @@ class Walk:
     """Every folder walked through, in walk order."""
     links: int = 0
     """How many files were reached through a symlink."""
+
+    def kept(self) -> Walk:
+        """This walk with its number columns in arrays, for one kept between scans (a
+        watched library's): as lists of ints and (st_dev, st_ino) tuples they held ~210
+        bytes a file, as arrays 40. A change to the folders copies it into lists again
+        (``walk_again``)."""
+        return Walk(
+            self.roots,
+            self.paths,
+            array("q", self.sizes),
+            array("q", self.mtimes),
+            Inodes(self.inodes),
+            array("i", self.root_of),
+            self.skipped,
+            self.folders,
+            self.links,
+        )
 
     def signature(self) -> dict[str, tuple[int, int]]:
         """Each file's (size, mtime_ns) by path."""
@@ -106,6 +124,40 @@ class Walk:
     def has_duplicates(self) -> bool:
         """True when some file was reached twice (it would be listed twice)."""
         return len(set(self.inodes)) != len(self.inodes)
+
+
+class Inodes(MutableSequence[tuple[int, int]]):
+    """(st_dev, st_ino) pairs in two arrays of 64-bit numbers."""
+
+    def __init__(self, pairs: Iterable[tuple[int, int]] = ()) -> None:
+        self._devs = array("Q")
+        self._inos = array("Q")
+        self.extend(pairs)
+
+    def __len__(self) -> int:
+        return len(self._inos)
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        return zip(self._devs, self._inos, strict=True)
+
+    def __getitem__(self, i: int) -> tuple[int, int]:  # type: ignore[override]
+        return self._devs[i], self._inos[i]
+
+    def __setitem__(self, i: int, pair: tuple[int, int]) -> None:  # type: ignore[override]
+        self._devs[i], self._inos[i] = pair
+
+    def __delitem__(self, i: int) -> None:  # type: ignore[override]
+        del self._devs[i]
+        del self._inos[i]
+
+    def insert(self, i: int, pair: tuple[int, int]) -> None:
+        self._devs.insert(i, pair[0])
+        self._inos.insert(i, pair[1])
+
+    def extend(self, pairs: Iterable[tuple[int, int]]) -> None:
+        for dev, ino in pairs:
+            self._devs.append(dev)
+            self._inos.append(ino)
 
 
 def walk(roots: tuple[Path, ...]) -> Walk:
