@@ -73,24 +73,31 @@ assert asyncio.run(asyncio.sleep(0, result=7)) == 7
 """
 
 
-def test_a_cli_search_does_not_load_what_its_answer_does_not_use(tmp_path: Path) -> None:
+def _run_on_a_library(tmp_path: Path, script: str, **env: str) -> str:
+    """``script`` in a fresh interpreter, given a one-article library; its stdout."""
     library = tmp_path / "news"
-    library.mkdir()
-    (library / "a.txt").write_text("Harbour news\n\nMon Mar 02 2026\n\nBoats in the harbour.\n")
-    env = {
-        **os.environ,
-        **{var: str(tmp_path / var) for var in ("XDG_DATA_HOME", "XDG_CACHE_HOME")},
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-    }
+    if not library.exists():  # a second run finds the library as the first left it
+        library.mkdir()
+        (library / "a.txt").write_text("Harbour news\n\nMon Mar 02 2026\n\nBoats in the harbour.\n")
     proc = subprocess.run(
-        [sys.executable, "-c", LEAN_CHECK, str(library)],
+        [sys.executable, "-c", script, str(library)],
         capture_output=True,
         text=True,
-        env=env,
+        env={
+            **os.environ,
+            **{var: str(tmp_path / var) for var in ("XDG_DATA_HOME", "XDG_CACHE_HOME")},
+            "XDG_CONFIG_HOME": str(tmp_path / "config"),
+            **env,
+        },
         check=False,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert "loaded: \n" in proc.stdout, proc.stdout
+    return proc.stdout
+
+
+def test_a_cli_search_does_not_load_what_its_answer_does_not_use(tmp_path: Path) -> None:
+    out = _run_on_a_library(tmp_path, LEAN_CHECK)
+    assert "loaded: \n" in out, out
 
 
 INDEX_CHECK = """
@@ -104,23 +111,7 @@ print("loaded:", ",".join(m for m in ("socket", "subprocess", "whoosh") if m in 
 def test_an_index_with_nothing_to_do_loads_no_sockets_and_no_whoosh(tmp_path: Path) -> None:
     """A cron job's ``index`` run in its own process, the library unchanged: it loads
     neither the search server's sockets nor Whoosh (a search loads them)."""
-    library = tmp_path / "news"
-    library.mkdir()
-    (library / "a.txt").write_text("Harbour news\n\nMon Mar 02 2026\n\nBoats in the harbour.\n")
-    env = {
-        **os.environ,
-        **{var: str(tmp_path / var) for var in ("XDG_DATA_HOME", "XDG_CACHE_HOME")},
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "NEWSREADER_SEARCH_SERVER": "0",
-    }
-    for _run in ("the first, which builds", "the one checked"):
-        proc = subprocess.run(
-            [sys.executable, "-c", INDEX_CHECK, str(library)],
-            capture_output=True,
-            text=True,
-            env=env,
-            check=False,
-        )
-        assert proc.returncode == 0, proc.stderr[-2000:]
-    assert "0 added, 0 updated" in proc.stdout, proc.stdout
-    assert "loaded: \n" in proc.stdout, proc.stdout
+    _run_on_a_library(tmp_path, INDEX_CHECK, NEWSREADER_SEARCH_SERVER="0")  # it builds
+    out = _run_on_a_library(tmp_path, INDEX_CHECK, NEWSREADER_SEARCH_SERVER="0")
+    assert "0 added, 0 updated" in out, out
+    assert "loaded: \n" in out, out
