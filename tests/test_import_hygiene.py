@@ -62,7 +62,8 @@ from newsreader.cli import main
 code = main(["--library", sys.argv[1], "search", "harbour", "--json"])
 assert code == 0, code
 print("loaded:", ",".join(m for m in ("asyncio", "urllib.request", "email", "whoosh.lang.morph_en",
-                           "cached_property", "importlib.metadata", "rich") if m in sys.modules))
+                           "cached_property", "importlib.metadata", "rich", "logging", "secrets")
+                           if m in sys.modules))
 # What Whoosh was given in their place works, and the real modules still import.
 import whoosh.query.terms, whoosh.reading
 assert "rendering" in whoosh.query.terms.variations("render")
@@ -104,7 +105,8 @@ INDEX_CHECK = """
 import sys
 from newsreader.cli import main
 assert main(["--library", sys.argv[1], "index"]) == 0
-print("loaded:", ",".join(m for m in ("socket", "subprocess", "whoosh") if m in sys.modules))
+print("loaded:", ",".join(m for m in ("socket", "subprocess", "whoosh", "secrets")
+                           if m in sys.modules))
 """
 
 

@@ -25,7 +25,6 @@ import contextlib
 import fcntl
 import json
 import os
-import secrets
 import shutil
 import time
 from collections.abc import Iterator
@@ -69,7 +68,9 @@ def new_generation(index_dir: Path) -> Iterator[Path]:
     """A fresh empty folder for a build, held like a reader's until the block ends so that
     ``collect_garbage`` leaves it alone; deleted when the block raises."""
     index_dir.mkdir(parents=True, exist_ok=True)
-    name = f"{GEN_PREFIX}{time.time_ns():x}-{os.getpid()}-{secrets.token_hex(3)}"
+    # os.urandom, as secrets.token_hex uses: importing secrets (base64, hmac) cost every
+    # command that opens an index a few milliseconds, for a name only a build makes.
+    name = f"{GEN_PREFIX}{time.time_ns():x}-{os.getpid()}-{os.urandom(3).hex()}"
     hold = ReaderLock.take(index_dir, name, exists=False)
     folder = index_dir / name
     try:

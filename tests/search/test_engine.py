@@ -303,7 +303,7 @@ def test_engine_failure_falls_back_to_the_same_ranking_and_logs_why_once(
         raise ValueError("not a Whoosh 3 posting list")
 
     monkeypatch.setattr(fallback, "_logged", set())
-    monkeypatch.setattr(fallback.logger, "handlers", [])
+    monkeypatch.setattr(fallback._logger(), "handlers", [])
     monkeypatch.setattr(whoosh_read, "_blocks", unreadable)
     big_shelf.index.close()  # a new searcher and engine: nothing cached
     for text in queries:

@@ -29,7 +29,7 @@ def test_within_keeps_hits_and_total_to_the_articles_named(
             raise ValueError("not a Whoosh 3 posting list")
 
         monkeypatch.setattr(fallback, "_logged", set())
-        monkeypatch.setattr(fallback.logger, "handlers", [])
+        monkeypatch.setattr(fallback._logger(), "handlers", [])
         monkeypatch.setattr(whoosh_read, "_blocks", unreadable)
         s.index.close()
     everyone = s.index.search("heron", limit=10)
