@@ -33,6 +33,14 @@ def test_benchmark_runs_on_a_tiny_corpus(tmp_path: Path) -> None:
     fts = next(line for line in lines if line.startswith("| 30 | SQLite FTS5"))
     assert len(ours.split("|")) == len(fts.split("|")) == 10
     assert "build ratio" in out
+    # The index it left is searched again without a build, as at 1M.
+    again = run_benchmark(
+        "bench_search_built.py", "--size", "30", "--queries", "3",
+        "--workdir", str(tmp_path / "bench"),
+    )  # fmt: skip
+    steps = [line.split("|")[1].strip() for line in again.splitlines()[2:]]
+    assert steps[0] == "scan, 30 articles" and steps[1] == "index freshness check"
+    assert len(steps) == 8 and all(" ms |" in line for line in again.splitlines()[4:])
 
 
 def test_spelling_benchmark_runs_on_a_tiny_corpus(tmp_path: Path) -> None:
