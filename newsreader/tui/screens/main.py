@@ -27,7 +27,8 @@ from newsreader.tui.rows import ArticleRows
 from newsreader.tui.screens.auto_refresh import AutoRefresh
 from newsreader.tui.screens.bookmark_flow import BookmarkFlow
 from newsreader.tui.screens.feed_flow import FeedFetch
-from newsreader.tui.screens.folder_sync import FolderSync, SyncMerged
+from newsreader.tui.screens.folder_sync import FolderSync
+from newsreader.tui.screens.library_handlers import LibraryHandlers
 from newsreader.tui.screens.library_view import LibraryView
 from newsreader.tui.screens.list_flow import ListFlow
 from newsreader.tui.screens.narrowing import Narrowing
@@ -36,7 +37,6 @@ from newsreader.tui.screens.organising import Organising
 from newsreader.tui.screens.panes import Pane, PaneLayout
 from newsreader.tui.screens.read_marks import ReadMarks
 from newsreader.tui.screens.story_flow import StoryFlow
-from newsreader.tui.screens.toasts import OwnToasts
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.key_bar import KeyBar
 from newsreader.tui.widgets.status_bar import StatusBar
@@ -46,12 +46,11 @@ if TYPE_CHECKING:
     from newsreader.feeds import FetchOptions
     from newsreader.state import StateStore
     from newsreader.tui.app import NewsreaderApp
-    from newsreader.tui.screens.feeds import FeedsScreen
     from newsreader.tui.widgets.reader import Reader
     from newsreader.tui.widgets.search_pane import SearchPane
 
 
-class MainScreen(OwnToasts[None]):
+class MainScreen(LibraryHandlers):
     """List, search and reader, and the flows between them."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -230,75 +229,12 @@ class MainScreen(OwnToasts[None]):
     def on_search_pane_save_requested(self, message: SearchPane.SaveRequested) -> None:
         self.lists.save_search(message.query)
 
-    # --- the library -----------------------------------------------------------------------
-
-    # Posted by the library worker; ``LibraryView`` shows what they say.
-
-    def on_library_scanned(self, message: sync.LibraryScanned) -> None:
-        self.library_view.scanned(message)
-        if (shown := self._feeds_screen()) is not None:
-            shown.recount()
-
-    def on_states_loaded(self, message: sync.StatesLoaded) -> None:
-        self.library_view.states_loaded(message)
-        if not self._resumed:  # the first states of the run: back where the user was
-            self._resumed = True
-            self.ensure_panes()
-            self.opener.reopen_last()
-            self.organising.load_sort()
-
-    def on_sync_merged(self, message: SyncMerged) -> None:
-        touched = message.touched
-        if touched & {"article", "tag", "bookmark"}:  # marks, stars, tags; a row for a mark
-            self.sync.reload_states()
-        if "bookmark" in touched:
-            self.bookmark_flow.refresh_marks()
-        if "setting" in touched:
-            self.organising.load_sort()
-
-    def on_activity(self, message: sync.Activity) -> None:
-        self.library_view.activity(message)
-
-    def on_index_updated(self, message: sync.IndexUpdated) -> None:
-        self.library_view.index_updated(message)
-        self.lists.library_changed()
-
-    def on_stories_found(self, message: sync.StoriesFound) -> None:
-        self.story_flow.found(message)
-
-    def on_article_list_versions_toggled(self, message: ArticleList.VersionsToggled) -> None:
-        self.story_flow.toggle_versions(message.summary)
-
-    @on(StoryFlow.Compared)
-    def _compared(self, message: StoryFlow.Compared) -> None:
-        self.story_flow.compared(message)
-
-    def on_reader_related_requested(self, message: Reader.RelatedRequested) -> None:
-        self.story_flow.related(message.article)
+    # --- the library (see library_handlers) ------------------------------------------------
 
     def show_related(self) -> None:
         """Articles related to the one in the reader."""
         if self.panes_mounted and self.reader.article is not None:
             self.story_flow.related(self.reader.article)
-
-    @on(StoryFlow.RelatedFound)
-    def _related_found(self, message: StoryFlow.RelatedFound) -> None:
-        self.story_flow.related_found(message)
-
-    def on_index_damaged(self, message: sync.IndexDamaged) -> None:
-        self.sync.heal()
-
-    def on_store_status(self, message: sync.StoreStatus) -> None:
-        self.status.show_store(message.notices, message.saving)
-
-    def on_sync_failed(self, message: sync.SyncFailed) -> None:
-        self.notify(
-            f"Background task failed: {message.error}", severity="error", timeout=10, markup=False
-        )
-
-    def update_counts(self) -> None:
-        """The list's "unread of total" line."""
-        self.library_view.update_counts()
 
     # --- reading state ---------------------------------------------------------------------
 
@@ -405,60 +341,6 @@ class MainScreen(OwnToasts[None]):
     def library_scan(self) -> LibraryScan | None:
         """The latest scan of the library (None before the first one)."""
         return self.sync.scan
-
-    # --- feeds (see feed_flow) ------------------------------------------------------------
-
-    def action_fetch_feeds(self) -> None:
-        self.fetch_feeds()
-
-    def fetch_feeds(self) -> None:
-        """Fetch every subscribed feed in the background."""
-        self.feeds.start()
-
-    @on(FeedFetch.Started)
-    def _feeds_started(self, message: FeedFetch.Started) -> None:
-        self.feeds.started(message)
-        if (shown := self._feeds_screen()) is not None:
-            shown.show_progress()
-
-    @on(FeedFetch.Progress)
-    def _feeds_progress(self, message: FeedFetch.Progress) -> None:
-        self.feeds.progress(message)
-        if (shown := self._feeds_screen()) is not None:
-            shown.fetch_event(message.event)
-
-    @on(FeedFetch.Finished)
-    def _feeds_finished(self, message: FeedFetch.Finished) -> None:
-        self.feeds.finished(message)
-        self.refresher.finished(message.report)
-        if (shown := self._feeds_screen()) is not None:
-            shown.fetch_done()
-        self.narrowing.refresh()  # the feed's new articles join a narrowed list
-
-    def _feeds_screen(self) -> FeedsScreen | None:
-        from newsreader.tui.screens.feeds import FeedsScreen
-
-        return next((s for s in self.app.screen_stack if isinstance(s, FeedsScreen)), None)
-
-    def action_feeds(self) -> None:
-        self.show_feeds()
-
-    def show_feeds(self) -> None:
-        """Open the feeds screen."""
-        from newsreader.tui.screens.feeds import FeedsScreen
-
-        if self._feeds_screen() is None:
-            self.app.push_screen(FeedsScreen(self))
-
-    def narrow_to(self, urls: frozenset[str] | None, label: str) -> None:
-        """Show only the articles saved from the feeds ``urls`` (None: every article)."""
-        self.lists.left_lists(urls is not None)
-        self.narrowing.to(urls, label)
-
-    @property
-    def narrowed(self) -> bool:
-        """The list shows one feed or category, not every article."""
-        return self.rows.narrow is not None
 
     # --- open and copy (see source_flow) ----------------------------------------------------
 
