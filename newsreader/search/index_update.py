@@ -6,8 +6,9 @@ TUI imports this package at start-up).
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,7 @@ from newsreader.search.schema_version import SCHEMA_VERSION
 if TYPE_CHECKING:
     from newsreader.library import Library, LibraryScan
     from newsreader.search.build import Extra, Share
+    from newsreader.search.incremental import IncrementalUpdate
 
 
 class DamagedIndexError(Exception):
@@ -119,7 +121,8 @@ class IndexUpdates:
                 return IndexReport(unchanged=len(scan.articles))  # no column read, no Whoosh
             else:
                 try:
-                    return self._incremental(current[1], scan, library, progress)
+                    with self._incremental() as update:
+                        return update.run(current[1], scan, library, progress)
                 except Exception as exc:  # any damage (ARCHITECTURE.md): the index is a cache
                     if self._on_damage is not None:  # rebuilt like any full build, elsewhere
                         self._on_damage()
@@ -155,18 +158,15 @@ class IndexUpdates:
         generations.collect_garbage(self.index_dir)
         return built
 
-    def _incremental(
-        self,
-        folder: Path,
-        scan: LibraryScan,
-        library: Library,
-        progress: Callable[[int, int], None] | None,
-    ) -> IndexReport:
+    @contextlib.contextmanager
+    def _incremental(self) -> Iterator[IncrementalUpdate]:
+        """An incremental update that starts from this index's signatures and leaves its
+        own (and whether it wrote) here, however it ends."""
         from newsreader.search.incremental import IncrementalUpdate
 
         update = IncrementalUpdate(self._signatures)
         try:
-            return update.run(folder, scan, library, progress)
+            yield update
         finally:
             self._signatures = update.signatures
             self._wrote = self._wrote or update.wrote
