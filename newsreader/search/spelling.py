@@ -195,6 +195,8 @@ class Vocabulary:
         items = counts.items() if isinstance(counts, Mapping) else counts
         self.counts: dict[str, int] = {w: n for w, n in items if n > 0}
         self._index: _Deletions | None = None
+        self.segments: frozenset[str] = frozenset()
+        """The index segments ``counts`` were summed from (``vocab.py``), when known."""
 
     def __len__(self) -> int:
         return len(self.counts)
