@@ -104,7 +104,8 @@ def test_a_cli_search_does_not_load_what_its_answer_does_not_use(tmp_path: Path)
 INDEX_CHECK = """
 import sys
 from newsreader.cli import main
-assert main(["--library", sys.argv[1], "index"]) == 0
+sys.argv = ["newsreader", "--library", sys.argv[1], "index"]
+assert main() == 0  # as the installed command runs it: a server is looked for first
 print("loaded:", ",".join(m for m in ("socket", "subprocess", "whoosh", "secrets")
                            if m in sys.modules))
 """
@@ -113,7 +114,13 @@ print("loaded:", ",".join(m for m in ("socket", "subprocess", "whoosh", "secrets
 def test_an_index_with_nothing_to_do_loads_no_sockets_and_no_whoosh(tmp_path: Path) -> None:
     """A cron job's ``index`` run in its own process, the library unchanged: it loads
     neither the search server's sockets nor Whoosh (a search loads them)."""
-    _run_on_a_library(tmp_path, INDEX_CHECK, NEWSREADER_SEARCH_SERVER="0")  # it builds
-    out = _run_on_a_library(tmp_path, INDEX_CHECK, NEWSREADER_SEARCH_SERVER="0")
+    # No server runs and none is started (config), as when a server's idle time ran out.
+    config = tmp_path / "config" / "newsreader"
+    config.mkdir(parents=True)
+    (config / "config.toml").write_text("search_server_minutes = 0\n", encoding="utf-8")
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    _run_on_a_library(tmp_path, INDEX_CHECK, XDG_RUNTIME_DIR=str(runtime))  # it builds
+    out = _run_on_a_library(tmp_path, INDEX_CHECK, XDG_RUNTIME_DIR=str(runtime))
     assert "0 added, 0 updated" in out, out
     assert "loaded: \n" in out, out

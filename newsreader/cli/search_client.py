@@ -173,7 +173,9 @@ def runtime_dir() -> str | None:
 
 def socket_path() -> str | None:
     """Where the server for this user, these folders and this newsreader listens."""
-    if os.name != "posix":  # Unix sockets that pass file descriptors (``socket.send_fds``)
+    # Unix sockets that pass file descriptors: on POSIX, Python 3.11 always has both
+    # ``AF_UNIX`` and ``socket.send_fds`` (checked here without importing socket).
+    if os.name != "posix":
         return None
     folder = runtime_dir()
     if folder is None:

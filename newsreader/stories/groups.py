@@ -33,6 +33,9 @@ def sync(
     catalog state; the store synced with that state last time is not compared again."""
     if state and store.synced_to() == state:
         return SyncReport()
+    # Another process may sign or forget between our batches (each commit lets it in):
+    # then the store is not known to match this scan, and is not marked so.
+    others = store.others_commits()
     known = store.known()
     # Each content's first row, not its summary: a packed list (``library/packed.py``)
     # builds a summary per row read, and keeping them all held ~800 bytes an article.
@@ -57,7 +60,7 @@ def sync(
             store.commit()
         if progress is not None:
             progress(done, len(fresh))
-    if state:
+    if state and store.others_commits() == others:
         store.mark_synced(state)
     store.commit()
     return SyncReport(added=len(fresh), removed=len(gone))

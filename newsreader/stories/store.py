@@ -66,6 +66,11 @@ class StoryStore:
         self._conn.execute("INSERT OR REPLACE INTO meta VALUES ('synced', ?)", (state,))
         self._unmarked = False
 
+    def others_commits(self) -> int:
+        """A number that changes when another connection commits to the file (SQLite's
+        ``data_version``; this connection's own commits leave it as it is)."""
+        return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+
     def _unmark(self) -> None:
         # Any change but a whole sync's makes the mark untrue; dropped once per transaction,
         # so a build that adds 10k signatures deletes it once.

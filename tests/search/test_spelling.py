@@ -284,3 +284,28 @@ def test_after_a_commit_the_vocabulary_counts_only_the_segments_that_changed(
     whole = vocab_module.library_vocabulary(searcher, None, {})
     vocab = s.index._vocab
     assert vocab is not None and vocab.counts == whole.counts and vocab.counts["reeds"] == 3
+
+
+def test_a_segment_that_went_is_taken_out_of_the_last_sums(shelf: Callable[..., Shelf]) -> None:
+    """A merge replaces segments: the words of one that went are subtracted from the last
+    vocabulary's sums, and a word only it had is gone."""
+    from newsreader.search import vocab as vocab_module
+    from newsreader.search.spelling import Vocabulary
+
+    s = shelf({"a.txt": article_text("Birds", "A heron stood in the reeds.")})
+    for i, text in enumerate(("A kookaburra laughed.", "Reeds and herons.", "An egret.")):
+        s.write(f"b{i}.txt", article_text(f"More birds {i}", text))
+        s.update()
+    searcher = s.index._fresh_searcher()
+    assert searcher is not None
+    memo: vocab_module.SegmentWords = {}
+    whole = vocab_module.library_vocabulary(searcher, None, memo)
+    assert len(whole.segments) == 4
+    from array import array
+
+    memo["merged-away"] = (("reeds", "zzyzxword"), array("I", [2, 1]))
+    before = Vocabulary({**whole.counts, "reeds": whole.counts["reeds"] + 2, "zzyzxword": 1})
+    before.segments = whole.segments | {"merged-away"}
+    again = vocab_module.library_vocabulary(searcher, None, memo, before)
+    assert again.counts == whole.counts and "zzyzxword" not in again.counts
+    assert "merged-away" not in memo and again.segments == whole.segments

@@ -268,3 +268,32 @@ def test_a_store_changed_after_a_sync_is_compared_with_the_scan_again(
     with StoryStore.open(store_file) as store:
         report = sync(store, scan.articles, Counting(lib), state=scan.state)
         assert (report.added, report.removed) == (0, 0)
+
+
+def test_a_sync_another_process_wrote_during_is_not_marked_as_in_line(
+    library: Path, tmp_path: Path
+) -> None:
+    """Between a sync's batches another process (the app, a cron ``index``) may forget or
+    sign a content. That sync does not mark the store as matching its scan, so the next
+    sync of the same scan compares again and puts back what went."""
+    lib = Library((library,), tmp_path / "catalog.sqlite3")
+    store_file = tmp_path / "stories.sqlite3"
+    first = lib.scan()
+    with StoryStore.open(store_file) as store:
+        sync(store, first.articles, lib.load, state=first.state)
+    write(library, "late.txt", article(30))
+    scan = lib.scan()
+    victim = next(a.content_hash for a in scan.articles if a.id == "wire")
+
+    def load_while_another_forgets(summary: ArticleSummary) -> Article:
+        with StoryStore.open(store_file) as other:
+            other.forget(victim)
+            other.commit()
+        return lib.load(summary)
+
+    with StoryStore.open(store_file) as store:
+        assert sync(store, scan.articles, load_while_another_forgets, state=scan.state).added == 1
+        assert store.synced_to() == b""
+    with StoryStore.open(store_file) as store:
+        assert sync(store, scan.articles, lib.load, state=scan.state).added == 1  # put back
+        assert victim in store.known() and store.synced_to() == scan.state
