@@ -13,7 +13,7 @@ import stat
 import struct
 from array import array
 from collections.abc import Iterable, Iterator, MutableSequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from operator import attrgetter
 from pathlib import Path
 from stat import S_ISREG
@@ -64,16 +64,12 @@ class Walk:
         copies it into lists again (``walk_again``). A number no 64-bit array holds (a
         negative device number on some systems) keeps the lists."""
         try:
-            return Walk(
-                self.roots,
-                self.paths,
-                array("q", self.sizes),
-                array("q", self.mtimes),
-                Inodes(self.inodes),
-                array("i", self.root_of),
-                self.skipped,
-                self.folders,
-                self.links,
+            return replace(
+                self,
+                sizes=array("q", self.sizes),
+                mtimes=array("q", self.mtimes),
+                inodes=Inodes(self.inodes),
+                root_of=array("i", self.root_of),
             )
         except OverflowError:
             return self

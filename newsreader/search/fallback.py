@@ -12,15 +12,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Collection
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from newsreader.search.phrase_candidates import TopDocs
 from newsreader.search.whoosh_read import Searcher, WhooshQuery
 
-if TYPE_CHECKING:
-    import logging
-
 LOG_NAME = "newsreader.log"
+LOGGER = "newsreader.search"
 _logged: set[str] = set()
 _lock = threading.Lock()
 
@@ -43,19 +40,13 @@ def log_path() -> Path:
     return app_paths().cache_dir / LOG_NAME
 
 
-def _logger() -> logging.Logger:
+def log_fallback(exc: BaseException) -> None:
+    """Record once per process and reason that the engine gave way to Whoosh's ranking."""
     # Imported when first needed: logging (and the string module it compiles a pattern
     # for) is a few milliseconds of every search process, and nearly none ever logs.
     import logging
 
-    return logging.getLogger("newsreader.search")
-
-
-def log_fallback(exc: BaseException) -> None:
-    """Record once per process and reason that the engine gave way to Whoosh's ranking."""
-    import logging
-
-    logger = _logger()
+    logger = logging.getLogger(LOGGER)
     reason = f"{exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
     with _lock:
         if reason in _logged:

@@ -58,20 +58,23 @@ def library_vocabulary(
             if seg_id:
                 memo[seg_id] = words
         found.append((seg_id, words))
-    counts = _summed(found, memo, previous)
-    current = {seg_id for seg_id, _words in found if seg_id}
+    current = frozenset(seg_id for seg_id, _words in found if seg_id)
+    # Sums can be carried from one vocabulary to the next only when every segment is named.
+    named = current if len(current) == len(found) else None
+    counts = _summed(found, named, memo, previous)
     for gone in [s for s in memo if s not in current]:
         del memo[gone]
     if stored and folder is not None:
         _forget_merged(folder, current)
     vocab = previous.rebased(counts) if previous is not None else Vocabulary(counts)
-    if None not in (seg_id for seg_id, _words in found):
-        vocab.segments = frozenset(current)
+    if named is not None:
+        vocab.segments = named
     return vocab
 
 
 def _summed(
     found: list[tuple[str | None, SegmentCounts]],
+    named: frozenset[str] | None,
     memo: SegmentWords,
     previous: Vocabulary | None,
 ) -> dict[str, int]:
@@ -79,11 +82,9 @@ def _summed(
     were summed from segments most of which are still here (a commit adds one, a merge
     replaces a few): only the segments that came and went are counted. Summing every
     segment again cost seconds at 1M articles (829 segments, 20k words each)."""
-    ids = {seg_id for seg_id, _words in found}
-    old = previous.segments if previous is not None else frozenset()
-    if previous is not None and old and None not in ids:
-        came, went = ids - old, old - ids
-        if all(s in memo for s in went) and len(came) + len(went) < len(ids) // 2:
+    if previous is not None and previous.segments and named is not None:
+        came, went = named - previous.segments, previous.segments - named
+        if all(s in memo for s in went) and len(came) + len(went) < len(named) // 2:
             counts = dict(previous.counts)
             _add(counts, (words for seg_id, words in found if seg_id in came), 1)
             _add(counts, (memo[s] for s in went), -1)
@@ -104,7 +105,7 @@ def _add(counts: dict[str, int], segments: Iterable[SegmentCounts], sign: int) -
                 counts.pop(word, None)
 
 
-def _forget_merged(folder: Path, current: set[str]) -> None:
+def _forget_merged(folder: Path, current: frozenset[str]) -> None:
     """Remove the files of segments merged away since (they would only take space)."""
     with contextlib.suppress(OSError):
         for path in folder.glob(f"{PREFIX}*.txt"):

@@ -3,6 +3,7 @@ deleted documents, for every query shape people type."""
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from collections.abc import Callable
@@ -303,7 +304,7 @@ def test_engine_failure_falls_back_to_the_same_ranking_and_logs_why_once(
         raise ValueError("not a Whoosh 3 posting list")
 
     monkeypatch.setattr(fallback, "_logged", set())
-    monkeypatch.setattr(fallback._logger(), "handlers", [])
+    monkeypatch.setattr(logging.getLogger(fallback.LOGGER), "handlers", [])
     monkeypatch.setattr(whoosh_read, "_blocks", unreadable)
     big_shelf.index.close()  # a new searcher and engine: nothing cached
     for text in queries:

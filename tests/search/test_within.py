@@ -4,6 +4,7 @@ named, ranked as they would be among all, by the engine and by Whoosh's own rank
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 import pytest
@@ -29,7 +30,7 @@ def test_within_keeps_hits_and_total_to_the_articles_named(
             raise ValueError("not a Whoosh 3 posting list")
 
         monkeypatch.setattr(fallback, "_logged", set())
-        monkeypatch.setattr(fallback._logger(), "handlers", [])
+        monkeypatch.setattr(logging.getLogger(fallback.LOGGER), "handlers", [])
         monkeypatch.setattr(whoosh_read, "_blocks", unreadable)
         s.index.close()
     everyone = s.index.search("heron", limit=10)
