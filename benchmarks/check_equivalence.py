@@ -53,7 +53,7 @@ from newsreader.search import (
     generations,
     phrase_candidates,
     terms,
-    whoosh_read,
+    whoosh_blocks,
 )
 from newsreader.search.engine import Layers, TopDocs
 from newsreader.search.index import open_generation
@@ -279,6 +279,7 @@ LAYERS: dict[str, Layers] = {
     "all on": Layers(),
     "partial reads": Layers(partial_reads=False),
     "packed tier (terms.PACKED_BYTES)": Layers(packed_tier=False),
+    "block max (block_top.py)": Layers(block_max=False),
 }
 """Each tuning layer switched off alone (``engine.Layers``), beside all of them on."""
 
@@ -295,7 +296,7 @@ class Work:
 @contextlib.contextmanager
 def counting_work(work: Work) -> Iterator[None]:
     """Count posting blocks decoded, their postings, and postings scored."""
-    real_blocks, real_scored = whoosh_read._blocks, terms.TermReader.scored
+    real_blocks, real_scored = whoosh_blocks._blocks, terms.TermReader.scored
 
     def blocks(*args: Any, **kwargs: Any) -> Iterator[Any]:
         for block in real_blocks(*args, **kwargs):
@@ -307,12 +308,12 @@ def counting_work(work: Work) -> Iterator[None]:
         work.scored += len(ids)
         return real_scored(self, fieldname, df, ids, weights)
 
-    whoosh_read._blocks = blocks
+    whoosh_blocks._blocks = blocks
     terms.TermReader.scored = scored  # type: ignore[method-assign]
     try:
         yield
     finally:
-        whoosh_read._blocks = real_blocks
+        whoosh_blocks._blocks = real_blocks
         terms.TermReader.scored = real_scored  # type: ignore[method-assign]
 
 

@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import neg
 
 from whoosh.scoring import BM25F
 
+from newsreader.search import block_top
+from newsreader.search.fallback import log_fallback
 from newsreader.search.phrase_candidates import (
     Check,
     lazy_top,
@@ -59,6 +61,9 @@ class Layers:
     """A word far more common than its query's rarest: read only the blocks that matter."""
     packed_tier: bool = True
     """Scores of terms dropped from the score cache kept as arrays (``terms.PACKED_BYTES``)."""
+    block_max: bool = True
+    """Plain words with very long lists: only the blocks that can hold the top N
+    (``block_top.py``; the total is then estimated)."""
 
 
 @dataclass
@@ -86,6 +91,10 @@ class Engine:
         """The ``limit`` best documents for a Whoosh query, best first (ties: lower docnum
         first); with ``keep``, only among those documents."""
         q = from_whoosh(query)
+        if keep is None and limit > 0 and self.layers.block_max:
+            from_blocks = self._from_blocks(q, limit)
+            if from_blocks is not None:
+                return from_blocks
         found = self._eval(q, keep)
         scores = found.scores
         if keep is not None:
@@ -94,6 +103,25 @@ class Engine:
             best = heapq.nlargest(limit, zip(scores.values(), map(neg, scores), strict=True))
             return TopDocs([(-d, s) for s, d in best], len(scores))
         return lazy_top(scores, found.check, limit)
+
+    def _from_blocks(self, q: Node, limit: int) -> TopDocs | None:
+        """The top from the blocks that can hold it, for plain words whose lists are too long
+        to score whole and are not already scored (``block_top.py``); else None."""
+        words = block_top.words(q)
+        keys = None if words is None else block_top.term_keys(self.terms, words)
+        if words is None or keys is None:
+            return None
+        terms = self.terms
+        if min(sum(terms.doc_frequency(*k) for k in word) for word in keys) < block_top.LONG_WORD:
+            return None
+        if all(terms.is_cached(*k) for word in keys for k in word):
+            return None
+        try:
+            return block_top.top(terms, q, words, limit)
+        except block_top.BoundError as exc:  # headers this index's writer got wrong
+            log_fallback(exc)
+            self.layers = replace(self.layers, block_max=False)
+            return None
 
     # --- evaluation -------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from collections import OrderedDict
 from collections.abc import Collection, Sequence
 from math import log
 
+from newsreader.search import whoosh_blocks as blocks
 from newsreader.search import whoosh_read as postings
 from newsreader.search.whoosh_read import Searcher
 from newsreader.search.word_pairs import PREFIX, PairField, pair_frequencies
@@ -167,7 +168,7 @@ class TermReader:
         vals: dict[int, bytes] | None = {} if values else None
         if fieldname.startswith(PREFIX):
             return TermScores(self._read_pair(fieldname[len(PREFIX) :], btext), vals)
-        df, infos = self._infos(fieldname, btext)
+        df, infos = self.infos(fieldname, btext)
         if not infos:
             return TermScores({}, vals)
         ordered = sorted(wanted) if wanted is not None else None
@@ -184,7 +185,7 @@ class TermReader:
         ids: list[int] = []
         weights: list[float] = []
         vals: list[bytes] = []
-        for i, info in self._infos(fieldname, btext)[1]:
+        for i, info in self.infos(fieldname, btext)[1]:
             reader, offset = self._leaves[i]
             local = None
             if wanted is not None:
@@ -193,7 +194,7 @@ class TermReader:
                 if start == stop:
                     continue
                 local = [d - offset for d in wanted[start:stop]]
-            seg_ids, seg_weights, seg_values = postings.read_postings(
+            seg_ids, seg_weights, seg_values = blocks.read_postings(
                 reader, info, values, local, offset
             )
             ids += seg_ids
@@ -205,18 +206,18 @@ class TermReader:
     def _read_pair(self, fieldname: str, btext: bytes) -> dict[int, float]:
         """Phrase scores from a pair's postings: each word's BM25F score from its frequency
         in the value, added in the order the engine adds a phrase's words (the same floats)."""
-        _df, infos = self._infos(PREFIX + fieldname, btext)
+        _df, infos = self.infos(PREFIX + fieldname, btext)
         if not infos:
             return {}
         first, second = btext.split(b" ")
-        idf1 = self.idf(self._infos(fieldname, first)[0])
-        idf2 = self.idf(self._infos(fieldname, second)[0])
+        idf1 = self.idf(self.infos(fieldname, first)[0])
+        idf2 = self.idf(self.infos(fieldname, second)[0])
         k1p1, norm = self.bm25(fieldname)
         lengths = self.field_lengths(fieldname)
         scores: dict[int, float] = {}
         for i, info in infos:
             reader, offset = self._leaves[i]
-            ids, blob = postings.read_fixed(reader, info, offset)
+            ids, blob = blocks.read_fixed(reader, info, offset)
             freqs1, freqs2 = pair_frequencies(blob)
             for d, a, b in zip(ids, map(float, freqs1), map(float, freqs2), strict=True):
                 n = norm[lengths[d]]
@@ -240,9 +241,9 @@ class TermReader:
 
     def doc_frequency(self, fieldname: str, btext: bytes) -> int:
         """In how many documents the term is (deleted ones included, as Whoosh counts)."""
-        return self._infos(fieldname, btext)[0]
+        return self.infos(fieldname, btext)[0]
 
-    def _infos(
+    def infos(
         self, fieldname: str, btext: bytes
     ) -> tuple[int, list[tuple[int, postings.TermInfo]]]:
         """The term's document frequency and its term info in each segment that has it: one
@@ -260,6 +261,10 @@ class TermReader:
                 del self._term_infos[next(iter(self._term_infos))]
             self._term_infos[key] = cached
         return cached
+
+    def leaf(self, i: int) -> tuple[postings.Reader, int]:
+        """Segment ``i``'s reader and the global docnum of its first document."""
+        return self._leaves[i]
 
     def idf(self, df: int) -> float:
         """``WeightingModel.idf`` from a document frequency (the same float)."""

@@ -1,20 +1,12 @@
 """Everything that reads Whoosh's internals, behind a small API of our own: opening an index
-generation, a segment's term table, its posting blocks, field lengths, deletions, a stored
-column's type and BM25F's per-field ``B``. Imports Whoosh; no other module of ours touches a
-Whoosh internal for reading (``whoosh_write`` does for writing).
-
-``W3LeafMatcher`` reads the same bytes one posting at a time through Python method calls;
-here each block is one read slice, one ``zlib.decompress`` and one ``pickle.loads``.
+generation, a segment's term table, field lengths, deletions, a stored column's type and
+BM25F's per-field ``B``. Imports Whoosh; besides this module only ``whoosh_blocks`` (posting
+blocks) and ``whoosh_write`` (writing) touch a Whoosh internal.
 """
 
 from __future__ import annotations
 
-import io
-import pickle
-import zlib
-from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator
-from itertools import accumulate, islice, repeat
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -43,7 +35,7 @@ def check_whoosh_version() -> None:
 
 check_whoosh_version()
 
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC  # noqa: E402  (after the version check)
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC as WHOOSH3_HEADER_MAGIC  # noqa: E402  (after the check)
 from whoosh.columns import VarBytesColumn  # noqa: E402
 from whoosh.matching import AndNotMatcher as AndNotMatcher  # noqa: E402
 from whoosh.matching import IntersectionMatcher as IntersectionMatcher  # noqa: E402
@@ -218,100 +210,6 @@ def term_info(reader: Reader, fieldname: str, btext: bytes) -> TermInfo | None:
         return info
     except (KeyError, TermNotFound):
         return None
-
-
-def read_postings(
-    reader: Reader, info: TermInfo, values: bool, wanted: list[int] | None = None, offset: int = 0
-) -> tuple[list[int], list[float], list[bytes]]:
-    """All (docnum + ``offset``, weight[, value]) of a term in one segment (``info`` is its
-    term info there), a block at a time; with ``wanted`` (sorted docnums of the segment),
-    only the blocks whose range holds one of them, and only those documents.
-
-    Reads Whoosh 3 codec blocks directly (``W3LeafMatcher`` reads the same bytes one posting
-    at a time); deleted documents are still in."""
-    ids: list[int] = []
-    weights: list[float] = []
-    out_values: list[bytes] = []
-    for block_ids, count, block_weights, block_values in _blocks(reader, info, wanted, offset):
-        ids.extend(block_ids)
-        if block_weights is None:
-            weights.extend([1.0] * count)
-        elif isinstance(block_weights, float):
-            weights.extend([block_weights] * count)
-        else:
-            weights.extend(block_weights)
-        if values:
-            out_values.extend(block_values)
-    if wanted is not None and ids:  # the other documents of the blocks read: not asked for
-        keep = {d + offset for d in wanted}
-        rows = [
-            row
-            for row in zip(ids, weights, out_values or repeat(b""), strict=False)
-            if row[0] in keep
-        ]
-        ids, weights = [r[0] for r in rows], [r[1] for r in rows]
-        out_values = [r[2] for r in rows] if values else []
-    return ids, weights, out_values
-
-
-def read_fixed(reader: Reader, info: TermInfo, offset: int = 0) -> tuple[list[int], bytes]:
-    """The docnums (+ ``offset``) of a term in one segment and its fixed-size values, joined."""
-    ids: list[int] = []
-    blobs: list[bytes] = []
-    for block_ids, _count, _weights, block_values in _blocks(reader, info, None, offset):
-        ids.extend(block_ids)
-        blobs.append(block_values if isinstance(block_values, bytes) else b"".join(block_values))
-    return ids, b"".join(blobs)
-
-
-def _blocks(
-    reader: Reader, term: TermInfo, wanted: list[int] | None = None, offset: int = 0
-) -> Iterator[tuple[Iterable[int], int, Any, Any]]:
-    """(docnums + ``offset``, count, weights, values) of each block, as the block stores
-    them; with ``wanted``, blocks whose docnums (after the last block's, up to their header's
-    last one) hold none of those are skipped without being decompressed or unpickled."""
-    info: Any = term  # a W3TermInfo
-    if info.is_inlined():
-        ids, weights, vals = info.inlined_postings()
-        yield [d + offset for d in ids], len(ids), list(weights), vals
-        return
-    start, length = info.extent()
-    if isinstance(length, tuple):  # W3TermInfo.from_bytes keeps struct's 1-tuple
-        length = length[0]
-    segment: Any = reader  # a SegmentReader: its private postings file
-    data = segment._terms._postfile.get(start, length)
-    if data[:4] != WHOOSH3_HEADER_MAGIC:
-        raise ValueError("not a Whoosh 3 posting list")
-    stream = io.BytesIO(data)
-    pos = 4
-    after = -1  # the previous block's last docnum
-    while True:
-        blocklength = int.from_bytes(data[pos : pos + 4], "big", signed=True)
-        end = pos + 4 + abs(blocklength)
-        stream.seek(pos + 4)
-        count, maxid, _maxweight, compression, _minlen, _maxlen = pickle.load(stream)
-        if wanted is not None:
-            i = bisect_right(wanted, after)
-            after = maxid
-            if i == len(wanted) or wanted[i] > maxid:
-                if blocklength < 0 or i == len(wanted):
-                    break
-                pos = end
-                continue
-        raw = data[stream.tell() : end]
-        block_ids, block_weights, block_values = pickle.loads(
-            zlib.decompress(raw) if compression else raw
-        )
-        # each block is delta-coded from 0: the running sum from ``offset``, less its start
-        yield (
-            islice(accumulate(block_ids, initial=offset), 1, None),
-            count,
-            block_weights,
-            block_values,
-        )
-        if blocklength < 0:
-            break
-        pos = end
 
 
 def field_length_bytes(reader: Reader, fieldname: str) -> bytes:

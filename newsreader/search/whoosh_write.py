@@ -254,7 +254,7 @@ inside their term entry instead of a posting list of their own. Most terms are r
 eight articles), and writing a one-block list per term (its header, two pickles, the
 postings file) was most of what a build spent per term and nearly all of what an update's
 one-article segment cost. Whoosh reads inlined postings (``W3TermInfo.inlined_postings``),
-and so does ``whoosh_read._blocks``; Whoosh's own writer never inlines (its
+and so does ``whoosh_blocks._blocks``; Whoosh's own writer never inlines (its
 ``finish_postings`` calls ``set_inline``, a method ``W3TermInfo`` lacks)."""
 
 

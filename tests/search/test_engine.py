@@ -188,7 +188,7 @@ def test_phrase_words_read_only_in_blocks_of_the_rarest_word(
     from whoosh.codec.whoosh3 import W3Codec
 
     from newsreader.search import build, phrase_candidates
-    from newsreader.search import whoosh_read as postings
+    from newsreader.search import whoosh_blocks as postings
 
     monkeypatch.setattr(W3Codec.__init__, "__defaults__", (4, 3, 1))  # blocks of 4 postings
     monkeypatch.setattr(build, "PARALLEL_MIN", 10)
@@ -274,7 +274,7 @@ def test_and_reads_a_far_more_common_word_only_for_the_rarer_words_articles(
 def test_unreadable_blocks_fall_back_to_whoosh(
     big_shelf: Shelf, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from newsreader.search import whoosh_read as postings
+    from newsreader.search import whoosh_blocks as postings
 
     def broken(*_args: object) -> None:
         raise ValueError("not a Whoosh 3 posting list")
@@ -292,7 +292,7 @@ def test_engine_failure_falls_back_to_the_same_ranking_and_logs_why_once(
     and totals (the limited Whoosh search ranked some queries differently), and the reason is
     in the log file, once, not on the terminal."""
     from newsreader.paths import app_paths
-    from newsreader.search import fallback, whoosh_read
+    from newsreader.search import fallback, whoosh_blocks
 
     queries = list(QUERIES)
     expected = {}
@@ -305,7 +305,7 @@ def test_engine_failure_falls_back_to_the_same_ranking_and_logs_why_once(
 
     monkeypatch.setattr(fallback, "_logged", set())
     monkeypatch.setattr(logging.getLogger(fallback.LOGGER), "handlers", [])
-    monkeypatch.setattr(whoosh_read, "_blocks", unreadable)
+    monkeypatch.setattr(whoosh_blocks, "_blocks", unreadable)
     big_shelf.index.close()  # a new searcher and engine: nothing cached
     for text in queries:
         result = big_shelf.index.search(text, limit=10)
@@ -330,7 +330,7 @@ def test_andnot_drops_an_article_with_both_words_even_first_in_its_segment(
     """``a ANDNOT b`` never finds an article that has b. Whoosh's AndNotMatcher skips that
     test for a segment's first candidate of ``a`` when ``b`` matched an earlier article; the
     fallback (Whoosh answering when the engine cannot) must answer as the engine does."""
-    from newsreader.search import fallback, whoosh_read
+    from newsreader.search import fallback, whoosh_blocks
     from tests.search.conftest import article_text
 
     # Indexed in title order: a0 (heron), then a1 (walrus and heron), then a2 (walrus).
@@ -347,7 +347,7 @@ def test_andnot_drops_an_article_with_both_words_even_first_in_its_segment(
             raise ValueError("not a Whoosh 3 posting list")
 
         monkeypatch.setattr(fallback, "log_fallback", lambda exc: None)
-        monkeypatch.setattr(whoosh_read, "_blocks", unreadable)
+        monkeypatch.setattr(whoosh_blocks, "_blocks", unreadable)
         s.index.close()  # a new searcher and engine
     for text in ("walrus ANDNOT heron", "quay ANDNOT heron", "(walrus OR heron) ANDNOT nested"):
         result = s.index.search(text, limit=10)

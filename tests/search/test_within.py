@@ -16,7 +16,7 @@ from tests.search.conftest import Shelf, article_text
 def test_within_keeps_hits_and_total_to_the_articles_named(
     shelf: Callable[..., Shelf], monkeypatch: pytest.MonkeyPatch, engine_works: bool
 ) -> None:
-    from newsreader.search import fallback, whoosh_read
+    from newsreader.search import fallback, whoosh_blocks
 
     files = {
         f"a{n}.txt": article_text(f"Harbour {n}", "The heron nested by the quay. " * (n + 1))
@@ -31,7 +31,7 @@ def test_within_keeps_hits_and_total_to_the_articles_named(
 
         monkeypatch.setattr(fallback, "_logged", set())
         monkeypatch.setattr(logging.getLogger(fallback.LOGGER), "handlers", [])
-        monkeypatch.setattr(whoosh_read, "_blocks", unreadable)
+        monkeypatch.setattr(whoosh_blocks, "_blocks", unreadable)
         s.index.close()
     everyone = s.index.search("heron", limit=10)
     assert everyone.total == 6
