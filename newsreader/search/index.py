@@ -84,6 +84,7 @@ class SearchIndex(IndexUpdates):
                         functools.partial(self._vocabulary, searcher),
                         correct,
                         None if within is None else self._doc_map(searcher).docnums(within),
+                        self._vocab,
                     )
                 except Exception as exc:
                     self._close_searcher()
@@ -141,7 +142,7 @@ class SearchIndex(IndexUpdates):
                 if searcher is None:
                     return SearchResult(query, (), 0, error=_NO_INDEX)
                 suggestion = suggest(
-                    lambda: self._vocabulary(searcher), parsed, word_counter(searcher)
+                    lambda: self._vocabulary(searcher), parsed, word_counter(searcher, self._vocab)
                 )
             except Exception as exc:
                 self._close_searcher()

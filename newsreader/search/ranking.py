@@ -37,16 +37,17 @@ def run_query(
     vocab: Callable[[], Vocabulary] | None = None,
     correct: bool = True,
     keep: Collection[int] | None = None,
+    known: Vocabulary | None = None,
 ) -> SearchResult:
     """Search; when nothing matches, search the did-you-mean suggestion instead (unless
     ``correct`` is off), then fall back to any word when no article has them all. With
-    ``keep``, only those documents can be hits."""
+    ``keep``, only those documents can be hits; ``known``: the vocabulary, when already read."""
     engine = engine or Engine(searcher)
     vocab = vocab or _once(lambda: vocabulary(searcher))
     used = expand_fuzzy(parsed, vocab)
     top = rank_top(searcher, engine, used.query, limit, keep)
     fallback = corrected = False
-    suggestion = suggest(vocab, parsed, word_counter(searcher))
+    suggestion = suggest(vocab, parsed, word_counter(searcher, known))
     if top.total == 0 and suggestion and correct:
         instead = expand_fuzzy(parse(suggestion), vocab)
         if instead.query is not None:
@@ -140,9 +141,14 @@ def _once(make: Callable[[], Vocabulary]) -> Callable[[], Vocabulary]:
     return get
 
 
-def word_counter(searcher: Searcher) -> Callable[[str], int] | None:
-    """How many articles use a surface word, looked up in the index (a word known to be
-    common needs no vocabulary read)."""
+def word_counter(
+    searcher: Searcher, known: Vocabulary | None = None
+) -> Callable[[str], int] | None:
+    """How many articles use a surface word: from the vocabulary when it is already read,
+    else looked up in the index (a word known to be common needs no vocabulary read). A
+    lookup is one per segment: at 1M articles, 400 of them, a fifth of a search."""
+    if known is not None:
+        return known.count
     reader = searcher.reader()
     if WORDS not in reader.schema:
         return None

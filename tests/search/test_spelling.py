@@ -309,3 +309,28 @@ def test_a_segment_that_went_is_taken_out_of_the_last_sums(shelf: Callable[..., 
     again = vocab_module.library_vocabulary(searcher, None, memo, before)
     assert again.counts == whole.counts and "zzyzxword" not in again.counts
     assert "merged-away" not in memo and again.segments == whole.segments
+
+
+def test_once_the_vocabulary_is_read_did_you_mean_looks_no_word_up_in_the_index(
+    shelf: Callable[..., Shelf], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from whoosh.reading import SegmentReader
+
+    from newsreader.search.schema import WORDS
+
+    s = shelf(news_files(80))
+    before = [s.index.search(q).suggestion for q in ("ceasfire", "minister budget", "parliment")]
+    looked_up: list[str] = []
+    real = SegmentReader.doc_frequency
+
+    def counted(self: SegmentReader, fieldname: str, text: object) -> int:
+        if fieldname == WORDS:  # one lookup in every segment's term table
+            looked_up.append(str(text))
+        return int(real(self, fieldname, text))
+
+    monkeypatch.setattr(SegmentReader, "doc_frequency", counted)
+    s.index.warm_spelling()
+    after = [s.index.search(q).suggestion for q in ("ceasfire", "minister budget", "parliment")]
+    assert after == before and after[0] == "ceasefire" and after[1] is None
+    assert s.index.suggest("parliment").suggestion == "parliament"
+    assert looked_up == []
