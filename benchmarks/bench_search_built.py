@@ -7,15 +7,18 @@ Reads ``DIR/corpus-N``, its catalog ``DIR/catalog-N.sqlite3`` and the index ``DI
 as ``bench_search.py`` left them. Prints the unchanged scan and freshness check (seconds),
 then two rounds of the same queries at limit 10 (the first with this process's caches
 empty; the system's page cache may hold the index from the build), median / p95 ms,
-and the process's RSS after each step. No FTS5 row: ``bench_search.py`` times that beside
-the build.
+and the process's RSS after each step. When ``bench_search.py`` left its FTS5 database
+(``DIR/fts5-N.sqlite3``), each kind's queries are then run on it too, in the same round and
+the same conditions (the page cache as it is), so the ratio is a same-run one.
 """
 
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -70,11 +73,18 @@ def main(argv: list[str] | None = None) -> int:
         "index freshness check" + (f" ({changed} articles changed)" if changed else ""),
         f"{time.perf_counter() - t:.2f} s",
     )
+    fts_db = work / f"fts5-{n}.sqlite3"
+    fts = sqlite3.connect(fts_db) if fts_db.exists() else None
     for round_name in ("first", "second"):
         for kind, qs in queries.items():
             med, p95 = bs.timed(lambda q: index.search(q, limit=bs.LIMIT), qs)
             row(f"{kind}, {round_name} round, median / p95", f"{med:.1f} / {p95:.1f} ms")
+            if fts is not None:
+                med, p95 = bs.timed(partial(bs.fts5_search, fts), qs)
+                row(f"FTS5: {kind}, {round_name} round", f"{med:.1f} / {p95:.1f} ms")
     index.close()
+    if fts is not None:
+        fts.close()
     print("\n".join(rows))
     return 0
 
