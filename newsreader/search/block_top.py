@@ -135,7 +135,7 @@ class _List:
             leaf, offset = reader.leaf(i)
             blocks = PostingBlocks(leaf, info, offset)
             self.lasts += blocks.lasts
-            self._where += [(blocks, i) for i in range(len(blocks.lasts))]
+            self._where += [(blocks, j) for j in range(len(blocks.lasts))]
             self.bounds += [
                 idf * ((w * k1p1) / (w + norm[n])) * boost
                 for w, n in zip(blocks.weights, blocks.lengths, strict=True)

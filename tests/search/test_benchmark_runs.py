@@ -42,7 +42,7 @@ def test_benchmark_runs_on_a_tiny_corpus(tmp_path: Path) -> None:
     assert steps[0] == "scan, 30 articles" and steps[1] == "index freshness check"
     assert len(steps) == 14 and all(" ms |" in line for line in again.splitlines()[4:])
     # beside each kind of query, FTS5's database from the build, in the same round
-    assert [s for s in steps if s.startswith("FTS5")][0] == "FTS5: single, first round"
+    assert next(s for s in steps if s.startswith("FTS5")) == "FTS5: single, first round"
 
 
 def test_spelling_benchmark_runs_on_a_tiny_corpus(tmp_path: Path) -> None:
