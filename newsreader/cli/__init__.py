@@ -72,10 +72,10 @@ def main(argv: list[str] | None = None) -> int:
 def run(argv: list[str], kept: Kept | None = None) -> int:
     """Run one command in this process; returns the exit code. ``kept``: what a long-lived
     caller keeps from one command to the next (the parser, libraries and indexes)."""
-    from newsreader.cli.parser import build_parser, query_words_last
+    from newsreader.cli.parser import build_parser, chosen_command, query_words_last
     from newsreader.errors import ExitCode, UserError
 
-    parser = kept.parser if kept is not None else build_parser()
+    parser = kept.parser if kept is not None else build_parser(chosen_command(argv))
     try:
         args = parser.parse_args(query_words_last(argv))
     except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help

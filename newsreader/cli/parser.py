@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -17,8 +18,10 @@ class _OneLineErrors(argparse.ArgumentParser):
         self.exit(ExitCode.BAD_INPUT, f"{self.prog}: {message} (see --help)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser; also the source of ``--help``."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; also the source of ``--help``. With ``command`` (one that
+    ``chosen_command`` found) only that subcommand's parser is added: a command line that
+    names it parses the same, without the time building all the others takes."""
     parser = _OneLineErrors(
         prog="newsreader",
         description="Read, search and bookmark news articles in the terminal.",
@@ -39,10 +42,32 @@ def build_parser() -> argparse.ArgumentParser:
         help="read settings from this config.toml instead of the one 'paths' shows",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_OneLineErrors)
+    for name, add in _SUBCOMMANDS.items():
+        if command is None or name == command:
+            add(sub)
+    return parser
 
+
+def chosen_command(argv: list[str]) -> str | None:
+    """The subcommand ``argv`` names when argparse would take the same one: only
+    ``--library`` and ``--config`` (with their values) come before it. None otherwise
+    (``--help``, an abbreviated option, no or an unknown command): then every parser is
+    needed, to list them or to name them in the error."""
+    rest = iter(argv)
+    for arg in rest:
+        if arg in _TOP_OPTIONS_WITH_VALUE:
+            next(rest, None)
+        elif not arg.startswith(("--library=", "--config=")):
+            return arg if arg in _SUBCOMMANDS else None
+    return None
+
+
+def _index(sub: Any) -> None:
     p = sub.add_parser("index", help="bring the search index up to date")
     p.add_argument("--rebuild", action="store_true", help="rebuild from scratch")
 
+
+def _search(sub: Any) -> None:
     p = sub.add_parser("search", help="ranked full-text search")
     p.add_argument(
         "query",
@@ -63,10 +88,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="search the words as typed even when nothing matches them",
     )
 
+
+def _suggest(sub: Any) -> None:
     p = sub.add_parser("suggest", help="the did-you-mean spelling of a query")
     p.add_argument("query", nargs="+", help="words as they would be searched")
     p.add_argument("--json", action="store_true", help='print {"query": …, "suggestion": …}')
 
+
+def _list(sub: Any) -> None:
     p = sub.add_parser("list", help="list articles, newest first")
     p.add_argument("--json", action="store_true", help="print a JSON array of articles")
     p.add_argument("--unread", action="store_true", help="only unread articles")
@@ -76,15 +105,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--saved", metavar="NAME", help="only the articles of a saved search")
 
+
+def _show(sub: Any) -> None:
     p = sub.add_parser("show", help="print one article")
     p.add_argument("id", help="article id, as shown by list and search")
     p.add_argument("--json", action="store_true", help="print the article as a JSON object")
 
-    _add_organising_commands(sub)
 
+def _stories(sub: Any) -> None:
     p = sub.add_parser("stories", help="list the stories told by more than one article")
     p.add_argument("--json", action="store_true", help="print a JSON array of stories")
 
+
+def _related(sub: Any) -> None:
     p = sub.add_parser("related", help="articles related to one (its own versions left out)")
     p.add_argument("id", help="article id, as shown by list and search")
     p.add_argument(
@@ -96,6 +129,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print a JSON array of articles")
 
+
+def _bookmarks(sub: Any) -> None:
     p = sub.add_parser("bookmarks", help="print bookmarks")
     group = p.add_mutually_exclusive_group()
     group.add_argument("--json", action="store_true", help="print a JSON array of bookmarks")
@@ -103,13 +138,22 @@ def build_parser() -> argparse.ArgumentParser:
         "--markdown", action="store_true", help="print Markdown, one section per article"
     )
 
+
+def _export(sub: Any) -> None:
     p = sub.add_parser("export", help="back up reading state and bookmarks to a JSON file")
     p.add_argument("file", type=Path, help="the backup file, or - for stdout")
+
+
+def _import(sub: Any) -> None:
     p = sub.add_parser("import", help="merge a backup made by export (idempotent)")
     p.add_argument("file", type=Path, help="a backup file written by export")
 
+
+def _paths(sub: Any) -> None:
     sub.add_parser("paths", help="show where newsreader keeps its files")
 
+
+def _sync(sub: Any) -> None:
     what = "sync reading state, bookmarks and feeds with other devices through a shared folder"
     p = sub.add_parser("sync", help=what, description=what[0].upper() + what[1:] + ".")
     p.add_argument(
@@ -121,26 +165,28 @@ def build_parser() -> argparse.ArgumentParser:
         help="show the devices seen, the last change from each and the files skipped",
     )
     p.add_argument("--json", action="store_true", help="with --status: print a JSON object")
-    _add_feed_commands(sub)
-    _add_tool_commands(sub)
-    return parser
 
 
-def _add_organising_commands(sub: Any) -> None:
-    """``star``, ``tag``, ``tags`` and ``saved``: what the user organises the library with."""
+def _star(sub: Any) -> None:
     p = sub.add_parser("star", help="star an article, or unstar a starred one")
     p.add_argument("id", help="article id, as shown by list and search")
     p.add_argument("--off", action="store_true", help="unstar (never star)")
 
+
+def _tag(sub: Any) -> None:
     p = sub.add_parser("tag", help="add (+TAG) or remove (-TAG) an article's tags")
     p.add_argument("id", help="article id, as shown by list and search")
     p.add_argument(
         "changes", nargs="*", metavar="+TAG|-TAG", help="tags to add or remove; none: show them"
     )
 
+
+def _tags(sub: Any) -> None:
     p = sub.add_parser("tags", help="list the tags in use, with how many articles have each")
     p.add_argument("--json", action="store_true", help="print a JSON array of tags")
 
+
+def _saved(sub: Any) -> None:
     p = sub.add_parser("saved", help="saved searches: list, add, remove, show")
     p.add_argument("--json", action="store_true", help="print a JSON array of saved searches")
     actions = p.add_subparsers(dest="saved_command", metavar="ACTION", parser_class=_OneLineErrors)
@@ -167,11 +213,12 @@ def _add_organising_commands(sub: Any) -> None:
     )
 
 
-def _add_feed_commands(sub: Any) -> None:
-    """``add``, ``feeds add|list|remove|import|export`` and ``fetch``: getting articles in."""
+def _add(sub: Any) -> None:
     p = sub.add_parser("add", help="save web pages or HTML files as articles")
     p.add_argument("sources", nargs="+", metavar="URL|FILE", help="http(s) address or .html file")
 
+
+def _feeds(sub: Any) -> None:
     p = sub.add_parser("feeds", help="manage feed subscriptions (RSS, Atom)")
     actions = p.add_subparsers(
         dest="feeds_command", metavar="ACTION", required=True, parser_class=_OneLineErrors
@@ -193,6 +240,8 @@ def _add_feed_commands(sub: Any) -> None:
         "file", type=Path, nargs="?", metavar="FILE", help="the OPML file to write (default stdout)"
     )
 
+
+def _fetch(sub: Any) -> None:
     p = sub.add_parser("fetch", help="save new articles from every subscribed feed")
     p.add_argument(
         "--limit",
@@ -203,11 +252,7 @@ def _add_feed_commands(sub: Any) -> None:
     )
 
 
-SHELLS = ("bash", "zsh", "fish")
-
-
-def _add_tool_commands(sub: Any) -> None:
-    """``serve`` and ``completion``: the app in a browser, and the shell's tab completion."""
+def _serve(sub: Any) -> None:
     p = sub.add_parser("serve", help="serve the app to a web browser (needs the serve extra)")
     p.add_argument(
         "--host",
@@ -218,8 +263,39 @@ def _add_tool_commands(sub: Any) -> None:
         "--port", type=port_number, default=8000, help="port to listen on (default 8000)"
     )
 
+
+SHELLS = ("bash", "zsh", "fish")
+
+
+def _completion(sub: Any) -> None:
     p = sub.add_parser("completion", help="print a tab-completion script for a shell")
     p.add_argument("shell", choices=SHELLS, help="the shell: bash, zsh or fish")
+
+
+_SUBCOMMANDS: dict[str, Callable[[Any], None]] = {
+    "index": _index,
+    "search": _search,
+    "suggest": _suggest,
+    "list": _list,
+    "show": _show,
+    "star": _star,
+    "tag": _tag,
+    "tags": _tags,
+    "saved": _saved,
+    "stories": _stories,
+    "related": _related,
+    "bookmarks": _bookmarks,
+    "export": _export,
+    "import": _import,
+    "paths": _paths,
+    "sync": _sync,
+    "add": _add,
+    "feeds": _feeds,
+    "fetch": _fetch,
+    "serve": _serve,
+    "completion": _completion,
+}
+"""Each subcommand's name -> what adds its parser, in the order ``--help`` lists them."""
 
 
 def port_number(text: str) -> int:

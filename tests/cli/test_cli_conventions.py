@@ -10,6 +10,7 @@ import pytest
 
 from newsreader import __version__
 from newsreader.cli import build_parser
+from newsreader.cli.parser import chosen_command, query_words_last
 from tests.cli.conftest import CLI
 
 
@@ -80,3 +81,51 @@ def test_search_words_after_config_are_still_words(cli: CLI, seed_library: Path)
     cfg.write_text(f'library = ["{seed_library}"]\n')
     run = cli("--config", str(cfg), "search", "-rafah", "truce")
     assert run.code == 0, run.err
+
+
+def test_a_named_subcommand_parses_with_its_parser_alone() -> None:
+    """``run`` builds only the subcommand the line names: its help (and every action's
+    below it) reads as in the whole parser, and the line parses to the same arguments."""
+    whole = dict(_parsers(build_parser()))
+    for name in [n for n in whole if n.count(" ") == 1]:
+        command = name.split()[1]
+        alone = dict(_parsers(build_parser(command)))
+        mine = {n: p for n, p in whole.items() if n == name or n.startswith(f"{name} ")}
+        assert sorted(alone) == ["newsreader", *sorted(mine)], command
+        assert all(alone[n].format_help() == p.format_help() for n, p in mine.items()), command
+    for argv in (
+        ["index"],
+        ["--library", "a", "--config=c", "index", "--rebuild"],
+        ["--library=a", "--library", "b", "search", "-x", "--limit", "3", "--json"],
+        ["saved", "add", "n", "q", "--sort", "date"],
+        ["feeds", "export"],
+    ):
+        chosen = chosen_command(argv)
+        assert chosen == next(a for a in argv if a in {"index", "search", "saved", "feeds"})
+        argv = query_words_last(argv)
+        assert build_parser(chosen).parse_args(argv) == build_parser().parse_args(argv)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [[], ["-h", "index"], ["--lib", "a", "index"], ["--", "index"], ["indx"], ["--library"]],
+)
+def test_a_line_that_names_no_subcommand_plainly_gets_the_whole_parser(argv: list[str]) -> None:
+    assert chosen_command(argv) is None
+
+
+def test_a_command_builds_one_subcommand_parser(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    built: list[str] = []
+    init = argparse.ArgumentParser.__init__
+
+    def counted(self: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        init(self, *args, **kwargs)  # type: ignore[arg-type]
+        built.append(self.prog)
+
+    monkeypatch.setattr(argparse.ArgumentParser, "__init__", counted)
+    from newsreader.cli import run
+
+    assert run(["--config", str(tmp_path / "missing.toml"), "index"]) == 2
+    assert built == ["newsreader", "newsreader index"]
