@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class CacheSchema:
+class CacheSchema(NamedTuple):
     """What a cache file holds: its tables, the script that makes them, its version."""
 
     script: str

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from newsreader.errors import UserError
 
@@ -28,8 +28,7 @@ FETCH_KEYS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class FetchSettings:
+class FetchSettings(NamedTuple):
     """The ``[fetch]`` table: limits for ``add``, ``fetch`` and ``feeds add`` (None: default)."""
 
     deadline: float | None = None
@@ -46,17 +45,16 @@ class FetchSettings:
     """Seconds a server (or the proxy) may be silent while answering."""
 
 
-@dataclass(frozen=True, slots=True)
-class Config:
+class Config(NamedTuple):
     """Settings from config.toml; every field has a default so a missing file is fine."""
 
     library: tuple[Path, ...] = ()
     theme: str | None = None
-    keys: dict[str, str] = field(default_factory=dict)
+    keys: dict[str, str] = {}  # noqa: RUF012 (one for every default config: never changed)
     """Key overrides: binding id -> comma-separated keys, passed to ``App.set_keymap``."""
     articles_dir: Path | None = None
     """Where ``add`` and ``fetch`` save articles; default: ``articles`` in the data dir."""
-    fetch: FetchSettings = field(default_factory=FetchSettings)
+    fetch: FetchSettings = FetchSettings()
     reopen_last: bool = True
     """On start, reopen the article last read, where it was left."""
     list_width: int | None = None

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from newsreader.config import Config, load_config
 from newsreader.errors import UserError
@@ -12,20 +12,21 @@ from newsreader.library import Library
 from newsreader.paths import AppPaths, app_paths, bundled_seeds, env_library
 
 
-@dataclass(slots=True)
 class Resident:
     """What a process that runs many commands (the search server) keeps from one to the next:
     each library, whose last scan is where the next one starts, and each open search index."""
 
-    libraries: dict[tuple[Path, ...], Library] = field(default_factory=dict)
-    indexes: dict[Path, object] = field(default_factory=dict)
-    """``SearchIndex`` by folder (not named here: the search layer sits above this module)."""
-    stories: dict[Path, tuple[bytes, object]] = field(default_factory=dict)
-    """The story groups of the last scan, by store file, with that scan's catalog state."""
+    __slots__ = ("indexes", "libraries", "stories")
+
+    def __init__(self) -> None:
+        self.libraries: dict[tuple[Path, ...], Library] = {}
+        self.indexes: dict[Path, object] = {}
+        """``SearchIndex`` by folder (not named here: the search layer sits above this module)."""
+        self.stories: dict[Path, tuple[bytes, object]] = {}
+        """The story groups of the last scan, by store file, with that scan's catalog state."""
 
 
-@dataclass(frozen=True, slots=True)
-class AppContext:
+class AppContext(NamedTuple):
     """Resolved settings shared by the CLI subcommands and the TUI."""
 
     paths: AppPaths
@@ -104,7 +105,7 @@ def build_context(
         config_file = config_file.expanduser()
         if not config_file.exists():
             raise UserError(f"cannot read config {config_file}: no such file")
-        paths = replace(paths, config_path=config_file)
+        paths = paths._replace(config_path=config_file)
     config = load_config(paths.config_file)
     roots, source = choose_roots(list(cli_roots or []), config, articles_folder(paths, config))
     expanded = tuple(Path(r).expanduser() for r in roots)

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from newsreader.errors import UserError
 
 APP_NAME = "newsreader"
 
 
-@dataclass(frozen=True, slots=True)
-class AppPaths:
+class AppPaths(NamedTuple):
     """The per-user folders and the files inside them."""
 
     data_dir: Path

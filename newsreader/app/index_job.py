@@ -23,7 +23,6 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, replace
 from pathlib import Path
 
 from newsreader.errors import UserError
@@ -142,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         from newsreader.app.stories import sign
 
         sign(ctx, scan.articles, scan.state, signed=report.extras)
-    print("report " + json.dumps(asdict(replace(report, extras={}))), flush=True)
+    print("report " + json.dumps(report._replace(extras={})._asdict()), flush=True)
     return 0
 
 

@@ -6,7 +6,6 @@ answered, with counts. Plain Python; blocking (files, the index): call it from a
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -258,4 +257,4 @@ class Shelf:
             return SearchResult(text, hits, len(passing))
         within = [a.path_str for a in passing]
         result = search(parts.words, limit, within=within, **options)
-        return dataclasses.replace(result, query=text)
+        return result._replace(query=text)

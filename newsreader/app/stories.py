@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from newsreader.app.story_map import StoryMap
@@ -17,8 +17,7 @@ from newsreader.stories import StoryGroups, StoryStore, signature, story_groups,
 from newsreader.stories.groups import Progress
 
 
-@dataclass(frozen=True, slots=True)
-class Story:
+class Story(NamedTuple):
     """One story told by more than one article: its id and its members, the newest first
     (the longest first among those of one day)."""
 

@@ -4,11 +4,10 @@ start-up; the groups themselves come from ``app/stories.py`` in the library work
 from __future__ import annotations
 
 from collections.abc import Container, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class StoryMap:
+class StoryMap(NamedTuple):
     """The stories told more than once, by article id, for the list: each grouped article's
     story and each story's members in the library's order (newest first)."""
 

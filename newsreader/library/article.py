@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterable
-from dataclasses import FrozenInstanceError, dataclass
 from datetime import date
 from itertools import repeat
 from pathlib import Path
@@ -63,9 +62,13 @@ class ArticleSummary(_SummaryFields):
         return f"ArticleSummary({inner})"
 
     def __setattr__(self, name: str, value: object) -> None:
+        from dataclasses import FrozenInstanceError  # only a bug gets here
+
         raise FrozenInstanceError(f"cannot assign to field {name!r}")
 
     def __delattr__(self, name: str) -> None:
+        from dataclasses import FrozenInstanceError
+
         raise FrozenInstanceError(f"cannot delete field {name!r}")
 
     def __reduce__(self) -> tuple[type[ArticleSummary], tuple[object, ...]]:
@@ -119,8 +122,7 @@ def summaries(*columns: Iterable[object]) -> tuple[ArticleSummary, ...]:
     return tuple(map(_new, repeat(ArticleSummary), zip(*columns, strict=True)))
 
 
-@dataclass(frozen=True, slots=True)
-class Article:
+class Article(NamedTuple):
     """A parsed article. ``paragraphs`` are the body paragraphs, title/date/noise removed."""
 
     id: str
@@ -162,8 +164,7 @@ class Article:
         return "\n\n".join(self.paragraphs)
 
 
-@dataclass(frozen=True, slots=True)
-class Skipped:
+class Skipped(NamedTuple):
     """A file that was not read as an article, and why (one line, for people)."""
 
     path: Path

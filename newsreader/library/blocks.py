@@ -9,8 +9,8 @@ same text, so every layer agrees on the offsets.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 
 class BlockKind(Enum):
@@ -36,8 +36,7 @@ class SpanStyle(Enum):
     """An image's alt text, shown in its place."""
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
     """``style`` on ``text[start:end]`` of a paragraph; links carry their address."""
 
     start: int
@@ -47,8 +46,7 @@ class Span:
     """Only http(s) and mailto addresses; other links are shown as text."""
 
 
-@dataclass(frozen=True, slots=True)
-class Block:
+class Block(NamedTuple):
     """The shape of one paragraph."""
 
     kind: BlockKind = BlockKind.PARAGRAPH

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from bisect import bisect_left, insort
 from operator import attrgetter
@@ -100,7 +99,7 @@ class Library:
             folders = watch.folders if watch else list(self._root_names)
             watch = FolderWatch.start(self.roots, folders)
         w = walk(self.roots)
-        walked = dataclasses.replace(w)  # its order, before a scan sorts it: the next walk's
+        walked = w.copy()  # its order, before a scan sorts it: the next walk's
         result = self._scan_walked(w, progress, gc_enabled)
         if watch is not None:
             watch.vouch_for(w)
@@ -126,7 +125,7 @@ class Library:
             return last.again(self._walk_skips)
         result = self._patch_in_place(w, changed, progress, gc_enabled)
         if result is None:  # files came or went: the patch of any scan, from this walk
-            result = self._scan_walked(dataclasses.replace(w), progress, gc_enabled)
+            result = self._scan_walked(w.copy(), progress, gc_enabled)
         self._walked = w.kept()
         return result
 

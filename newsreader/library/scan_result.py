@@ -4,7 +4,6 @@ type, the article ids, and the small helpers both a full scan and a patched one 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -30,26 +29,51 @@ class ScanChange(NamedTuple):
     """The content hashes of the articles that changed or went, as they were."""
 
 
-@dataclass(frozen=True, slots=True)
 class LibraryScan:
-    """The articles found under the roots, newest first, and the files skipped with reasons."""
+    """The articles found under the roots, newest first, and the files skipped with reasons.
+    Compared (and hashed) by ``articles``, ``skipped`` and ``parsed``."""
 
-    articles: Sequence[ArticleSummary]
-    """A tuple, or (the last run's list at start) ``PackedSummaries``: built when asked for."""
-    skipped: tuple[Skipped, ...]
-    parsed: int = 0
-    """How many files had to be read this time (0 when nothing changed)."""
-    by_id: Mapping[str, ArticleSummary] = field(default_factory=dict, compare=False, repr=False)
-    state: bytes = field(default=b"", compare=False, repr=False)
-    """The catalog state this result is (``snapshot.state_of``): equal states, equal results.
-    Empty when unknown (never equal to anything)."""
-    since: ScanChange | None = field(default=None, compare=False, repr=False)
-    """What changed since the last scan, when this one was patched from it: an index or a
-    story store known to hold that scan need only look at these."""
+    __slots__ = ("articles", "by_id", "parsed", "since", "skipped", "state")
 
-    def __post_init__(self) -> None:
-        if not self.by_id and self.articles:
-            object.__setattr__(self, "by_id", {a.id: a for a in self.articles})
+    def __init__(
+        self,
+        articles: Sequence[ArticleSummary],
+        skipped: tuple[Skipped, ...],
+        parsed: int = 0,
+        by_id: Mapping[str, ArticleSummary] | None = None,
+        state: bytes = b"",
+        since: ScanChange | None = None,
+    ) -> None:
+        self.articles = articles
+        """A tuple, or (the last run's list at start) ``PackedSummaries``: built when asked
+        for."""
+        self.skipped = skipped
+        self.parsed = parsed
+        """How many files had to be read this time (0 when nothing changed)."""
+        if not by_id and articles:
+            by_id = {a.id: a for a in articles}
+        self.by_id: Mapping[str, ArticleSummary] = {} if by_id is None else by_id
+        self.state = state
+        """The catalog state this result is (``snapshot.state_of``): equal states, equal
+        results. Empty when unknown (never equal to anything)."""
+        self.since = since
+        """What changed since the last scan, when this one was patched from it: an index or
+        a story store known to hold that scan need only look at these."""
+
+    def _compared(self) -> tuple[Sequence[ArticleSummary], tuple[Skipped, ...], int]:
+        return self.articles, self.skipped, self.parsed
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, LibraryScan):
+            return NotImplemented
+        return self._compared() == other._compared()
+
+    def __hash__(self) -> int:
+        return hash(self._compared())
+
+    def __repr__(self) -> str:
+        shown = f"articles={self.articles!r}, skipped={self.skipped!r}, parsed={self.parsed!r}"
+        return f"LibraryScan({shown})"
 
 
 class WalkedFile(NamedTuple):

@@ -13,7 +13,6 @@ import stat
 import struct
 from array import array
 from collections.abc import Iterable, Iterator, MutableSequence
-from dataclasses import dataclass, field, replace
 from operator import attrgetter
 from pathlib import Path
 from stat import S_ISREG
@@ -39,23 +38,61 @@ _mtime = attrgetter("st_mtime_ns")
 _inode = attrgetter("st_dev", "st_ino")
 
 
-@dataclass(slots=True)
 class Walk:
     """What a walk found: parallel lists, one item per file, roots in order."""
 
-    roots: tuple[str, ...]
-    paths: list[str] = field(default_factory=list)
-    sizes: MutableSequence[int] = field(default_factory=list)
-    mtimes: MutableSequence[int] = field(default_factory=list)
-    inodes: MutableSequence[tuple[int, int]] = field(default_factory=list)
-    root_of: MutableSequence[int] = field(default_factory=list)
-    """The index of each file's root in ``roots``."""
-    skipped: list[Skipped] = field(default_factory=list)
-    """Broken links, loops, FIFOs, unreadable folders: found again by every walk."""
-    folders: list[str] = field(default_factory=list)
-    """Every folder walked through, in walk order."""
-    links: int = 0
-    """How many files were reached through a symlink."""
+    __slots__ = (
+        "folders",
+        "inodes",
+        "links",
+        "mtimes",
+        "paths",
+        "root_of",
+        "roots",
+        "sizes",
+        "skipped",
+    )
+
+    def __init__(
+        self,
+        roots: tuple[str, ...],
+        paths: list[str] | None = None,
+        sizes: MutableSequence[int] | None = None,
+        mtimes: MutableSequence[int] | None = None,
+        inodes: MutableSequence[tuple[int, int]] | None = None,
+        root_of: MutableSequence[int] | None = None,
+        skipped: list[Skipped] | None = None,
+        folders: list[str] | None = None,
+        links: int = 0,
+    ) -> None:
+        self.roots = roots
+        self.paths = [] if paths is None else paths
+        self.sizes: MutableSequence[int] = [] if sizes is None else sizes
+        self.mtimes: MutableSequence[int] = [] if mtimes is None else mtimes
+        self.inodes: MutableSequence[tuple[int, int]] = [] if inodes is None else inodes
+        self.root_of: MutableSequence[int] = [] if root_of is None else root_of
+        """The index of each file's root in ``roots``."""
+        self.skipped = [] if skipped is None else skipped
+        """Broken links, loops, FIFOs, unreadable folders: found again by every walk."""
+        self.folders = [] if folders is None else folders
+        """Every folder walked through, in walk order."""
+        self.links = links
+        """How many files were reached through a symlink."""
+
+    def copy(self) -> Walk:
+        """Another walk of the same lists: sorting one leaves the other's order as it was
+        (``sort`` puts new lists in place)."""
+        return Walk(
+            self.roots,
+            self.paths,
+            self.sizes,
+            self.mtimes,
+            self.inodes,
+            self.root_of,
+            self.skipped,
+            self.folders,
+            self.links,
+        )
 
     def kept(self) -> Walk:
         """This walk with its number columns in arrays, for one kept between scans (a
@@ -64,12 +101,16 @@ class Walk:
         copies it into lists again (``walk_again``). A number no 64-bit array holds (a
         negative device number on some systems) keeps the lists."""
         try:
-            return replace(
-                self,
-                sizes=array("q", self.sizes),
-                mtimes=array("q", self.mtimes),
-                inodes=Inodes(self.inodes),
-                root_of=array("i", self.root_of),
+            return Walk(
+                self.roots,
+                self.paths,
+                array("q", self.sizes),
+                array("q", self.mtimes),
+                Inodes(self.inodes),
+                array("i", self.root_of),
+                self.skipped,
+                self.folders,
+                self.links,
             )
         except OverflowError:
             return self

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 Span = tuple[int, int]
 """A [start, end) character range."""
 
 
-@dataclass(frozen=True, slots=True)
-class MatchSpan:
+class MatchSpan(NamedTuple):
     """One matched term in an article body: paragraph index and character range inside it."""
 
     paragraph: int
@@ -20,8 +19,7 @@ class MatchSpan:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
-class SearchHit:
+class SearchHit(NamedTuple):
     """One ranked article."""
 
     id: str
@@ -41,8 +39,7 @@ class SearchHit:
     """Every matched term in the whole body, in reading order (for n/N in the reader)."""
 
 
-@dataclass(frozen=True, slots=True)
-class SearchResult:
+class SearchResult(NamedTuple):
     """The answer to one query."""
 
     query: str
@@ -64,8 +61,7 @@ class SearchResult:
     searched instead, or the words a ``word~`` matched)."""
 
 
-@dataclass(frozen=True, slots=True)
-class IndexReport:
+class IndexReport(NamedTuple):
     """What an index update did."""
 
     added: int = 0
@@ -77,7 +73,7 @@ class IndexReport:
     """A one-line message for the user, e.g. that a broken index was rebuilt."""
     truncated: tuple[str, ...] = ()
     """Ids of the articles indexed this time that are too long to index whole."""
-    extras: Mapping[str, bytes] = field(default_factory=dict, compare=False, repr=False)
+    extras: Mapping[str, bytes] = {}  # shared by every report: never changed
     """What the caller's ``extra`` made of each article a full build read, by content hash."""
 
 

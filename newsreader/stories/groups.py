@@ -4,7 +4,7 @@ articles, and keeping the store in line with the scan."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from newsreader.library import Article, ArticleSummary, ParseError
 from newsreader.stories.minhash import Signature, signature
@@ -13,8 +13,7 @@ from newsreader.stories.store import StoryStore
 Progress = Callable[[int, int], None]
 
 
-@dataclass(frozen=True, slots=True)
-class SyncReport:
+class SyncReport(NamedTuple):
     added: int = 0
     removed: int = 0
 

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import re
 from array import array
-from dataclasses import dataclass
 from hashlib import blake2b
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from newsreader.library import Article
@@ -33,8 +32,7 @@ _EMPTY = 0xFFFFFFFF
 _WORD = re.compile(r"\w+")
 
 
-@dataclass(frozen=True, slots=True)
-class Signature:
+class Signature(NamedTuple):
     """An article's MinHash: ``BINS`` 32-bit minima and how many distinct shingles it had."""
 
     mins: array[int]

@@ -108,7 +108,7 @@ def test_an_update_after_a_patched_scan_looks_only_at_what_it_changed(
     """A library scanned again in the same process (the search server's, watched) says what
     it changed since its last scan; an index known to hold that scan compares only those
     articles, not every summary with every signature (a pass over 100k)."""
-    import dataclasses
+    from newsreader.library import LibraryScan
 
     files = {f"n{i}.txt": article_text(f"Story {i}", f"Words and marker{i}.") for i in range(6)}
     s = shelf(files)
@@ -121,7 +121,9 @@ def test_an_update_after_a_patched_scan_looks_only_at_what_it_changed(
         s.write("n3.txt" if change == "changed" else "n9.txt", article_text("S", "A walrus."))
     scan = s.scan()
     assert scan.since is not None
-    blind = dataclasses.replace(scan, articles=_Unread(scan.articles))
+    blind = LibraryScan(
+        _Unread(scan.articles), scan.skipped, scan.parsed, scan.by_id, scan.state, scan.since
+    )
     report = s.index.update(blind, s.library)
     expected = {"changed": (0, 1, 0, 5), "added": (1, 0, 0, 6), "deleted": (0, 0, 1, 5)}
     assert (report.added, report.updated, report.removed, report.unchanged) == expected[change]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import random
 import re
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -143,7 +142,7 @@ def test_rewritten_passage_is_orphaned(paragraphs: list[str]) -> None:
 
 def _article(paragraphs: list[str], article_id: str = "seed") -> Article:
     base = parse_file(SEED, article_id)
-    return replace(base, paragraphs=tuple(paragraphs))
+    return base._replace(paragraphs=tuple(paragraphs))
 
 
 def test_store_marks_orphans_and_keeps_them(store: StateStore, paragraphs: list[str]) -> None:

@@ -11,7 +11,6 @@ import json
 import os
 import signal
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,7 @@ from tests.state.state_child import article
 
 def local(n: int, device: str) -> Article:
     # Each device keeps the article elsewhere: matched across devices by content hash.
-    return replace(article(n), id=f"{device}-{n}", path=Path(f"/nonexistent/{device}/{n}.txt"))
+    return article(n)._replace(id=f"{device}-{n}", path=Path(f"/nonexistent/{device}/{n}.txt"))
 
 
 def die_at(when: str) -> None:

@@ -10,7 +10,7 @@ import os
 import random
 import shutil
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -86,7 +86,7 @@ class Sim:
 def local(i: int, n: int) -> Article:
     # Each device keeps the same articles under its own ids and paths: matched by content.
     a = article(n)
-    return replace(a, id=f"d{i}-{n}", path=Path(f"/nonexistent/dev{i}/a{n}.txt"))
+    return a._replace(id=f"d{i}-{n}", path=Path(f"/nonexistent/dev{i}/a{n}.txt"))
 
 
 def seen_all(sim: Sim, i: int, entity: str, key: str) -> bool:

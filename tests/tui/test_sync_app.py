@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +42,7 @@ async def test_the_app_syncs_at_start_and_after_a_change(
     summary = sorted(ctx.library.scan().articles, key=lambda a: a.title)[0]
     # The desktop keeps the same article elsewhere; it read it and bookmarked a passage.
     desktop = Device(tmp_path, "desktop", folder)
-    theirs = replace(ctx.library.load(summary), id="desktop-copy", path=Path("/x/elsewhere.txt"))
+    theirs = ctx.library.load(summary)._replace(id="desktop-copy", path=Path("/x/elsewhere.txt"))
     mark = desktop.store.add_bookmark(theirs, 1, note="noted on the desktop")
     desktop.store.set_read([theirs.summary], True)
     desktop.sync()
