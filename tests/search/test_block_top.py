@@ -9,14 +9,13 @@ from typing import Any
 
 import pytest
 
-from benchmarks.corpus import article
 from newsreader.search import block_top, generations, whoosh_blocks
 from newsreader.search.engine import Engine, Layers
 from newsreader.search.index import open_generation
 from newsreader.search.query import parse
 from newsreader.search.query_model import from_whoosh
 from tests.search.conftest import Shelf
-from tests.search.test_engine import _same, _whoosh_top
+from tests.search.test_engine import _same, _whoosh_top, two_segments_changed
 
 QUERIES = (
     "said",
@@ -37,19 +36,9 @@ def blocky(shelf: Callable[..., Shelf], monkeypatch: pytest.MonkeyPatch) -> Shel
     changed and one deleted, with every word long enough for the block path."""
     from whoosh.codec.whoosh3 import W3Codec
 
-    from newsreader.search import build
-
     monkeypatch.setattr(W3Codec.__init__, "__defaults__", (4, 3, 1))
-    monkeypatch.setattr(build, "PARALLEL_MIN", 10)
     monkeypatch.setattr(block_top, "LONG_WORD", 1)
-    s = shelf()
-    for i in range(150):
-        s.write(f"a{i:03d}.txt", article(i))
-    s.update(rebuild=True, procs=2)
-    s.write("a005.txt", article(5).replace("said", "reported"))
-    (s.root / "a007.txt").unlink()
-    s.update()
-    return s
+    return two_segments_changed(shelf(), 150, monkeypatch)
 
 
 @pytest.fixture

@@ -73,11 +73,16 @@ def _same(ours: list[tuple[int, float]], theirs: list[tuple[int, float]]) -> boo
 def big_shelf(shelf: Callable[..., Shelf], monkeypatch: pytest.MonkeyPatch) -> Shelf:
     """80 generated articles in two segments (a 2-process build), then one changed and one
     deleted article (deletions in a segment, a small new segment)."""
+    return two_segments_changed(shelf(), 80, monkeypatch)
+
+
+def two_segments_changed(s: Shelf, count: int, monkeypatch: pytest.MonkeyPatch) -> Shelf:
+    """``count`` generated articles built by two processes (two segments), then a005 changed
+    (``said`` gone from it) and a007 deleted: deletions in a segment and a small new one."""
     from newsreader.search import build
 
     monkeypatch.setattr(build, "PARALLEL_MIN", 10)
-    s = shelf()
-    for i in range(80):
+    for i in range(count):
         s.write(f"a{i:03d}.txt", article(i))
     s.update(rebuild=True, procs=2)
     s.write("a005.txt", article(5).replace("said", "reported"))
