@@ -1,4 +1,4 @@
-"""Full index builds for the app, run in a child process. No Textual here.
+"""Full index builds and story signing for the app, run in a child process. No Textual here.
 
 A full build of a big library takes minutes. In a thread of the app, Whoosh holds the GIL so
 much that key presses lag; and the two-process build, the faster one, must never be forked
@@ -9,9 +9,12 @@ and reads its progress lines:
     report {"added": ..., "rebuilt": ..., "notice": ...}
 
 Incremental updates (the usual case) stay in the app's worker thread: they touch only what
-changed. A heal of a damaged index is a full build like any other and takes the same road
-(``LibrarySync.heal``). The measurements are in benchmarks/README.md ("Numbers behind design
-choices").
+changed. Signing many articles for story groups (``--stories``: a store deleted or made by an
+older release, an index built without it) reads and hashes every one, ~5 ms each, so it
+takes the same road from ``CHILD_BUILD_MIN`` unsigned articles: an hour at 1M in a thread
+held the GIL under every search. A heal of a damaged index is a full build like any other
+and takes the same road (``LibrarySync.heal``). The measurements are in
+benchmarks/README.md ("Numbers behind design choices").
 """
 
 from __future__ import annotations
@@ -24,21 +27,23 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsreader.errors import UserError
 from newsreader.search.results import IndexReport
+
+if TYPE_CHECKING:
+    from newsreader.context import AppContext
+    from newsreader.library import LibraryScan
 
 CHILD_BUILD_MIN = 500
 """Articles from which a full build runs in a child process rather than in a thread."""
 PROCS = 2
 
 
-def command(roots: tuple[Path, ...], rebuild: bool) -> list[str]:
+def command(roots: tuple[Path, ...], *flags: str) -> list[str]:
     """The child's command line."""
-    args = [sys.executable, "-m", "newsreader.app.index_job"]
-    if rebuild:
-        args.append("--rebuild")
-    return [*args, "--", *(str(r) for r in roots)]
+    return [sys.executable, "-m", "newsreader.app.index_job", *flags, "--", *map(str, roots)]
 
 
 def run_child(
@@ -51,12 +56,35 @@ def run_child(
 
     ``started`` receives the process so the caller can end it (e.g. when the app quits).
     """
+    flags = ("--rebuild",) if rebuild else ()
+    return IndexReport(**json.loads(_run(command(roots, *flags), "index build", progress, started)))
+
+
+def sign_child(
+    roots: tuple[Path, ...],
+    progress: Callable[[int, int], None],
+    started: Callable[[subprocess.Popen[str]], None],
+) -> str | None:
+    """Sign the library's unsigned articles for story groups in a child, as ``run_child``
+    builds; the store's one-line notice, if it could not be used."""
+    report = json.loads(_run(command(roots, "--stories"), "story signing", progress, started))
+    notice: str | None = report.get("notice")
+    return notice
+
+
+def _run(
+    args: list[str],
+    what: str,
+    progress: Callable[[int, int], None],
+    started: Callable[[subprocess.Popen[str]], None],
+) -> str:
+    """The child's report line, after passing its progress lines on."""
     # stderr to a file: a chatty child must never block on a full pipe nobody reads.
     with tempfile.TemporaryFile("w+") as errors:
         # Its own process group: the build forks workers, and stop() must end them all (a
         # surviving worker keeps stdout open, and the reading thread would wait for it).
         child = subprocess.Popen(
-            command(roots, rebuild),
+            args,
             stdout=subprocess.PIPE,
             stderr=errors,
             text=True,
@@ -64,20 +92,20 @@ def run_child(
             start_new_session=True,
         )
         started(child)
-        report: IndexReport | None = None
+        report: str | None = None
         assert child.stdout is not None
         for kind, payload in _lines(child.stdout):
             if kind == "progress":
                 done, total = (int(x) for x in payload.split())
                 progress(done, total)
             elif kind == "report":
-                report = IndexReport(**json.loads(payload))
+                report = payload
         code = child.wait()
         errors.seek(0)
         error = errors.read()
     if report is None:
         last = error.strip().splitlines()[-1] if error.strip() else f"exit code {code}"
-        raise RuntimeError(f"index build failed: {last}")
+        raise RuntimeError(f"{what} failed: {last}")
     return report
 
 
@@ -98,24 +126,37 @@ def _lines(stream: object) -> Iterator[tuple[str, str]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """The child's entry point: scan, build, report on stdout."""
+    """The child's entry point: scan, build (or sign), report on stdout."""
     args = list(sys.argv[1:] if argv is None else argv)
-    rebuild = "--rebuild" in args
-    roots = [Path(a) for a in args[args.index("--") + 1 :]] if "--" in args else []
+    cut = args.index("--") if "--" in args else len(args)
+    flags, roots = args[:cut], args[cut + 1 :]
     if hasattr(os, "nice"):
         os.nice(5)  # the reader's UI comes first
     from newsreader.context import build_context
-    from newsreader.paths import ensure_dir
-    from newsreader.search.index import SearchIndex
 
-    ctx = build_context(roots)
+    ctx = build_context([Path(r) for r in roots])
     scan = ctx.library.scan()
-    ensure_dir(ctx.paths.index_root, "cache")
-    index = SearchIndex(ctx.index_dir)
 
     def progress(done: int, total: int) -> None:
         print(f"progress {done} {total}", flush=True)
 
+    if "--stories" in flags:
+        from newsreader.app.stories import sign
+
+        notice = sign(ctx, scan.articles, scan.state, progress=progress)
+        print("report " + json.dumps({"notice": notice}), flush=True)
+        return 0
+    return _build(ctx, scan, "--rebuild" in flags, progress)
+
+
+def _build(
+    ctx: AppContext, scan: LibraryScan, rebuild: bool, progress: Callable[[int, int], None]
+) -> int:
+    from newsreader.paths import ensure_dir
+    from newsreader.search.index import SearchIndex
+
+    ensure_dir(ctx.paths.index_root, "cache")
+    index = SearchIndex(ctx.index_dir)
     from newsreader.stories import story_signature
 
     try:

@@ -46,6 +46,19 @@ def refresh(
         return StoryGroups((), ()), f"story groups unavailable: {exc}"
 
 
+def unsigned(ctx: AppContext, articles: Sequence[ArticleSummary], state: bytes) -> int:
+    """How many contents among ``articles`` ``refresh`` would read and sign (0 when the store
+    cannot be opened: ``refresh`` says why)."""
+    try:
+        with StoryStore.open(ctx.stories_file) as store:
+            if state and store.synced_to() == state:
+                return 0
+            known = store.known()
+    except sqlite3.Error:
+        return 0
+    return sum(1 for h in {a.content_hash for a in articles} if h not in known)
+
+
 def sign(
     ctx: AppContext,
     articles: Sequence[ArticleSummary],

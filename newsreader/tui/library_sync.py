@@ -298,14 +298,18 @@ class LibrarySync:
         self._stories(scan)
 
     def _stories(self, scan: LibraryScan) -> None:
-        from newsreader.app.stories import refresh, story_map
+        from newsreader.app import index_job
+        from newsreader.app.stories import refresh, story_map, unsigned
 
-        groups, notice = refresh(
-            self.session.ctx,
-            scan.articles,
-            progress=self._progress(FINDING_VERSIONS),
-            state=scan.state,
-        )
+        ctx = self.session.ctx
+        progress = self._progress(FINDING_VERSIONS)
+        if unsigned(ctx, scan.articles, scan.state) >= index_job.CHILD_BUILD_MIN:
+            # Many to sign: in a child, as a big build (then ``refresh`` signs only what
+            # changed since the child's own scan, and reads the groups).
+            # A failed child: signed here instead (and an unusable store says so below).
+            with contextlib.suppress(RuntimeError):
+                index_job.sign_child(ctx.library.roots, progress, self._started)
+        groups, notice = refresh(ctx, scan.articles, progress=progress, state=scan.state)
         if notice:
             self._post(SyncFailed(notice))
         self._post(StoriesFound(story_map(groups, scan.articles), scan))

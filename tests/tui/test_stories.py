@@ -222,3 +222,53 @@ async def test_the_versions_key_is_remapped_by_its_id(tmp_path: Path) -> None:
         await pilot.press("x")
         await settle(pilot)
         assert len(shown_ids(app)) == 13
+
+
+@pytest.mark.parametrize("child_fails", [False, True], ids=["child", "child fails"])
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_many_unsigned_articles_are_signed_in_a_child_not_in_the_app(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int], child_fails: bool
+) -> None:
+    """An index that is complete but a story store that knows none of it (deleted, made by an
+    older release, an index built without it): signing reads every article, an hour at 1M,
+    so it runs in a child like a big build; a failed child leaves it to the app."""
+    from newsreader.app import index_job
+    from newsreader.search.index import SearchIndex
+    from newsreader.stories.store import StoryStore
+
+    ctx = build_context([story_library(tmp_path / "library")])
+    ctx.paths.index_root.mkdir(parents=True, exist_ok=True)
+    index = SearchIndex(ctx.index_dir)
+    index.update(ctx.library.scan(), ctx.library)  # no signatures made
+    index.close()
+    assert not ctx.stories_file.exists()
+
+    monkeypatch.setattr(index_job, "CHILD_BUILD_MIN", 1)  # our 13 articles count as many
+    children: list[object] = []
+    real_child = index_job.sign_child
+
+    def child(*args: object) -> object:
+        children.append(args)
+        if child_fails:
+            raise RuntimeError("story signing failed: killed")
+        return real_child(*args)  # type: ignore[arg-type]
+
+    signed_here: list[str] = []
+    real_add = StoryStore.add
+
+    def add(self: StoryStore, content_hash: str, sig: object) -> list[str]:
+        signed_here.append(content_hash)
+        return real_add(self, content_hash, sig)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(index_job, "sign_child", child)
+    monkeypatch.setattr(StoryStore, "add", add)
+    app = make_app(ctx, poll_seconds=None)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        assert len(children) == 1
+        assert len(signed_here) == (13 if child_fails else 0)
+        assert len(shown_ids(app)) == 11  # the story's three versions in one row
+        row = next(
+            line for line in visible_text(app.main_screen.article_list) if "Ceasefire" in line
+        )
+        assert "3 versions" in row or "×3" in row
