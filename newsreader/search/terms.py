@@ -21,15 +21,16 @@ from newsreader.search import whoosh_read as postings
 from newsreader.search.whoosh_read import Searcher
 from newsreader.search.word_pairs import PREFIX, PairField, pair_frequencies
 
-CACHE_BYTES = 36_000_000
+CACHE_BYTES = 16_000_000
 """Scored terms kept between searches, by their estimated size (``SCORE_BYTES`` a posting,
 ``VALUE_BYTES`` and its length more with positions), least recently used dropped first:
 common words recur across queries, so the next query reads only its new words. Bytes, not
 postings: a 100k library's common word is 100k postings, and the app has to stay within its
 memory whatever the library's size."""
-PACKED_BYTES = 12_000_000
-"""Scores of terms dropped from the cache above, kept as arrays (12 bytes a posting, 1M
-postings). Turning them back into a dict costs a tenth of reading the postings again."""
+PACKED_BYTES = 16_000_000
+"""Scores of terms dropped from the cache above, kept as arrays (12 bytes a posting, ~1.3M
+postings). Turning them back into a dict costs a tenth of reading the postings again. A
+smaller dict tier and a bigger packed one: the same words stay at hand in less memory."""
 SCORE_BYTES = 104
 """A posting in a dict of scores: its entry, its float and its docnum's int (measured with
 tracemalloc)."""
