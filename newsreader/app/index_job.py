@@ -64,12 +64,10 @@ def sign_child(
     roots: tuple[Path, ...],
     progress: Callable[[int, int], None],
     started: Callable[[subprocess.Popen[str]], None],
-) -> str | None:
+) -> None:
     """Sign the library's unsigned articles for story groups in a child, as ``run_child``
-    builds; the store's one-line notice, if it could not be used."""
-    report = json.loads(_run(command(roots, "--stories"), "story signing", progress, started))
-    notice: str | None = report.get("notice")
-    return notice
+    builds (a store it cannot use is left for the caller's own sync to report)."""
+    _run(command(roots, "--stories"), "story signing", progress, started)
 
 
 def _run(
@@ -143,8 +141,8 @@ def main(argv: list[str] | None = None) -> int:
     if "--stories" in flags:
         from newsreader.app.stories import sign
 
-        notice = sign(ctx, scan.articles, scan.state, progress=progress)
-        print("report " + json.dumps({"notice": notice}), flush=True)
+        sign(ctx, scan.articles, scan.state, progress=progress)
+        print("report {}", flush=True)
         return 0
     return _build(ctx, scan, "--rebuild" in flags, progress)
 

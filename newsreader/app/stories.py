@@ -4,7 +4,7 @@ from it, and each group's members and sources as the list and the CLI show them.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlsplit
@@ -32,31 +32,19 @@ def refresh(
     progress: Progress | None = None,
     signed: Mapping[str, bytes] | None = None,
     state: bytes = b"",
+    hand_off: Callable[[int], bool] | None = None,
 ) -> tuple[StoryGroups, str | None]:
     """The groups among ``articles``, after signing the ones the store has not seen (but
     those ``signed`` already, ``stories.story_signature`` by content hash); with a one-line
     notice when the store could not be used (then every article is its own story).
     ``state``: the scan's catalog state, when known (the store synced with it last time is
-    not compared with the scan again)."""
+    not compared with the scan again). ``hand_off``: as ``stories.sync`` takes it."""
     try:
         with StoryStore.open(ctx.stories_file) as store:
-            sync(store, articles, ctx.library.load, progress, signed, state)
+            sync(store, articles, ctx.library.load, progress, signed, state, hand_off)
             return story_groups(store, articles), None
     except sqlite3.Error as exc:  # another process holds it too long, a broken disk
         return StoryGroups((), ()), f"story groups unavailable: {exc}"
-
-
-def unsigned(ctx: AppContext, articles: Sequence[ArticleSummary], state: bytes) -> int:
-    """How many contents among ``articles`` ``refresh`` would read and sign (0 when the store
-    cannot be opened: ``refresh`` says why)."""
-    try:
-        with StoryStore.open(ctx.stories_file) as store:
-            if state and store.synced_to() == state:
-                return 0
-            known = store.known()
-    except sqlite3.Error:
-        return 0
-    return sum(1 for h in {a.content_hash for a in articles} if h not in known)
 
 
 def sign(

@@ -25,11 +25,14 @@ def sync(
     progress: Progress | None = None,
     signed: Mapping[str, bytes] | None = None,
     state: bytes = b"",
+    hand_off: Callable[[int], bool] | None = None,
 ) -> SyncReport:
     """Give every article of the scan a signature (reading only those whose content the
     store has not seen, and not those whose signature is in ``signed``: ``story_signature``
     by content hash) and forget the content no article has any more. ``state``: the scan's
-    catalog state; the store synced with that state last time is not compared again."""
+    catalog state; the store synced with that state last time is not compared again.
+    ``hand_off``: given how many contents are unsigned, True when it had another process
+    sign them (then only what that left is done here)."""
     if state and store.synced_to() == state:
         return SyncReport()
     # Another process may sign or forget between our batches (each commit lets it in):
@@ -41,6 +44,9 @@ def sync(
     wanted: dict[str, int] = {}
     for row, a in enumerate(articles):
         wanted.setdefault(a.content_hash, row)
+    if hand_off is not None and hand_off(sum(1 for h in wanted if h not in known)):
+        others = store.others_commits()  # its commits were asked for
+        known = store.known()
     gone = [art for h, art in known.items() if h not in wanted]
     fresh = [articles[row] for h, row in wanted.items() if h not in known]
     if gone:

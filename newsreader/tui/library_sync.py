@@ -299,17 +299,25 @@ class LibrarySync:
 
     def _stories(self, scan: LibraryScan) -> None:
         from newsreader.app import index_job
-        from newsreader.app.stories import refresh, story_map, unsigned
+        from newsreader.app.stories import refresh, story_map
 
         ctx = self.session.ctx
         progress = self._progress(FINDING_VERSIONS)
-        if unsigned(ctx, scan.articles, scan.state) >= index_job.CHILD_BUILD_MIN:
-            # Many to sign: in a child, as a big build (then ``refresh`` signs only what
-            # changed since the child's own scan, and reads the groups).
-            # A failed child: signed here instead (and an unusable store says so below).
-            with contextlib.suppress(RuntimeError):
+
+        def hand_off(unsigned: int) -> bool:
+            # Many to sign: in a child, as a big build; this thread then signs only what
+            # changed since the child's own scan. A failed child: all signed here instead.
+            if unsigned < index_job.CHILD_BUILD_MIN:
+                return False
+            try:
                 index_job.sign_child(ctx.library.roots, progress, self._started)
-        groups, notice = refresh(ctx, scan.articles, progress=progress, state=scan.state)
+            except RuntimeError:
+                return False
+            return True
+
+        groups, notice = refresh(
+            ctx, scan.articles, progress=progress, state=scan.state, hand_off=hand_off
+        )
         if notice:
             self._post(SyncFailed(notice))
         self._post(StoriesFound(story_map(groups, scan.articles), scan))

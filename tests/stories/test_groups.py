@@ -297,3 +297,33 @@ def test_a_sync_another_process_wrote_during_is_not_marked_as_in_line(
     with StoryStore.open(store_file) as store:
         assert sync(store, scan.articles, lib.load, state=scan.state).added == 1  # put back
         assert victim in store.known() and store.synced_to() == scan.state
+
+
+def test_a_hand_off_signs_elsewhere_and_the_sync_does_only_what_it_left(
+    library: Path, tmp_path: Path
+) -> None:
+    """``hand_off`` hears how many contents are unsigned; when it has another connection sign
+    them (the app's index child), the sync reads only what that left, and still marks the
+    store as in line with the scan: those commits were asked for."""
+    lib = Library((library,), tmp_path / "catalog.sqlite3")
+    scan = lib.scan()
+    store_file = tmp_path / "stories.sqlite3"
+    heard: list[int] = []
+
+    def hand_off(unsigned: int) -> bool:
+        heard.append(unsigned)
+        with StoryStore.open(store_file) as other:  # leaves the last two articles unsigned
+            sync(other, scan.articles[:-2], lib.load)
+        return True
+
+    load = Counting(lib)
+    with StoryStore.open(store_file) as store:
+        report = sync(store, scan.articles, load, state=scan.state, hand_off=hand_off)
+        assert heard == [9]
+        assert report.added == 2 and sorted(load.read) == sorted(a.id for a in scan.articles[-2:])
+        assert set(store.known()) == {a.content_hash for a in scan.articles}
+        assert store.synced_to() == scan.state
+
+    with StoryStore.open(tmp_path / "none-handed.sqlite3") as store:  # False: all signed here
+        report = sync(store, scan.articles, lib.load, hand_off=lambda unsigned: False)
+        assert report.added == 9

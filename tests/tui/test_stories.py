@@ -272,3 +272,5 @@ async def test_many_unsigned_articles_are_signed_in_a_child_not_in_the_app(
             line for line in visible_text(app.main_screen.article_list) if "Ceasefire" in line
         )
         assert "3 versions" in row or "×3" in row
+    with StoryStore.open(ctx.stories_file) as store:  # the next scan compares nothing again
+        assert store.synced_to() == ctx.library.scan().state
