@@ -3,8 +3,9 @@
 
 Reading the term table is ~10 µs a term in Whoosh (about a second for 10k articles in a few
 segments). Segments never change once written (only their deletions do, which a count for
-spelling can ignore), so each segment's words are read once: kept in memory across searchers
-and written beside the generation as ``vocab-<segment id>.txt`` for the next process.
+spelling can ignore), so each segment's words are read once and written beside the
+generation as ``vocab-<segment id>.txt``. A vocabulary keeps only their sums; a merge that
+takes segments away reads their files again to subtract them.
 Imports Whoosh only through the searcher it is given.
 """
 
@@ -27,44 +28,38 @@ _SEGMENT_ID = re.compile(r"^[\w.-]{1,80}$")
 
 SegmentCounts = tuple[tuple[str, ...], "array[int]"]
 """A segment's words (each string shared with every other segment's: ``sys.intern``) and
-their article counts. Segments repeat most of the library's words: at 100k articles 42
-segments held 852k words, 20k of them different, which as a dict a segment took ~64 MB and
-this way ~12 MB."""
-SegmentWords = dict[str, SegmentCounts]
+their article counts."""
+SegmentWords = dict[str, SegmentCounts | None]
+"""The segments counted so far. None: the words are in the segment's file beside the
+generation, read again only when the segment goes. Held in memory only when no file could
+be written. Segments repeat most of the library's words: at 100k articles 42 segments held
+852k words, 20k of them different; even as interned tuples and arrays that was ~12 MB of the
+app's memory, for a read that happens once per merge."""
 
 
 def library_vocabulary(
     searcher: Any, folder: Path | None, memo: SegmentWords, previous: Vocabulary | None = None
 ) -> Vocabulary:
-    """The vocabulary of every segment ``searcher`` reads; ``memo`` keeps each segment's
-    words (segment id -> word -> articles) for the next searcher, ``previous`` lends its
-    candidate index (and its sums, when it was summed from nearly the same segments)."""
-    found: list[tuple[str | None, SegmentCounts]] = []
-    stored = False
+    """The vocabulary of every segment ``searcher`` reads; ``memo`` records the segments
+    counted (``SegmentWords``) for the next searcher, ``previous`` lends its candidate index
+    (and its sums, when it was summed from nearly the same segments)."""
+    segments: list[tuple[str | None, Any]] = []
     for sub, _offset in searcher.leaf_searchers():
         reader = sub.reader()
-        if WORDS not in reader.schema:
-            continue  # an index from before the field: suggestions have no vocabulary
-        seg_id = _segment_id(reader)
-        words = memo.get(seg_id) if seg_id else None
-        if words is None:
-            read = _cached(folder, seg_id) if seg_id else None
-            if read is None:
-                read = _read(reader)
-                if seg_id:
-                    _store(folder, seg_id, read)
-                    stored = True
-            words = (tuple(map(sys.intern, read)), array("I", read.values()))
-            if seg_id:
-                memo[seg_id] = words
-        found.append((seg_id, words))
-    current = frozenset(seg_id for seg_id, _words in found if seg_id)
+        if WORDS in reader.schema:  # (an index from before the field has no vocabulary)
+            segments.append((_segment_id(reader), reader))
+    current = frozenset(seg_id for seg_id, _reader in segments if seg_id)
     # Sums can be carried from one vocabulary to the next only when every segment is named.
-    named = current if len(current) == len(found) else None
-    counts = _summed(found, named, memo, previous)
-    for gone in [s for s in memo if s not in current]:
+    named = current if len(current) == len(segments) else None
+    words = _Words(folder, memo)
+    counts = _carried(segments, named, words, previous)
+    if counts is None:
+        counts = {}
+        _add(counts, (words.of(seg_id, reader) for seg_id, reader in segments), 1)
+    went = [s for s in memo if s not in current]
+    for gone in went:
         del memo[gone]
-    if stored and folder is not None:
+    if (words.stored or went) and folder is not None:
         _forget_merged(folder, current)
     vocab = previous.rebased(counts) if previous is not None else Vocabulary(counts)
     if named is not None:
@@ -72,25 +67,66 @@ def library_vocabulary(
     return vocab
 
 
-def _summed(
-    found: list[tuple[str | None, SegmentCounts]],
+class _Words:
+    """Reads segments' words: from the memo, the segment's file, or the segment itself
+    (then writing its file)."""
+
+    def __init__(self, folder: Path | None, memo: SegmentWords) -> None:
+        self.folder = folder
+        self.memo = memo
+        self.stored = False
+        """Was a segment's file written (files of merged segments may be left to remove)?"""
+
+    def of(self, seg_id: str | None, reader: Any) -> SegmentCounts:
+        """The words of a segment of the open generation."""
+        held = self.memo.get(seg_id) if seg_id else None
+        if held is not None:
+            return held
+        read = _cached(self.folder, seg_id) if seg_id else None
+        on_disk = read is not None
+        if read is None:
+            read = _read(reader)
+            on_disk = bool(seg_id) and _store(self.folder, str(seg_id), read)
+            self.stored |= on_disk
+        if seg_id and on_disk:
+            self.memo[seg_id] = None
+            return tuple(read), array("I", read.values())
+        words = (tuple(map(sys.intern, read)), array("I", read.values()))
+        if seg_id:
+            self.memo[seg_id] = words
+        return words
+
+    def gone(self, seg_id: str) -> SegmentCounts | None:
+        """The words of a segment no longer read; None when they are lost (another process
+        removed its file)."""
+        held = self.memo.get(seg_id)
+        if held is not None:
+            return held
+        read = _cached(self.folder, seg_id) if seg_id in self.memo else None
+        return None if read is None else (tuple(read), array("I", read.values()))
+
+
+def _carried(
+    segments: list[tuple[str | None, Any]],
     named: frozenset[str] | None,
-    memo: SegmentWords,
+    words: _Words,
     previous: Vocabulary | None,
-) -> dict[str, int]:
-    """Each word's articles over the ``found`` segments. From ``previous``'s sums when they
-    were summed from segments most of which are still here (a commit adds one, a merge
-    replaces a few): only the segments that came and went are counted. Summing every
-    segment again cost seconds at 1M articles (829 segments, 20k words each)."""
-    if previous is not None and previous.segments and named is not None:
-        came, went = named - previous.segments, previous.segments - named
-        if all(s in memo for s in went) and len(came) + len(went) < len(named) // 2:
-            counts = dict(previous.counts)
-            _add(counts, (words for seg_id, words in found if seg_id in came), 1)
-            _add(counts, (memo[s] for s in went), -1)
-            return counts
-    counts = {}
-    _add(counts, (words for _seg_id, words in found), 1)
+) -> dict[str, int] | None:
+    """Each word's articles from ``previous``'s sums when they were summed from segments
+    most of which are still here (a commit adds one, a merge replaces a few): only the
+    segments that came and went are counted. Summing every segment again cost seconds at 1M
+    articles (829 segments, 20k words each). None: sum them all."""
+    if previous is None or not previous.segments or named is None:
+        return None
+    came, went = named - previous.segments, previous.segments - named
+    if len(came) + len(went) >= len(named) // 2:
+        return None
+    taken = [words.gone(s) for s in went]
+    if not all(taken):
+        return None
+    counts = dict(previous.counts)
+    _add(counts, (words.of(s, r) for s, r in segments if s in came), 1)
+    _add(counts, (t for t in taken if t is not None), -1)
     return counts
 
 
@@ -147,14 +183,18 @@ def _cached(folder: Path | None, seg_id: str) -> dict[str, int] | None:
     return words
 
 
-def _store(folder: Path | None, seg_id: str, words: dict[str, int]) -> None:
-    """Write the segment's words atomically; a read-only or full cache only costs speed."""
+def _store(folder: Path | None, seg_id: str, words: dict[str, int]) -> bool:
+    """Write the segment's words atomically; False when they could not be (a read-only or
+    full cache only costs speed and memory)."""
     if folder is None:
-        return
+        return False
     target = folder / f"{PREFIX}{seg_id}.txt"
     tmp = folder / f".{PREFIX}{seg_id}.{os.getpid()}.tmp"
+    stored = False
     with contextlib.suppress(OSError):
         tmp.write_text("".join(f"{w}\t{n}\n" for w, n in words.items()), encoding="utf-8")
         os.replace(tmp, target)
+        stored = True
     with contextlib.suppress(OSError):
         tmp.unlink()
+    return stored
