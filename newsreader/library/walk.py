@@ -12,7 +12,8 @@ import os
 import stat
 import struct
 from array import array
-from collections.abc import Iterable, Iterator, MutableSequence
+from collections.abc import Iterable, Iterator, MutableSequence, Sequence
+from itertools import accumulate
 from operator import attrgetter
 from pathlib import Path
 from stat import S_ISREG
@@ -56,7 +57,7 @@ class Walk:
     def __init__(
         self,
         roots: tuple[str, ...],
-        paths: list[str] | None = None,
+        paths: MutableSequence[str] | None = None,
         sizes: MutableSequence[int] | None = None,
         mtimes: MutableSequence[int] | None = None,
         inodes: MutableSequence[tuple[int, int]] | None = None,
@@ -66,7 +67,7 @@ class Walk:
         links: int = 0,
     ) -> None:
         self.roots = roots
-        self.paths = [] if paths is None else paths
+        self.paths: MutableSequence[str] = [] if paths is None else paths
         self.sizes: MutableSequence[int] = [] if sizes is None else sizes
         self.mtimes: MutableSequence[int] = [] if mtimes is None else mtimes
         self.inodes: MutableSequence[tuple[int, int]] = [] if inodes is None else inodes
@@ -95,19 +96,21 @@ class Walk:
         )
 
     def kept(self) -> Walk:
-        """This walk with its number columns in arrays, for one kept between scans (a
-        watched library's): as lists of ints and (st_dev, st_ino) tuples they held ~190
-        bytes a file, as arrays ~38 (tracemalloc, 3,000 files). A change to the folders
-        copies it into lists again (``walk_again``). A number no 64-bit array holds (a
-        negative device number on some systems) keeps the lists."""
+        """This walk with its columns packed, for one kept between scans (a watched
+        library's): as lists of ints and (st_dev, st_ino) tuples the numbers held ~190 bytes
+        a file, as arrays ~38 (tracemalloc, 3,000 files), and the paths ~90 bytes a file as
+        strings (100k files). A change to the folders copies it into lists again
+        (``walk_again``). A number no 64-bit array holds (a negative device number on some
+        systems) keeps the lists."""
         try:
+            root_of = array("i", self.root_of)
             return Walk(
                 self.roots,
-                self.paths,
+                PackedPaths(self.paths, self.roots, root_of),
                 array("q", self.sizes),
                 array("q", self.mtimes),
                 Inodes(self.inodes),
-                array("i", self.root_of),
+                root_of,
                 self.skipped,
                 self.folders,
                 self.links,
@@ -202,6 +205,57 @@ class Inodes(MutableSequence[tuple[int, int]]):
         for dev, ino in pairs:
             self._devs.append(dev)
             self._inos.append(ino)
+
+
+class PackedPaths(MutableSequence[str]):
+    """Paths as one string of what follows their root's name, NUL between them (no path
+    holds a NUL), and where each starts. Read only, as a kept walk is: ``walk_again`` copies
+    its columns into lists before it changes one."""
+
+    def __init__(self, paths: Sequence[str], roots: tuple[str, ...], root_of: Sequence[int]):
+        prefixes = [r if r.endswith(os.sep) else r + os.sep for r in roots]
+        if not all(map(str.startswith, paths, map(prefixes.__getitem__, root_of))):
+            prefixes = [""] * len(roots)  # a path not spelled from its root: kept whole
+        cuts = [slice(len(p), None) for p in prefixes]
+        tails = list(map(str.__getitem__, paths, map(cuts.__getitem__, root_of)))
+        self._prefixes = prefixes
+        self._root_of = root_of
+        self._text = "\0".join(tails)
+        self._starts = array("I", accumulate(map(len, tails), initial=0))
+        """Where each tail starts in ``_text``, less the NULs before it."""
+
+    def __len__(self) -> int:
+        return len(self._root_of)
+
+    def __iter__(self) -> Iterator[str]:
+        if not self._root_of:
+            return iter(())
+        prefixes = self._prefixes
+        if len(set(prefixes)) == 1:  # one root (C loops: twice as fast as adding each)
+            prefix = prefixes[0]
+            return iter((prefix + self._text.replace("\0", "\0" + prefix)).split("\0"))
+        return map(
+            str.__add__, map(self._prefixes.__getitem__, self._root_of), self._text.split("\0")
+        )
+
+    def __getitem__(self, i: int) -> str:  # type: ignore[override]
+        if not isinstance(i, int):
+            raise TypeError("packed paths are read one index at a time")
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError("packed path index out of range")
+        start, stop = self._starts[i] + i, self._starts[i + 1] + i
+        return self._prefixes[self._root_of[i]] + self._text[start:stop]
+
+    def __setitem__(self, i: int, path: str) -> None:  # type: ignore[override]
+        raise TypeError("packed paths are read only")
+
+    def __delitem__(self, i: int) -> None:  # type: ignore[override]
+        raise TypeError("packed paths are read only")
+
+    def insert(self, i: int, path: str) -> None:
+        raise TypeError("packed paths are read only")
 
 
 def walk(roots: tuple[Path, ...]) -> Walk:
@@ -307,7 +361,8 @@ def walk_again(w: Walk, files: set[str]) -> tuple[Walk, dict[str, tuple[int, int
     library of several roots (its place in their order) or reached twice (a hard link)."""
     named = sorted(p for p in files if p.rpartition("/")[2].lower().endswith(SUFFIXES))
     skipped = {str(s.path) for s in w.skipped}
-    index = dict(zip(w.paths, range(len(w.paths)), strict=True))
+    paths = list(w.paths)
+    index = dict(zip(paths, range(len(paths)), strict=True))
     found: dict[str, os.stat_result | None] = {}
     for path in named:
         if path in skipped:
@@ -331,7 +386,7 @@ def walk_again(w: Walk, files: set[str]) -> tuple[Walk, dict[str, tuple[int, int
             return None
     out = Walk(
         w.roots,
-        list(w.paths),
+        paths,
         list(w.sizes),
         list(w.mtimes),
         list(w.inodes),
