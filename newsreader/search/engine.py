@@ -250,14 +250,16 @@ class Engine:
         if any(not p.scores for p in parts):
             return _Found({})
         ordered = sorted(parts, key=lambda p: len(p.scores))
-        keys = set(ordered[0].scores).intersection(*(p.scores for p in ordered[1:]))
         dicts = [p.scores for p in parts]
         if len(dicts) == 1:
-            merged = {d: dicts[0][d] for d in keys}
+            merged = dict(dicts[0])
         elif len(dicts) == 2:
-            a, b = dicts
-            merged = {d: a[d] + b[d] for d in keys}
+            # Over the smaller one's items, without a set of the common documents between (at
+            # 100k articles, two common words' set was 4 MB of the peak); a + b == b + a.
+            small, big = ordered[0].scores, ordered[1].scores
+            merged = {d: s + big[d] for d, s in small.items() if d in big}
         else:
+            keys = set(ordered[0].scores).intersection(*(p.scores for p in ordered[1:]))
             merged = {d: sum(x[d] for x in dicts) for d in keys}
         if bonus:
             merged = {d: s + bonus for d, s in merged.items()}
