@@ -31,10 +31,11 @@ _BATCH = 4096
 _decode = methodcaller("decode", "utf-8", "surrogatepass")
 
 
-def string_starts(blob: bytes, start: int, end: int) -> array[int]:
+def string_starts(blob: bytes, start: int, end: int, shift: int = 0) -> array[int]:
     """Where each NUL-separated string of ``blob[start:end]`` starts, plus ``end + 1``: string
-    ``k`` is ``blob[starts[k] : starts[k + 1] - 1]``."""
-    starts = array("Q" if end >= 1 << 32 else "I")
+    ``k`` is ``blob[starts[k] : starts[k + 1] - 1]``; with ``shift`` added to each (for
+    where ``blob`` will be placed in another)."""
+    starts = array("Q" if end + shift >= 1 << 32 else "I")
     at = start
     while True:
         cut = blob.find(b"\0", at + _CHUNK, end) if at + _CHUNK < end else -1
@@ -42,7 +43,7 @@ def string_starts(blob: bytes, start: int, end: int) -> array[int]:
         # Each string's length plus its separator, summed on from ``at``: the starts of the
         # chunk's strings, then where the string after the chunk starts.
         pieces = blob[at:stop].split(b"\0")
-        starts.extend(accumulate(map(add, map(len, pieces), repeat(1)), initial=at))
+        starts.extend(accumulate(map(add, map(len, pieces), repeat(1)), initial=at + shift))
         if stop >= end:
             return starts
         starts.pop()  # the next chunk starts there and adds it

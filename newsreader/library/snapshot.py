@@ -16,15 +16,21 @@ import struct
 import sys
 import zlib
 from array import array
+from itertools import accumulate, repeat
+from operator import add
 from typing import NamedTuple
 
 from newsreader.library.packed import PackedSummaries, string_starts
 
-_MAGIC = b"NRSNAP3" + (b"<" if sys.byteorder == "little" else b">")
-# magic, walk digest, roots, articles, skips, max_bytes, integers, crc of the rest
-_HEADER = struct.Struct("<8s16s6Q")
+_MAGIC = b"NRSNAP4" + (b"<" if sys.byteorder == "little" else b">")
+# magic, walk digest, roots, articles, skips, max_bytes, integers, the width of a string's
+# start, crc of the rest. The body: the integers, where each string starts (so a start-up
+# does not split 500k strings to find them, ~45 ms at 100k articles), the strings.
+_HEADER = struct.Struct("<8s16s7Q")
 HEADER_SIZE = _HEADER.size
 """The bytes of a blob's header (``state_of``)."""
+_CODES = {4: "I", 8: "Q"}
+"""An array's type code for each width of a string's start."""
 _NONE = ""  # a dateline is never empty (the parser needs two letters): "" stands for None
 
 
@@ -72,7 +78,16 @@ def encode(snap: Snapshot) -> bytes | None:
     ints = array("q", snap.days)
     for part in (snap.sizes, snap.mtimes, snap.skip_sizes, snap.skip_mtimes):
         ints.extend(part)
-    body = ints.tobytes() + joined.encode("utf-8", "surrogatepass")
+    text = joined.encode("utf-8", "surrogatepass")
+    before = _HEADER.size + 8 * len(ints)
+    width = 4 if before + 8 * (len(texts) + 1) + len(text) < 1 << 32 else 8
+    text_at = before + width * (len(texts) + 1)
+    if len(text) == len(joined):  # ASCII: a string's bytes are its characters
+        lengths = map(add, map(len, texts), repeat(1))  # with the NUL after each
+        starts = array(_CODES[width], accumulate(lengths, initial=text_at))
+    else:
+        starts = array(_CODES[width], string_starts(text, 0, len(text), text_at))
+    body = ints.tobytes() + starts.tobytes() + text
     header = _HEADER.pack(
         _MAGIC,
         snap.walk_digest,
@@ -81,6 +96,7 @@ def encode(snap: Snapshot) -> bytes | None:
         len(snap.skip_paths),
         snap.max_bytes,
         len(ints),
+        width,
         zlib.crc32(body),
     )
     return header + body
@@ -101,18 +117,42 @@ def state_of(blob: bytes) -> bytes:
     return bytes(blob[: _HEADER.size])
 
 
-def decode(blob: bytes) -> Snapshot | None:
-    """The snapshot in ``blob``, or None when it is not one this version wrote, intact."""
+def _layout(
+    blob: bytes,
+) -> tuple[bytes, int, int, int, int, array[int], array[int], int] | None:
+    """(digest, roots, articles, skips, max_bytes, the integers, the strings' starts, where
+    the strings start) of an intact blob this version wrote, else None."""
     if stored_digest(blob) is None:
         return None
-    _magic, digest, n_roots, n_rows, n_skips, max_bytes, n_ints, crc = _HEADER.unpack_from(blob)
+    _magic, digest, n_roots, n_rows, n_skips, max_bytes, n_ints, width, crc = _HEADER.unpack_from(
+        blob
+    )
+    n_starts = n_roots + 5 * n_rows + 2 * n_skips + 1
+    ints_at = _HEADER.size
+    starts_at = ints_at + 8 * n_ints
+    text_at = starts_at + width * n_starts
+    if n_ints != 3 * n_rows + 2 * n_skips or width not in _CODES or len(blob) < text_at:
+        return None
     body = memoryview(blob)[_HEADER.size :]
-    if n_ints != 3 * n_rows + 2 * n_skips or len(body) < 8 * n_ints or zlib.crc32(body) != crc:
+    if zlib.crc32(body) != crc:
         return None
     ints = array("q")
     ints.frombytes(body[: 8 * n_ints])
+    starts = array(_CODES[width])
+    starts.frombytes(memoryview(blob)[starts_at:text_at])
+    if starts[0] != text_at or starts[-1] != len(blob) + 1:
+        return None
+    return digest, n_roots, n_rows, n_skips, max_bytes, ints, starts, text_at
+
+
+def decode(blob: bytes) -> Snapshot | None:
+    """The snapshot in ``blob``, or None when it is not one this version wrote, intact."""
+    laid = _layout(blob)
+    if laid is None:
+        return None
+    digest, n_roots, n_rows, n_skips, max_bytes, ints, _starts, text_at = laid
     try:
-        texts = str(body[8 * n_ints :], "utf-8", "surrogatepass").split("\0")
+        texts = str(memoryview(blob)[text_at:], "utf-8", "surrogatepass").split("\0")
     except UnicodeDecodeError:
         return None
     if len(texts) != n_roots + 5 * n_rows + 2 * n_skips:
@@ -163,18 +203,10 @@ class PackedSnapshot(NamedTuple):
 
 def decode_packed(blob: bytes) -> PackedSnapshot | None:
     """``decode``, with the articles left in ``blob`` (read when asked for), or None."""
-    if stored_digest(blob) is None:
+    laid = _layout(blob)
+    if laid is None:
         return None
-    _magic, digest, n_roots, n_rows, n_skips, max_bytes, n_ints, crc = _HEADER.unpack_from(blob)
-    text_at = _HEADER.size + 8 * n_ints
-    body = memoryview(blob)[_HEADER.size :]
-    if n_ints != 3 * n_rows + 2 * n_skips or len(body) < 8 * n_ints or zlib.crc32(body) != crc:
-        return None
-    starts = string_starts(blob, text_at, len(blob))
-    if len(starts) != n_roots + 5 * n_rows + 2 * n_skips + 1:
-        return None
-    ints = array("q")
-    ints.frombytes(body[: 8 * n_ints])
+    digest, n_roots, n_rows, n_skips, max_bytes, ints, starts, _text_at = laid
     days, sizes, mtimes = (ints[i * n_rows : (i + 1) * n_rows] for i in range(3))
     at = 3 * n_rows
     skip_sizes, skip_mtimes = ints[at : at + n_skips].tolist(), ints[at + n_skips :].tolist()
