@@ -9,12 +9,14 @@ and reads its progress lines:
     report {"added": ..., "rebuilt": ..., "notice": ...}
 
 Incremental updates (the usual case) stay in the app's worker thread: they touch only what
-changed. Signing many articles for story groups (``--stories``: a store deleted or made by an
-older release, an index built without it) reads and hashes every one, ~5 ms each, so it
+changed. Signing many articles for story groups (``--stories``: a store deleted or made by
+an older release, an index built without it) reads and hashes every one, ~5 ms each, so it
 takes the same road from ``CHILD_BUILD_MIN`` unsigned articles: an hour at 1M in a thread
 held the GIL under every search. A heal of a damaged index is a full build like any other
-and takes the same road (``LibrarySync.heal``). The measurements are in
-benchmarks/README.md ("Numbers behind design choices").
+and takes the same road (``LibrarySync.heal``). ``--join`` joins the small segments a full
+build leaves (``search/joining.py``, ~1.4 ms an article): started by ``start_join`` and
+not waited for, as updates go on meanwhile. The measurements are in benchmarks/README.md
+("Numbers behind design choices").
 """
 
 from __future__ import annotations
@@ -58,6 +60,20 @@ def run_child(
     """
     flags = ("--rebuild",) if rebuild else ()
     return IndexReport(**json.loads(_run(command(roots, *flags), "index build", progress, started)))
+
+
+def start_join(roots: tuple[Path, ...]) -> subprocess.Popen[str]:
+    """Join the index's small segments in a child (``search/joining.py``) and return at once:
+    it takes minutes for a big library, and updates go on meanwhile. Nothing to read back:
+    searches see the fewer segments when it commits."""
+    return subprocess.Popen(
+        command(roots, "--join"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def sign_child(
@@ -133,6 +149,11 @@ def main(argv: list[str] | None = None) -> int:
     from newsreader.context import build_context
 
     ctx = build_context([Path(r) for r in roots])
+    if "--join" in flags:  # the index only: no scan
+        from newsreader.search.joining import join_segments
+
+        print("report " + json.dumps({"joined": join_segments(ctx.index_dir)}), flush=True)
+        return 0
     scan = ctx.library.scan()
 
     def progress(done: int, total: int) -> None:

@@ -159,3 +159,26 @@ def forget(folder: Path) -> None:
     """Drop the record (the next check compares the index with the library in full)."""
     with contextlib.suppress(OSError):
         os.unlink(folder / RECORD)
+
+
+def current(folder: Path) -> dict[str, object] | None:
+    """The record, when it holds for the generation's newest commit (for ``carry``)."""
+    return _read(folder)
+
+
+def carry(folder: Path, before: dict[str, object] | None) -> None:
+    """After a commit that changed no document (segments joined): what the commit before it
+    held, as recorded (``current`` then), this one holds. Call with the writers' lock held."""
+    from newsreader.filewrite import replace_unsynced
+
+    state = before.get("state") if before is not None else None
+    stamp = _stamp(folder, bytes.fromhex(state)) if isinstance(state, str) else None
+    if before is None or stamp is None:
+        forget(folder)
+        return
+    if isinstance(before.get("signatures"), int):
+        stamp["signatures"] = before["signatures"]  # the same documents: the same file
+    try:
+        replace_unsynced(folder / RECORD, json.dumps(stamp).encode("utf-8"))
+    except OSError:
+        forget(folder)

@@ -39,12 +39,7 @@ def read_postings(
     out_values: list[bytes] = []
     for block_ids, count, block_weights, block_values in _blocks(reader, info, wanted, offset):
         ids.extend(block_ids)
-        if block_weights is None:
-            weights.extend([1.0] * count)
-        elif isinstance(block_weights, float):
-            weights.extend([block_weights] * count)
-        else:
-            weights.extend(block_weights)
+        _add_weights(weights, block_weights, count)
         if values:
             out_values.extend(block_values)
     if wanted is not None and ids:  # the other documents of the blocks read: not asked for
@@ -57,6 +52,40 @@ def read_postings(
         ids, weights = [r[0] for r in rows], [r[1] for r in rows]
         out_values = [r[2] for r in rows] if values else []
     return ids, weights, out_values
+
+
+def _add_weights(weights: list[float], block_weights: Any, count: int) -> None:
+    """A block's weights as it stores them: None (all 1.0), one float (all the same) or one
+    each."""
+    if block_weights is None:
+        weights.extend([1.0] * count)
+    elif isinstance(block_weights, float):
+        weights.extend([block_weights] * count)
+    else:
+        weights.extend(block_weights)
+
+
+def read_copy(
+    reader: Reader, info: TermInfo, offset: int, value_size: int | None
+) -> tuple[list[int], list[float], list[Any]]:
+    """Every (docnum + ``offset``, weight, value) of a term in one segment, a value per
+    posting whatever the format (``value_size``: its ``fixed_value_size()``; None for none),
+    to be written into another segment (``whoosh_merge``)."""
+    ids: list[int] = []
+    weights: list[float] = []
+    values: list[Any] = []
+    for block_ids, count, block_weights, block_values in _blocks(reader, info, None, offset):
+        ids.extend(block_ids)
+        _add_weights(weights, block_weights, count)
+        if block_values is None or value_size == 0:
+            values.extend([None] * count)
+        elif isinstance(block_values, bytes) and value_size:
+            values.extend(
+                block_values[k : k + value_size] for k in range(0, len(block_values), value_size)
+            )
+        else:
+            values.extend(block_values)
+    return ids, weights, values
 
 
 def read_fixed(reader: Reader, info: TermInfo, offset: int = 0) -> tuple[list[int], bytes]:

@@ -213,16 +213,23 @@ def term_info(reader: Reader, fieldname: str, btext: bytes) -> TermInfo | None:
 
 
 def field_length_bytes(reader: Reader, fieldname: str) -> bytes:
-    """Each document's field length as Whoosh stores it (one byte), read in one go."""
+    """Each document's field length as Whoosh stores it (one byte), read in one go; 1 each
+    when the segment has no lengths of the field."""
+    held = stored_length_bytes(reader, fieldname)
+    return b"\x01" * int(reader.doc_count_all()) if held is None else held
+
+
+def stored_length_bytes(reader: Reader, fieldname: str) -> bytes | None:
+    """Each document's stored length byte of the field (0: none), or None when the segment
+    has no lengths of it (no document had the field)."""
     from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 
     segment: Any = reader  # a SegmentReader: its private per-document columns
     column = segment._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
-    count = int(reader.doc_count_all())
     if column is None:
-        return b"\x01" * count
+        return None
     lengths = bytes(column._dbfile.get(column._basepos, column._count))
-    return lengths + bytes(count - len(lengths))
+    return lengths + bytes(int(reader.doc_count_all()) - len(lengths))
 
 
 def doc_keys(reader: Reader) -> dict[str, int]:

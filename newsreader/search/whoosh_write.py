@@ -219,33 +219,46 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
         self.perdocwriter.close()
         fw = self.fieldwriter
         for name in sorted({*self._terms, *self._text_terms}):
-            lengths = self._lengths.get(name, {})
-            fw.start_field(name, self.schema[name])
-            pw = fw._postwriter
-            pw._write_block = MethodType(_write_block, pw)
             if name in self._text_terms:
                 terms: Any = self._text_terms.pop(name)  # freed as we go
                 keys = [(t.encode("utf-8"), t) for t in sorted(terms)]
             else:
                 terms = self._terms.pop(name)
                 keys = [(b, b) for b in sorted(terms)]
-            field = self.schema[name]
-            inline = INLINE if isinstance(field, (PairField, NewsText, SurfaceWords)) else 0
-            scored = lengths if field.scorable else None
-            # A format without values (the surface words) reads back None for each posting.
-            valueless = field.format.fixed_value_size() == 0
+            field = FieldTerms(fw, name, self.schema[name], self._lengths.get(name, {}))
             for btext, key in keys:
-                ids, weights, values = terms[key]
-                if len(ids) <= inline:
-                    if valueless:
-                        values = [None] * len(ids)
-                    _write_inlined(fw, btext, ids, weights, values, scored)
-                    continue
-                fw.start_term(btext)
-                _write_postings(pw, ids, weights, values, lengths)
-                fw.finish_term()
+                field.write(btext, *terms[key])
             fw.finish_field()
         fw.close()
+
+
+class FieldTerms:
+    """Writes one field's terms, in order, into a segment's field writer: a short list inside
+    its term entry (``INLINE``), a longer one a block at a time."""
+
+    def __init__(self, fw: Any, name: str, field: Any, lengths: dict[int, int]) -> None:
+        """``lengths``: each document's field length as its length byte gives it back."""
+        fw.start_field(name, field)
+        self._fw = fw
+        self._pw = pw = fw._postwriter
+        pw._write_block = MethodType(_write_block, pw)
+        self._lengths = lengths
+        self._inline = INLINE if isinstance(field, (PairField, NewsText, SurfaceWords)) else 0
+        self._scored = lengths if field.scorable else None
+        # A format without values (the surface words) reads back None for each posting.
+        self._valueless = field.format.fixed_value_size() == 0
+
+    def write(self, btext: bytes, ids: list[int], weights: list[Any], values: list[Any]) -> None:
+        """One term's postings, its documents in order."""
+        fw = self._fw
+        if len(ids) <= self._inline:
+            if self._valueless:
+                values = [None] * len(ids)
+            _write_inlined(fw, btext, ids, weights, values, self._scored)
+            return
+        fw.start_term(btext)
+        _write_postings(self._pw, ids, weights, values, self._lengths)
+        fw.finish_term()
 
 
 INLINE = 8

@@ -108,6 +108,11 @@ class LibrarySync:
         self._rebuild = False
         self._healing = False
         self._child: subprocess.Popen[str] | None = None
+        self._joiner: subprocess.Popen[str] | None = None
+        """The child joining the index's segments (``index_job.start_join``), not waited for."""
+        self._join_checked = False
+        """Has this index been looked at for segments to join (once a session, again after a
+        full build)?"""
         self._wake = threading.Event()
         """Set to scan again now (coalesces: many requests while busy make one more scan)."""
         self._lock = threading.Lock()
@@ -155,14 +160,16 @@ class LibrarySync:
         """Switch to another library (its roots changed): applied between two scans, so an
         index update in progress finishes first; then the new library is scanned."""
         self._next_ctx = ctx
+        self._join_checked = False  # another index
         self.rescan()
 
     def stop(self) -> None:
         """End a child index build (the app is quitting); the thread then finishes."""
-        if self._child is not None:
-            from newsreader.app import index_job
+        from newsreader.app import index_job
 
-            index_job.stop_child(self._child)  # Whoosh's lock dies with it
+        for child in (self._child, self._joiner):
+            if child is not None:
+                index_job.stop_child(child)  # Whoosh's lock dies with it
 
     def _index_damaged(self) -> None:
         # From a search worker: posting is safe from any thread, starting a worker is not.
@@ -296,6 +303,24 @@ class LibrarySync:
         with contextlib.suppress(Exception):  # a head start only: a search reads it itself
             self.session.warm_spelling()
         self._stories(scan)
+        self._join(report.rebuilt)
+
+    def _join(self, rebuilt: bool) -> None:
+        """Start joining the index's small segments in a child, once a session and after a
+        full build, when there are some: a big library's build leaves hundreds, and each costs
+        every word searched a lookup (benchmarks/README.md, "1M articles")."""
+        from newsreader.app import index_job
+        from newsreader.search.joining import joinable
+
+        if rebuilt:
+            self._join_checked = False
+        running = self._joiner is not None and self._joiner.poll() is None
+        if self._join_checked or running:
+            return
+        self._join_checked = True
+        ctx = self.session.ctx
+        if joinable(ctx.index_dir):
+            self._joiner = index_job.start_join(ctx.library.roots)
 
     def _stories(self, scan: LibraryScan) -> None:
         from newsreader.app import index_job

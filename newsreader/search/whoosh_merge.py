@@ -1,0 +1,237 @@
+"""Adjacent segments joined into one by copying what they hold, not by indexing their
+articles again.
+
+A full build writes a segment per ``build.SEGMENT_POSTINGS`` (what fits in its memory, ~2,400
+articles a process), so 1M articles made 415 segments, and every word a query looks up costs
+a term-table lookup in each (~200 µs with a cold page cache). Whoosh's own merge copies
+postings one at a time through matchers (~50 ms a document) and an update's merge indexes
+the documents again from what they stored (~5 ms). Here each term's postings are read a
+block at a time from every segment and written as the bulk writer writes them, and each
+document's stored fields, columns and length bytes are copied: the joined segment holds what
+a build of the same documents into one segment would. Only segments without deletions are
+joined (a field's length total, which BM25 averages, counts a deleted document's exact
+length, and only its rounded length byte is kept). Imports Whoosh.
+"""
+
+from __future__ import annotations
+
+import heapq
+import os
+from collections.abc import Iterator, Sequence
+from itertools import groupby
+from operator import itemgetter
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import TOC, clean_files
+from whoosh.reading import SegmentReader
+
+from newsreader.search import whoosh_blocks as blocks
+from newsreader.search.vocab import write_joined
+from newsreader.search.whoosh_read import LENGTHS, Segment, open_generation, stored_length_bytes
+from newsreader.search.whoosh_write import BulkWriter, FieldTerms
+
+JOIN_DOCS = 50_000
+"""Documents a joined segment holds at most: 1M articles in ~20 segments. The join holds one
+term's postings at a time and each field's length per document, so its memory does not grow
+with this; a bigger segment only takes longer to write again."""
+
+
+def runs(segments: Sequence[Segment], most: int = JOIN_DOCS) -> list[range]:
+    """Positions of adjacent segments to join, two or more at a time, each run holding at
+    most ``most`` documents. Only segments without deletions and of under a quarter of
+    ``most`` documents (a build's): a joined one is not written again to take in the
+    one-article segments of later updates (their own merge policy takes those)."""
+    found: list[range] = []
+    start, docs = 0, 0
+    for i, seg in enumerate([*segments, None]):
+        size = None if seg is None or _deleted(seg) else seg.doc_count_all()
+        if size is not None and size >= most // 4:
+            size = None
+        if size is not None and docs + size <= most:
+            docs += size
+            continue
+        if i - start >= 2:
+            found.append(range(start, i))
+        start, docs = (i, size) if size is not None else (i + 1, 0)
+    return found
+
+
+def _deleted(seg: Segment) -> bool:
+    whole: Any = seg  # a W3Segment
+    return bool(whole.deleted_count())
+
+
+def has_run(folder: Path) -> bool:
+    """Has the generation in ``folder`` segments to join (``runs``)?"""
+    ix: Any = open_generation(folder)
+    try:
+        return bool(runs(ix._read_toc().segments))
+    finally:
+        ix.close()
+
+
+def copy_run(folder: Path, scratch: Path) -> Joined | None:
+    """Write the first run of the generation's segments (``runs``) joined, into ``scratch``
+    (a new folder inside ``folder``), without any lock: segment files never change, and a
+    commit meanwhile only removes them, which open readers do not notice. None: no run."""
+    ix: Any = open_generation(folder)
+    try:
+        toc = ix._read_toc()
+        found = runs(toc.segments)
+        if not found:
+            return None
+        parts = [toc.segments[i] for i in found[0]]
+        scratch.mkdir()
+        writer = _JoinWriter(_Scratch(FileStorage(str(scratch)), ix), ix.storage, parts)
+        segment = writer.write()
+        ids = [seg.segment_id() for seg in parts]
+        write_joined(folder, ids, segment.segment_id(), scratch)
+        return Joined(segment, ids, scratch)
+    finally:
+        ix.close()
+
+
+class Joined(NamedTuple):
+    """A joined segment waiting in its scratch folder for ``publish``."""
+
+    segment: Any
+    parts: list[str]
+    """The segment ids it replaces, in order."""
+    scratch: Path
+
+
+def publish(folder: Path, joined: Joined) -> bool:
+    """Put ``joined`` in its parts' place in a new table of contents. Call with the writers'
+    lock held. False (nothing changed) when the parts are no longer there side by side and
+    without deletions: an update deleted or merged one meanwhile."""
+    ix: Any = open_generation(folder)
+    try:
+        toc = ix._read_toc()
+        ids = [seg.segment_id() for seg in toc.segments]
+        try:
+            at = ids.index(joined.parts[0])
+        except ValueError:
+            return False
+        span = toc.segments[at : at + len(joined.parts)]
+        if ids[at : at + len(joined.parts)] != joined.parts or any(map(_deleted, span)):
+            return False
+        for name in os.listdir(joined.scratch):
+            os.replace(joined.scratch / name, folder / name)
+        kept = [*toc.segments[:at], joined.segment, *toc.segments[at + len(joined.parts) :]]
+        generation = toc.generation + 1
+        TOC(toc.schema, kept, generation).write(ix.storage, ix.indexname)
+        clean_files(ix.storage, ix.indexname, generation, kept)
+        return True
+    finally:
+        ix.close()
+
+
+class _Scratch:
+    """What a segment writer reads of an index, with its files going to another storage."""
+
+    def __init__(self, storage: Any, ix: Any) -> None:
+        self.storage = storage
+        self.indexname = ix.indexname
+        self._toc = ix._read_toc()
+
+    def _read_toc(self) -> Any:
+        return self._toc
+
+
+class _JoinWriter(BulkWriter):
+    """A segment writer whose one segment is ``parts`` joined, in their order."""
+
+    def __init__(self, ix: Any, storage: Any, parts: list[Segment]) -> None:
+        """``ix``: where the segment is written; ``storage``: where ``parts`` are."""
+        super().__init__(ix, _lk=False)
+        self._parts = [SegmentReader(storage, self.schema, seg) for seg in parts]
+
+    def write(self) -> Any:
+        """The joined segment, its files written."""
+        try:
+            self._copy_documents()
+            return self._finalize_segment()
+        finally:
+            for reader in self._parts:
+                reader.close()
+            self._finish()
+
+    def _copy_documents(self) -> None:
+        schema = self.schema
+        perdoc = self.perdocwriter
+        stored = [name for name, field in schema.items() if field.stored]
+        columns = [(name, field.column_type) for name, field in schema.items() if field.column_type]
+        scored = [name for name, field in schema.items() if field.scorable]
+        totals = dict.fromkeys(scored, 0)
+        self._lengths = {name: {} for name in scored}
+        for reader in self._parts:
+            found = [(name, stored_length_bytes(reader, name)) for name in scored]
+            lengths = [(name, column) for name, column in found if column is not None]
+            readers = [(n, t, reader.column_reader(n, translate=False)) for n, t in columns]
+            for name in scored:
+                totals[name] += reader.field_length(name)
+            for docnum in range(reader.doc_count_all()):
+                perdoc.start_doc(self.docnum)
+                values = reader.stored_fields(docnum)
+                for name in stored:
+                    if name in values:
+                        perdoc.add_field(name, schema[name], values[name], 0)
+                for name, column_bytes in lengths:
+                    length = LENGTHS[column_bytes[docnum]] if column_bytes[docnum] else 0
+                    if length:
+                        perdoc.add_field(name, schema[name], None, length)
+                        self._lengths[name][self.docnum] = length
+                for name, column, values_of in readers:
+                    perdoc.add_column_value(name, column, values_of[docnum])
+                perdoc.finish_doc()
+                self.docnum += 1
+        # The exact totals, not the sums of the rounded lengths added above.
+        perdoc._fieldlengths.clear()
+        perdoc._fieldlengths.update({name: n for name, n in totals.items() if n})
+        self._added = True
+
+    def _flush_segment(self) -> None:
+        self.perdocwriter.close()
+        fw = self.fieldwriter
+        names = sorted({n for reader in self._parts for n in reader.indexed_field_names()})
+        for name in names:
+            if name not in self.schema:
+                continue
+            field = self.schema[name]
+            writer = FieldTerms(fw, name, field, self._lengths.get(name, {}))
+            size = field.format.fixed_value_size()
+            for btext, found in groupby(self._terms_of(name), key=itemgetter(0)):
+                ids: list[int] = []
+                weights: list[float] = []
+                values: list[Any] = []
+                for _btext, _i, info, reader, base in found:
+                    more = blocks.read_copy(reader, info, base, size)
+                    ids += more[0]
+                    weights += more[1]
+                    values += more[2]
+                writer.write(btext, ids, weights, values)
+            fw.finish_field()
+        fw.close()
+
+    def _terms_of(self, name: str) -> Iterator[tuple[bytes, int, Any, Any, int]]:
+        """(term, part, its term info there, the part's reader, its first docnum here) for
+        every term of the field in every part, by term, then part."""
+        bases = []
+        at = 0
+        for reader in self._parts:
+            bases.append(at)
+            at += reader.doc_count_all()
+
+        def of(i: int, reader: Any) -> Iterator[tuple[bytes, int, Any, Any, int]]:
+            if name not in reader.indexed_field_names():
+                return
+            # The term table itself: ``iter_field`` makes its prefix through the field's
+            # ``to_bytes``, which a number field refuses for "".
+            for (fieldname, btext), info in reader._terms.items_from(name, b""):
+                if fieldname != name:
+                    return
+                yield btext, i, info, reader, bases[i]
+
+        return heapq.merge(*(of(i, r) for i, r in enumerate(self._parts)), key=itemgetter(0, 1))

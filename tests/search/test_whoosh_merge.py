@@ -1,0 +1,163 @@
+"""Joining a build's segments (``whoosh_merge.py``): the joined index must hold exactly what
+a build into one segment holds, answer every query with the same hits and floats, and leave
+segments with deletions alone."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newsreader.search import IndexReport, SearchIndex, build, freshness, joining, whoosh_merge
+from newsreader.search.generations import read_current
+from newsreader.search.index import open_generation
+from tests.search.conftest import Shelf
+from tests.search.newsprose import news_files
+
+QUERIES = (
+    "minister",
+    "ceasefire talks",
+    '"prime minister"',
+    '"said that"',
+    "talks -ceasefire",
+    "budget OR harbour",
+    "title:minister",
+    "parliament vote",
+)
+
+
+def _generation(s: Shelf) -> Path:
+    current = read_current(s.index_dir)
+    assert current is not None
+    return current[1]
+
+
+def _segments(s: Shelf) -> list[Any]:
+    ix: Any = open_generation(_generation(s))  # its private segment list
+    try:
+        return list(ix._segments())
+    finally:
+        ix.close()
+
+
+def _answers(s: Shelf) -> list[tuple[str, list[tuple[str, float]], int]]:
+    """Every query's hits with their scores and its total, through the app's search."""
+    out = []
+    for q in QUERIES:
+        result = s.index.search(q, limit=15)
+        out.append((q, [(h.id, h.score) for h in result.hits], result.total))
+    return out
+
+
+@pytest.fixture
+def built(shelf: Callable[..., Shelf], monkeypatch: pytest.MonkeyPatch) -> Shelf:
+    """A library of 60 articles built into many small segments."""
+    monkeypatch.setattr(build, "SEGMENT_POSTINGS", 1500)
+    s = shelf()
+    for name, text in news_files(60).items():
+        title, day, first, *rest = text.split("\n\n")  # a dateline: every segment has one
+        s.write(name, "\n\n".join([title, day, f"GENEVA (Reuters) — {first}", *rest]))
+    s.update(rebuild=True)
+    assert len(_segments(s)) >= 6
+    return s
+
+
+def test_joined_segments_hold_what_one_segment_holds_and_answer_the_same(
+    built: Shelf, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from benchmarks.index_digest import digest
+
+    before = _answers(built)
+    count = len(_segments(built))
+    assert joining.join_segments(built.index_dir) == count - 1
+    assert len(_segments(built)) == 1
+    folder = _generation(built)
+    assert len(list(folder.glob("*.seg"))) == 1  # the joined ones' files are gone
+    assert not list(folder.glob(f"{joining.SCRATCH}*"))
+    assert _answers(built) == before
+    # No document changed: the record of what the index holds carries over, and so do the
+    # did-you-mean words (a file for the joined segment, none for the ones it replaced).
+    assert freshness.holds(folder, built.scan().state)
+    (joined,) = _segments(built)
+    assert [p.name for p in folder.glob("vocab-*.txt")] == [f"vocab-{joined.segment_id()}.txt"]
+    fresh = SearchIndex(built.index_dir)
+    try:
+        assert fresh.suggest("minster").suggestion == "minister"
+    finally:
+        fresh.close()
+    joined_digest = digest(folder)
+    monkeypatch.setattr(build, "SEGMENT_POSTINGS", 10**9)
+    built.update(rebuild=True)  # a build into one segment
+    assert len(_segments(built)) == 1
+    assert digest(_generation(built)) == joined_digest
+
+
+def test_a_segment_with_deletions_is_left_out_and_still_answers(
+    built: Shelf, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsreader.search import incremental
+
+    monkeypatch.setattr(incremental, "MERGE_LIMIT", 2)  # the update leaves the build's segments
+    victim = sorted(built.root.iterdir())[0]
+    victim.unlink()
+    built.update()  # deletes its document in a build segment, adds no segment
+    segments = _segments(built)
+    holed = [seg.segment_id() for seg in segments if seg.deleted_count()]
+    assert len(holed) == 1
+    before = _answers(built)
+    assert joining.join_segments(built.index_dir) > 0
+    after = _segments(built)
+    assert [seg.segment_id() for seg in after if seg.deleted_count()] == holed
+    assert _answers(built) == before
+    found = {h.id for q in ("minister", "said") for h in built.index.search(q, limit=100).hits}
+    assert found and victim.stem not in found
+
+
+def test_an_update_during_a_copy_is_not_kept_waiting_nor_undone(
+    built: Shelf, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The copy holds no lock: an update that lands meanwhile commits at once; the copy it
+    made moot (a document of the run deleted) is dropped and made again from the new table
+    of contents."""
+    from newsreader.search import incremental
+
+    monkeypatch.setattr(incremental, "MERGE_LIMIT", 2)
+    victim = sorted(built.root.iterdir())[0]
+    real = whoosh_merge._JoinWriter.write
+    reports: list[IndexReport] = []
+
+    def write_with_an_update(self: Any) -> Any:
+        if not reports:
+            victim.unlink()
+            reports.append(built.update())  # the index's own lock is free during a copy
+        return real(self)
+
+    monkeypatch.setattr(whoosh_merge._JoinWriter, "write", write_with_an_update)
+    assert joining.join_segments(built.index_dir) > 0
+    assert reports and reports[0].removed == 1 and reports[0].notice is None
+    found = {h.id for q in ("minister", "said") for h in built.index.search(q, limit=100).hits}
+    assert found and victim.stem not in found
+    assert sum(1 for seg in _segments(built) if seg.deleted_count()) == 1
+
+
+class _Seg:
+    def __init__(self, docs: int, deleted: int = 0) -> None:
+        self.docs, self.deleted = docs, deleted
+
+    def doc_count_all(self) -> int:
+        return self.docs
+
+    def deleted_count(self) -> int:
+        return self.deleted
+
+
+def test_runs_take_small_whole_segments_side_by_side_up_to_the_limit() -> None:
+    segs = [_Seg(10), _Seg(10), _Seg(10, deleted=1), _Seg(10), _Seg(10), _Seg(10), _Seg(30)]
+    segs += [_Seg(10), _Seg(10), _Seg(10)]
+    # A deletion and a segment of a quarter of the limit or more end a run; no run of one.
+    assert whoosh_merge.runs(segs, 100) == [range(0, 2), range(3, 6), range(7, 10)]
+    assert whoosh_merge.runs(segs, 25) == []  # 10 documents: a quarter of 25 or more
+    assert whoosh_merge.runs([_Seg(5) for _ in range(6)], 24) == [range(0, 4), range(4, 6)]
+    assert whoosh_merge.runs([_Seg(10)], 100) == []
