@@ -42,6 +42,20 @@ def _segments(s: Shelf) -> list[Any]:
         ix.close()
 
 
+def _columns(s: Shelf) -> dict[str, list[tuple[str, object]]]:
+    """Every column (path, signature, date) of every document, in document order."""
+    ix: Any = open_generation(_generation(s))  # the public column API
+    try:
+        with ix.reader() as r:
+            names = [n for n, f in ix.schema.items() if f.column_type]
+            readers = {n: r.column_reader(n) for n in names}
+            return {
+                n: [(readers["path"][d], c[d]) for d in r.all_doc_ids()] for n, c in readers.items()
+            }
+    finally:
+        ix.close()
+
+
 def _answers(s: Shelf) -> list[tuple[str, list[tuple[str, float]], int]]:
     """Every query's hits with their scores and its total, through the app's search."""
     out = []
@@ -70,13 +84,15 @@ def test_joined_segments_hold_what_one_segment_holds_and_answer_the_same(
     from benchmarks.index_digest import digest
 
     before = _answers(built)
+    columns = _columns(built)
     count = len(_segments(built))
     assert joining.join_segments(built.index_dir) == count - 1
     assert len(_segments(built)) == 1
     folder = _generation(built)
     assert len(list(folder.glob("*.seg"))) == 1  # the joined ones' files are gone
     assert not list(folder.glob(f"{joining.SCRATCH}*"))
-    assert _answers(built) == before
+    assert _answers(built) == before and _columns(built) == columns
+    assert {"path", "sig", "date"} <= set(columns)
     # No document changed: the record of what the index holds carries over, and so do the
     # did-you-mean words (a file for the joined segment, none for the ones it replaced).
     assert freshness.holds(folder, built.scan().state)
