@@ -141,19 +141,10 @@ def _add(counts: dict[str, int], segments: Iterable[SegmentCounts], sign: int) -
                 counts.pop(word, None)
 
 
-def write_joined(folder: Path, parts: list[str], seg_id: str, into: Path) -> None:
-    """Write into ``into`` the words file of segment ``seg_id``, joined from ``parts`` (the
-    segments in ``folder``): their files summed, exact since a joined segment has no
-    deletions. Nothing when a part has no file (the joined segment's words are then read
-    from it when first needed)."""
-    counts: dict[str, int] = {}
-    for part in parts:
-        read = _cached(folder, part)
-        if read is None:
-            return
-        for word, n in read.items():
-            counts[word] = counts.get(word, 0) + n
-    _store(into, seg_id, counts)
+def store_words(folder: Path, seg_id: str, words: dict[str, int]) -> None:
+    """Write the words file of a segment made elsewhere (a join, which counts its words as it
+    writes them) into ``folder``."""
+    _store(folder, seg_id, words)
 
 
 def _forget_merged(folder: Path, current: frozenset[str]) -> None:

@@ -8,9 +8,9 @@ postings one at a time through matchers (~50 ms a document) and an update's merg
 the documents again from what they stored (~5 ms). Here each term's postings are read a
 block at a time from every segment and written as the bulk writer writes them, and each
 document's stored fields, columns and length bytes are copied: the joined segment holds what
-a build of the same documents into one segment would. Only segments without deletions are
-joined (a field's length total, which BM25 averages, counts a deleted document's exact
-length, and only its rounded length byte is kept). Imports Whoosh.
+a build of the same live documents into one segment would. Deleted documents are left out;
+their exact field lengths, which the totals BM25 averages still count, are had from their
+stored text analysed again. Imports Whoosh.
 """
 
 from __future__ import annotations
@@ -28,8 +28,15 @@ from whoosh.index import TOC, clean_files
 from whoosh.reading import SegmentReader
 
 from newsreader.search import whoosh_blocks as blocks
-from newsreader.search.vocab import write_joined
-from newsreader.search.whoosh_read import LENGTHS, Segment, open_generation, stored_length_bytes
+from newsreader.search.schema import WORDS
+from newsreader.search.vocab import store_words
+from newsreader.search.whoosh_read import (
+    LENGTHS,
+    Segment,
+    deleted_docs,
+    open_generation,
+    stored_length_bytes,
+)
 from newsreader.search.whoosh_write import BulkWriter, FieldTerms
 
 JOIN_DOCS = 50_000
@@ -40,13 +47,13 @@ with this; a bigger segment only takes longer to write again."""
 
 def runs(segments: Sequence[Segment], most: int = JOIN_DOCS) -> list[range]:
     """Positions of adjacent segments to join, two or more at a time, each run holding at
-    most ``most`` documents. Only segments without deletions and of under a quarter of
-    ``most`` documents (a build's): a joined one is not written again to take in the
-    one-article segments of later updates (their own merge policy takes those)."""
+    most ``most`` documents. Only segments of under a quarter of ``most`` documents (a
+    build's): a joined one is not written again to take in the one-article segments of
+    later updates (their own merge policy takes those)."""
     found: list[range] = []
     start, docs = 0, 0
     for i, seg in enumerate([*segments, None]):
-        size = None if seg is None or _deleted(seg) else seg.doc_count_all()
+        size = None if seg is None else seg.doc_count_all()
         if size is not None and size >= most // 4:
             size = None
         if size is not None and docs + size <= most:
@@ -58,9 +65,9 @@ def runs(segments: Sequence[Segment], most: int = JOIN_DOCS) -> list[range]:
     return found
 
 
-def _deleted(seg: Segment) -> bool:
+def _deleted(seg: Segment) -> frozenset[int]:
     whole: Any = seg  # a W3Segment
-    return bool(whole.deleted_count())
+    return frozenset(whole.deleted_docs())
 
 
 def has_run(folder: Path) -> bool:
@@ -87,8 +94,7 @@ def copy_run(folder: Path, scratch: Path) -> Joined | None:
         writer = _JoinWriter(_Scratch(FileStorage(str(scratch)), ix), ix.storage, parts)
         segment = writer.write()
         ids = [seg.segment_id() for seg in parts]
-        write_joined(folder, ids, segment.segment_id(), scratch)
-        return Joined(segment, ids, scratch)
+        return Joined(segment, ids, [_deleted(seg) for seg in parts], scratch)
     finally:
         ix.close()
 
@@ -99,13 +105,15 @@ class Joined(NamedTuple):
     segment: Any
     parts: list[str]
     """The segment ids it replaces, in order."""
+    deleted: list[frozenset[int]]
+    """Each part's deleted documents when it was copied (left out of the joined one)."""
     scratch: Path
 
 
 def publish(folder: Path, joined: Joined) -> bool:
     """Put ``joined`` in its parts' place in a new table of contents. Call with the writers'
-    lock held. False (nothing changed) when the parts are no longer there side by side and
-    without deletions: an update deleted or merged one meanwhile."""
+    lock held. False (nothing changed) when the parts are no longer there side by side with
+    the deletions they had: an update deleted from or merged one meanwhile."""
     ix: Any = open_generation(folder)
     try:
         toc = ix._read_toc()
@@ -115,7 +123,9 @@ def publish(folder: Path, joined: Joined) -> bool:
         except ValueError:
             return False
         span = toc.segments[at : at + len(joined.parts)]
-        if ids[at : at + len(joined.parts)] != joined.parts or any(map(_deleted, span)):
+        if ids[at : at + len(joined.parts)] != joined.parts:
+            return False
+        if [_deleted(seg) for seg in span] != joined.deleted:
             return False
         for name in os.listdir(joined.scratch):
             os.replace(joined.scratch / name, folder / name)
@@ -146,7 +156,12 @@ class _JoinWriter(BulkWriter):
     def __init__(self, ix: Any, storage: Any, parts: list[Segment]) -> None:
         """``ix``: where the segment is written; ``storage``: where ``parts`` are."""
         super().__init__(ix, _lk=False)
+        unstored = [n for n, f in self.schema.items() if f.scorable and not f.stored]
+        if unstored and any(map(_deleted, parts)):
+            raise ValueError(f"a deleted document's {unstored[0]} length cannot be known")
         self._parts = [SegmentReader(storage, self.schema, seg) for seg in parts]
+        self._renumbered: list[list[int] | None] = []
+        """Per part: its documents' numbers here (``_renumbering``)."""
 
     def write(self) -> Any:
         """The joined segment, its files written."""
@@ -172,9 +187,16 @@ class _JoinWriter(BulkWriter):
             readers = [(n, t, reader.column_reader(n, translate=False)) for n, t in columns]
             for name in scored:
                 totals[name] += reader.field_length(name)
+            deleted = deleted_docs(reader)
+            self._renumbered.append(_renumbering(reader.doc_count_all(), deleted, self.docnum))
             for docnum in range(reader.doc_count_all()):
-                perdoc.start_doc(self.docnum)
                 values = reader.stored_fields(docnum)
+                if docnum in deleted:
+                    # Its exact lengths, from its text analysed again, leave the totals.
+                    for name in scored:
+                        totals[name] -= _length_of(schema[name], values.get(name))
+                    continue
+                perdoc.start_doc(self.docnum)
                 for name in stored:
                     if name in values:
                         perdoc.add_field(name, schema[name], values[name], 0)
@@ -196,6 +218,7 @@ class _JoinWriter(BulkWriter):
         self.perdocwriter.close()
         fw = self.fieldwriter
         names = sorted({n for reader in self._parts for n in reader.indexed_field_names()})
+        words: dict[str, int] = {}
         for name in names:
             if name not in self.schema:
                 continue
@@ -206,14 +229,23 @@ class _JoinWriter(BulkWriter):
                 ids: list[int] = []
                 weights: list[float] = []
                 values: list[Any] = []
-                for _btext, _i, info, reader, base in found:
-                    more = blocks.read_copy(reader, info, base, size)
+                for _btext, i, info, reader, base in found:
+                    renumbered = self._renumbered[i]
+                    if renumbered is None:
+                        more = blocks.read_copy(reader, info, base, size)
+                    else:
+                        more = _renumber(blocks.read_copy(reader, info, 0, size), renumbered)
                     ids += more[0]
                     weights += more[1]
                     values += more[2]
-                writer.write(btext, ids, weights, values)
+                if ids:  # (a term only deleted documents had is gone)
+                    writer.write(btext, ids, weights, values)
+                    if name == WORDS:
+                        words[btext.decode("utf-8", "replace")] = len(ids)
             fw.finish_field()
         fw.close()
+        # The did-you-mean words of the joined segment, exact: its surface words' lists.
+        store_words(Path(self.storage.folder), self.newsegment.segment_id(), words)
 
     def _terms_of(self, name: str) -> Iterator[tuple[bytes, int, Any, Any, int]]:
         """(term, part, its term info there, the part's reader, its first docnum here) for
@@ -222,7 +254,7 @@ class _JoinWriter(BulkWriter):
         at = 0
         for reader in self._parts:
             bases.append(at)
-            at += reader.doc_count_all()
+            at += reader.doc_count_all() - len(deleted_docs(reader))
 
         def of(i: int, reader: Any) -> Iterator[tuple[bytes, int, Any, Any, int]]:
             if name not in reader.indexed_field_names():
@@ -235,3 +267,33 @@ class _JoinWriter(BulkWriter):
                 yield btext, i, info, reader, bases[i]
 
         return heapq.merge(*(of(i, r) for i, r in enumerate(self._parts)), key=itemgetter(0, 1))
+
+
+def _renumbering(count: int, deleted: frozenset[int], first: int) -> list[int] | None:
+    """Each of a part's documents' number in the joined segment (-1: deleted, left out), or
+    None when none is deleted (its numbers are then its own plus ``first``)."""
+    if not deleted:
+        return None
+    numbers = []
+    for docnum in range(count):
+        if docnum in deleted:
+            numbers.append(-1)
+        else:
+            numbers.append(first)
+            first += 1
+    return numbers
+
+
+def _renumber(
+    postings: tuple[list[int], list[float], list[Any]], numbers: list[int]
+) -> tuple[list[int], list[float], list[Any]]:
+    """A part's postings without its deleted documents, numbered as in the joined segment."""
+    kept = [(numbers[d], w, v) for d, w, v in zip(*postings, strict=True) if numbers[d] >= 0]
+    return [k[0] for k in kept], [k[1] for k in kept], [k[2] for k in kept]
+
+
+def _length_of(field: Any, value: object) -> int:
+    """The exact length a build gave a document's field: the frequencies of its terms."""
+    if not value:
+        return 0
+    return sum(freq for _btext, freq, _weight, _value in field.index(value))
