@@ -14,8 +14,8 @@ and their order are those of scoring every posting. The total is then counted in
 the ranges left and estimated ("about N").
 
 Handles an ``And`` of words where each word is a term or an ``Or`` of at most two terms (the
-shape plain words parse to), when every word is in very many articles; everything else is
-the engine's (``engine.py``).
+shape plain words parse to), when its longest word is in very many articles and none in
+far fewer (``SPARSE``); everything else is the engine's (``engine.py``).
 """
 
 from __future__ import annotations
@@ -35,10 +35,15 @@ from newsreader.search.whoosh_read import Schema
 from newsreader.search.word_pairs import PREFIX
 
 LONG_WORD = 150_000
-"""Postings every word of a query must have (its terms' added) for it to be answered from its
-blocks. A rarer word makes the engine's own path quick (the other words are read only where
-the rare one is), and below this the engine scores whole lists and keeps them for the next
-query: a library of 100k articles stays under it."""
+"""Postings a query's longest word must have (its terms' added) for the query to be answered
+from its blocks. Below this the engine scores whole lists and keeps them for the next query:
+a library of 100k articles stays under it."""
+SPARSE = 512
+"""A word in this many times fewer articles than the longest leaves the query to the engine,
+which reads the longest only in the blocks that can hold one of the rare word's articles (a
+block has up to 128 postings): a few blocks. A word in more, such as 90k articles of 1M
+beside ``that``, has an article in nearly every block of it, and the engine's partial read
+decoded them all (500-770 ms); here its exact scores bound the ranges (``SHORT``)."""
 NONE = float("-inf")
 """No score: a range where no document can match, a word a document lacks."""
 SLACK = 1 + 1e-9

@@ -112,7 +112,8 @@ class Engine:
         if words is None or keys is None:
             return None
         terms = self.terms
-        if min(sum(terms.doc_frequency(*k) for k in word) for word in keys) < block_top.LONG_WORD:
+        dfs = [sum(terms.doc_frequency(*k) for k in word) for word in keys]
+        if max(dfs) < block_top.LONG_WORD or min(dfs) * block_top.SPARSE < max(dfs):
             return None
         if all(terms.is_cached(*k) for word in keys for k in word):
             return None
