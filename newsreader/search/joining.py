@@ -23,6 +23,9 @@ SCRATCH = ".join-"
 (Whoosh's clean-up passes over names that start with a dot)."""
 ATTEMPTS = 3
 """Copies dropped in a row (updates kept changing the run) before the join gives up."""
+LOCK_WAIT = 60.0
+"""Seconds a copy waits for the writers' lock to be swapped in: an update holds it for a
+moment, a feed refresh for longer, and a copy waited for is a minute of work kept."""
 
 
 def joinable(index_dir: Path) -> bool:
@@ -41,23 +44,28 @@ def joinable(index_dir: Path) -> bool:
 
 def join_segments(index_dir: Path, stop: Callable[[], bool] = lambda: False) -> int:
     """Join the current generation's runs of small segments, a run at a time, until none is
-    left, ``stop()`` says so, or the writers' lock stays busy; returns how many segments
-    fewer there are."""
+    left, ``stop()`` says so, the writers' lock stays busy, or a rebuild replaces the
+    generation; returns how many segments fewer there are."""
     from newsreader.search import whoosh_merge
 
     fewer = dropped = 0
     while not stop() and dropped < ATTEMPTS:
-        current = generations.read_current(index_dir)
-        if current is None or current[0] != SCHEMA_VERSION:
+        opened = generations.open_current(index_dir)
+        if opened is None:
             break
-        folder = current[1]
-        _clear_stale(folder)
+        version, folder, hold = opened  # held: a rebuild's clean-up leaves the folder be
         scratch = folder / f"{SCRATCH}{os.getpid()}"
         try:
+            if version != SCHEMA_VERSION:
+                break
+            _clear_stale(folder)
             joined = whoosh_merge.copy_run(folder, scratch)
             if joined is None:
                 break
-            with generations.write_lock(index_dir, generations.LOCK_WAIT):
+            with generations.write_lock(index_dir, LOCK_WAIT):
+                current = generations.read_current(index_dir)
+                if current is None or current[1] != folder:
+                    break  # rebuilt meanwhile: the new generation is joined next time
                 before = freshness.current(folder)
                 if not whoosh_merge.publish(folder, joined):
                     dropped += 1
@@ -69,6 +77,7 @@ def join_segments(index_dir: Path, stop: Callable[[], bool] = lambda: False) -> 
             break
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
+            hold.release()
     return fewer
 
 

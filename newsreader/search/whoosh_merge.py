@@ -47,9 +47,9 @@ with this; a bigger segment only takes longer to write again."""
 
 def runs(segments: Sequence[Segment], most: int = JOIN_DOCS) -> list[range]:
     """Positions of adjacent segments to join, two or more at a time, each run holding at
-    most ``most`` documents. Only segments of under a quarter of ``most`` documents (a
-    build's): a joined one is not written again to take in the one-article segments of
-    later updates (their own merge policy takes those)."""
+    most ``most`` documents and none holding more than half of it. Only segments of under a
+    quarter of ``most`` documents (a build's): a bigger joined one is not written again to
+    take in the one-article segments of later updates (their own merge policy takes those)."""
     found: list[range] = []
     start, docs = 0, 0
     for i, seg in enumerate([*segments, None]):
@@ -59,8 +59,12 @@ def runs(segments: Sequence[Segment], most: int = JOIN_DOCS) -> list[range]:
         if size is not None and docs + size <= most:
             docs += size
             continue
-        if i - start >= 2:
-            found.append(range(start, i))
+        run = range(start, i)
+        # A part holding most of the run (a segment joined before, beside what updates
+        # added since) waits for as much again: each document is written again only a few
+        # times, not at every session.
+        if len(run) >= 2 and 2 * max(segments[j].doc_count_all() for j in run) <= docs:
+            found.append(run)
         start, docs = (i, size) if size is not None else (i + 1, 0)
     return found
 
@@ -94,7 +98,8 @@ def copy_run(folder: Path, scratch: Path) -> Joined | None:
         writer = _JoinWriter(_Scratch(FileStorage(str(scratch)), ix), ix.storage, parts)
         segment = writer.write()
         ids = [seg.segment_id() for seg in parts]
-        return Joined(segment, ids, [_deleted(seg) for seg in parts], scratch)
+        empty = not segment.doc_count_all()  # every document deleted: the parts just go
+        return Joined(None if empty else segment, ids, [_deleted(seg) for seg in parts], scratch)
     finally:
         ix.close()
 
@@ -103,6 +108,7 @@ class Joined(NamedTuple):
     """A joined segment waiting in its scratch folder for ``publish``."""
 
     segment: Any
+    """None when every document of the parts was deleted."""
     parts: list[str]
     """The segment ids it replaces, in order."""
     deleted: list[frozenset[int]]
@@ -127,9 +133,12 @@ def publish(folder: Path, joined: Joined) -> bool:
             return False
         if [_deleted(seg) for seg in span] != joined.deleted:
             return False
-        for name in os.listdir(joined.scratch):
-            os.replace(joined.scratch / name, folder / name)
-        kept = [*toc.segments[:at], joined.segment, *toc.segments[at + len(joined.parts) :]]
+        joined_one = []
+        if joined.segment is not None:
+            for name in os.listdir(joined.scratch):
+                os.replace(joined.scratch / name, folder / name)
+            joined_one.append(joined.segment)
+        kept = [*toc.segments[:at], *joined_one, *toc.segments[at + len(joined.parts) :]]
         generation = toc.generation + 1
         TOC(toc.schema, kept, generation).write(ix.storage, ix.indexname)
         clean_files(ix.storage, ix.indexname, generation, kept)

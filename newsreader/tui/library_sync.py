@@ -113,6 +113,7 @@ class LibrarySync:
         self._join_checked = False
         """Has this index been looked at for segments to join (once a session, again after a
         full build)?"""
+        self._stopping = False
         self._wake = threading.Event()
         """Set to scan again now (coalesces: many requests while busy make one more scan)."""
         self._lock = threading.Lock()
@@ -167,6 +168,8 @@ class LibrarySync:
         """End a child index build (the app is quitting); the thread then finishes."""
         from newsreader.app import index_job
 
+        with self._lock:
+            self._stopping = True  # no join child starts after this
         for child in (self._child, self._joiner):
             if child is not None:
                 index_job.stop_child(child)  # Whoosh's lock dies with it
@@ -320,7 +323,9 @@ class LibrarySync:
         self._join_checked = True
         ctx = self.session.ctx
         if joinable(ctx.index_dir):
-            self._joiner = index_job.start_join(ctx.library.roots)
+            with self._lock:  # the app may be quitting: stop() must see every child
+                if not self._stopping:
+                    self._joiner = index_job.start_join(ctx.library.roots)
 
     def _stories(self, scan: LibraryScan) -> None:
         from newsreader.app import index_job

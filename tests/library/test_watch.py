@@ -297,3 +297,12 @@ def test_packed_paths_read_back_as_the_walk_spelled_them(
         packed[len(paths)]
     with pytest.raises(TypeError):
         packed.append("/lib/new.txt")
+
+
+def test_paths_beyond_ascii_are_kept_as_strings() -> None:
+    # One wide character makes a whole packed string 2 or 4 bytes a character: 100k paths
+    # with an emoji took 24 MB packed against 11 MB as a list of strings.
+    ascii_paths = ["/lib/a.txt", "/lib/b.txt"]
+    wide = ["/lib/a.txt", "/lib/caf\u00e9 \U0001f4f0.txt"]
+    assert isinstance(walk.PackedPaths.of(ascii_paths, ("/lib",), [0, 0]), walk.PackedPaths)
+    assert walk.PackedPaths.of(wide, ("/lib",), [0, 0]) is wide

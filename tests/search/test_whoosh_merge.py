@@ -1,6 +1,6 @@
-"""Joining a build's segments (``whoosh_merge.py``): the joined index must hold exactly what
-a build into one segment holds, answer every query with the same hits and floats, and leave
-segments with deletions alone."""
+"""Joining a build's segments (``whoosh_merge.py``, ``joining.py``): the joined index must hold
+exactly what a build of the live articles into one segment holds, answer every query with
+the same hits and floats, and never undo an update or a rebuild that lands meanwhile."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from newsreader.search import IndexReport, SearchIndex, build, freshness, joining, whoosh_merge
 from newsreader.search.generations import read_current
 from newsreader.search.index import open_generation
-from tests.search.conftest import Shelf
+from tests.search.conftest import Shelf, article_text
 from tests.search.newsprose import news_files
 
 QUERIES = (
@@ -187,3 +187,46 @@ def test_runs_take_small_whole_segments_side_by_side_up_to_the_limit() -> None:
     assert whoosh_merge.runs(segs, 25) == []  # 10 documents: a quarter of 25 or more
     assert whoosh_merge.runs([_Seg(5) for _ in range(6)], 24) == [range(0, 4), range(4, 6)]
     assert whoosh_merge.runs([_Seg(10)], 100) == []
+    # A part holding more than half of its run (joined before) waits for as much again.
+    assert whoosh_merge.runs([_Seg(20), _Seg(1), _Seg(1)], 100) == []
+    assert whoosh_merge.runs([_Seg(20), *[_Seg(1) for _ in range(20)]], 100) == [range(0, 21)]
+
+
+def test_a_run_whose_articles_are_all_deleted_leaves_no_empty_segment(
+    built: Shelf, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsreader.search import incremental
+
+    monkeypatch.setattr(incremental, "MERGE_LIMIT", 2)  # the update leaves the build's segments
+    for path in list(built.root.iterdir()):
+        path.unlink()
+    built.update()
+    assert _segments(built) and all(
+        s.deleted_count() == s.doc_count_all() for s in _segments(built)
+    )
+    joining.join_segments(built.index_dir)
+    assert _segments(built) == []
+    assert built.index.search("minister").hits == ()
+    built.write("late.txt", article_text("Late", "A minister spoke."))
+    built.update()
+    assert [h.id for h in built.index.search("minister").hits] == ["late"]
+
+
+def test_a_rebuild_during_a_copy_is_left_as_it_built(
+    built: Shelf, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The copy's generation is replaced meanwhile: nothing is put into the old one as if it
+    were live, and the new one is left as the rebuild wrote it."""
+    real = whoosh_merge._JoinWriter.write
+    rebuilt: list[list[str]] = []
+
+    def write_after_a_rebuild(self: Any) -> Any:
+        if not rebuilt:
+            built.update(rebuild=True)
+            rebuilt.append([seg.segment_id() for seg in _segments(built)])
+        return real(self)
+
+    monkeypatch.setattr(whoosh_merge._JoinWriter, "write", write_after_a_rebuild)
+    assert joining.join_segments(built.index_dir) == 0
+    assert rebuilt and [seg.segment_id() for seg in _segments(built)] == rebuilt[0]
+    assert built.index.search("minister").hits
