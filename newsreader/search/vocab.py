@@ -15,6 +15,7 @@ import contextlib
 import os
 import re
 import sys
+import time
 from array import array
 from collections.abc import Iterable
 from pathlib import Path
@@ -24,6 +25,8 @@ from newsreader.search.schema import WORDS
 from newsreader.search.spelling import Vocabulary
 
 PREFIX = "vocab-"
+STALE_S = 3600.0
+"""Seconds after which a words file of a segment no searcher reads is removed."""
 _SEGMENT_ID = re.compile(r"^[\w.-]{1,80}$")
 
 SegmentCounts = tuple[tuple[str, ...], "array[int]"]
@@ -60,7 +63,7 @@ def library_vocabulary(
     for gone in went:
         del memo[gone]
     if (words.stored or went) and folder is not None:
-        _forget_merged(folder, current)
+        _forget_merged(folder, current, went)
     vocab = previous.rebased(counts) if previous is not None else Vocabulary(counts)
     if named is not None:
         vocab.segments = named
@@ -147,12 +150,20 @@ def store_words(folder: Path, seg_id: str, words: dict[str, int]) -> None:
     _store(folder, seg_id, words)
 
 
-def _forget_merged(folder: Path, current: frozenset[str]) -> None:
-    """Remove the files of segments merged away since (they would only take space)."""
+def _forget_merged(folder: Path, current: frozenset[str], went: list[str]) -> None:
+    """Remove the files of segments merged away since (they would only take space): those
+    this searcher saw go, and others' not read for ``STALE_S``. A file newer than that may
+    be a segment this searcher is too old to know (a join's, written before it is
+    published)."""
+    gone = set(went)
+    stale = time.time() - STALE_S
     with contextlib.suppress(OSError):
         for path in folder.glob(f"{PREFIX}*.txt"):
-            if path.name[len(PREFIX) : -len(".txt")] not in current:
-                with contextlib.suppress(OSError):
+            seg_id = path.name[len(PREFIX) : -len(".txt")]
+            if seg_id in current:
+                continue
+            with contextlib.suppress(OSError):
+                if seg_id in gone or path.stat().st_mtime < stale:
                     path.unlink()
 
 

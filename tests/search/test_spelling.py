@@ -376,3 +376,29 @@ def test_once_the_vocabulary_is_read_did_you_mean_looks_no_word_up_in_the_index(
     assert after == before and after[0] == "ceasefire" and after[1] is None
     assert s.index.suggest("parliment").suggestion == "parliament"
     assert looked_up == []
+
+
+def test_a_words_file_of_a_segment_this_searcher_is_too_old_to_know_is_kept(
+    shelf: Callable[..., Shelf], tmp_path: Path
+) -> None:
+    """A join writes its segment's words file before it publishes the segment: a searcher
+    opened just before must not take it for a merged-away one. A file nobody read for an
+    hour goes."""
+    import os
+    import time
+
+    from newsreader.search import vocab as vocab_module
+
+    s = shelf({"a.txt": article_text("Birds", "A heron stood in the reeds.")})
+    searcher = s.index._fresh_searcher()
+    assert searcher is not None
+    folder = tmp_path / "words"
+    folder.mkdir()
+    newer = folder / f"{vocab_module.PREFIX}joined-just-now.txt"
+    newer.write_text("heron\t1\n", encoding="utf-8")
+    old = folder / f"{vocab_module.PREFIX}merged-long-ago.txt"
+    old.write_text("heron\t1\n", encoding="utf-8")
+    hours_ago = time.time() - 2 * 3600
+    os.utime(old, (hours_ago, hours_ago))
+    vocab_module.library_vocabulary(searcher, folder, {})  # stores this segment's file
+    assert newer.exists() and not old.exists()
