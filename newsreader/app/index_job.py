@@ -29,7 +29,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from newsreader.errors import UserError
 from newsreader.search.results import IndexReport
@@ -62,18 +62,30 @@ def run_child(
     return IndexReport(**json.loads(_run(command(roots, *flags), "index build", progress, started)))
 
 
-def start_join(roots: tuple[Path, ...]) -> subprocess.Popen[str]:
+JOIN_LOG = "join.log"
+"""In the index folder: what the last segment join wrote on stderr (a failure's reason)."""
+
+
+def start_join(roots: tuple[Path, ...], index_dir: Path) -> subprocess.Popen[str]:
     """Join the index's small segments in a child (``search/joining.py``) and return at once:
     it takes minutes for a big library, and updates go on meanwhile. Nothing to read back:
-    searches see the fewer segments when it commits."""
-    return subprocess.Popen(
-        command(roots, "--join"),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        stdin=subprocess.DEVNULL,
-        text=True,
-        start_new_session=True,
-    )
+    searches see the fewer segments when it commits; its errors go to ``JOIN_LOG``."""
+    try:
+        log: int | IO[str] = open(index_dir / JOIN_LOG, "w", encoding="utf-8")  # noqa: SIM115
+    except OSError:
+        log = subprocess.DEVNULL
+    try:
+        return subprocess.Popen(
+            command(roots, "--join"),
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            start_new_session=True,
+        )
+    finally:
+        if not isinstance(log, int):
+            log.close()  # the child has its own copy
 
 
 def sign_child(
@@ -151,6 +163,9 @@ def main(argv: list[str] | None = None) -> int:
     ctx = build_context([Path(r) for r in roots])
     if "--join" in flags:  # the index only: no scan
         from newsreader.search.joining import join_segments
+
+        # Ended by stop_child: exit through the join's clean-up (its scratch copy removed).
+        signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(1))
 
         print("report " + json.dumps({"joined": join_segments(ctx.index_dir)}), flush=True)
         return 0

@@ -325,7 +325,7 @@ class LibrarySync:
         if joinable(ctx.index_dir):
             with self._lock:  # the app may be quitting: stop() must see every child
                 if not self._stopping:
-                    self._joiner = index_job.start_join(ctx.library.roots)
+                    self._joiner = index_job.start_join(ctx.library.roots, ctx.index_dir)
 
     def _stories(self, scan: LibraryScan) -> None:
         from newsreader.app import index_job

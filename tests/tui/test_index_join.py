@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from newsreader.app import index_job
 from newsreader.context import build_context
 from newsreader.search import build
 from newsreader.search.generations import read_current
@@ -48,6 +49,7 @@ async def test_the_app_joins_a_builds_segments_in_the_background(
         assert any("minister" in line.lower() for line in before)
         assert joiner.wait(timeout=60) == 0
         assert _segment_count(ctx.index_dir) == 1
+        assert (ctx.index_dir / index_job.JOIN_LOG).read_text(encoding="utf-8") == ""
         pane.query_input.value = ""
         await settle(pilot)
         pane = await search_for(pilot, "minister")
