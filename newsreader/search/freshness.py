@@ -139,26 +139,7 @@ def record(folder: Path, state: bytes, sigs: dict[str, bytes] | None = None) -> 
     these documents' signatures). Call with the writers' lock held, after the commit. Not
     fsynced: a record lost in a crash is only a slower next check, and one that outlives a
     lost commit names files that are not there."""
-    from newsreader.filewrite import replace_unsynced
-
-    stamp = _stamp(folder, state)
-    if stamp is None:
-        forget(folder)
-        return
-    try:
-        if sigs is not None:
-            data = _encode_signatures(sigs)
-            replace_unsynced(folder / SIGNATURES, data)
-            stamp["signatures"] = zlib.crc32(data)
-        replace_unsynced(folder / RECORD, json.dumps(stamp).encode("utf-8"))
-    except (OSError, ValueError):  # ValueError: a path with a NUL, which no file name has
-        forget(folder)
-
-
-def forget(folder: Path) -> None:
-    """Drop the record (the next check compares the index with the library in full)."""
-    with contextlib.suppress(OSError):
-        os.unlink(folder / RECORD)
+    _write(folder, _stamp(folder, state), sigs)
 
 
 def current(folder: Path) -> dict[str, object] | None:
@@ -169,16 +150,39 @@ def current(folder: Path) -> dict[str, object] | None:
 def carry(folder: Path, before: dict[str, object] | None) -> None:
     """After a commit that changed no document (segments joined): what the commit before it
     held, as recorded (``current`` then), this one holds. Call with the writers' lock held."""
-    from newsreader.filewrite import replace_unsynced
-
     state = before.get("state") if before is not None else None
     stamp = _stamp(folder, bytes.fromhex(state)) if isinstance(state, str) else None
-    if before is None or stamp is None:
+    kept = before.get("signatures") if before is not None else None
+    # The same documents: the signatures file already written stays theirs.
+    _write(folder, stamp, kept=kept if isinstance(kept, int) else None)
+
+
+def _write(
+    folder: Path,
+    stamp: dict[str, object] | None,
+    sigs: dict[str, bytes] | None = None,
+    kept: int | None = None,
+) -> None:
+    """Write the record ``stamp`` (None: forget it), with ``sigs`` written beside it or the
+    checksum of the signatures file ``kept`` there."""
+    from newsreader.filewrite import replace_unsynced
+
+    if stamp is None:
         forget(folder)
         return
-    if isinstance(before.get("signatures"), int):
-        stamp["signatures"] = before["signatures"]  # the same documents: the same file
     try:
+        if sigs is not None:
+            data = _encode_signatures(sigs)
+            replace_unsynced(folder / SIGNATURES, data)
+            stamp["signatures"] = zlib.crc32(data)
+        elif kept is not None:
+            stamp["signatures"] = kept
         replace_unsynced(folder / RECORD, json.dumps(stamp).encode("utf-8"))
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a path with a NUL, which no file name has
         forget(folder)
+
+
+def forget(folder: Path) -> None:
+    """Drop the record (the next check compares the index with the library in full)."""
+    with contextlib.suppress(OSError):
+        os.unlink(folder / RECORD)
