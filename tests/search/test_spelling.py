@@ -251,6 +251,15 @@ def test_the_app_holds_no_segment_words_it_can_read_again_from_their_files(
     fresh.close()
 
 
+def _four_segments(shelf: Callable[..., Shelf]) -> Shelf:
+    """Four bird articles, a segment each."""
+    s = shelf({"a.txt": article_text("Birds", "A heron stood in the reeds.")})
+    for i, text in enumerate(("A kookaburra laughed.", "Reeds and herons.", "An egret.")):
+        s.write(f"b{i}.txt", article_text(f"More birds {i}", text))
+        s.update()  # a segment each
+    return s
+
+
 def test_after_a_commit_the_vocabulary_counts_only_the_segments_that_changed(
     shelf: Callable[..., Shelf], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -259,10 +268,7 @@ def test_after_a_commit_the_vocabulary_counts_only_the_segments_that_changed(
     is the same as summing every segment."""
     from newsreader.search import vocab as vocab_module
 
-    s = shelf({"a.txt": article_text("Birds", "A heron stood in the reeds.")})
-    for i, text in enumerate(("A kookaburra laughed.", "Reeds and herons.", "An egret.")):
-        s.write(f"b{i}.txt", article_text(f"More birds {i}", text))
-        s.update()  # a segment each
+    s = _four_segments(shelf)
     assert s.index.suggest("heorn").suggestion == "heron"
     summed: list[int] = []
     real = vocab_module._add
@@ -290,10 +296,7 @@ def test_a_segment_that_went_is_taken_out_of_the_last_sums(shelf: Callable[..., 
     from newsreader.search import vocab as vocab_module
     from newsreader.search.spelling import Vocabulary
 
-    s = shelf({"a.txt": article_text("Birds", "A heron stood in the reeds.")})
-    for i, text in enumerate(("A kookaburra laughed.", "Reeds and herons.", "An egret.")):
-        s.write(f"b{i}.txt", article_text(f"More birds {i}", text))
-        s.update()
+    s = _four_segments(shelf)
     searcher = s.index._fresh_searcher()
     assert searcher is not None
     memo: vocab_module.SegmentWords = {}
@@ -321,10 +324,7 @@ def test_a_merged_away_segment_is_subtracted_from_its_file_or_everything_is_summ
     from newsreader.search import vocab as vocab_module
     from newsreader.search.spelling import Vocabulary
 
-    s = shelf({"a.txt": article_text("Birds", "A heron stood in the reeds.")})
-    for i, text in enumerate(("A kookaburra laughed.", "Reeds and herons.", "An egret.")):
-        s.write(f"b{i}.txt", article_text(f"More birds {i}", text))
-        s.update()
+    s = _four_segments(shelf)
     searcher = s.index._fresh_searcher()
     assert searcher is not None
     folder = tmp_path / "words"
