@@ -89,7 +89,7 @@ class _Words:
         on_disk = read is not None
         if read is None:
             read = _read(reader)
-            on_disk = bool(seg_id) and _store(self.folder, str(seg_id), read)
+            on_disk = bool(seg_id) and store_words(self.folder, str(seg_id), read)
             self.stored |= on_disk
         if seg_id and on_disk:
             self.memo[seg_id] = None
@@ -144,12 +144,6 @@ def _add(counts: dict[str, int], segments: Iterable[SegmentCounts], sign: int) -
                 counts.pop(word, None)
 
 
-def store_words(folder: Path, seg_id: str, words: dict[str, int]) -> None:
-    """Write the words file of a segment made elsewhere (a join, which counts its words as it
-    writes them) into ``folder``."""
-    _store(folder, seg_id, words)
-
-
 def _forget_merged(folder: Path, current: frozenset[str], went: list[str]) -> None:
     """Remove the files of segments merged away since (they would only take space): those
     this searcher saw go, and others' not read for ``STALE_S``. A file newer than that may
@@ -200,9 +194,10 @@ def _cached(folder: Path | None, seg_id: str) -> dict[str, int] | None:
     return words
 
 
-def _store(folder: Path | None, seg_id: str, words: dict[str, int]) -> bool:
-    """Write the segment's words atomically; False when they could not be (a read-only or
-    full cache only costs speed and memory)."""
+def store_words(folder: Path | None, seg_id: str, words: dict[str, int]) -> bool:
+    """Write a segment's words file atomically (a join's too, which counts its words as it
+    writes them); False when it could not be (a read-only or full cache only costs speed and
+    memory)."""
     if folder is None:
         return False
     target = folder / f"{PREFIX}{seg_id}.txt"

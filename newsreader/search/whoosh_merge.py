@@ -171,6 +171,8 @@ class _JoinWriter(BulkWriter):
         self._parts = [SegmentReader(storage, self.schema, seg) for seg in parts]
         self._renumbered: list[list[int] | None] = []
         """Per part: its documents' numbers here (``_renumbering``)."""
+        self._bases: list[int] = []
+        """Per part: the number here of its first live document."""
 
     def write(self) -> Any:
         """The joined segment, its files written."""
@@ -197,6 +199,7 @@ class _JoinWriter(BulkWriter):
             for name in scored:
                 totals[name] += reader.field_length(name)
             deleted = deleted_docs(reader)
+            self._bases.append(self.docnum)
             self._renumbered.append(_renumbering(reader.doc_count_all(), deleted, self.docnum))
             for docnum in range(reader.doc_count_all()):
                 values = reader.stored_fields(docnum)
@@ -259,11 +262,7 @@ class _JoinWriter(BulkWriter):
     def _terms_of(self, name: str) -> Iterator[tuple[bytes, int, Any, Any, int]]:
         """(term, part, its term info there, the part's reader, its first docnum here) for
         every term of the field in every part, by term, then part."""
-        bases = []
-        at = 0
-        for reader in self._parts:
-            bases.append(at)
-            at += reader.doc_count_all() - len(deleted_docs(reader))
+        bases = self._bases
 
         def of(i: int, reader: Any) -> Iterator[tuple[bytes, int, Any, Any, int]]:
             if name not in reader.indexed_field_names():
