@@ -64,7 +64,10 @@ def pair_terms(
     ``positions`` and ``seq`` as ``analysis.index_sequence`` gives them."""
     if not common:
         return {}
-    kept = _Kept(common)
+    kept = _kept.get(common)
+    if kept is None or len(kept) > KEPT:
+        _kept.clear()  # one generation's words at a time
+        kept = _kept[common] = _Kept(common)
     marks = list(map(kept.__getitem__, seq))  # each token's common terms, in C
     found: dict[str, tuple[str, str]] = {}
     for firsts, seconds in pairwise(marks):
@@ -73,6 +76,10 @@ def pair_terms(
                 for b in seconds:
                     found[f"{a} {b}"] = (a, b)
     return {key: (len(positions[a]), len(positions[b])) for key, (a, b) in found.items()}
+
+
+KEPT = 300_000
+"""Distinct tokens whose common terms are kept between articles (like the analysis's cache)."""
 
 
 class _Kept(dict[tuple[str, ...], tuple[str, ...]]):
@@ -86,6 +93,8 @@ class _Kept(dict[tuple[str, ...], tuple[str, ...]]):
         self[terms] = kept = tuple(t for t in terms if t in self.common)
         return kept
 
+
+_kept: dict[frozenset[str], _Kept] = {}
 
 _values: dict[tuple[int, int], bytes] = {}
 
