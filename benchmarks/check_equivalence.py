@@ -280,6 +280,7 @@ LAYERS: dict[str, Layers] = {
     "partial reads": Layers(partial_reads=False),
     "packed tier (terms.PACKED_BYTES)": Layers(packed_tier=False),
     "block max (block_top.py)": Layers(block_max=False),
+    "neighbours (neighbours.py)": Layers(neighbours=False),
 }
 """Each tuning layer switched off alone (``engine.Layers``), beside all of them on."""
 

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 from whoosh import index as windex
 
 from newsreader.library import Article, ArticleSummary, Library, ParseError
+from newsreader.search import neighbours
 from newsreader.search.analysis import index_positions
 from newsreader.search.schema import (
     PAIRED,
@@ -27,7 +28,7 @@ from newsreader.search.schema import (
 )
 from newsreader.search.whoosh_read import Index, Segment, doc_signatures
 from newsreader.search.whoosh_write import BulkWriter
-from newsreader.search.word_pairs import PREFIX, SAMPLE, common_words, write_common
+from newsreader.search.word_pairs import SAMPLE, common_words, write_common
 
 Progress = Callable[[int, int], None]
 Extra = Callable[[Article], bytes]
@@ -71,14 +72,12 @@ def stored_documents(reader: Any) -> Iterator[dict[str, Any]]:
 
 
 def _fields(date: int | None, **stored: Any) -> dict[str, Any]:
-    """A document from its stored fields: the derived fields (all words, the pair fields)
-    added, and the date only when the article has one."""
+    """A document from its stored fields: all its words added (the writer adds the pairs and
+    neighbours), and the date only when the article has one."""
     doc = dict(stored)
     doc[WORDS] = "\n".join((doc["title"], doc["dateline"], doc["body"]))
     if date is not None:
         doc["date"] = date
-    for name in PAIRED:
-        doc[PREFIX + name] = doc[name]
     return doc
 
 
@@ -154,7 +153,10 @@ def full_build(
     """
     common = sample_common(library, articles, procs)
     write_common(folder, common)
-    ix = windex.create_in(str(folder), make_schema(common))
+    near = len(articles) >= neighbours.NEAR_MIN
+    if near:
+        neighbours.mark(folder)
+    ix = windex.create_in(str(folder), make_schema(common, near))
     try:
         if procs > 1 and len(articles) >= PARALLEL_MIN:
             share = _parallel_build(ix, articles, library, progress, procs, extra)

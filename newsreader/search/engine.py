@@ -8,18 +8,20 @@ cached until the index changes) and are combined as dicts.
 
 Supported exactly: terms, ``And``, ``Or`` (plain), ``Not`` inside ``And``, ``AndNot`` and
 ``ExactPhrase``. Everything else (prefix, wildcard, fuzzy, dates) is evaluated by Whoosh's own
-matcher for that node. A phrase of two common words reads its pair's postings (``word_pairs.py``).
-Other phrases are checked lazily (``phrase_candidates.py``): candidates (documents with every word)
-are visited best score first until the top N are certain; the total is then exact when every
-candidate could be checked cheaply, else estimated from a sample. In an ``And`` a word far
-more common than the rarest is scored only in the rarest word's articles.
+matcher for that node. A phrase of two common words reads its pair's postings
+(``word_pairs.py``); a common word beside a rarer one is checked only where the rarer word's
+neighbours (``neighbours.py``) say it may stand. Phrases are checked lazily
+(``phrase_candidates.py``): candidates (documents with every word) are visited best score
+first until the top N are certain; the total is then exact when every candidate could be
+checked cheaply, else estimated from a sample. In an ``And`` a word far more common than the
+rarest is scored only in the rarest word's articles.
 Imports Whoosh.
 """
 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from operator import neg
 
@@ -27,6 +29,7 @@ from whoosh.scoring import BM25F
 
 from newsreader.search import block_top
 from newsreader.search.fallback import log_fallback
+from newsreader.search.neighbours import AFTER, BEFORE
 from newsreader.search.phrase_candidates import (
     Check,
     lazy_top,
@@ -64,6 +67,9 @@ class Layers:
     block_max: bool = True
     """Plain words with very long lists: only the blocks that can hold the top N
     (``block_top.py``; the total is then estimated)."""
+    neighbours: bool = True
+    """A phrase of a common word and a rarer one: only the articles where the rarer word has
+    the common one beside it are checked (``neighbours.py``)."""
 
 
 @dataclass
@@ -297,11 +303,14 @@ class Engine:
         if len(words) == 2 and self.terms.paired(q.fieldname, list(q.words)):
             scores = self.terms.term(PREFIX + q.fieldname, b" ".join(words)).scores
             return _Found(boosted(scores, q.boost))
-        terms = self._phrase_terms(q.fieldname, words)
+        terms, narrowed = self._phrase_terms(q.fieldname, words, q.words)
         if any(not t.scores for t in terms):
             return _Found({})
-        ordered = sorted(terms, key=lambda t: len(t.scores))
-        keys = set(ordered[0].scores).intersection(*(t.scores for t in ordered[1:]))
+        if narrowed is not None:
+            keys = {d for d in narrowed if all(d in t.scores for t in terms)}
+        else:
+            ordered = sorted(terms, key=lambda t: len(t.scores))
+            keys = set(ordered[0].scores).intersection(*(t.scores for t in ordered[1:]))
         values = [t.values or {} for t in terms]
         boost = q.boost
         check: Check
@@ -320,15 +329,23 @@ class Engine:
             check = run_check(values, scores, boost)
         return _Found(boosted(scores, boost), check)
 
-    def _phrase_terms(self, fieldname: str, words: list[bytes]) -> list[TermScores]:
-        """The words' postings with positions. A word in many more articles than the rarest
-        one (``"with velquindunren"``) is read only in the blocks that can hold one of the
-        rarest word's articles, and not cached: at 100k articles its whole list is ~80 ms."""
+    def _phrase_terms(
+        self, fieldname: str, words: list[bytes], texts: Sequence[str]
+    ) -> tuple[list[TermScores], set[int] | None]:
+        """The words' postings with positions, and the candidates their common neighbours
+        leave (None: not narrowed). A word in many more articles than the candidates
+        (``"with velquindunren"``) is read only in the blocks that can hold one of them, and
+        not cached: at 100k articles its whole list is ~80 ms."""
         reader = self.terms
         partial = self.layers.partial_reads
         dfs = [reader.doc_frequency(fieldname, w) for w in words]
         rarest = min(range(len(words)), key=dfs.__getitem__)
         first = reader.term(fieldname, words[rarest], values=True)
+        narrowed = self._near(fieldname, words, texts) if self.layers.neighbours else None
+        wanted: Collection[int] = first.scores.keys()
+        if narrowed is not None:
+            narrowed.intersection_update(wanted)
+            wanted = narrowed
         terms = []
         for i, w in enumerate(words):
             if i == rarest:
@@ -336,9 +353,26 @@ class Engine:
             elif (
                 partial
                 and not reader.is_cached(fieldname, w, values=True)
-                and partial_read(dfs[i], len(first.scores))
+                and partial_read(dfs[i], len(wanted))
             ):
-                terms.append(reader.read_term(fieldname, w, True, wanted=first.scores.keys()))
+                terms.append(reader.read_term(fieldname, w, True, wanted=wanted))
             else:
                 terms.append(reader.term(fieldname, w, values=True))
-        return terms
+        return terms, narrowed
+
+    def _near(self, fieldname: str, words: list[bytes], texts: Sequence[str]) -> set[int] | None:
+        """The documents where each common word of the phrase may stand right beside its
+        neighbour that is not common (``neighbours.py``; None when no such pair)."""
+        reader = self.terms
+        narrowed: set[int] | None = None
+        for i in range(len(words) - 1):
+            before = reader.near_id(fieldname, texts[i])
+            after = reader.near_id(fieldname, texts[i + 1])
+            if before is not None and after is None:  # "C X": X's common word before it
+                docs = reader.near_docs(fieldname, words[i + 1], BEFORE, before)
+            elif after is not None and before is None:  # "X C"
+                docs = reader.near_docs(fieldname, words[i], AFTER, after)
+            else:  # two common words (their pairs) or none
+                continue
+            narrowed = docs if narrowed is None else narrowed & docs
+        return narrowed

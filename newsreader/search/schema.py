@@ -16,6 +16,8 @@ from typing import Any
 from whoosh import fields, formats
 
 from newsreader.search.analysis import index_positions, surface_words
+from newsreader.search.neighbours import PREFIX as NEAR
+from newsreader.search.neighbours import NearField
 from newsreader.search.schema_version import SCHEMA_VERSION as SCHEMA_VERSION
 from newsreader.search.tokenizer import NewsTokenizer
 from newsreader.search.whoosh_read import bytes_column
@@ -93,13 +95,15 @@ WORDS = "words"
 """The field of surface words (title, dateline and body)."""
 
 PAIRED = ("body",)
-"""Text fields whose adjacent common words are also indexed as pairs (``word_pairs.py``). Not
-titles: their posting lists are short (a common word is in at most ~half the titles)."""
+"""Text fields whose adjacent common words are also indexed as pairs (``word_pairs.py``), and
+whose other words' common neighbours are indexed too (``neighbours.py``). Not titles: their
+posting lists are short (a common word is in at most ~half the titles)."""
 
 
-def make_schema(common: frozenset[str] = frozenset()) -> fields.Schema:
+def make_schema(common: frozenset[str] = frozenset(), near: bool = False) -> fields.Schema:
     """A fresh Schema object (Whoosh schemas are mutable; never share one). ``common``: the
-    index generation's common words (``pairs.read_common``); none means no pairs."""
+    index generation's common words (``pairs.read_common``); none means no pairs. ``near``:
+    with the neighbours field (``neighbours.indexed``)."""
     return fields.Schema(
         path=fields.ID(unique=True, stored=True, sortable=True),
         sig=fields.COLUMN(bytes_column()),
@@ -110,6 +114,7 @@ def make_schema(common: frozenset[str] = frozenset()) -> fields.Schema:
         date=fields.NUMERIC(int, bits=32, stored=True, sortable=True, signed=False),
         words=SurfaceWords(),
         **{PREFIX + name: PairField(name, common) for name in PAIRED},
+        **{NEAR + name: NearField(name, common) for name in PAIRED if near},
     )
 
 

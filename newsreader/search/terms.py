@@ -18,6 +18,8 @@ from math import log
 
 from newsreader.search import whoosh_blocks as blocks
 from newsreader.search import whoosh_read as postings
+from newsreader.search.neighbours import PREFIX as NEAR
+from newsreader.search.neighbours import NearField, matching
 from newsreader.search.whoosh_read import Searcher
 from newsreader.search.word_pairs import PREFIX, PairField, pair_frequencies
 
@@ -95,6 +97,11 @@ class TermReader:
             for _name, field in searcher.schema.items()
             if isinstance(field, PairField)
         }
+        self._near_ids = {
+            field.source: field.ids
+            for _name, field in searcher.schema.items()
+            if isinstance(field, NearField)
+        }
 
     # --- scores of whole terms (cached) ---------------------------------------------------
 
@@ -159,7 +166,22 @@ class TermReader:
         common = self._common.get(fieldname)
         return common is not None and all(w in common for w in words)
 
+    def near_id(self, fieldname: str, word: str) -> int | None:
+        """The id of a common word whose neighbours ``fieldname`` indexes (``neighbours.py``),
+        else None."""
+        ids = self._near_ids.get(fieldname)
+        return None if ids is None else ids.get(word)
+
     # --- reading postings (not cached) ----------------------------------------------------
+
+    def near_docs(self, fieldname: str, btext: bytes, side: int, cid: int) -> set[int]:
+        """The documents where the term (not a common word) may have the common word ``cid``
+        right before it (``side`` ``BEFORE``) or right after it (deleted ones still in)."""
+        found: set[int] = set()
+        for i, info in self.infos(NEAR + fieldname, btext)[1]:
+            reader, offset = self._leaves[i]
+            found.update(matching(*blocks.read_fixed(reader, info, offset), side, cid))
+        return found
 
     def read_term(
         self, fieldname: str, btext: bytes, values: bool, wanted: Collection[int] | None = None

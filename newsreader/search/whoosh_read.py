@@ -271,10 +271,11 @@ def open_generation(folder: Path) -> Index:
     SIGBUS, where a read raises and the index heals."""
     from whoosh.filedb.filestore import FileStorage
 
+    from newsreader.search import neighbours
     from newsreader.search.schema import make_schema
     from newsreader.search.word_pairs import read_common
 
-    schema = make_schema(read_common(folder))
+    schema = make_schema(read_common(folder), neighbours.indexed(folder))
     ix: Index = FileStorage(str(folder), supports_mmap=False).open_index(schema=schema)
     return ix
 

@@ -17,7 +17,7 @@ import pickle
 import zlib
 from array import array
 from collections.abc import Callable, Iterable
-from itertools import chain
+from itertools import chain, repeat
 from operator import sub
 from types import MethodType
 from typing import Any
@@ -28,11 +28,14 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import MERGE_SMALL, SegmentWriter
 
 from newsreader.search.analysis import index_positions, index_sequence, surface_words
+from newsreader.search.neighbours import NearField, near_values
 from newsreader.search.schema import NewsText, SurfaceWords, encode_positions
 from newsreader.search.whoosh_read import Index, Segment
 from newsreader.search.word_pairs import PairField, pair_terms, pair_value
 
 _Postings = tuple[list[int], list[Any], list[bytes]]
+_DERIVED = (PairField, NearField)
+"""Fields indexed from another text field's analysis (``source``), with a fixed-size value."""
 
 
 Restore = Callable[[Any], Iterable[dict[str, Any]]]
@@ -59,9 +62,13 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
         self._paired = {
             field.source
             for _name, field in self.schema.items()
-            if isinstance(field, PairField) and field.common
+            if isinstance(field, _DERIVED) and field.common
         }
-        """Text fields whose token sequence the pairs need."""
+        """Text fields whose token sequence the pairs and neighbours need."""
+        self._derived = {
+            name: field.source for name, field in self.schema.items() if isinstance(field, _DERIVED)
+        }
+        """Fields made from another one (``add_document`` fills them in from it)."""
         self.postings = 0
         """Postings held in memory (the caller starts a new segment past a limit)."""
 
@@ -70,13 +77,16 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
         if any(name.startswith("_") for name in fields):
             raise ValueError("boosts and custom stored values need Whoosh's writer")
         schema = self.schema
+        for name, source in self._derived.items():
+            if source in fields:
+                fields.setdefault(name, fields[source])
         self._check_fields(schema, fields)
         docnum = self.docnum
         perdoc = self.perdocwriter
         perdoc.start_doc(docnum)
         try:
-            # Pairs last: they reuse the positions of their text field, analysed just before.
-            for name in sorted(fields, key=lambda n: (isinstance(schema[n], PairField), n)):
+            # Pairs and neighbours last: they reuse the analysis of their text field.
+            for name in sorted(fields, key=lambda n: (isinstance(schema[n], _DERIVED), n)):
                 value = fields[name]
                 if value is None:
                     continue
@@ -108,8 +118,8 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
     def _add_postings(self, name: str, field: Any, docnum: int, value: Any) -> int:
         if isinstance(field, NewsText):
             return self._add_text(name, docnum, value)
-        if isinstance(field, PairField):
-            self._add_pairs(name, field, docnum, value)
+        if isinstance(field, _DERIVED):
+            self._add_derived(name, field, docnum, value)
             return 0
         if isinstance(field, SurfaceWords):
             self._add_words(name, docnum, value)
@@ -155,39 +165,41 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
         length = sum(map(len, positions.values()))
         return self._length(name, self.schema[name], docnum, length)
 
-    def _add_pairs(self, name: str, field: PairField, docnum: int, value: str) -> None:
+    def _add_derived(self, name: str, field: Any, docnum: int, value: str) -> None:
+        """A pair or neighbour field's postings: one each, of weight 1, with a fixed value."""
         analyzed = self._analyzed.get(field.source)
         if analyzed and analyzed[0] is value:
-            pairs = pair_terms(analyzed[1], analyzed[2], field.common)
+            positions, seq = analyzed[1], analyzed[2]
         else:
-            pairs = pair_terms(*index_sequence(value), field.common)
+            positions, seq = index_sequence(value)
+        found: dict[str, bytes]
+        if isinstance(field, PairField):
+            pairs = pair_terms(positions, seq, field.common)
+            found = {term: pair_value(*freqs) for term, freqs in pairs.items()}
+        else:
+            found = near_values(seq, field.common)
+        self._add_unscored(name, docnum, found.items())
+        # About half the memory of a word posting: no positions of its own.
+        self.postings += len(found) // 2
+
+    def _add_words(self, name: str, docnum: int, value: str) -> None:
+        """``SurfaceWords.index`` inlined: one unscored posting and no value per word (kept
+        as ``str`` until the flush, like the text fields' terms)."""
+        words = surface_words(value)
+        self._add_unscored(name, docnum, zip(words, repeat(b"")))
+        self.postings += len(words)
+
+    def _add_unscored(self, name: str, docnum: int, found: Iterable[tuple[str, bytes]]) -> None:
+        """A posting of weight 1 for each (term, value), in this document."""
         terms = self._text_terms.setdefault(name, {})
-        for term, (first, second) in pairs.items():
+        for term, value_bytes in found:
             postings = terms.get(term)
-            value_bytes = pair_value(first, second)
             if postings is None:
                 terms[term] = ([docnum], [1], [value_bytes])
             else:
                 postings[0].append(docnum)
                 postings[1].append(1)
                 postings[2].append(value_bytes)
-        # About half the memory of a word posting: no positions of its own.
-        self.postings += len(pairs) // 2
-
-    def _add_words(self, name: str, docnum: int, value: str) -> None:
-        """``SurfaceWords.index`` inlined: one unscored posting of weight 1 and no value per
-        word (kept as ``str`` until the flush, like the text fields' terms)."""
-        terms = self._text_terms.setdefault(name, {})
-        words = surface_words(value)
-        for word in words:
-            postings = terms.get(word)
-            if postings is None:
-                terms[word] = ([docnum], [1], [b""])
-            else:
-                postings[0].append(docnum)
-                postings[1].append(1)
-                postings[2].append(b"")
-        self.postings += len(words)
 
     def _length(self, name: str, field: Any, docnum: int, length: int) -> int:
         if not field.scorable:
@@ -243,7 +255,7 @@ class FieldTerms:
         self._pw = pw = fw._postwriter
         pw._write_block = MethodType(_write_block, pw)
         self._lengths = lengths
-        self._inline = INLINE if isinstance(field, (PairField, NewsText, SurfaceWords)) else 0
+        self._inline = INLINE if isinstance(field, (*_DERIVED, NewsText, SurfaceWords)) else 0
         self._scored = lengths if field.scorable else None
         # A format without values (the surface words) reads back None for each posting.
         self._valueless = field.format.fixed_value_size() == 0
