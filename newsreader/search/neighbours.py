@@ -32,9 +32,9 @@ from whoosh import fields, formats
 from newsreader.search.analysis import index_sequence
 
 NEAR_MIN = 200_000
-"""A full build of at least this many articles indexes the neighbours. They cost a build ~25%
-more time and the index ~19% more space, and pay only where a common word's list is long:
-below this the partial read of its blocks stays under ~150 ms."""
+"""A full build of at least this many articles indexes the neighbours. They make a build about
+a quarter slower and the index a fifth bigger, and pay only where a common word's list is so
+long that reading its positions in the blocks of the rarer word's articles is slow."""
 NEAR_FILE = "neighbours-indexed"
 """In a generation's folder: this generation has the neighbours field (an empty file)."""
 PREFIX = "near_"

@@ -10,7 +10,15 @@ from typing import Any
 
 import pytest
 
-from newsreader.search import IndexReport, SearchIndex, build, freshness, joining, whoosh_merge
+from newsreader.search import (
+    IndexReport,
+    SearchIndex,
+    build,
+    freshness,
+    joining,
+    neighbours,
+    whoosh_merge,
+)
 from newsreader.search.generations import read_current
 from newsreader.search.index import open_generation
 from tests.search.conftest import Shelf, article_text
@@ -21,6 +29,8 @@ QUERIES = (
     "ceasefire talks",
     '"prime minister"',
     '"said that"',
+    '"said the minister"',
+    '"minister said"',
     "talks -ceasefire",
     "budget OR harbour",
     "title:minister",
@@ -65,16 +75,21 @@ def _answers(s: Shelf) -> list[tuple[str, list[tuple[str, float]], int]]:
     return out
 
 
-@pytest.fixture
-def built(shelf: Callable[..., Shelf], monkeypatch: pytest.MonkeyPatch) -> Shelf:
-    """A library of 60 articles built into many small segments."""
+@pytest.fixture(params=[False, True], ids=["plain", "neighbours"])
+def built(
+    shelf: Callable[..., Shelf], monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Shelf:
+    """A library of 60 articles built into many small segments, with and without the
+    neighbours field (``neighbours.NEAR_MIN``)."""
     monkeypatch.setattr(build, "SEGMENT_POSTINGS", 1500)
+    monkeypatch.setattr(neighbours, "NEAR_MIN", 0 if request.param else 10**9)
     s = shelf()
     for name, text in news_files(60).items():
         title, day, first, *rest = text.split("\n\n")  # a dateline: every segment has one
         s.write(name, "\n\n".join([title, day, f"GENEVA (Reuters) — {first}", *rest]))
     s.update(rebuild=True)
     assert len(_segments(s)) >= 6
+    assert neighbours.indexed(_generation(s)) is request.param
     return s
 
 
