@@ -27,9 +27,9 @@ from itertools import compress, repeat
 from pathlib import Path
 from typing import Any
 
-from whoosh import fields, formats
+from whoosh import formats
 
-from newsreader.search.analysis import index_sequence
+from newsreader.search.word_pairs import DerivedField
 
 NEAR_MIN = 200_000
 """A full build of at least this many articles indexes the neighbours. They make a build about
@@ -70,19 +70,17 @@ class NearFormat(formats.Format):  # type: ignore[misc]
     posting_size = 4
 
 
-class NearField(fields.FieldType):  # type: ignore[misc]
+class NearField(DerivedField):
     """The common neighbours of the other words of the text field ``source``."""
 
     def __init__(self, source: str, common: frozenset[str]) -> None:
-        super().__init__(NearFormat(), None, scorable=False, stored=False)
-        self.source = source
-        self.common = common
+        super().__init__(NearFormat(), source, common)
         self.ids = common_ids(common)
 
-    def index(self, value: str, **kwargs: object) -> Iterator[tuple[bytes, int, float, bytes]]:
-        _positions, seq = index_sequence(value)
-        for term, near in near_values(seq, self.common).items():
-            yield term.encode("utf-8"), 1, 1.0, near
+    def values(
+        self, positions: dict[str, list[int]], seq: list[tuple[str, ...]]
+    ) -> dict[str, bytes]:
+        return near_values(seq, self.common)
 
 
 def near_values(seq: list[tuple[str, ...]], common: frozenset[str]) -> dict[str, bytes]:
@@ -144,7 +142,6 @@ class Tokens:
     its other term (None; a tuple for several), each computed once per distinct token."""
 
     def __init__(self, ids: dict[str, int]) -> None:
-        self.ids = ids
         self.common = _CommonId(ids)
         self.other = _Other(ids)
 

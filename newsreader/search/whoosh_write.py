@@ -28,14 +28,11 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import MERGE_SMALL, SegmentWriter
 
 from newsreader.search.analysis import index_positions, index_sequence, surface_words
-from newsreader.search.neighbours import NearField, near_values
 from newsreader.search.schema import NewsText, SurfaceWords, encode_positions
 from newsreader.search.whoosh_read import Index, Segment
-from newsreader.search.word_pairs import PairField, pair_terms, pair_value
+from newsreader.search.word_pairs import DerivedField
 
 _Postings = tuple[list[int], list[Any], list[bytes]]
-_DERIVED = (PairField, NearField)
-"""Fields indexed from another text field's analysis (``source``), with a fixed-size value."""
 
 
 Restore = Callable[[Any], Iterable[dict[str, Any]]]
@@ -62,11 +59,13 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
         self._paired = {
             field.source
             for _name, field in self.schema.items()
-            if isinstance(field, _DERIVED) and field.common
+            if isinstance(field, DerivedField) and field.common
         }
         """Text fields whose token sequence the pairs and neighbours need."""
         self._derived = {
-            name: field.source for name, field in self.schema.items() if isinstance(field, _DERIVED)
+            name: field.source
+            for name, field in self.schema.items()
+            if isinstance(field, DerivedField)
         }
         """Fields made from another one (``add_document`` fills them in from it)."""
         self.postings = 0
@@ -86,7 +85,7 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
         perdoc.start_doc(docnum)
         try:
             # Pairs and neighbours last: they reuse the analysis of their text field.
-            for name in sorted(fields, key=lambda n: (isinstance(schema[n], _DERIVED), n)):
+            for name in sorted(fields, key=lambda n: (isinstance(schema[n], DerivedField), n)):
                 value = fields[name]
                 if value is None:
                     continue
@@ -118,7 +117,7 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
     def _add_postings(self, name: str, field: Any, docnum: int, value: Any) -> int:
         if isinstance(field, NewsText):
             return self._add_text(name, docnum, value)
-        if isinstance(field, _DERIVED):
+        if isinstance(field, DerivedField):
             self._add_derived(name, field, docnum, value)
             return 0
         if isinstance(field, SurfaceWords):
@@ -165,19 +164,14 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
         length = sum(map(len, positions.values()))
         return self._length(name, self.schema[name], docnum, length)
 
-    def _add_derived(self, name: str, field: Any, docnum: int, value: str) -> None:
+    def _add_derived(self, name: str, field: DerivedField, docnum: int, value: str) -> None:
         """A pair or neighbour field's postings: one each, of weight 1, with a fixed value."""
         analyzed = self._analyzed.get(field.source)
         if analyzed and analyzed[0] is value:
             positions, seq = analyzed[1], analyzed[2]
         else:
             positions, seq = index_sequence(value)
-        found: dict[str, bytes]
-        if isinstance(field, PairField):
-            pairs = pair_terms(positions, seq, field.common)
-            found = {term: pair_value(*freqs) for term, freqs in pairs.items()}
-        else:
-            found = near_values(seq, field.common)
+        found = field.values(positions, seq)
         self._add_unscored(name, docnum, found.items())
         # About half the memory of a word posting: no positions of its own.
         self.postings += len(found) // 2
@@ -255,7 +249,7 @@ class FieldTerms:
         self._pw = pw = fw._postwriter
         pw._write_block = MethodType(_write_block, pw)
         self._lengths = lengths
-        self._inline = INLINE if isinstance(field, (*_DERIVED, NewsText, SurfaceWords)) else 0
+        self._inline = INLINE if isinstance(field, (DerivedField, NewsText, SurfaceWords)) else 0
         self._scored = lengths if field.scorable else None
         # A format without values (the surface words) reads back None for each posting.
         self._valueless = field.format.fixed_value_size() == 0

@@ -44,17 +44,37 @@ class PairFormat(formats.Format):  # type: ignore[misc]
     posting_size = 8
 
 
-class PairField(fields.FieldType):  # type: ignore[misc]
-    """The pairs of two common words adjacent in the text of the field ``source``."""
+class DerivedField(fields.FieldType):  # type: ignore[misc]
+    """A field indexed from the analysis of the text field ``source`` and the generation's
+    common words: one unscored posting of weight 1 per term, with a fixed-size value."""
 
-    def __init__(self, source: str, common: frozenset[str]) -> None:
-        super().__init__(PairFormat(), None, scorable=False, stored=False)
+    def __init__(self, format: formats.Format, source: str, common: frozenset[str]) -> None:
+        super().__init__(format, None, scorable=False, stored=False)
         self.source = source
         self.common = common
 
+    def values(
+        self, positions: dict[str, list[int]], seq: list[tuple[str, ...]]
+    ) -> dict[str, bytes]:
+        """Each term -> its posting value, from ``analysis.index_sequence`` of the source."""
+        raise NotImplementedError
+
     def index(self, value: str, **kwargs: object) -> Iterator[tuple[bytes, int, float, bytes]]:
-        for term, freqs in pair_terms(*index_sequence(value), self.common).items():
-            yield term.encode("utf-8"), 1, 1.0, pair_value(*freqs)
+        for term, value_bytes in self.values(*index_sequence(value)).items():
+            yield term.encode("utf-8"), 1, 1.0, value_bytes
+
+
+class PairField(DerivedField):
+    """The pairs of two common words adjacent in the text of the field ``source``."""
+
+    def __init__(self, source: str, common: frozenset[str]) -> None:
+        super().__init__(PairFormat(), source, common)
+
+    def values(
+        self, positions: dict[str, list[int]], seq: list[tuple[str, ...]]
+    ) -> dict[str, bytes]:
+        pairs = pair_terms(positions, seq, self.common)
+        return {term: pair_value(*freqs) for term, freqs in pairs.items()}
 
 
 def pair_terms(
